@@ -1,0 +1,46 @@
+import { type Static, Type } from 'typebox';
+
+/** `/api/v1/diagnose?from=<ns/pod>&to=<ns/pod|ns/service|ip:port>`: the seed's four debugging steps. */
+export const DiagnoseStepId = Type.Union([
+  Type.Literal('policy_drops'),
+  Type.Literal('dns'),
+  Type.Literal('tcp'),
+  Type.Literal('latency'),
+]);
+export type DiagnoseStepId = Static<typeof DiagnoseStepId>;
+
+export const DiagnoseStep = Type.Object({
+  id: DiagnoseStepId,
+  title: Type.String(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('problem'), Type.Literal('no_data')]),
+  summary: Type.String(),
+  /** The seed's PromQL for this step, filled in for this pair, to run in Prometheus. */
+  query: Type.String(),
+  evidence: Type.Array(Type.Object({ label: Type.String(), value: Type.String() })),
+});
+export type DiagnoseStep = Static<typeof DiagnoseStep>;
+
+export const DiagnoseVerdict = Type.Union([
+  Type.Literal('blocked'),
+  Type.Literal('dns_failure'),
+  Type.Literal('refused'),
+  Type.Literal('timeout'),
+  Type.Literal('reset'),
+  Type.Literal('degraded'),
+  Type.Literal('healthy'),
+  Type.Literal('no_traffic'),
+  Type.Literal('unknown_endpoint'),
+]);
+export type DiagnoseVerdict = Static<typeof DiagnoseVerdict>;
+
+export const DiagnoseResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  start: Type.Number(),
+  end: Type.Number(),
+  verdict: DiagnoseVerdict,
+  /** Plain words: "blocked by network policy", "reachable, p95 connect latency 3 ms". */
+  summary: Type.String(),
+  steps: Type.Array(DiagnoseStep),
+});
+export type DiagnoseResponse = Static<typeof DiagnoseResponse>;

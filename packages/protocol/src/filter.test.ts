@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FILTER, type FilterState, parseFilter, serializeFilter, VIEWS } from './filter.js';
+
+const roundTrip = (s: FilterState) => parseFilter(serializeFilter(s));
+
+describe('filter URL state', () => {
+  it('defaults to the namespace map, live, last 15 minutes', () => {
+    const { state, issues } = parseFilter('');
+    expect(state).toEqual(DEFAULT_FILTER);
+    expect(issues).toEqual([]);
+    expect(serializeFilter(state)).toBe('');
+  });
+
+  it.each(VIEWS)('round-trips every parameter in view %s', (view) => {
+    const state: FilterState = {
+      view,
+      level: 'pod',
+      namespace: ['production', 'kube-system'],
+      pod: 'production/frontend-abc123',
+      workload: 'production/api',
+      focus: 'wl:production/api',
+      protocol: 'tcp',
+      port: 5432,
+      verdict: 'dropped',
+      reason: 'policy_drop',
+      from: '2026-11-27T09:00:00Z',
+      to: '2026-11-27T10:30:00.500+01:00',
+      live: false,
+      q: 'api <script>&x=1',
+      src: 'production/frontend-abc123',
+      dst: '10.0.0.7:5432',
+    };
+    const first = roundTrip(state);
+    expect(first.issues).toEqual([]);
+    expect(first.state).toEqual(state);
+    const second = parseFilter(serializeFilter(first.state));
+    expect(second.state).toEqual(first.state);
+    expect(serializeFilter(second.state)).toBe(serializeFilter(state));
+  });
+
+  it('round-trips the defaults of each view to a minimal URL', () => {
+    for (const view of VIEWS) {
+      const s = { ...DEFAULT_FILTER, view };
+      expect(serializeFilter(s)).toBe(view === 'map' ? '' : `view=${view}`);
+      expect(roundTrip(s).state).toEqual(s);
+    }
+  });
+
+  it('keeps what is valid and reports what it ignored in a garbage URL', () => {
+    const { state, issues } = parseFilter(
+      '?view=nope&level=pod&namespace=prod,BAD_NS,,kube-system&port=99999&protocol=TCP&verdict=maybe' +
+        '&from=yesterday&live=2&focus=<img src=x>&foo=bar&pod=noslash&src=1.2.3.4:80&view=flows',
+    );
+    expect(state.view).toBe('map');
+    expect(state.level).toBe('pod');
+    expect(state.namespace).toEqual(['prod', 'kube-system']);
+    expect(state.protocol).toBe('tcp');
+    expect(state.port).toBeNull();
+    expect(state.from).toBe('now-15m');
+    expect(state.live).toBe(true);
+    expect(state.focus).toBe('');
+    expect(state.src).toBe('1.2.3.4:80');
+    expect(issues.map((i) => i.param).sort()).toEqual(
+      ['focus', 'foo', 'from', 'live', 'namespace', 'pod', 'port', 'verdict', 'view', 'view'].sort(),
+    );
+    expect(issues.find((i) => i.param === 'foo')?.reason).toBe('unknown parameter');
+  });
+
+  it('falls back to the default window when from is after to', () => {
+    const { state, issues } = parseFilter('from=now-5m&to=now-1h');
+    expect(state.from).toBe('now-15m');
+    expect(state.to).toBe('now');
+    expect(issues).toHaveLength(1);
+  });
+
+  it('leaves caller-owned parameters alone', () => {
+    const { issues } = parseFilter('limit=10&metric=drops', ['limit', 'metric']);
+    expect(issues).toEqual([]);
+  });
+
+  it('never throws on hostile input', () => {
+    const nasty = [
+      '%E0%A4%A',
+      '&&&==',
+      `q=${'x'.repeat(10_000)}`,
+      `namespace=${'a,'.repeat(5000)}`,
+      '\u0000=\u0000',
+    ];
+    for (const s of nasty) expect(() => parseFilter(s)).not.toThrow();
+  });
+});

@@ -1,0 +1,29 @@
+import { type Static, Type } from 'typebox';
+import { Endpoint } from './endpoint.js';
+
+/** `/api/v1/flows`: recent records, newest first. */
+export const FlowRow = Type.Object({
+  ts: Type.Number(),
+  node: Type.String(),
+  src: Endpoint,
+  dst: Endpoint,
+  sport: Type.Integer(),
+  dport: Type.Integer(),
+  proto: Type.String(),
+  dir: Type.String(),
+  verdict: Type.Union([Type.Literal('forwarded'), Type.Literal('dropped')]),
+  reason: Type.String(),
+  bytes: Type.Integer(),
+  packets: Type.Integer(),
+  tcpFlags: Type.Integer(),
+});
+export type FlowRow = Static<typeof FlowRow>;
+
+export const MAX_FLOWS_LIMIT = 5000;
+
+export const FlowsResponse = Type.Object({
+  flows: Type.Array(FlowRow),
+  /** Matching rows in the window before the limit applied. */
+  total: Type.Integer(),
+});
+export type FlowsResponse = Static<typeof FlowsResponse>;

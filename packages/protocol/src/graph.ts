@@ -1,0 +1,77 @@
+import { type Static, Type } from 'typebox';
+
+/** `/api/v1/graph` and the graph inside live updates. */
+export const GraphNodeKind = Type.Union([
+  Type.Literal('namespace'),
+  Type.Literal('workload'),
+  Type.Literal('pod'),
+  Type.Literal('node'),
+  Type.Literal('service'),
+  Type.Literal('world'),
+  Type.Literal('host'),
+  Type.Literal('others'),
+]);
+export type GraphNodeKind = Static<typeof GraphNodeKind>;
+
+export const GraphNode = Type.Object({
+  /** Stable across updates: `ns:<ns>`, `wl:<ns>/<name>`, `pod:<ns>/<name>`, `node:<name>`, `world`, `host:<node>`. */
+  id: Type.String(),
+  kind: GraphNodeKind,
+  label: Type.String(),
+  namespace: Type.String(),
+  /** Compound parent (the namespace node's id) when the level nests. */
+  parent: Type.Optional(Type.String()),
+  workloadKind: Type.Optional(Type.String()),
+  node: Type.Optional(Type.String()),
+  /** True for CoreDNS-like endpoints (they answered DNS in the window). */
+  dns: Type.Optional(Type.Boolean()),
+  bytesPerSec: Type.Number(),
+  dropsPerSec: Type.Number(),
+  /** How many members an `others` node folds. */
+  members: Type.Optional(Type.Integer()),
+});
+export type GraphNode = Static<typeof GraphNode>;
+
+export const PortProto = Type.Object({
+  port: Type.Integer(),
+  proto: Type.String(),
+  bytesPerSec: Type.Number(),
+});
+export type PortProto = Static<typeof PortProto>;
+
+export const GraphEdge = Type.Object({
+  /** `<source>-><target>` */
+  id: Type.String(),
+  /** Client side (who opened the connection or sent the query). */
+  source: Type.String(),
+  /** Server side. */
+  target: Type.String(),
+  /** Service ports, biggest first. */
+  ports: Type.Array(PortProto),
+  /** Both directions of the conversation, per second over the window. */
+  bytesPerSec: Type.Number(),
+  packetsPerSec: Type.Number(),
+  dropsPerSec: Type.Number(),
+  dropReasons: Type.Record(Type.String(), Type.Number()),
+  tcpConnects: Type.Integer(),
+  tcpFailures: Type.Integer(),
+  connectLatencyP50Ms: Type.Union([Type.Number(), Type.Null()]),
+  connectLatencyP95Ms: Type.Union([Type.Number(), Type.Null()]),
+  rttMs: Type.Union([Type.Number(), Type.Null()]),
+  retransmits: Type.Integer(),
+  dnsQueries: Type.Integer(),
+  dnsErrors: Type.Integer(),
+});
+export type GraphEdge = Static<typeof GraphEdge>;
+
+export const GraphResponse = Type.Object({
+  level: Type.String(),
+  start: Type.Number(),
+  end: Type.Number(),
+  nodes: Type.Array(GraphNode),
+  edges: Type.Array(GraphEdge),
+  /** Nodes folded into `others` nodes because the level was too dense. */
+  folded: Type.Integer(),
+  simulated: Type.Boolean(),
+});
+export type GraphResponse = Static<typeof GraphResponse>;

@@ -1,0 +1,77 @@
+import { type Static, Type } from 'typebox';
+import { DnsRecord, DropRecord, FlowRecord, TcpConnectRecord, TcpStatsRecord } from './records.js';
+
+/**
+ * Collector -> server over WebSocket `/api/v1/ingest` (Authorization: Bearer <token>).
+ * The collector sends a hello, waits for `welcome`, then one batch per interval. Each batch carries
+ * a sequence number per collector boot; the server acknowledges it, and the collector keeps
+ * unacknowledged batches in a bounded spool and resends them after a reconnect. The server drops
+ * a batch whose (boot, seq) it has already stored, so nothing is counted twice.
+ */
+export const IngestHello = Type.Object({
+  type: Type.Literal('hello'),
+  protocol: Type.Integer({ minimum: 1 }),
+  node: Type.String({ minLength: 1, maxLength: 253 }),
+  /** Random id of this collector process; sequence numbers restart with it. */
+  boot: Type.String({ minLength: 1, maxLength: 64 }),
+  collectorVersion: Type.String({ maxLength: 64 }),
+  /** Hooks the probe attached (tc:ifname, tp_btf/kfree_skb, ...). */
+  hooks: Type.Array(Type.String({ maxLength: 128 }), { maxItems: 4096 }),
+  /** True when the records come from the simulated lab, not a kernel. */
+  simulated: Type.Boolean(),
+});
+export type IngestHello = Static<typeof IngestHello>;
+
+export const MAX_BATCH_RECORDS = 100_000;
+
+export const IngestBatch = Type.Object({
+  type: Type.Literal('batch'),
+  seq: Type.Integer({ minimum: 0 }),
+  /** Interval covered, ms since epoch. */
+  start: Type.Number(),
+  end: Type.Number(),
+  flows: Type.Array(FlowRecord, { maxItems: MAX_BATCH_RECORDS }),
+  drops: Type.Array(DropRecord, { maxItems: MAX_BATCH_RECORDS }),
+  tcp: Type.Array(TcpConnectRecord, { maxItems: MAX_BATCH_RECORDS }),
+  tcpStats: Type.Array(TcpStatsRecord, { maxItems: MAX_BATCH_RECORDS }),
+  dns: Type.Array(DnsRecord, { maxItems: MAX_BATCH_RECORDS }),
+  /** Records the probe or collector could not deliver during this interval (map overflow, ring loss, spool overflow). */
+  lost: Type.Integer({ minimum: 0 }),
+});
+export type IngestBatch = Static<typeof IngestBatch>;
+
+export const CollectorMessage = Type.Union([IngestHello, IngestBatch]);
+export type CollectorMessage = Static<typeof CollectorMessage>;
+
+export const IngestWelcome = Type.Object({
+  type: Type.Literal('welcome'),
+  protocol: Type.Integer(),
+  serverVersion: Type.String(),
+  /** Highest sequence number the server already holds for this boot, -1 if none. */
+  lastSeq: Type.Integer({ minimum: -1 }),
+});
+export type IngestWelcome = Static<typeof IngestWelcome>;
+
+export const IngestAck = Type.Object({ type: Type.Literal('ack'), seq: Type.Integer({ minimum: 0 }) });
+export type IngestAck = Static<typeof IngestAck>;
+
+export const IngestReject = Type.Object({
+  type: Type.Literal('reject'),
+  seq: Type.Optional(Type.Integer()),
+  reason: Type.String(),
+});
+export type IngestReject = Static<typeof IngestReject>;
+
+export const ServerIngestMessage = Type.Union([IngestWelcome, IngestAck, IngestReject]);
+export type ServerIngestMessage = Static<typeof ServerIngestMessage>;
+
+/** WebSocket close codes used on /api/v1/ingest (4000-4999 are application codes). */
+export const IngestCloseCode = {
+  unauthorized: 4401,
+  protocolMismatch: 4426,
+  tooManyBadMessages: 4400,
+  shuttingDown: 1001,
+} as const;
+
+/** Largest WebSocket frame the server accepts on ingest. */
+export const MAX_INGEST_FRAME_BYTES = 16 * 1024 * 1024;
