@@ -1,0 +1,349 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { type KubeObject, objectRef } from './checks/kubeObject.js';
+import { renderKustomization } from './checks/kustomize.js';
+import { validateObject } from './checks/validateObject.js';
+import {
+  allContainers,
+  envValue,
+  findContainer,
+  findObject,
+  isWorkload,
+  parseMemory,
+  podTemplate,
+  resolvePort,
+} from './checks/workloads.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const k8sDir = join(here, 'kubernetes');
+
+/** Every kustomization Weft ships; each must render and validate on its own. */
+const KUSTOMIZATIONS = ['base', 'overlays/small', 'overlays/large', 'monitoring'] as const;
+/** The ones that install Weft itself (the monitoring one only adds Prometheus Operator objects). */
+const INSTALLS = ['base', 'overlays/small', 'overlays/large'] as const;
+
+const rendered = new Map<string, KubeObject[]>();
+function render(name: string): KubeObject[] {
+  let objects = rendered.get(name);
+  if (!objects) {
+    objects = renderKustomization(join(k8sDir, name));
+    rendered.set(name, objects);
+  }
+  return objects;
+}
+
+/** Exactly what the collector's informers read, and nothing more. */
+const ALLOWED_CAPABILITIES = ['BPF', 'NET_ADMIN', 'PERFMON', 'SYS_RESOURCE'];
+const ALLOWED_RBAC = [
+  '/pods:get',
+  '/pods:list',
+  '/pods:watch',
+  '/services:get',
+  '/services:list',
+  '/services:watch',
+  '/nodes:get',
+  '/nodes:list',
+  '/nodes:watch',
+  'apps/replicasets:get',
+  'apps/replicasets:list',
+  'apps/replicasets:watch',
+].sort();
+
+interface PolicyRule {
+  apiGroups?: string[];
+  resources?: string[];
+  verbs: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+/** Each (group, resource, verb) a role grants, spelled `group/resource:verb`. */
+function grants(rules: PolicyRule[]): string[] {
+  const out: string[] = [];
+  for (const r of rules) {
+    for (const g of r.apiGroups ?? []) {
+      for (const res of r.resources ?? []) for (const v of r.verbs) out.push(`${g}/${res}:${v}`);
+    }
+    for (const url of r.nonResourceURLs ?? []) for (const v of r.verbs) out.push(`nonResource:${url}:${v}`);
+  }
+  return out.sort();
+}
+
+describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (name) => {
+  it('renders', () => {
+    expect(render(name).length).toBeGreaterThan(0);
+  });
+
+  it('validates every object against the Kubernetes schemas, with no unknown fields', () => {
+    const problems = render(name).flatMap(validateObject);
+    expect(problems).toEqual([]);
+  });
+
+  it('puts every namespaced object in the weft namespace, each name once', () => {
+    const refs = render(name).map(objectRef);
+    expect(new Set(refs).size).toBe(refs.length);
+    for (const o of render(name)) {
+      if (['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)) continue;
+      expect(o.metadata.namespace, objectRef(o)).toBe('weft');
+    }
+  });
+
+  it('runs no workload privileged or with host PID/IPC, and lets none escalate', () => {
+    for (const o of render(name).filter(isWorkload)) {
+      const spec = podTemplate(o).spec;
+      expect(spec.hostPID ?? false, objectRef(o)).toBe(false);
+      expect(spec.hostIPC ?? false, objectRef(o)).toBe(false);
+      for (const c of allContainers(spec)) {
+        expect(c.securityContext?.privileged ?? false, `${objectRef(o)} ${c.name}`).toBe(false);
+        expect(c.securityContext?.allowPrivilegeEscalation, `${objectRef(o)} ${c.name}`).toBe(false);
+        expect(c.securityContext?.capabilities?.drop, `${objectRef(o)} ${c.name}`).toEqual(['ALL']);
+        expect(c.securityContext?.readOnlyRootFilesystem, `${objectRef(o)} ${c.name}`).toBe(true);
+      }
+    }
+  });
+
+  it('grants nothing beyond get/list/watch on pods, services, nodes and replicasets', () => {
+    const objects = render(name);
+    expect(objects.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toEqual([]);
+    for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
+      const rules = role.rules as PolicyRule[];
+      for (const r of rules) expect(r.resourceNames, objectRef(role)).toBeUndefined();
+      for (const g of grants(rules)) expect(ALLOWED_RBAC, `${objectRef(role)} grants ${g}`).toContain(g);
+    }
+  });
+});
+
+describe.each(INSTALLS)('%s installs Weft', (name) => {
+  const objects = () => render(name);
+  const collectorDs = () => findObject(objects(), 'DaemonSet', 'weft-collector');
+  const collectorPod = () => podTemplate(collectorDs()).spec;
+  const collector = () => findContainer(collectorPod(), 'collector');
+  const serverDeploy = () => findObject(objects(), 'Deployment', 'weft');
+  const serverPod = () => podTemplate(serverDeploy()).spec;
+  const server = () => findContainer(serverPod(), 'server');
+
+  it('the collector asks for no capability beyond BPF, NET_ADMIN, PERFMON, SYS_RESOURCE', () => {
+    for (const c of allContainers(collectorPod())) {
+      const sc = c.securityContext;
+      expect(sc?.privileged).toBe(false);
+      expect(sc?.capabilities?.drop).toEqual(['ALL']);
+      for (const cap of sc?.capabilities?.add ?? []) expect(ALLOWED_CAPABILITIES).toContain(cap);
+    }
+    expect([...(collector().securityContext?.capabilities?.add ?? [])].sort()).toEqual(ALLOWED_CAPABILITIES);
+  });
+
+  it('the collector sees the node: host network, cluster DNS, every node tolerated', () => {
+    const spec = collectorPod();
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(spec.tolerations).toContainEqual({ operator: 'Exists' });
+  });
+
+  it('the collector mounts only bpffs and the kernel BTF from the host, read-only', () => {
+    const hostPaths = (collectorPod().volumes ?? []).filter((v) => v.hostPath);
+    expect(hostPaths.map((v) => v.hostPath?.path).sort()).toEqual(['/sys/fs/bpf', '/sys/kernel/btf']);
+    for (const v of hostPaths) {
+      const mounts = allContainers(collectorPod()).flatMap((c) =>
+        (c.volumeMounts ?? []).filter((m) => m.name === v.name),
+      );
+      expect(mounts.length).toBeGreaterThan(0);
+      for (const m of mounts) {
+        expect(m.mountPath).toBe(v.hostPath?.path);
+        expect(m.readOnly).toBe(true);
+      }
+    }
+  });
+
+  it('the collector has requests, limits and probes on its metrics port, and is scraped there', () => {
+    const c = collector();
+    expect(c.resources?.requests?.cpu).toBeDefined();
+    expect(c.resources?.requests?.memory).toBeDefined();
+    const limit = parseMemory(c.resources?.limits?.memory ?? '');
+    expect(limit).toBeGreaterThanOrEqual(parseMemory('100Mi'));
+    for (const probe of [c.livenessProbe, c.readinessProbe]) {
+      expect(probe?.httpGet?.path).toBe('/metrics');
+      expect(resolvePort(c, probe?.httpGet?.port ?? '')).toBe(10093);
+    }
+    expect(envValue(c, 'WEFT_METRICS_PORT')).toBe('10093');
+    const annotations = podTemplate(collectorDs()).metadata?.annotations ?? {};
+    expect(annotations['prometheus.io/scrape']).toBe('true');
+    expect(annotations['prometheus.io/port']).toBe('10093');
+    expect(annotations['prometheus.io/path']).toBe('/metrics');
+  });
+
+  it('the collector names pods from the Kubernetes API with its own service account', () => {
+    expect(envValue(collector(), 'WEFT_IDENTITY')).toBe('kubernetes');
+    const nodeName = collector().env?.find((e) => e.name === 'WEFT_NODE_NAME');
+    expect(nodeName?.valueFrom?.fieldRef?.fieldPath).toBe('spec.nodeName');
+    expect(envValue(collector(), 'WEFT_IFACE_PREFIX')?.split(',')).toEqual(
+      expect.arrayContaining(['lxc', 'cali', 'veth', 'azv']),
+    );
+    expect(collectorPod().serviceAccountName).toBe('weft-collector');
+    findObject(objects(), 'ServiceAccount', 'weft-collector');
+    const binding = findObject(objects(), 'ClusterRoleBinding', 'weft-collector');
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'weft-collector',
+    });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'weft-collector', namespace: 'weft' }]);
+    const role = findObject(objects(), 'ClusterRole', 'weft-collector');
+    expect(grants(role.rules as PolicyRule[])).toEqual(ALLOWED_RBAC);
+  });
+
+  it('the server runs as non-root on a read-only root, with no API token and no role', () => {
+    const spec = serverPod();
+    expect(spec.securityContext?.runAsNonRoot).toBe(true);
+    expect(spec.securityContext?.runAsUser).toBeGreaterThan(0);
+    expect(spec.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+    expect(spec.hostNetwork ?? false).toBe(false);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.volumes?.filter((v) => v.hostPath) ?? []).toEqual([]);
+    const s = server();
+    expect(s.securityContext?.capabilities).toEqual({ drop: ['ALL'] });
+    expect(s.securityContext?.readOnlyRootFilesystem).toBe(true);
+    expect(spec.serviceAccountName).toBe('weft-server');
+    const bound = objects()
+      .filter((o) => o.kind === 'ClusterRoleBinding')
+      .flatMap((o) => (o.subjects as { name: string }[]) ?? []);
+    expect(bound.map((s) => s.name)).not.toContain('weft-server');
+  });
+
+  it('the server listens on 0.0.0.0:8080 with /healthz and /readyz probes', () => {
+    const s = server();
+    expect(envValue(s, 'WEFT_HOST')).toBe('0.0.0.0');
+    expect(envValue(s, 'WEFT_PORT')).toBe('8080');
+    expect(s.livenessProbe?.httpGet?.path).toBe('/healthz');
+    expect(s.readinessProbe?.httpGet?.path).toBe('/readyz');
+    for (const p of [s.livenessProbe, s.readinessProbe]) {
+      expect(resolvePort(s, p?.httpGet?.port ?? '')).toBe(8080);
+    }
+  });
+
+  it('Service weft maps port 80 to the server pods on 8080, where the collectors stream', () => {
+    const svc = findObject(objects(), 'Service', 'weft');
+    const spec = svc.spec as {
+      selector: Record<string, string>;
+      ports: { port: number; targetPort: number | string }[];
+    };
+    const labels = podTemplate(serverDeploy()).metadata?.labels ?? {};
+    for (const [k, v] of Object.entries(spec.selector)) expect(labels[k]).toBe(v);
+    const collectorLabels = podTemplate(collectorDs()).metadata?.labels ?? {};
+    const selectsCollector = Object.entries(spec.selector).every(([k, v]) => collectorLabels[k] === v);
+    expect(selectsCollector).toBe(false);
+    const port = spec.ports.find((p) => p.port === 80);
+    expect(resolvePort(server(), port?.targetPort ?? '')).toBe(8080);
+
+    const url = new URL(envValue(collector(), 'WEFT_SERVER_URL') ?? '');
+    expect(url.protocol).toBe('ws:');
+    expect(url.pathname).toBe('/api/v1/ingest');
+    expect(url.hostname.split('.').slice(0, 2)).toEqual([svc.metadata.name, svc.metadata.namespace]);
+    expect(Number(url.port || 80)).toBe(80);
+  });
+
+  it('collectors and server read the same ingest token from the generated Secret', () => {
+    const refs = [collector(), server()].map((c) => c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN'));
+    const names = refs.map((r) => r?.valueFrom?.secretKeyRef?.name);
+    expect(names[0]).toBeDefined();
+    expect(names[1]).toBe(names[0]);
+    const secret = findObject(objects(), 'Secret', names[0]!);
+    const key = refs[0]?.valueFrom?.secretKeyRef?.key ?? '';
+    const data = (secret.data as Record<string, string>)[key];
+    expect(Buffer.from(data ?? '', 'base64').toString('utf8').length).toBeGreaterThan(0);
+    // The content hash in the name is what rolls both workloads when the token changes.
+    expect(names[0]).toMatch(/^weft-ingest-token-[a-z0-9]+$/);
+  });
+
+  it('keeps each Node heap well inside its container memory limit', () => {
+    for (const c of [collector(), server()]) {
+      const heap = /--max-old-space-size=(\d+)/.exec(envValue(c, 'NODE_OPTIONS') ?? '');
+      expect(heap, c.name).not.toBeNull();
+      const limit = parseMemory(c.resources?.limits?.memory ?? '');
+      expect(Number(heap![1]) * 2 ** 20, c.name).toBeLessThanOrEqual(limit * 0.8);
+    }
+  });
+});
+
+describe('overlays', () => {
+  const collectorOf = (name: string) =>
+    findContainer(podTemplate(findObject(render(name), 'DaemonSet', 'weft-collector')).spec, 'collector');
+  const serverOf = (name: string) =>
+    findContainer(podTemplate(findObject(render(name), 'Deployment', 'weft')).spec, 'server');
+
+  it('small labels metrics per pod; large per workload', () => {
+    expect(envValue(collectorOf('overlays/small'), 'WEFT_METRICS_LEVEL')).toBe('pod');
+    expect(envValue(collectorOf('overlays/large'), 'WEFT_METRICS_LEVEL')).toBe('workload');
+  });
+
+  it('large gives the server more series and memory than small', () => {
+    const [small, large] = [serverOf('overlays/small'), serverOf('overlays/large')];
+    expect(Number(envValue(large, 'WEFT_MAX_SERIES'))).toBeGreaterThan(
+      Number(envValue(small, 'WEFT_MAX_SERIES')),
+    );
+    expect(parseMemory(large.resources?.limits?.memory ?? '')).toBeGreaterThan(
+      parseMemory(small.resources?.limits?.memory ?? ''),
+    );
+  });
+
+  it('change only settings: the same objects as the base, under the same names', () => {
+    const names = (objects: KubeObject[]) => objects.map(objectRef).sort();
+    expect(names(render('overlays/small'))).toEqual(names(render('base')));
+    expect(names(render('overlays/large'))).toEqual(names(render('base')));
+  });
+});
+
+describe('the install README walks through', () => {
+  it('replaces the placeholder token in an overlay of your own', () => {
+    const placeholder = readFileSync(join(k8sDir, 'base', 'ingest-token'), 'utf8');
+    const readme = readFileSync(join(here, 'README.md'), 'utf8');
+    expect(readme).toContain(placeholder.trim());
+
+    // The same overlay the README writes, pointed at this checkout's small overlay.
+    const dir = mkdtempSync(join(tmpdir(), 'weft-deploy-overlay-'));
+    try {
+      const token = 'a3f1c2d4e5b60718293a4b5c6d7e8f90a3f1c2d4e5b60718293a4b5c6d7e8f90';
+      writeFileSync(join(dir, 'ingest-token'), token);
+      writeFileSync(
+        join(dir, 'kustomization.yaml'),
+        [
+          'bases:',
+          `  - ${relative(dir, join(k8sDir, 'overlays/small'))}`,
+          'secretGenerator:',
+          '  - name: weft-ingest-token',
+          '    namespace: weft',
+          '    behavior: replace',
+          '    files:',
+          '      - token=ingest-token',
+          '',
+        ].join('\n'),
+      );
+      const objects = renderKustomization(dir);
+      const secrets = objects.filter((o) => o.kind === 'Secret');
+      expect(secrets).toHaveLength(1);
+      const value = Buffer.from(
+        (secrets[0]!.data as Record<string, string>).token ?? '',
+        'base64',
+      ).toString();
+      expect(value).toBe(token);
+      for (const o of objects.filter(isWorkload)) {
+        for (const c of podTemplate(o).spec.containers) {
+          const ref = c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN')?.valueFrom?.secretKeyRef;
+          expect(ref?.name, objectRef(o)).toBe(secrets[0]!.metadata.name);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names only files and commands that exist', () => {
+    const readme = readFileSync(join(here, 'README.md'), 'utf8');
+    for (const m of readme.matchAll(/deploy\/([\w./-]+[\w])/g)) {
+      expect(existsSync(join(here, m[1]!)), m[0]).toBe(true);
+    }
+    expect(readme).toContain('kubectl -n weft port-forward svc/weft 8080:80');
+  });
+});
