@@ -1,0 +1,125 @@
+import { MAX_BATCH_RECORDS, type ProbeRecord } from '@weft/protocol';
+import { describe, expect, it } from 'vitest';
+import { IntervalAggregator } from './aggregator.js';
+import { clusterInventory, connect, dns, drop, flow, IP } from './fixtures/clusterFixture.js';
+import { IdentityTable } from './identity/identityTable.js';
+import { applyInventory } from './identity/inventorySource.js';
+
+function setup(node = 'node-a', maxRecords?: number) {
+  const table = new IdentityTable({ node });
+  applyInventory(table, clusterInventory(), 0);
+  return new IntervalAggregator({ resolver: table, ...(maxRecords ? { maxRecords } : {}) }, 1000);
+}
+
+describe('IntervalAggregator', () => {
+  it('folds flows of one interval per 5-tuple and direction, naming both ends', () => {
+    const a = setup();
+    const f1 = flow(IP.frontend, IP.api0, 'egress', 1000, 10, 1100);
+    a.add(f1);
+    a.add({ ...f1, bytes: 500, packets: 5, tcp_flags: 0x01 });
+    a.add({ ...f1, dir: 'ingress' });
+    const r = a.flush(2000);
+    expect(r.start).toBe(1000);
+    expect(r.end).toBe(2000);
+    expect(r.flows).toHaveLength(2);
+    const eg = r.flows.find((f) => f.dir === 'egress')!;
+    expect(eg).toMatchObject({ bytes: 1500, packets: 15, tcpFlags: 0x19, ts: 2000 });
+    expect(eg.src.name).toBe('frontend-abc123');
+    expect(eg.dst.name).toBe('api-7f9c-0');
+    expect(r.records.flow).toBe(3);
+    const next = a.flush(3000);
+    expect(next.flows).toHaveLength(0);
+    expect(next.start).toBe(2000);
+  });
+
+  it('labels drops with the seed reason, derives direction from the local pod, ignores routine frees', () => {
+    const a = setup();
+    a.add(drop(IP.frontend, IP.db, 'NETFILTER_DROP', 3, 1100));
+    a.add(drop(IP.frontend, IP.db, 'NETFILTER_DROP', 2, 1200));
+    a.add(drop(IP.world, IP.api0, 'NO_SOCKET', 1, 1200));
+    a.add(drop(IP.frontend, IP.db, 'NOT_SPECIFIED', 9, 1200));
+    a.add(drop(IP.frontend, IP.db, 'SOCKET_CLOSE', 9, 1200));
+    const r = a.flush(2000);
+    expect(r.drops).toHaveLength(2);
+    const policy = r.drops.find((d) => d.reason === 'policy_drop')!;
+    expect(policy).toMatchObject({ dir: 'egress', kernelReason: 'NETFILTER_DROP', packets: 5, bytes: 300 });
+    expect(r.drops.find((d) => d.reason === 'no_socket')).toMatchObject({ dir: 'ingress' });
+  });
+
+  it('keeps host-wide events only on the node that owns them (no double count across collectors)', () => {
+    const recs: ProbeRecord[] = [
+      connect(IP.frontend, IP.db, false, 1100), // node-a -> node-b: node-a's
+      connect(IP.db, IP.api0, true, 1100), // node-b -> node-a: node-b's
+      connect(IP.world, IP.api0, true, 1100), // world -> node-a: node-a's
+      connect(IP.prometheus, IP.db, true, 1100), // both on node-b
+      dns(IP.frontend, 'api.production.svc', 'NOERROR', 900, 1100),
+      dns(IP.db, 'x.example', 'NXDOMAIN', 900, 1100),
+      drop(IP.db, IP.frontend, 'NETFILTER_DROP', 1, 1100),
+    ];
+    const a = setup('node-a');
+    const b = setup('node-b');
+    for (const r of recs) {
+      a.add(r);
+      b.add(r);
+    }
+    const ra = a.flush(2000);
+    const rb = b.flush(2000);
+    expect(ra.tcp.map((t) => t.src.name)).toEqual(['frontend-abc123', 'world']);
+    expect(rb.tcp.map((t) => t.src.name)).toEqual(['db-0', 'prometheus-0']);
+    expect(ra.dns.map((d) => d.client.name)).toEqual(['frontend-abc123']);
+    expect(rb.dns.map((d) => d.client.name)).toEqual(['db-0']);
+    expect(ra.drops).toHaveLength(0);
+    expect(rb.drops).toHaveLength(1);
+    expect(ra.skipped + rb.skipped).toBe(recs.length);
+  });
+
+  it('carries connect outcome, latency and cause', () => {
+    const a = setup();
+    a.add(connect(IP.frontend, IP.apiService, true, 1100, 1234));
+    a.add(connect(IP.frontend, IP.apiService, false, 1200));
+    const [ok, fail] = a.flush(2000).tcp;
+    expect(ok).toMatchObject({ outcome: 'ok', latencyUs: 1234, ts: 1100 });
+    expect(ok!.dst).toMatchObject({ kind: 'service', service: 'api-service' });
+    expect(fail).toMatchObject({ outcome: 'fail', cause: 'refused' });
+    expect(fail!.latencyUs).toBeUndefined();
+  });
+
+  it('turns the probe cumulative loss counters into per-interval losses, across a probe restart', () => {
+    const a = setup();
+    const stats = (o: number, l: number): ProbeRecord => ({
+      type: 'stats',
+      ts: 1,
+      flow_overflow: o,
+      ring_lost: l,
+      links: 3,
+    });
+    a.add(stats(5, 1));
+    a.add(stats(8, 1));
+    expect(a.flush(2000).lost).toEqual({ probe_map_overflow: 8, probe_ring: 1 });
+    a.add({ type: 'hello', ts: 2, version: 1, hooks: ['tc:wco0'], kernel: '6.18' });
+    a.add(stats(2, 0));
+    expect(a.flush(3000).lost).toEqual({ probe_map_overflow: 2 });
+    expect(a.hooks).toEqual(['tc:wco0']);
+    expect(a.links).toBe(3);
+  });
+
+  it('bounds an interval and counts what did not fit', () => {
+    const a = setup('node-a', 10);
+    for (let i = 0; i < 25; i++) a.add(flow(IP.frontend, IP.api0, 'egress', 1, 1, 1100));
+    const r = a.flush(2000);
+    expect(r.flows).toHaveLength(10);
+    expect(r.lost.batch_limit).toBe(15);
+    expect(MAX_BATCH_RECORDS).toBeGreaterThan(10);
+  });
+
+  it('keeps hostile DNS names and types bounded', () => {
+    const a = setup();
+    a.add({
+      ...(dns(IP.frontend, 'x'.repeat(255), 'NOERROR', 10, 1100) as object),
+      qtype: 'Q'.repeat(40),
+    } as ProbeRecord);
+    const [d] = a.flush(2000).dns;
+    expect(d!.qname).toHaveLength(255);
+    expect(d!.qtype).toHaveLength(16);
+  });
+});

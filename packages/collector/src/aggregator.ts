@@ -1,0 +1,309 @@
+import {
+  type DnsRecord,
+  type DropDirection,
+  type DropRecord,
+  dropReasonLabel,
+  type Endpoint,
+  type FlowRecord,
+  isRoutineFree,
+  MAX_BATCH_RECORDS,
+  type ProbeRecord,
+  type ProbeRecordType,
+  type TcpConnectRecord,
+  type TcpStatsRecord,
+} from '@weft/protocol';
+
+/** What the aggregator needs from identity: names at a time, and which pods are this node's. */
+export interface Resolver {
+  resolve(ip: string, ts: number): Endpoint;
+  isLocal(e: Endpoint): boolean;
+  isRemotePod(e: Endpoint): boolean;
+}
+
+/** One interval folded: the batch's records (both ends named) plus what the collector learnt. */
+export interface IntervalResult {
+  start: number;
+  end: number;
+  flows: FlowRecord[];
+  drops: DropRecord[];
+  tcp: TcpConnectRecord[];
+  tcpStats: TcpStatsRecord[];
+  dns: DnsRecord[];
+  /** Lost this interval, by cause (probe ring buffer, flow map full, batch limit). */
+  lost: Record<string, number>;
+  /** Records read this interval by type. */
+  records: Partial<Record<ProbeRecordType, number>>;
+  /** Records not ours: their local end belongs to another node's collector. */
+  skipped: number;
+}
+
+export interface AggregatorOptions {
+  resolver: Resolver;
+  /** Cap per record kind per interval; beyond it records are counted as lost (memory stays bounded). */
+  maxRecords?: number;
+}
+
+/**
+ * Folds one interval of probe records into named records. Pure apart from the clock the caller passes.
+ * Counting rules (DESIGN.md): flows are reported per observation point with their direction; drops,
+ * TCP events and DNS pairs come from host-wide hooks, so a record is this node's only when one end is a
+ * local pod and the other is not a pod another node's collector reports (no double counting).
+ */
+export class IntervalAggregator {
+  private readonly resolver: Resolver;
+  private readonly max: number;
+  private start: number;
+  private flows = new Map<string, FlowRecord>();
+  private drops = new Map<string, DropRecord>();
+  private tcpStats = new Map<string, TcpStatsRecord>();
+  private tcp: TcpConnectRecord[] = [];
+  private dns: DnsRecord[] = [];
+  private lost: Record<string, number> = {};
+  private records: Partial<Record<ProbeRecordType, number>> = {};
+  private skipped = 0;
+  private lastOverflow = 0;
+  private lastRingLost = 0;
+  /** Hooks the probe reported in its hello (for the ingest hello). */
+  hooks: string[] = [];
+  kernel = '';
+  links = 0;
+
+  constructor(opts: AggregatorOptions, start = Date.now()) {
+    this.resolver = opts.resolver;
+    this.max = Math.min(opts.maxRecords ?? MAX_BATCH_RECORDS, MAX_BATCH_RECORDS);
+    this.start = start;
+  }
+
+  add(r: ProbeRecord): void {
+    this.records[r.type] = (this.records[r.type] ?? 0) + 1;
+    switch (r.type) {
+      case 'flow':
+        this.addFlow(r);
+        return;
+      case 'drop':
+        this.addDrop(r);
+        return;
+      case 'tcp':
+        this.addTcp(r);
+        return;
+      case 'tcp_stats':
+        this.addTcpStats(r);
+        return;
+      case 'dns':
+        this.addDns(r);
+        return;
+      case 'stats':
+        this.addStats(r);
+        return;
+      case 'link':
+        if (r.event === 'attach') this.links++;
+        else if (r.event === 'detach') this.links = Math.max(0, this.links - 1);
+        return;
+      case 'hello':
+        this.hooks = r.hooks.slice(0, 4096);
+        this.kernel = r.kernel;
+        // A new probe process: its cumulative counters start again from zero.
+        this.lastOverflow = 0;
+        this.lastRingLost = 0;
+        this.links = 0;
+        return;
+    }
+  }
+
+  /** Close the interval at `end` and start the next one. */
+  flush(end = Date.now()): IntervalResult {
+    const out: IntervalResult = {
+      start: this.start,
+      end,
+      flows: [...this.flows.values()],
+      drops: [...this.drops.values()],
+      tcp: this.tcp,
+      tcpStats: [...this.tcpStats.values()],
+      dns: this.dns,
+      lost: this.lost,
+      records: this.records,
+      skipped: this.skipped,
+    };
+    for (const f of out.flows) f.ts = end;
+    for (const d of out.drops) d.ts = end;
+    for (const s of out.tcpStats) s.ts = end;
+    this.start = end;
+    this.flows = new Map();
+    this.drops = new Map();
+    this.tcpStats = new Map();
+    this.tcp = [];
+    this.dns = [];
+    this.lost = {};
+    this.records = {};
+    this.skipped = 0;
+    return out;
+  }
+
+  private loss(cause: string, n: number): void {
+    if (n > 0) this.lost[cause] = (this.lost[cause] ?? 0) + n;
+  }
+
+  /** A pair of pods on two nodes is the source node's; traffic naming no local pod is not ours. */
+  private oursFromSource(src: Endpoint, dst: Endpoint): boolean {
+    const r = this.resolver;
+    return r.isLocal(src) || (r.isLocal(dst) && !r.isRemotePod(src));
+  }
+
+  private addFlow(r: Extract<ProbeRecord, { type: 'flow' }>): void {
+    const key = `${r.src}|${r.dst}|${r.sport}|${r.dport}|${r.proto}|${r.dir}`;
+    const f = this.flows.get(key);
+    if (f) {
+      f.bytes += r.bytes;
+      f.packets += r.packets;
+      f.tcpFlags |= r.tcp_flags;
+      return;
+    }
+    if (this.flows.size >= this.max) {
+      this.loss('batch_limit', 1);
+      return;
+    }
+    this.flows.set(key, {
+      ts: r.ts,
+      src: this.resolver.resolve(r.src, r.ts),
+      dst: this.resolver.resolve(r.dst, r.ts),
+      sport: r.sport,
+      dport: r.dport,
+      proto: r.proto,
+      dir: r.dir,
+      bytes: r.bytes,
+      packets: r.packets,
+      tcpFlags: r.tcp_flags,
+    });
+  }
+
+  private addDrop(r: Extract<ProbeRecord, { type: 'drop' }>): void {
+    if (isRoutineFree(r.reason)) return;
+    const src = this.resolver.resolve(r.src, r.ts);
+    const dst = this.resolver.resolve(r.dst, r.ts);
+    if (!this.oursFromSource(src, dst)) {
+      this.skipped++;
+      return;
+    }
+    const dir: DropDirection = this.resolver.isLocal(src)
+      ? 'egress'
+      : this.resolver.isLocal(dst)
+        ? 'ingress'
+        : 'unknown';
+    const key = `${r.src}|${r.dst}|${r.sport}|${r.dport}|${r.proto}|${r.reason}|${dir}`;
+    const d = this.drops.get(key);
+    if (d) {
+      d.packets += r.packets;
+      d.bytes += r.bytes;
+      return;
+    }
+    if (this.drops.size >= this.max) {
+      this.loss('batch_limit', 1);
+      return;
+    }
+    const kernelReason = r.reason.slice(0, 64);
+    this.drops.set(key, {
+      ts: r.ts,
+      src,
+      dst,
+      sport: r.sport,
+      dport: r.dport,
+      proto: r.proto,
+      dir,
+      reason: dropReasonLabel(kernelReason),
+      kernelReason,
+      packets: r.packets,
+      bytes: r.bytes,
+    });
+  }
+
+  private addTcp(r: Extract<ProbeRecord, { type: 'tcp' }>): void {
+    const src = this.resolver.resolve(r.src, r.ts);
+    const dst = this.resolver.resolve(r.dst, r.ts);
+    if (!this.oursFromSource(src, dst)) {
+      this.skipped++;
+      return;
+    }
+    if (this.tcp.length >= this.max) {
+      this.loss('batch_limit', 1);
+      return;
+    }
+    const rec: TcpConnectRecord = {
+      ts: r.ts,
+      src,
+      dst,
+      sport: r.sport,
+      dport: r.dport,
+      proto: 'tcp',
+      outcome: r.event === 'connect_ok' ? 'ok' : 'fail',
+    };
+    if (r.latency_us !== undefined) rec.latencyUs = r.latency_us;
+    if (r.cause !== undefined) rec.cause = r.cause;
+    this.tcp.push(rec);
+  }
+
+  private addTcpStats(r: Extract<ProbeRecord, { type: 'tcp_stats' }>): void {
+    const key = `${r.src}|${r.dst}|${r.sport}|${r.dport}`;
+    const s = this.tcpStats.get(key);
+    if (s) {
+      s.srttUs = r.srtt_us;
+      s.retransmits += r.retransmits;
+      return;
+    }
+    const src = this.resolver.resolve(r.src, r.ts);
+    const dst = this.resolver.resolve(r.dst, r.ts);
+    if (!this.oursFromSource(src, dst)) {
+      this.skipped++;
+      return;
+    }
+    if (this.tcpStats.size >= this.max) {
+      this.loss('batch_limit', 1);
+      return;
+    }
+    this.tcpStats.set(key, {
+      ts: r.ts,
+      src,
+      dst,
+      sport: r.sport,
+      dport: r.dport,
+      proto: 'tcp',
+      srttUs: r.srtt_us,
+      retransmits: r.retransmits,
+    });
+  }
+
+  private addDns(r: Extract<ProbeRecord, { type: 'dns' }>): void {
+    const client = this.resolver.resolve(r.client, r.ts);
+    const server = this.resolver.resolve(r.server, r.ts);
+    if (!this.oursFromSource(client, server)) {
+      this.skipped++;
+      return;
+    }
+    if (this.dns.length >= this.max) {
+      this.loss('batch_limit', 1);
+      return;
+    }
+    this.dns.push({
+      ts: r.ts,
+      client,
+      server,
+      id: r.id,
+      qname: r.qname.slice(0, 255),
+      qtype: r.qtype.slice(0, 16),
+      rcode: r.rcode.slice(0, 16),
+      answers: r.answers,
+      latencyUs: r.latency_us,
+    });
+  }
+
+  private addStats(r: Extract<ProbeRecord, { type: 'stats' }>): void {
+    // Counters are cumulative per probe process; a smaller value means the probe restarted.
+    const overflow =
+      r.flow_overflow >= this.lastOverflow ? r.flow_overflow - this.lastOverflow : r.flow_overflow;
+    const ring = r.ring_lost >= this.lastRingLost ? r.ring_lost - this.lastRingLost : r.ring_lost;
+    this.lastOverflow = r.flow_overflow;
+    this.lastRingLost = r.ring_lost;
+    this.loss('probe_map_overflow', overflow);
+    this.loss('probe_ring', ring);
+    this.links = r.links;
+  }
+}

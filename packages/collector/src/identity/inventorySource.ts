@@ -1,0 +1,90 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Inventory } from '@weft/protocol';
+import { Check, Errors } from 'typebox/value';
+import type { IdentitySource } from './identitySource.js';
+import type { IdentityTable, NodeInfo, PodInfo, ServiceInfo } from './identityTable.js';
+
+/** Parse and validate inventory JSON; the error names the file and the first bad field. */
+export function parseInventory(text: string, file = 'inventory'): Inventory {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!Check(Inventory, data)) {
+    const first = Errors(Inventory, data)[0];
+    const where = first?.instancePath || '/';
+    throw new Error(`${file}: not a Weft inventory: ${where} ${first?.message ?? 'is invalid'}`);
+  }
+  return data;
+}
+
+export function inventoryPods(inv: Inventory): PodInfo[] {
+  return inv.pods.map((p) => ({
+    uid: `${p.namespace}/${p.name}`,
+    namespace: p.namespace,
+    name: p.name,
+    ips: p.ips,
+    node: p.node,
+    workloadKind: p.workloadKind,
+    workload: p.workload,
+    labels: p.labels,
+  }));
+}
+
+export function inventoryServices(inv: Inventory): ServiceInfo[] {
+  return inv.services.map((s) => ({
+    namespace: s.namespace,
+    name: s.name,
+    clusterIPs: s.clusterIPs,
+    selector: s.selector,
+  }));
+}
+
+export function inventoryNodes(inv: Inventory): NodeInfo[] {
+  return inv.nodes.map((n) => ({ name: n.name, ips: n.ips }));
+}
+
+export function applyInventory(table: IdentityTable, inv: Inventory, now = Date.now()): void {
+  table.replaceNodes(inventoryNodes(inv));
+  table.replaceServices(inventoryServices(inv));
+  table.replacePods(inventoryPods(inv), now);
+}
+
+export interface InventorySourceOptions {
+  file: string;
+  table: IdentityTable;
+  /** How often the file's mtime is checked (polling survives the lab's atomic rename). */
+  pollMs?: number;
+  onError?: (err: Error) => void;
+}
+
+/**
+ * Reads the inventory at start (a bad file is a start-up error) and rereads it when it changes; a
+ * bad rewrite is reported and the previous names stay.
+ */
+export async function startInventorySource(opts: InventorySourceOptions): Promise<IdentitySource> {
+  const load = async () => parseInventory(await readFile(opts.file, 'utf8'), opts.file);
+  applyInventory(opts.table, await load());
+  let reloading = Promise.resolve();
+  const onChange = () => {
+    reloading = reloading.then(async () => {
+      try {
+        applyInventory(opts.table, await load());
+      } catch (err) {
+        opts.onError?.(err as Error);
+      }
+    });
+  };
+  watchFile(opts.file, { interval: opts.pollMs ?? 1000, persistent: false }, onChange);
+  return {
+    kind: 'inventory',
+    table: opts.table,
+    async stop() {
+      unwatchFile(opts.file, onChange);
+      await reloading;
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { IntervalAggregator } from './aggregator.js';
+import { COLLECTOR_VERSION } from './collectorVersion.js';
+import type { CollectorConfig } from './config.js';
+import type { IdentitySource } from './identity/identitySource.js';
+import { IdentityTable } from './identity/identityTable.js';
+import { startInventorySource } from './identity/inventorySource.js';
+import { startKubernetesSource } from './identity/kubernetesSource.js';
+import { createCollectorMetrics } from './metrics/collectorMetrics.js';
+import { makeLabelPolicy } from './metrics/labelPolicy.js';
+import { MetricsRecorder } from './metrics/metricsRecorder.js';
+import { startMetricsServer } from './metrics/metricsServer.js';
+import { loadProbeSpawner, type ProbeSpawner } from './probe/spawnWeftProbe.js';
+import { type RecordSource, superviseProbe } from './probe/superviseProbe.js';
+import { IngestClient } from './stream/ingestClient.js';
+
+export interface CollectorDeps {
+  /** Replaces the probe (the simulated lab, tests, the bench). */
+  source?: RecordSource;
+  /** How the probe is started when no source is given (default: @weft/bpf spawnProbe). */
+  spawnProbe?: ProbeSpawner;
+  /** Kubernetes identity: the cluster to talk to (default: in-cluster or KUBECONFIG). */
+  kubeConfig?: KubeConfig;
+  log?: (msg: string) => void;
+}
+
+export interface RunningCollector {
+  stop(): Promise<void>;
+  metricsUrl: string;
+  /** The ingest boot id (sequence numbers restart with it). */
+  boot: string;
+}
+
+/** How long the first connection waits for the probe's hello (its hooks go into ours). */
+const HOOKS_WAIT_MS = 2000;
+const SWEEP_EVERY_MS = 10_000;
+
+export async function startCollector(
+  config: CollectorConfig,
+  deps: CollectorDeps = {},
+): Promise<RunningCollector> {
+  const log = deps.log ?? ((msg: string) => process.stderr.write(`weft-collector: ${msg}\n`));
+  const table = new IdentityTable({ node: config.node });
+  const onIdentityError = (err: Error) => log(`identity: ${err.message}`);
+
+  let identity: IdentitySource;
+  if (config.identity === 'inventory') {
+    identity = await startInventorySource({ file: config.inventoryFile, table, onError: onIdentityError });
+  } else {
+    const kc = deps.kubeConfig ?? new KubeConfig();
+    if (!deps.kubeConfig) kc.loadFromDefault();
+    identity = await startKubernetesSource({
+      table,
+      kubeConfig: kc,
+      node: config.node,
+      remoteContext: config.remoteContext,
+      onError: onIdentityError,
+    });
+  }
+
+  const metrics = createCollectorMetrics();
+  const recorder = new MetricsRecorder({
+    metrics,
+    policy: makeLabelPolicy(
+      config.metricsLevel,
+      config.metricsIncludeNamespaces,
+      config.metricsExcludeNamespaces,
+    ),
+    liveness: table,
+    ttlMs: config.seriesTtlSeconds * 1000,
+  });
+
+  let source: RecordSource;
+  if (deps.source) source = deps.source;
+  else {
+    const spawn = deps.spawnProbe ?? (await loadProbeSpawner());
+    source = superviseProbe({
+      spawn: () =>
+        spawn({
+          ...(config.probe ? { binary: config.probe } : {}),
+          ifaces: config.ifaces,
+          ifacePrefixes: config.ifacePrefixes,
+          intervalMs: config.intervalMs,
+        }),
+      onRestart: () => metrics.health.probeRestarts.inc(),
+      log,
+    });
+  }
+
+  const agg = new IntervalAggregator({ resolver: table });
+  const client = new IngestClient({
+    url: config.serverUrl,
+    token: config.token,
+    node: config.node,
+    collectorVersion: COLLECTOR_VERSION,
+    simulated: config.simulated,
+    hooks: () => agg.hooks,
+    spoolSeconds: config.spoolSeconds,
+    log,
+  });
+
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>>;
+  try {
+    metricsServer = await startMetricsServer({
+      host: config.metricsHost,
+      port: config.metricsPort,
+      registry: metrics.registry,
+    });
+  } catch (err) {
+    await identity.stop();
+    await source.stop();
+    throw new Error(
+      `cannot serve /metrics on ${config.metricsHost}:${config.metricsPort}: ${(err as Error).message}`,
+    );
+  }
+
+  let sawHello = false;
+  const reading = (async () => {
+    for await (const r of source.records) {
+      agg.add(r);
+      if (r.type === 'hello' && !sawHello) {
+        sawHello = true;
+        client.start();
+      }
+    }
+  })().catch((err: Error) => log(`records: ${err.message}`));
+  const helloTimer = setTimeout(() => client.start(), HOOKS_WAIT_MS);
+
+  let lastSweep = Date.now();
+  const tick = () => {
+    const now = Date.now();
+    const r = agg.flush(now);
+    recorder.record(r, now);
+    const lost = Object.values(r.lost).reduce((a, b) => a + b, 0);
+    client.enqueue(
+      {
+        start: r.start,
+        end: r.end,
+        flows: r.flows,
+        drops: r.drops,
+        tcp: r.tcp,
+        tcpStats: r.tcpStats,
+        dns: r.dns,
+        lost,
+      },
+      now,
+    );
+    const s = client.stats;
+    const h = metrics.health;
+    h.probeLinks.set(agg.links);
+    h.identityPods.set(table.podCount);
+    h.serverConnected.set(s.connected ? 1 : 0);
+    h.spoolBatches.set(s.spoolBatches);
+    h.spoolBytes.set(s.spoolBytes);
+    syncCounter(h.batchesSent, s.sent);
+    syncCounter(h.batchesAcked, s.acked);
+    syncLost(s.givenUp);
+    if (now - lastSweep >= SWEEP_EVERY_MS) {
+      lastSweep = now;
+      recorder.sweep(now);
+      table.prune(now);
+    }
+  };
+  const counted = new Map<object, number>();
+  const syncCounter = (c: { inc(n: number): void }, total: number) => {
+    const prev = counted.get(c) ?? 0;
+    if (total > prev) c.inc(total - prev);
+    counted.set(c, total);
+  };
+  let spoolLost = 0;
+  const syncLost = (total: number) => {
+    if (total > spoolLost) metrics.health.lost.inc({ cause: 'spool' }, total - spoolLost);
+    spoolLost = total;
+  };
+  const timer = setInterval(tick, config.intervalMs);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    metricsUrl: metricsServer.url,
+    boot: client.boot,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(timer);
+        clearTimeout(helloTimer);
+        await source.stop();
+        await reading;
+        tick();
+        client.start();
+        await client.drain(2000);
+        await client.stop();
+        await identity.stop();
+        await metricsServer.close();
+      })();
+      return stopping;
+    },
+  };
+}

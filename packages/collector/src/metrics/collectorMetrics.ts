@@ -1,0 +1,190 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+const PAIR = ['source_namespace', 'source_pod', 'destination_namespace', 'destination_pod'] as const;
+
+/** Seconds; DNS answers from a node-local cache take ~100 us, a lost one seconds. */
+export const DNS_LATENCY_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+];
+export const TCP_CONNECT_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3, 10,
+];
+export const TCP_RTT_BUCKETS = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+];
+
+/**
+ * The collector's Prometheus registry: the seed article's metric names verbatim (its counters have no
+ * `_total` suffix and keep it that way; prom-client appends nothing), plus the collector's own health.
+ * A registry of its own, so nothing global leaks between collectors in one process (tests, bench).
+ */
+export function createCollectorMetrics() {
+  const registry = new Registry();
+  const reg = [registry];
+  const flow = {
+    forwardBytes: new Counter({
+      name: 'networkobservability_forward_bytes',
+      help: 'Bytes forwarded, as observed at the pod veths of this node',
+      labelNames: ['direction', ...PAIR],
+      registers: reg,
+    }),
+    forwardCount: new Counter({
+      name: 'networkobservability_forward_count',
+      help: 'Packets forwarded, as observed at the pod veths of this node',
+      labelNames: ['direction', ...PAIR],
+      registers: reg,
+    }),
+    dropCount: new Counter({
+      name: 'networkobservability_drop_count',
+      help: 'Packets dropped by the kernel, by reason (policy_drop = netfilter)',
+      labelNames: ['reason', 'direction', ...PAIR],
+      registers: reg,
+    }),
+    dropBytes: new Counter({
+      name: 'networkobservability_drop_bytes',
+      help: 'Bytes dropped by the kernel, by reason (policy_drop = netfilter)',
+      labelNames: ['reason', 'direction', ...PAIR],
+      registers: reg,
+    }),
+    dnsRequests: new Counter({
+      name: 'networkobservability_dns_request_count',
+      help: 'DNS queries sent by pods',
+      labelNames: ['namespace', 'pod', 'query_type'],
+      registers: reg,
+    }),
+    dnsResponses: new Counter({
+      name: 'networkobservability_dns_response_count',
+      help: 'DNS responses received by pods, by response code',
+      labelNames: ['namespace', 'pod', 'query_type', 'response_code'],
+      registers: reg,
+    }),
+    dnsLatency: new Histogram({
+      name: 'networkobservability_dns_response_latency',
+      help: 'Seconds from a DNS query to its response',
+      labelNames: ['namespace', 'pod'],
+      buckets: DNS_LATENCY_BUCKETS,
+      registers: reg,
+    }),
+    tcpConnections: new Counter({
+      name: 'networkobservability_tcp_connection_total',
+      help: 'TCP connection attempts (sockets entering SYN_SENT)',
+      labelNames: [...PAIR, 'destination_service'],
+      registers: reg,
+    }),
+    tcpFailed: new Counter({
+      name: 'networkobservability_tcp_connection_failed_total',
+      help: 'TCP connection attempts that closed without being established (refused, timed out, reset)',
+      labelNames: [...PAIR, 'destination_service'],
+      registers: reg,
+    }),
+    tcpLatency: new Histogram({
+      name: 'networkobservability_tcp_connection_latency',
+      help: 'Seconds from SYN_SENT to ESTABLISHED',
+      labelNames: [...PAIR],
+      buckets: TCP_CONNECT_BUCKETS,
+      registers: reg,
+    }),
+    tcpRtt: new Histogram({
+      name: 'networkobservability_tcp_rtt',
+      help: 'Smoothed TCP round-trip time in seconds, one observation per connection per interval',
+      labelNames: [...PAIR],
+      buckets: TCP_RTT_BUCKETS,
+      registers: reg,
+    }),
+    tcpRetransmits: new Counter({
+      name: 'networkobservability_tcp_retransmit_count',
+      help: 'TCP segments retransmitted',
+      labelNames: [...PAIR],
+      registers: reg,
+    }),
+    flowsProcessed: new Counter({
+      name: 'hubble_flows_processed_total',
+      help: 'Packets seen by the probe, each counted once per node (Hubble-compatible)',
+      labelNames: ['source_namespace', 'destination_namespace', 'protocol', 'verdict'],
+      registers: reg,
+    }),
+  };
+  const health = {
+    records: new Counter({
+      name: 'weft_collector_records_total',
+      help: 'Probe records read, by type',
+      labelNames: ['type'],
+      registers: reg,
+    }),
+    recordsPerSecond: new Gauge({
+      name: 'weft_collector_records_per_second',
+      help: 'Probe records read per second over the last interval',
+      registers: reg,
+    }),
+    lost: new Counter({
+      name: 'weft_collector_records_lost_total',
+      help: 'Records that could not be counted or delivered, by cause',
+      labelNames: ['cause'],
+      registers: reg,
+    }),
+    probeRestarts: new Counter({
+      name: 'weft_collector_probe_restarts_total',
+      help: 'Times the probe process was restarted',
+      registers: reg,
+    }),
+    mapOverflows: new Counter({
+      name: 'weft_collector_map_overflows_total',
+      help: 'Flow map insertions the kernel refused because the map was full',
+      registers: reg,
+    }),
+    probeLinks: new Gauge({
+      name: 'weft_collector_probe_links',
+      help: 'Interfaces the probe is attached to',
+      registers: reg,
+    }),
+    series: new Gauge({
+      name: 'weft_collector_series',
+      help: 'Traffic series currently exported',
+      registers: reg,
+    }),
+    seriesDropped: new Counter({
+      name: 'weft_collector_series_dropped_total',
+      help: 'Updates not exported because the series limit was reached',
+      registers: reg,
+    }),
+    seriesExpired: new Counter({
+      name: 'weft_collector_series_expired_total',
+      help: 'Series removed because their pods are gone',
+      registers: reg,
+    }),
+    identityPods: new Gauge({
+      name: 'weft_collector_identity_pods',
+      help: 'Pods known to the identity source',
+      registers: reg,
+    }),
+    serverConnected: new Gauge({
+      name: 'weft_collector_server_connected',
+      help: '1 while the ingest stream to the server is up',
+      registers: reg,
+    }),
+    spoolBatches: new Gauge({
+      name: 'weft_collector_spool_batches',
+      help: 'Batches waiting for the server to acknowledge them',
+      registers: reg,
+    }),
+    spoolBytes: new Gauge({
+      name: 'weft_collector_spool_bytes',
+      help: 'Bytes of batches waiting for the server to acknowledge them',
+      registers: reg,
+    }),
+    batchesSent: new Counter({
+      name: 'weft_collector_batches_sent_total',
+      help: 'Batches written to the server (resends included)',
+      registers: reg,
+    }),
+    batchesAcked: new Counter({
+      name: 'weft_collector_batches_acked_total',
+      help: 'Batches the server acknowledged',
+      registers: reg,
+    }),
+  };
+  collectDefaultMetrics({ register: registry, prefix: 'weft_collector_' });
+  return { registry, flow, health };
+}
+
+export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

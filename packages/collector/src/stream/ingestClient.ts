@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import {
+  IngestCloseCode,
+  type IngestHello,
+  MAX_INGEST_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  type ServerIngestMessage,
+} from '@weft/protocol';
+import WebSocket from 'ws';
+import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { type BatchContent, batchPayloads } from './batchPayloads.js';
+import { Spool } from './spool.js';
+
+export interface IngestClientOptions {
+  url: string;
+  token: string;
+  node: string;
+  collectorVersion: string;
+  simulated: boolean;
+  /** Read at each connect: the probe's hooks may arrive after the client starts. */
+  hooks: () => string[];
+  spoolSeconds: number;
+  /** Byte bound of the spool, beside its age bound. */
+  spoolMaxBytes?: number;
+  backoff?: BackoffOptions;
+  /** Stop writing while this much is queued in the socket (backpressure). */
+  highWaterBytes?: number;
+  /** A silent server (no pong) is dropped after this long. */
+  heartbeatMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface IngestClientStats {
+  connected: boolean;
+  spoolBatches: number;
+  spoolBytes: number;
+  sent: number;
+  acked: number;
+  /** Records given up: aged out of the spool or refused by the server. */
+  givenUp: number;
+  reconnects: number;
+}
+
+/**
+ * The collector's side of /api/v1/ingest: hello, wait for welcome, then batches in sequence order
+ * from a bounded spool. A batch leaves the spool only when the server acknowledges it, so after a
+ * reconnect everything unacknowledged is sent again (the server drops (boot, seq) it already has).
+ */
+export class IngestClient {
+  readonly boot = randomUUID();
+  private readonly o: Required<Omit<IngestClientOptions, 'log'>> & Pick<IngestClientOptions, 'log'>;
+  private readonly spool: Spool;
+  private seq = 0;
+  private ws: WebSocket | null = null;
+  private ready = false;
+  /** Highest seq written on the current connection. */
+  private sentThrough = -1;
+  private inflight = 0;
+  private attempt = 0;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private alive = true;
+  private pendingLoss = 0;
+  private readonly s: IngestClientStats = {
+    connected: false,
+    spoolBatches: 0,
+    spoolBytes: 0,
+    sent: 0,
+    acked: 0,
+    givenUp: 0,
+    reconnects: 0,
+  };
+  private waiters: (() => void)[] = [];
+
+  constructor(opts: IngestClientOptions) {
+    this.o = {
+      spoolMaxBytes: 256 * 1024 * 1024,
+      backoff: { initialMs: 250, maxMs: 30_000 },
+      highWaterBytes: 4 * 1024 * 1024,
+      heartbeatMs: 15_000,
+      ...opts,
+    };
+    this.spool = new Spool({ maxAgeMs: opts.spoolSeconds * 1000, maxBytes: this.o.spoolMaxBytes });
+  }
+
+  get stats(): IngestClientStats {
+    return { ...this.s, spoolBatches: this.spool.size, spoolBytes: this.spool.bytes };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Queue one interval; `lost` grows by whatever the spool gave up since the last one. */
+  enqueue(content: BatchContent, now = Date.now()): number[] {
+    const lost = content.lost + this.pendingLoss;
+    this.pendingLoss = 0;
+    const parts = batchPayloads({ ...content, lost }, () => this.seq++, MAX_INGEST_FRAME_BYTES - 1024);
+    for (const p of parts) this.giveUp(this.spool.push({ ...p, createdAt: now }, now));
+    this.pump();
+    return parts.map((p) => p.seq);
+  }
+
+  /** Resolves once every queued batch is acknowledged or `timeoutMs` passes. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.spool.size === 0) return true;
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      this.waiters.push(done);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.stopHeartbeat();
+    const ws = this.ws;
+    this.ws = null;
+    this.ready = false;
+    this.s.connected = false;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close(1000, 'collector stopping');
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 1000).unref();
+      });
+    }
+  }
+
+  private giveUp(records: number): void {
+    if (records <= 0) return;
+    this.s.givenUp += records;
+    this.pendingLoss += records;
+    this.o.log?.(`ingest: gave up ${records} records the server did not acknowledge in time`);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(this.o.url, {
+      headers: this.o.token ? { Authorization: `Bearer ${this.o.token}` } : {},
+      perMessageDeflate: false,
+      maxPayload: 1024 * 1024,
+      handshakeTimeout: 10_000,
+    });
+    this.ws = ws;
+    this.sentThrough = -1;
+    this.inflight = 0;
+    ws.on('open', () => {
+      const hello: IngestHello = {
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        node: this.o.node,
+        boot: this.boot,
+        collectorVersion: this.o.collectorVersion,
+        hooks: this.o.hooks().slice(0, 4096),
+        simulated: this.o.simulated,
+      };
+      ws.send(JSON.stringify(hello));
+      this.startHeartbeat(ws);
+    });
+    ws.on('message', (data) => this.onMessage(ws, data.toString()));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('error', (err) => this.o.log?.(`ingest: ${this.o.url}: ${err.message}`));
+    ws.on('unexpected-response', (_req, res) => {
+      this.o.log?.(`ingest: ${this.o.url} answered HTTP ${res.statusCode}`);
+      ws.terminate();
+    });
+    ws.on('close', (code, reason) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.ready = false;
+      this.s.connected = false;
+      this.stopHeartbeat();
+      if (code === IngestCloseCode.unauthorized) this.o.log?.('ingest: the server refused the token');
+      else if (code === IngestCloseCode.protocolMismatch) {
+        this.o.log?.(`ingest: protocol mismatch (${reason.toString()})`);
+      }
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.timer) return;
+    const delay = backoffDelay(this.attempt++, this.o.backoff);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.s.reconnects++;
+      this.connect();
+    }, delay);
+  }
+
+  private onMessage(ws: WebSocket, text: string): void {
+    let msg: ServerIngestMessage;
+    try {
+      msg = JSON.parse(text) as ServerIngestMessage;
+    } catch {
+      this.o.log?.('ingest: the server sent something that is not JSON');
+      return;
+    }
+    switch (msg.type) {
+      case 'welcome':
+        if (msg.protocol !== PROTOCOL_VERSION) {
+          this.o.log?.(`ingest: server speaks protocol ${msg.protocol}, this collector ${PROTOCOL_VERSION}`);
+          ws.close(IngestCloseCode.protocolMismatch, 'protocol mismatch');
+          return;
+        }
+        this.spool.ackThrough(msg.lastSeq);
+        this.ready = true;
+        this.s.connected = true;
+        this.attempt = 0;
+        this.pump();
+        this.notify();
+        return;
+      case 'ack':
+        if (this.spool.ack(msg.seq)) this.s.acked++;
+        this.notify();
+        return;
+      case 'reject':
+        this.o.log?.(`ingest: server rejected batch ${msg.seq ?? '?'}: ${msg.reason}`);
+        if (msg.seq !== undefined) this.giveUp(this.spool.remove(msg.seq));
+        this.notify();
+        return;
+      default:
+        this.o.log?.('ingest: unknown message from the server');
+    }
+  }
+
+  private notify(): void {
+    if (this.spool.size > 0) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private pump(): void {
+    const ws = this.ws;
+    if (!ws || !this.ready || ws.readyState !== WebSocket.OPEN) return;
+    for (;;) {
+      if (this.inflight + ws.bufferedAmount > this.o.highWaterBytes) return;
+      const next = this.spool.after(this.sentThrough);
+      if (!next) return;
+      this.sentThrough = next.seq;
+      this.inflight += next.payload.length;
+      const len = next.payload.length;
+      this.s.sent++;
+      ws.send(next.payload, (err) => {
+        if (this.ws !== ws) return;
+        this.inflight -= len;
+        if (!err) this.pump();
+      });
+    }
+  }
+
+  private startHeartbeat(ws: WebSocket): void {
+    this.alive = true;
+    this.heartbeat = setInterval(() => {
+      if (!this.alive) {
+        this.o.log?.('ingest: no answer to ping, reconnecting');
+        ws.terminate();
+        return;
+      }
+      this.alive = false;
+      ws.ping();
+    }, this.o.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+}
