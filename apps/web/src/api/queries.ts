@@ -1,0 +1,91 @@
+import { useQuery } from '@tanstack/react-query';
+import {
+  type FilterState,
+  resolveWindow,
+  type TimeseriesGroupBy,
+  type TimeseriesMetric,
+} from '@weft/protocol';
+import { useLive } from '../app/LiveContext.js';
+import { apiParams } from '../domain/focus.js';
+import { api, stepFor } from './client.js';
+
+/** TanStack Query hooks over the REST client. In live mode they refresh on their own; paused or history, they don't. */
+function useRefresh(ms: number): number | false {
+  const live = useLive();
+  return live.active ? ms : false;
+}
+
+export function useStatus() {
+  return useQuery({
+    queryKey: ['status'],
+    queryFn: ({ signal }) => api.status(signal),
+    refetchInterval: 3000,
+  });
+}
+
+export function useAlerts() {
+  return useQuery({
+    queryKey: ['alerts'],
+    queryFn: ({ signal }) => api.alerts(signal),
+    refetchInterval: 5000,
+  });
+}
+
+export function useGraph(state: FilterState, enabled: boolean) {
+  const refetchInterval = useRefresh(2000);
+  return useQuery({
+    queryKey: ['graph', apiParams(state).toString()],
+    queryFn: ({ signal }) => api.graph(state, signal),
+    refetchInterval,
+    enabled,
+  });
+}
+
+export function useFlows(state: FilterState, limit: number, enabled = true) {
+  const refetchInterval = useRefresh(2000);
+  return useQuery({
+    queryKey: ['flows', apiParams(state).toString(), limit],
+    queryFn: ({ signal }) => api.flows(state, limit, signal),
+    refetchInterval,
+    enabled,
+  });
+}
+
+export function useTimeseries(state: FilterState, metric: TimeseriesMetric, groupBy: TimeseriesGroupBy) {
+  const refetchInterval = useRefresh(2000);
+  const w = resolveWindow(state.from, state.to, Date.now());
+  const step = stepFor(w.start, w.end);
+  return useQuery({
+    queryKey: ['timeseries', apiParams(state).toString(), metric, groupBy, step],
+    queryFn: ({ signal }) => api.timeseries(state, metric, groupBy, step, signal),
+    refetchInterval,
+  });
+}
+
+export function useDns(state: FilterState) {
+  const refetchInterval = useRefresh(2000);
+  return useQuery({
+    queryKey: ['dns', apiParams(state).toString()],
+    queryFn: ({ signal }) => api.dns(state, signal),
+    refetchInterval,
+  });
+}
+
+export function useDrops(state: FilterState) {
+  const refetchInterval = useRefresh(2000);
+  return useQuery({
+    queryKey: ['drops', apiParams(state).toString()],
+    queryFn: ({ signal }) => api.drops(state, signal),
+    refetchInterval,
+  });
+}
+
+export function useDiagnose(src: string, dst: string) {
+  const refetchInterval = useRefresh(5000);
+  return useQuery({
+    queryKey: ['diagnose', src, dst],
+    queryFn: ({ signal }) => api.diagnose(src, dst, signal),
+    enabled: !!src && !!dst,
+    refetchInterval,
+  });
+}

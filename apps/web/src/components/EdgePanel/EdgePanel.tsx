@@ -1,0 +1,119 @@
+import type { GraphEdge, GraphResponse } from '@weft/protocol';
+import { useUrl } from '../../app/UrlContext.js';
+import { edgeLabel } from '../../domain/edgeLabel.js';
+import { parseFocus, subjectFor } from '../../domain/focus.js';
+import { formatByteRate, formatCount, formatLatency, formatRate } from '../../domain/format.js';
+import { Link } from '../Link/Link.js';
+import { Name } from '../Name/Name.js';
+import { Panel } from '../Panel/Panel.js';
+
+/** The edge's menu: its numbers, then where to go next (its flows, a diagnosis, the drops). */
+export function EdgePanel({
+  edge,
+  graph,
+  onClose,
+}: {
+  edge: GraphEdge;
+  graph: GraphResponse;
+  onClose: () => void;
+}) {
+  const { state } = useUrl();
+  const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
+  const src = subjectFor(edge.source);
+  const dst = subjectFor(edge.target);
+  const srcFocus = parseFocus(edge.source);
+  const reasons = Object.entries(edge.dropReasons).sort((a, b) => b[1] - a[1]);
+  return (
+    <Panel
+      title="Connection"
+      testId="edge-panel"
+      actions={
+        <button
+          type="button"
+          onClick={onClose}
+          aria-label="Close"
+          className="rounded px-1 text-muted hover:bg-panel-2"
+        >
+          ✕
+        </button>
+      }
+    >
+      <p className="text-sm">
+        <Name value={label(edge.source)} max={36} /> → <Name value={label(edge.target)} max={36} />
+      </p>
+      <p className="tabular mt-1 font-semibold">{edgeLabel(edge)}</p>
+      <dl className="tabular mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5 text-sm">
+        <dt className="text-muted">Traffic</dt>
+        <dd>
+          {formatByteRate(edge.bytesPerSec)}, {formatRate(edge.packetsPerSec)} packets
+        </dd>
+        <dt className="text-muted">Ports</dt>
+        <dd>
+          <Name
+            value={edge.ports.map((p) => `${p.port}/${p.proto.toUpperCase()}`).join(', ') || '–'}
+            max={40}
+          />
+        </dd>
+        <dt className="text-muted">Drops</dt>
+        <dd className={edge.dropsPerSec > 0 ? 'font-semibold text-danger' : ''}>
+          {formatRate(edge.dropsPerSec)}
+          {reasons.length > 0 && ` (${reasons.map(([r, v]) => `${r} ${formatRate(v)}`).join(', ')})`}
+        </dd>
+        <dt className="text-muted">TCP</dt>
+        <dd className={edge.tcpFailures > 0 ? 'text-warn' : ''}>
+          {formatCount(edge.tcpConnects)} connects, {formatCount(edge.tcpFailures)} failed
+        </dd>
+        <dt className="text-muted">Connect p50/p95</dt>
+        <dd>
+          {formatLatency(edge.connectLatencyP50Ms)} / {formatLatency(edge.connectLatencyP95Ms)}
+        </dd>
+        <dt className="text-muted">RTT</dt>
+        <dd>
+          {formatLatency(edge.rttMs)}, {formatCount(edge.retransmits)} retransmits
+        </dd>
+        {edge.dnsQueries > 0 && (
+          <>
+            <dt className="text-muted">DNS</dt>
+            <dd>
+              {formatCount(edge.dnsQueries)} queries, {formatCount(edge.dnsErrors)} errors
+            </dd>
+          </>
+        )}
+      </dl>
+      <div className="mt-3 flex flex-wrap gap-2 text-xs">
+        {srcFocus && srcFocus.kind !== 'node' && (
+          <Link
+            patch={{ view: 'flows', focus: edge.source, q: dst || label(edge.target) }}
+            className="rounded border border-line px-2 py-1 hover:bg-panel-2"
+          >
+            Flows of this connection
+          </Link>
+        )}
+        {src && dst ? (
+          <Link
+            patch={{ view: 'diagnose', src, dst }}
+            className="rounded border border-line px-2 py-1 hover:bg-panel-2"
+            title="Run the four debugging steps for this pair"
+          >
+            Diagnose
+          </Link>
+        ) : (
+          <span
+            className="px-2 py-1 text-muted"
+            title="Diagnose works on pods and workloads: drill down first"
+          >
+            Diagnose: drill down to pods
+          </span>
+        )}
+        {edge.dropsPerSec > 0 && (
+          <Link
+            patch={{ view: 'drops', focus: state.focus }}
+            className="rounded border border-danger/50 px-2 py-1 text-danger hover:bg-panel-2"
+          >
+            Drops
+          </Link>
+        )}
+      </div>
+    </Panel>
+  );
+}

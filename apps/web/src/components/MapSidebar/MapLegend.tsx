@@ -1,0 +1,19 @@
+/** What the map's shapes and line styles mean. */
+export function MapLegend() {
+  const item = (swatch: React.ReactNode, text: string) => (
+    <span className="flex items-center gap-1">
+      {swatch}
+      {text}
+    </span>
+  );
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      {item(<span className="inline-block h-0.5 w-5 bg-muted" />, 'traffic')}
+      {item(<span className="inline-block w-5 border-t-2 border-dashed border-danger" />, 'drops')}
+      {item(<span className="inline-block h-0.5 w-5 bg-warn" />, 'failed connects')}
+      {item(<span className="inline-block w-5 border-t-2 border-dotted border-muted" />, 'DNS')}
+      {item(<span className="inline-block h-2.5 w-2.5 rotate-45 border-2 border-[#bc8cff]" />, 'world')}
+      {item(<span className="inline-block h-2.5 w-2.5 border-4 border-double border-muted" />, 'host')}
+    </div>
+  );
+}

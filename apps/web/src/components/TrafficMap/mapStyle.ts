@@ -1,0 +1,160 @@
+import type { StylesheetJson } from 'cytoscape';
+
+/** Theme colours come from the CSS variables so the map follows the light/dark switch. */
+export interface MapColors {
+  fg: string;
+  muted: string;
+  bg: string;
+  panel: string;
+  panel2: string;
+  line: string;
+  accent: string;
+  ok: string;
+  warn: string;
+  danger: string;
+  nsBg: string;
+}
+
+export function readColors(el: Element = document.documentElement): MapColors {
+  const cs = getComputedStyle(el);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  return {
+    fg: v('--weft-fg', '#e6edf3'),
+    muted: v('--weft-muted', '#8b949e'),
+    bg: v('--weft-bg', '#0d1117'),
+    panel: v('--weft-panel', '#161b22'),
+    panel2: v('--weft-panel-2', '#1f2630'),
+    line: v('--weft-line', '#30363d'),
+    accent: v('--weft-accent', '#58a6ff'),
+    ok: v('--weft-ok', '#3fb950'),
+    warn: v('--weft-warn', '#d29922'),
+    danger: v('--weft-danger', '#f85149'),
+    nsBg: v('--weft-ns-bg', 'rgba(88,166,255,0.06)'),
+  };
+}
+
+/**
+ * `large` trades looks for speed past a few thousand edges: straight haystack edges without labels
+ * or arrows (labels come back in the side panel and on selection).
+ */
+export function mapStyle(c: MapColors, large: boolean): StylesheetJson {
+  return [
+    {
+      selector: 'node',
+      style: {
+        label: 'data(label)',
+        'font-size': 11,
+        color: c.fg,
+        'text-valign': 'bottom',
+        'text-halign': 'center',
+        'text-margin-y': 4,
+        'text-wrap': 'none',
+        'min-zoomed-font-size': 7,
+        width: 'data(size)',
+        height: 'data(size)',
+        'background-color': c.panel2,
+        'border-width': 2,
+        'border-color': c.accent,
+        shape: 'ellipse',
+      },
+    },
+    {
+      selector: 'node.k-namespace',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': c.panel2,
+        'border-color': c.accent,
+        'font-weight': 'bold',
+      },
+    },
+    {
+      selector: 'node.group',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': c.nsBg,
+        'background-opacity': 1,
+        'border-width': 1,
+        'border-style': 'dashed',
+        'border-color': c.line,
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': -4,
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: c.muted,
+        padding: '24px',
+      },
+    },
+    { selector: 'node.k-workload', style: { shape: 'round-rectangle', 'border-color': c.accent } },
+    { selector: 'node.k-pod', style: { shape: 'ellipse', 'border-color': c.accent } },
+    { selector: 'node.k-service', style: { shape: 'round-tag', 'border-color': c.accent } },
+    { selector: 'node.k-node', style: { shape: 'barrel', 'border-color': c.ok } },
+    {
+      selector: 'node.k-world',
+      style: {
+        shape: 'diamond',
+        'border-color': '#bc8cff',
+        'background-color': c.panel,
+        width: 40,
+        height: 40,
+      },
+    },
+    {
+      selector: 'node.k-host',
+      style: { shape: 'rectangle', 'border-color': c.muted, 'border-style': 'double', 'border-width': 4 },
+    },
+    {
+      selector: 'node.k-others',
+      style: { shape: 'round-rectangle', 'border-style': 'dashed', 'border-color': c.muted, color: c.muted },
+    },
+    { selector: 'node.dns', style: { shape: 'hexagon', 'border-color': '#39c5cf' } },
+    { selector: 'node.has-drops', style: { 'border-color': c.danger, 'border-width': 3 } },
+    {
+      selector: 'edge',
+      style: large
+        ? {
+            width: 'data(width)',
+            'curve-style': 'haystack',
+            'haystack-radius': 0,
+            'line-color': c.muted,
+            opacity: 0.55,
+          }
+        : {
+            width: 'data(width)',
+            'curve-style': 'bezier',
+            'line-color': c.muted,
+            'target-arrow-shape': 'triangle',
+            'target-arrow-color': c.muted,
+            'arrow-scale': 0.8,
+            label: 'data(label)',
+            'font-size': 9,
+            color: c.fg,
+            'text-rotation': 'autorotate',
+            'text-background-color': c.bg,
+            'text-background-opacity': 0.85,
+            'text-background-padding': '2px',
+            'min-zoomed-font-size': 6,
+          },
+    },
+    { selector: 'edge.dns', style: { 'line-style': 'dotted' } },
+    {
+      selector: 'edge.h-failing',
+      style: { 'line-color': c.warn, 'target-arrow-color': c.warn, opacity: 1 },
+    },
+    {
+      selector: 'edge.h-drops',
+      style: { 'line-color': c.danger, 'target-arrow-color': c.danger, 'line-style': 'dashed', opacity: 1 },
+    },
+    {
+      selector: 'edge:selected',
+      style: {
+        'line-color': c.accent,
+        'target-arrow-color': c.accent,
+        opacity: 1,
+        label: 'data(label)',
+        'z-index': 10,
+      },
+    },
+    { selector: 'node:selected', style: { 'border-color': c.accent, 'border-width': 4 } },
+  ];
+}

@@ -1,0 +1,160 @@
+import type { Endpoint, GraphEdge, GraphNode, GraphResponse, Level } from '@weft/protocol';
+import { edgeHealth, edgeLabel, edgeWidth } from './edgeLabel.js';
+import { formatByteRate, truncateMiddle } from './format.js';
+import type { Point } from './stableLayout.js';
+
+/**
+ * The graph as map elements: plain data, no cytoscape, so it is testable and cheap to diff.
+ * Labels are text only (cytoscape draws them on canvas), shortened so a hostile 253-character name
+ * cannot stretch the map; the full name travels in `full` for tooltips and the side panel.
+ */
+export interface MapNodeData {
+  id: string;
+  label: string;
+  full: string;
+  kind: GraphNode['kind'] | 'group';
+  parent?: string;
+  bytesPerSec: number;
+  dropsPerSec: number;
+  size: number;
+}
+
+export interface MapEdgeData {
+  id: string;
+  source: string;
+  target: string;
+  label: string;
+  width: number;
+  health: 'ok' | 'drops' | 'failing';
+  bytesPerSec: number;
+}
+
+export interface MapNodeEl {
+  data: MapNodeData;
+  classes: string;
+  position?: Point;
+}
+
+export interface MapEdgeEl {
+  data: MapEdgeData;
+  classes: string;
+}
+
+export interface MapModel {
+  nodes: MapNodeEl[];
+  edges: MapEdgeEl[];
+  /** Nodes that hold others (namespaces at workload/pod level). */
+  groups: Set<string>;
+}
+
+export const LABEL_MAX = 28;
+
+export function isOutside(n: Pick<GraphNode, 'kind'>): boolean {
+  return n.kind === 'world' || n.kind === 'host' || n.kind === 'others';
+}
+
+export function nodeClasses(n: GraphNode, group: boolean): string {
+  const c = [`k-${n.kind}`];
+  if (group) c.push('group');
+  if (n.dns) c.push('dns');
+  if (n.dropsPerSec > 0) c.push('has-drops');
+  return c.join(' ');
+}
+
+function nodeSize(bytesPerSec: number): number {
+  return Math.round(24 + Math.min(26, Math.log10(1 + bytesPerSec / 1000) * 6));
+}
+
+export function buildMapModel(graph: GraphResponse): MapModel {
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const groups = new Set<string>();
+  for (const n of graph.nodes) if (n.parent && n.parent !== n.id) groups.add(n.parent);
+  const nodes: MapNodeEl[] = [];
+  // A parent the server named but did not send still needs a box to hold its children.
+  for (const g of groups) {
+    if (ids.has(g)) continue;
+    const name = g.replace(/^ns:/, '');
+    nodes.push({
+      data: {
+        id: g,
+        label: truncateMiddle(name, LABEL_MAX),
+        full: name,
+        kind: 'group',
+        bytesPerSec: 0,
+        dropsPerSec: 0,
+        size: 0,
+      },
+      classes: 'k-namespace group',
+    });
+    ids.add(g);
+  }
+  for (const n of graph.nodes) {
+    const group = groups.has(n.id);
+    const label = n.kind === 'others' && n.members ? `${n.label} (${n.members})` : n.label;
+    const data: MapNodeData = {
+      id: n.id,
+      label: truncateMiddle(label, LABEL_MAX),
+      full: label,
+      kind: n.kind,
+      bytesPerSec: n.bytesPerSec,
+      dropsPerSec: n.dropsPerSec,
+      size: nodeSize(n.bytesPerSec),
+    };
+    if (n.parent && n.parent !== n.id && ids.has(n.parent)) data.parent = n.parent;
+    nodes.push({ data, classes: nodeClasses(n, group) });
+  }
+  const edges: MapEdgeEl[] = [];
+  for (const e of graph.edges) {
+    if (!ids.has(e.source) || !ids.has(e.target)) continue;
+    const health = edgeHealth(e);
+    edges.push({
+      data: {
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        label: edgeLabel(e),
+        width: Number(edgeWidth(e.bytesPerSec).toFixed(1)),
+        health,
+        bytesPerSec: e.bytesPerSec,
+      },
+      classes: `h-${health}${e.dnsQueries > 0 && e.ports[0]?.port === 53 ? ' dns' : ''}`,
+    });
+  }
+  return { nodes, edges, groups };
+}
+
+/** Top nodes by traffic, for the keyboard-reachable list beside the map. */
+export function topNodes(graph: GraphResponse, n: number): GraphNode[] {
+  return [...graph.nodes]
+    .sort((a, b) => b.bytesPerSec - a.bytesPerSec || a.id.localeCompare(b.id))
+    .slice(0, n);
+}
+
+/** Edges worth a look first: drops, then failures, then traffic. */
+export function topEdges(graph: GraphResponse, n: number): GraphEdge[] {
+  const rank = (e: GraphEdge) => (e.dropsPerSec > 0 ? 2 : e.tcpFailures > 0 ? 1 : 0);
+  return [...graph.edges]
+    .sort((a, b) => rank(b) - rank(a) || b.bytesPerSec - a.bytesPerSec || a.id.localeCompare(b.id))
+    .slice(0, n);
+}
+
+/** The map node an endpoint belongs to at a level: matches the server's id scheme. */
+export function endpointNodeId(ep: Endpoint, level: Level): string {
+  if (ep.kind === 'world') return 'world';
+  if (ep.kind === 'host') return ep.node ? `host:${ep.node}` : 'host';
+  switch (level) {
+    case 'namespace':
+      return `ns:${ep.namespace}`;
+    case 'workload':
+      return ep.workload ? `wl:${ep.namespace}/${ep.workload}` : `pod:${ep.namespace}/${ep.name}`;
+    case 'node':
+      return ep.node ? `node:${ep.node}` : `pod:${ep.namespace}/${ep.name}`;
+    default:
+      return `pod:${ep.namespace}/${ep.name}`;
+  }
+}
+
+/** Summary line for a node in lists and tooltips. */
+export function nodeSummary(n: Pick<GraphNode, 'bytesPerSec' | 'dropsPerSec'>): string {
+  return `${formatByteRate(n.bytesPerSec)}${n.dropsPerSec > 0 ? `, ${n.dropsPerSec.toFixed(1)} drops/s` : ''}`;
+}

@@ -1,0 +1,141 @@
+/**
+ * Positions that survive live updates. A node keeps the slot it got when it first appeared; new
+ * nodes take the next free slot, so the picture never reshuffles under the user's eyes.
+ *
+ * Compound groups (namespaces holding workloads or pods) stack in columns; each group lays its
+ * children out in a grid whose width is fixed when the group first appears, so a group that gains
+ * members grows downward and only the groups below it in the same column move. Ungrouped nodes
+ * share one grid; nodes outside the cluster (world, hosts, "others") sit in a band above it.
+ */
+export interface LayoutNode {
+  id: string;
+  parent?: string | undefined;
+  /** Outside nodes go to the band above the grid. */
+  outside?: boolean;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export const SPACING = 110;
+const GROUP_PAD = 50;
+const GROUP_GAP = 70;
+const MAX_GROUP_COLS = 8;
+
+interface Group {
+  col: number;
+  cols: number;
+  next: number;
+}
+
+export class StableLayout {
+  private readonly slots = new Map<string, number>();
+  private readonly groups = new Map<string, Group>();
+  private readonly columns: string[][] = [];
+  private columnCount = 0;
+  private gridCols = 0;
+  private topNext = 0;
+  private outsideNext = 0;
+
+  /** Remembered nodes (present or not); bounded by the caller via `size` and a fresh instance. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  positions(nodes: readonly LayoutNode[]): Map<string, Point> {
+    const parents = new Set<string>();
+    for (const n of nodes) if (n.parent) parents.add(n.parent);
+    const childCount = new Map<string, number>();
+    for (const n of nodes) if (n.parent) childCount.set(n.parent, (childCount.get(n.parent) ?? 0) + 1);
+
+    // First sight fixes the shape: column count of the group grid, width of each group.
+    if (this.columnCount === 0 && parents.size > 0)
+      this.columnCount = Math.max(1, Math.ceil(Math.sqrt(parents.size * 0.8)));
+    if (this.gridCols === 0) {
+      const top = nodes.filter((n) => !n.parent && !parents.has(n.id) && !n.outside).length;
+      this.gridCols = Math.max(3, Math.ceil(Math.sqrt(top * 1.6)));
+    }
+    const order = [...parents].sort();
+    for (const g of order) {
+      if (this.groups.has(g)) continue;
+      const n = childCount.get(g) ?? 1;
+      const cols = Math.min(MAX_GROUP_COLS, Math.max(1, Math.ceil(Math.sqrt(n * 1.5))));
+      const col = this.shortestColumn();
+      this.groups.set(g, { col, cols, next: 0 });
+      this.columns[col]!.push(g);
+    }
+    for (const n of nodes) {
+      if (this.slots.has(n.id) || parents.has(n.id)) continue;
+      if (n.parent) {
+        const g = this.groups.get(n.parent)!;
+        this.slots.set(n.id, g.next++);
+      } else if (n.outside) {
+        this.slots.set(n.id, this.outsideNext++);
+      } else {
+        this.slots.set(n.id, this.topNext++);
+      }
+    }
+
+    const groupOrigin = this.groupOrigins();
+    const out = new Map<string, Point>();
+    for (const n of nodes) {
+      if (parents.has(n.id)) continue;
+      const slot = this.slots.get(n.id)!;
+      if (n.parent) {
+        const g = this.groups.get(n.parent)!;
+        const o = groupOrigin.get(n.parent)!;
+        out.set(n.id, { x: o.x + (slot % g.cols) * SPACING, y: o.y + Math.floor(slot / g.cols) * SPACING });
+      } else if (n.outside) {
+        out.set(n.id, { x: slot * SPACING * 1.5, y: -SPACING * 1.6 });
+      } else if (parents.size > 0) {
+        // Ungrouped nodes beside grouped ones: a column to the left of the groups.
+        out.set(n.id, { x: -SPACING * 2, y: slot * SPACING });
+      } else {
+        out.set(n.id, {
+          x: (slot % this.gridCols) * SPACING * 1.6,
+          y: Math.floor(slot / this.gridCols) * SPACING * 1.3,
+        });
+      }
+    }
+    return out;
+  }
+
+  private shortestColumn(): number {
+    while (this.columns.length < Math.max(1, this.columnCount)) this.columns.push([]);
+    let best = 0;
+    let bestH = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < this.columns.length; c++) {
+      const h = this.columns[c]!.reduce((sum, g) => sum + this.groupHeight(g), 0);
+      if (h < bestH) {
+        bestH = h;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private groupHeight(id: string): number {
+    const g = this.groups.get(id)!;
+    const rows = Math.max(1, Math.ceil(g.next / g.cols));
+    return rows * SPACING + GROUP_PAD + GROUP_GAP;
+  }
+
+  private groupOrigins(): Map<string, Point> {
+    const out = new Map<string, Point>();
+    // A column is as wide as its widest group; widths only change when a new namespace appears.
+    let x = 0;
+    for (let c = 0; c < this.columns.length; c++) {
+      let y = 0;
+      let cols = 1;
+      for (const g of this.columns[c]!) {
+        out.set(g, { x, y });
+        y += this.groupHeight(g);
+        cols = Math.max(cols, this.groups.get(g)!.cols);
+      }
+      x += (cols - 1) * SPACING + GROUP_PAD * 2 + GROUP_GAP;
+    }
+    return out;
+  }
+}

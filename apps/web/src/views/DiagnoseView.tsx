@@ -1,0 +1,155 @@
+import { isSubject } from '@weft/protocol';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useDiagnose, useGraph } from '../api/queries.js';
+import { useUrl } from '../app/UrlContext.js';
+import { ErrorState } from '../components/ErrorState/ErrorState.js';
+import { Loading } from '../components/Loading/Loading.js';
+import { Name } from '../components/Name/Name.js';
+import { Panel } from '../components/Panel/Panel.js';
+
+const VERDICT_TEXT: Record<string, { text: string; tone: 'ok' | 'warn' | 'danger' | 'muted' }> = {
+  blocked: { text: 'Blocked by network policy', tone: 'danger' },
+  dns_failure: { text: 'DNS resolution fails', tone: 'danger' },
+  refused: { text: 'Connections refused', tone: 'danger' },
+  timeout: { text: 'Connections time out', tone: 'danger' },
+  reset: { text: 'Connections reset', tone: 'danger' },
+  degraded: { text: 'Reachable, but degraded', tone: 'warn' },
+  healthy: { text: 'Healthy', tone: 'ok' },
+  no_traffic: { text: 'No traffic between them in this window', tone: 'muted' },
+  unknown_endpoint: { text: 'Unknown endpoint', tone: 'muted' },
+};
+
+const TONE = { ok: 'text-ok', warn: 'text-warn', danger: 'text-danger', muted: 'text-muted' } as const;
+
+export default function DiagnoseView() {
+  const { state, navigate } = useUrl();
+  const [src, setSrc] = useState(state.src);
+  const [dst, setDst] = useState(state.dst);
+  useEffect(() => {
+    setSrc(state.src);
+    setDst(state.dst);
+  }, [state.src, state.dst]);
+  const listId = useId();
+  const pods = useGraph({ ...state, level: 'pod', focus: '', namespace: [], workload: '', pod: '' }, true);
+  const names = (pods.data?.nodes ?? [])
+    .filter((n) => n.kind === 'pod' || n.kind === 'service')
+    .map((n) => n.label);
+  const result = useDiagnose(state.src, state.dst);
+  const srcOk = src === '' || isSubject(src.trim());
+  const dstOk = dst === '' || isSubject(dst.trim());
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!srcOk || !dstOk || !src.trim() || !dst.trim()) return;
+    navigate({ src: src.trim(), dst: dst.trim() });
+  };
+
+  return (
+    <div className="space-y-4" data-testid="diagnose-view">
+      <Panel title="Why can't A reach B?">
+        <form onSubmit={submit} className="flex flex-wrap items-end gap-3 text-sm">
+          <label className="flex flex-col gap-1">
+            <span className="text-muted">Source (namespace/pod)</span>
+            <input
+              name="src"
+              list={listId}
+              value={src}
+              onChange={(e) => setSrc(e.target.value)}
+              aria-invalid={!srcOk}
+              placeholder="production/frontend-abc123"
+              className={`w-72 rounded border bg-panel-2 px-2 py-1 ${srcOk ? 'border-line' : 'border-danger'}`}
+            />
+          </label>
+          <label className="flex flex-col gap-1">
+            <span className="text-muted">Destination (namespace/pod, namespace/service, ip:port)</span>
+            <input
+              name="dst"
+              list={listId}
+              value={dst}
+              onChange={(e) => setDst(e.target.value)}
+              aria-invalid={!dstOk}
+              placeholder="production/api-service"
+              className={`w-72 rounded border bg-panel-2 px-2 py-1 ${dstOk ? 'border-line' : 'border-danger'}`}
+            />
+          </label>
+          <datalist id={listId}>
+            {names.slice(0, 500).map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
+          <button
+            type="submit"
+            disabled={!srcOk || !dstOk || !src.trim() || !dst.trim()}
+            className="rounded bg-accent px-3 py-1.5 font-semibold text-white disabled:opacity-50"
+          >
+            Diagnose
+          </button>
+          {(!srcOk || !dstOk) && (
+            <p className="w-full text-danger">Use namespace/name, an IP address, or ip:port.</p>
+          )}
+        </form>
+      </Panel>
+      {!state.src || !state.dst ? (
+        <p className="text-sm text-muted">
+          Choose a source and a destination, or open an edge's menu on the map and pick “Diagnose”. Weft runs
+          the four debugging steps for you: policy drops, DNS, TCP attempts, latency.
+        </p>
+      ) : result.isPending ? (
+        <Loading label="the diagnosis" />
+      ) : !result.data ? (
+        <ErrorState error={result.error} what="the diagnosis" onRetry={() => result.refetch()} />
+      ) : (
+        <div className="space-y-3" data-testid="diagnose-result">
+          <Panel title={`${result.data.from} → ${result.data.to}`}>
+            <p
+              data-testid="diagnose-verdict"
+              data-verdict={result.data.verdict}
+              className={`text-lg font-semibold ${TONE[VERDICT_TEXT[result.data.verdict]?.tone ?? 'muted']}`}
+            >
+              {VERDICT_TEXT[result.data.verdict]?.text ?? result.data.verdict}
+            </p>
+            <p className="mt-1 text-sm">{result.data.summary}</p>
+          </Panel>
+          {result.data.steps.map((s, i) => (
+            <Panel
+              key={s.id}
+              title={`Step ${i + 1}: ${s.title}`}
+              actions={
+                <span
+                  className={`rounded px-2 py-0.5 text-xs font-semibold ${
+                    s.status === 'problem'
+                      ? 'bg-danger/20 text-danger'
+                      : s.status === 'ok'
+                        ? 'bg-ok/15 text-ok'
+                        : 'bg-panel-2 text-muted'
+                  }`}
+                >
+                  {s.status === 'no_data' ? 'no data' : s.status}
+                </span>
+              }
+            >
+              <p className="text-sm">{s.summary}</p>
+              {s.evidence.length > 0 && (
+                <dl className="tabular mt-2 grid grid-cols-[minmax(0,auto)_minmax(0,1fr)] gap-x-6 gap-y-1 text-sm">
+                  {s.evidence.map((ev) => (
+                    <div key={`${ev.label}=${ev.value}`} className="contents">
+                      <dt className="text-muted">
+                        <Name value={ev.label} />
+                      </dt>
+                      <dd>
+                        <Name value={ev.value} max={80} />
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
+              <code className="mt-2 block overflow-x-auto whitespace-pre rounded bg-panel-2 p-1 text-xs">
+                {s.query}
+              </code>
+            </Panel>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

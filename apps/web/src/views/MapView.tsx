@@ -1,0 +1,162 @@
+import { type GraphResponse, LEVELS } from '@weft/protocol';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useGraph, useStatus } from '../api/queries.js';
+import { useLive } from '../app/LiveContext.js';
+import { useUrl } from '../app/UrlContext.js';
+import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
+import { EdgePanel } from '../components/EdgePanel/EdgePanel.js';
+import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
+import { ErrorState } from '../components/ErrorState/ErrorState.js';
+import { Link } from '../components/Link/Link.js';
+import { Loading } from '../components/Loading/Loading.js';
+import { MapLegend } from '../components/MapSidebar/MapLegend.js';
+import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
+import { PodPanel } from '../components/MapSidebar/PodPanel.js';
+import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
+import { apiParams, drillInto, drillUp, parseFocus } from '../domain/focus.js';
+import { formatCount } from '../domain/format.js';
+import { buildMapModel } from '../domain/mapModel.js';
+
+const MAP_HEIGHT = 600;
+
+export default function MapView() {
+  const { state, navigate } = useUrl();
+  const live = useLive();
+  const liveGraph = state.live ? (live.update?.graph ?? null) : null;
+  const rest = useGraph(state, !liveGraph);
+  const graph: GraphResponse | null = liveGraph ?? rest.data ?? null;
+  const status = useStatus();
+  const model = useMemo(() => (graph ? buildMapModel(graph) : null), [graph]);
+  const params = apiParams(state);
+  params.delete('from');
+  params.delete('to');
+  const layoutKey = params.toString();
+  const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
+
+  // A new question (drill, level) starts without a selection.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new question only
+  useEffect(() => setSelectedEdge(null), [layoutKey]);
+
+  const nodesById = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
+  const activate = useCallback(
+    (id: string) => {
+      const node = nodesById.get(id) ?? {
+        id,
+        kind: id.startsWith('ns:') ? ('namespace' as const) : ('pod' as const),
+      };
+      const patch = drillInto(node);
+      if (patch) navigate(patch);
+    },
+    [nodesById, navigate],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const target = e.target as HTMLElement | null;
+      if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+      if (selectedEdge) {
+        setSelectedEdge(null);
+        return;
+      }
+      const up = drillUp(state);
+      if (up) navigate(up);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [state, navigate, selectedEdge]);
+
+  const edge = selectedEdge ? graph?.edges.find((e) => e.id === selectedEdge) : undefined;
+  const focus = parseFocus(state.focus);
+  const noCollector = status.data && status.data.collectors.filter((c) => c.connected).length === 0;
+
+  return (
+    <div className="flex flex-col gap-3" data-testid="map-view">
+      <div className="flex flex-wrap items-center gap-3">
+        <Breadcrumbs />
+        <span className="flex-1" />
+        <span className="text-xs text-muted">Level:</span>
+        {LEVELS.map((l) => (
+          <Link
+            key={l}
+            patch={{ level: l, focus: l === 'namespace' || l === 'node' ? '' : state.focus }}
+            ariaCurrent={state.level === l}
+            className={`rounded border px-2 py-0.5 text-xs ${state.level === l ? 'border-accent text-accent' : 'border-line hover:bg-panel-2'}`}
+          >
+            {l}
+          </Link>
+        ))}
+      </div>
+      <div className="grid min-w-0 gap-3 xl:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="min-w-0">
+          {!model ? (
+            rest.error ? (
+              <div style={{ minHeight: MAP_HEIGHT }}>
+                <ErrorState error={rest.error} what="the traffic map" onRetry={() => rest.refetch()} />
+              </div>
+            ) : (
+              <Loading label="the traffic map" height={MAP_HEIGHT} />
+            )
+          ) : model.nodes.length === 0 ? (
+            <div style={{ minHeight: MAP_HEIGHT }}>
+              {noCollector ? (
+                <EmptyState title="No traffic yet" testId="map-empty">
+                  <NoCollectorHelp />
+                </EmptyState>
+              ) : (
+                <EmptyState title="No traffic in this window" testId="map-empty">
+                  <p>
+                    Collectors are connected, but nothing matched{' '}
+                    {focus ? 'this focus and filter' : 'the filter'}.
+                  </p>
+                  <p>Widen the time range, or go back up with the breadcrumbs.</p>
+                </EmptyState>
+              )}
+            </div>
+          ) : (
+            <>
+              <TrafficMap
+                model={model}
+                layoutKey={layoutKey}
+                onNodeActivate={activate}
+                onEdgeSelect={(id) => setSelectedEdge(id)}
+                selectedEdge={selectedEdge}
+                height={MAP_HEIGHT}
+              />
+              <div className="mt-2 flex flex-wrap items-center gap-4 text-xs text-muted">
+                <MapLegend />
+                <span className="flex-1" />
+                {graph && graph.folded > 0 && (
+                  <span>
+                    {formatCount(graph.folded)} quieter nodes folded into “others”: drill into a namespace to
+                    see them.
+                  </span>
+                )}
+                <span className="tabular">
+                  {formatCount(model.nodes.length)} nodes · {formatCount(model.edges.length)} connections
+                </span>
+              </div>
+            </>
+          )}
+          {focus?.kind === 'pod' && (
+            <div className="mt-3">
+              <PodPanel namespace={focus.namespace} pod={focus.name} graph={graph} />
+            </div>
+          )}
+        </div>
+        <aside className="flex min-w-0 flex-col gap-3" aria-label="Map details">
+          {edge && graph && <EdgePanel edge={edge} graph={graph} onClose={() => setSelectedEdge(null)} />}
+          {graph && (
+            <MapSidebar
+              graph={graph}
+              summary={state.live ? live.summary : null}
+              onActivate={activate}
+              onSelectEdge={setSelectedEdge}
+              selectedEdge={selectedEdge}
+            />
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
