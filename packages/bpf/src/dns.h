@@ -1,0 +1,43 @@
+/* DNS query/response pairing done in the tc program (flow.bpf.c). */
+#ifndef WEFT_DNS_H
+#define WEFT_DNS_H
+#include "types.h"
+
+#define DNS_QNAME_MAX 256 /* wire-format name, incl. the terminating zero label (RFC 1035: 255) */
+
+/* A query seen leaving a pod, waiting for its answer on the same veth. */
+struct dns_key {
+	__u8 client[16];
+	__u32 ifindex;
+	__u16 cport;
+	__u16 id;
+	__u8 family;
+	__u8 pad[3];
+};
+
+struct dns_pending {
+	__u64 ts_ns;
+	__u8 server[16];
+	__u16 qtype;
+	__u16 qlen;
+	__u32 pad;
+	__u8 qname[DNS_QNAME_MAX];
+};
+
+/* Ring buffer event: an answered query. Timeouts are found by the loader in the pending map. */
+struct dns_event {
+	__u8 client[16];
+	__u8 server[16];
+	__u64 latency_ns;
+	__u32 ifindex;
+	__u16 cport;
+	__u16 id;
+	__u16 qtype;
+	__u16 qlen;
+	__u16 answers;
+	__u8 rcode;
+	__u8 family;
+	__u8 qname[DNS_QNAME_MAX];
+};
+
+#endif

@@ -1,0 +1,335 @@
+/**
+ * Decoder for the loader's binary record stream, mirroring src/records.h. RECORD_LAYOUT is what
+ * the decoder assumes; records.int.test.ts checks it against `weft-probe --layout`, so a change to
+ * the C structs that is not made here fails a test instead of corrupting records.
+ */
+import type { L4Proto, ProbeRecord, TcpFailCause } from '@weft/protocol';
+import { AF_INET, AF_INET6, formatAddress } from './formatAddress.js';
+
+export const RECORD_MAGIC = 0x54464557;
+export const RECORD_VERSION = 1;
+/** No record comes near this; a larger length means the stream is corrupt. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
+export const RECORD_LAYOUT = {
+  magic: RECORD_MAGIC,
+  version: RECORD_VERSION,
+  types: { hello: 1, flow: 2, drop: 3, tcp: 4, tcp_stats: 5, dns: 6, stats: 7, link: 8 },
+  records: {
+    stream_header: { size: 8, magic: 0, version: 4, hdr_size: 6 },
+    header: { size: 16, len: 0, type: 4, ts_ms: 8 },
+    hello: { size: 344, version: 16, kernel: 24, hooks: 88 },
+    flow: {
+      size: 88,
+      src: 16,
+      dst: 32,
+      sport: 48,
+      dport: 50,
+      family: 52,
+      proto: 53,
+      dir: 54,
+      tcp_flags: 55,
+      ifname: 56,
+      bytes: 72,
+      packets: 80,
+    },
+    drop: {
+      size: 152,
+      src: 16,
+      dst: 32,
+      sport: 48,
+      dport: 50,
+      family: 52,
+      proto: 53,
+      ifname: 56,
+      reason: 72,
+      packets: 136,
+      bytes: 144,
+    },
+    tcp: {
+      size: 64,
+      src: 16,
+      dst: 32,
+      sport: 48,
+      dport: 50,
+      family: 52,
+      event: 53,
+      cause: 54,
+      latency_ns: 56,
+    },
+    tcp_stats: { size: 64, src: 16, dst: 32, sport: 48, dport: 50, family: 52, srtt_us: 56, retransmits: 60 },
+    dns: {
+      size: 344,
+      client: 16,
+      server: 32,
+      cport: 48,
+      id: 50,
+      family: 52,
+      answers: 54,
+      qtype: 56,
+      rcode: 68,
+      latency_ns: 80,
+      qname: 88,
+    },
+    stats: { size: 40, flow_overflow: 16, ring_lost: 24, links: 32 },
+    link: { size: 168, ifindex: 16, event: 20, ifname: 24, message: 40 },
+  },
+} as const;
+
+/** Capacity of the NUL-padded string fields (records.h). */
+const STR = {
+  ifname: 16,
+  reason: 64,
+  kernel: 64,
+  hooks: 256,
+  qtype: 12,
+  rcode: 12,
+  qname: 256,
+  message: 128,
+};
+
+const L = RECORD_LAYOUT.records;
+const T = RECORD_LAYOUT.types;
+
+function proto(n: number): L4Proto {
+  switch (n) {
+    case 6:
+      return 'tcp';
+    case 17:
+      return 'udp';
+    case 1:
+      return 'icmp';
+    case 58:
+      return 'icmpv6';
+    default:
+      return 'other';
+  }
+}
+
+const CAUSES: Record<number, TcpFailCause> = { 1: 'refused', 2: 'timeout', 3: 'reset' };
+const LINK_EVENTS = { 1: 'attach', 2: 'detach', 3: 'error' } as const;
+
+export class ProbeStreamError extends Error {
+  override name = 'ProbeStreamError';
+}
+
+function str(b: Buffer, off: number, cap: number): string {
+  const end = b.indexOf(0, off);
+  const stop = end === -1 || end > off + cap ? off + cap : end;
+  // latin1 keeps every byte (hostile link names included) as one character, like the JSON output
+  return b.toString('latin1', off, stop);
+}
+
+function addr(b: Buffer, family: number, off: number): string {
+  if (family !== AF_INET && family !== AF_INET6) {
+    throw new ProbeStreamError(`record has unknown address family ${family}`);
+  }
+  return formatAddress(family, b, off);
+}
+
+function u64(b: Buffer, off: number): number {
+  return Number(b.readBigUInt64LE(off));
+}
+
+/** One record: `r` starts at the record header and holds at least `len` bytes. Unknown types give null. */
+export function decodeRecord(r: Buffer): ProbeRecord | null {
+  const type = r.readUInt16LE(L.header.type);
+  const ts = u64(r, L.header.ts_ms);
+  const need = (size: number): void => {
+    if (r.length < size)
+      throw new ProbeStreamError(`record type ${type} is ${r.length} bytes, expected ${size}`);
+  };
+  switch (type) {
+    case T.hello: {
+      need(L.hello.size);
+      const hooks = str(r, L.hello.hooks, STR.hooks);
+      return {
+        type: 'hello',
+        ts,
+        version: r.readUInt32LE(L.hello.version),
+        hooks: hooks === '' ? [] : hooks.split(','),
+        kernel: str(r, L.hello.kernel, STR.kernel),
+      };
+    }
+    case T.flow: {
+      need(L.flow.size);
+      const fam = r.readUInt8(L.flow.family);
+      return {
+        type: 'flow',
+        ts,
+        src: addr(r, fam, L.flow.src),
+        dst: addr(r, fam, L.flow.dst),
+        sport: r.readUInt16LE(L.flow.sport),
+        dport: r.readUInt16LE(L.flow.dport),
+        proto: proto(r.readUInt8(L.flow.proto)),
+        ifname: str(r, L.flow.ifname, STR.ifname),
+        dir: r.readUInt8(L.flow.dir) === 1 ? 'egress' : 'ingress',
+        bytes: u64(r, L.flow.bytes),
+        packets: u64(r, L.flow.packets),
+        tcp_flags: r.readUInt8(L.flow.tcp_flags),
+      };
+    }
+    case T.drop: {
+      need(L.drop.size);
+      const fam = r.readUInt8(L.drop.family);
+      const ifname = str(r, L.drop.ifname, STR.ifname);
+      return {
+        type: 'drop',
+        ts,
+        src: addr(r, fam, L.drop.src),
+        dst: addr(r, fam, L.drop.dst),
+        sport: r.readUInt16LE(L.drop.sport),
+        dport: r.readUInt16LE(L.drop.dport),
+        proto: proto(r.readUInt8(L.drop.proto)),
+        ...(ifname ? { ifname } : {}),
+        reason: str(r, L.drop.reason, STR.reason),
+        packets: u64(r, L.drop.packets),
+        bytes: u64(r, L.drop.bytes),
+      };
+    }
+    case T.tcp: {
+      need(L.tcp.size);
+      const fam = r.readUInt8(L.tcp.family);
+      const ok = r.readUInt8(L.tcp.event) === 1;
+      const base = {
+        type: 'tcp' as const,
+        ts,
+        event: ok ? ('connect_ok' as const) : ('connect_fail' as const),
+        src: addr(r, fam, L.tcp.src),
+        dst: addr(r, fam, L.tcp.dst),
+        sport: r.readUInt16LE(L.tcp.sport),
+        dport: r.readUInt16LE(L.tcp.dport),
+      };
+      if (ok) return { ...base, latency_us: u64(r, L.tcp.latency_ns) / 1000 };
+      return { ...base, cause: CAUSES[r.readUInt8(L.tcp.cause)] ?? 'timeout' };
+    }
+    case T.tcp_stats: {
+      need(L.tcp_stats.size);
+      const fam = r.readUInt8(L.tcp_stats.family);
+      return {
+        type: 'tcp_stats',
+        ts,
+        src: addr(r, fam, L.tcp_stats.src),
+        dst: addr(r, fam, L.tcp_stats.dst),
+        sport: r.readUInt16LE(L.tcp_stats.sport),
+        dport: r.readUInt16LE(L.tcp_stats.dport),
+        srtt_us: r.readUInt32LE(L.tcp_stats.srtt_us),
+        retransmits: r.readUInt32LE(L.tcp_stats.retransmits),
+      };
+    }
+    case T.dns: {
+      need(L.dns.size);
+      const fam = r.readUInt8(L.dns.family);
+      return {
+        type: 'dns',
+        ts,
+        client: addr(r, fam, L.dns.client),
+        server: addr(r, fam, L.dns.server),
+        cport: r.readUInt16LE(L.dns.cport),
+        id: r.readUInt16LE(L.dns.id),
+        qname: str(r, L.dns.qname, STR.qname - 1),
+        qtype: str(r, L.dns.qtype, STR.qtype),
+        rcode: str(r, L.dns.rcode, STR.rcode),
+        answers: r.readUInt16LE(L.dns.answers),
+        latency_us: u64(r, L.dns.latency_ns) / 1000,
+      };
+    }
+    case T.stats:
+      need(L.stats.size);
+      return {
+        type: 'stats',
+        ts,
+        flow_overflow: u64(r, L.stats.flow_overflow),
+        ring_lost: u64(r, L.stats.ring_lost),
+        links: r.readUInt32LE(L.stats.links),
+      };
+    case T.link: {
+      need(L.link.size);
+      const ev = r.readUInt8(L.link.event);
+      const event = LINK_EVENTS[ev as keyof typeof LINK_EVENTS];
+      if (!event) throw new ProbeStreamError(`link record has unknown event ${ev}`);
+      const message = str(r, L.link.message, STR.message);
+      return {
+        type: 'link',
+        ts,
+        event,
+        ifname: str(r, L.link.ifname, STR.ifname),
+        ifindex: r.readUInt32LE(L.link.ifindex),
+        ...(message ? { message } : {}),
+      };
+    }
+    default:
+      return null; // a newer loader's record type: skipped by length
+  }
+}
+
+/**
+ * Incremental decoder: feed chunks as they arrive (any split), get whole records back. Throws
+ * ProbeStreamError on a stream that is not weft-probe's, a version it does not know, or a corrupt
+ * length; the bytes already decoded stay returned.
+ */
+export class RecordDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+  private headerSeen = false;
+
+  push(chunk: Uint8Array): ProbeRecord[] {
+    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+    const out: ProbeRecord[] = [];
+    let off = 0;
+    const b = this.pending;
+    if (!this.headerSeen) {
+      if (b.length < L.stream_header.size) return out;
+      const magic = b.readUInt32LE(L.stream_header.magic);
+      if (magic !== RECORD_MAGIC) {
+        throw new ProbeStreamError(
+          `not a weft-probe binary stream (magic 0x${magic.toString(16)}); was it started with --format=json?`,
+        );
+      }
+      const version = b.readUInt16LE(L.stream_header.version);
+      if (version !== RECORD_VERSION) {
+        throw new ProbeStreamError(
+          `weft-probe stream version ${version}, this decoder reads ${RECORD_VERSION}: rebuild @weft/bpf`,
+        );
+      }
+      off = b.readUInt16LE(L.stream_header.hdr_size);
+      this.headerSeen = true;
+    }
+    while (b.length - off >= L.header.size) {
+      const len = b.readUInt32LE(off + L.header.len);
+      if (len < L.header.size || len > MAX_RECORD_BYTES) {
+        this.pending = Buffer.alloc(0);
+        throw new ProbeStreamError(`corrupt weft-probe stream: record length ${len} at byte ${off}`);
+      }
+      if (b.length - off < len) break;
+      const rec = decodeRecord(b.subarray(off, off + len));
+      if (rec) out.push(rec);
+      off += len;
+    }
+    this.pending = off === b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(off));
+    return out;
+  }
+
+  /** Bytes of an incomplete record still waiting for the rest. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+}
+
+/** Decodes a whole binary stream held in memory, or a chunked one as it arrives. */
+export function decodeRecords(input: Uint8Array): ProbeRecord[];
+export function decodeRecords(input: AsyncIterable<Uint8Array>): AsyncGenerator<ProbeRecord>;
+export function decodeRecords(
+  input: Uint8Array | AsyncIterable<Uint8Array>,
+): ProbeRecord[] | AsyncGenerator<ProbeRecord> {
+  if (input instanceof Uint8Array) {
+    const d = new RecordDecoder();
+    const out = d.push(input);
+    if (d.buffered > 0)
+      throw new ProbeStreamError(`weft-probe stream ends inside a record (${d.buffered} bytes)`);
+    return out;
+  }
+  return (async function* () {
+    const d = new RecordDecoder();
+    for await (const chunk of input) yield* d.push(chunk);
+  })();
+}

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { ProbeRecord } from '@weft/protocol';
+import { BoundedLineQueue } from './BoundedLineQueue.js';
+import { probeBinaryPath } from './probeBinaryPath.js';
+import { decodeRecords } from './records.js';
+
+export interface ProbeOptions {
+  /** Path of weft-probe; default probeBinaryPath(). */
+  binary?: string;
+  /** Links to attach to by exact name (--iface). */
+  ifaces?: string[];
+  /** Attach to every current and future link whose name starts with one of these (--iface-prefix). */
+  ifacePrefixes?: string[];
+  /** Drain interval (--interval), default 1000. */
+  intervalMs?: number;
+  /** Extra loader flags, e.g. ['--flow-map-size', '131072']. */
+  args?: string[];
+}
+
+export interface ProbeExit {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface ProbeProcess {
+  pid: number;
+  /** Decoded records; iterate once. Not reading applies backpressure to the loader. */
+  records: AsyncIterable<ProbeRecord>;
+  /** The loader's stderr, line by line (the newest 1000 kept if nobody reads). */
+  stderr: AsyncIterable<string>;
+  /** SIGTERM, then wait for exit: the loader removes every hook it attached before it exits. */
+  stop(): Promise<void>;
+  exited: Promise<ProbeExit>;
+}
+
+/** How long stop() waits after SIGTERM before SIGKILL (tcx hooks still go with the process). */
+const STOP_GRACE_MS = 10_000;
+
+export function probeArgs(opts: ProbeOptions): string[] {
+  const args = ['--format=binary'];
+  for (const i of opts.ifaces ?? []) args.push('--iface', i);
+  for (const p of opts.ifacePrefixes ?? []) args.push('--iface-prefix', p);
+  if (opts.intervalMs !== undefined) {
+    if (!Number.isInteger(opts.intervalMs) || opts.intervalMs < 10) {
+      throw new Error(`intervalMs must be an integer >= 10, got ${opts.intervalMs}`);
+    }
+    args.push('--interval', String(opts.intervalMs));
+  }
+  args.push(...(opts.args ?? []));
+  return args;
+}
+
+export function spawnProbe(opts: ProbeOptions = {}): ProbeProcess {
+  const binary = opts.binary ?? probeBinaryPath();
+  const child = spawn(binary, probeArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  const stderr = new BoundedLineQueue(1000);
+  const lines = createInterface({ input: child.stderr });
+  lines.on('line', (l) => stderr.push(l));
+  lines.on('close', () => stderr.close());
+
+  const exited = new Promise<ProbeExit>((resolve) => {
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      const hint = err.code === 'ENOENT' ? ` (not built? run: pnpm --filter @weft/bpf build)` : '';
+      stderr.push(`weft-probe: cannot start ${binary}: ${err.message}${hint}`);
+      stderr.close();
+      resolve({ code: null, signal: null });
+    });
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+
+  const records = decodeRecords(child.stdout as AsyncIterable<Uint8Array>);
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+        await exited;
+        return;
+      }
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      try {
+        await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return stopping;
+  };
+
+  return { pid: child.pid ?? -1, records, stderr, stop, exited };
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP from every network namespace: connect outcomes from inet_sock_set_state (a socket entering
+ * SYN_SENT is an attempt), smoothed RTT from tcp_probe, retransmits from tcp_retransmit_skb.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "tcp.h"
+
+#define WEFT_ECONNREFUSED 111
+#define WEFT_ETIMEDOUT 110
+#define WEFT_ECONNRESET 104
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* A connecting socket: its local port is only known after SYN_SENT, and is released before the
+ * CLOSE transition is traced, so the RST/retransmit hooks note it while it is still set. */
+struct connect_info {
+	__u64 ts_ns;
+	__u16 sport;
+	__u16 pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct connect_info);
+} connect_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} tcp_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct tcp_stats_key);
+	__type(value, struct tcp_stats_val);
+} tcp_stats SEC(".maps");
+
+struct tcp_counters counters = {};
+
+static __always_inline void sock_tuple(const struct sock *sk, __u8 *saddr, __u8 *daddr, __u16 *sport,
+				       __u16 *dport, __u8 *family)
+{
+	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	if (fam == WEFT_AF_INET6) {
+		bpf_core_read(saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	} else {
+		__u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+		__builtin_memcpy(saddr, &s, 4);
+		__builtin_memcpy(daddr, &d, 4);
+	}
+	*family = fam;
+	*sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	*dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(weft_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	__u64 key = (__u64)sk;
+
+	if (newstate == TCP_SYN_SENT) {
+		struct connect_info ci = { .ts_ns = bpf_ktime_get_ns() };
+
+		bpf_map_update_elem(&connect_start, &key, &ci, BPF_ANY);
+		return 0;
+	}
+	if (oldstate != TCP_SYN_SENT || (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE))
+		return 0;
+	struct connect_info *ci = bpf_map_lookup_elem(&connect_start, &key);
+
+	if (!ci)
+		return 0;
+	__u64 latency = bpf_ktime_get_ns() - ci->ts_ns;
+	__u16 saved_sport = ci->sport;
+
+	bpf_map_delete_elem(&connect_start, &key);
+
+	struct tcp_event *e = bpf_ringbuf_reserve(&tcp_events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&counters.ring_lost, 1);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	sock_tuple(sk, e->saddr, e->daddr, &e->sport, &e->dport, &e->family);
+	if (!e->sport)
+		e->sport = saved_sport;
+	if (newstate == TCP_ESTABLISHED) {
+		e->kind = TCP_EV_CONNECT_OK;
+		e->latency_ns = latency;
+	} else {
+		int err = BPF_CORE_READ(sk, sk_err);
+
+		e->kind = TCP_EV_CONNECT_FAIL;
+		e->sk_err = err;
+		e->latency_ns = latency;
+		if (err == WEFT_ECONNREFUSED)
+			e->cause = TCP_CAUSE_REFUSED;
+		else if (err == WEFT_ECONNRESET)
+			e->cause = TCP_CAUSE_RESET;
+		else
+			e->cause = TCP_CAUSE_TIMEOUT; /* ETIMEDOUT, unreachable, or the app gave up waiting */
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline struct tcp_stats_val *stats_for(const struct sock *sk)
+{
+	struct tcp_stats_key k = {};
+
+	sock_tuple(sk, k.saddr, k.daddr, &k.sport, &k.dport, &k.family);
+	struct tcp_stats_val *v = bpf_map_lookup_elem(&tcp_stats, &k);
+
+	if (v)
+		return v;
+	struct tcp_stats_val nv = {};
+
+	if (bpf_map_update_elem(&tcp_stats, &k, &nv, BPF_NOEXIST) < 0) {
+		v = bpf_map_lookup_elem(&tcp_stats, &k);
+		if (!v)
+			__sync_fetch_and_add(&counters.stats_overflow, 1);
+		return v;
+	}
+	return bpf_map_lookup_elem(&tcp_stats, &k);
+}
+
+static __always_inline void note_connect_port(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct connect_info *ci = bpf_map_lookup_elem(&connect_start, &key);
+
+	if (ci)
+		ci->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(weft_tcp_receive_reset, struct sock *sk)
+{
+	note_connect_port(sk);
+	return 0;
+}
+
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(weft_tcp_probe, struct sock *sk, const struct sk_buff *skb)
+{
+	struct tcp_stats_val *v = stats_for(sk);
+
+	if (v)
+		v->srtt_us = BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3;
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(weft_tcp_retransmit_skb, const struct sock *sk, const struct sk_buff *skb)
+{
+	note_connect_port(sk);
+	struct tcp_stats_val *v = stats_for(sk);
+
+	if (v) {
+		__sync_fetch_and_add(&v->retransmits, 1);
+		if (!v->srtt_us)
+			v->srtt_us = BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3;
+	}
+	return 0;
+}
