@@ -1,0 +1,299 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { IntervalAggregator } from '../aggregator.js';
+import type { MetricsLevel } from '../config.js';
+import { clusterInventory, connect, dns, drop, flow, IP } from '../fixtures/clusterFixture.js';
+import { IdentityTable } from '../identity/identityTable.js';
+import { applyInventory } from '../identity/inventorySource.js';
+import { createCollectorMetrics } from './collectorMetrics.js';
+import { makeLabelPolicy } from './labelPolicy.js';
+import { MetricsRecorder } from './metricsRecorder.js';
+
+const run = promisify(execFile);
+
+function setup(level: MetricsLevel = 'pod', include: string[] = [], exclude: string[] = []) {
+  const table = new IdentityTable({ node: 'node-a' });
+  applyInventory(table, clusterInventory(), 0);
+  const metrics = createCollectorMetrics();
+  const recorder = new MetricsRecorder({
+    metrics,
+    policy: makeLabelPolicy(level, include, exclude),
+    liveness: table,
+    ttlMs: 60_000,
+  });
+  const agg = new IntervalAggregator({ resolver: table }, 1000);
+  return { table, metrics, recorder, agg };
+}
+
+function feed(s: ReturnType<typeof setup>, t = 1500) {
+  const { agg } = s;
+  agg.add(flow(IP.frontend, IP.api0, 'egress', 15_000, 10, t));
+  agg.add(flow(IP.frontend, IP.api0, 'ingress', 15_000, 10, t));
+  agg.add(flow(IP.api0, IP.db, 'egress', 2_000, 4, t, 5432));
+  agg.add(flow(IP.world, IP.api0, 'ingress', 700, 1, t, 443));
+  agg.add(drop(IP.frontend, IP.db, 'NETFILTER_DROP', 7, t));
+  agg.add(dns(IP.frontend, 'api.production.svc.cluster.local', 'NOERROR', 800, t));
+  agg.add(dns(IP.frontend, 'nope.example', 'NXDOMAIN', 1200, t, 'AAAA'));
+  agg.add(dns(IP.frontend, 'slow.example', 'TIMEOUT', 5_000_000, t));
+  agg.add(connect(IP.frontend, IP.apiService, true, t, 2000));
+  agg.add(connect(IP.frontend, IP.apiService, false, t));
+  agg.add({
+    type: 'tcp_stats',
+    ts: t,
+    src: IP.frontend,
+    dst: IP.api0,
+    sport: 1,
+    dport: 80,
+    srtt_us: 300,
+    retransmits: 2,
+  });
+  s.recorder.record(agg.flush(2000));
+}
+
+/** prom-client's JSON carries each histogram sample's own name, which its types leave out. */
+const sampleName = (v: object) => String((v as { metricName?: string }).metricName ?? '');
+
+async function values(s: ReturnType<typeof setup>, name: string) {
+  const m = (await s.metrics.registry.getMetricsAsJSON()).find((x) => x.name === name);
+  if (!m) throw new Error(`no metric ${name}`);
+  return m;
+}
+
+describe('collector metrics', () => {
+  it('exposes every metric of the design table with exactly its type and labels', async () => {
+    const s = setup();
+    feed(s);
+    const pair = ['source_namespace', 'source_pod', 'destination_namespace', 'destination_pod'];
+    const expected: [string, string, string[]][] = [
+      ['networkobservability_forward_bytes', 'counter', ['direction', ...pair]],
+      ['networkobservability_forward_count', 'counter', ['direction', ...pair]],
+      ['networkobservability_drop_count', 'counter', ['reason', 'direction', ...pair]],
+      ['networkobservability_drop_bytes', 'counter', ['reason', 'direction', ...pair]],
+      ['networkobservability_dns_request_count', 'counter', ['namespace', 'pod', 'query_type']],
+      [
+        'networkobservability_dns_response_count',
+        'counter',
+        ['namespace', 'pod', 'query_type', 'response_code'],
+      ],
+      ['networkobservability_dns_response_latency', 'histogram', ['namespace', 'pod']],
+      ['networkobservability_tcp_connection_total', 'counter', [...pair, 'destination_service']],
+      ['networkobservability_tcp_connection_failed_total', 'counter', [...pair, 'destination_service']],
+      ['networkobservability_tcp_connection_latency', 'histogram', pair],
+      ['networkobservability_tcp_rtt', 'histogram', pair],
+      ['networkobservability_tcp_retransmit_count', 'counter', pair],
+      [
+        'hubble_flows_processed_total',
+        'counter',
+        ['source_namespace', 'destination_namespace', 'protocol', 'verdict'],
+      ],
+    ];
+    const text = await s.metrics.registry.metrics();
+    for (const [name, type, labels] of expected) {
+      const m = await values(s, name);
+      expect(m.type, name).toBe(type);
+      const v = m.values.find((x) => !sampleName(x).endsWith('_sum') && !sampleName(x).endsWith('_count'));
+      expect(
+        Object.keys(v?.labels ?? {})
+          .filter((l) => l !== 'le')
+          .sort(),
+        name,
+      ).toEqual([...labels].sort());
+      expect(text).toContain(`# TYPE ${name} ${type}`);
+    }
+    // The seed's counters keep their names: nothing appended.
+    expect(text).not.toContain('networkobservability_forward_bytes_total');
+    expect(text).not.toContain('networkobservability_drop_count_total');
+  });
+
+  it('counts what the records say', async () => {
+    const s = setup();
+    feed(s);
+    const fwd = await values(s, 'networkobservability_forward_bytes');
+    const egress = fwd.values.find(
+      (v) => v.labels.direction === 'egress' && v.labels.source_pod === 'frontend-abc123',
+    );
+    expect(egress?.value).toBe(15_000);
+    expect(egress?.labels).toMatchObject({
+      source_namespace: 'production',
+      destination_namespace: 'production',
+      destination_pod: 'api-7f9c-0',
+    });
+    const world = fwd.values.find((v) => v.labels.source_namespace === '');
+    expect(world?.labels).toMatchObject({
+      source_pod: '',
+      direction: 'ingress',
+      destination_pod: 'api-7f9c-0',
+    });
+    const drops = await values(s, 'networkobservability_drop_count');
+    expect(drops.values).toEqual([
+      expect.objectContaining({
+        value: 7,
+        labels: expect.objectContaining({
+          reason: 'policy_drop',
+          direction: 'egress',
+          destination_pod: 'db-0',
+        }),
+      }),
+    ]);
+    const req = await values(s, 'networkobservability_dns_request_count');
+    expect(req.values.reduce((a, v) => a + v.value, 0)).toBe(3);
+    const resp = await values(s, 'networkobservability_dns_response_count');
+    expect(resp.values.map((v) => [v.labels.query_type, v.labels.response_code, v.value]).sort()).toEqual([
+      ['A', 'NOERROR', 1],
+      ['AAAA', 'NXDOMAIN', 1],
+    ]);
+    const conn = await values(s, 'networkobservability_tcp_connection_total');
+    expect(conn.values[0]).toMatchObject({
+      value: 2,
+      labels: { destination_service: 'api-service', source_pod: 'frontend-abc123' },
+    });
+    const failed = await values(s, 'networkobservability_tcp_connection_failed_total');
+    expect(failed.values[0]?.value).toBe(1);
+    const lat = await values(s, 'networkobservability_tcp_connection_latency');
+    expect(lat.values.find((v) => sampleName(v).endsWith('_sum'))?.value).toBeCloseTo(0.002);
+    const retr = await values(s, 'networkobservability_tcp_retransmit_count');
+    expect(retr.values[0]?.value).toBe(2);
+    const hubble = await values(s, 'hubble_flows_processed_total');
+    const byVerdict = (v: string) =>
+      hubble.values.filter((x) => x.labels.verdict === v).reduce((a, x) => a + x.value, 0);
+    // Once per packet: egress observations, plus ingress from the unobserved world (the local pair's ingress is not counted again).
+    expect(byVerdict('FORWARDED')).toBe(10 + 4 + 1);
+    expect(byVerdict('DROPPED')).toBe(7);
+    expect(hubble.values.find((x) => x.labels.verdict === 'DROPPED')?.labels.protocol).toBe('TCP');
+  });
+
+  it('fills identity labels by level', async () => {
+    for (const [level, pods] of [
+      ['pod', ['api-7f9c-0', 'frontend-abc123']],
+      ['workload', ['api', 'frontend']],
+      ['namespace', ['']],
+    ] as const) {
+      const s = setup(level);
+      feed(s);
+      const fwd = await values(s, 'networkobservability_forward_bytes');
+      const inProd = fwd.values.filter(
+        (x) => x.labels.direction === 'egress' && x.labels.source_namespace === 'production',
+      );
+      expect([...new Set(inProd.map((x) => x.labels.source_pod))].sort(), level).toEqual(pods);
+      // Whatever the level, the bytes add up the same.
+      expect(
+        inProd.reduce((a, x) => a + x.value, 0),
+        level,
+      ).toBe(17_000);
+      const dnsReq = await values(s, 'networkobservability_dns_request_count');
+      expect(dnsReq.values[0]?.labels.pod, level).toBe(level === 'namespace' ? '' : pods[pods.length - 1]);
+    }
+  });
+
+  it('keeps only series touching included, non-excluded namespaces', async () => {
+    const only = setup('pod', ['kube-system']);
+    feed(only);
+    expect((await values(only, 'networkobservability_forward_bytes')).values).toHaveLength(0);
+    const prod = setup('pod', ['production']);
+    feed(prod);
+    expect((await values(prod, 'networkobservability_forward_bytes')).values).toHaveLength(4);
+    const ex = setup('pod', [], ['production']);
+    ex.agg.add(flow(IP.coredns, IP.world, 'egress', 100, 1, 1500, 53));
+    feed(ex);
+    const fwd = (await values(ex, 'networkobservability_forward_bytes')).values;
+    expect(fwd.map((v) => v.labels.source_namespace)).toEqual(['kube-system']);
+    expect((await values(ex, 'networkobservability_dns_request_count')).values).toHaveLength(0);
+  });
+
+  it('removes the series of deleted pods after the TTL, and keeps live ones', async () => {
+    const s = setup();
+    feed(s, 1500);
+    const before = s.recorder.seriesCount;
+    expect(before).toBeGreaterThan(5);
+    // Within the TTL nothing goes, even for a deleted pod.
+    const inv = clusterInventory();
+    inv.pods = inv.pods.filter((p) => p.name !== 'frontend-abc123');
+    applyInventory(s.table, inv, 3000);
+    expect(s.recorder.sweep(30_000)).toBe(0);
+    expect(s.recorder.sweep(70_000)).toBeGreaterThan(0);
+    const text = await s.metrics.registry.metrics();
+    expect(text).not.toContain('frontend-abc123');
+    // The api -> db series belongs to live pods: kept.
+    expect(text).toContain('destination_pod="db-0"');
+  });
+
+  it('bounds the number of series and counts what it refused', async () => {
+    const table = new IdentityTable({ node: 'node-a' });
+    const metrics = createCollectorMetrics();
+    const recorder = new MetricsRecorder({
+      metrics,
+      policy: makeLabelPolicy('pod'),
+      liveness: table,
+      ttlMs: 1000,
+      maxSeries: 3,
+    });
+    const agg = new IntervalAggregator({ resolver: table }, 0);
+    for (let i = 0; i < 10; i++) {
+      table.upsertPod(
+        {
+          uid: `u${i}`,
+          namespace: 'ns',
+          name: `p${i}`,
+          ips: [`10.244.9.${i}`],
+          node: 'node-a',
+          workloadKind: 'Pod',
+          workload: `p${i}`,
+          labels: {},
+        },
+        0,
+      );
+      agg.add(flow(`10.244.9.${i}`, IP.world, 'egress', 1, 1, 10));
+    }
+    recorder.record(agg.flush(100));
+    expect(recorder.seriesCount).toBe(3);
+    const dropped = (await metrics.registry.getMetricsAsJSON()).find(
+      (m) => m.name === 'weft_collector_series_dropped_total',
+    );
+    expect(dropped?.values[0]?.value).toBeGreaterThan(0);
+  });
+
+  it('keeps hostile label values out of the exposition format', async () => {
+    const s = setup();
+    s.agg.add({ ...dns(IP.frontend, 'a"\n}b', 'NO"ERR\nOR', 10, 1500), qtype: 'A"}\n' });
+    s.recorder.record(s.agg.flush(2000));
+    const text = await s.metrics.registry.metrics();
+    expect(text).toContain('query_type="A___"');
+    expect(text).toContain('response_code="NO_ERR_OR"');
+  });
+
+  it('passes promtool check metrics with only the seed counter-name notes', async () => {
+    const s = setup();
+    feed(s);
+    const dir = await mkdtemp(join(tmpdir(), 'wco-promtool-'));
+    try {
+      const file = join(dir, 'metrics.txt');
+      await writeFile(file, await s.metrics.registry.metrics());
+      const out = await run('sh', ['-c', `promtool check metrics < ${file} 2>&1; true`]);
+      const lines = out.stdout.split('\n').filter((l) => l.trim() !== '');
+      const seedCounters = [
+        'networkobservability_forward_bytes',
+        'networkobservability_forward_count',
+        'networkobservability_drop_count',
+        'networkobservability_drop_bytes',
+        'networkobservability_dns_request_count',
+        'networkobservability_dns_response_count',
+        'networkobservability_tcp_retransmit_count',
+      ];
+      for (const l of lines) {
+        const about = seedCounters.find((n) => l.startsWith(`${n} `));
+        // The seed's names end in _count or _bytes, not _total: promtool notes both, nothing else.
+        expect(l, `unexpected promtool finding: ${l}`).toMatch(
+          /counter metrics should have "_total" suffix|non-histogram and non-summary metrics should not have "_count" suffix/,
+        );
+        expect(about, l).toBeDefined();
+      }
+      for (const n of seedCounters) expect(lines.some((l) => l.startsWith(`${n} `))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

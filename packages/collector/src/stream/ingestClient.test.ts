@@ -1,0 +1,182 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FlowRecord } from '@weft/protocol';
+import { worldEndpoint } from '@weft/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IngestTestServer } from '../fixtures/ingestTestServer.js';
+import { IngestClient } from './ingestClient.js';
+
+function record(n: number): FlowRecord {
+  return {
+    ts: n,
+    src: worldEndpoint('198.51.100.1'),
+    dst: worldEndpoint('198.51.100.2'),
+    sport: n % 65536,
+    dport: 80,
+    proto: 'tcp',
+    dir: 'egress',
+    bytes: n,
+    packets: 1,
+    tcpFlags: 0,
+  };
+}
+
+async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function client(
+  url: string,
+  token: string,
+  extra: Partial<ConstructorParameters<typeof IngestClient>[0]> = {},
+) {
+  const logs: string[] = [];
+  const c = new IngestClient({
+    url,
+    token,
+    node: 'node-a',
+    collectorVersion: '0.1.0',
+    simulated: true,
+    hooks: () => ['tc:wco0', 'tp_btf/kfree_skb'],
+    spoolSeconds: 60,
+    backoff: { initialMs: 50, maxMs: 400 },
+    log: (m) => logs.push(m),
+    ...extra,
+  });
+  cleanups.push(() => c.stop());
+  return { c, logs };
+}
+
+describe('IngestClient', () => {
+  it('says hello with the agreed fields, then streams acknowledged batches in order', async () => {
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const { c } = client(url, 'tok');
+    c.start();
+    for (let i = 0; i < 5; i++)
+      c.enqueue({
+        start: i,
+        end: i + 1,
+        flows: [record(i)],
+        drops: [],
+        tcp: [],
+        tcpStats: [],
+        dns: [],
+        lost: 0,
+      });
+    expect(await c.drain(10_000)).toBe(true);
+    expect(server.hellos[0]).toMatchObject({
+      type: 'hello',
+      protocol: 1,
+      node: 'node-a',
+      boot: c.boot,
+      collectorVersion: '0.1.0',
+      hooks: ['tc:wco0', 'tp_btf/kfree_skb'],
+      simulated: true,
+    });
+    expect(server.batches(c.boot).map((b) => b.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(c.stats).toMatchObject({ connected: true, acked: 5, spoolBatches: 0, givenUp: 0 });
+  });
+
+  it('loses nothing and stores nothing twice when the server is down for 3 s', async () => {
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const { c } = client(url, 'tok', { spoolSeconds: 10 });
+    c.start();
+    let n = 0;
+    const produce = () => {
+      const flows = [record(n++), record(n++), record(n++)];
+      c.enqueue({ start: n, end: n + 1, flows, drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
+    };
+    const timer = setInterval(produce, 50);
+    cleanups.push(async () => clearInterval(timer));
+    await until(() => server.received >= 10, 'first batches');
+    await server.stop();
+    const sentDuringOutage = n;
+    await sleep(3000);
+    expect(c.stats.connected).toBe(false);
+    expect(c.stats.spoolBatches).toBeGreaterThan(10);
+    await server.start(server.port);
+    await until(() => n > sentDuringOutage + 30, 'more batches after the restart');
+    clearInterval(timer);
+    expect(await c.drain(15_000)).toBe(true);
+    const got = server.batches(c.boot).flatMap((b) => b.flows.map((f) => f.bytes));
+    expect(got).toHaveLength(n);
+    expect(new Set(got).size).toBe(n);
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(server.hellos.filter((h) => h.boot === c.boot).length).toBeGreaterThanOrEqual(2);
+    expect(c.stats.givenUp).toBe(0);
+  });
+
+  it('gives up what the spool cannot hold and tells the server in the next batch', async () => {
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    await server.stop();
+    cleanups.push(() => server.stop());
+    const { c, logs } = client(url, 'tok', { spoolSeconds: 1 });
+    c.start();
+    const t0 = Date.now();
+    c.enqueue(
+      { start: 0, end: 1, flows: [record(1), record(2)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 },
+      t0,
+    );
+    c.enqueue(
+      { start: 1, end: 2, flows: [record(3)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 4 },
+      t0 + 1500,
+    );
+    expect(c.stats.givenUp).toBe(2);
+    c.enqueue({ start: 2, end: 3, flows: [], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 }, t0 + 1600);
+    await server.start(server.port);
+    expect(await c.drain(10_000)).toBe(true);
+    const batches = server.batches(c.boot);
+    expect(batches.map((b) => [b.seq, b.lost])).toEqual([
+      [1, 4],
+      [2, 2],
+    ]);
+    expect(logs.some((l) => l.includes('gave up 2 records'))).toBe(true);
+  });
+
+  it('does not get in with a wrong token, and keeps everything for when it can', async () => {
+    const server = new IngestTestServer('right');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const { c, logs } = client(url, 'wrong');
+    c.start();
+    c.enqueue({ start: 0, end: 1, flows: [record(1)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
+    await until(() => logs.some((l) => l.includes('401')), 'the 401');
+    expect(server.received).toBe(0);
+    expect(c.stats.spoolBatches).toBe(1);
+  });
+
+  it('keeps no more than the high-water mark in the socket and still delivers everything', async () => {
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const { c } = client(url, 'tok', { highWaterBytes: 1 });
+    for (let i = 0; i < 50; i++)
+      c.enqueue({
+        start: i,
+        end: i + 1,
+        flows: [record(i)],
+        drops: [],
+        tcp: [],
+        tcpStats: [],
+        dns: [],
+        lost: 0,
+      });
+    c.start();
+    expect(await c.drain(10_000)).toBe(true);
+    expect(server.batches(c.boot)).toHaveLength(50);
+    expect(server.duplicates).toBe(0);
+  });
+});
