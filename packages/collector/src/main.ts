@@ -10,7 +10,7 @@ import { createCollectorMetrics } from './metrics/collectorMetrics.js';
 import { makeLabelPolicy } from './metrics/labelPolicy.js';
 import { MetricsRecorder } from './metrics/metricsRecorder.js';
 import { startMetricsServer } from './metrics/metricsServer.js';
-import { loadProbeSpawner, type ProbeSpawner } from './probe/spawnWeftProbe.js';
+import { type ProbeSpawner, spawnWeftProbe } from './probe/spawnWeftProbe.js';
 import { type RecordSource, superviseProbe } from './probe/superviseProbe.js';
 import { IngestClient } from './stream/ingestClient.js';
 
@@ -73,7 +73,7 @@ export async function startCollector(
   let source: RecordSource;
   if (deps.source) source = deps.source;
   else {
-    const spawn = deps.spawnProbe ?? (await loadProbeSpawner());
+    const spawn = deps.spawnProbe ?? spawnWeftProbe;
     source = superviseProbe({
       spawn: () =>
         spawn({

@@ -1,0 +1,133 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCollectorConfig } from './config.js';
+import { clusterInventory, connect, dns, drop, flow, IP } from './fixtures/clusterFixture.js';
+import { IngestTestServer } from './fixtures/ingestTestServer.js';
+import { RecordQueue } from './fixtures/recordQueue.js';
+import { startCollector } from './main.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('startCollector', () => {
+  it('names records from the inventory, serves the seed metrics and streams them to the server', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const inv = join(dir, 'inventory.json');
+    await writeFile(inv, JSON.stringify(clusterInventory()));
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const parsed = parseCollectorConfig(
+      [
+        '--node',
+        'node-a',
+        '--inventory',
+        inv,
+        '--server',
+        url,
+        '--metrics-host',
+        '127.0.0.1',
+        '--metrics-port',
+        '0',
+        '--interval-ms',
+        '200',
+        '--simulated',
+      ],
+      { WEFT_INGEST_TOKEN: 'tok' },
+    );
+    if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
+    const source = new RecordQueue();
+    const logs: string[] = [];
+    const c = await startCollector(parsed.config, { source, log: (m) => logs.push(m) });
+    let stopped = false;
+    cleanups.push(async () => {
+      if (!stopped) await c.stop();
+    });
+    const now = Date.now();
+    source.push(
+      { type: 'hello', ts: now, version: 1, hooks: ['tc:wco0'], kernel: 'sim' },
+      flow(IP.frontend, IP.api0, 'egress', 15_000, 10, now),
+      drop(IP.frontend, IP.db, 'NETFILTER_DROP', 4, now),
+      dns(IP.frontend, 'missing.example', 'NXDOMAIN', 1500, now),
+      connect(IP.frontend, IP.apiService, false, now),
+    );
+    await until(() => server.batches(c.boot).some((b) => b.flows.length > 0), 'a batch with the flow');
+    expect(server.hellos[0]).toMatchObject({
+      node: 'node-a',
+      hooks: ['tc:wco0'],
+      simulated: true,
+      boot: c.boot,
+    });
+    const all = server.batches(c.boot);
+    const flows = all.flatMap((b) => b.flows);
+    expect(flows[0]).toMatchObject({
+      bytes: 15_000,
+      src: { name: 'frontend-abc123' },
+      dst: { name: 'api-7f9c-0' },
+    });
+    expect(all.flatMap((b) => b.drops)[0]).toMatchObject({ reason: 'policy_drop', dir: 'egress' });
+    expect(all.flatMap((b) => b.dns)[0]).toMatchObject({
+      rcode: 'NXDOMAIN',
+      client: { name: 'frontend-abc123' },
+    });
+    expect(all.flatMap((b) => b.tcp)[0]).toMatchObject({ outcome: 'fail', dst: { service: 'api-service' } });
+    // Sequence numbers are contiguous from 0: one batch per interval, empty ones included.
+    expect(all.map((b) => b.seq)).toEqual(all.map((_, i) => i));
+
+    const text = await (await fetch(c.metricsUrl)).text();
+    expect(text).toContain(
+      'networkobservability_forward_bytes{direction="egress",source_namespace="production",source_pod="frontend-abc123",destination_namespace="production",destination_pod="api-7f9c-0"} 15000',
+    );
+    expect(text).toMatch(
+      /networkobservability_drop_count\{reason="policy_drop",direction="egress",[^}]*destination_pod="db-0"\} 4/,
+    );
+    expect(text).toMatch(
+      /networkobservability_dns_response_count\{namespace="production",pod="frontend-abc123",query_type="A",response_code="NXDOMAIN"\} 1/,
+    );
+    expect(text).toMatch(
+      /networkobservability_tcp_connection_failed_total\{[^}]*destination_service="api-service"\} 1/,
+    );
+    expect(text).toContain('weft_collector_server_connected 1');
+    expect(text).toContain('weft_collector_identity_pods 6');
+    expect((await fetch(c.metricsUrl.replace('/metrics', '/healthz'))).status).toBe(200);
+    expect((await fetch(c.metricsUrl.replace('/metrics', '/nope'))).status).toBe(404);
+
+    // Records pushed just before stop still reach the server.
+    source.push(flow(IP.frontend, IP.api0, 'egress', 777, 1, Date.now()));
+    await c.stop();
+    stopped = true;
+    expect(
+      server
+        .batches(c.boot)
+        .flatMap((b) => b.flows)
+        .some((f) => f.bytes === 777),
+    ).toBe(true);
+    await expect(fetch(c.metricsUrl)).rejects.toThrow();
+  });
+
+  it('refuses to start on a bad inventory file, naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const inv = join(dir, 'bad.json');
+    await writeFile(inv, '{"version":2}');
+    const parsed = parseCollectorConfig(['--node', 'n', '--inventory', inv, '--metrics-port', '0'], {});
+    if (parsed.kind !== 'config') throw new Error('config');
+    await expect(startCollector(parsed.config, { source: new RecordQueue() })).rejects.toThrow(
+      /bad\.json: not a Weft inventory/,
+    );
+  });
+});
