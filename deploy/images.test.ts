@@ -60,7 +60,8 @@ describe.each(IMAGES)('deploy/images/$component.Dockerfile', ({ component, workl
   it('runs the entry point stage.mjs stages, as the user the manifest expects', () => {
     const entry = new RegExp(`${component}: \\{[^}]*?entry: '([^']+)'`, 's').exec(stageScript)?.[1];
     expect(entry).toBeDefined();
-    expect(instruction(runtime, 'ENTRYPOINT')).toEqual([`ENTRYPOINT ["node", "${entry}"]`]);
+    const args = component === 'collector' ? ', "collector"' : '';
+    expect(instruction(runtime, 'ENTRYPOINT')).toEqual([`ENTRYPOINT ["node", "${entry}"${args}]`]);
     expect(instruction(build, 'RUN').join('\n')).toContain(`node deploy/images/stage.mjs ${component} /out`);
     const user = instruction(runtime, 'USER').at(-1)?.split(/\s+/)[1]?.split(':')[0];
     const runAsUser =

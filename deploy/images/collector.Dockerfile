@@ -14,8 +14,8 @@ RUN npm install -g pnpm@12.4.2
 WORKDIR /src
 COPY . .
 RUN pnpm install --frozen-lockfile
-# The collector and what it imports (@weft/bpf builds the probe); make again in case it did not.
-RUN pnpm exec turbo run build --filter=@weft/collector... && make -C packages/bpf
+# The `weft` CLI and what it imports (@weft/bpf builds the probe); make again in case it did not.
+RUN pnpm exec turbo run build --filter=@weft/cli... && make -C packages/bpf
 RUN node deploy/images/stage.mjs collector /out
 
 FROM node:20-bookworm-slim
@@ -30,4 +30,4 @@ COPY --from=build /out/ ./
 # PERFMON and SYS_RESOURCE, and runs it unprivileged with a read-only root filesystem.
 USER 0
 EXPOSE 10093
-ENTRYPOINT ["node", "packages/collector/dist/main.js"]
+ENTRYPOINT ["node", "packages/cli/dist/main.js", "collector"]

@@ -16,8 +16,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Per component: the workspace package it runs, its entry point, and built files it needs besides. */
 const COMPONENTS = {
   collector: {
-    pkg: '@weft/collector',
-    entry: 'packages/collector/dist/main.js',
+    // `weft collector`: the CLI parses flags and WEFT_* variables, runs the collector, handles signals.
+    pkg: '@weft/cli',
+    entry: 'packages/cli/dist/main.js',
     // The eBPF loader, spawned by @weft/bpf from its own dist/.
     required: ['packages/bpf/dist/weft-probe'],
     extra: [],
