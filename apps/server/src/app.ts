@@ -1,0 +1,118 @@
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
+import { MAX_INGEST_FRAME_BYTES } from '@weft/protocol';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { AlertEngine } from './alerts/alertEngine.js';
+import type { ServerConfig } from './config.js';
+import type { WeftContext } from './context.js';
+import { CollectorRegistry } from './ingest/collectorRegistry.js';
+import { LiveHub } from './live/liveHub.js';
+import { liveSummary } from './live/liveSummary.js';
+import { BadRequestError } from './plugins/badRequest.js';
+import { spaPlugin } from './plugins/spa.js';
+import { apiRoutes } from './routes/api/v1/index.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoute } from './routes/metrics.js';
+import { ServerMetrics } from './serverMetrics.js';
+import { queryGraph } from './store/graphQuery.js';
+import { Store } from './store/store.js';
+
+export interface AppDeps {
+  /** Clock for tests that replay recorded batches at their original times. */
+  now?: () => number;
+  /** Run the prune/alert/live timers (default true; tests drive them by hand). */
+  timers?: boolean;
+}
+
+export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftContext {
+  const now = deps.now ?? Date.now;
+  const store = new Store({ ...config, now });
+  const collectors = new CollectorRegistry();
+  collectors.onChange = (observed) => {
+    store.observedNodes = observed;
+  };
+  const metrics = new ServerMetrics();
+  const alerts = new AlertEngine(store, config);
+  const live = new LiveHub(
+    {
+      now,
+      simulated: () => collectors.anySimulated(),
+      graph: (filter, window) =>
+        queryGraph(store, filter, window, {
+          maxNodes: config.graphMaxNodes,
+          simulated: collectors.anySimulated(),
+        }),
+      summary: () =>
+        liveSummary(store, {
+          alertsFiring: alerts.count('firing'),
+          alertsPending: alerts.count('pending'),
+          collectors: collectors.connectedCount(),
+        }),
+    },
+    metrics,
+  );
+  return { config, store, collectors, alerts, live, metrics, startedAt: now(), now, ready: false };
+}
+
+/**
+ * The Fastify app: health, the server's own metrics, the v1 API (REST + ingest and live WebSockets) and
+ * the web app. Returned ready to `listen` or `inject`.
+ */
+export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Per-request lines only when debugging: the live dashboard polls, and info logs should stay readable.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+    routerOptions: { maxParamLength: 500 },
+    schemaErrorFormatter: (errors, dataVar) => {
+      const e = errors[0];
+      const param = e?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || dataVar;
+      return new BadRequestError(`${param}: ${e?.message ?? 'invalid'}`);
+    },
+  })
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  const ctx = createContext(config, deps);
+  app.decorate('weft', ctx);
+  if (!config.ingestToken)
+    app.log.warn(
+      'WEFT_INGEST_TOKEN is not set: any client can send data to /api/v1/ingest (fine in the lab only)',
+    );
+
+  app.setErrorHandler((err: Error & { statusCode?: number; issues?: unknown }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return reply.code(status).send({
+      statusCode: status,
+      error: status === 400 ? 'Bad Request' : status >= 500 ? 'Internal Server Error' : 'Error',
+      message: status >= 500 ? 'internal error' : err.message,
+      ...(err instanceof BadRequestError && err.issues.length > 0 ? { issues: err.issues } : {}),
+    });
+  });
+
+  await app.register(websocket, { options: { maxPayload: MAX_INGEST_FRAME_BYTES } });
+  await app.register(healthRoutes);
+  await app.register(metricsRoute);
+  await app.register(apiRoutes, { prefix: '/api/v1' });
+  await app.register(spaPlugin, { webRoot: config.webRoot });
+
+  const timers: NodeJS.Timeout[] = [];
+  app.addHook('onReady', async () => {
+    ctx.ready = true;
+    if (deps.timers === false) return;
+    timers.push(setInterval(() => ctx.store.prune(), 1_000));
+    timers.push(setInterval(() => ctx.alerts.evaluate(), config.alertIntervalS * 1000));
+    timers.push(setInterval(() => ctx.live.tick(), config.liveIntervalMs));
+    for (const t of timers) t.unref();
+  });
+  app.addHook('preClose', async () => {
+    ctx.ready = false;
+    for (const t of timers) clearInterval(t);
+    ctx.live.closeAll(1001, 'server shutting down');
+  });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, defaultWebRoot, parseServerConfig } from './config.js';
+
+describe('parseServerConfig', () => {
+  it('uses the defaults for an empty environment', () => {
+    const c = parseServerConfig({});
+    expect(c).toEqual(DEFAULT_CONFIG);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(8080);
+    expect(c.webRoot).toBe(defaultWebRoot());
+    expect(defaultWebRoot()).toMatch(/apps\/web\/dist$/);
+  });
+
+  it('reads every variable', () => {
+    const c = parseServerConfig({
+      WEFT_HOST: '0.0.0.0',
+      WEFT_PORT: '9090',
+      WEFT_INGEST_TOKEN: 's3cret',
+      WEFT_WEB_ROOT: '/srv/web',
+      WEFT_LOG_LEVEL: 'debug',
+      WEFT_FINE_RETENTION_S: '600',
+      WEFT_COARSE_RETENTION_S: '3600',
+      WEFT_MAX_SERIES: '5000',
+      WEFT_ALERT_DROP_RATE: '12.5',
+      WEFT_ALERT_DNS_FAILURE_RATIO: '0.1',
+      WEFT_ALERT_FOR_S: '0',
+    });
+    expect(c).toMatchObject({
+      host: '0.0.0.0',
+      port: 9090,
+      ingestToken: 's3cret',
+      webRoot: '/srv/web',
+      logLevel: 'debug',
+      fineRetentionS: 600,
+      coarseRetentionS: 3600,
+      maxSeries: 5000,
+      alertDropRate: 12.5,
+      alertDnsFailureRatio: 0.1,
+      alertForS: 0,
+    });
+  });
+
+  it('names every bad variable in one error', () => {
+    let err: unknown;
+    try {
+      parseServerConfig({
+        WEFT_PORT: 'http',
+        WEFT_LOG_LEVEL: 'loud',
+        WEFT_ALERT_DNS_FAILURE_RATIO: '5',
+        WEFT_HOST: ' ',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toContain('WEFT_PORT="http": must be a port from 0 to 65535');
+    expect(problems).toContain('WEFT_HOST is empty');
+    expect((err as ConfigError).problems).toHaveLength(2);
+    // Type errors first; range errors are reported once the values parse.
+    expect(() => parseServerConfig({ WEFT_LOG_LEVEL: 'loud', WEFT_ALERT_DNS_FAILURE_RATIO: '5' })).toThrow(
+      /WEFT_LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent/,
+    );
+    expect(() => parseServerConfig({ WEFT_ALERT_DNS_FAILURE_RATIO: '5' })).toThrow(
+      /WEFT_ALERT_DNS_FAILURE_RATIO="5"/,
+    );
+    expect(() => parseServerConfig({ WEFT_PORT: '70000' })).toThrow(/WEFT_PORT="70000"/);
+    expect(() => parseServerConfig({ WEFT_PORT: '80.5' })).toThrow(/WEFT_PORT/);
+  });
+
+  it('refuses a coarse tier shorter than the fine one', () => {
+    expect(() =>
+      parseServerConfig({ WEFT_FINE_RETENTION_S: '7200', WEFT_COARSE_RETENTION_S: '3600' }),
+    ).toThrow(/WEFT_COARSE_RETENTION_S/);
+  });
+});

@@ -1,0 +1,156 @@
+import { fileURLToPath } from 'node:url';
+import { type Static, Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+/**
+ * Server configuration, read from the environment. Every variable is checked against one schema so a
+ * typo fails at start with a message naming the variable, instead of a surprise at 3 a.m.
+ */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ServerConfig = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** Empty: ingest accepts any collector (lab only; the server warns). */
+  ingestToken: Type.String(),
+  webRoot: Type.String({ minLength: 1 }),
+  logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))),
+  /** How long 1-second buckets are kept (seconds). */
+  fineRetentionS: Type.Integer({ minimum: 60, maximum: 86_400 }),
+  /** How long 1-minute buckets are kept (seconds). */
+  coarseRetentionS: Type.Integer({ minimum: 600, maximum: 30 * 86_400 }),
+  /** Upper bound on stored series (edge, DNS client); idle ones are evicted first. */
+  maxSeries: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+  /** Upper bound on 1-second buckets across all series. */
+  maxFineBuckets: Type.Integer({ minimum: 1_000, maximum: 200_000_000 }),
+  /** Recent flow rows kept for /api/v1/flows. */
+  maxFlowRows: Type.Integer({ minimum: 100, maximum: 5_000_000 }),
+  /** Graph nodes shown per level before the smallest are folded into `others`. */
+  graphMaxNodes: Type.Integer({ minimum: 10, maximum: 100_000 }),
+  /** Malformed messages one collector may send before it is disconnected. */
+  maxBadMessages: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  liveIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  alertIntervalS: Type.Integer({ minimum: 1, maximum: 3_600 }),
+  /** The seed's rules: rate windows and `for` durations are 5m there. */
+  alertWindowS: Type.Integer({ minimum: 10, maximum: 86_400 }),
+  alertForS: Type.Integer({ minimum: 0, maximum: 86_400 }),
+  alertDropRate: Type.Number({ minimum: 0 }),
+  alertDnsFailureRatio: Type.Number({ minimum: 0, maximum: 1 }),
+  alertTcpFailureRate: Type.Number({ minimum: 0 }),
+});
+export type ServerConfig = Static<typeof ServerConfig>;
+
+type Key = keyof ServerConfig;
+
+interface EnvVar {
+  key: Key;
+  kind: 'string' | 'int' | 'number';
+  hint: string;
+}
+
+/** Environment variable -> field, with what the variable must hold (used in error messages). */
+export const ENV_VARS: Record<string, EnvVar> = {
+  WEFT_HOST: { key: 'host', kind: 'string', hint: 'an address to listen on' },
+  WEFT_PORT: { key: 'port', kind: 'int', hint: 'a port from 0 to 65535' },
+  WEFT_INGEST_TOKEN: { key: 'ingestToken', kind: 'string', hint: 'the collectors’ bearer token' },
+  WEFT_WEB_ROOT: { key: 'webRoot', kind: 'string', hint: 'the built web app directory' },
+  WEFT_LOG_LEVEL: { key: 'logLevel', kind: 'string', hint: `one of ${LOG_LEVELS.join(', ')}` },
+  WEFT_FINE_RETENTION_S: { key: 'fineRetentionS', kind: 'int', hint: 'seconds from 60 to 86400' },
+  WEFT_COARSE_RETENTION_S: { key: 'coarseRetentionS', kind: 'int', hint: 'seconds from 600 to 2592000' },
+  WEFT_MAX_SERIES: { key: 'maxSeries', kind: 'int', hint: 'an integer from 100 to 10000000' },
+  WEFT_MAX_FINE_BUCKETS: { key: 'maxFineBuckets', kind: 'int', hint: 'an integer from 1000 to 200000000' },
+  WEFT_MAX_FLOW_ROWS: { key: 'maxFlowRows', kind: 'int', hint: 'an integer from 100 to 5000000' },
+  WEFT_GRAPH_MAX_NODES: { key: 'graphMaxNodes', kind: 'int', hint: 'an integer from 10 to 100000' },
+  WEFT_MAX_BAD_MESSAGES: { key: 'maxBadMessages', kind: 'int', hint: 'an integer from 1 to 1000000' },
+  WEFT_LIVE_INTERVAL_MS: { key: 'liveIntervalMs', kind: 'int', hint: 'milliseconds from 100 to 60000' },
+  WEFT_ALERT_INTERVAL_S: { key: 'alertIntervalS', kind: 'int', hint: 'seconds from 1 to 3600' },
+  WEFT_ALERT_WINDOW_S: { key: 'alertWindowS', kind: 'int', hint: 'seconds from 10 to 86400' },
+  WEFT_ALERT_FOR_S: { key: 'alertForS', kind: 'int', hint: 'seconds from 0 to 86400' },
+  WEFT_ALERT_DROP_RATE: { key: 'alertDropRate', kind: 'number', hint: 'packets per second, 0 or more' },
+  WEFT_ALERT_DNS_FAILURE_RATIO: {
+    key: 'alertDnsFailureRatio',
+    kind: 'number',
+    hint: 'a ratio from 0 to 1 (0.05 = 5%)',
+  },
+  WEFT_ALERT_TCP_FAILURE_RATE: {
+    key: 'alertTcpFailureRate',
+    kind: 'number',
+    hint: 'failed connections per second, 0 or more',
+  },
+};
+
+/** apps/web/dist, found from this file whether it runs from src/ or dist/. */
+export function defaultWebRoot(): string {
+  return fileURLToPath(new URL('../../web/dist', import.meta.url));
+}
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  ingestToken: '',
+  webRoot: defaultWebRoot(),
+  logLevel: 'info',
+  fineRetentionS: 900,
+  coarseRetentionS: 86_400,
+  maxSeries: 200_000,
+  maxFineBuckets: 20_000_000,
+  maxFlowRows: 50_000,
+  graphMaxNodes: 150,
+  maxBadMessages: 10,
+  liveIntervalMs: 1_000,
+  alertIntervalS: 15,
+  alertWindowS: 300,
+  alertForS: 300,
+  alertDropRate: 100,
+  alertDnsFailureRatio: 0.05,
+  alertTcpFailureRate: 50,
+}) as ServerConfig;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid server configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const check = Compile(ServerConfig);
+const INT = /^-?\d{1,12}$/;
+const NUM = /^-?(\d{1,12}(\.\d{0,12})?|\.\d{1,12})$/;
+
+/** Reads WEFT_* variables over the defaults; throws ConfigError listing every bad variable. */
+export function parseServerConfig(env: NodeJS.ProcessEnv, base: Partial<ServerConfig> = {}): ServerConfig {
+  const cfg: Record<string, unknown> = { ...DEFAULT_CONFIG, ...base };
+  const problems: string[] = [];
+  for (const [name, v] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const value = raw.trim();
+    if (v.kind === 'string') {
+      if (name === 'WEFT_INGEST_TOKEN' ? false : value === '') {
+        problems.push(`${name} is empty: must be ${v.hint}`);
+        continue;
+      }
+      cfg[v.key] = name === 'WEFT_INGEST_TOKEN' ? raw : value;
+    } else if ((v.kind === 'int' ? INT : NUM).test(value)) {
+      cfg[v.key] = Number(value);
+    } else {
+      problems.push(`${name}=${JSON.stringify(raw.slice(0, 60))}: must be ${v.hint}`);
+    }
+  }
+  if (problems.length === 0 && !check.Check(cfg)) {
+    const byKey = new Map(Object.entries(ENV_VARS).map(([name, v]) => [v.key as string, [name, v] as const]));
+    const seen = new Set<string>();
+    for (const e of check.Errors(cfg)) {
+      const key = e.instancePath.replace(/^\//, '').split('/')[0] ?? '';
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const found = byKey.get(key);
+      if (found) problems.push(`${found[0]}=${JSON.stringify(String(cfg[key]))}: must be ${found[1].hint}`);
+      else problems.push(`${key || 'configuration'}: ${e.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (cfg.coarseRetentionS !== undefined && (cfg.coarseRetentionS as number) < (cfg.fineRetentionS as number))
+    throw new ConfigError(['WEFT_COARSE_RETENTION_S must not be shorter than WEFT_FINE_RETENTION_S']);
+  return cfg as ServerConfig;
+}

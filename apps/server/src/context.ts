@@ -1,0 +1,26 @@
+import type { AlertEngine } from './alerts/alertEngine.js';
+import type { ServerConfig } from './config.js';
+import type { CollectorRegistry } from './ingest/collectorRegistry.js';
+import type { LiveHub } from './live/liveHub.js';
+import type { ServerMetrics } from './serverMetrics.js';
+import type { Store } from './store/store.js';
+
+/** Everything the routes share, decorated on the Fastify instance as `weft`. */
+export interface WeftContext {
+  config: ServerConfig;
+  store: Store;
+  collectors: CollectorRegistry;
+  alerts: AlertEngine;
+  live: LiveHub;
+  metrics: ServerMetrics;
+  startedAt: number;
+  now: () => number;
+  /** False while starting and once shutdown began (/readyz answers 503). */
+  ready: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    weft: WeftContext;
+  }
+}

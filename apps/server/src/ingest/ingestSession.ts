@@ -1,0 +1,159 @@
+import {
+  IngestBatch,
+  IngestCloseCode,
+  IngestHello,
+  MAX_INGEST_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  type ServerIngestMessage,
+} from '@weft/protocol';
+import { Compile } from 'typebox/compile';
+import type { ServerMetrics } from '../serverMetrics.js';
+import type { Store } from '../store/store.js';
+import { SERVER_VERSION } from '../version.js';
+import type { CollectorRegistry } from './collectorRegistry.js';
+
+const checkHello = Compile(IngestHello);
+const checkBatch = Compile(IngestBatch);
+
+export interface SessionDeps {
+  store: Store;
+  collectors: CollectorRegistry;
+  metrics: ServerMetrics;
+  maxBadMessages: number;
+  now: () => number;
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+export interface SessionStep {
+  send: ServerIngestMessage[];
+  close?: { code: number; reason: string };
+}
+
+/** WebSocket close reasons must fit in 123 bytes. */
+function reasonText(s: string): string {
+  const b = Buffer.from(s);
+  return b.length <= 123
+    ? s
+    : `${b
+        .subarray(0, 120)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '')}...`;
+}
+
+function firstError(errors: { instancePath: string; message: string }[]): string {
+  const e = errors[0];
+  if (!e) return 'does not match the schema';
+  return `${e.instancePath || '/'} ${e.message}`.slice(0, 200);
+}
+
+/**
+ * One collector connection, independent of the socket: hello, then batches. Malformed messages are
+ * answered with a reject and counted; past the limit the connection is closed, never the server.
+ */
+export class IngestSession {
+  private state: 'hello' | 'streaming' | 'closed' = 'hello';
+  node = '';
+  boot = '';
+  private bad = 0;
+
+  constructor(private readonly d: SessionDeps) {}
+
+  get streaming(): boolean {
+    return this.state === 'streaming';
+  }
+
+  onMessage(data: Buffer | string): SessionStep {
+    if (this.state === 'closed') return { send: [] };
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (size > MAX_INGEST_FRAME_BYTES) {
+      this.d.metrics.oversizedFrames++;
+      return this.reject(undefined, `frame of ${size} bytes exceeds ${MAX_INGEST_FRAME_BYTES}`);
+    }
+    let msg: unknown;
+    try {
+      msg = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+    } catch {
+      return this.reject(undefined, 'not JSON');
+    }
+    return this.state === 'hello' ? this.hello(msg) : this.batch(msg);
+  }
+
+  private hello(msg: unknown): SessionStep {
+    const m = msg as { type?: unknown; protocol?: unknown } | null;
+    if (m && typeof m === 'object' && m.type === 'hello' && m.protocol !== PROTOCOL_VERSION) {
+      this.d.metrics.protocolMismatches++;
+      return this.close(
+        IngestCloseCode.protocolMismatch,
+        `protocol ${JSON.stringify(m.protocol)} not supported; this server speaks protocol ${PROTOCOL_VERSION}`,
+      );
+    }
+    if (!checkHello.Check(msg)) {
+      this.d.metrics.rejectedMessages++;
+      return this.close(
+        IngestCloseCode.tooManyBadMessages,
+        `expected hello: ${firstError(checkHello.Errors(msg))}`,
+      );
+    }
+    this.node = msg.node;
+    this.boot = msg.boot;
+    this.state = 'streaming';
+    const lastSeq = this.d.collectors.connect(msg, this.d.now());
+    this.d.log.info(
+      { node: msg.node, boot: msg.boot, version: msg.collectorVersion, simulated: msg.simulated, lastSeq },
+      'collector connected',
+    );
+    return {
+      send: [{ type: 'welcome', protocol: PROTOCOL_VERSION, serverVersion: SERVER_VERSION, lastSeq }],
+    };
+  }
+
+  private batch(msg: unknown): SessionStep {
+    if (!checkBatch.Check(msg)) {
+      const seq = (msg as { seq?: unknown } | null)?.seq;
+      return this.reject(
+        Number.isInteger(seq) ? (seq as number) : undefined,
+        `malformed batch: ${firstError(checkBatch.Errors(msg))}`,
+      );
+    }
+    if (!(msg.end >= msg.start)) return this.reject(msg.seq, 'malformed batch: end is before start');
+    const now = this.d.now();
+    if (this.d.collectors.seen(this.boot, msg.seq)) {
+      this.d.metrics.duplicateBatches++;
+      return { send: [{ type: 'ack', seq: msg.seq }] };
+    }
+    const stored = this.d.store.ingest(msg, this.node);
+    this.d.collectors.batch(this.node, msg.end, msg.lost, now);
+    this.d.metrics.batches++;
+    this.d.metrics.recordsStored(stored, now);
+    return { send: [{ type: 'ack', seq: msg.seq }] };
+  }
+
+  private reject(seq: number | undefined, reason: string): SessionStep {
+    this.bad++;
+    this.d.metrics.rejectedMessages++;
+    if (this.node) this.d.collectors.rejected(this.node, this.d.now());
+    this.d.log.warn({ node: this.node, seq, reason, bad: this.bad }, 'ingest message rejected');
+    const reject: ServerIngestMessage =
+      seq === undefined ? { type: 'reject', reason } : { type: 'reject', seq, reason };
+    if (this.bad >= this.d.maxBadMessages) {
+      this.d.metrics.abusiveClosed++;
+      const { close } = this.close(
+        IngestCloseCode.tooManyBadMessages,
+        `too many malformed messages (${this.bad})`,
+      );
+      return close ? { send: [reject], close } : { send: [reject] };
+    }
+    return { send: [reject] };
+  }
+
+  private close(code: number, reason: string): SessionStep {
+    this.state = 'closed';
+    return { send: [], close: { code, reason: reasonText(reason) } };
+  }
+
+  /** The socket went away. */
+  closed(): void {
+    if (this.node) this.d.collectors.disconnect(this.node, this.boot, this.d.now());
+    this.state = 'closed';
+  }
+}

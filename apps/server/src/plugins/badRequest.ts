@@ -1,0 +1,42 @@
+import {
+  type FilterIssue,
+  type FilterState,
+  parseFilter,
+  resolveWindow,
+  type TimeWindow,
+} from '@weft/protocol';
+
+/** A 400 whose message names every bad parameter; the error handler adds `issues` to the body. */
+export class BadRequestError extends Error {
+  readonly statusCode = 400;
+  constructor(
+    message: string,
+    readonly issues: FilterIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'BadRequestError';
+  }
+}
+
+export function describeIssue(i: FilterIssue): string {
+  const v = i.value.length > 60 ? `${i.value.slice(0, 60)}...` : i.value;
+  return `${i.param}: ${i.reason} (got ${JSON.stringify(v)})`;
+}
+
+export function badParams(issues: FilterIssue[]): BadRequestError {
+  return new BadRequestError(issues.map(describeIssue).join('; '), issues);
+}
+
+/**
+ * The shared filter from a route's query string. `extra` are the route's own parameters. Any issue is a
+ * 400: an API caller wants to know, unlike the web app which shows a notice and carries on.
+ */
+export function filterFromQuery(
+  query: Record<string, string | string[] | undefined>,
+  extra: readonly string[],
+  now: number,
+): { filter: FilterState; window: TimeWindow } {
+  const { state, issues } = parseFilter(query, extra);
+  if (issues.length > 0) throw badParams(issues);
+  return { filter: state, window: resolveWindow(state.from, state.to, now) };
+}

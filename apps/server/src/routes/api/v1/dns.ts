@@ -1,0 +1,11 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DnsResponse, FilterQuery } from '@weft/protocol';
+import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { queryDns } from '../../../store/dnsQuery.js';
+
+export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/dns', { schema: { querystring: FilterQuery, response: { 200: DnsResponse } } }, async (req) => {
+    const { filter, window } = filterFromQuery(req.query, [], app.weft.now());
+    return queryDns(app.weft.store, filter, window);
+  });
+};

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { FilterQuery, GraphResponse } from '@weft/protocol';
+import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { queryGraph } from '../../../store/graphQuery.js';
+
+/** `level` is part of the shared filter (node|namespace|workload|pod). */
+export const graphRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/graph',
+    { schema: { querystring: FilterQuery, response: { 200: GraphResponse } } },
+    async (req) => {
+      const w = app.weft;
+      const { filter, window } = filterFromQuery(req.query, [], w.now());
+      return queryGraph(w.store, filter, window, {
+        maxNodes: w.config.graphMaxNodes,
+        simulated: w.collectors.anySimulated(),
+      });
+    },
+  );
+};

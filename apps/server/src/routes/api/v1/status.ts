@@ -1,0 +1,15 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { StatusResponse } from '@weft/protocol';
+import { SERVER_VERSION } from '../../../version.js';
+
+export const statusRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/status', { schema: { response: { 200: StatusResponse } } }, async () => {
+    const w = app.weft;
+    return {
+      version: SERVER_VERSION,
+      uptimeS: Math.round((w.now() - w.startedAt) / 1000),
+      simulated: w.collectors.anySimulated(),
+      collectors: w.collectors.list(),
+    };
+  });
+};

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  FilterQuery,
+  TIMESERIES_GROUP_BY,
+  TIMESERIES_METRICS,
+  type TimeseriesGroupBy,
+  type TimeseriesMetric,
+  TimeseriesResponse,
+} from '@weft/protocol';
+import { Type } from 'typebox';
+import { BadRequestError, filterFromQuery } from '../../../plugins/badRequest.js';
+import { chooseStep, GROUPS_FOR, MAX_POINTS, queryTimeseries } from '../../../store/timeseriesQuery.js';
+
+const Query = Type.Object({
+  ...FilterQuery.properties,
+  metric: Type.Union(TIMESERIES_METRICS.map((m) => Type.Literal(m))),
+  groupBy: Type.Optional(Type.Union(TIMESERIES_GROUP_BY.map((g) => Type.Literal(g)))),
+  /** seconds */
+  step: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+});
+
+export const timeseriesRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/timeseries',
+    { schema: { querystring: Query, response: { 200: TimeseriesResponse } } },
+    async (req) => {
+      const w = app.weft;
+      const { metric: m, groupBy: g, step, ...rest } = req.query;
+      const metric = m as TimeseriesMetric;
+      const groupBy = (g ?? 'none') as TimeseriesGroupBy;
+      const { filter, window } = filterFromQuery(rest, ['metric', 'groupBy', 'step'], w.now());
+      if (!GROUPS_FOR[metric].includes(groupBy))
+        throw new BadRequestError(
+          `groupBy: ${groupBy} is not available for metric ${metric}; use one of ${GROUPS_FOR[metric].join(', ')}`,
+        );
+      const stepS = chooseStep(window, step, w.store.fineFrom());
+      if ((window.end - window.start) / (stepS * 1000) > MAX_POINTS)
+        throw new BadRequestError(
+          `step: ${stepS}s gives more than ${MAX_POINTS} points for this window; use a larger step`,
+        );
+      return queryTimeseries(w.store, filter, window, metric, groupBy, stepS);
+    },
+  );
+};

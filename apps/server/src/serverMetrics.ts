@@ -1,0 +1,41 @@
+/** Counters behind the server's own /metrics: ingest health, live clients, abuse. */
+export class ServerMetrics {
+  batches = 0;
+  records = 0;
+  rejectedMessages = 0;
+  duplicateBatches = 0;
+  oversizedFrames = 0;
+  unauthorized = 0;
+  protocolMismatches = 0;
+  abusiveClosed = 0;
+  liveUpdatesSent = 0;
+  liveUpdatesSkipped = 0;
+  liveClients = 0;
+  ingestConnections = 0;
+  /** Records stored in each of the last 10 seconds, for a rate that needs no Prometheus. */
+  private readonly perSecond = new Float64Array(10);
+  private second = 0;
+
+  recordsStored(n: number, now: number): void {
+    this.records += n;
+    const s = Math.floor(now / 1000);
+    this.advance(s);
+    this.perSecond[s % 10]! += n;
+  }
+
+  private advance(s: number): void {
+    if (s === this.second) return;
+    const gap = Math.min(10, s - this.second);
+    for (let i = 1; i <= gap; i++) this.perSecond[(this.second + i) % 10] = 0;
+    this.second = s;
+  }
+
+  /** Records per second over the last complete 9 seconds. */
+  ingestRate(now: number): number {
+    const s = Math.floor(now / 1000);
+    this.advance(s);
+    let sum = 0;
+    for (let i = 1; i < 10; i++) sum += this.perSecond[(s - i + 10) % 10]!;
+    return sum / 9;
+  }
+}

@@ -1,0 +1,100 @@
+import { Histogram } from './histogram.js';
+
+export interface DropCell {
+  reason: string;
+  dir: string;
+  packets: number;
+  bytes: number;
+}
+
+/**
+ * What one edge (client -> server, protocol, service port) did during one time slot. Detail that most
+ * slots lack (drops, connect latencies) is allocated only when it appears, to keep idle slots small.
+ */
+export class EdgeBucket {
+  bytes = 0;
+  packets = 0;
+  dropPackets = 0;
+  dropBytes = 0;
+  drops: Map<string, DropCell> | null = null;
+  connects = 0;
+  failures = 0;
+  refused = 0;
+  timeouts = 0;
+  resets = 0;
+  connectLatency: Histogram | null = null;
+  rttSumUs = 0;
+  rttCount = 0;
+  retransmits = 0;
+  dnsQueries = 0;
+  dnsErrors = 0;
+
+  constructor(public t: number) {}
+
+  addDrop(reason: string, dir: string, packets: number, bytes: number): void {
+    this.dropPackets += packets;
+    this.dropBytes += bytes;
+    if (!this.drops) this.drops = new Map();
+    const key = `${reason}\u001f${dir}`;
+    const cell = this.drops.get(key);
+    if (cell) {
+      cell.packets += packets;
+      cell.bytes += bytes;
+    } else this.drops.set(key, { reason, dir, packets, bytes });
+  }
+
+  addConnect(ok: boolean, latencyUs: number | undefined, cause: string | undefined): void {
+    this.connects++;
+    if (ok) {
+      if (latencyUs !== undefined) {
+        if (!this.connectLatency) this.connectLatency = new Histogram();
+        this.connectLatency.add(latencyUs);
+      }
+      return;
+    }
+    this.failures++;
+    if (cause === 'refused') this.refused++;
+    else if (cause === 'reset') this.resets++;
+    else this.timeouts++;
+  }
+
+  merge(o: EdgeBucket): void {
+    this.bytes += o.bytes;
+    this.packets += o.packets;
+    if (o.drops) for (const c of o.drops.values()) this.addDrop(c.reason, c.dir, c.packets, c.bytes);
+    this.connects += o.connects;
+    this.failures += o.failures;
+    this.refused += o.refused;
+    this.timeouts += o.timeouts;
+    this.resets += o.resets;
+    if (o.connectLatency) {
+      if (!this.connectLatency) this.connectLatency = new Histogram();
+      this.connectLatency.merge(o.connectLatency);
+    }
+    this.rttSumUs += o.rttSumUs;
+    this.rttCount += o.rttCount;
+    this.retransmits += o.retransmits;
+    this.dnsQueries += o.dnsQueries;
+    this.dnsErrors += o.dnsErrors;
+  }
+
+  isEmpty(): boolean {
+    return (
+      this.packets === 0 &&
+      this.bytes === 0 &&
+      this.dropPackets === 0 &&
+      this.connects === 0 &&
+      this.rttCount === 0 &&
+      this.retransmits === 0 &&
+      this.dnsQueries === 0
+    );
+  }
+
+  /** Drop packets with a reason (all reasons when empty). */
+  dropsFor(reason: string): number {
+    if (!reason) return this.dropPackets;
+    let n = 0;
+    if (this.drops) for (const c of this.drops.values()) if (c.reason === reason) n += c.packets;
+    return n;
+  }
+}

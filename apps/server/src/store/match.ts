@@ -1,0 +1,58 @@
+import type { Endpoint, FilterState } from '@weft/protocol';
+
+/**
+ * The shared filter applied to one stored pair. A pair matches when either end matches, so filtering
+ * on a namespace keeps the traffic entering and leaving it.
+ */
+export type PairMatcher = (a: Endpoint, b: Endpoint, proto: string, port: number) => boolean;
+
+function splitNsName(v: string): [string, string] {
+  const i = v.indexOf('/');
+  return [v.slice(0, i), v.slice(i + 1)];
+}
+
+export function endpointMatches(e: Endpoint, kind: 'ns' | 'wl' | 'pod' | 'node', value: string): boolean {
+  switch (kind) {
+    case 'ns':
+      return e.namespace === value;
+    case 'node':
+      return e.node === value;
+    case 'wl': {
+      const [ns, name] = splitNsName(value);
+      return e.namespace === ns && (e.workload === name || (e.workload === '' && e.name === name));
+    }
+    case 'pod': {
+      const [ns, name] = splitNsName(value);
+      return e.namespace === ns && e.name === name && e.kind === 'pod';
+    }
+  }
+}
+
+function text(e: Endpoint): string {
+  return `${e.namespace}/${e.name} ${e.workload} ${e.service} ${e.ip} ${e.node} ${e.kind}`.toLowerCase();
+}
+
+export function pairMatcher(f: FilterState): PairMatcher {
+  const tests: PairMatcher[] = [];
+  if (f.namespace.length > 0) {
+    const ns = new Set(f.namespace);
+    tests.push((a, b) => ns.has(a.namespace) || ns.has(b.namespace));
+  }
+  if (f.pod) tests.push((a, b) => endpointMatches(a, 'pod', f.pod) || endpointMatches(b, 'pod', f.pod));
+  if (f.workload)
+    tests.push((a, b) => endpointMatches(a, 'wl', f.workload) || endpointMatches(b, 'wl', f.workload));
+  if (f.focus) {
+    const i = f.focus.indexOf(':');
+    const kind = f.focus.slice(0, i) as 'ns' | 'wl' | 'pod' | 'node';
+    const value = f.focus.slice(i + 1);
+    tests.push((a, b) => endpointMatches(a, kind, value) || endpointMatches(b, kind, value));
+  }
+  if (f.protocol) tests.push((_a, _b, proto) => proto === f.protocol);
+  if (f.port !== null) tests.push((_a, _b, _p, port) => port === f.port);
+  if (f.q) {
+    const q = f.q.toLowerCase();
+    tests.push((a, b) => text(a).includes(q) || text(b).includes(q));
+  }
+  if (tests.length === 0) return () => true;
+  return (a, b, proto, port) => tests.every((t) => t(a, b, proto, port));
+}

@@ -1,0 +1,35 @@
+import type { Endpoint } from '@weft/protocol';
+import { DnsBucket } from './dnsBucket.js';
+import { EdgeBucket } from './edgeBucket.js';
+import type { LevelNode } from './levelNode.js';
+
+/** Client -> server at pod level, one protocol and service port: the unit the store keeps buckets for. */
+export class EdgeSeries {
+  readonly fine: EdgeBucket[] = [];
+  readonly coarse: EdgeBucket[] = [];
+  lastSeen = 0;
+  /** Graph nodes of both ends per level, computed once: queries roll up the same series many times. */
+  levelCache: Record<string, readonly [LevelNode, LevelNode]> | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly client: Endpoint,
+    readonly server: Endpoint,
+    readonly proto: string,
+    readonly port: number,
+  ) {}
+}
+
+export class DnsSeries {
+  readonly fine: DnsBucket[] = [];
+  readonly coarse: DnsBucket[] = [];
+  lastSeen = 0;
+
+  constructor(
+    readonly key: string,
+    readonly client: Endpoint,
+  ) {}
+}
+
+export const makeEdgeBucket = (t: number) => new EdgeBucket(t);
+export const makeDnsBucket = (t: number) => new DnsBucket(t);
