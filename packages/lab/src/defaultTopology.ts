@@ -1,0 +1,199 @@
+import type { Topology, TopologyPod } from './topology.js';
+
+function pod(
+  name: string,
+  namespace: string,
+  node: string,
+  workloadKind: TopologyPod['workloadKind'],
+  workload: string,
+  labels: Record<string, string>,
+  trouble?: boolean,
+): TopologyPod {
+  return { name, namespace, node, workloadKind, workload, labels, ...(trouble ? { trouble } : {}) };
+}
+
+const N1 = 'lab-node-1';
+const N2 = 'lab-node-2';
+
+/**
+ * The seed article's traffic map on two nodes: production (frontend x2 -> api x2 -> db, redis and an
+ * external API), monitoring (prometheus scraping frontend, api and db) and kube-system (CoreDNS for every
+ * pod). Replicas sit on different nodes so traffic crosses nodes. Rates are a hundredth of the article's
+ * figures with the same proportions, so the lab runs quietly next to other work.
+ * The `trouble` items give every panel data from the first minute: a client a policy drops, a scrape of
+ * a closed port, lookups of a deleted service, and a slow DNS answer now and then.
+ */
+export function defaultTopology(): Topology {
+  const fe = { app: 'frontend', 'pod-template-hash': '7d9f8c6b5' };
+  const api = { app: 'api', 'pod-template-hash': '5c8d7f9b6' };
+  return {
+    version: 1,
+    nodes: [{ name: N1 }, { name: N2 }],
+    namespaces: ['production', 'monitoring', 'kube-system'],
+    pods: [
+      pod('frontend-7d9f8c6b5-x2k4p', 'production', N1, 'Deployment', 'frontend', fe),
+      pod('frontend-7d9f8c6b5-m8q7n', 'production', N2, 'Deployment', 'frontend', fe),
+      pod('api-5c8d7f9b6-h4j2k', 'production', N1, 'Deployment', 'api', api),
+      pod('api-5c8d7f9b6-t7w9r', 'production', N2, 'Deployment', 'api', api),
+      pod('db-0', 'production', N1, 'StatefulSet', 'db', {
+        app: 'db',
+        'statefulset.kubernetes.io/pod-name': 'db-0',
+      }),
+      pod('redis-6b7c9d8f4-p2x5z', 'production', N2, 'Deployment', 'redis', {
+        app: 'redis',
+        'pod-template-hash': '6b7c9d8f4',
+      }),
+      pod('prometheus-0', 'monitoring', N2, 'StatefulSet', 'prometheus', {
+        'app.kubernetes.io/name': 'prometheus',
+      }),
+      pod('coredns-5d78c9869d-q7b2v', 'kube-system', N1, 'Deployment', 'coredns', {
+        'k8s-app': 'kube-dns',
+        'pod-template-hash': '5d78c9869d',
+      }),
+      pod(
+        'legacy-worker-84f6d9c7b-z5n3m',
+        'production',
+        N1,
+        'Deployment',
+        'legacy-worker',
+        { app: 'legacy-worker', 'pod-template-hash': '84f6d9c7b' },
+        true,
+      ),
+    ],
+    services: [
+      {
+        name: 'frontend',
+        namespace: 'production',
+        selector: { app: 'frontend' },
+        ports: [
+          { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
+          { name: 'metrics', port: 9090, protocol: 'TCP', appProtocol: 'http' },
+        ],
+      },
+      {
+        name: 'api',
+        namespace: 'production',
+        selector: { app: 'api' },
+        ports: [
+          { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
+          { name: 'metrics', port: 9090, protocol: 'TCP', appProtocol: 'http' },
+        ],
+      },
+      {
+        name: 'db',
+        namespace: 'production',
+        selector: { app: 'db' },
+        ports: [
+          { name: 'postgres', port: 5432, protocol: 'TCP', appProtocol: 'kv' },
+          { name: 'metrics', port: 9090, protocol: 'TCP', appProtocol: 'http' },
+        ],
+      },
+      {
+        name: 'redis',
+        namespace: 'production',
+        selector: { app: 'redis' },
+        ports: [{ name: 'redis', port: 6379, protocol: 'TCP', appProtocol: 'kv' }],
+      },
+      {
+        name: 'prometheus',
+        namespace: 'monitoring',
+        selector: { 'app.kubernetes.io/name': 'prometheus' },
+        ports: [{ name: 'web', port: 9090, protocol: 'TCP', appProtocol: 'http' }],
+      },
+      {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        selector: { 'k8s-app': 'kube-dns' },
+        ports: [{ name: 'dns', port: 53, protocol: 'UDP', appProtocol: 'dns' }],
+      },
+    ],
+    external: [{ name: 'api.payments.example', ports: [{ port: 443, appProtocol: 'http' }] }],
+    traffic: [
+      {
+        name: 'frontend-to-api',
+        from: { namespace: 'production', workload: 'frontend' },
+        to: 'api.production',
+        port: 80,
+        ratePerSec: 10,
+        requestBytes: 512,
+        responseBytes: 7680,
+      },
+      {
+        name: 'api-to-db',
+        from: { namespace: 'production', workload: 'api' },
+        to: 'db.production',
+        port: 5432,
+        ratePerSec: 10,
+        requestBytes: 256,
+        responseBytes: 1024,
+      },
+      {
+        name: 'api-to-redis',
+        from: { namespace: 'production', workload: 'api' },
+        to: 'redis.production',
+        port: 6379,
+        ratePerSec: 10,
+        requestBytes: 64,
+        responseBytes: 256,
+        family: 6,
+      },
+      {
+        name: 'api-to-payments',
+        from: { namespace: 'production', workload: 'api' },
+        to: 'api.payments.example',
+        port: 443,
+        ratePerSec: 2,
+        requestBytes: 1024,
+        responseBytes: 2560,
+      },
+      ...(['frontend', 'api', 'db'] as const).map((target) => ({
+        name: `scrape-${target}`,
+        from: { namespace: 'monitoring', workload: 'prometheus' },
+        to: `${target}.production`,
+        port: 9090,
+        ratePerSec: 1,
+        requestBytes: 0,
+        responseBytes: 4096,
+        fanout: 'all' as const,
+      })),
+      {
+        name: 'legacy-worker-to-api',
+        from: { namespace: 'production', workload: 'legacy-worker' },
+        to: 'api.production',
+        port: 80,
+        ratePerSec: 1,
+        requestBytes: 256,
+        responseBytes: 1024,
+        trouble: true,
+      },
+      {
+        name: 'scrape-redis-exporter',
+        from: { namespace: 'monitoring', workload: 'prometheus' },
+        to: 'redis.production',
+        port: 9121,
+        ratePerSec: 0.5,
+        requestBytes: 0,
+        responseBytes: 1024,
+        trouble: true,
+      },
+    ],
+    lookups: [
+      {
+        from: { namespace: 'production', workload: 'frontend' },
+        name: 'recommendations.production.svc.cluster.local',
+        ratePerSec: 0.5,
+        trouble: true,
+      },
+    ],
+    policies: [
+      {
+        name: 'api-allow-frontend',
+        namespace: 'production',
+        podSelector: { app: 'api' },
+        denyFrom: { namespace: 'production', workload: 'legacy-worker' },
+        trouble: true,
+      },
+    ],
+    dns: { slowEvery: 50, slowMs: 300, trouble: true },
+  };
+}

@@ -1,0 +1,30 @@
+export {
+  type LabPlan,
+  type PlannedNode,
+  type PlannedPod,
+  type PlannedWorld,
+  planLab,
+} from './addressPlan.js';
+export { defaultTopology } from './defaultTopology.js';
+export {
+  FAULT_KINDS,
+  type Fault,
+  FaultError,
+  type FaultKind,
+  type FaultSpec,
+  faultUsage,
+  parseFaultArgs,
+  parseFaultSpec,
+} from './faultSpec.js';
+export { describeFault, faultAdd, faultClear, faultList } from './faults.js';
+export { buildInventory, simulatedInventory } from './inventory.js';
+export { type LabDownResult, labDown } from './labDown.js';
+export { DEFAULT_STATE_ROOT, inventoryPathOf, type LabOptions, stateDirOf } from './labState.js';
+export { type AgentStatus, type LabStatus, labStatus } from './labStatus.js';
+export { LabError, type LabHandle, type LabNodeInfo, type LabUpOptions, labUp } from './labUp.js';
+export { loadTopology } from './loadTopology.js';
+export { DEFAULT_PREFIX } from './prefix.js';
+export { applyScenario, isScenario, SCENARIOS, type Scenario } from './scenario.js';
+export type { Topology } from './topology.js';
+export { TopologyError } from './topologyError.js';
+export { validateTopology } from './validateTopology.js';

@@ -1,0 +1,40 @@
+import type { Inventory } from '@weft/protocol';
+import { type LabPlan, planLab } from './addressPlan.js';
+import { applyScenario, type Scenario } from './scenario.js';
+import type { Topology } from './topology.js';
+
+/** The inventory the collector's identity source reads: every pod with its addresses and host-side veth. */
+export function buildInventory(plan: LabPlan, simulated = false): Inventory {
+  return {
+    version: 1,
+    ...(simulated ? { simulated: true } : {}),
+    nodes: plan.nodes.map((n) => ({
+      name: n.name,
+      ips: [n.gateway4, n.gateway6],
+      podCIDRs: [n.cidr4, n.cidr6],
+    })),
+    pods: plan.pods.map((p) => ({
+      name: p.name,
+      namespace: p.namespace,
+      ips: [p.ipv4, p.ipv6],
+      node: p.node,
+      workloadKind: p.workloadKind,
+      workload: p.workload,
+      labels: { ...p.labels },
+      hostIfname: p.hostIfname,
+    })),
+    services: plan.topology.services.map((s) => ({
+      name: s.name,
+      namespace: s.namespace,
+      // Lab services are headless: DNS answers the backend pods' addresses.
+      clusterIPs: [],
+      ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
+      selector: { ...s.selector },
+    })),
+  };
+}
+
+/** The inventory of the simulated lab (default prefix's addresses), marked simulated. */
+export function simulatedInventory(topology: Topology, scenario: Scenario = 'default'): Inventory {
+  return buildInventory(planLab(applyScenario(topology, scenario)), true);
+}

@@ -1,0 +1,227 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Inventory } from '@weft/protocol';
+import { type LabPlan, planLab } from './addressPlan.js';
+import { agentConfigs } from './agentConfig.js';
+import { logTail, spawnAgent } from './agentProcess.js';
+import { sendControl } from './controlClient.js';
+import { defaultTopology } from './defaultTopology.js';
+import { buildInventory } from './inventory.js';
+import { labDown } from './labDown.js';
+import { buildNetwork, clashingRoutes } from './labNetwork.js';
+import { findLabResources, isAlive } from './labResources.js';
+import {
+  type AgentRecord,
+  faultsPath,
+  inventoryPathOf,
+  type LabOptions,
+  type LabState,
+  readState,
+  stateDirOf,
+  statePath,
+  writeJson,
+} from './labState.js';
+import { applyNetpol } from './netfilterApply.js';
+import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
+import { applyScenario, isScenario, type Scenario } from './scenario.js';
+import type { Topology } from './topology.js';
+import { selects, validateTopology } from './validateTopology.js';
+
+export interface LabUpOptions extends LabOptions {
+  scenario?: Scenario;
+  /** Default: defaultTopology() */
+  topology?: Topology;
+  /** Address block 0..14 (default: derived from the prefix). */
+  slot?: number;
+  /** Abort (Ctrl-C) rolls back what was built. */
+  signal?: AbortSignal;
+  /** How long agents may take to listen (default 60 s). */
+  readyTimeoutMs?: number;
+}
+
+export interface LabNodeInfo {
+  name: string;
+  bridge: string;
+  /** For the node's collector: `--iface-prefix <ifacePrefix>`. */
+  ifacePrefix: string;
+  podCIDRs: string[];
+}
+
+export interface LabHandle {
+  prefix: string;
+  scenario: Scenario;
+  stateDir: string;
+  inventoryPath: string;
+  inventory: Inventory;
+  plan: LabPlan;
+  nodes: LabNodeInfo[];
+  down(): ReturnType<typeof labDown>;
+}
+
+export class LabError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabError';
+  }
+}
+
+export function nodeInfo(plan: LabPlan): LabNodeInfo[] {
+  return plan.nodes.map((n) => ({
+    name: n.name,
+    bridge: n.bridge,
+    ifacePrefix: n.ifacePrefix,
+    podCIDRs: [n.cidr4, n.cidr6],
+  }));
+}
+
+async function waitReady(
+  agents: AgentRecord[],
+  pids: number[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Set(agents.map((_, i) => i));
+  while (pending.size > 0) {
+    if (signal?.aborted) throw new LabError('lab up was interrupted');
+    for (const i of [...pending]) {
+      const a = agents[i]!;
+      try {
+        await sendControl(a.controlSocket, { op: 'ping' }, 1000);
+        pending.delete(i);
+      } catch {
+        if (!isAlive(pids[i]!)) {
+          throw new LabError(
+            `agent of ${a.label} exited while starting:\n${logTail(a.logPath) || '(no output)'}`,
+          );
+        }
+      }
+    }
+    if (pending.size === 0) break;
+    if (Date.now() > deadline) {
+      const names = [...pending].map((i) => agents[i]!.label).join(', ');
+      throw new LabError(`agents did not start within ${timeoutMs} ms: ${names}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Builds the lab: checks first (root, not already up, no clashing routes), then the safety net, the
+ * network, the scenario's policies, the inventory, and one agent per pod. Any failure (or an abort) rolls
+ * everything back, so a failed `up` leaves nothing behind.
+ */
+export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
+  const prefix = checkPrefix(opts.prefix ?? DEFAULT_PREFIX);
+  const scenario = opts.scenario ?? 'default';
+  if (!isScenario(scenario))
+    throw new LabError(`unknown scenario "${String(scenario)}" (known: default, clean)`);
+  const topology = applyScenario(validateTopology(opts.topology ?? defaultTopology()), scenario);
+  const stateDir = stateDirOf({ ...opts, prefix });
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    throw new LabError(
+      'the lab needs root (it creates network namespaces); without root use the simulated mode',
+    );
+
+  const existing = await readState(stateDir).catch(() => null);
+  if (existing)
+    throw new LabError(
+      `lab "${prefix}" is already up (since ${new Date(existing.startedAt).toISOString()}, scenario ${existing.scenario}); run \`weft lab down\` first`,
+    );
+  const leftovers = await findLabResources(prefix);
+  const left = [...leftovers.netns, ...leftovers.links, ...leftovers.nftTables];
+  if (left.length > 0)
+    throw new LabError(
+      `leftovers of an earlier lab "${prefix}" are on this host (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); run \`weft lab down\` first`,
+    );
+  const plan = planLab(topology, prefix, opts.slot);
+  const clashes = await clashingRoutes(plan);
+  if (clashes.length > 0)
+    throw new LabError(
+      `the lab's addresses (${[...plan.ranges4, ...plan.ranges6].join(', ')}) clash with routes on this host: ${clashes.join(', ')}; choose another prefix`,
+    );
+
+  try {
+    // An exclusive mkdir is the lock: two `up`s of one prefix cannot both get past it.
+    await mkdir(join(stateDir, '..'), { recursive: true });
+    await mkdir(stateDir);
+  } catch (err) {
+    throw new LabError(`cannot create the lab's state dir ${stateDir}: ${(err as Error).message}`);
+  }
+  const agentsDir = join(stateDir, 'agents');
+  const inventoryPath = inventoryPathOf(stateDir);
+  const configs = agentConfigs(plan, {
+    controlSocket: (i) => join(agentsDir, `${i}.sock`),
+    pidFile: (i) => join(agentsDir, `${i}.pid`),
+  });
+  const agents: AgentRecord[] = configs.map((c, i) => ({
+    id: c.id,
+    label: c.label,
+    configPath: join(agentsDir, `${i}.json`),
+    pidFile: c.pidFile,
+    controlSocket: c.controlSocket,
+    logPath: join(agentsDir, `${i}.log`),
+  }));
+  const state: LabState = {
+    version: 1,
+    prefix,
+    slot: plan.slot,
+    scenario,
+    topology,
+    status: 'building',
+    startedAt: Date.now(),
+    stateDir,
+    inventoryPath,
+    agents,
+  };
+  const inventory = buildInventory(plan);
+  try {
+    await mkdir(agentsDir);
+    await writeJson(statePath(stateDir), state);
+    const abort = () => {
+      if (opts.signal?.aborted) throw new LabError('lab up was interrupted');
+    };
+    abort();
+    await buildNetwork(plan);
+    abort();
+    await applyNetpol(plan, scenarioPolicies(plan));
+    await writeJson(inventoryPath, inventory);
+    await writeJson(faultsPath(stateDir), { next: 1, faults: [] });
+    for (let i = 0; i < configs.length; i++) await writeJson(agents[i]!.configPath, configs[i]);
+    const pids = configs.map((c, i) => spawnAgent(c.id, agents[i]!));
+    await waitReady(agents, pids, opts.readyTimeoutMs ?? 60_000, opts.signal);
+    // Every server listens now; traffic starts everywhere at once.
+    await Promise.all(agents.map((a) => sendControl(a.controlSocket, { op: 'start' })));
+    state.status = 'up';
+    await writeJson(statePath(stateDir), state);
+  } catch (err) {
+    await labDown({ prefix, stateDir }).catch(() => {});
+    const message = (err as Error).message ?? String(err);
+    throw new LabError(`lab "${prefix}" could not be built, rolled back: ${message}`);
+  }
+  return {
+    prefix,
+    scenario,
+    stateDir,
+    inventoryPath,
+    inventory,
+    plan,
+    nodes: nodeInfo(plan),
+    down: () => labDown({ prefix, stateDir }),
+  };
+}
+
+/** The scenario's network policies as netns -> addresses to drop (ingress at the selected pods). */
+export function scenarioPolicies(plan: LabPlan): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const pol of plan.topology.policies ?? []) {
+    const from = plan.pods
+      .filter((p) => p.namespace === pol.denyFrom.namespace && p.workload === pol.denyFrom.workload)
+      .flatMap((p) => [p.ipv4, p.ipv6]);
+    for (const p of plan.pods) {
+      if (p.namespace !== pol.namespace || !selects(pol.podSelector, p.labels)) continue;
+      out.set(p.netns, [...(out.get(p.netns) ?? []), ...from]);
+    }
+  }
+  return out;
+}
