@@ -1,0 +1,37 @@
+import type {
+  AlertsResponse,
+  DiagnoseResponse,
+  DnsResponse,
+  DropsResponse,
+  FlowsResponse,
+  GraphResponse,
+  LiveUpdate,
+  StatusResponse,
+  TimeseriesResponse,
+} from '@weft/protocol';
+import alerts from './fixtures/alerts.json';
+import diagnose from './fixtures/diagnose-blocked.json';
+import dns from './fixtures/dns.json';
+import drops from './fixtures/drops.json';
+import flows from './fixtures/flows.json';
+import graphNamespace from './fixtures/graph-namespace.json';
+import graphWorkload from './fixtures/graph-workload.json';
+import live from './fixtures/live-update.json';
+import status from './fixtures/status.json';
+import tsDns from './fixtures/timeseries-dns-latency.json';
+import tsDrops from './fixtures/timeseries-drops.json';
+
+/** Recorded API responses, typed (fixtures.test.ts checks them against the schemas). For tests only. */
+export const fixtures = {
+  alerts: alerts as AlertsResponse,
+  diagnose: diagnose as DiagnoseResponse,
+  dns: dns as DnsResponse,
+  drops: drops as DropsResponse,
+  flows: flows as FlowsResponse,
+  graphNamespace: graphNamespace as GraphResponse,
+  graphWorkload: graphWorkload as GraphResponse,
+  live: live as LiveUpdate,
+  status: status as StatusResponse,
+  tsDns: tsDns as TimeseriesResponse,
+  tsDrops: tsDrops as TimeseriesResponse,
+};

@@ -1,0 +1,75 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import type { FlowRow } from '@weft/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fixtures } from '../../api/fixtures.js';
+import { FlowsTable } from './FlowsTable.js';
+
+afterEach(cleanup);
+
+// jsdom lays nothing out; give elements the size a browser would, so the virtualiser has a viewport.
+const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
+const saved = sizes.map(
+  (k) =>
+    Object.getOwnPropertyDescriptor(Element.prototype, k) ??
+    Object.getOwnPropertyDescriptor(HTMLElement.prototype, k),
+);
+beforeAll(() => {
+  for (const k of sizes) {
+    Object.defineProperty(HTMLElement.prototype, k, {
+      configurable: true,
+      get: () => (k.endsWith('Height') ? 300 : 1000),
+    });
+  }
+});
+afterAll(() => {
+  sizes.forEach((k, i) => {
+    delete (HTMLElement.prototype as unknown as Record<string, unknown>)[k];
+    const d = saved[i];
+    if (d && !Object.getOwnPropertyDescriptor(Element.prototype, k))
+      Object.defineProperty(HTMLElement.prototype, k, d);
+  });
+});
+
+function many(n: number): FlowRow[] {
+  const base = fixtures.flows.flows[0]!;
+  return Array.from({ length: n }, (_, i) => ({
+    ...base,
+    ts: base.ts - i * 1000,
+    bytes: i,
+    sport: 10000 + i,
+  }));
+}
+
+describe('FlowsTable', () => {
+  it('renders only the rows in view, even for thousands', () => {
+    render(<FlowsTable rows={many(5000)} height={280} />);
+    const rendered = screen.getAllByTestId('flow-row').length;
+    expect(rendered).toBeGreaterThan(0);
+    expect(rendered).toBeLessThan(60);
+    expect(screen.getByTestId('flows-count').textContent).toBe('5.0k of 5.0k flows');
+  });
+  it('sorts when a header is clicked', () => {
+    render(<FlowsTable rows={fixtures.flows.flows} height={280} />);
+    fireEvent.click(screen.getByRole('button', { name: /Bytes/ }));
+    const first = screen.getAllByTestId('flow-row')[0]!;
+    expect(within(first).getByText('15 MB')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: /Bytes/ }));
+    expect(within(screen.getAllByTestId('flow-row')[0]!).getByText('270 B')).toBeTruthy();
+  });
+  it('filters with free text and says when nothing matches', () => {
+    render(<FlowsTable rows={fixtures.flows.flows} height={280} />);
+    fireEvent.change(screen.getByLabelText('Filter flows'), { target: { value: 'policy_drop' } });
+    expect(screen.getAllByTestId('flow-row')).toHaveLength(1);
+    expect(screen.getByText(/dropped: policy_drop/)).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Filter flows'), { target: { value: 'zzz' } });
+    expect(screen.getByText('No flow matches the filter text.')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Export CSV' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+  it('shows hostile names as text, never markup', () => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const row = { ...fixtures.flows.flows[0]!, src: { ...fixtures.flows.flows[0]!.src, name: evil } };
+    const { container } = render(<FlowsTable rows={[row]} height={280} />);
+    expect(container.querySelector('img')).toBeNull();
+    expect(screen.getByTitle(`production/${evil}`)).toBeTruthy();
+  });
+});

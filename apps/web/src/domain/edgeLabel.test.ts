@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { edgeHealth, edgeLabel, edgeWidth } from './edgeLabel.js';
+
+describe('edgeLabel', () => {
+  it('reads like the seed Mermaid map', () => {
+    expect(edgeLabel({ ports: [{ port: 5432, proto: 'tcp', bytesPerSec: 2e6 }], bytesPerSec: 2e6 })).toBe(
+      '5432/TCP 2.0 MB/s',
+    );
+    expect(edgeLabel({ ports: [{ port: 80, proto: 'tcp', bytesPerSec: 15e6 }], bytesPerSec: 15e6 })).toBe(
+      '80/TCP 15 MB/s',
+    );
+    expect(edgeLabel({ ports: [{ port: 6379, proto: 'tcp', bytesPerSec: 5e5 }], bytesPerSec: 5e5 })).toBe(
+      '6379/TCP 500 kB/s',
+    );
+    expect(edgeLabel({ ports: [{ port: 53, proto: 'udp', bytesPerSec: 1e3 }], bytesPerSec: 1e3 })).toBe(
+      '53/UDP 1.0 kB/s',
+    );
+  });
+  it('counts extra ports and handles portless protocols', () => {
+    expect(
+      edgeLabel({
+        ports: [
+          { port: 80, proto: 'tcp', bytesPerSec: 1e6 },
+          { port: 443, proto: 'tcp', bytesPerSec: 1e3 },
+        ],
+        bytesPerSec: 1e6,
+      }),
+    ).toBe('80/TCP +1 1.0 MB/s');
+    expect(edgeLabel({ ports: [{ port: 0, proto: 'icmp', bytesPerSec: 100 }], bytesPerSec: 100 })).toBe(
+      'ICMP 100 B/s',
+    );
+    expect(edgeLabel({ ports: [], bytesPerSec: 0 })).toBe('0 B/s');
+  });
+  it('drops outrank failures', () => {
+    expect(edgeHealth({ dropsPerSec: 1, tcpFailures: 3 })).toBe('drops');
+    expect(edgeHealth({ dropsPerSec: 0, tcpFailures: 3 })).toBe('failing');
+    expect(edgeHealth({ dropsPerSec: 0, tcpFailures: 0 })).toBe('ok');
+  });
+  it('width grows with rate and stays bounded', () => {
+    expect(edgeWidth(0)).toBe(1);
+    expect(edgeWidth(1e6)).toBeGreaterThan(edgeWidth(1e3));
+    expect(edgeWidth(1e15)).toBe(10);
+  });
+});

@@ -1,0 +1,60 @@
+import type { GraphResponse } from '@weft/protocol';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from '../api/fixtures.js';
+import { buildMapModel, endpointNodeId, LABEL_MAX, topEdges, topNodes } from './mapModel.js';
+
+describe('buildMapModel', () => {
+  it('labels edges like the seed and marks drops and DNS', () => {
+    const m = buildMapModel(fixtures.graphWorkload);
+    const apiDb = m.edges.find((e) => e.data.id === 'wl:production/api->wl:production/db')!;
+    expect(apiDb.data.label).toBe('5432/TCP 2.0 MB/s');
+    expect(apiDb.data.health).toBe('drops');
+    expect(apiDb.classes).toContain('h-drops');
+    const dnsEdge = m.edges.find((e) => e.data.target === 'wl:kube-system/coredns')!;
+    expect(dnsEdge.classes).toContain('dns');
+    expect(m.nodes.find((n) => n.data.id === 'wl:kube-system/coredns')!.classes).toContain('dns');
+    expect(m.groups.has('ns:production')).toBe(true);
+    expect(m.nodes.find((n) => n.data.id === 'wl:production/api')!.data.parent).toBe('ns:production');
+  });
+  it('world is its own kind', () => {
+    const m = buildMapModel(fixtures.graphNamespace);
+    expect(m.nodes.find((n) => n.data.id === 'world')!.classes).toContain('k-world');
+  });
+  it('survives hostile names: long, markup, missing parents, dangling edges', () => {
+    const evil = `<img src=x onerror=alert(1)>${'a'.repeat(300)}`;
+    const g: GraphResponse = {
+      ...fixtures.graphWorkload,
+      nodes: [
+        {
+          id: 'pod:x/evil',
+          kind: 'pod',
+          label: evil,
+          namespace: 'x',
+          parent: 'ns:x',
+          bytesPerSec: 1,
+          dropsPerSec: 0,
+        },
+      ],
+      edges: [{ ...fixtures.graphWorkload.edges[0]!, source: 'pod:x/evil', target: 'pod:gone/nowhere' }],
+    };
+    const m = buildMapModel(g);
+    const n = m.nodes.find((x) => x.data.id === 'pod:x/evil')!;
+    expect(n.data.label.length).toBeLessThanOrEqual(LABEL_MAX);
+    expect(n.data.full).toBe(evil);
+    // The parent box the server named but did not send is made up so the child has a home.
+    expect(m.nodes.find((x) => x.data.id === 'ns:x')!.classes).toContain('group');
+    expect(m.edges).toHaveLength(0);
+  });
+  it('ranks problem edges first for the keyboard list', () => {
+    expect(topEdges(fixtures.graphWorkload, 1)[0]!.id).toBe('wl:production/api->wl:production/db');
+    expect(topNodes(fixtures.graphWorkload, 1)[0]!.id).toMatch(/^(ns:production|wl:production\/api)$/);
+  });
+  it('maps endpoints to node ids the way the server does', () => {
+    const src = fixtures.flows.flows[0]!.src;
+    expect(endpointNodeId(src, 'namespace')).toBe('ns:production');
+    expect(endpointNodeId(src, 'workload')).toBe('wl:production/frontend');
+    expect(endpointNodeId(src, 'pod')).toBe('pod:production/frontend-7d9f8-abc12');
+    expect(endpointNodeId(src, 'node')).toBe('node:weft-node-a');
+    expect(endpointNodeId(fixtures.flows.flows[2]!.dst, 'pod')).toBe('world');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { type LayoutNode, StableLayout } from './stableLayout.js';
+
+function podsIn(ns: string, n: number): LayoutNode[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `pod:${ns}/p${i}`, parent: `ns:${ns}` }));
+}
+
+describe('StableLayout', () => {
+  it('keeps every existing position when new nodes arrive', () => {
+    const layout = new StableLayout();
+    const first = [...podsIn('a', 5), ...podsIn('b', 3), { id: 'world', outside: true }];
+    const before = layout.positions(first);
+    const after = layout.positions([
+      ...first,
+      { id: 'pod:c/p0', parent: 'ns:c' },
+      { id: 'host:n1', outside: true },
+    ]);
+    for (const [id, p] of before) expect(after.get(id)).toEqual(p);
+    expect(after.has('pod:c/p0')).toBe(true);
+  });
+  it('keeps positions when nodes leave and come back', () => {
+    const layout = new StableLayout();
+    const all = podsIn('a', 6);
+    const before = layout.positions(all);
+    layout.positions(all.slice(0, 2));
+    const back = layout.positions(all);
+    expect(back).toEqual(before);
+  });
+  it('gives distinct positions, and does not depend on input order at first sight', () => {
+    const nodes = [...podsIn('a', 30), ...podsIn('b', 12)];
+    const p1 = new StableLayout().positions(nodes);
+    const p2 = new StableLayout().positions([...nodes].reverse());
+    const keys = new Set([...p1.values()].map((p) => `${p.x},${p.y}`));
+    expect(keys.size).toBe(nodes.length);
+    // Groups are placed in sorted order, so both runs put each namespace in the same column.
+    expect(p1.get('pod:b/p0')!.x - p1.get('pod:a/p0')!.x).toBe(p2.get('pod:b/p0')!.x - p2.get('pod:a/p0')!.x);
+  });
+  it('lays flat graphs (namespace level) on a grid, outside nodes in a band above', () => {
+    const layout = new StableLayout();
+    const pos = layout.positions([{ id: 'ns:a' }, { id: 'ns:b' }, { id: 'world', outside: true }]);
+    expect(pos.get('world')!.y).toBeLessThan(Math.min(pos.get('ns:a')!.y, pos.get('ns:b')!.y));
+  });
+  it('places 2,000 nodes, each exactly once', () => {
+    const nodes = Array.from({ length: 50 }, (_, n) => podsIn(`ns${n}`, 40)).flat();
+    const pos = new StableLayout().positions(nodes);
+    expect(pos.size).toBe(2000);
+  });
+});
