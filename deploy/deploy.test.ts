@@ -1,6 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type KubeObject, objectRef } from './checks/kubeObject.js';
@@ -252,7 +261,8 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     const secret = findObject(objects(), 'Secret', names[0]!);
     const key = refs[0]?.valueFrom?.secretKeyRef?.key ?? '';
     const data = (secret.data as Record<string, string>)[key];
-    expect(Buffer.from(data ?? '', 'base64').toString('utf8').length).toBeGreaterThan(0);
+    // The token travels in an HTTP header: no whitespace, no trailing newline from an editor.
+    expect(Buffer.from(data ?? '', 'base64').toString('utf8')).toMatch(/^\S+$/);
     // The content hash in the name is what rolls both workloads when the token changes.
     expect(names[0]).toMatch(/^weft-ingest-token-[a-z0-9]+$/);
   });
@@ -295,32 +305,39 @@ describe('overlays', () => {
   });
 });
 
-describe('the install README walks through', () => {
-  it('replaces the placeholder token in an overlay of your own', () => {
-    const placeholder = readFileSync(join(k8sDir, 'base', 'ingest-token'), 'utf8');
-    const readme = readFileSync(join(here, 'README.md'), 'utf8');
-    expect(readme).toContain(placeholder.trim());
+describe('the README', () => {
+  const readme = readFileSync(join(here, 'README.md'), 'utf8');
 
-    // The same overlay the README writes, pointed at this checkout's small overlay.
-    const dir = mkdtempSync(join(tmpdir(), 'weft-deploy-overlay-'));
+  /** The body of the README's `cat > FILE <<'EOF'` heredoc. */
+  function heredoc(file: string): string {
+    const m = new RegExp(`cat > ${file.replace('.', '\\.')} <<'EOF'\\n([\\s\\S]*?)\\nEOF\\n`).exec(readme);
+    if (!m) throw new Error(`the README writes no ${file}`);
+    return `${m[1]}\n`;
+  }
+
+  /** Runs `body` in a scratch directory laid out as the README assumes: ./weft is this checkout. */
+  function inScratch(body: (installDir: string) => void): void {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-deploy-readme-'));
     try {
-      const token = 'a3f1c2d4e5b60718293a4b5c6d7e8f90a3f1c2d4e5b60718293a4b5c6d7e8f90';
-      writeFileSync(join(dir, 'ingest-token'), token);
-      writeFileSync(
-        join(dir, 'kustomization.yaml'),
-        [
-          'bases:',
-          `  - ${relative(dir, join(k8sDir, 'overlays/small'))}`,
-          'secretGenerator:',
-          '  - name: weft-ingest-token',
-          '    namespace: weft',
-          '    behavior: replace',
-          '    files:',
-          '      - token=ingest-token',
-          '',
-        ].join('\n'),
-      );
-      const objects = renderKustomization(dir);
+      symlinkSync(join(here, '..'), join(dir, 'weft'));
+      mkdirSync(join(dir, 'weft-install'));
+      body(join(dir, 'weft-install'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('installs with your own token and images, replacing the placeholder', () => {
+    const placeholder = readFileSync(join(k8sDir, 'base', 'ingest-token'), 'utf8');
+    expect(readme).toContain(placeholder.trim());
+    inScratch((install) => {
+      // What the README's `openssl rand -hex 32 | tr -d '\n'` writes.
+      expect(readme).toContain("openssl rand -hex 32 | tr -d '\\n' > ingest-token");
+      const token = randomBytes(32).toString('hex');
+      writeFileSync(join(install, 'ingest-token'), token);
+      writeFileSync(join(install, 'kustomization.yaml'), heredoc('kustomization.yaml'));
+      const objects = renderKustomization(install);
+
       const secrets = objects.filter((o) => o.kind === 'Secret');
       expect(secrets).toHaveLength(1);
       const value = Buffer.from(
@@ -332,15 +349,30 @@ describe('the install README walks through', () => {
         for (const c of podTemplate(o).spec.containers) {
           const ref = c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN')?.valueFrom?.secretKeyRef;
           expect(ref?.name, objectRef(o)).toBe(secrets[0]!.metadata.name);
+          expect(c.image, objectRef(o)).toMatch(/^registry\.example\.com\/weft\/(collector|server):0\.1\.0$/);
         }
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
-  it('names only files and commands that exist', () => {
-    const readme = readFileSync(join(here, 'README.md'), 'utf8');
+  it('excludes namespaces from the metrics with the patch it shows', () => {
+    inScratch((install) => {
+      writeFileSync(join(install, 'ingest-token'), 'x\n');
+      writeFileSync(join(install, 'exclude-namespaces.yaml'), heredoc('exclude-namespaces.yaml'));
+      const printf = /printf '([^']*)' >> kustomization\.yaml/.exec(readme)?.[1];
+      expect(printf).toBeDefined();
+      writeFileSync(
+        join(install, 'kustomization.yaml'),
+        heredoc('kustomization.yaml') + printf!.replaceAll('\\n', '\n'),
+      );
+      const ds = findObject(renderKustomization(install), 'DaemonSet', 'weft-collector');
+      const c = findContainer(podTemplate(ds).spec, 'collector');
+      expect(envValue(c, 'WEFT_METRICS_EXCLUDE_NAMESPACES')).toBe('kube-system,monitoring');
+      expect(envValue(c, 'WEFT_METRICS_LEVEL')).toBe('pod');
+    });
+  });
+
+  it('names only files that exist, and the port-forward that opens the dashboard', () => {
     for (const m of readme.matchAll(/deploy\/([\w./-]+[\w])/g)) {
       expect(existsSync(join(here, m[1]!)), m[0]).toBe(true);
     }
