@@ -1,0 +1,106 @@
+import type { ProbeDns, ProbeRecord } from '@weft/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProbeRun, startProbe } from './fixtures/probeRun.js';
+import { createTestNet, type TestNet } from './fixtures/testNet.js';
+
+const isDns = (r: ProbeRecord): r is ProbeDns => r.type === 'dns';
+
+let net: TestNet;
+let run: ProbeRun;
+
+beforeAll(async () => {
+  net = await createTestNet('dn');
+  await net.serve(net.b, ['dns-server', net.b.ip4, '53']);
+  await net.serve(net.b, ['dns-server', net.b.ip6, '53']);
+  run = await startProbe({ ifacePrefixes: [net.ifPrefix], intervalMs: 200, args: ['--dns-timeout', '1000'] });
+});
+
+afterAll(async () => {
+  await run?.stop();
+  await net?.destroy();
+});
+
+describe.each([
+  ['IPv4', 'ip4', 'A', 1, 0x4000],
+  ['IPv6', 'ip6', 'AAAA', 28, 0x6000],
+] as const)('DNS over %s', (_name, fam, qtype, qtypeNum, idBase) => {
+  const ask = async (name: string, id: number, tcp = false) => {
+    const args = ['dns-query', net.b[fam], '53', name, String(qtypeNum), String(id)];
+    const [res] = await net.tool(net.a, tcp ? [...args, 'tcp'] : args);
+    return res as { rcode: number; answers: number; elapsed_us: number };
+  };
+  const byId =
+    (id: number) =>
+    (r: ProbeRecord): r is ProbeDns =>
+      isDns(r) && r.id === id && r.client === net.a[fam] && r.server === net.b[fam];
+
+  it('pairs each query with its answer: NOERROR and NXDOMAIN counted, names right, latency positive', async () => {
+    const asked: { id: number; name: string; rcode: string }[] = [];
+    for (let i = 0; i < 3; i++) asked.push({ id: idBase + i, name: `ok${i}.weft.test`, rcode: 'NOERROR' });
+    for (let i = 3; i < 5; i++) asked.push({ id: idBase + i, name: `nx${i}.weft.test`, rcode: 'NXDOMAIN' });
+    for (const q of asked) {
+      const res = await ask(q.name, q.id);
+      expect(res.rcode).toBe(q.rcode === 'NOERROR' ? 0 : 3);
+    }
+    const mine = (r: ProbeRecord): r is ProbeDns => asked.some((q) => byId(q.id)(r));
+    const got = await run.waitFor(mine, (m) => m.length >= asked.length);
+    await run.intervals(1);
+    expect(run.records.filter(mine)).toHaveLength(asked.length);
+    for (const q of asked) {
+      const r = got.find((g) => g.id === q.id);
+      expect(r).toMatchObject({
+        qname: q.name,
+        qtype,
+        rcode: q.rcode,
+        answers: q.rcode === 'NOERROR' ? 1 : 0,
+      });
+      expect(r?.latency_us).toBeGreaterThan(0);
+      expect(r?.cport).toBeGreaterThan(0);
+    }
+    expect(got.filter((g) => g.rcode === 'NOERROR')).toHaveLength(3);
+    expect(got.filter((g) => g.rcode === 'NXDOMAIN')).toHaveLength(2);
+  });
+
+  it('shows a server’s 300 ms delay in the latency (within 20%)', async () => {
+    const res = await ask('slow300.weft.test', idBase + 10);
+    expect(res.rcode).toBe(0);
+    const [r] = await run.waitFor(byId(idBase + 10), (m) => m.length > 0);
+    expect(r?.latency_us).toBeGreaterThanOrEqual(300_000 * 0.8);
+    expect(r?.latency_us).toBeLessThanOrEqual(300_000 * 1.2);
+  });
+
+  it('parses DNS over TCP (length-prefixed) too', async () => {
+    const res = await ask('ok.tcp.weft.test', idBase + 20, true);
+    expect(res.rcode).toBe(0);
+    const [r] = await run.waitFor(byId(idBase + 20), (m) => m.length > 0);
+    expect(r).toMatchObject({ qname: 'ok.tcp.weft.test', qtype, rcode: 'NOERROR', answers: 1 });
+  });
+
+  it('reports an unanswered query as TIMEOUT', async () => {
+    const res = await ask('mute.weft.test', idBase + 30);
+    expect(res.rcode).toBe(-1);
+    const [r] = await run.waitFor(byId(idBase + 30), (m) => m.length > 0);
+    expect(r).toMatchObject({ qname: 'mute.weft.test', rcode: 'TIMEOUT', answers: 0 });
+    expect(r?.latency_us).toBeGreaterThanOrEqual(1_000_000);
+  });
+});
+
+describe('hostile query names', () => {
+  it('are escaped, never break a record', async () => {
+    // a label holding a dot, a quote, a backslash and a control byte
+    const [res] = await net.tool(net.a, [
+      'dns-query',
+      net.b.ip4,
+      '53',
+      'we\\.i"r\\\\d\\001x.weft.test',
+      '1',
+      '777',
+    ]);
+    expect(res?.rcode).toBe(0);
+    const [r] = await run.waitFor(
+      (x): x is ProbeDns => isDns(x) && x.id === 777 && x.client === net.a.ip4,
+      (m) => m.length > 0,
+    );
+    expect(r?.qname).toBe('we\\.i"r\\\\d\\001x.weft.test');
+  });
+});
