@@ -25,6 +25,13 @@ export { LabError, type LabHandle, type LabNodeInfo, type LabUpOptions, labUp } 
 export { loadTopology } from './loadTopology.js';
 export { DEFAULT_PREFIX } from './prefix.js';
 export { applyScenario, isScenario, SCENARIOS, type Scenario } from './scenario.js';
+export { buildSimModel, type SimModel, simulateInterval } from './simulate.js';
+export {
+  createSimulatedSource,
+  SIMULATED_HOOKS,
+  type SimulatedSource,
+  type SimulatedSourceOptions,
+} from './simulatedSource.js';
 export type { Topology } from './topology.js';
 export { TopologyError } from './topologyError.js';
 export { validateTopology } from './validateTopology.js';
