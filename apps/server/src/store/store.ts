@@ -196,7 +196,7 @@ export class Store {
     for (const q of batch.dns) {
       if (!ok(q.ts)) continue;
       const key = `q${q.client.ip}|${q.server.ip}|${q.id}|${q.qname}|${q.rcode}`;
-      if (this.dedupe.isDuplicate(key, node, now)) {
+      if (this.dedupe.isDuplicate(key, node, now, true)) {
         this.counters.duplicates++;
         continue;
       }

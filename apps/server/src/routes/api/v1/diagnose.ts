@@ -8,16 +8,19 @@ import { BadRequestError } from '../../../plugins/badRequest.js';
 const SINCE = /^(\d{1,6})(s|m|h|d)$/;
 const UNIT_S = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
-const Query = Type.Object({
-  /** `ns/pod` (or `ns/workload`, or an IP) */
-  from: Type.Optional(Type.String({ maxLength: 300 })),
-  /** `ns/pod`, `ns/service`, an IP or `ip:port` */
-  to: Type.Optional(Type.String({ maxLength: 300 })),
-  /** The web app's URL names the same subjects `src` and `dst`. */
-  src: Type.Optional(Type.String({ maxLength: 300 })),
-  dst: Type.Optional(Type.String({ maxLength: 300 })),
-  since: Type.Optional(Type.String({ maxLength: 20 })),
-});
+const Query = Type.Object(
+  {
+    /** `ns/pod` (or `ns/workload`, or an IP) */
+    from: Type.Optional(Type.String({ maxLength: 300 })),
+    /** `ns/pod`, `ns/service`, an IP or `ip:port` */
+    to: Type.Optional(Type.String({ maxLength: 300 })),
+    /** The web app's URL names the same subjects `src` and `dst`. */
+    src: Type.Optional(Type.String({ maxLength: 300 })),
+    dst: Type.Optional(Type.String({ maxLength: 300 })),
+    since: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
 
 export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

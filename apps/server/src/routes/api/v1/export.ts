@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { FilterQuery, parseFilter } from '@weft/protocol';
+import { FilterQuery } from '@weft/protocol';
 import { Type } from 'typebox';
 import { seedRules } from '../../../alerts/seedRules.js';
 import { grafanaDashboard } from '../../../export/grafanaDashboard.js';
@@ -42,8 +42,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/mermaid', { schema: { querystring: FilterQuery } }, async (req, reply) => {
     const w = app.weft;
     // The seed's map is drawn per workload; an explicit level still wins.
-    const level = parseFilter(req.query).state.level;
-    const query = { ...req.query, level: req.query.level ? level : 'workload' };
+    const query = { ...req.query, level: req.query.level ?? 'workload' };
     const { filter, window } = filterFromQuery(query, [], w.now());
     const graph = queryGraph(w.store, filter, window, {
       maxNodes: 40,

@@ -19,26 +19,36 @@ const Query = Type.Object({
   step: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
 });
 
+/**
+ * fast-json-stringify does not serialize TypeBox 1.x tuples (`prefixItems`), so the response is
+ * described to it as arrays of number|null; the JSON is the same [t, value] pairs.
+ */
+const Response = Type.Object({
+  ...TimeseriesResponse.properties,
+  series: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      points: Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()]))),
+    }),
+  ),
+});
+
 export const timeseriesRoute: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/timeseries',
-    { schema: { querystring: Query, response: { 200: TimeseriesResponse } } },
-    async (req) => {
-      const w = app.weft;
-      const { metric: m, groupBy: g, step, ...rest } = req.query;
-      const metric = m as TimeseriesMetric;
-      const groupBy = (g ?? 'none') as TimeseriesGroupBy;
-      const { filter, window } = filterFromQuery(rest, ['metric', 'groupBy', 'step'], w.now());
-      if (!GROUPS_FOR[metric].includes(groupBy))
-        throw new BadRequestError(
-          `groupBy: ${groupBy} is not available for metric ${metric}; use one of ${GROUPS_FOR[metric].join(', ')}`,
-        );
-      const stepS = chooseStep(window, step, w.store.fineFrom());
-      if ((window.end - window.start) / (stepS * 1000) > MAX_POINTS)
-        throw new BadRequestError(
-          `step: ${stepS}s gives more than ${MAX_POINTS} points for this window; use a larger step`,
-        );
-      return queryTimeseries(w.store, filter, window, metric, groupBy, stepS);
-    },
-  );
+  app.get('/timeseries', { schema: { querystring: Query, response: { 200: Response } } }, async (req) => {
+    const w = app.weft;
+    const { metric: m, groupBy: g, step, ...rest } = req.query;
+    const metric = m as TimeseriesMetric;
+    const groupBy = (g ?? 'none') as TimeseriesGroupBy;
+    const { filter, window } = filterFromQuery(rest, ['metric', 'groupBy', 'step'], w.now());
+    if (!GROUPS_FOR[metric].includes(groupBy))
+      throw new BadRequestError(
+        `groupBy: ${groupBy} is not available for metric ${metric}; use one of ${GROUPS_FOR[metric].join(', ')}`,
+      );
+    const stepS = chooseStep(window, step, w.store.fineFrom());
+    if ((window.end - window.start) / (stepS * 1000) > MAX_POINTS)
+      throw new BadRequestError(
+        `step: ${stepS}s gives more than ${MAX_POINTS} points for this window; use a larger step`,
+      );
+    return queryTimeseries(w.store, filter, window, metric, groupBy, stepS);
+  });
 };

@@ -1,0 +1,280 @@
+import { readFileSync } from 'node:fs';
+import { IngestBatch } from '@weft/protocol';
+import { Compile } from 'typebox/compile';
+import { describe, expect, it } from 'vitest';
+import { CONVERSATIONS, expectedNamespaceRates, labBatches, T0 } from '../fixtures/labBatches.js';
+import { EP, N1, N2 } from '../fixtures/labCluster.js';
+import { filter, testStore } from '../fixtures/testStore.js';
+import { queryDns } from './dnsQuery.js';
+import { queryDrops } from './dropsQuery.js';
+import { queryFlows } from './flowsQuery.js';
+import { queryGraph } from './graphQuery.js';
+
+const opts = { maxNodes: 150, simulated: false };
+const recorded = JSON.parse(
+  readFileSync(new URL('../fixtures/recorded-lab-batches.json', import.meta.url), 'utf8'),
+) as { node: string; batch: unknown }[];
+
+describe('recorded fixtures', () => {
+  it('are valid IngestBatch messages', () => {
+    const check = Compile(IngestBatch);
+    expect(recorded.length).toBe(6);
+    for (const r of recorded) expect(check.Errors(r.batch)).toEqual([]);
+    for (const b of labBatches({ seconds: 2, policyDropsPerSec: 3, nxdomainPerSec: 1, refusedPerSec: 1 }))
+      expect(check.Check(b)).toBe(true);
+  });
+});
+
+describe('Store: counting rule', () => {
+  it('counts each packet once when both ends are watched, with rates as sent', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 60 }));
+    const win = { start: T0, end: clock.now };
+    const g = queryGraph(store, filter({ level: 'namespace' }), win, opts);
+    const expected = expectedNamespaceRates();
+    for (const [key, rate] of expected) {
+      const e = g.edges.find((x) => x.id === key);
+      expect(e, key).toBeDefined();
+      expect(e!.bytesPerSec).toBeCloseTo(rate, 0);
+    }
+    // The rest is DNS (queries without flow records in this fixture).
+    expect(g.edges.filter((e) => e.bytesPerSec > 0)).toHaveLength(expected.size);
+    const prod = g.edges.find((e) => e.id === 'ns:production->ns:production')!;
+    expect(prod.ports.map((p) => `${p.port}/${p.proto}`).sort()).toEqual(['5432/tcp', '6379/tcp', '80/tcp']);
+    expect(prod.ports[0]!.port).toBe(80);
+  });
+
+  it('uses ingress observations when the sender is on a node without a collector', () => {
+    const { store, clock, feed } = testStore({}, [N1]);
+    // Only node 1's collector runs: frontend-2 (node 2) -> api-1 (node 1) is seen only entering api-1.
+    const batches = labBatches({ seconds: 30, nodes: [N1] });
+    feed(batches, [N1]);
+    const g = queryGraph(store, filter({ level: 'pod' }), { start: T0, end: clock.now }, opts);
+    const cross = g.edges.find(
+      (e) =>
+        e.source === `pod:production/${EP.frontend2.name}` && e.target === `pod:production/${EP.api1.name}`,
+    );
+    const conv = CONVERSATIONS[1]!;
+    expect(cross!.bytesPerSec).toBeCloseTo(conv.reqBytes + conv.respBytes, 0);
+  });
+
+  it('shows a 10 MB transfer between two nodes as 10 MB, not 20', () => {
+    const { store, clock, feed } = testStore();
+    const tenMb = 10 * 1024 * 1024;
+    const conversations = [
+      {
+        client: EP.frontend2,
+        server: EP.db,
+        sport: 47000,
+        dport: 5432,
+        proto: 'tcp' as const,
+        reqBytes: tenMb,
+        respBytes: 0,
+        reqPackets: 7200,
+        respPackets: 0,
+      },
+    ];
+    feed(labBatches({ seconds: 1, conversations, connectsPerSec: 0 }));
+    const g = queryGraph(store, filter({ level: 'pod' }), { start: T0, end: clock.now }, opts);
+    const e = g.edges.find((x) => x.target === `pod:production/db-0`)!;
+    expect(e.source).toBe(`pod:production/${EP.frontend2.name}`);
+    expect(e.bytesPerSec).toBe(tenMb);
+    expect(e.packetsPerSec).toBe(7200);
+  });
+
+  it('folds replies into the client -> server edge (frontend -> api 80/TCP)', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 5 }));
+    const g = queryGraph(store, filter({ level: 'workload' }), { start: T0, end: clock.now }, opts);
+    const e = g.edges.find((x) => x.id === 'wl:production/frontend->wl:production/api')!;
+    expect(e.ports).toEqual([{ port: 80, proto: 'tcp', bytesPerSec: 2 * (2560 + 38400) }]);
+    expect(
+      g.edges.find((x) => x.source === 'wl:production/api' && x.target === 'wl:production/frontend'),
+    ).toBeUndefined();
+    expect(g.nodes.find((n) => n.id === 'wl:production/api')!.parent).toBe('ns:production');
+    expect(g.nodes.find((n) => n.id === 'wl:kube-system/coredns')!.dns).toBe(true);
+  });
+});
+
+describe('Store: queries', () => {
+  it('merges connect latency histograms across pods and reports TCP outcomes', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 10, refusedPerSec: 2 }));
+    const g = queryGraph(store, filter({ level: 'namespace' }), { start: T0, end: clock.now }, opts);
+    const prod = g.edges.find((e) => e.id === 'ns:production->ns:production')!;
+    expect(prod.tcpConnects).toBe(20);
+    expect(prod.tcpFailures).toBe(0);
+    expect(prod.connectLatencyP95Ms).toBeGreaterThan(2.7);
+    expect(prod.connectLatencyP95Ms).toBeLessThan(3.3);
+    expect(prod.rttMs).toBeCloseTo(0.4, 3);
+    const mon = g.edges.find((e) => e.id === 'ns:monitoring->ns:production')!;
+    expect(mon.tcpFailures).toBe(20);
+  });
+
+  it('reports drops by reason, direction and pair', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 10, policyDropsPerSec: 4 }));
+    const d = queryDrops(store, filter(), { start: T0, end: clock.now });
+    expect(d.packets).toBe(40);
+    expect(d.byReason).toEqual([{ reason: 'policy_drop', packets: 40, bytes: 2400 }]);
+    expect(d.byDirection).toEqual([{ direction: 'ingress', packets: 40 }]);
+    expect(d.topPairs[0]).toMatchObject({
+      source: `production/${EP.legacy.name}`,
+      destination: `production/${EP.api1.name}`,
+      reason: 'policy_drop',
+    });
+    const g = queryGraph(
+      store,
+      filter({ level: 'workload', verdict: 'dropped' }),
+      { start: T0, end: clock.now },
+      opts,
+    );
+    expect(g.edges.map((e) => e.id)).toEqual(['wl:production/legacy-worker->wl:production/api']);
+    expect(g.edges[0]!.dropReasons).toEqual({ policy_drop: 4 });
+    expect(queryDrops(store, filter({ reason: 'no_socket' }), { start: T0, end: clock.now }).packets).toBe(0);
+  });
+
+  it('reports DNS per client with failing names, counting a transaction seen twice once', () => {
+    const { store, clock, feed } = testStore();
+    const batches = labBatches({ seconds: 10, nxdomainPerSec: 3 });
+    // Client and resolver share node 1: the probe sees the answer on both veths.
+    for (const b of batches) b.dns = [...b.dns, ...b.dns.filter((q) => q.client.node === N1)];
+    feed(batches);
+    const r = queryDns(store, filter(), { start: T0, end: clock.now });
+    expect(r.queries).toBe(10 * (4 + 3));
+    expect(r.errors).toBe(30);
+    expect(r.rcodes).toEqual({ NOERROR: 40, NXDOMAIN: 30 });
+    const legacy = r.clients[0]!;
+    expect(legacy.pod).toBe(EP.legacy.name);
+    expect(legacy.errorRate).toBe(1);
+    expect(legacy.topFailing).toEqual([
+      { qname: 'api-service.production.svc.cluster.local', rcode: 'NXDOMAIN', count: 30 },
+    ]);
+    expect(r.p50Ms).toBeGreaterThan(0.4);
+    const onlyProd = queryDns(store, filter({ pod: `production/${EP.api2.name}` }), {
+      start: T0,
+      end: clock.now,
+    });
+    expect(onlyProd.clients.map((c) => c.pod)).toEqual([EP.api2.name]);
+  });
+
+  it('lists flows newest first with filters and a limit', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 5, policyDropsPerSec: 1 }));
+    const win = { start: T0, end: clock.now };
+    const all = queryFlows(store, filter(), win, 10);
+    expect(all.flows).toHaveLength(10);
+    expect(all.total).toBeGreaterThan(100);
+    for (let i = 1; i < all.flows.length; i++)
+      expect(all.flows[i - 1]!.ts).toBeGreaterThanOrEqual(all.flows[i]!.ts);
+    const dropped = queryFlows(store, filter({ verdict: 'dropped' }), win, 100);
+    expect(dropped.total).toBe(5);
+    expect(dropped.flows.every((f) => f.verdict === 'dropped' && f.reason === 'policy_drop')).toBe(true);
+    const redis = queryFlows(store, filter({ port: 6379 }), win, 1000);
+    expect(redis.total).toBe(5 * 4);
+    expect(
+      queryFlows(store, filter({ namespace: ['monitoring'] }), win, 1000).flows.every(
+        (f) => f.src.namespace === 'monitoring' || f.dst.namespace === 'monitoring',
+      ),
+    ).toBe(true);
+  });
+
+  it('folds the smallest nodes into others when a level is too dense', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 5 }));
+    const g = queryGraph(
+      store,
+      filter({ level: 'pod' }),
+      { start: T0, end: clock.now },
+      { maxNodes: 4, simulated: true },
+    );
+    expect(g.nodes).toHaveLength(4);
+    expect(g.folded).toBeGreaterThan(0);
+    const others = g.nodes.find((n) => n.id === 'others')!;
+    expect(others.members).toBe(g.folded);
+    expect(g.simulated).toBe(true);
+    for (const e of g.edges) {
+      expect(g.nodes.some((n) => n.id === e.source)).toBe(true);
+      expect(g.nodes.some((n) => n.id === e.target)).toBe(true);
+    }
+  });
+
+  it('filters by namespace, focus and protocol', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 5 }));
+    const win = { start: T0, end: clock.now };
+    const mon = queryGraph(store, filter({ level: 'workload', namespace: ['monitoring'] }), win, opts);
+    expect(mon.edges.every((e) => e.source === 'wl:monitoring/prometheus')).toBe(true);
+    const focus = queryGraph(store, filter({ level: 'pod', focus: 'wl:production/db' }), win, opts);
+    expect(focus.edges.length).toBe(2);
+    expect(focus.edges.every((e) => e.target === 'pod:production/db-0')).toBe(true);
+    const udp = queryGraph(store, filter({ level: 'namespace', protocol: 'udp' }), win, opts);
+    expect(udp.edges.map((e) => e.id)).toEqual(['ns:production->ns:kube-system']);
+    const node = queryGraph(store, filter({ level: 'node' }), win, opts);
+    expect(node.nodes.map((n) => n.id).sort()).toEqual(['node:lab-node-1', 'node:lab-node-2', 'world']);
+  });
+});
+
+describe('Store: bounds', () => {
+  it('evicts the series idle the longest, and counts it', () => {
+    const { store, clock, feed } = testStore({ maxSeries: 100 });
+    feed(labBatches({ seconds: 2 }));
+    const before = store.stats().edgeSeries + store.stats().dnsSeries;
+    expect(before).toBeLessThan(100);
+    // A scan: many new world peers, fresher than everything else.
+    clock.now += 5_000;
+    const scan = labBatches({ start: clock.now, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+    scan.flows = Array.from({ length: 150 }, (_, i) => ({
+      ts: clock.now,
+      src: EP.api1,
+      dst: { ...EP.payments, ip: `198.51.100.${i % 250}`, node: '' },
+      sport: 30000 + i,
+      dport: 443 + i,
+      proto: 'tcp' as const,
+      dir: 'egress' as const,
+      bytes: 60,
+      packets: 1,
+      tcpFlags: 2,
+    }));
+    store.ingest(scan, N1);
+    const st = store.stats();
+    expect(st.edgeSeries + st.dnsSeries).toBeLessThanOrEqual(100);
+    expect(st.evictions).toBeGreaterThan(0);
+    // The old lab series went first: the fresh scan peers survive.
+    expect([...store.edges.values()].filter((s) => s.server.kind === 'world').length).toBeGreaterThan(50);
+  });
+
+  it('prunes buckets past retention and forgets empty series', () => {
+    const { store, clock, feed } = testStore({ fineRetentionS: 60, coarseRetentionS: 600 });
+    feed(labBatches({ seconds: 5 }));
+    expect(store.stats().fineBuckets).toBeGreaterThan(0);
+    clock.now += 120_000;
+    store.prune();
+    expect(store.stats().fineBuckets).toBe(0);
+    expect(store.stats().edgeSeries).toBeGreaterThan(0);
+    clock.now += 700_000;
+    store.prune();
+    expect(store.stats()).toMatchObject({ edgeSeries: 0, dnsSeries: 0, fineBuckets: 0, coarseBuckets: 0 });
+  });
+
+  it('ignores records outside retention and counts them', () => {
+    const { store, clock } = testStore();
+    clock.now = T0 + 100 * 86_400_000;
+    const [b] = labBatches({ seconds: 1 });
+    expect(store.ingest(b!, N1)).toBe(0);
+    expect(store.stats().outOfWindow).toBeGreaterThan(0);
+    expect(store.stats().edgeSeries).toBe(0);
+  });
+
+  it('counts a drop reported by two collectors on one kernel once, and repeats from one node every time', () => {
+    const { store, clock, feed } = testStore();
+    const batches = labBatches({ seconds: 3, policyDropsPerSec: 2 });
+    feed(batches);
+    const n1Drops = batches.filter((_, i) => i % 2 === 0).flatMap((b) => b.drops);
+    // Node 2's collector reports the same kernel events (shared kernel in the lab).
+    store.ingest({ ...batches[5]!, flows: [], tcp: [], tcpStats: [], dns: [], drops: n1Drops.slice(-1) }, N2);
+    const d = queryDrops(store, filter(), { start: T0, end: clock.now });
+    expect(d.packets).toBe(6);
+    expect(store.stats().duplicates).toBe(1);
+  });
+});
