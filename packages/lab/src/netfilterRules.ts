@@ -56,8 +56,8 @@ export function podPolicyRuleset(table: string, dropFrom: readonly string[]): st
       '  chain input {',
       '    type filter hook input priority filter; policy accept;',
     );
-    if (v4.length) lines.push(`    ip saddr ${set(v4)} drop`);
-    if (v6.length) lines.push(`    ip6 saddr ${set(v6)} drop`);
+    if (v4.length) lines.push(`    ip saddr ${set(v4)} counter drop`);
+    if (v6.length) lines.push(`    ip6 saddr ${set(v6)} counter drop`);
     lines.push('  }', '}');
   }
   return `${lines.join('\n')}\n`;
