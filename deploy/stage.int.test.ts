@@ -1,0 +1,232 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusResponse } from '../packages/protocol/src/status.js';
+import type { KubeObject } from './checks/kubeObject.js';
+import { renderKustomization } from './checks/kustomize.js';
+import { type Container, findContainer, findObject, podTemplate } from './checks/workloads.js';
+
+/**
+ * The trees the images run, staged outside a container by the same script the Dockerfiles call
+ * (deploy/images/stage.mjs), then started the way the manifests start them: the server as uid 10001
+ * with the Deployment's environment, the collector as root with the DaemonSet's, loading the real
+ * probe and streaming to that server. Needs a built checkout (`pnpm build`) and root.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const NODE = 'deploy-stage-node';
+const TOKEN = 'deploy-stage-token-0123456789abcdef';
+
+let scratch = '';
+const children: ChildProcess[] = [];
+let base: KubeObject[] = [];
+
+function stage(component: 'collector' | 'server'): string {
+  const out = join(scratch, component);
+  const r = spawnSync(process.execPath, [join(here, 'images', 'stage.mjs'), component, out], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`stage.mjs ${component} failed:\n${r.stdout}${r.stderr}`);
+  return out;
+}
+
+/** The literal and node-name variables of a manifest container; secrets and URLs are the test's. */
+function manifestEnv(c: Container): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of c.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'spec.nodeName') env[e.name] = NODE;
+    else if (e.valueFrom?.secretKeyRef) env[e.name] = TOKEN;
+  }
+  return env;
+}
+
+/** Linux capability numbers of the ones the DaemonSet may add. */
+const CAP_BITS: Record<string, number> = { NET_ADMIN: 12, SYS_RESOURCE: 24, PERFMON: 38, BPF: 39 };
+
+/** Effective capabilities of a process, by name (only the ones named in CAP_BITS). */
+function capabilitiesOf(pid: number | 'self'): string[] {
+  const line = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
+  const mask = BigInt(`0x${line}`);
+  return Object.entries(CAP_BITS)
+    .filter(([, bit]) => (mask >> BigInt(bit)) & 1n)
+    .map(([name]) => name)
+    .sort();
+}
+
+/**
+ * The manifest's capabilities this host can grant at all: a sandbox may lack some in its own bounding
+ * set (SYS_RESOURCE, only needed for the memlock rlimit before kernel 5.11). Never more than the list.
+ */
+function grantableCapabilities(wanted: string[]): string[] {
+  const have = capabilitiesOf('self');
+  return wanted.filter((c) => have.includes(c));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a value; the bound is generous, only there to end a hung run. */
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`gave up waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+function start(
+  cmd: string,
+  args: string[],
+  opts: Parameters<typeof spawn>[2],
+): { child: ChildProcess; log: () => string } {
+  const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out = (out + d).slice(-64_000);
+  });
+  child.stderr?.on('data', (d) => {
+    out = (out + d).slice(-64_000);
+  });
+  return { child, log: () => out };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'weft-deploy-stage-'));
+  // The server runs as uid 10001 and must be able to read (only read) its tree.
+  chmodSync(scratch, 0o755);
+  base = renderKustomization(join(here, 'kubernetes', 'base'));
+});
+
+afterAll(async () => {
+  for (const c of children) await stop(c);
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('staged images', () => {
+  let serverUrl = '';
+
+  it('the server tree starts as uid 10001 with the Deployment environment, and serves health and the app', async () => {
+    const tree = stage('server');
+    const container = findContainer(podTemplate(findObject(base, 'Deployment', 'weft')).spec, 'server');
+    const port = await freePort();
+    const env = {
+      ...manifestEnv(container),
+      WEFT_HOST: '127.0.0.1',
+      WEFT_PORT: String(port),
+      PATH: process.env.PATH,
+    };
+    const { log } = start(process.execPath, ['apps/server/dist/server.js'], {
+      cwd: tree,
+      env,
+      uid: 10001,
+      gid: 10001,
+    });
+    serverUrl = `http://127.0.0.1:${port}`;
+    const ready = await waitFor(`the server on ${serverUrl} (log: ${log()})`, async () => {
+      const r = await fetch(`${serverUrl}/readyz`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect(ready.status).toBe(200);
+    expect((await fetch(`${serverUrl}/healthz`)).status).toBe(200);
+    const page = await fetch(`${serverUrl}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<!doctype html>');
+  });
+
+  it('the collector tree answers `weft collector --help`', async () => {
+    const tree = stage('collector');
+    const r = spawnSync(process.execPath, ['packages/cli/dist/main.js', 'collector', '--help'], {
+      cwd: tree,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('WEFT_NODE_NAME');
+  });
+
+  it('the collector tree loads the probe with the DaemonSet environment and streams to the server', async () => {
+    expect(serverUrl).not.toBe('');
+    const tree = join(scratch, 'collector');
+    const container = findContainer(
+      podTemplate(findObject(base, 'DaemonSet', 'weft-collector')).spec,
+      'collector',
+    );
+    // No Kubernetes API here: the same collector names pods from an (empty) inventory instead.
+    const inventory = join(scratch, 'inventory.json');
+    writeFileSync(
+      inventory,
+      JSON.stringify({ version: 1, nodes: [{ name: NODE, ips: [] }], pods: [], services: [] }),
+    );
+    const metricsPort = await freePort();
+    const env = {
+      ...manifestEnv(container),
+      PATH: process.env.PATH,
+      WEFT_SERVER_URL: `${serverUrl.replace('http:', 'ws:')}/api/v1/ingest`,
+      WEFT_IDENTITY: 'inventory',
+      WEFT_INVENTORY: inventory,
+      WEFT_METRICS_HOST: '127.0.0.1',
+      WEFT_METRICS_PORT: String(metricsPort),
+    };
+    // As the DaemonSet runs it: uid 0 with every capability dropped but the ones it adds, and no way
+    // to gain more (allowPrivilegeEscalation: false is no_new_privs).
+    const caps = grantableCapabilities(container.securityContext?.capabilities?.add ?? []);
+    const { child, log } = start(
+      'setpriv',
+      [
+        `--bounding-set=-all,${caps.map((c) => `+${c.toLowerCase()}`).join(',')}`,
+        '--inh-caps=-all',
+        '--no-new-privs',
+        process.execPath,
+        'packages/cli/dist/main.js',
+        'collector',
+      ],
+      { cwd: tree, env },
+    );
+
+    // Connected with the probe's hooks reported: the probe loaded under the DaemonSet's settings.
+    const status = await waitFor(
+      `node ${NODE} with hooks in /api/v1/status (collector log: ${log()})`,
+      async () => {
+        const body = (await (await fetch(`${serverUrl}/api/v1/status`)).json()) as StatusResponse;
+        return body.collectors.find((c) => c.node === NODE && c.connected && c.hooks.length > 0);
+      },
+    );
+    expect(status.simulated).toBe(false);
+    expect(capabilitiesOf(child.pid!)).toEqual(caps.sort());
+
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    for (const name of ['networkobservability_forward_bytes', 'networkobservability_drop_count']) {
+      expect(metrics).toContain(`# TYPE ${name}`);
+    }
+    expect(await stop(child)).toBe(0);
+  });
+});
