@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../packages/protocol/src/status.js';
+import { capabilitiesOf, grantableCapabilities, setprivArgs } from './checks/capabilities.js';
 import type { KubeObject } from './checks/kubeObject.js';
 import { renderKustomization } from './checks/kustomize.js';
 import { type Container, findContainer, findObject, podTemplate } from './checks/workloads.js';
@@ -45,28 +46,6 @@ function manifestEnv(c: Container): Record<string, string> {
     else if (e.valueFrom?.secretKeyRef) env[e.name] = TOKEN;
   }
   return env;
-}
-
-/** Linux capability numbers of the ones the DaemonSet may add. */
-const CAP_BITS: Record<string, number> = { NET_ADMIN: 12, SYS_RESOURCE: 24, PERFMON: 38, BPF: 39 };
-
-/** Effective capabilities of a process, by name (only the ones named in CAP_BITS). */
-function capabilitiesOf(pid: number | 'self'): string[] {
-  const line = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
-  const mask = BigInt(`0x${line}`);
-  return Object.entries(CAP_BITS)
-    .filter(([, bit]) => (mask >> BigInt(bit)) & 1n)
-    .map(([name]) => name)
-    .sort();
-}
-
-/**
- * The manifest's capabilities this host can grant at all: a sandbox may lack some in its own bounding
- * set (SYS_RESOURCE, only needed for the memlock rlimit before kernel 5.11). Never more than the list.
- */
-function grantableCapabilities(wanted: string[]): string[] {
-  const have = capabilitiesOf('self');
-  return wanted.filter((c) => have.includes(c));
 }
 
 async function freePort(): Promise<number> {
@@ -201,14 +180,7 @@ describe('staged images', () => {
     const caps = grantableCapabilities(container.securityContext?.capabilities?.add ?? []);
     const { child, log } = start(
       'setpriv',
-      [
-        `--bounding-set=-all,${caps.map((c) => `+${c.toLowerCase()}`).join(',')}`,
-        '--inh-caps=-all',
-        '--no-new-privs',
-        process.execPath,
-        'packages/cli/dist/main.js',
-        'collector',
-      ],
+      setprivArgs(caps, [process.execPath, 'packages/cli/dist/main.js', 'collector']),
       { cwd: tree, env },
     );
 
@@ -221,7 +193,7 @@ describe('staged images', () => {
       },
     );
     expect(status.simulated).toBe(false);
-    expect(capabilitiesOf(child.pid!)).toEqual(caps.sort());
+    expect(capabilitiesOf(child.pid!)).toEqual(caps);
 
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     for (const name of ['networkobservability_forward_bytes', 'networkobservability_drop_count']) {
