@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config.js';
+import { labBatches, T0 } from '../fixtures/labBatches.js';
+import { N1 } from '../fixtures/labCluster.js';
+import { testStore } from '../fixtures/testStore.js';
+import { AlertEngine } from './alertEngine.js';
+
+describe('AlertEngine', () => {
+  it('goes pending, fires after `for`, and records the resolution', () => {
+    const config = { ...DEFAULT_CONFIG, alertDropRate: 10, alertForS: 60, alertWindowS: 30 };
+    const { store, clock } = testStore(config, [N1]);
+    const alerts = new AlertEngine(store, config);
+    const drop = (rule: number) => alerts.rules()[rule]!;
+    let t = T0;
+    const run = (seconds: number, dropsPerSec: number) => {
+      for (const b of labBatches({ start: t, seconds, nodes: [N1], policyDropsPerSec: dropsPerSec })) {
+        clock.now = b.end + 100;
+        store.ingest(b, N1);
+        if ((b.end - T0) % 15_000 === 0) alerts.evaluate();
+      }
+      t += seconds * 1000;
+    };
+    run(30, 0);
+    expect(drop(0)).toMatchObject({ state: 'inactive', value: 0 });
+    run(15, 50);
+    expect(drop(0).state).toBe('pending');
+    const since = drop(0).activeSince!;
+    expect(since).toBe(T0 + 45_100);
+    run(45, 50);
+    expect(drop(0).state).toBe('pending');
+    run(15, 50);
+    expect(drop(0).state).toBe('firing');
+    expect(drop(0).value).toBeCloseTo(50, 0);
+    run(45, 0);
+    const r = drop(0);
+    expect(r.state).toBe('inactive');
+    expect(r.activeSince).toBeNull();
+    expect(r.history.map((h) => h.state)).toEqual(['pending', 'firing', 'resolved']);
+    expect(r.history[2]!.at).toBeGreaterThan(r.history[1]!.at);
+    expect(alerts.rules()[1]!.value).toBe(0);
+    expect(alerts.count('firing')).toBe(0);
+  });
+
+  it('has no value without data rather than a made-up zero', () => {
+    const { store } = testStore();
+    const alerts = new AlertEngine(store, DEFAULT_CONFIG);
+    alerts.evaluate(T0);
+    expect(alerts.rules().map((r) => [r.value, r.state])).toEqual([
+      [null, 'inactive'],
+      [null, 'inactive'],
+      [null, 'inactive'],
+    ]);
+  });
+
+  it('computes the DNS failure ratio and TCP failure rate like the seed expressions', () => {
+    const config = { ...DEFAULT_CONFIG, alertForS: 0, alertTcpFailureRate: 1 };
+    const { store, clock, feed } = testStore(config);
+    feed(labBatches({ seconds: 60, nxdomainPerSec: 1, refusedPerSec: 2 }));
+    const alerts = new AlertEngine(store, config);
+    alerts.evaluate(clock.now);
+    const [, dns, tcp] = alerts.rules();
+    expect(dns!.value).toBeCloseTo(1 / 5, 3);
+    expect(dns!.state).toBe('firing');
+    expect(tcp!.value).toBeCloseTo(2, 1);
+    expect(tcp!.state).toBe('firing');
+  });
+});

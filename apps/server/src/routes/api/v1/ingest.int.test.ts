@@ -1,0 +1,166 @@
+import { IngestCloseCode, MAX_INGEST_FRAME_BYTES, PROTOCOL_VERSION } from '@weft/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseServerConfig } from '../../../config.js';
+import { labBatches } from '../../../fixtures/labBatches.js';
+import { N1 } from '../../../fixtures/labCluster.js';
+import { connect } from '../../../fixtures/wsClient.js';
+import { type RunningServer, startServer } from '../../../server.js';
+
+const TOKEN = 'wsv-test-token-0123456789';
+let server: RunningServer;
+let wsUrl: string;
+const auth = { Authorization: `Bearer ${TOKEN}` };
+const hello = (over: Record<string, unknown> = {}) => ({
+  type: 'hello',
+  protocol: PROTOCOL_VERSION,
+  node: N1,
+  boot: 'boot-a',
+  collectorVersion: '0.1.0',
+  hooks: ['tc:wsvh1', 'tp_btf/kfree_skb'],
+  simulated: false,
+  ...over,
+});
+/** Batches timed now, so the store keeps them. */
+// biome-ignore lint/suspicious/noExplicitAny: test reads of JSON responses
+const json = async (url: string): Promise<any> => (await fetch(url)).json();
+const fresh = (seconds: number) => labBatches({ start: Date.now() - seconds * 1000, seconds, nodes: [N1] });
+
+beforeAll(async () => {
+  server = await startServer(
+    parseServerConfig({
+      WEFT_HOST: '127.0.0.1',
+      WEFT_PORT: '0',
+      WEFT_INGEST_TOKEN: TOKEN,
+      WEFT_LOG_LEVEL: 'silent',
+      WEFT_MAX_BAD_MESSAGES: '3',
+      WEFT_WEB_ROOT: '/nonexistent/wsv',
+    }),
+  );
+  wsUrl = `${server.url.replace('http', 'ws')}/api/v1/ingest`;
+});
+afterAll(() => server.close());
+
+describe('ingest WebSocket', () => {
+  it('welcomes a collector, acks and stores its batches, and lists it in status', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello());
+    expect(await c.next()).toEqual({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      serverVersion: '0.1.0',
+      lastSeq: -1,
+    });
+    const batches = fresh(3);
+    for (const b of batches) {
+      c.send(b);
+      expect(await c.next()).toEqual({ type: 'ack', seq: b.seq });
+    }
+    const status = await json(`${server.url}/api/v1/status`);
+    expect(status.collectors[0]).toMatchObject({
+      node: N1,
+      boot: 'boot-a',
+      connected: true,
+      batches: 3,
+      hooks: hello().hooks,
+    });
+    const graph = await json(`${server.url}/api/v1/graph?level=workload`);
+    expect(
+      graph.edges.some((e: { id: string }) => e.id === 'wl:production/frontend->wl:production/api'),
+    ).toBe(true);
+    c.ws.close();
+    await c.closed;
+  });
+
+  it('tells a reconnecting collector the last sequence it holds, and acks a resent batch without storing it', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ boot: 'boot-b' }));
+    await c.next();
+    const [b0, b1] = fresh(2);
+    c.send(b0);
+    await c.next();
+    c.send(b1);
+    await c.next();
+    c.ws.close();
+    await c.closed;
+    const before = (await json(`${server.url}/api/v1/flows?limit=1`)).total;
+    const again = await connect(wsUrl, auth);
+    again.send(hello({ boot: 'boot-b' }));
+    expect(await again.next()).toMatchObject({ type: 'welcome', lastSeq: 1 });
+    again.send(b1);
+    expect(await again.next()).toEqual({ type: 'ack', seq: 1 });
+    const after = (await json(`${server.url}/api/v1/flows?limit=1`)).total;
+    expect(after).toBe(before);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^weft_server_ingest_duplicate_batches_total 1$/m);
+    again.ws.close();
+    await again.closed;
+  });
+
+  it('closes a connection with a wrong or missing token with 4401', async () => {
+    for (const headers of [{ Authorization: 'Bearer nope' }, {}, { Authorization: TOKEN }] as Record<
+      string,
+      string
+    >[]) {
+      const c = await connect(wsUrl, headers);
+      c.send(hello());
+      const closed = await c.closed;
+      expect(closed).toEqual({ code: IngestCloseCode.unauthorized, reason: 'missing or wrong bearer token' });
+    }
+  });
+
+  it('closes a protocol mismatch with a reason the collector can log', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ protocol: 99 }));
+    const closed = await c.closed;
+    expect(closed.code).toBe(IngestCloseCode.protocolMismatch);
+    expect(closed.reason).toBe(`protocol 99 not supported; this server speaks protocol ${PROTOCOL_VERSION}`);
+  });
+
+  it('rejects garbage and malformed batches, then closes an abusive connection; the server stays up', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node: 'lab-node-9', boot: 'boot-c' }));
+    await c.next();
+    c.send('{not json');
+    expect(await c.next()).toEqual({ type: 'reject', reason: 'not JSON' });
+    const bad = { ...fresh(1)[0]!, seq: 7, flows: [{ ts: 'yesterday' }] };
+    c.send(bad);
+    const rej = (await c.next()) as { type: string; seq: number; reason: string };
+    expect(rej).toMatchObject({ type: 'reject', seq: 7 });
+    expect(rej.reason).toMatch(/^malformed batch: \/flows\/0/);
+    c.send(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+    expect(await c.next()).toMatchObject({ type: 'reject' });
+    expect(await c.closed).toEqual({
+      code: IngestCloseCode.tooManyBadMessages,
+      reason: 'too many malformed messages (3)',
+    });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const status = await json(`${server.url}/api/v1/status`);
+    expect(status.collectors.find((s: { node: string }) => s.node === 'lab-node-9')).toMatchObject({
+      rejected: 3,
+      connected: false,
+    });
+  });
+
+  it('closes on a frame over the size limit and keeps serving others', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node: 'lab-node-8', boot: 'boot-d' }));
+    await c.next();
+    c.ws.send(Buffer.alloc(MAX_INGEST_FRAME_BYTES + 1, 0x20));
+    expect((await c.closed).code).toBe(1009);
+    const other = await connect(wsUrl, auth);
+    other.send(hello({ node: 'lab-node-7', boot: 'boot-e' }));
+    expect(await other.next()).toMatchObject({ type: 'welcome' });
+    other.ws.close();
+    await other.closed;
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^weft_server_ingest_oversized_frames_total 1$/m);
+  });
+
+  it('refuses batches before the hello', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(fresh(1)[0]);
+    const closed = await c.closed;
+    expect(closed.code).toBe(IngestCloseCode.tooManyBadMessages);
+    expect(closed.reason).toMatch(/^expected hello/);
+  });
+});
