@@ -1,0 +1,190 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+// The collector's own Kubernetes identity source (informers on @kubernetes/client-node), unchanged.
+import { IdentityTable } from '../packages/collector/src/identity/identityTable.js';
+import { startKubernetesSource } from '../packages/collector/src/identity/kubernetesSource.js';
+import { renderKustomization } from './checks/kustomize.js';
+import { allows, type PolicyRule, RbacApiServer, requestAttributes } from './checks/rbacApiServer.js';
+import { findObject } from './checks/workloads.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const NODE = 'aks-nodepool1-12345678-vmss000000';
+const USER = 'system:serviceaccount:weft:weft-collector';
+
+const base = renderKustomization(join(here, 'kubernetes', 'base'));
+const role = findObject(base, 'ClusterRole', 'weft-collector');
+const rules = role.rules as PolicyRule[];
+
+/** A Deployment's pod on this node, its ReplicaSet, a Service and the node: what a cluster lists. */
+const CLUSTER = {
+  '/pods': [
+    {
+      metadata: {
+        name: 'web-5d9c7b-x2x4q',
+        namespace: 'shop',
+        uid: 'pod-1',
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d9c7b', uid: 'rs-1', controller: true },
+        ],
+      },
+      spec: { nodeName: NODE, containers: [{ name: 'web', image: 'web' }] },
+      status: { phase: 'Running', podIP: '10.244.1.7', podIPs: [{ ip: '10.244.1.7' }] },
+    },
+  ],
+  'apps/replicasets': [
+    {
+      metadata: {
+        name: 'web-5d9c7b',
+        namespace: 'shop',
+        uid: 'rs-1',
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-1', controller: true },
+        ],
+      },
+      spec: { selector: { matchLabels: { app: 'web' } } },
+    },
+  ],
+  '/services': [
+    {
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'], selector: { app: 'web' } },
+    },
+  ],
+  '/nodes': [
+    { metadata: { name: NODE }, status: { addresses: [{ type: 'InternalIP', address: '10.224.0.4' }] } },
+  ],
+};
+
+function kubeConfig(url: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
+    users: [{ name: 'weft-collector', token: 'service-account-token' }],
+    contexts: [{ name: 'c', cluster: 'c', user: 'weft-collector' }],
+    currentContext: 'c',
+  });
+  return kc;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function runCollectorIdentity(withRules: readonly PolicyRule[]) {
+  const api = new RbacApiServer(withRules, USER, CLUSTER);
+  await api.start();
+  cleanups.push(() => api.stop());
+  const errors: string[] = [];
+  const table = new IdentityTable({ node: NODE });
+  const started = startKubernetesSource({
+    table,
+    kubeConfig: kubeConfig(api.url),
+    node: NODE,
+    remoteContext: false,
+    backoff: { initialMs: 50, maxMs: 200 },
+    onError: (e) => errors.push(e.message),
+  });
+  return { api, table, errors, started };
+}
+
+describe('the RBAC authorizer model', () => {
+  it('maps requests to verbs the way the API server does', () => {
+    const u = (p: string) => new URL(p, 'http://x');
+    expect(requestAttributes('GET', u('/api/v1/pods?fieldSelector=spec.nodeName%3Dn'))).toMatchObject({
+      verb: 'list',
+      group: '',
+      resource: 'pods',
+    });
+    expect(requestAttributes('GET', u('/apis/apps/v1/replicasets?watch=true'))).toMatchObject({
+      verb: 'watch',
+      group: 'apps',
+      resource: 'replicasets',
+    });
+    expect(requestAttributes('GET', u('/api/v1/namespaces/shop/pods/web-1'))).toMatchObject({
+      verb: 'get',
+      namespace: 'shop',
+      name: 'web-1',
+    });
+    expect(requestAttributes('DELETE', u('/api/v1/namespaces/shop/pods/web-1'))?.verb).toBe('delete');
+  });
+
+  it("lets the collector's role read its four kinds and nothing else", () => {
+    const can = (verb: string, group: string, resource: string) =>
+      allows(rules, { verb, group, resource, namespace: '', name: '' });
+    for (const [g, r] of [
+      ['', 'pods'],
+      ['', 'services'],
+      ['', 'nodes'],
+      ['apps', 'replicasets'],
+    ] as const) {
+      for (const v of ['get', 'list', 'watch']) expect(can(v, g, r), `${v} ${g}/${r}`).toBe(true);
+      for (const v of ['create', 'update', 'patch', 'delete', 'deletecollection']) {
+        expect(can(v, g, r), `${v} ${g}/${r}`).toBe(false);
+      }
+    }
+    for (const [g, r] of [
+      ['', 'secrets'],
+      ['', 'configmaps'],
+      ['', 'pods/exec'],
+      ['', 'pods/log'],
+      ['apps', 'deployments'],
+      ['rbac.authorization.k8s.io', 'clusterroles'],
+    ] as const) {
+      expect(can('get', g, r), `get ${g}/${r}`).toBe(false);
+      expect(can('list', g, r), `list ${g}/${r}`).toBe(false);
+    }
+  });
+});
+
+describe("the collector's informers under the weft-collector ClusterRole", () => {
+  it('sync without a single refused request, and name the pod by its Deployment', async () => {
+    const { api, table, errors, started } = await runCollectorIdentity(rules);
+    const source = await started;
+    cleanups.unshift(() => source.stop());
+    expect(errors).toEqual([]);
+    expect(api.requests.filter((r) => !r.allowed)).toEqual([]);
+    expect(table.podCount).toBe(1);
+    const pod = table.resolve('10.244.1.7', Date.now());
+    expect(pod).toMatchObject({ namespace: 'shop', workload: 'web' });
+
+    // The role grants no resource the informers leave unused (get is kept for debugging tools).
+    const used = new Set(api.requests.map((r) => `${r.group}/${r.resource}`));
+    const granted = new Set(
+      rules.flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((x) => `${g}/${x}`))),
+    );
+    expect([...granted].sort()).toEqual([...used].sort());
+    expect(new Set(api.requests.map((r) => r.verb))).toEqual(new Set(['list', 'watch']));
+  });
+
+  it('are refused, and say so, when the role lacks one of its grants (the check above can fail)', async () => {
+    const narrowed = rules.map((r) =>
+      r.apiGroups?.includes('apps') ? { ...r, verbs: r.verbs.filter((v) => v !== 'list') } : r,
+    );
+    const { api, errors, started } = await runCollectorIdentity(narrowed);
+    const outcome = await Promise.race([
+      started.then(
+        async (s) => {
+          cleanups.unshift(() => s.stop());
+          return 'started';
+        },
+        (e: Error) => `rejected: ${e.message}`,
+      ),
+      new Promise<string>((resolve) => {
+        const t = setInterval(() => {
+          if (errors.length > 0) {
+            clearInterval(t);
+            resolve('reported');
+          }
+        }, 20);
+        cleanups.push(async () => clearInterval(t));
+      }),
+    ]);
+    expect(outcome).not.toBe('started');
+    const refused = api.requests.filter((r) => !r.allowed);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]).toMatchObject({ verb: 'list', group: 'apps', resource: 'replicasets' });
+  });
+});
