@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlannedPod } from './addressPlan.js';
+import { FaultError } from './faultSpec.js';
+import { faultAdd, faultClear, faultList } from './faults.js';
+import { curl, dig, inNetns, waitFor } from './fixtures/host.js';
+import { labDown } from './labDown.js';
+import { labStatus } from './labStatus.js';
+import { type LabHandle, labUp } from './labUp.js';
+import { run } from './run.js';
+
+const prefix = 'wltf';
+let lab: LabHandle;
+let pod: (name: string) => PlannedPod;
+let dnsIp = '';
+
+/** Bytes the host side of a pod's veth received, i.e. what the pod sent. */
+async function podSentBytes(p: PlannedPod): Promise<number> {
+  const { stdout } = await run('ip', ['-s', '-j', 'link', 'show', p.hostIfname]);
+  const [link] = JSON.parse(stdout) as { stats64: { rx: { bytes: number } } }[];
+  return link!.stats64.rx.bytes;
+}
+
+async function nftDropped(netns: string, table: string): Promise<number> {
+  const r = await inNetns(netns, 'nft', ['list', 'table', 'inet', table]);
+  return [...r.stdout.matchAll(/counter packets (\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
+}
+
+describe('lab faults, observed with standard tools', () => {
+  beforeAll(async () => {
+    await labDown({ prefix });
+    lab = await labUp({ prefix });
+    pod = (name) => lab.plan.pods.find((p) => p.name === name)!;
+    dnsIp = lab.plan.pods.find((p) => p.workload === 'coredns')!.ipv4;
+  });
+  afterAll(async () => {
+    await labDown({ prefix });
+  });
+
+  const FE = 'frontend-7d9f8c6b5-x2k4p';
+  const dbUrl = () => `http://${pod('db-0').ipv4}:9090/`;
+
+  it('serves real traffic: HTTP through curl, names through dig', async () => {
+    expect(await curl(pod(FE).netns, dbUrl())).toEqual({ exit: 0, status: '200' });
+    const d = await dig(pod(FE).netns, dnsIp, 'api.production.svc.cluster.local');
+    expect(d.status).toBe('NOERROR');
+    expect(d.answers.sort()).toEqual(
+      lab.plan.pods
+        .filter((p) => p.workload === 'api')
+        .map((p) => p.ipv4)
+        .sort(),
+    );
+  });
+
+  it('carries the default scenario’s troubles', async () => {
+    // legacy-worker -> api is dropped by the scenario's policy: the counter in the api pods grows.
+    const apis = lab.plan.pods.filter((p) => p.workload === 'api');
+    await waitFor('policy drops', async () => {
+      const n = await Promise.all(apis.map((p) => nftDropped(p.netns, `${prefix}_netpol`)));
+      return n.reduce((a, b) => a + b, 0) > 0;
+    });
+    const legacy = lab.plan.pods.find((p) => p.workload === 'legacy-worker')!;
+    expect((await curl(legacy.netns, `http://${apis[0]!.ipv4}/`)).exit).toBe(28);
+    const prom = pod('prometheus-0');
+    expect(
+      (await curl(prom.netns, `http://${lab.plan.pods.find((p) => p.workload === 'redis')!.ipv4}:9121/`))
+        .exit,
+    ).toBe(7);
+    expect((await dig(pod(FE).netns, dnsIp, 'recommendations.production.svc.cluster.local')).status).toBe(
+      'NXDOMAIN',
+    );
+  });
+
+  it('policy-drop: packets dropped by netfilter until cleared', async () => {
+    const f = await faultAdd(
+      { prefix },
+      { kind: 'policy-drop', from: `production/${FE}`, to: 'production/db' },
+    );
+    expect((await curl(pod(FE).netns, dbUrl())).exit).toBe(28);
+    expect(await nftDropped(pod('db-0').netns, `${prefix}_fault`)).toBeGreaterThan(0);
+    // Only that pair: the other frontend still gets through.
+    expect((await curl(pod('frontend-7d9f8c6b5-m8q7n').netns, dbUrl())).status).toBe('200');
+    await faultClear({ prefix, id: f.id });
+    expect(await curl(pod(FE).netns, dbUrl())).toEqual({ exit: 0, status: '200' });
+    expect(
+      (await inNetns(pod('db-0').netns, 'nft', ['list', 'table', 'inet', `${prefix}_fault`])).code,
+    ).not.toBe(0);
+  });
+
+  it('refused: connection refused until cleared', async () => {
+    const f = await faultAdd({ prefix }, { kind: 'refused', target: 'production/db-0', port: 9090 });
+    expect((await curl(pod(FE).netns, dbUrl())).exit).toBe(7);
+    await faultClear({ prefix, id: f.id });
+    expect((await curl(pod(FE).netns, dbUrl())).status).toBe('200');
+  });
+
+  it('timeout: connection attempts vanish until cleared', async () => {
+    const f = await faultAdd({ prefix }, { kind: 'timeout', target: 'production/db', port: 9090 });
+    expect((await curl(pod(FE).netns, dbUrl())).exit).toBe(28);
+    await faultClear({ prefix, id: f.id });
+    expect((await curl(pod(FE).netns, dbUrl())).status).toBe('200');
+  });
+
+  it('dns-nxdomain and dns-servfail: answers change until cleared', async () => {
+    const name = 'api.production.svc.cluster.local';
+    const nx = await faultAdd({ prefix }, { kind: 'dns-nxdomain', name });
+    expect((await dig(pod(FE).netns, dnsIp, name)).status).toBe('NXDOMAIN');
+    // Other names are not affected.
+    expect((await dig(pod(FE).netns, dnsIp, 'db.production.svc.cluster.local')).status).toBe('NOERROR');
+    await faultClear({ prefix, id: nx.id });
+    expect((await dig(pod(FE).netns, dnsIp, name)).status).toBe('NOERROR');
+
+    const sf = await faultAdd({ prefix }, { kind: 'dns-servfail' });
+    expect((await dig(pod(FE).netns, dnsIp, name)).status).toBe('SERVFAIL');
+    await faultClear({ prefix, id: sf.id });
+    expect((await dig(pod(FE).netns, dnsIp, name)).answers).toHaveLength(2);
+  });
+
+  it('dns-slow: answers come no sooner than the delay', async () => {
+    const name = 'db.production.svc.cluster.local';
+    const f = await faultAdd({ prefix }, { kind: 'dns-slow', name, delayMs: 1200 });
+    const slow = await dig(pod(FE).netns, dnsIp, name);
+    expect(slow.status).toBe('NOERROR');
+    expect(slow.ms).toBeGreaterThanOrEqual(1200);
+    await faultClear({ prefix, id: f.id });
+    expect((await dig(pod(FE).netns, dnsIp, name)).status).toBe('NOERROR');
+  });
+
+  it('bandwidth-spike: a pod becomes a top talker until cleared', async () => {
+    const talker = pod(FE);
+    const before = await podSentBytes(talker);
+    const f = await faultAdd(
+      { prefix },
+      {
+        kind: 'bandwidth-spike',
+        from: `production/${FE}`,
+        to: 'api.payments.example',
+        bytesPerSec: 1_000_000,
+      },
+    );
+    const spike = await waitFor('spike bytes', async () => {
+      const s = await labStatus({ prefix });
+      if (!s.up) return null;
+      const stats = s.agents.find((a) => a.id === talker.netns)?.stats as {
+        spikes: { bytesOut: number }[];
+      } | null;
+      const sent = stats?.spikes[0]?.bytesOut ?? 0;
+      return sent >= 2_000_000 ? sent : null;
+    });
+    expect((await podSentBytes(talker)) - before).toBeGreaterThanOrEqual(spike);
+    await faultClear({ prefix, id: f.id });
+    const s = await labStatus({ prefix });
+    expect(
+      s.up && (s.agents.find((a) => a.id === talker.netns)?.stats as { spikes: unknown[] }).spikes,
+    ).toEqual([]);
+  });
+
+  it('lists faults and rejects unknown ones clearly', async () => {
+    const a = await faultAdd({ prefix }, { kind: 'dns-nxdomain', name: 'x.example' });
+    const b = await faultAdd({ prefix }, { kind: 'refused', target: 'redis', port: 6379 });
+    expect((await faultList({ prefix })).map((f) => f.id)).toEqual([a.id, b.id]);
+    await expect(faultAdd({ prefix }, { kind: 'meteor-strike' })).rejects.toThrow(
+      /unknown fault "meteor-strike"/,
+    );
+    await expect(
+      faultAdd({ prefix }, { kind: 'refused', target: 'production/ghost', port: 1 }),
+    ).rejects.toThrow(FaultError);
+    await expect(faultClear({ prefix, id: 'f999' })).rejects.toThrow(/no active fault "f999"/);
+    expect(await faultClear({ prefix })).toHaveLength(2);
+    expect(await faultList({ prefix })).toEqual([]);
+  });
+});
