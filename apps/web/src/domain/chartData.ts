@@ -37,6 +37,8 @@ const NAMED: Record<string, string> = {
   ingress: '#58a6ff',
   egress: '#bc8cff',
   total: '#58a6ff',
+  connects: '#58a6ff',
+  failures: '#d29922',
 };
 const PALETTE = ['#58a6ff', '#bc8cff', '#3fb950', '#d29922', '#f778ba', '#39c5cf', '#ff7b72', '#a5d6ff'];
 

@@ -3,6 +3,7 @@ import {
   formatByteRate,
   formatBytes,
   formatCount,
+  formatDuration,
   formatLatency,
   formatPercent,
   formatRate,
@@ -19,6 +20,8 @@ describe('format', () => {
     expect(formatBytes(15_000_000)).toBe('15 MB');
     expect(formatByteRate(2_000_000)).toBe('2.0 MB/s');
     expect(formatBytes(Number.NaN)).toBe('-');
+    expect(formatByteRate(999_855)).toBe('1.0 MB/s');
+    expect(formatBytes(999_400)).toBe('999 kB');
   });
   it('rates, counts, percentages', () => {
     expect(formatRate(0)).toBe('0/s');
@@ -38,6 +41,13 @@ describe('format', () => {
     expect(formatLatency(120)).toBe('120 ms');
     expect(formatLatency(1500)).toBe('1.5 s');
     expect(formatLatency(null)).toBe('–');
+    expect(formatLatency(0)).toBe('0 ms');
+  });
+  it('durations', () => {
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(300)).toBe('5 min');
+    expect(formatDuration(12_000)).toBe('3 h 20 min');
+    expect(formatDuration(190_000)).toBe('2 d 4 h');
   });
   it('truncates in the middle, keeping both ends', () => {
     const long = `frontend-${'x'.repeat(240)}-abc12`;

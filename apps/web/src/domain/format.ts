@@ -12,6 +12,11 @@ function scaled(value: number, units: string[], base: number): string {
     v /= base;
     i++;
   }
+  // 999,855 B/s rounds to "1000 kB"; carry it into the next unit so it reads "1.0 MB".
+  if (Math.round(v) >= base && i < units.length - 1) {
+    v /= base;
+    i++;
+  }
   const digits = v >= 10 || i === 0 ? 0 : 1;
   const text = v.toFixed(digits);
   return `${value < 0 ? '-' : ''}${text} ${units[i]}`;
@@ -45,10 +50,21 @@ export function formatCount(n: number): string {
 /** Milliseconds: "850 µs", "3.2 ms", "120 ms", "1.5 s"; null (no data) as an en dash. */
 export function formatLatency(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms === 0) return '0 ms';
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
   if (ms < 10) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+/** Seconds as a duration: "42 s", "5 min", "3 h 20 min", "2 d 4 h". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '-';
+  const s = Math.floor(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
 }
 
 export function formatPercent(ratio: number): string {

@@ -46,3 +46,15 @@ describe('StableLayout', () => {
     expect(pos.size).toBe(2000);
   });
 });
+
+describe('StableLayout, flat', () => {
+  it('keeps namespaces and the outside band in place as namespaces are added', () => {
+    const layout = new StableLayout();
+    const first = [{ id: 'ns:a' }, { id: 'ns:b' }, { id: 'ns:c' }, { id: 'world', outside: true }];
+    const before = layout.positions(first);
+    const extra = Array.from({ length: 40 }, (_, i) => ({ id: `ns:n${i}` }));
+    const after = layout.positions([...first, ...extra, { id: 'host:n1', outside: true }]);
+    for (const [id, p] of before) expect(after.get(id)).toEqual(p);
+    expect(new Set([...after.values()].map((p) => `${p.x},${p.y}`)).size).toBe(after.size);
+  });
+});

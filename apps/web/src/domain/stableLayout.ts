@@ -23,6 +23,18 @@ export const SPACING = 110;
 const GROUP_PAD = 50;
 const GROUP_GAP = 70;
 const MAX_GROUP_COLS = 8;
+const STAGGER = SPACING / 3;
+const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
+
+/**
+ * Slot k of a sunflower (Vogel) spiral: evenly spread, unbounded, and a new slot never moves an old
+ * one. Unlike a grid, three nodes are rarely in line, so edges seldom run through a node.
+ */
+export function sunflower(k: number): Point {
+  const r = SPACING * 1.25 * Math.sqrt(k + 0.5);
+  const a = k * GOLDEN_ANGLE;
+  return { x: Math.round(r * Math.cos(a)), y: Math.round(r * Math.sin(a)) };
+}
 
 interface Group {
   col: number;
@@ -35,9 +47,9 @@ export class StableLayout {
   private readonly groups = new Map<string, Group>();
   private readonly columns: string[][] = [];
   private columnCount = 0;
-  private gridCols = 0;
   private topNext = 0;
   private outsideNext = 0;
+  private outsideBand: number | null = null;
 
   /** Remembered nodes (present or not); bounded by the caller via `size` and a fresh instance. */
   get size(): number {
@@ -53,10 +65,6 @@ export class StableLayout {
     // First sight fixes the shape: column count of the group grid, width of each group.
     if (this.columnCount === 0 && parents.size > 0)
       this.columnCount = Math.max(1, Math.ceil(Math.sqrt(parents.size * 0.8)));
-    if (this.gridCols === 0) {
-      const top = nodes.filter((n) => !n.parent && !parents.has(n.id) && !n.outside).length;
-      this.gridCols = Math.max(3, Math.ceil(Math.sqrt(top * 1.6)));
-    }
     const order = [...parents].sort();
     for (const g of order) {
       if (this.groups.has(g)) continue;
@@ -86,20 +94,32 @@ export class StableLayout {
       if (n.parent) {
         const g = this.groups.get(n.parent)!;
         const o = groupOrigin.get(n.parent)!;
-        out.set(n.id, { x: o.x + (slot % g.cols) * SPACING, y: o.y + Math.floor(slot / g.cols) * SPACING });
+        // Odd columns sit lower by a third, so edges between neighbours do not run through a third node.
+        const col = slot % g.cols;
+        out.set(n.id, {
+          x: o.x + col * SPACING,
+          y: o.y + Math.floor(slot / g.cols) * SPACING + (col % 2) * STAGGER,
+        });
       } else if (n.outside) {
-        out.set(n.id, { x: slot * SPACING * 1.5, y: -SPACING * 1.6 });
+        out.set(n.id, { x: slot * SPACING * 1.5, y: this.outsideY(parents.size > 0) });
       } else if (parents.size > 0) {
         // Ungrouped nodes beside grouped ones: a column to the left of the groups.
         out.set(n.id, { x: -SPACING * 2, y: slot * SPACING });
       } else {
-        out.set(n.id, {
-          x: (slot % this.gridCols) * SPACING * 1.6,
-          y: Math.floor(slot / this.gridCols) * SPACING * 1.3,
-        });
+        out.set(n.id, sunflower(slot));
       }
     }
     return out;
+  }
+
+  /** The band for world/host/others: above the groups, or above the spiral. */
+  private outsideY(grouped: boolean): number {
+    if (grouped) return -SPACING * 1.6;
+    // Fixed at first sight: a later, bigger spiral must not move the band.
+    if (this.outsideBand === null) {
+      this.outsideBand = -Math.round(SPACING * 1.25 * Math.sqrt(this.topNext + 0.5) + SPACING);
+    }
+    return this.outsideBand;
   }
 
   private shortestColumn(): number {
@@ -119,7 +139,7 @@ export class StableLayout {
   private groupHeight(id: string): number {
     const g = this.groups.get(id)!;
     const rows = Math.max(1, Math.ceil(g.next / g.cols));
-    return rows * SPACING + GROUP_PAD + GROUP_GAP;
+    return rows * SPACING + (g.cols > 1 ? STAGGER : 0) + GROUP_PAD + GROUP_GAP;
   }
 
   private groupOrigins(): Map<string, Point> {

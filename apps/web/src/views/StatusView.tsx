@@ -4,7 +4,7 @@ import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
-import { formatAgo, formatCount, formatLatency } from '../domain/format.js';
+import { formatAgo, formatCount, formatDuration, formatLatency } from '../domain/format.js';
 
 export default function StatusView() {
   const { data, error, refetch, isPending } = useStatus();
@@ -18,7 +18,7 @@ export default function StatusView() {
           <dt className="text-muted">Version</dt>
           <dd>{data.version}</dd>
           <dt className="text-muted">Up for</dt>
-          <dd>{formatLatency(data.uptimeS * 1000)}</dd>
+          <dd>{formatDuration(data.uptimeS)}</dd>
           <dt className="text-muted">Data</dt>
           <dd>{data.simulated ? 'simulated (synthetic lab)' : 'from real probes'}</dd>
         </dl>

@@ -21,7 +21,7 @@ export default function TcpView() {
     .slice(0, 15);
   const labels = new Map((graph.data?.nodes ?? []).map((n) => [n.id, n.label]));
   const talkers = [...(graph.data?.nodes ?? [])]
-    .filter((n) => n.bytesPerSec > 0)
+    .filter((n) => n.kind === 'pod' && n.bytesPerSec > 0)
     .sort((a, b) => b.bytesPerSec - a.bytesPerSec)
     .slice(0, 10);
   return (
@@ -91,7 +91,7 @@ export default function TcpView() {
           <ol className="tabular space-y-1 text-sm">
             {talkers.map((n) => (
               <li key={n.id} className="flex justify-between gap-2">
-                <Name value={n.label} />
+                <Name value={n.namespace ? `${n.namespace}/${n.label}` : n.label} />
                 <span className="text-muted">{formatByteRate(n.bytesPerSec)}</span>
               </li>
             ))}

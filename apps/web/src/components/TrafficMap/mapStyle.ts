@@ -136,6 +136,17 @@ export function mapStyle(c: MapColors, large: boolean): StylesheetJson {
             'min-zoomed-font-size': 6,
           },
     },
+    {
+      selector: 'edge:loop',
+      style: {
+        'loop-direction': '-45deg',
+        'loop-sweep': '-70deg',
+        'control-point-step-size': 70,
+        'text-rotation': 'none',
+        'text-margin-y': -30,
+        'text-margin-x': 30,
+      },
+    },
     { selector: 'edge.dns', style: { 'line-style': 'dotted' } },
     {
       selector: 'edge.h-failing',
