@@ -1,0 +1,123 @@
+import {
+  describeFault,
+  FaultError,
+  faultAdd,
+  faultClear,
+  faultList,
+  faultUsage,
+  isScenario,
+  LabError,
+  labDown,
+  labStatus,
+  labUp,
+  loadTopology,
+  parseFaultArgs,
+  SCENARIOS,
+  TopologyError,
+} from '@weft/lab';
+import { CliError } from '../cliError.js';
+import { takeOption } from '../takeOption.js';
+
+const USAGE = `Usage: weft lab <up|down|status|fault> [options]
+  up [--scenario ${SCENARIOS.join('|')}] [--topology FILE] [--prefix P]   build the lab
+  down [--prefix P]                                            tear it down (idempotent)
+  status [--prefix P] [--json]                                 what is running
+  fault add <kind> [--key value ...] | fault clear [ID|all] | fault list
+Faults:
+${faultUsage()}
+`;
+
+/** Lab errors are the user's to read, not stack traces. */
+async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof LabError || e instanceof FaultError || e instanceof TopologyError)
+      throw new CliError(e.message);
+    throw e;
+  }
+}
+
+export async function runLab(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const sub = args.shift();
+  const prefix = takeOption(args, '--prefix');
+  const opts = prefix ? { prefix } : {};
+  switch (sub) {
+    case 'up': {
+      const scenario = takeOption(args, '--scenario') ?? 'default';
+      if (!isScenario(scenario))
+        throw new CliError(`unknown scenario "${scenario}"; known: ${SCENARIOS.join(', ')}`, 2);
+      const file = takeOption(args, '--topology');
+      if (args.length > 0) throw new CliError(`lab up: unexpected "${args.join(' ')}"\n${USAGE}`, 2);
+      const topology = file ? await userErrors(() => loadTopology(file)) : undefined;
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const lab = await userErrors(() =>
+        labUp({ ...opts, scenario, signal: abort.signal, ...(topology ? { topology } : {}) }),
+      );
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.stdout.write(
+        `lab "${lab.prefix}" is up (scenario ${lab.scenario}): ${lab.inventory.pods.length} pods on ${lab.nodes.length} nodes\n` +
+          lab.nodes
+            .map((n) => `  node ${n.name}: bridge ${n.bridge}, pod links ${n.ifacePrefix}*\n`)
+            .join('') +
+          `inventory: ${lab.inventoryPath}\n`,
+      );
+      return 0;
+    }
+    case 'down': {
+      const result = await userErrors(() => labDown(opts));
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return 0;
+    }
+    case 'status': {
+      const status = await userErrors(() => labStatus(opts));
+      if (args.includes('--json') || !status.up) {
+        process.stdout.write(
+          args.includes('--json') ? `${JSON.stringify(status, null, 2)}\n` : `${status.message}\n`,
+        );
+        return 0;
+      }
+      process.stdout.write(`${status.message}\n`);
+      for (const p of status.pods)
+        process.stdout.write(`  ${p.namespace}/${p.name}  ${p.node}  ${p.ips.join(' ')}  ${p.hostIfname}\n`);
+      for (const a of status.agents)
+        process.stdout.write(`  agent ${a.label}: ${a.running ? 'running' : 'NOT RUNNING'}\n`);
+      for (const f of status.faults) process.stdout.write(`  fault ${f.id}: ${describeFault(f)}\n`);
+      return 0;
+    }
+    case 'fault': {
+      const verb = args.shift();
+      if (verb === 'add') {
+        const fault = await userErrors(async () => faultAdd(opts, parseFaultArgs(args)));
+        process.stdout.write(`fault ${fault.id} on: ${describeFault(fault)}\n`);
+        return 0;
+      }
+      if (verb === 'clear') {
+        const id = args[0] && args[0] !== 'all' ? args[0] : undefined;
+        const cleared = await userErrors(() => faultClear({ ...opts, ...(id ? { id } : {}) }));
+        process.stdout.write(
+          cleared.length === 0
+            ? 'no fault to clear\n'
+            : cleared.map((f) => `fault ${f.id} cleared\n`).join(''),
+        );
+        return 0;
+      }
+      if (verb === 'list') {
+        const faults = await userErrors(() => faultList(opts));
+        process.stdout.write(
+          faults.length === 0 ? 'no faults\n' : faults.map((f) => `${f.id}  ${describeFault(f)}\n`).join(''),
+        );
+        return 0;
+      }
+      throw new CliError(`lab fault: expected add, clear or list\n${USAGE}`, 2);
+    }
+    default:
+      process.stdout.write(USAGE);
+      return sub === undefined || sub === 'help' || sub === '--help' ? 0 : 2;
+  }
+}

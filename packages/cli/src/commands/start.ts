@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCollectorConfig, type RunningCollector, startCollector } from '@weft/collector';
+import {
+  createSimulatedSource,
+  defaultTopology,
+  isScenario,
+  LabError,
+  type LabHandle,
+  labDown,
+  labStatus,
+  labUp,
+  SCENARIOS,
+  type Scenario,
+  simulatedInventory,
+} from '@weft/lab';
+import { ConfigError, parseServerConfig, type RunningServer, startServer } from '@weft/server';
+import { CliError } from '../cliError.js';
+import { hostMode } from '../hostMode.js';
+import { onShutdown } from '../onShutdown.js';
+import { takeFlag, takeOption } from '../takeOption.js';
+
+const FIRST_METRICS_PORT = 10093;
+
+function say(msg: string): void {
+  process.stderr.write(`weft: ${msg}\n`);
+}
+
+function collectorArgs(o: {
+  node: string;
+  port: number;
+  token: string;
+  metricsPort: number;
+  inventory: string;
+  ifacePrefix?: string;
+  simulated: boolean;
+}): string[] {
+  const args = [
+    '--node',
+    o.node,
+    '--server',
+    `ws://127.0.0.1:${o.port}/api/v1/ingest`,
+    '--token',
+    o.token,
+    '--metrics-host',
+    '127.0.0.1',
+    '--metrics-port',
+    String(o.metricsPort),
+    '--identity',
+    'inventory',
+    '--inventory',
+    o.inventory,
+  ];
+  if (o.ifacePrefix) args.push('--iface-prefix', o.ifacePrefix);
+  if (o.simulated) args.push('--simulated');
+  return args;
+}
+
+async function collector(
+  args: string[],
+  deps: Parameters<typeof startCollector>[1] = {},
+): Promise<RunningCollector> {
+  const parsed = parseCollectorConfig(args, {});
+  if (parsed.kind !== 'config')
+    throw new Error(`collector configuration: ${parsed.kind === 'error' ? parsed.message : 'help'}`);
+  return startCollector(parsed.config, deps);
+}
+
+/**
+ * `weft start`: the lab (real where the host allows it, simulated otherwise), one collector per lab
+ * node like a DaemonSet, and the server with the dashboard. Ctrl-C takes all of it down again.
+ */
+export async function runStart(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const forceSimulated = takeFlag(args, '--simulated');
+  const scenarioArg = takeOption(args, '--scenario') ?? 'default';
+  const hostArg = takeOption(args, '--host');
+  const portArg = takeOption(args, '--port');
+  if (args.length > 0) throw new CliError(`start: unexpected "${args.join(' ')}" (see weft help)`, 2);
+  if (!isScenario(scenarioArg))
+    throw new CliError(`unknown scenario "${scenarioArg}"; known: ${SCENARIOS.join(', ')}`, 2);
+  const scenario: Scenario = scenarioArg;
+
+  const token = randomBytes(24).toString('hex');
+  let serverConfig: ReturnType<typeof parseServerConfig>;
+  try {
+    serverConfig = parseServerConfig(
+      {
+        ...process.env,
+        ...(hostArg ? { WEFT_HOST: hostArg } : {}),
+        ...(portArg ? { WEFT_PORT: portArg } : {}),
+      },
+      { ingestToken: token },
+    );
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message, 2);
+    throw e;
+  }
+  serverConfig.ingestToken = token;
+
+  const mode = await hostMode(forceSimulated);
+  say(mode.mode === 'lab' ? `real lab with eBPF: ${mode.why}` : `simulated lab: ${mode.why}`);
+
+  const collectors: RunningCollector[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let server: RunningServer | undefined;
+  let lab: LabHandle | undefined;
+  const stopAll = async () => {
+    say('stopping');
+    for (const c of collectors.splice(0))
+      await c.stop().catch((e: Error) => say(`collector stop: ${e.message}`));
+    if (server) await server.close().catch((e: Error) => say(`server stop: ${e.message}`));
+    for (const fn of cleanups.splice(0).reverse())
+      await fn().catch((e: Error) => say(`cleanup: ${e.message}`));
+    say('stopped; nothing left behind');
+  };
+  onShutdown(stopAll);
+
+  try {
+    server = await startServer(serverConfig);
+    const port = Number(new URL(server.url).port);
+    if (mode.mode === 'lab') {
+      const existing = await labStatus();
+      if (existing.up) {
+        say('a lab from an earlier run is still up: taking it down first');
+        await labDown();
+      }
+      say('building the lab (network namespaces, bridges, servers, traffic)...');
+      lab = await labUp({ scenario });
+      const built = lab;
+      cleanups.push(() => built.down());
+      for (const [i, node] of built.nodes.entries()) {
+        const args = collectorArgs({
+          node: node.name,
+          port,
+          token,
+          metricsPort: FIRST_METRICS_PORT + i,
+          inventory: built.inventoryPath,
+          ifacePrefix: node.ifacePrefix,
+          simulated: false,
+        });
+        collectors.push(await collector(args));
+      }
+      say(
+        `lab up: ${built.inventory.pods.length} pods on ${built.nodes.length} nodes (faults: pnpm weft lab fault ...)`,
+      );
+    } else {
+      const topology = defaultTopology();
+      const inventory = simulatedInventory(topology, scenario);
+      const dir = mkdtempSync(join(tmpdir(), 'weft-sim-'));
+      cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+      const inventoryPath = join(dir, 'inventory.json');
+      writeFileSync(inventoryPath, JSON.stringify(inventory));
+      for (const [i, node] of inventory.nodes.entries()) {
+        const source = createSimulatedSource({ topology, scenario, node: node.name });
+        const args = collectorArgs({
+          node: node.name,
+          port,
+          token,
+          metricsPort: FIRST_METRICS_PORT + i,
+          inventory: inventoryPath,
+          simulated: true,
+        });
+        collectors.push(await collector(args, { source }));
+      }
+      say(`simulated lab: ${inventory.pods.length} pods on ${inventory.nodes.length} nodes`);
+    }
+  } catch (e) {
+    await stopAll();
+    if (e instanceof LabError) throw new CliError(e.message);
+    throw e;
+  }
+  say(`collector metrics: ${collectors.map((c) => c.metricsUrl).join(' ')}`);
+  say(`dashboard: ${server.url}   (Ctrl-C stops everything)`);
+  return 0;
+}

@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { checkProbe } from '@weft/bpf';
+
+export interface HostMode {
+  mode: 'lab' | 'simulated';
+  /** Why this mode: shown to the user as it is. */
+  why: string;
+}
+
+/**
+ * The real lab needs root (network namespaces, iptables, loading eBPF), iproute2, and a probe that
+ * loads on this kernel; anything missing means the simulated lab, and the reason is said out loud.
+ */
+export async function hostMode(forceSimulated: boolean): Promise<HostMode> {
+  if (forceSimulated) return { mode: 'simulated', why: '--simulated was asked for' };
+  if (process.platform !== 'linux')
+    return { mode: 'simulated', why: `the lab needs Linux (this is ${process.platform})` };
+  if (process.getuid?.() !== 0)
+    return {
+      mode: 'simulated',
+      why: 'not root: network namespaces and eBPF need root (run as root for the real lab)',
+    };
+  if (spawnSync('ip', ['-V']).status !== 0)
+    return { mode: 'simulated', why: 'iproute2 (`ip`) is not installed' };
+  const check = await checkProbe();
+  if (!check.ok)
+    return { mode: 'simulated', why: `the eBPF probe cannot run here: ${check.problems.join('; ')}` };
+  const hooks = Object.entries(check.hooks)
+    .filter(([, ok]) => ok)
+    .map(([h]) => h);
+  return { mode: 'lab', why: `root, BTF and eBPF available (hooks: ${hooks.join(', ')})` };
+}

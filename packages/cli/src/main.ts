@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { CliError } from './cliError.js';
+import { runCollector } from './commands/collector.js';
+import { runLab } from './commands/lab.js';
+import { runServer } from './commands/server.js';
+import { runStart } from './commands/start.js';
+
+const USAGE = `weft: eBPF network-flow observability for Kubernetes
+
+Usage: weft <command> [options]
+
+Commands:
+  start        Run everything on this machine: the lab (real network namespaces and eBPF when the
+               host allows it, simulated otherwise), one collector per lab node, and the server with
+               the dashboard at http://127.0.0.1:8080.
+                 --scenario default|clean   lab scenario (default: default, with one of each fault)
+                 --simulated                use the simulated lab even where eBPF works
+                 --host H --port P          where the server listens (127.0.0.1:8080)
+  lab          Manage the lab: up [--scenario NAME] | down | status | fault add|clear|list ...
+  collector    Run a node collector (weft collector --help lists its flags)
+  server       Run the server (configured from WEFT_* environment variables; --help lists them)
+  help         This text
+`;
+
+const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
+  start: runStart,
+  lab: runLab,
+  collector: runCollector,
+  server: runServer,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`weft: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  return (await command(args)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `weft: ${err instanceof CliError ? err.message : err instanceof Error ? err.stack : String(err)}\n`,
+    );
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  },
+);
