@@ -3,9 +3,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+// The collector's own registry: the metric names and labels it really exports.
+import { createCollectorMetrics } from '../packages/collector/src/metrics/collectorMetrics.js';
 import { renderKustomization } from './checks/kustomize.js';
+import { type MetricShape, promqlProblems } from './checks/promqlNames.js';
 import { promtool } from './checks/promtool.js';
-import { SEED_ALERTS_YAML, SEED_DASHBOARD_JSON, SEED_PROMQL_BLOCKS } from './checks/seed.js';
+import {
+  SEED_ALERTS_YAML,
+  SEED_DASHBOARD_JSON,
+  SEED_DEBUG_QUERIES,
+  SEED_PROMQL_BLOCKS,
+} from './checks/seed.js';
 import { findObject, podTemplate } from './checks/workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,22 +66,10 @@ const dashboardText = readFileSync(join(k8sDir, 'monitoring', 'grafana-dashboard
 const dashboard = JSON.parse(dashboardText) as Dashboard;
 const queryPanels = dashboard.panels.filter((p) => p.type !== 'row');
 
-/** Series the collector exports (DESIGN.md, "Prometheus metrics"); histograms by their base name. */
-const COLLECTOR_METRICS = [
-  'networkobservability_forward_bytes',
-  'networkobservability_forward_count',
-  'networkobservability_drop_count',
-  'networkobservability_drop_bytes',
-  'networkobservability_dns_request_count',
-  'networkobservability_dns_response_count',
-  'networkobservability_dns_response_latency',
-  'networkobservability_tcp_connection_total',
-  'networkobservability_tcp_connection_failed_total',
-  'networkobservability_tcp_connection_latency',
-  'networkobservability_tcp_rtt',
-  'networkobservability_tcp_retransmit_count',
-  'hubble_flows_processed_total',
-];
+/** What the collector really registers: names, types, label names. */
+const collectorMetrics = createCollectorMetrics()
+  .registry.getMetricsAsArray()
+  .map((m) => m as unknown as MetricShape);
 
 /** Grafana's own variable syntax, not a JavaScript template. */
 const DATASOURCE_VAR = ['$', '{datasource}'].join('');
@@ -95,6 +91,10 @@ describe('PrometheusRule weft-network-alerts', () => {
       'sum(rate(networkobservability_dns_response_count{response_code!="NOERROR"}[5m]))\n/\nsum(rate(networkobservability_dns_response_count[5m]))\n> 0.05\n',
     );
     expect(exprs[2]).toBe('sum(rate(networkobservability_tcp_connection_failed_total[5m])) > 50');
+  });
+
+  it('reads only series and labels the collector exports', () => {
+    for (const r of groups()[0]!.rules) expect(promqlProblems(r.expr, collectorMetrics), r.alert).toEqual([]);
   });
 
   it('passes promtool check rules', () => {
@@ -279,15 +279,10 @@ describe('Grafana dashboard', () => {
     expect(ours).toContain(seedLatency);
   });
 
-  it('uses only metrics the collector exports', () => {
+  it('reads only series and labels the collector exports', () => {
+    expect(collectorMetrics.length).toBeGreaterThan(10);
     for (const p of queryPanels) {
-      for (const t of p.targets ?? []) {
-        for (const m of t.expr.matchAll(/\b((?:networkobservability|hubble)_[a-z_]+)/g)) {
-          const base = m[1]!.replace(/_(bucket|sum|count)$/, '');
-          const known = COLLECTOR_METRICS.includes(m[1]!) || COLLECTOR_METRICS.includes(base);
-          expect(known, `${p.title}: ${m[1]}`).toBe(true);
-        }
-      }
+      for (const t of p.targets ?? []) expect(promqlProblems(t.expr, collectorMetrics), p.title).toEqual([]);
     }
   });
 
@@ -334,5 +329,21 @@ describe('Grafana dashboard', () => {
     const cm = findObject(rendered(), 'ConfigMap', 'weft-grafana-dashboard');
     expect(cm.metadata.labels?.grafana_dashboard).toBe('1');
     expect((cm.data as Record<string, string>)['weft-network.json']).toBe(dashboardText);
+  });
+});
+
+describe("the seed article's queries", () => {
+  it('read only series and labels the collector exports', () => {
+    const queries = [
+      ...SEED_PROMQL_BLOCKS.map((b) =>
+        b
+          .split('\n')
+          .filter((l) => !l.startsWith('#'))
+          .join('\n'),
+      ).flatMap((b) => (b.includes('histogram_quantile(0.99') ? [b] : b.split('\n'))),
+      ...SEED_DEBUG_QUERIES,
+    ].filter((q) => q.trim() !== '');
+    expect(queries).toHaveLength(10);
+    for (const q of queries) expect(promqlProblems(q, collectorMetrics), q).toEqual([]);
   });
 });

@@ -116,3 +116,10 @@ histogram_quantile(0.99,
 ) > 0.1
 `,
 ];
+
+/** The queries of the article's "Pod Cannot Connect to a Service" steps 2 to 4. */
+export const SEED_DEBUG_QUERIES: readonly string[] = [
+  'networkobservability_drop_count{source_pod="frontend-abc123", reason="policy_drop"}',
+  'networkobservability_dns_response_count{pod="frontend-abc123", response_code!="NOERROR"}',
+  'networkobservability_tcp_connection_total{source_pod="frontend-abc123", destination_service="api-service"}',
+];
