@@ -78,6 +78,6 @@ describe('fault plans', () => {
     const g = guardRuleset(plan);
     expect(g).toContain(`table inet wlt_guard`);
     for (const range of [...plan.ranges4, ...plan.ranges6]) expect(g).toContain(range);
-    expect(g).toContain('oifname != "wlt*" drop');
+    expect(g).toContain('oifname != "wlt*" counter drop');
   });
 });

@@ -16,8 +16,8 @@ export function guardRuleset(plan: LabPlan): string {
     ['ip6', plan.ranges6],
   ] as const) {
     if (ranges.length === 0) continue;
-    lines.push(`    ${fam} saddr ${set(ranges)} oifname != ${ifs} drop`);
-    lines.push(`    ${fam} daddr ${set(ranges)} iifname != ${ifs} drop`);
+    lines.push(`    ${fam} saddr ${set(ranges)} oifname != ${ifs} counter drop`);
+    lines.push(`    ${fam} daddr ${set(ranges)} iifname != ${ifs} counter drop`);
   }
   const out: string[] = [];
   for (const [fam, ranges] of [
@@ -25,7 +25,7 @@ export function guardRuleset(plan: LabPlan): string {
     ['ip6', plan.ranges6],
   ] as const) {
     if (ranges.length === 0) continue;
-    out.push(`    ${fam} saddr ${set(ranges)} oifname != ${ifs} oifname != "lo" drop`);
+    out.push(`    ${fam} saddr ${set(ranges)} oifname != ${ifs} oifname != "lo" counter drop`);
   }
   return [
     `table inet ${plan.guardTable} {`,
