@@ -36,9 +36,9 @@ __u64 drop_overflow = 0;
 
 static __always_inline int parse_skb(struct sk_buff *skb, struct drop_key *k)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	unsigned char *head = skb->head;
+	__u16 nh = skb->network_header;
+	__u16 proto = bpf_ntohs(skb->protocol);
 	__u8 first;
 	__u32 l4off;
 
@@ -104,14 +104,14 @@ int BPF_PROG(weft_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_
 	if (parse_skb(skb, &k) < 0)
 		return 0;
 	k.reason = r;
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct net_device *dev = skb->dev;
 
 	if (dev) {
-		k.ifindex = BPF_CORE_READ(dev, ifindex);
-		k.netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+		k.ifindex = dev->ifindex;
+		k.netns = dev->nd_net.net->ns.inum;
 	}
 
-	__u32 len = BPF_CORE_READ(skb, len);
+	__u32 len = skb->len;
 	struct drop_val *v = bpf_map_lookup_elem(&drops, &k);
 
 	if (!v) {

@@ -61,70 +61,79 @@ struct l4_info {
 	__u8 doff;
 };
 
+/* Headers usually sit in the skb's linear area: read them in place, fall back to a copy otherwise. */
 static __always_inline int parse(struct __sk_buff *skb, struct flow_key *k, struct l4_info *l4)
 {
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
 	__u16 h_proto = bpf_ntohs(skb->protocol);
 
 	if (h_proto == ETH_P_IP) {
-		struct iphdr ip;
+		struct iphdr *ip = data + ETH_HLEN;
+		struct iphdr copy;
 
-		if (bpf_skb_load_bytes(skb, ETH_HLEN, &ip, sizeof(ip)) < 0)
-			return -1;
+		if ((void *)(ip + 1) > end) {
+			if (bpf_skb_load_bytes(skb, ETH_HLEN, &copy, sizeof(copy)) < 0)
+				return -1;
+			ip = &copy;
+		}
 		k->family = WEFT_AF_INET;
-		__builtin_memcpy(k->saddr, &ip.saddr, 4);
-		__builtin_memcpy(k->daddr, &ip.daddr, 4);
-		k->proto = ip.protocol;
-		l4->l4off = ETH_HLEN + ip.ihl * 4;
-		if (ip.frag_off & bpf_htons(IP_OFFSET_MASK))
+		__builtin_memcpy(k->saddr, &ip->saddr, 4);
+		__builtin_memcpy(k->daddr, &ip->daddr, 4);
+		k->proto = ip->protocol;
+		l4->l4off = ETH_HLEN + ip->ihl * 4;
+		if (ip->frag_off & bpf_htons(IP_OFFSET_MASK))
 			return 1; /* later fragment: no ports */
 	} else if (h_proto == ETH_P_IPV6) {
-		struct ipv6hdr ip6;
+		struct ipv6hdr *ip6 = data + ETH_HLEN;
+		struct ipv6hdr copy;
 
-		if (bpf_skb_load_bytes(skb, ETH_HLEN, &ip6, sizeof(ip6)) < 0)
-			return -1;
+		if ((void *)(ip6 + 1) > end) {
+			if (bpf_skb_load_bytes(skb, ETH_HLEN, &copy, sizeof(copy)) < 0)
+				return -1;
+			ip6 = &copy;
+		}
 		k->family = WEFT_AF_INET6;
-		__builtin_memcpy(k->saddr, &ip6.saddr, 16);
-		__builtin_memcpy(k->daddr, &ip6.daddr, 16);
-		k->proto = ip6.nexthdr;
-		l4->l4off = ETH_HLEN + sizeof(ip6);
+		__builtin_memcpy(k->saddr, &ip6->saddr, 16);
+		__builtin_memcpy(k->daddr, &ip6->daddr, 16);
+		k->proto = ip6->nexthdr;
+		l4->l4off = ETH_HLEN + sizeof(*ip6);
 	} else {
 		return -1;
 	}
 
 	l4->hdrlen = l4->l4off;
-	if (k->proto == IPPROTO_TCP) {
-		__u8 th[14];
+	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
+		return 0;
 
-		if (bpf_skb_load_bytes(skb, l4->l4off, th, sizeof(th)) < 0)
+	__u8 copy[14];
+	__u8 *th = data + (l4->l4off & 0xff);
+
+	if ((void *)(th + 14) > end) {
+		if (bpf_skb_load_bytes(skb, l4->l4off, copy, k->proto == IPPROTO_TCP ? 14 : 4) < 0)
 			return 1;
-		k->sport = (th[0] << 8) | th[1];
-		k->dport = (th[2] << 8) | th[3];
+		th = copy;
+	}
+	k->sport = (th[0] << 8) | th[1];
+	k->dport = (th[2] << 8) | th[3];
+	if (k->proto == IPPROTO_TCP) {
 		l4->doff = (th[12] >> 4) * 4;
 		l4->tcp_flags = th[13];
 		l4->hdrlen += l4->doff;
-	} else if (k->proto == IPPROTO_UDP) {
-		__u8 uh[4];
-
-		if (bpf_skb_load_bytes(skb, l4->l4off, uh, sizeof(uh)) < 0)
-			return 1;
-		k->sport = (uh[0] << 8) | uh[1];
-		k->dport = (uh[2] << 8) | uh[3];
+	} else {
 		l4->hdrlen += 8;
 	}
 	return 0;
 }
 
-static __always_inline void count_flow(struct flow_key *k, __u64 bytes, __u64 packets, __u8 flags, __u64 now)
+static __always_inline void count_flow(struct flow_key *k, __u64 bytes, __u64 packets, __u8 flags)
 {
 	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
 
 	if (!v) {
-		struct flow_val nv = {
-			.bytes = bytes, .packets = packets, .first_ns = now, .last_ns = now, .tcp_flags = flags,
-		};
-		long err = bpf_map_update_elem(&flows, k, &nv, BPF_NOEXIST);
+		struct flow_val nv = { .bytes = bytes, .packets = packets, .tcp_flags = flags };
 
-		if (err == 0)
+		if (bpf_map_update_elem(&flows, k, &nv, BPF_NOEXIST) == 0)
 			return;
 		/* another CPU inserted it first: add to theirs */
 		v = bpf_map_lookup_elem(&flows, k);
@@ -135,7 +144,6 @@ static __always_inline void count_flow(struct flow_key *k, __u64 bytes, __u64 pa
 	}
 	__sync_fetch_and_add(&v->bytes, bytes);
 	__sync_fetch_and_add(&v->packets, packets);
-	v->last_ns = now;
 	if ((v->tcp_flags | flags) != v->tcp_flags)
 		__sync_fetch_and_or(&v->tcp_flags, flags);
 }
@@ -159,9 +167,9 @@ static __always_inline int qname_len(const __u8 *buf, __u32 avail)
 	return -1;
 }
 
-static __always_inline void handle_dns(struct __sk_buff *skb, struct flow_key *k, struct l4_info *l4, __u8 dir,
-				       __u64 now)
+static __always_inline void handle_dns(struct __sk_buff *skb, struct flow_key *k, struct l4_info *l4, __u8 dir)
 {
+	__u64 now = bpf_ktime_get_ns();
 	__u32 off = l4->l4off;
 
 	if (k->proto == IPPROTO_UDP)
@@ -270,7 +278,6 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	k.ifindex = skb->ifindex;
 	k.dir = dir;
 
-	__u64 now = bpf_ktime_get_ns();
 	__u64 packets = 1;
 	__u64 bytes = skb->len;
 	__u32 segs = skb->gso_segs;
@@ -279,11 +286,11 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		packets = segs;
 		bytes += (__u64)(segs - 1) * l4.hdrlen;
 	}
-	count_flow(&k, bytes, packets, l4.tcp_flags, now);
+	count_flow(&k, bytes, packets, l4.tcp_flags);
 
 	if (r == 0 && (k.sport == DNS_PORT || k.dport == DNS_PORT) &&
 	    (k.proto == IPPROTO_UDP || k.proto == IPPROTO_TCP))
-		handle_dns(skb, &k, &l4, dir, now);
+		handle_dns(skb, &k, &l4, dir);
 	return TC_ACT_UNSPEC;
 }
 

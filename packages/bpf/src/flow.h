@@ -21,11 +21,10 @@ struct flow_key {
 	__u8 pad;
 };
 
+/* Kept small and time-free: the fast path only adds; the drain gives the interval's delta. */
 struct flow_val {
-	__u64 bytes;   /* wire bytes: GSO packets counted as the segments they become */
+	__u64 bytes; /* wire bytes: GSO packets counted as the segments they become */
 	__u64 packets;
-	__u64 first_ns;
-	__u64 last_ns;
 	__u32 tcp_flags;
 	__u32 pad;
 };

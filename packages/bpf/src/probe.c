@@ -59,6 +59,7 @@ static struct {
 	enum out_format format;
 	enum tc_mode tc_mode;
 	bool check, layout, verbose;
+	__u32 bench_tc;
 } opt = {
 	.interval_ms = 1000, .dns_timeout_ms = 5000,
 	.flow_map = 65536, .drop_map = 16384, .dns_map = 16384, .tcp_map = 16384,
@@ -111,6 +112,8 @@ static void usage(FILE *f)
 	      "  --check                report which hooks this kernel supports (JSON), attach nothing\n"
 	      "  --layout               print the binary record layout (JSON) and exit\n"
 	      "  --verbose              print libbpf's log\n"
+	      "  --bench-tc N           run the tc program N times on sample packets (BPF_PROG_TEST_RUN),\n"
+	      "                         print the kernel's ns per run as JSON, attach nothing\n"
 	      "  --help                 this text\n\n"
 	      "Records: hello, flow, drop, tcp, tcp_stats, dns, stats, link (see packages/protocol probeRecord.ts).\n"
 	      "SIGINT/SIGTERM remove every hook the probe attached. Needs root (or CAP_BPF, CAP_PERFMON,\n"
@@ -131,7 +134,7 @@ static __u32 parse_u32(const char *flag, const char *s, __u32 min, __u32 max)
 static void parse_args(int argc, char **argv)
 {
 	enum { O_IFACE = 256, O_PREFIX, O_INTERVAL, O_FORMAT, O_FLOW, O_DROP, O_DNS, O_TCP, O_DNS_TIMEOUT,
-	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP };
+	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP, O_BENCH_TC };
 	static const struct option longopts[] = {
 		{ "iface", required_argument, 0, O_IFACE },
 		{ "iface-prefix", required_argument, 0, O_PREFIX },
@@ -147,6 +150,7 @@ static void parse_args(int argc, char **argv)
 		{ "layout", no_argument, 0, O_LAYOUT },
 		{ "verbose", no_argument, 0, O_VERBOSE },
 		{ "help", no_argument, 0, O_HELP },
+		{ "bench-tc", required_argument, 0, O_BENCH_TC },
 		{ 0 },
 	};
 	int c;
@@ -216,6 +220,9 @@ static void parse_args(int argc, char **argv)
 		case O_HELP:
 			usage(stdout);
 			exit(0);
+		case O_BENCH_TC:
+			opt.bench_tc = parse_u32("--bench-tc", optarg, 1, 100000000);
+			break;
 		default:
 			die("unknown or incomplete option '%s' (see weft-probe --help)", argv[optind - 1]);
 		}
@@ -487,6 +494,101 @@ static int run_check(void)
 	return np == 0 ? 0 : 2;
 }
 
+/* Frames for --bench-tc: TCP/IPv4 data (existing flow), UDP/IPv6, and a DNS query (slow path). */
+static size_t bench_frame(int kind, __u8 *f)
+{
+	static const __u8 eth4[14] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00 };
+	static const __u8 eth6[14] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xdd };
+	size_t n = 0;
+
+	memset(f, 0, 1600);
+	if (kind == 0 || kind == 2) {
+		__u8 proto = kind == 0 ? 6 : 17;
+		size_t l4 = kind == 0 ? 32 : 8;
+		size_t payload = kind == 0 ? 1448 : 34;
+		size_t iplen = 20 + l4 + payload;
+
+		memcpy(f, eth4, 14);
+		__u8 *ip = f + 14;
+
+		ip[0] = 0x45;
+		ip[2] = iplen >> 8;
+		ip[3] = iplen & 0xff;
+		ip[8] = 64;
+		ip[9] = proto;
+		memcpy(ip + 12, (__u8[]){ 198, 18, 0, 1, 198, 18, 0, 2 }, 8);
+		__u8 *t = ip + 20;
+
+		t[0] = 0x9c;
+		t[1] = 0x40;
+		t[2] = 0;
+		t[3] = kind == 0 ? 80 : 53;
+		if (kind == 0) {
+			t[12] = 8 << 4;
+			t[13] = 0x18;
+		} else {
+			t[4] = (8 + payload) >> 8;
+			t[5] = (8 + payload) & 0xff;
+			__u8 *d = t + 8;
+
+			d[0] = 0x12;
+			d[1] = 0x34;
+			d[2] = 0x01;
+			d[5] = 1;
+			memcpy(d + 12, "\4weft\4test\0\0\1\0\1", 16);
+		}
+		n = 14 + iplen;
+	} else {
+		size_t payload = 100;
+
+		memcpy(f, eth6, 14);
+		__u8 *ip = f + 14;
+
+		ip[0] = 0x60;
+		ip[4] = (8 + payload) >> 8;
+		ip[5] = (8 + payload) & 0xff;
+		ip[6] = 17;
+		ip[7] = 64;
+		ip[8] = 0xfd;
+		ip[23] = 1;
+		ip[24] = 0xfd;
+		ip[39] = 2;
+		__u8 *u = ip + 40;
+
+		u[0] = 0x9c;
+		u[1] = 0x40;
+		u[3] = 0x50;
+		u[5] = 8 + payload;
+		n = 14 + 40 + 8 + payload;
+	}
+	return n;
+}
+
+static int run_bench_tc(void)
+{
+	static const char *names[] = { "tcp4_data", "udp6", "dns4_query" };
+
+	if (!has_caps())
+		die("%s", not_root_msg);
+	load_units(false);
+	if (!flow)
+		die("%s", hook_err[H_TC]);
+	printf("{\"repeat\":%u", opt.bench_tc);
+	for (int kind = 0; kind < 3; kind++) {
+		__u8 frame[1600];
+		size_t n = bench_frame(kind, frame);
+		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = n, .repeat = opt.bench_tc);
+		int err = bpf_prog_test_run_opts(bpf_program__fd(flow->progs.weft_tc_ingress), &t);
+
+		if (err)
+			die("BPF_PROG_TEST_RUN failed: %s", strerror(-err));
+		printf(",\"%s\":%u", names[kind], t.duration);
+	}
+	printf("}\n");
+	unload_units();
+	return 0;
+}
+
 static __u64 mono_ns(void)
 {
 	struct timespec ts;
@@ -637,6 +739,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	if (opt.check)
 		return run_check();
+	if (opt.bench_tc)
+		return run_bench_tc();
 
 	if (!has_caps())
 		die("%s", not_root_msg);

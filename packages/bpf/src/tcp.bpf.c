@@ -26,7 +26,7 @@ struct connect_info {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH); /* every SYN_SENT socket leaves it through ESTABLISHED or CLOSE */
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct connect_info);
@@ -46,30 +46,38 @@ struct {
 
 struct tcp_counters counters = {};
 
+/* tp_btf hands us trusted BTF pointers: plain loads, no probe_read helper calls. */
 static __always_inline void sock_tuple(const struct sock *sk, __u8 *saddr, __u8 *daddr, __u16 *sport,
 				       __u16 *dport, __u8 *family)
 {
-	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 fam = sk->__sk_common.skc_family;
 
 	if (fam == WEFT_AF_INET6) {
-		bpf_core_read(saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(daddr, 16, &sk->__sk_common.skc_v6_daddr);
+		__builtin_memcpy(saddr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(daddr, &sk->__sk_common.skc_v6_daddr, 16);
 	} else {
-		__u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		__u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__u32 s = sk->__sk_common.skc_rcv_saddr;
+		__u32 d = sk->__sk_common.skc_daddr;
 
 		__builtin_memcpy(saddr, &s, 4);
 		__builtin_memcpy(daddr, &d, 4);
 	}
 	*family = fam;
-	*sport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	*dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	*sport = sk->__sk_common.skc_num;
+	*dport = bpf_ntohs(sk->__sk_common.skc_dport);
+}
+
+static __always_inline __u32 srtt_us(const struct sock *sk)
+{
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+
+	return tp ? tp->srtt_us >> 3 : 0;
 }
 
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(weft_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	__u64 key = (__u64)sk;
 
@@ -104,7 +112,7 @@ int BPF_PROG(weft_inet_sock_set_state, const struct sock *sk, const int oldstate
 		e->kind = TCP_EV_CONNECT_OK;
 		e->latency_ns = latency;
 	} else {
-		int err = BPF_CORE_READ(sk, sk_err);
+		int err = sk->sk_err;
 
 		e->kind = TCP_EV_CONNECT_FAIL;
 		e->sk_err = err;
@@ -146,7 +154,7 @@ static __always_inline void note_connect_port(const struct sock *sk)
 	struct connect_info *ci = bpf_map_lookup_elem(&connect_start, &key);
 
 	if (ci)
-		ci->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+		ci->sport = sk->__sk_common.skc_num;
 }
 
 SEC("tp_btf/tcp_receive_reset")
@@ -162,7 +170,7 @@ int BPF_PROG(weft_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 	struct tcp_stats_val *v = stats_for(sk);
 
 	if (v)
-		v->srtt_us = BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3;
+		v->srtt_us = srtt_us(sk);
 	return 0;
 }
 
@@ -175,7 +183,7 @@ int BPF_PROG(weft_tcp_retransmit_skb, const struct sock *sk, const struct sk_buf
 	if (v) {
 		__sync_fetch_and_add(&v->retransmits, 1);
 		if (!v->srtt_us)
-			v->srtt_us = BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3;
+			v->srtt_us = srtt_us(sk);
 	}
 	return 0;
 }

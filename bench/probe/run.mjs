@@ -1,0 +1,336 @@
+#!/usr/bin/env node
+/**
+ * weft-probe figures, run as root on the machine being measured:
+ *   node bench/probe/run.mjs [--pairs 5] [--seconds 2] [--flows 10000] [--flow-seconds 10]
+ *
+ * 1. tc program cost per invocation (kernel.bpf_stats_enabled: run_time_ns / run_cnt) under iperf3 TCP
+ *    and under small UDP packets, plus the same program on fixed frames through BPF_PROG_TEST_RUN
+ *    (`weft-probe --bench-tc`: warm caches, no other traffic: the program's own cost).
+ * 2. iperf3 TCP throughput between two network namespaces, with and without the probe, in alternating
+ *    runs (ABBA order so drift cancels).
+ * 3. Loader CPU and RSS with N flows active every interval (UDP to N distinct ports, redirected to one
+ *    socket in the receiver so nothing is dropped).
+ *
+ * Builds its own namespaces (wpb-bn-a, wpb-bn-b, bridge wpb-bn) and removes them, also on failure.
+ * Nothing leaves them: the bridge has no address and the root namespace routes nothing to them.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const PAIRS = arg('pairs', 5);
+const SECONDS = arg('seconds', 2);
+const FLOWS = arg('flows', 10000);
+const FLOW_SECONDS = arg('flow-seconds', 10);
+const PROBE = fileURLToPath(new URL('../../packages/bpf/dist/weft-probe', import.meta.url));
+
+const A = { ns: 'wpb-bn-a', host: 'wpbbna', ip: '198.18.78.1' };
+const B = { ns: 'wpb-bn-b', host: 'wpbbnb', ip: '198.18.78.2' };
+const BRIDGE = 'wpb-bn';
+
+const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', ...opts });
+const quiet = (cmd, args) => {
+  try {
+    sh(cmd, args, { stdio: 'ignore' });
+  } catch {
+    // already gone
+  }
+};
+const inNs = (ns, args, opts) => sh('ip', ['netns', 'exec', ns, ...args], opts);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const children = [];
+function teardown() {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const p of [A, B]) {
+    const pids = (() => {
+      try {
+        return sh('ip', ['netns', 'pids', p.ns], { stdio: ['ignore', 'pipe', 'ignore'] })
+          .split('\n')
+          .filter(Boolean);
+      } catch {
+        return [];
+      }
+    })();
+    for (const pid of pids) quiet('kill', ['-9', pid]);
+    quiet('ip', ['netns', 'del', p.ns]);
+    quiet('ip', ['link', 'del', p.host]);
+  }
+  quiet('ip', ['link', 'del', BRIDGE]);
+}
+
+function setup() {
+  teardown();
+  sh('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
+  sh('ip', ['link', 'set', BRIDGE, 'up']);
+  for (const p of [A, B]) {
+    sh('ip', ['netns', 'add', p.ns]);
+    sh('ip', ['link', 'add', p.host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', p.ns]);
+    sh('ip', ['link', 'set', p.host, 'master', BRIDGE, 'up']);
+    sh('ip', ['-n', p.ns, 'addr', 'add', `${p.ip}/24`, 'dev', 'eth0']);
+    sh('ip', ['-n', p.ns, 'link', 'set', 'lo', 'up']);
+    sh('ip', ['-n', p.ns, 'link', 'set', 'eth0', 'up']);
+  }
+}
+
+/** Starts the probe with a reader that counts records (binary stream, 16-byte headers). */
+async function startProbe(extra = []) {
+  const child = spawn(PROBE, ['--iface-prefix', 'wpbbn', '--interval', '1000', ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const counts = {};
+  let buf = Buffer.alloc(0);
+  let headerSeen = false;
+  let links = 0;
+  child.stdout.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    let off = 0;
+    if (!headerSeen && buf.length >= 8) {
+      off = 8;
+      headerSeen = true;
+    }
+    while (buf.length - off >= 16) {
+      const len = buf.readUInt32LE(off);
+      if (buf.length - off < len) break;
+      const type = buf.readUInt16LE(off + 4);
+      counts[type] = (counts[type] ?? 0) + 1;
+      if (type === 8 && buf.readUInt8(off + 20) === 1) links++;
+      off += len;
+    }
+    buf = buf.subarray(off);
+  });
+  for (let i = 0; i < 100 && links < 2; i++) await sleep(50);
+  if (links < 2) throw new Error('probe did not attach to the bench links');
+  return {
+    child,
+    counts,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('close', r)));
+    },
+  };
+}
+
+function progIds(pid, names) {
+  const ids = {};
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    let info = '';
+    try {
+      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = /^prog_id:\s+(\d+)/m.exec(info);
+    if (!m) continue;
+    const show = JSON.parse(sh('bpftool', ['prog', 'show', 'id', m[1], '-j']));
+    if (names.includes(show.name)) ids[show.name] = Number(m[1]);
+  }
+  return ids;
+}
+
+function progStats(id) {
+  const p = JSON.parse(sh('bpftool', ['prog', 'show', 'id', String(id), '-j']));
+  return { ns: p.run_time_ns ?? 0, cnt: p.run_cnt ?? 0 };
+}
+
+function iperf(args) {
+  const out = inNs(A.ns, ['iperf3', '-c', B.ip, '-J', ...args], { maxBuffer: 64 << 20 });
+  const j = JSON.parse(out);
+  return j.end.sum_received?.bits_per_second ?? j.end.sum?.bits_per_second;
+}
+
+async function tcCost() {
+  const prev = sh('sysctl', ['-n', 'kernel.bpf_stats_enabled']).trim();
+  sh('sysctl', ['-q', '-w', 'kernel.bpf_stats_enabled=1']);
+  const probe = await startProbe();
+  try {
+    const names = ['weft_tc_ingress', 'weft_tc_egress'];
+    const ids = progIds(probe.child.pid, names);
+    const measure = (label, args) => {
+      const before = Object.fromEntries(names.map((n) => [n, progStats(ids[n])]));
+      iperf(args);
+      const res = { workload: label };
+      let tns = 0;
+      let tcnt = 0;
+      for (const n of names) {
+        const after = progStats(ids[n]);
+        const ns = after.ns - before[n].ns;
+        const cnt = after.cnt - before[n].cnt;
+        res[n] = { run_cnt: cnt, ns_per_run: cnt ? +(ns / cnt).toFixed(1) : null };
+        tns += ns;
+        tcnt += cnt;
+      }
+      res.ns_per_run = tcnt ? +(tns / tcnt).toFixed(1) : null;
+      return res;
+    };
+    return [
+      measure('iperf3 TCP, 1 stream', ['-t', String(SECONDS)]),
+      measure('iperf3 UDP, 64-byte datagrams, 20 Mbit/s', [
+        '-u',
+        '-l',
+        '64',
+        '-b',
+        '20M',
+        '-t',
+        String(SECONDS),
+      ]),
+    ];
+  } finally {
+    await probe.stop();
+    sh('sysctl', ['-q', '-w', `kernel.bpf_stats_enabled=${prev}`]);
+  }
+}
+
+async function throughput() {
+  const base = [];
+  const withProbe = [];
+  const runWith = async () => {
+    const p = await startProbe();
+    try {
+      withProbe.push(iperf(['-t', String(SECONDS)]));
+    } finally {
+      await p.stop();
+    }
+  };
+  const runBase = async () => base.push(iperf(['-t', String(SECONDS)]));
+  for (let i = 0; i < PAIRS; i++) {
+    if (i % 2 === 0) {
+      await runBase();
+      await runWith();
+    } else {
+      await runWith();
+      await runBase();
+    }
+  }
+  const gbit = (xs) => xs.map((x) => +(x / 1e9).toFixed(2));
+  return {
+    runs: PAIRS,
+    seconds: SECONDS,
+    baseline_gbit: gbit(base),
+    probe_gbit: gbit(withProbe),
+    median_ratio: +(median(withProbe) / median(base)).toFixed(3),
+    mean_ratio: +(withProbe.reduce((a, b) => a + b, 0) / base.reduce((a, b) => a + b, 0)).toFixed(3),
+  };
+}
+
+function cpuTicks(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
+}
+
+function rssKb(pid) {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)[1]), hwm: Number(/VmHWM:\s+(\d+)/.exec(s)[1]) };
+}
+
+async function manyFlows() {
+  // every datagram to 20000..20000+N is redirected to one socket: received, not dropped
+  inNs(B.ns, [
+    'nft',
+    `add table ip wpbbench; add chain ip wpbbench pre { type nat hook prerouting priority -100; }; add rule ip wpbbench pre udp dport 20000-${20000 + FLOWS - 1} redirect to :19999`,
+  ]);
+  const sink = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      B.ns,
+      process.execPath,
+      '-e',
+      `require('dgram').createSocket('udp4').bind(19999, '${B.ip}')`,
+    ],
+    { stdio: 'ignore' },
+  );
+  children.push(sink);
+  // N flows, each sent one datagram every interval, spread over the second
+  const sender = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      A.ns,
+      process.execPath,
+      '-e',
+      // rate-based: a late timer catches up, so each port still gets its datagram every second
+      `const s = require('dgram').createSocket('udp4'); const N = ${FLOWS}; let p = 0, sent = 0; const b = Buffer.alloc(32);
+       const t0 = Date.now();
+       setInterval(() => { const due = Math.floor((Date.now() - t0) * N / 1000);
+         for (; sent < due; sent++) { s.send(b, 20000 + p, '${B.ip}'); p = (p + 1) % N; } }, 10);`,
+    ],
+    { stdio: 'ignore' },
+  );
+  children.push(sender);
+  await sleep(1500);
+  const probe = await startProbe();
+  try {
+    await sleep(2000); // warm-up: maps sized, first drains done
+    const pid = probe.child.pid;
+    const flowsBefore = probe.counts[2] ?? 0;
+    const t0 = process.hrtime.bigint();
+    const c0 = cpuTicks(pid);
+    let maxRss = 0;
+    for (let i = 0; i < FLOW_SECONDS * 4; i++) {
+      await sleep(250);
+      maxRss = Math.max(maxRss, rssKb(pid).rss);
+    }
+    const c1 = cpuTicks(pid);
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const hz = 100; // USER_HZ
+    const flowRecords = (probe.counts[2] ?? 0) - flowsBefore;
+    return {
+      active_flows: FLOWS,
+      seconds: +secs.toFixed(1),
+      flow_records_per_s: Math.round(flowRecords / secs),
+      loader_cpu_percent_of_core: +((100 * (c1 - c0)) / hz / secs).toFixed(2),
+      loader_rss_mb: +(maxRss / 1024).toFixed(1),
+      loader_rss_hwm_mb: +(rssKb(pid).hwm / 1024).toFixed(1),
+    };
+  } finally {
+    await probe.stop();
+    sender.kill('SIGKILL');
+    sink.kill('SIGKILL');
+  }
+}
+
+async function main() {
+  if (process.getuid?.() !== 0) throw new Error('run as root (network namespaces, BPF)');
+  setup();
+  const server = spawn('ip', ['netns', 'exec', B.ns, 'iperf3', '-s', '-B', B.ip], { stdio: 'ignore' });
+  children.push(server);
+  await sleep(500);
+  const machine = {
+    kernel: os.release(),
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    mem_gb: +(os.totalmem() / 2 ** 30).toFixed(1),
+    loadavg_at_start: os.loadavg().map((x) => +x.toFixed(2)),
+    date: new Date().toISOString(),
+  };
+  const testRun = JSON.parse(sh(PROBE, ['--bench-tc', '1000000']));
+  const result = {
+    machine,
+    tc_test_run_ns: testRun,
+    tc_cost: await tcCost(),
+    throughput: await throughput(),
+    flows: await manyFlows(),
+  };
+  console.log(JSON.stringify(result, null, 2));
+}
+
+main()
+  .catch((err) => {
+    console.error(`bench failed: ${err.message}`);
+    process.exitCode = 1;
+  })
+  .finally(teardown);
