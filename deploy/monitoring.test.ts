@@ -347,3 +347,13 @@ describe("the seed article's queries", () => {
     for (const q of queries) expect(promqlProblems(q, collectorMetrics), q).toEqual([]);
   });
 });
+
+describe('the README', () => {
+  it('greps for collector metrics that exist', () => {
+    const readme = readFileSync(join(here, 'README.md'), 'utf8');
+    const names = collectorMetrics.map((m) => m.name);
+    const group = /weft_collector_\(([a-z_|]+)\)/.exec(readme)?.[1];
+    expect(group).toBeDefined();
+    for (const n of group!.split('|')) expect(names).toContain(`weft_collector_${n}`);
+  });
+});

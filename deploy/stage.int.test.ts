@@ -196,7 +196,12 @@ describe('staged images', () => {
     expect(capabilitiesOf(child.pid!)).toEqual(caps);
 
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    for (const name of ['networkobservability_forward_bytes', 'networkobservability_drop_count']) {
+    for (const name of [
+      'networkobservability_forward_bytes',
+      'networkobservability_drop_count',
+      'weft_collector_probe_links',
+      'weft_collector_server_connected',
+    ]) {
       expect(metrics).toContain(`# TYPE ${name}`);
     }
     expect(await stop(child)).toBe(0);
