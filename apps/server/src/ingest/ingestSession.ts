@@ -15,6 +15,11 @@ import type { CollectorRegistry } from './collectorRegistry.js';
 const checkHello = Compile(IngestHello);
 const checkBatch = Compile(IngestBatch);
 
+/** The compiled IngestBatch check the session uses (exported for the benchmark's breakdown). */
+export function isIngestBatch(msg: unknown): msg is IngestBatch {
+  return checkBatch.Check(msg);
+}
+
 export interface SessionDeps {
   store: Store;
   collectors: CollectorRegistry;

@@ -77,6 +77,12 @@ export function renderServerMetrics(w: WeftContext): string {
   metric('weft_server_store_evictions_total', 'counter', 'Series evicted to stay within bounds.', [
     ['', st.evictions],
   ]);
+  metric('weft_server_store_fine_trims_total', 'counter', 'Times the 1 s tier was shortened for memory.', [
+    ['', st.fineTrims],
+  ]);
+  metric('weft_server_store_fine_window_seconds', 'gauge', 'How far back 1 s data reaches.', [
+    ['', (now - w.store.fineFrom(now)) / 1000],
+  ]);
   metric('weft_server_store_flow_rows', 'gauge', 'Recent flow rows kept.', [['', st.flowRows]]);
   metric('weft_server_memory_bytes', 'gauge', 'Process memory.', [
     ['{type="rss"}', mem.rss],

@@ -10,6 +10,8 @@ export class EdgeSeries {
   lastSeen = 0;
   /** Graph nodes of both ends per level, computed once: queries roll up the same series many times. */
   levelCache: Record<string, readonly [LevelNode, LevelNode]> | null = null;
+  /** Where the store's lookup index keeps it. */
+  index: readonly [number, number] = [0, 0];
 
   constructor(
     readonly key: string,

@@ -244,6 +244,20 @@ describe('Store: bounds', () => {
     expect([...store.edges.values()].filter((s) => s.server.kind === 'world').length).toBeGreaterThan(50);
   });
 
+  it('shortens the 1 s tier under the bucket bound instead of dropping busy series', () => {
+    const { store, clock, feed } = testStore({ maxFineBuckets: 5_000 });
+    feed(labBatches({ seconds: 300 }));
+    const st = store.stats();
+    expect(st.fineBuckets).toBeLessThanOrEqual(5_000);
+    expect(st.fineTrims).toBeGreaterThan(0);
+    expect(st.evictions).toBe(0);
+    expect(store.fineFrom()).toBeGreaterThanOrEqual(T0 + 60_000);
+    // Minute data still answers the whole window, exactly.
+    const g = queryGraph(store, filter({ level: 'namespace' }), { start: T0, end: clock.now }, opts);
+    const prod = g.edges.find((e) => e.id === 'ns:production->ns:production')!;
+    expect(prod.bytesPerSec).toBeCloseTo(expectedNamespaceRates().get('ns:production->ns:production')!, 0);
+  });
+
   it('prunes buckets past retention and forgets empty series', () => {
     const { store, clock, feed } = testStore({ fineRetentionS: 60, coarseRetentionS: 600 });
     feed(labBatches({ seconds: 5 }));

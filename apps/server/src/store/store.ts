@@ -2,6 +2,7 @@ import type { Endpoint, FlowRow, IngestBatch } from '@weft/protocol';
 import { bucketAt, COARSE_MS, FINE_MS, pruneBefore } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
 import type { EdgeBucket } from './edgeBucket.js';
+import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, makeEdgeBucket } from './series.js';
@@ -22,11 +23,19 @@ export interface StoreStats {
   fineBuckets: number;
   coarseBuckets: number;
   evictions: number;
+  /** Times the 1 s tier was shortened to stay within the bucket bound. */
+  fineTrims: number;
   flowRows: number;
   records: number;
   duplicates: number;
   outOfWindow: number;
   skippedIngress: number;
+}
+
+const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
+function protoIndex(proto: string): number {
+  const i = PROTOS.indexOf(proto);
+  return i < 0 ? 7 : i;
 }
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
@@ -44,6 +53,7 @@ export class Store {
   readonly totals = new EdgeSeries('total', null as unknown as Endpoint, null as unknown as Endpoint, '', 0);
   readonly flows: FlowRing;
   readonly ports = new LearnedPorts();
+  private readonly interner: EndpointInterner;
   private readonly dedupe = new CrossNodeDedupe();
   readonly now: () => number;
   /** Nodes with a connected collector: ingress seen there is counted at the sender's egress instead. */
@@ -52,9 +62,12 @@ export class Store {
   dataStart = Number.POSITIVE_INFINITY;
   dataEnd = 0;
   private fineCount = 0;
+  /** Set when the fine-bucket bound forced 1 s data out early; minute data stays. */
+  private fineHorizon = 0;
   private coarseCount = 0;
   private readonly counters = {
     evictions: 0,
+    fineTrims: 0,
     records: 0,
     duplicates: 0,
     outOfWindow: 0,
@@ -64,11 +77,13 @@ export class Store {
   constructor(readonly opts: StoreOptions) {
     this.now = opts.now ?? Date.now;
     this.flows = new FlowRing(opts.maxFlowRows);
+    this.interner = new EndpointInterner(Math.max(10_000, opts.maxSeries * 2));
   }
 
-  /** Oldest time the fine tier still covers. */
+  /** Oldest time the fine tier still covers (later than retention when memory pressure trimmed it). */
   fineFrom(now = this.now()): number {
-    return Math.floor((now - this.opts.fineRetentionS * 1000) / FINE_MS) * FINE_MS + FINE_MS;
+    const byRetention = Math.floor((now - this.opts.fineRetentionS * 1000) / FINE_MS) * FINE_MS + FINE_MS;
+    return Math.max(byRetention, this.fineHorizon);
   }
 
   stats(): StoreStats {
@@ -118,15 +133,13 @@ export class Store {
         this.counters.skippedIngress++;
         continue;
       }
-      const fwd = srcIsClient(this.ports, f.src.ip, f.sport, f.dst.ip, f.dport, f.proto, f.tcpFlags);
-      if (fwd && f.proto === 'tcp' && (f.tcpFlags & 0x12) === 0x02) this.ports.learn(f.dst.ip, f.dport);
-      const s = fwd
-        ? this.edge(f.src, f.dst, f.proto, f.dport, now)
-        : this.edge(f.dst, f.src, f.proto, f.sport, now);
-      this.edgeBuckets(s, f.ts, (b) => {
-        b.bytes += f.bytes;
-        b.packets += f.packets;
-      });
+      const src = this.interner.intern(f.src);
+      const dst = this.interner.intern(f.dst);
+      const fwd = srcIsClient(this.ports, src.id, f.sport, dst.id, f.dport, f.proto, f.tcpFlags);
+      if (fwd && f.proto === 'tcp' && (f.tcpFlags & 0x12) === 0x02) this.ports.learn(dst.id, f.dport);
+      const s = fwd ? this.edge(src, dst, f.proto, f.dport, now) : this.edge(dst, src, f.proto, f.sport, now);
+      this.addTraffic(s, f.ts, f.bytes, f.packets);
+      this.addTraffic(this.totals, f.ts, f.bytes, f.packets);
     }
 
     for (const d of batch.drops) {
@@ -152,10 +165,10 @@ export class Store {
         packets: d.packets,
         tcpFlags: 0,
       });
-      const fwd = srcIsClient(this.ports, d.src.ip, d.sport, d.dst.ip, d.dport, d.proto, 0);
-      const s = fwd
-        ? this.edge(d.src, d.dst, d.proto, d.dport, now)
-        : this.edge(d.dst, d.src, d.proto, d.sport, now);
+      const src = this.interner.intern(d.src);
+      const dst = this.interner.intern(d.dst);
+      const fwd = srcIsClient(this.ports, src.id, d.sport, dst.id, d.dport, d.proto, 0);
+      const s = fwd ? this.edge(src, dst, d.proto, d.dport, now) : this.edge(dst, src, d.proto, d.sport, now);
       this.edgeBuckets(s, d.ts, (b) => b.addDrop(d.reason, d.dir, d.packets, d.bytes));
     }
 
@@ -167,8 +180,9 @@ export class Store {
         continue;
       }
       stored++;
-      this.ports.learn(c.dst.ip, c.dport);
-      const s = this.edge(c.src, c.dst, 'tcp', c.dport, now);
+      const dst = this.interner.intern(c.dst);
+      this.ports.learn(dst.id, c.dport);
+      const s = this.edge(this.interner.intern(c.src), dst, 'tcp', c.dport, now);
       this.edgeBuckets(s, c.ts, (b) => b.addConnect(c.outcome === 'ok', c.latencyUs, c.cause));
     }
 
@@ -180,10 +194,10 @@ export class Store {
         continue;
       }
       stored++;
-      const fwd = srcIsClient(this.ports, t.src.ip, t.sport, t.dst.ip, t.dport, 'tcp', 0);
-      const s = fwd
-        ? this.edge(t.src, t.dst, 'tcp', t.dport, now)
-        : this.edge(t.dst, t.src, 'tcp', t.sport, now);
+      const src = this.interner.intern(t.src);
+      const dst = this.interner.intern(t.dst);
+      const fwd = srcIsClient(this.ports, src.id, t.sport, dst.id, t.dport, 'tcp', 0);
+      const s = fwd ? this.edge(src, dst, 'tcp', t.dport, now) : this.edge(dst, src, 'tcp', t.sport, now);
       this.edgeBuckets(s, t.ts, (b) => {
         if (t.srttUs > 0) {
           b.rttSumUs += t.srttUs;
@@ -201,9 +215,10 @@ export class Store {
         continue;
       }
       stored++;
-      this.ports.learn(q.server.ip, 53);
+      const server = this.interner.intern(q.server);
+      this.ports.learn(server.id, 53);
       const failed = q.rcode !== 'NOERROR';
-      const s = this.edge(q.client, q.server, 'udp', 53, now);
+      const s = this.edge(this.interner.intern(q.client), server, 'udp', 53, now);
       this.edgeBuckets(s, q.ts, (b) => {
         b.dnsQueries++;
         if (failed) b.dnsErrors++;
@@ -230,15 +245,35 @@ export class Store {
     return e.kind === 'service';
   }
 
-  private edge(client: Endpoint, server: Endpoint, proto: string, port: number, now: number): EdgeSeries {
-    const key = `${endpointKey(client)}\u001e${endpointKey(server)}\u001e${proto}\u001e${port}`;
-    let s = this.edges.get(key);
+  /** Series by client id, then by server id + port + protocol: numeric keys hash faster than strings. */
+  private readonly edgeIndex = new Map<number, Map<number, EdgeSeries>>();
+
+  private edge(client: Interned, server: Interned, proto: string, port: number, now: number): EdgeSeries {
+    let byServer = this.edgeIndex.get(client.id);
+    if (!byServer) {
+      byServer = new Map();
+      this.edgeIndex.set(client.id, byServer);
+    }
+    const sub = server.id * 524_288 + port * 8 + protoIndex(proto);
+    let s = byServer.get(sub);
     if (!s) {
-      s = new EdgeSeries(key, client, server, proto, port);
+      const key = `${client.id},${sub}`;
+      s = new EdgeSeries(key, client.ep, server.ep, proto, port);
+      s.index = [client.id, sub];
       this.edges.set(key, s);
+      byServer.set(sub, s);
     }
     s.lastSeen = now;
     return s;
+  }
+
+  private dropEdge(s: EdgeSeries): void {
+    this.edges.delete(s.key);
+    const [c, sub] = s.index;
+    const byServer = this.edgeIndex.get(c);
+    if (!byServer) return;
+    byServer.delete(sub);
+    if (byServer.size === 0) this.edgeIndex.delete(c);
   }
 
   private dnsClient(client: Endpoint, now: number): DnsSeries {
@@ -250,6 +285,32 @@ export class Store {
     }
     s.lastSeen = now;
     return s;
+  }
+
+  /** The hot path (flows), without the closure edgeBuckets needs. */
+  private addTraffic(s: EdgeSeries, ts: number, bytes: number, packets: number): void {
+    const ft = ts - (ts % FINE_MS);
+    const ct = ts - (ts % COARSE_MS);
+    const last = s.fine[s.fine.length - 1];
+    const fb = last && last.t === ft ? last : this.fineBucket(s, ft);
+    const lastC = s.coarse[s.coarse.length - 1];
+    const cb = lastC && lastC.t === ct ? lastC : this.coarseBucket(s, ct);
+    fb.bytes += bytes;
+    fb.packets += packets;
+    cb.bytes += bytes;
+    cb.packets += packets;
+  }
+
+  private fineBucket(s: EdgeSeries, t: number): EdgeBucket {
+    const [b, created] = bucketAt(s.fine, t, makeEdgeBucket);
+    if (created) this.fineCount++;
+    return b;
+  }
+
+  private coarseBucket(s: EdgeSeries, t: number): EdgeBucket {
+    const [b, created] = bucketAt(s.coarse, t, makeEdgeBucket);
+    if (created) this.coarseCount++;
+    return b;
   }
 
   private edgeBuckets(s: EdgeSeries, ts: number, apply: (b: EdgeBucket) => void): void {
@@ -267,13 +328,16 @@ export class Store {
 
   /** Drops buckets past retention and series left empty; run about once a second. */
   prune(now = this.now()): void {
-    const fineBefore = now - this.opts.fineRetentionS * 1000;
+    const fineBefore = this.fineFrom(now);
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
     for (const map of [this.edges, this.dns] as Map<string, EdgeSeries | DnsSeries>[]) {
       for (const [key, s] of map) {
         this.fineCount -= pruneBefore(s.fine, fineBefore);
         this.coarseCount -= pruneBefore(s.coarse, coarseBefore);
-        if (s.fine.length === 0 && s.coarse.length === 0) map.delete(key);
+        if (s.fine.length === 0 && s.coarse.length === 0) {
+          if (s instanceof EdgeSeries) this.dropEdge(s);
+          else map.delete(key);
+        }
       }
     }
     this.fineCount -= pruneBefore(this.totals.fine, fineBefore);
@@ -281,8 +345,27 @@ export class Store {
     if (this.dataStart < coarseBefore) this.dataStart = this.totals.coarse[0]?.t ?? Number.POSITIVE_INFINITY;
   }
 
+  /**
+   * Over the fine-bucket bound, the 1 s tier gives up its oldest minutes first (the 1 min tier still has
+   * them), so busy clusters keep every series at a coarser recent resolution instead of losing series.
+   */
+  private trimFine(): void {
+    const now = this.now();
+    const target = Math.floor(this.opts.maxFineBuckets * 0.9);
+    let horizon = Math.max(this.fineFrom(now), (this.totals.fine[0]?.t ?? now) + FINE_MS);
+    while (this.fineCount > target && horizon < now - COARSE_MS) {
+      horizon = Math.ceil((horizon + 1) / COARSE_MS) * COARSE_MS;
+      this.fineHorizon = horizon;
+      for (const s of this.edges.values()) this.fineCount -= pruneBefore(s.fine, horizon);
+      for (const s of this.dns.values()) this.fineCount -= pruneBefore(s.fine, horizon);
+      this.fineCount -= pruneBefore(this.totals.fine, horizon);
+    }
+    this.counters.fineTrims++;
+  }
+
   private enforceBounds(): void {
     const { maxSeries, maxFineBuckets } = this.opts;
+    if (this.fineCount > maxFineBuckets) this.trimFine();
     if (this.edges.size + this.dns.size <= maxSeries && this.fineCount <= maxFineBuckets) return;
     // Evict a few percent below the bound at once so the sort is paid rarely.
     const all: (EdgeSeries | DnsSeries)[] = [...this.edges.values(), ...this.dns.values()];
@@ -292,7 +375,7 @@ export class Store {
     let count = all.length;
     for (const s of all) {
       if (count <= seriesTarget && this.fineCount <= fineTarget) break;
-      if (s instanceof EdgeSeries) this.edges.delete(s.key);
+      if (s instanceof EdgeSeries) this.dropEdge(s);
       else this.dns.delete(s.key);
       this.fineCount -= s.fine.length;
       this.coarseCount -= s.coarse.length;
