@@ -98,7 +98,8 @@ static void usage(FILE *f)
 {
 	fputs("Usage: weft-probe [options]\n"
 	      "Observe pod traffic from the host side of each pod's veth; write records to stdout.\n\n"
-	      "  --iface NAME           attach tc to this link (repeatable)\n"
+	      "  --iface NAME           attach tc to this link (repeatable); directions are relative to what\n"
+	      "                         is behind the link (the pod, for a pod's host-side veth)\n"
 	      "  --iface-prefix PREFIX  attach to every current and future link whose name starts with PREFIX\n"
 	      "                         (repeatable; links that vanish are forgotten)\n"
 	      "  --interval MS          drain flow/drop/RTT maps every MS milliseconds (default 1000)\n"
@@ -299,9 +300,9 @@ static void ensure_bpffs(void)
 
 	if (statfs("/sys/fs/bpf", &st) == 0 && (unsigned long)st.f_type == BPF_FS_MAGIC_NUM)
 		return;
-	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") != 0 && opt.verbose)
-		fprintf(stderr, "weft-probe: no bpffs at /sys/fs/bpf (%s); continuing, nothing is pinned. "
-				"Fix: mount -t bpf bpf /sys/fs/bpf\n",
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") != 0)
+		fprintf(stderr, "weft-probe: no bpffs at /sys/fs/bpf and cannot mount it (%s); continuing, the probe "
+				"pins nothing. Fix for other BPF tools: mount -t bpf bpf /sys/fs/bpf\n",
 			strerror(errno));
 }
 
