@@ -38,6 +38,7 @@ describe('lab faults, observed with standard tools', () => {
 
   const FE = 'frontend-7d9f8c6b5-x2k4p';
   const dbUrl = () => `http://${pod('db-0').ipv4}:9090/`;
+  const dbUrl6 = () => `http://[${pod('db-0').ipv6}]:9090/`;
 
   it('serves real traffic: HTTP through curl, names through dig', async () => {
     expect(await curl(pod(FE).netns, dbUrl())).toEqual({ exit: 0, status: '200' });
@@ -76,6 +77,7 @@ describe('lab faults, observed with standard tools', () => {
       { kind: 'policy-drop', from: `production/${FE}`, to: 'production/db' },
     );
     expect((await curl(pod(FE).netns, dbUrl())).exit).toBe(28);
+    expect((await curl(pod(FE).netns, dbUrl6())).exit).toBe(28);
     expect(await nftDropped(pod('db-0').netns, `${prefix}_fault`)).toBeGreaterThan(0);
     // Only that pair: the other frontend still gets through.
     expect((await curl(pod('frontend-7d9f8c6b5-m8q7n').netns, dbUrl())).status).toBe('200');
@@ -96,8 +98,14 @@ describe('lab faults, observed with standard tools', () => {
   it('timeout: connection attempts vanish until cleared', async () => {
     const f = await faultAdd({ prefix }, { kind: 'timeout', target: 'production/db', port: 9090 });
     expect((await curl(pod(FE).netns, dbUrl())).exit).toBe(28);
+    expect((await curl(pod(FE).netns, dbUrl6())).exit).toBe(28);
+    // Silent: no netfilter involved, unlike a policy drop.
+    expect(
+      (await inNetns(pod('db-0').netns, 'nft', ['list', 'table', 'inet', `${prefix}_fault`])).code,
+    ).not.toBe(0);
     await faultClear({ prefix, id: f.id });
     expect((await curl(pod(FE).netns, dbUrl())).status).toBe('200');
+    expect((await curl(pod(FE).netns, dbUrl6())).status).toBe('200');
   });
 
   it('dns-nxdomain and dns-servfail: answers change until cleared', async () => {
