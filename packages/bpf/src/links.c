@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -116,6 +117,52 @@ static int attach_clsact(struct link *l, const struct link_watch *w)
 	return 0;
 }
 
+/* Filters left on one clsact direction (someone else's), by an RTM_GETTFILTER dump; -1 if unknown. */
+static int filters_left(int ifindex, __u32 parent)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -1;
+	struct {
+		struct nlmsghdr n;
+		struct tcmsg t;
+	} req = {
+		.n = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)), .nlmsg_type = RTM_GETTFILTER,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.t = { .tcm_family = AF_UNSPEC, .tcm_ifindex = ifindex, .tcm_parent = parent },
+	};
+	int count = 0;
+
+	if (send(fd, &req, req.n.nlmsg_len, 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	char buf[16384] __attribute__((aligned(4)));
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n <= 0) {
+			count = -1;
+			break;
+		}
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				goto done;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				count = -1;
+				goto done;
+			}
+			if (h->nlmsg_type == RTM_NEWTFILTER)
+				count++;
+		}
+	}
+done:
+	close(fd);
+	return count;
+}
+
 static void detach(struct link *l)
 {
 	if (l->tcx) {
@@ -131,7 +178,9 @@ static void detach(struct link *l)
 		o[i]->prog_fd = o[i]->prog_id = o[i]->flags = 0;
 		bpf_tc_detach(&hook, o[i]);
 	}
-	if (l->created_qdisc) {
+	/* the qdisc is ours to remove, but not while another tool's filters hang off it */
+	if (l->created_qdisc && filters_left(l->ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS)) == 0 &&
+	    filters_left(l->ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)) == 0) {
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&hook);
 	}

@@ -266,6 +266,28 @@ describe('start/stop', () => {
     expect(await readdir('/sys/fs/bpf').catch(() => [])).toEqual(pinnedBefore);
   });
 
+  it('in clsact mode, the probe that created the qdisc keeps it while another probe’s filters use it', async () => {
+    const dev = net.a.hostIf;
+    const args = ['--tc-mode', 'clsact'];
+    const first = await startProbe({ ifaces: [dev], intervalMs: 100, args });
+    const second = await startProbe({ ifaces: [dev], intervalMs: 100, args });
+    const count = async () =>
+      (await run('tc', ['filter', 'show', 'dev', dev, 'ingress'])).stdout.match(/weft_tc_ingress:\[/g)
+        ?.length ?? 0;
+    try {
+      expect(await count()).toBe(2);
+      await first.stop();
+      expect(await count()).toBe(1);
+      expect((await run('tc', ['qdisc', 'show', 'dev', dev])).stdout).toContain('clsact');
+    } finally {
+      await first.stop();
+      await second.stop();
+      // the second probe did not create the qdisc, so it leaves it (empty) in place
+      await run('tc', ['qdisc', 'del', 'dev', dev, 'clsact']).catch(() => undefined);
+    }
+    expect(await count()).toBe(0);
+  });
+
   it('a killed probe (SIGKILL) in tcx mode still leaves no hook behind', async () => {
     const killed = await startProbe({
       ifacePrefixes: [net.ifPrefix],
