@@ -5,6 +5,7 @@ export {
   type PlannedWorld,
   planLab,
 } from './addressPlan.js';
+export { checkLabHost, type LabHostCheck } from './checkLabHost.js';
 export { defaultTopology } from './defaultTopology.js';
 export {
   FAULT_KINDS,
@@ -23,6 +24,7 @@ export { DEFAULT_STATE_ROOT, inventoryPathOf, type LabOptions, stateDirOf } from
 export { type AgentStatus, type LabStatus, labStatus } from './labStatus.js';
 export { LabError, type LabHandle, type LabNodeInfo, type LabUpOptions, labUp } from './labUp.js';
 export { loadTopology } from './loadTopology.js';
+export { measureRates, type RateFigure, type RateReport } from './measureRates.js';
 export { DEFAULT_PREFIX } from './prefix.js';
 export { applyScenario, isScenario, SCENARIOS, type Scenario } from './scenario.js';
 export { buildSimModel, type SimModel, simulateInterval } from './simulate.js';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { LabPlan } from './addressPlan.js';
 import { guardRuleset } from './netfilterRules.js';
 import { run } from './run.js';
@@ -67,16 +68,24 @@ export function worldBatch(plan: LabPlan): string[] {
  * Forwarding only where the lab needs it: per interface (IPv4 `forwarding`, IPv6 `force_forwarding`),
  * so the host's own interfaces keep routing nothing, and the global switches stay as they were.
  */
-export function forwardingSysctls(plan: LabPlan): string[] {
+export function forwardingSysctls(plan: LabPlan, ipv6 = true): string[] {
   const ifs = [...plan.nodes.map((n) => n.bridge), ...(plan.world ? [plan.world.hostIfname] : [])];
-  return ifs.flatMap((i) => [`net.ipv4.conf.${i}.forwarding=1`, `net.ipv6.conf.${i}.force_forwarding=1`]);
+  return ifs.flatMap((i) => [
+    `net.ipv4.conf.${i}.forwarding=1`,
+    ...(ipv6 ? [`net.ipv6.conf.${i}.force_forwarding=1`] : []),
+  ]);
+}
+
+/** Per-interface IPv6 forwarding (`force_forwarding`) came with Linux 6.17; without it IPv6 stays within a node. */
+export function hasIpv6ForceForwarding(): boolean {
+  return existsSync('/proc/sys/net/ipv6/conf/default/force_forwarding');
 }
 
 /** Builds the whole network of a plan: safety net first, then bridges, pods, the world. */
 export async function buildNetwork(plan: LabPlan): Promise<void> {
   await run('nft', ['-f', '-'], guardRuleset(plan));
   await run('ip', ['-batch', '-'], `${hostBatch(plan).join('\n')}\n`);
-  await run('sysctl', ['-q', '-w', ...forwardingSysctls(plan)]);
+  await run('sysctl', ['-q', '-w', ...forwardingSysctls(plan, hasIpv6ForceForwarding())]);
   const jobs = plan.pods.map((p, i) =>
     run('ip', ['-n', p.netns, '-batch', '-'], `${podBatch(plan, i).join('\n')}\n`),
   );

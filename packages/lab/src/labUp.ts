@@ -8,7 +8,7 @@ import { sendControl } from './controlClient.js';
 import { defaultTopology } from './defaultTopology.js';
 import { buildInventory } from './inventory.js';
 import { labDown } from './labDown.js';
-import { buildNetwork, clashingRoutes } from './labNetwork.js';
+import { buildNetwork, clashingRoutes, hasIpv6ForceForwarding } from './labNetwork.js';
 import { findLabResources, isAlive } from './labResources.js';
 import {
   type AgentRecord,
@@ -55,6 +55,8 @@ export interface LabHandle {
   inventory: Inventory;
   plan: LabPlan;
   nodes: LabNodeInfo[];
+  /** Things that work differently on this host than described (old kernel...). */
+  warnings: string[];
   down(): ReturnType<typeof labDown>;
 }
 
@@ -150,10 +152,17 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
   }
   const agentsDir = join(stateDir, 'agents');
   const inventoryPath = inventoryPathOf(stateDir);
+  const warnings: string[] = [];
   const configs = agentConfigs(plan, {
     controlSocket: (i) => join(agentsDir, `${i}.sock`),
     pidFile: (i) => join(agentsDir, `${i}.pid`),
   });
+  if (!hasIpv6ForceForwarding()) {
+    // The host cannot route IPv6 between the nodes without turning on forwarding for all of it: keep
+    // the lab's connections on IPv4 rather than touch the host's global switch.
+    for (const c of configs) for (const g of c.generators) g.family = 4;
+    warnings.push('this kernel has no per-interface IPv6 forwarding (Linux 6.17+): IPv6 flows run over IPv4');
+  }
   const agents: AgentRecord[] = configs.map((c, i) => ({
     id: c.id,
     label: c.label,
@@ -207,6 +216,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     inventory,
     plan,
     nodes: nodeInfo(plan),
+    warnings,
     down: () => labDown({ prefix, stateDir }),
   };
 }
