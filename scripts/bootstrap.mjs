@@ -59,7 +59,14 @@ function missingAptPackages() {
       .filter((l) => l.endsWith(' installed'))
       .map((l) => l.split(' ')[0]),
   );
-  return APT_PACKAGES.filter((p) => !installed.has(p));
+  return APT_PACKAGES.filter((p) => !installed.has(p) && !(p in SATISFIED_BY && onPath(SATISFIED_BY[p])));
+}
+
+/** Packages whose command may come from elsewhere (some images ship kubectl from the Cloud SDK). */
+const SATISFIED_BY = { 'kubernetes-client': 'kubectl' };
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
 function ensureApt() {
