@@ -171,7 +171,8 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     expect(c.resources?.requests?.cpu).toBeDefined();
     expect(c.resources?.requests?.memory).toBeDefined();
     const limit = parseMemory(c.resources?.limits?.memory ?? '');
-    expect(limit).toBeGreaterThanOrEqual(parseMemory('100Mi'));
+    // Measured idle: ~100 MB Node + ~7 MB probe + ~22 MB BPF maps (charged to the container's cgroup).
+    expect(limit).toBeGreaterThanOrEqual(1.5 * 130 * 1e6);
     for (const probe of [c.livenessProbe, c.readinessProbe]) {
       expect(probe?.httpGet?.path).toBe('/metrics');
       expect(resolvePort(c, probe?.httpGet?.port ?? '')).toBe(10093);
