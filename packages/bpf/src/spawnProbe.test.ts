@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeArgs, spawnProbe } from './spawnProbe.js';
 
@@ -40,5 +43,36 @@ describe('spawnProbe', () => {
     );
     expect(await p.exited).toEqual({ code: null, signal: null });
     await p.stop();
+  });
+});
+
+describe('spawnProbe records', () => {
+  it('stops the process when the reader leaves the loop', async () => {
+    // a stand-in loader: ignores its flags, writes a stream header and one stats record, then waits
+    const dir = await mkdtemp(join(tmpdir(), 'wpb-spawn-'));
+    const js = join(dir, 'fake.cjs');
+    const bin = join(dir, 'fake-probe');
+    await writeFile(
+      js,
+      [
+        'const b = Buffer.alloc(8 + 40);',
+        'b.writeUInt32LE(0x54464557, 0); b.writeUInt16LE(1, 4); b.writeUInt16LE(8, 6);',
+        'b.writeUInt32LE(40, 8); b.writeUInt16LE(7, 12);',
+        'process.stdout.write(b); setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
+    await writeFile(bin, `#!/bin/sh\nexec "${process.execPath}" "${js}"\n`, { mode: 0o755 });
+    try {
+      const p = spawnProbe({ binary: bin, ifacePrefixes: ['x'] });
+      const types: string[] = [];
+      for await (const r of p.records) {
+        types.push(r.type);
+        break;
+      }
+      expect(types).toEqual(['stats']);
+      expect(await p.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

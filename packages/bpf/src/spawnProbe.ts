@@ -25,7 +25,10 @@ export interface ProbeExit {
 
 export interface ProbeProcess {
   pid: number;
-  /** Decoded records; iterate once. Not reading applies backpressure to the loader. */
+  /**
+   * Decoded records; iterate once. Not reading applies backpressure to the loader; leaving the loop
+   * (or a corrupt stream) stops the loader.
+   */
   records: AsyncIterable<ProbeRecord>;
   /** The loader's stderr, line by line (the newest 1000 kept if nobody reads). */
   stderr: AsyncIterable<string>;
@@ -70,8 +73,6 @@ export function spawnProbe(opts: ProbeOptions = {}): ProbeProcess {
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
 
-  const records = decodeRecords(child.stdout as AsyncIterable<Uint8Array>);
-
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -90,5 +91,14 @@ export function spawnProbe(opts: ProbeOptions = {}): ProbeProcess {
     return stopping;
   };
 
-  return { pid: child.pid ?? -1, records, stderr, stop, exited };
+  // when the reader is done with the records (end, break or a corrupt stream), the probe is too
+  async function* records(): AsyncGenerator<ProbeRecord> {
+    try {
+      yield* decodeRecords(child.stdout as AsyncIterable<Uint8Array>);
+    } finally {
+      await stop();
+    }
+  }
+
+  return { pid: child.pid ?? -1, records: records(), stderr, stop, exited };
 }
