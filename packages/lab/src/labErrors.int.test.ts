@@ -95,6 +95,15 @@ describe('lab errors: clear messages, nothing half-built', () => {
     await nothingLeft();
   });
 
+  it('a state dir left half-way blocks up with a hint, and down clears it', async () => {
+    await run('mkdir', ['-p', `/run/weft-lab/${prefix}`]);
+    await expect(labUp({ prefix, topology: smallTopology() })).rejects.toThrow(
+      /stopped half-way.*weft lab down/,
+    );
+    expect((await labDown({ prefix })).removed.stateDir).toBe(true);
+    await nothingLeft();
+  });
+
   it('addresses clashing with host routes are refused before anything is built', async () => {
     const cidr = planLab(smallTopology(), prefix).nodes[0]!.cidr4;
     await run('ip', ['route', 'add', 'blackhole', cidr]);

@@ -148,6 +148,10 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     await mkdir(join(stateDir, '..'), { recursive: true });
     await mkdir(stateDir);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new LabError(
+        `lab "${prefix}" is being built by another command, or an earlier one stopped half-way (${stateDir} exists); run \`weft lab down\` if no other weft command is running`,
+      );
     throw new LabError(`cannot create the lab's state dir ${stateDir}: ${(err as Error).message}`);
   }
   const agentsDir = join(stateDir, 'agents');
