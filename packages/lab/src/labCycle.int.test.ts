@@ -18,6 +18,7 @@ describe('lab up/down cycles', () => {
       const lab = await labUp({ prefix, topology: smallTopology(), scenario: 'clean' });
       const during = await hostSnapshot(prefix);
       // The snapshot sees the lab while it is up, so an empty diff afterwards means something.
+      expect(during.stateDir).toBe(true);
       expect(during.netns).toHaveLength(3);
       expect(during.links).toHaveLength(5);
       expect(during.nft.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { cmdlineOf, findLabResources, netnsPids, stopProcesses } from './labResources.js';
-import { type LabOptions, stateDirOf } from './labState.js';
+import { DEFAULT_STATE_ROOT, type LabOptions, stateDirOf } from './labState.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
 import { tryRun } from './run.js';
 
@@ -77,6 +77,8 @@ export async function labDown(opts: LabOptions = {}): Promise<LabDownResult> {
     await readdir(stateDir);
     await rm(stateDir, { recursive: true, force: true });
     stateRemoved = true;
+    // The shared root goes when the last lab does (rmdir only removes it empty).
+    if (dirname(stateDir) === DEFAULT_STATE_ROOT) await rmdir(DEFAULT_STATE_ROOT).catch(() => {});
   } catch {
     stateRemoved = false;
   }
