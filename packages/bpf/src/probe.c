@@ -430,11 +430,6 @@ static void load_units(bool attach)
 			if (l)
 				tp_links[n_tp_links++] = l;
 		}
-		/* only refines the local port of refused connects: optional */
-		struct bpf_link *l = attach ? bpf_program__attach(tcp->progs.weft_tcp_receive_reset) : NULL;
-
-		if (l)
-			tp_links[n_tp_links++] = l;
 	}
 }
 

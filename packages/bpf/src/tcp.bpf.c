@@ -17,12 +17,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* A connecting socket: its local port is only known after SYN_SENT, and is released before the
- * CLOSE transition is traced, so the RST/retransmit hooks note it while it is still set. */
 struct connect_info {
 	__u64 ts_ns;
-	__u16 sport;
-	__u16 pad[3];
 };
 
 struct {
@@ -94,7 +90,6 @@ int BPF_PROG(weft_inet_sock_set_state, const struct sock *sk, const int oldstate
 	if (!ci)
 		return 0;
 	__u64 latency = bpf_ktime_get_ns() - ci->ts_ns;
-	__u16 saved_sport = ci->sport;
 
 	bpf_map_delete_elem(&connect_start, &key);
 
@@ -106,8 +101,13 @@ int BPF_PROG(weft_inet_sock_set_state, const struct sock *sk, const int oldstate
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	sock_tuple(sk, e->saddr, e->daddr, &e->sport, &e->dport, &e->family);
-	if (!e->sport)
-		e->sport = saved_sport;
+	/* CLOSE is traced after the local port went back to the table (skc_num = 0); inet_sport stays */
+	if (!e->sport) {
+		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+
+		if (tp)
+			e->sport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
+	}
 	if (newstate == TCP_ESTABLISHED) {
 		e->kind = TCP_EV_CONNECT_OK;
 		e->latency_ns = latency;
@@ -148,22 +148,6 @@ static __always_inline struct tcp_stats_val *stats_for(const struct sock *sk)
 	return bpf_map_lookup_elem(&tcp_stats, &k);
 }
 
-static __always_inline void note_connect_port(const struct sock *sk)
-{
-	__u64 key = (__u64)sk;
-	struct connect_info *ci = bpf_map_lookup_elem(&connect_start, &key);
-
-	if (ci)
-		ci->sport = sk->__sk_common.skc_num;
-}
-
-SEC("tp_btf/tcp_receive_reset")
-int BPF_PROG(weft_tcp_receive_reset, struct sock *sk)
-{
-	note_connect_port(sk);
-	return 0;
-}
-
 SEC("tp_btf/tcp_probe")
 int BPF_PROG(weft_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 {
@@ -177,7 +161,6 @@ int BPF_PROG(weft_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(weft_tcp_retransmit_skb, const struct sock *sk, const struct sk_buff *skb)
 {
-	note_connect_port(sk);
 	struct tcp_stats_val *v = stats_for(sk);
 
 	if (v) {
