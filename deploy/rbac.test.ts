@@ -5,57 +5,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 // The collector's own Kubernetes identity source (informers on @kubernetes/client-node), unchanged.
 import { IdentityTable } from '../packages/collector/src/identity/identityTable.js';
 import { startKubernetesSource } from '../packages/collector/src/identity/kubernetesSource.js';
+import { smallCluster } from './checks/clusterObjects.js';
 import { renderKustomization } from './checks/kustomize.js';
 import { allows, type PolicyRule, RbacApiServer, requestAttributes } from './checks/rbacApiServer.js';
 import { findObject } from './checks/workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const NODE = 'aks-nodepool1-12345678-vmss000000';
+const CLUSTER = smallCluster(NODE);
 const USER = 'system:serviceaccount:weft:weft-collector';
 
 const base = renderKustomization(join(here, 'kubernetes', 'base'));
 const role = findObject(base, 'ClusterRole', 'weft-collector');
 const rules = role.rules as PolicyRule[];
-
-/** A Deployment's pod on this node, its ReplicaSet, a Service and the node: what a cluster lists. */
-const CLUSTER = {
-  '/pods': [
-    {
-      metadata: {
-        name: 'web-5d9c7b-x2x4q',
-        namespace: 'shop',
-        uid: 'pod-1',
-        ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d9c7b', uid: 'rs-1', controller: true },
-        ],
-      },
-      spec: { nodeName: NODE, containers: [{ name: 'web', image: 'web' }] },
-      status: { phase: 'Running', podIP: '10.244.1.7', podIPs: [{ ip: '10.244.1.7' }] },
-    },
-  ],
-  'apps/replicasets': [
-    {
-      metadata: {
-        name: 'web-5d9c7b',
-        namespace: 'shop',
-        uid: 'rs-1',
-        ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-1', controller: true },
-        ],
-      },
-      spec: { selector: { matchLabels: { app: 'web' } } },
-    },
-  ],
-  '/services': [
-    {
-      metadata: { name: 'web', namespace: 'shop' },
-      spec: { clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'], selector: { app: 'web' } },
-    },
-  ],
-  '/nodes': [
-    { metadata: { name: NODE }, status: { addresses: [{ type: 'InternalIP', address: '10.224.0.4' }] } },
-  ],
-};
 
 function kubeConfig(url: string): KubeConfig {
   const kc = new KubeConfig();

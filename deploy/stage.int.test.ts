@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import type { StatusResponse } from '../packages/protocol/src/status.js';
 import { capabilitiesOf, grantableCapabilities, setprivArgs } from './checks/capabilities.js';
+import { smallCluster } from './checks/clusterObjects.js';
 import type { KubeObject } from './checks/kubeObject.js';
 import { renderKustomization } from './checks/kustomize.js';
+import { type PolicyRule, RbacApiServer } from './checks/rbacApiServer.js';
 import { type Container, findContainer, findObject, podTemplate } from './checks/workloads.js';
 
 /**
@@ -25,6 +28,7 @@ const TOKEN = 'deploy-stage-token-0123456789abcdef';
 
 let scratch = '';
 const children: ChildProcess[] = [];
+const apis: RbacApiServer[] = [];
 let base: KubeObject[] = [];
 
 function stage(component: 'collector' | 'server'): string {
@@ -108,6 +112,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const c of children) await stop(c);
+  for (const a of apis) await a.stop();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -118,7 +123,7 @@ describe('staged images', () => {
     const tree = stage('server');
     const container = findContainer(podTemplate(findObject(base, 'Deployment', 'weft')).spec, 'server');
     const port = await freePort();
-    const env = {
+    const env: Record<string, string | undefined> = {
       ...manifestEnv(container),
       WEFT_HOST: '127.0.0.1',
       WEFT_PORT: String(port),
@@ -159,19 +164,29 @@ describe('staged images', () => {
       podTemplate(findObject(base, 'DaemonSet', 'weft-collector')).spec,
       'collector',
     );
-    // No Kubernetes API here: the same collector names pods from an (empty) inventory instead.
-    const inventory = join(scratch, 'inventory.json');
+    // The Kubernetes API the collector's service account would reach, enforcing the rendered ClusterRole.
+    const rules = findObject(base, 'ClusterRole', 'weft-collector').rules as PolicyRule[];
+    const api = new RbacApiServer(rules, 'system:serviceaccount:weft:weft-collector', smallCluster(NODE));
+    await api.start();
+    apis.push(api);
+    const kubeconfig = join(scratch, 'kubeconfig.yaml');
     writeFileSync(
-      inventory,
-      JSON.stringify({ version: 1, nodes: [{ name: NODE, ips: [] }], pods: [], services: [] }),
+      kubeconfig,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: api.url, 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'weft-collector', user: { token: 'service-account-token' } }],
+        contexts: [{ name: 'c', context: { cluster: 'c', user: 'weft-collector' } }],
+        'current-context': 'c',
+      }),
     );
     const metricsPort = await freePort();
-    const env = {
+    const env: Record<string, string | undefined> = {
       ...manifestEnv(container),
       PATH: process.env.PATH,
       WEFT_SERVER_URL: `${serverUrl.replace('http:', 'ws:')}/api/v1/ingest`,
-      WEFT_IDENTITY: 'inventory',
-      WEFT_INVENTORY: inventory,
+      KUBECONFIG: kubeconfig,
       WEFT_METRICS_HOST: '127.0.0.1',
       WEFT_METRICS_PORT: String(metricsPort),
     };
@@ -194,6 +209,16 @@ describe('staged images', () => {
     );
     expect(status.simulated).toBe(false);
     expect(capabilitiesOf(child.pid!)).toEqual(caps);
+    // It names pods through the API (the cluster's one pod on this node), with nothing refused.
+    expect(env.WEFT_IDENTITY).toBe('kubernetes');
+    await waitFor(`the pod known to the collector (log: ${log()})`, async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return /^weft_collector_identity_pods 1$/m.test(text) ? true : undefined;
+    });
+    expect(api.requests.filter((r) => !r.allowed)).toEqual([]);
+    expect(new Set(api.requests.map((r) => `${r.group}/${r.resource}`))).toEqual(
+      new Set(['/pods', '/services', '/nodes', 'apps/replicasets']),
+    );
 
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     for (const name of [
