@@ -1,7 +1,7 @@
 /**
  * Ingest throughput: flow records per second on one core, from the JSON text a collector sends to a
  * stored record (parse, schema validation, dedupe, store). Run:
- *   node --conditions=weft-source --import tsx bench/server/ingest.ts
+ *   node --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=60] [--batch=10000]
  */
 
 import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
@@ -12,8 +12,10 @@ import { Store } from '../../apps/server/src/store/store.js';
 import { type IngestBatch, PROTOCOL_VERSION } from '../../packages/protocol/src/index.js';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
-const BATCH = Number(process.env.BATCH ?? 10_000);
-const BATCHES = Number(process.env.BATCHES ?? 60);
+const arg = (name: string, def: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
+const BATCH = arg('batch', 10_000);
+const BATCHES = arg('batches', 60);
 const cluster = syntheticCluster(5_000, 50_000);
 const t0 = Date.now() - BATCHES * 1000;
 const texts = Array.from({ length: BATCHES }, (_, i) =>

@@ -85,3 +85,45 @@ function range<B extends Timed>(list: readonly B[], from: number, to: number, vi
     visit(b);
   }
 }
+
+interface RunSum<B> {
+  setFromRun(first: B, last: B): void;
+}
+
+function run<B extends Timed>(list: readonly B[], from: number, to: number, into: RunSum<B>): void {
+  const i = lowerBound(list, from);
+  if (i >= list.length) return;
+  const j = lowerBound(list, to) - 1;
+  if (j >= i) into.setFromRun(list[i]!, list[j]!);
+}
+
+/**
+ * The scalar sums visitWindow would produce, from running totals: per tier run two binary searches and
+ * one subtraction instead of a visit per bucket.
+ */
+export function windowScalars<B extends Timed>(
+  fine: readonly B[],
+  coarse: readonly B[],
+  start: number,
+  end: number,
+  fineFrom: number,
+  liveEdge: number,
+  into: RunSum<B>,
+): void {
+  const a = Math.ceil(start / COARSE_MS) * COARSE_MS;
+  const z = Math.floor(end / COARSE_MS) * COARSE_MS;
+  if (a > z) {
+    if (start >= fineFrom) run(fine, start, end, into);
+    else run(coarse, z, end, into);
+    return;
+  }
+  if (start < a) {
+    if (start >= fineFrom) run(fine, start, a, into);
+    else run(coarse, a - COARSE_MS, a, into);
+  }
+  run(coarse, a, z, into);
+  if (end > z) {
+    if (end >= liveEdge || z < fineFrom) run(coarse, z, z + 1, into);
+    else run(fine, z, end, into);
+  }
+}

@@ -1,5 +1,5 @@
 import type { FilterState, GraphEdge, GraphNode, GraphResponse, Level, TimeWindow } from '@weft/protocol';
-import { visitWindow } from './buckets.js';
+import { visitWindow, windowScalars } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { type LevelNode, levelNode } from './levelNode.js';
 import { pairMatcher } from './match.js';
@@ -22,12 +22,14 @@ interface EdgeAgg {
 const OTHERS: LevelNode = { id: 'others', kind: 'others', label: 'others', namespace: '' };
 const LEVEL_INDEX: Record<Level, number> = { node: 0, namespace: 1, workload: 2, pod: 3 };
 
-function nodesOf(s: EdgeSeries, level: Level): readonly [LevelNode, LevelNode] {
+function nodesOf(s: EdgeSeries, level: Level): readonly [LevelNode, LevelNode, string] {
   if (!s.levelCache) s.levelCache = {};
   const k = LEVEL_INDEX[level];
   let pair = s.levelCache[k];
   if (!pair) {
-    pair = [levelNode(s.client, level), levelNode(s.server, level)] as const;
+    const a = levelNode(s.client, level);
+    const b = levelNode(s.server, level);
+    pair = [a, b, `${a.id}->${b.id}`] as const;
     s.levelCache[k] = pair;
   }
   return pair;
@@ -42,24 +44,27 @@ export function collectEdges(store: Store, f: FilterState, win: TimeWindow): Map
   const edges = new Map<string, EdgeAgg>();
   // Bucket timestamps can lead the wall clock a little (node clock skew), hence the slack.
   const seenAfter = win.start - 120_000;
+  const acc = new EdgeBucket(0);
+  const merge = (b: EdgeBucket) => acc.merge(b);
   for (const s of store.edges.values()) {
     if (s.lastSeen < seenAfter) continue;
     if (!match(s.client, s.server, s.proto, s.port)) continue;
-    const acc = new EdgeBucket(0);
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => acc.merge(b));
+    acc.reset();
+    // Most series only carry traffic: running totals answer them without visiting buckets.
+    if (s.detail) visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
+    else windowScalars(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, acc);
     if (acc.isEmpty()) continue;
     if (f.verdict === 'dropped' || f.reason) {
       if (acc.dropsFor(f.reason) === 0) continue;
     } else if (f.verdict === 'forwarded' && acc.packets === 0) continue;
-    const [src, dst] = nodesOf(s, f.level);
-    const key = `${src.id}->${dst.id}`;
+    const [src, dst, key] = nodesOf(s, f.level);
     let e = edges.get(key);
     if (!e) {
       e = { src, dst, sum: new EdgeBucket(0), ports: new Map() };
       edges.set(key, e);
     }
     e.sum.merge(acc);
-    const pk = `${s.port}/${s.proto}`;
+    const pk = s.portKey;
     const p = e.ports.get(pk);
     if (p) p.bytes += acc.bytes;
     else e.ports.set(pk, { port: s.port, proto: s.proto, bytes: acc.bytes });

@@ -9,7 +9,10 @@ export class EdgeSeries {
   readonly coarse: EdgeBucket[] = [];
   lastSeen = 0;
   /** Graph nodes of both ends per level, computed once: queries roll up the same series many times. */
-  levelCache: Record<string, readonly [LevelNode, LevelNode]> | null = null;
+  levelCache: Record<string, readonly [LevelNode, LevelNode, string]> | null = null;
+  /** Has drops or TCP connects: queries need its buckets' maps and histograms, not only running totals. */
+  detail = false;
+  readonly portKey: string;
   /** Where the store's lookup index keeps it. */
   index: readonly [number, number] = [0, 0];
 
@@ -19,7 +22,9 @@ export class EdgeSeries {
     readonly server: Endpoint,
     readonly proto: string,
     readonly port: number,
-  ) {}
+  ) {
+    this.portKey = `${port}/${proto}`;
+  }
 }
 
 export class DnsSeries {

@@ -1,7 +1,7 @@
 import type { Endpoint, FlowRow, IngestBatch } from '@weft/protocol';
-import { bucketAt, COARSE_MS, FINE_MS, pruneBefore } from './buckets.js';
+import { bucketAt, COARSE_MS, FINE_MS, lowerBound, pruneBefore } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
-import type { EdgeBucket } from './edgeBucket.js';
+import { type EdgeBucket, type ScalarDelta, scalarDelta } from './edgeBucket.js';
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
@@ -30,6 +30,42 @@ export interface StoreStats {
   duplicates: number;
   outOfWindow: number;
   skippedIngress: number;
+}
+
+const ZERO: ScalarDelta = {
+  bytes: 0,
+  packets: 0,
+  dropPackets: 0,
+  connects: 0,
+  failures: 0,
+  retransmits: 0,
+  rttSumUs: 0,
+  rttCount: 0,
+  dnsQueries: 0,
+  dnsErrors: 0,
+};
+
+/** A new bucket's running totals continue from the bucket before it. */
+function startCum(list: EdgeBucket[], b: EdgeBucket): void {
+  const i = list[list.length - 1] === b ? list.length - 1 : lowerBound(list, b.t);
+  const prev = i > 0 ? list[i - 1] : undefined;
+  if (!prev) return;
+  b.cBytes = prev.cBytes;
+  b.cPackets = prev.cPackets;
+  b.cDropPackets = prev.cDropPackets;
+  b.cConnects = prev.cConnects;
+  b.cFailures = prev.cFailures;
+  b.cRetransmits = prev.cRetransmits;
+  b.cRttSumUs = prev.cRttSumUs;
+  b.cRttCount = prev.cRttCount;
+  b.cDnsQueries = prev.cDnsQueries;
+  b.cDnsErrors = prev.cDnsErrors;
+}
+
+/** Adds to the running totals of `b` and every later bucket (late data lands before the newest). */
+function propagate(list: EdgeBucket[], b: EdgeBucket, d: ScalarDelta): void {
+  const start = list[list.length - 1] === b ? list.length - 1 : lowerBound(list, b.t);
+  for (let i = start; i < list.length; i++) list[i]!.addCum(d);
 }
 
 const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
@@ -169,6 +205,7 @@ export class Store {
       const dst = this.interner.intern(d.dst);
       const fwd = srcIsClient(this.ports, src.id, d.sport, dst.id, d.dport, d.proto, 0);
       const s = fwd ? this.edge(src, dst, d.proto, d.dport, now) : this.edge(dst, src, d.proto, d.sport, now);
+      s.detail = true;
       this.edgeBuckets(s, d.ts, (b) => b.addDrop(d.reason, d.dir, d.packets, d.bytes));
     }
 
@@ -183,6 +220,7 @@ export class Store {
       const dst = this.interner.intern(c.dst);
       this.ports.learn(dst.id, c.dport);
       const s = this.edge(this.interner.intern(c.src), dst, 'tcp', c.dport, now);
+      s.detail = true;
       this.edgeBuckets(s, c.ts, (b) => b.addConnect(c.outcome === 'ok', c.latencyUs, c.cause));
     }
 
@@ -299,17 +337,31 @@ export class Store {
     fb.packets += packets;
     cb.bytes += bytes;
     cb.packets += packets;
+    if (fb === s.fine[s.fine.length - 1]) {
+      fb.cBytes += bytes;
+      fb.cPackets += packets;
+    } else propagate(s.fine, fb, { ...ZERO, bytes, packets });
+    if (cb === s.coarse[s.coarse.length - 1]) {
+      cb.cBytes += bytes;
+      cb.cPackets += packets;
+    } else propagate(s.coarse, cb, { ...ZERO, bytes, packets });
   }
 
   private fineBucket(s: EdgeSeries, t: number): EdgeBucket {
     const [b, created] = bucketAt(s.fine, t, makeEdgeBucket);
-    if (created) this.fineCount++;
+    if (created) {
+      this.fineCount++;
+      startCum(s.fine, b);
+    }
     return b;
   }
 
   private coarseBucket(s: EdgeSeries, t: number): EdgeBucket {
     const [b, created] = bucketAt(s.coarse, t, makeEdgeBucket);
-    if (created) this.coarseCount++;
+    if (created) {
+      this.coarseCount++;
+      startCum(s.coarse, b);
+    }
     return b;
   }
 
@@ -317,12 +369,14 @@ export class Store {
     const ft = Math.floor(ts / FINE_MS) * FINE_MS;
     const ct = Math.floor(ts / COARSE_MS) * COARSE_MS;
     for (const series of [s, this.totals]) {
-      const [fb, fnew] = bucketAt(series.fine, ft, makeEdgeBucket);
-      const [cb, cnew] = bucketAt(series.coarse, ct, makeEdgeBucket);
-      if (fnew) this.fineCount++;
-      if (cnew) this.coarseCount++;
+      const fb = this.fineBucket(series, ft);
+      const cb = this.coarseBucket(series, ct);
+      const before = fb.scalars();
       apply(fb);
+      const delta = scalarDelta(before, fb.scalars());
       apply(cb);
+      propagate(series.fine, fb, delta);
+      propagate(series.coarse, cb, delta);
     }
   }
 
