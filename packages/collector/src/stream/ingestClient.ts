@@ -75,7 +75,7 @@ export class IngestClient {
 
   constructor(opts: IngestClientOptions) {
     this.o = {
-      spoolMaxBytes: 256 * 1024 * 1024,
+      spoolMaxBytes: 64 * 1024 * 1024,
       backoff: { initialMs: 250, maxMs: 30_000 },
       highWaterBytes: 4 * 1024 * 1024,
       heartbeatMs: 15_000,

@@ -1,0 +1,113 @@
+/**
+ * One collector under synthetic load, in its own process so its CPU and memory can be read from /proc:
+ *   node bench/collector/collectorProcess.mjs <flows> <dnsPerSec> <serverUrl> <inventoryFile>
+ * The real pipeline from decoded records on: identity, aggregation, Prometheus metrics, the ingest
+ * stream. The source replaces the probe with what it would emit: every interval one record per active
+ * flow (the probe drains its flow map once per interval), DNS pairs, a few TCP connects and RTT samples.
+ * Prints the /metrics URL on stdout once it runs.
+ */
+import { parseCollectorConfig, startCollector } from '../../packages/collector/dist/index.js';
+
+const [flowsArg, dnsArg, serverUrl, inventory, loadK8s] = process.argv.slice(2);
+// What --identity kubernetes adds on top: the client library, loaded (without a cluster to talk to).
+if (loadK8s === 'k8s')
+  await import('../../packages/collector/node_modules/@kubernetes/client-node/dist/index.js');
+const FLOWS = Number(flowsArg);
+const DNS_PER_SEC = Number(dnsArg);
+const LOCAL_PODS = 100;
+const REMOTE_PODS = 400;
+const ip = (i) => `10.${200 + Math.floor(i / 65_536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
+
+function makeSource() {
+  let stopped = false;
+  let wake = null;
+  const queue = [];
+  const flows = Array.from({ length: FLOWS }, (_, i) => ({
+    src: ip(i % LOCAL_PODS),
+    dst: ip(LOCAL_PODS + ((i * 7919) % REMOTE_PODS)),
+    sport: 20_000 + (i % 40_000),
+    dport: [80, 443, 5432, 6379][i % 4],
+  }));
+  let tick = 0;
+  const timer = setInterval(() => {
+    const ts = Date.now();
+    tick++;
+    for (const f of flows) {
+      queue.push({
+        type: 'flow',
+        ts,
+        ...f,
+        proto: 'tcp',
+        ifname: 'bench0',
+        dir: 'egress',
+        bytes: 1500,
+        packets: 3,
+        tcp_flags: 0x18,
+      });
+    }
+    for (let i = 0; i < DNS_PER_SEC; i++) {
+      const c = ip(i % LOCAL_PODS);
+      queue.push({
+        type: 'dns',
+        ts,
+        client: c,
+        server: ip(LOCAL_PODS),
+        cport: 50_000 + i,
+        id: (tick * 31 + i) & 0xffff,
+        qname: `svc-${i}.production.svc.cluster.local`,
+        qtype: 'A',
+        rcode: i % 20 === 0 ? 'NXDOMAIN' : 'NOERROR',
+        answers: 1,
+        latency_us: 300 + i * 10,
+      });
+    }
+    for (let i = 0; i < 5; i++) {
+      const f = flows[(tick * 5 + i) % flows.length];
+      queue.push({ type: 'tcp', ts, event: 'connect_ok', ...f, latency_us: 400 });
+      queue.push({ type: 'tcp_stats', ts, ...f, srtt_us: 250, retransmits: 0 });
+    }
+    queue.push({ type: 'stats', ts, flow_overflow: 0, ring_lost: 0, links: LOCAL_PODS });
+    wake?.();
+  }, 1000);
+  return {
+    records: {
+      async *[Symbol.asyncIterator]() {
+        yield { type: 'hello', ts: Date.now(), version: 1, hooks: ['bench'], kernel: 'bench' };
+        while (!stopped) {
+          while (queue.length > 0) yield queue.shift();
+          await new Promise((r) => {
+            wake = r;
+          });
+          wake = null;
+        }
+      },
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      wake?.();
+    },
+  };
+}
+
+const parsed = parseCollectorConfig(
+  [
+    '--node',
+    'bench-node',
+    '--inventory',
+    inventory,
+    '--server',
+    serverUrl,
+    '--metrics-host',
+    '127.0.0.1',
+    '--metrics-port',
+    '0',
+  ],
+  {},
+);
+if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
+const c = await startCollector(parsed.config, { source: makeSource(), log: () => {} });
+process.stdout.write(`${c.metricsUrl}\n`);
+process.on('SIGTERM', () => {
+  c.stop().then(() => process.exit(0));
+});

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/**
+ * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
+ *   node bench/collector/run.mjs [--seconds 30] [--warmup 10]
+ * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
+ * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
+ * from /proc while a WebSocket sink acknowledges its batches and /metrics is scraped every 5 s.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from '../../packages/collector/node_modules/ws/wrapper.mjs';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const SECONDS = arg('seconds', 30);
+// Node flags for the collector process, e.g. --node-flags=--max-semi-space-size=2
+const NODE_FLAGS = (
+  process.argv.find((a) => a.startsWith('--node-flags='))?.slice('--node-flags='.length) ?? ''
+)
+  .split(' ')
+  .filter(Boolean);
+const WARMUP = arg('warmup', 10);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const TCK = 100; // USER_HZ on Linux
+
+for (const pkg of ['protocol', 'bpf', 'collector']) {
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, `packages/${pkg}/tsconfig.build.json`)],
+    { stdio: 'inherit' },
+  );
+}
+
+const dir = mkdtempSync(join(os.tmpdir(), 'wco-bench-'));
+const ip = (i) => `10.${200 + Math.floor(i / 65_536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
+const inventory = {
+  version: 1,
+  nodes: [
+    { name: 'bench-node', ips: ['192.168.77.1'] },
+    { name: 'bench-other', ips: ['192.168.77.2'] },
+  ],
+  pods: Array.from({ length: 500 }, (_, i) => ({
+    name: `app${i % 50}-${i}`,
+    namespace: `ns${i % 10}`,
+    ips: [ip(i)],
+    node: i < 100 ? 'bench-node' : 'bench-other',
+    workloadKind: 'Deployment',
+    workload: `app${i % 50}`,
+    labels: { app: `app${i % 50}` },
+  })),
+  services: Array.from({ length: 50 }, (_, i) => ({
+    name: `app${i}`,
+    namespace: `ns${i % 10}`,
+    clusterIPs: [`10.96.0.${i + 1}`],
+    ports: [{ port: 80, protocol: 'TCP' }],
+    selector: { app: `app${i}` },
+  })),
+};
+const invFile = join(dir, 'inventory.json');
+writeFileSync(invFile, JSON.stringify(inventory));
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+await new Promise((r) => wss.once('listening', r));
+let received = 0;
+wss.on('connection', (ws) => {
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString());
+    if (m.type === 'hello')
+      ws.send(JSON.stringify({ type: 'welcome', protocol: 1, serverVersion: 'bench', lastSeq: -1 }));
+    else {
+      received += m.flows.length;
+      ws.send(JSON.stringify({ type: 'ack', seq: m.seq }));
+    }
+  });
+});
+const url = `ws://127.0.0.1:${wss.address().port}/api/v1/ingest`;
+
+function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(f[11]) + Number(f[12])) / TCK;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+  return { cpu, rss };
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function measure(flows, dnsPerSec, k8s = false) {
+  received = 0;
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'bench/collector/collectorProcess.mjs'),
+      String(flows),
+      String(dnsPerSec),
+      url,
+      invFile,
+      k8s ? 'k8s' : '',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const metricsUrl = await new Promise((resolve) =>
+    child.stdout.once('data', (d) => resolve(d.toString().trim())),
+  );
+  const scrape = setInterval(
+    () =>
+      fetch(metricsUrl)
+        .then((r) => r.text())
+        .catch(() => ''),
+    5000,
+  );
+  await sleep(WARMUP * 1000);
+  const a = procStat(child.pid);
+  const t0 = process.hrtime.bigint();
+  const recv0 = received;
+  let maxRss = a.rss;
+  for (let s = 0; s < SECONDS; s++) {
+    await sleep(1000);
+    maxRss = Math.max(maxRss, procStat(child.pid).rss);
+  }
+  const b = procStat(child.pid);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const text = await (await fetch(metricsUrl)).text();
+  const series = Number(/^weft_collector_series (\d+)/m.exec(text)?.[1] ?? 0);
+  clearInterval(scrape);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('close', r));
+  return {
+    nodeFlags: NODE_FLAGS.join(' '),
+    flows,
+    dnsPerSec,
+    kubernetesClientLoaded: k8s,
+    cpuPercentOfCore: (100 * (b.cpu - a.cpu)) / wall,
+    rssMB: b.rss / 1048576,
+    maxRssMB: maxRss / 1048576,
+    flowRecordsStreamedPerSec: (received - recv0) / wall,
+    series,
+  };
+}
+
+const results = [];
+for (const [flows, dns, k8s] of [
+  [1000, 10, false],
+  [1000, 10, true],
+  [20000, 10, false],
+]) {
+  const r = await measure(flows, dns, k8s);
+  results.push(r);
+  console.log(JSON.stringify(r));
+}
+wss.close();
+rmSync(dir, { recursive: true, force: true });
+console.log(
+  `node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
