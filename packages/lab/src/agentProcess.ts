@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AgentRecord } from './labState.js';
 
+/** An agent holds counters and a few sockets: a small heap bounds it, should anything ever pile up. */
+const NODE_LIMITS = ['--max-old-space-size=96', '--max-semi-space-size=2'];
+
 /**
  * How to start an agent: from dist, plain node on agentMain.js; from sources (vitest, tsx), node with the
  * tsx loader on agentMain.ts and the `weft-source` condition, like the rest of the workspace.
@@ -15,6 +18,7 @@ export function agentCommand(): { exec: string; args: string[] } {
     return {
       exec: process.execPath,
       args: [
+        ...NODE_LIMITS,
         '--import',
         pathToFileURL(tsx).href,
         '--conditions=weft-source',
@@ -22,7 +26,10 @@ export function agentCommand(): { exec: string; args: string[] } {
       ],
     };
   }
-  return { exec: process.execPath, args: [fileURLToPath(new URL('./agent/agentMain.js', here))] };
+  return {
+    exec: process.execPath,
+    args: [...NODE_LIMITS, fileURLToPath(new URL('./agent/agentMain.js', here))],
+  };
 }
 
 /** Starts an agent inside its netns, detached, so `lab up` can return and `lab down` find it later. */

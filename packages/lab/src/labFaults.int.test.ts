@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { Inventory } from '@weft/protocol';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedPod } from './addressPlan.js';
 import { FaultError } from './faultSpec.js';
@@ -39,6 +42,21 @@ describe('lab faults, observed with standard tools', () => {
   const FE = 'frontend-7d9f8c6b5-x2k4p';
   const dbUrl = () => `http://${pod('db-0').ipv4}:9090/`;
   const dbUrl6 = () => `http://[${pod('db-0').ipv6}]:9090/`;
+
+  it('writes an inventory the collector can read, naming real links', async () => {
+    const inv = JSON.parse(await readFile(lab.inventoryPath, 'utf8')) as unknown;
+    expect(Value.Check(Inventory, inv)).toBe(true);
+    const { pods } = inv as Inventory;
+    expect(pods).toHaveLength(9);
+    const links = (JSON.parse((await run('ip', ['-j', 'link', 'show'])).stdout) as { ifname: string }[]).map(
+      (l) => l.ifname,
+    );
+    for (const p of pods) {
+      expect(links).toContain(p.hostIfname);
+      const node = lab.nodes.find((n) => n.name === p.node)!;
+      expect(p.hostIfname!.startsWith(node.ifacePrefix)).toBe(true);
+    }
+  });
 
   it('serves real traffic: HTTP through curl, names through dig', async () => {
     expect(await curl(pod(FE).netns, dbUrl())).toEqual({ exit: 0, status: '200' });
