@@ -187,6 +187,8 @@ describe('staged images', () => {
       PATH: process.env.PATH,
       WEFT_SERVER_URL: `${serverUrl.replace('http:', 'ws:')}/api/v1/ingest`,
       KUBECONFIG: kubeconfig,
+      // Not the DaemonSet's CNI prefixes: on a shared host they could name other people's veths.
+      WEFT_IFACE_PREFIX: 'wdpl',
       WEFT_METRICS_HOST: '127.0.0.1',
       WEFT_METRICS_PORT: String(metricsPort),
     };
