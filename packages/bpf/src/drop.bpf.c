@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "drop.h"
+#include "ipv6.bpf.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -72,6 +73,17 @@ static __always_inline int parse_skb(struct sk_buff *skb, struct drop_key *k)
 		__builtin_memcpy(k->daddr, &ip6.daddr, 16);
 		k->proto = ip6.nexthdr;
 		l4off = nh + sizeof(ip6);
+		bool later = false;
+
+		for (int i = 0; i < IPV6_EXT_MAX && ipv6_is_ext(k->proto); i++) {
+			__u8 h[4];
+
+			if (bpf_probe_read_kernel(h, sizeof(h), head + l4off) < 0)
+				return 0;
+			l4off += ipv6_ext_len(k->proto, h, &k->proto, &later);
+		}
+		if (later || ipv6_is_ext(k->proto))
+			return 0;
 	} else {
 		return -1;
 	}

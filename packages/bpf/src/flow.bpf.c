@@ -9,6 +9,7 @@
 
 #include "dns.h"
 #include "flow.h"
+#include "ipv6.bpf.h"
 
 #define TC_ACT_UNSPEC (-1)
 #define ETH_HLEN 14
@@ -98,6 +99,19 @@ static __always_inline int parse(struct __sk_buff *skb, struct flow_key *k, stru
 		__builtin_memcpy(k->daddr, &ip6->daddr, 16);
 		k->proto = ip6->nexthdr;
 		l4->l4off = ETH_HLEN + sizeof(*ip6);
+		if (ipv6_is_ext(k->proto)) {
+			bool later = false;
+
+			for (int i = 0; i < IPV6_EXT_MAX && ipv6_is_ext(k->proto); i++) {
+				__u8 h[4];
+
+				if (bpf_skb_load_bytes(skb, l4->l4off, h, sizeof(h)) < 0)
+					return 1;
+				l4->l4off += ipv6_ext_len(k->proto, h, &k->proto, &later);
+			}
+			if (later || ipv6_is_ext(k->proto))
+				return 1;
+		}
 	} else {
 		return -1;
 	}

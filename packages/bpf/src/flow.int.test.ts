@@ -106,3 +106,16 @@ describe('a full flow map', () => {
     expect((await small.probe.exited).code).toBe(0);
   });
 });
+
+describe('IPv6 extension headers', () => {
+  it('are skipped to the transport protocol (an MLD report behind hop-by-hop options is icmpv6)', async () => {
+    // joining a new address makes pod A send MLD reports: IPv6 + hop-by-hop header + ICMPv6
+    await net.sh(net.a, ['ip', 'addr', 'add', 'fd57:7062::99/64', 'dev', 'eth0', 'nodad']);
+    const mld = await run.waitFor(
+      (r): r is ProbeFlow =>
+        isFlow(r) && r.ifname === net.a.hostIf && r.dst === 'ff02::16' && r.dir === 'egress',
+      (m) => m.length > 0,
+    );
+    expect(mld.every((f) => f.proto === 'icmpv6')).toBe(true);
+  });
+});
