@@ -173,7 +173,7 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     const limit = parseMemory(c.resources?.limits?.memory ?? '');
     // Measured idle: ~100 MB Node + ~7 MB probe + ~22 MB BPF maps (charged to the container's cgroup).
     expect(limit).toBeGreaterThanOrEqual(1.5 * 130 * 1e6);
-    for (const probe of [c.livenessProbe, c.readinessProbe]) {
+    for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
       expect(probe?.httpGet?.path).toBe('/metrics');
       expect(resolvePort(c, probe?.httpGet?.port ?? '')).toBe(10093);
     }

@@ -31,6 +31,7 @@ export interface Container {
     capabilities?: { add?: string[]; drop?: string[] };
   };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  startupProbe?: Probe;
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
