@@ -21,7 +21,7 @@ describe('lab traffic rates', () => {
     const table = report.figures.map(
       (f) => `${f.what}: ${f.measuredPerSec.toFixed(2)}/s for ${f.expectedPerSec}/s`,
     );
-    // 2 frontends + 2 apis x 3 + prometheus x 3 generators, 7 server ports, 1 DNS server.
+    // 2 frontends + 2 apis x 3 + prometheus x 3 generators (requests and bytes), 7 server ports, 1 DNS server.
     expect(report.figures.length).toBeGreaterThanOrEqual(15);
     expect(
       report.figures.filter((f) => Math.abs(f.error) > 0.1).map((f) => f.what),

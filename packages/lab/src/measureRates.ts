@@ -17,7 +17,7 @@ interface AgentStats {
 }
 
 export interface RateFigure {
-  /** `<pod label> <generator>`, `<pod label> :<port>` (server side) or `<pod label> dns` */
+  /** `<pod label> <generator>` (requests), `<pod label> <generator> bytes` (payload both ways), `<pod label> :<port>` (server side) or `<pod label> dns` */
   what: string;
   expectedPerSec: number;
   measuredPerSec: number;
@@ -81,6 +81,15 @@ export async function measureRates(opts: LabOptions, windowMs: number): Promise<
       }
       const fanout = cfg.fanout === 'all' ? (zone.get(trafficTargetFqdn(cfg.to, plan.topology)) ?? 1) : 1;
       add(`${label} ${g.name}`, g.ratePerSec * fanout, ga.sent, g.sent, dt);
+      const payload = cfg.requestBytes + cfg.responseBytes;
+      if (!cfg.trouble && payload > 0)
+        add(
+          `${label} ${g.name} bytes`,
+          g.ratePerSec * fanout * payload,
+          ga.bytesIn + ga.bytesOut,
+          g.bytesIn + g.bytesOut,
+          dt,
+        );
       // Dropped or refused on purpose: the server never sees these.
       if (cfg.trouble) continue;
       // Server side: spread over the backends (round robin) or each backend at the rate (fanout all).
