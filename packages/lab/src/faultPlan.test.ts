@@ -3,6 +3,7 @@ import { planLab } from './addressPlan.js';
 import { defaultTopology } from './defaultTopology.js';
 import { agentFaults, checkFaultTargets, netnsFaults, resolvePodRef } from './faultPlan.js';
 import type { Fault } from './faultSpec.js';
+import { describeFault } from './faults.js';
 import { guardRuleset, podPolicyRuleset } from './netfilterRules.js';
 
 const plan = planLab(defaultTopology(), 'wlt');
@@ -79,5 +80,17 @@ describe('fault plans', () => {
     expect(g).toContain(`table inet wlt_guard`);
     for (const range of [...plan.ranges4, ...plan.ranges6]) expect(g).toContain(range);
     expect(g).toContain('oifname != "wlt*" counter drop');
+  });
+});
+
+describe('describeFault', () => {
+  it('says each fault in one line, without its id (the CLI prints that)', () => {
+    expect(describeFault(f({ kind: 'policy-drop', from: 'production/frontend', to: 'production/db' }))).toBe(
+      'policy-drop production/frontend -> production/db',
+    );
+    expect(describeFault(f({ kind: 'dns-slow', name: null, delayMs: 500 }))).toBe(
+      'dns-slow (every name) +500 ms',
+    );
+    expect(describeFault(f({ kind: 'timeout', target: 'redis', port: 6379 }))).toBe('timeout redis:6379');
   });
 });

@@ -106,16 +106,16 @@ export async function faultList(opts: LabOptions = {}): Promise<Fault[]> {
 export function describeFault(f: Fault): string {
   switch (f.kind) {
     case 'policy-drop':
-      return `${f.id} policy-drop ${f.from} -> ${f.to}`;
+      return `policy-drop ${f.from} -> ${f.to}`;
     case 'refused':
     case 'timeout':
-      return `${f.id} ${f.kind} ${f.target}:${f.port}`;
+      return `${f.kind} ${f.target}:${f.port}`;
     case 'dns-nxdomain':
     case 'dns-servfail':
-      return `${f.id} ${f.kind} ${f.name ?? '(every name)'}`;
+      return `${f.kind} ${f.name ?? '(every name)'}`;
     case 'dns-slow':
-      return `${f.id} dns-slow ${f.name ?? '(every name)'} +${f.delayMs} ms`;
+      return `dns-slow ${f.name ?? '(every name)'} +${f.delayMs} ms`;
     case 'bandwidth-spike':
-      return `${f.id} bandwidth-spike ${f.from} -> ${f.to}${f.port ? `:${f.port}` : ''} ${f.bytesPerSec} B/s`;
+      return `bandwidth-spike ${f.from} -> ${f.to}${f.port ? `:${f.port}` : ''} ${f.bytesPerSec} B/s`;
   }
 }
