@@ -76,6 +76,32 @@ describe.each([
   });
 });
 
+describe('draining key by key (kernels without batch map ops)', () => {
+  it('counts a transfer the same as the batch drain', async () => {
+    const byKey = await startProbe({
+      ifacePrefixes: [net.ifPrefix],
+      intervalMs: 200,
+      args: ['--drain-by-key'],
+    });
+    try {
+      const server = await net.serve(net.b, ['sink', net.b.ip4, '9003']);
+      const [sent] = await net.tool(net.a, ['send', net.b.ip4, '9003', String(PAYLOAD)]);
+      server.kill();
+      await byKey.intervals(2);
+      await run.intervals(2);
+      const total = (records: ProbeRecord[]) =>
+        records
+          .filter(isFlow)
+          .filter((f) => f.sport === sent?.sport && f.ifname === net.a.hostIf)
+          .reduce((n, f) => n + f.bytes, 0);
+      expect(total(byKey.records)).toBeGreaterThan(PAYLOAD);
+      expect(total(byKey.records)).toBe(total(run.records));
+    } finally {
+      await byKey.stop();
+    }
+  });
+});
+
 describe('a full flow map', () => {
   it('counts the overflow in stats records and keeps running', async () => {
     const small = await startProbe({

@@ -60,6 +60,7 @@ static struct {
 	enum tc_mode tc_mode;
 	bool check, layout, verbose;
 	__u32 bench_tc;
+	bool drain_by_key;
 } opt = {
 	.interval_ms = 1000, .dns_timeout_ms = 5000,
 	.flow_map = 65536, .drop_map = 16384, .dns_map = 16384, .tcp_map = 16384,
@@ -110,6 +111,7 @@ static void usage(FILE *f)
 	      "  --tcp-map-size N       TCP RTT/retransmit entries and pending connects (default 16384)\n"
 	      "  --dns-timeout MS       report a query unanswered after MS as rcode TIMEOUT (default 5000)\n"
 	      "  --tc-mode auto|tcx|clsact  how to attach tc programs (auto: tcx where the kernel has it)\n"
+	      "  --drain-by-key         drain maps key by key (chosen by itself on kernels without batch map ops)\n"
 	      "  --check                report which hooks this kernel supports (JSON), attach nothing\n"
 	      "  --layout               print the binary record layout (JSON) and exit\n"
 	      "  --verbose              print libbpf's log\n"
@@ -135,7 +137,7 @@ static __u32 parse_u32(const char *flag, const char *s, __u32 min, __u32 max)
 static void parse_args(int argc, char **argv)
 {
 	enum { O_IFACE = 256, O_PREFIX, O_INTERVAL, O_FORMAT, O_FLOW, O_DROP, O_DNS, O_TCP, O_DNS_TIMEOUT,
-	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP, O_BENCH_TC };
+	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP, O_BENCH_TC, O_DRAIN_BY_KEY };
 	static const struct option longopts[] = {
 		{ "iface", required_argument, 0, O_IFACE },
 		{ "iface-prefix", required_argument, 0, O_PREFIX },
@@ -152,6 +154,7 @@ static void parse_args(int argc, char **argv)
 		{ "verbose", no_argument, 0, O_VERBOSE },
 		{ "help", no_argument, 0, O_HELP },
 		{ "bench-tc", required_argument, 0, O_BENCH_TC },
+		{ "drain-by-key", no_argument, 0, O_DRAIN_BY_KEY },
 		{ 0 },
 	};
 	int c;
@@ -221,6 +224,9 @@ static void parse_args(int argc, char **argv)
 		case O_HELP:
 			usage(stdout);
 			exit(0);
+		case O_DRAIN_BY_KEY:
+			opt.drain_by_key = true;
+			break;
 		case O_BENCH_TC:
 			opt.bench_tc = parse_u32("--bench-tc", optarg, 1, 100000000);
 			break;
@@ -595,6 +601,29 @@ static __u64 mono_ns(void)
 
 typedef void (*drain_cb)(const void *k, const void *v);
 
+/* Kernels before 5.6 have no batch ops: collect keys, then read and delete them one by one. */
+static void drain_by_key(int fd, size_t ksz, size_t vsz, drain_cb cb, void *keys, void *vals)
+{
+	/* bounded: entries added while draining wait for the next interval */
+	for (int round = 0; round < 256; round++) {
+		__u32 n = 0;
+		void *prev = NULL;
+
+		while (n < BATCH && bpf_map_get_next_key(fd, prev, (char *)keys + n * ksz) == 0) {
+			prev = (char *)keys + n * ksz;
+			n++;
+		}
+		for (__u32 i = 0; i < n; i++) {
+			void *k = (char *)keys + i * ksz;
+
+			if (bpf_map_lookup_elem(fd, k, vals) == 0 && bpf_map_delete_elem(fd, k) == 0)
+				cb(k, vals);
+		}
+		if (n < BATCH)
+			return;
+	}
+}
+
 /* Read and delete in one step: whatever the programs add after this lands in the next interval. */
 static void drain(int fd, size_t ksz, size_t vsz, drain_cb cb)
 {
@@ -615,11 +644,21 @@ static void drain(int fd, size_t ksz, size_t vsz, drain_cb cb)
 	}
 	if (!keys || !vals)
 		return;
+	if (opt.drain_by_key) {
+		drain_by_key(fd, ksz, vsz, cb, keys, vals);
+		return;
+	}
 	for (;;) {
 		__u32 count = BATCH;
 		LIBBPF_OPTS(bpf_map_batch_opts, bo);
 		int err = bpf_map_lookup_and_delete_batch(fd, first ? NULL : in, out, keys, vals, &count, &bo);
 
+		/* 524 is the kernel's internal ENOTSUPP, which the bpf syscall returns for missing batch ops */
+		if (first && (err == -EINVAL || err == -ENOTSUP || err == -524)) {
+			opt.drain_by_key = true;
+			drain_by_key(fd, ksz, vsz, cb, keys, vals);
+			return;
+		}
 		for (__u32 i = 0; i < count; i++)
 			cb((char *)keys + i * ksz, (char *)vals + i * vsz);
 		if (err)
