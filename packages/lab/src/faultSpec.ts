@@ -160,3 +160,21 @@ export function parseFaultArgs(args: readonly string[]): FaultSpec {
       throw new FaultError(`fault ${o.kind}: unknown option --${k}\nusage: ${USAGE[o.kind as FaultKind]}`);
   return parseFaultSpec(o);
 }
+
+/** One line per fault, for `weft lab fault list`. */
+export function describeFault(f: Fault): string {
+  switch (f.kind) {
+    case 'policy-drop':
+      return `policy-drop ${f.from} -> ${f.to}`;
+    case 'refused':
+    case 'timeout':
+      return `${f.kind} ${f.target}:${f.port}`;
+    case 'dns-nxdomain':
+    case 'dns-servfail':
+      return `${f.kind} ${f.name ?? '(every name)'}`;
+    case 'dns-slow':
+      return `dns-slow ${f.name ?? '(every name)'} +${f.delayMs} ms`;
+    case 'bandwidth-spike':
+      return `bandwidth-spike ${f.from} -> ${f.to}${f.port ? `:${f.port}` : ''} ${f.bytesPerSec} B/s`;
+  }
+}

@@ -8,6 +8,7 @@ export {
 export { checkLabHost, type LabHostCheck } from './checkLabHost.js';
 export { defaultTopology } from './defaultTopology.js';
 export {
+  describeFault,
   FAULT_KINDS,
   type Fault,
   FaultError,
@@ -17,7 +18,7 @@ export {
   parseFaultArgs,
   parseFaultSpec,
 } from './faultSpec.js';
-export { describeFault, faultAdd, faultClear, faultList } from './faults.js';
+export { faultAdd, faultClear, faultList } from './faults.js';
 export { buildInventory, simulatedInventory } from './inventory.js';
 export { type LabDownResult, labDown } from './labDown.js';
 export { DEFAULT_STATE_ROOT, inventoryPathOf, type LabOptions, stateDirOf } from './labState.js';
