@@ -3,6 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+// The server's own rules (what /api/v1/alerts evaluates and /api/v1/export/prometheus-rules serves).
+import { seedRules } from '../apps/server/src/alerts/seedRules.js';
+import { DEFAULT_CONFIG } from '../apps/server/src/config.js';
+import { ruleGroupsYaml } from '../apps/server/src/export/prometheusRules.js';
 // The collector's own registry: the metric names and labels it really exports.
 import { createCollectorMetrics } from '../packages/collector/src/metrics/collectorMetrics.js';
 import { renderKustomization } from './checks/kustomize.js';
@@ -95,6 +99,11 @@ describe('PrometheusRule weft-network-alerts', () => {
 
   it('reads only series and labels the collector exports', () => {
     for (const r of groups()[0]!.rules) expect(promqlProblems(r.expr, collectorMetrics), r.alert).toEqual([]);
+  });
+
+  it('is what the server evaluates and exports with its default thresholds', () => {
+    const served = parse(ruleGroupsYaml(seedRules(DEFAULT_CONFIG))) as { groups: RuleGroup[] };
+    expect(served.groups).toEqual(groups());
   });
 
   it('passes promtool check rules', () => {
