@@ -20,7 +20,8 @@ RUN node deploy/images/stage.mjs collector /out
 
 FROM node:20-bookworm-slim
 ENV DEBIAN_FRONTEND=noninteractive NODE_ENV=production
-# The probe's shared libraries (Debian's libbpf 1.1, libelf, zlib), nothing else.
+# The probe links libbpf, libelf and zlib statically by default; their runtime packages (Debian's
+# libbpf 1.1) keep a dynamically linked build (make LIBS='-lbpf -lelf -lz') working too. Nothing else.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libbpf1 libelf1 zlib1g \
  && rm -rf /var/lib/apt/lists/*
