@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planLab } from './addressPlan.js';
 import { defaultTopology } from './defaultTopology.js';
 import { agentFaults, checkFaultTargets, netnsFaults, resolvePodRef } from './faultPlan.js';
-import type { Fault } from './faultSpec.js';
-import { describeFault } from './faults.js';
+import { describeFault, type Fault } from './faultSpec.js';
 import { guardRuleset, podPolicyRuleset } from './netfilterRules.js';
 
 const plan = planLab(defaultTopology(), 'wlt');
