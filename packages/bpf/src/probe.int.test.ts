@@ -141,6 +141,24 @@ describe('errors name the fix in one line', () => {
     );
   });
 
+  it('no BTF (hidden in a private mount namespace)', async () => {
+    const hide = `mount -t tmpfs none /sys/kernel/btf && exec "${BIN}" --iface-prefix wpb`;
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', hide], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      c.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      c.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'weft-probe: no BTF: /sys/kernel/btf/vmlinux is missing; use a kernel built with CONFIG_DEBUG_INFO_BTF=y',
+    );
+  });
+
   it('--help documents every flag', async () => {
     const r = await probeExit(['--help']);
     expect(r.code).toBe(0);
