@@ -121,12 +121,15 @@ static __always_inline int parse(struct __sk_buff *skb, struct flow_key *k, stru
 		return 0;
 
 	__u8 copy[14];
-	__u8 *th = data + (l4->l4off & 0xff);
+	__u32 off = l4->l4off;
+	__u8 *th = copy;
 
-	if ((void *)(th + 14) > end) {
-		if (bpf_skb_load_bytes(skb, l4->l4off, copy, k->proto == IPPROTO_TCP ? 14 : 4) < 0)
+	/* the bound lets the verifier accept the pointer; long IPv6 extension chains take the copy */
+	if (off <= 255 && data + off + 14 <= end) {
+		th = data + off;
+	} else {
+		if (bpf_skb_load_bytes(skb, off, copy, k->proto == IPPROTO_TCP ? 14 : 4) < 0)
 			return 1;
-		th = copy;
 	}
 	k->sport = (th[0] << 8) | th[1];
 	k->dport = (th[2] << 8) | th[3];
