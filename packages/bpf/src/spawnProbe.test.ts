@@ -46,6 +46,31 @@ describe('spawnProbe', () => {
   });
 });
 
+async function fakeLoader(body: string[]): Promise<{ bin: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'wpb-spawn-'));
+  const js = join(dir, 'fake.cjs');
+  const bin = join(dir, 'fake-probe');
+  await writeFile(js, body.join('\n'));
+  await writeFile(bin, `#!/bin/sh\nexec "${process.execPath}" "${js}"\n`, { mode: 0o755 });
+  return { bin, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+describe('spawnProbe exit', () => {
+  it('resolves exited even when nobody reads the records', async () => {
+    // more output than a pipe holds, then exit
+    const { bin, cleanup } = await fakeLoader([
+      'process.stdout.write(Buffer.alloc(1 << 20), () => process.exit(3));',
+      'setTimeout(() => process.exit(3), 500);',
+    ]);
+    try {
+      const p = spawnProbe({ binary: bin });
+      expect(await p.exited).toEqual({ code: 3, signal: null });
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('spawnProbe records', () => {
   it('stops the process when the reader leaves the loop', async () => {
     // a stand-in loader: ignores its flags, writes a stream header and one stats record, then waits

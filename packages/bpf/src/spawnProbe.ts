@@ -70,7 +70,8 @@ export function spawnProbe(opts: ProbeOptions = {}): ProbeProcess {
       stderr.close();
       resolve({ code: null, signal: null });
     });
-    child.on('close', (code, signal) => resolve({ code, signal }));
+    // on 'exit': the exit status must not depend on how far a reader got through stdout
+    child.on('exit', (code, signal) => resolve({ code, signal }));
   });
 
   let stopping: Promise<void> | null = null;
