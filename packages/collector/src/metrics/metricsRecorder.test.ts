@@ -265,9 +265,27 @@ describe('collector metrics', () => {
     expect(text).toContain('response_code="NO_ERR_OR"');
   });
 
-  it('passes promtool check metrics with only the seed counter-name notes', async () => {
+  it('passes promtool check metrics with only the seed counter-name notes, hostile names included', async () => {
     const s = setup();
     feed(s);
+    // An inventory can name anything: quotes, backslashes, newlines and braces stay inside the label value.
+    const evil = 'evil"pod\\x\n{a="b"} # HELP';
+    s.table.upsertPod(
+      {
+        uid: 'evil',
+        namespace: 'production',
+        name: evil,
+        ips: ['10.244.1.66'],
+        node: 'node-a',
+        workloadKind: 'Pod',
+        workload: evil,
+        labels: {},
+      },
+      0,
+    );
+    s.agg.add(flow('10.244.1.66', IP.world, 'egress', 10, 1, 2500));
+    s.recorder.record(s.agg.flush(3000));
+    expect(await s.metrics.registry.metrics()).toContain('source_pod="evil\\"pod\\\\x\\n{a=\\"b\\"} # HELP"');
     const dir = await mkdtemp(join(tmpdir(), 'wco-promtool-'));
     try {
       const file = join(dir, 'metrics.txt');

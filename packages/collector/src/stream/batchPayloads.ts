@@ -1,5 +1,8 @@
 import type { IngestBatch } from '@weft/protocol';
 
+const HEAD = '{"type":"batch","seq":';
+const STAND_IN = `${HEAD}0`;
+
 export type BatchContent = Omit<IngestBatch, 'type' | 'seq'>;
 
 export function recordCount(c: BatchContent): number {
@@ -23,7 +26,8 @@ export function batchPayloads(
   const out: { seq: number; payload: string; records: number }[] = [];
   const visit = (part: BatchContent) => {
     const records = recordCount(part);
-    // Sequence numbers are taken only for parts that are sent, so they stay contiguous.
+    // Serialized once with a stand-in seq: a sequence number is taken only for a part that is sent,
+    // so they stay contiguous, and the stand-in is swapped for it without serializing again.
     const body = JSON.stringify({ type: 'batch', seq: 0, ...part });
     if (body.length > maxBytes && records > 1) {
       const pick = (first: boolean): BatchContent => ({
@@ -41,7 +45,7 @@ export function batchPayloads(
       return;
     }
     const seq = nextSeq();
-    out.push({ seq, payload: JSON.stringify({ type: 'batch', seq, ...part }), records });
+    out.push({ seq, payload: `${HEAD}${seq}${body.slice(STAND_IN.length)}`, records });
   };
   visit(c);
   return out;
