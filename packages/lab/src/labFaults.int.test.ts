@@ -175,9 +175,10 @@ describe('lab faults, observed with standard tools', () => {
     expect((await podSentBytes(talker)) - before).toBeGreaterThanOrEqual(spike);
     await faultClear({ prefix, id: f.id });
     const s = await labStatus({ prefix });
-    expect(
-      s.up && (s.agents.find((a) => a.id === talker.netns)?.stats as { spikes: unknown[] }).spikes,
-    ).toEqual([]);
+    const after = s.up
+      ? (s.agents.find((a) => a.id === talker.netns)?.stats as { spikes: unknown[] } | undefined)
+      : undefined;
+    expect(after?.spikes).toEqual([]);
   });
 
   it('lists faults and rejects unknown ones clearly', async () => {

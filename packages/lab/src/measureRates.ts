@@ -2,7 +2,6 @@ import { planLab } from './addressPlan.js';
 import type { DnsStats } from './agent/dnsServer.js';
 import type { GeneratorStats } from './agent/generator.js';
 import type { ServerStats } from './agent/servers.js';
-import type { GeneratorConfig } from './agentConfig.js';
 import { dnsZone } from './agentConfig.js';
 import { type LabOptions, readState, stateDirOf } from './labState.js';
 import { labStatus } from './labStatus.js';
@@ -111,7 +110,7 @@ export async function measureRates(opts: LabOptions, windowMs: number): Promise<
     const [label, port] = key.split(' :') as [string, string];
     const sa = a.get(label)?.servers.find((s) => s.port === Number(port));
     const sb = b.get(label)?.servers.find((s) => s.port === Number(port));
-    if (!sa || !sb || !sb.listening) continue;
+    if (!sa || !sb?.listening) continue;
     add(key, expected, sa.requests, sb.requests, b.get(label)!.now - a.get(label)!.now);
   }
   for (const [label, sb] of b) {
