@@ -117,6 +117,14 @@ describe('lab errors: clear messages, nothing half-built', () => {
     await nothingLeft();
   });
 
+  it('a state dir too long for unix sockets is refused up front', async () => {
+    const stateDir = `/tmp/${'d'.repeat(100)}`;
+    await expect(labUp({ prefix, topology: smallTopology(), stateDir })).rejects.toThrow(
+      /too long for the agents' control sockets/,
+    );
+    await nothingLeft();
+  });
+
   it('faults need a lab, and a known kind', async () => {
     await expect(faultAdd({ prefix }, { kind: 'dns-servfail' })).rejects.toThrow(/no lab "wlte" is up/);
     await labUp({ prefix, topology: smallTopology() });

@@ -143,6 +143,11 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
       `the lab's addresses (${[...plan.ranges4, ...plan.ranges6].join(', ')}) clash with routes on this host: ${clashes.join(', ')}; choose another prefix`,
     );
 
+  // Unix socket paths are limited to 107 bytes; the agents' control sockets live in the state dir.
+  if (Buffer.byteLength(join(stateDir, 'agents', '999.sock')) > 107)
+    throw new LabError(
+      `the state dir path ${stateDir} is too long for the agents' control sockets (at most about 90 bytes)`,
+    );
   try {
     // An exclusive mkdir is the lock: two `up`s of one prefix cannot both get past it.
     await mkdir(join(stateDir, '..'), { recursive: true });
