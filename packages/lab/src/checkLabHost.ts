@@ -30,6 +30,11 @@ export async function checkLabHost(): Promise<LabHostCheck> {
         problems.push(`\`${tool}\` is not installed (package ${pkg})`);
       }
     }
+    const forward = await tryRun('iptables', ['-S', 'FORWARD']).catch(() => null);
+    if (forward?.stdout.includes('-P FORWARD DROP'))
+      warnings.push(
+        "iptables' FORWARD policy is DROP (Docker sets it): lab traffic between nodes is dropped unless a rule accepts it",
+      );
     if (!hasIpv6ForceForwarding())
       warnings.push(
         'no per-interface IPv6 forwarding (Linux 6.17+): lab traffic between nodes runs over IPv4',
