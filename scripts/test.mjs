@@ -95,12 +95,17 @@ step('typecheck', () => {
   const file = existsSync(runs) ? readdirSync(runs).find((f) => f.endsWith('.json')) : undefined;
   const summary = file ? readJson(join(runs, file)) : null;
   if (!summary) return { passed: 0, failed: 1, note: 'turbo wrote no run summary' };
-  const tasks = summary.tasks ?? [];
-  const failed = tasks.filter((t) => t.execution?.exitCode !== 0);
+  const tasks = (summary.tasks ?? []).map((t) => ({ id: t.taskId, ok: t.execution?.exitCode === 0 }));
+  // Folders outside the workspaces that hold TypeScript of their own.
+  for (const dir of ['deploy']) {
+    const r = sh('pnpm', ['exec', 'tsc', '-p', `${dir}/tsconfig.json`, '--noEmit']);
+    tasks.push({ id: `${dir}#typecheck`, ok: r.status === 0 });
+  }
+  const failed = tasks.filter((t) => !t.ok);
   return {
     passed: tasks.length - failed.length,
     failed: failed.length,
-    note: failed.map((t) => t.taskId).join(', ') || undefined,
+    note: failed.map((t) => t.id).join(', ') || undefined,
   };
 });
 

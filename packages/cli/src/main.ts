@@ -22,11 +22,14 @@ Commands:
   help         This text
 `;
 
-const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
-  start: runStart,
-  lab: runLab,
-  collector: runCollector,
-  server: runServer,
+type Command = (args: string[]) => Promise<number | undefined>;
+
+/** Loaded on demand, so that a node's collector does not carry the lab and the server in memory. */
+const commands: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./commands/start.js')).runStart,
+  lab: async () => (await import('./commands/lab.js')).runLab,
+  collector: async () => (await import('./commands/collector.js')).runCollector,
+  server: async () => (await import('./commands/server.js')).runServer,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -35,11 +38,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     process.stderr.write(`weft: unknown command '${name}'\n\n${USAGE}`);
     return 2;
   }
+  const command = await load();
   return (await command(args)) ?? 0;
 }
 
