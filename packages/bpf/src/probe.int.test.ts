@@ -223,9 +223,10 @@ describe('record formats', () => {
 });
 
 describe('links that come and go', () => {
-  it('attaches to a link created after start and forgets it when it vanishes', async () => {
+  it('attaches to a link created after start and forgets it when it vanishes, whatever its name', async () => {
     const probe = await startProbe({ ifacePrefixes: [net.ifPrefix], intervalMs: 200 });
-    const name = `${net.ifPrefix}x`;
+    // a hostile but legal link name: quote and backslash
+    const name = `${net.ifPrefix}"\\x`;
     try {
       await ip('link', 'add', name, 'type', 'veth', 'peer', 'name', `${net.ifPrefix}y`);
       const isLink = (r: ProbeRecord): r is Extract<ProbeRecord, { type: 'link' }> =>
