@@ -134,7 +134,9 @@ function progIds(pid, names) {
     const m = /^prog_id:\s+(\d+)/m.exec(info);
     if (!m) continue;
     const show = JSON.parse(sh('bpftool', ['prog', 'show', 'id', m[1], '-j']));
-    if (names.includes(show.name)) ids[show.name] = Number(m[1]);
+    // the kernel keeps 15 characters of a program name
+    const name = names.find((n) => n.slice(0, 15) === String(show.name).slice(0, 15));
+    if (name) ids[name] = Number(m[1]);
   }
   return ids;
 }
@@ -144,11 +146,24 @@ function progStats(id) {
   return { ns: p.run_time_ns ?? 0, cnt: p.run_cnt ?? 0 };
 }
 
-function iperf(args) {
+function iperfRun(args) {
   const out = inNs(A.ns, ['iperf3', '-c', B.ip, '-J', ...args], { maxBuffer: 64 << 20 });
-  const j = JSON.parse(out);
-  return j.end.sum_received?.bits_per_second ?? j.end.sum?.bits_per_second;
+  return JSON.parse(out).end;
 }
+
+function iperf(args) {
+  const end = iperfRun(args);
+  return end.sum_received?.bits_per_second ?? end.sum?.bits_per_second;
+}
+
+const ALL_PROGS = [
+  'weft_tc_ingress',
+  'weft_tc_egress',
+  'weft_kfree_skb',
+  'weft_inet_sock_set_state',
+  'weft_tcp_probe',
+  'weft_tcp_retransmit_skb',
+];
 
 async function tcCost() {
   const prev = sh('sysctl', ['-n', 'kernel.bpf_stats_enabled']).trim();
@@ -156,22 +171,36 @@ async function tcCost() {
   const probe = await startProbe();
   try {
     const names = ['weft_tc_ingress', 'weft_tc_egress'];
-    const ids = progIds(probe.child.pid, names);
+    const ids = progIds(probe.child.pid, ALL_PROGS);
     const measure = (label, args) => {
-      const before = Object.fromEntries(names.map((n) => [n, progStats(ids[n])]));
-      iperf(args);
+      const before = Object.fromEntries(ALL_PROGS.map((n) => [n, progStats(ids[n])]));
+      const end = iperfRun(args);
       const res = { workload: label };
       let tns = 0;
       let tcnt = 0;
-      for (const n of names) {
+      let allNs = 0;
+      for (const n of ALL_PROGS) {
         const after = progStats(ids[n]);
         const ns = after.ns - before[n].ns;
         const cnt = after.cnt - before[n].cnt;
+        allNs += ns;
+        if (!names.includes(n)) {
+          res[n] = { run_cnt: cnt, ns_per_run: cnt ? +(ns / cnt).toFixed(1) : null };
+          continue;
+        }
         res[n] = { run_cnt: cnt, ns_per_run: cnt ? +(ns / cnt).toFixed(1) : null };
         tns += ns;
         tcnt += cnt;
       }
       res.ns_per_run = tcnt ? +(tns / tcnt).toFixed(1) : null;
+      // every probe program's time against the CPU time the transfer itself used (iperf3's own
+      // accounting of both ends, softirq work included): a noise-free estimate of the slowdown
+      const seconds = end.sum_sent?.seconds ?? end.sum?.seconds ?? 0;
+      const cpu = end.cpu_utilization_percent ?? {};
+      const transferCpuS = (((cpu.host_total ?? 0) + (cpu.remote_total ?? 0)) / 100) * seconds;
+      res.all_probe_programs_ms = +(allNs / 1e6).toFixed(1);
+      res.transfer_cpu_s = +transferCpuS.toFixed(2);
+      res.probe_share_of_transfer_cpu = transferCpuS ? +(allNs / 1e9 / transferCpuS).toFixed(4) : null;
       return res;
     };
     return [
