@@ -6,6 +6,7 @@ import { hostSnapshot, smallTopology } from './fixtures/host.js';
 import { labDown } from './labDown.js';
 import { labStatus } from './labStatus.js';
 import { LabError, labUp } from './labUp.js';
+import { prefixSlot } from './prefix.js';
 import { run, tryRun } from './run.js';
 import { TopologyError } from './topologyError.js';
 
@@ -104,16 +105,47 @@ describe('lab errors: clear messages, nothing half-built', () => {
     await nothingLeft();
   });
 
-  it('addresses clashing with host routes are refused before anything is built', async () => {
-    const cidr = planLab(smallTopology(), prefix).nodes[0]!.cidr4;
+  it('addresses in use move the lab to a free block, or are refused when the block was asked for', async () => {
+    const plan = planLab(smallTopology(), prefix);
+    const cidr = plan.nodes[0]!.cidr4;
     await run('ip', ['route', 'add', 'blackhole', cidr]);
     try {
-      await expect(labUp({ prefix, topology: smallTopology() })).rejects.toThrow(
+      await expect(labUp({ prefix, topology: smallTopology(), slot: plan.slot })).rejects.toThrow(
         new RegExp(`clash with routes on this host: ${cidr}`),
       );
+      await nothingLeft();
+      const lab = await labUp({ prefix, topology: smallTopology() });
+      expect(lab.plan.slot).not.toBe(plan.slot);
+      expect(lab.warnings.join()).toContain(`addresses ${plan.ranges4.join(', ')} are in use`);
+      await lab.down();
     } finally {
       await tryRun('ip', ['route', 'del', 'blackhole', cidr]);
     }
+    await nothingLeft();
+  });
+
+  it('labs of two prefixes with the same address block, built at once, get different blocks', async () => {
+    const other = 'wltw';
+    expect(prefixSlot(other)).toBe(prefixSlot(prefix));
+    await labDown({ prefix: other });
+    try {
+      const [a, b] = await Promise.all([
+        labUp({ prefix, topology: smallTopology(), scenario: 'clean' }),
+        labUp({ prefix: other, topology: smallTopology(), scenario: 'clean' }),
+      ]);
+      expect(a.plan.slot).not.toBe(b.plan.slot);
+      expect([...a.warnings, ...b.warnings].join()).toContain('are in use on this host');
+    } finally {
+      await labDown({ prefix: other });
+    }
+  });
+
+  it('a build lock left by a dead builder is taken over', async () => {
+    // pid_max is at most 4194304: this pid cannot be running.
+    await run('mkdir', ['-p', '/run/weft-lab/.build.lock']);
+    await run('sh', ['-c', 'echo 4194305 > /run/weft-lab/.build.lock/pid']);
+    const lab = await labUp({ prefix, topology: smallTopology(), scenario: 'clean' });
+    await lab.down();
     await nothingLeft();
   });
 

@@ -4,6 +4,7 @@ import type { Inventory } from '@weft/protocol';
 import { type LabPlan, planLab } from './addressPlan.js';
 import { agentConfigs } from './agentConfig.js';
 import { logTail, spawnAgent } from './agentProcess.js';
+import { acquireBuildLock } from './buildLock.js';
 import { sendControl } from './controlClient.js';
 import { defaultTopology } from './defaultTopology.js';
 import { buildInventory } from './inventory.js';
@@ -136,32 +137,39 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     throw new LabError(
       `leftovers of an earlier lab "${prefix}" are on this host (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); run \`weft lab down\` first`,
     );
-  const plan = planLab(topology, prefix, opts.slot);
-  const clashes = await clashingRoutes(plan);
-  if (clashes.length > 0)
-    throw new LabError(
-      `the lab's addresses (${[...plan.ranges4, ...plan.ranges6].join(', ')}) clash with routes on this host: ${clashes.join(', ')}; choose another prefix`,
-    );
-
   // Unix socket paths are limited to 107 bytes; the agents' control sockets live in the state dir.
   if (Buffer.byteLength(join(stateDir, 'agents', '999.sock')) > 107)
     throw new LabError(
       `the state dir path ${stateDir} is too long for the agents' control sockets (at most about 90 bytes)`,
     );
+  const warnings: string[] = [];
+  const release = await acquireBuildLock(opts.signal).catch((err: Error) => {
+    throw new LabError(err.message);
+  });
+  let plan: LabPlan;
+  try {
+    plan = await choosePlan(topology, prefix, opts.slot, warnings);
+  } catch (err) {
+    await release();
+    throw err;
+  }
+
   try {
     // An exclusive mkdir is the lock: two `up`s of one prefix cannot both get past it.
     await mkdir(join(stateDir, '..'), { recursive: true });
     await mkdir(stateDir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      await release();
       throw new LabError(
         `lab "${prefix}" is being built by another command, or an earlier one stopped half-way (${stateDir} exists); run \`weft lab down\` if no other weft command is running`,
       );
+    }
+    await release();
     throw new LabError(`cannot create the lab's state dir ${stateDir}: ${(err as Error).message}`);
   }
   const agentsDir = join(stateDir, 'agents');
   const inventoryPath = inventoryPathOf(stateDir);
-  const warnings: string[] = [];
   const configs = agentConfigs(plan, {
     controlSocket: (i) => join(agentsDir, `${i}.sock`),
     pidFile: (i) => join(agentsDir, `${i}.pid`),
@@ -201,6 +209,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     };
     abort();
     await buildNetwork(plan);
+    // The routes exist now: the next build sees them and picks other ranges.
+    await release();
     abort();
     await applyNetpol(plan, scenarioPolicies(plan));
     await writeJson(inventoryPath, inventory);
@@ -213,6 +223,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     state.status = 'up';
     await writeJson(statePath(stateDir), state);
   } catch (err) {
+    await release();
     await labDown({ prefix, stateDir }).catch(() => {});
     const message = (err as Error).message ?? String(err);
     throw new LabError(`lab "${prefix}" could not be built, rolled back: ${message}`);
@@ -228,6 +239,39 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     warnings,
     down: () => labDown({ prefix, stateDir }),
   };
+}
+
+/**
+ * The prefix's own address block if it is free, else the first free one (the default prefix keeps
+ * block 0 to itself, so the documented addresses stay the real lab's). An explicit slot is used or refused.
+ */
+async function choosePlan(
+  topology: Topology,
+  prefix: string,
+  slot: number | undefined,
+  warnings: string[],
+): Promise<LabPlan> {
+  const first = planLab(topology, prefix, slot);
+  const candidates =
+    slot !== undefined
+      ? [first.slot]
+      : [first.slot, ...Array.from({ length: 14 }, (_, i) => i + 1).filter((s) => s !== first.slot)];
+  let firstClashes: string[] = [];
+  for (const candidate of candidates) {
+    const plan = candidate === first.slot ? first : planLab(topology, prefix, candidate);
+    const clashes = await clashingRoutes(plan);
+    if (clashes.length === 0) {
+      if (candidate !== first.slot)
+        warnings.push(
+          `addresses ${first.ranges4.join(', ')} are in use on this host: the lab uses ${plan.ranges4.join(', ')}`,
+        );
+      return plan;
+    }
+    if (candidate === first.slot) firstClashes = clashes;
+  }
+  throw new LabError(
+    `the lab's addresses (${[...first.ranges4, ...first.ranges6].join(', ')}) clash with routes on this host: ${firstClashes.join(', ')}${slot === undefined ? ', and no other address block is free' : ''}; choose another slot or prefix`,
+  );
 }
 
 /** The scenario's network policies as netns -> addresses to drop (ingress at the selected pods). */
