@@ -176,7 +176,15 @@ export async function startCollector(
     if (total > spoolLost) metrics.health.lost.inc({ cause: 'spool' }, total - spoolLost);
     spoolLost = total;
   };
-  const timer = setInterval(tick, config.intervalMs);
+  // One bad interval must not take the node's collector down: report it and carry on with the next.
+  const safeTick = () => {
+    try {
+      tick();
+    } catch (err) {
+      log(`interval: ${(err as Error).stack ?? String(err)}`);
+    }
+  };
+  const timer = setInterval(safeTick, config.intervalMs);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -188,7 +196,7 @@ export async function startCollector(
         clearTimeout(helloTimer);
         await source.stop();
         await reading;
-        tick();
+        safeTick();
         client.start();
         await client.drain(2000);
         await client.stop();

@@ -154,6 +154,8 @@ describe('IngestClient', () => {
     c.start();
     c.enqueue({ start: 0, end: 1, flows: [record(1)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
     await until(() => logs.some((l) => l.includes('401')), 'the 401');
+    // It keeps knocking (a rotated token may arrive), with backoff.
+    await until(() => c.stats.reconnects >= 2, 'reconnect attempts');
     expect(server.received).toBe(0);
     expect(c.stats.spoolBatches).toBe(1);
   });
