@@ -151,11 +151,6 @@ function iperfRun(args) {
   return JSON.parse(out).end;
 }
 
-function iperf(args) {
-  const end = iperfRun(args);
-  return end.sum_received?.bits_per_second ?? end.sum?.bits_per_second;
-}
-
 const ALL_PROGS = [
   'weft_tc_ingress',
   'weft_tc_egress',
@@ -221,18 +216,28 @@ async function tcCost() {
   }
 }
 
+/** Throughput, and bytes per CPU-second the transfer used (iperf3's accounting of both ends). */
+function transfer() {
+  const end = iperfRun(['-t', String(SECONDS)]);
+  const bps = end.sum_received?.bits_per_second ?? end.sum?.bits_per_second;
+  const seconds = end.sum_received?.seconds ?? end.sum?.seconds ?? SECONDS;
+  const cpu = end.cpu_utilization_percent ?? {};
+  const cpuS = (((cpu.host_total ?? 0) + (cpu.remote_total ?? 0)) / 100) * seconds;
+  return { bps, gbitPerCpuS: cpuS ? (bps * seconds) / 1e9 / cpuS : 0 };
+}
+
 async function throughput() {
   const base = [];
   const withProbe = [];
   const runWith = async () => {
     const p = await startProbe();
     try {
-      withProbe.push(iperf(['-t', String(SECONDS)]));
+      withProbe.push(transfer());
     } finally {
       await p.stop();
     }
   };
-  const runBase = async () => base.push(iperf(['-t', String(SECONDS)]));
+  const runBase = async () => base.push(transfer());
   for (let i = 0; i < PAIRS; i++) {
     if (i % 2 === 0) {
       await runBase();
@@ -242,14 +247,22 @@ async function throughput() {
       await runBase();
     }
   }
-  const gbit = (xs) => xs.map((x) => +(x / 1e9).toFixed(2));
+  const r2 = (x) => +x.toFixed(2);
+  const bps = (xs) => xs.map((x) => x.bps);
+  const eff = (xs) => xs.map((x) => x.gbitPerCpuS);
   return {
     runs: PAIRS,
     seconds: SECONDS,
-    baseline_gbit: gbit(base),
-    probe_gbit: gbit(withProbe),
-    median_ratio: +(median(withProbe) / median(base)).toFixed(3),
-    mean_ratio: +(withProbe.reduce((a, b) => a + b, 0) / base.reduce((a, b) => a + b, 0)).toFixed(3),
+    baseline_gbit: bps(base).map((x) => r2(x / 1e9)),
+    probe_gbit: bps(withProbe).map((x) => r2(x / 1e9)),
+    median_ratio: +(median(bps(withProbe)) / median(bps(base))).toFixed(3),
+    mean_ratio: +(bps(withProbe).reduce((a, b) => a + b, 0) / bps(base).reduce((a, b) => a + b, 0)).toFixed(
+      3,
+    ),
+    // Gbit moved per CPU-second the transfer got: what other workloads on the machine disturb least
+    baseline_gbit_per_cpu_s: eff(base).map(r2),
+    probe_gbit_per_cpu_s: eff(withProbe).map(r2),
+    efficiency_median_ratio: +(median(eff(withProbe)) / median(eff(base))).toFixed(3),
   };
 }
 
