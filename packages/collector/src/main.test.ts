@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCollectorConfig } from './config.js';
 import { clusterInventory, connect, dns, drop, flow, IP } from './fixtures/clusterFixture.js';
+import { FakeKubeApi } from './fixtures/fakeKubeApi.js';
 import { IngestTestServer } from './fixtures/ingestTestServer.js';
 import { RecordQueue } from './fixtures/recordQueue.js';
 import { startCollector } from './main.js';
@@ -129,5 +130,45 @@ describe('startCollector', () => {
     await expect(startCollector(parsed.config, { source: new RecordQueue() })).rejects.toThrow(
       /bad\.json: not a Weft inventory/,
     );
+  });
+
+  it('names pods from the Kubernetes API in kubernetes mode', async () => {
+    const api = new FakeKubeApi();
+    await api.start();
+    cleanups.push(() => api.stop());
+    api.put('/api/v1/pods', {
+      metadata: { name: 'web-0', namespace: 'shop', uid: 'uid-web-0' },
+      spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'registry.invalid/c:1' }] },
+      status: { phase: 'Running', podIP: '10.244.1.10', podIPs: [{ ip: '10.244.1.10' }] },
+    });
+    const parsed = parseCollectorConfig(
+      [
+        '--node',
+        'node-a',
+        '--identity',
+        'kubernetes',
+        '--server',
+        'ws://127.0.0.1:9/api/v1/ingest',
+        '--metrics-host',
+        '127.0.0.1',
+        '--metrics-port',
+        '0',
+        '--interval-ms',
+        '200',
+      ],
+      {},
+    );
+    if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
+    const source = new RecordQueue();
+    const c = await startCollector(parsed.config, { source, kubeConfig: api.kubeConfig(), log: () => {} });
+    cleanups.push(() => c.stop());
+    source.push(flow('10.244.1.10', IP.world, 'egress', 321, 1, Date.now()));
+    await until(
+      async () => (await (await fetch(c.metricsUrl)).text()).includes('source_pod="web-0"'),
+      'web-0 in /metrics',
+    );
+    expect(
+      api.requests.some((r) => r.path === '/api/v1/pods' && r.fieldSelector === 'spec.nodeName=node-a'),
+    ).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { IntervalAggregator } from './aggregator.js';
 import { COLLECTOR_VERSION } from './collectorVersion.js';
@@ -33,6 +34,7 @@ export interface RunningCollector {
 /** How long the first connection waits for the probe's hello (its hooks go into ours). */
 const HOOKS_WAIT_MS = 2000;
 const SWEEP_EVERY_MS = 10_000;
+const KUBE_SYNC_WAIT_MS = 15_000;
 
 export async function startCollector(
   config: CollectorConfig,
@@ -53,13 +55,20 @@ export async function startCollector(
     ]);
     const kc = deps.kubeConfig ?? new KubeConfigClass();
     if (!deps.kubeConfig) kc.loadFromDefault();
-    identity = await startKubernetesSource({
+    identity = startKubernetesSource({
       table,
       kubeConfig: kc,
       node: config.node,
       remoteContext: config.remoteContext,
       onError: onIdentityError,
     });
+    // Names before traffic when the API answers; without it, start anyway (records name `world` until then).
+    const waited = await Promise.race([
+      identity.synced?.then(() => true),
+      sleep(KUBE_SYNC_WAIT_MS, false, { ref: false }),
+    ]);
+    if (!waited)
+      log(`identity: no answer from the Kubernetes API within ${KUBE_SYNC_WAIT_MS} ms; starting anyway`);
   }
 
   const metrics = createCollectorMetrics();

@@ -100,7 +100,7 @@ async function setup(remoteContext = false) {
   api.put(NODES, node('node-a', '192.168.50.1'));
   const table = new IdentityTable({ node: 'node-a' });
   const errors: string[] = [];
-  const src: IdentitySource = await startKubernetesSource({
+  const src: IdentitySource = startKubernetesSource({
     table,
     kubeConfig: api.kubeConfig(),
     node: 'node-a',
@@ -109,6 +109,7 @@ async function setup(remoteContext = false) {
     onError: (e) => errors.push(e.message),
   });
   cleanups.push(() => src.stop());
+  await src.synced;
   await until(() => api.openWatches === 4, 'four watches');
   return { api, table, errors };
 }

@@ -91,7 +91,7 @@ export function nodeInfo(node: V1Node): NodeInfo | null {
  * from the list's resourceVersion). The informer relists on 410 Gone and resumes a watch that simply
  * ended; a watch that failed is restarted here with backoff, from the last resourceVersion it saw.
  */
-export async function startKubernetesSource(opts: KubernetesSourceOptions): Promise<IdentitySource> {
+export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySource {
   const { table, kubeConfig } = opts;
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -210,13 +210,17 @@ export async function startKubernetesSource(opts: KubernetesSourceOptions): Prom
     podSelector,
   );
 
-  // ReplicaSets first so pods arrive with their Deployment already known.
-  await rsInformer.start();
-  await Promise.all([svcInformer.start(), nodeInformer.start(), podInformer.start()]);
+  // ReplicaSets first so pods arrive with their Deployment already known. Not awaited here: an API
+  // server that accepts and never answers must not hold the collector's start (the informers keep trying).
+  const synced = (async () => {
+    await rsInformer.start();
+    await Promise.all([svcInformer.start(), nodeInformer.start(), podInformer.start()]);
+  })().catch((err: Error) => opts.onError?.(err));
 
   return {
     kind: 'kubernetes',
     table,
+    synced: synced.then(() => {}),
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
