@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { checkProbe } from '@weft/bpf';
+import { checkLabHost } from '@weft/lab';
 
 export interface HostMode {
   mode: 'lab' | 'simulated';
@@ -8,7 +8,7 @@ export interface HostMode {
 }
 
 /**
- * The real lab needs root (network namespaces, iptables, loading eBPF), iproute2, and a probe that
+ * The real lab needs what checkLabHost asks for (Linux, root, iproute2, nftables) and a probe that
  * loads on this kernel; anything missing means the simulated lab, and the reason is said out loud.
  */
 export async function hostMode(forceSimulated: boolean): Promise<HostMode> {

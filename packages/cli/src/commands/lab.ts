@@ -65,7 +65,8 @@ export async function runLab(argv: string[]): Promise<number> {
           lab.nodes
             .map((n) => `  node ${n.name}: bridge ${n.bridge}, pod links ${n.ifacePrefix}*\n`)
             .join('') +
-          `inventory: ${lab.inventoryPath}\n`,
+          `inventory: ${lab.inventoryPath}\n` +
+          lab.warnings.map((w) => `warning: ${w}\n`).join(''),
       );
       return 0;
     }

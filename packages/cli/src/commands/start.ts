@@ -130,6 +130,7 @@ export async function runStart(argv: string[]): Promise<number> {
       say('building the lab (network namespaces, bridges, servers, traffic)...');
       lab = await labUp({ scenario });
       const built = lab;
+      for (const w of built.warnings) say(`lab: ${w}`);
       cleanups.push(() => built.down());
       for (const [i, node] of built.nodes.entries()) {
         const args = collectorArgs({
