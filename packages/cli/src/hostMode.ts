@@ -13,15 +13,8 @@ export interface HostMode {
  */
 export async function hostMode(forceSimulated: boolean): Promise<HostMode> {
   if (forceSimulated) return { mode: 'simulated', why: '--simulated was asked for' };
-  if (process.platform !== 'linux')
-    return { mode: 'simulated', why: `the lab needs Linux (this is ${process.platform})` };
-  if (process.getuid?.() !== 0)
-    return {
-      mode: 'simulated',
-      why: 'not root: network namespaces and eBPF need root (run as root for the real lab)',
-    };
-  if (spawnSync('ip', ['-V']).status !== 0)
-    return { mode: 'simulated', why: 'iproute2 (`ip`) is not installed' };
+  const host = await checkLabHost();
+  if (!host.ok) return { mode: 'simulated', why: host.problems.join('; ') };
   const check = await checkProbe();
   if (!check.ok)
     return { mode: 'simulated', why: `the eBPF probe cannot run here: ${check.problems.join('; ')}` };
