@@ -160,34 +160,37 @@ const ALL_PROGS = [
   'weft_tcp_retransmit_skb',
 ];
 
-async function tcCost() {
-  const prev = sh('sysctl', ['-n', 'kernel.bpf_stats_enabled']).trim();
-  sh('sysctl', ['-q', '-w', 'kernel.bpf_stats_enabled=1']);
-  const probe = await startProbe();
+const WORKLOADS = [
+  ['iperf3 TCP, 1 stream', () => ['-t', String(SECONDS)]],
+  ['iperf3 UDP, 64-byte datagrams, 20 Mbit/s', () => ['-u', '-l', '64', '-b', '20M', '-t', String(SECONDS)]],
+];
+
+/** Per-run ns of the given tc programs, and every probe program's time against the transfer CPU. */
+async function tcRuns(probeArgs, tcNames) {
+  const probe = await startProbe(probeArgs);
   try {
-    const names = ['weft_tc_ingress', 'weft_tc_egress'];
-    const ids = progIds(probe.child.pid, ALL_PROGS);
-    const measure = (label, args) => {
-      const before = Object.fromEntries(ALL_PROGS.map((n) => [n, progStats(ids[n])]));
-      const end = iperfRun(args);
+    const names = [...new Set([...tcNames, ...ALL_PROGS])];
+    const ids = progIds(probe.child.pid, names);
+    const out = [];
+    for (const [label, args] of WORKLOADS) {
+      const before = Object.fromEntries(Object.entries(ids).map(([n, id]) => [n, progStats(id)]));
+      const end = iperfRun(args());
       const res = { workload: label };
       let tns = 0;
       let tcnt = 0;
       let allNs = 0;
-      for (const n of ALL_PROGS) {
-        const after = progStats(ids[n]);
+      for (const [n, id] of Object.entries(ids)) {
+        const after = progStats(id);
         const ns = after.ns - before[n].ns;
         const cnt = after.cnt - before[n].cnt;
         allNs += ns;
-        if (!names.includes(n)) {
-          res[n] = { run_cnt: cnt, ns_per_run: cnt ? +(ns / cnt).toFixed(1) : null };
-          continue;
-        }
         res[n] = { run_cnt: cnt, ns_per_run: cnt ? +(ns / cnt).toFixed(1) : null };
-        tns += ns;
-        tcnt += cnt;
+        if (tcNames.includes(n)) {
+          tns += ns;
+          tcnt += cnt;
+        }
       }
-      res.ns_per_run = tcnt ? +(tns / tcnt).toFixed(1) : null;
+      res.tc_ns_per_run = tcnt ? +(tns / tcnt).toFixed(1) : null;
       // every probe program's time against the CPU time the transfer itself used (iperf3's own
       // accounting of both ends, softirq work included): a noise-free estimate of the slowdown
       const seconds = end.sum_sent?.seconds ?? end.sum?.seconds ?? 0;
@@ -196,22 +199,28 @@ async function tcCost() {
       res.all_probe_programs_ms = +(allNs / 1e6).toFixed(1);
       res.transfer_cpu_s = +transferCpuS.toFixed(2);
       res.probe_share_of_transfer_cpu = transferCpuS ? +(allNs / 1e9 / transferCpuS).toFixed(4) : null;
-      return res;
-    };
-    return [
-      measure('iperf3 TCP, 1 stream', ['-t', String(SECONDS)]),
-      measure('iperf3 UDP, 64-byte datagrams, 20 Mbit/s', [
-        '-u',
-        '-l',
-        '64',
-        '-b',
-        '20M',
-        '-t',
-        String(SECONDS),
-      ]),
-    ];
+      out.push(res);
+    }
+    return out;
   } finally {
     await probe.stop();
+  }
+}
+
+async function tcCost() {
+  const prev = sh('sysctl', ['-n', 'kernel.bpf_stats_enabled']).trim();
+  sh('sysctl', ['-q', '-w', 'kernel.bpf_stats_enabled=1']);
+  try {
+    // the floor: an empty program on the same hooks (the two clock reads bpf_stats adds to every run)
+    const floor = await tcRuns(['--tc-noop'], ['weft_tc_noop']);
+    const real = await tcRuns([], ['weft_tc_ingress', 'weft_tc_egress']);
+    return real.map((r, i) => ({
+      ...r,
+      empty_program_ns_per_run: floor[i]?.tc_ns_per_run ?? null,
+      tc_ns_per_run_above_empty:
+        floor[i]?.tc_ns_per_run != null ? +(r.tc_ns_per_run - floor[i].tc_ns_per_run).toFixed(1) : null,
+    }));
+  } finally {
     sh('sysctl', ['-q', '-w', `kernel.bpf_stats_enabled=${prev}`]);
   }
 }

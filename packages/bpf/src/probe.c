@@ -61,6 +61,7 @@ static struct {
 	bool check, layout, verbose;
 	__u32 bench_tc;
 	bool drain_by_key;
+	bool tc_noop;
 } opt = {
 	.interval_ms = 1000, .dns_timeout_ms = 5000,
 	.flow_map = 65536, .drop_map = 16384, .dns_map = 16384, .tcp_map = 16384,
@@ -117,6 +118,7 @@ static void usage(FILE *f)
 	      "  --verbose              print libbpf's log\n"
 	      "  --bench-tc N           run the tc program N times on sample packets (BPF_PROG_TEST_RUN),\n"
 	      "                         print the kernel's ns per run as JSON, attach nothing\n"
+	      "  --tc-noop              attach a tc program that does nothing (benchmarks: the hook's own cost)\n"
 	      "  --help                 this text\n\n"
 	      "Records: hello, flow, drop, tcp, tcp_stats, dns, stats, link (see packages/protocol probeRecord.ts).\n"
 	      "SIGINT/SIGTERM remove every hook the probe attached. Needs root (or CAP_BPF, CAP_PERFMON,\n"
@@ -137,7 +139,7 @@ static __u32 parse_u32(const char *flag, const char *s, __u32 min, __u32 max)
 static void parse_args(int argc, char **argv)
 {
 	enum { O_IFACE = 256, O_PREFIX, O_INTERVAL, O_FORMAT, O_FLOW, O_DROP, O_DNS, O_TCP, O_DNS_TIMEOUT,
-	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP, O_BENCH_TC, O_DRAIN_BY_KEY };
+	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP, O_BENCH_TC, O_DRAIN_BY_KEY, O_TC_NOOP };
 	static const struct option longopts[] = {
 		{ "iface", required_argument, 0, O_IFACE },
 		{ "iface-prefix", required_argument, 0, O_PREFIX },
@@ -155,6 +157,7 @@ static void parse_args(int argc, char **argv)
 		{ "help", no_argument, 0, O_HELP },
 		{ "bench-tc", required_argument, 0, O_BENCH_TC },
 		{ "drain-by-key", no_argument, 0, O_DRAIN_BY_KEY },
+		{ "tc-noop", no_argument, 0, O_TC_NOOP },
 		{ 0 },
 	};
 	int c;
@@ -224,6 +227,9 @@ static void parse_args(int argc, char **argv)
 		case O_HELP:
 			usage(stdout);
 			exit(0);
+		case O_TC_NOOP:
+			opt.tc_noop = true;
+			break;
 		case O_DRAIN_BY_KEY:
 			opt.drain_by_key = true;
 			break;
@@ -414,6 +420,10 @@ static void load_units(bool attach)
 	} else {
 		bpf_map__set_max_entries(tcp->maps.tcp_stats, opt.tcp_map);
 		bpf_map__set_max_entries(tcp->maps.connect_start, opt.tcp_map);
+		/* a quarter interval: every interval still sees a fresh sample of each busy socket */
+		__u64 sample = (__u64)opt.interval_ms * 1000000ull / 4;
+
+		tcp->rodata->rtt_sample_ns = sample < 100000000ull ? sample : 100000000ull;
 		err = tcp_bpf__load(tcp);
 		if (err) {
 			for (int h = H_SET_STATE; h <= H_RETRANSMIT; h++)
@@ -838,8 +848,8 @@ int main(int argc, char **argv)
 	int exit_code = 0;
 
 	if (want_tc) {
-		w.prog_ingress = bpf_program__fd(flow->progs.weft_tc_ingress);
-		w.prog_egress = bpf_program__fd(flow->progs.weft_tc_egress);
+		w.prog_ingress = bpf_program__fd(opt.tc_noop ? flow->progs.weft_tc_noop : flow->progs.weft_tc_ingress);
+		w.prog_egress = bpf_program__fd(opt.tc_noop ? flow->progs.weft_tc_noop : flow->progs.weft_tc_egress);
 		int err = links_start(&w);
 
 		if (err) {

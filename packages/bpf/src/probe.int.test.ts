@@ -263,7 +263,7 @@ describe('start/stop', () => {
       const attached = cycle.records.filter((r) => r.type === 'link' && r.event === 'attach');
       expect(attached.map((r) => (r.type === 'link' ? r.message : ''))).toEqual([mode, mode]);
       const held = await bpfObjects(probe.pid);
-      expect(held.progs.length).toBe(6);
+      expect(held.progs.length).toBe(7);
       if (mode === 'clsact') {
         const filters = await run('tc', ['filter', 'show', 'dev', hosts[0] as string, 'ingress']);
         expect(filters.stdout).toContain('weft_tc_ingress');

@@ -40,6 +40,18 @@ struct {
 	__type(value, struct tcp_stats_val);
 } tcp_stats SEC(".maps");
 
+/* Per-socket time of the last RTT sample: tcp_probe fires on every received segment, the smoothed
+ * RTT changes slowly, so a socket is sampled at most every rtt_sample_ns (set by the loader from
+ * the interval) and the per-packet work is one socket-local lookup instead of a hash lookup. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} rtt_sampled SEC(".maps");
+
+const volatile __u64 rtt_sample_ns = 100000000;
+
 struct tcp_counters counters = {};
 
 /* tp_btf hands us trusted BTF pointers: plain loads, no probe_read helper calls. */
@@ -151,6 +163,14 @@ static __always_inline struct tcp_stats_val *stats_for(const struct sock *sk)
 SEC("tp_btf/tcp_probe")
 int BPF_PROG(weft_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 {
+	__u64 now = bpf_ktime_get_ns();
+	__u64 *last = bpf_sk_storage_get(&rtt_sampled, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+	if (last) {
+		if (now - *last < rtt_sample_ns)
+			return 0;
+		*last = now;
+	}
 	struct tcp_stats_val *v = stats_for(sk);
 
 	if (v)
