@@ -10,6 +10,8 @@ import { observedSeconds, round, usToMs } from './window.js';
 export interface GraphOptions {
   maxNodes: number;
   simulated: boolean;
+  /** Read every pod-level series even where a rollup would do (tests compare the two). */
+  scanAll?: boolean;
 }
 
 interface EdgeAgg {
@@ -35,8 +37,25 @@ function nodesOf(s: EdgeSeries, level: Level): readonly [LevelNode, LevelNode, s
   return pair;
 }
 
+/**
+ * The namespace map reads the namespace rollups when the filter needs nothing finer than a namespace,
+ * protocol or port (their endpoints are one representative pod per side).
+ */
+export function seriesFor(store: Store, f: FilterState, scanAll = false): Iterable<EdgeSeries> {
+  if (scanAll) return store.edges.values();
+  // A verdict or reason keeps only the pod pairs that dropped, which a rollup can't tell apart.
+  const coarseFilter =
+    !f.pod && !f.workload && !f.q && !f.verdict && !f.reason && (f.focus === '' || f.focus.startsWith('ns:'));
+  return f.level === 'namespace' && coarseFilter ? store.nsRollups.values() : store.edges.values();
+}
+
 /** Sums every matching series over the window into graph edges at the filter's level. */
-export function collectEdges(store: Store, f: FilterState, win: TimeWindow): Map<string, EdgeAgg> {
+export function collectEdges(
+  store: Store,
+  f: FilterState,
+  win: TimeWindow,
+  scanAll = false,
+): Map<string, EdgeAgg> {
   const match = pairMatcher(f);
   const now = store.now();
   const fineFrom = store.fineFrom(now);
@@ -46,7 +65,7 @@ export function collectEdges(store: Store, f: FilterState, win: TimeWindow): Map
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
   const merge = (b: EdgeBucket) => acc.merge(b);
-  for (const s of store.edges.values()) {
+  for (const s of seriesFor(store, f, scanAll)) {
     if (s.lastSeen < seenAfter) continue;
     if (!match(s.client, s.server, s.proto, s.port)) continue;
     acc.reset();
@@ -140,7 +159,7 @@ export function toGraphEdge(id: string, e: EdgeAgg, seconds: number): GraphEdge 
 
 export function queryGraph(store: Store, f: FilterState, win: TimeWindow, opts: GraphOptions): GraphResponse {
   const seconds = observedSeconds(store, win);
-  const { edges, folded } = fold(collectEdges(store, f, win), opts.maxNodes);
+  const { edges, folded } = fold(collectEdges(store, f, win, opts.scanAll), opts.maxNodes);
   const nodes = new Map<string, GraphNode>();
   const touch = (n: LevelNode, bytes: number, drops: number, dns: boolean) => {
     let g = nodes.get(n.id);

@@ -13,6 +13,9 @@ export class EdgeSeries {
   /** Has drops or TCP connects: queries need its buckets' maps and histograms, not only running totals. */
   detail = false;
   readonly portKey: string;
+  /** The namespace-level series this one also adds to; `dead` once pruned from the store. */
+  rollup: EdgeSeries | null = null;
+  dead = false;
   /** Where the store's lookup index keeps it. */
   index: readonly [number, number] = [0, 0];
 

@@ -215,6 +215,31 @@ describe('Store: queries', () => {
   });
 });
 
+describe('Store: namespace rollups', () => {
+  it('answer the namespace map exactly like a scan of every pod pair', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 200, policyDropsPerSec: 2, nxdomainPerSec: 1, refusedPerSec: 1 }));
+    for (const f of [
+      filter({ level: 'namespace' }),
+      filter({ level: 'namespace', namespace: ['monitoring'] }),
+      filter({ level: 'namespace', protocol: 'udp' }),
+      filter({ level: 'namespace', verdict: 'dropped' }),
+      filter({ level: 'namespace', focus: 'ns:kube-system', port: 53 }),
+    ]) {
+      for (const win of [
+        { start: T0, end: clock.now },
+        { start: T0 + 30_500, end: clock.now - 20_000 },
+      ]) {
+        const fast = queryGraph(store, f, win, opts);
+        const scan = queryGraph(store, f, win, { ...opts, scanAll: true });
+        expect(fast).toEqual(scan);
+        expect(fast.edges.length).toBeGreaterThan(0);
+      }
+    }
+    expect(store.nsRollups.size).toBeLessThan(store.edges.size);
+  });
+});
+
 describe('Store: bounds', () => {
   it('evicts the series idle the longest, and counts it', () => {
     const { store, clock, feed } = testStore({ maxSeries: 100 });

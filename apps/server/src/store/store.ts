@@ -5,6 +5,7 @@ import { type EdgeBucket, type ScalarDelta, scalarDelta } from './edgeBucket.js'
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
+import { levelNode } from './levelNode.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, makeEdgeBucket } from './series.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
 
@@ -85,6 +86,8 @@ const MAX_FUTURE_MS = 60_000;
 export class Store {
   readonly edges = new Map<string, EdgeSeries>();
   readonly dns = new Map<string, DnsSeries>();
+  /** Edges rolled up to namespace pairs (per protocol and port), kept as they arrive. */
+  readonly nsRollups = new Map<string, EdgeSeries>();
   /** Everything, for alerts and the live summary without a scan. */
   readonly totals = new EdgeSeries('total', null as unknown as Endpoint, null as unknown as Endpoint, '', 0);
   readonly flows: FlowRing;
@@ -175,6 +178,7 @@ export class Store {
       if (fwd && f.proto === 'tcp' && (f.tcpFlags & 0x12) === 0x02) this.ports.learn(dst.id, f.dport);
       const s = fwd ? this.edge(src, dst, f.proto, f.dport, now) : this.edge(dst, src, f.proto, f.sport, now);
       this.addTraffic(s, f.ts, f.bytes, f.packets);
+      this.addTraffic(this.rollupOf(s), f.ts, f.bytes, f.packets);
       this.addTraffic(this.totals, f.ts, f.bytes, f.packets);
     }
 
@@ -305,6 +309,27 @@ export class Store {
     return s;
   }
 
+  /**
+   * The namespace-level series a pod-level series also adds to: the default map (namespaces) then reads
+   * a few hundred series instead of every pod pair.
+   */
+  private rollupOf(s: EdgeSeries): EdgeSeries {
+    const r = s.rollup;
+    if (r && !r.dead) {
+      r.lastSeen = s.lastSeen;
+      return r;
+    }
+    const key = `${levelNode(s.client, 'namespace').id}\u001e${levelNode(s.server, 'namespace').id}\u001e${s.proto}\u001e${s.port}`;
+    let rollup = this.nsRollups.get(key);
+    if (!rollup) {
+      rollup = new EdgeSeries(key, s.client, s.server, s.proto, s.port);
+      this.nsRollups.set(key, rollup);
+    }
+    rollup.lastSeen = s.lastSeen;
+    s.rollup = rollup;
+    return rollup;
+  }
+
   private dropEdge(s: EdgeSeries): void {
     this.edges.delete(s.key);
     const [c, sub] = s.index;
@@ -368,7 +393,9 @@ export class Store {
   private edgeBuckets(s: EdgeSeries, ts: number, apply: (b: EdgeBucket) => void): void {
     const ft = Math.floor(ts / FINE_MS) * FINE_MS;
     const ct = Math.floor(ts / COARSE_MS) * COARSE_MS;
-    for (const series of [s, this.totals]) {
+    const rollup = this.rollupOf(s);
+    if (s.detail) rollup.detail = true;
+    for (const series of [s, rollup, this.totals]) {
       const fb = this.fineBucket(series, ft);
       const cb = this.coarseBucket(series, ct);
       const before = fb.scalars();
@@ -384,13 +411,14 @@ export class Store {
   prune(now = this.now()): void {
     const fineBefore = this.fineFrom(now);
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
-    for (const map of [this.edges, this.dns] as Map<string, EdgeSeries | DnsSeries>[]) {
+    for (const map of [this.edges, this.dns, this.nsRollups] as Map<string, EdgeSeries | DnsSeries>[]) {
       for (const [key, s] of map) {
         this.fineCount -= pruneBefore(s.fine, fineBefore);
         this.coarseCount -= pruneBefore(s.coarse, coarseBefore);
         if (s.fine.length === 0 && s.coarse.length === 0) {
-          if (s instanceof EdgeSeries) this.dropEdge(s);
+          if (map === this.edges) this.dropEdge(s as EdgeSeries);
           else map.delete(key);
+          if (map === this.nsRollups) (s as EdgeSeries).dead = true;
         }
       }
     }
@@ -411,6 +439,7 @@ export class Store {
       horizon = Math.ceil((horizon + 1) / COARSE_MS) * COARSE_MS;
       this.fineHorizon = horizon;
       for (const s of this.edges.values()) this.fineCount -= pruneBefore(s.fine, horizon);
+      for (const s of this.nsRollups.values()) this.fineCount -= pruneBefore(s.fine, horizon);
       for (const s of this.dns.values()) this.fineCount -= pruneBefore(s.fine, horizon);
       this.fineCount -= pruneBefore(this.totals.fine, horizon);
     }
