@@ -1,7 +1,7 @@
 import type { GraphResponse } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
-import { buildMapModel, endpointNodeId, LABEL_MAX, topEdges, topNodes } from './mapModel.js';
+import { buildMapModel, endpointNodeId, LABEL_MAX, topEdges, topN, topNodes } from './mapModel.js';
 
 describe('buildMapModel', () => {
   it('labels edges like the seed and marks drops and DNS', () => {
@@ -56,5 +56,15 @@ describe('buildMapModel', () => {
     expect(endpointNodeId(src, 'pod')).toBe('pod:production/frontend-7d9f8-abc12');
     expect(endpointNodeId(src, 'node')).toBe('node:weft-node-a');
     expect(endpointNodeId(fixtures.flows.flows[2]!.dst, 'pod')).toBe('world');
+  });
+});
+
+describe('topN', () => {
+  it('matches a full sort', () => {
+    const xs = Array.from({ length: 500 }, (_, i) => (i * 7919) % 1000);
+    const cmp = (a: number, b: number) => b - a;
+    expect(topN(xs, 10, cmp)).toEqual([...xs].sort(cmp).slice(0, 10));
+    expect(topN([3, 1, 2], 10, cmp)).toEqual([3, 2, 1]);
+    expect(topN([], 5, cmp)).toEqual([]);
   });
 });

@@ -58,3 +58,13 @@ describe('StableLayout, flat', () => {
     expect(new Set([...after.values()].map((p) => `${p.x},${p.y}`)).size).toBe(after.size);
   });
 });
+
+describe('StableLayout, growth', () => {
+  it('a namespace gaining a few pods moves no other namespace', () => {
+    const layout = new StableLayout();
+    const nodes = [...podsIn('a', 9), ...podsIn('b', 9), ...podsIn('c', 9), ...podsIn('d', 9)];
+    const before = layout.positions(nodes);
+    const after = layout.positions([...nodes, ...podsIn('a', 12).slice(9)]);
+    for (const [id, p] of before) expect(after.get(id)).toEqual(p);
+  });
+});

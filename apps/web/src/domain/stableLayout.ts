@@ -40,6 +40,8 @@ interface Group {
   col: number;
   cols: number;
   next: number;
+  /** Slots kept free from the start (one spare row), so a few new pods move nothing else. */
+  reserved: number;
 }
 
 export class StableLayout {
@@ -71,7 +73,7 @@ export class StableLayout {
       const n = childCount.get(g) ?? 1;
       const cols = Math.min(MAX_GROUP_COLS, Math.max(1, Math.ceil(Math.sqrt(n * 1.5))));
       const col = this.shortestColumn();
-      this.groups.set(g, { col, cols, next: 0 });
+      this.groups.set(g, { col, cols, next: 0, reserved: (Math.ceil(n / cols) + 1) * cols });
       this.columns[col]!.push(g);
     }
     for (const n of nodes) {
@@ -138,7 +140,7 @@ export class StableLayout {
 
   private groupHeight(id: string): number {
     const g = this.groups.get(id)!;
-    const rows = Math.max(1, Math.ceil(g.next / g.cols));
+    const rows = Math.max(1, Math.ceil(Math.max(g.next, g.reserved) / g.cols));
     return rows * SPACING + (g.cols > 1 ? STAGGER : 0) + GROUP_PAD + GROUP_GAP;
   }
 

@@ -1,7 +1,7 @@
-import cytoscape, { type Core, type ElementDefinition, type EventObject } from 'cytoscape';
+import cytoscape, { type Core, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef } from 'react';
-import type { MapModel } from '../../domain/mapModel.js';
-import { StableLayout } from '../../domain/stableLayout.js';
+import type { MapEdgeEl, MapModel, MapNodeEl } from '../../domain/mapModel.js';
+import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
 import { mapStyle, readColors } from './mapStyle.js';
 
 /** Past this many edges the map switches to the fast style (see mapStyle). */
@@ -24,7 +24,8 @@ interface Applied {
 
 /**
  * The traffic map. Cytoscape is created once; each model is applied as a diff inside one batch, so
- * a live update touches only what changed and nodes stay where they are.
+ * a live update touches only what changed and nodes stay where they are. At thousands of edges the
+ * fast style applies and only what that style draws (width, colour class) is compared.
  */
 export function TrafficMap({
   model,
@@ -40,19 +41,26 @@ export function TrafficMap({
   const applied = useRef<Applied>({ key: '', large: false });
   const handlers = useRef({ onNodeActivate, onEdgeSelect });
   handlers.current = { onNodeActivate, onEdgeSelect };
+  const large = model.edges.length > LARGE_EDGES;
 
+  // Created again only when the map crosses the size threshold, with the renderer settings for its
+  // size. (Cytoscape's WebGL renderer was measured too: on software GL it is ten times slower.)
   useEffect(() => {
     const el = container.current;
     if (!el) return;
     const cy = cytoscape({
       container: el,
-      style: mapStyle(readColors(), false),
-      minZoom: 0.03,
+      style: mapStyle(readColors(), large),
+      minZoom: 0.02,
       maxZoom: 4,
       boxSelectionEnabled: false,
-      autoungrabify: false,
+      pixelRatio: large ? 1 : 'auto',
+      motionBlur: false,
+      textureOnViewport: large,
+      hideEdgesOnViewport: large,
     });
     cyRef.current = cy;
+    applied.current = { key: '', large };
     cy.on('tap', 'node', (e: EventObject) => handlers.current.onNodeActivate(e.target.id()));
     cy.on('tap', 'edge', (e: EventObject) => {
       const p = e.renderedPosition ?? { x: 0, y: 0 };
@@ -75,12 +83,14 @@ export function TrafficMap({
       cy.destroy();
       cyRef.current = null;
     };
-  }, []);
+  }, [large]);
 
   useEffect(() => {
     const cy = cyRef.current;
     const el = container.current;
     if (!cy || !el) return;
+    // Measured by bench/web (performance.measure is cheap and visible in DevTools).
+    performance.mark('weft-map-apply-start');
     const fresh =
       applied.current.key !== layoutKey || layoutRef.current.size > 4 * (model.nodes.length + 100);
     if (fresh) {
@@ -88,7 +98,15 @@ export function TrafficMap({
       cy.elements().remove();
     }
     const large = model.edges.length > LARGE_EDGES;
-    if (large !== applied.current.large || fresh) cy.style(mapStyle(readColors(), large));
+    if (large !== applied.current.large || fresh) {
+      cy.style(mapStyle(readColors(), large));
+      // Viewport tricks only pay off when the scene is big; on small maps they would blur labels.
+      const r = (
+        cy as unknown as { renderer(): { textureOnViewport: boolean; hideEdgesOnViewport: boolean } }
+      ).renderer();
+      r.textureOnViewport = large;
+      r.hideEdgesOnViewport = large;
+    }
     applied.current = { key: layoutKey, large };
 
     const positions = layoutRef.current.positions(
@@ -99,71 +117,18 @@ export function TrafficMap({
       })),
     );
     cy.batch(() => {
-      const keep = new Set<string>();
-      const add: ElementDefinition[] = [];
-      for (const n of model.nodes) {
-        keep.add(n.data.id);
-        const existing = cy.getElementById(n.data.id);
-        const pos = positions.get(n.data.id);
-        if (existing.nonempty() && (existing.data('parent') ?? undefined) === n.data.parent) {
-          const d = existing.data();
-          if (
-            d.label !== n.data.label ||
-            d.size !== n.data.size ||
-            d.dropsPerSec !== n.data.dropsPerSec ||
-            d.bytesPerSec !== n.data.bytesPerSec
-          ) {
-            existing.data(n.data);
-          }
-          if (existing.classes().join(' ') !== n.classes) existing.classes(n.classes);
-          if (pos && !existing.isParent()) {
-            const p = existing.position();
-            if (p.x !== pos.x || p.y !== pos.y) existing.position(pos);
-          }
-        } else {
-          if (existing.nonempty()) existing.remove();
-          add.push({
-            group: 'nodes',
-            data: { ...n.data },
-            classes: n.classes,
-            ...(pos ? { position: { ...pos } } : {}),
-          });
-        }
-      }
-      for (const e of model.edges) {
-        keep.add(e.data.id);
-        const existing = cy.getElementById(e.data.id);
-        if (
-          existing.nonempty() &&
-          existing.data('source') === e.data.source &&
-          existing.data('target') === e.data.target
-        ) {
-          const d = existing.data();
-          if (d.label !== e.data.label || d.width !== e.data.width || d.health !== e.data.health)
-            existing.data(e.data);
-          if (existing.classes().join(' ') !== e.classes) existing.classes(e.classes);
-        } else {
-          if (existing.nonempty()) existing.remove();
-          add.push({ group: 'edges', data: { ...e.data }, classes: e.classes });
-        }
-      }
-      cy.elements().forEach((ele) => {
-        if (!keep.has(ele.id())) ele.remove();
-      });
-      // Parents before children, nodes before edges: cytoscape needs the ends to exist.
-      add.sort((a, b) => rank(a) - rank(b));
-      if (add.length > 0) cy.add(add);
+      if (fresh) addAll(cy, model, positions);
+      else applyDiff(cy, model, positions, large);
     });
-    if (fresh) {
-      cy.resize();
-      cy.fit(undefined, 40);
-      if (cy.zoom() > 1.6) cy.zoom(1.6);
-      if (model.nodes.length > 0) cy.center();
-    }
+    if (fresh) fitTo(cy, positions, el);
     el.dataset.nodes = String(model.nodes.length);
     el.dataset.edges = String(model.edges.length);
     el.dataset.dropEdges = String(model.edges.filter((e) => e.data.health === 'drops').length);
     el.dataset.ready = '1';
+    performance.measure('weft-map-apply', 'weft-map-apply-start');
+    // Observers still see the entries; the buffer must not grow for a page left open for days.
+    performance.clearMarks('weft-map-apply-start');
+    performance.clearMeasures('weft-map-apply');
   }, [model, layoutKey]);
 
   // After every model too: a re-added edge must come back selected.
@@ -172,7 +137,7 @@ export function TrafficMap({
     const cy = cyRef.current;
     if (!cy) return;
     cy.edges(':selected').unselect();
-    if (selectedEdge) cy.getElementById(selectedEdge).select();
+    if (selectedEdge && cy.hasElementWithId(selectedEdge)) cy.getElementById(selectedEdge).select();
   }, [selectedEdge, model]);
 
   return (
@@ -187,7 +152,107 @@ export function TrafficMap({
   );
 }
 
-function rank(e: ElementDefinition): number {
-  if (e.group === 'edges') return 3;
-  return e.data.parent ? 2 : 1;
+function nodeDef(n: MapNodeEl, pos: Point | undefined): ElementDefinition {
+  return {
+    group: 'nodes',
+    data: { ...n.data },
+    classes: n.classes,
+    ...(pos ? { position: { ...pos } } : {}),
+  };
+}
+
+function edgeDef(e: MapEdgeEl): ElementDefinition {
+  return { group: 'edges', data: { ...e.data }, classes: e.classes };
+}
+
+function addAll(cy: Core, model: MapModel, positions: Map<string, Point>) {
+  // Parents before children, nodes before edges: cytoscape needs both ends to exist.
+  const parents: ElementDefinition[] = [];
+  const children: ElementDefinition[] = [];
+  for (const n of model.nodes)
+    (n.data.parent ? children : parents).push(nodeDef(n, positions.get(n.data.id)));
+  cy.add([...parents, ...children, ...model.edges.map(edgeDef)]);
+}
+
+function applyDiff(cy: Core, model: MapModel, positions: Map<string, Point>, large: boolean) {
+  const keep = new Set<string>();
+  const parents: ElementDefinition[] = [];
+  const children: ElementDefinition[] = [];
+  const edges: ElementDefinition[] = [];
+  for (const n of model.nodes) {
+    const id = n.data.id;
+    keep.add(id);
+    const pos = positions.get(id);
+    if (!cy.hasElementWithId(id)) {
+      (n.data.parent ? children : parents).push(nodeDef(n, pos));
+      continue;
+    }
+    const existing = cy.getElementById(id) as NodeSingular;
+    if ((existing.data('parent') ?? undefined) !== n.data.parent) {
+      existing.remove();
+      (n.data.parent ? children : parents).push(nodeDef(n, pos));
+      continue;
+    }
+    const d = existing.data();
+    if (d.label !== n.data.label || d.size !== n.data.size) existing.data(n.data);
+    if (existing.classes().join(' ') !== n.classes) existing.classes(n.classes);
+    if (pos && !existing.isParent()) {
+      const p = existing.position();
+      if (p.x !== pos.x || p.y !== pos.y) existing.position(pos);
+    }
+  }
+  for (const e of model.edges) {
+    const id = e.data.id;
+    keep.add(id);
+    if (!cy.hasElementWithId(id)) {
+      edges.push(edgeDef(e));
+      continue;
+    }
+    const existing = cy.getElementById(id);
+    const d = existing.data();
+    if (d.source !== e.data.source || d.target !== e.data.target) {
+      existing.remove();
+      edges.push(edgeDef(e));
+      continue;
+    }
+    // Every restyle costs a redraw of its layer. The fast style draws no labels, and a width that
+    // wobbles by a fraction of a pixel with each second's rate is not worth showing: hysteresis.
+    const widthMoved = Math.abs(d.width - e.data.width) >= (large ? 0.75 : 0.25);
+    if (widthMoved || d.health !== e.data.health || (!large && d.label !== e.data.label)) {
+      existing.data(e.data);
+    }
+    if (existing.classes().join(' ') !== e.classes) existing.classes(e.classes);
+  }
+  const gone = cy.elements().filter((ele) => !keep.has(ele.id()));
+  if (gone.nonempty()) gone.remove();
+  if (parents.length + children.length + edges.length > 0) cy.add([...parents, ...children, ...edges]);
+}
+
+/** Fits the view from the layout's own positions: asking cytoscape for the bounding box of thousands of elements is slow. */
+function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement) {
+  cy.resize();
+  if (positions.size === 0) return;
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const p of positions.values()) {
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x);
+    maxY = Math.max(maxY, p.y);
+  }
+  // Room for node size, labels and group padding.
+  const pad = SPACING * 0.8;
+  minX -= pad;
+  minY -= pad;
+  maxX += pad;
+  maxY += pad;
+  const w = el.clientWidth || 800;
+  const h = el.clientHeight || 560;
+  const zoom = Math.min(1.6, Math.max(0.02, Math.min(w / (maxX - minX), h / (maxY - minY))));
+  cy.viewport({
+    zoom,
+    pan: { x: w / 2 - ((minX + maxX) / 2) * zoom, y: h / 2 - ((minY + maxY) / 2) * zoom },
+  });
 }

@@ -38,6 +38,65 @@ export function readColors(el: Element = document.documentElement): MapColors {
  * or arrows (labels come back in the side panel and on selection).
  */
 export function mapStyle(c: MapColors, large: boolean): StylesheetJson {
+  return large ? largeStyle(c) : fullStyle(c);
+}
+
+/**
+ * Thousands of elements: few selectors (each one is matched against every element), no per-node
+ * text (measuring 2,000 labels costs more than drawing the graph), namespace names kept.
+ */
+function largeStyle(c: MapColors): StylesheetJson {
+  return [
+    {
+      selector: 'node',
+      style: {
+        width: 'data(size)',
+        height: 'data(size)',
+        'background-color': c.panel2,
+        'border-width': 2,
+        'border-color': c.accent,
+      },
+    },
+    {
+      selector: 'node.group',
+      style: {
+        shape: 'round-rectangle',
+        label: 'data(label)',
+        'font-size': 40,
+        color: c.muted,
+        'text-valign': 'top',
+        'min-zoomed-font-size': 6,
+        'background-color': c.nsBg,
+        'border-width': 1,
+        'border-color': c.line,
+        padding: '24px',
+      },
+    },
+    {
+      selector: 'node.k-world',
+      style: { shape: 'diamond', 'border-color': '#bc8cff', label: 'data(label)', color: c.fg },
+    },
+    { selector: 'node.has-drops', style: { 'border-color': c.danger, 'border-width': 4 } },
+    {
+      selector: 'edge',
+      style: { width: 'data(width)', 'curve-style': 'haystack', 'haystack-radius': 0, 'line-color': c.line },
+    },
+    { selector: 'edge.h-failing', style: { 'line-color': c.warn } },
+    { selector: 'edge.h-drops', style: { 'line-color': c.danger } },
+    {
+      selector: ':selected',
+      style: {
+        'line-color': c.accent,
+        'border-color': c.accent,
+        label: 'data(label)',
+        color: c.fg,
+        'font-size': 14,
+      },
+    },
+  ];
+}
+
+function fullStyle(c: MapColors): StylesheetJson {
   return [
     {
       selector: 'node',
@@ -111,30 +170,22 @@ export function mapStyle(c: MapColors, large: boolean): StylesheetJson {
     { selector: 'node.has-drops', style: { 'border-color': c.danger, 'border-width': 3 } },
     {
       selector: 'edge',
-      style: large
-        ? {
-            width: 'data(width)',
-            'curve-style': 'haystack',
-            'haystack-radius': 0,
-            'line-color': c.muted,
-            opacity: 0.55,
-          }
-        : {
-            width: 'data(width)',
-            'curve-style': 'bezier',
-            'line-color': c.muted,
-            'target-arrow-shape': 'triangle',
-            'target-arrow-color': c.muted,
-            'arrow-scale': 0.8,
-            label: 'data(label)',
-            'font-size': 9,
-            color: c.fg,
-            'text-rotation': 'autorotate',
-            'text-background-color': c.bg,
-            'text-background-opacity': 0.85,
-            'text-background-padding': '2px',
-            'min-zoomed-font-size': 6,
-          },
+      style: {
+        width: 'data(width)',
+        'curve-style': 'bezier',
+        'line-color': c.muted,
+        'target-arrow-shape': 'triangle',
+        'target-arrow-color': c.muted,
+        'arrow-scale': 0.8,
+        label: 'data(label)',
+        'font-size': 9,
+        color: c.fg,
+        'text-rotation': 'autorotate',
+        'text-background-color': c.bg,
+        'text-background-opacity': 0.85,
+        'text-background-padding': '2px',
+        'min-zoomed-font-size': 6,
+      },
     },
     {
       selector: 'edge:loop',

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+/**
+ * The map at scale in headless Chromium: 2,000 pods in 50 namespaces and 10,000 edges.
+ * Serves the production build (apps/web/dist) from a loopback HTTP server, answers the API and the
+ * live WebSocket with a synthetic graph (Playwright routing, so nothing else runs), and measures:
+ *   - time to first render: navigation start -> map drawn with every node (two frames after apply)
+ *   - per live update: the map's own apply time (performance.measure) and the longest task
+ *     (PerformanceObserver 'longtask') while the update is handled
+ *   - the bytes the map view downloads, and whether it downloads the charts' code.
+ * Usage: node bench/web/mapBench.mjs [--updates 10] [--nodes-per-ns 40] [--edges 10000]
+ * Requires `pnpm --filter @weft/web build` first.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { syntheticGraph } from './syntheticGraph.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(join(root, 'e2e/package.json'));
+const { chromium } = require('@playwright/test');
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const UPDATES = arg('updates', 10);
+const PODS_PER_NS = arg('nodes-per-ns', 40);
+const EDGES = arg('edges', 10_000);
+
+const dist = join(root, 'apps/web/dist');
+if (!existsSync(join(dist, 'index.html'))) {
+  console.error('apps/web/dist is missing: run `pnpm --filter @weft/web build` first');
+  process.exit(2);
+}
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+const server = createServer((req, res) => {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const file = join(dist, path === '/' ? 'index.html' : path);
+  if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory()) {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(readFileSync(join(dist, 'index.html')));
+    return;
+  }
+  res
+    .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    .end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const FLAT = process.argv.includes('--flat');
+const graphAt = (tick) => {
+  const g = syntheticGraph({ namespaces: 50, podsPerNs: PODS_PER_NS, edges: EDGES, tick });
+  if (FLAT) g.nodes = g.nodes.filter((n) => n.kind !== 'namespace').map(({ parent, ...n }) => n);
+  return g;
+};
+const first = graphAt(0);
+const summary = {
+  bytesPerSec: 1e9,
+  packetsPerSec: 1e6,
+  dropsPerSec: 5,
+  dnsQueriesPerSec: 100,
+  dnsErrorRate: 0.01,
+  tcpConnectsPerSec: 50,
+  tcpFailuresPerSec: 1,
+  alertsFiring: 0,
+  alertsPending: 0,
+  collectors: 20,
+};
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+
+const downloaded = [];
+page.on('response', async (r) => {
+  if (r.url().startsWith(base) && r.url().includes('/assets/')) {
+    const body = await r.body().catch(() => Buffer.alloc(0));
+    downloaded.push({ url: r.url().slice(base.length), bytes: body.length });
+  }
+});
+
+await page.route('**/api/v1/status', (r) =>
+  r.fulfill({ json: { version: 'bench', uptimeS: 1, simulated: true, collectors: [] } }),
+);
+await page.route('**/api/v1/alerts', (r) => r.fulfill({ json: { rules: [] } }));
+// The REST graph is withheld so the first render comes from the live socket, like a running dashboard.
+await page.route('**/api/v1/graph**', () => {});
+let liveWs = null;
+await page.routeWebSocket('**/api/v1/live', (ws) => {
+  liveWs = ws;
+  ws.onMessage(() => {
+    ws.send(
+      JSON.stringify({ type: 'update', seq: 0, ts: Date.now(), graph: first, summary, simulated: true }),
+    );
+  });
+});
+
+await page.addInitScript(() => {
+  window.__bench = { longtasks: [], applies: [], drawnAt: null };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      window.__bench.longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      window.__bench.applies.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'measure', buffered: true });
+  new MutationObserver((_m, obs) => {
+    const el = document.querySelector('[data-testid="traffic-map"]');
+    if (el?.getAttribute('data-ready') === '1' && Number(el.getAttribute('data-nodes')) > 0) {
+      obs.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(() => (window.__bench.drawnAt = performance.now())));
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+});
+
+const PROFILE_FIRST = process.argv.includes('--profile-first');
+let cdpFirst = null;
+if (PROFILE_FIRST) {
+  cdpFirst = await page.context().newCDPSession(page);
+  await cdpFirst.send('Profiler.enable');
+  await cdpFirst.send('Profiler.start');
+}
+await page.goto(`${base}/?level=pod`);
+await page.waitForFunction(() => window.__bench.drawnAt !== null, null, { timeout: 120_000 });
+const firstRender = await page.evaluate(() => window.__bench.drawnAt);
+const firstApply = await page.evaluate(() => window.__bench.applies[0]?.duration ?? null);
+if (cdpFirst) printProfile((await cdpFirst.send('Profiler.stop')).profile);
+const nodesDrawn = Number(await page.getByTestId('traffic-map').getAttribute('data-nodes'));
+const edgesDrawn = Number(await page.getByTestId('traffic-map').getAttribute('data-edges'));
+const initialAssets = [...downloaded];
+
+// --profile: a CPU profile of the updates, summarised as the functions with the most self time.
+const PROFILE = process.argv.includes('--profile');
+let cdp = null;
+if (PROFILE) {
+  cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+}
+const perUpdate = [];
+for (let i = 1; i <= UPDATES; i++) {
+  const g = graphAt(i);
+  const before = await page.evaluate(() => ({
+    t: performance.now(),
+    applies: window.__bench.applies.length,
+  }));
+  liveWs.send(JSON.stringify({ type: 'update', seq: i, ts: Date.now(), graph: g, summary, simulated: true }));
+  await page.waitForFunction((n) => window.__bench.applies.length > n, before.applies, { timeout: 60_000 });
+  // Let the frame that draws it finish before reading the long tasks.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForTimeout(300);
+  const r = await page.evaluate((t0) => {
+    const b = window.__bench;
+    const apply = b.applies[b.applies.length - 1].duration;
+    const tasks = b.longtasks.filter((x) => x.start >= t0).map((x) => x.duration);
+    return { apply, longest: tasks.length ? Math.max(...tasks) : 0, longTasks: tasks.length };
+  }, before.t);
+  perUpdate.push(r);
+  await page.waitForTimeout(Math.max(0, 1000 - 300));
+}
+if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+function printProfile(profile) {
+  const self = new Map();
+  const dt = profile.timeDeltas ?? [];
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  (profile.samples ?? []).forEach((id, i) => {
+    const n = byId.get(id);
+    const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  console.error(top.map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`).join('\n'));
+}
+await browser.close();
+server.close();
+
+const kb = (b) => `${(b / 1024).toFixed(0)} KiB`;
+const sum = (xs) => xs.reduce((a, x) => a + x, 0);
+const chartsLoaded = initialAssets.some((a) => /TimeChart/.test(a.url));
+const js = initialAssets.filter((a) => a.url.endsWith('.js'));
+const result = {
+  nodes: nodesDrawn,
+  edges: edgesDrawn,
+  firstRenderMs: Math.round(firstRender),
+  firstApplyMs: Math.round(firstApply),
+  applyMs: perUpdate.map((u) => Math.round(u.apply)),
+  longestTaskMs: perUpdate.map((u) => Math.round(u.longest)),
+  maxLongestTaskMs: Math.round(Math.max(...perUpdate.map((u) => u.longest))),
+  medianApplyMs: Math.round(
+    [...perUpdate.map((u) => u.apply)].sort((a, b) => a - b)[Math.floor(perUpdate.length / 2)],
+  ),
+  mapViewJs: kb(sum(js.map((a) => a.bytes))),
+  mapViewLoadsCharts: chartsLoaded,
+  assets: js.map((a) => `${a.url} ${kb(a.bytes)}`),
+};
+console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { appUrl, params, snapshot } from '../support/lab.js';
+
+test('the DNS panel shows NXDOMAIN for the failing name', async ({ page }) => {
+  await page.goto(appUrl('?view=dns'));
+  const failing = page.getByTestId('dns-failing');
+  await expect(failing).toContainText('payments.production.svc.cluster.local');
+  await expect(failing).toContainText('NXDOMAIN');
+  await expect(page.getByTestId('dns-rcodes')).toContainText('NXDOMAIN');
+});
+
+test('diagnose for the blocked pair says network policy', async ({ page }) => {
+  await page.goto(appUrl('?view=diagnose'));
+  await page.getByLabel(/^Source/).fill('production/frontend-7d9f8-abc12');
+  await page.getByLabel(/^Destination/).fill('production/db-0');
+  await page.getByRole('button', { name: 'Diagnose' }).click();
+  await expect.poll(() => params(page).get('src')).toBe('production/frontend-7d9f8-abc12');
+  expect(params(page).get('dst')).toBe('production/db-0');
+  const verdict = page.getByTestId('diagnose-verdict');
+  await expect(verdict).toHaveAttribute('data-verdict', 'blocked');
+  await expect(verdict).toContainText(/network policy/i);
+  await snapshot(page, 'diagnose-blocked');
+  // The same diagnosis from a pasted link.
+  await page.reload();
+  await expect(page.getByTestId('diagnose-verdict')).toHaveAttribute('data-verdict', 'blocked');
+});
+
+test('diagnose from an edge menu on the map', async ({ page }) => {
+  await page.goto(appUrl('?level=pod'));
+  const edge = page.locator('[data-testid="map-edge"][data-id="pod:production/frontend-7d9f8-abc12->pod:production/db-0"]');
+  await edge.click();
+  await page.getByTestId('edge-panel').getByRole('link', { name: 'Diagnose' }).click();
+  await expect(page.getByTestId('diagnose-verdict')).toHaveAttribute('data-verdict', 'blocked');
+});
