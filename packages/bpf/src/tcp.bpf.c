@@ -40,14 +40,27 @@ struct {
 	__type(value, struct tcp_stats_val);
 } tcp_stats SEC(".maps");
 
-/* Per-socket time of the last RTT sample: tcp_probe fires on every received segment, the smoothed
- * RTT changes slowly, so a socket is sampled at most every rtt_sample_ns (set by the loader from
- * the interval) and the per-packet work is one socket-local lookup instead of a hash lookup. */
+/* When each socket was last sampled for RTT. tcp_probe fires on every received segment while the
+ * smoothed RTT changes slowly, so a socket is sampled at most every rtt_sample_ns (set by the
+ * loader from the interval). The table is per CPU and indexed by a hash of the socket address: a
+ * hot, tiny lookup on every segment instead of a hash-map or socket-storage lookup. Two sockets
+ * sharing a slot only get sampled more often. */
+#define RTT_SLOTS 1024
+
+struct rtt_slot {
+	__u64 sk;
+	__u64 ts_ns;
+};
+
+struct rtt_slots {
+	struct rtt_slot slot[RTT_SLOTS];
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rtt_slots);
 } rtt_sampled SEC(".maps");
 
 const volatile __u64 rtt_sample_ns = 100000000;
@@ -163,13 +176,18 @@ static __always_inline struct tcp_stats_val *stats_for(const struct sock *sk)
 SEC("tp_btf/tcp_probe")
 int BPF_PROG(weft_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 {
-	__u64 now = bpf_ktime_get_ns();
-	__u64 *last = bpf_sk_storage_get(&rtt_sampled, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	__u32 zero = 0;
+	struct rtt_slots *slots = bpf_map_lookup_elem(&rtt_sampled, &zero);
 
-	if (last) {
-		if (now - *last < rtt_sample_ns)
+	if (slots) {
+		__u64 key = (__u64)sk;
+		struct rtt_slot *slot = &slots->slot[((key >> 6) ^ (key >> 16)) & (RTT_SLOTS - 1)];
+		__u64 now = bpf_ktime_get_ns();
+
+		if (slot->sk == key && now - slot->ts_ns < rtt_sample_ns)
 			return 0;
-		*last = now;
+		slot->sk = key;
+		slot->ts_ns = now;
 	}
 	struct tcp_stats_val *v = stats_for(sk);
 
