@@ -84,8 +84,11 @@ function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpu = (Number(f[11]) + Number(f[12])) / TCK;
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
-  return { cpu, rss };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
+  // RSS counts the node binary's mapped pages (file-backed, shared, reclaimable); RssAnon is the process's own.
+  const anon = Number(/RssAnon:\s+(\d+)/.exec(status)[1]) * 1024;
+  return { cpu, rss, anon };
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -118,9 +121,12 @@ async function measure(flows, dnsPerSec, k8s = false) {
   const t0 = process.hrtime.bigint();
   const recv0 = received;
   let maxRss = a.rss;
+  let maxAnon = a.anon;
   for (let s = 0; s < SECONDS; s++) {
     await sleep(1000);
-    maxRss = Math.max(maxRss, procStat(child.pid).rss);
+    const p = procStat(child.pid);
+    maxRss = Math.max(maxRss, p.rss);
+    maxAnon = Math.max(maxAnon, p.anon);
   }
   const b = procStat(child.pid);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -137,6 +143,8 @@ async function measure(flows, dnsPerSec, k8s = false) {
     cpuPercentOfCore: (100 * (b.cpu - a.cpu)) / wall,
     rssMB: b.rss / 1048576,
     maxRssMB: maxRss / 1048576,
+    rssAnonMB: b.anon / 1048576,
+    maxRssAnonMB: maxAnon / 1048576,
     flowRecordsStreamedPerSec: (received - recv0) / wall,
     series,
   };
