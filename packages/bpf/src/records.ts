@@ -3,11 +3,12 @@
  * the decoder assumes; records.int.test.ts checks it against `weft-probe --layout`, so a change to
  * the C structs that is not made here fails a test instead of corrupting records.
  */
-import type { L4Proto, ProbeRecord, TcpFailCause } from '@weft/protocol';
+import { type L4Proto, PROBE_RECORD_VERSION, type ProbeRecord, type TcpFailCause } from '@weft/protocol';
 import { AF_INET, AF_INET6, formatAddress } from './formatAddress.js';
 
 export const RECORD_MAGIC = 0x54464557;
-export const RECORD_VERSION = 1;
+/** The loader's REC_VERSION (records.h); the protocol package owns the number. */
+export const RECORD_VERSION = PROBE_RECORD_VERSION;
 /** No record comes near this; a larger length means the stream is corrupt. */
 export const MAX_RECORD_BYTES = 64 * 1024;
 
