@@ -191,8 +191,12 @@ describe('record formats', () => {
         () => text.includes('"type":"stats"') && text.includes('"links":2'),
       );
       const server = await net.serve(net.b, ['sink', net.b.ip4, '9300']);
+      const dns = await net.serve(net.b, ['dns-server', net.b.ip4, '53']);
       const [sent] = await net.tool(net.a, ['send', net.b.ip4, '9300', '300000']);
+      // a hostile query name: quote, backslash, dot inside a label, control byte, non-ASCII byte
+      await net.tool(net.a, ['dns-query', net.b.ip4, '53', 'h"\\\\o\\.s\\001t\\255.weft.test', '1', '4242']);
       server.kill();
+      dns.kill();
       await bin.intervals(3);
       json.kill('SIGTERM');
       await new Promise((r) => json.on('close', r));
@@ -212,6 +216,12 @@ describe('record formats', () => {
         }
         return m;
       };
+      const qname = (recs: unknown[]) =>
+        (recs as { type: string; id?: number; qname?: string }[]).find(
+          (r) => r.type === 'dns' && r.id === 4242,
+        )?.qname;
+      expect(qname(parsed)).toBe('h"\\\\o\\.s\\001t\\255.weft.test');
+      expect(qname(bin.records)).toBe(qname(parsed));
       const fromJson = total(parsed);
       expect(fromJson.size).toBe(4);
       expect(total(bin.records)).toEqual(fromJson);
