@@ -93,7 +93,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     });
   });
 
-  await app.register(websocket, { options: { maxPayload: MAX_INGEST_FRAME_BYTES } });
+  await app.register(websocket, {
+    options: { maxPayload: MAX_INGEST_FRAME_BYTES },
+    // Collectors and browsers get a going-away code and reconnect (collectors resend their spool).
+    preClose(this: FastifyInstance, done: () => void) {
+      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+      this.websocketServer.close(() => done());
+    },
+  });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -8,10 +8,6 @@ import { IngestSession } from '../../../ingest/ingestSession.js';
  * a reason the collector logs (a plain HTTP 401 would reach it as an opaque handshake error).
  */
 export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
-  const sockets = new Set<{ close(code: number, reason: string): void }>();
-  app.addHook('preClose', async () => {
-    for (const s of sockets) s.close(IngestCloseCode.shuttingDown, 'server shutting down');
-  });
   app.get('/ingest', { websocket: true }, (socket, req) => {
     const w = app.weft;
     if (!bearerMatches(req.headers.authorization, w.config.ingestToken)) {
@@ -21,7 +17,6 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       return;
     }
     w.metrics.ingestConnections++;
-    sockets.add(socket);
     const session = new IngestSession({
       store: w.store,
       collectors: w.collectors,
@@ -44,7 +39,6 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       req.log.warn({ node: session.node, err: err.message }, 'ingest socket error');
     });
     socket.on('close', () => {
-      sockets.delete(socket);
       w.metrics.ingestConnections--;
       if (session.node) req.log.info({ node: session.node }, 'collector disconnected');
       session.closed();
