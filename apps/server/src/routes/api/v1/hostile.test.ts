@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { PROTOCOL_VERSION } from '@weft/protocol';
+import { describe, expect, it } from 'vitest';
+import { labBatches } from '../../../fixtures/labBatches.js';
+import { EP, N1 } from '../../../fixtures/labCluster.js';
+import { testApp } from '../../../fixtures/testApp.js';
+
+const EVIL = 'evil"} 1\n# TYPE x counter\nx{a="<script>alert(1)</script>'.slice(0, 253);
+
+describe('hostile names', () => {
+  it('never break JSON, Mermaid, PromQL or the metrics text', async () => {
+    const { app, clock } = await testApp(null);
+    app.weft.collectors.connect(
+      {
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        node: EVIL,
+        boot: 'evil',
+        collectorVersion: EVIL,
+        hooks: [EVIL],
+        simulated: false,
+      },
+      clock.now,
+    );
+    const evilPod = { ...EP.legacy, namespace: 'production', name: EVIL, workload: EVIL, node: EVIL };
+    const [batch] = labBatches({ seconds: 1, nodes: [N1], policyDropsPerSec: 2, nxdomainPerSec: 1 });
+    batch!.flows.push({ ...batch!.flows[0]!, src: evilPod });
+    batch!.drops = batch!.drops.map((d) => ({ ...d, src: evilPod }));
+    batch!.dns = batch!.dns.map((q) => ({ ...q, client: evilPod, qname: `${EVIL}.svc` }));
+    clock.now = batch!.end + 100;
+    app.weft.store.ingest(batch!, EVIL);
+    app.weft.collectors.batch(EVIL, batch!.end, 0, clock.now);
+
+    for (const url of [
+      '/api/v1/graph?level=pod',
+      '/api/v1/flows',
+      '/api/v1/dns',
+      '/api/v1/drops',
+      '/api/v1/status',
+    ]) {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(JSON.stringify(res.json())).toContain('<script>');
+    }
+    const mm = (await app.inject('/api/v1/export/mermaid?level=pod')).body;
+    expect(mm).not.toContain('<script>');
+    expect(mm).not.toContain('\n# TYPE');
+    const metrics = (await app.inject('/metrics')).body;
+    // promtool parses the whole exposition: an unescaped label would be a syntax error or a new series.
+    execFileSync('promtool', ['check', 'metrics'], { input: metrics });
+    expect(metrics.split('\n').filter((l) => l.startsWith('x{')).length).toBe(0);
+    const d = await app.inject(`/api/v1/diagnose?from=10.244.1.14&to=production/api`);
+    expect(d.statusCode).toBe(200);
+    const q: string = d.json().steps[0].query;
+    expect(q).toContain('source_pod="evil\\"} 1\\n# TYPE x counter\\nx{a=\\"<script>');
+    await app.close();
+  });
+});
