@@ -61,6 +61,19 @@ export const PODS = {
   ),
 };
 
+/** A pod whose name is an attack on the dashboard: markup, quotes and 200 more characters. */
+export const HOSTILE_NAME = `evil-"><img src=x onerror="window.__pwned=1">-${'x'.repeat(200)}`;
+export const HOSTILE_QNAME = '<script>window.__pwned=2</script>.example';
+export const HOSTILE = pod(
+  'untrusted',
+  HOSTILE_NAME,
+  'Deployment',
+  HOSTILE_NAME,
+  '',
+  '10.244.1.66',
+  'weft-node-a',
+);
+
 export const WORLD: Endpoint = {
   ip: '192.0.2.10',
   kind: 'world',
@@ -93,6 +106,7 @@ const CONVERSATIONS: Conversation[] = [
   { src: PODS.prometheus, dst: PODS.db, dport: 9090, proto: 'tcp', bytesPerSec: 20_000 },
   { src: PODS.frontend, dst: PODS.coredns, dport: 53, proto: 'udp', bytesPerSec: 3_000 },
   { src: PODS.api, dst: PODS.coredns, dport: 53, proto: 'udp', bytesPerSec: 3_000 },
+  { src: HOSTILE, dst: PODS.api, dport: 80, proto: 'tcp', bytesPerSec: 5_000 },
 ];
 
 export interface TrafficOptions {
@@ -214,6 +228,17 @@ export function labBatch(
       rcode: 'NXDOMAIN',
       answers: 0,
       latencyUs: 1500 + (seq % 3) * 400,
+    });
+    dns.push({
+      ts,
+      client: HOSTILE,
+      server: PODS.coredns,
+      id: (seq * 31 + 5) % 65536,
+      qname: HOSTILE_QNAME,
+      qtype: 'A',
+      rcode: 'NXDOMAIN',
+      answers: 0,
+      latencyUs: 900,
     });
   }
 

@@ -7,7 +7,9 @@ test('the map shows the lab namespaces and edges within 5 s of opening', async (
   const left = () => Math.max(1, deadline - Date.now());
   await page.goto(appUrl());
   for (const ns of ['production', 'monitoring', 'kube-system']) {
-    await expect(page.locator(`[data-testid="map-node"][data-id="ns:${ns}"]`)).toBeVisible({ timeout: left() });
+    await expect(page.locator(`[data-testid="map-node"][data-id="ns:${ns}"]`)).toBeVisible({
+      timeout: left(),
+    });
   }
   await expect(page.getByTestId('traffic-map')).toHaveAttribute('data-ready', '1', { timeout: left() });
   await expect(page.locator('[data-testid="map-edge"][data-id="ns:monitoring->ns:production"]')).toBeVisible({
@@ -17,7 +19,9 @@ test('the map shows the lab namespaces and edges within 5 s of opening', async (
   expect(edges).toBeGreaterThanOrEqual(4);
   await expect(page.getByTestId('mode')).toHaveAttribute('data-mode', 'live');
   // Edge labels read like the seed's Mermaid map.
-  await expect(page.locator('[data-testid="map-edge"][data-id="ns:production->world"]')).toContainText('443/TCP');
+  await expect(page.locator('[data-testid="map-edge"][data-id="ns:production->world"]')).toContainText(
+    '443/TCP',
+  );
   await snapshot(page, 'dashboard-open');
 });
 

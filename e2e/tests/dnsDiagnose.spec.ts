@@ -27,7 +27,9 @@ test('diagnose for the blocked pair says network policy', async ({ page }) => {
 
 test('diagnose from an edge menu on the map', async ({ page }) => {
   await page.goto(appUrl('?level=pod'));
-  const edge = page.locator('[data-testid="map-edge"][data-id="pod:production/frontend-7d9f8-abc12->pod:production/db-0"]');
+  const edge = page.locator(
+    '[data-testid="map-edge"][data-id="pod:production/frontend-7d9f8-abc12->pod:production/db-0"]',
+  );
   await edge.click();
   await page.getByTestId('edge-panel').getByRole('link', { name: 'Diagnose' }).click();
   await expect(page.getByTestId('diagnose-verdict')).toHaveAttribute('data-verdict', 'blocked');

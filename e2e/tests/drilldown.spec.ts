@@ -7,7 +7,9 @@ async function expectWorkloads(page: Page) {
 }
 async function expectPods(page: Page) {
   await expect(page.getByTestId('breadcrumbs')).toContainText('api');
-  await expect(page.locator('[data-testid="map-node"][data-id="pod:production/api-5c6b7-def34"]')).toBeVisible();
+  await expect(
+    page.locator('[data-testid="map-node"][data-id="pod:production/api-5c6b7-def34"]'),
+  ).toBeVisible();
 }
 async function expectPod(page: Page) {
   await expect(page.getByTestId('breadcrumbs')).toContainText('api-5c6b7-def34');
@@ -46,7 +48,10 @@ test('drill-down namespace -> workload -> pod -> flows and back, each step a URL
   await snapshot(page, 'drill-pod');
   steps.push({ url: page.url(), check: expectPod });
 
-  await page.getByTestId('pod-panel').getByRole('link', { name: /All its flows/ }).click();
+  await page
+    .getByTestId('pod-panel')
+    .getByRole('link', { name: /All its flows/ })
+    .click();
   await expect.poll(() => params(page).get('view')).toBe('flows');
   await expectFlows(page);
   await snapshot(page, 'drill-flows');

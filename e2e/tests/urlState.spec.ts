@@ -2,10 +2,13 @@ import { expect, test } from '@playwright/test';
 import { appUrl, params, snapshot } from '../support/lab.js';
 
 test('a URL with invalid parameters shows a notice and a working view', async ({ page }) => {
-  await page.goto(appUrl('?view=dns&level=galaxy&port=0&bogus=%3Cscript%3Ealert(1)%3C%2Fscript%3E&from=yesterday'));
+  await page.goto(
+    appUrl('?view=dns&level=galaxy&port=0&bogus=%3Cscript%3Ealert(1)%3C%2Fscript%3E&from=yesterday'),
+  );
   const notice = page.getByTestId('url-notice');
   await expect(notice).toBeVisible();
-  for (const p of ['level=galaxy', 'port=0', 'bogus=', 'from=yesterday']) await expect(notice).toContainText(p);
+  for (const p of ['level=galaxy', 'port=0', 'bogus=', 'from=yesterday'])
+    await expect(notice).toContainText(p);
   // The rest of the URL still applies: the DNS view, with data.
   await expect(page.getByTestId('dns-view')).toBeVisible();
   await expect(page.getByTestId('dns-rcodes')).toContainText('NOERROR');

@@ -68,3 +68,11 @@ describe('topN', () => {
     expect(topN([], 5, cmp)).toEqual([]);
   });
 });
+
+describe('focus', () => {
+  it('marks the focused node', () => {
+    const m = buildMapModel(fixtures.graphWorkload, 'wl:production/api');
+    expect(m.nodes.find((n) => n.data.id === 'wl:production/api')!.classes).toContain('focus');
+    expect(m.nodes.filter((n) => n.classes.includes('focus'))).toHaveLength(1);
+  });
+});

@@ -65,7 +65,7 @@ function nodeSize(bytesPerSec: number): number {
   return Math.round(24 + Math.min(26, Math.log10(1 + bytesPerSec / 1000) * 6));
 }
 
-export function buildMapModel(graph: GraphResponse): MapModel {
+export function buildMapModel(graph: GraphResponse, focus = ''): MapModel {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const groups = new Set<string>();
   for (const n of graph.nodes) if (n.parent && n.parent !== n.id) groups.add(n.parent);
@@ -101,7 +101,7 @@ export function buildMapModel(graph: GraphResponse): MapModel {
       size: nodeSize(n.bytesPerSec),
     };
     if (n.parent && n.parent !== n.id && ids.has(n.parent)) data.parent = n.parent;
-    nodes.push({ data, classes: nodeClasses(n, group) });
+    nodes.push({ data, classes: n.id === focus ? `${nodeClasses(n, group)} focus` : nodeClasses(n, group) });
   }
   const edges: MapEdgeEl[] = [];
   for (const e of graph.edges) {

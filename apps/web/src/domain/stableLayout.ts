@@ -103,7 +103,9 @@ export class StableLayout {
           y: o.y + Math.floor(slot / g.cols) * SPACING + (col % 2) * STAGGER,
         });
       } else if (n.outside) {
-        out.set(n.id, { x: slot * SPACING * 1.5, y: this.outsideY(parents.size > 0) });
+        // Above and to the left of everything: edges to the outside leave the picture diagonally
+        // instead of running along a row or column of nodes.
+        out.set(n.id, { x: -SPACING * 1.6 - slot * SPACING * 1.5, y: this.outsideY(parents.size > 0) });
       } else if (parents.size > 0) {
         // Ungrouped nodes beside grouped ones: a column to the left of the groups.
         out.set(n.id, { x: -SPACING * 2, y: slot * SPACING });

@@ -26,7 +26,7 @@ export default function MapView() {
   const rest = useGraph(state, !liveGraph);
   const graph: GraphResponse | null = liveGraph ?? rest.data ?? null;
   const status = useStatus();
-  const model = useMemo(() => (graph ? buildMapModel(graph) : null), [graph]);
+  const model = useMemo(() => (graph ? buildMapModel(graph, state.focus) : null), [graph, state.focus]);
   const params = apiParams(state);
   params.delete('from');
   params.delete('to');

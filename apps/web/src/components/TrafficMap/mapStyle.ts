@@ -218,5 +218,14 @@ function fullStyle(c: MapColors): StylesheetJson {
       },
     },
     { selector: 'node:selected', style: { 'border-color': c.accent, 'border-width': 4 } },
+    {
+      selector: 'node.focus',
+      style: {
+        'border-color': c.accent,
+        'border-width': 5,
+        'background-color': c.accent,
+        'font-weight': 'bold',
+      },
+    },
   ];
 }
