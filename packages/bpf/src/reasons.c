@@ -14,6 +14,8 @@ static unsigned max_reason;
 /* Same list as @weft/protocol isRoutineFree: the kernel frees these skbs as a matter of course. */
 static const char *routine[] = {
 	"NOT_DROPPED_YET", "NOT_SPECIFIED", "SOCKET_CLOSE", "SOCKET_FILTER", "CONSUMED", "NOMEM_CONSUMED",
+	/* queues emptied when a socket closes: seen on every connection teardown in the lab */
+	"QUEUE_PURGE",
 };
 
 int reasons_load(void)

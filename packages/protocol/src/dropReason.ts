@@ -5,8 +5,19 @@
  */
 export const POLICY_DROP = 'policy_drop';
 
-/** Frees that are routine, not drops (the kernel calls kfree_skb for them too). */
-const ROUTINE = new Set(['NOT_SPECIFIED', 'SOCKET_CLOSE', 'SOCKET_FILTER', 'CONSUMED', 'NOMEM_CONSUMED']);
+/**
+ * Frees that are routine, not drops (the kernel calls kfree_skb for them too). QUEUE_PURGE is the
+ * bulk free of a socket's queues when it closes: it fires on ordinary connection teardown.
+ */
+const ROUTINE = new Set([
+  'NOT_DROPPED_YET',
+  'NOT_SPECIFIED',
+  'SOCKET_CLOSE',
+  'SOCKET_FILTER',
+  'CONSUMED',
+  'NOMEM_CONSUMED',
+  'QUEUE_PURGE',
+]);
 
 export function isRoutineFree(kernelReason: string): boolean {
   return ROUTINE.has(kernelReason);
