@@ -76,7 +76,14 @@ export function syntheticGraph({ namespaces = 50, podsPerNs = 40, edges = 10_000
   }
   for (const p of newPods) {
     const b = pods[0];
-    out.push({ ...out[0], id: `${p.id}->${b.id}`, source: p.id, target: b.id, dropsPerSec: 0, dropReasons: {} });
+    out.push({
+      ...out[0],
+      id: `${p.id}->${b.id}`,
+      source: p.id,
+      target: b.id,
+      dropsPerSec: 0,
+      dropReasons: {},
+    });
   }
   const now = Date.now();
   return { level: 'pod', start: now - 900_000, end: now, nodes, edges: out, folded: 0, simulated: true };
