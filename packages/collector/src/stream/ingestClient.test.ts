@@ -181,4 +181,32 @@ describe('IngestClient', () => {
     expect(server.batches(c.boot)).toHaveLength(50);
     expect(server.duplicates).toBe(0);
   });
+
+  it('drops a batch the server rejects for good, counts it and says so in the next batch', async () => {
+    const server = new IngestTestServer('tok');
+    server.rejectSeqs.add(1);
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const { c, logs } = client(url, 'tok');
+    c.start();
+    c.enqueue({ start: 0, end: 1, flows: [record(1)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
+    c.enqueue({
+      start: 1,
+      end: 2,
+      flows: [record(2), record(3)],
+      drops: [],
+      tcp: [],
+      tcpStats: [],
+      dns: [],
+      lost: 0,
+    });
+    await until(() => c.stats.givenUp === 2, 'the rejected batch given up');
+    c.enqueue({ start: 2, end: 3, flows: [], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
+    expect(await c.drain(10_000)).toBe(true);
+    expect(server.batches(c.boot).map((b) => [b.seq, b.lost])).toEqual([
+      [0, 0],
+      [2, 2],
+    ]);
+    expect(logs.some((l) => l.includes('rejected batch 1: schema'))).toBe(true);
+  });
 });
