@@ -49,18 +49,29 @@ export function seriesFor(store: Store, f: FilterState, scanAll = false): Iterab
   return f.level === 'namespace' && coarseFilter ? store.nsRollups.values() : store.edges.values();
 }
 
-/** Sums every matching series over the window into graph edges at the filter's level. */
-export function collectEdges(
-  store: Store,
-  f: FilterState,
-  win: TimeWindow,
-  scanAll = false,
-): Map<string, EdgeAgg> {
+const SCALARS = 10;
+
+interface Collected {
+  series: EdgeSeries[];
+  /** Per collected series, SCALARS numbers: its window sums (bytes, packets, drops, ...). */
+  slab: number[];
+  /** Window sums of series with drops or connects (maps and histograms don't fit the slab). */
+  details: Map<number, EdgeBucket>;
+  /** Per graph node id: how much it did, to pick the nodes shown when the level is too dense. */
+  weight: Map<string, number>;
+}
+
+/**
+ * First pass: each matching series' window sums, kept flat (no per-edge objects yet), and each graph
+ * node's weight. At pod level this is 50,000 series feeding a 150-node graph, so building edges only
+ * after folding saves most of the allocation.
+ */
+function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean): Collected {
   const match = pairMatcher(f);
   const now = store.now();
   const fineFrom = store.fineFrom(now);
   const liveEdge = Math.min(now, store.dataEnd || now);
-  const edges = new Map<string, EdgeAgg>();
+  const out: Collected = { series: [], slab: [], details: new Map(), weight: new Map() };
   // Bucket timestamps can lead the wall clock a little (node clock skew), hence the slack.
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
@@ -76,57 +87,89 @@ export function collectEdges(
     if (f.verdict === 'dropped' || f.reason) {
       if (acc.dropsFor(f.reason) === 0) continue;
     } else if (f.verdict === 'forwarded' && acc.packets === 0) continue;
-    const [src, dst, key] = nodesOf(s, f.level);
+    const i = out.series.length;
+    out.series.push(s);
+    out.slab.push(
+      acc.bytes,
+      acc.packets,
+      acc.dropPackets,
+      acc.connects,
+      acc.failures,
+      acc.retransmits,
+      acc.rttSumUs,
+      acc.rttCount,
+      acc.dnsQueries,
+      acc.dnsErrors,
+    );
+    if (s.detail) {
+      const d = new EdgeBucket(0);
+      d.merge(acc);
+      out.details.set(i, d);
+    }
+    const w = acc.bytes + acc.dropPackets * 1500 + acc.connects + acc.dnsQueries;
+    const [src, dst] = nodesOf(s, f.level);
+    out.weight.set(src.id, (out.weight.get(src.id) ?? 0) + w);
+    if (dst.id !== src.id) out.weight.set(dst.id, (out.weight.get(dst.id) ?? 0) + w);
+  }
+  return out;
+}
+
+function addSlab(sum: EdgeBucket, slab: number[], at: number): void {
+  sum.bytes += slab[at]!;
+  sum.packets += slab[at + 1]!;
+  sum.dropPackets += slab[at + 2]!;
+  sum.connects += slab[at + 3]!;
+  sum.failures += slab[at + 4]!;
+  sum.retransmits += slab[at + 5]!;
+  sum.rttSumUs += slab[at + 6]!;
+  sum.rttCount += slab[at + 7]!;
+  sum.dnsQueries += slab[at + 8]!;
+  sum.dnsErrors += slab[at + 9]!;
+}
+
+/**
+ * Graph edges at the filter's level: the busiest nodes kept (ties by id), the rest folded into one
+ * `others` node, and each edge the sum of its series.
+ */
+export function collectEdges(
+  store: Store,
+  f: FilterState,
+  win: TimeWindow,
+  maxNodes: number,
+  scanAll = false,
+): { edges: Map<string, EdgeAgg>; folded: number } {
+  const c = collect(store, f, win, scanAll);
+  let keep: Set<string> | null = null;
+  if (c.weight.size > maxNodes)
+    keep = new Set(
+      [...c.weight.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, maxNodes - 1)
+        .map(([id]) => id),
+    );
+  const edges = new Map<string, EdgeAgg>();
+  for (let i = 0; i < c.series.length; i++) {
+    const s = c.series[i]!;
+    let [src, dst, key] = nodesOf(s, f.level);
+    if (keep && !(keep.has(src.id) && keep.has(dst.id))) {
+      src = keep.has(src.id) ? src : OTHERS;
+      dst = keep.has(dst.id) ? dst : OTHERS;
+      key = `${src.id}->${dst.id}`;
+    }
     let e = edges.get(key);
     if (!e) {
       e = { src, dst, sum: new EdgeBucket(0), ports: new Map() };
       edges.set(key, e);
     }
-    e.sum.merge(acc);
-    const pk = s.portKey;
-    const p = e.ports.get(pk);
-    if (p) p.bytes += acc.bytes;
-    else e.ports.set(pk, { port: s.port, proto: s.proto, bytes: acc.bytes });
+    const detail = c.details.get(i);
+    if (detail) e.sum.merge(detail);
+    else addSlab(e.sum, c.slab, i * SCALARS);
+    const bytes = c.slab[i * SCALARS]!;
+    const p = e.ports.get(s.portKey);
+    if (p) p.bytes += bytes;
+    else e.ports.set(s.portKey, { port: s.port, proto: s.proto, bytes });
   }
-  return edges;
-}
-
-/** Keeps the busiest nodes and folds the rest into one `others` node. */
-function fold(
-  edges: Map<string, EdgeAgg>,
-  maxNodes: number,
-): { edges: Map<string, EdgeAgg>; folded: number } {
-  const weight = new Map<string, number>();
-  for (const e of edges.values()) {
-    const w = e.sum.bytes + e.sum.dropPackets * 1500 + e.sum.connects + e.sum.dnsQueries;
-    weight.set(e.src.id, (weight.get(e.src.id) ?? 0) + w);
-    if (e.dst.id !== e.src.id) weight.set(e.dst.id, (weight.get(e.dst.id) ?? 0) + w);
-  }
-  if (weight.size <= maxNodes) return { edges, folded: 0 };
-  const keep = new Set(
-    [...weight.entries()]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, maxNodes - 1)
-      .map(([id]) => id),
-  );
-  const out = new Map<string, EdgeAgg>();
-  for (const e of edges.values()) {
-    const src = keep.has(e.src.id) ? e.src : OTHERS;
-    const dst = keep.has(e.dst.id) ? e.dst : OTHERS;
-    const key = `${src.id}->${dst.id}`;
-    let o = out.get(key);
-    if (!o) {
-      o = { src, dst, sum: new EdgeBucket(0), ports: new Map() };
-      out.set(key, o);
-    }
-    o.sum.merge(e.sum);
-    for (const [pk, p] of e.ports) {
-      const q = o.ports.get(pk);
-      if (q) q.bytes += p.bytes;
-      else o.ports.set(pk, { ...p });
-    }
-  }
-  return { edges: out, folded: weight.size - keep.size };
+  return { edges, folded: keep ? c.weight.size - keep.size : 0 };
 }
 
 export function toGraphEdge(id: string, e: EdgeAgg, seconds: number): GraphEdge {
@@ -159,7 +202,7 @@ export function toGraphEdge(id: string, e: EdgeAgg, seconds: number): GraphEdge 
 
 export function queryGraph(store: Store, f: FilterState, win: TimeWindow, opts: GraphOptions): GraphResponse {
   const seconds = observedSeconds(store, win);
-  const { edges, folded } = fold(collectEdges(store, f, win, opts.scanAll), opts.maxNodes);
+  const { edges, folded } = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
   const nodes = new Map<string, GraphNode>();
   const touch = (n: LevelNode, bytes: number, drops: number, dns: boolean) => {
     let g = nodes.get(n.id);

@@ -197,6 +197,21 @@ describe('Store: queries', () => {
       expect(g.nodes.some((n) => n.id === e.source)).toBe(true);
       expect(g.nodes.some((n) => n.id === e.target)).toBe(true);
     }
+    // Folding moves traffic, never loses it; the kept nodes are the busiest ones.
+    const all = queryGraph(store, filter({ level: 'pod' }), { start: T0, end: clock.now }, opts);
+    const total = (x: typeof g) => x.edges.reduce((a, e) => a + e.bytesPerSec, 0);
+    expect(total(g)).toBeCloseTo(total(all), 0);
+    expect(g.folded).toBe(all.nodes.length - 3);
+    const busiest = [...all.nodes]
+      .sort((a, b) => b.bytesPerSec - a.bytesPerSec)
+      .slice(0, 3)
+      .map((n) => n.id);
+    expect(
+      g.nodes
+        .filter((n) => n.id !== 'others')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(busiest.sort());
   });
 
   it('filters by namespace, focus and protocol', () => {
