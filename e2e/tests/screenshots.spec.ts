@@ -30,3 +30,15 @@ test('screenshot: map in the light theme, drilled into production', async ({ pag
   await page.waitForTimeout(1500);
   await snapshot(page, 'view-map-production-light');
 });
+
+for (const [name, search] of [
+  ['map-node-level', '?level=node'],
+  ['map-pod-level', '?level=pod'],
+] as const) {
+  test(`screenshot: ${name}`, async ({ page }) => {
+    await page.goto(appUrl(search));
+    await expect(page.getByTestId('traffic-map')).toHaveAttribute('data-ready', '1');
+    await page.waitForTimeout(1500);
+    await snapshot(page, `view-${name}`);
+  });
+}
