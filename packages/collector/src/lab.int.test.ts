@@ -283,6 +283,13 @@ sum(rate(networkobservability_dns_response_count[5m]))
     ).toHaveLength(1);
   });
 
+  it('names IPv6 traffic too (the lab api talks to redis over IPv6)', async () => {
+    const v6 = await total(
+      `networkobservability_forward_bytes{direction="egress",source_pod=~"api-.*",destination_pod="${pod('redis').name}"}`,
+    );
+    expect(v6).toBeGreaterThan(0);
+  });
+
   it('values agree with what was sent', async () => {
     const redis = pod('redis').name;
     // 200 datagrams of 1000 bytes + UDP/IP/Ethernet headers.

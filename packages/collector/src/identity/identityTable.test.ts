@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterInventory, IP } from '../fixtures/clusterFixture.js';
-import { IdentityTable, type PodInfo } from './identityTable.js';
+import { canonicalIp, IdentityTable, type PodInfo } from './identityTable.js';
 import { applyInventory, parseInventory } from './inventorySource.js';
 
 const pod = (uid: string, name: string, ip: string, extra: Partial<PodInfo> = {}): PodInfo => ({
@@ -107,6 +107,26 @@ describe('IdentityTable', () => {
     expect(t.isLiveNamespace('monitoring')).toBe(false);
     expect(t.resolve(IP.api0, 20).kind).toBe('world');
     expect(t.resolve(IP.api0, 5).name).toBe('api-7f9c-0');
+  });
+});
+
+describe('canonical addresses', () => {
+  it('names an IPv6 pod however its address was written', () => {
+    const t = new IdentityTable({ node: 'node-a' });
+    t.upsertPod(pod('v6', 'redis-0', 'FD00:0244:0001:0000:0000:0000:0000:000A'), 0);
+    t.upsertNode({ name: 'node-a', ips: ['2001:DB8::1'] });
+    t.upsertService({
+      namespace: 'production',
+      name: 'redis',
+      clusterIPs: ['fd00:96:0:0::10'],
+      selector: { app: 'redis' },
+    });
+    expect(t.resolve('fd00:244:1::a', 1).name).toBe('redis-0');
+    expect(t.resolve('2001:db8::1', 1).kind).toBe('host');
+    expect(t.resolve('fd00:96::10', 1).kind).toBe('service');
+    expect(canonicalIp('10.0.0.1')).toBe('10.0.0.1');
+    expect(canonicalIp('::ffff:192.0.2.1')).toBe('::ffff:192.0.2.1');
+    expect(canonicalIp('not-an-ip')).toBe('not-an-ip');
   });
 });
 

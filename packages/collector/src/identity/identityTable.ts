@@ -44,6 +44,19 @@ export interface IdentityTableOptions {
   maxClaimsPerIp?: number;
 }
 
+/**
+ * Addresses are keys: the probe prints IPv6 the RFC 5952 way (inet_ntop), so names fed in are put in
+ * the same form (a hand-written inventory may say FD00:0244::000A).
+ */
+export function canonicalIp(ip: string): string {
+  if (!ip.includes(':') || ip.includes('.')) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip;
+  }
+}
+
 function labelsMatch(selector: Record<string, string>, labels: Record<string, string>): boolean {
   const keys = Object.keys(selector);
   if (keys.length === 0) return false;
@@ -86,7 +99,8 @@ export class IdentityTable {
     return this.services.size;
   }
 
-  upsertPod(pod: PodInfo, now = Date.now()): void {
+  upsertPod(input: PodInfo, now = Date.now()): void {
+    const pod = { ...input, ips: input.ips.map(canonicalIp) };
     const prev = this.pods.get(pod.uid);
     if (prev) this.countLive(prev, -1);
     this.pods.set(pod.uid, pod);
@@ -110,7 +124,8 @@ export class IdentityTable {
   replacePods(pods: PodInfo[], now = Date.now()): void {
     const next = new Set(pods.map((p) => p.uid));
     for (const uid of [...this.pods.keys()]) if (!next.has(uid)) this.deletePod(uid, now);
-    for (const p of pods) {
+    for (const input of pods) {
+      const p = { ...input, ips: input.ips.map(canonicalIp) };
       const prev = this.pods.get(p.uid);
       if (!prev || JSON.stringify(prev) !== JSON.stringify(p)) this.upsertPod(p, now);
     }
@@ -118,8 +133,9 @@ export class IdentityTable {
 
   upsertService(svc: ServiceInfo): void {
     this.deleteService(svc.namespace, svc.name);
-    this.services.set(`${svc.namespace}/${svc.name}`, svc);
-    for (const ip of svc.clusterIPs) {
+    const canon = { ...svc, clusterIPs: svc.clusterIPs.map(canonicalIp) };
+    this.services.set(`${svc.namespace}/${svc.name}`, canon);
+    for (const ip of canon.clusterIPs) {
       if (!ip || ip === 'None') continue;
       this.serviceIps.set(ip, {
         ip,
@@ -157,8 +173,9 @@ export class IdentityTable {
 
   upsertNode(node: NodeInfo): void {
     this.deleteNode(node.name);
-    this.nodes.set(node.name, node);
-    for (const ip of node.ips) this.nodeIps.set(ip, node.name);
+    const canon = { ...node, ips: node.ips.map(canonicalIp) };
+    this.nodes.set(node.name, canon);
+    for (const ip of canon.ips) this.nodeIps.set(ip, node.name);
   }
 
   deleteNode(name: string): void {
