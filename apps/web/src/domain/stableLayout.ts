@@ -22,8 +22,9 @@ export interface Point {
 export const SPACING = 110;
 const GROUP_PAD = 50;
 const GROUP_GAP = 70;
+const LABEL_ROOM = 90;
 const MAX_GROUP_COLS = 8;
-const STAGGER = SPACING / 3;
+const STAGGER = SPACING / 2;
 const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
 
 /**
@@ -96,7 +97,7 @@ export class StableLayout {
       if (n.parent) {
         const g = this.groups.get(n.parent)!;
         const o = groupOrigin.get(n.parent)!;
-        // Odd columns sit lower by a third, so edges between neighbours do not run through a third node.
+        // Odd columns sit lower by half a row, so edges between neighbours do not run through a third node.
         const col = slot % g.cols;
         out.set(n.id, {
           x: o.x + col * SPACING,
@@ -158,7 +159,8 @@ export class StableLayout {
         y += this.groupHeight(g);
         cols = Math.max(cols, this.groups.get(g)!.cols);
       }
-      x += (cols - 1) * SPACING + GROUP_PAD * 2 + GROUP_GAP;
+      // Labels under the outer pods stick out of the group box: leave them room.
+      x += (cols - 1) * SPACING + GROUP_PAD * 2 + GROUP_GAP + LABEL_ROOM;
     }
     return out;
   }
