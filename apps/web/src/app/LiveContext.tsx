@@ -31,6 +31,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const clientRef = useRef<LiveClient | null>(null);
   const active = state.live && !paused;
   const filter = apiParams(state).toString();
+  // Updates already in flight when the view changed answer the old question: drop those whose level
+  // differs (the server tags each graph with its level).
+  const levelRef = useRef(state.level);
+  levelRef.current = state.level;
 
   useEffect(() => {
     if (!active) return;
@@ -39,6 +43,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       onState: setConn,
       onMessage: (msg) => {
         if (msg.type === 'update') {
+          if (msg.graph.level !== levelRef.current) return;
           setUpdate(msg);
           setError(null);
         } else {

@@ -57,6 +57,18 @@ export function StatusBanner() {
           </span>
         </div>
       )}
+      {live.active && live.error && (
+        <div
+          role="alert"
+          data-testid="banner-live-error"
+          className="border-b border-danger/40 bg-danger/10 px-4 py-1.5 text-sm"
+        >
+          <strong className="text-danger">The server refused the live subscription:</strong>{' '}
+          <span className="text-muted">
+            {live.error}. Change or remove the filter parameters in the link.
+          </span>
+        </div>
+      )}
       {live.active && live.conn.kind === 'waiting' && (
         <div role="status" className="border-b border-warn/40 bg-warn/10 px-4 py-1.5 text-sm">
           <strong className="text-warn">Live updates interrupted</strong>{' '}
