@@ -46,7 +46,7 @@ export function seriesColor(key: string, index: number): string {
   return NAMED[key] ?? PALETTE[index % PALETTE.length]!;
 }
 
-/** Sum of a series over the window (per-second values times the step), for "total" tiles. */
+/** The newest non-null value of one series, or null when it has none. */
 export function seriesLast(series: readonly Series[], key: string): number | null {
   const s = series.find((x) => x.key === key);
   if (!s) return null;

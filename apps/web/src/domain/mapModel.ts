@@ -49,7 +49,7 @@ export interface MapModel {
 
 export const LABEL_MAX = 28;
 
-export function isOutside(n: Pick<GraphNode, 'kind'>): boolean {
+export function isOutside(n: { kind: MapNodeData['kind'] }): boolean {
   return n.kind === 'world' || n.kind === 'host' || n.kind === 'others';
 }
 

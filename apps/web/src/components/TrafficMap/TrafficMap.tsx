@@ -1,6 +1,6 @@
 import cytoscape, { type Core, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef } from 'react';
-import type { MapEdgeEl, MapModel, MapNodeEl } from '../../domain/mapModel.js';
+import { isOutside, type MapEdgeEl, type MapModel, type MapNodeEl } from '../../domain/mapModel.js';
 import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
 import { mapStyle, readColors } from './mapStyle.js';
 
@@ -113,7 +113,7 @@ export function TrafficMap({
       model.nodes.map((n) => ({
         id: n.data.id,
         parent: n.data.parent,
-        outside: n.data.kind === 'world' || n.data.kind === 'host' || n.data.kind === 'others',
+        outside: isOutside(n.data),
       })),
     );
     cy.batch(() => {
