@@ -31,8 +31,10 @@ export function useAlerts() {
   });
 }
 
-export function useGraph(state: FilterState, enabled: boolean) {
-  const refetchInterval = useRefresh(2000);
+/** `refreshMs` 0: fetched once (the diagnose view's list of pods need not follow every second). */
+export function useGraph(state: FilterState, enabled: boolean, refreshMs = 2000) {
+  const live = useRefresh(refreshMs);
+  const refetchInterval = refreshMs > 0 ? live : false;
   return useQuery({
     queryKey: ['graph', apiParams(state).toString()],
     queryFn: ({ signal }) => api.graph(state, signal),

@@ -30,7 +30,7 @@ export default function DiagnoseView() {
     setDst(state.dst);
   }, [state.src, state.dst]);
   const listId = useId();
-  const pods = useGraph({ ...state, level: 'pod', focus: '', namespace: [], workload: '', pod: '' }, true);
+  const pods = useGraph({ ...state, level: 'pod', focus: '', namespace: [], workload: '', pod: '' }, true, 0);
   const names = (pods.data?.nodes ?? [])
     .filter((n) => n.kind === 'pod' || n.kind === 'service')
     .map((n) => n.label);
