@@ -34,3 +34,20 @@ test('diagnose from an edge menu on the map', async ({ page }) => {
   await page.getByTestId('edge-panel').getByRole('link', { name: 'Diagnose' }).click();
   await expect(page.getByTestId('diagnose-verdict')).toHaveAttribute('data-verdict', 'blocked');
 });
+
+test("an edge's menu opens that connection's flows", async ({ page }) => {
+  await page.goto(appUrl('?level=pod'));
+  await page
+    .locator('[data-testid="map-edge"][data-id="pod:production/frontend-7d9f8-abc12->pod:production/db-0"]')
+    .click();
+  const panel = page.getByTestId('edge-panel');
+  await expect(panel).toContainText('5432/TCP');
+  await expect(panel).toContainText('policy_drop');
+  await panel.getByRole('link', { name: 'Flows of this connection' }).click();
+  await expect.poll(() => params(page).get('view')).toBe('flows');
+  await expect(page.getByTestId('flow-row').first()).toBeVisible();
+  for (const row of await page.getByTestId('flow-row').allTextContents()) {
+    expect(row).toContain('frontend-7d9f8-abc12');
+    expect(row).toContain('db-0');
+  }
+});
