@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
- *   node bench/collector/run.mjs [--seconds 30] [--warmup 10]
+ *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--bundle] [--node-flags="..."]
  * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
  * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
  * from /proc while a WebSocket sink acknowledges its batches and /metrics is scraped every 5 s.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,10 @@ const WARMUP = arg('warmup', 10);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const TCK = 100; // USER_HZ on Linux
 
+// --bundle: run the collector as one minified esbuild bundle (how an image could ship it) instead of
+// the compiled packages with their node_modules.
+const BUNDLE = process.argv.includes('--bundle');
+
 for (const pkg of ['protocol', 'bpf', 'collector']) {
   execFileSync(
     process.execPath,
@@ -37,6 +42,25 @@ for (const pkg of ['protocol', 'bpf', 'collector']) {
 }
 
 const dir = mkdtempSync(join(os.tmpdir(), 'wco-bench-'));
+let entry = join(root, 'bench/collector/collectorProcess.mjs');
+if (BUNDLE) {
+  // esbuild comes with tsx (a root devDependency); resolved from there rather than declared again.
+  const fromTsx = createRequire(realpathSync(join(root, 'node_modules/tsx/package.json')));
+  const esbuild = fromTsx('esbuild');
+  mkdirSync(join(root, 'bench/results/tmp'), { recursive: true });
+  entry = join(root, 'bench/results/tmp/collector.bundle.mjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'bench/collector/collectorProcess.mjs')],
+    outfile: entry,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  });
+}
 const ip = (i) => `10.${200 + Math.floor(i / 65_536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
 const inventory = {
   version: 1,
@@ -137,6 +161,7 @@ async function measure(flows, dnsPerSec, k8s = false) {
   await new Promise((r) => child.once('close', r));
   return {
     nodeFlags: NODE_FLAGS.join(' '),
+    bundled: BUNDLE,
     flows,
     dnsPerSec,
     kubernetesClientLoaded: k8s,
