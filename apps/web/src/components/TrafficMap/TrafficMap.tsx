@@ -194,7 +194,10 @@ function applyDiff(cy: Core, model: MapModel, positions: Map<string, Point>, lar
       continue;
     }
     const d = existing.data();
-    if (d.label !== n.data.label || d.size !== n.data.size) existing.data(n.data);
+    // Same hysteresis as edge widths: a node breathing by a pixel with each second's rate would
+    // invalidate the whole layer it is drawn in.
+    const sizeMoved = Math.abs(d.size - n.data.size) >= (large ? 4 : 1);
+    if (d.label !== n.data.label || sizeMoved) existing.data(n.data);
     if (existing.classes().join(' ') !== n.classes) existing.classes(n.classes);
     if (pos && !existing.isParent()) {
       const p = existing.position();
