@@ -155,6 +155,12 @@ if (PROFILE) {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.start');
 }
+// How many frames cytoscape draws per update (cytoscape keeps its instance on the container).
+await page.evaluate(() => {
+  const cy = document.querySelector('[data-testid="traffic-map"]')._cyreg?.cy;
+  window.__bench.renders = 0;
+  cy?.on('render', () => window.__bench.renders++);
+});
 const perUpdate = [];
 for (let i = 1; i <= UPDATES; i++) {
   const g = graphAt(i);
@@ -171,7 +177,9 @@ for (let i = 1; i <= UPDATES; i++) {
     const b = window.__bench;
     const apply = b.applies[b.applies.length - 1].duration;
     const tasks = b.longtasks.filter((x) => x.start >= t0).map((x) => x.duration);
-    return { apply, longest: tasks.length ? Math.max(...tasks) : 0, longTasks: tasks.length };
+    const renders = b.renders;
+    b.renders = 0;
+    return { apply, longest: tasks.length ? Math.max(...tasks) : 0, longTasks: tasks.length, renders };
   }, before.t);
   perUpdate.push(r);
   await page.waitForTimeout(Math.max(0, 1000 - 300));
@@ -203,6 +211,7 @@ const result = {
   firstApplyMs: Math.round(firstApply),
   applyMs: perUpdate.map((u) => Math.round(u.apply)),
   longestTaskMs: perUpdate.map((u) => Math.round(u.longest)),
+  framesDrawnPerUpdate: perUpdate.map((u) => u.renders),
   maxLongestTaskMs: Math.round(Math.max(...perUpdate.map((u) => u.longest))),
   medianApplyMs: Math.round(
     [...perUpdate.map((u) => u.apply)].sort((a, b) => a - b)[Math.floor(perUpdate.length / 2)],

@@ -116,10 +116,14 @@ export function TrafficMap({
         outside: isOutside(n.data),
       })),
     );
-    cy.batch(() => {
-      if (fresh) addAll(cy, model, positions);
-      else applyDiff(cy, model, positions, large);
-    });
+    if (fresh) {
+      cy.batch(() => addAll(cy, model, positions));
+    } else {
+      // An empty batch still makes cytoscape draw a frame: with nothing visible changed (the usual
+      // live update, thanks to the hysteresis below) it must not be opened at all.
+      const ops = diffOps(cy, model, positions, large);
+      if (ops.length > 0) cy.batch(() => ops.forEach((op) => op()));
+    }
     if (fresh) fitTo(cy, positions, el);
     el.dataset.nodes = String(model.nodes.length);
     el.dataset.edges = String(model.edges.length);
@@ -174,7 +178,9 @@ function addAll(cy: Core, model: MapModel, positions: Map<string, Point>) {
   cy.add([...parents, ...children, ...model.edges.map(edgeDef)]);
 }
 
-function applyDiff(cy: Core, model: MapModel, positions: Map<string, Point>, large: boolean) {
+/** The changes that bring the map to `model`, as operations to run inside one batch. */
+function diffOps(cy: Core, model: MapModel, positions: Map<string, Point>, large: boolean): (() => void)[] {
+  const ops: (() => void)[] = [];
   const keep = new Set<string>();
   const parents: ElementDefinition[] = [];
   const children: ElementDefinition[] = [];
@@ -189,7 +195,7 @@ function applyDiff(cy: Core, model: MapModel, positions: Map<string, Point>, lar
     }
     const existing = cy.getElementById(id) as NodeSingular;
     if ((existing.data('parent') ?? undefined) !== n.data.parent) {
-      existing.remove();
+      ops.push(() => existing.remove());
       (n.data.parent ? children : parents).push(nodeDef(n, pos));
       continue;
     }
@@ -197,11 +203,11 @@ function applyDiff(cy: Core, model: MapModel, positions: Map<string, Point>, lar
     // Same hysteresis as edge widths: a node breathing by a pixel with each second's rate would
     // invalidate the whole layer it is drawn in.
     const sizeMoved = Math.abs(d.size - n.data.size) >= (large ? 4 : 1);
-    if (d.label !== n.data.label || sizeMoved) existing.data(n.data);
-    if (existing.classes().join(' ') !== n.classes) existing.classes(n.classes);
+    if (d.label !== n.data.label || sizeMoved) ops.push(() => existing.data(n.data));
+    if (existing.classes().join(' ') !== n.classes) ops.push(() => existing.classes(n.classes));
     if (pos && !existing.isParent()) {
       const p = existing.position();
-      if (p.x !== pos.x || p.y !== pos.y) existing.position(pos);
+      if (p.x !== pos.x || p.y !== pos.y) ops.push(() => existing.position(pos));
     }
   }
   for (const e of model.edges) {
@@ -214,7 +220,7 @@ function applyDiff(cy: Core, model: MapModel, positions: Map<string, Point>, lar
     const existing = cy.getElementById(id);
     const d = existing.data();
     if (d.source !== e.data.source || d.target !== e.data.target) {
-      existing.remove();
+      ops.push(() => existing.remove());
       edges.push(edgeDef(e));
       continue;
     }
@@ -222,13 +228,15 @@ function applyDiff(cy: Core, model: MapModel, positions: Map<string, Point>, lar
     // wobbles by a fraction of a pixel with each second's rate is not worth showing: hysteresis.
     const widthMoved = Math.abs(d.width - e.data.width) >= (large ? 0.75 : 0.25);
     if (widthMoved || d.health !== e.data.health || (!large && d.label !== e.data.label)) {
-      existing.data(e.data);
+      ops.push(() => existing.data(e.data));
     }
-    if (existing.classes().join(' ') !== e.classes) existing.classes(e.classes);
+    if (existing.classes().join(' ') !== e.classes) ops.push(() => existing.classes(e.classes));
   }
   const gone = cy.elements().filter((ele) => !keep.has(ele.id()));
-  if (gone.nonempty()) gone.remove();
-  if (parents.length + children.length + edges.length > 0) cy.add([...parents, ...children, ...edges]);
+  if (gone.nonempty()) ops.push(() => gone.remove());
+  if (parents.length + children.length + edges.length > 0)
+    ops.push(() => cy.add([...parents, ...children, ...edges]));
+  return ops;
 }
 
 /** Fits the view from the layout's own positions: asking cytoscape for the bounding box of thousands of elements is slow. */
