@@ -23,6 +23,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 gc?.();
 const heap0 = process.memoryUsage().heapUsed;
+// Typed-array columns live outside the JS heap: count them too.
+const buffers0 = process.memoryUsage().arrayBuffers;
 
 const cluster = syntheticCluster(PODS, EDGES);
 const end = Math.floor(Date.now() / 1000) * 1000;
@@ -46,7 +48,8 @@ console.log(
     `${st.edgeSeries} series, ${st.fineBuckets} 1 s + ${st.coarseBuckets} 1 min buckets`,
 );
 console.log(
-  `fill: ${((fill.user + fill.system) / 1e6).toFixed(1)} s CPU; store heap ${mib(mem.heapUsed - heap0)}, ` +
+  `fill: ${((fill.user + fill.system) / 1e6).toFixed(1)} s CPU; store ${mib(mem.heapUsed - heap0 + mem.arrayBuffers - buffers0)} ` +
+    `(JS heap ${mib(mem.heapUsed - heap0)} + typed arrays ${mib(mem.arrayBuffers - buffers0)}), ` +
     `heap used ${mib(mem.heapUsed)}, rss ${mib(mem.rss)}`,
 );
 
@@ -80,3 +83,6 @@ for (const level of ['namespace', 'workload', 'pod'] as const) {
 }
 for (const r of results) console.log(r);
 console.log(`RESULT store_heap_mib=${((mem.heapUsed - heap0) / 2 ** 20).toFixed(0)}`);
+console.log(
+  `RESULT store_total_mib=${((mem.heapUsed - heap0 + mem.arrayBuffers - buffers0) / 2 ** 20).toFixed(0)}`,
+);

@@ -1,9 +1,49 @@
+import type { EdgeBucket } from './edgeBucket.js';
+import type { EdgeTier } from './edgeTier.js';
+
 /** Time-ordered bucket lists: the 1-second tier and the 1-minute tier of every series. */
 export const FINE_MS = 1_000;
 export const COARSE_MS = 60_000;
 
 export interface Timed {
   t: number;
+}
+
+/** A tier's buckets in time order, however they are laid out. */
+export interface Tier<B> {
+  readonly length: number;
+  timeAt(i: number): number;
+  /** Index of the first bucket with t >= time. */
+  lowerBound(time: number): number;
+  /** Bucket `i`; may be an object reused by the next call. */
+  at(i: number): B;
+  /** Drops buckets older than `before`; returns how many went. */
+  pruneBefore(before: number): number;
+}
+
+/** A tier kept as one object per bucket (DNS clients: few series, maps in every bucket). */
+export class ListTier<B extends Timed> implements Tier<B> {
+  readonly items: B[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  timeAt(i: number): number {
+    return this.items[i]!.t;
+  }
+
+  lowerBound(time: number): number {
+    return lowerBound(this.items, time);
+  }
+
+  at(i: number): B {
+    return this.items[i]!;
+  }
+
+  pruneBefore(before: number): number {
+    return pruneBefore(this.items, before);
+  }
 }
 
 /** Index of the first bucket with t >= time. */
@@ -49,9 +89,9 @@ export function pruneBefore(list: Timed[], before: number): number {
  * at either end from the fine tier where it still reaches, so a 15-minute query reads ~15 coarse and at
  * most ~60 fine buckets per series instead of 900.
  */
-export function visitWindow<B extends Timed>(
-  fine: readonly B[],
-  coarse: readonly B[],
+export function visitWindow<B>(
+  fine: Tier<B>,
+  coarse: Tier<B>,
   start: number,
   end: number,
   fineFrom: number,
@@ -78,37 +118,32 @@ export function visitWindow<B extends Timed>(
   }
 }
 
-function range<B extends Timed>(list: readonly B[], from: number, to: number, visit: (b: B) => void): void {
-  for (let i = lowerBound(list, from); i < list.length; i++) {
-    const b = list[i]!;
-    if (b.t >= to) break;
-    visit(b);
+function range<B>(tier: Tier<B>, from: number, to: number, visit: (b: B) => void): void {
+  for (let i = tier.lowerBound(from); i < tier.length; i++) {
+    if (tier.timeAt(i) >= to) break;
+    visit(tier.at(i));
   }
 }
 
-interface RunSum<B> {
-  setFromRun(first: B, last: B): void;
-}
-
-function run<B extends Timed>(list: readonly B[], from: number, to: number, into: RunSum<B>): void {
-  const i = lowerBound(list, from);
-  if (i >= list.length) return;
-  const j = lowerBound(list, to) - 1;
-  if (j >= i) into.setFromRun(list[i]!, list[j]!);
+function run(tier: EdgeTier, from: number, to: number, into: EdgeBucket): void {
+  const i = tier.lowerBound(from);
+  if (i >= tier.length) return;
+  const j = tier.lowerBound(to) - 1;
+  if (j >= i) tier.addRun(i, j, into);
 }
 
 /**
  * The scalar sums visitWindow would produce, from running totals: per tier run two binary searches and
  * one subtraction instead of a visit per bucket.
  */
-export function windowScalars<B extends Timed>(
-  fine: readonly B[],
-  coarse: readonly B[],
+export function windowScalars(
+  fine: EdgeTier,
+  coarse: EdgeTier,
   start: number,
   end: number,
   fineFrom: number,
   liveEdge: number,
-  into: RunSum<B>,
+  into: EdgeBucket,
 ): void {
   const a = Math.ceil(start / COARSE_MS) * COARSE_MS;
   const z = Math.floor(end / COARSE_MS) * COARSE_MS;

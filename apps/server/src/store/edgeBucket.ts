@@ -1,33 +1,5 @@
 import { Histogram } from './histogram.js';
 
-export interface ScalarDelta {
-  bytes: number;
-  packets: number;
-  dropPackets: number;
-  connects: number;
-  failures: number;
-  retransmits: number;
-  rttSumUs: number;
-  rttCount: number;
-  dnsQueries: number;
-  dnsErrors: number;
-}
-
-export function scalarDelta(before: ScalarDelta, after: ScalarDelta): ScalarDelta {
-  return {
-    bytes: after.bytes - before.bytes,
-    packets: after.packets - before.packets,
-    dropPackets: after.dropPackets - before.dropPackets,
-    connects: after.connects - before.connects,
-    failures: after.failures - before.failures,
-    retransmits: after.retransmits - before.retransmits,
-    rttSumUs: after.rttSumUs - before.rttSumUs,
-    rttCount: after.rttCount - before.rttCount,
-    dnsQueries: after.dnsQueries - before.dnsQueries,
-    dnsErrors: after.dnsErrors - before.dnsErrors,
-  };
-}
-
 export interface DropCell {
   reason: string;
   dir: string;
@@ -36,8 +8,9 @@ export interface DropCell {
 }
 
 /**
- * What one edge (client -> server, protocol, service port) did during one time slot. Detail that most
- * slots lack (drops, connect latencies) is allocated only when it appears, to keep idle slots small.
+ * What one edge (client -> server, protocol, service port) did during one time slot, or over a window:
+ * the shape queries sum into. The store keeps slots in EdgeTier columns and uses this class only for
+ * the detail a few slots have (drops by reason, connect latencies, failure causes).
  */
 export class EdgeBucket {
   bytes = 0;
@@ -56,65 +29,7 @@ export class EdgeBucket {
   retransmits = 0;
   dnsQueries = 0;
   dnsErrors = 0;
-  /**
-   * Running totals of the scalar fields through this bucket since the series began: the sum over any
-   * run of buckets is two subtractions, which keeps a 15-minute graph over 50,000 series fast.
-   */
-  cBytes = 0;
-  cPackets = 0;
-  cDropPackets = 0;
-  cConnects = 0;
-  cFailures = 0;
-  cRetransmits = 0;
-  cRttSumUs = 0;
-  cRttCount = 0;
-  cDnsQueries = 0;
-  cDnsErrors = 0;
-
   constructor(public t: number) {}
-
-  /** Adds the scalar fields of `to - from` (two snapshots of a bucket) to this bucket's running totals. */
-  addCum(d: ScalarDelta): void {
-    this.cBytes += d.bytes;
-    this.cPackets += d.packets;
-    this.cDropPackets += d.dropPackets;
-    this.cConnects += d.connects;
-    this.cFailures += d.failures;
-    this.cRetransmits += d.retransmits;
-    this.cRttSumUs += d.rttSumUs;
-    this.cRttCount += d.rttCount;
-    this.cDnsQueries += d.dnsQueries;
-    this.cDnsErrors += d.dnsErrors;
-  }
-
-  scalars(): ScalarDelta {
-    return {
-      bytes: this.bytes,
-      packets: this.packets,
-      dropPackets: this.dropPackets,
-      connects: this.connects,
-      failures: this.failures,
-      retransmits: this.retransmits,
-      rttSumUs: this.rttSumUs,
-      rttCount: this.rttCount,
-      dnsQueries: this.dnsQueries,
-      dnsErrors: this.dnsErrors,
-    };
-  }
-
-  /** Sets the scalars to the sum of buckets first..last of one list (running totals, same series). */
-  setFromRun(first: EdgeBucket, last: EdgeBucket): void {
-    this.bytes += last.cBytes - first.cBytes + first.bytes;
-    this.packets += last.cPackets - first.cPackets + first.packets;
-    this.dropPackets += last.cDropPackets - first.cDropPackets + first.dropPackets;
-    this.connects += last.cConnects - first.cConnects + first.connects;
-    this.failures += last.cFailures - first.cFailures + first.failures;
-    this.retransmits += last.cRetransmits - first.cRetransmits + first.retransmits;
-    this.rttSumUs += last.cRttSumUs - first.cRttSumUs + first.rttSumUs;
-    this.rttCount += last.cRttCount - first.cRttCount + first.rttCount;
-    this.dnsQueries += last.cDnsQueries - first.cDnsQueries + first.dnsQueries;
-    this.dnsErrors += last.cDnsErrors - first.cDnsErrors + first.dnsErrors;
-  }
 
   reset(): void {
     this.bytes = 0;

@@ -1,12 +1,13 @@
 import type { Endpoint } from '@weft/protocol';
+import { ListTier } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
-import { EdgeBucket } from './edgeBucket.js';
+import { EdgeTier } from './edgeTier.js';
 import type { LevelNode } from './levelNode.js';
 
 /** Client -> server at pod level, one protocol and service port: the unit the store keeps buckets for. */
 export class EdgeSeries {
-  readonly fine: EdgeBucket[] = [];
-  readonly coarse: EdgeBucket[] = [];
+  readonly fine = new EdgeTier();
+  readonly coarse = new EdgeTier();
   lastSeen = 0;
   /** Graph nodes of both ends per level, computed once: queries roll up the same series many times. */
   levelCache: Record<string, readonly [LevelNode, LevelNode, string]> | null = null;
@@ -31,8 +32,8 @@ export class EdgeSeries {
 }
 
 export class DnsSeries {
-  readonly fine: DnsBucket[] = [];
-  readonly coarse: DnsBucket[] = [];
+  readonly fine = new ListTier<DnsBucket>();
+  readonly coarse = new ListTier<DnsBucket>();
   lastSeen = 0;
 
   constructor(
@@ -41,5 +42,4 @@ export class DnsSeries {
   ) {}
 }
 
-export const makeEdgeBucket = (t: number) => new EdgeBucket(t);
 export const makeDnsBucket = (t: number) => new DnsBucket(t);

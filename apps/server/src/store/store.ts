@@ -1,12 +1,24 @@
 import type { Endpoint, FlowRow, IngestBatch } from '@weft/protocol';
-import { bucketAt, COARSE_MS, FINE_MS, lowerBound, pruneBefore } from './buckets.js';
+import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
-import { type EdgeBucket, type ScalarDelta, scalarDelta } from './edgeBucket.js';
+import {
+  BYTES,
+  CONNECTS,
+  DNS_ERRORS,
+  DNS_QUERIES,
+  DROP_PACKETS,
+  type EdgeTier,
+  FAILURES,
+  PACKETS,
+  RETRANSMITS,
+  RTT_COUNT,
+  RTT_SUM_US,
+} from './edgeTier.js';
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
 import { levelNode } from './levelNode.js';
-import { DnsSeries, EdgeSeries, makeDnsBucket, makeEdgeBucket } from './series.js';
+import { DnsSeries, EdgeSeries, makeDnsBucket } from './series.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
 
 export interface StoreOptions {
@@ -31,42 +43,6 @@ export interface StoreStats {
   duplicates: number;
   outOfWindow: number;
   skippedIngress: number;
-}
-
-const ZERO: ScalarDelta = {
-  bytes: 0,
-  packets: 0,
-  dropPackets: 0,
-  connects: 0,
-  failures: 0,
-  retransmits: 0,
-  rttSumUs: 0,
-  rttCount: 0,
-  dnsQueries: 0,
-  dnsErrors: 0,
-};
-
-/** A new bucket's running totals continue from the bucket before it. */
-function startCum(list: EdgeBucket[], b: EdgeBucket): void {
-  const i = list[list.length - 1] === b ? list.length - 1 : lowerBound(list, b.t);
-  const prev = i > 0 ? list[i - 1] : undefined;
-  if (!prev) return;
-  b.cBytes = prev.cBytes;
-  b.cPackets = prev.cPackets;
-  b.cDropPackets = prev.cDropPackets;
-  b.cConnects = prev.cConnects;
-  b.cFailures = prev.cFailures;
-  b.cRetransmits = prev.cRetransmits;
-  b.cRttSumUs = prev.cRttSumUs;
-  b.cRttCount = prev.cRttCount;
-  b.cDnsQueries = prev.cDnsQueries;
-  b.cDnsErrors = prev.cDnsErrors;
-}
-
-/** Adds to the running totals of `b` and every later bucket (late data lands before the newest). */
-function propagate(list: EdgeBucket[], b: EdgeBucket, d: ScalarDelta): void {
-  const start = list[list.length - 1] === b ? list.length - 1 : lowerBound(list, b.t);
-  for (let i = start; i < list.length; i++) list[i]!.addCum(d);
 }
 
 const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
@@ -210,7 +186,10 @@ export class Store {
       const fwd = srcIsClient(this.ports, src.id, d.sport, dst.id, d.dport, d.proto, 0);
       const s = fwd ? this.edge(src, dst, d.proto, d.dport, now) : this.edge(dst, src, d.proto, d.sport, now);
       s.detail = true;
-      this.edgeBuckets(s, d.ts, (b) => b.addDrop(d.reason, d.dir, d.packets, d.bytes));
+      this.edgeBuckets(s, d.ts, (tier, i) => {
+        tier.add(i, DROP_PACKETS, d.packets);
+        tier.detailAt(i).addDrop(d.reason, d.dir, d.packets, d.bytes);
+      });
     }
 
     for (const c of batch.tcp) {
@@ -225,7 +204,13 @@ export class Store {
       this.ports.learn(dst.id, c.dport);
       const s = this.edge(this.interner.intern(c.src), dst, 'tcp', c.dport, now);
       s.detail = true;
-      this.edgeBuckets(s, c.ts, (b) => b.addConnect(c.outcome === 'ok', c.latencyUs, c.cause));
+      const connected = c.outcome === 'ok';
+      this.edgeBuckets(s, c.ts, (tier, i) => {
+        tier.add(i, CONNECTS, 1);
+        if (!connected) tier.add(i, FAILURES, 1);
+        if (!connected || c.latencyUs !== undefined)
+          tier.detailAt(i).addConnect(connected, c.latencyUs, c.cause);
+      });
     }
 
     for (const t of batch.tcpStats) {
@@ -240,12 +225,12 @@ export class Store {
       const dst = this.interner.intern(t.dst);
       const fwd = srcIsClient(this.ports, src.id, t.sport, dst.id, t.dport, 'tcp', 0);
       const s = fwd ? this.edge(src, dst, 'tcp', t.dport, now) : this.edge(dst, src, 'tcp', t.sport, now);
-      this.edgeBuckets(s, t.ts, (b) => {
+      this.edgeBuckets(s, t.ts, (tier, i) => {
         if (t.srttUs > 0) {
-          b.rttSumUs += t.srttUs;
-          b.rttCount++;
+          tier.add(i, RTT_SUM_US, t.srttUs);
+          tier.add(i, RTT_COUNT, 1);
         }
-        b.retransmits += t.retransmits;
+        tier.add(i, RETRANSMITS, t.retransmits);
       });
     }
 
@@ -261,15 +246,15 @@ export class Store {
       this.ports.learn(server.id, 53);
       const failed = q.rcode !== 'NOERROR';
       const s = this.edge(this.interner.intern(q.client), server, 'udp', 53, now);
-      this.edgeBuckets(s, q.ts, (b) => {
-        b.dnsQueries++;
-        if (failed) b.dnsErrors++;
+      this.edgeBuckets(s, q.ts, (tier, i) => {
+        tier.add(i, DNS_QUERIES, 1);
+        if (failed) tier.add(i, DNS_ERRORS, 1);
       });
       const ds = this.dnsClient(q.client, now);
       const ft = Math.floor(q.ts / FINE_MS) * FINE_MS;
       const ct = Math.floor(q.ts / COARSE_MS) * COARSE_MS;
-      const [fb, fnew] = bucketAt(ds.fine, ft, makeDnsBucket);
-      const [cb, cnew] = bucketAt(ds.coarse, ct, makeDnsBucket);
+      const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
+      const [cb, cnew] = bucketAt(ds.coarse.items, ct, makeDnsBucket);
       if (fnew) this.fineCount++;
       if (cnew) this.coarseCount++;
       fb.add(q.qname, q.rcode, q.latencyUs);
@@ -352,58 +337,36 @@ export class Store {
 
   /** The hot path (flows), without the closure edgeBuckets needs. */
   private addTraffic(s: EdgeSeries, ts: number, bytes: number, packets: number): void {
-    const ft = ts - (ts % FINE_MS);
-    const ct = ts - (ts % COARSE_MS);
-    const last = s.fine[s.fine.length - 1];
-    const fb = last && last.t === ft ? last : this.fineBucket(s, ft);
-    const lastC = s.coarse[s.coarse.length - 1];
-    const cb = lastC && lastC.t === ct ? lastC : this.coarseBucket(s, ct);
-    fb.bytes += bytes;
-    fb.packets += packets;
-    cb.bytes += bytes;
-    cb.packets += packets;
-    if (fb === s.fine[s.fine.length - 1]) {
-      fb.cBytes += bytes;
-      fb.cPackets += packets;
-    } else propagate(s.fine, fb, { ...ZERO, bytes, packets });
-    if (cb === s.coarse[s.coarse.length - 1]) {
-      cb.cBytes += bytes;
-      cb.cPackets += packets;
-    } else propagate(s.coarse, cb, { ...ZERO, bytes, packets });
+    const fi = this.fineSlot(s.fine, ts - (ts % FINE_MS));
+    s.fine.add(fi, BYTES, bytes);
+    s.fine.add(fi, PACKETS, packets);
+    const ci = this.coarseSlot(s.coarse, ts - (ts % COARSE_MS));
+    s.coarse.add(ci, BYTES, bytes);
+    s.coarse.add(ci, PACKETS, packets);
   }
 
-  private fineBucket(s: EdgeSeries, t: number): EdgeBucket {
-    const [b, created] = bucketAt(s.fine, t, makeEdgeBucket);
-    if (created) {
-      this.fineCount++;
-      startCum(s.fine, b);
-    }
-    return b;
+  private fineSlot(tier: EdgeTier, t: number): number {
+    const n = tier.length;
+    const i = tier.slot(t);
+    if (tier.length !== n) this.fineCount++;
+    return i;
   }
 
-  private coarseBucket(s: EdgeSeries, t: number): EdgeBucket {
-    const [b, created] = bucketAt(s.coarse, t, makeEdgeBucket);
-    if (created) {
-      this.coarseCount++;
-      startCum(s.coarse, b);
-    }
-    return b;
+  private coarseSlot(tier: EdgeTier, t: number): number {
+    const n = tier.length;
+    const i = tier.slot(t);
+    if (tier.length !== n) this.coarseCount++;
+    return i;
   }
 
-  private edgeBuckets(s: EdgeSeries, ts: number, apply: (b: EdgeBucket) => void): void {
+  private edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, i: number) => void): void {
     const ft = Math.floor(ts / FINE_MS) * FINE_MS;
     const ct = Math.floor(ts / COARSE_MS) * COARSE_MS;
     const rollup = this.rollupOf(s);
     if (s.detail) rollup.detail = true;
     for (const series of [s, rollup, this.totals]) {
-      const fb = this.fineBucket(series, ft);
-      const cb = this.coarseBucket(series, ct);
-      const before = fb.scalars();
-      apply(fb);
-      const delta = scalarDelta(before, fb.scalars());
-      apply(cb);
-      propagate(series.fine, fb, delta);
-      propagate(series.coarse, cb, delta);
+      apply(series.fine, this.fineSlot(series.fine, ft));
+      apply(series.coarse, this.coarseSlot(series.coarse, ct));
     }
   }
 
@@ -413,8 +376,8 @@ export class Store {
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
     for (const map of [this.edges, this.dns, this.nsRollups] as Map<string, EdgeSeries | DnsSeries>[]) {
       for (const [key, s] of map) {
-        this.fineCount -= pruneBefore(s.fine, fineBefore);
-        this.coarseCount -= pruneBefore(s.coarse, coarseBefore);
+        this.fineCount -= s.fine.pruneBefore(fineBefore);
+        this.coarseCount -= s.coarse.pruneBefore(coarseBefore);
         if (s.fine.length === 0 && s.coarse.length === 0) {
           if (map === this.edges) this.dropEdge(s as EdgeSeries);
           else map.delete(key);
@@ -422,9 +385,11 @@ export class Store {
         }
       }
     }
-    this.fineCount -= pruneBefore(this.totals.fine, fineBefore);
-    this.coarseCount -= pruneBefore(this.totals.coarse, coarseBefore);
-    if (this.dataStart < coarseBefore) this.dataStart = this.totals.coarse[0]?.t ?? Number.POSITIVE_INFINITY;
+    this.fineCount -= this.totals.fine.pruneBefore(fineBefore);
+    this.coarseCount -= this.totals.coarse.pruneBefore(coarseBefore);
+    if (this.dataStart < coarseBefore)
+      this.dataStart =
+        this.totals.coarse.length > 0 ? this.totals.coarse.timeAt(0) : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -434,14 +399,15 @@ export class Store {
   private trimFine(): void {
     const now = this.now();
     const target = Math.floor(this.opts.maxFineBuckets * 0.9);
-    let horizon = Math.max(this.fineFrom(now), (this.totals.fine[0]?.t ?? now) + FINE_MS);
+    const first = this.totals.fine.length > 0 ? this.totals.fine.timeAt(0) : now;
+    let horizon = Math.max(this.fineFrom(now), first + FINE_MS);
     while (this.fineCount > target && horizon < now - COARSE_MS) {
       horizon = Math.ceil((horizon + 1) / COARSE_MS) * COARSE_MS;
       this.fineHorizon = horizon;
-      for (const s of this.edges.values()) this.fineCount -= pruneBefore(s.fine, horizon);
-      for (const s of this.nsRollups.values()) this.fineCount -= pruneBefore(s.fine, horizon);
-      for (const s of this.dns.values()) this.fineCount -= pruneBefore(s.fine, horizon);
-      this.fineCount -= pruneBefore(this.totals.fine, horizon);
+      for (const s of this.edges.values()) this.fineCount -= s.fine.pruneBefore(horizon);
+      for (const s of this.nsRollups.values()) this.fineCount -= s.fine.pruneBefore(horizon);
+      for (const s of this.dns.values()) this.fineCount -= s.fine.pruneBefore(horizon);
+      this.fineCount -= this.totals.fine.pruneBefore(horizon);
     }
     this.counters.fineTrims++;
   }

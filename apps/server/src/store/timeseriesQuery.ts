@@ -8,7 +8,7 @@ import {
   type TimeseriesResponse,
   type TimeWindow,
 } from '@weft/protocol';
-import { COARSE_MS, FINE_MS, lowerBound, type Timed } from './buckets.js';
+import { COARSE_MS, FINE_MS, type Tier } from './buckets.js';
 import type { DnsBucket } from './dnsBucket.js';
 import { dnsClientMatches } from './dnsQuery.js';
 import type { EdgeBucket } from './edgeBucket.js';
@@ -87,12 +87,12 @@ export function queryTimeseries(
     }
     return c;
   };
-  const visit = <B extends Timed>(list: readonly B[], each: (b: B, i: number) => void) => {
-    for (let i = lowerBound(list, start); i < list.length; i++) {
-      const b = list[i]!;
-      if (b.t >= win.end) break;
-      if (b.t + tierMs <= win.start) continue;
-      each(b, Math.floor((b.t - start) / stepMs));
+  const visit = <B>(tier: Tier<B>, each: (b: B, i: number) => void) => {
+    for (let i = tier.lowerBound(start); i < tier.length; i++) {
+      const t = tier.timeAt(i);
+      if (t >= win.end) break;
+      if (t + tierMs <= win.start) continue;
+      each(tier.at(i), Math.floor((t - start) / stepMs));
     }
   };
   const addHist = (c: Cell, h: Histogram | null) => {

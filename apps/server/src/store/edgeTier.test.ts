@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { EdgeBucket } from './edgeBucket.js';
+import { BYTES, CONNECTS, EdgeTier, PACKETS } from './edgeTier.js';
+
+/** Buckets as [t, bytes, packets], read back through `at`. */
+function contents(tier: EdgeTier): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < tier.length; i++) {
+    const b = tier.at(i);
+    out.push([b.t, b.bytes, b.packets]);
+  }
+  return out;
+}
+
+describe('EdgeTier', () => {
+  it('keeps buckets in time order, also for late data, with values and running sums', () => {
+    const tier = new EdgeTier();
+    for (const [t, bytes] of [
+      [1000, 10],
+      [2000, 20],
+      [5000, 50],
+      [3000, 30],
+      [2000, 2],
+      [0, 1],
+    ] as const) {
+      const i = tier.slot(t);
+      tier.add(i, BYTES, bytes);
+      tier.add(i, PACKETS, 1);
+    }
+    expect(contents(tier)).toEqual([
+      [0, 1, 1],
+      [1000, 10, 1],
+      [2000, 22, 2],
+      [3000, 30, 1],
+      [5000, 50, 1],
+    ]);
+    const sum = new EdgeBucket(0);
+    tier.addRun(1, 3, sum);
+    expect([sum.bytes, sum.packets, sum.connects]).toEqual([62, 4, 0]);
+  });
+
+  it('prunes old buckets, shrinks, and keeps later values and sums exact', () => {
+    const tier = new EdgeTier();
+    for (let s = 0; s < 100; s++) tier.add(tier.slot(s * 1000), BYTES, s + 1);
+    expect(tier.pruneBefore(90_000)).toBe(90);
+    expect(tier.length).toBe(10);
+    expect(tier.timeAt(0)).toBe(90_000);
+    expect(tier.value(0, BYTES)).toBe(91);
+    const sum = new EdgeBucket(0);
+    tier.addRun(0, 9, sum);
+    expect(sum.bytes).toBe(91 + 92 + 93 + 94 + 95 + 96 + 97 + 98 + 99 + 100);
+    expect(tier.pruneBefore(0)).toBe(0);
+    tier.add(tier.slot(100_000), BYTES, 7);
+    expect(tier.value(10, BYTES)).toBe(7);
+  });
+
+  it('keeps what is not a number beside the bucket and drops it with the bucket', () => {
+    const tier = new EdgeTier();
+    const a = tier.slot(1000);
+    tier.add(a, CONNECTS, 1);
+    tier.detailAt(a).addConnect(false, undefined, 'refused');
+    tier.detailAt(a).addDrop('policy_drop', 'egress', 3, 300);
+    const b = tier.slot(2000);
+    tier.add(b, CONNECTS, 1);
+    const first = tier.at(0);
+    expect([first.connects, first.refused, first.dropBytes, first.dropsFor('policy_drop')]).toEqual([
+      1, 1, 300, 3,
+    ]);
+    expect(tier.at(1).refused).toBe(0);
+    tier.pruneBefore(2000);
+    expect(tier.at(0).drops).toBeNull();
+    expect(tier.at(0).connects).toBe(1);
+  });
+});
