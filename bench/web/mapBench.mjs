@@ -2,7 +2,7 @@
 /**
  * The map at scale in headless Chromium: 2,000 pods in 50 namespaces and 10,000 edges.
  * Serves the production build (apps/web/dist) from a loopback HTTP server, answers the API and the
- * live WebSocket with a synthetic graph (Playwright routing, so nothing else runs), and measures:
+ * live WebSocket (a real `ws` server on the same port) with a synthetic graph, and measures:
  *   - time to first render: navigation start -> map drawn with every node (two frames after apply)
  *   - per live update: the map's own apply time (performance.measure) and the longest task
  *     (PerformanceObserver 'longtask') while the update is handled
@@ -102,10 +102,15 @@ await page.route('**/api/v1/status', (r) =>
 await page.route('**/api/v1/alerts', (r) => r.fulfill({ json: { rules: [] } }));
 // The REST graph is withheld so the first render comes from the live socket, like a running dashboard.
 await page.route('**/api/v1/graph**', () => {});
+// A real WebSocket server (the `ws` package, as the Weft server uses) on the same loopback port, so
+// an update reaches the page the way it does in production: received off the main thread, then
+// parsed and applied on it.
+const { WebSocketServer } = require('ws');
+const wss = new WebSocketServer({ server, path: '/api/v1/live' });
 let liveWs = null;
-await page.routeWebSocket('**/api/v1/live', (ws) => {
+wss.on('connection', (ws) => {
   liveWs = ws;
-  ws.onMessage(() => {
+  ws.on('message', () => {
     ws.send(
       JSON.stringify({ type: 'update', seq: 0, ts: Date.now(), graph: first, summary, simulated: true }),
     );
@@ -157,7 +162,7 @@ if (PROFILE) {
 }
 // How many frames cytoscape draws per update (cytoscape keeps its instance on the container).
 await page.evaluate(() => {
-  const cy = document.querySelector('[data-testid="traffic-map"]')._cyreg?.cy;
+  const cy = document.querySelector('[data-testid="traffic-map-canvas"]')._cyreg?.cy;
   window.__bench.renders = 0;
   cy?.on('render', () => window.__bench.renders++);
 });
@@ -198,6 +203,7 @@ function printProfile(profile) {
   console.error(top.map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`).join('\n'));
 }
 await browser.close();
+wss.close();
 server.close();
 
 const kb = (b) => `${(b / 1024).toFixed(0)} KiB`;
