@@ -124,7 +124,11 @@ export function TrafficMap({
       // An empty batch still makes cytoscape draw a frame: with nothing visible changed (the usual
       // live update, thanks to the hysteresis below) it must not be opened at all.
       const ops = diffOps(cy, model, positions, large);
-      if (ops.length > 0) cy.batch(() => ops.forEach((op) => op()));
+      if (ops.length > 0) {
+        cy.batch(() => {
+          for (const op of ops) op();
+        });
+      }
     }
     if (fresh) fitTo(cy, positions, el);
     box.dataset.nodes = String(model.nodes.length);
