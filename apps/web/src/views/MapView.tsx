@@ -1,5 +1,5 @@
 import { type GraphResponse, LEVELS } from '@weft/protocol';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useGraph, useStatus } from '../api/queries.js';
 import { useLive } from '../app/LiveContext.js';
 import { useUrl } from '../app/UrlContext.js';
@@ -11,13 +11,14 @@ import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { MapLegend } from '../components/MapSidebar/MapLegend.js';
 import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
-import { PodPanel } from '../components/MapSidebar/PodPanel.js';
 import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
 import { apiParams, drillInto, drillUp, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
 
 const MAP_HEIGHT = 600;
+// Only the last drill-down step needs the flows table: the map itself loads without it.
+const PodPanel = lazy(() => import('../components/MapSidebar/PodPanel.js'));
 
 export default function MapView() {
   const { state, navigate } = useUrl();
@@ -140,7 +141,9 @@ export default function MapView() {
           )}
           {focus?.kind === 'pod' && (
             <div className="mt-3">
-              <PodPanel namespace={focus.namespace} pod={focus.name} graph={graph} />
+              <Suspense fallback={<Loading label="the pod's flows" height={360} />}>
+                <PodPanel namespace={focus.namespace} pod={focus.name} graph={graph} />
+              </Suspense>
             </div>
           )}
         </div>

@@ -9,7 +9,7 @@ import { Name } from '../Name/Name.js';
 import { Panel } from '../Panel/Panel.js';
 
 /** The end of the drill-down: one pod's numbers and its own flows. */
-export function PodPanel({
+export default function PodPanel({
   namespace,
   pod,
   graph,
