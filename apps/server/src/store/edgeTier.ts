@@ -16,47 +16,50 @@ const SCALARS = 10;
 const EMPTY = new Float64Array(0);
 const MIN_CAPACITY = 4;
 
+/** Number of set bits of every 10-bit column set: where a column sits among the present ones. */
+const POPCOUNT = new Uint8Array(1 << SCALARS);
+for (let m = 1; m < POPCOUNT.length; m++) POPCOUNT[m] = (m & 1) + POPCOUNT[m >> 1]!;
+
 /** Returned by `at`: read it before the next call (queries merge it into their own sums at once). */
 const scratch = new EdgeBucket(0);
 
 /**
- * One tier (1 s or 1 min) of one edge series, struct-of-arrays: bucket start times and, per scalar, the
- * running total through each bucket, in typed arrays. One object per bucket made a 50,000-series store
- * 1.5 GB of small objects whose GC pauses set the graph's p99; here a traffic-only bucket is 24 bytes
- * outside the JS heap. A column exists only once something non-zero lands in it, and what doesn't fit a
- * number (drops by reason, connect latency histograms, failure causes) lives in a side map for the few
- * buckets that have it. A bucket's value is its running total minus the previous one, so any run of
- * buckets sums with one subtraction.
+ * One tier (1 s or 1 min) of one edge series, struct-of-arrays in one Float64Array: bucket start times,
+ * then per scalar the running total through each bucket. One object per bucket made a 50,000-series
+ * store 1.5 GB of small objects whose GC pauses set the graph's p99; here a traffic-only bucket is
+ * 24 bytes outside the JS heap, and a query touches one buffer per tier. A column exists only once
+ * something non-zero lands in it; what doesn't fit a number (drops by reason, connect latency
+ * histograms, failure causes) lives in a side map for the few buckets that have it. A bucket's value
+ * is its running total minus the previous one, so any run of buckets sums with one subtraction.
  */
 export class EdgeTier {
   length = 0;
-  private times: Float64Array = EMPTY;
-  private readonly cum: (Float64Array | null)[] = [
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-  ];
+  private capacity = 0;
+  /** Present columns, one bit per scalar. */
+  private mask = 0;
+  /** Column-major: times in [0, capacity), then each present column's running totals. */
+  private buf: Float64Array = EMPTY;
   private details: Map<number, EdgeBucket> | null = null;
 
   timeAt(i: number): number {
-    return this.times[i]!;
+    return this.buf[i]!;
+  }
+
+  /** Offset of scalar `k`'s column in `buf`, -1 when absent. */
+  private col(k: number): number {
+    const bit = 1 << k;
+    if ((this.mask & bit) === 0) return -1;
+    return (POPCOUNT[this.mask & (bit - 1)]! + 1) * this.capacity;
   }
 
   /** Index of the first bucket with t >= time. */
   lowerBound(time: number): number {
-    const times = this.times;
+    const buf = this.buf;
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (times[mid]! < time) lo = mid + 1;
+      if (buf[mid]! < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -65,24 +68,26 @@ export class EdgeTier {
   /** Index of the bucket starting at `t`, created in time order when missing (length tells). */
   slot(t: number): number {
     const n = this.length;
-    if (n > 0 && this.times[n - 1] === t) return n - 1;
-    if (n === this.times.length) this.resize(Math.max(MIN_CAPACITY, n * 2));
-    const times = this.times;
-    if (n === 0 || times[n - 1]! < t) {
-      times[n] = t;
-      for (const c of this.cum) if (c) c[n] = n > 0 ? c[n - 1]! : 0;
+    if (n > 0 && this.buf[n - 1] === t) return n - 1;
+    if (n === this.capacity) this.relayout(Math.max(MIN_CAPACITY, n * 2), this.mask);
+    const buf = this.buf;
+    const cap = this.capacity;
+    const cols = POPCOUNT[this.mask]!;
+    if (n === 0 || buf[n - 1]! < t) {
+      buf[n] = t;
+      for (let p = 1; p <= cols; p++) buf[p * cap + n] = n > 0 ? buf[p * cap + n - 1]! : 0;
       this.length = n + 1;
       return n;
     }
     // Late data (a resent spool): rare, so a binary search and a shift are fine.
     const i = this.lowerBound(t);
-    if (times[i] === t) return i;
-    times.copyWithin(i + 1, i, n);
-    times[i] = t;
-    for (const c of this.cum) {
-      if (!c) continue;
-      c.copyWithin(i + 1, i, n);
-      c[i] = i > 0 ? c[i - 1]! : 0;
+    if (buf[i] === t) return i;
+    buf.copyWithin(i + 1, i, n);
+    buf[i] = t;
+    for (let p = 1; p <= cols; p++) {
+      const off = p * cap;
+      buf.copyWithin(off + i + 1, off + i, off + n);
+      buf[off + i] = i > 0 ? buf[off + i - 1]! : 0;
     }
     this.length = n + 1;
     return i;
@@ -91,25 +96,33 @@ export class EdgeTier {
   /** Adds `v` to scalar `k` of bucket `i` (and so to the running totals of every later bucket). */
   add(i: number, k: number, v: number): void {
     if (v === 0) return;
-    let c = this.cum[k];
-    if (!c) {
-      c = new Float64Array(this.times.length);
-      this.cum[k] = c;
+    let off = this.col(k);
+    if (off < 0) {
+      this.relayout(this.capacity, this.mask | (1 << k));
+      off = this.col(k);
     }
+    const buf = this.buf;
     const n = this.length;
-    if (i === n - 1) c[i]! += v;
-    else for (let j = i; j < n; j++) c[j]! += v;
+    if (i === n - 1) buf[off + i]! += v;
+    else for (let j = i; j < n; j++) buf[off + j]! += v;
   }
 
   value(i: number, k: number): number {
-    const c = this.cum[k];
-    if (!c) return 0;
-    return i > 0 ? c[i]! - c[i - 1]! : c[i]!;
+    const off = this.col(k);
+    if (off < 0) return 0;
+    return i > 0 ? this.buf[off + i]! - this.buf[off + i - 1]! : this.buf[off + i]!;
+  }
+
+  /** Sum of scalar `k` over buckets i..j (inclusive). */
+  private run(k: number, i: number, j: number): number {
+    const off = this.col(k);
+    if (off < 0) return 0;
+    return i > 0 ? this.buf[off + j]! - this.buf[off + i - 1]! : this.buf[off + j]!;
   }
 
   /** The side record of bucket `i` for what isn't a scalar (drops by reason, latencies, causes). */
   detailAt(i: number): EdgeBucket {
-    const t = this.times[i]!;
+    const t = this.buf[i]!;
     if (!this.details) this.details = new Map();
     let d = this.details.get(t);
     if (!d) {
@@ -123,7 +136,7 @@ export class EdgeTier {
   at(i: number): EdgeBucket {
     const b = scratch;
     b.reset();
-    b.t = this.times[i]!;
+    b.t = this.buf[i]!;
     b.bytes = this.value(i, BYTES);
     b.packets = this.value(i, PACKETS);
     b.dropPackets = this.value(i, DROP_PACKETS);
@@ -148,59 +161,60 @@ export class EdgeTier {
 
   /** Adds the scalar sums of buckets i..j (inclusive) to `into`. */
   addRun(i: number, j: number, into: EdgeBucket): void {
-    const c = this.cum;
-    into.bytes += run(c[BYTES], i, j);
-    into.packets += run(c[PACKETS], i, j);
-    into.dropPackets += run(c[DROP_PACKETS], i, j);
-    into.connects += run(c[CONNECTS], i, j);
-    into.failures += run(c[FAILURES], i, j);
-    into.retransmits += run(c[RETRANSMITS], i, j);
-    into.rttSumUs += run(c[RTT_SUM_US], i, j);
-    into.rttCount += run(c[RTT_COUNT], i, j);
-    into.dnsQueries += run(c[DNS_QUERIES], i, j);
-    into.dnsErrors += run(c[DNS_ERRORS], i, j);
+    into.bytes += this.run(BYTES, i, j);
+    into.packets += this.run(PACKETS, i, j);
+    if (this.mask <= 3) return;
+    into.dropPackets += this.run(DROP_PACKETS, i, j);
+    into.connects += this.run(CONNECTS, i, j);
+    into.failures += this.run(FAILURES, i, j);
+    into.retransmits += this.run(RETRANSMITS, i, j);
+    into.rttSumUs += this.run(RTT_SUM_US, i, j);
+    into.rttCount += this.run(RTT_COUNT, i, j);
+    into.dnsQueries += this.run(DNS_QUERIES, i, j);
+    into.dnsErrors += this.run(DNS_ERRORS, i, j);
   }
 
   /** Drops buckets older than `before`; returns how many went. */
   pruneBefore(before: number): number {
     const n = this.length;
-    if (n === 0 || this.times[0]! >= before) return 0;
+    if (n === 0 || this.buf[0]! >= before) return 0;
     const k = this.lowerBound(before);
     const left = n - k;
-    this.times.copyWithin(0, k, n);
+    const buf = this.buf;
+    buf.copyWithin(0, k, n);
+    const cols = POPCOUNT[this.mask]!;
     // Running totals restart at the first kept bucket, so they stay small numbers (exact in a double).
-    for (const c of this.cum) {
-      if (!c) continue;
-      const base = c[k - 1]!;
-      c.copyWithin(0, k, n);
-      for (let j = 0; j < left; j++) c[j]! -= base;
+    for (let p = 1; p <= cols; p++) {
+      const off = p * this.capacity;
+      const base = buf[off + k - 1]!;
+      buf.copyWithin(off, off + k, off + n);
+      for (let j = 0; j < left; j++) buf[off + j]! -= base;
     }
     this.length = left;
     if (this.details) {
       for (const t of this.details.keys()) if (t < before) this.details.delete(t);
       if (this.details.size === 0) this.details = null;
     }
-    if (this.times.length > MIN_CAPACITY && left * 4 <= this.times.length)
-      this.resize(Math.max(MIN_CAPACITY, left * 2));
+    if (this.capacity > MIN_CAPACITY && left * 4 <= this.capacity)
+      this.relayout(Math.max(MIN_CAPACITY, left * 2), this.mask);
     return k;
   }
 
-  private resize(capacity: number): void {
+  /** Moves the buckets into a buffer of `capacity` rows with the columns of `mask` (new ones zero). */
+  private relayout(capacity: number, mask: number): void {
     const n = this.length;
-    const times = new Float64Array(capacity);
-    times.set(this.times.subarray(0, n));
-    this.times = times;
+    const old = this.buf;
+    const buf = new Float64Array(capacity * (1 + POPCOUNT[mask]!));
+    buf.set(old.subarray(0, n));
     for (let k = 0; k < SCALARS; k++) {
-      const c = this.cum[k];
-      if (!c) continue;
-      const grown = new Float64Array(capacity);
-      grown.set(c.subarray(0, n));
-      this.cum[k] = grown;
+      const bit = 1 << k;
+      if ((mask & bit) === 0 || (this.mask & bit) === 0) continue;
+      const from = this.col(k);
+      const to = (POPCOUNT[mask & (bit - 1)]! + 1) * capacity;
+      buf.set(old.subarray(from, from + n), to);
     }
+    this.buf = buf;
+    this.capacity = capacity;
+    this.mask = mask;
   }
-}
-
-function run(c: Float64Array | null | undefined, i: number, j: number): number {
-  if (!c) return 0;
-  return i > 0 ? c[j]! - c[i - 1]! : c[j]!;
 }

@@ -2,6 +2,7 @@ import type { FilterState, GraphEdge, GraphNode, GraphResponse, Level, TimeWindo
 import { visitWindow, windowScalars } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { type LevelNode, levelNode } from './levelNode.js';
+import { LEVEL_INDEX, type LevelTables } from './levelTables.js';
 import { pairMatcher } from './match.js';
 import type { EdgeSeries } from './series.js';
 import type { Store } from './store.js';
@@ -15,6 +16,7 @@ export interface GraphOptions {
 }
 
 interface EdgeAgg {
+  id: string;
   src: LevelNode;
   dst: LevelNode;
   sum: EdgeBucket;
@@ -22,20 +24,24 @@ interface EdgeAgg {
 }
 
 const OTHERS: LevelNode = { id: 'others', kind: 'others', label: 'others', namespace: '' };
-const LEVEL_INDEX: Record<Level, number> = { node: 0, namespace: 1, workload: 2, pod: 3 };
 
-function nodesOf(s: EdgeSeries, level: Level): readonly [LevelNode, LevelNode, string] {
-  if (!s.levelCache) s.levelCache = {};
-  const k = LEVEL_INDEX[level];
-  let pair = s.levelCache[k];
-  if (!pair) {
-    const a = levelNode(s.client, level);
-    const b = levelNode(s.server, level);
-    pair = [a, b, `${a.id}->${b.id}`] as const;
-    s.levelCache[k] = pair;
+/** The graph node numbers of both ends of `s` at level index `l`, computed once per tables generation. */
+function idsOf(s: EdgeSeries, l: number, tables: LevelTables): Int32Array {
+  let ids = s.levelIds;
+  if (!ids || s.levelGen !== tables.generation) {
+    ids = new Int32Array(8).fill(-1);
+    s.levelIds = ids;
+    s.levelGen = tables.generation;
   }
-  return pair;
+  if (ids[2 * l]! < 0) {
+    const level = LEVELS[l]!;
+    ids[2 * l] = tables.idOf(l, levelNode(s.client, level));
+    ids[2 * l + 1] = tables.idOf(l, levelNode(s.server, level));
+  }
+  return ids;
 }
+
+const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
 
 /**
  * The namespace map reads the namespace rollups when the filter needs nothing finer than a namespace,
@@ -57,8 +63,10 @@ interface Collected {
   slab: number[];
   /** Window sums of series with drops or connects (maps and histograms don't fit the slab). */
   details: Map<number, EdgeBucket>;
-  /** Per graph node id: how much it did, to pick the nodes shown when the level is too dense. */
-  weight: Map<string, number>;
+  /** Per graph node number: how much it did, to pick the nodes shown when the level is too dense. */
+  weight: Float64Array;
+  /** Graph node numbers with a weight, in first-seen order. */
+  touched: number[];
 }
 
 /**
@@ -71,7 +79,26 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const now = store.now();
   const fineFrom = store.fineFrom(now);
   const liveEdge = Math.min(now, store.dataEnd || now);
-  const out: Collected = { series: [], slab: [], details: new Map(), weight: new Map() };
+  const tables = store.levels;
+  const l = LEVEL_INDEX[f.level];
+  let weight = new Float64Array(Math.max(64, tables.nodes[l]!.length));
+  let seen = new Uint8Array(weight.length);
+  const out: Collected = { series: [], slab: [], details: new Map(), weight, touched: [] };
+  const touch = (id: number, w: number) => {
+    if (id >= weight.length) {
+      const grown = new Float64Array(Math.max(id + 1, weight.length * 2));
+      grown.set(weight);
+      weight = grown;
+      const seenGrown = new Uint8Array(grown.length);
+      seenGrown.set(seen);
+      seen = seenGrown;
+    }
+    if (seen[id] === 0) {
+      seen[id] = 1;
+      out.touched.push(id);
+    }
+    weight[id]! += w;
+  };
   // Bucket timestamps can lead the wall clock a little (node clock skew), hence the slack.
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
@@ -107,10 +134,13 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       out.details.set(i, d);
     }
     const w = acc.bytes + acc.dropPackets * 1500 + acc.connects + acc.dnsQueries;
-    const [src, dst] = nodesOf(s, f.level);
-    out.weight.set(src.id, (out.weight.get(src.id) ?? 0) + w);
-    if (dst.id !== src.id) out.weight.set(dst.id, (out.weight.get(dst.id) ?? 0) + w);
+    const ids = idsOf(s, l, tables);
+    const src = ids[2 * l]!;
+    const dst = ids[2 * l + 1]!;
+    touch(src, w);
+    if (dst !== src) touch(dst, w);
   }
+  out.weight = weight;
   return out;
 }
 
@@ -137,31 +167,44 @@ export function collectEdges(
   win: TimeWindow,
   maxNodes: number,
   scanAll = false,
-): { edges: Map<string, EdgeAgg>; folded: number } {
+): { edges: EdgeAgg[]; folded: number } {
+  store.levels.trim();
   const c = collect(store, f, win, scanAll);
-  let keep: Set<string> | null = null;
-  if (c.weight.size > maxNodes)
-    keep = new Set(
-      [...c.weight.entries()]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .slice(0, maxNodes - 1)
-        .map(([id]) => id),
-    );
-  const edges = new Map<string, EdgeAgg>();
+  const l = LEVEL_INDEX[f.level];
+  const nodes = store.levels.nodes[l]!;
+  let keep: Uint8Array | null = null;
+  let folded = 0;
+  if (c.touched.length > maxNodes) {
+    const w = c.weight;
+    const order = c.touched.slice().sort((a, b) => w[b]! - w[a]! || (nodes[a]!.id < nodes[b]!.id ? -1 : 1));
+    keep = new Uint8Array(nodes.length);
+    for (let k = 0; k < maxNodes - 1; k++) keep[order[k]!] = 1;
+    folded = c.touched.length - (maxNodes - 1);
+  }
+  // Numeric edge keys: node numbers, with `others` numbered after every real node.
+  const others = nodes.length;
+  const stride = nodes.length + 1;
+  const byKey = new Map<number, EdgeAgg>();
+  const edges: EdgeAgg[] = [];
   for (let i = 0; i < c.series.length; i++) {
     const s = c.series[i]!;
-    let [src, dst, key] = nodesOf(s, f.level);
-    if (keep && !(keep.has(src.id) && keep.has(dst.id))) {
-      src = keep.has(src.id) ? src : OTHERS;
-      dst = keep.has(dst.id) ? dst : OTHERS;
-      key = `${src.id}->${dst.id}`;
+    const ids = s.levelIds!;
+    let src = ids[2 * l]!;
+    let dst = ids[2 * l + 1]!;
+    if (keep) {
+      if (keep[src] === 0) src = others;
+      if (keep[dst] === 0) dst = others;
     }
-    let e = edges.get(key);
+    const key = src * stride + dst;
+    let e = byKey.get(key);
     if (!e) {
-      e = { src, dst, sum: new EdgeBucket(0), ports: new Map() };
-      edges.set(key, e);
+      const a = src === others ? OTHERS : nodes[src]!;
+      const b = dst === others ? OTHERS : nodes[dst]!;
+      e = { id: `${a.id}->${b.id}`, src: a, dst: b, sum: new EdgeBucket(0), ports: new Map() };
+      byKey.set(key, e);
+      edges.push(e);
     }
-    const detail = c.details.get(i);
+    const detail = s.detail ? c.details.get(i) : undefined;
     if (detail) e.sum.merge(detail);
     else addSlab(e.sum, c.slab, i * SCALARS);
     const bytes = c.slab[i * SCALARS]!;
@@ -169,7 +212,7 @@ export function collectEdges(
     if (p) p.bytes += bytes;
     else e.ports.set(s.portKey, { port: s.port, proto: s.proto, bytes });
   }
-  return { edges, folded: keep ? c.weight.size - keep.size : 0 };
+  return { edges, folded };
 }
 
 export function toGraphEdge(id: string, e: EdgeAgg, seconds: number): GraphEdge {
@@ -216,12 +259,12 @@ export function queryGraph(store: Store, f: FilterState, win: TimeWindow, opts: 
     if (dns) g.dns = true;
   };
   const out: GraphEdge[] = [];
-  for (const [id, e] of edges) {
+  for (const e of edges) {
     const servesDns = e.sum.dnsQueries > 0;
     touch(e.src, e.sum.bytes, e.sum.dropPackets, false);
     if (e.dst.id !== e.src.id) touch(e.dst, e.sum.bytes, e.sum.dropPackets, servesDns);
     else if (servesDns) nodes.get(e.dst.id)!.dns = true;
-    out.push(toGraphEdge(id, e, seconds));
+    out.push(toGraphEdge(e.id, e, seconds));
   }
   out.sort((a, b) => b.bytesPerSec - a.bytesPerSec || (a.id < b.id ? -1 : 1));
   return {

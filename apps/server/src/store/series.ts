@@ -2,15 +2,19 @@ import type { Endpoint } from '@weft/protocol';
 import { ListTier } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
 import { EdgeTier } from './edgeTier.js';
-import type { LevelNode } from './levelNode.js';
 
 /** Client -> server at pod level, one protocol and service port: the unit the store keeps buckets for. */
 export class EdgeSeries {
   readonly fine = new EdgeTier();
   readonly coarse = new EdgeTier();
   lastSeen = 0;
-  /** Graph nodes of both ends per level, computed once: queries roll up the same series many times. */
-  levelCache: Record<string, readonly [LevelNode, LevelNode, string]> | null = null;
+  /**
+   * Graph node numbers (LevelTables) of both ends per level, [client, server] at 2 * level, -1 until a
+   * query needs them: queries roll up the same series many times.
+   */
+  levelIds: Int32Array | null = null;
+  /** LevelTables generation the numbers belong to. */
+  levelGen = -1;
   /** Has drops or TCP connects: queries need its buckets' maps and histograms, not only running totals. */
   detail = false;
   readonly portKey: string;

@@ -18,6 +18,7 @@ import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
 import { levelNode } from './levelNode.js';
+import { LevelTables } from './levelTables.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket } from './series.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
 
@@ -68,6 +69,7 @@ export class Store {
   readonly totals = new EdgeSeries('total', null as unknown as Endpoint, null as unknown as Endpoint, '', 0);
   readonly flows: FlowRing;
   readonly ports = new LearnedPorts();
+  readonly levels: LevelTables;
   private readonly interner: EndpointInterner;
   private readonly dedupe = new CrossNodeDedupe();
   readonly now: () => number;
@@ -93,6 +95,7 @@ export class Store {
     this.now = opts.now ?? Date.now;
     this.flows = new FlowRing(opts.maxFlowRows);
     this.interner = new EndpointInterner(Math.max(10_000, opts.maxSeries * 2));
+    this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4));
   }
 
   /** Oldest time the fine tier still covers (later than retention when memory pressure trimmed it). */
