@@ -14,6 +14,7 @@ export const DNS_ERRORS = 9;
 const SCALARS = 10;
 
 const EMPTY = new Float64Array(0);
+const TRAFFIC = (1 << BYTES) | (1 << PACKETS);
 const MIN_CAPACITY = 4;
 
 /** Number of set bits of every 10-bit column set: where a column sits among the present ones. */
@@ -69,7 +70,9 @@ export class EdgeTier {
   slot(t: number): number {
     const n = this.length;
     if (n > 0 && this.buf[n - 1] === t) return n - 1;
-    if (n === this.capacity) this.relayout(Math.max(MIN_CAPACITY, n * 2), this.mask);
+    // Nearly every series carries traffic: its first buffer has the bytes and packets columns already.
+    if (n === this.capacity)
+      this.relayout(Math.max(MIN_CAPACITY, n * 2), n === 0 && this.mask === 0 ? TRAFFIC : this.mask);
     const buf = this.buf;
     const cap = this.capacity;
     const cols = POPCOUNT[this.mask]!;

@@ -131,21 +131,7 @@ export class Store {
 
     for (const f of batch.flows) {
       if (!ok(f.ts)) continue;
-      this.flows.push({
-        ts: f.ts,
-        node,
-        src: f.src,
-        dst: f.dst,
-        sport: f.sport,
-        dport: f.dport,
-        proto: f.proto,
-        dir: f.dir,
-        verdict: 'forwarded',
-        reason: '',
-        bytes: f.bytes,
-        packets: f.packets,
-        tcpFlags: f.tcpFlags,
-      });
+      this.flows.pushFlow(f, node);
       stored++;
       if (f.dir === 'ingress' && this.observable(f.src)) {
         this.counters.skippedIngress++;
