@@ -48,7 +48,7 @@ export default function DiagnoseView() {
     <div className="space-y-4" data-testid="diagnose-view">
       <Panel title="Why can't A reach B?">
         <form onSubmit={submit} className="flex flex-wrap items-end gap-3 text-sm">
-          <label className="flex flex-col gap-1">
+          <label className="flex w-80 flex-col gap-1">
             <span className="text-muted">Source (namespace/pod)</span>
             <input
               name="src"
@@ -57,11 +57,13 @@ export default function DiagnoseView() {
               onChange={(e) => setSrc(e.target.value)}
               aria-invalid={!srcOk}
               placeholder="production/frontend-abc123"
-              className={`w-72 rounded border bg-panel-2 px-2 py-1 ${srcOk ? 'border-line' : 'border-danger'}`}
+              className={`w-full rounded border bg-panel-2 px-2 py-1 ${srcOk ? 'border-line' : 'border-danger'}`}
             />
           </label>
-          <label className="flex flex-col gap-1">
-            <span className="text-muted">Destination (namespace/pod, namespace/service, ip:port)</span>
+          <label className="flex w-80 flex-col gap-1">
+            <span className="truncate text-muted" title="namespace/pod, namespace/service, an IP, or ip:port">
+              Destination (ns/pod, ns/service, ip:port)
+            </span>
             <input
               name="dst"
               list={listId}
@@ -69,7 +71,7 @@ export default function DiagnoseView() {
               onChange={(e) => setDst(e.target.value)}
               aria-invalid={!dstOk}
               placeholder="production/api-service"
-              className={`w-72 rounded border bg-panel-2 px-2 py-1 ${dstOk ? 'border-line' : 'border-danger'}`}
+              className={`w-full rounded border bg-panel-2 px-2 py-1 ${dstOk ? 'border-line' : 'border-danger'}`}
             />
           </label>
           <datalist id={listId}>
