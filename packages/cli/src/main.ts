@@ -15,7 +15,10 @@ Commands:
                the dashboard at http://127.0.0.1:8080.
                  --scenario default|clean   lab scenario (default: default, with one of each fault)
                  --simulated                use the simulated lab even where eBPF works
-                 --host H --port P          where the server listens (127.0.0.1:8080)
+                 --host H --port P          where the server listens (127.0.0.1:8080; port 0: a free one)
+                 --metrics-port P           first collector's /metrics port (10093; the next node's is
+                                            P+1; 0: free ports)
+                 --lab-prefix P             name prefix of the lab's namespaces and links (weft)
   lab          Manage the lab: up [--scenario NAME] | down | status | fault add|clear|list ...
   collector    Run a node collector (weft collector --help lists its flags)
   server       Run the server (configured from WEFT_* environment variables; --help lists them)

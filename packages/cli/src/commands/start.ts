@@ -78,6 +78,17 @@ export async function runStart(argv: string[]): Promise<number> {
   const scenarioArg = takeOption(args, '--scenario') ?? 'default';
   const hostArg = takeOption(args, '--host');
   const portArg = takeOption(args, '--port');
+  const labPrefix = takeOption(args, '--lab-prefix');
+  const labOpts = labPrefix ? { prefix: labPrefix } : {};
+  const metricsPortArg = takeOption(args, '--metrics-port') ?? String(FIRST_METRICS_PORT);
+  if (!/^\d{1,5}$/.test(metricsPortArg) || Number(metricsPortArg) > 65535)
+    throw new CliError(
+      `--metrics-port must be a port number, or 0 for free ports (got "${metricsPortArg}")`,
+      2,
+    );
+  const firstMetricsPort = Number(metricsPortArg);
+  /** Collector i serves /metrics on the first port + i; 0 lets each pick a free one. */
+  const metricsPort = (i: number) => (firstMetricsPort === 0 ? 0 : firstMetricsPort + i);
   if (args.length > 0) throw new CliError(`start: unexpected "${args.join(' ')}" (see weft help)`, 2);
   if (!isScenario(scenarioArg))
     throw new CliError(`unknown scenario "${scenarioArg}"; known: ${SCENARIOS.join(', ')}`, 2);
@@ -122,13 +133,13 @@ export async function runStart(argv: string[]): Promise<number> {
     server = await startServer(serverConfig);
     const port = Number(new URL(server.url).port);
     if (mode.mode === 'lab') {
-      const existing = await labStatus();
+      const existing = await labStatus(labOpts);
       if (existing.up) {
         say('a lab from an earlier run is still up: taking it down first');
-        await labDown();
+        await labDown(labOpts);
       }
       say('building the lab (network namespaces, bridges, servers, traffic)...');
-      lab = await labUp({ scenario });
+      lab = await labUp({ ...labOpts, scenario });
       const built = lab;
       for (const w of built.warnings) say(`lab: ${w}`);
       cleanups.push(() => built.down());
@@ -137,7 +148,7 @@ export async function runStart(argv: string[]): Promise<number> {
           node: node.name,
           port,
           token,
-          metricsPort: FIRST_METRICS_PORT + i,
+          metricsPort: metricsPort(i),
           inventory: built.inventoryPath,
           ifacePrefix: node.ifacePrefix,
           simulated: false,
@@ -160,7 +171,7 @@ export async function runStart(argv: string[]): Promise<number> {
           node: node.name,
           port,
           token,
-          metricsPort: FIRST_METRICS_PORT + i,
+          metricsPort: metricsPort(i),
           inventory: inventoryPath,
           simulated: true,
         });
