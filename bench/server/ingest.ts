@@ -1,7 +1,7 @@
 /**
  * Ingest throughput: flow records per second on one core, from the JSON text a collector sends to a
  * stored record (parse, schema validation, dedupe, store). Run:
- *   node --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=60] [--batch=10000]
+ *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=60] [--batch=10000]
  */
 
 import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
@@ -10,6 +10,7 @@ import { IngestSession, isIngestBatch } from '../../apps/server/src/ingest/inges
 import { ServerMetrics } from '../../apps/server/src/serverMetrics.js';
 import { Store } from '../../apps/server/src/store/store.js';
 import { type IngestBatch, PROTOCOL_VERSION } from '../../packages/protocol/src/index.js';
+import { type CompactBatch, expandBatch, packBatch } from './compactBatch.js';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>
@@ -22,6 +23,11 @@ const texts = Array.from({ length: BATCHES }, (_, i) =>
   JSON.stringify(flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000)),
 );
 const bytes = texts.reduce((a, t) => a + t.length, 0);
+// The same batches with an endpoint table (records name their ends by index): the wire change measured.
+const compactTexts = Array.from({ length: BATCHES }, (_, i) =>
+  JSON.stringify(packBatch(flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000))),
+);
+const compactBytes = compactTexts.reduce((a, t) => a + t.length, 0);
 
 function session() {
   const store = new Store({ ...DEFAULT_CONFIG });
@@ -88,15 +94,40 @@ time('schema validation only', () => {
     for (const p of parsed) store.ingest(p as IngestBatch, 'node-0');
   });
 }
-const { s, store } = session();
-const rate = time('full path (parse+validate+store)', () => {
-  for (const t of texts) {
-    const step = s.onMessage(t);
-    if (step.send[0]?.type !== 'ack') throw new Error(JSON.stringify(step.send[0]));
+// Later stages shouldn't pay GC for the parsed batches kept above.
+parsed.length = 0;
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const rate = (() => {
+  const { s, store } = session();
+  const r = time('full path (parse+validate+store)', () => {
+    for (const t of texts) {
+      const step = s.onMessage(t);
+      if (step.send[0]?.type !== 'ack') throw new Error(JSON.stringify(step.send[0]));
+    }
+  });
+  const st = store.stats();
+  console.log(
+    `stored ${st.records} records in ${st.edgeSeries} series; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+  );
+  return r;
+})();
+gc?.();
+
+console.log(
+  `compact wire (not the protocol yet): ${(compactBytes / BATCHES / 1024).toFixed(0)} KiB JSON per batch, ` +
+    `${(compactBytes / BATCHES / BATCH).toFixed(0)} bytes a record (full endpoints: ${(bytes / BATCHES / BATCH).toFixed(0)})`,
+);
+time('compact: JSON.parse only', () => {
+  for (const t of compactTexts) JSON.parse(t);
+});
+const compact = session().store;
+const compactRate = time('compact: parse+expand+validate+store', () => {
+  for (const t of compactTexts) {
+    const batch = expandBatch(JSON.parse(t) as CompactBatch);
+    if (!isIngestBatch(batch)) throw new Error('invalid');
+    compact.ingest(batch, 'node-0');
   }
 });
-const st = store.stats();
-console.log(
-  `stored ${st.records} records in ${st.edgeSeries} series; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
-);
 console.log(`RESULT ingest_records_per_second_per_core=${Math.round(rate)}`);
+console.log(`RESULT ingest_compact_wire_records_per_second_per_core=${Math.round(compactRate)}`);

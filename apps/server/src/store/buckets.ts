@@ -134,7 +134,8 @@ function run(tier: EdgeTier, from: number, to: number, into: EdgeBucket): void {
 
 /**
  * The scalar sums visitWindow would produce, from running totals: per tier run two binary searches and
- * one subtraction instead of a visit per bucket.
+ * one subtraction instead of a visit per bucket. Adjacent pieces on the same tier are joined first (a
+ * window reaching past the 1 s tier reads the 1 min tier once, not three times).
  */
 export function windowScalars(
   fine: EdgeTier,
@@ -152,13 +153,16 @@ export function windowScalars(
     else run(coarse, z, end, into);
     return;
   }
+  // The coarse run [from, to), widened by the partial minutes that also come from the coarse tier.
+  let from = a;
+  let to = z;
   if (start < a) {
     if (start >= fineFrom) run(fine, start, a, into);
-    else run(coarse, a - COARSE_MS, a, into);
+    else from = a - COARSE_MS;
   }
-  run(coarse, a, z, into);
   if (end > z) {
-    if (end >= liveEdge || z < fineFrom) run(coarse, z, z + 1, into);
+    if (end >= liveEdge || z < fineFrom) to = z + 1;
     else run(fine, z, end, into);
   }
+  run(coarse, from, to, into);
 }

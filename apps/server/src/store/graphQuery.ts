@@ -47,12 +47,12 @@ const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
  * The namespace map reads the namespace rollups when the filter needs nothing finer than a namespace,
  * protocol or port (their endpoints are one representative pod per side).
  */
-export function seriesFor(store: Store, f: FilterState, scanAll = false): Iterable<EdgeSeries> {
-  if (scanAll) return store.edges.values();
+export function seriesFor(store: Store, f: FilterState, scanAll = false): ReadonlyMap<string, EdgeSeries> {
+  if (scanAll) return store.edges;
   // A verdict or reason keeps only the pod pairs that dropped, which a rollup can't tell apart.
   const coarseFilter =
     !f.pod && !f.workload && !f.q && !f.verdict && !f.reason && (f.focus === '' || f.focus.startsWith('ns:'));
-  return f.level === 'namespace' && coarseFilter ? store.nsRollups.values() : store.edges.values();
+  return f.level === 'namespace' && coarseFilter ? store.nsRollups : store.edges;
 }
 
 const SCALARS = 10;
@@ -60,7 +60,7 @@ const SCALARS = 10;
 interface Collected {
   series: EdgeSeries[];
   /** Per collected series, SCALARS numbers: its window sums (bytes, packets, drops, ...). */
-  slab: number[];
+  slab: Float64Array;
   /** Window sums of series with drops or connects (maps and histograms don't fit the slab). */
   details: Map<number, EdgeBucket>;
   /** Per graph node number: how much it did, to pick the nodes shown when the level is too dense. */
@@ -83,7 +83,10 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const l = LEVEL_INDEX[f.level];
   let weight = new Float64Array(Math.max(64, tables.nodes[l]!.length));
   let seen = new Uint8Array(weight.length);
-  const out: Collected = { series: [], slab: [], details: new Map(), weight, touched: [] };
+  const candidates = seriesFor(store, f, scanAll);
+  // Sized for every candidate series at once: growing a plain array by 10 numbers a series cost more.
+  const slab = new Float64Array(candidates.size * SCALARS);
+  const out: Collected = { series: [], slab, details: new Map(), weight, touched: [] };
   const touch = (id: number, w: number) => {
     if (id >= weight.length) {
       const grown = new Float64Array(Math.max(id + 1, weight.length * 2));
@@ -103,7 +106,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
   const merge = (b: EdgeBucket) => acc.merge(b);
-  for (const s of seriesFor(store, f, scanAll)) {
+  for (const s of candidates.values()) {
     if (s.lastSeen < seenAfter) continue;
     if (!match(s.client, s.server, s.proto, s.port)) continue;
     acc.reset();
@@ -116,18 +119,17 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     } else if (f.verdict === 'forwarded' && acc.packets === 0) continue;
     const i = out.series.length;
     out.series.push(s);
-    out.slab.push(
-      acc.bytes,
-      acc.packets,
-      acc.dropPackets,
-      acc.connects,
-      acc.failures,
-      acc.retransmits,
-      acc.rttSumUs,
-      acc.rttCount,
-      acc.dnsQueries,
-      acc.dnsErrors,
-    );
+    const at = i * SCALARS;
+    slab[at] = acc.bytes;
+    slab[at + 1] = acc.packets;
+    slab[at + 2] = acc.dropPackets;
+    slab[at + 3] = acc.connects;
+    slab[at + 4] = acc.failures;
+    slab[at + 5] = acc.retransmits;
+    slab[at + 6] = acc.rttSumUs;
+    slab[at + 7] = acc.rttCount;
+    slab[at + 8] = acc.dnsQueries;
+    slab[at + 9] = acc.dnsErrors;
     if (s.detail) {
       const d = new EdgeBucket(0);
       d.merge(acc);
@@ -144,7 +146,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   return out;
 }
 
-function addSlab(sum: EdgeBucket, slab: number[], at: number): void {
+function addSlab(sum: EdgeBucket, slab: Float64Array, at: number): void {
   sum.bytes += slab[at]!;
   sum.packets += slab[at + 1]!;
   sum.dropPackets += slab[at + 2]!;
