@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
-import { seriesColor, seriesLast, toChartRows } from './chartData.js';
+import { isolatedPoints, seriesColor, seriesLast, toChartRows } from './chartData.js';
 
 describe('chart data', () => {
   it('joins series by time and keeps gaps as null', () => {
@@ -20,5 +20,25 @@ describe('chart data', () => {
     expect(seriesColor('something', 0)).toMatch(/^#/);
     expect(seriesLast(fixtures.tsDrops.series, 'policy_drop')).toBe(4.5);
     expect(seriesLast(fixtures.tsDrops.series, 'absent')).toBeNull();
+  });
+  it('finds the points no line segment reaches: a lone first value, values between gaps', () => {
+    const { rows } = toChartRows([
+      {
+        key: 'p99',
+        points: [
+          [0, null],
+          [1, 6],
+          [2, null],
+          [3, 4],
+          [4, 5],
+          [5, null],
+          [6, 7],
+        ],
+      },
+      { key: 'p50', points: [[7, 1]] },
+    ]);
+    expect([...isolatedPoints(rows, 'p99')]).toEqual([1, 6]);
+    expect([...isolatedPoints(rows, 'p50')]).toEqual([7]);
+    expect(isolatedPoints(rows, 'absent').size).toBe(0);
   });
 });

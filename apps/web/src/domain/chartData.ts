@@ -26,6 +26,21 @@ export function toChartRows(series: readonly Series[]): { rows: ChartRow[]; keys
   return { rows, keys: keys.map((k) => (k === 't' ? 't_' : k)) };
 }
 
+/**
+ * Indices of the points of `key` that touch no line: a value with no value on either side. Lines
+ * break at gaps (null), so without a dot such a point is invisible, as is the only point of a
+ * series that has just started (the first minute of a latency chart).
+ */
+export function isolatedPoints(rows: readonly ChartRow[], key: string): Set<number> {
+  const has = (i: number) => {
+    const v = rows[i]?.[key];
+    return v !== null && v !== undefined;
+  };
+  const out = new Set<number>();
+  for (let i = 0; i < rows.length; i++) if (has(i) && !has(i - 1) && !has(i + 1)) out.add(i);
+  return out;
+}
+
 const NAMED: Record<string, string> = {
   policy_drop: '#f85149',
   NXDOMAIN: '#f85149',

@@ -114,10 +114,22 @@ export default function DnsView() {
                         <td className="px-1 text-right">{formatLatency(c.p95Ms)}</td>
                         <td className="px-1 text-right">{formatLatency(c.p99Ms)}</td>
                         <td className="px-1">
-                          <Name
-                            value={c.topFailing.map((f) => `${f.qname} ${f.rcode}`).join(', ')}
-                            max={40}
-                          />
+                          {/* Name and code shortened apart: one string cut in the middle paired a
+                              name with the next name's code. */}
+                          {c.topFailing[0] && (
+                            <span
+                              className="flex min-w-0 items-baseline gap-1"
+                              title={c.topFailing.map((f) => `${f.qname} ${f.rcode} (${f.count})`).join('\n')}
+                            >
+                              <Name value={c.topFailing[0].qname} max={32} className="min-w-0" />
+                              <Name value={c.topFailing[0].rcode} max={12} className="shrink-0 text-danger" />
+                              {c.topFailing.length > 1 && (
+                                <span className="shrink-0 text-xs text-muted">
+                                  +{c.topFailing.length - 1}
+                                </span>
+                              )}
+                            </span>
+                          )}
                         </td>
                       </tr>
                     ))}

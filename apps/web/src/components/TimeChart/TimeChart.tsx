@@ -1,7 +1,18 @@
 import type { Series } from '@weft/protocol';
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { seriesColor, toChartRows } from '../../domain/chartData.js';
+import {
+  CartesianGrid,
+  type DotItemDotProps,
+  type DotType,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { isolatedPoints, seriesColor, toChartRows } from '../../domain/chartData.js';
 import { formatTime } from '../../domain/format.js';
 
 /**
@@ -20,6 +31,7 @@ export function TimeChart({
   testId?: string;
 }) {
   const { rows, keys } = useMemo(() => toChartRows(series), [series]);
+  const lone = useMemo(() => new Map(keys.map((k) => [k, isolatedPoints(rows, k)])), [rows, keys]);
   if (keys.length === 0) {
     return (
       <div
@@ -68,7 +80,7 @@ export function TimeChart({
               dataKey={k}
               name={k}
               type="monotone"
-              dot={false}
+              dot={loneDots(lone.get(k), seriesColor(k, i))}
               stroke={seriesColor(k, i)}
               strokeWidth={1.6}
               isAnimationActive={false}
@@ -79,4 +91,15 @@ export function TimeChart({
       </ResponsiveContainer>
     </div>
   );
+}
+
+/** Dots only where a point has no line to sit on; everywhere else the line says it all. */
+function loneDots(lone: Set<number> | undefined, color: string): DotType {
+  if (!lone || lone.size === 0) return false;
+  return ({ cx, cy, index }: DotItemDotProps) =>
+    lone.has(index) && cx !== undefined && cy !== undefined ? (
+      <circle key={index} cx={cx} cy={cy} r={2.5} fill={color} data-testid="chart-lone-point" />
+    ) : (
+      <g key={index} />
+    );
 }
