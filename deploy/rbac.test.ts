@@ -41,7 +41,7 @@ async function runCollectorIdentity(withRules: readonly PolicyRule[]) {
   cleanups.push(() => api.stop());
   const errors: string[] = [];
   const table = new IdentityTable({ node: NODE });
-  const started = startKubernetesSource({
+  const source = startKubernetesSource({
     table,
     kubeConfig: kubeConfig(api.url),
     node: NODE,
@@ -49,7 +49,8 @@ async function runCollectorIdentity(withRules: readonly PolicyRule[]) {
     backoff: { initialMs: 50, maxMs: 200 },
     onError: (e) => errors.push(e.message),
   });
-  return { api, table, errors, started };
+  cleanups.unshift(() => source.stop());
+  return { api, table, errors, source };
 }
 
 describe('the RBAC authorizer model', () => {
@@ -103,9 +104,8 @@ describe('the RBAC authorizer model', () => {
 
 describe("the collector's informers under the weft-collector ClusterRole", () => {
   it('sync without a single refused request, and name the pod by its Deployment', async () => {
-    const { api, table, errors, started } = await runCollectorIdentity(rules);
-    const source = await started;
-    cleanups.unshift(() => source.stop());
+    const { api, table, errors, source } = await runCollectorIdentity(rules);
+    await source.synced;
     expect(errors).toEqual([]);
     expect(api.requests.filter((r) => !r.allowed)).toEqual([]);
     expect(table.podCount).toBe(1);
@@ -125,12 +125,8 @@ describe("the collector's informers under the weft-collector ClusterRole", () =>
     const narrowed = rules.map((r) =>
       r.apiGroups?.includes('apps') ? { ...r, verbs: r.verbs.filter((v) => v !== 'list') } : r,
     );
-    const { api, errors, started } = await runCollectorIdentity(narrowed);
-    // Whether start() resolves or keeps retrying is the collector's business; the refusal must surface.
-    started.then(
-      (source) => cleanups.unshift(() => source.stop()),
-      () => {},
-    );
+    // Whether the first sync settles or keeps retrying is the collector's business; the refusal must surface.
+    const { api, errors } = await runCollectorIdentity(narrowed);
     for (let i = 0; i < 500 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(errors.join('\n')).toContain('replicasets');
     const refused = api.requests.filter((r) => !r.allowed);
