@@ -26,6 +26,15 @@ const at = (search = '') => {
 };
 const mapNode = (page: Page, id: string) => page.locator(`[data-testid="map-node"][data-id="${id}"]`);
 const mapEdge = (page: Page, id: string) => page.locator(`[data-testid="map-edge"][data-id="${id}"]`);
+/** A row of the drop panel's top pairs: source and destination (by prefix), dropped by policy. */
+const dropPair = (page: Page, source: string, destination: string) =>
+  page
+    .getByTestId('drops-top-pairs')
+    .locator('tbody tr')
+    .filter({ has: page.locator('td:nth-child(1)', { hasText: source }) })
+    .filter({ has: page.locator('td:nth-child(2)', { hasText: destination }) })
+    .filter({ has: page.locator('td:nth-child(3)', { hasText: 'policy_drop' }) })
+    .first();
 
 test.beforeAll(async () => {
   // Building the real lab takes a few seconds; on a busy machine much longer.
@@ -103,8 +112,16 @@ test('lab: a policy-drop fault switched on while the page stays open shows on th
     expect(added.stderr).toMatch(/no lab "wee" is up/);
     test.info().annotations.push({
       type: 'simulated',
-      description: 'weft start --simulated has no fault switch; only the refusal was checked',
+      description:
+        "weft start --simulated has no fault switch: the refusal and the scenario's standing policy drop were checked",
     });
+    // What can be checked: the scenario's own policy drop, on the map and in the drop panel.
+    await expect(mapEdge(page, 'wl:production/legacy-worker->wl:production/api')).toHaveAttribute(
+      'data-health',
+      'drops',
+    );
+    await page.getByRole('link', { name: 'Drops', exact: true }).click();
+    await expect(dropPair(page, `production/${LEGACY_POD}`, 'production/api-5c8d7f9b6-')).toBeVisible();
     return;
   }
   expect(added.code, added.stderr).toBe(0);
@@ -119,13 +136,9 @@ test('lab: a policy-drop fault switched on while the page stays open shows on th
     await page.getByRole('link', { name: 'Drops', exact: true }).click();
     await expect.poll(() => params(page).get('view')).toBe('drops');
     await expect(page.getByTestId('drops-by-reason')).toContainText('policy_drop');
-    const pair = page
-      .getByTestId('drops-top-pairs')
-      .locator('tbody tr')
-      .filter({ hasText: /^production\/frontend-7d9f8c6b5-/ })
-      .filter({ hasText: 'production/api-5c8d7f9b6-' })
-      .filter({ hasText: 'policy_drop' });
-    await expect(pair.first()).toBeVisible({ timeout: 20_000 });
+    await expect(dropPair(page, 'production/frontend-7d9f8c6b5-', 'production/api-5c8d7f9b6-')).toBeVisible({
+      timeout: 20_000,
+    });
     await snapshot(page, 'lab-fault-drops');
     expect(await page.evaluate(() => (window as unknown as { __samePage?: number }).__samePage)).toBe(1);
   } finally {
