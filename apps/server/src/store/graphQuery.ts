@@ -20,7 +20,7 @@ interface EdgeAgg {
   src: LevelNode;
   dst: LevelNode;
   sum: EdgeBucket;
-  ports: Map<string, { port: number; proto: string; bytes: number }>;
+  ports: Map<number, { port: number; proto: string; bytes: number }>;
 }
 
 const OTHERS: LevelNode = { id: 'others', kind: 'others', label: 'others', namespace: '' };
@@ -67,6 +67,8 @@ interface Collected {
   weight: Float64Array;
   /** Graph node numbers with a weight, in first-seen order. */
   touched: number[];
+  /** Per collected series: its client's and server's graph node numbers and its portId. */
+  pairs: Int32Array;
 }
 
 /**
@@ -86,7 +88,8 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const candidates = seriesFor(store, f, scanAll);
   // Sized for every candidate series at once: growing a plain array by 10 numbers a series cost more.
   const slab = new Float64Array(candidates.size * SCALARS);
-  const out: Collected = { series: [], slab, details: new Map(), weight, touched: [] };
+  const pairs = new Int32Array(candidates.size * 3);
+  const out: Collected = { series: [], slab, details: new Map(), weight, touched: [], pairs };
   const touch = (id: number, w: number) => {
     if (id >= weight.length) {
       const grown = new Float64Array(Math.max(id + 1, weight.length * 2));
@@ -141,6 +144,9 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     const dst = ids[2 * l + 1]!;
     touch(src, w);
     if (dst !== src) touch(dst, w);
+    pairs[3 * i] = src;
+    pairs[3 * i + 1] = dst;
+    pairs[3 * i + 2] = s.portId;
   }
   out.weight = weight;
   return out;
@@ -188,11 +194,11 @@ export function collectEdges(
   const stride = nodes.length + 1;
   const byKey = new Map<number, EdgeAgg>();
   const edges: EdgeAgg[] = [];
+  // Reads only the flat arrays collect filled; a series object only for its detail or a new port.
+  const pairs = c.pairs;
   for (let i = 0; i < c.series.length; i++) {
-    const s = c.series[i]!;
-    const ids = s.levelIds!;
-    let src = ids[2 * l]!;
-    let dst = ids[2 * l + 1]!;
+    let src = pairs[3 * i]!;
+    let dst = pairs[3 * i + 1]!;
     if (keep) {
       if (keep[src] === 0) src = others;
       if (keep[dst] === 0) dst = others;
@@ -206,13 +212,17 @@ export function collectEdges(
       byKey.set(key, e);
       edges.push(e);
     }
-    const detail = s.detail ? c.details.get(i) : undefined;
+    const detail = c.details.size > 0 ? c.details.get(i) : undefined;
     if (detail) e.sum.merge(detail);
     else addSlab(e.sum, c.slab, i * SCALARS);
     const bytes = c.slab[i * SCALARS]!;
-    const p = e.ports.get(s.portKey);
+    const portId = pairs[3 * i + 2]!;
+    const p = e.ports.get(portId);
     if (p) p.bytes += bytes;
-    else e.ports.set(s.portKey, { port: s.port, proto: s.proto, bytes });
+    else {
+      const s = c.series[i]!;
+      e.ports.set(portId, { port: s.port, proto: s.proto, bytes });
+    }
   }
   return { edges, folded };
 }

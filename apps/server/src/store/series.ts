@@ -3,6 +3,14 @@ import { ListTier } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
 import { EdgeTier } from './edgeTier.js';
 
+const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
+
+/** Small number of a protocol name (L4Proto's five; anything else, should the schema grow, is 7). */
+export function protoNumber(proto: string): number {
+  const i = PROTOS.indexOf(proto);
+  return i < 0 ? 7 : i;
+}
+
 /** Client -> server at pod level, one protocol and service port: the unit the store keeps buckets for. */
 export class EdgeSeries {
   readonly fine = new EdgeTier();
@@ -18,6 +26,8 @@ export class EdgeSeries {
   /** Has drops or TCP connects: queries need its buckets' maps and histograms, not only running totals. */
   detail = false;
   readonly portKey: string;
+  /** Service port and protocol as one number (port * 8 + protocol), for numeric map keys. */
+  readonly portId: number;
   /** The namespace-level series this one also adds to; `dead` once pruned from the store. */
   rollup: EdgeSeries | null = null;
   dead = false;
@@ -32,6 +42,7 @@ export class EdgeSeries {
     readonly port: number,
   ) {
     this.portKey = `${port}/${proto}`;
+    this.portId = port * 8 + protoNumber(proto);
   }
 }
 

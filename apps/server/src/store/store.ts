@@ -19,7 +19,7 @@ import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
-import { DnsSeries, EdgeSeries, makeDnsBucket } from './series.js';
+import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
 
 export interface StoreOptions {
@@ -44,12 +44,6 @@ export interface StoreStats {
   duplicates: number;
   outOfWindow: number;
   skippedIngress: number;
-}
-
-const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
-function protoIndex(proto: string): number {
-  const i = PROTOS.indexOf(proto);
-  return i < 0 ? 7 : i;
 }
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
@@ -270,7 +264,7 @@ export class Store {
       byServer = new Map();
       this.edgeIndex.set(client.id, byServer);
     }
-    const sub = server.id * 524_288 + port * 8 + protoIndex(proto);
+    const sub = server.id * 524_288 + port * 8 + protoNumber(proto);
     let s = byServer.get(sub);
     if (!s) {
       const key = `${client.id},${sub}`;
