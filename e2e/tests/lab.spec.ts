@@ -39,8 +39,11 @@ const dropPair = (page: Page, source: string, destination: string) =>
 test.beforeAll(async () => {
   // Building the real lab takes a few seconds; on a busy machine much longer.
   test.setTimeout(150_000);
-  const leftovers = await labLeftovers();
-  expect(leftovers, `a "${LAB_PREFIX}" lab from an earlier run is still here`).toEqual([]);
+  // A run killed mid-way leaves its lab: take it down the way a user would, then insist on a clean host.
+  if ((await labLeftovers()).length > 0) await labCli(['down']);
+  expect(await labLeftovers(), `a "${LAB_PREFIX}" lab from an earlier run could not be taken down`).toEqual(
+    [],
+  );
   stack = await startLabStack({ simulated: process.env.WEFT_E2E_LAB_SIMULATED === '1' });
   process.stderr.write(
     `lab.spec: ${stack.mode === 'lab' ? 'real' : 'simulated'} lab (${stack.why}) at ${stack.url}\n`,
@@ -75,6 +78,9 @@ test('lab: the map shows the namespaces and their edges within 5 s of opening', 
   ])
     await expect(mapEdge(page, id)).toBeVisible({ timeout: left() });
   expect(Date.now()).toBeLessThanOrEqual(deadline);
+  process.stderr.write(
+    `lab.spec: namespaces and edges on screen ${5000 - (deadline - Date.now())} ms after page open\n`,
+  );
   await expect(mapEdge(page, 'ns:production->world')).toContainText('443/TCP');
   expect(Number(await page.getByTestId('traffic-map').getAttribute('data-edges'))).toBeGreaterThanOrEqual(4);
   await expect(page.getByTestId('mode')).toHaveAttribute('data-mode', 'live');
