@@ -128,7 +128,7 @@ function range<B>(tier: Tier<B>, from: number, to: number, visit: (b: B) => void
 function run(tier: EdgeTier, from: number, to: number, into: EdgeBucket): void {
   const i = tier.lowerBound(from);
   if (i >= tier.length) return;
-  const j = tier.lowerBound(to) - 1;
+  const j = tier.lastBefore(to);
   if (j >= i) tier.addRun(i, j, into);
 }
 

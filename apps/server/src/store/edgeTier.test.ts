@@ -72,3 +72,15 @@ describe('EdgeTier', () => {
     expect(tier.at(0).connects).toBe(1);
   });
 });
+
+describe('EdgeTier.lastBefore', () => {
+  it('finds the last bucket before a time, at the newest end and inside', () => {
+    const tier = new EdgeTier();
+    for (const t of [1000, 2000, 3000]) tier.slot(t);
+    expect(tier.lastBefore(5000)).toBe(2);
+    expect(tier.lastBefore(3000)).toBe(1);
+    expect(tier.lastBefore(2500)).toBe(1);
+    expect(tier.lastBefore(1000)).toBe(-1);
+    expect(new EdgeTier().lastBefore(1000)).toBe(-1);
+  });
+});

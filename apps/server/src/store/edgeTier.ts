@@ -66,6 +66,13 @@ export class EdgeTier {
     return lo;
   }
 
+  /** Index of the last bucket with t < time, -1 if none; windows ending now mostly cover the newest. */
+  lastBefore(time: number): number {
+    const n = this.length;
+    if (n > 0 && this.buf[n - 1]! < time) return n - 1;
+    return this.lowerBound(time) - 1;
+  }
+
   /** Index of the bucket starting at `t`, created in time order when missing (length tells). */
   slot(t: number): number {
     const n = this.length;
