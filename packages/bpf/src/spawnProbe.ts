@@ -56,7 +56,10 @@ export function probeArgs(opts: ProbeOptions): string[] {
 
 export function spawnProbe(opts: ProbeOptions = {}): ProbeProcess {
   const binary = opts.binary ?? probeBinaryPath();
-  const child = spawn(binary, probeArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches the collector, which stops the probe in
+  // order (and says so), instead of the probe dying first and looking like a crash to restart. The
+  // probe still exits with its parent (PR_SET_PDEATHSIG).
+  const child = spawn(binary, probeArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 
   const stderr = new BoundedLineQueue(1000);
   const lines = createInterface({ input: child.stderr });
