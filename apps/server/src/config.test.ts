@@ -15,7 +15,7 @@ describe('parseServerConfig', () => {
     const c = parseServerConfig({
       WEFT_HOST: '0.0.0.0',
       WEFT_PORT: '9090',
-      WEFT_INGEST_TOKEN: 's3cret',
+      WEFT_INGEST_TOKEN: 's3cret\n',
       WEFT_WEB_ROOT: '/srv/web',
       WEFT_LOG_LEVEL: 'debug',
       WEFT_FINE_RETENTION_S: '600',

@@ -130,7 +130,8 @@ export function parseServerConfig(env: NodeJS.ProcessEnv, base: Partial<ServerCo
         problems.push(`${name} is empty: must be ${v.hint}`);
         continue;
       }
-      cfg[v.key] = name === 'WEFT_INGEST_TOKEN' ? raw : value;
+      // `value` is trimmed: a token read from a file usually ends in a newline the collectors don't send.
+      cfg[v.key] = value;
     } else if ((v.kind === 'int' ? INT : NUM).test(value)) {
       cfg[v.key] = Number(value);
     } else {

@@ -32,7 +32,7 @@ describe('parseCollectorConfig', () => {
     const env = {
       WEFT_NODE_NAME: 'env-node',
       WEFT_SERVER_URL: 'wss://weft.example:443/api/v1/ingest',
-      WEFT_INGEST_TOKEN: 's3cret',
+      WEFT_INGEST_TOKEN: ' s3cret\n',
       WEFT_METRICS_HOST: '127.0.0.1',
       WEFT_METRICS_PORT: '9999',
       WEFT_IDENTITY: 'inventory',

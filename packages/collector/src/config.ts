@@ -232,7 +232,8 @@ function applyValue(cfg: CollectorConfig, { spec, value, source }: Raw, append: 
   const target = cfg as unknown as Record<string, unknown>;
   switch (spec.kind) {
     case 'string':
-      target[spec.key] = value;
+      // A token read from a file usually ends in a newline, which would never match the server's.
+      target[spec.key] = spec.key === 'token' ? value.trim() : value;
       return null;
     case 'bool': {
       const v = value.toLowerCase();
