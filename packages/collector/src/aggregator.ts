@@ -149,6 +149,22 @@ export class IntervalAggregator {
     return r.isLocal(src) || (r.isLocal(dst) && !r.isRemotePod(src));
   }
 
+  /** Both ends named, or null (counted as skipped) when the record is another node's to report. */
+  private ours(srcIp: string, dstIp: string, ts: number): [Endpoint, Endpoint] | null {
+    const src = this.resolver.resolve(srcIp, ts);
+    const dst = this.resolver.resolve(dstIp, ts);
+    if (this.oursFromSource(src, dst)) return [src, dst];
+    this.skipped++;
+    return null;
+  }
+
+  /** A kind holding `size` records is full: one more is counted lost, not kept. */
+  private full(size: number): boolean {
+    if (size < this.max) return false;
+    this.loss('batch_limit', 1);
+    return true;
+  }
+
   private addFlow(r: Extract<ProbeRecord, { type: 'flow' }>): void {
     const key = `${r.src}|${r.dst}|${r.sport}|${r.dport}|${r.proto}|${r.dir}`;
     const f = this.flows.get(key);
@@ -158,10 +174,7 @@ export class IntervalAggregator {
       f.tcpFlags |= r.tcp_flags;
       return;
     }
-    if (this.flows.size >= this.max) {
-      this.loss('batch_limit', 1);
-      return;
-    }
+    if (this.full(this.flows.size)) return;
     this.flows.set(key, {
       ts: r.ts,
       src: this.resolver.resolve(r.src, r.ts),
@@ -178,12 +191,9 @@ export class IntervalAggregator {
 
   private addDrop(r: Extract<ProbeRecord, { type: 'drop' }>): void {
     if (isRoutineFree(r.reason)) return;
-    const src = this.resolver.resolve(r.src, r.ts);
-    const dst = this.resolver.resolve(r.dst, r.ts);
-    if (!this.oursFromSource(src, dst)) {
-      this.skipped++;
-      return;
-    }
+    const ends = this.ours(r.src, r.dst, r.ts);
+    if (!ends) return;
+    const [src, dst] = ends;
     const dir: DropDirection = this.resolver.isLocal(src)
       ? 'egress'
       : this.resolver.isLocal(dst)
@@ -196,10 +206,7 @@ export class IntervalAggregator {
       d.bytes += r.bytes;
       return;
     }
-    if (this.drops.size >= this.max) {
-      this.loss('batch_limit', 1);
-      return;
-    }
+    if (this.full(this.drops.size)) return;
     const kernelReason = r.reason.slice(0, 64);
     this.drops.set(key, {
       ts: r.ts,
@@ -217,16 +224,10 @@ export class IntervalAggregator {
   }
 
   private addTcp(r: Extract<ProbeRecord, { type: 'tcp' }>): void {
-    const src = this.resolver.resolve(r.src, r.ts);
-    const dst = this.resolver.resolve(r.dst, r.ts);
-    if (!this.oursFromSource(src, dst)) {
-      this.skipped++;
-      return;
-    }
-    if (this.tcp.length >= this.max) {
-      this.loss('batch_limit', 1);
-      return;
-    }
+    const ends = this.ours(r.src, r.dst, r.ts);
+    if (!ends) return;
+    const [src, dst] = ends;
+    if (this.full(this.tcp.length)) return;
     const rec: TcpConnectRecord = {
       ts: r.ts,
       src,
@@ -249,16 +250,10 @@ export class IntervalAggregator {
       s.retransmits += r.retransmits;
       return;
     }
-    const src = this.resolver.resolve(r.src, r.ts);
-    const dst = this.resolver.resolve(r.dst, r.ts);
-    if (!this.oursFromSource(src, dst)) {
-      this.skipped++;
-      return;
-    }
-    if (this.tcpStats.size >= this.max) {
-      this.loss('batch_limit', 1);
-      return;
-    }
+    const ends = this.ours(r.src, r.dst, r.ts);
+    if (!ends) return;
+    const [src, dst] = ends;
+    if (this.full(this.tcpStats.size)) return;
     this.tcpStats.set(key, {
       ts: r.ts,
       src,
@@ -272,16 +267,10 @@ export class IntervalAggregator {
   }
 
   private addDns(r: Extract<ProbeRecord, { type: 'dns' }>): void {
-    const client = this.resolver.resolve(r.client, r.ts);
-    const server = this.resolver.resolve(r.server, r.ts);
-    if (!this.oursFromSource(client, server)) {
-      this.skipped++;
-      return;
-    }
-    if (this.dns.length >= this.max) {
-      this.loss('batch_limit', 1);
-      return;
-    }
+    const ends = this.ours(r.client, r.server, r.ts);
+    if (!ends) return;
+    const [client, server] = ends;
+    if (this.full(this.dns.length)) return;
     this.dns.push({
       ts: r.ts,
       client,
