@@ -161,6 +161,41 @@ static void jaddr(const char *key, __u8 family, const __u8 *addr)
 	jstr(key, s);
 }
 
+/* Both ends of a record, normalised once and written the same way by either format. */
+struct ends {
+	__u8 family;
+	__u8 src[16];
+	__u8 dst[16];
+};
+
+static void norm_ends(struct ends *e, __u8 family, const __u8 *src, const __u8 *dst)
+{
+	e->family = norm_addr(family, src, e->src);
+	norm_addr(family, dst, e->dst);
+}
+
+static void jends(const char *skey, const char *dkey, const struct ends *e)
+{
+	jaddr(skey, e->family, e->src);
+	jaddr(dkey, e->family, e->dst);
+}
+
+static void jports(const struct ends *e, __u16 sport, __u16 dport)
+{
+	jends("src", "dst", e);
+	jfmt(",\"sport\":%u,\"dport\":%u", sport, dport);
+}
+
+/* A macro because every record struct has its own type; the field names are shared. */
+#define BIN_PORTS(r, e, sp, dp)               \
+	do {                                  \
+		memcpy((r).src, (e).src, 16); \
+		memcpy((r).dst, (e).dst, 16); \
+		(r).sport = (sp);             \
+		(r).dport = (dp);             \
+		(r).family = (e).family;      \
+	} while (0)
+
 static const char *proto_name(__u8 p)
 {
 	switch (p) {
@@ -233,15 +268,12 @@ void out_hello(const char *kernel, const char *hooks)
 
 void out_flow(const struct flow_key *k, const struct flow_val *v, const char *ifname)
 {
-	__u8 s[16], d[16];
-	__u8 fam = norm_addr(k->family, k->saddr, s);
+	struct ends a;
 
-	norm_addr(k->family, k->daddr, d);
+	norm_ends(&a, k->family, k->saddr, k->daddr);
 	if (fmt == OUT_JSON) {
 		jbegin("flow");
-		jaddr("src", fam, s);
-		jaddr("dst", fam, d);
-		jfmt(",\"sport\":%u,\"dport\":%u", k->sport, k->dport);
+		jports(&a, k->sport, k->dport);
 		jstr("proto", proto_name(k->proto));
 		jstr("ifname", ifname);
 		jstr("dir", k->dir == WEFT_DIR_EGRESS ? "egress" : "ingress");
@@ -253,11 +285,7 @@ void out_flow(const struct flow_key *k, const struct flow_val *v, const char *if
 	struct rec_flow r = {};
 
 	hdr(&r.h, REC_FLOW, sizeof(r));
-	memcpy(r.src, s, 16);
-	memcpy(r.dst, d, 16);
-	r.sport = k->sport;
-	r.dport = k->dport;
-	r.family = fam;
+	BIN_PORTS(r, a, k->sport, k->dport);
 	r.proto = k->proto;
 	r.dir = k->dir;
 	r.tcp_flags = v->tcp_flags & 0xff;
@@ -269,15 +297,12 @@ void out_flow(const struct flow_key *k, const struct flow_val *v, const char *if
 
 void out_drop(const struct drop_key *k, const struct drop_val *v, const char *ifname, const char *reason)
 {
-	__u8 s[16], d[16];
-	__u8 fam = norm_addr(k->family, k->saddr, s);
+	struct ends a;
 
-	norm_addr(k->family, k->daddr, d);
+	norm_ends(&a, k->family, k->saddr, k->daddr);
 	if (fmt == OUT_JSON) {
 		jbegin("drop");
-		jaddr("src", fam, s);
-		jaddr("dst", fam, d);
-		jfmt(",\"sport\":%u,\"dport\":%u", k->sport, k->dport);
+		jports(&a, k->sport, k->dport);
 		jstr("proto", proto_name(k->proto));
 		if (ifname && *ifname)
 			jstr("ifname", ifname);
@@ -290,11 +315,7 @@ void out_drop(const struct drop_key *k, const struct drop_val *v, const char *if
 	struct rec_drop r = {};
 
 	hdr(&r.h, REC_DROP, sizeof(r));
-	memcpy(r.src, s, 16);
-	memcpy(r.dst, d, 16);
-	r.sport = k->sport;
-	r.dport = k->dport;
-	r.family = fam;
+	BIN_PORTS(r, a, k->sport, k->dport);
 	r.proto = k->proto;
 	copy_str(r.ifname, sizeof(r.ifname), ifname);
 	copy_str(r.reason, sizeof(r.reason), reason);
@@ -317,16 +338,13 @@ static const char *cause_name(__u8 c)
 
 void out_tcp(const struct tcp_event *e)
 {
-	__u8 s[16], d[16];
-	__u8 fam = norm_addr(e->family, e->saddr, s);
+	struct ends a;
 
-	norm_addr(e->family, e->daddr, d);
+	norm_ends(&a, e->family, e->saddr, e->daddr);
 	if (fmt == OUT_JSON) {
 		jbegin("tcp");
 		jstr("event", e->kind == TCP_EV_CONNECT_OK ? "connect_ok" : "connect_fail");
-		jaddr("src", fam, s);
-		jaddr("dst", fam, d);
-		jfmt(",\"sport\":%u,\"dport\":%u", e->sport, e->dport);
+		jports(&a, e->sport, e->dport);
 		if (e->kind == TCP_EV_CONNECT_OK)
 			jfmt(",\"latency_us\":%.3f", e->latency_ns / 1000.0);
 		else
@@ -337,11 +355,7 @@ void out_tcp(const struct tcp_event *e)
 	struct rec_tcp r = {};
 
 	hdr(&r.h, REC_TCP, sizeof(r));
-	memcpy(r.src, s, 16);
-	memcpy(r.dst, d, 16);
-	r.sport = e->sport;
-	r.dport = e->dport;
-	r.family = fam;
+	BIN_PORTS(r, a, e->sport, e->dport);
 	r.event = e->kind;
 	r.cause = e->kind == TCP_EV_CONNECT_OK ? 0 : (e->cause ? e->cause : TCP_CAUSE_TIMEOUT);
 	r.latency_ns = e->latency_ns;
@@ -350,27 +364,20 @@ void out_tcp(const struct tcp_event *e)
 
 void out_tcp_stats(const struct tcp_stats_key *k, const struct tcp_stats_val *v)
 {
-	__u8 s[16], d[16];
-	__u8 fam = norm_addr(k->family, k->saddr, s);
+	struct ends a;
 
-	norm_addr(k->family, k->daddr, d);
+	norm_ends(&a, k->family, k->saddr, k->daddr);
 	if (fmt == OUT_JSON) {
 		jbegin("tcp_stats");
-		jaddr("src", fam, s);
-		jaddr("dst", fam, d);
-		jfmt(",\"sport\":%u,\"dport\":%u,\"srtt_us\":%u,\"retransmits\":%u", k->sport, k->dport, v->srtt_us,
-		     v->retransmits);
+		jports(&a, k->sport, k->dport);
+		jfmt(",\"srtt_us\":%u,\"retransmits\":%u", v->srtt_us, v->retransmits);
 		jend();
 		return;
 	}
 	struct rec_tcp_stats r = {};
 
 	hdr(&r.h, REC_TCP_STATS, sizeof(r));
-	memcpy(r.src, s, 16);
-	memcpy(r.dst, d, 16);
-	r.sport = k->sport;
-	r.dport = k->dport;
-	r.family = fam;
+	BIN_PORTS(r, a, k->sport, k->dport);
 	r.srtt_us = v->srtt_us;
 	r.retransmits = v->retransmits;
 	put(&r, sizeof(r));
@@ -461,17 +468,15 @@ const char *dns_qtype_name(unsigned qtype, char *b, size_t n)
 void out_dns(__u8 family, const __u8 *client, const __u8 *server, __u16 cport, __u16 id, __u16 qtype,
 	     const char *rcode, __u16 answers, __u64 latency_ns, const __u8 *qname, __u16 qlen)
 {
-	__u8 c[16], s[16];
-	__u8 fam = norm_addr(family, client, c);
+	struct ends a;
 	char name[256], tb[16];
 	const char *qt = dns_qtype_name(qtype, tb, sizeof(tb));
 
-	norm_addr(family, server, s);
+	norm_ends(&a, family, client, server);
 	dns_name_text(qname, qlen > DNS_QNAME_MAX ? DNS_QNAME_MAX : qlen, name, sizeof(name));
 	if (fmt == OUT_JSON) {
 		jbegin("dns");
-		jaddr("client", fam, c);
-		jaddr("server", fam, s);
+		jends("client", "server", &a);
 		jfmt(",\"cport\":%u,\"id\":%u", cport, id);
 		jstr("qname", name);
 		jstr("qtype", qt);
@@ -483,11 +488,11 @@ void out_dns(__u8 family, const __u8 *client, const __u8 *server, __u16 cport, _
 	struct rec_dns r = {};
 
 	hdr(&r.h, REC_DNS, sizeof(r));
-	memcpy(r.client, c, 16);
-	memcpy(r.server, s, 16);
+	memcpy(r.client, a.src, 16);
+	memcpy(r.server, a.dst, 16);
 	r.cport = cport;
 	r.id = id;
-	r.family = fam;
+	r.family = a.family;
 	r.answers = answers;
 	copy_str(r.qtype, sizeof(r.qtype), qt);
 	copy_str(r.rcode, sizeof(r.rcode), rcode);
