@@ -311,35 +311,29 @@ export function simulateInterval(model: SimModel, k: number, node: string): Prob
         const sport = 32768 + Math.floor(rnd() * 28232);
         const dport = f.port;
         const tsConn = Math.round(ts);
+        // The backend's node sees the drop; the client's node sees the failed connect.
+        const tcpDrop = (reason: string, packets: number, bytes: number) =>
+          out.push({
+            type: 'drop',
+            ts: tsConn,
+            src,
+            dst,
+            sport,
+            dport,
+            proto: 'tcp',
+            reason,
+            packets,
+            bytes,
+          });
+        const connectFail = (cause: 'timeout' | 'refused') =>
+          out.push({ type: 'tcp', ts: tsConn, event: 'connect_fail', src, dst, sport, dport, cause });
         if (model.dropPairs.has(`${src}>${dst}`) || model.blackholed.has(`${dst}:${dport}`)) {
           // Two SYNs (the first and its 1 s retry) before the client's 3 s timeout gives up.
           const syn = h + 8;
           flow(c, 'egress', src, dst, sport, dport, 'tcp', 2, 2 * syn, SYN);
           flow(b, 'ingress', src, dst, sport, dport, 'tcp', 2, 2 * syn, SYN);
-          if (model.dropPairs.has(`${src}>${dst}`) && here(b))
-            out.push({
-              type: 'drop',
-              ts: tsConn,
-              src,
-              dst,
-              sport,
-              dport,
-              proto: 'tcp',
-              reason: 'NETFILTER_DROP',
-              packets: 2,
-              bytes: 2 * syn,
-            });
-          if (here(c))
-            out.push({
-              type: 'tcp',
-              ts: tsConn,
-              event: 'connect_fail',
-              src,
-              dst,
-              sport,
-              dport,
-              cause: 'timeout',
-            });
+          if (model.dropPairs.has(`${src}>${dst}`) && here(b)) tcpDrop('NETFILTER_DROP', 2, 2 * syn);
+          if (here(c)) connectFail('timeout');
           continue;
         }
         if (model.closed.has(`${dst}:${dport}`)) {
@@ -347,30 +341,8 @@ export function simulateInterval(model: SimModel, k: number, node: string): Prob
           flow(b, 'ingress', src, dst, sport, dport, 'tcp', 1, h + 8, SYN);
           flow(b, 'egress', dst, src, dport, sport, 'tcp', 1, h - 12, RST | ACK);
           flow(c, 'ingress', dst, src, dport, sport, 'tcp', 1, h - 12, RST | ACK);
-          if (here(b))
-            out.push({
-              type: 'drop',
-              ts: tsConn,
-              src,
-              dst,
-              sport,
-              dport,
-              proto: 'tcp',
-              reason: 'NO_SOCKET',
-              packets: 1,
-              bytes: h + 8,
-            });
-          if (here(c))
-            out.push({
-              type: 'tcp',
-              ts: tsConn,
-              event: 'connect_fail',
-              src,
-              dst,
-              sport,
-              dport,
-              cause: 'refused',
-            });
+          if (here(b)) tcpDrop('NO_SOCKET', 1, h + 8);
+          if (here(c)) connectFail('refused');
           continue;
         }
         const req = f.requestBytes + (f.app === 'http' ? 110 : 12);
