@@ -1,4 +1,4 @@
-import type { Topology, TopologyPod } from './topology.js';
+import type { ServicePort, Topology, TopologyPod, TopologyService } from './topology.js';
 
 function pod(
   name: string,
@@ -10,6 +10,19 @@ function pod(
   trouble?: boolean,
 ): TopologyPod {
   return { name, namespace, node, workloadKind, workload, labels, ...(trouble ? { trouble } : {}) };
+}
+
+function service(
+  name: string,
+  namespace: string,
+  selector: Record<string, string>,
+  ports: ServicePort[],
+): TopologyService {
+  return { name, namespace, selector, ports };
+}
+
+function tcp(name: string, port: number, appProtocol: ServicePort['appProtocol']): ServicePort {
+  return { name, port, protocol: 'TCP', appProtocol };
 }
 
 const N1 = 'lab-node-1';
@@ -61,51 +74,19 @@ export function defaultTopology(): Topology {
       ),
     ],
     services: [
-      {
-        name: 'frontend',
-        namespace: 'production',
-        selector: { app: 'frontend' },
-        ports: [
-          { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
-          { name: 'metrics', port: 9090, protocol: 'TCP', appProtocol: 'http' },
-        ],
-      },
-      {
-        name: 'api',
-        namespace: 'production',
-        selector: { app: 'api' },
-        ports: [
-          { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
-          { name: 'metrics', port: 9090, protocol: 'TCP', appProtocol: 'http' },
-        ],
-      },
-      {
-        name: 'db',
-        namespace: 'production',
-        selector: { app: 'db' },
-        ports: [
-          { name: 'postgres', port: 5432, protocol: 'TCP', appProtocol: 'kv' },
-          { name: 'metrics', port: 9090, protocol: 'TCP', appProtocol: 'http' },
-        ],
-      },
-      {
-        name: 'redis',
-        namespace: 'production',
-        selector: { app: 'redis' },
-        ports: [{ name: 'redis', port: 6379, protocol: 'TCP', appProtocol: 'kv' }],
-      },
-      {
-        name: 'prometheus',
-        namespace: 'monitoring',
-        selector: { 'app.kubernetes.io/name': 'prometheus' },
-        ports: [{ name: 'web', port: 9090, protocol: 'TCP', appProtocol: 'http' }],
-      },
-      {
-        name: 'kube-dns',
-        namespace: 'kube-system',
-        selector: { 'k8s-app': 'kube-dns' },
-        ports: [{ name: 'dns', port: 53, protocol: 'UDP', appProtocol: 'dns' }],
-      },
+      service('frontend', 'production', { app: 'frontend' }, [
+        tcp('http', 80, 'http'),
+        tcp('metrics', 9090, 'http'),
+      ]),
+      service('api', 'production', { app: 'api' }, [tcp('http', 80, 'http'), tcp('metrics', 9090, 'http')]),
+      service('db', 'production', { app: 'db' }, [tcp('postgres', 5432, 'kv'), tcp('metrics', 9090, 'http')]),
+      service('redis', 'production', { app: 'redis' }, [tcp('redis', 6379, 'kv')]),
+      service('prometheus', 'monitoring', { 'app.kubernetes.io/name': 'prometheus' }, [
+        tcp('web', 9090, 'http'),
+      ]),
+      service('kube-dns', 'kube-system', { 'k8s-app': 'kube-dns' }, [
+        { name: 'dns', port: 53, protocol: 'UDP', appProtocol: 'dns' },
+      ]),
     ],
     external: [{ name: 'api.payments.example', ports: [{ port: 443, appProtocol: 'http' }] }],
     traffic: [
