@@ -5,7 +5,7 @@ import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
-import { TimeChart } from '../components/TimeChart/TimeChart.js';
+import { QueryChart } from '../components/QueryChart/QueryChart.js';
 import { formatCount, formatLatency, formatPercent, formatRate } from '../domain/format.js';
 
 export default function DnsView() {
@@ -16,18 +16,10 @@ export default function DnsView() {
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="dns-view">
       <Panel title="DNS latency p50 / p95 / p99" testId="dns-latency-chart">
-        {latency.error && !latency.data ? (
-          <ErrorState error={latency.error} what="DNS latency" onRetry={() => latency.refetch()} />
-        ) : (
-          <TimeChart series={latency.data?.series ?? []} format={formatLatency} />
-        )}
+        <QueryChart query={latency} what="DNS latency" format={formatLatency} />
       </Panel>
       <Panel title="DNS errors by response code (per second)">
-        {errors.error && !errors.data ? (
-          <ErrorState error={errors.error} what="DNS errors" onRetry={() => errors.refetch()} />
-        ) : (
-          <TimeChart series={errors.data?.series ?? []} format={formatRate} />
-        )}
+        <QueryChart query={errors} what="DNS errors" format={formatRate} />
       </Panel>
       {dns.isPending ? (
         <Loading label="DNS" />

@@ -6,7 +6,7 @@ import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
-import { TimeChart } from '../components/TimeChart/TimeChart.js';
+import { QueryChart } from '../components/QueryChart/QueryChart.js';
 import { formatBytes, formatCount, formatRate } from '../domain/format.js';
 
 export default function DropsView() {
@@ -17,22 +17,10 @@ export default function DropsView() {
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="drops-view">
       <Panel title="Drops by reason (packets/s)" testId="drops-by-reason-chart">
-        {byReason.error && !byReason.data ? (
-          <ErrorState error={byReason.error} what="drops over time" onRetry={() => byReason.refetch()} />
-        ) : (
-          <TimeChart series={byReason.data?.series ?? []} format={formatRate} />
-        )}
+        <QueryChart query={byReason} what="drops over time" format={formatRate} />
       </Panel>
       <Panel title="Drops by direction (packets/s)">
-        {byDirection.error && !byDirection.data ? (
-          <ErrorState
-            error={byDirection.error}
-            what="drops by direction"
-            onRetry={() => byDirection.refetch()}
-          />
-        ) : (
-          <TimeChart series={byDirection.data?.series ?? []} format={formatRate} />
-        )}
+        <QueryChart query={byDirection} what="drops by direction" format={formatRate} />
       </Panel>
       {drops.isPending ? (
         <Loading label="drops" />

@@ -4,7 +4,7 @@ import { useUrl } from '../app/UrlContext.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
-import { TimeChart } from '../components/TimeChart/TimeChart.js';
+import { QueryChart } from '../components/QueryChart/QueryChart.js';
 import { formatByteRate, formatCount, formatLatency, formatRate } from '../domain/format.js';
 
 export default function TcpView() {
@@ -27,30 +27,24 @@ export default function TcpView() {
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="tcp-view">
       <Panel title="TCP connects and failures (per second)">
-        {connects.error && !connects.data ? (
-          <ErrorState error={connects.error} what="TCP connects" onRetry={() => connects.refetch()} />
-        ) : (
-          <TimeChart
-            series={[
-              ...(connects.data?.series ?? []).map((s) => ({
-                ...s,
-                key: s.key === 'total' ? 'connects' : s.key,
-              })),
-              ...(failures.data?.series ?? []).map((s) => ({
-                ...s,
-                key: s.key === 'total' ? 'failures' : `failures ${s.key}`,
-              })),
-            ]}
-            format={formatRate}
-          />
-        )}
+        <QueryChart
+          query={connects}
+          what="TCP connects"
+          format={formatRate}
+          series={[
+            ...(connects.data?.series ?? []).map((s) => ({
+              ...s,
+              key: s.key === 'total' ? 'connects' : s.key,
+            })),
+            ...(failures.data?.series ?? []).map((s) => ({
+              ...s,
+              key: s.key === 'total' ? 'failures' : `failures ${s.key}`,
+            })),
+          ]}
+        />
       </Panel>
       <Panel title="TCP connect latency p50 / p95 / p99">
-        {latency.error && !latency.data ? (
-          <ErrorState error={latency.error} what="TCP latency" onRetry={() => latency.refetch()} />
-        ) : (
-          <TimeChart series={latency.data?.series ?? []} format={formatLatency} />
-        )}
+        <QueryChart query={latency} what="TCP latency" format={formatLatency} />
       </Panel>
       <Panel title="Failing connections (pod pairs)" testId="tcp-failing">
         {graph.error && !graph.data ? (
