@@ -27,7 +27,6 @@ beforeAll(async () => {
     parseServerConfig({ WEFT_PORT: '0', WEFT_LOG_LEVEL: 'warn', WEFT_WEB_ROOT: '/nonexistent/wsv' }),
   );
   const ingest = `${server.url.replace('http', 'ws')}/api/v1/ingest`;
-  let port = 19293;
   for (const n of lab.nodes) {
     const parsed = parseCollectorConfig(
       [
@@ -44,7 +43,7 @@ beforeAll(async () => {
         '--metrics-host',
         '127.0.0.1',
         '--metrics-port',
-        String(port++),
+        '0',
       ],
       {},
     );
@@ -129,10 +128,20 @@ describe('lab end to end', () => {
         ],
         { stdio: 'pipe', timeout: 60_000 },
       );
-      await sleep(3_500);
-      // `to` a little in the past: both collectors' batches cover it, so the rate divides by the window.
+      // Query up to a time both collectors have delivered batches for (a loaded machine may be a few
+      // seconds behind): the end of each one's newest interval is its last arrival minus its lag.
+      const after = Date.now() + 1_000;
+      let covered = 0;
+      for (let i = 0; i < 100 && covered < after; i++) {
+        await sleep(200);
+        const s = await get('/api/v1/status');
+        covered = Math.min(
+          ...s.collectors.map((c: { lastSeen: number; lagMs: number }) => c.lastSeen - c.lagMs),
+        );
+      }
+      expect(covered).toBeGreaterThanOrEqual(after);
       const g: GraphResponse = await get(
-        `/api/v1/graph?level=pod&port=15201&from=${iso(before)}&to=${iso(Date.now() - 1_500)}`,
+        `/api/v1/graph?level=pod&port=15201&from=${iso(before)}&to=${iso(covered)}`,
       );
       const e = g.edges.find(
         (x) => x.source === `pod:production/${fe2.name}` && x.target === 'pod:production/db-0',
