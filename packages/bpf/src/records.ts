@@ -128,6 +128,25 @@ function addr(b: Buffer, family: number, off: number): string {
   return formatAddress(family, b, off);
 }
 
+/** Where a connection record keeps its two ends (the family covers both addresses). */
+interface EndsAt {
+  src: number;
+  dst: number;
+  sport: number;
+  dport: number;
+  family: number;
+}
+
+function ends(r: Buffer, at: EndsAt): { src: string; dst: string; sport: number; dport: number } {
+  const fam = r.readUInt8(at.family);
+  return {
+    src: addr(r, fam, at.src),
+    dst: addr(r, fam, at.dst),
+    sport: r.readUInt16LE(at.sport),
+    dport: r.readUInt16LE(at.dport),
+  };
+}
+
 function u64(b: Buffer, off: number): number {
   return Number(b.readBigUInt64LE(off));
 }
@@ -154,14 +173,10 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
     }
     case T.flow: {
       need(L.flow.size);
-      const fam = r.readUInt8(L.flow.family);
       return {
         type: 'flow',
         ts,
-        src: addr(r, fam, L.flow.src),
-        dst: addr(r, fam, L.flow.dst),
-        sport: r.readUInt16LE(L.flow.sport),
-        dport: r.readUInt16LE(L.flow.dport),
+        ...ends(r, L.flow),
         proto: proto(r.readUInt8(L.flow.proto)),
         ifname: str(r, L.flow.ifname, STR.ifname),
         dir: r.readUInt8(L.flow.dir) === 1 ? 'egress' : 'ingress',
@@ -172,15 +187,11 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
     }
     case T.drop: {
       need(L.drop.size);
-      const fam = r.readUInt8(L.drop.family);
       const ifname = str(r, L.drop.ifname, STR.ifname);
       return {
         type: 'drop',
         ts,
-        src: addr(r, fam, L.drop.src),
-        dst: addr(r, fam, L.drop.dst),
-        sport: r.readUInt16LE(L.drop.sport),
-        dport: r.readUInt16LE(L.drop.dport),
+        ...ends(r, L.drop),
         proto: proto(r.readUInt8(L.drop.proto)),
         ...(ifname ? { ifname } : {}),
         reason: str(r, L.drop.reason, STR.reason),
@@ -190,30 +201,22 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
     }
     case T.tcp: {
       need(L.tcp.size);
-      const fam = r.readUInt8(L.tcp.family);
       const ok = r.readUInt8(L.tcp.event) === 1;
       const base = {
         type: 'tcp' as const,
         ts,
         event: ok ? ('connect_ok' as const) : ('connect_fail' as const),
-        src: addr(r, fam, L.tcp.src),
-        dst: addr(r, fam, L.tcp.dst),
-        sport: r.readUInt16LE(L.tcp.sport),
-        dport: r.readUInt16LE(L.tcp.dport),
+        ...ends(r, L.tcp),
       };
       if (ok) return { ...base, latency_us: u64(r, L.tcp.latency_ns) / 1000 };
       return { ...base, cause: CAUSES[r.readUInt8(L.tcp.cause)] ?? 'timeout' };
     }
     case T.tcp_stats: {
       need(L.tcp_stats.size);
-      const fam = r.readUInt8(L.tcp_stats.family);
       return {
         type: 'tcp_stats',
         ts,
-        src: addr(r, fam, L.tcp_stats.src),
-        dst: addr(r, fam, L.tcp_stats.dst),
-        sport: r.readUInt16LE(L.tcp_stats.sport),
-        dport: r.readUInt16LE(L.tcp_stats.dport),
+        ...ends(r, L.tcp_stats),
         srtt_us: r.readUInt32LE(L.tcp_stats.srtt_us),
         retransmits: r.readUInt32LE(L.tcp_stats.retransmits),
       };
