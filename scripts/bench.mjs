@@ -22,7 +22,11 @@ let failed = 0;
 for (const name of wanted.length > 0 ? wanted : all) {
   const mjs = join(benchDir, name, 'run.mjs');
   const ts = join(benchDir, name, 'run.ts');
-  const entry = existsSync(mjs) ? ['node', [mjs]] : existsSync(ts) ? ['pnpm', ['exec', 'tsx', ts]] : null;
+  const entry = existsSync(mjs)
+    ? ['node', [mjs]]
+    : existsSync(ts)
+      ? ['node', ['--conditions=weft-source', '--import', 'tsx', ts]]
+      : null;
   if (!entry) {
     process.stderr.write(`bench/${name}: no run.mjs or run.ts\n`);
     failed++;
