@@ -66,7 +66,9 @@ describe.each([
     expect(res.rcode).toBe(0);
     const [r] = await run.waitFor(byId(idBase + 10), (m) => m.length > 0);
     expect(r?.latency_us).toBeGreaterThanOrEqual(300_000 * 0.8);
-    expect(r?.latency_us).toBeLessThanOrEqual(300_000 * 1.2);
+    // The server's timer fires late on a busy machine: the delay it really took is what the client
+    // measured, and the probe, seeing the packets nearer the server, can't see more than that.
+    expect(r?.latency_us).toBeLessThanOrEqual(Math.max(300_000, res.elapsed_us) * 1.2);
   });
 
   it('parses DNS over TCP (length-prefixed) too', async () => {
