@@ -32,6 +32,18 @@ describe('IntervalAggregator', () => {
     expect(next.start).toBe(2000);
   });
 
+  it('leaves link-level control traffic out (neighbour discovery is not the world)', () => {
+    const a = setup();
+    a.add(flow('fe80::1', 'ff02::2', 'egress', 70, 1, 1100));
+    a.add(flow(IP.frontend, '224.0.0.251', 'egress', 90, 1, 1100));
+    a.add(drop('fe80::1', 'fe80::2', 'NO_SOCKET', 1, 1100));
+    a.add(flow(IP.frontend, IP.api0, 'egress', 1000, 10, 1100));
+    const r = a.flush(2000);
+    expect(r.flows).toHaveLength(1);
+    expect(r.drops).toHaveLength(0);
+    expect(r.skipped).toBe(3);
+  });
+
   it('labels drops with the seed reason, derives direction from the local pod, ignores routine frees', () => {
     const a = setup();
     a.add(drop(IP.frontend, IP.db, 'NETFILTER_DROP', 3, 1100));

@@ -12,6 +12,7 @@ import {
   type TcpConnectRecord,
   type TcpStatsRecord,
 } from '@weft/protocol';
+import { isLinkScoped } from './identity/isLinkScoped.js';
 
 /** What the aggregator needs from identity: names at a time, and which pods are this node's. */
 export interface Resolver {
@@ -33,7 +34,7 @@ export interface IntervalResult {
   lost: Record<string, number>;
   /** Records read this interval by type. */
   records: Partial<Record<ProbeRecordType, number>>;
-  /** Records not ours: their local end belongs to another node's collector. */
+  /** Records not reported: another node's collector owns them, or they are link-level control traffic. */
   skipped: number;
 }
 
@@ -149,8 +150,15 @@ export class IntervalAggregator {
     return r.isLocal(src) || (r.isLocal(dst) && !r.isRemotePod(src));
   }
 
-  /** Both ends named, or null (counted as skipped) when the record is another node's to report. */
+  /**
+   * Both ends named, or null (counted as skipped) when the record is another node's to report or
+   * link-level control traffic.
+   */
   private ours(srcIp: string, dstIp: string, ts: number): [Endpoint, Endpoint] | null {
+    if (isLinkScoped(srcIp) || isLinkScoped(dstIp)) {
+      this.skipped++;
+      return null;
+    }
     const src = this.resolver.resolve(srcIp, ts);
     const dst = this.resolver.resolve(dstIp, ts);
     if (this.oursFromSource(src, dst)) return [src, dst];
@@ -166,6 +174,10 @@ export class IntervalAggregator {
   }
 
   private addFlow(r: Extract<ProbeRecord, { type: 'flow' }>): void {
+    if (isLinkScoped(r.src) || isLinkScoped(r.dst)) {
+      this.skipped++;
+      return;
+    }
     const key = `${r.src}|${r.dst}|${r.sport}|${r.dport}|${r.proto}|${r.dir}`;
     const f = this.flows.get(key);
     if (f) {
