@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
- *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--bundle] [--node-flags="..."]
+ *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3] [--bundle] [--node-flags="..."]
  * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
  * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
  * from /proc while a WebSocket sink acknowledges its batches and /metrics is scraped every 5 s.
@@ -120,14 +120,7 @@ async function measure(flows, dnsPerSec, k8s = false) {
   received = 0;
   const child = spawn(
     process.execPath,
-    [
-      join(root, 'bench/collector/collectorProcess.mjs'),
-      String(flows),
-      String(dnsPerSec),
-      url,
-      invFile,
-      k8s ? 'k8s' : '',
-    ],
+    [...NODE_FLAGS, entry, String(flows), String(dnsPerSec), url, invFile, k8s ? 'k8s' : ''],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const metricsUrl = await new Promise((resolve) =>
@@ -175,12 +168,14 @@ async function measure(flows, dnsPerSec, k8s = false) {
   };
 }
 
-const results = [];
-for (const [flows, dns, k8s] of [
+// --loads 1: only the first load (the 1,000-flow target), for quick before/after comparisons.
+const LOADS = [
   [1000, 10, false],
   [1000, 10, true],
   [20000, 10, false],
-]) {
+].slice(0, arg('loads', 3));
+const results = [];
+for (const [flows, dns, k8s] of LOADS) {
   const r = await measure(flows, dns, k8s);
   results.push(r);
   console.log(JSON.stringify(r));
