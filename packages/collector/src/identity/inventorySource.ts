@@ -1,9 +1,9 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Inventory } from '@weft/protocol';
-import { Check, Errors } from 'typebox/value';
 import type { IdentitySource } from './identitySource.js';
 import type { IdentityTable, NodeInfo, PodInfo, ServiceInfo } from './identityTable.js';
+import { schemaCheck } from './schemaCheck.js';
 
 /** Parse and validate inventory JSON; the error names the file and the first bad field. */
 export function parseInventory(text: string, file = 'inventory'): Inventory {
@@ -13,12 +13,9 @@ export function parseInventory(text: string, file = 'inventory'): Inventory {
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  if (!Check(Inventory, data)) {
-    const first = Errors(Inventory, data)[0];
-    const where = first?.instancePath || '/';
-    throw new Error(`${file}: not a Weft inventory: ${where} ${first?.message ?? 'is invalid'}`);
-  }
-  return data;
+  const bad = schemaCheck(Inventory, data);
+  if (bad) throw new Error(`${file}: not a Weft inventory: ${bad.path || '/'} ${bad.message}`);
+  return data as Inventory;
 }
 
 export function inventoryPods(inv: Inventory): PodInfo[] {
