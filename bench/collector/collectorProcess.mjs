@@ -6,6 +6,7 @@
  * flow (the probe drains its flow map once per interval), DNS pairs, a few TCP connects and RTT samples.
  * Prints the /metrics URL on stdout once it runs.
  */
+import v8 from 'node:v8';
 import { parseCollectorConfig, startCollector } from '../../packages/collector/dist/index.js';
 
 const [flowsArg, dnsArg, serverUrl, inventory, loadK8s] = process.argv.slice(2);
@@ -108,6 +109,17 @@ const parsed = parseCollectorConfig(
 if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
 const c = await startCollector(parsed.config, { source: makeSource(), log: () => {} });
 process.stdout.write(`${c.metricsUrl}\n`);
+// SIGUSR2: where the memory is (process.memoryUsage and the V8 heap spaces, in MB), one JSON line.
+process.on('SIGUSR2', () => {
+  const mb = (n) => Math.round((n / 1048576) * 10) / 10;
+  const usage = Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, mb(v)]));
+  const spaces = Object.fromEntries(
+    v8
+      .getHeapSpaceStatistics()
+      .map((s) => [s.space_name, { size: mb(s.space_size), used: mb(s.space_used_size) }]),
+  );
+  process.stdout.write(`${JSON.stringify({ usage, spaces })}\n`);
+});
 process.on('SIGTERM', () => {
   c.stop().then(() => process.exit(0));
 });

@@ -150,6 +150,10 @@ async function measure(flows, dnsPerSec, k8s = false) {
   const text = await (await fetch(metricsUrl)).text();
   const series = Number(/^weft_collector_series (\d+)/m.exec(text)?.[1] ?? 0);
   clearInterval(scrape);
+  const memory = await new Promise((resolve) => {
+    child.stdout.once('data', (d) => resolve(JSON.parse(d.toString())));
+    child.kill('SIGUSR2');
+  });
   child.kill('SIGTERM');
   await new Promise((r) => child.once('close', r));
   return {
@@ -165,6 +169,7 @@ async function measure(flows, dnsPerSec, k8s = false) {
     maxRssAnonMB: maxAnon / 1048576,
     flowRecordsStreamedPerSec: (received - recv0) / wall,
     series,
+    memory,
   };
 }
 
