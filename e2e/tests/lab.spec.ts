@@ -112,24 +112,6 @@ test('lab: a policy-drop fault switched on while the page stays open shows on th
     '--to',
     'production/api',
   ]);
-  if (stack?.mode === 'simulated') {
-    // `weft start` in simulated mode offers no fault switch: the CLI must say so plainly.
-    expect(added.code).not.toBe(0);
-    expect(added.stderr).toMatch(/no lab "wee" is up/);
-    test.info().annotations.push({
-      type: 'simulated',
-      description:
-        "weft start --simulated has no fault switch: the refusal and the scenario's standing policy drop were checked",
-    });
-    // What can be checked: the scenario's own policy drop, on the map and in the drop panel.
-    await expect(mapEdge(page, 'wl:production/legacy-worker->wl:production/api')).toHaveAttribute(
-      'data-health',
-      'drops',
-    );
-    await page.getByRole('link', { name: 'Drops', exact: true }).click();
-    await expect(dropPair(page, `production/${LEGACY_POD}`, 'production/api-5c8d7f9b6-')).toBeVisible();
-    return;
-  }
   expect(added.code, added.stderr).toBe(0);
   const id = /fault (\S+) on/.exec(added.stdout)?.[1];
   expect(id, added.stdout).toBeTruthy();

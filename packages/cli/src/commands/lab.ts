@@ -1,6 +1,8 @@
 import {
   describeFault,
+  type Fault,
   FaultError,
+  type FaultSpec,
   faultAdd,
   faultClear,
   faultList,
@@ -16,6 +18,12 @@ import {
   TopologyError,
 } from '@weft/lab';
 import { CliError } from '../cliError.js';
+import {
+  addSimulatedFault,
+  clearSimulatedFaults,
+  listSimulatedFaults,
+  simulatedLabRunning,
+} from '../simulatedFaults.js';
 import { takeOption } from '../takeOption.js';
 
 const USAGE = `Usage: weft lab <up|down|status|fault> [options]
@@ -26,6 +34,13 @@ const USAGE = `Usage: weft lab <up|down|status|fault> [options]
 Faults:
 ${faultUsage()}
 `;
+
+/** Switching faults in the real lab or in the simulated one: the same three verbs. */
+interface FaultSwitch {
+  add(spec: FaultSpec): Promise<Fault>;
+  clear(id: string | undefined): Promise<Fault[]>;
+  list(): Promise<Fault[]>;
+}
 
 /** Lab errors are the user's to read, not stack traces. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -93,14 +108,29 @@ export async function runLab(argv: string[]): Promise<number> {
     }
     case 'fault': {
       const verb = args.shift();
+      // No real lab up but a simulated one running: its faults live in the simulated switch.
+      const simulated = !(await labStatus(opts)).up && simulatedLabRunning(prefix);
+      const faults: FaultSwitch = simulated
+        ? {
+            add: async (spec) => addSimulatedFault(prefix, spec),
+            clear: async (id) => clearSimulatedFaults(prefix, id),
+            list: async () => listSimulatedFaults(prefix),
+          }
+        : {
+            add: (spec) => faultAdd(opts, spec),
+            clear: (id) => faultClear({ ...opts, ...(id ? { id } : {}) }),
+            list: () => faultList(opts),
+          };
+      const where = simulated ? ' (simulated lab)' : '';
       if (verb === 'add') {
-        const fault = await userErrors(async () => faultAdd(opts, parseFaultArgs(args)));
-        process.stdout.write(`fault ${fault.id} on: ${describeFault(fault)}\n`);
+        const fault = await userErrors(() => faults.add(parseFaultArgs(args)));
+        process.stdout.write(`fault ${fault.id} on${where}: ${describeFault(fault)}\n`);
         return 0;
       }
       if (verb === 'clear') {
-        const id = args[0] && args[0] !== 'all' ? args[0] : undefined;
-        const cleared = await userErrors(() => faultClear({ ...opts, ...(id ? { id } : {}) }));
+        const cleared = await userErrors(() =>
+          faults.clear(args[0] && args[0] !== 'all' ? args[0] : undefined),
+        );
         process.stdout.write(
           cleared.length === 0
             ? 'no fault to clear\n'
@@ -109,9 +139,9 @@ export async function runLab(argv: string[]): Promise<number> {
         return 0;
       }
       if (verb === 'list') {
-        const faults = await userErrors(() => faultList(opts));
+        const active = await userErrors(() => faults.list());
         process.stdout.write(
-          faults.length === 0 ? 'no faults\n' : faults.map((f) => `${f.id}  ${describeFault(f)}\n`).join(''),
+          active.length === 0 ? 'no faults\n' : active.map((f) => `${f.id}  ${describeFault(f)}\n`).join(''),
         );
         return 0;
       }

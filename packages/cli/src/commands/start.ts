@@ -20,6 +20,7 @@ import { ConfigError, parseServerConfig, type RunningServer, startServer } from 
 import { CliError } from '../cliError.js';
 import { hostMode } from '../hostMode.js';
 import { onShutdown } from '../onShutdown.js';
+import { serveSimulatedFaults } from '../simulatedFaults.js';
 import { takeFlag, takeOption } from '../takeOption.js';
 
 const FIRST_METRICS_PORT = 10093;
@@ -165,8 +166,10 @@ export async function runStart(argv: string[]): Promise<number> {
       cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
       const inventoryPath = join(dir, 'inventory.json');
       writeFileSync(inventoryPath, JSON.stringify(inventory));
+      const sources: ReturnType<typeof createSimulatedSource>[] = [];
       for (const [i, node] of inventory.nodes.entries()) {
         const source = createSimulatedSource({ topology, scenario, node: node.name });
+        sources.push(source);
         const args = collectorArgs({
           node: node.name,
           port,
@@ -177,7 +180,13 @@ export async function runStart(argv: string[]): Promise<number> {
         });
         collectors.push(await collector(args, { source }));
       }
-      say(`simulated lab: ${inventory.pods.length} pods on ${inventory.nodes.length} nodes`);
+      const stopFaults = serveSimulatedFaults(labPrefix, (faults) => {
+        for (const source of sources) source.setFaults(faults);
+      });
+      cleanups.push(async () => stopFaults());
+      say(
+        `simulated lab: ${inventory.pods.length} pods on ${inventory.nodes.length} nodes (faults: pnpm weft lab fault ...)`,
+      );
     }
   } catch (e) {
     await stopAll();
