@@ -166,3 +166,37 @@ export function windowScalars(
   }
   run(coarse, from, to, into);
 }
+
+/**
+ * windowScalars into a flat row: out[at + column] gets each scalar's sum (columns in EdgeTier order),
+ * so the graph's 50,000-series pass writes straight into its slab.
+ */
+export function windowRow(
+  fine: EdgeTier,
+  coarse: EdgeTier,
+  start: number,
+  end: number,
+  fineFrom: number,
+  liveEdge: number,
+  out: Float64Array,
+  at: number,
+): void {
+  const a = Math.ceil(start / COARSE_MS) * COARSE_MS;
+  const z = Math.floor(end / COARSE_MS) * COARSE_MS;
+  if (a > z) {
+    if (start >= fineFrom) fine.addWindow(start, end, out, at);
+    else coarse.addWindow(z, end, out, at);
+    return;
+  }
+  let from = a;
+  let to = z;
+  if (start < a) {
+    if (start >= fineFrom) fine.addWindow(start, a, out, at);
+    else from = a - COARSE_MS;
+  }
+  if (end > z) {
+    if (end >= liveEdge || z < fineFrom) to = z + 1;
+    else fine.addWindow(z, end, out, at);
+  }
+  coarse.addWindow(from, to, out, at);
+}

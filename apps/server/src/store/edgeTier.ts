@@ -38,6 +38,8 @@ export class EdgeTier {
   private capacity = 0;
   /** Present columns, one bit per scalar. */
   private mask = 0;
+  /** Where the last lowerBound landed: the next one is usually there or one further. */
+  private hint = 0;
   /** Column-major: times in [0, capacity), then each present column's running totals. */
   private buf: Float64Array = EMPTY;
   private details: Map<number, EdgeBucket> | null = null;
@@ -56,14 +58,56 @@ export class EdgeTier {
   /** Index of the first bucket with t >= time. */
   lowerBound(time: number): number {
     const buf = this.buf;
-    let lo = 0;
-    let hi = this.length;
+    const n = this.length;
+    // The live view asks for a window one second later each time: the answer is last time's or the
+    // next, two reads next to each other instead of a binary search's cache misses across the buffer.
+    for (let h = this.hint; h <= this.hint + 1 && h <= n; h++)
+      if ((h === 0 || buf[h - 1]! < time) && (h === n || buf[h]! >= time)) {
+        this.hint = h;
+        return h;
+      }
+    const i = this.search(time, 0, n);
+    this.hint = i;
+    return i;
+  }
+
+  /** Binary search in [lo, hi) for the first bucket with t >= time. */
+  private search(time: number, lo: number, hi: number): number {
+    const buf = this.buf;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (buf[mid]! < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
+  }
+
+  /**
+   * Adds every present column's sum over the buckets with from <= t < to to out[at + column] (the
+   * graph's per-series row), without going through an EdgeBucket.
+   */
+  addWindow(from: number, to: number, out: Float64Array, at: number): void {
+    const n = this.length;
+    const i = this.lowerBound(from);
+    if (i >= n) return;
+    const buf = this.buf;
+    let j = n - 1;
+    if (buf[j]! >= to) {
+      // Runs mostly end at a minute boundary a few buckets on: walk the adjacent times first.
+      j = i;
+      const stop = Math.min(n, i + 8);
+      while (j < stop && buf[j]! < to) j++;
+      // Past the walk, search the rest without moving the hint, which belongs to `from`.
+      j = (j < stop ? j : this.search(to, stop, n)) - 1;
+    }
+    if (j < i) return;
+    const cap = this.capacity;
+    let off = cap;
+    for (let k = 0, mask = this.mask; mask !== 0; k++, mask >>>= 1) {
+      if ((mask & 1) === 0) continue;
+      out[at + k]! += i > 0 ? buf[off + j]! - buf[off + i - 1]! : buf[off + j]!;
+      off += cap;
+    }
   }
 
   /** Index of the last bucket with t < time, -1 if none; windows ending now mostly cover the newest. */

@@ -1,9 +1,9 @@
 import type { FilterState, GraphEdge, GraphNode, GraphResponse, Level, TimeWindow } from '@weft/protocol';
-import { visitWindow, windowScalars } from './buckets.js';
+import { visitWindow, windowRow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { type LevelNode, levelNode } from './levelNode.js';
 import { LEVEL_INDEX, type LevelTables } from './levelTables.js';
-import { pairMatcher } from './match.js';
+import { MATCH_ALL, pairMatcher } from './match.js';
 import type { EdgeSeries } from './series.js';
 import type { Store } from './store.js';
 import { observedSeconds, round, usToMs } from './window.js';
@@ -25,20 +25,42 @@ interface EdgeAgg {
 
 const OTHERS: LevelNode = { id: 'others', kind: 'others', label: 'others', namespace: '' };
 
-/** The graph node numbers of both ends of `s` at level index `l`, computed once per tables generation. */
-function idsOf(s: EdgeSeries, l: number, tables: LevelTables): Int32Array {
-  let ids = s.levelIds;
-  if (!ids || s.levelGen !== tables.generation) {
-    ids = new Int32Array(8).fill(-1);
-    s.levelIds = ids;
+/** Sets the graph node numbers of both ends of `s` at level index `l`, once per tables generation. */
+function numberEnds(s: EdgeSeries, l: number, tables: LevelTables): void {
+  if (s.levelGen !== tables.generation) {
+    s.c0 = s.s0 = s.c1 = s.s1 = s.c2 = s.s2 = s.c3 = s.s3 = -1;
     s.levelGen = tables.generation;
   }
-  if (ids[2 * l]! < 0) {
-    const level = LEVELS[l]!;
-    ids[2 * l] = tables.idOf(l, levelNode(s.client, level));
-    ids[2 * l + 1] = tables.idOf(l, levelNode(s.server, level));
+  if (endId(s, l, 0) >= 0) return;
+  const level = LEVELS[l]!;
+  const c = tables.idOf(l, levelNode(s.client, level));
+  const v = tables.idOf(l, levelNode(s.server, level));
+  if (l === 0) [s.c0, s.s0] = [c, v];
+  else if (l === 1) [s.c1, s.s1] = [c, v];
+  else if (l === 2) [s.c2, s.s2] = [c, v];
+  else [s.c3, s.s3] = [c, v];
+}
+
+/** The number of the client (side 0) or server (side 1) end of `s` at level index `l`. */
+function endId(s: EdgeSeries, l: number, side: number): number {
+  switch (l * 2 + side) {
+    case 0:
+      return s.c0;
+    case 1:
+      return s.s0;
+    case 2:
+      return s.c1;
+    case 3:
+      return s.s1;
+    case 4:
+      return s.c2;
+    case 5:
+      return s.s2;
+    case 6:
+      return s.c3;
+    default:
+      return s.s3;
   }
-  return ids;
 }
 
 const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
@@ -78,6 +100,7 @@ interface Collected {
  */
 function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean): Collected {
   const match = pairMatcher(f);
+  const anyPair = match === MATCH_ALL;
   const now = store.now();
   const fineFrom = store.fineFrom(now);
   const liveEdge = Math.min(now, store.dataEnd || now);
@@ -89,64 +112,88 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   // Sized for every candidate series at once: growing a plain array by 10 numbers a series cost more.
   const slab = new Float64Array(candidates.size * SCALARS);
   const pairs = new Int32Array(candidates.size * 3);
-  const out: Collected = { series: [], slab, details: new Map(), weight, touched: [], pairs };
-  const touch = (id: number, w: number) => {
-    if (id >= weight.length) {
-      const grown = new Float64Array(Math.max(id + 1, weight.length * 2));
-      grown.set(weight);
-      weight = grown;
-      const seenGrown = new Uint8Array(grown.length);
-      seenGrown.set(seen);
-      seen = seenGrown;
-    }
-    if (seen[id] === 0) {
-      seen[id] = 1;
-      out.touched.push(id);
-    }
-    weight[id]! += w;
-  };
+  const touched: number[] = [];
+  const out: Collected = { series: [], slab, details: new Map(), weight, touched, pairs };
+  // Only drops are asked for: a series that never dropped nor connected can't have any.
+  const dropsOnly = f.verdict === 'dropped' || f.reason !== '';
+  const forwardedOnly = f.verdict === 'forwarded';
   // Bucket timestamps can lead the wall clock a little (node clock skew), hence the slack.
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
   const merge = (b: EdgeBucket) => acc.merge(b);
+  let i = 0;
   for (const s of candidates.values()) {
     if (s.lastSeen < seenAfter) continue;
-    if (!match(s.client, s.server, s.proto, s.port)) continue;
-    acc.reset();
-    // Most series only carry traffic: running totals answer them without visiting buckets.
-    if (s.detail) visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
-    else windowScalars(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, acc);
-    if (acc.isEmpty()) continue;
-    if (f.verdict === 'dropped' || f.reason) {
-      if (acc.dropsFor(f.reason) === 0) continue;
-    } else if (f.verdict === 'forwarded' && acc.packets === 0) continue;
-    const i = out.series.length;
-    out.series.push(s);
+    if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
     const at = i * SCALARS;
-    slab[at] = acc.bytes;
-    slab[at + 1] = acc.packets;
-    slab[at + 2] = acc.dropPackets;
-    slab[at + 3] = acc.connects;
-    slab[at + 4] = acc.failures;
-    slab[at + 5] = acc.retransmits;
-    slab[at + 6] = acc.rttSumUs;
-    slab[at + 7] = acc.rttCount;
-    slab[at + 8] = acc.dnsQueries;
-    slab[at + 9] = acc.dnsErrors;
     if (s.detail) {
+      acc.reset();
+      visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
+      if (acc.isEmpty()) continue;
+      if (dropsOnly) {
+        if (acc.dropsFor(f.reason) === 0) continue;
+      } else if (forwardedOnly && acc.packets === 0) continue;
+      slab[at] = acc.bytes;
+      slab[at + 1] = acc.packets;
+      slab[at + 2] = acc.dropPackets;
+      slab[at + 3] = acc.connects;
+      slab[at + 4] = acc.failures;
+      slab[at + 5] = acc.retransmits;
+      slab[at + 6] = acc.rttSumUs;
+      slab[at + 7] = acc.rttCount;
+      slab[at + 8] = acc.dnsQueries;
+      slab[at + 9] = acc.dnsErrors;
       const d = new EdgeBucket(0);
       d.merge(acc);
       out.details.set(i, d);
+    } else {
+      if (dropsOnly) continue;
+      // Most series only carry traffic: running totals answer them without visiting buckets.
+      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, slab, at);
+      // EdgeBucket.isEmpty on the row; the row is reused by the next series when this one is left out.
+      const empty =
+        slab[at + 1] === 0 &&
+        slab[at] === 0 &&
+        slab[at + 2] === 0 &&
+        slab[at + 3] === 0 &&
+        slab[at + 7] === 0 &&
+        slab[at + 5] === 0 &&
+        slab[at + 8] === 0;
+      if (empty || (forwardedOnly && slab[at + 1] === 0)) {
+        slab.fill(0, at, at + SCALARS);
+        continue;
+      }
     }
-    const w = acc.bytes + acc.dropPackets * 1500 + acc.connects + acc.dnsQueries;
-    const ids = idsOf(s, l, tables);
-    const src = ids[2 * l]!;
-    const dst = ids[2 * l + 1]!;
-    touch(src, w);
-    if (dst !== src) touch(dst, w);
+    out.series.push(s);
+    const w = slab[at]! + slab[at + 2]! * 1500 + slab[at + 3]! + slab[at + 8]!;
+    numberEnds(s, l, tables);
+    const src = endId(s, l, 0);
+    const dst = endId(s, l, 1);
+    if (src >= weight.length || dst >= weight.length) {
+      const size = Math.max(src + 1, dst + 1, weight.length * 2);
+      const grown = new Float64Array(size);
+      grown.set(weight);
+      weight = grown;
+      const seenGrown = new Uint8Array(size);
+      seenGrown.set(seen);
+      seen = seenGrown;
+    }
+    if (seen[src] === 0) {
+      seen[src] = 1;
+      touched.push(src);
+    }
+    weight[src]! += w;
+    if (dst !== src) {
+      if (seen[dst] === 0) {
+        seen[dst] = 1;
+        touched.push(dst);
+      }
+      weight[dst]! += w;
+    }
     pairs[3 * i] = src;
     pairs[3 * i + 1] = dst;
     pairs[3 * i + 2] = s.portId;
+    i++;
   }
   out.weight = weight;
   return out;

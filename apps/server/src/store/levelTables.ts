@@ -6,7 +6,7 @@ export const LEVEL_INDEX: Record<Level, number> = { node: 0, namespace: 1, workl
 /**
  * Graph nodes numbered per level, so a query folds 50,000 series with array indexes and numeric map
  * keys instead of hashing id strings for every series. Series cache their two numbers per level
- * (EdgeSeries.levelIds) together with the generation they were taken in.
+ * (EdgeSeries.c0..s3) together with the generation they were taken in.
  */
 export class LevelTables {
   /** Bumped when the tables start over; series' cached numbers from an older generation are stale. */

@@ -32,6 +32,9 @@ function text(e: Endpoint): string {
   return `${e.namespace}/${e.name} ${e.workload} ${e.service} ${e.ip} ${e.node} ${e.kind}`.toLowerCase();
 }
 
+/** What pairMatcher returns for a filter that keeps every pair, so hot loops can skip the call. */
+export const MATCH_ALL: PairMatcher = () => true;
+
 export function pairMatcher(f: FilterState): PairMatcher {
   const tests: PairMatcher[] = [];
   if (f.namespace.length > 0) {
@@ -53,6 +56,6 @@ export function pairMatcher(f: FilterState): PairMatcher {
     const q = f.q.toLowerCase();
     tests.push((a, b) => text(a).includes(q) || text(b).includes(q));
   }
-  if (tests.length === 0) return () => true;
+  if (tests.length === 0) return MATCH_ALL;
   return (a, b, proto, port) => tests.every((t) => t(a, b, proto, port));
 }
