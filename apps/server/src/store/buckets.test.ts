@@ -2,8 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { labBatches, T0 } from '../fixtures/labBatches.js';
 import { N1 } from '../fixtures/labCluster.js';
 import { testStore } from '../fixtures/testStore.js';
-import { COARSE_MS, visitWindow, windowScalars } from './buckets.js';
+import { COARSE_MS, visitWindow, windowRow, windowScalars } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
+
+const ROW_COLUMNS = [
+  'bytes',
+  'packets',
+  'dropPackets',
+  'connects',
+  'failures',
+  'retransmits',
+  'rttSumUs',
+  'rttCount',
+  'dnsQueries',
+  'dnsErrors',
+] as const;
 
 describe('windowScalars', () => {
   it('equals visiting every bucket, also after late data, pruning and odd windows', () => {
@@ -31,6 +44,8 @@ describe('windowScalars', () => {
         visitWindow(s.fine, s.coarse, start, end, fineFrom, now, (b) => visited.merge(b));
         const summed = new EdgeBucket(0);
         windowScalars(s.fine, s.coarse, start, end, fineFrom, now, summed);
+        const row = new Float64Array(12);
+        windowRow(s.fine, s.coarse, start, end, fineFrom, now, row, 1);
         for (const k of [
           'bytes',
           'packets',
@@ -42,8 +57,12 @@ describe('windowScalars', () => {
           'rttCount',
           'dnsQueries',
           'dnsErrors',
-        ] as const)
+        ] as const) {
           expect(summed[k], `${s.key} ${k} ${start}-${end}`).toBeCloseTo(visited[k], 6);
+          // The graph's flat row holds the same sums, in column order, from the offset it was given.
+          expect(row[1 + ROW_COLUMNS.indexOf(k)], `row ${s.key} ${k} ${start}-${end}`).toBe(summed[k]);
+        }
+        expect([row[0], row[11]]).toEqual([0, 0]);
         checked++;
       }
     }

@@ -84,3 +84,34 @@ describe('EdgeTier.lastBefore', () => {
     expect(new EdgeTier().lastBefore(1000)).toBe(-1);
   });
 });
+
+describe('EdgeTier.lowerBound and addWindow', () => {
+  it('find the same buckets whatever order the times are asked in (the search remembers the last)', () => {
+    const tier = new EdgeTier();
+    // Gaps and runs of adjacent seconds, so windows end inside walks and beyond them.
+    const times = [0, 1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 30, 31, 45, 60, 61, 62].map(
+      (s) => s * 1000,
+    );
+    for (const [k, t] of times.entries()) {
+      const i = tier.slot(t);
+      tier.add(i, BYTES, k + 1);
+      if (k % 3 === 0) tier.add(i, CONNECTS, 1);
+    }
+    const expected = (time: number) => times.filter((t) => t < time).length;
+    const asked = [5000, 5000, 6000, 7000, 7001, 62_000, 0, 63_000, -1, 30_500, 31_000, 31_000, 14_000, 999];
+    for (const time of asked) expect(tier.lowerBound(time), `lowerBound(${time})`).toBe(expected(time));
+    for (const from of [-1000, 0, 2500, 7000, 9000, 30_000, 62_000, 70_000])
+      for (const to of [0, 3000, 8000, 16_500, 19_000, 45_000, 62_000, 62_001, 100_000]) {
+        const row = new Float64Array(10);
+        tier.addWindow(from, to, row, 0);
+        let bytes = 0;
+        let connects = 0;
+        for (const [k, t] of times.entries())
+          if (t >= from && t < to) {
+            bytes += k + 1;
+            if (k % 3 === 0) connects++;
+          }
+        expect([row[BYTES], row[CONNECTS], row[PACKETS]], `${from}-${to}`).toEqual([bytes, connects, 0]);
+      }
+  });
+});

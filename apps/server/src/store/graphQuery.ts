@@ -20,7 +20,36 @@ interface EdgeAgg {
   src: LevelNode;
   dst: LevelNode;
   sum: EdgeBucket;
-  ports: Map<number, { port: number; proto: string; bytes: number }>;
+  ports: PortSum[];
+  /** portId of each entry of `ports`, scanned while few; a Map once there are many. */
+  portIds: number[];
+  portIndex: Map<number, PortSum> | null;
+}
+
+interface PortSum {
+  port: number;
+  proto: string;
+  bytes: number;
+}
+
+/** Past this many ports an edge looks them up in a Map; below, a scan of a small array is faster. */
+const PORT_SCAN = 16;
+
+/** The port entry of `e` for `portId`, or undefined; the caller adds a missing one with addPort. */
+function portOf(e: EdgeAgg, portId: number): PortSum | undefined {
+  if (e.portIndex) return e.portIndex.get(portId);
+  const ids = e.portIds;
+  for (let k = 0; k < ids.length; k++) if (ids[k] === portId) return e.ports[k];
+  return undefined;
+}
+
+function addPort(e: EdgeAgg, portId: number, p: PortSum): void {
+  e.ports.push(p);
+  if (e.portIndex) e.portIndex.set(portId, p);
+  else {
+    e.portIds.push(portId);
+    if (e.portIds.length > PORT_SCAN) e.portIndex = new Map(e.portIds.map((id, k) => [id, e.ports[k]!]));
+  }
 }
 
 const OTHERS: LevelNode = { id: 'others', kind: 'others', label: 'others', namespace: '' };
@@ -236,10 +265,14 @@ export function collectEdges(
     for (let k = 0; k < maxNodes - 1; k++) keep[order[k]!] = 1;
     folded = c.touched.length - (maxNodes - 1);
   }
-  // Numeric edge keys: node numbers, with `others` numbered after every real node.
+  // Edges are looked up by compact node numbers (first seen here, `others` one of them): few enough
+  // for a flat table of edge positions, which a 50,000-series loop reads faster than a Map.
   const others = nodes.length;
-  const stride = nodes.length + 1;
+  const compact = new Int32Array(nodes.length + 1).fill(-1);
+  const shown = (keep ? maxNodes : c.touched.length) + 1;
+  const table = shown <= 1024 ? new Int32Array(shown * shown) : null;
   const byKey = new Map<number, EdgeAgg>();
+  let numbered = 0;
   const edges: EdgeAgg[] = [];
   // Reads only the flat arrays collect filled; a series object only for its detail or a new port.
   const pairs = c.pairs;
@@ -250,25 +283,38 @@ export function collectEdges(
       if (keep[src] === 0) src = others;
       if (keep[dst] === 0) dst = others;
     }
-    const key = src * stride + dst;
-    let e = byKey.get(key);
+    let cs = compact[src]!;
+    if (cs < 0) cs = compact[src] = numbered++;
+    let cd = compact[dst]!;
+    if (cd < 0) cd = compact[dst] = numbered++;
+    const key = cs * shown + cd;
+    let e = table ? (table[key]! > 0 ? edges[table[key]! - 1] : undefined) : byKey.get(key);
     if (!e) {
       const a = src === others ? OTHERS : nodes[src]!;
       const b = dst === others ? OTHERS : nodes[dst]!;
-      e = { id: `${a.id}->${b.id}`, src: a, dst: b, sum: new EdgeBucket(0), ports: new Map() };
-      byKey.set(key, e);
+      e = {
+        id: `${a.id}->${b.id}`,
+        src: a,
+        dst: b,
+        sum: new EdgeBucket(0),
+        ports: [],
+        portIds: [],
+        portIndex: null,
+      };
       edges.push(e);
+      if (table) table[key] = edges.length;
+      else byKey.set(key, e);
     }
     const detail = c.details.size > 0 ? c.details.get(i) : undefined;
     if (detail) e.sum.merge(detail);
     else addSlab(e.sum, c.slab, i * SCALARS);
     const bytes = c.slab[i * SCALARS]!;
     const portId = pairs[3 * i + 2]!;
-    const p = e.ports.get(portId);
+    const p = portOf(e, portId);
     if (p) p.bytes += bytes;
     else {
       const s = c.series[i]!;
-      e.ports.set(portId, { port: s.port, proto: s.proto, bytes });
+      addPort(e, portId, { port: s.port, proto: s.proto, bytes });
     }
   }
   return { edges, folded };
@@ -284,7 +330,8 @@ export function toGraphEdge(id: string, e: EdgeAgg, seconds: number): GraphEdge 
     id,
     source: e.src.id,
     target: e.dst.id,
-    ports: [...e.ports.values()]
+    ports: e.ports
+      .slice()
       .sort((a, b) => b.bytes - a.bytes || a.port - b.port)
       .map((p) => ({ port: p.port, proto: p.proto, bytesPerSec: round(p.bytes / seconds) })),
     bytesPerSec: round(s.bytes / seconds),

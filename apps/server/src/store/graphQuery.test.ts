@@ -1,0 +1,95 @@
+import type { Endpoint, FlowRecord, IngestBatch } from '@weft/protocol';
+import { describe, expect, it } from 'vitest';
+import { filter, testStore } from '../fixtures/testStore.js';
+import { queryGraph } from './graphQuery.js';
+
+const T = 1_800_000_000_000;
+
+function pod(i: number): Endpoint {
+  return {
+    ip: `10.9.${i >> 8}.${i & 255}`,
+    kind: 'pod',
+    namespace: 'ns-a',
+    name: `client-${i}`,
+    workloadKind: 'Deployment',
+    workload: 'client',
+    service: '',
+    node: 'n1',
+  };
+}
+
+/** `clients` pods each sending to one server pod on two ports, 1000 + i bytes a second on port 80. */
+function fanIn(clients: number, ports = [80, 443]): IngestBatch {
+  const server: Endpoint = { ...pod(60_000), name: 'server-0', workload: 'server', service: 'server' };
+  const flows: FlowRecord[] = [];
+  for (let i = 0; i < clients; i++)
+    for (const port of ports)
+      flows.push({
+        ts: T + 500,
+        src: pod(i),
+        dst: server,
+        sport: 40_000 + i,
+        dport: port,
+        proto: 'tcp',
+        dir: 'egress',
+        bytes: port === 80 ? 1000 + i : 1,
+        packets: 1,
+        tcpFlags: 0x18,
+      });
+  return {
+    type: 'batch',
+    seq: 1,
+    start: T,
+    end: T + 1000,
+    flows,
+    drops: [],
+    tcp: [],
+    tcpStats: [],
+    dns: [],
+    lost: 0,
+  };
+}
+
+describe('queryGraph edge folding', () => {
+  it('gives the same edges through the flat edge table (few nodes shown) and the Map (many)', () => {
+    const clients = 1_200;
+    const { store, feed } = testStore({}, ['n1']);
+    feed([fanIn(clients)]);
+    const win = { start: T, end: T + 1000 };
+    // 1,201 pods shown: too many for the table; 150 shown: the table, with the rest in `others`.
+    const all = queryGraph(store, filter({ level: 'pod' }), win, { maxNodes: 5_000, simulated: false });
+    const few = queryGraph(store, filter({ level: 'pod' }), win, { maxNodes: 150, simulated: false });
+    expect(all.edges.length).toBe(clients);
+    expect(all.folded).toBe(0);
+    const top = all.edges[0]!;
+    expect(top.source).toBe(`pod:ns-a/client-${clients - 1}`);
+    expect(top.ports).toEqual([
+      { port: 80, proto: 'tcp', bytesPerSec: 1000 + clients - 1 },
+      { port: 443, proto: 'tcp', bytesPerSec: 1 },
+    ]);
+    expect(few.folded).toBe(clients + 1 - 149);
+    expect(few.edges.length).toBe(149);
+    const sum = (g: typeof all) => g.edges.reduce((n, e) => n + e.bytesPerSec, 0);
+    expect(sum(few)).toBe(sum(all));
+    const others = few.edges.find((e) => e.source === 'others')!;
+    expect(others.ports.map((p) => p.port)).toEqual([80, 443]);
+  });
+
+  it('sums the ports of an edge across its series, also past the ports kept in a scanned list', () => {
+    const ports = Array.from({ length: 20 }, (_, k) => 8000 + k);
+    const { store, feed } = testStore({}, ['n1']);
+    feed([fanIn(3, ports)]);
+    const g = queryGraph(
+      store,
+      filter({ level: 'workload' }),
+      { start: T, end: T + 1000 },
+      {
+        maxNodes: 150,
+        simulated: false,
+      },
+    );
+    expect(g.edges.map((e) => e.id)).toEqual(['wl:ns-a/client->wl:ns-a/server']);
+    // Three clients a port, 1 byte each: equal rates, so in port order.
+    expect(g.edges[0]!.ports).toEqual(ports.map((port) => ({ port, proto: 'tcp', bytesPerSec: 3 })));
+  });
+});
