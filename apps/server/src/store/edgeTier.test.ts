@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeBucket } from './edgeBucket.js';
-import { BYTES, CONNECTS, EdgeTier, PACKETS } from './edgeTier.js';
+import { BYTES, CONNECTS, DNS_QUERIES, EdgeTier, PACKETS, RETRANSMITS } from './edgeTier.js';
 
 /** Buckets as [t, bytes, packets], read back through `at`. */
 function contents(tier: EdgeTier): number[][] {
@@ -113,5 +113,32 @@ describe('EdgeTier.lowerBound and addWindow', () => {
           }
         expect([row[BYTES], row[CONNECTS], row[PACKETS]], `${from}-${to}`).toEqual([bytes, connects, 0]);
       }
+  });
+});
+
+describe('EdgeTier columns', () => {
+  it('keeps every row when a column appears late, also in an older bucket, and through pruning', () => {
+    const tier = new EdgeTier();
+    for (let s = 0; s < 6; s++) tier.add(tier.slot(s * 1000), BYTES, 10 * (s + 1));
+    // RETRANSMITS sits between PACKETS and the new DNS column in a row; bucket 2 is not the newest.
+    tier.add(2, RETRANSMITS, 5);
+    tier.add(tier.slot(6000), DNS_QUERIES, 3);
+    tier.add(4, CONNECTS, 1);
+    const row = (i: number) => [tier.value(i, BYTES), tier.value(i, RETRANSMITS), tier.value(i, CONNECTS)];
+    expect([0, 1, 2, 3, 4, 5, 6].map(row)).toEqual([
+      [10, 0, 0],
+      [20, 0, 0],
+      [30, 5, 0],
+      [40, 0, 0],
+      [50, 0, 1],
+      [60, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(tier.value(6, DNS_QUERIES)).toBe(3);
+    expect(tier.pruneBefore(3000)).toBe(3);
+    const sum = new EdgeBucket(0);
+    tier.addRun(0, 3, sum);
+    expect([sum.bytes, sum.retransmits, sum.connects, sum.dnsQueries]).toEqual([150, 0, 1, 3]);
+    expect([tier.timeAt(0), tier.value(0, BYTES), tier.value(1, CONNECTS)]).toEqual([3000, 40, 1]);
   });
 });

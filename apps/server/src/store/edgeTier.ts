@@ -25,44 +25,49 @@ for (let m = 1; m < POPCOUNT.length; m++) POPCOUNT[m] = (m & 1) + POPCOUNT[m >> 
 const scratch = new EdgeBucket(0);
 
 /**
- * One tier (1 s or 1 min) of one edge series, struct-of-arrays in one Float64Array: bucket start times,
- * then per scalar the running total through each bucket. One object per bucket made a 50,000-series
- * store 1.5 GB of small objects whose GC pauses set the graph's p99; here a traffic-only bucket is
- * 24 bytes outside the JS heap, and a query touches one buffer per tier. A column exists only once
- * something non-zero lands in it; what doesn't fit a number (drops by reason, connect latency
- * histograms, failure causes) lives in a side map for the few buckets that have it. A bucket's value
- * is its running total minus the previous one, so any run of buckets sums with one subtraction.
+ * One tier (1 s or 1 min) of one edge series in one Float64Array, a row per bucket: its start time,
+ * then per present scalar the running total through that bucket. One object per bucket made a
+ * 50,000-series store 1.5 GB of small objects whose GC pauses set the graph's p99; here a traffic-only
+ * bucket is 24 bytes outside the JS heap. Rows rather than columns: a window sum reads a bucket's time
+ * and totals from the same cache line, and the graph's pass over 50,000 series is bound by cache misses.
+ * A column exists only once something non-zero lands in it; what doesn't fit a number (drops by
+ * reason, connect latency histograms, failure causes) lives in a side map for the few buckets that
+ * have it. A bucket's value is its running total minus the previous one, so any run of buckets sums
+ * with one subtraction.
  */
 export class EdgeTier {
   length = 0;
   private capacity = 0;
   /** Present columns, one bit per scalar. */
   private mask = 0;
+  /** Numbers per row: the time and one per present column. */
+  private stride = 1;
   /** Where the last lowerBound landed: the next one is usually there or one further. */
   private hint = 0;
-  /** Column-major: times in [0, capacity), then each present column's running totals. */
+  /** Row-major: row i at i * stride is [time, present columns' running totals...]. */
   private buf: Float64Array = EMPTY;
   private details: Map<number, EdgeBucket> | null = null;
 
   timeAt(i: number): number {
-    return this.buf[i]!;
+    return this.buf[i * this.stride]!;
   }
 
-  /** Offset of scalar `k`'s column in `buf`, -1 when absent. */
+  /** Position of scalar `k` inside a row, -1 when absent. */
   private col(k: number): number {
     const bit = 1 << k;
     if ((this.mask & bit) === 0) return -1;
-    return (POPCOUNT[this.mask & (bit - 1)]! + 1) * this.capacity;
+    return POPCOUNT[this.mask & (bit - 1)]! + 1;
   }
 
   /** Index of the first bucket with t >= time. */
   lowerBound(time: number): number {
     const buf = this.buf;
     const n = this.length;
+    const w = this.stride;
     // The live view asks for a window one second later each time: the answer is last time's or the
     // next, two reads next to each other instead of a binary search's cache misses across the buffer.
     for (let h = this.hint; h <= this.hint + 1 && h <= n; h++)
-      if ((h === 0 || buf[h - 1]! < time) && (h === n || buf[h]! >= time)) {
+      if ((h === 0 || buf[(h - 1) * w]! < time) && (h === n || buf[h * w]! >= time)) {
         this.hint = h;
         return h;
       }
@@ -74,9 +79,10 @@ export class EdgeTier {
   /** Binary search in [lo, hi) for the first bucket with t >= time. */
   private search(time: number, lo: number, hi: number): number {
     const buf = this.buf;
+    const w = this.stride;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (buf[mid]! < time) lo = mid + 1;
+      if (buf[mid * w]! < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -91,58 +97,57 @@ export class EdgeTier {
     const i = this.lowerBound(from);
     if (i >= n) return;
     const buf = this.buf;
+    const w = this.stride;
     let j = n - 1;
-    if (buf[j]! >= to) {
+    if (buf[j * w]! >= to) {
       // Runs mostly end at a minute boundary a few buckets on: walk the adjacent times first.
       j = i;
       const stop = Math.min(n, i + 8);
-      while (j < stop && buf[j]! < to) j++;
+      while (j < stop && buf[j * w]! < to) j++;
       // Past the walk, search the rest without moving the hint, which belongs to `from`.
       j = (j < stop ? j : this.search(to, stop, n)) - 1;
     }
     if (j < i) return;
-    const cap = this.capacity;
-    let off = cap;
+    const last = j * w;
+    const before = (i - 1) * w;
+    let c = 1;
     for (let k = 0, mask = this.mask; mask !== 0; k++, mask >>>= 1) {
       if ((mask & 1) === 0) continue;
-      out[at + k]! += i > 0 ? buf[off + j]! - buf[off + i - 1]! : buf[off + j]!;
-      off += cap;
+      out[at + k]! += i > 0 ? buf[last + c]! - buf[before + c]! : buf[last + c]!;
+      c++;
     }
   }
 
   /** Index of the last bucket with t < time, -1 if none; windows ending now mostly cover the newest. */
   lastBefore(time: number): number {
     const n = this.length;
-    if (n > 0 && this.buf[n - 1]! < time) return n - 1;
+    if (n > 0 && this.buf[(n - 1) * this.stride]! < time) return n - 1;
     return this.lowerBound(time) - 1;
   }
 
   /** Index of the bucket starting at `t`, created in time order when missing (length tells). */
   slot(t: number): number {
     const n = this.length;
-    if (n > 0 && this.buf[n - 1] === t) return n - 1;
+    if (n > 0 && this.buf[(n - 1) * this.stride] === t) return n - 1;
     // Nearly every series carries traffic: its first buffer has the bytes and packets columns already.
     if (n === this.capacity)
       this.relayout(Math.max(MIN_CAPACITY, n * 2), n === 0 && this.mask === 0 ? TRAFFIC : this.mask);
     const buf = this.buf;
-    const cap = this.capacity;
-    const cols = POPCOUNT[this.mask]!;
-    if (n === 0 || buf[n - 1]! < t) {
-      buf[n] = t;
-      for (let p = 1; p <= cols; p++) buf[p * cap + n] = n > 0 ? buf[p * cap + n - 1]! : 0;
+    const w = this.stride;
+    if (n === 0 || buf[(n - 1) * w]! < t) {
+      const row = n * w;
+      buf[row] = t;
+      for (let c = 1; c < w; c++) buf[row + c] = n > 0 ? buf[row - w + c]! : 0;
       this.length = n + 1;
       return n;
     }
     // Late data (a resent spool): rare, so a binary search and a shift are fine.
     const i = this.lowerBound(t);
-    if (buf[i] === t) return i;
-    buf.copyWithin(i + 1, i, n);
-    buf[i] = t;
-    for (let p = 1; p <= cols; p++) {
-      const off = p * cap;
-      buf.copyWithin(off + i + 1, off + i, off + n);
-      buf[off + i] = i > 0 ? buf[off + i - 1]! : 0;
-    }
+    if (buf[i * w] === t) return i;
+    const row = i * w;
+    buf.copyWithin(row + w, row, n * w);
+    buf[row] = t;
+    for (let c = 1; c < w; c++) buf[row + c] = i > 0 ? buf[row - w + c]! : 0;
     this.length = n + 1;
     return i;
   }
@@ -150,33 +155,36 @@ export class EdgeTier {
   /** Adds `v` to scalar `k` of bucket `i` (and so to the running totals of every later bucket). */
   add(i: number, k: number, v: number): void {
     if (v === 0) return;
-    let off = this.col(k);
-    if (off < 0) {
+    let c = this.col(k);
+    if (c < 0) {
       this.relayout(this.capacity, this.mask | (1 << k));
-      off = this.col(k);
+      c = this.col(k);
     }
     const buf = this.buf;
+    const w = this.stride;
     const n = this.length;
-    if (i === n - 1) buf[off + i]! += v;
-    else for (let j = i; j < n; j++) buf[off + j]! += v;
+    if (i === n - 1) buf[i * w + c]! += v;
+    else for (let j = i; j < n; j++) buf[j * w + c]! += v;
   }
 
   value(i: number, k: number): number {
-    const off = this.col(k);
-    if (off < 0) return 0;
-    return i > 0 ? this.buf[off + i]! - this.buf[off + i - 1]! : this.buf[off + i]!;
+    const c = this.col(k);
+    if (c < 0) return 0;
+    const w = this.stride;
+    return i > 0 ? this.buf[i * w + c]! - this.buf[(i - 1) * w + c]! : this.buf[i * w + c]!;
   }
 
   /** Sum of scalar `k` over buckets i..j (inclusive). */
   private run(k: number, i: number, j: number): number {
-    const off = this.col(k);
-    if (off < 0) return 0;
-    return i > 0 ? this.buf[off + j]! - this.buf[off + i - 1]! : this.buf[off + j]!;
+    const c = this.col(k);
+    if (c < 0) return 0;
+    const w = this.stride;
+    return i > 0 ? this.buf[j * w + c]! - this.buf[(i - 1) * w + c]! : this.buf[j * w + c]!;
   }
 
   /** The side record of bucket `i` for what isn't a scalar (drops by reason, latencies, causes). */
   detailAt(i: number): EdgeBucket {
-    const t = this.buf[i]!;
+    const t = this.timeAt(i);
     if (!this.details) this.details = new Map();
     let d = this.details.get(t);
     if (!d) {
@@ -190,7 +198,7 @@ export class EdgeTier {
   at(i: number): EdgeBucket {
     const b = scratch;
     b.reset();
-    b.t = this.buf[i]!;
+    b.t = this.timeAt(i);
     b.bytes = this.value(i, BYTES);
     b.packets = this.value(i, PACKETS);
     b.dropPackets = this.value(i, DROP_PACKETS);
@@ -235,16 +243,13 @@ export class EdgeTier {
     const k = this.lowerBound(before);
     const left = n - k;
     const buf = this.buf;
-    buf.copyWithin(0, k, n);
-    const cols = POPCOUNT[this.mask]!;
+    const w = this.stride;
     // Running totals restart at the first kept bucket, so they stay small numbers (exact in a double).
-    for (let p = 1; p <= cols; p++) {
-      const off = p * this.capacity;
-      const base = buf[off + k - 1]!;
-      buf.copyWithin(off, off + k, off + n);
-      for (let j = 0; j < left; j++) buf[off + j]! -= base;
-    }
+    const base = buf.slice((k - 1) * w, k * w);
+    buf.copyWithin(0, k * w, n * w);
+    for (let j = 0; j < left; j++) for (let c = 1; c < w; c++) buf[j * w + c]! -= base[c]!;
     this.length = left;
+    this.hint = 0;
     if (this.details) {
       for (const t of this.details.keys()) if (t < before) this.details.delete(t);
       if (this.details.size === 0) this.details = null;
@@ -258,17 +263,22 @@ export class EdgeTier {
   private relayout(capacity: number, mask: number): void {
     const n = this.length;
     const old = this.buf;
-    const buf = new Float64Array(capacity * (1 + POPCOUNT[mask]!));
-    buf.set(old.subarray(0, n));
-    for (let k = 0; k < SCALARS; k++) {
-      const bit = 1 << k;
-      if ((mask & bit) === 0 || (this.mask & bit) === 0) continue;
-      const from = this.col(k);
-      const to = (POPCOUNT[mask & (bit - 1)]! + 1) * capacity;
-      buf.set(old.subarray(from, from + n), to);
+    const from = this.stride;
+    const w = 1 + POPCOUNT[mask]!;
+    const buf = new Float64Array(capacity * w);
+    if (mask === this.mask) buf.set(old.subarray(0, n * w));
+    else {
+      // Where each old column goes in the new row.
+      const to: number[] = [0];
+      for (let k = 0; k < SCALARS; k++) {
+        const bit = 1 << k;
+        if ((this.mask & bit) !== 0) to.push(POPCOUNT[mask & (bit - 1)]! + 1);
+      }
+      for (let j = 0; j < n; j++) for (let c = 0; c < from; c++) buf[j * w + to[c]!] = old[j * from + c]!;
     }
     this.buf = buf;
     this.capacity = capacity;
     this.mask = mask;
+    this.stride = w;
   }
 }
