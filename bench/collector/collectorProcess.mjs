@@ -7,14 +7,9 @@
  * Prints the /metrics URL on stdout once it runs.
  */
 import v8 from 'node:v8';
-import {
-  limitYoungGeneration,
-  parseCollectorConfig,
-  startCollector,
-} from '../../packages/collector/dist/index.js';
+import { parseCollectorConfig, startCollector } from '../../packages/collector/dist/index.js';
 
-const [flowsArg, dnsArg, serverUrl, inventory, loadK8s, limitYoung] = process.argv.slice(2);
-if (limitYoung === 'limit-young') limitYoungGeneration();
+const [flowsArg, dnsArg, serverUrl, inventory, loadK8s] = process.argv.slice(2);
 // What --identity kubernetes adds on top: the client library, loaded (without a cluster to talk to).
 if (loadK8s === 'k8s')
   await import('../../packages/collector/node_modules/@kubernetes/client-node/dist/index.js');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
- *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3] [--bundle] [--limit-young] [--node-flags="..."]
+ *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3] [--bundle] [--node-flags="..."]
  * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
  * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
  * from /proc while a WebSocket sink acknowledges its batches and /metrics is scraped every 5 s.
@@ -32,9 +32,6 @@ const TCK = 100; // USER_HZ on Linux
 // --bundle: run the collector as one minified esbuild bundle (how an image could ship it) instead of
 // the compiled packages with their node_modules.
 const BUNDLE = process.argv.includes('--bundle');
-// --limit-young: the collector process calls limitYoungGeneration() before starting (what a
-// collector-only entry does).
-const LIMIT_YOUNG = process.argv.includes('--limit-young');
 
 for (const pkg of ['protocol', 'bpf', 'collector']) {
   execFileSync(
@@ -123,16 +120,7 @@ async function measure(flows, dnsPerSec, k8s = false) {
   received = 0;
   const child = spawn(
     process.execPath,
-    [
-      ...NODE_FLAGS,
-      entry,
-      String(flows),
-      String(dnsPerSec),
-      url,
-      invFile,
-      k8s ? 'k8s' : '',
-      LIMIT_YOUNG ? 'limit-young' : '',
-    ],
+    [...NODE_FLAGS, entry, String(flows), String(dnsPerSec), url, invFile, k8s ? 'k8s' : ''],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const metricsUrl = await new Promise((resolve) =>
@@ -171,7 +159,6 @@ async function measure(flows, dnsPerSec, k8s = false) {
   return {
     nodeFlags: NODE_FLAGS.join(' '),
     bundled: BUNDLE,
-    limitYoung: LIMIT_YOUNG,
     flows,
     dnsPerSec,
     kubernetesClientLoaded: k8s,

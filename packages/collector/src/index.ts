@@ -12,7 +12,6 @@ export {
 export type { IdentitySource } from './identity/identitySource.js';
 export { IdentityTable, type NodeInfo, type PodInfo, type ServiceInfo } from './identity/identityTable.js';
 export { applyInventory, parseInventory, startInventorySource } from './identity/inventorySource.js';
-export { limitYoungGeneration } from './limitYoungGeneration.js';
 export { type CollectorDeps, type RunningCollector, startCollector } from './main.js';
 export { type CollectorMetrics, createCollectorMetrics } from './metrics/collectorMetrics.js';
 export { type LabelPolicy, makeLabelPolicy } from './metrics/labelPolicy.js';
