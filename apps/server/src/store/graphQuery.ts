@@ -20,8 +20,6 @@ interface EdgeAgg {
   src: LevelNode;
   dst: LevelNode;
   sum: EdgeBucket;
-  /** Position in the edge list. */
-  n: number;
   ports: PortSum[];
   /** portId of each entry of `ports`, scanned while few; a Map once there are many. */
   portIds: number[];
@@ -278,7 +276,6 @@ export function collectEdges(
   const edges: EdgeAgg[] = [];
   // Reads only the flat arrays collect filled; a series object only for its detail or a new port.
   const pairs = c.pairs;
-  let sums = new Float64Array(64 * SCALARS);
   for (let i = 0; i < c.series.length; i++) {
     let src = pairs[3 * i]!;
     let dst = pairs[3 * i + 1]!;
@@ -300,7 +297,6 @@ export function collectEdges(
         src: a,
         dst: b,
         sum: new EdgeBucket(0),
-        n: edges.length,
         ports: [],
         portIds: [],
         portIndex: null,
@@ -311,18 +307,7 @@ export function collectEdges(
     }
     const detail = c.details.size > 0 ? c.details.get(i) : undefined;
     if (detail) e.sum.merge(detail);
-    else {
-      // Summed in a flat array, moved into the edge's EdgeBucket once at the end: adding into its
-      // fields per series allocated a heap number per field and addition (~4 MB a workload query).
-      if (e.n * SCALARS >= sums.length) {
-        const grown = new Float64Array(sums.length * 2);
-        grown.set(sums);
-        sums = grown;
-      }
-      const from = i * SCALARS;
-      const to = e.n * SCALARS;
-      for (let k = 0; k < SCALARS; k++) sums[to + k]! += c.slab[from + k]!;
-    }
+    else addSlab(e.sum, c.slab, i * SCALARS);
     const bytes = c.slab[i * SCALARS]!;
     const portId = pairs[3 * i + 2]!;
     const p = portOf(e, portId);
@@ -332,8 +317,6 @@ export function collectEdges(
       addPort(e, portId, { port: s.port, proto: s.proto, bytes });
     }
   }
-  // Counts only (integers), so where the slab sums join the detail sums changes nothing.
-  for (const e of edges) addSlab(e.sum, sums, e.n * SCALARS);
   return { edges, folded };
 }
 
