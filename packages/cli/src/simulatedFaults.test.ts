@@ -20,7 +20,11 @@ describe('the simulated lab fault switch', () => {
     const changed = () =>
       new Promise<void>((r) => {
         const n = seen.length;
-        const t = setInterval(() => seen.length > n && (clearInterval(t), r()), 20);
+        const t = setInterval(() => {
+          if (seen.length === n) return;
+          clearInterval(t);
+          r();
+        }, 20);
       });
     expect(simulatedLabRunning(prefix)).toBe(false);
     stop = serveSimulatedFaults(prefix, (f) => seen.push(f));

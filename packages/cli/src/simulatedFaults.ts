@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  unwatchFile,
-  watchFile,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PREFIX, type Fault, FaultError, type FaultSpec, parseFaultSpec } from '@weft/lab';
@@ -82,10 +73,19 @@ export function serveSimulatedFaults(
   const path = simulatedFaultsPath(prefix);
   mkdirSync(join(path, '..'), { recursive: true });
   write(path, { next: 1, faults: [] });
-  const onChange = () => apply(read(path).faults);
-  watchFile(path, { interval: 250 }, onChange);
+  // Compares contents rather than trusting change events: a write right after start, or two writes
+  // within one mtime tick, must not go unseen.
+  let last = JSON.stringify([]);
+  const timer = setInterval(() => {
+    const faults = read(path).faults;
+    const now = JSON.stringify(faults);
+    if (now === last) return;
+    last = now;
+    apply(faults);
+  }, 250);
+  timer.unref();
   return () => {
-    unwatchFile(path, onChange);
+    clearInterval(timer);
     rmSync(join(path, '..'), { recursive: true, force: true });
   };
 }
