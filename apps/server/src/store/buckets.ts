@@ -169,7 +169,9 @@ export function windowScalars(
 
 /**
  * windowScalars into a flat row: out[at + column] gets each scalar's sum (columns in EdgeTier order),
- * so the graph's 50,000-series pass writes straight into its slab.
+ * so the graph's 50,000-series pass writes straight into its slab. It splits the window exactly as
+ * windowScalars does; the split is written out twice rather than shared through a callback so that
+ * this per-series pass allocates nothing (buckets.test.ts checks the two agree): change both together.
  */
 export function windowRow(
   fine: EdgeTier,
