@@ -1,5 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { MAX_BATCH_RECORDS } from './ingestLimits.js';
 import { DnsRecord, DropRecord, FlowRecord, TcpConnectRecord, TcpStatsRecord } from './records.js';
+
+export { IngestCloseCode, MAX_BATCH_RECORDS, MAX_INGEST_FRAME_BYTES } from './ingestLimits.js';
 
 /**
  * Collector -> server over WebSocket `/api/v1/ingest` (Authorization: Bearer <token>).
@@ -21,8 +24,6 @@ export const IngestHello = Type.Object({
   simulated: Type.Boolean(),
 });
 export type IngestHello = Static<typeof IngestHello>;
-
-export const MAX_BATCH_RECORDS = 100_000;
 
 export const IngestBatch = Type.Object({
   type: Type.Literal('batch'),
@@ -64,14 +65,3 @@ export type IngestReject = Static<typeof IngestReject>;
 
 export const ServerIngestMessage = Type.Union([IngestWelcome, IngestAck, IngestReject]);
 export type ServerIngestMessage = Static<typeof ServerIngestMessage>;
-
-/** WebSocket close codes used on /api/v1/ingest (4000-4999 are application codes). */
-export const IngestCloseCode = {
-  unauthorized: 4401,
-  protocolMismatch: 4426,
-  tooManyBadMessages: 4400,
-  shuttingDown: 1001,
-} as const;
-
-/** Largest WebSocket frame the server accepts on ingest. */
-export const MAX_INGEST_FRAME_BYTES = 16 * 1024 * 1024;

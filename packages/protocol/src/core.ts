@@ -1,0 +1,46 @@
+/**
+ * '@weft/protocol/core': the protocol's constants, pure helpers and static types without the TypeBox
+ * schemas, which cost a process ~15-20 MB to build at import (bench/collector/RESULTS.md). For
+ * processes that never validate wire messages themselves (the collector, the probe's decoder).
+ * Nothing here may import typebox at run time: core.test.ts checks it.
+ */
+export { dropReasonLabel, isRoutineFree, POLICY_DROP } from './dropReason.js';
+export type { Endpoint, EndpointKind } from './endpoint.js';
+export { endpointLabel, HOST, hostEndpoint, WORLD, worldEndpoint } from './endpointHelpers.js';
+export type {
+  CollectorMessage,
+  IngestAck,
+  IngestBatch,
+  IngestHello,
+  IngestReject,
+  IngestWelcome,
+  ServerIngestMessage,
+} from './ingest.js';
+export { IngestCloseCode, MAX_BATCH_RECORDS, MAX_INGEST_FRAME_BYTES } from './ingestLimits.js';
+export type { Inventory, InventoryNode, InventoryPod, InventoryService } from './inventory.js';
+export { INVENTORY_JSON_SCHEMA } from './inventorySchema.js';
+export type {
+  Direction,
+  L4Proto,
+  ProbeDns,
+  ProbeDrop,
+  ProbeFlow,
+  ProbeHello,
+  ProbeLink,
+  ProbeRecord,
+  ProbeRecordType,
+  ProbeStats,
+  ProbeTcp,
+  ProbeTcpStats,
+  TcpFailCause,
+} from './probeRecord.js';
+export type {
+  DnsRecord,
+  DropDirection,
+  DropRecord,
+  FlowRecord,
+  TcpConnectRecord,
+  TcpStatsRecord,
+} from './records.js';
+export { describeWindow, isTimeExpr, resolveTimeExpr, resolveWindow, type TimeWindow } from './timeRange.js';
+export { PROBE_RECORD_VERSION, PROTOCOL_VERSION } from './version.js';
