@@ -20,6 +20,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const get = async (path: string): Promise<any> => (await fetch(server.url + path)).json();
 const iso = (t: number) => new Date(t).toISOString();
 
+/**
+ * Waits until both collectors have delivered batches closed at or after `t`, and returns the earliest
+ * such close: the end of each one's newest interval is its last arrival minus its lag. The probe drains
+ * its map up to 1 s after a packet and the collector may read that drain only after its next flush
+ * (CI once found 8% of a transfer in the batch after the window), so callers ask for a time 2 s past
+ * the traffic they count.
+ */
+async function waitCovered(t: number): Promise<number> {
+  let covered = 0;
+  for (let i = 0; i < 100 && covered < t; i++) {
+    await sleep(200);
+    const s = await get('/api/v1/status');
+    covered = Math.min(...s.collectors.map((c: { lastSeen: number; lagMs: number }) => c.lastSeen - c.lagMs));
+  }
+  expect(covered).toBeGreaterThanOrEqual(t);
+  return covered;
+}
+
 beforeAll(async () => {
   await labDown({ prefix });
   lab = await labUp({ prefix, scenario: 'clean' });
@@ -72,6 +90,7 @@ describe('lab end to end', () => {
     // A window that has fully arrived from both collectors.
     const end = Date.now() - 2_000;
     const start = end - 10_000;
+    await waitCovered(end + 2_000);
     const ns: GraphResponse = await get(`/api/v1/graph?level=namespace&from=${iso(start)}&to=${iso(end)}`);
     const prod = ns.edges.find((e) => e.id === 'ns:production->ns:production')!;
     expect(
@@ -128,21 +147,7 @@ describe('lab end to end', () => {
         ],
         { stdio: 'pipe', timeout: 60_000 },
       );
-      // Query up to a time both collectors have delivered batches for (a loaded machine may be a few
-      // seconds behind): the end of each one's newest interval is its last arrival minus its lag. The
-      // probe drains its map up to 1 s after the last packet and the collector may read that drain
-      // after the flush that follows it (CI once caught 8% of the bytes in the batch after), so wait
-      // for a batch closed a further 2 s later.
-      const after = Date.now() + 3_000;
-      let covered = 0;
-      for (let i = 0; i < 100 && covered < after; i++) {
-        await sleep(200);
-        const s = await get('/api/v1/status');
-        covered = Math.min(
-          ...s.collectors.map((c: { lastSeen: number; lagMs: number }) => c.lastSeen - c.lagMs),
-        );
-      }
-      expect(covered).toBeGreaterThanOrEqual(after);
+      const covered = await waitCovered(Date.now() + 3_000);
       const g: GraphResponse = await get(
         `/api/v1/graph?level=pod&port=15201&from=${iso(before)}&to=${iso(covered)}`,
       );
