@@ -3,7 +3,7 @@
  * the decoder assumes; records.int.test.ts checks it against `weft-probe --layout`, so a change to
  * the C structs that is not made here fails a test instead of corrupting records.
  */
-import { type L4Proto, PROBE_RECORD_VERSION, type ProbeRecord, type TcpFailCause } from '@weft/protocol';
+import { type L4Proto, PROBE_RECORD_VERSION, type ProbeRecord, type TcpFailCause } from '@weft/protocol/core';
 import { AF_INET, AF_INET6, formatAddress } from './formatAddress.js';
 
 export const RECORD_MAGIC = 0x54464557;

@@ -11,7 +11,7 @@ import {
   type ProbeRecordType,
   type TcpConnectRecord,
   type TcpStatsRecord,
-} from '@weft/protocol';
+} from '@weft/protocol/core';
 import { isLinkScoped } from './identity/isLinkScoped.js';
 
 /** What the aggregator needs from identity: names at a time, and which pods are this node's. */

@@ -1,4 +1,4 @@
-import { type Endpoint, hostEndpoint, worldEndpoint } from '@weft/protocol';
+import { type Endpoint, hostEndpoint, worldEndpoint } from '@weft/protocol/core';
 
 export interface PodInfo {
   /** Stable key of this pod incarnation (the Kubernetes uid; namespace/name for inventories). */

@@ -1,6 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Inventory } from '@weft/protocol';
+import { INVENTORY_JSON_SCHEMA, type Inventory } from '@weft/protocol/core';
 import type { IdentitySource } from './identitySource.js';
 import type { IdentityTable, NodeInfo, PodInfo, ServiceInfo } from './identityTable.js';
 import { schemaCheck } from './schemaCheck.js';
@@ -13,7 +13,7 @@ export function parseInventory(text: string, file = 'inventory'): Inventory {
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const bad = schemaCheck(Inventory, data);
+  const bad = schemaCheck(INVENTORY_JSON_SCHEMA, data);
   if (bad) throw new Error(`${file}: not a Weft inventory: ${bad.path || '/'} ${bad.message}`);
   return data as Inventory;
 }

@@ -1,4 +1,4 @@
-import type { Endpoint } from '@weft/protocol';
+import type { Endpoint } from '@weft/protocol/core';
 import type { MetricsLevel } from '../config.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Endpoint, L4Proto } from '@weft/protocol';
+import type { Endpoint, L4Proto } from '@weft/protocol/core';
 import type { Counter, Histogram } from 'prom-client';
 import type { IntervalResult } from '../aggregator.js';
 import type { CollectorMetrics } from './collectorMetrics.js';

@@ -1,4 +1,4 @@
-import type { ProbeRecord } from '@weft/protocol';
+import type { ProbeRecord } from '@weft/protocol/core';
 import { type BackoffOptions, backoffDelay } from '../stream/backoff.js';
 
 /** What @weft/bpf's spawnProbe returns (structurally), so tests can run any process behind it. */
