@@ -8,11 +8,12 @@
  *     (PerformanceObserver 'longtask') while the update is handled
  *   - the bytes the map view downloads, and whether it downloads the charts' code.
  * Usage: node bench/web/mapBench.mjs [--updates 10] [--nodes-per-ns 40] [--edges 10000]
+ *   [--dist <other build>] [--screenshot <png>] [--profile | --profile-first] [--profile-out <file>]
  * Requires `pnpm --filter @weft/web build` first.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
+import { createRequire, SourceMap } from 'node:module';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.mjs';
@@ -30,11 +31,15 @@ const UPDATES = arg('updates', 10);
 const PODS_PER_NS = arg('nodes-per-ns', 40);
 const EDGES = arg('edges', 10_000);
 
-const dist = join(root, 'apps/web/dist');
+// --dist <dir>: another build (a baseline copy) to compare side by side under the same load.
+const distArg = process.argv.indexOf('--dist');
+const dist = distArg > 0 ? process.argv[distArg + 1] : join(root, 'apps/web/dist');
 if (!existsSync(join(dist, 'index.html'))) {
   console.error('apps/web/dist is missing: run `pnpm --filter @weft/web build` first');
   process.exit(2);
 }
+// Minified names say little: profile frames are named from the build's source maps.
+const sourceMaps = new Map();
 const TYPES = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -108,14 +113,29 @@ wss.on('connection', (ws) => {
 });
 
 await page.addInitScript(() => {
-  window.__bench = { longtasks: [], applies: [], drawnAt: null };
+  window.__bench = { longtasks: [], applies: [], drawnAt: null, firstMessageAt: null };
+  // Listens before the app's own onmessage (registered at construction), so it sees arrival time.
+  const NativeWS = window.WebSocket;
+  window.WebSocket = class extends NativeWS {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => {
+        window.__bench.firstMessageAt ??= performance.now();
+      });
+    }
+  };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries())
       window.__bench.longtasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
+  window.__bench.draws = 0;
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries())
-      window.__bench.applies.push({ start: e.startTime, duration: e.duration });
+    for (const e of list.getEntries()) {
+      if (e.name === 'weft-map-apply')
+        window.__bench.applies.push({ start: e.startTime, duration: e.duration });
+      // The canvas renderer measures each frame it draws (cytoscape's are counted by its own event).
+      if (e.name === 'weft-map-draw') window.__bench.draws++;
+    }
   }).observe({ type: 'measure', buffered: true });
   new MutationObserver((_m, obs) => {
     const el = document.querySelector('[data-testid="traffic-map"]');
@@ -137,10 +157,33 @@ await page.goto(`${base}/?level=pod`);
 await page.waitForFunction(() => window.__bench.drawnAt !== null, null, { timeout: 120_000 });
 const firstRender = await page.evaluate(() => window.__bench.drawnAt);
 const firstApply = await page.evaluate(() => window.__bench.applies[0]?.duration ?? null);
+// Where the first render's time goes: script downloads, the first live message, apply, draw.
+const phases = await page.evaluate(() => {
+  const b = window.__bench;
+  const r = (x) => Math.round(x);
+  const scripts = performance
+    .getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('.js'))
+    .map((e) => `${e.name.split('/').pop()} ${r(e.startTime)}-${r(e.responseEnd)}`);
+  const a = b.applies[0];
+  return {
+    scripts,
+    firstMessageAt: r(b.firstMessageAt),
+    applyStart: r(a.start),
+    applyEnd: r(a.start + a.duration),
+    drawnAt: r(b.drawnAt),
+    longTasksBeforeDrawn: b.longtasks
+      .filter((t) => t.start < b.drawnAt)
+      .map((t) => `${r(t.start)}+${r(t.duration)}`),
+  };
+});
 if (cdpFirst) printProfile((await cdpFirst.send('Profiler.stop')).profile);
 const nodesDrawn = Number(await page.getByTestId('traffic-map').getAttribute('data-nodes'));
 const edgesDrawn = Number(await page.getByTestId('traffic-map').getAttribute('data-edges'));
 const initialAssets = [...downloaded];
+// --screenshot <file.png>: the map as first drawn, to check it stays legible.
+const shotArg = process.argv.indexOf('--screenshot');
+if (shotArg > 0) await page.screenshot({ path: process.argv[shotArg + 1] });
 
 // --profile: a CPU profile of the updates, summarised as the functions with the most self time.
 const PROFILE = process.argv.includes('--profile');
@@ -154,6 +197,7 @@ if (PROFILE) {
 await page.evaluate(() => {
   const cy = document.querySelector('[data-testid="traffic-map-canvas"]')._cyreg?.cy;
   window.__bench.renders = 0;
+  window.__bench.draws = 0;
   cy?.on('render', () => window.__bench.renders++);
 });
 const perUpdate = [];
@@ -172,21 +216,38 @@ for (let i = 1; i <= UPDATES; i++) {
     const b = window.__bench;
     const apply = b.applies[b.applies.length - 1].duration;
     const tasks = b.longtasks.filter((x) => x.start >= t0).map((x) => x.duration);
-    const renders = b.renders;
+    const renders = b.renders + b.draws;
     b.renders = 0;
+    b.draws = 0;
     return { apply, longest: tasks.length ? Math.max(...tasks) : 0, longTasks: tasks.length, renders };
   }, before.t);
   perUpdate.push(r);
   await page.waitForTimeout(Math.max(0, 1000 - 300));
 }
 if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+function original(frame) {
+  const file = frame.url.split('/').pop();
+  if (!sourceMaps.has(file)) {
+    const path = join(dist, 'assets', `${file}.map`);
+    sourceMaps.set(
+      file,
+      file && existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : null,
+    );
+  }
+  const e = sourceMaps.get(file)?.findEntry(frame.lineNumber, frame.columnNumber);
+  if (!e?.originalSource) return `${frame.functionName || '(anon)'} ${file}:${frame.lineNumber}`;
+  const src = e.originalSource.replace(/^.*node_modules\//, '').replace(/^.*\/src\//, 'src/');
+  return `${frame.functionName || '(anon)'} ${src}:${e.originalLine + 1}`;
+}
 function printProfile(profile) {
+  const out = process.argv.indexOf('--profile-out');
+  if (out > 0) writeFileSync(process.argv[out + 1], JSON.stringify(profile));
   const self = new Map();
   const dt = profile.timeDeltas ?? [];
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   (profile.samples ?? []).forEach((id, i) => {
     const n = byId.get(id);
-    const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    const key = original(n.callFrame);
     self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
   });
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
@@ -205,6 +266,7 @@ const result = {
   edges: edgesDrawn,
   firstRenderMs: Math.round(firstRender),
   firstApplyMs: Math.round(firstApply),
+  firstRenderPhases: phases,
   applyMs: perUpdate.map((u) => Math.round(u.apply)),
   longestTaskMs: perUpdate.map((u) => Math.round(u.longest)),
   framesDrawnPerUpdate: perUpdate.map((u) => u.renders),

@@ -1,5 +1,5 @@
 import { type GraphResponse, LEVELS } from '@weft/protocol';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph, useStatus } from '../api/queries.js';
 import { useLive } from '../app/LiveContext.js';
 import { useUrl } from '../app/UrlContext.js';
@@ -11,10 +11,12 @@ import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { MapLegend } from '../components/MapSidebar/MapLegend.js';
 import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
+import { CanvasMap } from '../components/TrafficMap/CanvasMap.js';
 import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
 import { apiParams, drillInto, drillUp, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
+import { wantsCanvas } from '../domain/mapRenderer.js';
 
 const MAP_HEIGHT = 600;
 // Only the last drill-down step needs the flows table: the map itself loads without it.
@@ -33,6 +35,9 @@ export default function MapView() {
   params.delete('to');
   const layoutKey = params.toString();
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
+  const canvasRef = useRef(false);
+  canvasRef.current = wantsCanvas(model?.edges.length ?? 0, canvasRef.current);
+  const MapComponent = canvasRef.current ? CanvasMap : TrafficMap;
 
   // A new question (drill, level) starts without a selection.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new question only
@@ -116,7 +121,7 @@ export default function MapView() {
             </div>
           ) : (
             <>
-              <TrafficMap
+              <MapComponent
                 model={model}
                 layoutKey={layoutKey}
                 onNodeActivate={activate}

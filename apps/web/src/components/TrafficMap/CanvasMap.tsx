@@ -1,0 +1,226 @@
+import { useEffect, useRef } from 'react';
+import { isOutside } from '../../domain/mapModel.js';
+import { buildScene, type Scene, sameLook } from '../../domain/mapScene.js';
+import { hitTest } from '../../domain/sceneHit.js';
+import { StableLayout } from '../../domain/stableLayout.js';
+import { fitBounds, toWorld, type Viewport, zoomAt } from '../../domain/viewport.js';
+import { drawScene, EDGE_LABEL_ZOOM, NODE_LABEL_ZOOM } from './drawScene.js';
+import { type MapColors, readColors } from './mapStyle.js';
+import type { TrafficMapProps } from './TrafficMap.js';
+
+interface MapState {
+  key: string;
+  scene: Scene | null;
+  vp: Viewport;
+  colors: MapColors | null;
+  selected: string | null;
+  frame: number;
+}
+
+/** Pointer travel (CSS px) that turns a press into a pan instead of a tap. */
+const DRAG_PX = 4;
+
+/**
+ * The traffic map for large graphs (thousands of edges), drawn on one canvas by drawScene instead
+ * of cytoscape: cytoscape restyles, z-sorts and redraws every layer when one element is added, which
+ * at 10,000 edges in software rendering took 0.6-0.7 s per update with a new pod and 1.7 s for the
+ * first frame. Here an update rebuilds plain geometry and redraws in one batched pass, and only when
+ * something visible changed. Same props, wrapper attributes and gestures as TrafficMap: tap a node
+ * or namespace to drill in, tap an edge to select it, drag to pan, wheel to zoom.
+ */
+export function CanvasMap({
+  model,
+  layoutKey,
+  onNodeActivate,
+  onEdgeSelect,
+  selectedEdge,
+  height = 560,
+}: TrafficMapProps) {
+  const wrapper = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const layoutRef = useRef<StableLayout>(new StableLayout());
+  const handlers = useRef({ onNodeActivate, onEdgeSelect });
+  handlers.current = { onNodeActivate, onEdgeSelect };
+  const st = useRef<MapState>({
+    key: '',
+    scene: null,
+    vp: { zoom: 1, panX: 0, panY: 0 },
+    colors: null,
+    selected: null,
+    frame: 0,
+  });
+
+  const drawNow = () => {
+    const s = st.current;
+    s.frame = 0;
+    const el = canvas.current;
+    if (!el || !s.scene) return;
+    const ctx = el.getContext('2d');
+    if (!ctx) return;
+    performance.mark('weft-map-draw-start');
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    const width = el.clientWidth || 800;
+    const height = el.clientHeight || 560;
+    if (el.width !== Math.round(width * dpr) || el.height !== Math.round(height * dpr)) {
+      el.width = Math.round(width * dpr);
+      el.height = Math.round(height * dpr);
+    }
+    s.colors ??= readColors();
+    drawScene(ctx, s.scene, s.vp, {
+      width,
+      height,
+      pixelRatio: dpr,
+      colors: s.colors,
+      selectedEdge: s.selected,
+    });
+    performance.measure('weft-map-draw', 'weft-map-draw-start');
+    performance.clearMarks('weft-map-draw-start');
+    performance.clearMeasures('weft-map-draw');
+  };
+  const drawRef = useRef(drawNow);
+  drawRef.current = drawNow;
+  const schedule = () => {
+    const s = st.current;
+    if (!s.frame) s.frame = requestAnimationFrame(() => drawRef.current());
+  };
+  const scheduleRef = useRef(schedule);
+  scheduleRef.current = schedule;
+
+  useEffect(() => {
+    const box = wrapper.current;
+    const el = canvas.current;
+    if (!box || !el) return;
+    performance.mark('weft-map-apply-start');
+    const s = st.current;
+    const fresh = s.key !== layoutKey || layoutRef.current.size > 4 * (model.nodes.length + 100);
+    if (fresh) layoutRef.current = new StableLayout();
+    const positions = layoutRef.current.positions(
+      model.nodes.map((n) => ({ id: n.data.id, parent: n.data.parent, outside: isOutside(n.data) })),
+    );
+    const scene = buildScene(model, positions, fresh ? null : s.scene);
+    const labels = s.vp.zoom >= Math.min(NODE_LABEL_ZOOM, EDGE_LABEL_ZOOM);
+    const changed = fresh || !s.scene || !sameLook(s.scene, scene, labels);
+    s.scene = scene;
+    s.key = layoutKey;
+    if (fresh) s.vp = fitBounds(scene.bounds, el.clientWidth || 800, el.clientHeight || 560);
+    if (changed) scheduleRef.current();
+    box.dataset.nodes = String(model.nodes.length);
+    box.dataset.edges = String(model.edges.length);
+    box.dataset.dropEdges = String(model.edges.filter((e) => e.data.health === 'drops').length);
+    box.dataset.ready = '1';
+    performance.measure('weft-map-apply', 'weft-map-apply-start');
+    performance.clearMarks('weft-map-apply-start');
+    performance.clearMeasures('weft-map-apply');
+  }, [model, layoutKey]);
+
+  // After every model too: an edge that comes back must come back selected.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: model is the trigger, not an input
+  useEffect(() => {
+    const s = st.current;
+    const want = selectedEdge && s.scene?.edges.some((e) => e.id === selectedEdge) ? selectedEdge : null;
+    if (want === s.selected) return;
+    s.selected = want;
+    scheduleRef.current();
+  }, [selectedEdge, model]);
+
+  useEffect(() => {
+    const el = canvas.current;
+    const box = wrapper.current;
+    if (!el || !box) return;
+    const s = st.current;
+    const local = (e: { clientX: number; clientY: number }) => {
+      const r = el.getBoundingClientRect();
+      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    };
+    const hitAt = (p: { x: number; y: number }) => {
+      if (!s.scene) return null;
+      const w = toWorld(s.vp, p.x, p.y);
+      return hitTest(s.scene, w.x, w.y, s.vp.zoom);
+    };
+    let drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
+    const onDown = (e: PointerEvent) => {
+      if (e.button !== 0) return;
+      const p = local(e);
+      drag = { x: p.x, y: p.y, panX: s.vp.panX, panY: s.vp.panY, moved: false };
+      el.setPointerCapture?.(e.pointerId);
+    };
+    const onMove = (e: PointerEvent) => {
+      const p = local(e);
+      if (drag) {
+        const dx = p.x - drag.x;
+        const dy = p.y - drag.y;
+        if (!drag.moved && Math.hypot(dx, dy) < DRAG_PX) return;
+        drag.moved = true;
+        s.vp = { ...s.vp, panX: drag.panX + dx, panY: drag.panY + dy };
+        scheduleRef.current();
+        return;
+      }
+      const hit = hitAt(p);
+      box.title = hit ? titleOf(s.scene!, hit) : '';
+    };
+    const onUp = (e: PointerEvent) => {
+      const d = drag;
+      drag = null;
+      if (!d || d.moved) return;
+      const p = local(e);
+      const hit = hitAt(p);
+      if (!hit) handlers.current.onEdgeSelect(null);
+      else if (hit.kind === 'edge') handlers.current.onEdgeSelect(hit.id, p);
+      else handlers.current.onNodeActivate(hit.id);
+    };
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const p = local(e);
+      const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+      s.vp = zoomAt(s.vp, Math.exp(-delta * 0.002), p.x, p.y);
+      scheduleRef.current();
+    };
+    const onLeave = () => {
+      box.title = '';
+    };
+    const onTheme = () => {
+      s.colors = readColors();
+      scheduleRef.current();
+    };
+    el.addEventListener('pointerdown', onDown);
+    el.addEventListener('pointermove', onMove);
+    el.addEventListener('pointerup', onUp);
+    el.addEventListener('pointerleave', onLeave);
+    el.addEventListener('wheel', onWheel, { passive: false });
+    window.addEventListener('weft-theme', onTheme);
+    const resize =
+      typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => scheduleRef.current());
+    resize?.observe(el);
+    return () => {
+      el.removeEventListener('pointerdown', onDown);
+      el.removeEventListener('pointermove', onMove);
+      el.removeEventListener('pointerup', onUp);
+      el.removeEventListener('pointerleave', onLeave);
+      el.removeEventListener('wheel', onWheel);
+      window.removeEventListener('weft-theme', onTheme);
+      resize?.disconnect();
+      if (s.frame) cancelAnimationFrame(s.frame);
+      s.frame = 0;
+    };
+  }, []);
+
+  return (
+    <div
+      ref={wrapper}
+      data-testid="traffic-map"
+      data-renderer="canvas"
+      role="img"
+      aria-label="Traffic map: the lists beside it hold the same nodes and connections for keyboard use"
+      className="w-full rounded-lg border border-line bg-bg"
+      style={{ height }}
+    >
+      <canvas ref={canvas} data-testid="traffic-map-canvas" className="block h-full w-full touch-none" />
+    </div>
+  );
+}
+
+function titleOf(scene: Scene, hit: { kind: string; id: string }): string {
+  if (hit.kind === 'edge') return scene.edges.find((e) => e.id === hit.id)?.label ?? '';
+  if (hit.kind === 'group') return scene.groups.find((g) => g.id === hit.id)?.full ?? '';
+  return scene.nodes.find((n) => n.id === hit.id)?.full ?? '';
+}

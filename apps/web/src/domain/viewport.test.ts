@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { fitBounds, MAX_ZOOM, MIN_ZOOM, toWorld, visibleWorld, zoomAt } from './viewport.js';
+
+describe('viewport', () => {
+  it('fits a picture centred, never closer than 1.6', () => {
+    const v = fitBounds({ x0: 0, y0: 0, x1: 10_000, y1: 5_000 }, 1000, 600);
+    const seen = visibleWorld(v, 1000, 600);
+    expect(seen.x0).toBeLessThanOrEqual(0);
+    expect(seen.x1).toBeGreaterThanOrEqual(10_000);
+    expect((seen.x0 + seen.x1) / 2).toBeCloseTo(5_000);
+    expect((seen.y0 + seen.y1) / 2).toBeCloseTo(2_500);
+    expect(fitBounds({ x0: 0, y0: 0, x1: 10, y1: 10 }, 1000, 600).zoom).toBe(1.6);
+  });
+  it('zooms around the pointer and stays within limits', () => {
+    const v = { zoom: 0.5, panX: 10, panY: 20 };
+    const under = toWorld(v, 300, 200);
+    const z = zoomAt(v, 2, 300, 200);
+    expect(z.zoom).toBe(1);
+    expect(toWorld(z, 300, 200).x).toBeCloseTo(under.x);
+    expect(toWorld(z, 300, 200).y).toBeCloseTo(under.y);
+    expect(zoomAt(v, 1e6, 0, 0).zoom).toBe(MAX_ZOOM);
+    expect(zoomAt(v, 1e-6, 0, 0).zoom).toBe(MIN_ZOOM);
+  });
+});
