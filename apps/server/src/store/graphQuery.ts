@@ -4,6 +4,7 @@ import { EdgeBucket } from './edgeBucket.js';
 import { type LevelNode, levelNode } from './levelNode.js';
 import { LEVEL_INDEX, type LevelTables } from './levelTables.js';
 import { MATCH_ALL, pairMatcher } from './match.js';
+import { PortTable } from './portTable.js';
 import type { EdgeSeries } from './series.js';
 import type { Store } from './store.js';
 import { observedSeconds, round, usToMs } from './window.js';
@@ -13,43 +14,6 @@ export interface GraphOptions {
   simulated: boolean;
   /** Read every pod-level series even where a rollup would do (tests compare the two). */
   scanAll?: boolean;
-}
-
-interface EdgeAgg {
-  id: string;
-  src: LevelNode;
-  dst: LevelNode;
-  sum: EdgeBucket;
-  ports: PortSum[];
-  /** portId of each entry of `ports`, scanned while few; a Map once there are many. */
-  portIds: number[];
-  portIndex: Map<number, PortSum> | null;
-}
-
-interface PortSum {
-  port: number;
-  proto: string;
-  bytes: number;
-}
-
-/** Past this many ports an edge looks them up in a Map; below, a scan of a small array is faster. */
-const PORT_SCAN = 16;
-
-/** The port entry of `e` for `portId`, or undefined; the caller adds a missing one with addPort. */
-function portOf(e: EdgeAgg, portId: number): PortSum | undefined {
-  if (e.portIndex) return e.portIndex.get(portId);
-  const ids = e.portIds;
-  for (let k = 0; k < ids.length; k++) if (ids[k] === portId) return e.ports[k];
-  return undefined;
-}
-
-function addPort(e: EdgeAgg, portId: number, p: PortSum): void {
-  e.ports.push(p);
-  if (e.portIndex) e.portIndex.set(portId, p);
-  else {
-    e.portIds.push(portId);
-    if (e.portIds.length > PORT_SCAN) e.portIndex = new Map(e.portIds.map((id, k) => [id, e.ports[k]!]));
-  }
 }
 
 const OTHERS: LevelNode = { id: 'others', kind: 'others', label: 'others', namespace: '' };
@@ -228,22 +192,29 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   return out;
 }
 
-function addSlab(sum: EdgeBucket, slab: Float64Array, at: number): void {
-  sum.bytes += slab[at]!;
-  sum.packets += slab[at + 1]!;
-  sum.dropPackets += slab[at + 2]!;
-  sum.connects += slab[at + 3]!;
-  sum.failures += slab[at + 4]!;
-  sum.retransmits += slab[at + 5]!;
-  sum.rttSumUs += slab[at + 6]!;
-  sum.rttCount += slab[at + 7]!;
-  sum.dnsQueries += slab[at + 8]!;
-  sum.dnsErrors += slab[at + 9]!;
+/** The edges of a graph after folding, in flat arrays: edge k joins src[k] -> dst[k]. */
+export interface EdgeTable {
+  count: number;
+  /** Graph node numbers (LevelTables) of each edge's ends; `others` for the folded rest. */
+  src: Int32Array;
+  dst: Int32Array;
+  /** The number `others` has: one past the level's nodes. */
+  others: number;
+  /** Per edge SCALARS numbers: its window sums, in the columns of the collect slab. */
+  sums: Float64Array;
+  /** What isn't a number (drops by reason, connect latencies), for the edges with detail series. */
+  extras: Map<number, EdgeBucket>;
+  /** Bytes per edge and port; entries name the series they came from for its port and protocol. */
+  ports: PortTable;
+  series: EdgeSeries[];
+  folded: number;
 }
 
 /**
  * Graph edges at the filter's level: the busiest nodes kept (ties by id), the rest folded into one
- * `others` node, and each edge the sum of its series.
+ * `others` node, and each edge the sum of its series. Kept in typed arrays until the response is
+ * built: 4,873 workload edges as objects (with their id strings, sums and port lists) were a third of
+ * a query's garbage.
  */
 export function collectEdges(
   store: Store,
@@ -251,7 +222,7 @@ export function collectEdges(
   win: TimeWindow,
   maxNodes: number,
   scanAll = false,
-): { edges: EdgeAgg[]; folded: number } {
+): EdgeTable {
   store.levels.trim();
   const c = collect(store, f, win, scanAll);
   const l = LEVEL_INDEX[f.level];
@@ -271,115 +242,177 @@ export function collectEdges(
   const compact = new Int32Array(nodes.length + 1).fill(-1);
   const shown = (keep ? maxNodes : c.touched.length) + 1;
   const table = shown <= 1024 ? new Int32Array(shown * shown) : null;
-  const byKey = new Map<number, EdgeAgg>();
+  const byKey = new Map<number, number>();
   let numbered = 0;
-  const edges: EdgeAgg[] = [];
-  // Reads only the flat arrays collect filled; a series object only for its detail or a new port.
+  const n = c.series.length;
+  let cap = Math.min(n, 1024);
+  let src = new Int32Array(cap);
+  let dst = new Int32Array(cap);
+  let sums = new Float64Array(cap * SCALARS);
+  let count = 0;
+  const extras = new Map<number, EdgeBucket>();
+  const ports = new PortTable();
+  // Reads only the flat arrays collect filled; a series object only for its detail.
   const pairs = c.pairs;
-  for (let i = 0; i < c.series.length; i++) {
-    let src = pairs[3 * i]!;
-    let dst = pairs[3 * i + 1]!;
+  const slab = c.slab;
+  const details = c.details.size > 0 ? c.details : null;
+  for (let i = 0; i < n; i++) {
+    let a = pairs[3 * i]!;
+    let b = pairs[3 * i + 1]!;
     if (keep) {
-      if (keep[src] === 0) src = others;
-      if (keep[dst] === 0) dst = others;
+      if (keep[a] === 0) a = others;
+      if (keep[b] === 0) b = others;
     }
-    let cs = compact[src]!;
-    if (cs < 0) cs = compact[src] = numbered++;
-    let cd = compact[dst]!;
-    if (cd < 0) cd = compact[dst] = numbered++;
-    const key = cs * shown + cd;
-    let e = table ? (table[key]! > 0 ? edges[table[key]! - 1] : undefined) : byKey.get(key);
-    if (!e) {
-      const a = src === others ? OTHERS : nodes[src]!;
-      const b = dst === others ? OTHERS : nodes[dst]!;
-      e = {
-        id: `${a.id}->${b.id}`,
-        src: a,
-        dst: b,
-        sum: new EdgeBucket(0),
-        ports: [],
-        portIds: [],
-        portIndex: null,
-      };
-      edges.push(e);
-      if (table) table[key] = edges.length;
-      else byKey.set(key, e);
+    let ca = compact[a]!;
+    if (ca < 0) ca = compact[a] = numbered++;
+    let cb = compact[b]!;
+    if (cb < 0) cb = compact[b] = numbered++;
+    const key = ca * shown + cb;
+    let k = table ? table[key]! - 1 : (byKey.get(key) ?? -1);
+    if (k < 0) {
+      if (count === cap) {
+        cap *= 2;
+        src = grownInt(src, cap);
+        dst = grownInt(dst, cap);
+        const s = new Float64Array(cap * SCALARS);
+        s.set(sums);
+        sums = s;
+      }
+      k = count++;
+      src[k] = a;
+      dst[k] = b;
+      if (table) table[key] = k + 1;
+      else byKey.set(key, k);
     }
-    const detail = c.details.size > 0 ? c.details.get(i) : undefined;
-    if (detail) e.sum.merge(detail);
-    else addSlab(e.sum, c.slab, i * SCALARS);
-    const bytes = c.slab[i * SCALARS]!;
-    const portId = pairs[3 * i + 2]!;
-    const p = portOf(e, portId);
-    if (p) p.bytes += bytes;
-    else {
-      const s = c.series[i]!;
-      addPort(e, portId, { port: s.port, proto: s.proto, bytes });
+    const from = i * SCALARS;
+    const at = k * SCALARS;
+    for (let j = 0; j < SCALARS; j++) sums[at + j]! += slab[from + j]!;
+    const detail = details?.get(i);
+    if (detail) {
+      let x = extras.get(k);
+      if (!x) {
+        x = new EdgeBucket(0);
+        extras.set(k, x);
+      }
+      x.merge(detail);
     }
+    ports.add(k, pairs[3 * i + 2]!, i, slab[from]!);
   }
-  return { edges, folded };
+  return { count, src, dst, others, sums, extras, ports, series: c.series, folded };
 }
 
-export function toGraphEdge(id: string, e: EdgeAgg, seconds: number): GraphEdge {
-  const s = e.sum;
+function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
+/** Sorts order[from, to) by bytes (most first), then port, keeping first-seen order for ties. */
+function sortPorts(t: EdgeTable, order: Int32Array, from: number, to: number): void {
+  const bytes = t.ports.bytes;
+  const series = t.ports.series;
+  for (let i = from + 1; i < to; i++) {
+    const k = order[i]!;
+    const kb = bytes[k]!;
+    const kp = t.series[series[k]!]!.port;
+    let j = i - 1;
+    while (j >= from) {
+      const o = order[j]!;
+      const ob = bytes[o]!;
+      if (ob > kb || (ob === kb && t.series[series[o]!]!.port <= kp)) break;
+      order[j + 1] = o;
+      j--;
+    }
+    order[j + 1] = k;
+  }
+}
+
+function graphEdge(
+  t: EdgeTable,
+  k: number,
+  a: LevelNode,
+  b: LevelNode,
+  byEdge: { start: Int32Array; order: Int32Array },
+  seconds: number,
+): GraphEdge {
+  const s = t.sums;
+  const at = k * SCALARS;
+  const x = t.extras.get(k);
   const dropReasons: Record<string, number> = {};
-  if (s.drops)
-    for (const c of s.drops.values()) dropReasons[c.reason] = (dropReasons[c.reason] ?? 0) + c.packets;
+  if (x?.drops)
+    for (const c of x.drops.values()) dropReasons[c.reason] = (dropReasons[c.reason] ?? 0) + c.packets;
   for (const r of Object.keys(dropReasons)) dropReasons[r] = round(dropReasons[r]! / seconds);
+  const { start, order } = byEdge;
+  sortPorts(t, order, start[k]!, start[k + 1]!);
+  const ports: GraphEdge['ports'] = [];
+  for (let p = start[k]!; p < start[k + 1]!; p++) {
+    const e = order[p]!;
+    const series = t.series[t.ports.series[e]!]!;
+    ports.push({ port: series.port, proto: series.proto, bytesPerSec: round(t.ports.bytes[e]! / seconds) });
+  }
+  const rttCount = s[at + 7]!;
   return {
-    id,
-    source: e.src.id,
-    target: e.dst.id,
-    ports: e.ports
-      .slice()
-      .sort((a, b) => b.bytes - a.bytes || a.port - b.port)
-      .map((p) => ({ port: p.port, proto: p.proto, bytesPerSec: round(p.bytes / seconds) })),
-    bytesPerSec: round(s.bytes / seconds),
-    packetsPerSec: round(s.packets / seconds),
-    dropsPerSec: round(s.dropPackets / seconds),
+    id: `${a.id}->${b.id}`,
+    source: a.id,
+    target: b.id,
+    ports,
+    bytesPerSec: round(s[at]! / seconds),
+    packetsPerSec: round(s[at + 1]! / seconds),
+    dropsPerSec: round(s[at + 2]! / seconds),
     dropReasons,
-    tcpConnects: s.connects,
-    tcpFailures: s.failures,
-    connectLatencyP50Ms: usToMs(s.connectLatency?.quantile(0.5) ?? null),
-    connectLatencyP95Ms: usToMs(s.connectLatency?.quantile(0.95) ?? null),
-    rttMs: s.rttCount > 0 ? round(s.rttSumUs / s.rttCount / 1000) : null,
-    retransmits: s.retransmits,
-    dnsQueries: s.dnsQueries,
-    dnsErrors: s.dnsErrors,
+    tcpConnects: s[at + 3]!,
+    tcpFailures: s[at + 4]!,
+    connectLatencyP50Ms: usToMs(x?.connectLatency?.quantile(0.5) ?? null),
+    connectLatencyP95Ms: usToMs(x?.connectLatency?.quantile(0.95) ?? null),
+    rttMs: rttCount > 0 ? round(s[at + 6]! / rttCount / 1000) : null,
+    retransmits: s[at + 5]!,
+    dnsQueries: s[at + 8]!,
+    dnsErrors: s[at + 9]!,
   };
 }
 
 export function queryGraph(store: Store, f: FilterState, win: TimeWindow, opts: GraphOptions): GraphResponse {
   const seconds = observedSeconds(store, win);
-  const { edges, folded } = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
-  const nodes = new Map<string, GraphNode>();
-  const touch = (n: LevelNode, bytes: number, drops: number, dns: boolean) => {
-    let g = nodes.get(n.id);
+  const t = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
+  const levelNodes = store.levels.nodes[LEVEL_INDEX[f.level]]!;
+  const nodeOf = (id: number) => (id === t.others ? OTHERS : levelNodes[id]!);
+  // Graph nodes by level node number (`others` last), made as edges first touch them.
+  const made: (GraphNode | undefined)[] = new Array(t.others + 1);
+  const nodes: GraphNode[] = [];
+  const touch = (id: number, bytes: number, drops: number, dns: boolean) => {
+    let g = made[id];
     if (!g) {
-      g = { ...n, bytesPerSec: 0, dropsPerSec: 0 };
-      if (n.id === 'others') g.members = folded;
-      nodes.set(n.id, g);
+      g = { ...nodeOf(id), bytesPerSec: 0, dropsPerSec: 0 };
+      if (id === t.others) g.members = t.folded;
+      made[id] = g;
+      nodes.push(g);
     }
     g.bytesPerSec = round(g.bytesPerSec + bytes / seconds);
     g.dropsPerSec = round(g.dropsPerSec + drops / seconds);
     if (dns) g.dns = true;
   };
+  const byEdge = t.ports.byEdge(t.count);
   const out: GraphEdge[] = [];
-  for (const e of edges) {
-    const servesDns = e.sum.dnsQueries > 0;
-    touch(e.src, e.sum.bytes, e.sum.dropPackets, false);
-    if (e.dst.id !== e.src.id) touch(e.dst, e.sum.bytes, e.sum.dropPackets, servesDns);
-    else if (servesDns) nodes.get(e.dst.id)!.dns = true;
-    out.push(toGraphEdge(e.id, e, seconds));
+  for (let k = 0; k < t.count; k++) {
+    const a = t.src[k]!;
+    const b = t.dst[k]!;
+    const at = k * SCALARS;
+    const bytes = t.sums[at]!;
+    const drops = t.sums[at + 2]!;
+    const servesDns = t.sums[at + 8]! > 0;
+    touch(a, bytes, drops, false);
+    if (b !== a) touch(b, bytes, drops, servesDns);
+    else if (servesDns) made[b]!.dns = true;
+    out.push(graphEdge(t, k, nodeOf(a), nodeOf(b), byEdge, seconds));
   }
   out.sort((a, b) => b.bytesPerSec - a.bytesPerSec || (a.id < b.id ? -1 : 1));
   return {
     level: f.level,
     start: win.start,
     end: win.end,
-    nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    nodes: nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     edges: out,
-    folded,
+    folded: t.folded,
     simulated: opts.simulated,
   };
 }
