@@ -1,4 +1,5 @@
 import { EdgeBucket } from './edgeBucket.js';
+import { TierArena } from './tierArena.js';
 
 /** Scalar columns of an edge tier, in the order graph sums and running totals use them. */
 export const BYTES = 0;
@@ -17,12 +18,22 @@ const EMPTY = new Float64Array(0);
 const TRAFFIC = (1 << BYTES) | (1 << PACKETS);
 const MIN_CAPACITY = 4;
 
+/** Smallest power of two >= n (capacities stay powers of two: fewer region sizes in the arena). */
+function pow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
 /** Number of set bits of every 10-bit column set: where a column sits among the present ones. */
 const POPCOUNT = new Uint8Array(1 << SCALARS);
 for (let m = 1; m < POPCOUNT.length; m++) POPCOUNT[m] = (m & 1) + POPCOUNT[m >> 1]!;
 
 /** Returned by `at`: read it before the next call (queries merge it into their own sums at once). */
 const scratch = new EdgeBucket(0);
+
+/** For tiers made outside a store (tests): the store gives its series its own arena. */
+const standalone = new TierArena();
 
 /**
  * One tier (1 s or 1 min) of one edge series in one Float64Array, a row per bucket: its start time,
@@ -44,12 +55,16 @@ export class EdgeTier {
   private stride = 1;
   /** Where the last lowerBound landed: the next one is usually there or one further. */
   private hint = 0;
-  /** Row-major: row i at i * stride is [time, present columns' running totals...]. */
+  /** Row-major from `base`: row i at base + i * stride is [time, present columns' running totals...]. */
   private buf: Float64Array = EMPTY;
+  /** Where the rows start in `buf`, a chunk the arena shares among many tiers. */
+  private base = 0;
   private details: Map<number, EdgeBucket> | null = null;
 
+  constructor(private readonly arena: TierArena = standalone) {}
+
   timeAt(i: number): number {
-    return this.buf[i * this.stride]!;
+    return this.buf[this.base + i * this.stride]!;
   }
 
   /** Position of scalar `k` inside a row, -1 when absent. */
@@ -62,12 +77,13 @@ export class EdgeTier {
   /** Index of the first bucket with t >= time. */
   lowerBound(time: number): number {
     const buf = this.buf;
+    const o = this.base;
     const n = this.length;
     const w = this.stride;
     // The live view asks for a window one second later each time: the answer is last time's or the
     // next, two reads next to each other instead of a binary search's cache misses across the buffer.
     for (let h = this.hint; h <= this.hint + 1 && h <= n; h++)
-      if ((h === 0 || buf[(h - 1) * w]! < time) && (h === n || buf[h * w]! >= time)) {
+      if ((h === 0 || buf[o + (h - 1) * w]! < time) && (h === n || buf[o + h * w]! >= time)) {
         this.hint = h;
         return h;
       }
@@ -79,10 +95,11 @@ export class EdgeTier {
   /** Binary search in [lo, hi) for the first bucket with t >= time. */
   private search(time: number, lo: number, hi: number): number {
     const buf = this.buf;
+    const o = this.base;
     const w = this.stride;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (buf[mid * w]! < time) lo = mid + 1;
+      if (buf[o + mid * w]! < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -97,19 +114,20 @@ export class EdgeTier {
     const i = this.lowerBound(from);
     if (i >= n) return;
     const buf = this.buf;
+    const o = this.base;
     const w = this.stride;
     let j = n - 1;
-    if (buf[j * w]! >= to) {
+    if (buf[o + j * w]! >= to) {
       // Runs mostly end at a minute boundary a few buckets on: walk the adjacent times first.
       j = i;
       const stop = Math.min(n, i + 8);
-      while (j < stop && buf[j * w]! < to) j++;
+      while (j < stop && buf[o + j * w]! < to) j++;
       // Past the walk, search the rest without moving the hint, which belongs to `from`.
       j = (j < stop ? j : this.search(to, stop, n)) - 1;
     }
     if (j < i) return;
-    const last = j * w;
-    const before = (i - 1) * w;
+    const last = o + j * w;
+    const before = o + (i - 1) * w;
     let c = 1;
     for (let k = 0, mask = this.mask; mask !== 0; k++, mask >>>= 1) {
       if ((mask & 1) === 0) continue;
@@ -121,21 +139,22 @@ export class EdgeTier {
   /** Index of the last bucket with t < time, -1 if none; windows ending now mostly cover the newest. */
   lastBefore(time: number): number {
     const n = this.length;
-    if (n > 0 && this.buf[(n - 1) * this.stride]! < time) return n - 1;
+    if (n > 0 && this.buf[this.base + (n - 1) * this.stride]! < time) return n - 1;
     return this.lowerBound(time) - 1;
   }
 
   /** Index of the bucket starting at `t`, created in time order when missing (length tells). */
   slot(t: number): number {
     const n = this.length;
-    if (n > 0 && this.buf[(n - 1) * this.stride] === t) return n - 1;
+    if (n > 0 && this.buf[this.base + (n - 1) * this.stride] === t) return n - 1;
     // Nearly every series carries traffic: its first buffer has the bytes and packets columns already.
     if (n === this.capacity)
       this.relayout(Math.max(MIN_CAPACITY, n * 2), n === 0 && this.mask === 0 ? TRAFFIC : this.mask);
     const buf = this.buf;
+    const o = this.base;
     const w = this.stride;
-    if (n === 0 || buf[(n - 1) * w]! < t) {
-      const row = n * w;
+    if (n === 0 || buf[o + (n - 1) * w]! < t) {
+      const row = o + n * w;
       buf[row] = t;
       for (let c = 1; c < w; c++) buf[row + c] = n > 0 ? buf[row - w + c]! : 0;
       this.length = n + 1;
@@ -143,9 +162,9 @@ export class EdgeTier {
     }
     // Late data (a resent spool): rare, so a binary search and a shift are fine.
     const i = this.lowerBound(t);
-    if (buf[i * w] === t) return i;
-    const row = i * w;
-    buf.copyWithin(row + w, row, n * w);
+    if (buf[o + i * w] === t) return i;
+    const row = o + i * w;
+    buf.copyWithin(row + w, row, o + n * w);
     buf[row] = t;
     for (let c = 1; c < w; c++) buf[row + c] = i > 0 ? buf[row - w + c]! : 0;
     this.length = n + 1;
@@ -163,15 +182,17 @@ export class EdgeTier {
     const buf = this.buf;
     const w = this.stride;
     const n = this.length;
-    if (i === n - 1) buf[i * w + c]! += v;
-    else for (let j = i; j < n; j++) buf[j * w + c]! += v;
+    const at = this.base + c;
+    if (i === n - 1) buf[at + i * w]! += v;
+    else for (let j = i; j < n; j++) buf[at + j * w]! += v;
   }
 
   value(i: number, k: number): number {
     const c = this.col(k);
     if (c < 0) return 0;
     const w = this.stride;
-    return i > 0 ? this.buf[i * w + c]! - this.buf[(i - 1) * w + c]! : this.buf[i * w + c]!;
+    const at = this.base + c;
+    return i > 0 ? this.buf[at + i * w]! - this.buf[at + (i - 1) * w]! : this.buf[at + i * w]!;
   }
 
   /** Sum of scalar `k` over buckets i..j (inclusive). */
@@ -179,7 +200,8 @@ export class EdgeTier {
     const c = this.col(k);
     if (c < 0) return 0;
     const w = this.stride;
-    return i > 0 ? this.buf[j * w + c]! - this.buf[(i - 1) * w + c]! : this.buf[j * w + c]!;
+    const at = this.base + c;
+    return i > 0 ? this.buf[at + j * w]! - this.buf[at + (i - 1) * w]! : this.buf[at + j * w]!;
   }
 
   /** The side record of bucket `i` for what isn't a scalar (drops by reason, latencies, causes). */
@@ -239,15 +261,16 @@ export class EdgeTier {
   /** Drops buckets older than `before`; returns how many went. */
   pruneBefore(before: number): number {
     const n = this.length;
-    if (n === 0 || this.buf[0]! >= before) return 0;
+    if (n === 0 || this.buf[this.base]! >= before) return 0;
     const k = this.lowerBound(before);
     const left = n - k;
     const buf = this.buf;
+    const o = this.base;
     const w = this.stride;
     // Running totals restart at the first kept bucket, so they stay small numbers (exact in a double).
-    const base = buf.slice((k - 1) * w, k * w);
-    buf.copyWithin(0, k * w, n * w);
-    for (let j = 0; j < left; j++) for (let c = 1; c < w; c++) buf[j * w + c]! -= base[c]!;
+    const totals = buf.slice(o + (k - 1) * w, o + k * w);
+    buf.copyWithin(o, o + k * w, o + n * w);
+    for (let j = 0; j < left; j++) for (let c = 1; c < w; c++) buf[o + j * w + c]! -= totals[c]!;
     this.length = left;
     this.hint = 0;
     if (this.details) {
@@ -255,18 +278,20 @@ export class EdgeTier {
       if (this.details.size === 0) this.details = null;
     }
     if (this.capacity > MIN_CAPACITY && left * 4 <= this.capacity)
-      this.relayout(Math.max(MIN_CAPACITY, left * 2), this.mask);
+      this.relayout(Math.max(MIN_CAPACITY, pow2(left * 2)), this.mask);
     return k;
   }
 
-  /** Moves the buckets into a buffer of `capacity` rows with the columns of `mask` (new ones zero). */
+  /** Moves the buckets into a region of `capacity` rows with the columns of `mask` (new ones zero). */
   private relayout(capacity: number, mask: number): void {
     const n = this.length;
     const old = this.buf;
+    const oldBase = this.base;
     const from = this.stride;
     const w = 1 + POPCOUNT[mask]!;
-    const buf = new Float64Array(capacity * w);
-    if (mask === this.mask) buf.set(old.subarray(0, n * w));
+    const base = this.arena.alloc(capacity * w);
+    const buf = this.arena.chunk;
+    if (mask === this.mask) buf.set(old.subarray(oldBase, oldBase + n * w), base);
     else {
       // Where each old column goes in the new row.
       const to: number[] = [0];
@@ -274,11 +299,25 @@ export class EdgeTier {
         const bit = 1 << k;
         if ((this.mask & bit) !== 0) to.push(POPCOUNT[mask & (bit - 1)]! + 1);
       }
-      for (let j = 0; j < n; j++) for (let c = 0; c < from; c++) buf[j * w + to[c]!] = old[j * from + c]!;
+      for (let j = 0; j < n; j++)
+        for (let c = 0; c < from; c++) buf[base + j * w + to[c]!] = old[oldBase + j * from + c]!;
     }
+    if (this.capacity > 0) this.arena.free(old, oldBase, this.capacity * from);
     this.buf = buf;
+    this.base = base;
     this.capacity = capacity;
     this.mask = mask;
     this.stride = w;
+  }
+
+  /** Gives the rows back to the arena: the tier's series left the store. */
+  release(): void {
+    if (this.capacity > 0) this.arena.free(this.buf, this.base, this.capacity * this.stride);
+    this.buf = EMPTY;
+    this.base = 0;
+    this.capacity = 0;
+    this.length = 0;
+    this.hint = 0;
+    this.details = null;
   }
 }

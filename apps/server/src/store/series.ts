@@ -2,6 +2,7 @@ import type { Endpoint } from '@weft/protocol';
 import { ListTier } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
 import { EdgeTier } from './edgeTier.js';
+import type { TierArena } from './tierArena.js';
 
 const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
 
@@ -13,8 +14,8 @@ export function protoNumber(proto: string): number {
 
 /** Client -> server at pod level, one protocol and service port: the unit the store keeps buckets for. */
 export class EdgeSeries {
-  readonly fine = new EdgeTier();
-  readonly coarse = new EdgeTier();
+  readonly fine: EdgeTier;
+  readonly coarse: EdgeTier;
   lastSeen = 0;
   /**
    * Graph node numbers (LevelTables) of the client (c) and server (s) end per level index, -1 until a
@@ -48,7 +49,10 @@ export class EdgeSeries {
     readonly server: Endpoint,
     readonly proto: string,
     readonly port: number,
+    arena?: TierArena,
   ) {
+    this.fine = new EdgeTier(arena);
+    this.coarse = new EdgeTier(arena);
     this.portKey = `${port}/${proto}`;
     this.portId = port * 8 + protoNumber(proto);
   }

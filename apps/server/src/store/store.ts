@@ -21,6 +21,7 @@ import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
+import { TierArena } from './tierArena.js';
 
 export interface StoreOptions {
   fineRetentionS: number;
@@ -60,7 +61,9 @@ export class Store {
   /** Edges rolled up to namespace pairs (per protocol and port), kept as they arrive. */
   readonly nsRollups = new Map<string, EdgeSeries>();
   /** Everything, for alerts and the live summary without a scan. */
-  readonly totals = new EdgeSeries('total', null as unknown as Endpoint, null as unknown as Endpoint, '', 0);
+  readonly totals: EdgeSeries;
+  /** Holds the rows of every series' tiers, so a pass over the series reads a few large arrays. */
+  private readonly arena = new TierArena();
   readonly flows: FlowRing;
   readonly ports = new LearnedPorts();
   readonly levels: LevelTables;
@@ -87,6 +90,14 @@ export class Store {
 
   constructor(readonly opts: StoreOptions) {
     this.now = opts.now ?? Date.now;
+    this.totals = new EdgeSeries(
+      'total',
+      null as unknown as Endpoint,
+      null as unknown as Endpoint,
+      '',
+      0,
+      this.arena,
+    );
     this.flows = new FlowRing(opts.maxFlowRows);
     this.interner = new EndpointInterner(Math.max(10_000, opts.maxSeries * 2));
     this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4));
@@ -268,7 +279,7 @@ export class Store {
     let s = byServer.get(sub);
     if (!s) {
       const key = `${client.id},${sub}`;
-      s = new EdgeSeries(key, client.ep, server.ep, proto, port);
+      s = new EdgeSeries(key, client.ep, server.ep, proto, port, this.arena);
       s.index = [client.id, sub];
       this.edges.set(key, s);
       byServer.set(sub, s);
@@ -290,7 +301,7 @@ export class Store {
     const key = `${levelNode(s.client, 'namespace').id}\u001e${levelNode(s.server, 'namespace').id}\u001e${s.proto}\u001e${s.port}`;
     let rollup = this.nsRollups.get(key);
     if (!rollup) {
-      rollup = new EdgeSeries(key, s.client, s.server, s.proto, s.port);
+      rollup = new EdgeSeries(key, s.client, s.server, s.proto, s.port, this.arena);
       this.nsRollups.set(key, rollup);
     }
     rollup.lastSeen = s.lastSeen;
@@ -300,6 +311,8 @@ export class Store {
 
   private dropEdge(s: EdgeSeries): void {
     this.edges.delete(s.key);
+    s.fine.release();
+    s.coarse.release();
     const [c, sub] = s.index;
     const byServer = this.edgeIndex.get(c);
     if (!byServer) return;
@@ -364,7 +377,12 @@ export class Store {
         if (s.fine.length === 0 && s.coarse.length === 0) {
           if (map === this.edges) this.dropEdge(s as EdgeSeries);
           else map.delete(key);
-          if (map === this.nsRollups) (s as EdgeSeries).dead = true;
+          if (map === this.nsRollups) {
+            const r = s as EdgeSeries;
+            r.dead = true;
+            r.fine.release();
+            r.coarse.release();
+          }
         }
       }
     }
@@ -407,10 +425,11 @@ export class Store {
     let count = all.length;
     for (const s of all) {
       if (count <= seriesTarget && this.fineCount <= fineTarget) break;
-      if (s instanceof EdgeSeries) this.dropEdge(s);
-      else this.dns.delete(s.key);
+      // Counted before dropEdge gives the rows back.
       this.fineCount -= s.fine.length;
       this.coarseCount -= s.coarse.length;
+      if (s instanceof EdgeSeries) this.dropEdge(s);
+      else this.dns.delete(s.key);
       this.counters.evictions++;
       count--;
     }
