@@ -2,7 +2,7 @@ import type { GraphResponse } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
 import { buildMapModel, isOutside } from './mapModel.js';
-import { buildScene, GROUP_PADDING, nodeShape, sameLook } from './mapScene.js';
+import { buildScene, GROUP_PADDING, hasClass, nodeShape, sameLook } from './mapScene.js';
 import { StableLayout } from './stableLayout.js';
 
 function sceneOf(graph: GraphResponse, layout = new StableLayout()) {
@@ -96,5 +96,15 @@ describe('buildScene', () => {
     };
     const scene = buildScene(loopy, positions);
     expect(scene.edges.map((e) => [e.id, e.loop])).toEqual([['self', true]]);
+  });
+});
+
+describe('hasClass', () => {
+  it('matches whole class names only', () => {
+    expect(hasClass('h-ok dns', 'dns')).toBe(true);
+    expect(hasClass('dns', 'dns')).toBe(true);
+    expect(hasClass('k-pod dnsx', 'dns')).toBe(false);
+    expect(hasClass('xdns dns', 'dns')).toBe(true);
+    expect(hasClass('', 'dns')).toBe(false);
   });
 });

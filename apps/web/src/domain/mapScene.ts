@@ -74,8 +74,19 @@ const WORLD_R = 20;
 const WIDTH_STEP = 0.75;
 const SIZE_STEP = 4;
 
+/** Whether a space-separated class list holds `name` (no RegExp: this runs for every element every second). */
+export function hasClass(classes: string, name: string): boolean {
+  let i = classes.indexOf(name);
+  while (i >= 0) {
+    const end = i + name.length;
+    if ((i === 0 || classes[i - 1] === ' ') && (end === classes.length || classes[end] === ' ')) return true;
+    i = classes.indexOf(name, i + 1);
+  }
+  return false;
+}
+
 export function nodeShape(kind: MapNodeData['kind'], classes: string): NodeShape {
-  if (/\bdns\b/.test(classes)) return 'hexagon';
+  if (hasClass(classes, 'dns')) return 'hexagon';
   switch (kind) {
     case 'pod':
       return 'circle';
@@ -97,8 +108,22 @@ export function nodeShape(kind: MapNodeData['kind'], classes: string): NodeShape
  * moved less than a visible step keep their previous value, so `sameLook` can skip the redraw.
  */
 export function buildScene(model: MapModel, positions: Map<string, Point>, prev?: Scene | null): Scene {
-  const prevNodes = new Map(prev?.nodes.map((n) => [n.id, n]));
-  const prevEdges = new Map(prev?.edges.map((e) => [e.id, e]));
+  // Live updates usually list the same elements in the same order: look at the same index first
+  // and build a lookup only when that fails.
+  let prevNodes: Map<string, SceneNode> | null = null;
+  let prevEdges: Map<string, SceneEdge> | null = null;
+  const prevNode = (i: number, id: string) => {
+    const same = prev?.nodes[i];
+    if (!prev || same?.id === id) return same;
+    prevNodes ??= new Map(prev.nodes.map((n) => [n.id, n]));
+    return prevNodes.get(id);
+  };
+  const prevEdge = (i: number, id: string) => {
+    const same = prev?.edges[i];
+    if (!prev || same?.id === id) return same;
+    prevEdges ??= new Map(prev.edges.map((e) => [e.id, e]));
+    return prevEdges.get(id);
+  };
   const nodes: SceneNode[] = [];
   const byId = new Map<string, SceneNode>();
   const members = new Map<string, SceneNode[]>();
@@ -108,7 +133,7 @@ export function buildScene(model: MapModel, positions: Map<string, Point>, prev?
     if (!p) continue;
     const kind = n.data.kind;
     let r = kind === 'world' ? WORLD_R : n.data.size / 2;
-    const before = prevNodes.get(n.data.id);
+    const before = prevNode(nodes.length, n.data.id);
     if (before && Math.abs(before.r - r) * 2 < SIZE_STEP) r = before.r;
     const node: SceneNode = {
       id: n.data.id,
@@ -119,9 +144,9 @@ export function buildScene(model: MapModel, positions: Map<string, Point>, prev?
       kind,
       label: n.data.label,
       full: n.data.full,
-      drops: /\bhas-drops\b/.test(n.classes),
-      dns: /\bdns\b/.test(n.classes),
-      focus: /\bfocus\b/.test(n.classes),
+      drops: n.data.dropsPerSec > 0,
+      dns: hasClass(n.classes, 'dns'),
+      focus: hasClass(n.classes, 'focus'),
       outside: kind === 'world' || kind === 'host' || kind === 'others',
     };
     nodes.push(node);
@@ -162,7 +187,7 @@ export function buildScene(model: MapModel, positions: Map<string, Point>, prev?
     const t = byId.get(e.data.target);
     if (!s || !t) continue;
     let width = e.data.width;
-    const before = prevEdges.get(e.data.id);
+    const before = prevEdge(edges.length, e.data.id);
     if (before && Math.abs(before.width - width) < WIDTH_STEP) width = before.width;
     edges.push({
       id: e.data.id,
@@ -173,7 +198,7 @@ export function buildScene(model: MapModel, positions: Map<string, Point>, prev?
       tr: t.r,
       width,
       health: e.data.health,
-      dns: /\bdns\b/.test(e.classes),
+      dns: hasClass(e.classes, 'dns'),
       loop: s === t,
       label: e.data.label,
     });

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { isOutside } from '../../domain/mapModel.js';
+import { isOutside, type MapModel } from '../../domain/mapModel.js';
 import { buildScene, type Scene, sameLook } from '../../domain/mapScene.js';
 import { hitTest } from '../../domain/sceneHit.js';
-import { StableLayout } from '../../domain/stableLayout.js';
+import { type Point, StableLayout } from '../../domain/stableLayout.js';
 import { fitBounds, toWorld, type Viewport, zoomAt } from '../../domain/viewport.js';
 import { drawScene, EDGE_LABEL_ZOOM, NODE_LABEL_ZOOM } from './drawScene.js';
 import { type MapColors, readColors } from './mapStyle.js';
@@ -10,7 +10,11 @@ import type { TrafficMapProps } from './TrafficMap.js';
 
 interface MapState {
   key: string;
+  /** The latest model, laid out, waiting for the next frame. */
+  pending: { model: MapModel; positions: Map<string, Point>; fresh: boolean } | null;
   scene: Scene | null;
+  /** The view changed (pan, zoom, selection, theme, size): draw even if the scene did not. */
+  dirty: boolean;
   vp: Viewport;
   colors: MapColors | null;
   selected: string | null;
@@ -43,24 +47,38 @@ export function CanvasMap({
   handlers.current = { onNodeActivate, onEdgeSelect };
   const st = useRef<MapState>({
     key: '',
+    pending: null,
     scene: null,
+    dirty: false,
     vp: { zoom: 1, panX: 0, panY: 0 },
     colors: null,
     selected: null,
     frame: 0,
   });
 
-  const drawNow = () => {
+  // One animation frame turns the latest model into a scene and draws it when it looks different:
+  // React's task (the model, the lists beside the map) and this one stay short each.
+  const frame = () => {
     const s = st.current;
     s.frame = 0;
     const el = canvas.current;
-    if (!el || !s.scene) return;
-    const ctx = el.getContext('2d');
-    if (!ctx) return;
-    performance.mark('weft-map-draw-start');
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    if (!el) return;
     const width = el.clientWidth || 800;
     const height = el.clientHeight || 560;
+    const next = s.pending;
+    if (next) {
+      s.pending = null;
+      const scene = buildScene(next.model, next.positions, next.fresh ? null : s.scene);
+      const labels = s.vp.zoom >= Math.min(NODE_LABEL_ZOOM, EDGE_LABEL_ZOOM);
+      if (next.fresh || !s.scene || !sameLook(s.scene, scene, labels)) s.dirty = true;
+      if (next.fresh) s.vp = fitBounds(scene.bounds, width, height);
+      s.scene = scene;
+    }
+    const ctx = s.dirty && s.scene ? el.getContext('2d') : null;
+    s.dirty = false;
+    if (!ctx || !s.scene) return;
+    performance.mark('weft-map-draw-start');
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
     if (el.width !== Math.round(width * dpr) || el.height !== Math.round(height * dpr)) {
       el.width = Math.round(width * dpr);
       el.height = Math.round(height * dpr);
@@ -77,19 +95,20 @@ export function CanvasMap({
     performance.clearMarks('weft-map-draw-start');
     performance.clearMeasures('weft-map-draw');
   };
-  const drawRef = useRef(drawNow);
-  drawRef.current = drawNow;
-  const schedule = () => {
+  const frameRef = useRef(frame);
+  frameRef.current = frame;
+  /** Asks for a frame; `redraw` when the view itself changed (pan, zoom, selection, theme, size). */
+  const schedule = (redraw: boolean) => {
     const s = st.current;
-    if (!s.frame) s.frame = requestAnimationFrame(() => drawRef.current());
+    if (redraw) s.dirty = true;
+    if (!s.frame) s.frame = requestAnimationFrame(() => frameRef.current());
   };
   const scheduleRef = useRef(schedule);
   scheduleRef.current = schedule;
 
   useEffect(() => {
     const box = wrapper.current;
-    const el = canvas.current;
-    if (!box || !el) return;
+    if (!box) return;
     performance.mark('weft-map-apply-start');
     const s = st.current;
     const fresh = s.key !== layoutKey || layoutRef.current.size > 4 * (model.nodes.length + 100);
@@ -97,13 +116,10 @@ export function CanvasMap({
     const positions = layoutRef.current.positions(
       model.nodes.map((n) => ({ id: n.data.id, parent: n.data.parent, outside: isOutside(n.data) })),
     );
-    const scene = buildScene(model, positions, fresh ? null : s.scene);
-    const labels = s.vp.zoom >= Math.min(NODE_LABEL_ZOOM, EDGE_LABEL_ZOOM);
-    const changed = fresh || !s.scene || !sameLook(s.scene, scene, labels);
-    s.scene = scene;
+    // A fresh layout stays fresh until drawn, even if another model arrives before the frame.
+    s.pending = { model, positions, fresh: fresh || (s.pending?.fresh ?? false) };
     s.key = layoutKey;
-    if (fresh) s.vp = fitBounds(scene.bounds, el.clientWidth || 800, el.clientHeight || 560);
-    if (changed) scheduleRef.current();
+    scheduleRef.current(false);
     box.dataset.nodes = String(model.nodes.length);
     box.dataset.edges = String(model.edges.length);
     box.dataset.dropEdges = String(model.edges.filter((e) => e.data.health === 'drops').length);
@@ -113,15 +129,13 @@ export function CanvasMap({
     performance.clearMeasures('weft-map-apply');
   }, [model, layoutKey]);
 
-  // After every model too: an edge that comes back must come back selected.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: model is the trigger, not an input
   useEffect(() => {
     const s = st.current;
-    const want = selectedEdge && s.scene?.edges.some((e) => e.id === selectedEdge) ? selectedEdge : null;
+    const want = selectedEdge ?? null;
     if (want === s.selected) return;
     s.selected = want;
-    scheduleRef.current();
-  }, [selectedEdge, model]);
+    scheduleRef.current(true);
+  }, [selectedEdge]);
 
   useEffect(() => {
     const el = canvas.current;
@@ -152,7 +166,7 @@ export function CanvasMap({
         if (!drag.moved && Math.hypot(dx, dy) < DRAG_PX) return;
         drag.moved = true;
         s.vp = { ...s.vp, panX: drag.panX + dx, panY: drag.panY + dy };
-        scheduleRef.current();
+        scheduleRef.current(true);
         return;
       }
       const hit = hitAt(p);
@@ -173,14 +187,14 @@ export function CanvasMap({
       const p = local(e);
       const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
       s.vp = zoomAt(s.vp, Math.exp(-delta * 0.002), p.x, p.y);
-      scheduleRef.current();
+      scheduleRef.current(true);
     };
     const onLeave = () => {
       box.title = '';
     };
     const onTheme = () => {
       s.colors = readColors();
-      scheduleRef.current();
+      scheduleRef.current(true);
     };
     el.addEventListener('pointerdown', onDown);
     el.addEventListener('pointermove', onMove);
@@ -189,7 +203,7 @@ export function CanvasMap({
     el.addEventListener('wheel', onWheel, { passive: false });
     window.addEventListener('weft-theme', onTheme);
     const resize =
-      typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => scheduleRef.current());
+      typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => scheduleRef.current(true));
     resize?.observe(el);
     return () => {
       el.removeEventListener('pointerdown', onDown);

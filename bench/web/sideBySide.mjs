@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The map benchmark for two builds side by side under the same load: the current apps/web/dist and
+ * the web app as of a baseline commit (exported and built once under /tmp), run alternately.
+ * Usage: node bench/web/sideBySide.mjs [--base <commit>] [--runs 3] [--updates 10]
+ * Requires `pnpm --filter @weft/web build` first (the current build).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const opt = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+// The last commit with only the cytoscape renderer.
+const base = execFileSync('git', ['rev-parse', '--short', opt('base', '8d137b3~1')], { cwd: root })
+  .toString()
+  .trim();
+const runs = Number(opt('runs', 3));
+const updates = opt('updates', '10');
+
+const tree = `/tmp/weft-web-base-${base}`;
+const baseDist = join(tree, 'apps/web/dist');
+if (!existsSync(join(baseDist, 'index.html'))) {
+  // A plain export of the web app at that commit (no worktree: the repository is left alone), which
+  // borrows the installed packages: pnpm's links inside them resolve from their real place.
+  mkdirSync(tree, { recursive: true });
+  const files = execFileSync('git', ['archive', base, 'apps/web', 'tsconfig.base.json'], {
+    cwd: root,
+    maxBuffer: 1 << 28,
+  });
+  execFileSync('tar', ['-x', '-C', tree], { input: files });
+  for (const dir of ['node_modules', 'apps/web/node_modules']) symlinkSync(join(root, dir), join(tree, dir));
+  execFileSync('node_modules/.bin/vite', ['build', '--logLevel', 'warn'], {
+    cwd: join(tree, 'apps/web'),
+    stdio: 'inherit',
+  });
+}
+
+const bench = (dist) => {
+  const args = [join(root, 'bench/web/mapBench.mjs'), '--updates', updates];
+  if (dist) args.push('--dist', dist);
+  const load = loadavg()[0];
+  const out = execFileSync(process.execPath, args, { cwd: root, maxBuffer: 1 << 24 }).toString();
+  const r = JSON.parse(out.slice(out.indexOf('{')));
+  return {
+    load: load.toFixed(1),
+    firstRenderMs: r.firstRenderMs,
+    maxLongestTaskMs: r.maxLongestTaskMs,
+    longestTaskMs: r.longestTaskMs,
+  };
+};
+
+const rows = [];
+for (let i = 0; i < runs; i++) {
+  rows.push({ build: `base ${base}`, ...bench(baseDist) });
+  rows.push({ build: 'current', ...bench(null) });
+}
+for (const r of rows)
+  console.log(
+    `${r.build.padEnd(14)} load ${r.load.padStart(4)}  first render ${String(r.firstRenderMs).padStart(5)} ms  longest task per update max ${String(r.maxLongestTaskMs).padStart(4)} ms  [${r.longestTaskMs.join(', ')}]`,
+  );
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const of = (b, k) => median(rows.filter((r) => r.build.startsWith(b)).map((r) => r[k]));
+console.log(
+  `median first render: base ${of('base', 'firstRenderMs')} ms, current ${of('current', 'firstRenderMs')} ms (ratio ${(of('current', 'firstRenderMs') / of('base', 'firstRenderMs')).toFixed(2)}); ` +
+    `median max long task: base ${of('base', 'maxLongestTaskMs')} ms, current ${of('current', 'maxLongestTaskMs')} ms`,
+);
