@@ -26,6 +26,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "dns.h"
 #include "drop.h"
@@ -368,6 +369,31 @@ static void fill_reason_skip(void)
 	}
 }
 
+/* CONFIG_HZ from the kernel config, 0 where none is readable (common in containers). The loader
+ * hands it to libbpf itself: libbpf refuses to load a program with a __kconfig extern when it
+ * finds no config file, even a __weak one. */
+static unsigned int kernel_hz(void)
+{
+	struct utsname u;
+	char path[320], line[256];
+	gzFile f = NULL;
+	unsigned int hz = 0;
+
+	if (uname(&u) == 0) {
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+		f = gzopen(path, "re");
+	}
+	if (!f)
+		f = gzopen("/proc/config.gz", "re");
+	if (!f)
+		return 0;
+	while (gzgets(f, line, sizeof(line)))
+		if (sscanf(line, "CONFIG_HZ=%u", &hz) == 1)
+			break;
+	gzclose(f);
+	return hz;
+}
+
 static void load_units(bool attach)
 {
 	int err;
@@ -413,7 +439,12 @@ static void load_units(bool attach)
 			tp_links[n_tp_links++] = l;
 	}
 
-	tcp = tcp_bpf__open();
+	char kconfig[32];
+
+	snprintf(kconfig, sizeof(kconfig), "CONFIG_HZ=%u\n", kernel_hz());
+	LIBBPF_OPTS(bpf_object_open_opts, tcp_opts, .kconfig = kconfig);
+
+	tcp = tcp_bpf__open_opts(&tcp_opts);
 	if (!tcp) {
 		for (int h = H_SET_STATE; h <= H_RETRANSMIT; h++)
 			note_fail(h, "failed to open", -errno);

@@ -1,7 +1,12 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ProbeRecord, ProbeTcp, ProbeTcpStats } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProbeRun, startProbe } from './fixtures/probeRun.js';
 import { createTestNet, type TestNet } from './fixtures/testNet.js';
+import { probeBinaryPath } from './probeBinaryPath.js';
 
 const isTcp = (r: ProbeRecord): r is ProbeTcp => r.type === 'tcp';
 
@@ -76,17 +81,54 @@ describe.each([
   });
 });
 
+async function expectRtt(probe: ProbeRun): Promise<void> {
+  const [sent] = await net.tool(net.a, ['send', net.b.ip4, '9000', '500000']);
+  const sport = sent?.sport as number;
+  const stats = await probe.waitFor(
+    (r): r is ProbeTcpStats =>
+      r.type === 'tcp_stats' && r.src === net.a.ip4 && r.sport === sport && r.dport === 9000,
+    (m) => m.length > 0,
+  );
+  expect(stats[0]?.dst).toBe(net.b.ip4);
+  expect(stats.some((s) => s.srtt_us > 0)).toBe(true);
+  expect(stats.every((s) => s.srtt_us < 1_000_000)).toBe(true);
+}
+
 describe('RTT', () => {
   it('reports the smoothed RTT of an established connection', async () => {
-    const [sent] = await net.tool(net.a, ['send', net.b.ip4, '9000', '500000']);
-    const sport = sent?.sport as number;
-    const stats = await run.waitFor(
-      (r): r is ProbeTcpStats =>
-        r.type === 'tcp_stats' && r.src === net.a.ip4 && r.sport === sport && r.dport === 9000,
-      (m) => m.length > 0,
+    await expectRtt(run);
+  });
+
+  // RTT sampling reads jiffies at the kernel config's CONFIG_HZ; containers often see no config
+  it('reports it too where no kernel config is readable (sampling falls back to the ns clock)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wpb-nokconfig-'));
+    // open() fails on a socket file: bound over /proc/config.gz it stands for a missing config
+    const sock = join(dir, 'config.sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    const wrapper = join(dir, 'probe.sh');
+    await writeFile(
+      wrapper,
+      '#!/bin/sh\n' +
+        // a private mount namespace: the host's /boot and /proc/config.gz stay as they are
+        `exec unshare -m sh -c 'mount -t tmpfs none /boot && mount --bind ${sock} /proc/config.gz && exec "$0" "$@"' ${probeBinaryPath()} "$@"\n`,
     );
-    expect(stats[0]?.dst).toBe(net.b.ip4);
-    expect(stats.some((s) => s.srtt_us > 0)).toBe(true);
-    expect(stats.every((s) => s.srtt_us < 1_000_000)).toBe(true);
+    await chmod(wrapper, 0o755);
+    let probe: ProbeRun | undefined;
+    try {
+      probe = await startProbe({
+        binary: wrapper,
+        ifacePrefixes: [net.ifPrefix],
+        intervalMs: 200,
+        args: ['--verbose'],
+      });
+      await expectRtt(probe);
+      expect(probe.stderr.join('\n')).toMatch(/CONFIG_HZ'?: set to 0/);
+      expect(probe.stderr.join('\n')).not.toMatch(/hook unsupported/);
+    } finally {
+      await probe?.stop();
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
