@@ -2,6 +2,12 @@
 /**
  * weft-probe figures, run as root on the machine being measured:
  *   node bench/probe/run.mjs [--pairs 5] [--seconds 2] [--flows 10000] [--flow-seconds 10]
+ *                            [--only throughput] [--variant 'LABEL=[bin:PATH] probe args'] ... [--nice | --rt]
+ *
+ * --variant (repeatable) compares other probe builds or flags in the same throughput measurement:
+ * each round runs the baseline, the probe and every variant once, in an order that reverses every
+ * round, so all of them share the same load. Each gets a median ratio to the baseline and a median of
+ * per-round ratios (each run against the baseline run of its own round: what load drift disturbs least).
  *
  * 1. tc program cost per invocation (kernel.bpf_stats_enabled: run_time_ns / run_cnt) under iperf3 TCP
  *    and under small UDP packets, plus the same program on fixed frames through BPF_PROG_TEST_RUN
@@ -28,6 +34,26 @@ const SECONDS = arg('seconds', 2);
 const FLOWS = arg('flows', 10000);
 const FLOW_SECONDS = arg('flow-seconds', 10);
 const PROBE = fileURLToPath(new URL('../../packages/bpf/dist/weft-probe', import.meta.url));
+const argAll = (name) => process.argv.flatMap((a, i) => (a === `--${name}` ? [process.argv[i + 1]] : []));
+const ONLY = argAll('only');
+/** `LABEL=[bin:PATH] args...`: another probe binary and/or extra flags, measured beside the probe. */
+const VARIANTS = argAll('variant').map((spec) => {
+  const eq = spec.indexOf('=');
+  if (eq < 1) throw new Error(`--variant '${spec}': expected LABEL=[bin:PATH] args`);
+  const words = spec
+    .slice(eq + 1)
+    .split(' ')
+    .filter(Boolean);
+  const bin = words[0]?.startsWith('bin:') ? words.shift().slice(4) : PROBE;
+  return { label: spec.slice(0, eq), bin, args: words };
+});
+/** --nice: iperf3 at nice -20; --rt: at SCHED_FIFO 1 (other work on a shared machine disturbs it less). */
+const NICE = process.argv.includes('--rt')
+  ? ['chrt', '-f', '1']
+  : process.argv.includes('--nice')
+    ? ['nice', '-n', '-20']
+    : [];
+const wanted = (part) => ONLY.length === 0 || ONLY.includes(part);
 
 const A = { ns: 'wpb-bn-a', host: 'wpbbna', ip: '198.18.78.1' };
 const B = { ns: 'wpb-bn-b', host: 'wpbbnb', ip: '198.18.78.2' };
@@ -84,8 +110,8 @@ function setup() {
 }
 
 /** Starts the probe with a reader that counts records (binary stream, 16-byte headers). */
-async function startProbe(extra = []) {
-  const child = spawn(PROBE, ['--iface-prefix', 'wpbbn', '--interval', '1000', ...extra], {
+async function startProbe(extra = [], bin = PROBE) {
+  const child = spawn(bin, ['--iface-prefix', 'wpbbn', '--interval', '1000', ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -147,7 +173,7 @@ function progStats(id) {
 }
 
 function iperfRun(args) {
-  const out = inNs(A.ns, ['iperf3', '-c', B.ip, '-J', ...args], { maxBuffer: 64 << 20 });
+  const out = inNs(A.ns, [...NICE, 'iperf3', '-c', B.ip, '-J', ...args], { maxBuffer: 64 << 20 });
   return JSON.parse(out).end;
 }
 
@@ -166,8 +192,8 @@ const WORKLOADS = [
 ];
 
 /** Per-run ns of the given tc programs, and every probe program's time against the transfer CPU. */
-async function tcRuns(probeArgs, tcNames) {
-  const probe = await startProbe(probeArgs);
+async function tcRuns(probeArgs, tcNames, bin = PROBE) {
+  const probe = await startProbe(probeArgs, bin);
   try {
     const names = [...new Set([...tcNames, ...ALL_PROGS])];
     const ids = progIds(probe.child.pid, names);
@@ -207,13 +233,13 @@ async function tcRuns(probeArgs, tcNames) {
   }
 }
 
-async function tcCost() {
+async function tcCost(bin = PROBE, extraArgs = []) {
   const prev = sh('sysctl', ['-n', 'kernel.bpf_stats_enabled']).trim();
   sh('sysctl', ['-q', '-w', 'kernel.bpf_stats_enabled=1']);
   try {
     // the floor: an empty program on the same hooks (the two clock reads bpf_stats adds to every run)
-    const floor = await tcRuns(['--tc-noop'], ['weft_tc_noop']);
-    const real = await tcRuns([], ['weft_tc_ingress', 'weft_tc_egress']);
+    const floor = await tcRuns(['--tc-noop', ...extraArgs], ['weft_tc_noop'], bin);
+    const real = await tcRuns(extraArgs, ['weft_tc_ingress', 'weft_tc_egress'], bin);
     return real.map((r, i) => ({
       ...r,
       empty_program_ns_per_run: floor[i]?.tc_ns_per_run ?? null,
@@ -236,42 +262,62 @@ function transfer() {
 }
 
 async function throughput() {
-  const base = [];
-  const withProbe = [];
-  const runWith = async () => {
-    const p = await startProbe();
+  const configs = [
+    { label: 'baseline', probe: null },
+    { label: 'probe', probe: { bin: PROBE, args: [] } },
+    ...VARIANTS.map((v) => ({ label: v.label, probe: v })),
+  ];
+  const runs = Object.fromEntries(configs.map((c) => [c.label, []]));
+  const run = async (c) => {
+    if (!c.probe) return transfer();
+    const p = await startProbe(c.probe.args, c.probe.bin);
     try {
-      withProbe.push(transfer());
+      return transfer();
     } finally {
       await p.stop();
     }
   };
-  const runBase = async () => base.push(transfer());
   for (let i = 0; i < PAIRS; i++) {
-    if (i % 2 === 0) {
-      await runBase();
-      await runWith();
-    } else {
-      await runWith();
-      await runBase();
-    }
+    const order = i % 2 === 0 ? configs : [...configs].reverse();
+    for (const c of order) runs[c.label].push(await run(c));
   }
   const r2 = (x) => +x.toFixed(2);
+  const r3 = (x) => +x.toFixed(3);
   const bps = (xs) => xs.map((x) => x.bps);
   const eff = (xs) => xs.map((x) => x.gbitPerCpuS);
+  const base = runs.baseline;
+  const summary = (xs) => ({
+    median_ratio: r3(median(bps(xs)) / median(bps(base))),
+    mean_ratio: r3(bps(xs).reduce((a, b) => a + b, 0) / bps(base).reduce((a, b) => a + b, 0)),
+    // each run against the baseline run of its own round (same minutes, same load)
+    round_ratio_median: r3(median(xs.map((x, i) => x.bps / base[i].bps))),
+    efficiency_median_ratio: r3(median(eff(xs)) / median(eff(base))),
+  });
+  const withProbe = runs.probe;
   return {
     runs: PAIRS,
     seconds: SECONDS,
     baseline_gbit: bps(base).map((x) => r2(x / 1e9)),
     probe_gbit: bps(withProbe).map((x) => r2(x / 1e9)),
-    median_ratio: +(median(bps(withProbe)) / median(bps(base))).toFixed(3),
-    mean_ratio: +(bps(withProbe).reduce((a, b) => a + b, 0) / bps(base).reduce((a, b) => a + b, 0)).toFixed(
-      3,
-    ),
+    ...summary(withProbe),
     // Gbit moved per CPU-second the transfer got: what other workloads on the machine disturb least
     baseline_gbit_per_cpu_s: eff(base).map(r2),
     probe_gbit_per_cpu_s: eff(withProbe).map(r2),
-    efficiency_median_ratio: +(median(eff(withProbe)) / median(eff(base))).toFixed(3),
+    ...(VARIANTS.length
+      ? {
+          variants: Object.fromEntries(
+            VARIANTS.map((v) => [
+              v.label,
+              {
+                bin: v.bin,
+                args: v.args,
+                gbit: bps(runs[v.label]).map((x) => r2(x / 1e9)),
+                ...summary(runs[v.label]),
+              },
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -357,7 +403,9 @@ async function manyFlows() {
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('run as root (network namespaces, BPF)');
   setup();
-  const server = spawn('ip', ['netns', 'exec', B.ns, 'iperf3', '-s', '-B', B.ip], { stdio: 'ignore' });
+  const server = spawn('ip', ['netns', 'exec', B.ns, ...NICE, 'iperf3', '-s', '-B', B.ip], {
+    stdio: 'ignore',
+  });
   children.push(server);
   await sleep(500);
   const machine = {
@@ -368,14 +416,20 @@ async function main() {
     loadavg_at_start: os.loadavg().map((x) => +x.toFixed(2)),
     date: new Date().toISOString(),
   };
-  const testRun = JSON.parse(sh(PROBE, ['--bench-tc', '1000000']));
-  const result = {
-    machine,
-    tc_test_run_ns: testRun,
-    tc_cost: await tcCost(),
-    throughput: await throughput(),
-    flows: await manyFlows(),
-  };
+  const result = { machine };
+  if (wanted('tc')) {
+    result.tc_test_run_ns = JSON.parse(sh(PROBE, ['--bench-tc', '1000000']));
+    result.tc_cost = await tcCost();
+    for (const v of VARIANTS) {
+      result.variants_tc_test_run_ns ??= {};
+      result.variants_tc_cost ??= {};
+      result.variants_tc_test_run_ns[v.label] = JSON.parse(sh(v.bin, ['--bench-tc', '1000000']));
+      result.variants_tc_cost[v.label] = await tcCost(v.bin, v.args);
+    }
+  }
+  if (wanted('throughput')) result.throughput = await throughput();
+  if (wanted('flows')) result.flows = await manyFlows();
+  result.machine.loadavg_at_end = os.loadavg().map((x) => +x.toFixed(2));
   console.log(JSON.stringify(result, null, 2));
 }
 
