@@ -183,7 +183,17 @@ const edgesDrawn = Number(await page.getByTestId('traffic-map').getAttribute('da
 const initialAssets = [...downloaded];
 // --screenshot <file.png>: the map as first drawn, to check it stays legible.
 const shotArg = process.argv.indexOf('--screenshot');
-if (shotArg > 0) await page.screenshot({ path: process.argv[shotArg + 1] });
+if (shotArg > 0) {
+  const path = process.argv[shotArg + 1];
+  await page.screenshot({ path });
+  // And zoomed in on the middle of the map, where labels and arrows appear.
+  const box = await page.getByTestId('traffic-map').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -250);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.replace(/\.png$/, '-zoomed.png') });
+  await page.mouse.move(0, 0);
+}
 
 // --profile: a CPU profile of the updates, summarised as the functions with the most self time.
 const PROFILE = process.argv.includes('--profile');

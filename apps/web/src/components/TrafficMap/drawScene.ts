@@ -1,3 +1,4 @@
+import { LabelGrid } from '../../domain/labelGrid.js';
 import type { Scene, SceneEdge, SceneNode } from '../../domain/mapScene.js';
 import { loopCircle } from '../../domain/sceneHit.js';
 import { type Viewport, visibleWorld } from '../../domain/viewport.js';
@@ -74,17 +75,23 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
   }
   const okColor = zoom >= 0.5 ? c.muted : c.line;
   const arrows = zoom >= ARROW_ZOOM;
+  // Thousands of quiet edges crossing the view would merge into a grey wall: they fade with their
+  // number on screen, problems never do.
+  const quiet = visibleEdges.filter((e) => e.health === 'ok').length;
+  const quietAlpha = Math.min(1, Math.max(0.15, 400 / Math.max(1, quiet)));
   for (const key of [...buckets.keys()].sort()) {
     const list = buckets.get(key)!;
     const first = list[0]!;
     const color = first.health === 'drops' ? c.danger : first.health === 'failing' ? c.warn : okColor;
     // Problems keep a visible width however far out the map is zoomed.
     const minPx = first.health === 'drops' ? 1.25 : first.health === 'failing' ? 1 : 0.5;
-    strokeEdges(ctx, list, Math.max(first.width, minPx * px), color, dash(first, px));
+    ctx.globalAlpha = first.health === 'ok' ? quietAlpha : 1;
+    strokeEdges(ctx, list, edgeWidth(first.width, minPx, zoom), color, dash(first, px));
     if (arrows) fillArrows(ctx, list, color, px);
   }
+  ctx.globalAlpha = 1;
   if (selected) {
-    strokeEdges(ctx, [selected], Math.max(selected.width + 1, 2 * px), c.accent, dash(selected, px));
+    strokeEdges(ctx, [selected], edgeWidth(selected.width + 1, 2, zoom), c.accent, dash(selected, px));
     fillArrows(ctx, [selected], c.accent, px);
   }
 
@@ -106,29 +113,8 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
   const sx = (x: number) => x * zoom + v.panX;
   const sy = (y: number) => y * zoom + v.panY;
   ctx.textAlign = 'center';
-  if (zoom >= EDGE_LABEL_ZOOM) {
-    const size = Math.min(14, 9 * zoom);
-    let drawn = 0;
-    for (const e of visibleEdges) {
-      if (drawn++ >= MAX_EDGE_LABELS) break;
-      if (e === selected) continue;
-      const [mx, my] = edgeMid(e);
-      pillText(ctx, e.label, sx(mx), sy(my), size, c.fg, c.bg, 'middle');
-    }
-  }
-  if (selected) {
-    const [mx, my] = edgeMid(selected);
-    pillText(ctx, selected.label, sx(mx), sy(my), 12, c.fg, c.bg, 'middle');
-  }
-  const nodeLabels = zoom >= NODE_LABEL_ZOOM;
-  for (const n of visibleNodes) {
-    if (!nodeLabels && !n.outside) continue;
-    const size = nodeLabels ? Math.min(16, 11 * zoom) : 11;
-    ctx.font = `${n.focus ? 'bold ' : ''}${size}px ${FONT}`;
-    ctx.fillStyle = c.fg;
-    ctx.textBaseline = 'top';
-    ctx.fillText(n.label, sx(n.x), sy(n.y + n.r) + 4 * Math.min(1, zoom));
-  }
+  // Most important text first; whatever would cover text already placed is left out.
+  const grid = new LabelGrid();
   for (const g of scene.groups) {
     if (!inView(g.x0, g.y0, g.x1, g.y1)) continue;
     const w = (g.x1 - g.x0) * zoom;
@@ -136,8 +122,48 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
     const size = Math.max(11, Math.min(13, 13 * zoom));
     ctx.font = `bold ${size}px ${FONT}`;
     const text = fitText(ctx, g.label, w - 8);
-    pillText(ctx, text, sx((g.x0 + g.x1) / 2), sy(g.y0) + 3, size, c.muted, c.bg, 'top', true);
+    pillText(ctx, grid, text, sx((g.x0 + g.x1) / 2), sy(g.y0) + 3, size, c.muted, c.bg, 'top', true);
   }
+  if (selected) {
+    const [mx, my] = edgeMid(selected);
+    pillText(ctx, grid, selected.label, sx(mx), sy(my), 12, c.fg, c.bg, 'middle');
+  }
+  const nodeLabels = zoom >= NODE_LABEL_ZOOM;
+  ctx.textBaseline = 'top';
+  for (const n of visibleNodes) {
+    if (!nodeLabels && !n.outside) continue;
+    const size = nodeLabels ? Math.min(16, 11 * zoom) : 11;
+    ctx.font = `${n.focus ? 'bold ' : ''}${size}px ${FONT}`;
+    const w = ctx.measureText(n.label).width;
+    const x = sx(n.x);
+    const y = sy(n.y + n.r) + 4 * Math.min(1, zoom);
+    if (!grid.claim(x - w / 2, y, w, size)) continue;
+    ctx.fillStyle = c.fg;
+    ctx.fillText(n.label, x, y);
+  }
+  if (zoom >= EDGE_LABEL_ZOOM) {
+    const size = Math.min(14, 9 * zoom);
+    let drawn = 0;
+    // Problems are labelled first; a label whose middle is off screen is not drawn at all.
+    for (const pass of ['problem', 'ok'] as const) {
+      for (const e of visibleEdges) {
+        if (drawn >= MAX_EDGE_LABELS) break;
+        if (e === selected || (e.health === 'ok') !== (pass === 'ok')) continue;
+        const [mx, my] = edgeMid(e);
+        if (mx < view.x0 || mx > view.x1 || my < view.y0 || my > view.y1) continue;
+        if (pillText(ctx, grid, e.label, sx(mx), sy(my), size, c.fg, c.bg, 'middle')) drawn++;
+      }
+    }
+  }
+}
+
+/**
+ * Line width in map units: the rate's width scaled with the zoom, but never thinner than `minPx` on
+ * screen nor wider than its own width in pixels (zoomed into 10,000 edges, wider lines only merge
+ * into a grey wall).
+ */
+function edgeWidth(width: number, minPx: number, zoom: number): number {
+  return Math.min(width, Math.max(width * zoom, minPx)) / zoom;
 }
 
 function dash(e: SceneEdge, px: number): number[] {
@@ -276,9 +302,10 @@ function edgeMid(e: SceneEdge): [number, number] {
   return [(e.sx + e.tx) / 2, (e.sy + e.ty) / 2];
 }
 
-/** Text on a background pill, so it reads over the lines under it. */
+/** Text on a background pill, so it reads over the lines under it; false when the place is taken. */
 function pillText(
   ctx: CanvasRenderingContext2D,
+  grid: LabelGrid,
   text: string,
   x: number,
   y: number,
@@ -287,11 +314,12 @@ function pillText(
   bg: string,
   baseline: 'middle' | 'top',
   fontSet = false,
-) {
-  if (!text) return;
+): boolean {
+  if (!text) return false;
   if (!fontSet) ctx.font = `${size}px ${FONT}`;
   const w = ctx.measureText(text).width;
   const top = baseline === 'middle' ? y - size / 2 - 2 : y - 1;
+  if (!grid.claim(x - w / 2 - 3, top, w + 6, size + 4)) return false;
   ctx.globalAlpha = 0.85;
   ctx.fillStyle = bg;
   ctx.fillRect(x - w / 2 - 3, top, w + 6, size + 4);
@@ -299,6 +327,7 @@ function pillText(
   ctx.fillStyle = fg;
   ctx.textBaseline = baseline;
   ctx.fillText(text, x, baseline === 'middle' ? y : y + 1);
+  return true;
 }
 
 /** `text` shortened with an ellipsis to fit `max` pixels in the current font. */
