@@ -166,6 +166,47 @@ describe('collector metrics', () => {
     expect(hubble.values.find((x) => x.labels.verdict === 'DROPPED')?.labels.protocol).toBe('TCP');
   });
 
+  it('adds every interval to the same series', async () => {
+    const s = setup();
+    feed(s, 1500);
+    const series = s.recorder.seriesCount;
+    feed(s, 2500);
+    feed(s, 3500);
+    expect(s.recorder.seriesCount).toBe(series);
+    const fwd = await values(s, 'networkobservability_forward_bytes');
+    const egress = fwd.values.filter(
+      (v) => v.labels.direction === 'egress' && v.labels.source_pod === 'frontend-abc123',
+    );
+    expect(egress.map((v) => v.value)).toEqual([3 * 15_000]);
+    const hubble = await values(s, 'hubble_flows_processed_total');
+    const forwarded = hubble.values.filter((x) => x.labels.verdict === 'FORWARDED');
+    expect(forwarded.reduce((a, x) => a + x.value, 0)).toBe(3 * (10 + 4 + 1));
+  });
+
+  it('counts a pod that comes back after its series expired into new series, still tracked for expiry', async () => {
+    const s = setup();
+    feed(s, 1500);
+    const before = s.recorder.seriesCount;
+    const inv = clusterInventory();
+    const gone = { ...inv, pods: inv.pods.filter((p) => p.name !== 'frontend-abc123') };
+    applyInventory(s.table, gone, 3000);
+    expect(s.recorder.sweep(70_000)).toBeGreaterThan(0);
+    expect(await s.metrics.registry.metrics()).not.toContain('frontend-abc123');
+    // Back under the same name and address, then traffic again: the series are exported anew from zero.
+    applyInventory(s.table, inv, 71_000);
+    feed(s, 72_000);
+    expect(s.recorder.seriesCount).toBe(before);
+    const fwd = await values(s, 'networkobservability_forward_bytes');
+    const egress = fwd.values.find(
+      (v) => v.labels.direction === 'egress' && v.labels.source_pod === 'frontend-abc123',
+    );
+    expect(egress?.value).toBe(15_000);
+    // And they expire again once the pod is gone for good.
+    applyInventory(s.table, gone, 73_000);
+    expect(s.recorder.sweep(200_000)).toBeGreaterThan(0);
+    expect(await s.metrics.registry.metrics()).not.toContain('frontend-abc123');
+  });
+
   it('fills identity labels by level', async () => {
     for (const [level, pods] of [
       ['pod', ['api-7f9c-0', 'frontend-abc123']],

@@ -33,7 +33,37 @@ interface Series {
   last: number;
   /** [namespace, pod label] of each named end, for expiry. */
   refs: [string, string][];
+  /** Counter increments summed this interval, applied once in flushPending. */
+  pending: number;
+  /** In `touched`, waiting for flushPending. */
+  queued: boolean;
+  /** Set by sweep, so a cached reference to it is looked up again instead of counting into nothing. */
+  removed: boolean;
 }
+
+interface Pair {
+  labels: Labels;
+  refs: [string, string][];
+  allowed: boolean;
+  /** The series a flow of this pair updates, per direction and protocol: found once, not per record. */
+  forward: Map<string, [Series | null, Series | null]>;
+  processed: Map<string, Series | null>;
+}
+
+/** A cached series still exported (not refused by the cap, not removed by sweep). */
+const current = (s: Series | null | undefined): s is Series => s?.removed === false;
+
+function inner<K, V>(m: Map<K, Map<string, V>>, k: K): Map<string, V> {
+  let v = m.get(k);
+  if (!v) {
+    v = new Map();
+    m.set(k, v);
+  }
+  return v;
+}
+
+/** Flow pairs remembered at most; beyond it the cache starts again (it only saves allocation). */
+const MAX_CACHED_PAIRS = 50_000;
 
 function seriesKey(metric: Metric, labels: Labels): string {
   return `${(metric as unknown as { name: string }).name}\u0000${Object.values(labels).join('\u0000')}`;
@@ -59,7 +89,15 @@ export class MetricsRecorder {
   private readonly ttlMs: number;
   private readonly maxSeries: number;
   private readonly series = new Map<string, Series>();
-  private readonly pending = new Map<string, { series: Series; value: number }>();
+  /** Series with a pending increment this interval. */
+  private readonly touched: Series[] = [];
+  /**
+   * Flow pairs by the label values of their ends (source namespace, pod, destination namespace, pod).
+   * Every flow of every interval goes through here, so the hot path looks its series up without building
+   * label objects or key strings: those allocations were most of the collector's young-generation churn.
+   */
+  private pairs = new Map<string, Map<string, Map<string, Map<string, Pair>>>>();
+  private pairCount = 0;
 
   constructor(opts: MetricsRecorderOptions) {
     this.m = opts.metrics;
@@ -75,16 +113,28 @@ export class MetricsRecorder {
 
   record(r: IntervalResult, now = r.end): void {
     const f = this.m.flow;
+    if (this.pairCount >= MAX_CACHED_PAIRS) this.clearPairs();
     const level = this.policy.level;
     for (const x of r.flows) {
-      const pair = this.pair(x.src, x.dst);
-      if (!pair) continue;
-      const l = { direction: x.dir, ...pair.labels };
-      this.inc(f.forwardBytes, l, pair.refs, x.bytes, now);
-      this.inc(f.forwardCount, l, pair.refs, x.packets, now);
+      const pair = this.cachedPair(x.src, x.dst);
+      if (!pair.allowed) continue;
+      let fwd = pair.forward.get(x.dir);
+      if (!fwd || !current(fwd[0]) || !current(fwd[1])) {
+        const l = { direction: x.dir, ...pair.labels };
+        fwd = [this.track(f.forwardBytes, l, pair.refs, now), this.track(f.forwardCount, l, pair.refs, now)];
+        pair.forward.set(x.dir, fwd);
+      }
+      this.add(fwd[0], x.bytes, now);
+      this.add(fwd[1], x.packets, now);
       // Hubble counts a packet once: at the egress of a pod, or at ingress when the sender is not observed.
       const once = x.dir === 'egress' || (!this.live.isLocal(x.src) && !this.live.isRemotePod(x.src));
-      if (once) this.processed(pair, x.proto, 'FORWARDED', x.packets, now);
+      if (!once) continue;
+      let p = pair.processed.get(x.proto);
+      if (!current(p)) {
+        p = this.processedSeries(pair, x.proto, 'FORWARDED', now);
+        pair.processed.set(x.proto, p);
+      }
+      this.add(p, x.packets, now);
     }
     for (const x of r.drops) {
       const pair = this.pair(x.src, x.dst);
@@ -146,10 +196,15 @@ export class MetricsRecorder {
       if (now - s.last < this.ttlMs) continue;
       if (s.refs.every(([ns, pod]) => this.isLive(ns, pod))) continue;
       s.metric.remove(s.labels);
+      s.removed = true;
       this.series.delete(key);
       removed++;
     }
-    if (removed > 0) this.m.health.seriesExpired.inc(removed);
+    if (removed > 0) {
+      this.m.health.seriesExpired.inc(removed);
+      // Pairs of gone pods would otherwise stay cached.
+      this.clearPairs();
+    }
     this.m.health.series.set(this.series.size);
     return removed;
   }
@@ -160,6 +215,35 @@ export class MetricsRecorder {
     return this.policy.level === 'workload'
       ? this.live.isLiveWorkload(ns, pod)
       : this.live.isLivePod(ns, pod);
+  }
+
+  private clearPairs(): void {
+    this.pairs = new Map();
+    this.pairCount = 0;
+  }
+
+  /** The pair of a flow's ends, from the cache (the label values are read, not built). */
+  private cachedPair(src: Endpoint, dst: Endpoint): Pair {
+    const level = this.policy.level;
+    const sns = namespaceLabel(src);
+    const spod = podLabel(src, level);
+    const dns = namespaceLabel(dst);
+    const dpod = podLabel(dst, level);
+    const byDpod = inner(inner(inner(this.pairs, sns), spod), dns);
+    let pair = byDpod.get(dpod);
+    if (!pair) {
+      const p = this.pair(src, dst);
+      pair = {
+        labels: p?.labels ?? {},
+        refs: p?.refs ?? [],
+        allowed: p !== null,
+        forward: new Map(),
+        processed: new Map(),
+      };
+      byDpod.set(dpod, pair);
+      this.pairCount++;
+    }
+    return pair;
   }
 
   private pair(src: Endpoint, dst: Endpoint): { labels: Labels; refs: [string, string][] } | null {
@@ -184,6 +268,15 @@ export class MetricsRecorder {
     packets: number,
     now: number,
   ): void {
+    this.add(this.processedSeries(pair, proto, verdict, now), packets, now);
+  }
+
+  private processedSeries(
+    pair: { labels: Labels; refs: [string, string][] },
+    proto: L4Proto,
+    verdict: string,
+    now: number,
+  ): Series | null {
     const l = {
       source_namespace: pair.labels.source_namespace!,
       destination_namespace: pair.labels.destination_namespace!,
@@ -194,15 +287,10 @@ export class MetricsRecorder {
       [l.source_namespace, ''],
       [l.destination_namespace, ''],
     ];
-    this.inc(this.m.flow.flowsProcessed, l, refs, packets, now);
+    return this.track(this.m.flow.flowsProcessed, l, refs, now);
   }
 
-  private track(
-    metric: Metric,
-    labels: Labels,
-    refs: [string, string][],
-    now: number,
-  ): [string, Series] | null {
+  private track(metric: Metric, labels: Labels, refs: [string, string][], now: number): Series | null {
     const key = seriesKey(metric, labels);
     let s = this.series.get(key);
     if (!s) {
@@ -210,11 +298,23 @@ export class MetricsRecorder {
         this.m.health.seriesDropped.inc();
         return null;
       }
-      s = { metric, labels, last: now, refs };
+      s = { metric, labels, last: now, refs, pending: 0, queued: false, removed: false };
       this.series.set(key, s);
     }
     s.last = now;
-    return [key, s];
+    return s;
+  }
+
+  /** Adds to a counter series this interval; null is a series refused by the cap. */
+  private add(s: Series | null, value: number, now: number): void {
+    // A zero still creates the series: a query for it then answers 0 rather than nothing.
+    if (!s || value < 0) return;
+    s.last = now;
+    if (!s.queued) {
+      s.queued = true;
+      this.touched.push(s);
+    }
+    s.pending += value;
   }
 
   private inc(
@@ -224,13 +324,8 @@ export class MetricsRecorder {
     value: number,
     now: number,
   ): void {
-    // A zero still creates the series: a query for it then answers 0 rather than nothing.
     if (value < 0) return;
-    const t = this.track(metric, labels, refs, now);
-    if (!t) return;
-    const p = this.pending.get(t[0]);
-    if (p) p.value += value;
-    else this.pending.set(t[0], { series: t[1], value });
+    this.add(this.track(metric, labels, refs, now), value, now);
   }
 
   private observe(
@@ -240,13 +335,16 @@ export class MetricsRecorder {
     v: number,
     now: number,
   ): void {
-    const t = this.track(metric, labels, refs, now);
-    if (t) metric.observe(t[1].labels, v);
+    const s = this.track(metric, labels, refs, now);
+    if (s) metric.observe(s.labels, v);
   }
 
   private flushPending(): void {
-    for (const { series, value } of this.pending.values())
-      (series.metric as Counter<string>).inc(series.labels, value);
-    this.pending.clear();
+    for (const s of this.touched) {
+      (s.metric as Counter<string>).inc(s.labels, s.pending);
+      s.pending = 0;
+      s.queued = false;
+    }
+    this.touched.length = 0;
   }
 }
