@@ -1,18 +1,24 @@
 /**
  * One collector under synthetic load, in its own process so its CPU and memory can be read from /proc:
- *   node bench/collector/collectorProcess.mjs <flows> <dnsPerSec> <serverUrl> <inventoryFile>
+ *   node bench/collector/collectorProcess.mjs <flows> <dnsPerSec> <serverUrl> <inventoryFile> [k8s] [collector module]
  * The real pipeline from decoded records on: identity, aggregation, Prometheus metrics, the ingest
  * stream. The source replaces the probe with what it would emit: every interval one record per active
  * flow (the probe drains its flow map once per interval), DNS pairs, a few TCP connects and RTT samples.
  * Prints the /metrics URL on stdout once it runs.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { parseCollectorConfig, startCollector } from '../../packages/collector/dist/index.js';
 
-const [flowsArg, dnsArg, serverUrl, inventory, loadK8s] = process.argv.slice(2);
+const [flowsArg, dnsArg, serverUrl, inventory, loadK8s, collectorModule] = process.argv.slice(2);
+// run.mjs may point at another checkout's compiled collector (side-by-side runs) or at a bundle of it.
+const collectorRoot = join(import.meta.dirname, '../../packages/collector');
+const { parseCollectorConfig, startCollector } = await import(
+  pathToFileURL(collectorModule || join(collectorRoot, 'dist/index.js')).href
+);
 // What --identity kubernetes adds on top: the client library, loaded (without a cluster to talk to).
 if (loadK8s === 'k8s')
-  await import('../../packages/collector/node_modules/@kubernetes/client-node/dist/index.js');
+  await import(pathToFileURL(join(collectorRoot, 'node_modules/@kubernetes/client-node/dist/index.js')).href);
 const FLOWS = Number(flowsArg);
 const DNS_PER_SEC = Number(dnsArg);
 const LOCAL_PODS = 100;

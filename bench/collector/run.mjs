@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 /**
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
- *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3] [--bundle] [--node-flags="..."]
+ *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3] [--bundle]
+ *     [--node-flags="..."]... [--compare <checkout>] [--rounds N]
  * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
  * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
  * from /proc while a WebSocket sink acknowledges its batches and /metrics is scraped every 5 s.
+ *
+ * Side by side: each --node-flags (repeatable; "" is default flags) and, with --compare (repeatable),
+ * other checkouts of the repository (a git worktree of an older commit, node_modules linked) make variants.
+ * Every round measures every variant once, in an order rotated each round, so that the other load on
+ * the machine falls on all of them alike; the summary gives medians and ratios to the first variant
+ * (the first --compare checkout when given).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from '../../packages/collector/node_modules/ws/wrapper.mjs';
 
@@ -19,12 +26,14 @@ const arg = (name, def) => {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 const SECONDS = arg('seconds', 30);
-// Node flags for the collector process, e.g. --node-flags=--max-semi-space-size=2
-const NODE_FLAGS = (
-  process.argv.find((a) => a.startsWith('--node-flags='))?.slice('--node-flags='.length) ?? ''
-)
-  .split(' ')
-  .filter(Boolean);
+// Node flags for the collector process, e.g. --node-flags=--max-semi-space-size=2; repeatable.
+const FLAG_SETS = process.argv
+  .filter((a) => a.startsWith('--node-flags='))
+  .map((a) => a.slice('--node-flags='.length).split(' ').filter(Boolean));
+if (FLAG_SETS.length === 0) FLAG_SETS.push([]);
+// Other checkouts to run beside this one (repeatable).
+const COMPARE = process.argv.flatMap((a, i) => (a === '--compare' ? [process.argv[i + 1]] : []));
+const ROUNDS = arg('rounds', 1);
 const WARMUP = arg('warmup', 10);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const TCK = 100; // USER_HZ on Linux
@@ -33,34 +42,47 @@ const TCK = 100; // USER_HZ on Linux
 // the compiled packages with their node_modules.
 const BUNDLE = process.argv.includes('--bundle');
 
-for (const pkg of ['protocol', 'bpf', 'collector']) {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, `packages/${pkg}/tsconfig.build.json`)],
-    { stdio: 'inherit' },
-  );
-}
+const trees = COMPARE.map((c) => ({ name: basename(c), root: realpathSync(c) }));
+trees.push({ name: 'this', root });
+for (const t of trees)
+  for (const pkg of ['protocol', 'bpf', 'collector']) {
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        join(t.root, `packages/${pkg}/tsconfig.build.json`),
+      ],
+      { stdio: 'inherit' },
+    );
+  }
 
 const dir = mkdtempSync(join(os.tmpdir(), 'wco-bench-'));
-let entry = join(root, 'bench/collector/collectorProcess.mjs');
-if (BUNDLE) {
-  // esbuild comes with tsx (a root devDependency); resolved from there rather than declared again.
-  const fromTsx = createRequire(realpathSync(join(root, 'node_modules/tsx/package.json')));
-  const esbuild = fromTsx('esbuild');
-  mkdirSync(join(root, 'bench/results/tmp'), { recursive: true });
-  entry = join(root, 'bench/results/tmp/collector.bundle.mjs');
-  await esbuild.build({
-    entryPoints: [join(root, 'bench/collector/collectorProcess.mjs')],
-    outfile: entry,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  });
+const processEntry = join(root, 'bench/collector/collectorProcess.mjs');
+for (const t of trees) {
+  // The same synthetic source for every tree; only the collector module it drives differs.
+  t.module = join(t.root, 'packages/collector/dist/index.js');
+  if (BUNDLE) {
+    // esbuild comes with tsx (a root devDependency); resolved from there rather than declared again.
+    const fromTsx = createRequire(realpathSync(join(root, 'node_modules/tsx/package.json')));
+    const esbuild = fromTsx('esbuild');
+    await esbuild.build({
+      entryPoints: [join(t.root, 'packages/collector/dist/index.js')],
+      outfile: join(dir, `${t.name}.collector.mjs`),
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'error',
+      banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    });
+    t.module = join(dir, `${t.name}.collector.mjs`);
+  }
 }
+const variants = trees.flatMap((t) =>
+  FLAG_SETS.map((flags) => ({ ...t, flags, label: `${t.name}${flags.length ? ` ${flags.join(' ')}` : ''}` })),
+);
 const ip = (i) => `10.${200 + Math.floor(i / 65_536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
 const inventory = {
   version: 1,
@@ -116,11 +138,20 @@ function procStat(pid) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(flows, dnsPerSec, k8s = false) {
+async function measure(variant, flows, dnsPerSec, k8s = false) {
   received = 0;
   const child = spawn(
     process.execPath,
-    [...NODE_FLAGS, entry, String(flows), String(dnsPerSec), url, invFile, k8s ? 'k8s' : ''],
+    [
+      ...variant.flags,
+      processEntry,
+      String(flows),
+      String(dnsPerSec),
+      url,
+      invFile,
+      k8s ? 'k8s' : '',
+      variant.module,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const metricsUrl = await new Promise((resolve) =>
@@ -157,7 +188,9 @@ async function measure(flows, dnsPerSec, k8s = false) {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('close', r));
   return {
-    nodeFlags: NODE_FLAGS.join(' '),
+    variant: variant.label,
+    loadAverage1m: os.loadavg()[0],
+    nodeFlags: variant.flags.join(' '),
     bundled: BUNDLE,
     flows,
     dnsPerSec,
@@ -180,10 +213,44 @@ const LOADS = [
   [20000, 10, false],
 ].slice(0, arg('loads', 3));
 const results = [];
+for (let round = 0; round < ROUNDS; round++)
+  for (const [flows, dns, k8s] of LOADS)
+    for (let i = 0; i < variants.length; i++) {
+      const v = variants[(i + round) % variants.length];
+      const r = await measure(v, flows, dns, k8s);
+      results.push(r);
+      console.log(JSON.stringify(r));
+    }
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 for (const [flows, dns, k8s] of LOADS) {
-  const r = await measure(flows, dns, k8s);
-  results.push(r);
-  console.log(JSON.stringify(r));
+  const rows = variants.map((v) => {
+    const rs = results.filter(
+      (r) => r.variant === v.label && r.flows === flows && r.kubernetesClientLoaded === k8s,
+    );
+    const m = (k) => median(rs.map((r) => r[k]));
+    return {
+      v: v.label,
+      rss: m('rssMB'),
+      max: m('maxRssMB'),
+      anon: m('rssAnonMB'),
+      cpu: m('cpuPercentOfCore'),
+    };
+  });
+  const base = rows[0];
+  console.log(
+    `\n${flows} flows + ${dns} DNS/s${k8s ? ' + Kubernetes client' : ''}, medians of ${ROUNDS} round(s):`,
+  );
+  console.log(
+    '| variant | RSS MB (end) | RSS MB (max) | anonymous MB | CPU % core | RSS / first | max / first |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows)
+    console.log(
+      `| ${r.v} | ${r.rss.toFixed(1)} | ${r.max.toFixed(1)} | ${r.anon.toFixed(1)} | ${r.cpu.toFixed(2)} | ${(r.rss / base.rss).toFixed(3)} | ${(r.max / base.max).toFixed(3)} |`,
+    );
 }
 wss.close();
 rmSync(dir, { recursive: true, force: true });
