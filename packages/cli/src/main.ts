@@ -1,9 +1,5 @@
 #!/usr/bin/env node
 import { CliError } from './cliError.js';
-import { runCollector } from './commands/collector.js';
-import { runLab } from './commands/lab.js';
-import { runServer } from './commands/server.js';
-import { runStart } from './commands/start.js';
 
 const USAGE = `weft: eBPF network-flow observability for Kubernetes
 
