@@ -12,6 +12,7 @@ import { Loading } from '../components/Loading/Loading.js';
 import { MapLegend } from '../components/MapSidebar/MapLegend.js';
 import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
 import { CanvasMap } from '../components/TrafficMap/CanvasMap.js';
+import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
 import { apiParams, drillInto, drillUp, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
@@ -20,11 +21,6 @@ import { wantsCanvas } from '../domain/mapRenderer.js';
 const MAP_HEIGHT = 600;
 // Only the last drill-down step needs the flows table: the map itself loads without it.
 const PodPanel = lazy(() => import('../components/MapSidebar/PodPanel.js'));
-// Cytoscape (most of the map's code) is fetched only for graphs small enough for it; a large map
-// is drawn by CanvasMap and never loads it.
-const loadTrafficMap = () =>
-  import('../components/TrafficMap/TrafficMap.js').then((m) => ({ default: m.TrafficMap }));
-const TrafficMap = lazy(loadTrafficMap);
 
 export default function MapView() {
   const { state, navigate } = useUrl();
@@ -42,11 +38,6 @@ export default function MapView() {
   const canvasRef = useRef(false);
   canvasRef.current = wantsCanvas(model?.edges.length ?? 0, canvasRef.current);
   const MapComponent = canvasRef.current ? CanvasMap : TrafficMap;
-
-  // Namespace and node levels are small by design: fetch cytoscape while the graph is on its way.
-  useEffect(() => {
-    if (state.level === 'namespace' || state.level === 'node') void loadTrafficMap();
-  }, [state.level]);
 
   // A new question (drill, level) starts without a selection.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new question only
@@ -130,16 +121,14 @@ export default function MapView() {
             </div>
           ) : (
             <>
-              <Suspense fallback={<Loading label="the traffic map" height={MAP_HEIGHT} />}>
-                <MapComponent
-                  model={model}
-                  layoutKey={layoutKey}
-                  onNodeActivate={activate}
-                  onEdgeSelect={(id) => setSelectedEdge(id)}
-                  selectedEdge={selectedEdge}
-                  height={MAP_HEIGHT}
-                />
-              </Suspense>
+              <MapComponent
+                model={model}
+                layoutKey={layoutKey}
+                onNodeActivate={activate}
+                onEdgeSelect={(id) => setSelectedEdge(id)}
+                selectedEdge={selectedEdge}
+                height={MAP_HEIGHT}
+              />
               <div className="mt-2 flex flex-wrap items-center gap-4 text-xs text-muted">
                 <MapLegend />
                 <span className="flex-1" />
