@@ -16,6 +16,32 @@ describe('buildMapModel', () => {
     expect(m.groups.has('ns:production')).toBe(true);
     expect(m.nodes.find((n) => n.data.id === 'wl:production/api')!.data.parent).toBe('ns:production');
   });
+  it('draws a node running CoreDNS as a node with a DNS border, not as the DNS hexagon', () => {
+    const g: GraphResponse = {
+      ...fixtures.graphNamespace,
+      level: 'node',
+      nodes: [
+        { id: 'node:a', kind: 'node', label: 'a', namespace: '', bytesPerSec: 1, dropsPerSec: 0, dns: true },
+        {
+          id: 'pod:kube-system/coredns-1',
+          kind: 'pod',
+          label: 'coredns-1',
+          namespace: 'kube-system',
+          bytesPerSec: 1,
+          dropsPerSec: 0,
+          dns: true,
+        },
+      ],
+      edges: [],
+    };
+    const m = buildMapModel(g);
+    const node = m.nodes.find((n) => n.data.id === 'node:a')!;
+    expect(node.classes.split(' ')).toContain('hosts-dns');
+    expect(node.classes.split(' ')).not.toContain('dns');
+    expect(m.nodes.find((n) => n.data.id === 'pod:kube-system/coredns-1')!.classes.split(' ')).toContain(
+      'dns',
+    );
+  });
   it('world is its own kind', () => {
     const m = buildMapModel(fixtures.graphNamespace);
     expect(m.nodes.find((n) => n.data.id === 'world')!.classes).toContain('k-world');

@@ -56,7 +56,9 @@ export function isOutside(n: { kind: MapNodeData['kind'] }): boolean {
 export function nodeClasses(n: GraphNode, group: boolean): string {
   const c = [`k-${n.kind}`];
   if (group) c.push('group');
-  if (n.dns) c.push('dns');
+  // A Kubernetes node or host that runs CoreDNS is still a machine: it keeps its own shape and gets
+  // a DNS-coloured border; only DNS endpoints themselves (pods, workloads, kube-system) are hexagons.
+  if (n.dns) c.push(n.kind === 'node' || n.kind === 'host' ? 'hosts-dns' : 'dns');
   if (n.dropsPerSec > 0) c.push('has-drops');
   return c.join(' ');
 }

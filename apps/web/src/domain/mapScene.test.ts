@@ -38,6 +38,18 @@ describe('buildScene', () => {
     expect(world.shape).toBe('diamond');
     expect(world.outside).toBe(true);
   });
+  it('keeps a node running CoreDNS a barrel, in the DNS colour', () => {
+    const model = buildMapModel({
+      ...fixtures.graphNamespace,
+      level: 'node',
+      nodes: [
+        { id: 'node:a', kind: 'node', label: 'a', namespace: '', bytesPerSec: 1, dropsPerSec: 0, dns: true },
+      ],
+      edges: [],
+    });
+    const scene = buildScene(model, new Map([['node:a', { x: 0, y: 0 }]]));
+    expect(scene.nodes[0]).toMatchObject({ shape: 'barrel', dns: true });
+  });
   it('gives each kind its cytoscape shape', () => {
     expect(nodeShape('pod', 'k-pod')).toBe('circle');
     expect(nodeShape('host', 'k-host')).toBe('rect');

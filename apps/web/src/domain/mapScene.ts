@@ -19,8 +19,9 @@ export interface SceneNode {
   label: string;
   full: string;
   drops: boolean;
-  dns: boolean;
   focus: boolean;
+  /** A DNS endpoint, or a node or host running one: drawn with the DNS colour. */
+  dns: boolean;
   /** world, host and "others": their names are always drawn, like cytoscape's large style did. */
   outside: boolean;
 }
@@ -145,7 +146,7 @@ export function buildScene(model: MapModel, positions: Map<string, Point>, prev?
       label: n.data.label,
       full: n.data.full,
       drops: n.data.dropsPerSec > 0,
-      dns: hasClass(n.classes, 'dns'),
+      dns: hasClass(n.classes, 'dns') || hasClass(n.classes, 'hosts-dns'),
       focus: hasClass(n.classes, 'focus'),
       outside: kind === 'world' || kind === 'host' || kind === 'others',
     };

@@ -167,6 +167,7 @@ function fullStyle(c: MapColors): StylesheetJson {
       style: { shape: 'round-rectangle', 'border-style': 'dashed', 'border-color': c.muted, color: c.muted },
     },
     { selector: 'node.dns', style: { shape: 'hexagon', 'border-color': '#39c5cf' } },
+    { selector: 'node.hosts-dns', style: { 'border-color': '#39c5cf' } },
     { selector: 'node.has-drops', style: { 'border-color': c.danger, 'border-width': 3 } },
     {
       selector: 'edge',
