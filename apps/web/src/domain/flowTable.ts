@@ -46,18 +46,26 @@ export function sortFlows(rows: readonly FlowRow[], sort: FlowSort): FlowRow[] {
     .map((e) => e.row);
 }
 
-/** Every whitespace-separated term must appear in the row's text (endpoints, IPs, ports, reason, node). */
-export function filterFlows(rows: readonly FlowRow[], text: string): FlowRow[] {
+/**
+ * Every whitespace-separated term must appear in the row's text (endpoints, IPs, ports, reason,
+ * node, and "reply" for the rows in `replies`).
+ */
+export function filterFlows(
+  rows: readonly FlowRow[],
+  text: string,
+  replies?: ReadonlySet<FlowRow>,
+): FlowRow[] {
   const terms = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (terms.length === 0) return [...rows];
   return rows.filter((r) => {
-    const hay = flowSearchText(r);
+    const hay = flowSearchText(r, replies?.has(r) ?? false);
     return terms.every((t) => hay.includes(t));
   });
 }
 
-export function flowSearchText(r: FlowRow): string {
+export function flowSearchText(r: FlowRow, reply = false): string {
   return [
+    reply ? 'reply' : '',
     endpointLabel(r.src),
     endpointLabel(r.dst),
     r.src.ip,

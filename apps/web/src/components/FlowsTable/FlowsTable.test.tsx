@@ -65,6 +65,24 @@ describe('FlowsTable', () => {
     expect(screen.getByText('No flow matches the filter text.')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Export CSV' }) as HTMLButtonElement).disabled).toBe(true);
   });
+  it('marks a reply with its service port and lets the filter find replies', () => {
+    const req = fixtures.flows.flows[0]!;
+    const rep = {
+      ...req,
+      src: req.dst,
+      dst: req.src,
+      sport: req.dport,
+      dport: req.sport,
+      ts: req.ts + 1,
+    };
+    render(<FlowsTable rows={[rep, req]} height={280} />);
+    const marked = screen.getAllByTestId('flow-reply');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.textContent).toBe(`reply${req.dport}`);
+    expect(marked[0]!.title).toBe(`Reply from port ${req.dport} to ${req.sport}`);
+    fireEvent.change(screen.getByLabelText('Filter flows'), { target: { value: 'reply' } });
+    expect(screen.getAllByTestId('flow-row')).toHaveLength(1);
+  });
   it('shows hostile names as text, never markup', () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     const row = { ...fixtures.flows.flows[0]!, src: { ...fixtures.flows.flows[0]!.src, name: evil } };

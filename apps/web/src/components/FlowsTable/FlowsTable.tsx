@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { endpointLabel, type FlowRow } from '@weft/protocol';
 import { useMemo, useRef, useState } from 'react';
 import { exportFileName, flowsToCsv, flowsToJson } from '../../domain/flowExport.js';
+import { replyRows } from '../../domain/flowReply.js';
 import { type FlowColumn, type FlowSort, filterFlows, sortFlows } from '../../domain/flowTable.js';
 import { formatBytes, formatCount, formatTime } from '../../domain/format.js';
 import { Name } from '../Name/Name.js';
@@ -10,7 +11,7 @@ const COLUMNS: { id: FlowColumn; label: string; width: string; numeric?: boolean
   { id: 'ts', label: 'Time', width: '5.5rem' },
   { id: 'src', label: 'Source', width: 'minmax(10rem,2fr)' },
   { id: 'dst', label: 'Destination', width: 'minmax(10rem,2fr)' },
-  { id: 'dport', label: 'Port', width: '4.5rem', numeric: true },
+  { id: 'dport', label: 'Port', width: '7rem', numeric: true },
   { id: 'proto', label: 'Proto', width: '4rem' },
   { id: 'dir', label: 'Dir', width: '4.5rem' },
   { id: 'verdict', label: 'Verdict', width: '9rem' },
@@ -21,7 +22,7 @@ const COLUMNS: { id: FlowColumn; label: string; width: string; numeric?: boolean
 const COMPACT = new Set<FlowColumn>(['ts', 'src', 'dst', 'dport', 'verdict', 'bytes']);
 const ROW_HEIGHT = 28;
 
-function Cell({ column, row: r }: { column: FlowColumn; row: FlowRow }) {
+function Cell({ column, row: r, reply }: { column: FlowColumn; row: FlowRow; reply: boolean }) {
   switch (column) {
     case 'ts':
       return <td className="px-2 text-muted">{formatTime(r.ts)}</td>;
@@ -33,7 +34,20 @@ function Cell({ column, row: r }: { column: FlowColumn; row: FlowRow }) {
         </td>
       );
     case 'dport':
-      return <td className="px-2 text-right">{r.dport || ''}</td>;
+      // A reply leaves the service's port: show that one, marked, so both directions of a
+      // conversation read as the same service.
+      return reply ? (
+        <td
+          className="px-2 text-right"
+          title={`Reply from port ${r.sport} to ${r.dport}`}
+          data-testid="flow-reply"
+        >
+          <span className="mr-1 rounded bg-panel-2 px-1 text-xs text-muted">reply</span>
+          {r.sport}
+        </td>
+      ) : (
+        <td className="px-2 text-right">{r.dport || ''}</td>
+      );
     case 'proto':
       return <td className="px-2 uppercase">{r.proto}</td>;
     case 'verdict':
@@ -84,7 +98,11 @@ export function FlowsTable({
 }) {
   const [sort, setSort] = useState<FlowSort>({ column: 'ts', desc: true });
   const [text, setText] = useState(initialText);
-  const visible = useMemo(() => sortFlows(filterFlows(rows, text), sort), [rows, text, sort]);
+  const replies = useMemo(() => replyRows(rows), [rows]);
+  const visible = useMemo(
+    () => sortFlows(filterFlows(rows, text, replies), sort),
+    [rows, text, sort, replies],
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = compact ? COLUMNS.filter((c) => COMPACT.has(c.id)) : COLUMNS;
   const grid = columns.map((c) => c.width).join(' ');
@@ -188,7 +206,7 @@ export function FlowsTable({
                     }}
                   >
                     {columns.map((c) => (
-                      <Cell key={c.id} column={c.id} row={r} />
+                      <Cell key={c.id} column={c.id} row={r} reply={replies.has(r)} />
                     ))}
                   </tr>
                 );
