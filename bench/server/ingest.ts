@@ -1,41 +1,54 @@
 /**
  * Ingest throughput: flow records per second on one core, from the JSON text a collector sends to a
- * stored record (parse, schema validation, dedupe, store). Run:
- *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=60] [--batch=10000]
+ * stored record (parse, schema validation, dedupe, store), for protocol 2's packed batches. Run:
+ *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=40] [--batch=10000]
+ * With --base=<dir holding an older commit's apps/server/src and packages/protocol/src> it also runs
+ * that version's full path on its own wire format (protocol 1 batches when older than protocol 2),
+ * alternating batch by batch with this version's, so both see the same load on a shared machine.
  */
 
+import { loadavg } from 'node:os';
 import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
 import { CollectorRegistry } from '../../apps/server/src/ingest/collectorRegistry.js';
-import { IngestSession, isIngestBatch } from '../../apps/server/src/ingest/ingestSession.js';
+import { IngestSession, isPackedBatch } from '../../apps/server/src/ingest/ingestSession.js';
 import { ServerMetrics } from '../../apps/server/src/serverMetrics.js';
 import { Store } from '../../apps/server/src/store/store.js';
-import { type IngestBatch, PROTOCOL_VERSION } from '../../packages/protocol/src/index.js';
-import { type CompactBatch, expandBatch, packBatch } from './compactBatch.js';
+import {
+  type IngestBatch,
+  type PackedBatch,
+  PROTOCOL_VERSION,
+  packBatch,
+  packedBatchProblem,
+} from '../../packages/protocol/src/index.js';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
-const arg = (name: string, def: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
-const BATCH = arg('batch', 10_000);
-const BATCHES = arg('batches', 60);
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const BATCH = Number(arg('batch') ?? 10_000);
+const BATCHES = Number(arg('batches') ?? 40);
+const BASE = arg('base');
 const cluster = syntheticCluster(5_000, 50_000);
 const t0 = Date.now() - BATCHES * 1000;
-const texts = Array.from({ length: BATCHES }, (_, i) =>
-  JSON.stringify(flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000)),
+const batches: IngestBatch[] = Array.from({ length: BATCHES }, (_, i) =>
+  flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000),
 );
+const texts = batches.map((b) => JSON.stringify(packBatch(b)));
 const bytes = texts.reduce((a, t) => a + t.length, 0);
-// The same batches with an endpoint table (records name their ends by index): the wire change measured.
-const compactTexts = Array.from({ length: BATCHES }, (_, i) =>
-  JSON.stringify(packBatch(flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000))),
-);
-const compactBytes = compactTexts.reduce((a, t) => a + t.length, 0);
+const records = BATCH * BATCHES;
 
-function session() {
-  const store = new Store({ ...DEFAULT_CONFIG });
-  const collectors = new CollectorRegistry();
-  const s = new IngestSession({
+interface SessionParts {
+  IngestSession: typeof IngestSession;
+  Store: typeof Store;
+  CollectorRegistry: typeof CollectorRegistry;
+  ServerMetrics: typeof ServerMetrics;
+  protocol: number;
+}
+
+function session(p: SessionParts) {
+  const store = new p.Store({ ...DEFAULT_CONFIG });
+  const s = new p.IngestSession({
     store,
-    collectors,
-    metrics: new ServerMetrics(),
+    collectors: new p.CollectorRegistry(),
+    metrics: new p.ServerMetrics(),
     maxBadMessages: 10,
     now: Date.now,
     log: { warn() {}, info() {} },
@@ -43,7 +56,7 @@ function session() {
   s.onMessage(
     JSON.stringify({
       type: 'hello',
-      protocol: PROTOCOL_VERSION,
+      protocol: p.protocol,
       node: 'node-0',
       boot: 'bench',
       collectorVersion: 'bench',
@@ -54,6 +67,8 @@ function session() {
   return { s, store };
 }
 
+const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
+
 /**
  * Rates are per CPU second of this process (user + system), not wall time: the machine is shared, and
  * "per core" is what CPU time measures. Wall time is printed beside it.
@@ -62,49 +77,62 @@ function time(label: string, fn: () => void): number {
   const wall = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   fn();
-  const used = process.cpuUsage(cpu);
-  const s = (used.user + used.system) / 1e6;
+  const s = cpuSeconds(process.cpuUsage(cpu));
   const w = Number(process.hrtime.bigint() - wall) / 1e9;
-  const rate = (BATCH * BATCHES) / s;
+  const rate = records / s;
   console.log(
     `${label.padEnd(34)} ${(rate / 1000).toFixed(0).padStart(6)}k records/s per core  (${s.toFixed(2)} s CPU, ${w.toFixed(2)} s wall)`,
   );
   return rate;
 }
 
+const here: SessionParts = {
+  IngestSession,
+  Store,
+  CollectorRegistry,
+  ServerMetrics,
+  protocol: PROTOCOL_VERSION,
+};
+const gc = (globalThis as { gc?: () => void }).gc;
+const ack = (step: { send: { type: string }[] }) => {
+  if (step.send[0]?.type !== 'ack') throw new Error(JSON.stringify(step.send[0]));
+};
+
 // Warm-up on a throwaway store, so the JIT has seen the shapes.
 {
-  const { s } = session();
-  for (const t of texts.slice(0, 5)) s.onMessage(t);
+  const { s } = session(here);
+  for (const t of texts.slice(0, 5)) ack(s.onMessage(t));
 }
 console.log(
-  `${BATCHES} batches x ${BATCH} flow records, ${(bytes / BATCHES / 1024).toFixed(0)} KiB JSON per batch, 5,000 pods / 50,000 edges`,
+  `load average: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
 );
-const parsed: unknown[] = [];
+console.log(
+  `${BATCHES} batches x ${BATCH} flow records, protocol ${PROTOCOL_VERSION}: ${(bytes / BATCHES / 1024).toFixed(0)} KiB JSON ` +
+    `per batch (${(bytes / records).toFixed(0)} bytes a record), 5,000 pods / 50,000 edges`,
+);
+const parsed: PackedBatch[] = [];
 time('JSON.parse only', () => {
   for (const t of texts) parsed.push(JSON.parse(t));
 });
-time('schema validation only', () => {
-  for (const p of parsed) if (!isIngestBatch(p)) throw new Error('invalid');
+time('validation only (schema + indexes)', () => {
+  for (const p of parsed) if (!isPackedBatch(p) || packedBatchProblem(p) !== null) throw new Error('invalid');
 });
 {
   const store = new Store({ ...DEFAULT_CONFIG });
   store.observedNodes = new Set(['node-0']);
   time('store only', () => {
-    for (const p of parsed) store.ingest(p as IngestBatch, 'node-0');
+    for (const p of parsed) store.ingestPacked(p, 'node-0');
   });
 }
 // Later stages shouldn't pay GC for the parsed batches kept above.
 parsed.length = 0;
-const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const rate = (() => {
-  const { s, store } = session();
+  const { s, store } = session(here);
   const r = time('full path (parse+validate+store)', () => {
-    for (const t of texts) {
-      const step = s.onMessage(t);
-      if (step.send[0]?.type !== 'ack') throw new Error(JSON.stringify(step.send[0]));
-    }
+    for (const t of texts) ack(s.onMessage(t));
   });
   const st = store.stats();
   console.log(
@@ -112,22 +140,50 @@ const rate = (() => {
   );
   return r;
 })();
-gc?.();
-
-console.log(
-  `compact wire (not the protocol yet): ${(compactBytes / BATCHES / 1024).toFixed(0)} KiB JSON per batch, ` +
-    `${(compactBytes / BATCHES / BATCH).toFixed(0)} bytes a record (full endpoints: ${(bytes / BATCHES / BATCH).toFixed(0)})`,
-);
-time('compact: JSON.parse only', () => {
-  for (const t of compactTexts) JSON.parse(t);
-});
-const compact = session().store;
-const compactRate = time('compact: parse+expand+validate+store', () => {
-  for (const t of compactTexts) {
-    const batch = expandBatch(JSON.parse(t) as CompactBatch);
-    if (!isIngestBatch(batch)) throw new Error('invalid');
-    compact.ingest(batch, 'node-0');
-  }
-});
 console.log(`RESULT ingest_records_per_second_per_core=${Math.round(rate)}`);
-console.log(`RESULT ingest_compact_wire_records_per_second_per_core=${Math.round(compactRate)}`);
+
+if (BASE) {
+  gc?.();
+  const base: SessionParts = {
+    IngestSession: (await import(`${BASE}/apps/server/src/ingest/ingestSession.ts`)).IngestSession,
+    Store: (await import(`${BASE}/apps/server/src/store/store.ts`)).Store,
+    CollectorRegistry: (await import(`${BASE}/apps/server/src/ingest/collectorRegistry.ts`))
+      .CollectorRegistry,
+    ServerMetrics: (await import(`${BASE}/apps/server/src/serverMetrics.ts`)).ServerMetrics,
+    protocol: (await import(`${BASE}/packages/protocol/src/version.ts`)).PROTOCOL_VERSION,
+  };
+  // Protocol 1 sent the unpacked batch as is.
+  const baseTexts = base.protocol >= 2 ? texts : batches.map((b) => JSON.stringify(b));
+  {
+    const { s } = session(base);
+    for (const t of baseTexts.slice(0, 5)) ack(s.onMessage(t));
+  }
+  const a = session(base).s;
+  const b = session(here).s;
+  let aCpu = 0;
+  let bCpu = 0;
+  for (let i = 0; i < BATCHES; i++) {
+    // Alternate who goes first, so neither always runs right after the other's garbage.
+    for (const side of i % 2 === 0 ? ['base', 'new'] : ['new', 'base']) {
+      const c = process.cpuUsage();
+      if (side === 'base') ack(a.onMessage(baseTexts[i]!));
+      else ack(b.onMessage(texts[i]!));
+      const used = cpuSeconds(process.cpuUsage(c));
+      if (side === 'base') aCpu += used;
+      else bCpu += used;
+    }
+  }
+  const k = (s: number) => `${(records / s / 1000).toFixed(0)}k`;
+  console.log(
+    `side by side, full path: base (protocol ${base.protocol}, ${(baseTexts.reduce((n, t) => n + t.length, 0) / records).toFixed(0)} bytes a record) ` +
+      `${k(aCpu)} records/s per core, new (protocol ${PROTOCOL_VERSION}) ${k(bCpu)}: ${(aCpu / bCpu).toFixed(2)}x`,
+  );
+  console.log(
+    `RESULT ingest_side_by_side base=${Math.round(records / aCpu)} new=${Math.round(records / bCpu)}`,
+  );
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+}

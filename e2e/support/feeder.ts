@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IngestHello, ServerIngestMessage } from '@weft/protocol';
+import { type IngestHello, PROTOCOL_VERSION, packBatch, type ServerIngestMessage } from '@weft/protocol';
 import WebSocket from 'ws';
 import { type LabNode, labBatch, type TrafficOptions } from './labTraffic.js';
 
@@ -27,7 +27,7 @@ export async function startFeeder(opts: {
   });
   const hello: IngestHello = {
     type: 'hello',
-    protocol: 1,
+    protocol: PROTOCOL_VERSION,
     node: opts.node,
     boot: randomUUID(),
     collectorVersion: 'e2e-feeder',
@@ -51,12 +51,14 @@ export async function startFeeder(opts: {
     const end = Date.now();
     const batch = labBatch(opts.node, seq++, last, end, opts.traffic);
     last = end;
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(batch));
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(packBatch(batch)));
   };
   // History first: a few minutes of past intervals so charts have a shape the moment the page opens.
   const backfillStart = Date.now() - 5 * 60_000;
   for (let t = backfillStart; t < last; t += 10_000) {
-    ws.send(JSON.stringify(labBatch(opts.node, seq++, t, Math.min(t + 10_000, last), opts.traffic)));
+    ws.send(
+      JSON.stringify(packBatch(labBatch(opts.node, seq++, t, Math.min(t + 10_000, last), opts.traffic))),
+    );
   }
   send();
   const timer = setInterval(send, interval);

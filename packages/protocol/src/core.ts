@@ -4,6 +4,8 @@
  * processes that never validate wire messages themselves (the collector, the probe's decoder).
  * Nothing here may import typebox at run time: core.test.ts checks it.
  */
+
+export { packBatch, packedBatchProblem, packedFlow, unpackBatch } from './batchPacking.js';
 export { dropReasonLabel, isRoutineFree, POLICY_DROP } from './dropReason.js';
 export type { Endpoint, EndpointKind } from './endpoint.js';
 export { endpointLabel, HOST, hostEndpoint, WORLD, worldEndpoint } from './endpointHelpers.js';
@@ -16,9 +18,22 @@ export type {
   IngestWelcome,
   ServerIngestMessage,
 } from './ingest.js';
-export { IngestCloseCode, MAX_BATCH_RECORDS, MAX_INGEST_FRAME_BYTES } from './ingestLimits.js';
+export {
+  IngestCloseCode,
+  MAX_BATCH_ENDPOINTS,
+  MAX_BATCH_RECORDS,
+  MAX_INGEST_FRAME_BYTES,
+} from './ingestLimits.js';
 export type { Inventory, InventoryNode, InventoryPod, InventoryService } from './inventory.js';
 export { INVENTORY_JSON_SCHEMA } from './inventorySchema.js';
+export type {
+  FlowColumns,
+  PackedBatch,
+  PackedDnsRecord,
+  PackedDropRecord,
+  PackedTcpConnectRecord,
+  PackedTcpStatsRecord,
+} from './packedBatch.js';
 export type {
   Direction,
   L4Proto,

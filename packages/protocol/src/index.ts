@@ -1,4 +1,5 @@
 export * from './alerts.js';
+export { packBatch, packedBatchProblem, packedFlow, unpackBatch } from './batchPacking.js';
 export * from './diagnose.js';
 export * from './dns.js';
 export * from './dropReason.js';
@@ -10,6 +11,7 @@ export * from './graph.js';
 export * from './ingest.js';
 export * from './inventory.js';
 export * from './live.js';
+export * from './packedBatch.js';
 export * from './probeRecord.js';
 export * from './records.js';
 export * from './status.js';

@@ -1,12 +1,20 @@
 import { type Static, Type } from 'typebox';
 import { MAX_BATCH_RECORDS } from './ingestLimits.js';
+import { PackedBatch } from './packedBatch.js';
 import { DnsRecord, DropRecord, FlowRecord, TcpConnectRecord, TcpStatsRecord } from './records.js';
 
-export { IngestCloseCode, MAX_BATCH_RECORDS, MAX_INGEST_FRAME_BYTES } from './ingestLimits.js';
+export {
+  IngestCloseCode,
+  MAX_BATCH_ENDPOINTS,
+  MAX_BATCH_RECORDS,
+  MAX_INGEST_FRAME_BYTES,
+} from './ingestLimits.js';
 
 /**
  * Collector -> server over WebSocket `/api/v1/ingest` (Authorization: Bearer <token>).
- * The collector sends a hello, waits for `welcome`, then one batch per interval. Each batch carries
+ * The collector sends a hello, waits for `welcome`, then one batch per interval, packed (PackedBatch,
+ * protocol 2: an endpoint table and flow columns; IngestBatch below is the same batch unpacked, the
+ * shape the collector aggregates and tests write). Each batch carries
  * a sequence number per collector boot; the server acknowledges it, and the collector keeps
  * unacknowledged batches in a bounded spool and resends them after a reconnect. The server drops
  * a batch whose (boot, seq) it has already stored, so nothing is counted twice.
@@ -25,6 +33,7 @@ export const IngestHello = Type.Object({
 });
 export type IngestHello = Static<typeof IngestHello>;
 
+/** A batch with both ends of every record named in full: what packBatch packs for the wire. */
 export const IngestBatch = Type.Object({
   type: Type.Literal('batch'),
   seq: Type.Integer({ minimum: 0 }),
@@ -41,7 +50,7 @@ export const IngestBatch = Type.Object({
 });
 export type IngestBatch = Static<typeof IngestBatch>;
 
-export const CollectorMessage = Type.Union([IngestHello, IngestBatch]);
+export const CollectorMessage = Type.Union([IngestHello, PackedBatch]);
 export type CollectorMessage = Static<typeof CollectorMessage>;
 
 export const IngestWelcome = Type.Object({

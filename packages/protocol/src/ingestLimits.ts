@@ -3,6 +3,9 @@
 /** Most records of one kind in one batch. */
 export const MAX_BATCH_RECORDS = 100_000;
 
+/** Most endpoints in one batch's endpoint table (protocol 2): each record names two at most. */
+export const MAX_BATCH_ENDPOINTS = 2 * MAX_BATCH_RECORDS;
+
 /** WebSocket close codes used on /api/v1/ingest (4000-4999 are application codes). */
 export const IngestCloseCode = {
   unauthorized: 4401,

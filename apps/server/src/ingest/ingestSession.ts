@@ -1,9 +1,10 @@
 import {
-  IngestBatch,
   IngestCloseCode,
   IngestHello,
   MAX_INGEST_FRAME_BYTES,
+  PackedBatch,
   PROTOCOL_VERSION,
+  packedBatchProblem,
   type ServerIngestMessage,
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
@@ -13,10 +14,10 @@ import { SERVER_VERSION } from '../version.js';
 import type { CollectorRegistry } from './collectorRegistry.js';
 
 const checkHello = Compile(IngestHello);
-const checkBatch = Compile(IngestBatch);
+const checkBatch = Compile(PackedBatch);
 
-/** The compiled IngestBatch check the session uses (exported for the benchmark's breakdown). */
-export function isIngestBatch(msg: unknown): msg is IngestBatch {
+/** The compiled PackedBatch check the session uses (exported for the benchmark's breakdown). */
+export function isPackedBatch(msg: unknown): msg is PackedBatch {
   return checkBatch.Check(msg);
 }
 
@@ -121,12 +122,14 @@ export class IngestSession {
       );
     }
     if (!(msg.end >= msg.start)) return this.reject(msg.seq, 'malformed batch: end is before start');
+    const problem = packedBatchProblem(msg);
+    if (problem) return this.reject(msg.seq, `malformed batch: ${problem}`);
     const now = this.d.now();
     if (this.d.collectors.seen(this.boot, msg.seq)) {
       this.d.metrics.duplicateBatches++;
       return { send: [{ type: 'ack', seq: msg.seq }] };
     }
-    const stored = this.d.store.ingest(msg, this.node);
+    const stored = this.d.store.ingestPacked(msg, this.node);
     this.d.collectors.batch(this.node, msg.end, msg.lost, now);
     this.d.metrics.batches++;
     this.d.metrics.recordsStored(stored, now);

@@ -171,6 +171,25 @@ export class EdgeTier {
     return i;
   }
 
+  /**
+   * slot(t), then bytes and packets added to that bucket: a flow record's work on a tier in one call.
+   * Returns 1 when it made a bucket, else 0.
+   */
+  addTraffic(t: number, bytes: number, packets: number): number {
+    const n = this.length;
+    const i = this.slot(t);
+    // Bytes and packets are the first two columns whenever both are present.
+    if (i === this.length - 1 && (this.mask & TRAFFIC) === TRAFFIC) {
+      const at = this.base + i * this.stride;
+      this.buf[at + 1]! += bytes;
+      this.buf[at + 2]! += packets;
+    } else {
+      this.add(i, BYTES, bytes);
+      this.add(i, PACKETS, packets);
+    }
+    return this.length - n;
+  }
+
   /** Adds `v` to scalar `k` of bucket `i` (and so to the running totals of every later bucket). */
   add(i: number, k: number, v: number): void {
     if (v === 0) return;

@@ -1,36 +1,40 @@
-import type { FlowRecord, FlowRow } from '@weft/protocol';
+import type { FlowRow, PackedBatch } from '@weft/protocol';
 
 /**
  * The newest flow rows in a fixed-size ring: memory stays bounded however fast records arrive.
- * Forwarded flows are kept as the records ingest already parsed (with their node beside them) and
- * turned into rows only when read: a new object per record was most of ingest's garbage, and rows are
- * read far less often than written.
+ * Forwarded flows are kept as (packed batch, record index, node) and turned into rows only when read:
+ * an object per record was most of ingest's garbage, and rows are read far less often than written.
+ * The ring holds on to the batches its slots name, a few at most at the default size.
  */
 export class FlowRing {
-  private readonly rows: (FlowRow | FlowRecord | undefined)[];
-  /** The reporting node of a kept FlowRecord; undefined where the slot holds a finished row. */
+  private readonly rows: (FlowRow | PackedBatch | undefined)[];
+  /** The reporting node of a kept flow; undefined where the slot holds a finished row. */
   private readonly nodes: (string | undefined)[];
+  /** The record's index in its batch's flow columns. */
+  private readonly index: Int32Array;
   private next = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
     this.rows = new Array(capacity);
     this.nodes = new Array(capacity);
+    this.index = new Int32Array(capacity);
   }
 
   push(row: FlowRow): void {
-    this.put(row, undefined);
+    this.put(row, undefined, 0);
   }
 
-  /** A forwarded flow seen by the collector on `node`. */
-  pushFlow(f: FlowRecord, node: string): void {
-    this.put(f, node);
+  /** Forwarded flow `i` of `batch`, seen by the collector on `node`. */
+  pushFlow(batch: PackedBatch, i: number, node: string): void {
+    this.put(batch, node, i);
   }
 
-  private put(entry: FlowRow | FlowRecord, node: string | undefined): void {
+  private put(entry: FlowRow | PackedBatch, node: string | undefined, i: number): void {
     this.rows[this.next] = entry;
     this.nodes[this.next] = node;
-    this.next = (this.next + 1) % this.capacity;
+    this.index[this.next] = i;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     if (this.count < this.capacity) this.count++;
   }
 
@@ -44,25 +48,28 @@ export class FlowRing {
       const at = (this.next - 1 - i + this.capacity) % this.capacity;
       const entry = this.rows[at]!;
       const node = this.nodes[at];
-      if (!visit(node === undefined ? (entry as FlowRow) : flowRow(entry as FlowRecord, node))) return;
+      const row =
+        node === undefined ? (entry as FlowRow) : flowRow(entry as PackedBatch, this.index[at]!, node);
+      if (!visit(row)) return;
     }
   }
 }
 
-function flowRow(f: FlowRecord, node: string): FlowRow {
+function flowRow(b: PackedBatch, i: number, node: string): FlowRow {
+  const f = b.flows;
   return {
-    ts: f.ts,
+    ts: f.ts[i]!,
     node,
-    src: f.src,
-    dst: f.dst,
-    sport: f.sport,
-    dport: f.dport,
-    proto: f.proto,
-    dir: f.dir,
+    src: b.endpoints[f.src[i]!]!,
+    dst: b.endpoints[f.dst[i]!]!,
+    sport: f.sport[i]!,
+    dport: f.dport[i]!,
+    proto: f.proto[i]!,
+    dir: f.dir[i]!,
     verdict: 'forwarded',
     reason: '',
-    bytes: f.bytes,
-    packets: f.packets,
-    tcpFlags: f.tcpFlags,
+    bytes: f.bytes[i]!,
+    packets: f.packets[i]!,
+    tcpFlags: f.tcpFlags[i]!,
   };
 }

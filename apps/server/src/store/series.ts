@@ -40,8 +40,9 @@ export class EdgeSeries {
   /** The namespace-level series this one also adds to; `dead` once pruned from the store. */
   rollup: EdgeSeries | null = null;
   dead = false;
-  /** Where the store's lookup index keeps it. */
-  index: readonly [number, number] = [0, 0];
+  /** Interner ids of its ends: its key in the store's lookup index. */
+  clientId = 0;
+  serverId = 0;
 
   constructor(
     readonly key: string,

@@ -1,15 +1,13 @@
-import type { Endpoint, FlowRow, IngestBatch } from '@weft/protocol';
+import { type Endpoint, type FlowRow, type IngestBatch, type PackedBatch, packBatch } from '@weft/protocol';
 import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
 import {
-  BYTES,
   CONNECTS,
   DNS_ERRORS,
   DNS_QUERIES,
   DROP_PACKETS,
   type EdgeTier,
   FAILURES,
-  PACKETS,
   RETRANSMITS,
   RTT_COUNT,
   RTT_SUM_US,
@@ -20,6 +18,7 @@ import { FlowRing } from './flowRing.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
+import { SeriesIndex } from './seriesIndex.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
 import { TierArena } from './tierArena.js';
 
@@ -120,8 +119,13 @@ export class Store {
     };
   }
 
-  /** Stores one validated batch from the collector on `node`; returns the records it stored. */
+  /** Stores a batch given unpacked (tests, tools): packs it first, as the wire would. */
   ingest(batch: IngestBatch, node: string): number {
+    return this.ingestPacked(packBatch(batch), node);
+  }
+
+  /** Stores one validated batch from the collector on `node`; returns the records it stored. */
+  ingestPacked(batch: PackedBatch, node: string): number {
     const now = this.now();
     const oldest = now - this.opts.coarseRetentionS * 1000;
     const newest = now + MAX_FUTURE_MS;
@@ -133,28 +137,62 @@ export class Store {
     let stored = 0;
     if (batch.start < this.dataStart && batch.start >= oldest) this.dataStart = batch.start;
     if (batch.end > this.dataEnd && batch.end <= newest) this.dataEnd = batch.end;
+    const endpoints = batch.endpoints;
+    // Each endpoint of the batch interned once, however many records name it.
+    const interned: Interned[] = new Array(endpoints.length);
+    for (let i = 0; i < endpoints.length; i++) interned[i] = this.interner.intern(endpoints[i]!);
 
-    for (const f of batch.flows) {
-      if (!ok(f.ts)) continue;
-      this.flows.pushFlow(f, node);
-      stored++;
-      if (f.dir === 'ingress' && this.observable(f.src)) {
-        this.counters.skippedIngress++;
-        continue;
+    const f = batch.flows;
+    if (f.ts.length > 0) {
+      // Whether an ingress record's source is watched elsewhere: per endpoint, asked once a batch.
+      const watched = new Int8Array(endpoints.length).fill(-1);
+      let runTs = -1;
+      let runBytes = 0;
+      let runPackets = 0;
+      for (let i = 0; i < f.ts.length; i++) {
+        const ts = f.ts[i]!;
+        if (!ok(ts)) continue;
+        this.flows.pushFlow(batch, i, node);
+        stored++;
+        const si = f.src[i]!;
+        if (f.dir[i] === 'ingress') {
+          if (watched[si] === -1) watched[si] = this.observable(endpoints[si]!) ? 1 : 0;
+          if (watched[si] === 1) {
+            this.counters.skippedIngress++;
+            continue;
+          }
+        }
+        const src = interned[si]!;
+        const dst = interned[f.dst[i]!]!;
+        const proto = f.proto[i]!;
+        const sport = f.sport[i]!;
+        const dport = f.dport[i]!;
+        const flags = f.tcpFlags[i]!;
+        const fwd = srcIsClient(this.ports, src.id, sport, dst.id, dport, proto, flags);
+        if (fwd && proto === 'tcp' && (flags & 0x12) === 0x02) this.ports.learn(dst.id, dport);
+        const s = fwd ? this.edge(src, dst, proto, dport, now) : this.edge(dst, src, proto, sport, now);
+        const bytes = f.bytes[i]!;
+        const packets = f.packets[i]!;
+        this.addTraffic(s, ts, bytes, packets);
+        this.addTraffic(this.rollupOf(s), ts, bytes, packets);
+        // A batch's records mostly share one timestamp: the cluster totals take each run of them once.
+        if (ts !== runTs) {
+          if (runTs >= 0) this.addTraffic(this.totals, runTs, runBytes, runPackets);
+          runTs = ts;
+          runBytes = 0;
+          runPackets = 0;
+        }
+        runBytes += bytes;
+        runPackets += packets;
       }
-      const src = this.interner.intern(f.src);
-      const dst = this.interner.intern(f.dst);
-      const fwd = srcIsClient(this.ports, src.id, f.sport, dst.id, f.dport, f.proto, f.tcpFlags);
-      if (fwd && f.proto === 'tcp' && (f.tcpFlags & 0x12) === 0x02) this.ports.learn(dst.id, f.dport);
-      const s = fwd ? this.edge(src, dst, f.proto, f.dport, now) : this.edge(dst, src, f.proto, f.sport, now);
-      this.addTraffic(s, f.ts, f.bytes, f.packets);
-      this.addTraffic(this.rollupOf(s), f.ts, f.bytes, f.packets);
-      this.addTraffic(this.totals, f.ts, f.bytes, f.packets);
+      if (runTs >= 0) this.addTraffic(this.totals, runTs, runBytes, runPackets);
     }
 
     for (const d of batch.drops) {
       if (!ok(d.ts)) continue;
-      const key = `d${d.src.ip}|${d.sport}|${d.dst.ip}|${d.dport}|${d.proto}|${d.reason}|${d.packets}|${d.bytes}`;
+      const se = endpoints[d.src]!;
+      const de = endpoints[d.dst]!;
+      const key = `d${se.ip}|${d.sport}|${de.ip}|${d.dport}|${d.proto}|${d.reason}|${d.packets}|${d.bytes}`;
       if (this.dedupe.isDuplicate(key, node, now)) {
         this.counters.duplicates++;
         continue;
@@ -163,8 +201,8 @@ export class Store {
       this.flows.push({
         ts: d.ts,
         node,
-        src: d.src,
-        dst: d.dst,
+        src: se,
+        dst: de,
         sport: d.sport,
         dport: d.dport,
         proto: d.proto,
@@ -175,8 +213,8 @@ export class Store {
         packets: d.packets,
         tcpFlags: 0,
       });
-      const src = this.interner.intern(d.src);
-      const dst = this.interner.intern(d.dst);
+      const src = interned[d.src]!;
+      const dst = interned[d.dst]!;
       const fwd = srcIsClient(this.ports, src.id, d.sport, dst.id, d.dport, d.proto, 0);
       const s = fwd ? this.edge(src, dst, d.proto, d.dport, now) : this.edge(dst, src, d.proto, d.sport, now);
       s.detail = true;
@@ -188,15 +226,15 @@ export class Store {
 
     for (const c of batch.tcp) {
       if (!ok(c.ts)) continue;
-      const key = `c${c.src.ip}|${c.sport}|${c.dst.ip}|${c.dport}|${c.outcome}`;
+      const key = `c${endpoints[c.src]!.ip}|${c.sport}|${endpoints[c.dst]!.ip}|${c.dport}|${c.outcome}`;
       if (this.dedupe.isDuplicate(key, node, now)) {
         this.counters.duplicates++;
         continue;
       }
       stored++;
-      const dst = this.interner.intern(c.dst);
+      const dst = interned[c.dst]!;
       this.ports.learn(dst.id, c.dport);
-      const s = this.edge(this.interner.intern(c.src), dst, 'tcp', c.dport, now);
+      const s = this.edge(interned[c.src]!, dst, 'tcp', c.dport, now);
       s.detail = true;
       const connected = c.outcome === 'ok';
       this.edgeBuckets(s, c.ts, (tier, i) => {
@@ -209,14 +247,14 @@ export class Store {
 
     for (const t of batch.tcpStats) {
       if (!ok(t.ts)) continue;
-      const key = `s${t.src.ip}|${t.sport}|${t.dst.ip}|${t.dport}|${t.srttUs}|${t.retransmits}`;
+      const key = `s${endpoints[t.src]!.ip}|${t.sport}|${endpoints[t.dst]!.ip}|${t.dport}|${t.srttUs}|${t.retransmits}`;
       if (this.dedupe.isDuplicate(key, node, now)) {
         this.counters.duplicates++;
         continue;
       }
       stored++;
-      const src = this.interner.intern(t.src);
-      const dst = this.interner.intern(t.dst);
+      const src = interned[t.src]!;
+      const dst = interned[t.dst]!;
       const fwd = srcIsClient(this.ports, src.id, t.sport, dst.id, t.dport, 'tcp', 0);
       const s = fwd ? this.edge(src, dst, 'tcp', t.dport, now) : this.edge(dst, src, 'tcp', t.sport, now);
       this.edgeBuckets(s, t.ts, (tier, i) => {
@@ -230,21 +268,22 @@ export class Store {
 
     for (const q of batch.dns) {
       if (!ok(q.ts)) continue;
-      const key = `q${q.client.ip}|${q.server.ip}|${q.id}|${q.qname}|${q.rcode}`;
+      const client = endpoints[q.client]!;
+      const key = `q${client.ip}|${endpoints[q.server]!.ip}|${q.id}|${q.qname}|${q.rcode}`;
       if (this.dedupe.isDuplicate(key, node, now, true)) {
         this.counters.duplicates++;
         continue;
       }
       stored++;
-      const server = this.interner.intern(q.server);
+      const server = interned[q.server]!;
       this.ports.learn(server.id, 53);
       const failed = q.rcode !== 'NOERROR';
-      const s = this.edge(this.interner.intern(q.client), server, 'udp', 53, now);
+      const s = this.edge(interned[q.client]!, server, 'udp', 53, now);
       this.edgeBuckets(s, q.ts, (tier, i) => {
         tier.add(i, DNS_QUERIES, 1);
         if (failed) tier.add(i, DNS_ERRORS, 1);
       });
-      const ds = this.dnsClient(q.client, now);
+      const ds = this.dnsClient(client, now);
       const ft = Math.floor(q.ts / FINE_MS) * FINE_MS;
       const ct = Math.floor(q.ts / COARSE_MS) * COARSE_MS;
       const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
@@ -266,23 +305,19 @@ export class Store {
     return e.kind === 'service';
   }
 
-  /** Series by client id, then by server id + port + protocol: numeric keys hash faster than strings. */
-  private readonly edgeIndex = new Map<number, Map<number, EdgeSeries>>();
+  /** Series by client id, server id and portId (numbers, no key strings on the hot path). */
+  private readonly edgeIndex = new SeriesIndex<EdgeSeries>();
 
   private edge(client: Interned, server: Interned, proto: string, port: number, now: number): EdgeSeries {
-    let byServer = this.edgeIndex.get(client.id);
-    if (!byServer) {
-      byServer = new Map();
-      this.edgeIndex.set(client.id, byServer);
-    }
-    const sub = server.id * 524_288 + port * 8 + protoNumber(proto);
-    let s = byServer.get(sub);
+    const portId = port * 8 + protoNumber(proto);
+    let s = this.edgeIndex.get(client.id, server.id, portId);
     if (!s) {
-      const key = `${client.id},${sub}`;
+      const key = `${client.id},${server.id},${portId}`;
       s = new EdgeSeries(key, client.ep, server.ep, proto, port, this.arena);
-      s.index = [client.id, sub];
+      s.clientId = client.id;
+      s.serverId = server.id;
       this.edges.set(key, s);
-      byServer.set(sub, s);
+      this.edgeIndex.add(client.id, server.id, portId, s);
     }
     s.lastSeen = now;
     return s;
@@ -313,11 +348,7 @@ export class Store {
     this.edges.delete(s.key);
     s.fine.release();
     s.coarse.release();
-    const [c, sub] = s.index;
-    const byServer = this.edgeIndex.get(c);
-    if (!byServer) return;
-    byServer.delete(sub);
-    if (byServer.size === 0) this.edgeIndex.delete(c);
+    this.edgeIndex.delete(s.clientId, s.serverId, s.portId);
   }
 
   private dnsClient(client: Endpoint, now: number): DnsSeries {
@@ -333,12 +364,8 @@ export class Store {
 
   /** The hot path (flows), without the closure edgeBuckets needs. */
   private addTraffic(s: EdgeSeries, ts: number, bytes: number, packets: number): void {
-    const fi = this.fineSlot(s.fine, ts - (ts % FINE_MS));
-    s.fine.add(fi, BYTES, bytes);
-    s.fine.add(fi, PACKETS, packets);
-    const ci = this.coarseSlot(s.coarse, ts - (ts % COARSE_MS));
-    s.coarse.add(ci, BYTES, bytes);
-    s.coarse.add(ci, PACKETS, packets);
+    this.fineCount += s.fine.addTraffic(ts - (ts % FINE_MS), bytes, packets);
+    this.coarseCount += s.coarse.addTraffic(ts - (ts % COARSE_MS), bytes, packets);
   }
 
   private fineSlot(tier: EdgeTier, t: number): number {

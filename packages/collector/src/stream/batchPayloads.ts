@@ -1,4 +1,4 @@
-import type { IngestBatch } from '@weft/protocol';
+import { type IngestBatch, packBatch } from '@weft/protocol/core';
 
 const HEAD = '{"type":"batch","seq":';
 const STAND_IN = `${HEAD}0`;
@@ -15,8 +15,10 @@ function half<T>(a: T[], first: boolean): T[] {
 }
 
 /**
- * Serialize an interval as one or more batches, each under the server's frame limit: a busy node's
- * interval is split in halves (same interval, consecutive sequence numbers) rather than refused.
+ * Serialize an interval as one or more batches, packed as protocol 2 sends them (an endpoint table,
+ * flow records as columns), each under the server's frame limit: a busy node's interval is split in
+ * halves (same interval, consecutive sequence numbers) rather than refused; each half packs its own
+ * endpoint table.
  */
 export function batchPayloads(
   c: BatchContent,
@@ -28,7 +30,7 @@ export function batchPayloads(
     const records = recordCount(part);
     // Serialized once with a stand-in seq: a sequence number is taken only for a part that is sent,
     // so they stay contiguous, and the stand-in is swapped for it without serializing again.
-    const body = JSON.stringify({ type: 'batch', seq: 0, ...part });
+    const body = JSON.stringify(packBatch({ type: 'batch', seq: 0, ...part }));
     if (body.length > maxBytes && records > 1) {
       const pick = (first: boolean): BatchContent => ({
         start: part.start,

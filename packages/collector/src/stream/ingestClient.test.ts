@@ -76,7 +76,7 @@ describe('IngestClient', () => {
     expect(await c.drain(10_000)).toBe(true);
     expect(server.hellos[0]).toMatchObject({
       type: 'hello',
-      protocol: 1,
+      protocol: 2,
       node: 'node-a',
       boot: c.boot,
       collectorVersion: '0.1.0',

@@ -5,7 +5,7 @@ import {
   MAX_INGEST_FRAME_BYTES,
   PROTOCOL_VERSION,
   type ServerIngestMessage,
-} from '@weft/protocol';
+} from '@weft/protocol/core';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { type BatchContent, batchPayloads } from './batchPayloads.js';

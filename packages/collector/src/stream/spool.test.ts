@@ -1,3 +1,10 @@
+import {
+  type FlowRecord,
+  type PackedBatch,
+  packedBatchProblem,
+  unpackBatch,
+  worldEndpoint,
+} from '@weft/protocol/core';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.js';
 import { batchPayloads } from './batchPayloads.js';
@@ -58,7 +65,19 @@ describe('backoffDelay', () => {
 describe('batchPayloads', () => {
   it('splits an interval too large for one frame into consecutive sequence numbers', () => {
     let seq = 10;
-    const flows = Array.from({ length: 100 }, (_, i) => ({ n: i, pad: 'y'.repeat(100) })) as never[];
+    // Each record its own endpoints, so a half's endpoint table grows with it.
+    const flows: FlowRecord[] = Array.from({ length: 100 }, (_, i) => ({
+      ts: 2,
+      src: worldEndpoint(`198.51.100.${i}`),
+      dst: worldEndpoint(`203.0.113.${i}`),
+      sport: 40_000 + i,
+      dport: 443,
+      proto: 'tcp',
+      dir: 'egress',
+      bytes: i,
+      packets: 1,
+      tcpFlags: 0,
+    }));
     const parts = batchPayloads(
       { start: 1, end: 2, flows, drops: [], tcp: [], tcpStats: [], dns: [], lost: 3 },
       () => seq++,
@@ -68,8 +87,10 @@ describe('batchPayloads', () => {
     expect(parts.map((p) => p.seq)).toEqual(parts.map((_, i) => 10 + i));
     expect(parts.reduce((a, p) => a + p.records, 0)).toBe(100);
     for (const p of parts) expect(p.payload.length).toBeLessThanOrEqual(3000);
-    const decoded = parts.map((p) => JSON.parse(p.payload));
+    const decoded = parts.map((p) => JSON.parse(p.payload) as PackedBatch);
+    expect(decoded.map((b) => b.seq)).toEqual(parts.map((p) => p.seq));
     expect(decoded.reduce((a, b) => a + b.lost, 0)).toBe(3);
-    expect(decoded.flatMap((b) => b.flows.map((f: { n: number }) => f.n))).toEqual(flows.map((_, i) => i));
+    expect(decoded.every((b) => packedBatchProblem(b) === null)).toBe(true);
+    expect(decoded.flatMap((b) => unpackBatch(b).flows)).toEqual(flows);
   });
 });

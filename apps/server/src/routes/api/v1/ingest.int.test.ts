@@ -1,4 +1,4 @@
-import { IngestCloseCode, MAX_INGEST_FRAME_BYTES, PROTOCOL_VERSION } from '@weft/protocol';
+import { IngestCloseCode, MAX_INGEST_FRAME_BYTES, PROTOCOL_VERSION, packBatch } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../../../config.js';
 import { labBatches } from '../../../fixtures/labBatches.js';
@@ -20,10 +20,11 @@ const hello = (over: Record<string, unknown> = {}) => ({
   simulated: false,
   ...over,
 });
-/** Batches timed now, so the store keeps them. */
+/** Batches timed now, so the store keeps them, packed as a collector sends them. */
 // biome-ignore lint/suspicious/noExplicitAny: test reads of JSON responses
 const json = async (url: string): Promise<any> => (await fetch(url)).json();
-const fresh = (seconds: number) => labBatches({ start: Date.now() - seconds * 1000, seconds, nodes: [N1] });
+const fresh = (seconds: number) =>
+  labBatches({ start: Date.now() - seconds * 1000, seconds, nodes: [N1] }).map(packBatch);
 
 beforeAll(async () => {
   server = await startServer(
@@ -122,11 +123,12 @@ describe('ingest WebSocket', () => {
     await c.next();
     c.send('{not json');
     expect(await c.next()).toEqual({ type: 'reject', reason: 'not JSON' });
-    const bad = { ...fresh(1)[0]!, seq: 7, flows: [{ ts: 'yesterday' }] };
+    const good = fresh(1)[0]!;
+    const bad = { ...good, seq: 7, flows: { ...good.flows, ts: ['yesterday'] } };
     c.send(bad);
     const rej = (await c.next()) as { type: string; seq: number; reason: string };
     expect(rej).toMatchObject({ type: 'reject', seq: 7 });
-    expect(rej.reason).toMatch(/^malformed batch: \/flows\/0/);
+    expect(rej.reason).toMatch(/^malformed batch: \/flows\/ts\/0/);
     c.send(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
     expect(await c.next()).toMatchObject({ type: 'reject' });
     expect(await c.closed).toEqual({
@@ -139,6 +141,40 @@ describe('ingest WebSocket', () => {
       rejected: 3,
       connected: false,
     });
+  });
+
+  it('closes a protocol 1 collector with the mismatch code', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ protocol: 1 }));
+    const closed = await c.closed;
+    expect(closed).toEqual({
+      code: IngestCloseCode.protocolMismatch,
+      reason: `protocol 1 not supported; this server speaks protocol ${PROTOCOL_VERSION}`,
+    });
+  });
+
+  it('rejects a batch whose records name endpoints past its table, or whose flow columns differ in length', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node: 'lab-node-6', boot: 'boot-f' }));
+    await c.next();
+    const [b0, b1] = fresh(2);
+    const past = { ...b0!, flows: { ...b0!.flows, dst: b0!.flows.dst.map(() => b0!.endpoints.length) } };
+    c.send(past);
+    expect(await c.next()).toEqual({
+      type: 'reject',
+      seq: b0!.seq,
+      reason: 'malformed batch: /flows/dst/0 is not an index into /endpoints',
+    });
+    const short = { ...b0!, flows: { ...b0!.flows, bytes: b0!.flows.bytes.slice(1) } };
+    c.send(short);
+    expect(await c.next()).toMatchObject({
+      type: 'reject',
+      reason: expect.stringMatching(/\/flows\/bytes has/),
+    });
+    c.send(b1);
+    expect(await c.next()).toEqual({ type: 'ack', seq: b1!.seq });
+    c.ws.close();
+    await c.closed;
   });
 
   it('closes on a frame over the size limit and keeps serving others', async () => {

@@ -1,0 +1,128 @@
+import { Compile } from 'typebox/compile';
+import { describe, expect, it } from 'vitest';
+import { packBatch, packedBatchProblem, packedFlow, unpackBatch } from './batchPacking.js';
+import type { Endpoint } from './endpoint.js';
+import { hostEndpoint, worldEndpoint } from './endpointHelpers.js';
+import type { IngestBatch } from './ingest.js';
+import { PackedBatch } from './packedBatch.js';
+
+const pod = (name: string, ip: string): Endpoint => ({
+  ip,
+  kind: 'pod',
+  namespace: 'production',
+  name,
+  workloadKind: 'Deployment',
+  workload: name.split('-')[0]!,
+  service: name.split('-')[0]!,
+  node: 'lab-node-1',
+});
+const api = pod('api-7d9f8', '10.0.1.2');
+const db = pod('db-0', '10.0.1.3');
+
+function batch(): IngestBatch {
+  const pair = { sport: 40_000, dport: 5432, proto: 'tcp' as const };
+  return {
+    type: 'batch',
+    seq: 7,
+    start: 1_000,
+    end: 2_000,
+    flows: [
+      { ts: 2_000, src: api, dst: db, ...pair, dir: 'egress', bytes: 300, packets: 3, tcpFlags: 0x18 },
+      // The same endpoint as another object, as an identity source may hand out.
+      { ts: 2_000, src: { ...db }, dst: api, ...pair, dir: 'ingress', bytes: 80, packets: 1, tcpFlags: 0x10 },
+      {
+        ts: 2_000,
+        src: api,
+        dst: worldEndpoint('1.1.1.1'),
+        ...pair,
+        dir: 'egress',
+        bytes: 5,
+        packets: 1,
+        tcpFlags: 0,
+      },
+    ],
+    drops: [
+      {
+        ts: 2_000,
+        src: api,
+        dst: db,
+        ...pair,
+        dir: 'egress',
+        reason: 'policy_drop',
+        kernelReason: 'NETFILTER_DROP',
+        packets: 2,
+        bytes: 120,
+      },
+    ],
+    tcp: [{ ts: 2_000, src: api, dst: db, ...pair, outcome: 'fail', cause: 'refused' }],
+    tcpStats: [{ ts: 2_000, src: api, dst: db, ...pair, srttUs: 300, retransmits: 1 }],
+    dns: [
+      {
+        ts: 2_000,
+        client: api,
+        server: hostEndpoint('10.0.0.10', 'lab-node-1'),
+        id: 9,
+        qname: 'db.production',
+        qtype: 'A',
+        rcode: 'NOERROR',
+        answers: 1,
+        latencyUs: 900,
+      },
+    ],
+    lost: 2,
+  };
+}
+
+const check = Compile(PackedBatch);
+
+describe('packBatch', () => {
+  it('names each endpoint once, by value, and unpacks to the same batch', () => {
+    const b = batch();
+    const p = packBatch(b);
+    expect(p.endpoints).toEqual([api, db, worldEndpoint('1.1.1.1'), hostEndpoint('10.0.0.10', 'lab-node-1')]);
+    expect(p.flows.src).toEqual([0, 1, 0]);
+    expect(p.flows.dst).toEqual([1, 0, 2]);
+    expect(p.dns[0]).toMatchObject({ client: 0, server: 3, qname: 'db.production' });
+    expect(check.Check(p)).toBe(true);
+    expect(packedBatchProblem(p)).toBeNull();
+    expect(unpackBatch(JSON.parse(JSON.stringify(p)))).toEqual(b);
+    expect(packedFlow(p, 1)).toEqual(b.flows[1]);
+  });
+
+  it('packs an empty batch', () => {
+    const p = packBatch({ ...batch(), flows: [], drops: [], tcp: [], tcpStats: [], dns: [] });
+    expect(p.endpoints).toEqual([]);
+    expect(check.Check(p)).toBe(true);
+    expect(packedBatchProblem(p)).toBeNull();
+  });
+});
+
+describe('packedBatchProblem', () => {
+  it('finds flow columns of unequal length', () => {
+    const p = packBatch(batch());
+    p.flows.bytes.pop();
+    expect(check.Check(p)).toBe(true);
+    expect(packedBatchProblem(p)).toBe('/flows/bytes has 2 entries, /flows/ts 3');
+  });
+
+  it('finds indexes past the endpoint table, in flows and in every other kind', () => {
+    const flows = packBatch(batch());
+    flows.flows.dst[2] = 4;
+    expect(packedBatchProblem(flows)).toBe('/flows/dst/2 is not an index into /endpoints');
+    const drops = packBatch(batch());
+    drops.drops[0]!.src = 9;
+    expect(packedBatchProblem(drops)).toBe('/drops/0 names an endpoint past /endpoints');
+    const dns = packBatch(batch());
+    dns.dns[0]!.server = 4;
+    expect(packedBatchProblem(dns)).toBe('/dns/0 names an endpoint past /endpoints');
+  });
+
+  it('leaves types and ranges to the schema', () => {
+    const p = packBatch(batch()) as unknown as { flows: { sport: unknown[]; proto: unknown[] } };
+    p.flows.sport[0] = 70_000;
+    expect(check.Check(p)).toBe(false);
+    const q = packBatch(batch()) as unknown as { flows: { proto: unknown[] } };
+    q.flows.proto[0] = 'sctp';
+    expect(check.Check(q)).toBe(false);
+  });
+});

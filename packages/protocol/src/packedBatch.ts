@@ -1,0 +1,62 @@
+import { type Static, Type } from 'typebox';
+import { Endpoint } from './endpoint.js';
+import { MAX_BATCH_ENDPOINTS, MAX_BATCH_RECORDS } from './ingestLimits.js';
+import { Direction, L4Proto } from './probeRecord.js';
+import { DnsRecord, DropRecord, TcpConnectRecord, TcpStatsRecord } from './records.js';
+
+/**
+ * The batch as it travels (protocol 2): every endpoint once in `endpoints`, records naming their ends
+ * by index into it, and flow records (nearly all of a batch) as columns: one array per field, entry i
+ * of each being record i. Protocol 1 spelled both endpoints out in every record; parsing them cost the
+ * server as much as storing the record (bench/server/RESULTS.md). `packBatch` builds it from an
+ * IngestBatch and `unpackBatch` turns it back. Beyond what the schema says, every column of `flows`
+ * has the same length and every index is below `endpoints.length` (`packedBatchProblem` checks both).
+ */
+const Index = Type.Integer({ minimum: 0, maximum: MAX_BATCH_ENDPOINTS - 1 });
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+const Count = Type.Integer({ minimum: 0 });
+
+function column<T extends Parameters<typeof Type.Array>[0]>(item: T) {
+  return Type.Array(item, { maxItems: MAX_BATCH_RECORDS });
+}
+
+export const FlowColumns = Type.Object({
+  ts: column(Type.Number()),
+  src: column(Index),
+  dst: column(Index),
+  sport: column(Port),
+  dport: column(Port),
+  proto: column(L4Proto),
+  /** Relative to the observed pod (egress = leaving it). */
+  dir: column(Direction),
+  bytes: column(Count),
+  packets: column(Count),
+  tcpFlags: column(Type.Integer({ minimum: 0, maximum: 255 })),
+});
+export type FlowColumns = Static<typeof FlowColumns>;
+
+export const PackedDropRecord = Type.Object({ ...DropRecord.properties, src: Index, dst: Index });
+export type PackedDropRecord = Static<typeof PackedDropRecord>;
+export const PackedTcpConnectRecord = Type.Object({ ...TcpConnectRecord.properties, src: Index, dst: Index });
+export type PackedTcpConnectRecord = Static<typeof PackedTcpConnectRecord>;
+export const PackedTcpStatsRecord = Type.Object({ ...TcpStatsRecord.properties, src: Index, dst: Index });
+export type PackedTcpStatsRecord = Static<typeof PackedTcpStatsRecord>;
+export const PackedDnsRecord = Type.Object({ ...DnsRecord.properties, client: Index, server: Index });
+export type PackedDnsRecord = Static<typeof PackedDnsRecord>;
+
+export const PackedBatch = Type.Object({
+  type: Type.Literal('batch'),
+  seq: Type.Integer({ minimum: 0 }),
+  /** Interval covered, ms since epoch. */
+  start: Type.Number(),
+  end: Type.Number(),
+  endpoints: Type.Array(Endpoint, { maxItems: MAX_BATCH_ENDPOINTS }),
+  flows: FlowColumns,
+  drops: Type.Array(PackedDropRecord, { maxItems: MAX_BATCH_RECORDS }),
+  tcp: Type.Array(PackedTcpConnectRecord, { maxItems: MAX_BATCH_RECORDS }),
+  tcpStats: Type.Array(PackedTcpStatsRecord, { maxItems: MAX_BATCH_RECORDS }),
+  dns: Type.Array(PackedDnsRecord, { maxItems: MAX_BATCH_RECORDS }),
+  /** Records the probe or collector could not deliver during this interval (map overflow, ring loss, spool overflow). */
+  lost: Count,
+});
+export type PackedBatch = Static<typeof PackedBatch>;
