@@ -6,11 +6,18 @@
  * flow (the probe drains its flow map once per interval), DNS pairs, a few TCP connects and RTT samples.
  * Prints the /metrics URL on stdout once it runs.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
-const [flowsArg, dnsArg, serverUrl, inventory, loadK8s, collectorModule] = process.argv.slice(2);
+const [flowsArg, dnsArg, serverUrl, inventory, loadK8s, collectorModule, cliDist] = process.argv.slice(2);
+// What `weft collector` loads before the collector: the CLI entry's static imports and its command.
+if (cliDist) {
+  const main = readFileSync(join(cliDist, 'main.js'), 'utf8');
+  const imports = [...main.matchAll(/^import .* from '(\.\/[^']+)';$/gm)].map((m) => m[1]);
+  for (const m of [...imports, './commands/collector.js']) await import(pathToFileURL(join(cliDist, m)).href);
+}
 // run.mjs may point at another checkout's compiled collector (side-by-side runs) or at a bundle of it.
 const collectorRoot = join(import.meta.dirname, '../../packages/collector');
 const { parseCollectorConfig, startCollector } = await import(

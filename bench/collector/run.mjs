@@ -2,10 +2,16 @@
 /**
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
  *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3] [--bundle]
- *     [--node-flags="..."]... [--compare <checkout>] [--rounds N]
+ *     [--node-flags="..."]... [--compare <checkout>] [--rounds N] [--cli]
  * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
  * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
  * from /proc while a WebSocket sink acknowledges its batches and /metrics is scraped every 5 s.
+ *
+ * Node flags: without --node-flags, the collector's own (COLLECTOR_NODE_FLAGS in
+ * packages/collector/src/nodeFlags.ts: what `weft collector` and the DaemonSet start Node with);
+ * --node-flags= (empty) for Node's defaults.
+ * --cli: the collector process also loads what `weft collector` loads before the collector (the CLI
+ * entry's static imports and its collector command), so the module cost of the launch path counts.
  *
  * Side by side: each --node-flags (repeatable; "" is default flags) and, with --compare (repeatable),
  * other checkouts of the repository (a git worktree of an older commit, node_modules linked) make variants.
@@ -30,7 +36,6 @@ const SECONDS = arg('seconds', 30);
 const FLAG_SETS = process.argv
   .filter((a) => a.startsWith('--node-flags='))
   .map((a) => a.slice('--node-flags='.length).split(' ').filter(Boolean));
-if (FLAG_SETS.length === 0) FLAG_SETS.push([]);
 // Other checkouts to run beside this one (repeatable).
 const COMPARE = process.argv.flatMap((a, i) => (a === '--compare' ? [process.argv[i + 1]] : []));
 const ROUNDS = arg('rounds', 1);
@@ -41,18 +46,18 @@ const TCK = 100; // USER_HZ on Linux
 // --bundle: run the collector as one minified esbuild bundle (how an image could ship it) instead of
 // the compiled packages with their node_modules.
 const BUNDLE = process.argv.includes('--bundle');
+const CLI = process.argv.includes('--cli');
 
 const trees = COMPARE.map((c) => ({ name: basename(c), root: realpathSync(c) }));
 trees.push({ name: 'this', root });
+const PACKAGES = ['packages/protocol', 'packages/bpf', 'packages/collector'];
+// The CLI imports the lab and the server (its other commands), which must be built for it to load.
+if (CLI) PACKAGES.push('packages/lab', 'apps/server', 'packages/cli');
 for (const t of trees)
-  for (const pkg of ['protocol', 'bpf', 'collector']) {
+  for (const pkg of PACKAGES) {
     execFileSync(
       process.execPath,
-      [
-        join(root, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        join(t.root, `packages/${pkg}/tsconfig.build.json`),
-      ],
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(t.root, `${pkg}/tsconfig.build.json`)],
       { stdio: 'inherit' },
     );
   }
@@ -79,6 +84,10 @@ for (const t of trees) {
     });
     t.module = join(dir, `${t.name}.collector.mjs`);
   }
+}
+if (FLAG_SETS.length === 0) {
+  const { COLLECTOR_NODE_FLAGS } = await import(join(root, 'packages/collector/dist/nodeFlags.js'));
+  FLAG_SETS.push([...COLLECTOR_NODE_FLAGS]);
 }
 const variants = trees.flatMap((t) =>
   FLAG_SETS.map((flags) => ({ ...t, flags, label: `${t.name}${flags.length ? ` ${flags.join(' ')}` : ''}` })),
@@ -192,6 +201,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
     loadAverage1m: os.loadavg()[0],
     nodeFlags: variant.flags.join(' '),
     bundled: BUNDLE,
+    cli: CLI,
     flows,
     dnsPerSec,
     kubernetesClientLoaded: k8s,
