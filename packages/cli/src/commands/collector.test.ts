@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COLLECTOR_NODE_FLAGS } from '@weft/collector/launch';
+import { COLLECTOR_NODE_FLAGS, missingNodeFlags } from '@weft/collector/launch';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -89,6 +89,28 @@ describe('weft collector', () => {
     child.kill('SIGTERM');
     expect(await exited).toMatch(/^0:/);
   }, 60_000);
+});
+
+describe('the collector image and manifests', () => {
+  const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+  const read = (path: string) => readFileSync(join(repo, path), 'utf8');
+  const semiSpace = COLLECTOR_NODE_FLAGS.find((f) => f.startsWith('--max-semi-space-size='));
+
+  it('start Node with the heap flags, so the collector runs in place with the young generation measured', () => {
+    const settings = [
+      /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(read('deploy/images/collector.Dockerfile'))?.[1],
+      ...[
+        'base/collector-daemonset.yaml',
+        'overlays/small/collector.yaml',
+        'overlays/large/collector.yaml',
+      ].map((f) => /- name: NODE_OPTIONS\n\s+value: (.*)$/m.exec(read(`deploy/kubernetes/${f}`))?.[1]),
+    ];
+    for (const nodeOptions of settings) {
+      expect(nodeOptions).toBeDefined();
+      expect(missingNodeFlags([], nodeOptions)).toEqual([]);
+      expect(nodeOptions?.split(/\s+/)).toContain(semiSpace);
+    }
+  });
 });
 
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
