@@ -50,6 +50,11 @@ struct {
 struct rtt_slot {
 	__u64 sk;
 	__u64 ts_ns;
+	/* A socket freed and allocated again at the same address is a new connection: by the address
+	 * alone, a short one (a few ms) whose slot was sampled within rtt_sample_ns would never be
+	 * sampled at all. Its ports tell the two apart. */
+	__u32 ports;
+	__u32 pad;
 };
 
 struct rtt_slots {
@@ -212,11 +217,13 @@ int BPF_PROG(weft_tcp_probe, struct sock *sk, const struct sk_buff *skb)
 	if (slots) {
 		__u64 key = (__u64)sk;
 		struct rtt_slot *slot = &slots->slot[((key >> 6) ^ (key >> 16)) & (RTT_SLOTS - 1)];
+		__u32 ports = sk->__sk_common.skc_portpair;
 		__u64 now = sample_clock_ns();
 
-		if (slot->sk == key && now - slot->ts_ns < rtt_sample_ns)
+		if (slot->sk == key && slot->ports == ports && now - slot->ts_ns < rtt_sample_ns)
 			return 0;
 		slot->sk = key;
+		slot->ports = ports;
 		slot->ts_ns = now;
 	}
 	struct tcp_stats_val *v = stats_for(sk);

@@ -81,8 +81,8 @@ describe.each([
   });
 });
 
-async function expectRtt(probe: ProbeRun): Promise<void> {
-  const [sent] = await net.tool(net.a, ['send', net.b.ip4, '9000', '500000']);
+async function expectRtt(probe: ProbeRun, bytes = 500_000): Promise<void> {
+  const [sent] = await net.tool(net.a, ['send', net.b.ip4, '9000', String(bytes)]);
   const sport = sent?.sport as number;
   const stats = await probe.waitFor(
     (r): r is ProbeTcpStats =>
@@ -122,7 +122,8 @@ describe('RTT', () => {
         intervalMs: 200,
         args: ['--verbose'],
       });
-      await expectRtt(probe);
+      // long enough to span several sample periods of a probe that has only just started
+      await expectRtt(probe, 20_000_000);
       expect(probe.stderr.join('\n')).toMatch(/CONFIG_HZ'?: set to 0/);
       expect(probe.stderr.join('\n')).not.toMatch(/hook unsupported/);
     } finally {
