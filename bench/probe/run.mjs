@@ -2,7 +2,7 @@
 /**
  * weft-probe figures, run as root on the machine being measured:
  *   node bench/probe/run.mjs [--pairs 5] [--seconds 2] [--flows 10000] [--flow-seconds 10]
- *                            [--only throughput] [--variant 'LABEL=[bin:PATH] probe args'] ... [--nice | --rt]
+ *                            [--only throughput] [--variant 'LABEL=[bin:PATH] probe args'] ... [--nice | --rt] [--pin]
  *
  * --variant (repeatable) compares other probe builds or flags in the same throughput measurement:
  * each round runs the baseline, the probe and every variant once, in an order that reverses every
@@ -53,6 +53,8 @@ const NICE = process.argv.includes('--rt')
   : process.argv.includes('--nice')
     ? ['nice', '-n', '-20']
     : [];
+/** --pin: iperf3 client on CPU 0, server on CPU 1 (the scheduler otherwise sometimes puts both on one). */
+const PIN = process.argv.includes('--pin') ? ['-A', '0,1'] : [];
 const wanted = (part) => ONLY.length === 0 || ONLY.includes(part);
 
 const A = { ns: 'wpb-bn-a', host: 'wpbbna', ip: '198.18.78.1' };
@@ -173,7 +175,7 @@ function progStats(id) {
 }
 
 function iperfRun(args) {
-  const out = inNs(A.ns, [...NICE, 'iperf3', '-c', B.ip, '-J', ...args], { maxBuffer: 64 << 20 });
+  const out = inNs(A.ns, [...NICE, 'iperf3', '-c', B.ip, '-J', ...PIN, ...args], { maxBuffer: 64 << 20 });
   return JSON.parse(out).end;
 }
 
