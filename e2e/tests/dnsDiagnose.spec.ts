@@ -51,3 +51,23 @@ test("an edge's menu opens that connection's flows", async ({ page }) => {
     expect(row).toContain('db-0');
   }
 });
+
+test('an edge as focus: a URL that opens the map with that connection selected, and back', async ({
+  page,
+}) => {
+  const id = 'pod:production/frontend-7d9f8-abc12->pod:production/db-0';
+  await page.goto(appUrl('?level=pod'));
+  await page.locator(`[data-testid="map-edge"][data-id="${id}"]`).click();
+  await page.getByTestId('edge-panel').getByRole('link', { name: 'Focus this connection' }).click();
+  await expect.poll(() => params(page).get('focus')).toBe(id);
+  await expect(page.getByTestId('breadcrumbs')).toContainText('frontend-7d9f8-abc12 → db-0');
+  // A pasted link restores it: the connection's menu is open, with its numbers.
+  await page.reload();
+  const panel = page.getByTestId('edge-panel');
+  await expect(panel).toContainText('5432/TCP');
+  await expect(page.getByTestId('traffic-map')).toHaveAttribute('data-ready', '1');
+  await expect(page.getByTestId('url-notice')).toHaveCount(0);
+  // Closing the menu is a step back up: to the namespace it came from.
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await expect.poll(() => params(page).get('focus')).toBe('ns:production');
+});

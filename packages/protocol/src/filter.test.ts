@@ -66,6 +66,32 @@ describe('filter URL state', () => {
     expect(issues.find((i) => i.param === 'foo')?.reason).toBe('unknown parameter');
   });
 
+  it('takes an edge between two map nodes as focus, and nothing that only looks like one', () => {
+    for (const focus of [
+      'pod:production/frontend-7d9f8-abc12->pod:production/db-0',
+      'ns:production->world',
+      'wl:monitoring/prometheus->svc:production/api',
+      'host:node-a->others',
+    ]) {
+      const { state, issues } = parseFilter(`focus=${encodeURIComponent(focus)}`);
+      expect(issues).toEqual([]);
+      expect(state.focus).toBe(focus);
+      expect(roundTrip(state).state.focus).toBe(focus);
+    }
+    for (const focus of [
+      'pod:a/x->',
+      '->world',
+      'world',
+      'ns:a->ns:b->ns:c',
+      'ns:a->evil<b>',
+      'ns:a-->ns:b',
+    ]) {
+      const { state, issues } = parseFilter(`focus=${encodeURIComponent(focus)}`);
+      expect(state.focus).toBe('');
+      expect(issues.map((i) => i.param)).toEqual(['focus']);
+    }
+  });
+
   it('falls back to the default window when from is after to', () => {
     const { state, issues } = parseFilter('from=now-5m&to=now-1h');
     expect(state.from).toBe('now-15m');

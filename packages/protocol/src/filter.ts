@@ -79,7 +79,22 @@ export type FilterQuery = Partial<Record<keyof FilterState, string>>;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const NS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)\/([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)$/;
-const FOCUS = /^(ns|wl|pod|node):[a-z0-9]([a-z0-9./-]{0,300}[a-z0-9])?$/;
+const FOCUS_NODE = /^(ns|wl|pod|node):[a-z0-9]([a-z0-9./-]{0,300}[a-z0-9])?$/;
+/** A map node id as an edge end: the drillable kinds, services, hosts, world and the folded rest. */
+const EDGE_END =
+  /^((ns|wl|pod|node|svc|host|others):[a-z0-9]([a-z0-9./-]{0,300}[a-z0-9])?|world|host|others)$/;
+
+/** `focus` names a map node (`ns:`, `wl:`, `pod:`, `node:`) or an edge between two (`<source>-><target>`). */
+export function isFocus(value: string): boolean {
+  if (FOCUS_NODE.test(value)) return true;
+  const arrow = value.indexOf('->');
+  return (
+    arrow > 0 &&
+    value.indexOf('->', arrow + 2) < 0 &&
+    EDGE_END.test(value.slice(0, arrow)) &&
+    EDGE_END.test(value.slice(arrow + 2))
+  );
+}
 const REASON = /^[a-z][a-z0-9_]{0,63}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const IPV6 = /^[0-9a-f:]{2,39}$/i;
@@ -165,8 +180,13 @@ export function parseFilter(input: Input, extra: readonly string[] = []): Parsed
         else bad(param, raw, 'must be namespace/name');
         break;
       case 'focus':
-        if (FOCUS.test(value)) state.focus = value;
-        else bad(param, raw, 'must be ns:<ns>, wl:<ns>/<name>, pod:<ns>/<name> or node:<name>');
+        if (isFocus(value)) state.focus = value;
+        else
+          bad(
+            param,
+            raw,
+            'must be ns:<ns>, wl:<ns>/<name>, pod:<ns>/<name>, node:<name> or <source>-><target>',
+          );
         break;
       case 'protocol': {
         const v = value.toLowerCase();

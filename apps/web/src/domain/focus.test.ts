@@ -1,6 +1,14 @@
 import { DEFAULT_FILTER, type FilterState, parseFilter, serializeFilter, withFilter } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
-import { apiParams, breadcrumbs, drillInto, drillUp, parseFocus, subjectFor } from './focus.js';
+import {
+  apiParams,
+  breadcrumbs,
+  drillInto,
+  drillUp,
+  parseEdgeFocus,
+  parseFocus,
+  subjectFor,
+} from './focus.js';
 
 const base: FilterState = { ...DEFAULT_FILTER, namespace: [] };
 
@@ -48,6 +56,28 @@ describe('drill-down', () => {
     expect(drillInto({ id: 'world', kind: 'world' })).toBeNull();
     expect(drillInto({ id: 'host:weft-node-a', kind: 'host' })).toBeNull();
     expect(drillInto({ id: 'others:production', kind: 'others' })).toBeNull();
+  });
+  it('an edge as focus: selected on the map of its ends, with breadcrumbs back to its namespace', () => {
+    const focus = 'wl:production/api->wl:kube-system/coredns';
+    const state = go({ ...base, level: 'workload' }, { focus });
+    expect(parseEdgeFocus(state.focus)).toEqual({
+      source: 'wl:production/api',
+      target: 'wl:kube-system/coredns',
+    });
+    expect(parseFocus(state.focus)).toBeNull();
+    const p = apiParams(state);
+    expect(p.get('focus')).toBeNull();
+    expect(p.get('namespace')).toBe('production,kube-system');
+    expect(p.get('level')).toBe('workload');
+    const crumbs = breadcrumbs(state);
+    expect(crumbs.map((c) => c.label)).toEqual(['All namespaces', 'production', 'api → coredns']);
+    expect(crumbs[2]!.current).toBe(true);
+    expect(drillUp(state)).toMatchObject({ focus: 'ns:production', level: 'workload' });
+    const toWorld = { ...base, level: 'namespace' as const, focus: 'ns:production->world' };
+    expect(apiParams(toWorld).get('namespace')).toBe('production');
+    expect(breadcrumbs(toWorld).map((c) => c.label)).toEqual(['All namespaces', 'production → world']);
+    expect(drillUp(toWorld)).toMatchObject({ focus: '', level: 'namespace' });
+    expect(parseEdgeFocus('ns:production')).toBeNull();
   });
   it('the last crumb is current', () => {
     const crumbs = breadcrumbs({ focus: 'ns:a', level: 'workload', workload: '' });

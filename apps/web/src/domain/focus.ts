@@ -14,6 +14,7 @@ export interface ParsedFocus {
 }
 
 export function parseFocus(focus: string): ParsedFocus | null {
+  if (focus.includes('->')) return null;
   const m = /^(ns|wl|pod|node):(.+)$/.exec(focus);
   if (!m) return null;
   const kind = m[1] as FocusKind;
@@ -23,6 +24,24 @@ export function parseFocus(focus: string): ParsedFocus | null {
   const slash = rest.indexOf('/');
   if (slash <= 0) return null;
   return { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
+}
+
+/** An edge as focus (`<source>-><target>`, the map's edge id): the map opens with it selected. */
+export interface EdgeFocus {
+  source: string;
+  target: string;
+}
+
+export function parseEdgeFocus(focus: string): EdgeFocus | null {
+  const arrow = focus.indexOf('->');
+  if (arrow <= 0 || arrow + 2 >= focus.length) return null;
+  return { source: focus.slice(0, arrow), target: focus.slice(arrow + 2) };
+}
+
+/** The namespace a map node id lives in, or '' (world, hosts, nodes, others). */
+export function nodeNamespace(id: string): string {
+  const m = /^(ns|wl|pod|svc):([^/]+)/.exec(id);
+  return m ? m[2]! : '';
 }
 
 /** The URL patch for clicking a map node, or null when the node does not open (world, host, others). */
@@ -58,7 +77,22 @@ export function breadcrumbs(state: Pick<FilterState, 'focus' | 'level' | 'worklo
   const crumbs: Crumb[] = [];
   const push = (label: string, patch: Partial<FilterState>) =>
     crumbs.push({ label, title: label, patch, current: false });
-  if (f?.kind === 'node' || (!f && state.level === 'node')) {
+  const edge = parseEdgeFocus(state.focus);
+  if (edge) {
+    // An edge opens from the map of its source's namespace (or the whole level when it has none).
+    const ns = nodeNamespace(edge.source) || nodeNamespace(edge.target);
+    if (state.level === 'node') push('All nodes', ROOT_NODES);
+    else push('All namespaces', ROOT_NS);
+    if (ns && state.level !== 'namespace' && state.level !== 'node')
+      push(ns, { focus: `ns:${ns}`, level: 'workload', workload: '', pod: '' });
+    const label = `${shortName(edge.source)} → ${shortName(edge.target)}`;
+    crumbs.push({
+      label,
+      title: `${edge.source} → ${edge.target}`,
+      patch: { focus: state.focus },
+      current: false,
+    });
+  } else if (f?.kind === 'node' || (!f && state.level === 'node')) {
     push('All nodes', ROOT_NODES);
     if (f) push(`node ${f.name}`, { focus: state.focus, level: 'pod', workload: '', pod: '' });
   } else {
@@ -81,6 +115,13 @@ export function breadcrumbs(state: Pick<FilterState, 'focus' | 'level' | 'worklo
   return crumbs;
 }
 
+/** A node id without its kind and namespace: `pod:production/api-1` reads `api-1`. */
+function shortName(id: string): string {
+  const colon = id.indexOf(':');
+  const rest = colon < 0 ? id : id.slice(colon + 1);
+  return rest.slice(rest.lastIndexOf('/') + 1);
+}
+
 /** One level up from the current focus (Escape / Backspace on the map). */
 export function drillUp(
   state: Pick<FilterState, 'focus' | 'level' | 'workload'>,
@@ -97,15 +138,20 @@ export function drillUp(
 export function apiParams(state: FilterState, extra: Record<string, string> = {}): URLSearchParams {
   const p = new URLSearchParams();
   const f = parseFocus(state.focus);
+  const edge = parseEdgeFocus(state.focus);
   if (state.level) p.set('level', state.level);
   let namespace = state.namespace;
+  // The server filters by nodes; an edge focus asks for the namespaces of its two ends instead.
+  if (edge && namespace.length === 0) {
+    namespace = [...new Set([nodeNamespace(edge.source), nodeNamespace(edge.target)].filter(Boolean))];
+  }
   let workload = state.workload;
   let pod = state.pod;
   if (f?.kind === 'ns' && namespace.length === 0) namespace = [f.namespace];
   if (f?.kind === 'wl' && !workload) workload = `${f.namespace}/${f.name}`;
   if (f?.kind === 'pod' && !pod) pod = `${f.namespace}/${f.name}`;
   if (f?.kind === 'pod') workload = '';
-  if (state.focus) p.set('focus', state.focus);
+  if (state.focus && !edge) p.set('focus', state.focus);
   if (namespace.length > 0) p.set('namespace', namespace.join(','));
   if (workload) p.set('workload', workload);
   if (pod) p.set('pod', pod);

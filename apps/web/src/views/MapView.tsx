@@ -13,7 +13,7 @@ import { MapLegend } from '../components/MapSidebar/MapLegend.js';
 import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
 import { CanvasMap } from '../components/TrafficMap/CanvasMap.js';
 import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
-import { apiParams, drillInto, drillUp, parseFocus } from '../domain/focus.js';
+import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
@@ -39,9 +39,22 @@ export default function MapView() {
   canvasRef.current = wantsCanvas(model?.edges.length ?? 0, canvasRef.current);
   const MapComponent = canvasRef.current ? CanvasMap : TrafficMap;
 
-  // A new question (drill, level) starts without a selection.
+  // An edge as focus is the URL's selection; a new question (drill, level) otherwise starts without one.
+  const edgeFocus = parseEdgeFocus(state.focus) ? state.focus : null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new question only
-  useEffect(() => setSelectedEdge(null), [layoutKey]);
+  useEffect(() => setSelectedEdge(edgeFocus), [layoutKey, edgeFocus]);
+  /** Selecting or clearing an edge: a step in the URL while an edge is the focus, local otherwise. */
+  const selectEdge = useCallback(
+    (id: string | null) => {
+      if (!edgeFocus) setSelectedEdge(id);
+      else if (id) navigate({ focus: id });
+      else {
+        const up = drillUp(state);
+        if (up) navigate(up);
+      }
+    },
+    [edgeFocus, navigate, state],
+  );
 
   const nodesById = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
   const activate = useCallback(
@@ -61,7 +74,7 @@ export default function MapView() {
       if (e.key !== 'Escape' || e.defaultPrevented) return;
       const target = e.target as HTMLElement | null;
       if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
-      if (selectedEdge) {
+      if (selectedEdge && !edgeFocus) {
         setSelectedEdge(null);
         return;
       }
@@ -70,7 +83,7 @@ export default function MapView() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [state, navigate, selectedEdge]);
+  }, [state, navigate, selectedEdge, edgeFocus]);
 
   const edge = selectedEdge ? graph?.edges.find((e) => e.id === selectedEdge) : undefined;
   const focus = parseFocus(state.focus);
@@ -85,7 +98,7 @@ export default function MapView() {
         {LEVELS.map((l) => (
           <Link
             key={l}
-            patch={{ level: l, focus: l === 'namespace' || l === 'node' ? '' : state.focus }}
+            patch={{ level: l, focus: l === 'namespace' || l === 'node' || edgeFocus ? '' : state.focus }}
             ariaCurrent={state.level === l}
             className={`rounded border px-2 py-0.5 text-xs ${state.level === l ? 'border-accent text-accent' : 'border-line hover:bg-panel-2'}`}
           >
@@ -125,7 +138,7 @@ export default function MapView() {
                 model={model}
                 layoutKey={layoutKey}
                 onNodeActivate={activate}
-                onEdgeSelect={(id) => setSelectedEdge(id)}
+                onEdgeSelect={(id) => selectEdge(id)}
                 selectedEdge={selectedEdge}
                 height={MAP_HEIGHT}
               />
@@ -153,13 +166,13 @@ export default function MapView() {
           )}
         </div>
         <aside className="flex min-w-0 flex-col gap-3" aria-label="Map details">
-          {edge && graph && <EdgePanel edge={edge} graph={graph} onClose={() => setSelectedEdge(null)} />}
+          {edge && graph && <EdgePanel edge={edge} graph={graph} onClose={() => selectEdge(null)} />}
           {graph && (
             <MapSidebar
               graph={graph}
               summary={state.live ? live.summary : null}
               onActivate={activate}
-              onSelectEdge={setSelectedEdge}
+              onSelectEdge={selectEdge}
               selectedEdge={selectedEdge}
             />
           )}

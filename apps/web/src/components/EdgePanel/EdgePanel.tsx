@@ -81,6 +81,15 @@ export function EdgePanel({
         )}
       </dl>
       <div className="mt-3 flex flex-wrap gap-2 text-xs">
+        {state.focus !== edge.id && (
+          <Link
+            patch={{ view: 'map', focus: edge.id }}
+            className="rounded border border-line px-2 py-1 hover:bg-panel-2"
+            title="Make this connection a step of the drill-down: its URL opens the map with it selected"
+          >
+            Focus this connection
+          </Link>
+        )}
         {srcFocus && srcFocus.kind !== 'node' && (
           <Link
             patch={{ view: 'flows', focus: edge.source, q: dst || label(edge.target) }}
