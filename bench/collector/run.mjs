@@ -128,7 +128,8 @@ wss.on('connection', (ws) => {
     if (m.type === 'hello')
       ws.send(JSON.stringify({ type: 'welcome', protocol: 1, serverVersion: 'bench', lastSeq: -1 }));
     else {
-      received += m.flows.length;
+      // Protocol 1 sends flows as records, protocol 2 as columns.
+      received += Array.isArray(m.flows) ? m.flows.length : m.flows.ts.length;
       ws.send(JSON.stringify({ type: 'ack', seq: m.seq }));
     }
   });
