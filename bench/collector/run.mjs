@@ -148,6 +148,15 @@ function procStat(pid) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Stopped early (Ctrl-C, timeout): take the collector process and the scratch directory along.
+let current;
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    current?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+
 async function measure(variant, flows, dnsPerSec, k8s = false) {
   received = 0;
   const child = spawn(
@@ -164,6 +173,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  current = child;
   const metricsUrl = await new Promise((resolve) =>
     child.stdout.once('data', (d) => resolve(d.toString().trim())),
   );
