@@ -82,6 +82,10 @@ describe('packBatch', () => {
     expect(p.endpoints).toEqual([api, db, worldEndpoint('1.1.1.1'), hostEndpoint('10.0.0.10', 'lab-node-1')]);
     expect(p.flows.src).toEqual([0, 1, 0]);
     expect(p.flows.dst).toEqual([1, 0, 2]);
+    expect([p.flows.proto, p.flows.dir]).toEqual([
+      [0, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(p.dns[0]).toMatchObject({ client: 0, server: 3, qname: 'db.production' });
     expect(check.Check(p)).toBe(true);
     expect(packedBatchProblem(p)).toBeNull();
@@ -122,7 +126,7 @@ describe('packedBatchProblem', () => {
     p.flows.sport[0] = 70_000;
     expect(check.Check(p)).toBe(false);
     const q = packBatch(batch()) as unknown as { flows: { proto: unknown[] } };
-    q.flows.proto[0] = 'sctp';
+    q.flows.proto[0] = 5;
     expect(check.Check(q)).toBe(false);
   });
 });

@@ -1,9 +1,14 @@
 import type { Endpoint } from './endpoint.js';
 import type { IngestBatch } from './ingest.js';
 import type { FlowColumns, PackedBatch } from './packedBatch.js';
+import type { Direction, L4Proto } from './probeRecord.js';
 import type { FlowRecord } from './records.js';
 
 // Typebox-free (types only), so that '@weft/protocol/core' offers it to the collector.
+
+/** The flow columns `proto` and `dir` carry these by their index (a number parses faster than a string). */
+export const L4_PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'] as const satisfies readonly L4Proto[];
+export const FLOW_DIRECTIONS = ['egress', 'ingress'] as const satisfies readonly Direction[];
 
 /** Every field of an endpoint: two records name the same endpoint only when all of them agree. */
 function endpointKey(e: Endpoint): string {
@@ -49,8 +54,8 @@ export function packBatch(b: IngestBatch): PackedBatch {
     flows.dst[i] = index(f.dst);
     flows.sport[i] = f.sport;
     flows.dport[i] = f.dport;
-    flows.proto[i] = f.proto;
-    flows.dir[i] = f.dir;
+    flows.proto[i] = L4_PROTOS.indexOf(f.proto);
+    flows.dir[i] = f.dir === 'egress' ? 0 : 1;
     flows.bytes[i] = f.bytes;
     flows.packets[i] = f.packets;
     flows.tcpFlags[i] = f.tcpFlags;
@@ -79,8 +84,8 @@ export function packedFlow(p: PackedBatch, i: number): FlowRecord {
     dst: p.endpoints[f.dst[i]!]!,
     sport: f.sport[i]!,
     dport: f.dport[i]!,
-    proto: f.proto[i]!,
-    dir: f.dir[i]!,
+    proto: L4_PROTOS[f.proto[i]!]!,
+    dir: FLOW_DIRECTIONS[f.dir[i]!]!,
     bytes: f.bytes[i]!,
     packets: f.packets[i]!,
     tcpFlags: f.tcpFlags[i]!,

@@ -5,7 +5,14 @@
  * Nothing here may import typebox at run time: core.test.ts checks it.
  */
 
-export { packBatch, packedBatchProblem, packedFlow, unpackBatch } from './batchPacking.js';
+export {
+  FLOW_DIRECTIONS,
+  L4_PROTOS,
+  packBatch,
+  packedBatchProblem,
+  packedFlow,
+  unpackBatch,
+} from './batchPacking.js';
 export { dropReasonLabel, isRoutineFree, POLICY_DROP } from './dropReason.js';
 export type { Endpoint, EndpointKind } from './endpoint.js';
 export { endpointLabel, HOST, hostEndpoint, WORLD, worldEndpoint } from './endpointHelpers.js';

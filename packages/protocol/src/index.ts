@@ -1,5 +1,12 @@
 export * from './alerts.js';
-export { packBatch, packedBatchProblem, packedFlow, unpackBatch } from './batchPacking.js';
+export {
+  FLOW_DIRECTIONS,
+  L4_PROTOS,
+  packBatch,
+  packedBatchProblem,
+  packedFlow,
+  unpackBatch,
+} from './batchPacking.js';
 export * from './diagnose.js';
 export * from './dns.js';
 export * from './dropReason.js';

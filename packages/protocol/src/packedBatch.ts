@@ -1,13 +1,13 @@
 import { type Static, Type } from 'typebox';
+import { FLOW_DIRECTIONS, L4_PROTOS } from './batchPacking.js';
 import { Endpoint } from './endpoint.js';
 import { MAX_BATCH_ENDPOINTS, MAX_BATCH_RECORDS } from './ingestLimits.js';
-import { Direction, L4Proto } from './probeRecord.js';
 import { DnsRecord, DropRecord, TcpConnectRecord, TcpStatsRecord } from './records.js';
 
 /**
  * The batch as it travels (protocol 2): every endpoint once in `endpoints`, records naming their ends
  * by index into it, and flow records (nearly all of a batch) as columns: one array per field, entry i
- * of each being record i. Protocol 1 spelled both endpoints out in every record; parsing them cost the
+ * of each being record i, protocol and direction as small numbers. Protocol 1 spelled both endpoints out in every record; parsing them cost the
  * server as much as storing the record (bench/server/RESULTS.md). `packBatch` builds it from an
  * IngestBatch and `unpackBatch` turns it back. Beyond what the schema says, every column of `flows`
  * has the same length and every index is below `endpoints.length` (`packedBatchProblem` checks both).
@@ -26,9 +26,10 @@ export const FlowColumns = Type.Object({
   dst: column(Index),
   sport: column(Port),
   dport: column(Port),
-  proto: column(L4Proto),
-  /** Relative to the observed pod (egress = leaving it). */
-  dir: column(Direction),
+  /** Index into L4_PROTOS (tcp, udp, icmp, icmpv6, other). */
+  proto: column(Type.Integer({ minimum: 0, maximum: L4_PROTOS.length - 1 })),
+  /** Index into FLOW_DIRECTIONS (egress, ingress), relative to the observed pod (egress = leaving it). */
+  dir: column(Type.Integer({ minimum: 0, maximum: FLOW_DIRECTIONS.length - 1 })),
   bytes: column(Count),
   packets: column(Count),
   tcpFlags: column(Type.Integer({ minimum: 0, maximum: 255 })),

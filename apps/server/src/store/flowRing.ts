@@ -1,4 +1,4 @@
-import type { FlowRow, PackedBatch } from '@weft/protocol';
+import { FLOW_DIRECTIONS, type FlowRow, L4_PROTOS, type PackedBatch } from '@weft/protocol';
 
 /**
  * The newest flow rows in a fixed-size ring: memory stays bounded however fast records arrive.
@@ -64,8 +64,8 @@ function flowRow(b: PackedBatch, i: number, node: string): FlowRow {
     dst: b.endpoints[f.dst[i]!]!,
     sport: f.sport[i]!,
     dport: f.dport[i]!,
-    proto: f.proto[i]!,
-    dir: f.dir[i]!,
+    proto: L4_PROTOS[f.proto[i]!]!,
+    dir: FLOW_DIRECTIONS[f.dir[i]!]!,
     verdict: 'forwarded',
     reason: '',
     bytes: f.bytes[i]!,

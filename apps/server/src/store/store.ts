@@ -1,4 +1,12 @@
-import { type Endpoint, type FlowRow, type IngestBatch, type PackedBatch, packBatch } from '@weft/protocol';
+import {
+  type Endpoint,
+  FLOW_DIRECTIONS,
+  type FlowRow,
+  type IngestBatch,
+  L4_PROTOS,
+  type PackedBatch,
+  packBatch,
+} from '@weft/protocol';
 import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
 import {
@@ -45,6 +53,8 @@ export interface StoreStats {
   outOfWindow: number;
   skippedIngress: number;
 }
+
+const INGRESS = FLOW_DIRECTIONS.indexOf('ingress');
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
@@ -155,7 +165,7 @@ export class Store {
         this.flows.pushFlow(batch, i, node);
         stored++;
         const si = f.src[i]!;
-        if (f.dir[i] === 'ingress') {
+        if (f.dir[i] === INGRESS) {
           if (watched[si] === -1) watched[si] = this.observable(endpoints[si]!) ? 1 : 0;
           if (watched[si] === 1) {
             this.counters.skippedIngress++;
@@ -164,7 +174,7 @@ export class Store {
         }
         const src = interned[si]!;
         const dst = interned[f.dst[i]!]!;
-        const proto = f.proto[i]!;
+        const proto = L4_PROTOS[f.proto[i]!]!;
         const sport = f.sport[i]!;
         const dport = f.dport[i]!;
         const flags = f.tcpFlags[i]!;
