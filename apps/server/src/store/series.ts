@@ -34,7 +34,6 @@ export class EdgeSeries {
   levelGen = -1;
   /** Has drops or TCP connects: queries need its buckets' maps and histograms, not only running totals. */
   detail = false;
-  readonly portKey: string;
   /** Service port and protocol as one number (port * 8 + protocol), for numeric map keys. */
   readonly portId: number;
   /** The namespace-level series this one also adds to; `dead` once pruned from the store. */
@@ -54,7 +53,6 @@ export class EdgeSeries {
   ) {
     this.fine = new EdgeTier(arena);
     this.coarse = new EdgeTier(arena);
-    this.portKey = `${port}/${proto}`;
     this.portId = port * 8 + protoNumber(proto);
   }
 }
