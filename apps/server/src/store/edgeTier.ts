@@ -310,7 +310,8 @@ export class EdgeTier {
     const w = 1 + POPCOUNT[mask]!;
     const base = this.arena.alloc(capacity * w);
     const buf = this.arena.chunk;
-    if (mask === this.mask) buf.set(old.subarray(oldBase, oldBase + n * w), base);
+    // A loop rather than set(subarray()): regions are small, and a subarray is an object per call.
+    if (mask === this.mask) for (let k = 0; k < n * w; k++) buf[base + k] = old[oldBase + k]!;
     else {
       // Where each old column goes in the new row.
       const to: number[] = [0];
