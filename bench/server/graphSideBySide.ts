@@ -2,9 +2,8 @@
  * Graph query latency of two versions of the server's store side by side, in one process under the
  * same load: each version fills its own store from the same synthetic cluster (bench/server/graph.ts),
  * then every level is queried alternately (base, new, new, base, ...) so the other engineers' load on
- * the shared machine falls on both alike. The base is a copy of an older commit's sources, e.g.:
- *   mkdir -p /tmp/wsx-base && git archive <commit> apps/server/src packages/protocol/src | tar -x -C /tmp/wsx-base
- *   (plus node_modules links: see RESULTS.md), then
+ * the shared machine falls on both alike. The base is a copy of an older commit's sources:
+ *   bench/server/base.sh 47b1ea7 /tmp/wsx-base
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/graphSideBySide.ts --base=/tmp/wsx-base [--runs=30]
  * Also checks that both versions answer every level with the same graph.
  */

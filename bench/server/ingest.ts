@@ -2,7 +2,7 @@
  * Ingest throughput: flow records per second on one core, from the JSON text a collector sends to a
  * stored record (parse, schema validation, dedupe, store), for protocol 2's packed batches. Run:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=40] [--batch=10000]
- * With --base=<dir holding an older commit's apps/server/src and packages/protocol/src> it also runs
+ * With --base=<dir> (an older commit's sources: bench/server/base.sh 47b1ea7 /tmp/wsx-base) it also runs
  * that version's full path on its own wire format (protocol 1 batches when older than protocol 2),
  * alternating batch by batch with this version's, so both see the same load on a shared machine.
  */
