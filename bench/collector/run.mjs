@@ -126,7 +126,7 @@ wss.on('connection', (ws) => {
   ws.on('message', (data) => {
     const m = JSON.parse(data.toString());
     if (m.type === 'hello')
-      ws.send(JSON.stringify({ type: 'welcome', protocol: 1, serverVersion: 'bench', lastSeq: -1 }));
+      ws.send(JSON.stringify({ type: 'welcome', protocol: m.protocol, serverVersion: 'bench', lastSeq: -1 }));
     else {
       // Protocol 1 sends flows as records, protocol 2 as columns.
       received += Array.isArray(m.flows) ? m.flows.length : m.flows.ts.length;
