@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitBounds, MAX_ZOOM, MIN_ZOOM, toWorld, visibleWorld, zoomAt } from './viewport.js';
+import { fitBounds, MAX_ZOOM, MIN_ZOOM, pinchStep, toWorld, visibleWorld, zoomAt } from './viewport.js';
 
 describe('viewport', () => {
   it('fits a picture centred, never closer than 1.6', () => {
@@ -20,5 +20,15 @@ describe('viewport', () => {
     expect(toWorld(z, 300, 200).y).toBeCloseTo(under.y);
     expect(zoomAt(v, 1e6, 0, 0).zoom).toBe(MAX_ZOOM);
     expect(zoomAt(v, 1e-6, 0, 0).zoom).toBe(MIN_ZOOM);
+  });
+  it('keeps the world point between two fingers between them as they move apart and along', () => {
+    const v = { zoom: 0.5, panX: 10, panY: 20 };
+    const before = { x: 300, y: 200, dist: 100 };
+    const under = toWorld(v, before.x, before.y);
+    const now = { x: 340, y: 180, dist: 150 };
+    const next = pinchStep(v, before, now);
+    expect(next.zoom).toBeCloseTo(0.75);
+    expect(toWorld(next, now.x, now.y).x).toBeCloseTo(under.x);
+    expect(toWorld(next, now.x, now.y).y).toBeCloseTo(under.y);
   });
 });

@@ -40,3 +40,19 @@ export function toWorld(v: Viewport, sx: number, sy: number): { x: number; y: nu
 export function visibleWorld(v: Viewport, w: number, h: number): Bounds {
   return { x0: -v.panX / v.zoom, y0: -v.panY / v.zoom, x1: (w - v.panX) / v.zoom, y1: (h - v.panY) / v.zoom };
 }
+
+/** Two fingers' midpoint and spread, in screen pixels. */
+export interface Pinch {
+  x: number;
+  y: number;
+  dist: number;
+}
+
+/**
+ * One step of a two-finger gesture: the picture follows the midpoint and scales with the spread, so
+ * the world point between the fingers stays between them.
+ */
+export function pinchStep(v: Viewport, before: Pinch, now: Pinch): Viewport {
+  const moved = { ...v, panX: v.panX + now.x - before.x, panY: v.panY + now.y - before.y };
+  return before.dist > 0 ? zoomAt(moved, now.dist / before.dist, now.x, now.y) : moved;
+}

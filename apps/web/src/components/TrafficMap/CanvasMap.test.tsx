@@ -28,6 +28,9 @@ function screenOf(x: number, y: number) {
   const v = fitBounds(buildScene(model, positions).bounds, 800, 560);
   return { clientX: x * v.zoom + v.panX, clientY: y * v.zoom + v.panY };
 }
+function fitted() {
+  return fitBounds(scene().bounds, 800, 560);
+}
 function scene() {
   const positions = new StableLayout().positions(
     model.nodes.map((n) => ({ id: n.data.id, parent: n.data.parent, outside: isOutside(n.data) })),
@@ -91,6 +94,24 @@ describe('CanvasMap', () => {
     // The node moved with the picture: tapping where it was now finds something else or nothing.
     tap(at);
     expect(onNodeActivate).not.toHaveBeenCalledWith('wl:production/api');
+  });
+  it('zooms with two fingers around their midpoint, and a pinch is never a tap', () => {
+    const { onNodeActivate, canvas } = mount();
+    const api = scene().nodes.find((n) => n.id === 'wl:production/api')!;
+    const at = screenOf(api.x, api.y);
+    const beside = { clientX: at.clientX + api.r * fitted().zoom * 1.8, clientY: at.clientY };
+    fireEvent.pointerMove(canvas, beside);
+    expect(screen.getByTestId('traffic-map').title).not.toBe(api.full);
+    fireEvent.pointerDown(canvas, { clientX: at.clientX - 20, clientY: at.clientY, button: 0, pointerId: 1 });
+    fireEvent.pointerDown(canvas, { clientX: at.clientX + 20, clientY: at.clientY, button: 0, pointerId: 2 });
+    fireEvent.pointerMove(canvas, { clientX: at.clientX - 60, clientY: at.clientY, pointerId: 1 });
+    fireEvent.pointerMove(canvas, { clientX: at.clientX + 60, clientY: at.clientY, pointerId: 2 });
+    fireEvent.pointerUp(canvas, { clientX: at.clientX - 60, clientY: at.clientY, pointerId: 1 });
+    fireEvent.pointerUp(canvas, { clientX: at.clientX + 60, clientY: at.clientY, pointerId: 2 });
+    expect(onNodeActivate).not.toHaveBeenCalled();
+    // The node stayed under the fingers' midpoint but grew: the point beside it is now on it.
+    fireEvent.pointerMove(canvas, beside);
+    expect(screen.getByTestId('traffic-map').title).toBe(api.full);
   });
   it('names what the pointer is over in the wrapper title', () => {
     const { canvas } = mount();

@@ -3,7 +3,7 @@ import { isOutside, type MapModel } from '../../domain/mapModel.js';
 import { buildScene, type Scene, sameLook } from '../../domain/mapScene.js';
 import { hitTest } from '../../domain/sceneHit.js';
 import { type Point, StableLayout } from '../../domain/stableLayout.js';
-import { fitBounds, toWorld, type Viewport, zoomAt } from '../../domain/viewport.js';
+import { fitBounds, type Pinch, pinchStep, toWorld, type Viewport, zoomAt } from '../../domain/viewport.js';
 import { drawScene, EDGE_LABEL_ZOOM, NODE_LABEL_ZOOM } from './drawScene.js';
 import { type MapColors, readColors } from './mapStyle.js';
 import type { TrafficMapProps } from './TrafficMap.js';
@@ -30,7 +30,7 @@ const DRAG_PX = 4;
  * at 10,000 edges in software rendering took 0.6-0.7 s per update with a new pod and 1.7 s for the
  * first frame. Here an update rebuilds plain geometry and redraws in one batched pass, and only when
  * something visible changed. Same props, wrapper attributes and gestures as TrafficMap: tap a node
- * or namespace to drill in, tap an edge to select it, drag to pan, wheel to zoom.
+ * or namespace to drill in, tap an edge to select it, drag to pan, wheel or pinch to zoom.
  */
 export function CanvasMap({
   model,
@@ -152,14 +152,36 @@ export function CanvasMap({
       return hitTest(s.scene, w.x, w.y, s.vp.zoom);
     };
     let drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
+    // Fingers on the canvas: two of them pinch-zoom, as cytoscape allowed on touch screens.
+    const down = new Map<number, { x: number; y: number }>();
+    let pinch: Pinch | null = null;
+    const spread = (): Pinch => {
+      const [a, b] = [...down.values()] as [{ x: number; y: number }, { x: number; y: number }];
+      return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, dist: Math.hypot(a.x - b.x, a.y - b.y) };
+    };
     const onDown = (e: PointerEvent) => {
       if (e.button !== 0) return;
       const p = local(e);
-      drag = { x: p.x, y: p.y, panX: s.vp.panX, panY: s.vp.panY, moved: false };
+      down.set(e.pointerId, p);
       el.setPointerCapture?.(e.pointerId);
+      if (down.size === 2) {
+        // A second finger turns the gesture into a pinch: no tap, no pan from the first finger.
+        drag = null;
+        pinch = spread();
+        return;
+      }
+      if (down.size === 1) drag = { x: p.x, y: p.y, panX: s.vp.panX, panY: s.vp.panY, moved: false };
     };
     const onMove = (e: PointerEvent) => {
       const p = local(e);
+      if (down.has(e.pointerId)) down.set(e.pointerId, p);
+      if (pinch && down.size >= 2) {
+        const now = spread();
+        s.vp = pinchStep(s.vp, pinch, now);
+        pinch = now;
+        scheduleRef.current(true);
+        return;
+      }
       if (drag) {
         const dx = p.x - drag.x;
         const dy = p.y - drag.y;
@@ -172,7 +194,14 @@ export function CanvasMap({
       const hit = hitAt(p);
       box.title = hit ? titleOf(s.scene!, hit) : '';
     };
+    const onCancel = (e: PointerEvent) => {
+      down.delete(e.pointerId);
+      if (down.size < 2) pinch = null;
+      drag = null;
+    };
     const onUp = (e: PointerEvent) => {
+      down.delete(e.pointerId);
+      if (down.size < 2) pinch = null;
       const d = drag;
       drag = null;
       if (!d || d.moved) return;
@@ -199,6 +228,7 @@ export function CanvasMap({
     el.addEventListener('pointerdown', onDown);
     el.addEventListener('pointermove', onMove);
     el.addEventListener('pointerup', onUp);
+    el.addEventListener('pointercancel', onCancel);
     el.addEventListener('pointerleave', onLeave);
     el.addEventListener('wheel', onWheel, { passive: false });
     window.addEventListener('weft-theme', onTheme);
@@ -209,6 +239,7 @@ export function CanvasMap({
       el.removeEventListener('pointerdown', onDown);
       el.removeEventListener('pointermove', onMove);
       el.removeEventListener('pointerup', onUp);
+      el.removeEventListener('pointercancel', onCancel);
       el.removeEventListener('pointerleave', onLeave);
       el.removeEventListener('wheel', onWheel);
       window.removeEventListener('weft-theme', onTheme);
