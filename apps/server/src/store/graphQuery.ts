@@ -62,18 +62,21 @@ const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
  * The namespace map reads the namespace rollups when the filter needs nothing finer than a namespace,
  * protocol or port (their endpoints are one representative pod per side).
  */
-export function seriesFor(store: Store, f: FilterState, scanAll = false): ReadonlyMap<string, EdgeSeries> {
-  if (scanAll) return store.edges;
+export function seriesFor(store: Store, f: FilterState, scanAll = false): readonly (EdgeSeries | null)[] {
+  if (scanAll) return store.edgeList.items;
   // A verdict or reason keeps only the pod pairs that dropped, which a rollup can't tell apart.
   const coarseFilter =
     !f.pod && !f.workload && !f.q && !f.verdict && !f.reason && (f.focus === '' || f.focus.startsWith('ns:'));
-  return f.level === 'namespace' && coarseFilter ? store.nsRollups : store.edges;
+  return f.level === 'namespace' && coarseFilter ? store.rollupList.items : store.edgeList.items;
 }
 
 const SCALARS = 10;
 
 interface Collected {
-  series: EdgeSeries[];
+  /** The series the pass read (holes are null); `pairs` names the collected ones by index into it. */
+  candidates: readonly (EdgeSeries | null)[];
+  /** How many series were collected. */
+  count: number;
   /** Per collected series, SCALARS numbers: its window sums (bytes, packets, drops, ...). */
   slab: Float64Array;
   /** Window sums of series with drops or connects (maps and histograms don't fit the slab). */
@@ -82,7 +85,7 @@ interface Collected {
   weight: Float64Array;
   /** Graph node numbers with a weight, in first-seen order. */
   touched: number[];
-  /** Per collected series: its client's and server's graph node numbers and its portId. */
+  /** Per collected series: its client's and server's graph node numbers, its portId and its index in candidates. */
   pairs: Int32Array;
 }
 
@@ -103,10 +106,10 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   let seen = new Uint8Array(weight.length);
   const candidates = seriesFor(store, f, scanAll);
   // Sized for every candidate series at once: growing a plain array by 10 numbers a series cost more.
-  const slab = new Float64Array(candidates.size * SCALARS);
-  const pairs = new Int32Array(candidates.size * 3);
+  const slab = new Float64Array(candidates.length * SCALARS);
+  const pairs = new Int32Array(candidates.length * 4);
   const touched: number[] = [];
-  const out: Collected = { series: [], slab, details: new Map(), weight, touched, pairs };
+  const out: Collected = { candidates, count: 0, slab, details: new Map(), weight, touched, pairs };
   // Only drops are asked for: a series that never dropped nor connected can't have any.
   const dropsOnly = f.verdict === 'dropped' || f.reason !== '';
   const forwardedOnly = f.verdict === 'forwarded';
@@ -115,8 +118,9 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const acc = new EdgeBucket(0);
   const merge = (b: EdgeBucket) => acc.merge(b);
   let i = 0;
-  for (const s of candidates.values()) {
-    if (s.lastSeen < seenAfter) continue;
+  for (let n = 0; n < candidates.length; n++) {
+    const s = candidates[n];
+    if (!s || s.lastSeen < seenAfter) continue;
     if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
     const at = i * SCALARS;
     if (s.detail) {
@@ -157,7 +161,6 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
         continue;
       }
     }
-    out.series.push(s);
     const w = slab[at]! + slab[at + 2]! * 1500 + slab[at + 3]! + slab[at + 8]!;
     numberEnds(s, l, tables);
     const src = endId(s, l, 0);
@@ -183,11 +186,13 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       }
       weight[dst]! += w;
     }
-    pairs[3 * i] = src;
-    pairs[3 * i + 1] = dst;
-    pairs[3 * i + 2] = s.portId;
+    pairs[4 * i] = src;
+    pairs[4 * i + 1] = dst;
+    pairs[4 * i + 2] = s.portId;
+    pairs[4 * i + 3] = n;
     i++;
   }
+  out.count = i;
   out.weight = weight;
   return out;
 }
@@ -204,9 +209,9 @@ export interface EdgeTable {
   sums: Float64Array;
   /** What isn't a number (drops by reason, connect latencies), for the edges with detail series. */
   extras: Map<number, EdgeBucket>;
-  /** Bytes per edge and port; entries name the series they came from for its port and protocol. */
+  /** Bytes per edge and port; entries name a series (index into `series`) for its port and protocol. */
   ports: PortTable;
-  series: EdgeSeries[];
+  series: readonly (EdgeSeries | null)[];
   folded: number;
 }
 
@@ -244,7 +249,7 @@ export function collectEdges(
   const table = shown <= 1024 ? new Int32Array(shown * shown) : null;
   const byKey = new Map<number, number>();
   let numbered = 0;
-  const n = c.series.length;
+  const n = c.count;
   let cap = Math.min(n, 1024);
   let src = new Int32Array(cap);
   let dst = new Int32Array(cap);
@@ -257,8 +262,8 @@ export function collectEdges(
   const slab = c.slab;
   const details = c.details.size > 0 ? c.details : null;
   for (let i = 0; i < n; i++) {
-    let a = pairs[3 * i]!;
-    let b = pairs[3 * i + 1]!;
+    let a = pairs[4 * i]!;
+    let b = pairs[4 * i + 1]!;
     if (keep) {
       if (keep[a] === 0) a = others;
       if (keep[b] === 0) b = others;
@@ -296,9 +301,9 @@ export function collectEdges(
       }
       x.merge(detail);
     }
-    ports.add(k, pairs[3 * i + 2]!, i, slab[from]!);
+    ports.add(k, pairs[4 * i + 2]!, pairs[4 * i + 3]!, slab[from]!);
   }
-  return { count, src, dst, others, sums, extras, ports, series: c.series, folded };
+  return { count, src, dst, others, sums, extras, ports, series: c.candidates, folded };
 }
 
 function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {

@@ -39,6 +39,8 @@ export class EdgeSeries {
   /** The namespace-level series this one also adds to; `dead` once pruned from the store. */
   rollup: EdgeSeries | null = null;
   dead = false;
+  /** Where the store's SeriesList keeps it, -1 when not listed. */
+  listAt = -1;
   /** Interner ids of its ends: its key in the store's lookup index. */
   clientId = 0;
   serverId = 0;

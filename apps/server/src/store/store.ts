@@ -27,6 +27,7 @@ import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
+import { SeriesList } from './seriesList.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
 import { TierArena } from './tierArena.js';
 
@@ -69,6 +70,9 @@ export class Store {
   readonly dns = new Map<string, DnsSeries>();
   /** Edges rolled up to namespace pairs (per protocol and port), kept as they arrive. */
   readonly nsRollups = new Map<string, EdgeSeries>();
+  /** `edges` and `nsRollups` as dense arrays, for the graph's passes over every series. */
+  readonly edgeList = new SeriesList();
+  readonly rollupList = new SeriesList();
   /** Everything, for alerts and the live summary without a scan. */
   readonly totals: EdgeSeries;
   /** Holds the rows of every series' tiers, so a pass over the series reads a few large arrays. */
@@ -327,6 +331,7 @@ export class Store {
       s.clientId = client.id;
       s.serverId = server.id;
       this.edges.set(key, s);
+      this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
     }
     s.lastSeen = now;
@@ -348,6 +353,7 @@ export class Store {
     if (!rollup) {
       rollup = new EdgeSeries(key, s.client, s.server, s.proto, s.port, this.arena);
       this.nsRollups.set(key, rollup);
+      this.rollupList.add(rollup);
     }
     rollup.lastSeen = s.lastSeen;
     s.rollup = rollup;
@@ -356,6 +362,7 @@ export class Store {
 
   private dropEdge(s: EdgeSeries): void {
     this.edges.delete(s.key);
+    this.edgeList.remove(s);
     s.fine.release();
     s.coarse.release();
     this.edgeIndex.delete(s.clientId, s.serverId, s.portId);
@@ -417,6 +424,7 @@ export class Store {
           if (map === this.nsRollups) {
             const r = s as EdgeSeries;
             r.dead = true;
+            this.rollupList.remove(r);
             r.fine.release();
             r.coarse.release();
           }
