@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
- *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3] [--bundle]
+ *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3|1,3] [--bundle]
  *     [--node-flags="..."]... [--compare <checkout>] [--rounds N] [--cli]
  * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
  * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
@@ -227,12 +227,18 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
   };
 }
 
-// --loads 1: only the first load (the 1,000-flow target), for quick before/after comparisons.
-const LOADS = [
+// --loads 1: only the first load (the 1,000-flow target), for quick before/after comparisons;
+// --loads 1,3: the loads named (1: 1,000 flows, 2: + Kubernetes client, 3: 20,000 flows).
+const ALL_LOADS = [
   [1000, 10, false],
   [1000, 10, true],
   [20000, 10, false],
-].slice(0, arg('loads', 3));
+];
+const loadsArg = process.argv[process.argv.indexOf('--loads') + 1] ?? '';
+const LOADS =
+  process.argv.includes('--loads') && loadsArg.includes(',')
+    ? loadsArg.split(',').map((n) => ALL_LOADS[Number(n) - 1])
+    : ALL_LOADS.slice(0, arg('loads', 3));
 const results = [];
 for (let round = 0; round < ROUNDS; round++)
   for (const [flows, dns, k8s] of LOADS)
