@@ -31,7 +31,8 @@ const t0 = Date.now() - BATCHES * 1000;
 const batches: IngestBatch[] = Array.from({ length: BATCHES }, (_, i) =>
   flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000),
 );
-const texts = batches.map((b) => JSON.stringify(packBatch(b)));
+// Buffers, as the WebSocket hands frames to the session.
+const texts = batches.map((b) => Buffer.from(JSON.stringify(packBatch(b))));
 const bytes = texts.reduce((a, t) => a + t.length, 0);
 const records = BATCH * BATCHES;
 
@@ -113,8 +114,8 @@ console.log(
     `per batch (${(bytes / records).toFixed(0)} bytes a record), 5,000 pods / 50,000 edges`,
 );
 const parsed: PackedBatch[] = [];
-time('JSON.parse only', () => {
-  for (const t of texts) parsed.push(JSON.parse(t));
+time('decode + JSON.parse only', () => {
+  for (const t of texts) parsed.push(JSON.parse(t.toString('utf8')));
 });
 time('validation only (schema + indexes)', () => {
   for (const p of parsed) if (!isPackedBatch(p) || packedBatchProblem(p) !== null) throw new Error('invalid');
@@ -153,7 +154,7 @@ if (BASE) {
     protocol: (await import(`${BASE}/packages/protocol/src/version.ts`)).PROTOCOL_VERSION,
   };
   // Protocol 1 sent the unpacked batch as is.
-  const baseTexts = base.protocol >= 2 ? texts : batches.map((b) => JSON.stringify(b));
+  const baseTexts = base.protocol >= 2 ? texts : batches.map((b) => Buffer.from(JSON.stringify(b)));
   {
     const { s } = session(base);
     for (const t of baseTexts.slice(0, 5)) ack(s.onMessage(t));

@@ -25,8 +25,10 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       now: w.now,
       log: req.log,
     });
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      const step = session.onMessage(isBinary ? data : data.toString('utf8'));
+    // The frame as the socket gives it: onMessage takes its size from the Buffer and decodes it once
+    // (a string would be measured again, a 1.3 MB scan per batch).
+    socket.on('message', (data: Buffer) => {
+      const step = session.onMessage(data);
       for (const m of step.send) socket.send(JSON.stringify(m));
       if (step.close) {
         req.log.warn({ node: session.node, ...step.close }, 'closing ingest connection');
