@@ -2,11 +2,13 @@
  * Ingest throughput: flow records per second on one core, from the JSON text a collector sends to a
  * stored record (parse, schema validation, dedupe, store), for protocol 2's packed batches. Run:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=40] [--batch=10000]
- * With --base=<dir> (an older commit's sources: bench/server/base.sh 47b1ea7 /tmp/wsx-base) it also runs
- * that version's full path on its own wire format (protocol 1 batches when older than protocol 2),
- * alternating batch by batch with this version's, so both see the same load on a shared machine.
+ * With --base=<dir> (an older commit's sources: bench/server/base.sh 47b1ea7 /tmp/wsx-base) it then runs
+ * that version's full path on its own wire format (protocol 1 batches when older than protocol 2) and
+ * this version's, each in a process of its own, alternating --rounds=3 times, so both see the same load
+ * on a shared machine.
  */
 
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
 import { CollectorRegistry } from '../../apps/server/src/ingest/collectorRegistry.js';
@@ -26,6 +28,8 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const BATCH = Number(arg('batch') ?? 10_000);
 const BATCHES = Number(arg('batches') ?? 40);
 const BASE = arg('base');
+const SOLO = arg('solo');
+const ROUNDS = Number(arg('rounds') ?? 3);
 const cluster = syntheticCluster(5_000, 50_000);
 const t0 = Date.now() - BATCHES * 1000;
 const batches: IngestBatch[] = Array.from({ length: BATCHES }, (_, i) =>
@@ -70,6 +74,16 @@ function session(p: SessionParts) {
 
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 
+async function loadBase(dir: string): Promise<SessionParts> {
+  return {
+    IngestSession: (await import(`${dir}/apps/server/src/ingest/ingestSession.ts`)).IngestSession,
+    Store: (await import(`${dir}/apps/server/src/store/store.ts`)).Store,
+    CollectorRegistry: (await import(`${dir}/apps/server/src/ingest/collectorRegistry.ts`)).CollectorRegistry,
+    ServerMetrics: (await import(`${dir}/apps/server/src/serverMetrics.ts`)).ServerMetrics,
+    protocol: (await import(`${dir}/packages/protocol/src/version.ts`)).PROTOCOL_VERSION,
+  };
+}
+
 /**
  * Rates are per CPU second of this process (user + system), not wall time: the machine is shared, and
  * "per core" is what CPU time measures. Wall time is printed beside it.
@@ -99,92 +113,104 @@ const ack = (step: { send: { type: string }[] }) => {
   if (step.send[0]?.type !== 'ack') throw new Error(JSON.stringify(step.send[0]));
 };
 
-// Warm-up on a throwaway store, so the JIT has seen the shapes.
-{
-  const { s } = session(here);
-  for (const t of texts.slice(0, 5)) ack(s.onMessage(t));
-}
-console.log(
-  `load average: ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
-);
-console.log(
-  `${BATCHES} batches x ${BATCH} flow records, protocol ${PROTOCOL_VERSION}: ${(bytes / BATCHES / 1024).toFixed(0)} KiB JSON ` +
-    `per batch (${(bytes / records).toFixed(0)} bytes a record), 5,000 pods / 50,000 edges`,
-);
-const parsed: PackedBatch[] = [];
-time('decode + JSON.parse only', () => {
-  for (const t of texts) parsed.push(JSON.parse(t.toString('utf8')));
-});
-time('validation only (schema + indexes)', () => {
-  for (const p of parsed) if (!isPackedBatch(p) || packedBatchProblem(p) !== null) throw new Error('invalid');
-});
-{
-  const store = new Store({ ...DEFAULT_CONFIG });
-  store.observedNodes = new Set(['node-0']);
-  time('store only', () => {
-    for (const p of parsed) store.ingestPacked(p, 'node-0');
-  });
-}
-// Later stages shouldn't pay GC for the parsed batches kept above.
-parsed.length = 0;
-gc?.();
-const rate = (() => {
-  const { s, store } = session(here);
-  const r = time('full path (parse+validate+store)', () => {
-    for (const t of texts) ack(s.onMessage(t));
-  });
-  const st = store.stats();
-  console.log(
-    `stored ${st.records} records in ${st.edgeSeries} series; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
-  );
-  return r;
-})();
-console.log(`RESULT ingest_records_per_second_per_core=${Math.round(rate)}`);
-
-if (BASE) {
-  gc?.();
-  const base: SessionParts = {
-    IngestSession: (await import(`${BASE}/apps/server/src/ingest/ingestSession.ts`)).IngestSession,
-    Store: (await import(`${BASE}/apps/server/src/store/store.ts`)).Store,
-    CollectorRegistry: (await import(`${BASE}/apps/server/src/ingest/collectorRegistry.ts`))
-      .CollectorRegistry,
-    ServerMetrics: (await import(`${BASE}/apps/server/src/serverMetrics.ts`)).ServerMetrics,
-    protocol: (await import(`${BASE}/packages/protocol/src/version.ts`)).PROTOCOL_VERSION,
-  };
-  // Protocol 1 sent the unpacked batch as is.
-  const baseTexts = base.protocol >= 2 ? texts : batches.map((b) => Buffer.from(JSON.stringify(b)));
+if (!SOLO) {
+  // Warm-up on a throwaway store, so the JIT has seen the shapes.
   {
-    const { s } = session(base);
-    for (const t of baseTexts.slice(0, 5)) ack(s.onMessage(t));
+    const { s } = session(here);
+    for (const t of texts.slice(0, 5)) ack(s.onMessage(t));
   }
-  const minorGc = (globalThis as { gc?: (o: { type: string }) => void }).gc;
-  const a = session(base).s;
-  const b = session(here).s;
-  let aCpu = 0;
-  let bCpu = 0;
-  for (let i = 0; i < BATCHES; i++) {
-    // Alternate who goes first, so neither always runs right after the other's garbage.
-    for (const side of i % 2 === 0 ? ['base', 'new'] : ['new', 'base']) {
-      // Each batch starts with an empty young generation, so neither pays for scavenging the other's garbage.
-      minorGc?.({ type: 'minor' });
-      const c = process.cpuUsage();
-      if (side === 'base') ack(a.onMessage(baseTexts[i]!));
-      else ack(b.onMessage(texts[i]!));
-      const used = cpuSeconds(process.cpuUsage(c));
-      if (side === 'base') aCpu += used;
-      else bCpu += used;
+  console.log(
+    `load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `${BATCHES} batches x ${BATCH} flow records, protocol ${PROTOCOL_VERSION}: ${(bytes / BATCHES / 1024).toFixed(0)} KiB JSON ` +
+      `per batch (${(bytes / records).toFixed(0)} bytes a record), 5,000 pods / 50,000 edges`,
+  );
+  const parsed: PackedBatch[] = [];
+  time('decode + JSON.parse only', () => {
+    for (const t of texts) parsed.push(JSON.parse(t.toString('utf8')));
+  });
+  time('validation only (schema + indexes)', () => {
+    for (const p of parsed)
+      if (!isPackedBatch(p) || packedBatchProblem(p) !== null) throw new Error('invalid');
+  });
+  {
+    const store = new Store({ ...DEFAULT_CONFIG });
+    store.observedNodes = new Set(['node-0']);
+    time('store only', () => {
+      for (const p of parsed) store.ingestPacked(p, 'node-0');
+    });
+  }
+  // Later stages shouldn't pay GC for the parsed batches kept above.
+  parsed.length = 0;
+  gc?.();
+  const rate = (() => {
+    const { s, store } = session(here);
+    const r = time('full path (parse+validate+store)', () => {
+      for (const t of texts) ack(s.onMessage(t));
+    });
+    const st = store.stats();
+    console.log(
+      `stored ${st.records} records in ${st.edgeSeries} series; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+    );
+    return r;
+  })();
+  console.log(`RESULT ingest_records_per_second_per_core=${Math.round(rate)}`);
+}
+
+/** The full path of one version alone, on its own wire format: what the alternating runs below time. */
+async function fullPathAlone(parts: SessionParts, wire: Buffer[]): Promise<number> {
+  {
+    const { s } = session(parts);
+    // A whole run first, into a store then dropped: a child has not run the other stages, whose JIT
+    // work and grown heap the parent's full path inherits (a server's steady state has both).
+    for (const t of wire) ack(s.onMessage(t));
+  }
+  gc?.();
+  const { s } = session(parts);
+  const c = process.cpuUsage();
+  for (const t of wire) ack(s.onMessage(t));
+  return records / cpuSeconds(process.cpuUsage(c));
+}
+
+if (BASE && SOLO) {
+  // A child of the alternating runs: one version's full path in a process of its own.
+  const parts = SOLO === 'base' ? await loadBase(BASE) : here;
+  // Protocol 1 sent the unpacked batch as is.
+  const wire = parts.protocol >= 2 ? texts : batches.map((b) => Buffer.from(JSON.stringify(b)));
+  console.log(`SOLO ${SOLO} ${Math.round(await fullPathAlone(parts, wire))}`);
+} else if (BASE) {
+  // Each version in its own process (own heap, own GC), base and new alternating, so the load on the
+  // shared machine falls on both alike; the median of each side is the figure.
+  const rates: Record<string, number[]> = { base: [], new: [] };
+  for (let r = 0; r < ROUNDS; r++)
+    for (const side of r % 2 === 0 ? ['base', 'new'] : ['new', 'base']) {
+      const out = execFileSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          process.argv[1]!,
+          `--solo=${side}`,
+          `--base=${BASE}`,
+          `--batches=${BATCHES}`,
+          `--batch=${BATCH}`,
+        ],
+        { encoding: 'utf8' },
+      );
+      const m = /^SOLO (\w+) (\d+)$/m.exec(out);
+      if (!m) throw new Error(`no result from the ${side} run: ${out}`);
+      rates[side]!.push(Number(m[2]));
     }
-  }
-  const k = (s: number) => `${(records / s / 1000).toFixed(0)}k`;
+  const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
+  const [b, n] = [median(rates.base!), median(rates.new!)];
   console.log(
-    `side by side, full path: base (protocol ${base.protocol}, ${(baseTexts.reduce((n, t) => n + t.length, 0) / records).toFixed(0)} bytes a record) ` +
-      `${k(aCpu)} records/s per core, new (protocol ${PROTOCOL_VERSION}) ${k(bCpu)}: ${(aCpu / bCpu).toFixed(2)}x`,
+    `alternating runs, full path alone: base ${rates.base!.map(k).join(' ')} (median ${k(b)}), ` +
+      `new ${rates.new!.map(k).join(' ')} (median ${k(n)}) records/s per core: ${(n / b).toFixed(2)}x`,
   );
-  console.log(
-    `RESULT ingest_side_by_side base=${Math.round(records / aCpu)} new=${Math.round(records / bCpu)}`,
-  );
+  console.log(`RESULT ingest_side_by_side base=${b} new=${n}`);
   console.log(
     `load average after: ${loadavg()
       .map((l) => l.toFixed(2))
