@@ -2,6 +2,7 @@ import { MAX_BATCH_RECORDS, type ProbeRecord } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { IntervalAggregator } from './aggregator.js';
 import { clusterInventory, connect, dns, drop, flow, IP } from './fixtures/clusterFixture.js';
+import { flowHash } from './flowHash.js';
 import { IdentityTable } from './identity/identityTable.js';
 import { applyInventory } from './identity/inventorySource.js';
 
@@ -30,6 +31,19 @@ describe('IntervalAggregator', () => {
     const next = a.flush(3000);
     expect(next.flows).toHaveLength(0);
     expect(next.start).toBe(2000);
+  });
+
+  it('keeps two flows apart when their hashes collide, and folds each one', () => {
+    const a = setup();
+    const one = { ...flow('10.244.1.128', '10.244.2.7', 'egress', 100, 1, 1100), sport: 2977 };
+    const two = { ...flow('10.244.1.36', '10.244.2.7', 'egress', 1000, 10, 1100), sport: 4106 };
+    expect(flowHash(one)).toBe(flowHash(two));
+    for (const r of [one, two, one, two, two]) a.add(r);
+    const r = a.flush(2000);
+    expect(r.flows.map((f) => [f.src.ip, f.sport, f.bytes, f.packets]).sort()).toEqual([
+      ['10.244.1.128', 2977, 200, 2],
+      ['10.244.1.36', 4106, 3000, 30],
+    ]);
   });
 
   it('leaves link-level control traffic out (neighbour discovery is not the world)', () => {

@@ -12,7 +12,24 @@ import {
   type TcpConnectRecord,
   type TcpStatsRecord,
 } from '@weft/protocol/core';
+import { flowHash } from './flowHash.js';
 import { isLinkScoped } from './identity/isLinkScoped.js';
+
+type ProbeFlow = Extract<ProbeRecord, { type: 'flow' }>;
+
+const flowKey = (r: ProbeFlow) => `${r.src}|${r.dst}|${r.sport}|${r.dport}|${r.proto}|${r.dir}`;
+
+/** The flow record `f` folds probe records like `r` (its ends were resolved from r's addresses). */
+function sameFlow(f: FlowRecord, r: ProbeFlow): boolean {
+  return (
+    f.src.ip === r.src &&
+    f.dst.ip === r.dst &&
+    f.sport === r.sport &&
+    f.dport === r.dport &&
+    f.proto === r.proto &&
+    f.dir === r.dir
+  );
+}
 
 /** What the aggregator needs from identity: names at a time, and which pods are this node's. */
 export interface Resolver {
@@ -54,7 +71,9 @@ export class IntervalAggregator {
   private readonly resolver: Resolver;
   private readonly max: number;
   private start: number;
-  private flows = new Map<string, FlowRecord>();
+  /** Flows by flowHash; the rare flow whose hash another flow holds goes to `flowsCollided`. */
+  private flows = new Map<number, FlowRecord>();
+  private flowsCollided = new Map<string, FlowRecord>();
   private drops = new Map<string, DropRecord>();
   private tcpStats = new Map<string, TcpStatsRecord>();
   private tcp: TcpConnectRecord[] = [];
@@ -116,7 +135,7 @@ export class IntervalAggregator {
     const out: IntervalResult = {
       start: this.start,
       end,
-      flows: [...this.flows.values()],
+      flows: [...this.flows.values(), ...this.flowsCollided.values()],
       drops: [...this.drops.values()],
       tcp: this.tcp,
       tcpStats: [...this.tcpStats.values()],
@@ -130,6 +149,7 @@ export class IntervalAggregator {
     for (const s of out.tcpStats) s.ts = end;
     this.start = end;
     this.flows = new Map();
+    this.flowsCollided = new Map();
     this.drops = new Map();
     this.tcpStats = new Map();
     this.tcp = [];
@@ -173,21 +193,24 @@ export class IntervalAggregator {
     return true;
   }
 
-  private addFlow(r: Extract<ProbeRecord, { type: 'flow' }>): void {
+  private addFlow(r: ProbeFlow): void {
     if (isLinkScoped(r.src) || isLinkScoped(r.dst)) {
       this.skipped++;
       return;
     }
-    const key = `${r.src}|${r.dst}|${r.sport}|${r.dport}|${r.proto}|${r.dir}`;
-    const f = this.flows.get(key);
+    const hash = flowHash(r);
+    const held = this.flows.get(hash);
+    // The key string is built only when another flow already holds the hash (rare).
+    const key = held && !sameFlow(held, r) ? flowKey(r) : undefined;
+    const f = key === undefined ? held : this.flowsCollided.get(key);
     if (f) {
       f.bytes += r.bytes;
       f.packets += r.packets;
       f.tcpFlags |= r.tcp_flags;
       return;
     }
-    if (this.full(this.flows.size)) return;
-    this.flows.set(key, {
+    if (this.full(this.flows.size + this.flowsCollided.size)) return;
+    const rec: FlowRecord = {
       ts: r.ts,
       src: this.resolver.resolve(r.src, r.ts),
       dst: this.resolver.resolve(r.dst, r.ts),
@@ -198,7 +221,9 @@ export class IntervalAggregator {
       bytes: r.bytes,
       packets: r.packets,
       tcpFlags: r.tcp_flags,
-    });
+    };
+    if (key === undefined) this.flows.set(hash, rec);
+    else this.flowsCollided.set(key, rec);
   }
 
   private addDrop(r: Extract<ProbeRecord, { type: 'drop' }>): void {
