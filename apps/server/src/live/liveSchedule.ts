@@ -14,7 +14,8 @@ export interface LiveScheduleDeps {
   /** True when every connected collector has delivered a batch ending at or after `boundary`. */
   caughtUp(boundary: number): boolean;
   now(): number;
-  setTimer(fn: () => void, ms: number): { unref?(): void };
+  /** Returns a handle for clearTimer; unref'd where it has unref (a pending round keeps no process up). */
+  setTimer(fn: () => void, ms: number): unknown;
   clearTimer(t: unknown): void;
 }
 
@@ -60,7 +61,7 @@ export class LiveSchedule {
       if (b > this.sentFor) this.send(b);
       this.arm();
     }, at - now);
-    t.unref?.();
+    (t as { unref?(): void }).unref?.();
     this.timer = t;
   }
 }
