@@ -7,6 +7,7 @@ import type { ServerConfig } from './config.js';
 import type { WeftContext } from './context.js';
 import { CollectorRegistry } from './ingest/collectorRegistry.js';
 import { LiveHub } from './live/liveHub.js';
+import { LiveSchedule } from './live/liveSchedule.js';
 import { liveSummary } from './live/liveSummary.js';
 import { BadRequestError } from './plugins/badRequest.js';
 import { spaPlugin } from './plugins/spa.js';
@@ -107,17 +108,29 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   await app.register(spaPlugin, { webRoot: config.webRoot });
 
   const timers: NodeJS.Timeout[] = [];
+  let schedule: LiveSchedule | undefined;
   app.addHook('onReady', async () => {
     ctx.ready = true;
     if (deps.timers === false) return;
     timers.push(setInterval(() => ctx.store.prune(), 1_000));
     timers.push(setInterval(() => ctx.alerts.evaluate(), config.alertIntervalS * 1000));
-    timers.push(setInterval(() => ctx.live.tick(), config.liveIntervalMs));
     for (const t of timers) t.unref();
+    schedule = new LiveSchedule({
+      intervalMs: config.liveIntervalMs,
+      graceMs: Math.round(config.liveIntervalMs * 0.4),
+      tick: () => ctx.live.tick(),
+      caughtUp: (t) => ctx.collectors.caughtUp(t),
+      now: ctx.now,
+      setTimer: setTimeout,
+      clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
+    });
+    ctx.collectors.onBatch = () => schedule?.batchArrived();
+    schedule.start();
   });
   app.addHook('preClose', async () => {
     ctx.ready = false;
     for (const t of timers) clearInterval(t);
+    schedule?.stop();
     ctx.live.closeAll(1001, 'server shutting down');
   });
   await app.ready();

@@ -19,6 +19,10 @@ export class CollectorRegistry {
   private readonly boots = new Map<string, BootState>();
   private observed = new Set<string>();
   onChange: (observed: ReadonlySet<string>) => void = () => {};
+  /** Called after each stored batch (the live schedule sends a round once an interval is complete). */
+  onBatch: () => void = () => {};
+  /** Newest batch end per node. */
+  private readonly ends = new Map<string, number>();
 
   connect(hello: IngestHello, now: number): number {
     const prev = this.byNode.get(hello.node);
@@ -82,6 +86,14 @@ export class CollectorRegistry {
     s.recordsLost += lost;
     s.lastSeen = now;
     s.lagMs = Math.max(0, now - end);
+    if (end > (this.ends.get(node) ?? 0)) this.ends.set(node, end);
+    this.onBatch();
+  }
+
+  /** True when every connected collector has delivered a batch ending at or after `t`. */
+  caughtUp(t: number): boolean {
+    for (const node of this.observed) if ((this.ends.get(node) ?? 0) < t) return false;
+    return true;
   }
 
   rejected(node: string, now: number): void {
@@ -125,7 +137,10 @@ export class CollectorRegistry {
     if (this.byNode.size <= MAX_COLLECTORS) return;
     for (const [node, s] of this.byNode) {
       if (this.byNode.size <= MAX_COLLECTORS) break;
-      if (!s.connected) this.byNode.delete(node);
+      if (!s.connected) {
+        this.byNode.delete(node);
+        this.ends.delete(node);
+      }
     }
   }
 }
