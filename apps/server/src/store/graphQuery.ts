@@ -3,7 +3,7 @@ import { visitWindow, windowRow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { type LevelNode, levelNode } from './levelNode.js';
 import { LEVEL_INDEX, type LevelTables } from './levelTables.js';
-import { MATCH_ALL, pairMatcher } from './match.js';
+import { focusEdge, MATCH_ALL, pairMatcher } from './match.js';
 import { PortTable } from './portTable.js';
 import type { EdgeSeries } from './series.js';
 import type { Store } from './store.js';
@@ -65,8 +65,9 @@ const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
 export function seriesFor(store: Store, f: FilterState, scanAll = false): readonly (EdgeSeries | null)[] {
   if (scanAll) return store.edgeList.items;
   // A verdict or reason keeps only the pod pairs that dropped, which a rollup can't tell apart.
+  const ends = focusEdge(f.focus) ?? (f.focus ? [f.focus] : []);
   const coarseFilter =
-    !f.pod && !f.workload && !f.q && !f.verdict && !f.reason && (f.focus === '' || f.focus.startsWith('ns:'));
+    !f.pod && !f.workload && !f.q && !f.verdict && !f.reason && ends.every((e) => e.startsWith('ns:'));
   return f.level === 'namespace' && coarseFilter ? store.rollupList.items : store.edgeList.items;
 }
 

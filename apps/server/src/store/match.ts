@@ -1,4 +1,5 @@
-import type { Endpoint, FilterState } from '@weft/protocol';
+import type { Endpoint, FilterState, Level } from '@weft/protocol';
+import { levelNode } from './levelNode.js';
 
 /**
  * The shared filter applied to one stored pair. A pair matches when either end matches, so filtering
@@ -32,6 +33,28 @@ function text(e: Endpoint): string {
   return `${e.namespace}/${e.name} ${e.workload} ${e.service} ${e.ip} ${e.node} ${e.kind}`.toLowerCase();
 }
 
+/** The two ends of an edge focus (`<source>-><target>`, source the client), or null for a node focus. */
+export function focusEdge(focus: string): [string, string] | null {
+  const arrow = focus.indexOf('->');
+  return arrow > 0 ? [focus.slice(0, arrow), focus.slice(arrow + 2)] : null;
+}
+
+/**
+ * An edge end is a map node id; an endpoint is that end when it rolls up to that id at the end's level.
+ * `others` folds whatever did not fit the map, so any endpoint may be behind it.
+ */
+function edgeEndMatcher(end: string): (e: Endpoint) => boolean {
+  if (end === 'others' || end.startsWith('others:')) return () => true;
+  const level: Level = end.startsWith('ns:')
+    ? 'namespace'
+    : end.startsWith('wl:')
+      ? 'workload'
+      : end.startsWith('node:')
+        ? 'node'
+        : 'pod';
+  return (e) => levelNode(e, level).id === end;
+}
+
 /** What pairMatcher returns for a filter that keeps every pair, so hot loops can skip the call. */
 export const MATCH_ALL: PairMatcher = () => true;
 
@@ -44,7 +67,11 @@ export function pairMatcher(f: FilterState): PairMatcher {
   if (f.pod) tests.push((a, b) => endpointMatches(a, 'pod', f.pod) || endpointMatches(b, 'pod', f.pod));
   if (f.workload)
     tests.push((a, b) => endpointMatches(a, 'wl', f.workload) || endpointMatches(b, 'wl', f.workload));
-  if (f.focus) {
+  const edge = focusEdge(f.focus);
+  if (edge) {
+    const [client, server] = edge.map(edgeEndMatcher) as [(e: Endpoint) => boolean, (e: Endpoint) => boolean];
+    tests.push((a, b) => client(a) && server(b));
+  } else if (f.focus) {
     const i = f.focus.indexOf(':');
     const kind = f.focus.slice(0, i) as 'ns' | 'wl' | 'pod' | 'node';
     const value = f.focus.slice(i + 1);

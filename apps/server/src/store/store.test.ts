@@ -228,6 +228,41 @@ describe('Store: queries', () => {
     const node = queryGraph(store, filter({ level: 'node' }), win, opts);
     expect(node.nodes.map((n) => n.id).sort()).toEqual(['node:lab-node-1', 'node:lab-node-2', 'world']);
   });
+
+  it('takes an edge as focus: the pairs from its source to its target, at any level', () => {
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 5 }));
+    const win = { start: T0, end: clock.now };
+    const edge = 'wl:production/api->wl:production/db';
+    const pods = queryGraph(store, filter({ level: 'pod', focus: edge }), win, opts);
+    expect(pods.edges.length).toBeGreaterThan(0);
+    for (const e of pods.edges) {
+      expect(e.source).toMatch(/^pod:production\/api-/);
+      expect(e.target).toBe('pod:production/db-0');
+    }
+    const wl = queryGraph(store, filter({ level: 'workload', focus: edge }), win, opts);
+    expect(wl.edges.map((e) => e.id)).toEqual([edge]);
+    // The reverse direction is another edge: nothing was sent from db to api.
+    const back = queryGraph(
+      store,
+      filter({ level: 'workload', focus: 'wl:production/db->wl:production/api' }),
+      win,
+      opts,
+    );
+    expect(back.edges).toEqual([]);
+    // Namespace ends on both sides: the rollups answer it exactly as a scan does.
+    const ns = filter({ level: 'namespace', focus: 'ns:monitoring->ns:production' });
+    const fast = queryGraph(store, ns, win, opts);
+    expect(fast.edges.map((e) => e.id)).toEqual(['ns:monitoring->ns:production']);
+    expect(fast).toEqual(queryGraph(store, ns, win, { ...opts, scanAll: true }));
+    const world = queryGraph(
+      store,
+      filter({ level: 'workload', focus: 'wl:production/api->world' }),
+      win,
+      opts,
+    );
+    expect(world.edges.map((e) => e.id)).toEqual(['wl:production/api->world']);
+  });
 });
 
 describe('Store: namespace rollups', () => {
