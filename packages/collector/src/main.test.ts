@@ -120,6 +120,35 @@ describe('startCollector', () => {
     await expect(fetch(c.metricsUrl)).rejects.toThrow();
   });
 
+  it("closes the batch on the probe's end-of-interval stats record, not on a timer of its own", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const inv = join(dir, 'inventory.json');
+    await writeFile(inv, JSON.stringify(clusterInventory()));
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    // A minute's interval: only the stats record can close a batch within this test.
+    const parsed = parseCollectorConfig(
+      ['--node', 'node-a', '--inventory', inv, '--server', url, '--metrics-host', '127.0.0.1'],
+      { WEFT_INGEST_TOKEN: 'tok', WEFT_INTERVAL_MS: '60000', WEFT_METRICS_PORT: '0' },
+    );
+    if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
+    const source = new RecordQueue();
+    const c = await startCollector(parsed.config, { source, log: () => {} });
+    cleanups.push(() => c.stop());
+    const now = Date.now();
+    source.push(
+      { type: 'hello', ts: now, version: 1, hooks: ['tc:wco0'], kernel: 'test' },
+      flow(IP.frontend, IP.api0, 'egress', 4_321, 3, now),
+    );
+    await sleep(300);
+    expect(server.batches(c.boot).flatMap((b) => b.flows)).toEqual([]);
+    source.push({ type: 'stats', ts: Date.now(), flow_overflow: 0, ring_lost: 0, links: 1 });
+    await until(() => server.batches(c.boot).some((b) => b.flows.length > 0), 'the batch closed by stats');
+    expect(server.batches(c.boot).flatMap((b) => b.flows)).toMatchObject([{ bytes: 4_321, packets: 3 }]);
+  });
+
   it('refuses to start on a bad inventory file, naming it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

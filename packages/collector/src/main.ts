@@ -127,21 +127,11 @@ export async function startCollector(
     );
   }
 
-  let sawHello = false;
-  const reading = (async () => {
-    for await (const r of source.records) {
-      agg.add(r);
-      if (r.type === 'hello' && !sawHello) {
-        sawHello = true;
-        client.start();
-      }
-    }
-  })().catch((err: Error) => log(`records: ${err.message}`));
-  const helloTimer = setTimeout(() => client.start(), HOOKS_WAIT_MS);
-
   let lastSweep = Date.now();
+  let lastTick = Date.now();
   const tick = () => {
     const now = Date.now();
+    lastTick = now;
     const r = agg.flush(now);
     recorder.record(r, now);
     const lost = Object.values(r.lost).reduce((a, b) => a + b, 0);
@@ -193,7 +183,28 @@ export async function startCollector(
       log(`interval: ${(err as Error).stack ?? String(err)}`);
     }
   };
-  const timer = setInterval(safeTick, config.intervalMs);
+  let sawHello = false;
+  // The probe ends each interval with a stats record, on the wall clock's interval boundaries: the
+  // batch closes right there, so a drained interval reaches the server at once instead of waiting for
+  // a timer of its own phase (up to a whole interval more between a packet and the browser).
+  const reading = (async () => {
+    for await (const r of source.records) {
+      agg.add(r);
+      if (r.type === 'stats') safeTick();
+      else if (r.type === 'hello' && !sawHello) {
+        sawHello = true;
+        client.start();
+      }
+    }
+  })().catch((err: Error) => log(`records: ${err.message}`));
+  const helloTimer = setTimeout(() => client.start(), HOOKS_WAIT_MS);
+  // Without the probe's stats (starting, restarting, stalled) batches still close once per interval.
+  const timer = setInterval(
+    () => {
+      if (Date.now() - lastTick >= config.intervalMs * 1.5) safeTick();
+    },
+    Math.max(10, Math.round(config.intervalMs / 4)),
+  );
 
   let stopping: Promise<void> | null = null;
   return {
