@@ -1,7 +1,7 @@
 // Packet to browser: how long after packets start being dropped in the real lab the dashboard in a
 // real Chromium receives (and draws) the live update that shows them. Root and eBPF required.
 //
-//   pnpm build && node bench/latency/run.mjs [--trials 10] [--prefix wlat]
+//   pnpm build && node bench/latency/run.mjs [--trials 10] [--prefix wlat] [--root CHECKOUT] [--out FILE]
 //
 // It runs `weft start` as a user does (real lab, probe, one collector per lab node, server), opens the
 // map at workload level, and per trial switches on a policy-drop fault frontend -> api through the lab's
@@ -29,8 +29,10 @@ const opt = (name, dflt) => {
 const TRIALS = Number(opt('trials', '10'));
 const PREFIX = opt('prefix', 'wlat');
 const EDGE = 'wl:production/frontend->wl:production/api';
-const cli = join(root, 'packages/cli/dist/main.js');
-const labDist = join(root, 'packages/lab/dist/index.js');
+// --root DIR: another built checkout (a baseline) whose `weft start` and lab to measure, side by side.
+const stack = opt('root', root);
+const cli = join(stack, 'packages/cli/dist/main.js');
+const labDist = join(stack, 'packages/lab/dist/index.js');
 for (const f of [cli, labDist])
   if (!existsSync(f)) {
     console.error(`${f} is missing: run \`pnpm build\` first`);
@@ -47,7 +49,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const child = spawn(
   process.execPath,
   [cli, 'start', '--port', '0', '--metrics-port', '0', '--lab-prefix', PREFIX, '--scenario', 'clean'],
-  { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WEFT_LOG_LEVEL: 'warn' } },
+  { cwd: stack, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WEFT_LOG_LEVEL: 'warn' } },
 );
 const log = [];
 createInterface({ input: child.stdout }).on('line', (l) => log.push(l));
@@ -145,6 +147,7 @@ const pct = (xs, p) => {
 const drawn = results.map((r) => r.drawnMs);
 const summary = {
   when: new Date().toISOString(),
+  stack,
   machine: `${cpus().length} vCPU ${cpus()[0]?.model ?? ''}, Node ${process.version}`,
   loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
   trials: results.length,
