@@ -22,7 +22,7 @@ FROM node:20-bookworm-slim
 ENV DEBIAN_FRONTEND=noninteractive NODE_ENV=production
 # The collector's heap settings (packages/collector/src/nodeFlags.ts), so that `weft collector` runs in
 # place rather than starting Node again with them; the DaemonSet's NODE_OPTIONS takes precedence.
-ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4"
+ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4 --v8-pool-size=1"
 # The probe links libbpf, libelf and zlib statically by default; their runtime packages (Debian's
 # libbpf 1.1) keep a dynamically linked build (make LIBS='-lbpf -lelf -lz') working too. Nothing else.
 RUN apt-get update \
