@@ -6,6 +6,7 @@ import { type Point, StableLayout } from '../../domain/stableLayout.js';
 import { fitBounds, type Pinch, pinchStep, toWorld, type Viewport, zoomAt } from '../../domain/viewport.js';
 import { drawScene, EDGE_LABEL_ZOOM, NODE_LABEL_ZOOM } from './drawScene.js';
 import { type MapColors, readColors } from './mapStyle.js';
+import { markApplied } from './markApplied.js';
 import type { TrafficMapProps } from './TrafficMap.js';
 
 interface MapState {
@@ -120,13 +121,7 @@ export function CanvasMap({
     s.pending = { model, positions, fresh: fresh || (s.pending?.fresh ?? false) };
     s.key = layoutKey;
     scheduleRef.current(false);
-    box.dataset.nodes = String(model.nodes.length);
-    box.dataset.edges = String(model.edges.length);
-    box.dataset.dropEdges = String(model.edges.filter((e) => e.data.health === 'drops').length);
-    box.dataset.ready = '1';
-    performance.measure('weft-map-apply', 'weft-map-apply-start');
-    performance.clearMarks('weft-map-apply-start');
-    performance.clearMeasures('weft-map-apply');
+    markApplied(box, model);
   }, [model, layoutKey]);
 
   useEffect(() => {

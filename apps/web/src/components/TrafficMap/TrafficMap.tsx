@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { isOutside, type MapEdgeEl, type MapModel, type MapNodeEl } from '../../domain/mapModel.js';
 import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
 import { mapStyle, readColors } from './mapStyle.js';
+import { markApplied } from './markApplied.js';
 
 /** Past this many edges the map switches to the fast style (see mapStyle). */
 export const LARGE_EDGES = 1500;
@@ -131,14 +132,7 @@ export function TrafficMap({
       }
     }
     if (fresh) fitTo(cy, positions, el);
-    box.dataset.nodes = String(model.nodes.length);
-    box.dataset.edges = String(model.edges.length);
-    box.dataset.dropEdges = String(model.edges.filter((e) => e.data.health === 'drops').length);
-    box.dataset.ready = '1';
-    performance.measure('weft-map-apply', 'weft-map-apply-start');
-    // Observers still see the entries; the buffer must not grow for a page left open for days.
-    performance.clearMarks('weft-map-apply-start');
-    performance.clearMeasures('weft-map-apply');
+    markApplied(box, model);
   }, [model, layoutKey]);
 
   // After every model too: a re-added edge must come back selected.
