@@ -23,15 +23,21 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 
   }
 }
 
+/** The cluster fixture's inventory in a temporary file and an ingest server taking token `tok`. */
+async function inventoryAndServer(): Promise<{ inv: string; server: IngestTestServer; url: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const inv = join(dir, 'inventory.json');
+  await writeFile(inv, JSON.stringify(clusterInventory()));
+  const server = new IngestTestServer('tok');
+  const url = await server.start();
+  cleanups.push(() => server.stop());
+  return { inv, server, url };
+}
+
 describe('startCollector', () => {
   it('names records from the inventory, serves the seed metrics and streams them to the server', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const inv = join(dir, 'inventory.json');
-    await writeFile(inv, JSON.stringify(clusterInventory()));
-    const server = new IngestTestServer('tok');
-    const url = await server.start();
-    cleanups.push(() => server.stop());
+    const { inv, server, url } = await inventoryAndServer();
     const parsed = parseCollectorConfig(
       [
         '--node',
@@ -121,13 +127,7 @@ describe('startCollector', () => {
   });
 
   it("closes the batch on the probe's end-of-interval stats record, not on a timer of its own", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const inv = join(dir, 'inventory.json');
-    await writeFile(inv, JSON.stringify(clusterInventory()));
-    const server = new IngestTestServer('tok');
-    const url = await server.start();
-    cleanups.push(() => server.stop());
+    const { inv, server, url } = await inventoryAndServer();
     // A minute's interval: only the stats record can close a batch within this test.
     const parsed = parseCollectorConfig(
       ['--node', 'node-a', '--inventory', inv, '--server', url, '--metrics-host', '127.0.0.1'],
