@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseCollectorConfig, type RunningCollector, startCollector } from '@weft/collector';
 import { faultAdd, faultClear, type LabHandle, labDown, labUp, parseFaultArgs } from '@weft/lab';
-import type { DiagnoseResponse, GraphResponse, Inventory } from '@weft/protocol';
+import type { DiagnoseResponse, FlowsResponse, GraphResponse, Inventory } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from './config.js';
 import { type RunningServer, startServer } from './server.js';
@@ -123,31 +123,31 @@ describe('lab end to end', () => {
     const fe2 = inv.pods.find((p) => p.name === 'frontend-7d9f8c6b5-m8q7n')!;
     expect(db.node).not.toBe(fe2.node);
     const dbIp = db.ips.find((ip) => ip.includes('.'))!;
-    const srv = spawn(
-      'ip',
-      ['netns', 'exec', `${prefix}-production-db-0`, 'iperf3', '-s', '-1', '-p', '15201'],
-      { stdio: 'ignore' },
-    );
+    // A sink that reads to the client's FIN and answers with the count, and a source that writes
+    // 10 MiB and closes: every byte crosses the wire. (iperf3 -n counts bytes written to the socket;
+    // its server resets the data connection at the end of the test, so part of what it "sent" can
+    // be discarded unsent: the probe rightly saw 7-10.4 MB of a "10 MB" run.)
+    const sink = `const s = require('net').createServer((c) => { let n = 0; c.on('data', (d) => (n += d.length));
+      c.on('end', () => { c.end(String(n)); s.close(); }); }).listen(15201, () => console.log('ready'));`;
+    const srv = spawn('ip', ['netns', 'exec', `${prefix}-production-db-0`, process.execPath, '-e', sink], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
-      await sleep(1_000);
+      await new Promise<void>((resolve, reject) => {
+        srv.stdout!.once('data', () => resolve());
+        srv.once('exit', (code) => reject(new Error(`the sink exited (${code})`)));
+      });
       const before = Date.now() - 1_000;
-      execFileSync(
+      const source = `const c = require('net').connect(15201, ${JSON.stringify(dbIp)}, () => c.end(Buffer.alloc(10 * 2 ** 20)));
+        let r = ''; c.on('data', (d) => (r += d)); c.on('end', () => console.log(r));`;
+      const received = execFileSync(
         'ip',
-        [
-          'netns',
-          'exec',
-          `${prefix}-production-${fe2.name}`,
-          'iperf3',
-          '-c',
-          dbIp,
-          '-p',
-          '15201',
-          '-n',
-          '10M',
-        ],
-        { stdio: 'pipe', timeout: 60_000 },
+        ['netns', 'exec', `${prefix}-production-${fe2.name}`, process.execPath, '-e', source],
+        { encoding: 'utf8', timeout: 60_000 },
       );
-      const covered = await waitCovered(Date.now() + 3_000);
+      expect(received.trim()).toBe(String(10 * 2 ** 20));
+      const returned = Date.now();
+      const covered = await waitCovered(returned + 3_000);
       const g: GraphResponse = await get(
         `/api/v1/graph?level=pod&port=15201&from=${iso(before)}&to=${iso(covered)}`,
       );
@@ -160,8 +160,18 @@ describe('lab end to end', () => {
       process.stdout.write(
         `10 MiB transfer (${10 * 2 ** 20} payload bytes) shows ${Math.round(bytes)} bytes on its edge\n`,
       );
-      // 10 MiB of payload plus TCP/IP headers and iperf3's control connection; twice that would be double counting.
-      expect(bytes).toBeGreaterThan(10 * 2 ** 20);
+      // Every observation of the pair, per node, direction and flow: where a shortfall was lost.
+      const rows: FlowsResponse = await get(
+        `/api/v1/flows?port=15201&limit=5000&from=${iso(before - 60_000)}&to=now`,
+      );
+      const seen = `window ${before}..${covered}, transfer done at ${returned}\n${rows.flows
+        .map(
+          (f) =>
+            `${f.node} ${f.dir} ${f.src.name}:${f.sport}->${f.dst.name}:${f.dport} ${f.bytes} B @${f.ts}`,
+        )
+        .join('\n')}`;
+      // 10 MiB of payload plus TCP/IP headers and the 8-byte answer; twice that would be double counting.
+      expect(bytes, seen).toBeGreaterThan(10 * 2 ** 20);
       expect(bytes).toBeLessThan(10 * 2 ** 20 * 1.15);
     } finally {
       srv.kill();
