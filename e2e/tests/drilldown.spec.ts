@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { expectPodFlows, expectPodPanel } from '../support/drilldownSteps.js';
 import { appUrl, params, snapshot } from '../support/lab.js';
 
 async function expectWorkloads(page: Page) {
@@ -11,18 +12,8 @@ async function expectPods(page: Page) {
     page.locator('[data-testid="map-node"][data-id="pod:production/api-5c6b7-def34"]'),
   ).toBeVisible();
 }
-async function expectPod(page: Page) {
-  await expect(page.getByTestId('breadcrumbs')).toContainText('api-5c6b7-def34');
-  await expect(page.getByTestId('pod-panel')).toBeVisible();
-  await expect(page.getByTestId('pod-panel').getByTestId('flow-row').first()).toBeVisible();
-}
-async function expectFlows(page: Page) {
-  await expect(page.getByTestId('flows-view')).toBeVisible();
-  await expect(page.getByTestId('flow-row').first()).toBeVisible();
-  // Only the pod's own flows.
-  const rows = await page.getByTestId('flow-row').allTextContents();
-  for (const r of rows) expect(r).toContain('api-5c6b7-def34');
-}
+const expectPod = (page: Page) => expectPodPanel(page, 'api-5c6b7-def34');
+const expectFlows = (page: Page) => expectPodFlows(page, 'api-5c6b7-def34');
 
 test('drill-down namespace -> workload -> pod -> flows and back, each step a URL that reloads to the same view', async ({
   page,

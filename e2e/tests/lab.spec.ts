@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { expectPodFlows, expectPodPanel } from '../support/drilldownSteps.js';
 import { params, snapshot } from '../support/lab.js';
 import {
   LAB_PREFIX,
@@ -147,17 +148,8 @@ async function expectPods(page: Page) {
   await expect(mapNode(page, `pod:production/${API_POD}`)).toBeVisible();
   await expect(mapNode(page, 'pod:production/api-5c8d7f9b6-t7w9r')).toBeVisible();
 }
-async function expectPod(page: Page) {
-  await expect(page.getByTestId('breadcrumbs')).toContainText(API_POD);
-  await expect(page.getByTestId('pod-panel')).toBeVisible();
-  await expect(page.getByTestId('pod-panel').getByTestId('flow-row').first()).toBeVisible();
-}
-async function expectFlows(page: Page) {
-  await expect(page.getByTestId('flows-view')).toBeVisible();
-  await expect(page.getByTestId('flow-row').first()).toBeVisible();
-  const rows = await page.getByTestId('flow-row').allTextContents();
-  for (const r of rows) expect(r).toContain(API_POD);
-}
+const expectPod = (page: Page) => expectPodPanel(page, API_POD);
+const expectFlows = (page: Page) => expectPodFlows(page, API_POD);
 
 test('lab: drill-down namespace -> workload -> pod -> flows on real data, each step a URL that reloads to the same view', async ({
   page,
