@@ -79,6 +79,7 @@ describe('packBatch', () => {
   it('names each endpoint once, by value, and unpacks to the same batch', () => {
     const b = batch();
     const p = packBatch(b);
+    expect(p.endpointBase).toBe(0);
     expect(p.endpoints).toEqual([api, db, worldEndpoint('1.1.1.1'), hostEndpoint('10.0.0.10', 'lab-node-1')]);
     expect(p.flows.src).toEqual([0, 1, 0]);
     expect(p.flows.dst).toEqual([1, 0, 2]);
@@ -101,6 +102,12 @@ describe('packBatch', () => {
   });
 });
 
+describe('unpackBatch', () => {
+  it('refuses a batch that extends a table it does not have', () => {
+    expect(() => unpackBatch({ ...packBatch(batch()), endpointBase: 3 })).toThrow(/resolve it first/);
+  });
+});
+
 describe('packedBatchProblem', () => {
   it('finds flow columns of unequal length', () => {
     const p = packBatch(batch());
@@ -112,13 +119,22 @@ describe('packedBatchProblem', () => {
   it('finds indexes past the endpoint table, in flows and in every other kind', () => {
     const flows = packBatch(batch());
     flows.flows.dst[2] = 4;
-    expect(packedBatchProblem(flows)).toBe('/flows/dst/2 is not an index into /endpoints');
+    expect(packedBatchProblem(flows)).toBe('/flows/dst/2 is past the endpoint table (4 entries)');
     const drops = packBatch(batch());
     drops.drops[0]!.src = 9;
-    expect(packedBatchProblem(drops)).toBe('/drops/0 names an endpoint past /endpoints');
+    expect(packedBatchProblem(drops)).toBe('/drops/0 names an endpoint past the table (4 entries)');
     const dns = packBatch(batch());
     dns.dns[0]!.server = 4;
-    expect(packedBatchProblem(dns)).toBe('/dns/0 names an endpoint past /endpoints');
+    expect(packedBatchProblem(dns)).toBe('/dns/0 names an endpoint past the table (4 entries)');
+  });
+
+  it('counts the table the batch extends', () => {
+    const p = packBatch(batch());
+    p.endpointBase = 10;
+    p.flows.dst[2] = 13;
+    expect(packedBatchProblem(p)).toBeNull();
+    p.flows.dst[2] = 14;
+    expect(packedBatchProblem(p)).toBe('/flows/dst/2 is past the endpoint table (14 entries)');
   });
 
   it('leaves types and ranges to the schema', () => {

@@ -5,6 +5,7 @@
  * Nothing here may import typebox at run time: core.test.ts checks it.
  */
 
+export { BatchPacker } from './batchPacker.js';
 export {
   FLOW_DIRECTIONS,
   L4_PROTOS,
@@ -16,12 +17,14 @@ export {
 export { dropReasonLabel, isRoutineFree, POLICY_DROP } from './dropReason.js';
 export type { Endpoint, EndpointKind } from './endpoint.js';
 export { endpointLabel, HOST, hostEndpoint, WORLD, worldEndpoint } from './endpointHelpers.js';
+export { EndpointTable } from './endpointTable.js';
 export type {
   CollectorMessage,
   IngestAck,
   IngestBatch,
   IngestHello,
   IngestReject,
+  IngestResync,
   IngestWelcome,
   ServerIngestMessage,
 } from './ingest.js';
@@ -29,6 +32,7 @@ export {
   IngestCloseCode,
   MAX_BATCH_ENDPOINTS,
   MAX_BATCH_RECORDS,
+  MAX_CONNECTION_ENDPOINTS,
   MAX_INGEST_FRAME_BYTES,
 } from './ingestLimits.js';
 export type { Inventory, InventoryNode, InventoryPod, InventoryService } from './inventory.js';

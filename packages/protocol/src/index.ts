@@ -1,4 +1,5 @@
 export * from './alerts.js';
+export { BatchPacker } from './batchPacker.js';
 export {
   FLOW_DIRECTIONS,
   L4_PROTOS,
@@ -12,6 +13,7 @@ export * from './dns.js';
 export * from './dropReason.js';
 export * from './drops.js';
 export * from './endpoint.js';
+export { EndpointTable } from './endpointTable.js';
 export * from './filter.js';
 export * from './flows.js';
 export * from './graph.js';

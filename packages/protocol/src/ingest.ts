@@ -7,17 +7,19 @@ export {
   IngestCloseCode,
   MAX_BATCH_ENDPOINTS,
   MAX_BATCH_RECORDS,
+  MAX_CONNECTION_ENDPOINTS,
   MAX_INGEST_FRAME_BYTES,
 } from './ingestLimits.js';
 
 /**
  * Collector -> server over WebSocket `/api/v1/ingest` (Authorization: Bearer <token>).
- * The collector sends a hello, waits for `welcome`, then one batch per interval, packed (PackedBatch,
- * protocol 2: an endpoint table and flow columns; IngestBatch below is the same batch unpacked, the
- * shape the collector aggregates and tests write). Each batch carries
- * a sequence number per collector boot; the server acknowledges it, and the collector keeps
- * unacknowledged batches in a bounded spool and resends them after a reconnect. The server drops
- * a batch whose (boot, seq) it has already stored, so nothing is counted twice.
+ * The collector sends a hello, waits for `welcome`, then one batch per interval, packed (PackedBatch:
+ * endpoints in a table the connection builds up, flow records as columns; IngestBatch below is the
+ * same batch unpacked, the shape the collector aggregates and tests write). Each batch carries a
+ * sequence number per collector boot; the server acknowledges it, and the collector keeps
+ * unacknowledged batches in a bounded spool and resends them after a reconnect, packed afresh against
+ * the new connection's table. The server drops a batch whose (boot, seq) it has already stored, so
+ * nothing is counted twice.
  */
 export const IngestHello = Type.Object({
   type: Type.Literal('hello'),
@@ -72,5 +74,16 @@ export const IngestReject = Type.Object({
 });
 export type IngestReject = Static<typeof IngestReject>;
 
-export const ServerIngestMessage = Type.Union([IngestWelcome, IngestAck, IngestReject]);
+/**
+ * The batch `seq` was packed against an endpoint table this connection doesn't have (the server did not
+ * take an earlier batch): start a new table and send again from `seq`. Nothing is given up.
+ */
+export const IngestResync = Type.Object({
+  type: Type.Literal('resync'),
+  seq: Type.Integer({ minimum: 0 }),
+  reason: Type.String(),
+});
+export type IngestResync = Static<typeof IngestResync>;
+
+export const ServerIngestMessage = Type.Union([IngestWelcome, IngestAck, IngestReject, IngestResync]);
 export type ServerIngestMessage = Static<typeof ServerIngestMessage>;

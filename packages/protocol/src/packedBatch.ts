@@ -1,18 +1,22 @@
 import { type Static, Type } from 'typebox';
 import { FLOW_DIRECTIONS, L4_PROTOS } from './batchPacking.js';
 import { Endpoint } from './endpoint.js';
-import { MAX_BATCH_ENDPOINTS, MAX_BATCH_RECORDS } from './ingestLimits.js';
+import { MAX_BATCH_ENDPOINTS, MAX_BATCH_RECORDS, MAX_CONNECTION_ENDPOINTS } from './ingestLimits.js';
 import { DnsRecord, DropRecord, TcpConnectRecord, TcpStatsRecord } from './records.js';
 
 /**
- * The batch as it travels (protocol 2): every endpoint once in `endpoints`, records naming their ends
- * by index into it, and flow records (nearly all of a batch) as columns: one array per field, entry i
- * of each being record i, protocol and direction as small numbers. Protocol 1 spelled both endpoints out in every record; parsing them cost the
- * server as much as storing the record (bench/server/RESULTS.md). `packBatch` builds it from an
- * IngestBatch and `unpackBatch` turns it back. Beyond what the schema says, every column of `flows`
- * has the same length and every index is below `endpoints.length` (`packedBatchProblem` checks both).
+ * The batch as it travels (protocol 3). Records name their ends by index into the connection's endpoint
+ * table, which every batch extends: `endpoints` are the ones it adds, at index `endpointBase` on (0
+ * starts a new table, so a batch with base 0 is self-contained). A node's endpoints barely change from
+ * one second to the next, so a batch mostly carries none; when every batch carried its own table
+ * (protocol 2), parsing it was 70% of the server's JSON.parse (bench/server/RESULTS.md). Flow records
+ * (nearly all of a batch) travel as columns: one array per field, entry i of each being record i,
+ * protocol and direction as small numbers. `BatchPacker` builds it from an IngestBatch, `EndpointTable`
+ * resolves it on the receiving side and `unpackBatch` turns a resolved one back. Beyond what the schema
+ * says, every column of `flows` has the same length and every index is below the table's size once the
+ * batch is applied (`packedBatchProblem` checks both).
  */
-const Index = Type.Integer({ minimum: 0, maximum: MAX_BATCH_ENDPOINTS - 1 });
+const Index = Type.Integer({ minimum: 0, maximum: MAX_CONNECTION_ENDPOINTS - 1 });
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 const Count = Type.Integer({ minimum: 0 });
 
@@ -51,6 +55,9 @@ export const PackedBatch = Type.Object({
   /** Interval covered, ms since epoch. */
   start: Type.Number(),
   end: Type.Number(),
+  /** Index in the connection's endpoint table of `endpoints[0]`: 0 starts a new table. */
+  endpointBase: Type.Integer({ minimum: 0, maximum: MAX_CONNECTION_ENDPOINTS }),
+  /** The endpoints this batch adds to the table. */
   endpoints: Type.Array(Endpoint, { maxItems: MAX_BATCH_ENDPOINTS }),
   flows: FlowColumns,
   drops: Type.Array(PackedDropRecord, { maxItems: MAX_BATCH_RECORDS }),
