@@ -4,6 +4,8 @@ export class ServerMetrics {
   records = 0;
   rejectedMessages = 0;
   duplicateBatches = 0;
+  /** Batches answered with resync (packed against an endpoint table the connection didn't hold). */
+  resyncs = 0;
   oversizedFrames = 0;
   unauthorized = 0;
   protocolMismatches = 0;

@@ -1,4 +1,5 @@
 import {
+  EndpointTable,
   IngestCloseCode,
   IngestHello,
   MAX_INGEST_FRAME_BYTES,
@@ -53,14 +54,18 @@ function firstError(errors: { instancePath: string; message: string }[]): string
 }
 
 /**
- * One collector connection, independent of the socket: hello, then batches. Malformed messages are
- * answered with a reject and counted; past the limit the connection is closed, never the server.
+ * One collector connection, independent of the socket: hello, then batches, whose endpoints build up
+ * the connection's endpoint table. Malformed messages are answered with a reject and counted; past the
+ * limit the connection is closed, never the server. A batch packed against a table this connection
+ * doesn't hold (the collector sent it before learning an earlier one was refused) is answered with a
+ * resync: the collector starts a new table and sends it again.
  */
 export class IngestSession {
   private state: 'hello' | 'streaming' | 'closed' = 'hello';
   node = '';
   boot = '';
   private bad = 0;
+  private readonly endpoints = new EndpointTable();
 
   constructor(private readonly d: SessionDeps) {}
 
@@ -122,14 +127,26 @@ export class IngestSession {
       );
     }
     if (!(msg.end >= msg.start)) return this.reject(msg.seq, 'malformed batch: end is before start');
+    const step = this.endpoints.stepProblem(msg);
+    if (step) {
+      this.d.metrics.resyncs++;
+      this.d.log.warn(
+        { node: this.node, seq: msg.seq, reason: step },
+        'ingest batch needs a new endpoint table',
+      );
+      return { send: [{ type: 'resync', seq: msg.seq, reason: step }] };
+    }
     const problem = packedBatchProblem(msg);
     if (problem) return this.reject(msg.seq, `malformed batch: ${problem}`);
+    // Taken into the table before the duplicate check: the collector counts a resent batch's
+    // endpoints as sent too.
+    const batch = this.endpoints.resolve(msg);
     const now = this.d.now();
     if (this.d.collectors.seen(this.boot, msg.seq)) {
       this.d.metrics.duplicateBatches++;
       return { send: [{ type: 'ack', seq: msg.seq }] };
     }
-    const stored = this.d.store.ingestPacked(msg, this.node);
+    const stored = this.d.store.ingestPacked(batch, this.node);
     this.d.collectors.batch(this.node, msg.end, msg.lost, now);
     this.d.metrics.batches++;
     this.d.metrics.recordsStored(stored, now);

@@ -34,6 +34,11 @@ export function renderServerMetrics(w: WeftContext): string {
     'Resent batches acknowledged, not stored.',
     m.duplicateBatches,
   );
+  counter(
+    'weft_server_ingest_resyncs_total',
+    'Batches sent back for a new endpoint table (the connection did not hold the one they extend).',
+    m.resyncs,
+  );
   counter('weft_server_ingest_unauthorized_total', 'Ingest connections with a bad token.', m.unauthorized);
   counter(
     'weft_server_ingest_protocol_mismatch_total',

@@ -21,7 +21,23 @@ function sameIdentity(a: Endpoint, b: Endpoint): boolean {
 export class EndpointInterner {
   private byIp = new Map<string, Interned>();
   private byKey = new Map<string, Interned>();
+  /** What `internTable` has interned of each table, by its array (a connection's, which only grows). */
+  private tables = new WeakMap<readonly Endpoint[], Interned[]>();
   private next = 1;
+
+  /**
+   * Every endpoint of a batch's table, interned, index for index. A connection's table arrives again
+   * with each of its batches, longer by what they added: only that part is interned.
+   */
+  internTable(endpoints: readonly Endpoint[]): Interned[] {
+    let done = this.tables.get(endpoints);
+    if (!done) {
+      done = [];
+      this.tables.set(endpoints, done);
+    }
+    for (let i = done.length; i < endpoints.length; i++) done.push(this.intern(endpoints[i]!));
+    return done;
+  }
 
   constructor(private readonly max: number) {}
 
@@ -34,6 +50,7 @@ export class EndpointInterner {
       if (this.byKey.size >= this.max) {
         this.byKey = new Map();
         this.byIp = new Map();
+        this.tables = new WeakMap();
       }
       it = { id: this.next++, key, ep: e };
       this.byKey.set(key, it);

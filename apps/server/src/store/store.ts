@@ -138,7 +138,10 @@ export class Store {
     return this.ingestPacked(packBatch(batch), node);
   }
 
-  /** Stores one validated batch from the collector on `node`; returns the records it stored. */
+  /**
+   * Stores one validated batch from the collector on `node`, self-contained or resolved (its
+   * `endpoints` the connection's whole table: EndpointTable); returns the records it stored.
+   */
   ingestPacked(batch: PackedBatch, node: string): number {
     const now = this.now();
     const oldest = now - this.opts.coarseRetentionS * 1000;
@@ -151,10 +154,10 @@ export class Store {
     let stored = 0;
     if (batch.start < this.dataStart && batch.start >= oldest) this.dataStart = batch.start;
     if (batch.end > this.dataEnd && batch.end <= newest) this.dataEnd = batch.end;
+    // Each endpoint interned once, however many records name it (and a connection's table once, however
+    // many of its batches name it).
     const endpoints = batch.endpoints;
-    // Each endpoint of the batch interned once, however many records name it.
-    const interned: Interned[] = new Array(endpoints.length);
-    for (let i = 0; i < endpoints.length; i++) interned[i] = this.interner.intern(endpoints[i]!);
+    const interned = this.interner.internTable(endpoints);
 
     const f = batch.flows;
     if (f.ts.length > 0) {

@@ -1,4 +1,11 @@
-import { IngestCloseCode, MAX_INGEST_FRAME_BYTES, PROTOCOL_VERSION, packBatch } from '@weft/protocol';
+import {
+  BatchPacker,
+  type FlowRow,
+  IngestCloseCode,
+  MAX_INGEST_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  packBatch,
+} from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../../../config.js';
 import { labBatches } from '../../../fixtures/labBatches.js';
@@ -97,6 +104,46 @@ describe('ingest WebSocket', () => {
     await again.closed;
   });
 
+  it("builds a connection's endpoint table from its batches, and has a batch out of step sent again", async () => {
+    const node = 'lab-node-7';
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node, boot: 'boot-g' }));
+    await c.next();
+    const packer = new BatchPacker();
+    const [u0, u1] = labBatches({ start: Date.now() - 2000, seconds: 2, nodes: [N1] });
+    const b0 = packer.pack(u0!);
+    const b1 = packer.pack(u1!);
+    // The second second names the same pods: it adds nothing to the table.
+    expect([b1.endpointBase, b1.endpoints.length]).toEqual([b0.endpoints.length, 0]);
+    const counter = async (name: string) =>
+      Number(
+        new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1],
+      );
+    const rejected = await counter('weft_server_ingest_rejected_messages_total');
+    c.send(b1);
+    expect(await c.next()).toEqual({
+      type: 'resync',
+      seq: b1.seq,
+      reason: `endpoint table out of step: the batch adds at ${b0.endpoints.length}, this connection holds 0`,
+    });
+    c.send(b0);
+    expect(await c.next()).toEqual({ type: 'ack', seq: b0.seq });
+    c.send(b1);
+    expect(await c.next()).toEqual({ type: 'ack', seq: b1.seq });
+    expect(await counter('weft_server_ingest_resyncs_total')).toBe(1);
+    // A resync is not a malformed message: it counts towards no limit.
+    expect(await counter('weft_server_ingest_rejected_messages_total')).toBe(rejected);
+    // Every stored record names the endpoints its collector meant.
+    const rows: FlowRow[] = (await json(`${server.url}/api/v1/flows?limit=5000`)).flows;
+    const mine = rows.filter((r) => r.node === node && r.verdict === 'forwarded');
+    const key = (f: { ts: number; sport: number; src: { name: string }; dst: { name: string } }) =>
+      `${f.ts} ${f.sport} ${f.src.name} ${f.dst.name}`;
+    expect(mine.length).toBeGreaterThan(20);
+    expect(mine.map(key).sort()).toEqual([...u0!.flows, ...u1!.flows].map(key).sort());
+    c.ws.close();
+    await c.closed;
+  });
+
   it('closes a connection with a wrong or missing token with 4401', async () => {
     for (const headers of [{ Authorization: 'Bearer nope' }, {}, { Authorization: TOKEN }] as Record<
       string,
@@ -163,7 +210,7 @@ describe('ingest WebSocket', () => {
     expect(await c.next()).toEqual({
       type: 'reject',
       seq: b0!.seq,
-      reason: 'malformed batch: /flows/dst/0 is not an index into /endpoints',
+      reason: `malformed batch: /flows/dst/0 is past the endpoint table (${b0!.endpoints.length} entries)`,
     });
     const short = { ...b0!, flows: { ...b0!.flows, bytes: b0!.flows.bytes.slice(1) } };
     c.send(short);

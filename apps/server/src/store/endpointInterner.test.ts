@@ -1,0 +1,50 @@
+import type { Endpoint } from '@weft/protocol';
+import { describe, expect, it } from 'vitest';
+import { EndpointInterner } from './endpointInterner.js';
+
+const pod = (name: string, ip: string): Endpoint => ({
+  ip,
+  kind: 'pod',
+  namespace: 'production',
+  name,
+  workloadKind: 'Deployment',
+  workload: name,
+  service: name,
+  node: 'n1',
+});
+
+describe('EndpointInterner', () => {
+  it('gives an endpoint the same id however often and as whatever object it comes', () => {
+    const i = new EndpointInterner(100);
+    const a = i.intern(pod('api', '10.0.0.1'));
+    expect(i.intern({ ...pod('api', '10.0.0.1') })).toBe(a);
+    // A pod's identity is its name: a new IP is the same endpoint, another pod at the IP is not.
+    expect(i.intern(pod('api', '10.0.0.9')).id).toBe(a.id);
+    expect(i.intern(pod('db', '10.0.0.1')).id).not.toBe(a.id);
+  });
+
+  it('interns a growing table only where it grew, and a new table in full', () => {
+    const i = new EndpointInterner(100);
+    const table = [pod('api', '10.0.0.1'), pod('db', '10.0.0.2')];
+    const first = i.internTable(table);
+    expect(first.map((e) => e.ep.name)).toEqual(['api', 'db']);
+    table.push(pod('redis', '10.0.0.3'));
+    const second = i.internTable(table);
+    expect(second).toBe(first);
+    expect(second.map((e) => e.ep.name)).toEqual(['api', 'db', 'redis']);
+    const other = i.internTable([pod('redis', '10.0.0.3')]);
+    expect(other).not.toBe(first);
+    expect(other[0]).toBe(first[2]);
+  });
+
+  it('starts over past its bound, with new ids, and forgets the tables it interned', () => {
+    const i = new EndpointInterner(2);
+    const table = [pod('a', '10.0.0.1'), pod('b', '10.0.0.2')];
+    const [a] = i.internTable(table);
+    i.intern(pod('c', '10.0.0.3'));
+    expect(i.size).toBe(1);
+    const again = i.internTable(table);
+    expect(again[0]!.id).not.toBe(a!.id);
+    expect(again[0]!.id).toBeGreaterThan(a!.id);
+  });
+});
