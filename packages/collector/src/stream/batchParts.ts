@@ -1,9 +1,14 @@
 import { type IngestBatch, packBatch } from '@weft/protocol/core';
 
-const HEAD = '{"type":"batch","seq":';
-const STAND_IN = `${HEAD}0`;
-
 export type BatchContent = Omit<IngestBatch, 'type' | 'seq'>;
+
+export interface BatchPart {
+  seq: number;
+  content: BatchContent;
+  records: number;
+  /** Its size packed on its own (a new endpoint table): the most it can take on the wire. */
+  bytes: number;
+}
 
 export function recordCount(c: BatchContent): number {
   return c.flows.length + c.drops.length + c.tcp.length + c.tcpStats.length + c.dns.length;
@@ -15,23 +20,19 @@ function half<T>(a: T[], first: boolean): T[] {
 }
 
 /**
- * Serialize an interval as one or more batches, packed as protocol 2 sends them (an endpoint table,
- * flow records as columns), each under the server's frame limit: a busy node's interval is split in
- * halves (same interval, consecutive sequence numbers) rather than refused; each half packs its own
- * endpoint table.
+ * An interval as one or more batches, each under the server's frame limit however it is packed: a
+ * busy node's interval is split in halves (same interval, consecutive sequence numbers) rather than
+ * refused. The parts are fixed here, once: a batch resent after a reconnect is packed afresh against
+ * the new connection's endpoint table, but its sequence number still stands for the same records.
+ * Measured packed on its own, the largest it can be: against a table that already holds some of its
+ * endpoints it only gets smaller.
  */
-export function batchPayloads(
-  c: BatchContent,
-  nextSeq: () => number,
-  maxBytes: number,
-): { seq: number; payload: string; records: number }[] {
-  const out: { seq: number; payload: string; records: number }[] = [];
+export function batchParts(c: BatchContent, nextSeq: () => number, maxBytes: number): BatchPart[] {
+  const out: BatchPart[] = [];
   const visit = (part: BatchContent) => {
     const records = recordCount(part);
-    // Serialized once with a stand-in seq: a sequence number is taken only for a part that is sent,
-    // so they stay contiguous, and the stand-in is swapped for it without serializing again.
-    const body = JSON.stringify(packBatch({ type: 'batch', seq: 0, ...part }));
-    if (body.length > maxBytes && records > 1) {
+    const bytes = Buffer.byteLength(JSON.stringify(packBatch({ type: 'batch', seq: 0, ...part })));
+    if (bytes > maxBytes && records > 1) {
       const pick = (first: boolean): BatchContent => ({
         start: part.start,
         end: part.end,
@@ -46,8 +47,8 @@ export function batchPayloads(
       visit(pick(false));
       return;
     }
-    const seq = nextSeq();
-    out.push({ seq, payload: `${HEAD}${seq}${body.slice(STAND_IN.length)}`, records });
+    // A sequence number is taken only for a part that is sent, so they stay contiguous.
+    out.push({ seq: nextSeq(), content: part, records, bytes });
   };
   visit(c);
   return out;

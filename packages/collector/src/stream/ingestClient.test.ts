@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FlowRecord } from '@weft/protocol';
-import { worldEndpoint } from '@weft/protocol';
+import { PROTOCOL_VERSION, worldEndpoint } from '@weft/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngestTestServer } from '../fixtures/ingestTestServer.js';
 import { IngestClient } from './ingestClient.js';
 
+/** Record n: its bytes say n, and its source is one of 40 addresses, so batches add endpoints now and then. */
 function record(n: number): FlowRecord {
   return {
     ts: n,
-    src: worldEndpoint('198.51.100.1'),
+    src: worldEndpoint(`198.51.100.${n % 40}`),
     dst: worldEndpoint('198.51.100.2'),
     sport: n % 65536,
     dport: 80,
@@ -76,7 +77,7 @@ describe('IngestClient', () => {
     expect(await c.drain(10_000)).toBe(true);
     expect(server.hellos[0]).toMatchObject({
       type: 'hello',
-      protocol: 2,
+      protocol: PROTOCOL_VERSION,
       node: 'node-a',
       boot: c.boot,
       collectorVersion: '0.1.0',
@@ -110,7 +111,10 @@ describe('IngestClient', () => {
     await until(() => n > sentDuringOutage + 30, 'more batches after the restart');
     clearInterval(timer);
     expect(await c.drain(15_000)).toBe(true);
-    const got = server.batches(c.boot).flatMap((b) => b.flows.map((f) => f.bytes));
+    const flows = server.batches(c.boot).flatMap((b) => b.flows);
+    // Resent on a new connection, packed against its new endpoint table: still the same endpoints.
+    expect(flows.map((f) => f.src)).toEqual(flows.map((f) => record(f.bytes).src));
+    const got = flows.map((f) => f.bytes);
     expect(got).toHaveLength(n);
     expect(new Set(got).size).toBe(n);
     expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
@@ -208,5 +212,62 @@ describe('IngestClient', () => {
       [2, 2],
     ]);
     expect(logs.some((l) => l.includes('rejected batch 1: schema'))).toBe(true);
+  });
+
+  it('loses only the refused batch when later ones were already sent against its endpoints', async () => {
+    const server = new IngestTestServer('tok');
+    server.rejectSeqs.add(1);
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const { c, logs } = client(url, 'tok');
+    // Queued before the connection, so all five leave at once: 2-4 are packed against a table that
+    // holds batch 1's new endpoints, which the server never took.
+    for (let i = 0; i < 5; i++)
+      c.enqueue({
+        start: i,
+        end: i + 1,
+        flows: [record(i * 10), record(i * 10 + 1)],
+        drops: [],
+        tcp: [],
+        tcpStats: [],
+        dns: [],
+        lost: 0,
+      });
+    c.start();
+    await until(() => c.stats.spoolBatches === 0, 'every batch acknowledged or given up');
+    expect(server.resyncs).toBeGreaterThan(0);
+    const stored = server.batches(c.boot);
+    expect(stored.map((b) => b.seq)).toEqual([0, 2, 3, 4]);
+    expect(stored.flatMap((b) => b.flows)).toEqual([0, 1, 20, 21, 30, 31, 40, 41].map(record));
+    expect(c.stats.givenUp).toBe(2);
+    expect(logs.some((l) => l.includes('on a new endpoint table'))).toBe(true);
+  });
+
+  it('sends an endpoint once per connection', async () => {
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    const { c } = client(url, 'tok');
+    c.start();
+    for (let i = 0; i < 3; i++) {
+      c.enqueue({
+        start: i,
+        end: i + 1,
+        flows: Array.from({ length: 40 }, (_, k) => record(k)),
+        drops: [],
+        tcp: [],
+        tcpStats: [],
+        dns: [],
+        lost: 0,
+      });
+      expect(await c.drain(10_000)).toBe(true);
+    }
+    // 40 addresses (the destination among them), in the first batch only.
+    expect(server.tables).toEqual([
+      { base: 0, added: 40 },
+      { base: 40, added: 0 },
+      { base: 40, added: 0 },
+    ]);
+    expect(server.batches(c.boot).flatMap((b) => b.flows)).toHaveLength(120);
   });
 });

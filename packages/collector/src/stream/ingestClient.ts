@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BatchPacker,
   IngestCloseCode,
   type IngestHello,
   MAX_INGEST_FRAME_BYTES,
@@ -8,8 +9,11 @@ import {
 } from '@weft/protocol/core';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
-import { type BatchContent, batchPayloads } from './batchPayloads.js';
-import { Spool } from './spool.js';
+import { type BatchContent, batchParts } from './batchParts.js';
+import { Spool, type SpoolEntry } from './spool.js';
+
+/** What a batch may take on the wire: the server's frame limit, less room to spare. */
+const FRAME_BUDGET = MAX_INGEST_FRAME_BYTES - 1024;
 
 export interface IngestClientOptions {
   url: string;
@@ -45,6 +49,9 @@ export interface IngestClientStats {
  * The collector's side of /api/v1/ingest: hello, wait for welcome, then batches in sequence order
  * from a bounded spool. A batch leaves the spool only when the server acknowledges it, so after a
  * reconnect everything unacknowledged is sent again (the server drops (boot, seq) it already has).
+ * Batches are packed as they are sent, against the connection's endpoint table (BatchPacker): a new
+ * connection starts a new table, and so does a refused batch or a `resync` (the server doesn't hold
+ * what the packer thinks it sent).
  */
 export class IngestClient {
   readonly boot = randomUUID();
@@ -52,6 +59,7 @@ export class IngestClient {
   private readonly spool: Spool;
   private seq = 0;
   private ws: WebSocket | null = null;
+  private packer = new BatchPacker();
   private ready = false;
   /** Highest seq written on the current connection. */
   private sentThrough = -1;
@@ -98,7 +106,7 @@ export class IngestClient {
   enqueue(content: BatchContent, now = Date.now()): number[] {
     const lost = content.lost + this.pendingLoss;
     this.pendingLoss = 0;
-    const parts = batchPayloads({ ...content, lost }, () => this.seq++, MAX_INGEST_FRAME_BYTES - 1024);
+    const parts = batchParts({ ...content, lost }, () => this.seq++, FRAME_BUDGET);
     for (const p of parts) this.giveUp(this.spool.push({ ...p, createdAt: now }, now));
     this.pump();
     return parts.map((p) => p.seq);
@@ -157,6 +165,7 @@ export class IngestClient {
       handshakeTimeout: 10_000,
     });
     this.ws = ws;
+    this.packer.reset();
     this.sentThrough = -1;
     this.inflight = 0;
     ws.on('open', () => {
@@ -233,8 +242,18 @@ export class IngestClient {
         return;
       case 'reject':
         this.o.log?.(`ingest: server rejected batch ${msg.seq ?? '?'}: ${msg.reason}`);
+        // It did not take that batch's endpoints either.
+        this.packer.reset();
         if (msg.seq !== undefined) this.giveUp(this.spool.remove(msg.seq));
         this.notify();
+        return;
+      case 'resync':
+        // Batches sent after a refused one extend a table the server doesn't hold: from this one on,
+        // again, on a new table. Any of them it did store it acknowledges as duplicates.
+        this.o.log?.(`ingest: sending again from batch ${msg.seq} on a new endpoint table (${msg.reason})`);
+        this.packer.reset();
+        this.sentThrough = Math.min(this.sentThrough, msg.seq - 1);
+        this.pump();
         return;
       default:
         this.o.log?.('ingest: unknown message from the server');
@@ -255,16 +274,28 @@ export class IngestClient {
       if (this.inflight + ws.bufferedAmount > this.o.highWaterBytes) return;
       const next = this.spool.after(this.sentThrough);
       if (!next) return;
+      const payload = this.pack(next);
       this.sentThrough = next.seq;
-      this.inflight += next.payload.length;
-      const len = next.payload.length;
+      const len = payload.length;
+      this.inflight += len;
       this.s.sent++;
-      ws.send(next.payload, (err) => {
+      ws.send(payload, (err) => {
         if (this.ws !== ws) return;
         this.inflight -= len;
         if (!err) this.pump();
       });
     }
+  }
+
+  /** The batch packed against the connection's table, or on a new one where that would not fit a frame. */
+  private pack(e: SpoolEntry): string {
+    const batch = { type: 'batch' as const, seq: e.seq, ...e.content };
+    const payload = JSON.stringify(this.packer.pack(batch));
+    // Longer indexes can outweigh the endpoints left out; on its own it fits (batchParts measured it).
+    // (A UTF-16 unit is at most 3 bytes of UTF-8: most batches need no count.)
+    if (payload.length * 3 <= FRAME_BUDGET || Buffer.byteLength(payload) <= FRAME_BUDGET) return payload;
+    this.packer.reset();
+    return JSON.stringify(this.packer.pack(batch));
   }
 
   private startHeartbeat(ws: WebSocket): void {

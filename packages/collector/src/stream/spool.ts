@@ -1,9 +1,7 @@
-export interface SpoolEntry {
-  seq: number;
-  /** The serialized IngestBatch, sent as is (and again after a reconnect). */
-  payload: string;
-  /** Records inside, for counting what is given up. */
-  records: number;
+import type { BatchPart } from './batchParts.js';
+
+/** A batch waiting for the server's acknowledgement; packed each time it is sent (the table may differ). */
+export interface SpoolEntry extends BatchPart {
   createdAt: number;
 }
 
@@ -38,7 +36,7 @@ export class Spool {
   /** Adds a batch; returns the records given up to make room (and to respect the age bound). */
   push(e: SpoolEntry, now = e.createdAt): number {
     this.list.push(e);
-    this.totalBytes += e.payload.length;
+    this.totalBytes += e.bytes;
     return this.expire(now);
   }
 
@@ -51,7 +49,7 @@ export class Spool {
       const tooBig = this.totalBytes > this.opts.maxBytes && this.list.length > 1;
       if (!tooOld && !tooBig) break;
       this.list.shift();
-      this.totalBytes -= first.payload.length;
+      this.totalBytes -= first.bytes;
       lost += first.records;
     }
     return lost;
@@ -61,7 +59,7 @@ export class Spool {
   ack(seq: number): boolean {
     const i = this.indexOf(seq);
     if (i < 0) return false;
-    this.totalBytes -= this.list[i]!.payload.length;
+    this.totalBytes -= this.list[i]!.bytes;
     this.list.splice(i, 1);
     return true;
   }
@@ -70,7 +68,7 @@ export class Spool {
   ackThrough(seq: number): number {
     let n = 0;
     while (this.list.length > 0 && this.list[0]!.seq <= seq) {
-      this.totalBytes -= this.list.shift()!.payload.length;
+      this.totalBytes -= this.list.shift()!.bytes;
       n++;
     }
     return n;
@@ -81,7 +79,7 @@ export class Spool {
     const i = this.indexOf(seq);
     if (i < 0) return 0;
     const [e] = this.list.splice(i, 1);
-    this.totalBytes -= e!.payload.length;
+    this.totalBytes -= e!.bytes;
     return e!.records;
   }
 
