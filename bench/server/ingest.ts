@@ -1,6 +1,9 @@
 /**
  * Ingest throughput: flow records per second on one core, from the JSON text a collector sends to a
- * stored record (parse, schema validation, dedupe, store), for protocol 2's packed batches. Run:
+ * stored record (parse, schema validation, dedupe, store). The batches are packed as one collector's
+ * connection sends them (protocol 3: each batch adds to the connection's endpoint table only the
+ * endpoints it doesn't hold yet); a second figure packs every batch on its own (a new table each, as
+ * protocol 2 did and as a collector does after each reconnect). Run:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingest.ts [--batches=40] [--batch=10000]
  * With --base=<dir> (an older commit's sources: bench/server/base.sh 47b1ea7 /tmp/wsx-base) it then runs
  * that version's full path on its own wire format (protocol 1 batches when older than protocol 2) and
@@ -16,6 +19,8 @@ import { IngestSession, isPackedBatch } from '../../apps/server/src/ingest/inges
 import { ServerMetrics } from '../../apps/server/src/serverMetrics.js';
 import { Store } from '../../apps/server/src/store/store.js';
 import {
+  BatchPacker,
+  EndpointTable,
   type IngestBatch,
   type PackedBatch,
   PROTOCOL_VERSION,
@@ -35,9 +40,13 @@ const t0 = Date.now() - BATCHES * 1000;
 const batches: IngestBatch[] = Array.from({ length: BATCHES }, (_, i) =>
   flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000),
 );
-// Buffers, as the WebSocket hands frames to the session.
-const texts = batches.map((b) => Buffer.from(JSON.stringify(packBatch(b))));
+// Buffers, as the WebSocket hands frames to the session: one connection's stream...
+const packer = new BatchPacker();
+const texts = batches.map((b) => Buffer.from(JSON.stringify(packer.pack(b))));
+// ...and every batch on a new endpoint table.
+const alone = batches.map((b) => Buffer.from(JSON.stringify(packBatch(b))));
 const bytes = texts.reduce((a, t) => a + t.length, 0);
+const aloneBytes = alone.reduce((a, t) => a + t.length, 0);
 const records = BATCH * BATCHES;
 
 interface SessionParts {
@@ -46,6 +55,8 @@ interface SessionParts {
   CollectorRegistry: typeof CollectorRegistry;
   ServerMetrics: typeof ServerMetrics;
   protocol: number;
+  /** The version's own wire format for the batches. */
+  wire: () => Buffer[];
 }
 
 function session(p: SessionParts) {
@@ -75,12 +86,21 @@ function session(p: SessionParts) {
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 
 async function loadBase(dir: string): Promise<SessionParts> {
+  const protocol: number = (await import(`${dir}/packages/protocol/src/version.ts`)).PROTOCOL_VERSION;
+  const protocolIndex = await import(`${dir}/packages/protocol/src/index.ts`);
   return {
     IngestSession: (await import(`${dir}/apps/server/src/ingest/ingestSession.ts`)).IngestSession,
     Store: (await import(`${dir}/apps/server/src/store/store.ts`)).Store,
     CollectorRegistry: (await import(`${dir}/apps/server/src/ingest/collectorRegistry.ts`)).CollectorRegistry,
     ServerMetrics: (await import(`${dir}/apps/server/src/serverMetrics.ts`)).ServerMetrics,
-    protocol: (await import(`${dir}/packages/protocol/src/version.ts`)).PROTOCOL_VERSION,
+    protocol,
+    wire: () => {
+      // Protocol 1 sent the unpacked batch as is; 2 packed each batch on its own; 3 packs a stream.
+      if (protocol < 2) return batches.map((b) => Buffer.from(JSON.stringify(b)));
+      if (protocol < 3) return batches.map((b) => Buffer.from(JSON.stringify(protocolIndex.packBatch(b))));
+      const p = new protocolIndex.BatchPacker();
+      return batches.map((b) => Buffer.from(JSON.stringify(p.pack(b))));
+    },
   };
 }
 
@@ -107,6 +127,7 @@ const here: SessionParts = {
   CollectorRegistry,
   ServerMetrics,
   protocol: PROTOCOL_VERSION,
+  wire: () => texts,
 };
 const gc = (globalThis as { gc?: () => void }).gc;
 const ack = (step: { send: { type: string }[] }) => {
@@ -126,7 +147,8 @@ if (!SOLO) {
   );
   console.log(
     `${BATCHES} batches x ${BATCH} flow records, protocol ${PROTOCOL_VERSION}: ${(bytes / BATCHES / 1024).toFixed(0)} KiB JSON ` +
-      `per batch (${(bytes / records).toFixed(0)} bytes a record), 5,000 pods / 50,000 edges`,
+      `per batch (${(bytes / records).toFixed(0)} bytes a record; ${(aloneBytes / records).toFixed(0)} each on a new table), ` +
+      '5,000 pods / 50,000 edges',
   );
   const parsed: PackedBatch[] = [];
   time('decode + JSON.parse only', () => {
@@ -139,8 +161,9 @@ if (!SOLO) {
   {
     const store = new Store({ ...DEFAULT_CONFIG });
     store.observedNodes = new Set(['node-0']);
-    time('store only', () => {
-      for (const p of parsed) store.ingestPacked(p, 'node-0');
+    const table = new EndpointTable();
+    time('store only (table resolve + store)', () => {
+      for (const p of parsed) store.ingestPacked(table.resolve(p), 'node-0');
     });
   }
   // Later stages shouldn't pay GC for the parsed batches kept above.
@@ -157,7 +180,15 @@ if (!SOLO) {
     );
     return r;
   })();
+  gc?.();
+  const aloneRate = (() => {
+    const { s } = session(here);
+    return time('full path, each batch on a new table', () => {
+      for (const t of alone) ack(s.onMessage(t));
+    });
+  })();
   console.log(`RESULT ingest_records_per_second_per_core=${Math.round(rate)}`);
+  console.log(`RESULT ingest_records_per_second_per_core_new_tables=${Math.round(aloneRate)}`);
 }
 
 /** The full path of one version alone, on its own wire format: what the alternating runs below time. */
@@ -178,9 +209,7 @@ async function fullPathAlone(parts: SessionParts, wire: Buffer[]): Promise<numbe
 if (BASE && SOLO) {
   // A child of the alternating runs: one version's full path in a process of its own.
   const parts = SOLO === 'base' ? await loadBase(BASE) : here;
-  // Protocol 1 sent the unpacked batch as is.
-  const wire = parts.protocol >= 2 ? texts : batches.map((b) => Buffer.from(JSON.stringify(b)));
-  console.log(`SOLO ${SOLO} ${Math.round(await fullPathAlone(parts, wire))}`);
+  console.log(`SOLO ${SOLO} ${Math.round(await fullPathAlone(parts, parts.wire()))}`);
 } else if (BASE) {
   // Each version in its own process (own heap, own GC), base and new alternating, so the load on the
   // shared machine falls on both alike; the median of each side is the figure.
