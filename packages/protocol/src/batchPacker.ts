@@ -22,8 +22,6 @@ function endpointKey(e: Endpoint): string {
  * come and go; the receiver's memory stays bounded).
  */
 export class BatchPacker {
-  // The collector hands the same object for the same pod, so most lookups end at the first map.
-  private byObject = new Map<Endpoint, number>();
   private byKey = new Map<string, number>();
   private size = 0;
 
@@ -35,7 +33,6 @@ export class BatchPacker {
   }
 
   reset(): void {
-    this.byObject = new Map();
     this.byKey = new Map();
     this.size = 0;
   }
@@ -52,8 +49,11 @@ export class BatchPacker {
   private packOnto(b: IngestBatch): PackedBatch {
     const endpointBase = this.size;
     const endpoints: Endpoint[] = [];
+    // The collector hands the same object for the same pod, so most lookups end here. Per batch: world
+    // and host endpoints are new objects each time, which a map kept for the connection would hoard.
+    const byObject = new Map<Endpoint, number>();
     const index = (e: Endpoint): number => {
-      let i = this.byObject.get(e);
+      let i = byObject.get(e);
       if (i !== undefined) return i;
       const key = endpointKey(e);
       i = this.byKey.get(key);
@@ -62,7 +62,7 @@ export class BatchPacker {
         endpoints.push(e);
         this.byKey.set(key, i);
       }
-      this.byObject.set(e, i);
+      byObject.set(e, i);
       return i;
     };
     const n = b.flows.length;
