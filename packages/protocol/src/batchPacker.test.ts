@@ -5,20 +5,12 @@ import { packedBatchProblem, unpackBatch } from './batchPacking.js';
 import type { Endpoint } from './endpoint.js';
 import { worldEndpoint } from './endpointHelpers.js';
 import { EndpointTable } from './endpointTable.js';
+import { testPod } from './fixtures/testPod.js';
 import type { IngestBatch } from './ingest.js';
 import { MAX_CONNECTION_ENDPOINTS } from './ingestLimits.js';
 import { PackedBatch } from './packedBatch.js';
 
-const pod = (name: string, ip: string): Endpoint => ({
-  ip,
-  kind: 'pod',
-  namespace: 'production',
-  name,
-  workloadKind: 'Deployment',
-  workload: name.split('-')[0]!,
-  service: name.split('-')[0]!,
-  node: 'lab-node-1',
-});
+const pod = testPod;
 const api = pod('api-7d9f8', '10.0.1.2');
 const db = pod('db-0', '10.0.1.3');
 const cache = pod('redis-0', '10.0.1.4');

@@ -1,21 +1,12 @@
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import { packBatch, packedBatchProblem, packedFlow, unpackBatch } from './batchPacking.js';
-import type { Endpoint } from './endpoint.js';
 import { hostEndpoint, worldEndpoint } from './endpointHelpers.js';
+import { testPod } from './fixtures/testPod.js';
 import type { IngestBatch } from './ingest.js';
 import { PackedBatch } from './packedBatch.js';
 
-const pod = (name: string, ip: string): Endpoint => ({
-  ip,
-  kind: 'pod',
-  namespace: 'production',
-  name,
-  workloadKind: 'Deployment',
-  workload: name.split('-')[0]!,
-  service: name.split('-')[0]!,
-  node: 'lab-node-1',
-});
+const pod = testPod;
 const api = pod('api-7d9f8', '10.0.1.2');
 const db = pod('db-0', '10.0.1.3');
 

@@ -1,17 +1,10 @@
 import type { Endpoint } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
+import { EP } from '../fixtures/labCluster.js';
 import { EndpointInterner } from './endpointInterner.js';
 
-const pod = (name: string, ip: string): Endpoint => ({
-  ip,
-  kind: 'pod',
-  namespace: 'production',
-  name,
-  workloadKind: 'Deployment',
-  workload: name,
-  service: name,
-  node: 'n1',
-});
+/** A pod of the lab's, named `name` at `ip`. */
+const pod = (name: string, ip: string): Endpoint => ({ ...EP.api1, name, workload: name, service: name, ip });
 
 describe('EndpointInterner', () => {
   it('gives an endpoint the same id however often and as whatever object it comes', () => {

@@ -3,6 +3,7 @@ import type { FlowRecord } from '@weft/protocol';
 import { PROTOCOL_VERSION, worldEndpoint } from '@weft/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngestTestServer } from '../fixtures/ingestTestServer.js';
+import type { BatchContent } from './batchParts.js';
 import { IngestClient } from './ingestClient.js';
 
 /** Record n: its bytes say n, and its source is one of 40 addresses, so batches add endpoints now and then. */
@@ -19,6 +20,11 @@ function record(n: number): FlowRecord {
     packets: 1,
     tcpFlags: 0,
   };
+}
+
+/** The interval starting at second `start`, as the aggregator hands it over. */
+function interval(start: number, flows: FlowRecord[], lost = 0): BatchContent {
+  return { start, end: start + 1, flows, drops: [], tcp: [], tcpStats: [], dns: [], lost };
 }
 
 async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -63,17 +69,7 @@ describe('IngestClient', () => {
     cleanups.push(() => server.stop());
     const { c } = client(url, 'tok');
     c.start();
-    for (let i = 0; i < 5; i++)
-      c.enqueue({
-        start: i,
-        end: i + 1,
-        flows: [record(i)],
-        drops: [],
-        tcp: [],
-        tcpStats: [],
-        dns: [],
-        lost: 0,
-      });
+    for (let i = 0; i < 5; i++) c.enqueue(interval(i, [record(i)]));
     expect(await c.drain(10_000)).toBe(true);
     expect(server.hellos[0]).toMatchObject({
       type: 'hello',
@@ -97,7 +93,7 @@ describe('IngestClient', () => {
     let n = 0;
     const produce = () => {
       const flows = [record(n++), record(n++), record(n++)];
-      c.enqueue({ start: n, end: n + 1, flows, drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
+      c.enqueue(interval(n, flows));
     };
     const timer = setInterval(produce, 50);
     cleanups.push(async () => clearInterval(timer));
@@ -130,16 +126,10 @@ describe('IngestClient', () => {
     const { c, logs } = client(url, 'tok', { spoolSeconds: 1 });
     c.start();
     const t0 = Date.now();
-    c.enqueue(
-      { start: 0, end: 1, flows: [record(1), record(2)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 },
-      t0,
-    );
-    c.enqueue(
-      { start: 1, end: 2, flows: [record(3)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 4 },
-      t0 + 1500,
-    );
+    c.enqueue(interval(0, [record(1), record(2)]), t0);
+    c.enqueue(interval(1, [record(3)], 4), t0 + 1500);
     expect(c.stats.givenUp).toBe(2);
-    c.enqueue({ start: 2, end: 3, flows: [], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 }, t0 + 1600);
+    c.enqueue(interval(2, []), t0 + 1600);
     await server.start(server.port);
     expect(await c.drain(10_000)).toBe(true);
     const batches = server.batches(c.boot);
@@ -156,7 +146,7 @@ describe('IngestClient', () => {
     cleanups.push(() => server.stop());
     const { c, logs } = client(url, 'wrong');
     c.start();
-    c.enqueue({ start: 0, end: 1, flows: [record(1)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
+    c.enqueue(interval(0, [record(1)]));
     await until(() => logs.some((l) => l.includes('401')), 'the 401');
     // It keeps knocking (a rotated token may arrive), with backoff.
     await until(() => c.stats.reconnects >= 2, 'reconnect attempts');
@@ -169,17 +159,7 @@ describe('IngestClient', () => {
     const url = await server.start();
     cleanups.push(() => server.stop());
     const { c } = client(url, 'tok', { highWaterBytes: 1 });
-    for (let i = 0; i < 50; i++)
-      c.enqueue({
-        start: i,
-        end: i + 1,
-        flows: [record(i)],
-        drops: [],
-        tcp: [],
-        tcpStats: [],
-        dns: [],
-        lost: 0,
-      });
+    for (let i = 0; i < 50; i++) c.enqueue(interval(i, [record(i)]));
     c.start();
     expect(await c.drain(10_000)).toBe(true);
     expect(server.batches(c.boot)).toHaveLength(50);
@@ -193,19 +173,10 @@ describe('IngestClient', () => {
     cleanups.push(() => server.stop());
     const { c, logs } = client(url, 'tok');
     c.start();
-    c.enqueue({ start: 0, end: 1, flows: [record(1)], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
-    c.enqueue({
-      start: 1,
-      end: 2,
-      flows: [record(2), record(3)],
-      drops: [],
-      tcp: [],
-      tcpStats: [],
-      dns: [],
-      lost: 0,
-    });
+    c.enqueue(interval(0, [record(1)]));
+    c.enqueue(interval(1, [record(2), record(3)]));
     await until(() => c.stats.givenUp === 2, 'the rejected batch given up');
-    c.enqueue({ start: 2, end: 3, flows: [], drops: [], tcp: [], tcpStats: [], dns: [], lost: 0 });
+    c.enqueue(interval(2, []));
     expect(await c.drain(10_000)).toBe(true);
     expect(server.batches(c.boot).map((b) => [b.seq, b.lost])).toEqual([
       [0, 0],
@@ -222,17 +193,7 @@ describe('IngestClient', () => {
     const { c, logs } = client(url, 'tok');
     // Queued before the connection, so all five leave at once: 2-4 are packed against a table that
     // holds batch 1's new endpoints, which the server never took.
-    for (let i = 0; i < 5; i++)
-      c.enqueue({
-        start: i,
-        end: i + 1,
-        flows: [record(i * 10), record(i * 10 + 1)],
-        drops: [],
-        tcp: [],
-        tcpStats: [],
-        dns: [],
-        lost: 0,
-      });
+    for (let i = 0; i < 5; i++) c.enqueue(interval(i, [record(i * 10), record(i * 10 + 1)]));
     c.start();
     await until(() => c.stats.spoolBatches === 0, 'every batch acknowledged or given up');
     expect(server.resyncs).toBeGreaterThan(0);
@@ -250,16 +211,12 @@ describe('IngestClient', () => {
     const { c } = client(url, 'tok');
     c.start();
     for (let i = 0; i < 3; i++) {
-      c.enqueue({
-        start: i,
-        end: i + 1,
-        flows: Array.from({ length: 40 }, (_, k) => record(k)),
-        drops: [],
-        tcp: [],
-        tcpStats: [],
-        dns: [],
-        lost: 0,
-      });
+      c.enqueue(
+        interval(
+          i,
+          Array.from({ length: 40 }, (_, k) => record(k)),
+        ),
+      );
       expect(await c.drain(10_000)).toBe(true);
     }
     // 40 addresses (the destination among them), in the first batch only.
