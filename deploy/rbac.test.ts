@@ -1,9 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-// The collector's own Kubernetes identity source (informers on @kubernetes/client-node), unchanged.
+// The collector's own Kubernetes identity source (its list/watch client), unchanged.
 import { IdentityTable } from '../packages/collector/src/identity/identityTable.js';
+import { KubeConnection } from '../packages/collector/src/identity/kubeConnection.js';
 import { startKubernetesSource } from '../packages/collector/src/identity/kubernetesSource.js';
 import { smallCluster } from './checks/clusterObjects.js';
 import { renderKustomization } from './checks/kustomize.js';
@@ -19,15 +19,8 @@ const base = renderKustomization(join(here, 'kubernetes', 'base'));
 const role = findObject(base, 'ClusterRole', 'weft-collector');
 const rules = role.rules as PolicyRule[];
 
-function kubeConfig(url: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
-    users: [{ name: 'weft-collector', token: 'service-account-token' }],
-    contexts: [{ name: 'c', cluster: 'c', user: 'weft-collector' }],
-    currentContext: 'c',
-  });
-  return kc;
+function connection(url: string): KubeConnection {
+  return new KubeConnection({ server: url, token: 'service-account-token', source: 'rbac test' });
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -43,7 +36,7 @@ async function runCollectorIdentity(withRules: readonly PolicyRule[]) {
   const table = new IdentityTable({ node: NODE });
   const source = startKubernetesSource({
     table,
-    kubeConfig: kubeConfig(api.url),
+    connection: connection(api.url),
     node: NODE,
     remoteContext: false,
     backoff: { initialMs: 50, maxMs: 200 },

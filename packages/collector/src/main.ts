@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { IntervalAggregator } from './aggregator.js';
 import { COLLECTOR_VERSION } from './collectorVersion.js';
 import type { CollectorConfig } from './config.js';
+import type { ClusterConfig } from './identity/clusterConfig.js';
 import type { IdentitySource } from './identity/identitySource.js';
 import { IdentityTable } from './identity/identityTable.js';
 import { startInventorySource } from './identity/inventorySource.js';
@@ -19,8 +19,8 @@ export interface CollectorDeps {
   source?: RecordSource;
   /** How the probe is started when no source is given (default: @weft/bpf spawnProbe). */
   spawnProbe?: ProbeSpawner;
-  /** Kubernetes identity: the cluster to talk to (default: in-cluster or KUBECONFIG). */
-  kubeConfig?: KubeConfig;
+  /** Kubernetes identity: the cluster to talk to (default: KUBECONFIG, in-cluster, ~/.kube/config). */
+  kubeConfig?: ClusterConfig;
   log?: (msg: string) => void;
 }
 
@@ -48,16 +48,16 @@ export async function startCollector(
   if (config.identity === 'inventory') {
     identity = await startInventorySource({ file: config.inventoryFile, table, onError: onIdentityError });
   } else {
-    // Loaded only when used: the Kubernetes client alone costs ~80 MB of resident memory.
-    const [{ KubeConfig: KubeConfigClass }, { startKubernetesSource }] = await Promise.all([
-      import('@kubernetes/client-node'),
+    // Loaded only when used (small now, but the inventory mode needs none of it).
+    const [{ loadClusterConfig }, { KubeConnection }, { startKubernetesSource }] = await Promise.all([
+      import('./identity/loadClusterConfig.js'),
+      import('./identity/kubeConnection.js'),
       import('./identity/kubernetesSource.js'),
     ]);
-    const kc = deps.kubeConfig ?? new KubeConfigClass();
-    if (!deps.kubeConfig) kc.loadFromDefault();
+    const cluster = deps.kubeConfig ?? (await loadClusterConfig());
     identity = startKubernetesSource({
       table,
-      kubeConfig: kc,
+      connection: new KubeConnection(cluster),
       node: config.node,
       remoteContext: config.remoteContext,
       onError: onIdentityError,

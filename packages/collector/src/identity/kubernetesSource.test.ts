@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi } from '../fixtures/fakeKubeApi.js';
 import type { IdentitySource } from './identitySource.js';
 import { IdentityTable } from './identityTable.js';
-import { podInfo, startKubernetesSource } from './kubernetesSource.js';
+import { KubeConnection } from './kubeConnection.js';
+import { keepPod, podInfo, startKubernetesSource } from './kubernetesSource.js';
 
 const PODS = '/api/v1/pods';
 const SVCS = '/api/v1/services';
@@ -102,7 +103,7 @@ async function setup(remoteContext = false) {
   const errors: string[] = [];
   const src: IdentitySource = startKubernetesSource({
     table,
-    kubeConfig: api.kubeConfig(),
+    connection: new KubeConnection(api.kubeConfig()),
     node: 'node-a',
     remoteContext,
     backoff: { initialMs: 20, maxMs: 100 },
@@ -230,5 +231,20 @@ describe('podInfo', () => {
       workloadKind: 'Pod',
       workload: 'bare',
     });
+  });
+});
+
+describe('keepPod', () => {
+  it('keeps what podInfo reads and drops the rest of the pod', () => {
+    const owners = (_ns: string, rs: string) =>
+      rs === 'api-7f9c' ? { kind: 'Deployment', name: 'api' } : null;
+    const full = pod('api-7f9c-aaaaa', '10.244.1.20', 'node-a', { rs: 'api-7f9c' });
+    const kept = keepPod(full);
+    expect(podInfo(kept, owners)).toEqual(podInfo(full, owners));
+    expect(podInfo(kept, owners)?.workload).toBe('api');
+    expect(JSON.stringify(kept)).not.toContain('registry.invalid');
+    expect(kept.metadata?.ownerReferences).toEqual([
+      { kind: 'ReplicaSet', name: 'api-7f9c', controller: true },
+    ]);
   });
 });

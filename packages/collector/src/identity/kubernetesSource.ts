@@ -1,22 +1,13 @@
-import {
-  AppsV1Api,
-  CoreV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-  ListWatch,
-  type V1Node,
-  type V1Pod,
-  type V1ReplicaSet,
-  type V1Service,
-  Watch,
-} from '@kubernetes/client-node';
-import { type BackoffOptions, backoffDelay } from '../stream/backoff.js';
+import type { BackoffOptions } from '../stream/backoff.js';
 import type { IdentitySource } from './identitySource.js';
 import type { IdentityTable, NodeInfo, PodInfo, ServiceInfo } from './identityTable.js';
+import type { KubeConnection } from './kubeConnection.js';
+import type { KubeObject, Node, ObjectMeta, Pod, ReplicaSet, Service } from './kubeObjects.js';
+import { type ListWatch, startListWatch } from './listWatch.js';
 
 export interface KubernetesSourceOptions {
   table: IdentityTable;
-  kubeConfig: KubeConfig;
+  connection: KubeConnection;
   /** This node: without remote context only its pods are watched (field selector spec.nodeName). */
   node: string;
   remoteContext: boolean;
@@ -29,19 +20,14 @@ interface Owner {
   name: string;
 }
 
-function controllerOf(meta: {
-  ownerReferences?: { kind: string; name: string; controller?: boolean }[];
-}): Owner | null {
+function controllerOf(meta: ObjectMeta): Owner | null {
   const refs = meta.ownerReferences ?? [];
   const c = refs.find((r) => r.controller) ?? refs[0];
   return c ? { kind: c.kind, name: c.name } : null;
 }
 
 /** Pure: a Pod object (list or watch JSON) -> the table's PodInfo; null when it holds no pod IP of its own. */
-export function podInfo(
-  pod: V1Pod,
-  replicaSetOwner: (ns: string, rs: string) => Owner | null,
-): PodInfo | null {
+export function podInfo(pod: Pod, replicaSetOwner: (ns: string, rs: string) => Owner | null): PodInfo | null {
   const meta = pod.metadata;
   if (!meta?.name || !meta.namespace) return null;
   // Host-network pods share the node's address: that address names the host, not them.
@@ -65,7 +51,7 @@ export function podInfo(
   };
 }
 
-export function serviceInfo(svc: V1Service): ServiceInfo | null {
+export function serviceInfo(svc: Service): ServiceInfo | null {
   const meta = svc.metadata;
   if (!meta?.name || !meta.namespace) return null;
   const ips = svc.spec?.clusterIPs ?? (svc.spec?.clusterIP ? [svc.spec.clusterIP] : []);
@@ -77,7 +63,7 @@ export function serviceInfo(svc: V1Service): ServiceInfo | null {
   };
 }
 
-export function nodeInfo(node: V1Node): NodeInfo | null {
+export function nodeInfo(node: Node): NodeInfo | null {
   const name = node.metadata?.name;
   if (!name) return null;
   const ips = (node.status?.addresses ?? [])
@@ -86,40 +72,81 @@ export function nodeInfo(node: V1Node): NodeInfo | null {
   return { name, ips };
 }
 
+/** What is kept of each kind between events: the fields the helpers above read, and the keys. */
+function keepMeta(m: ObjectMeta | undefined, withOwners: boolean): ObjectMeta {
+  const out: ObjectMeta = {};
+  if (m?.name) out.name = m.name;
+  if (m?.namespace) out.namespace = m.namespace;
+  if (m?.uid) out.uid = m.uid;
+  if (withOwners && m?.ownerReferences)
+    out.ownerReferences = m.ownerReferences.map((r) => ({
+      kind: r.kind,
+      name: r.name,
+      controller: r.controller,
+    }));
+  return out;
+}
+
+/** Pure: a Pod reduced to what podInfo reads (a listed pod is ~5-10 KB of JSON; this is a few hundred bytes). */
+export function keepPod(pod: Pod): Pod {
+  const meta = keepMeta(pod.metadata, true);
+  if (pod.metadata?.labels) meta.labels = pod.metadata.labels;
+  return {
+    metadata: meta,
+    spec: { nodeName: pod.spec?.nodeName, hostNetwork: pod.spec?.hostNetwork },
+    status: {
+      phase: pod.status?.phase,
+      podIP: pod.status?.podIP,
+      podIPs: pod.status?.podIPs?.map((p) => ({ ip: p.ip })),
+    },
+  };
+}
+
 /**
- * Pods, Services, Nodes and ReplicaSets through @kubernetes/client-node informers (list, then watch
- * from the list's resourceVersion). The informer relists on 410 Gone and resumes a watch that simply
- * ended; a watch that failed is restarted here with backoff, from the last resourceVersion it saw.
+ * Pods, Services, Nodes and ReplicaSets through our own list/watch loops (listWatch.ts): list, then
+ * watch from the list's resourceVersion; 410 Gone relists (deleting what vanished), a watch that ended
+ * is resumed, failures are retried with backoff. stop() ends the four loops and their connections.
  */
 export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySource {
-  const { table, kubeConfig } = opts;
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
-  const watch = new Watch(kubeConfig);
+  const { table, connection } = opts;
   const backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const podSelector = opts.remoteContext ? undefined : `spec.nodeName=${opts.node}`;
+  const onError = opts.onError ?? (() => {});
 
   const rsOwners = new Map<string, Owner>();
   const rsOwner = (ns: string, rs: string) => rsOwners.get(`${ns}/${rs}`) ?? null;
-  const podsByUid = new Map<string, V1Pod>();
+  const podUid = (pod: Pod) => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
-  const applyPod = (pod: V1Pod) => {
-    const uid = pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+  const applyPod = (pod: Pod) => {
     const info = podInfo(pod, rsOwner);
-    if (info) {
-      podsByUid.set(uid, pod);
-      table.upsertPod(info);
-    } else {
-      podsByUid.delete(uid);
-      table.deletePod(uid);
-    }
+    if (info) table.upsertPod(info);
+    else table.deletePod(podUid(pod));
   };
-  const removePod = (pod: V1Pod) => {
-    const uid = pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-    podsByUid.delete(uid);
-    table.deletePod(uid);
-  };
-  const applyReplicaSet = (rs: V1ReplicaSet) => {
+  const loops: ListWatch<KubeObject>[] = [];
+  function watchKind<T extends KubeObject>(
+    path: string,
+    keep: (o: T) => T,
+    onUpsert: (o: T) => void,
+    onDelete: (o: T) => void,
+    fieldSelector?: string,
+  ): ListWatch<T> {
+    const lw = startListWatch<T>({
+      connection,
+      path,
+      ...(fieldSelector ? { fieldSelector } : {}),
+      keep: keep as (o: KubeObject) => T,
+      onUpsert,
+      onDelete,
+      onError,
+      backoff,
+    });
+    loops.push(lw);
+    return lw;
+  }
+
+  // Pods are started only once the ReplicaSets are listed (below); this is what re-folds them.
+  let pods: ListWatch<Pod> | null = null;
+  const applyReplicaSet = (rs: ReplicaSet) => {
     const ns = rs.metadata?.namespace;
     const name = rs.metadata?.name;
     if (!ns || !name) return;
@@ -130,92 +157,55 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
     else rsOwners.delete(key);
     if (prev?.kind === owner?.kind && prev?.name === owner?.name) return;
     // Pods seen before their ReplicaSet get their Deployment now.
-    for (const pod of podsByUid.values()) {
-      if (pod.metadata?.namespace === ns && controllerOf(pod.metadata)?.name === name) applyPod(pod);
+    for (const pod of pods?.items() ?? []) {
+      if (pod.metadata?.namespace === ns && pod.metadata && controllerOf(pod.metadata)?.name === name)
+        applyPod(pod);
     }
   };
 
-  const informers: ListWatch<KubernetesObject>[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
-
-  function inform<T extends KubernetesObject>(
-    path: string,
-    list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
-    onUpsert: (o: T) => void,
-    onDelete: (o: T) => void,
-    fieldSelector?: string,
-  ): ListWatch<T> {
-    const lw = new ListWatch<T>(path, watch, list as never, false, undefined, fieldSelector);
-    lw.on('add', onUpsert);
-    lw.on('update', onUpsert);
-    lw.on('delete', onDelete);
-    let attempt = 0;
-    lw.on('connect', () => {
-      attempt = 0;
-    });
-    lw.on('error', (err: unknown) => {
-      if (stopped) return;
-      opts.onError?.(new Error(`kubernetes ${path}: ${(err as Error)?.message ?? String(err)}`));
-      const t = setTimeout(
-        () => {
-          timers.delete(t);
-          if (!stopped) lw.start().catch((e: Error) => opts.onError?.(e));
-        },
-        backoffDelay(attempt++, backoff),
-      );
-      timers.add(t);
-    });
-    informers.push(lw as unknown as ListWatch<KubernetesObject>);
-    return lw;
-  }
-
-  const rsInformer = inform<V1ReplicaSet>(
+  const replicaSets = watchKind<ReplicaSet>(
     '/apis/apps/v1/replicasets',
-    () => apps.listReplicaSetForAllNamespaces(),
+    (rs) => ({ metadata: keepMeta(rs.metadata, true) }),
     applyReplicaSet,
     (rs) => {
       if (rs.metadata?.namespace && rs.metadata.name)
         rsOwners.delete(`${rs.metadata.namespace}/${rs.metadata.name}`);
     },
   );
-  const svcInformer = inform<V1Service>(
-    '/api/v1/services',
-    () => core.listServiceForAllNamespaces(),
-    (s) => {
-      const info = serviceInfo(s);
-      if (info) table.upsertService(info);
-    },
-    (s) => {
-      if (s.metadata?.namespace && s.metadata.name)
-        table.deleteService(s.metadata.namespace, s.metadata.name);
-    },
-  );
-  const nodeInformer = inform<V1Node>(
-    '/api/v1/nodes',
-    () => core.listNode(),
-    (n) => {
-      const info = nodeInfo(n);
-      if (info) table.upsertNode(info);
-    },
-    (n) => {
-      if (n.metadata?.name) table.deleteNode(n.metadata.name);
-    },
-  );
-  const podInformer = inform<V1Pod>(
-    '/api/v1/pods',
-    () => core.listPodForAllNamespaces(podSelector ? { fieldSelector: podSelector } : {}),
-    applyPod,
-    removePod,
-    podSelector,
-  );
-
-  // ReplicaSets first so pods arrive with their Deployment already known. Not awaited here: an API
-  // server that accepts and never answers must not hold the collector's start (the informers keep trying).
-  const synced = (async () => {
-    await rsInformer.start();
-    await Promise.all([svcInformer.start(), nodeInformer.start(), podInformer.start()]);
-  })().catch((err: Error) => opts.onError?.(err));
+  // ReplicaSets first so pods arrive with their Deployment already known. Not awaited by the caller
+  // beyond `synced`: an API server that accepts and never answers must not hold the collector's start.
+  let stopped = false;
+  const synced = replicaSets.synced.then(() => {
+    if (stopped) return;
+    const services = watchKind<Service>(
+      '/api/v1/services',
+      (s) => ({
+        metadata: keepMeta(s.metadata, false),
+        spec: { clusterIP: s.spec?.clusterIP, clusterIPs: s.spec?.clusterIPs, selector: s.spec?.selector },
+      }),
+      (s) => {
+        const info = serviceInfo(s);
+        if (info) table.upsertService(info);
+      },
+      (s) => {
+        if (s.metadata?.namespace && s.metadata.name)
+          table.deleteService(s.metadata.namespace, s.metadata.name);
+      },
+    );
+    const nodes = watchKind<Node>(
+      '/api/v1/nodes',
+      (n) => ({ metadata: keepMeta(n.metadata, false), status: { addresses: n.status?.addresses } }),
+      (n) => {
+        const info = nodeInfo(n);
+        if (info) table.upsertNode(info);
+      },
+      (n) => {
+        if (n.metadata?.name) table.deleteNode(n.metadata.name);
+      },
+    );
+    pods = watchKind<Pod>('/api/v1/pods', keepPod, applyPod, (p) => table.deletePod(podUid(p)), podSelector);
+    return Promise.all([services.synced, nodes.synced, pods.synced]);
+  });
 
   return {
     kind: 'kubernetes',
@@ -223,9 +213,7 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
     synced: synced.then(() => {}),
     async stop() {
       stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await Promise.all(informers.map((i) => i.stop()));
+      await Promise.all(loops.map((l) => l.stop()));
     },
   };
 }

@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BackoffOptions, backoffDelay } from '../stream/backoff.js';
+import { JsonLineSplitter } from './jsonLineSplitter.js';
+import { KubeApiError, type KubeConnection } from './kubeConnection.js';
+import type { KubeList, KubeObject, Status, WatchEvent } from './kubeObjects.js';
+
+export interface ListWatchOptions<T extends KubeObject> {
+  connection: KubeConnection;
+  /** The collection, e.g. /api/v1/pods or /apis/apps/v1/replicasets. */
+  path: string;
+  fieldSelector?: string;
+  /** What is kept of each object (the rest of it is garbage at once). Must keep metadata uid/name/namespace. */
+  keep: (obj: KubeObject) => T;
+  onUpsert: (obj: T) => void;
+  onDelete: (obj: T) => void;
+  onError: (err: Error) => void;
+  backoff: BackoffOptions;
+  /** Objects per list page (limit); the continue token fetches the next. */
+  pageSize?: number;
+  /** Asked of the server per watch; client-go picks 5-10 minutes at random so watches end spread out. */
+  watchTimeoutSeconds?: () => number;
+}
+
+export interface ListWatch<T> {
+  /** Settles after the first list was applied, or failed (and is being retried). */
+  readonly synced: Promise<void>;
+  /** The objects known now, as kept. */
+  items(): IterableIterator<T>;
+  /** Where a resumed watch starts: the last resourceVersion seen (list, event or bookmark). */
+  resourceVersion(): string;
+  /** Aborts the request in flight and any wait; settles once the loop has ended (no timer or socket left). */
+  stop(): Promise<void>;
+}
+
+const keyOf = (o: KubeObject) =>
+  o.metadata?.uid || `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const isStatus = (o: KubeObject | Status): o is Status => (o as Status).kind === 'Status';
+
+/** What ended a watch: 'gone' asks for a relist (410), 'quiet' brought nothing (retried after a backoff). */
+type WatchEnd = 'events' | 'quiet' | 'gone';
+
+/**
+ * One resource kept in step with the API server the way client-go's reflector does: list (paged),
+ * then watch from the list's resourceVersion with bookmarks; a watch that ends normally is resumed
+ * from the last resourceVersion seen; 410 Gone (too old resource version) relists and replaces the
+ * state, deleting what vanished meanwhile; any other failure is reported and retried with backoff.
+ */
+export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>): ListWatch<T> {
+  const { connection, path } = opts;
+  const store = new Map<string, T>();
+  const abort = new AbortController();
+  const { signal } = abort;
+  const pageSize = opts.pageSize ?? 500;
+  const watchTimeout = opts.watchTimeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
+  let markSynced: () => void = () => {};
+  const synced = new Promise<void>((resolve) => {
+    markSynced = resolve;
+  });
+  const selector: Record<string, string> = opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {};
+
+  async function list(): Promise<string> {
+    const seen = new Map<string, T>();
+    let cont = '';
+    let rv = '';
+    do {
+      const q = new URLSearchParams({ ...selector, limit: String(pageSize) });
+      if (cont) q.set('continue', cont);
+      const page = await connection.getJson<KubeList>(`${path}?${q}`, signal);
+      for (const item of page.items ?? []) seen.set(keyOf(item), opts.keep(item));
+      cont = page.metadata?.continue ?? '';
+      rv = page.metadata?.resourceVersion ?? '';
+    } while (cont && !signal.aborted);
+    if (!rv) throw new Error(`GET ${path}: list without metadata.resourceVersion`);
+    // Deletes first: a Service recreated under the same name is a new uid, and its upsert must win.
+    for (const [k, old] of store) {
+      if (!seen.has(k)) {
+        store.delete(k);
+        opts.onDelete(old);
+      }
+    }
+    for (const [k, obj] of seen) {
+      store.set(k, obj);
+      opts.onUpsert(obj);
+    }
+    return rv;
+  }
+
+  async function watch(from: string, setRv: (rv: string) => void): Promise<WatchEnd> {
+    const timeout = watchTimeout();
+    const q = new URLSearchParams({
+      ...selector,
+      watch: '1',
+      resourceVersion: from,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(timeout),
+    });
+    // The server ends the watch after timeoutSeconds; silence well past that is a dead connection.
+    const res = await connection.get(`${path}?${q}`, signal, (timeout + 60) * 1000);
+    const lines = new JsonLineSplitter();
+    let delivered = false;
+    const apply = (value: unknown): WatchEnd | null => {
+      const e = value as Partial<WatchEvent>;
+      if (!e || typeof e.type !== 'string' || !e.object || typeof e.object !== 'object')
+        throw new Error(`GET ${path}: watch line is not an event`);
+      const obj = e.object;
+      if (e.type === 'ERROR' || isStatus(obj)) {
+        const s = obj as Status;
+        if (s.code === 410) return 'gone';
+        throw new KubeApiError(s.code ?? 0, `watch ${path}: ${s.code ?? ''} ${s.message ?? s.reason ?? ''}`);
+      }
+      const rv = obj.metadata?.resourceVersion;
+      if (rv) setRv(rv);
+      delivered = true;
+      if (e.type === 'BOOKMARK') return null;
+      const key = keyOf(obj);
+      if (e.type === 'DELETED') {
+        store.delete(key);
+        opts.onDelete(opts.keep(obj));
+      } else if (e.type === 'ADDED' || e.type === 'MODIFIED') {
+        const kept = opts.keep(obj);
+        store.set(key, kept);
+        opts.onUpsert(kept);
+      }
+      return null;
+    };
+    try {
+      for await (const chunk of res) {
+        for (const value of lines.push(chunk as Buffer)) {
+          const end = apply(value);
+          if (end) return end;
+        }
+      }
+      for (const value of lines.end()) {
+        const end = apply(value);
+        if (end) return end;
+      }
+    } finally {
+      res.destroy();
+    }
+    return delivered ? 'events' : 'quiet';
+  }
+
+  let lastRv = '';
+  async function run(): Promise<void> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      let end: WatchEnd;
+      try {
+        if (!lastRv) {
+          lastRv = await list();
+          markSynced();
+        }
+        end = await watch(lastRv, (v) => {
+          lastRv = v;
+          attempt = 0;
+        });
+      } catch (err) {
+        if (signal.aborted) return;
+        markSynced();
+        // 410 to a watch request, or to a list's continue token: start over from a fresh list.
+        if (err instanceof KubeApiError && err.code === 410) end = 'gone';
+        else {
+          opts.onError(new Error(`kubernetes ${path}: ${(err as Error).message}`));
+          end = 'quiet';
+        }
+      }
+      if (end === 'gone') lastRv = '';
+      // A watch that delivered events and simply ended (timeoutSeconds) resumes at once; everything
+      // else waits, longer each time, so a failing or empty-handed server is not hammered.
+      if (end === 'events') continue;
+      await sleep(backoffDelay(attempt++, opts.backoff), undefined, { signal }).catch(() => {});
+    }
+  }
+
+  const done = run().catch((err: Error) => opts.onError(new Error(`kubernetes ${path}: ${err.message}`)));
+
+  return {
+    synced,
+    items: () => store.values(),
+    resourceVersion: () => lastRv,
+    stop: () => {
+      abort.abort();
+      return done;
+    },
+  };
+}
