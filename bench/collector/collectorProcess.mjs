@@ -1,9 +1,12 @@
 /**
  * One collector under synthetic load, in its own process so its CPU and memory can be read from /proc:
- *   node bench/collector/collectorProcess.mjs <flows> <dnsPerSec> <serverUrl> <inventoryFile> [k8s] [collector module]
+ *   node bench/collector/collectorProcess.mjs <flows> <dnsPerSec> <serverUrl> <inventoryFile> [kubernetes]
+ *     [collector module] [cli dist]
  * The real pipeline from decoded records on: identity, aggregation, Prometheus metrics, the ingest
  * stream. The source replaces the probe with what it would emit: every interval one record per active
  * flow (the probe drains its flow map once per interval), DNS pairs, a few TCP connects and RTT samples.
+ * `kubernetes`: identity from the Kubernetes API (`--identity kubernetes`, the cluster found the
+ * collector's own way: run.mjs sets KUBECONFIG to its fake API server) instead of the inventory file.
  * Prints the /metrics URL on stdout once it runs.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
-const [flowsArg, dnsArg, serverUrl, inventory, loadK8s, collectorModule, cliDist] = process.argv.slice(2);
+const [flowsArg, dnsArg, serverUrl, inventory, identity, collectorModule, cliDist] = process.argv.slice(2);
 // What `weft collector` loads before the collector: the CLI entry's static imports and its command.
 if (cliDist) {
   const main = readFileSync(join(cliDist, 'main.js'), 'utf8');
@@ -23,9 +26,6 @@ const collectorRoot = join(import.meta.dirname, '../../packages/collector');
 const { parseCollectorConfig, startCollector } = await import(
   pathToFileURL(collectorModule || join(collectorRoot, 'dist/index.js')).href
 );
-// What --identity kubernetes adds on top: the client library, loaded (without a cluster to talk to).
-if (loadK8s === 'k8s')
-  await import(pathToFileURL(join(collectorRoot, 'node_modules/@kubernetes/client-node/dist/index.js')).href);
 const FLOWS = Number(flowsArg);
 const DNS_PER_SEC = Number(dnsArg);
 const LOCAL_PODS = 100;
@@ -108,8 +108,7 @@ const parsed = parseCollectorConfig(
   [
     '--node',
     'bench-node',
-    '--inventory',
-    inventory,
+    ...(identity === 'kubernetes' ? ['--identity', 'kubernetes'] : ['--inventory', inventory]),
     '--server',
     serverUrl,
     '--metrics-host',

@@ -2,10 +2,18 @@
 /**
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
  *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3|1,3] [--bundle]
- *     [--node-flags="..."]... [--compare <checkout>] [--rounds N] [--cli]
- * Builds the compiled packages (what production runs), then for each load (1,000 flows + 10 DNS/s,
- * 20,000 flows + 10 DNS/s) starts a collector process, lets it warm up, and reads its CPU time and RSS
- * from /proc while a WebSocket sink acknowledges its batches and /metrics is scraped every 5 s.
+ *     [--node-flags="..."]... [--compare <checkout>] [--rounds N] [--cli] [--kubernetes]
+ * Builds the compiled packages (what production runs), then for each load (1: 1,000 flows + 10 DNS/s,
+ * 2: the same in Kubernetes identity mode, 3: 20,000 flows + 10 DNS/s) starts a collector process,
+ * lets it warm up, and reads its CPU time and RSS from /proc while a WebSocket sink acknowledges its
+ * batches and /metrics is scraped every 5 s.
+ *
+ * Kubernetes identity (load 2, or every load with --kubernetes): the collector runs
+ * `--identity kubernetes` and finds its cluster through KUBECONFIG, which points at a fake API server
+ * in this process (packages/collector/src/fixtures/fakeKubeApi.ts: the real list/watch wire format)
+ * over HTTPS holding 10 nodes, 100 ReplicaSets, 50 Services and 200 pods (100 on the collector's node, the ones
+ * it lists and watches), one pod modified every 2 s. Pod and node objects are of a real cluster's size
+ * (spec, status, managedFields): a client that keeps whole objects pays for them.
  *
  * Node flags: without --node-flags, the collector's own (COLLECTOR_NODE_FLAGS in
  * packages/collector/src/nodeFlags.ts: what `weft collector` and the DaemonSet start Node with);
@@ -47,6 +55,7 @@ const TCK = 100; // USER_HZ on Linux
 // the compiled packages with their node_modules.
 const BUNDLE = process.argv.includes('--bundle');
 const CLI = process.argv.includes('--cli');
+const KUBERNETES = process.argv.includes('--kubernetes');
 
 const trees = COMPARE.map((c) => ({ name: basename(c), root: realpathSync(c) }));
 trees.push({ name: 'this', root });
@@ -119,6 +128,227 @@ const inventory = {
 const invFile = join(dir, 'inventory.json');
 writeFileSync(invFile, JSON.stringify(inventory));
 
+/** A fake API server with a small cluster in it, and a kubeconfig for it (load 2, --kubernetes). */
+async function startKubeApi() {
+  // The fixture is TypeScript; tsx (a root devDependency) loads it.
+  const { tsImport } = await import('tsx/esm/api');
+  const { FakeKubeApi } = await tsImport(
+    join(root, 'packages/collector/src/fixtures/fakeKubeApi.ts'),
+    import.meta.url,
+  );
+  // HTTPS, as in a cluster (TLS buffers and state count in the collector's memory), with a
+  // self-signed certificate for 127.0.0.1 that the kubeconfig names as the cluster's CA.
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'api.key'),
+      '-out',
+      join(dir, 'api.crt'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
+  const cert = readFileSync(join(dir, 'api.crt'), 'utf8');
+  const api = new FakeKubeApi({ tls: { cert, key: readFileSync(join(dir, 'api.key'), 'utf8') } });
+  await api.start();
+  const nodeNames = ['bench-node', ...Array.from({ length: 9 }, (_, i) => `bench-other-${i}`)];
+  for (const [i, name] of nodeNames.entries())
+    api.put('/api/v1/nodes', benchNode(name, `192.168.77.${i + 1}`));
+  for (let a = 0; a < 50; a++) {
+    for (const rev of ['5d8f7c', '7f9c4b']) api.put('/apis/apps/v1/replicasets', benchReplicaSet(a, rev));
+    api.put('/api/v1/services', {
+      metadata: { name: `app${a}`, namespace: `ns${a % 10}`, uid: `svc-${a}` },
+      spec: {
+        clusterIP: `10.96.0.${a + 1}`,
+        clusterIPs: [`10.96.0.${a + 1}`],
+        selector: { app: `app${a}` },
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+        type: 'ClusterIP',
+      },
+    });
+  }
+  // Pods 0-99 on the collector's node (the flows' sources), 100-199 elsewhere.
+  const pods = Array.from({ length: 200 }, (_, i) =>
+    benchPod(i, i < 100 ? 'bench-node' : nodeNames[1 + (i % 9)]),
+  );
+  for (const p of pods) api.put('/api/v1/pods', p);
+  let tick = 0;
+  const churn = setInterval(() => {
+    const p = pods[tick++ % 100];
+    api.put('/api/v1/pods', {
+      ...p,
+      metadata: { ...p.metadata, labels: { ...p.metadata.labels, tick: String(tick) } },
+    });
+  }, 2000);
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: bench',
+      'clusters:',
+      `- name: bench\n  cluster:\n    server: ${api.url}\n    certificate-authority-data: ${Buffer.from(cert).toString('base64')}`,
+      'users:',
+      '- name: bench\n  user:\n    token: wco-token',
+      'contexts:',
+      '- name: bench\n  context:\n    cluster: bench\n    user: bench',
+      '',
+    ].join('\n'),
+  );
+  return {
+    api,
+    kubeconfig,
+    async stop() {
+      clearInterval(churn);
+      await api.stop();
+    },
+  };
+}
+
+const managedFields = (manager) => [
+  {
+    manager,
+    operation: 'Update',
+    apiVersion: 'v1',
+    time: '2026-11-27T10:00:00Z',
+    fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:containers': {} } },
+  },
+];
+
+function benchPod(i, nodeName) {
+  const a = i % 50;
+  const rs = `app${a}-${i % 100 < 50 ? '5d8f7c' : '7f9c4b'}`;
+  return {
+    metadata: {
+      name: `${rs}-${String(i).padStart(5, 'x')}`,
+      namespace: `ns${a % 10}`,
+      uid: `pod-uid-${i}`,
+      labels: { app: `app${a}`, 'pod-template-hash': rs.slice(-6) },
+      annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-27T09:00:00Z' },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: `rs-uid-${rs}`, controller: true },
+      ],
+      managedFields: managedFields('kube-controller-manager'),
+      creationTimestamp: '2026-11-27T09:00:00Z',
+    },
+    spec: {
+      nodeName,
+      serviceAccountName: 'default',
+      containers: [
+        {
+          name: 'app',
+          image: `registry.invalid/app${a}:1.${i % 7}`,
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          env: Array.from({ length: 8 }, (_, k) => ({ name: `SETTING_${k}`, value: `value-${k}-${a}` })),
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+          readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 10 },
+          volumeMounts: [
+            { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } },
+      ],
+      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }],
+    },
+    status: {
+      phase: 'Running',
+      podIP: ip(i),
+      podIPs: [{ ip: ip(i) }],
+      hostIP: '192.168.77.1',
+      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: '2026-11-27T09:00:05Z',
+      })),
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: true,
+          restartCount: 0,
+          image: `registry.invalid/app${a}:1.${i % 7}`,
+          imageID: `registry.invalid/app${a}@sha256:${'0'.repeat(64)}`,
+          containerID: `containerd://${String(i).padStart(64, '0')}`,
+          state: { running: { startedAt: '2026-11-27T09:00:03Z' } },
+        },
+      ],
+    },
+  };
+}
+
+function benchReplicaSet(a, rev) {
+  const name = `app${a}-${rev}`;
+  return {
+    metadata: {
+      name,
+      namespace: `ns${a % 10}`,
+      uid: `rs-uid-${name}`,
+      labels: { app: `app${a}`, 'pod-template-hash': rev },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: `app${a}`, uid: `dep-${a}`, controller: true },
+      ],
+      managedFields: managedFields('kube-controller-manager'),
+    },
+    spec: { replicas: 2, selector: { matchLabels: { app: `app${a}`, 'pod-template-hash': rev } } },
+    status: { replicas: 2, readyReplicas: 2, availableReplicas: 2 },
+  };
+}
+
+function benchNode(name, address) {
+  return {
+    metadata: {
+      name,
+      uid: `node-uid-${name}`,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'node.kubernetes.io/instance-type': 'Standard_D4s_v5',
+      },
+      managedFields: managedFields('kubelet'),
+    },
+    spec: { podCIDR: '10.244.0.0/24' },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address },
+        { type: 'Hostname', address: name },
+      ],
+      capacity: { cpu: '4', memory: '16374584Ki', pods: '110' },
+      allocatable: { cpu: '3860m', memory: '12880184Ki', pods: '110' },
+      conditions: ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map((type) => ({
+        type,
+        status: type === 'Ready' ? 'True' : 'False',
+        lastHeartbeatTime: '2026-11-27T10:00:00Z',
+      })),
+      // Nodes list the images they hold: the bulk of a real Node object.
+      images: Array.from({ length: 30 }, (_, k) => ({
+        names: [`registry.invalid/image${k}@sha256:${'1'.repeat(64)}`, `registry.invalid/image${k}:1.0`],
+        sizeBytes: 50_000_000 + k,
+      })),
+      nodeInfo: {
+        kubeletVersion: 'v1.31.2',
+        containerRuntimeVersion: 'containerd://1.7.23',
+        osImage: 'Ubuntu 22.04.5 LTS',
+      },
+    },
+  };
+}
+
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
 await new Promise((r) => wss.once('listening', r));
 let received = 0;
@@ -159,6 +389,7 @@ for (const signal of ['SIGINT', 'SIGTERM'])
 
 async function measure(variant, flows, dnsPerSec, k8s = false) {
   received = 0;
+  const kubeRequests0 = kube?.api.requests.length ?? 0;
   const child = spawn(
     process.execPath,
     [
@@ -168,10 +399,14 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
       String(dnsPerSec),
       url,
       invFile,
-      k8s ? 'k8s' : '',
+      k8s ? 'kubernetes' : '',
       variant.module,
+      CLI ? join(variant.root, 'packages/cli/dist') : '',
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: k8s ? { ...process.env, KUBECONFIG: kube.kubeconfig } : process.env,
+    },
   );
   current = child;
   const metricsUrl = await new Promise((resolve) =>
@@ -200,6 +435,10 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const text = await (await fetch(metricsUrl)).text();
   const series = Number(/^weft_collector_series (\d+)/m.exec(text)?.[1] ?? 0);
+  // Kubernetes identity at work: its four watches open, and the flows' sources named by it.
+  const kubeWatchesOpen = k8s ? kube.api.openWatches : 0;
+  const kubeRequests = k8s ? kube.api.requests.length - kubeRequests0 : 0;
+  const namedSourcePods = new Set([...text.matchAll(/source_pod="([^"]+)"/g)].map((m) => m[1])).size;
   clearInterval(scrape);
   const memory = await new Promise((resolve) => {
     child.stdout.once('data', (d) => resolve(JSON.parse(d.toString())));
@@ -215,7 +454,10 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
     cli: CLI,
     flows,
     dnsPerSec,
-    kubernetesClientLoaded: k8s,
+    kubernetesIdentity: k8s,
+    kubeWatchesOpen,
+    kubeRequests,
+    namedSourcePods,
     cpuPercentOfCore: (100 * (b.cpu - a.cpu)) / wall,
     rssMB: b.rss / 1048576,
     maxRssMB: maxRss / 1048576,
@@ -228,17 +470,20 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
 }
 
 // --loads 1: only the first load (the 1,000-flow target), for quick before/after comparisons;
-// --loads 1,3: the loads named (1: 1,000 flows, 2: + Kubernetes client, 3: 20,000 flows).
+// --loads 1,3: the loads named (1: 1,000 flows, 2: the same with Kubernetes identity, 3: 20,000 flows).
+// --kubernetes: every load with Kubernetes identity.
 const ALL_LOADS = [
   [1000, 10, false],
   [1000, 10, true],
   [20000, 10, false],
 ];
 const loadsArg = process.argv[process.argv.indexOf('--loads') + 1] ?? '';
-const LOADS =
+const LOADS = (
   process.argv.includes('--loads') && loadsArg.includes(',')
     ? loadsArg.split(',').map((n) => ALL_LOADS[Number(n) - 1])
-    : ALL_LOADS.slice(0, arg('loads', 3));
+    : ALL_LOADS.slice(0, arg('loads', 3))
+).map(([flows, dns, k8s]) => [flows, dns, k8s || KUBERNETES]);
+const kube = LOADS.some(([, , k8s]) => k8s) ? await startKubeApi() : null;
 const results = [];
 for (let round = 0; round < ROUNDS; round++)
   for (const [flows, dns, k8s] of LOADS)
@@ -255,7 +500,7 @@ const median = (xs) => {
 for (const [flows, dns, k8s] of LOADS) {
   const rows = variants.map((v) => {
     const rs = results.filter(
-      (r) => r.variant === v.label && r.flows === flows && r.kubernetesClientLoaded === k8s,
+      (r) => r.variant === v.label && r.flows === flows && r.kubernetesIdentity === k8s,
     );
     const m = (k) => median(rs.map((r) => r[k]));
     return {
@@ -268,7 +513,7 @@ for (const [flows, dns, k8s] of LOADS) {
   });
   const base = rows[0];
   console.log(
-    `\n${flows} flows + ${dns} DNS/s${k8s ? ' + Kubernetes client' : ''}, medians of ${ROUNDS} round(s):`,
+    `\n${flows} flows + ${dns} DNS/s${k8s ? ', Kubernetes identity (fake API)' : ''}, medians of ${ROUNDS} round(s):`,
   );
   console.log(
     '| variant | RSS MB (end) | RSS MB (max) | anonymous MB | CPU % core | RSS / first | max / first |',
@@ -280,6 +525,7 @@ for (const [flows, dns, k8s] of LOADS) {
     );
 }
 wss.close();
+await kube?.stop();
 rmSync(dir, { recursive: true, force: true });
 console.log(
   `node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model}, load ${os
