@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi } from '../fixtures/fakeKubeApi.js';
@@ -161,6 +161,20 @@ describe('startListWatch', () => {
     await until(() => errors.length >= 3, 'three attempts');
     expect(errors[0]).toContain('ECONNREFUSED');
     await lw.stop();
+  });
+
+  it('stop() before the first list answers settles synced', async () => {
+    // A server that accepts and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const open = new Set<Socket>();
+    silent.on('connection', (s) => open.add(s));
+    const { lw } = watchPods(`http://127.0.0.1:${(silent.address() as { port: number }).port}`);
+    await until(() => open.size === 1, 'the list request');
+    await lw.stop();
+    await lw.synced;
+    for (const s of open) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
   });
 
   it('stop() closes its connections', async () => {

@@ -22,7 +22,7 @@ export interface ListWatchOptions<T extends KubeObject> {
 }
 
 export interface ListWatch<T> {
-  /** Settles after the first list was applied, or failed (and is being retried). */
+  /** Settles after the first list was applied, or failed (and is being retried), or on stop(). */
   readonly synced: Promise<void>;
   /** The objects known now, as kept. */
   items(): IterableIterator<T>;
@@ -172,7 +172,10 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
     }
   }
 
-  const done = run().catch((err: Error) => opts.onError(new Error(`kubernetes ${path}: ${err.message}`)));
+  const done = run()
+    .catch((err: Error) => opts.onError(new Error(`kubernetes ${path}: ${err.message}`)))
+    // Stopped before its first list: whoever waits for the sync is not left waiting.
+    .finally(markSynced);
 
   return {
     synced,
