@@ -57,8 +57,15 @@ export function parseExecCredential(stdout: string, apiVersion: string, command:
   return cred;
 }
 
-/** Runs the plugin (non-interactive: stdin closed) the way kubectl does and reads its ExecCredential. */
-export function runExecPlugin(exec: ExecConfig, cluster: ClusterConfig): Promise<ExecCredential> {
+/**
+ * Runs the plugin (non-interactive: stdin closed) the way kubectl does and reads its ExecCredential.
+ * The signal kills it (a stopped collector leaves no plugin behind, e.g. kubelogin waiting on Entra ID).
+ */
+export function runExecPlugin(
+  exec: ExecConfig,
+  cluster: ClusterConfig,
+  signal?: AbortSignal,
+): Promise<ExecCredential> {
   // client-go: a relative command with a path separator is relative to the kubeconfig's directory.
   const command =
     exec.command.includes('/') && !isAbsolute(exec.command) ? join(exec.dir, exec.command) : exec.command;
@@ -86,7 +93,7 @@ export function runExecPlugin(exec: ExecConfig, cluster: ClusterConfig): Promise
     const child = execFile(
       command,
       exec.args,
-      { env, timeout: EXEC_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
+      { env, timeout: EXEC_TIMEOUT_MS, maxBuffer: 1024 * 1024, ...(signal ? { signal } : {}) },
       (err, stdout, stderr) => {
         if (err) {
           const why = stderr.trim().split('\n').slice(-3).join(' / ') || err.message;

@@ -50,7 +50,7 @@ export class KubeConnection {
    * is cut (a watch on a dead network would otherwise wait forever).
    */
   async get(path: string, signal: AbortSignal, idleTimeoutMs = 0): Promise<IncomingMessage> {
-    const creds = await this.credentials.current();
+    const creds = await this.credentials.current(signal);
     const base = this.server.pathname.replace(/\/$/, '');
     const opts: RequestOptions & { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } =
       {

@@ -13,7 +13,6 @@ export interface KubeCredentialsOptions {
   /** How long a token read from a file is used before the file is read again. */
   tokenMaxAgeMs?: number;
   now?: () => number;
-  runExec?: typeof runExecPlugin;
 }
 
 /** client-go re-reads the service account token every minute; the kubelet rotates it well before expiry. */
@@ -32,7 +31,6 @@ export class KubeCredentials {
   private execRunning: Promise<ExecCredential> | null = null;
   private readonly maxAge: number;
   private readonly now: () => number;
-  private readonly runExec: typeof runExecPlugin;
 
   constructor(
     private readonly config: ClusterConfig,
@@ -40,10 +38,10 @@ export class KubeCredentials {
   ) {
     this.maxAge = opts.tokenMaxAgeMs ?? TOKEN_MAX_AGE_MS;
     this.now = opts.now ?? Date.now;
-    this.runExec = opts.runExec ?? runExecPlugin;
   }
 
-  async current(): Promise<RequestCredentials> {
+  /** signal: the request's; aborting it ends a credential plugin this request started. */
+  async current(signal?: AbortSignal): Promise<RequestCredentials> {
     const c = this.config;
     const out: RequestCredentials = {};
     if (c.clientCertificate && c.clientKey) {
@@ -53,7 +51,7 @@ export class KubeCredentials {
     if (c.token) out.token = c.token;
     else if (c.tokenFile) out.token = await this.tokenFromFile(c.tokenFile);
     else if (c.exec) {
-      const cred = await this.execCredential();
+      const cred = await this.execCredential(signal);
       if (cred.token) out.token = cred.token;
       if (cred.clientCertificate && cred.clientKey) {
         out.clientCertificate = cred.clientCertificate;
@@ -85,10 +83,10 @@ export class KubeCredentials {
     return token;
   }
 
-  private async execCredential(): Promise<ExecCredential> {
+  private async execCredential(signal?: AbortSignal): Promise<ExecCredential> {
     if (this.exec && this.now() < this.exec.until) return this.exec.cred;
     // Concurrent requests (four list/watch loops start together) share one run of the plugin.
-    this.execRunning ??= this.runExec(this.config.exec!, this.config).finally(() => {
+    this.execRunning ??= runExecPlugin(this.config.exec!, this.config, signal).finally(() => {
       this.execRunning = null;
     });
     const cred = await this.execRunning;

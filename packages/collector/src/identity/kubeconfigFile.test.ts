@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi } from '../fixtures/fakeKubeApi.js';
 import { parseExecCredential } from './execCredential.js';
@@ -14,6 +15,23 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
 
 function write(name: string, text: string): string {
   const file = join(dir, name);
@@ -197,6 +215,24 @@ printf '{"apiVersion":"%s","kind":"ExecCredential","status":{"token":"%s","expir
     } finally {
       await api.stop();
     }
+  });
+
+  it('kills a plugin still running when its request is aborted', async () => {
+    write('hang.sh', `#!/bin/sh\necho $$ > ${join(dir, 'hang.pid')}\nexec sleep 60\n`);
+    chmodSync(join(dir, 'hang.sh'), 0o755);
+    const config = await kubeconfigClusterConfig([
+      kubeconfig('    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./hang.sh\n'),
+    ]);
+    const abort = new AbortController();
+    const request = new KubeConnection(config).getJson('/api/v1/pods', abort.signal);
+    let pid = 0;
+    await until(() => {
+      pid = Number(readFileSync(join(dir, 'hang.pid'), { encoding: 'utf8', flag: 'a+' }).trim());
+      return pid > 0;
+    }, 'the plugin running');
+    abort.abort();
+    await expect(request).rejects.toThrow(/exec plugin \.\/hang.sh failed/);
+    await until(() => !alive(pid), 'the plugin gone');
   });
 
   it('says what a failing plugin printed on stderr', async () => {
