@@ -56,6 +56,8 @@ export interface StoreStats {
 }
 
 const INGRESS = FLOW_DIRECTIONS.indexOf('ingress');
+const TCP = protoNumber('tcp');
+const UDP = protoNumber('udp');
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
@@ -163,12 +165,28 @@ export class Store {
     if (f.ts.length > 0) {
       // Whether an ingress record's source is watched elsewhere: per endpoint, asked once a batch.
       const watched = new Int8Array(endpoints.length).fill(-1);
+      // A batch's records mostly share one timestamp: the window check and the bucket starts are worked
+      // out once per run of equal timestamps, not per record (a double modulo is a call into C).
+      let lastTs = Number.NaN;
+      let inWindow = false;
+      let fineT = 0;
+      let coarseT = 0;
+      // The cluster totals take each run of stored records with one timestamp once.
       let runTs = -1;
       let runBytes = 0;
       let runPackets = 0;
       for (let i = 0; i < f.ts.length; i++) {
         const ts = f.ts[i]!;
-        if (!ok(ts)) continue;
+        if (ts !== lastTs) {
+          lastTs = ts;
+          inWindow = ts >= oldest && ts <= newest;
+          fineT = ts - (ts % FINE_MS);
+          coarseT = ts - (ts % COARSE_MS);
+        }
+        if (!inWindow) {
+          this.counters.outOfWindow++;
+          continue;
+        }
         this.flows.pushFlow(batch, i, node);
         stored++;
         const si = f.src[i]!;
@@ -181,20 +199,22 @@ export class Store {
         }
         const src = interned[si]!;
         const dst = interned[f.dst[i]!]!;
-        const proto = L4_PROTOS[f.proto[i]!]!;
+        const protoNum = f.proto[i]!;
+        const proto = L4_PROTOS[protoNum]!;
         const sport = f.sport[i]!;
         const dport = f.dport[i]!;
         const flags = f.tcpFlags[i]!;
         const fwd = srcIsClient(this.ports, src.id, sport, dst.id, dport, proto, flags);
         if (fwd && proto === 'tcp' && (flags & 0x12) === 0x02) this.ports.learn(dst.id, dport);
-        const s = fwd ? this.edge(src, dst, proto, dport, now) : this.edge(dst, src, proto, sport, now);
+        const s = fwd
+          ? this.edge(src, dst, proto, protoNum, dport, now)
+          : this.edge(dst, src, proto, protoNum, sport, now);
         const bytes = f.bytes[i]!;
         const packets = f.packets[i]!;
-        this.addTraffic(s, ts, bytes, packets);
-        this.addTraffic(this.rollupOf(s), ts, bytes, packets);
-        // A batch's records mostly share one timestamp: the cluster totals take each run of them once.
+        this.addTraffic(s, fineT, coarseT, bytes, packets);
+        this.addTraffic(this.rollupOf(s), fineT, coarseT, bytes, packets);
         if (ts !== runTs) {
-          if (runTs >= 0) this.addTraffic(this.totals, runTs, runBytes, runPackets);
+          if (runTs >= 0) this.addTotals(runTs, runBytes, runPackets);
           runTs = ts;
           runBytes = 0;
           runPackets = 0;
@@ -202,7 +222,7 @@ export class Store {
         runBytes += bytes;
         runPackets += packets;
       }
-      if (runTs >= 0) this.addTraffic(this.totals, runTs, runBytes, runPackets);
+      if (runTs >= 0) this.addTotals(runTs, runBytes, runPackets);
     }
 
     for (const d of batch.drops) {
@@ -233,7 +253,10 @@ export class Store {
       const src = interned[d.src]!;
       const dst = interned[d.dst]!;
       const fwd = srcIsClient(this.ports, src.id, d.sport, dst.id, d.dport, d.proto, 0);
-      const s = fwd ? this.edge(src, dst, d.proto, d.dport, now) : this.edge(dst, src, d.proto, d.sport, now);
+      const pn = protoNumber(d.proto);
+      const s = fwd
+        ? this.edge(src, dst, d.proto, pn, d.dport, now)
+        : this.edge(dst, src, d.proto, pn, d.sport, now);
       s.detail = true;
       this.edgeBuckets(s, d.ts, (tier, i) => {
         tier.add(i, DROP_PACKETS, d.packets);
@@ -251,7 +274,7 @@ export class Store {
       stored++;
       const dst = interned[c.dst]!;
       this.ports.learn(dst.id, c.dport);
-      const s = this.edge(interned[c.src]!, dst, 'tcp', c.dport, now);
+      const s = this.edge(interned[c.src]!, dst, 'tcp', TCP, c.dport, now);
       s.detail = true;
       const connected = c.outcome === 'ok';
       this.edgeBuckets(s, c.ts, (tier, i) => {
@@ -273,7 +296,9 @@ export class Store {
       const src = interned[t.src]!;
       const dst = interned[t.dst]!;
       const fwd = srcIsClient(this.ports, src.id, t.sport, dst.id, t.dport, 'tcp', 0);
-      const s = fwd ? this.edge(src, dst, 'tcp', t.dport, now) : this.edge(dst, src, 'tcp', t.sport, now);
+      const s = fwd
+        ? this.edge(src, dst, 'tcp', TCP, t.dport, now)
+        : this.edge(dst, src, 'tcp', TCP, t.sport, now);
       this.edgeBuckets(s, t.ts, (tier, i) => {
         if (t.srttUs > 0) {
           tier.add(i, RTT_SUM_US, t.srttUs);
@@ -295,7 +320,7 @@ export class Store {
       const server = interned[q.server]!;
       this.ports.learn(server.id, 53);
       const failed = q.rcode !== 'NOERROR';
-      const s = this.edge(interned[q.client]!, server, 'udp', 53, now);
+      const s = this.edge(interned[q.client]!, server, 'udp', UDP, 53, now);
       this.edgeBuckets(s, q.ts, (tier, i) => {
         tier.add(i, DNS_QUERIES, 1);
         if (failed) tier.add(i, DNS_ERRORS, 1);
@@ -325,8 +350,16 @@ export class Store {
   /** Series by client id, server id and portId (numbers, no key strings on the hot path). */
   private readonly edgeIndex = new SeriesIndex<EdgeSeries>();
 
-  private edge(client: Interned, server: Interned, proto: string, port: number, now: number): EdgeSeries {
-    const portId = port * 8 + protoNumber(proto);
+  /** `protoNum` is protoNumber(proto), which flow records carry already. */
+  private edge(
+    client: Interned,
+    server: Interned,
+    proto: string,
+    protoNum: number,
+    port: number,
+    now: number,
+  ): EdgeSeries {
+    const portId = port * 8 + protoNum;
     let s = this.edgeIndex.get(client.id, server.id, portId);
     if (!s) {
       const key = `${client.id},${server.id},${portId}`;
@@ -382,10 +415,14 @@ export class Store {
     return s;
   }
 
-  /** The hot path (flows), without the closure edgeBuckets needs. */
-  private addTraffic(s: EdgeSeries, ts: number, bytes: number, packets: number): void {
-    this.fineCount += s.fine.addTraffic(ts - (ts % FINE_MS), bytes, packets);
-    this.coarseCount += s.coarse.addTraffic(ts - (ts % COARSE_MS), bytes, packets);
+  /** The hot path (flows), without the closure edgeBuckets needs: `fineT`, `coarseT` are bucket starts. */
+  private addTraffic(s: EdgeSeries, fineT: number, coarseT: number, bytes: number, packets: number): void {
+    this.fineCount += s.fine.addTraffic(fineT, bytes, packets);
+    this.coarseCount += s.coarse.addTraffic(coarseT, bytes, packets);
+  }
+
+  private addTotals(ts: number, bytes: number, packets: number): void {
+    this.addTraffic(this.totals, ts - (ts % FINE_MS), ts - (ts % COARSE_MS), bytes, packets);
   }
 
   private fineSlot(tier: EdgeTier, t: number): number {
