@@ -39,6 +39,7 @@ describe('windowScalars', () => {
     ] as const;
     let checked = 0;
     for (const s of store.edges.values()) {
+      const name = `${s.client.name} -> ${s.server.name} ${s.port}/${s.proto}`;
       for (const [start, end] of windows) {
         const visited = new EdgeBucket(0);
         visitWindow(s.fine, s.coarse, start, end, fineFrom, now, (b) => visited.merge(b));
@@ -58,9 +59,9 @@ describe('windowScalars', () => {
           'dnsQueries',
           'dnsErrors',
         ] as const) {
-          expect(summed[k], `${s.key} ${k} ${start}-${end}`).toBeCloseTo(visited[k], 6);
+          expect(summed[k], `${name} ${k} ${start}-${end}`).toBeCloseTo(visited[k], 6);
           // The graph's flat row holds the same sums, in column order, from the offset it was given.
-          expect(row[1 + ROW_COLUMNS.indexOf(k)], `row ${s.key} ${k} ${start}-${end}`).toBe(summed[k]);
+          expect(row[1 + ROW_COLUMNS.indexOf(k)], `row ${name} ${k} ${start}-${end}`).toBe(summed[k]);
         }
         expect([row[0], row[11]]).toEqual([0, 0]);
         checked++;

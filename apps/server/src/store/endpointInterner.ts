@@ -6,6 +6,8 @@ export interface Interned {
   id: number;
   key: string;
   ep: Endpoint;
+  /** levelNode(ep, 'namespace').id, worked out once when a series first names the endpoint. */
+  namespaceNode: string | null;
 }
 
 function sameIdentity(a: Endpoint, b: Endpoint): boolean {
@@ -52,7 +54,7 @@ export class EndpointInterner {
         this.byIp = new Map();
         this.tables = new WeakMap();
       }
-      it = { id: this.next++, key, ep: e };
+      it = { id: this.next++, key, ep: e, namespaceNode: null };
       this.byKey.set(key, it);
     }
     this.byIp.set(e.ip, it);

@@ -46,7 +46,6 @@ export class EdgeSeries {
   serverId = 0;
 
   constructor(
-    readonly key: string,
     readonly client: Endpoint,
     readonly server: Endpoint,
     readonly proto: string,

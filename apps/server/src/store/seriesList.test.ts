@@ -3,7 +3,7 @@ import { EdgeSeries } from './series.js';
 import { SeriesList } from './seriesList.js';
 
 const series = (n: number) =>
-  Array.from({ length: n }, (_, i) => new EdgeSeries(`s${i}`, null as never, null as never, 'tcp', i));
+  Array.from({ length: n }, (_, i) => new EdgeSeries(null as never, null as never, 'tcp', i));
 
 describe('SeriesList', () => {
   it('keeps insertion order through removals and the compaction they trigger', () => {

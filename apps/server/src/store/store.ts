@@ -59,6 +59,12 @@ const INGRESS = FLOW_DIRECTIONS.indexOf('ingress');
 const TCP = protoNumber('tcp');
 const UDP = protoNumber('udp');
 
+/** The endpoint's node at namespace level: the rollups' ends. */
+function namespaceNode(it: Interned): string {
+  if (it.namespaceNode === null) it.namespaceNode = levelNode(it.ep, 'namespace').id;
+  return it.namespaceNode;
+}
+
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
 
@@ -68,7 +74,11 @@ const MAX_FUTURE_MS = 60_000;
  * over, the series idle the longest go first and are counted as evictions.
  */
 export class Store {
-  readonly edges = new Map<string, EdgeSeries>();
+  /**
+   * Pod-level series (found by ids through edgeIndex). A Set: a Map needed a key string per series,
+   * and building and hashing it was a fifth of making a series.
+   */
+  readonly edges = new Set<EdgeSeries>();
   readonly dns = new Map<string, DnsSeries>();
   /** Edges rolled up to namespace pairs (per protocol and port), kept as they arrive. */
   readonly nsRollups = new Map<string, EdgeSeries>();
@@ -105,14 +115,7 @@ export class Store {
 
   constructor(readonly opts: StoreOptions) {
     this.now = opts.now ?? Date.now;
-    this.totals = new EdgeSeries(
-      'total',
-      null as unknown as Endpoint,
-      null as unknown as Endpoint,
-      '',
-      0,
-      this.arena,
-    );
+    this.totals = new EdgeSeries(null as unknown as Endpoint, null as unknown as Endpoint, '', 0, this.arena);
     this.flows = new FlowRing(opts.maxFlowRows);
     this.interner = new EndpointInterner(Math.max(10_000, opts.maxSeries * 2));
     this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4));
@@ -212,7 +215,8 @@ export class Store {
         const bytes = f.bytes[i]!;
         const packets = f.packets[i]!;
         this.addTraffic(s, fineT, coarseT, bytes, packets);
-        this.addTraffic(this.rollupOf(s), fineT, coarseT, bytes, packets);
+        // Linked by edge().
+        this.addTraffic(s.rollup!, fineT, coarseT, bytes, packets);
         if (ts !== runTs) {
           if (runTs >= 0) this.addTotals(runTs, runBytes, runPackets);
           runTs = ts;
@@ -362,42 +366,40 @@ export class Store {
     const portId = port * 8 + protoNum;
     let s = this.edgeIndex.get(client.id, server.id, portId);
     if (!s) {
-      const key = `${client.id},${server.id},${portId}`;
-      s = new EdgeSeries(key, client.ep, server.ep, proto, port, this.arena);
+      s = new EdgeSeries(client.ep, server.ep, proto, port, this.arena);
       s.clientId = client.id;
       s.serverId = server.id;
-      this.edges.set(key, s);
+      this.edges.add(s);
       this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
     }
     s.lastSeen = now;
+    let r = s.rollup;
+    if (r === null || r.dead) {
+      r = this.rollupFor(client, server, s);
+      s.rollup = r;
+    }
+    r.lastSeen = now;
     return s;
   }
 
   /**
-   * The namespace-level series a pod-level series also adds to: the default map (namespaces) then reads
-   * a few hundred series instead of every pod pair.
+   * The namespace-level series a pod-level series also adds to (edge() links them): the default map
+   * (namespaces) then reads a few hundred series instead of every pod pair.
    */
-  private rollupOf(s: EdgeSeries): EdgeSeries {
-    const r = s.rollup;
-    if (r && !r.dead) {
-      r.lastSeen = s.lastSeen;
-      return r;
-    }
-    const key = `${levelNode(s.client, 'namespace').id}\u001e${levelNode(s.server, 'namespace').id}\u001e${s.proto}\u001e${s.port}`;
+  private rollupFor(client: Interned, server: Interned, s: EdgeSeries): EdgeSeries {
+    const key = `${namespaceNode(client)}\u001e${namespaceNode(server)}\u001e${s.proto}\u001e${s.port}`;
     let rollup = this.nsRollups.get(key);
     if (!rollup) {
-      rollup = new EdgeSeries(key, s.client, s.server, s.proto, s.port, this.arena);
+      rollup = new EdgeSeries(s.client, s.server, s.proto, s.port, this.arena);
       this.nsRollups.set(key, rollup);
       this.rollupList.add(rollup);
     }
-    rollup.lastSeen = s.lastSeen;
-    s.rollup = rollup;
     return rollup;
   }
 
   private dropEdge(s: EdgeSeries): void {
-    this.edges.delete(s.key);
+    this.edges.delete(s);
     this.edgeList.remove(s);
     s.fine.release();
     s.coarse.release();
@@ -442,7 +444,8 @@ export class Store {
   private edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, i: number) => void): void {
     const ft = Math.floor(ts / FINE_MS) * FINE_MS;
     const ct = Math.floor(ts / COARSE_MS) * COARSE_MS;
-    const rollup = this.rollupOf(s);
+    // Linked by edge(), which made or found `s`.
+    const rollup = s.rollup!;
     if (s.detail) rollup.detail = true;
     for (const series of [s, rollup, this.totals]) {
       apply(series.fine, this.fineSlot(series.fine, ft));
@@ -454,23 +457,22 @@ export class Store {
   prune(now = this.now()): void {
     const fineBefore = this.fineFrom(now);
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
-    for (const map of [this.edges, this.dns, this.nsRollups] as Map<string, EdgeSeries | DnsSeries>[]) {
-      for (const [key, s] of map) {
-        this.fineCount -= s.fine.pruneBefore(fineBefore);
-        this.coarseCount -= s.coarse.pruneBefore(coarseBefore);
-        if (s.fine.length === 0 && s.coarse.length === 0) {
-          if (map === this.edges) this.dropEdge(s as EdgeSeries);
-          else map.delete(key);
-          if (map === this.nsRollups) {
-            const r = s as EdgeSeries;
-            r.dead = true;
-            this.rollupList.remove(r);
-            r.fine.release();
-            r.coarse.release();
-          }
-        }
+    /** Prunes the tiers of `s`; true when nothing is left of it. */
+    const emptied = (s: EdgeSeries | DnsSeries) => {
+      this.fineCount -= s.fine.pruneBefore(fineBefore);
+      this.coarseCount -= s.coarse.pruneBefore(coarseBefore);
+      return s.fine.length === 0 && s.coarse.length === 0;
+    };
+    for (const s of this.edges) if (emptied(s)) this.dropEdge(s);
+    for (const [key, s] of this.dns) if (emptied(s)) this.dns.delete(key);
+    for (const [key, r] of this.nsRollups)
+      if (emptied(r)) {
+        this.nsRollups.delete(key);
+        r.dead = true;
+        this.rollupList.remove(r);
+        r.fine.release();
+        r.coarse.release();
       }
-    }
     this.fineCount -= this.totals.fine.pruneBefore(fineBefore);
     this.coarseCount -= this.totals.coarse.pruneBefore(coarseBefore);
     if (this.dataStart < coarseBefore)
