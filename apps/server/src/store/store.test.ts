@@ -288,6 +288,24 @@ describe('Store: namespace rollups', () => {
     }
     expect(store.nsRollups.size).toBeLessThan(store.edges.size);
   });
+
+  it('are made again for new traffic once retention pruned them', () => {
+    const { store, clock, feed } = testStore({ fineRetentionS: 60, coarseRetentionS: 600 });
+    feed(labBatches({ seconds: 5, policyDropsPerSec: 2 }));
+    const rollups = store.nsRollups.size;
+    expect(rollups).toBeGreaterThan(0);
+    clock.now += 700_000;
+    store.prune();
+    expect([store.edges.size, store.nsRollups.size]).toEqual([0, 0]);
+    const start = clock.now;
+    feed(labBatches({ start, seconds: 5, policyDropsPerSec: 2 }));
+    expect(store.nsRollups.size).toBe(rollups);
+    const f = filter({ level: 'namespace' });
+    const win = { start, end: clock.now };
+    const fast = queryGraph(store, f, win, opts);
+    expect(fast.edges.length).toBeGreaterThan(0);
+    expect(fast).toEqual(queryGraph(store, f, win, { ...opts, scanAll: true }));
+  });
 });
 
 describe('Store: bounds', () => {

@@ -25,6 +25,7 @@ import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
+import { RollupIndex } from './rollupIndex.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
@@ -81,7 +82,7 @@ export class Store {
   readonly edges = new Set<EdgeSeries>();
   readonly dns = new Map<string, DnsSeries>();
   /** Edges rolled up to namespace pairs (per protocol and port), kept as they arrive. */
-  readonly nsRollups = new Map<string, EdgeSeries>();
+  readonly nsRollups = new Set<EdgeSeries>();
   /** `edges` and `nsRollups` as dense arrays, for the graph's passes over every series. */
   readonly edgeList = new SeriesList();
   readonly rollupList = new SeriesList();
@@ -353,6 +354,8 @@ export class Store {
 
   /** Series by client id, server id and portId (numbers, no key strings on the hot path). */
   private readonly edgeIndex = new SeriesIndex<EdgeSeries>();
+  /** nsRollups by their ends' namespace-level ids and portId. */
+  private readonly rollupIndex = new RollupIndex();
 
   /** `protoNum` is protoNumber(proto), which flow records carry already. */
   private edge(
@@ -388,11 +391,13 @@ export class Store {
    * (namespaces) then reads a few hundred series instead of every pod pair.
    */
   private rollupFor(client: Interned, server: Interned, s: EdgeSeries): EdgeSeries {
-    const key = `${namespaceNode(client)}\u001e${namespaceNode(server)}\u001e${s.proto}\u001e${s.port}`;
-    let rollup = this.nsRollups.get(key);
+    const c = namespaceNode(client);
+    const v = namespaceNode(server);
+    let rollup = this.rollupIndex.get(c, v, s.portId);
     if (!rollup) {
       rollup = new EdgeSeries(s.client, s.server, s.proto, s.port, this.arena);
-      this.nsRollups.set(key, rollup);
+      this.nsRollups.add(rollup);
+      this.rollupIndex.set(c, v, s.portId, rollup);
       this.rollupList.add(rollup);
     }
     return rollup;
@@ -465,9 +470,14 @@ export class Store {
     };
     for (const s of this.edges) if (emptied(s)) this.dropEdge(s);
     for (const [key, s] of this.dns) if (emptied(s)) this.dns.delete(key);
-    for (const [key, r] of this.nsRollups)
+    for (const r of this.nsRollups)
       if (emptied(r)) {
-        this.nsRollups.delete(key);
+        this.nsRollups.delete(r);
+        this.rollupIndex.delete(
+          levelNode(r.client, 'namespace').id,
+          levelNode(r.server, 'namespace').id,
+          r.portId,
+        );
         r.dead = true;
         this.rollupList.remove(r);
         r.fine.release();
