@@ -26,6 +26,7 @@ import { FlowRing } from './flowRing.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { RollupIndex } from './rollupIndex.js';
+import { RunSums } from './runSums.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
@@ -175,7 +176,8 @@ export class Store {
       let inWindow = false;
       let fineT = 0;
       let coarseT = 0;
-      // The cluster totals take each run of stored records with one timestamp once.
+      // The cluster totals and the namespace rollups take each run of stored records with one
+      // timestamp once (rollups are few and shared by many records: their sums wait in rollupRun).
       let runTs = -1;
       let runBytes = 0;
       let runPackets = 0;
@@ -216,18 +218,18 @@ export class Store {
         const bytes = f.bytes[i]!;
         const packets = f.packets[i]!;
         this.addTraffic(s, fineT, coarseT, bytes, packets);
-        // Linked by edge().
-        this.addTraffic(s.rollup!, fineT, coarseT, bytes, packets);
         if (ts !== runTs) {
-          if (runTs >= 0) this.addTotals(runTs, runBytes, runPackets);
+          if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
           runTs = ts;
           runBytes = 0;
           runPackets = 0;
         }
         runBytes += bytes;
         runPackets += packets;
+        // Linked by edge().
+        this.rollupRun.add(s.rollup!.listAt, bytes, packets);
       }
-      if (runTs >= 0) this.addTotals(runTs, runBytes, runPackets);
+      if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
     }
 
     for (const d of batch.drops) {
@@ -356,6 +358,8 @@ export class Store {
   private readonly edgeIndex = new SeriesIndex<EdgeSeries>();
   /** nsRollups by their ends' namespace-level ids and portId. */
   private readonly rollupIndex = new RollupIndex();
+  /** The current run's traffic per rollup, by the rollup's place in rollupList. */
+  private readonly rollupRun = new RunSums();
 
   /** `protoNum` is protoNumber(proto), which flow records carry already. */
   private edge(
@@ -428,8 +432,13 @@ export class Store {
     this.coarseCount += s.coarse.addTraffic(coarseT, bytes, packets);
   }
 
-  private addTotals(ts: number, bytes: number, packets: number): void {
-    this.addTraffic(this.totals, ts - (ts % FINE_MS), ts - (ts % COARSE_MS), bytes, packets);
+  /** A run of flow records at `ts` ended: the totals take its sums, each rollup it touched its own. */
+  private endRun(ts: number, bytes: number, packets: number): void {
+    const fineT = ts - (ts % FINE_MS);
+    const coarseT = ts - (ts % COARSE_MS);
+    this.addTraffic(this.totals, fineT, coarseT, bytes, packets);
+    // Indexes are places in rollupList, which only prune() reorders.
+    this.rollupRun.drain((k, b, p) => this.addTraffic(this.rollupList.items[k]!, fineT, coarseT, b, p));
   }
 
   private fineSlot(tier: EdgeTier, t: number): number {
