@@ -4,21 +4,31 @@ import { FLOW_DIRECTIONS, type FlowRow, L4_PROTOS, type PackedBatch } from '@wef
  * The newest flow rows in a fixed-size ring: memory stays bounded however fast records arrive.
  * Forwarded flows are kept as (packed batch, record index, node) and turned into rows only when read:
  * an object per record was most of ingest's garbage, and rows are read far less often than written.
- * The ring holds on to the batches its slots name, a few at most at the default size.
+ * A slot names its batch through a source number: consecutive flows of one batch share a source, so
+ * a record costs two stores into Int32Arrays, where storing the (new) batch in every slot of an (old)
+ * array went through the write barrier once per record. A source is let go when its last slot is
+ * overwritten, so the ring holds on to a few batches at most at the default size.
  */
 export class FlowRing {
-  private readonly rows: (FlowRow | PackedBatch | undefined)[];
-  /** The reporting node of a kept flow; undefined where the slot holds a finished row. */
-  private readonly nodes: (string | undefined)[];
-  /** The record's index in its batch's flow columns. */
+  /** Per slot: its source and the record's index in the source batch's flow columns. */
+  private readonly source: Int32Array;
   private readonly index: Int32Array;
+  /** Per source: a finished row (node undefined) or a packed batch and the node that reported it. */
+  private readonly entries: (FlowRow | PackedBatch | undefined)[];
+  private readonly nodes: (string | undefined)[];
+  /** The source being filled, and what it holds (a new entry or node starts the next source). */
+  private current = -1;
+  private currentEntry: FlowRow | PackedBatch | undefined = undefined;
+  private currentNode: string | undefined = undefined;
   private next = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
-    this.rows = new Array(capacity);
-    this.nodes = new Array(capacity);
+    this.source = new Int32Array(capacity);
     this.index = new Int32Array(capacity);
+    // A source has at least one slot, so there are never more live sources than slots.
+    this.entries = new Array(capacity);
+    this.nodes = new Array(capacity);
   }
 
   push(row: FlowRow): void {
@@ -31,10 +41,26 @@ export class FlowRing {
   }
 
   private put(entry: FlowRow | PackedBatch, node: string | undefined, i: number): void {
-    this.rows[this.next] = entry;
-    this.nodes[this.next] = node;
-    this.index[this.next] = i;
-    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    const at = this.next;
+    const after = at + 1 === this.capacity ? 0 : at + 1;
+    if (this.count === this.capacity) {
+      // Overwriting the oldest slot: its source goes with it unless the next slot still names it.
+      const old = this.source[at]!;
+      if (old !== this.current && (this.capacity === 1 || this.source[after] !== old)) {
+        this.entries[old] = undefined;
+        this.nodes[old] = undefined;
+      }
+    }
+    if (entry !== this.currentEntry || node !== this.currentNode || this.current < 0) {
+      this.current = this.current + 1 === this.capacity ? 0 : this.current + 1;
+      this.entries[this.current] = entry;
+      this.nodes[this.current] = node;
+      this.currentEntry = entry;
+      this.currentNode = node;
+    }
+    this.source[at] = this.current;
+    this.index[at] = i;
+    this.next = after;
     if (this.count < this.capacity) this.count++;
   }
 
@@ -46,8 +72,9 @@ export class FlowRing {
   forEachNewest(visit: (row: FlowRow) => boolean): void {
     for (let i = 0; i < this.count; i++) {
       const at = (this.next - 1 - i + this.capacity) % this.capacity;
-      const entry = this.rows[at]!;
-      const node = this.nodes[at];
+      const src = this.source[at]!;
+      const entry = this.entries[src]!;
+      const node = this.nodes[src];
       const row =
         node === undefined ? (entry as FlowRow) : flowRow(entry as PackedBatch, this.index[at]!, node);
       if (!visit(row)) return;
