@@ -58,13 +58,22 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
   });
   const selector: Record<string, string> = opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {};
 
-  async function list(): Promise<string> {
+  /**
+   * fromCache: resourceVersion=0, served from the API server's watch cache (possibly a little behind,
+   * which the watch then makes up), as client-go's first list does: a DaemonSet's collectors all
+   * starting at once must not each read every pod from etcd. After a 410 the list is a consistent
+   * read (no resourceVersion): the cache's copy may be the very thing that was too old.
+   */
+  async function list(fromCache: boolean): Promise<string> {
     const seen = new Map<string, T>();
     let cont = '';
     let rv = '';
     do {
       const q = new URLSearchParams({ ...selector, limit: String(pageSize) });
+      // A continue token carries its own snapshot: the API server refuses a resourceVersion beside it
+      // (all but "0"), and client-go's pager sends none.
       if (cont) q.set('continue', cont);
+      else if (fromCache) q.set('resourceVersion', '0');
       const page = await connection.getJson<KubeList>(`${path}?${q}`, signal);
       for (const item of page.items ?? []) seen.set(keyOf(item), opts.keep(item));
       cont = page.metadata?.continue ?? '';
@@ -143,11 +152,13 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
   let lastRv = '';
   async function run(): Promise<void> {
     let attempt = 0;
+    let gone = false;
     while (!signal.aborted) {
       let end: WatchEnd;
       try {
         if (!lastRv) {
-          lastRv = await list();
+          lastRv = await list(!gone);
+          gone = false;
           markSynced();
         }
         end = await watch(lastRv, (v) => {
@@ -164,7 +175,10 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
           end = 'quiet';
         }
       }
-      if (end === 'gone') lastRv = '';
+      if (end === 'gone') {
+        lastRv = '';
+        gone = true;
+      }
       // A watch that delivered events and simply ended (timeoutSeconds) resumes at once; everything
       // else waits, longer each time, so a failing or empty-handed server is not hammered.
       if (end === 'events') continue;
