@@ -27,6 +27,7 @@ const APT_PACKAGES = [
   'dnsutils',
   'iperf3',
   'curl',
+  'openssl',
   'netcat-openbsd',
   'procps',
   'chromium',

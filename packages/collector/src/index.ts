@@ -9,6 +9,7 @@ export {
   type ParseCollectorConfigResult,
   parseCollectorConfig,
 } from './config.js';
+export type { ClusterConfig } from './identity/clusterConfig.js';
 export type { IdentitySource } from './identity/identitySource.js';
 export { IdentityTable, type NodeInfo, type PodInfo, type ServiceInfo } from './identity/identityTable.js';
 export { applyInventory, parseInventory, startInventorySource } from './identity/inventorySource.js';
