@@ -66,6 +66,7 @@ function session(p: SessionParts) {
     collectors: new p.CollectorRegistry(),
     metrics: new p.ServerMetrics(),
     maxBadMessages: 10,
+    maxResyncsInARow: 10,
     now: Date.now,
     log: { warn() {}, info() {} },
   });

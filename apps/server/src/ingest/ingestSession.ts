@@ -15,6 +15,12 @@ import { SERVER_VERSION } from '../version.js';
 import type { CollectorRegistry } from './collectorRegistry.js';
 
 const checkHello = Compile(IngestHello);
+
+/**
+ * Resyncs in a row a connection gets before it is closed: far more than a collector has in flight after
+ * a refused batch (its high-water mark is 4 MiB of batches).
+ */
+export const MAX_RESYNCS_IN_A_ROW = 10_000;
 const checkBatch = Compile(PackedBatch);
 
 /** The compiled PackedBatch check the session uses (exported for the benchmark's breakdown). */
@@ -27,6 +33,8 @@ export interface SessionDeps {
   collectors: CollectorRegistry;
   metrics: ServerMetrics;
   maxBadMessages: number;
+  /** Batches out of step with the endpoint table answered in a row before the connection is closed. */
+  maxResyncsInARow: number;
   now: () => number;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
@@ -66,6 +74,8 @@ export class IngestSession {
   boot = '';
   private bad = 0;
   private readonly endpoints = new EndpointTable();
+  /** Resyncs since the last batch taken: a collector that never starts a new table is not answered forever. */
+  private resyncsInARow = 0;
 
   constructor(private readonly d: SessionDeps) {}
 
@@ -130,12 +140,22 @@ export class IngestSession {
     const step = this.endpoints.stepProblem(msg);
     if (step) {
       this.d.metrics.resyncs++;
+      // After a refused batch, what a collector had in flight comes back out of step, a batch each; a
+      // sender that never starts a new table is closed rather than answered forever.
+      if (++this.resyncsInARow > this.d.maxResyncsInARow) {
+        this.d.metrics.abusiveClosed++;
+        return this.close(
+          IngestCloseCode.tooManyBadMessages,
+          `${this.resyncsInARow - 1} batches in a row out of step with the endpoint table`,
+        );
+      }
       this.d.log.warn(
         { node: this.node, seq: msg.seq, reason: step },
         'ingest batch needs a new endpoint table',
       );
       return { send: [{ type: 'resync', seq: msg.seq, reason: step }] };
     }
+    this.resyncsInARow = 0;
     const problem = packedBatchProblem(msg);
     if (problem) return this.reject(msg.seq, `malformed batch: ${problem}`);
     // Taken into the table before the duplicate check: the collector counts a resent batch's

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IngestCloseCode } from '@weft/protocol';
 import { bearerMatches } from '../../../ingest/bearerToken.js';
-import { IngestSession } from '../../../ingest/ingestSession.js';
+import { IngestSession, MAX_RESYNCS_IN_A_ROW } from '../../../ingest/ingestSession.js';
 
 /**
  * Collectors stream here. The token is checked on the upgrade request; a bad one is closed with 4401 and
@@ -22,6 +22,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       collectors: w.collectors,
       metrics: w.metrics,
       maxBadMessages: w.config.maxBadMessages,
+      maxResyncsInARow: MAX_RESYNCS_IN_A_ROW,
       now: w.now,
       log: req.log,
     });
