@@ -17,6 +17,12 @@ import type { CollectorRegistry } from './collectorRegistry.js';
 const checkHello = Compile(IngestHello);
 
 /**
+ * Protocols taken from collectors. Protocol 2 batches are protocol 3's with every batch on a new
+ * endpoint table, so collectors not yet upgraded keep streaming while a server is upgraded first.
+ */
+export const ACCEPTED_PROTOCOLS: readonly number[] = [2, PROTOCOL_VERSION];
+
+/**
  * Resyncs in a row a connection gets before it is closed: far more than a collector has in flight after
  * a refused batch (its high-water mark is 4 MiB of batches).
  */
@@ -73,6 +79,7 @@ export class IngestSession {
   node = '';
   boot = '';
   private bad = 0;
+  private protocol: number = PROTOCOL_VERSION;
   private readonly endpoints = new EndpointTable();
   /** Resyncs since the last batch taken: a collector that never starts a new table is not answered forever. */
   private resyncsInARow = 0;
@@ -101,11 +108,16 @@ export class IngestSession {
 
   private hello(msg: unknown): SessionStep {
     const m = msg as { type?: unknown; protocol?: unknown } | null;
-    if (m && typeof m === 'object' && m.type === 'hello' && m.protocol !== PROTOCOL_VERSION) {
+    if (
+      m &&
+      typeof m === 'object' &&
+      m.type === 'hello' &&
+      !ACCEPTED_PROTOCOLS.includes(m.protocol as number)
+    ) {
       this.d.metrics.protocolMismatches++;
       return this.close(
         IngestCloseCode.protocolMismatch,
-        `protocol ${JSON.stringify(m.protocol)} not supported; this server speaks protocol ${PROTOCOL_VERSION}`,
+        `protocol ${JSON.stringify(m.protocol)} not supported; this server speaks protocols ${ACCEPTED_PROTOCOLS.join(' and ')}`,
       );
     }
     if (!checkHello.Check(msg)) {
@@ -117,6 +129,7 @@ export class IngestSession {
     }
     this.node = msg.node;
     this.boot = msg.boot;
+    this.protocol = msg.protocol;
     this.state = 'streaming';
     const lastSeq = this.d.collectors.connect(msg, this.d.now());
     this.d.log.info(
@@ -124,11 +137,15 @@ export class IngestSession {
       'collector connected',
     );
     return {
-      send: [{ type: 'welcome', protocol: PROTOCOL_VERSION, serverVersion: SERVER_VERSION, lastSeq }],
+      // In the collector's own protocol: it checks the welcome speaks it.
+      send: [{ type: 'welcome', protocol: msg.protocol, serverVersion: SERVER_VERSION, lastSeq }],
     };
   }
 
   private batch(msg: unknown): SessionStep {
+    // A protocol 2 batch is self-contained: a new endpoint table each.
+    if (this.protocol === 2 && msg !== null && typeof msg === 'object' && !('endpointBase' in msg))
+      (msg as { endpointBase: number }).endpointBase = 0;
     if (!checkBatch.Check(msg)) {
       const seq = (msg as { seq?: unknown } | null)?.seq;
       return this.reject(

@@ -161,7 +161,9 @@ describe('ingest WebSocket', () => {
     c.send(hello({ protocol: 99 }));
     const closed = await c.closed;
     expect(closed.code).toBe(IngestCloseCode.protocolMismatch);
-    expect(closed.reason).toBe(`protocol 99 not supported; this server speaks protocol ${PROTOCOL_VERSION}`);
+    expect(closed.reason).toBe(
+      `protocol 99 not supported; this server speaks protocols 2 and ${PROTOCOL_VERSION}`,
+    );
   });
 
   it('rejects garbage and malformed batches, then closes an abusive connection; the server stays up', async () => {
@@ -196,8 +198,27 @@ describe('ingest WebSocket', () => {
     const closed = await c.closed;
     expect(closed).toEqual({
       code: IngestCloseCode.protocolMismatch,
-      reason: `protocol 1 not supported; this server speaks protocol ${PROTOCOL_VERSION}`,
+      reason: `protocol 1 not supported; this server speaks protocols 2 and ${PROTOCOL_VERSION}`,
     });
+  });
+
+  it('still takes a protocol 2 collector (each batch its own endpoint table), for upgrading the server first', async () => {
+    const node = 'lab-node-8';
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ protocol: 2, node, boot: 'boot-h' }));
+    expect(await c.next()).toMatchObject({ type: 'welcome', protocol: 2, lastSeq: -1 });
+    const batches = labBatches({ start: Date.now() - 2000, seconds: 2, nodes: [N1] });
+    for (const b of batches) {
+      // What a protocol 2 collector sends: no endpointBase.
+      const { endpointBase: _, ...v2 } = packBatch(b);
+      c.send(v2);
+      expect(await c.next()).toEqual({ type: 'ack', seq: b.seq });
+    }
+    const rows: FlowRow[] = (await json(`${server.url}/api/v1/flows?limit=5000`)).flows;
+    const mine = rows.filter((r) => r.node === node && r.verdict === 'forwarded');
+    expect(mine.length).toBe(batches.reduce((n, b) => n + b.flows.length, 0));
+    c.ws.close();
+    await c.closed;
   });
 
   it('rejects a batch whose records name endpoints past its table, or whose flow columns differ in length', async () => {
