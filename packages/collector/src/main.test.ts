@@ -8,20 +8,13 @@ import { clusterInventory, connect, dns, drop, flow, IP } from './fixtures/clust
 import { FakeKubeApi } from './fixtures/fakeKubeApi.js';
 import { IngestTestServer } from './fixtures/ingestTestServer.js';
 import { RecordQueue } from './fixtures/recordQueue.js';
+import { until } from './fixtures/until.js';
 import { startCollector } from './main.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** The cluster fixture's inventory in a temporary file and an ingest server taking token `tok`. */
 async function inventoryAndServer(): Promise<{ inv: string; server: IngestTestServer; url: string }> {

@@ -1,19 +1,11 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { clusterInventory, IP } from '../fixtures/clusterFixture.js';
+import { until } from '../fixtures/until.js';
 import { IdentityTable } from './identityTable.js';
 import { startInventorySource } from './inventorySource.js';
-
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('startInventorySource', () => {
   it('follows rewrites of the file, and keeps the last good names when a rewrite is bad', async () => {

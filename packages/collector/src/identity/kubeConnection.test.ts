@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../fixtures/cleanups.js';
 import { FakeKubeApi } from '../fixtures/fakeKubeApi.js';
 import type { ClusterConfig } from './clusterConfig.js';
 import { KubeApiError, KubeConnection } from './kubeConnection.js';
@@ -57,10 +58,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function tlsApi(): Promise<FakeKubeApi> {
   const api = new FakeKubeApi({

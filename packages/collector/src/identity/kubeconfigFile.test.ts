@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi } from '../fixtures/fakeKubeApi.js';
+import { until } from '../fixtures/until.js';
 import { parseExecCredential } from './execCredential.js';
 import { KubeConnection } from './kubeConnection.js';
 import { kubeconfigClusterConfig } from './kubeconfigFile.js';
@@ -22,14 +22,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
   }
 }
 

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../fixtures/cleanups.js';
 import { FakeKubeApi } from '../fixtures/fakeKubeApi.js';
+import { until } from '../fixtures/until.js';
 import type { IdentitySource } from './identitySource.js';
 import { IdentityTable } from './identityTable.js';
 import { KubeConnection } from './kubeConnection.js';
@@ -77,18 +79,7 @@ function node(name: string, ip: string) {
   };
 }
 
-async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup(remoteContext = false) {
   const api = new FakeKubeApi();

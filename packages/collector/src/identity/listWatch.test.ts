@@ -1,7 +1,8 @@
 import { createServer, type Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../fixtures/cleanups.js';
 import { FakeKubeApi } from '../fixtures/fakeKubeApi.js';
+import { until } from '../fixtures/until.js';
 import { KubeConnection } from './kubeConnection.js';
 import type { KubeObject } from './kubeObjects.js';
 import { type ListWatch, type ListWatchOptions, startListWatch } from './listWatch.js';
@@ -12,18 +13,7 @@ const obj = (name: string, labels: Record<string, string> = {}) => ({
   metadata: { name, namespace: 'shop', uid: `uid-${name}`, labels },
 });
 
-async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function fakeApi(): Promise<FakeKubeApi> {
   const api = new FakeKubeApi();

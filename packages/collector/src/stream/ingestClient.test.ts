@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FlowRecord } from '@weft/protocol';
 import { PROTOCOL_VERSION, worldEndpoint } from '@weft/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../fixtures/cleanups.js';
 import { IngestTestServer } from '../fixtures/ingestTestServer.js';
+import { until } from '../fixtures/until.js';
 import type { BatchContent } from './batchParts.js';
 import { IngestClient } from './ingestClient.js';
 
@@ -27,18 +29,7 @@ function interval(start: number, flows: FlowRecord[], lost = 0): BatchContent {
   return { start, end: start + 1, flows, drops: [], tcp: [], tcpStats: [], dns: [], lost };
 }
 
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 function client(
   url: string,
