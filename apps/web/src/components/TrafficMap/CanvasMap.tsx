@@ -7,6 +7,7 @@ import { fitBounds, type Pinch, pinchStep, toWorld, type Viewport, zoomAt } from
 import { drawScene, EDGE_LABEL_ZOOM, NODE_LABEL_ZOOM } from './drawScene.js';
 import { type MapColors, readColors } from './mapStyle.js';
 import { markApplied } from './markApplied.js';
+import { type DragTarget, NodeDrag } from './nodeDrag.js';
 import type { TrafficMapProps } from './TrafficMap.js';
 
 interface MapState {
@@ -14,6 +15,8 @@ interface MapState {
   /** The latest model, laid out, waiting for the next frame. */
   pending: { model: MapModel; positions: Map<string, Point>; fresh: boolean } | null;
   scene: Scene | null;
+  /** The model `scene` was built from: a node drag needs its parents and edge ends. */
+  model: MapModel | null;
   /** The view changed (pan, zoom, selection, theme, size): draw even if the scene did not. */
   dirty: boolean;
   vp: Viewport;
@@ -22,7 +25,7 @@ interface MapState {
   frame: number;
 }
 
-/** Pointer travel (CSS px) that turns a press into a pan instead of a tap. */
+/** Pointer travel (CSS px) that turns a press into a pan or a node drag instead of a tap. */
 const DRAG_PX = 4;
 
 /**
@@ -31,7 +34,8 @@ const DRAG_PX = 4;
  * at 10,000 edges in software rendering took 0.6-0.7 s per update with a new pod and 1.7 s for the
  * first frame. Here an update rebuilds plain geometry and redraws in one batched pass, and only when
  * something visible changed. Same props, wrapper attributes and gestures as TrafficMap: tap a node
- * or namespace to drill in, tap an edge to select it, drag to pan, wheel or pinch to zoom.
+ * or namespace to drill in, tap an edge to select it, drag a node or namespace to move it, drag
+ * anything else to pan, wheel or pinch to zoom.
  */
 export function CanvasMap({
   model,
@@ -50,6 +54,7 @@ export function CanvasMap({
     key: '',
     pending: null,
     scene: null,
+    model: null,
     dirty: false,
     vp: { zoom: 1, panX: 0, panY: 0 },
     colors: null,
@@ -74,6 +79,7 @@ export function CanvasMap({
       if (next.fresh || !s.scene || !sameLook(s.scene, scene, labels)) s.dirty = true;
       if (next.fresh) s.vp = fitBounds(scene.bounds, width, height);
       s.scene = scene;
+      s.model = next.model;
     }
     const ctx = s.dirty && s.scene ? el.getContext('2d') : null;
     s.dirty = false;
@@ -146,7 +152,24 @@ export function CanvasMap({
       const w = toWorld(s.vp, p.x, p.y);
       return hitTest(s.scene, w.x, w.y, s.vp.zoom);
     };
-    let drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
+    // A press: it pans, or moves `target` when it landed on a node or namespace, once it travels DRAG_PX.
+    let drag: {
+      x: number;
+      y: number;
+      panX: number;
+      panY: number;
+      moved: boolean;
+      target: DragTarget | null;
+      /** Where the pointer was at the last node move: moves are applied as steps, like cytoscape's. */
+      last: { x: number; y: number };
+      nodes: NodeDrag | null;
+    } | null = null;
+    let cursor = '';
+    const setCursor = (c: string) => {
+      if (c === cursor) return;
+      cursor = c;
+      el.style.cursor = c;
+    };
     // Fingers on the canvas: two of them pinch-zoom, as cytoscape allowed on touch screens.
     const down = new Map<number, { x: number; y: number }>();
     let pinch: Pinch | null = null;
@@ -165,7 +188,10 @@ export function CanvasMap({
         pinch = spread();
         return;
       }
-      if (down.size === 1) drag = { x: p.x, y: p.y, panX: s.vp.panX, panY: s.vp.panY, moved: false };
+      if (down.size !== 1) return;
+      const hit = hitAt(p);
+      const target = hit && hit.kind !== 'edge' ? { kind: hit.kind, id: hit.id } : null;
+      drag = { x: p.x, y: p.y, panX: s.vp.panX, panY: s.vp.panY, moved: false, target, last: p, nodes: null };
     };
     const onMove = (e: PointerEvent) => {
       const p = local(e);
@@ -182,23 +208,35 @@ export function CanvasMap({
         const dy = p.y - drag.y;
         if (!drag.moved && Math.hypot(dx, dy) < DRAG_PX) return;
         drag.moved = true;
-        s.vp = { ...s.vp, panX: drag.panX + dx, panY: drag.panY + dy };
+        if (drag.target && s.scene && s.model) {
+          // A live update drew a new scene under the drag: as on the cytoscape map, the node is
+          // back at its layout slot and keeps following the pointer's steps from there.
+          if (drag.nodes?.scene !== s.scene) drag.nodes = new NodeDrag(s.scene, s.model, drag.target);
+          drag.nodes.moveBy((p.x - drag.last.x) / s.vp.zoom, (p.y - drag.last.y) / s.vp.zoom);
+          drag.last = p;
+          setCursor('grabbing');
+        } else {
+          s.vp = { ...s.vp, panX: drag.panX + dx, panY: drag.panY + dy };
+        }
         scheduleRef.current(true);
         return;
       }
       const hit = hitAt(p);
       box.title = hit ? titleOf(s.scene!, hit) : '';
+      setCursor(hit && hit.kind !== 'edge' ? 'grab' : '');
     };
     const onCancel = (e: PointerEvent) => {
       down.delete(e.pointerId);
       if (down.size < 2) pinch = null;
       drag = null;
+      setCursor('');
     };
     const onUp = (e: PointerEvent) => {
       down.delete(e.pointerId);
       if (down.size < 2) pinch = null;
       const d = drag;
       drag = null;
+      if (d?.nodes) setCursor('grab');
       if (!d || d.moved) return;
       const p = local(e);
       const hit = hitAt(p);
@@ -215,6 +253,7 @@ export function CanvasMap({
     };
     const onLeave = () => {
       box.title = '';
+      if (!drag) setCursor('');
     };
     const onTheme = () => {
       s.colors = readColors();

@@ -1,0 +1,99 @@
+import type { MapModel } from '../../domain/mapModel.js';
+import {
+  GROUP_PADDING,
+  type Scene,
+  type SceneEdge,
+  type SceneGroup,
+  type SceneNode,
+} from '../../domain/mapScene.js';
+
+/** What a press landed on that can be dragged: a node, or a namespace box (cytoscape's compound node). */
+export interface DragTarget {
+  kind: 'node' | 'group';
+  id: string;
+}
+
+/**
+ * A node dragged on the canvas map, moved as cytoscape moves one: the node goes with the pointer,
+ * its edges follow and the namespace box around it is fitted to its members again; a namespace
+ * box moves with all its members. What a move touches is found once, at the press, so a pointer
+ * move costs a few assignments instead of a pass over 10,000 edges.
+ *
+ * Only the scene on screen moves: as on the cytoscape map (whose diff puts every node back at its
+ * StableLayout slot), the next model applied redraws the node where the layout has it.
+ */
+export class NodeDrag {
+  private readonly moving: SceneNode[];
+  private readonly edges: { edge: SceneEdge; source: SceneNode; target: SceneNode }[] = [];
+  private readonly boxes: { group: SceneGroup; members: SceneNode[] }[] = [];
+
+  /** `model` is the one `scene` was built from: it knows parents and edge ends, the scene does not. */
+  constructor(
+    readonly scene: Scene,
+    model: MapModel,
+    target: DragTarget,
+  ) {
+    const byId = new Map(scene.nodes.map((n) => [n.id, n]));
+    const members = new Map<string, SceneNode[]>();
+    let parent: string | undefined;
+    for (const n of model.nodes) {
+      if (n.data.id === target.id) parent = n.data.parent;
+      const node = byId.get(n.data.id);
+      if (!n.data.parent || !node) continue;
+      const list = members.get(n.data.parent) ?? [];
+      list.push(node);
+      members.set(n.data.parent, list);
+    }
+    const box = target.kind === 'group' ? target.id : parent;
+    const node = byId.get(target.id);
+    this.moving = target.kind === 'group' ? (members.get(target.id) ?? []) : node ? [node] : [];
+    const group = box ? scene.groups.find((g) => g.id === box) : undefined;
+    if (group) this.boxes.push({ group, members: members.get(group.id) ?? [] });
+
+    const ids = new Set(this.moving.map((n) => n.id));
+    const touched = new Map<string, { source: SceneNode; target: SceneNode }>();
+    for (const e of model.edges) {
+      if (!ids.has(e.data.source) && !ids.has(e.data.target)) continue;
+      const source = byId.get(e.data.source);
+      const target = byId.get(e.data.target);
+      if (source && target) touched.set(e.data.id, { source, target });
+    }
+    if (touched.size === 0) return;
+    for (const edge of scene.edges) {
+      const ends = touched.get(edge.id);
+      if (ends) this.edges.push({ edge, ...ends });
+    }
+  }
+
+  /** Moves what is dragged by (dx, dy) map units. */
+  moveBy(dx: number, dy: number): void {
+    for (const n of this.moving) {
+      n.x += dx;
+      n.y += dy;
+    }
+    for (const { edge, source, target } of this.edges) {
+      edge.sx = source.x;
+      edge.sy = source.y;
+      edge.tx = target.x;
+      edge.ty = target.y;
+    }
+    // The box around the members, padded, exactly as buildScene draws it.
+    for (const { group, members } of this.boxes) {
+      if (members.length === 0) continue;
+      let x0 = Number.POSITIVE_INFINITY;
+      let y0 = Number.POSITIVE_INFINITY;
+      let x1 = Number.NEGATIVE_INFINITY;
+      let y1 = Number.NEGATIVE_INFINITY;
+      for (const m of members) {
+        x0 = Math.min(x0, m.x - m.r);
+        y0 = Math.min(y0, m.y - m.r);
+        x1 = Math.max(x1, m.x + m.r);
+        y1 = Math.max(y1, m.y + m.r);
+      }
+      group.x0 = x0 - GROUP_PADDING;
+      group.y0 = y0 - GROUP_PADDING;
+      group.x1 = x1 + GROUP_PADDING;
+      group.y1 = y1 + GROUP_PADDING;
+    }
+  }
+}
