@@ -94,7 +94,7 @@ test('a node dragged on the large map moves there: a click at its new place dril
 }) => {
   const graph = largeGraph();
   await page.route('**/api/v1/graph**', (route) => route.fulfill({ json: graph }));
-  // Not live: no update comes to put the node back at its layout place (as on the cytoscape map).
+  // Not live, so the picture holds still while the test looks for a place to drop.
   await page.goto(appUrl('?level=pod&live=0'));
   const map = page.getByTestId('traffic-map');
   await expect(map).toHaveAttribute('data-renderer', 'canvas');

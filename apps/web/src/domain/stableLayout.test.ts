@@ -68,3 +68,19 @@ describe('StableLayout, growth', () => {
     for (const [id, p] of before) expect(after.get(id)).toEqual(p);
   });
 });
+
+describe('StableLayout, pins', () => {
+  it('keeps a dropped node where it was dropped, through later models, and moves nothing else', () => {
+    const layout = new StableLayout();
+    const nodes = [...podsIn('a', 5), { id: 'world', outside: true }];
+    const before = layout.positions(nodes);
+    layout.pin('pod:a/p2', { x: 900, y: -40 });
+    const after = layout.positions([...nodes, ...podsIn('b', 2)]);
+    expect(after.get('pod:a/p2')).toEqual({ x: 900, y: -40 });
+    for (const [id, p] of before) if (id !== 'pod:a/p2') expect(after.get(id)).toEqual(p);
+    // A pinned node that left and came back is still where it was dropped; a new layout has no pins.
+    layout.positions(podsIn('b', 2));
+    expect(layout.positions(nodes).get('pod:a/p2')).toEqual({ x: 900, y: -40 });
+    expect(new StableLayout().positions(nodes).get('pod:a/p2')).toEqual(before.get('pod:a/p2'));
+  });
+});

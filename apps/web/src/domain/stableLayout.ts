@@ -6,6 +6,9 @@
  * children out in a grid whose width is fixed when the group first appears, so a group that gains
  * members grows downward and only the groups below it in the same column move. Ungrouped nodes
  * share one grid; nodes outside the cluster (world, hosts, "others") sit in a band above it.
+ *
+ * A node the user dragged is pinned where it was dropped, and stays there through live updates (a
+ * fresh layout, for another level or focus, starts without pins).
  */
 export interface LayoutNode {
   id: string;
@@ -47,6 +50,7 @@ interface Group {
 
 export class StableLayout {
   private readonly slots = new Map<string, number>();
+  private readonly pins = new Map<string, Point>();
   private readonly groups = new Map<string, Group>();
   private readonly columns: string[][] = [];
   private columnCount = 0;
@@ -57,6 +61,11 @@ export class StableLayout {
   /** Remembered nodes (present or not); bounded by the caller via `size` and a fresh instance. */
   get size(): number {
     return this.slots.size;
+  }
+
+  /** Keeps node `id` at `p` from now on (the user dropped it there). */
+  pin(id: string, p: Point): void {
+    this.pins.set(id, { x: p.x, y: p.y });
   }
 
   positions(nodes: readonly LayoutNode[]): Map<string, Point> {
@@ -114,6 +123,7 @@ export class StableLayout {
         out.set(n.id, sunflower(slot));
       }
     }
+    for (const [id, p] of this.pins) if (out.has(id)) out.set(id, { x: p.x, y: p.y });
     return out;
   }
 

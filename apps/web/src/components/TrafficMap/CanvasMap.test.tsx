@@ -188,17 +188,16 @@ describe('CanvasMap', () => {
     tap(screenOf(coredns.x, coredns.y));
     expect(onNodeActivate).toHaveBeenLastCalledWith('wl:kube-system/coredns');
   });
-  it('puts a dragged node back at its layout place on a live update, as the cytoscape map does', () => {
-    // TrafficMap's diff sets every node's position from StableLayout on each model: a drag is not
-    // remembered anywhere, so the next live update undoes it.
+  it('keeps a dropped node where it was dropped through live updates', () => {
     const { onNodeActivate, tap, drag, liveUpdate } = mount();
     const api = scene().nodes.find((n) => n.id === 'wl:production/api')!;
     const at = screenOf(api.x, api.y);
     drag(at, by(at, 150, 90));
     liveUpdate();
-    tap(by(at, 150, 90));
-    expect(onNodeActivate).not.toHaveBeenCalledWith('wl:production/api');
+    liveUpdate();
     tap(at);
+    expect(onNodeActivate).not.toHaveBeenCalledWith('wl:production/api');
+    tap(by(at, 150, 90));
     expect(onNodeActivate).toHaveBeenCalledWith('wl:production/api');
   });
   it('moves a node on from its layout place when a live update arrives in the middle of its drag', () => {
@@ -211,6 +210,8 @@ describe('CanvasMap', () => {
     // Back at its slot, it follows the pointer's next step from there, as cytoscape's drag does.
     fireEvent.pointerMove(canvas, { ...by(at, 100, 60), pointerId: 1 });
     fireEvent.pointerUp(canvas, { ...by(at, 100, 60), button: 0, pointerId: 1 });
+    // Pinned where it was dropped.
+    liveUpdate();
     tap(by(at, 0, 60));
     expect(onNodeActivate).toHaveBeenCalledWith('wl:production/api');
   });

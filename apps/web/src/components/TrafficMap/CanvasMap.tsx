@@ -236,7 +236,11 @@ export function CanvasMap({
       if (down.size < 2) pinch = null;
       const d = drag;
       drag = null;
-      if (d?.nodes) setCursor('grab');
+      if (d?.nodes) {
+        setCursor('grab');
+        // Dropped: it stays there through later models (until another level or focus).
+        for (const n of d.nodes.moving) layoutRef.current.pin(n.id, n);
+      }
       if (!d || d.moved) return;
       const p = local(e);
       const hit = hitAt(p);

@@ -71,6 +71,15 @@ export function TrafficMap({
     cy.on('tap', (e: EventObject) => {
       if (e.target === cy) handlers.current.onEdgeSelect(null);
     });
+    // A dropped node stays where the user put it through later models (until another level or
+    // focus); a dropped namespace box keeps its members where they went with it.
+    cy.on('dragfree', 'node', (e: EventObject) => {
+      const n = e.target as NodeSingular;
+      const leaves = n.isParent() ? n.descendants().filter((d) => !d.isParent()) : n;
+      leaves.forEach((l) => {
+        layoutRef.current.pin(l.id(), l.position());
+      });
+    });
     cy.on('mouseover', 'node, edge', (e: EventObject) => {
       const d = e.target.data();
       if (wrapper.current) wrapper.current.title = d.full ?? d.label ?? '';

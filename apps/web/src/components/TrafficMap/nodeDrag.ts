@@ -19,11 +19,13 @@ export interface DragTarget {
  * box moves with all its members. What a move touches is found once, at the press, so a pointer
  * move costs a few assignments instead of a pass over 10,000 edges.
  *
- * Only the scene on screen moves: as on the cytoscape map (whose diff puts every node back at its
- * StableLayout slot), the next model applied redraws the node where the layout has it.
+ * Only the scene on screen moves while dragging; on the drop the map pins the moved nodes in its
+ * StableLayout, so later models draw them there (a model applied mid-drag redraws the node at its
+ * slot, and the drag goes on from there, as cytoscape's does).
  */
 export class NodeDrag {
-  private readonly moving: SceneNode[];
+  /** The nodes the drag moves (the node, or a box's members): what the drop pins. */
+  readonly moving: SceneNode[];
   private readonly edges: { edge: SceneEdge; source: SceneNode; target: SceneNode }[] = [];
   private readonly boxes: { group: SceneGroup; members: SceneNode[] }[] = [];
 
