@@ -104,6 +104,21 @@ export function nodeShape(kind: MapNodeData['kind'], classes: string): NodeShape
   }
 }
 
+/** The box a namespace draws around its members: their circles' bounds, padded. */
+export function groupBox(members: readonly SceneNode[]): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const m of members) {
+    x0 = Math.min(x0, m.x - m.r);
+    y0 = Math.min(y0, m.y - m.r);
+    x1 = Math.max(x1, m.x + m.r);
+    y1 = Math.max(y1, m.y + m.r);
+  }
+  return { x0: x0 - GROUP_PADDING, y0: y0 - GROUP_PADDING, x1: x1 + GROUP_PADDING, y1: y1 + GROUP_PADDING };
+}
+
 /**
  * The scene for `model` at `positions`. With `prev` (the scene on screen), widths and sizes that
  * moved less than a visible step keep their previous value, so `sameLook` can skip the redraw.
@@ -162,25 +177,7 @@ export function buildScene(model: MapModel, positions: Map<string, Point>, prev?
   for (const n of model.nodes) {
     const inside = members.get(n.data.id);
     if (!model.groups.has(n.data.id) || !inside) continue;
-    let x0 = Number.POSITIVE_INFINITY;
-    let y0 = Number.POSITIVE_INFINITY;
-    let x1 = Number.NEGATIVE_INFINITY;
-    let y1 = Number.NEGATIVE_INFINITY;
-    for (const m of inside) {
-      x0 = Math.min(x0, m.x - m.r);
-      y0 = Math.min(y0, m.y - m.r);
-      x1 = Math.max(x1, m.x + m.r);
-      y1 = Math.max(y1, m.y + m.r);
-    }
-    groups.push({
-      id: n.data.id,
-      x0: x0 - GROUP_PADDING,
-      y0: y0 - GROUP_PADDING,
-      x1: x1 + GROUP_PADDING,
-      y1: y1 + GROUP_PADDING,
-      label: n.data.label,
-      full: n.data.full,
-    });
+    groups.push({ id: n.data.id, ...groupBox(inside), label: n.data.label, full: n.data.full });
   }
   const edges: SceneEdge[] = [];
   for (const e of model.edges) {

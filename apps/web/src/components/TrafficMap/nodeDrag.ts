@@ -1,6 +1,6 @@
 import type { MapModel } from '../../domain/mapModel.js';
 import {
-  GROUP_PADDING,
+  groupBox,
   type Scene,
   type SceneEdge,
   type SceneGroup,
@@ -79,23 +79,10 @@ export class NodeDrag {
       edge.tx = target.x;
       edge.ty = target.y;
     }
-    // The box around the members, padded, exactly as buildScene draws it.
+    // The box around the members, exactly as buildScene draws it.
     for (const { group, members } of this.boxes) {
       if (members.length === 0) continue;
-      let x0 = Number.POSITIVE_INFINITY;
-      let y0 = Number.POSITIVE_INFINITY;
-      let x1 = Number.NEGATIVE_INFINITY;
-      let y1 = Number.NEGATIVE_INFINITY;
-      for (const m of members) {
-        x0 = Math.min(x0, m.x - m.r);
-        y0 = Math.min(y0, m.y - m.r);
-        x1 = Math.max(x1, m.x + m.r);
-        y1 = Math.max(y1, m.y + m.r);
-      }
-      group.x0 = x0 - GROUP_PADDING;
-      group.y0 = y0 - GROUP_PADDING;
-      group.x1 = x1 + GROUP_PADDING;
-      group.y1 = y1 + GROUP_PADDING;
+      Object.assign(group, groupBox(members));
     }
   }
 }
