@@ -17,10 +17,14 @@ export class JsonLineSplitter {
     const out: unknown[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
-      this.take(chunk.subarray(start, nl));
-      const line = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.pending);
-      this.parts = [];
-      this.pending = 0;
+      let line = chunk.subarray(start, nl);
+      // A line wholly in this chunk is read where it is; only a line begun in an earlier chunk is joined.
+      if (this.pending > 0) {
+        this.take(line);
+        line = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.pending);
+        this.parts = [];
+        this.pending = 0;
+      } else this.bound(line.length);
       const value = parseLine(line);
       if (value !== undefined) out.push(value);
       start = nl + 1;
@@ -40,15 +44,19 @@ export class JsonLineSplitter {
   }
 
   private take(bytes: Buffer): void {
-    if (this.pending + bytes.length > this.maxLineBytes) {
-      this.parts = [];
-      this.pending = 0;
-      throw new Error(`watch stream line longer than ${this.maxLineBytes} bytes`);
-    }
+    this.bound(this.pending + bytes.length);
     if (bytes.length > 0) {
       // A copy: a slice would keep the whole chunk it came from alive.
       this.parts.push(Buffer.from(bytes));
       this.pending += bytes.length;
+    }
+  }
+
+  private bound(lineBytes: number): void {
+    if (lineBytes > this.maxLineBytes) {
+      this.parts = [];
+      this.pending = 0;
+      throw new Error(`watch stream line longer than ${this.maxLineBytes} bytes`);
     }
   }
 }
