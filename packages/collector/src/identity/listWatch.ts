@@ -36,7 +36,10 @@ const keyOf = (o: KubeObject) =>
   o.metadata?.uid || `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 const isStatus = (o: KubeObject | Status): o is Status => (o as Status).kind === 'Status';
 
-/** What ended a watch: 'gone' asks for a relist (410), 'quiet' brought nothing (retried after a backoff). */
+/**
+ * What ended a watch: 'gone' asks for a relist (410, as a response or as a watch ERROR event, both
+ * thrown as KubeApiError), 'quiet' brought nothing (retried after a backoff).
+ */
 type WatchEnd = 'events' | 'quiet' | 'gone';
 
 /**
@@ -94,7 +97,7 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
     return rv;
   }
 
-  async function watch(from: string, setRv: (rv: string) => void): Promise<WatchEnd> {
+  async function watch(from: string, setRv: (rv: string) => void): Promise<'events' | 'quiet'> {
     const timeout = watchTimeout();
     const q = new URLSearchParams({
       ...selector,
@@ -107,20 +110,19 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
     const res = await connection.get(`${path}?${q}`, signal, (timeout + 60) * 1000);
     const lines = new JsonLineSplitter();
     let delivered = false;
-    const apply = (value: unknown): WatchEnd | null => {
+    const apply = (value: unknown): void => {
       const e = value as Partial<WatchEvent>;
       if (!e || typeof e.type !== 'string' || !e.object || typeof e.object !== 'object')
         throw new Error(`GET ${path}: watch line is not an event`);
       const obj = e.object;
       if (e.type === 'ERROR' || isStatus(obj)) {
         const s = obj as Status;
-        if (s.code === 410) return 'gone';
         throw new KubeApiError(s.code ?? 0, `watch ${path}: ${s.code ?? ''} ${s.message ?? s.reason ?? ''}`);
       }
       const rv = obj.metadata?.resourceVersion;
       if (rv) setRv(rv);
       delivered = true;
-      if (e.type === 'BOOKMARK') return null;
+      if (e.type === 'BOOKMARK') return;
       const key = keyOf(obj);
       if (e.type === 'DELETED') {
         store.delete(key);
@@ -130,19 +132,10 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
         store.set(key, kept);
         opts.onUpsert(kept);
       }
-      return null;
     };
     try {
-      for await (const chunk of res) {
-        for (const value of lines.push(chunk as Buffer)) {
-          const end = apply(value);
-          if (end) return end;
-        }
-      }
-      for (const value of lines.end()) {
-        const end = apply(value);
-        if (end) return end;
-      }
+      for await (const chunk of res) for (const value of lines.push(chunk as Buffer)) apply(value);
+      for (const value of lines.end()) apply(value);
     } finally {
       res.destroy();
     }
@@ -168,7 +161,7 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
       } catch (err) {
         if (signal.aborted) return;
         markSynced();
-        // 410 to a watch request, or to a list's continue token: start over from a fresh list.
+        // 410 to a watch (its response or an ERROR event in it), or to a list's continue token: relist.
         if (err instanceof KubeApiError && err.code === 410) end = 'gone';
         else {
           opts.onError(new Error(`kubernetes ${path}: ${(err as Error).message}`));
