@@ -27,7 +27,8 @@ export class NodeDrag {
   /** The nodes the drag moves (the node, or a box's members): what the drop pins. */
   readonly moving: SceneNode[];
   private readonly edges: { edge: SceneEdge; source: SceneNode; target: SceneNode }[] = [];
-  private readonly boxes: { group: SceneGroup; members: SceneNode[] }[] = [];
+  /** The namespace box the drag moves, or the one around the dragged node that is refitted. */
+  private readonly box: { group: SceneGroup; members: SceneNode[] } | null = null;
 
   /** `model` is the one `scene` was built from: it knows parents and edge ends, the scene does not. */
   constructor(
@@ -36,21 +37,19 @@ export class NodeDrag {
     target: DragTarget,
   ) {
     const byId = new Map(scene.nodes.map((n) => [n.id, n]));
-    const members = new Map<string, SceneNode[]>();
-    let parent: string | undefined;
-    for (const n of model.nodes) {
-      if (n.data.id === target.id) parent = n.data.parent;
-      const node = byId.get(n.data.id);
-      if (!n.data.parent || !node) continue;
-      const list = members.get(n.data.parent) ?? [];
-      list.push(node);
-      members.set(n.data.parent, list);
+    const boxId =
+      target.kind === 'group' ? target.id : model.nodes.find((n) => n.data.id === target.id)?.data.parent;
+    const members: SceneNode[] = [];
+    if (boxId) {
+      for (const n of model.nodes) {
+        const node = n.data.parent === boxId ? byId.get(n.data.id) : undefined;
+        if (node) members.push(node);
+      }
     }
-    const box = target.kind === 'group' ? target.id : parent;
     const node = byId.get(target.id);
-    this.moving = target.kind === 'group' ? (members.get(target.id) ?? []) : node ? [node] : [];
-    const group = box ? scene.groups.find((g) => g.id === box) : undefined;
-    if (group) this.boxes.push({ group, members: members.get(group.id) ?? [] });
+    this.moving = target.kind === 'group' ? members : node ? [node] : [];
+    const group = boxId ? scene.groups.find((g) => g.id === boxId) : undefined;
+    if (group && members.length > 0) this.box = { group, members };
 
     const ids = new Set(this.moving.map((n) => n.id));
     const touched = new Map<string, { source: SceneNode; target: SceneNode }>();
@@ -80,9 +79,6 @@ export class NodeDrag {
       edge.ty = target.y;
     }
     // The box around the members, exactly as buildScene draws it.
-    for (const { group, members } of this.boxes) {
-      if (members.length === 0) continue;
-      Object.assign(group, groupBox(members));
-    }
+    if (this.box) Object.assign(this.box.group, groupBox(this.box.members));
   }
 }
