@@ -22,10 +22,7 @@ afterEach(() => {
 const model = buildMapModel(fixtures.graphWorkload);
 /** Where the map draws a world point, computed the way the component does. */
 function screenOf(x: number, y: number) {
-  const positions = new StableLayout().positions(
-    model.nodes.map((n) => ({ id: n.data.id, parent: n.data.parent, outside: isOutside(n.data) })),
-  );
-  const v = fitBounds(buildScene(model, positions).bounds, 800, 560);
+  const v = fitted();
   return { clientX: x * v.zoom + v.panX, clientY: y * v.zoom + v.panY };
 }
 function fitted() {
