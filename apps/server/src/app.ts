@@ -11,6 +11,7 @@ import { LiveSchedule } from './live/liveSchedule.js';
 import { liveSummary } from './live/liveSummary.js';
 import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
 import { BadRequestError } from './plugins/badRequest.js';
+import { securityHeaders } from './plugins/securityHeaders.js';
 import { spaPlugin } from './plugins/spa.js';
 import { wsGuard } from './plugins/wsGuard.js';
 import { wsPolicies } from './plugins/wsPolicies.js';
@@ -116,6 +117,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     allowedOrigins: parseAllowedOrigins(config.allowedOrigins).origins,
     metrics: ctx.metrics,
   });
+  await app.register(securityHeaders);
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { prefix: '/api/v1' });
