@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { parseServerConfig } from '../config.js';
+import { CONTENT_SECURITY_POLICY } from './securityHeaders.js';
 
 describe('security headers', () => {
   let dir: string;
@@ -60,5 +62,12 @@ describe('security headers', () => {
   it('the page shown before the app is built needs nothing the policy forbids', async () => {
     const r = await bare.inject({ url: '/', headers: { accept: 'text/html' } });
     expect(r.body).not.toMatch(/ style=|<style|<script/);
+  });
+
+  it("allows the map library's one inline stylesheet by its hash, and nothing else inline", () => {
+    const text = '.__________cytoscape_container { position: relative; }';
+    const hash = createHash('sha256').update(text).digest('base64');
+    const style = CONTENT_SECURITY_POLICY.split('; ').find((d) => d.startsWith('style-src '));
+    expect(style).toBe(`style-src 'self' 'sha256-${hash}'`);
   });
 });

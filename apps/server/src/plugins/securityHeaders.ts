@@ -1,15 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 
 /**
- * The built web app loads only its own files (apps/web/dist has no inline script or style; React sets
- * styles through the DOM, which style-src does not govern) and talks only to this server, the live
+ * The built web app loads only its own files (apps/web/dist/index.html has no inline script or style;
+ * React sets style attributes through the DOM, which style-src does not govern) and talks only to this server, the live
  * WebSocket included ('self' covers ws:/wss: to the same host in CSP 3). Nothing may frame it, so a page
  * an operator visits cannot overlay it, and API answers are never sniffed into something executable.
+ * The one inline style is the map library's: cytoscape adds `<style>` with
+ * `.__________cytoscape_container { position: relative; }` to the head, allowed by its hash (a
+ * cytoscape that changes the text gets a console CSP error and a warning, and the map still draws).
  */
+const CYTOSCAPE_STYLESHEET = 'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8=';
+
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' '${CYTOSCAPE_STYLESHEET}'`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
