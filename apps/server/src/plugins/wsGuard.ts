@@ -78,7 +78,7 @@ const wsGuardPlugin: FastifyPluginAsync<WsGuardOptions> = async (app: FastifyIns
           'this origin may not open the WebSocket (the server allows its own and WEFT_ALLOWED_ORIGINS)',
       });
     }
-    const full = overCap(policy, req.socket.remoteAddress ?? '');
+    const full = overCap(policy, req.raw.socket?.remoteAddress ?? '');
     if (full) {
       metrics.countWs('refused', policy.name, full);
       req.log.warn(
@@ -109,7 +109,7 @@ const wsGuardPlugin: FastifyPluginAsync<WsGuardOptions> = async (app: FastifyIns
 
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const policy = policies.get(req) ?? fallback;
-    const address = req.socket.remoteAddress ?? '';
+    const address = req.socket?.remoteAddress ?? '';
     // Upgrades admitted together can pass the check above before any of them connects.
     if (overCap(policy, address)) {
       metrics.countWs('closed', policy.name, 'capacity');
