@@ -9,8 +9,12 @@ import { CollectorRegistry } from './ingest/collectorRegistry.js';
 import { LiveHub } from './live/liveHub.js';
 import { LiveSchedule } from './live/liveSchedule.js';
 import { liveSummary } from './live/liveSummary.js';
+import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
 import { BadRequestError } from './plugins/badRequest.js';
+import { securityHeaders } from './plugins/securityHeaders.js';
 import { spaPlugin } from './plugins/spa.js';
+import { wsGuard } from './plugins/wsGuard.js';
+import { wsPolicies } from './plugins/wsPolicies.js';
 import { apiRoutes } from './routes/api/v1/index.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
@@ -51,6 +55,11 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
         }),
     },
     metrics,
+    {
+      messageBurst: config.liveMessageBurst,
+      messagesPerSecond: config.liveMessagesPerSecond,
+      subscribeTimeoutMs: config.liveSubscribeTimeoutMs,
+    },
   );
   return { config, store, collectors, alerts, live, metrics, startedAt: now(), now, ready: false };
 }
@@ -78,6 +87,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
 
   const ctx = createContext(config, deps);
   app.decorate('weft', ctx);
+  ctx.live.onError = (err, what) => app.log.error({ err }, `live: ${what}`);
   if (!config.ingestToken)
     app.log.warn(
       'WEFT_INGEST_TOKEN is not set: any client can send data to /api/v1/ingest (fine in the lab only)',
@@ -102,6 +112,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       this.websocketServer.close(() => done());
     },
   });
+  await app.register(wsGuard, {
+    ...wsPolicies(config),
+    allowedOrigins: parseAllowedOrigins(config.allowedOrigins).origins,
+    metrics: ctx.metrics,
+  });
+  await app.register(securityHeaders);
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -73,4 +73,14 @@ describe('parseServerConfig', () => {
       parseServerConfig({ WEFT_FINE_RETENTION_S: '7200', WEFT_COARSE_RETENTION_S: '3600' }),
     ).toThrow(/WEFT_COARSE_RETENTION_S/);
   });
+
+  it('reads the allowed origins and names a bad one', () => {
+    expect(parseServerConfig({ WEFT_ALLOWED_ORIGINS: '' }).allowedOrigins).toBe('');
+    expect(parseServerConfig({ WEFT_ALLOWED_ORIGINS: 'https://weft.example.com' }).allowedOrigins).toBe(
+      'https://weft.example.com',
+    );
+    expect(() => parseServerConfig({ WEFT_ALLOWED_ORIGINS: 'https://ok.test,*' })).toThrow(
+      /WEFT_ALLOWED_ORIGINS: "\*" is not an origin/,
+    );
+  });
 });

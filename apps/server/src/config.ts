@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
 
 /**
  * Server configuration, read from the environment. Every variable is checked against one schema so a
@@ -37,6 +38,18 @@ export const ServerConfig = Type.Object({
   alertDropRate: Type.Number({ minimum: 0 }),
   alertDnsFailureRatio: Type.Number({ minimum: 0, maximum: 1 }),
   alertTcpFailureRate: Type.Number({ minimum: 0 }),
+  /** Origins besides the server's own whose pages may open its WebSockets (comma list; empty: none). */
+  allowedOrigins: Type.String(),
+  /** Live WebSocket clients at once, in total and from one remote address. */
+  liveMaxClients: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  liveMaxClientsPerAddress: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  /** Messages a live client may send at once; beyond it only its newest is kept, for the next round. */
+  liveMessageBurst: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  liveMessagesPerSecond: Type.Number({ minimum: 0.001, maximum: 10_000 }),
+  /** A live client that has not subscribed this long after connecting is closed. */
+  liveSubscribeTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  /** A WebSocket from which nothing (message, ping, pong) arrives this long is closed; pings go at half. */
+  wsIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
 });
 export type ServerConfig = Static<typeof ServerConfig>;
 
@@ -77,7 +90,33 @@ export const ENV_VARS: Record<string, EnvVar> = {
     kind: 'number',
     hint: 'failed connections per second, 0 or more',
   },
+  WEFT_ALLOWED_ORIGINS: {
+    key: 'allowedOrigins',
+    kind: 'string',
+    hint: 'a comma list of origins such as https://weft.example.com',
+  },
+  WEFT_LIVE_MAX_CLIENTS: { key: 'liveMaxClients', kind: 'int', hint: 'an integer from 1 to 100000' },
+  WEFT_LIVE_MAX_CLIENTS_PER_ADDRESS: {
+    key: 'liveMaxClientsPerAddress',
+    kind: 'int',
+    hint: 'an integer from 1 to 100000',
+  },
+  WEFT_LIVE_MESSAGE_BURST: { key: 'liveMessageBurst', kind: 'int', hint: 'an integer from 1 to 100000' },
+  WEFT_LIVE_MESSAGES_PER_SECOND: {
+    key: 'liveMessagesPerSecond',
+    kind: 'number',
+    hint: 'messages a second from 0.001 to 10000',
+  },
+  WEFT_LIVE_SUBSCRIBE_TIMEOUT_MS: {
+    key: 'liveSubscribeTimeoutMs',
+    kind: 'int',
+    hint: 'milliseconds from 100 to 3600000',
+  },
+  WEFT_WS_IDLE_TIMEOUT_MS: { key: 'wsIdleTimeoutMs', kind: 'int', hint: 'milliseconds from 100 to 3600000' },
 };
+
+/** Variables that may be set to the empty string. */
+const MAY_BE_EMPTY = new Set(['WEFT_INGEST_TOKEN', 'WEFT_ALLOWED_ORIGINS']);
 
 /** apps/web/dist, found from this file whether it runs from src/ or dist/. */
 export function defaultWebRoot(): string {
@@ -104,6 +143,16 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   alertDropRate: 100,
   alertDnsFailureRatio: 0.05,
   alertTcpFailureRate: 50,
+  allowedOrigins: '',
+  // Behind a port-forward or an ingress every browser shares one address: the per-address cap only
+  // stops one runaway script, the total bounds memory (each client may queue up to 1 MiB).
+  liveMaxClients: 256,
+  liveMaxClientsPerAddress: 64,
+  // A person retyping a filter stays inside this; a flood is coalesced, one message a round.
+  liveMessageBurst: 20,
+  liveMessagesPerSecond: 5,
+  liveSubscribeTimeoutMs: 10_000,
+  wsIdleTimeoutMs: 60_000,
 }) as ServerConfig;
 
 export class ConfigError extends Error {
@@ -126,7 +175,7 @@ export function parseServerConfig(env: NodeJS.ProcessEnv, base: Partial<ServerCo
     if (raw === undefined) continue;
     const value = raw.trim();
     if (v.kind === 'string') {
-      if (name === 'WEFT_INGEST_TOKEN' ? false : value === '') {
+      if (!MAY_BE_EMPTY.has(name) && value === '') {
         problems.push(`${name} is empty: must be ${v.hint}`);
         continue;
       }
@@ -150,6 +199,9 @@ export function parseServerConfig(env: NodeJS.ProcessEnv, base: Partial<ServerCo
       else problems.push(`${key || 'configuration'}: ${e.message}`);
     }
   }
+  if (typeof cfg.allowedOrigins === 'string')
+    for (const p of parseAllowedOrigins(cfg.allowedOrigins).problems)
+      problems.push(`WEFT_ALLOWED_ORIGINS: ${p}`);
   if (problems.length > 0) throw new ConfigError(problems);
   if (cfg.coarseRetentionS !== undefined && (cfg.coarseRetentionS as number) < (cfg.fineRetentionS as number))
     throw new ConfigError(['WEFT_COARSE_RETENTION_S must not be shorter than WEFT_FINE_RETENTION_S']);

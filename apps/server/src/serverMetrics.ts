@@ -14,6 +14,20 @@ export class ServerMetrics {
   liveUpdatesSkipped = 0;
   liveClients = 0;
   ingestConnections = 0;
+  /** Live messages over a client's allowance: only the newest is kept, handled at the next round. */
+  liveMessagesThrottled = 0;
+  /** Live graphs that failed to compute for one filter (its subscribers get an error that round). */
+  liveGraphErrors = 0;
+  /** WebSocket upgrades refused before the handshake, by route and reason. */
+  readonly wsRefused = new Map<string, number>();
+  /** WebSockets the server closed for breaking a limit or failing, by route and reason. */
+  readonly wsClosed = new Map<string, number>();
+  countWs(kind: 'refused' | 'closed', route: string, reason: string): void {
+    const m = kind === 'refused' ? this.wsRefused : this.wsClosed;
+    const key = `${route}\t${reason}`;
+    m.set(key, (m.get(key) ?? 0) + 1);
+  }
+
   /** Records stored in each of the last 10 seconds, for a rate that needs no Prometheus. */
   private readonly perSecond = new Float64Array(10);
   private second = 0;

@@ -1,7 +1,13 @@
-import type { GraphResponse, LiveSummary } from '@weft/protocol';
+import type { FilterState, GraphResponse, LiveSummary } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { ServerMetrics } from '../serverMetrics.js';
-import { LiveHub, type LiveSocket, MAX_BUFFERED_BYTES } from './liveHub.js';
+import {
+  DEFAULT_LIVE_LIMITS,
+  LiveHub,
+  type LiveLimits,
+  type LiveSocket,
+  MAX_BUFFERED_BYTES,
+} from './liveHub.js';
 
 /** A socket whose send buffer the test controls (the kernel's is not controllable from a test). */
 class BufferingSocket implements LiveSocket {
@@ -11,8 +17,15 @@ class BufferingSocket implements LiveSocket {
   send(data: string) {
     this.sent.push(JSON.parse(data));
   }
-  close() {
+  closed: { code?: number; reason?: string } | null = null;
+  terminated = false;
+  close(code?: number, reason?: string) {
     this.readyState = 3;
+    this.closed = { code, reason };
+  }
+  terminate() {
+    this.readyState = 3;
+    this.terminated = true;
   }
 }
 
@@ -28,6 +41,42 @@ const summary: LiveSummary = {
   alertsPending: 0,
   collectors: 0,
 };
+
+function graphOf(f: FilterState, w: { start: number; end: number }): GraphResponse {
+  return {
+    level: f.level,
+    start: w.start,
+    end: w.end,
+    nodes: [],
+    edges: [],
+    folded: 0,
+    simulated: false,
+  } as GraphResponse;
+}
+
+function hubWith(opts: {
+  clock: { now: number };
+  graph?: (f: FilterState, w: { start: number; end: number }) => GraphResponse;
+  summary?: () => LiveSummary;
+  limits?: Partial<LiveLimits>;
+}) {
+  const metrics = new ServerMetrics();
+  const errors: string[] = [];
+  const hub = new LiveHub(
+    {
+      now: () => opts.clock.now,
+      simulated: () => false,
+      summary: opts.summary ?? (() => summary),
+      graph: opts.graph ?? graphOf,
+    },
+    metrics,
+    { ...DEFAULT_LIVE_LIMITS, ...opts.limits },
+  );
+  hub.onError = (_err, what) => errors.push(what);
+  return { hub, metrics, errors };
+}
+
+const closedFor = (m: ServerMetrics, reason: string) => m.wsClosed.get(`live\t${reason}`) ?? 0;
 
 describe('LiveHub', () => {
   it('skips a backed-up client instead of buffering, and shares one graph per filter', () => {
@@ -74,5 +123,126 @@ describe('LiveHub', () => {
     b.close();
     expect(hub.size).toBe(1);
     expect(metrics.liveClients).toBe(1);
+  });
+
+  it('closes a client whose replies pile up instead of queueing them', () => {
+    const { hub, metrics } = hubWith({ clock: { now: 1 } });
+    const reader = new BufferingSocket();
+    const hog = new BufferingSocket();
+    const r = hub.add(reader);
+    const h = hub.add(hog);
+    r.message('{"type":"subscribe","filter":"level=pod"}');
+    h.message('{"type":"subscribe","filter":"bogus=1"}');
+    expect(hog.sent.map((m) => m.type)).toEqual(['error', 'update']);
+    hog.bufferedAmount = MAX_BUFFERED_BYTES + 1;
+    // Errors and subscribe answers alike: nothing more is queued, the client is closed and counted.
+    h.message('not json');
+    expect(hog.sent).toHaveLength(2);
+    expect(hog.closed).toMatchObject({ code: 1008 });
+    expect(hog.closed?.reason).toMatch(/not being read/);
+    expect(hog.terminated).toBe(true);
+    expect(closedFor(metrics, 'backlog')).toBe(1);
+    expect(hub.size).toBe(1);
+    h.message('{"type":"subscribe","filter":"level=pod"}');
+    expect(hog.sent).toHaveLength(2);
+    expect(hub.tick()).toBe(1);
+    expect(reader.sent.map((m) => m.type)).toEqual(['update', 'update']);
+  });
+
+  it('handles a burst, then keeps only the newest message for the next round', () => {
+    const clock = { now: 1_000 };
+    const { hub, metrics } = hubWith({ clock, limits: { messageBurst: 2, messagesPerSecond: 1 } });
+    const s = new BufferingSocket();
+    const c = hub.add(s);
+    for (const level of ['pod', 'workload', 'node', 'namespace', 'pod', 'node'])
+      c.message(JSON.stringify({ type: 'subscribe', filter: `level=${level}&bogus=${level}` }));
+    // Two answered (error + update each); four throttled, of which the last is applied at the round.
+    expect(s.sent.map((m) => m.type)).toEqual(['error', 'update', 'error', 'update']);
+    expect(metrics.liveMessagesThrottled).toBe(4);
+    hub.tick();
+    const last = s.sent.slice(4) as unknown as { type: string; graph?: { level: string } }[];
+    expect(last.map((m) => m.type)).toEqual(['error', 'update']);
+    expect(last[1]?.graph?.level).toBe('node');
+    // The allowance refills with time.
+    clock.now += 1_000;
+    c.message('{"type":"subscribe","filter":"level=pod"}');
+    expect((s.sent.at(-1) as unknown as { graph: { level: string } }).graph.level).toBe('pod');
+    expect(metrics.liveMessagesThrottled).toBe(4);
+  });
+
+  it('closes a client that does not subscribe in time, even if it keeps talking', () => {
+    const clock = { now: 0 };
+    const { hub, metrics } = hubWith({ clock, limits: { subscribeTimeoutMs: 5_000 } });
+    const idle = new BufferingSocket();
+    const chatty = new BufferingSocket();
+    const ok = new BufferingSocket();
+    hub.add(idle);
+    const ch = hub.add(chatty);
+    hub.add(ok).message('{"type":"subscribe","filter":"level=pod"}');
+    hub.tick();
+    expect(idle.closed).toBeNull();
+    clock.now = 5_000;
+    ch.message('{"type":"hello"}');
+    hub.tick();
+    expect(idle.closed).toMatchObject({ code: 1008, reason: 'no subscribe within 5 s' });
+    expect(chatty.closed).toMatchObject({ code: 1008 });
+    expect(ok.closed).toBeNull();
+    expect(closedFor(metrics, 'no_subscribe')).toBe(2);
+    expect(hub.size).toBe(1);
+  });
+
+  it('a graph failing for one filter leaves the others their updates', () => {
+    const { hub, metrics, errors } = hubWith({
+      clock: { now: 1 },
+      graph: (f, w) => {
+        if (f.level === 'workload') throw new Error('boom');
+        return graphOf(f, w);
+      },
+    });
+    const bad = [new BufferingSocket(), new BufferingSocket()];
+    const good = new BufferingSocket();
+    for (const s of bad) hub.add(s).message('{"type":"subscribe","filter":"level=workload"}');
+    hub.add(good).message('{"type":"subscribe","filter":"level=pod"}');
+    expect(hub.tick()).toBe(1);
+    expect(good.sent.map((m) => m.type)).toEqual(['update', 'update']);
+    for (const s of bad) {
+      expect(s.sent.map((m) => m.type)).toEqual(['error', 'error']);
+      expect(s.closed).toBeNull();
+    }
+    // Computed (and failed) once per round per filter, not once per subscriber.
+    expect(metrics.liveGraphErrors).toBe(3);
+    expect(errors.length).toBe(3);
+  });
+
+  it('an exception while serving one client closes that client, never the round', () => {
+    let failSummary = false;
+    const { hub, metrics } = hubWith({
+      clock: { now: 1 },
+      summary: () => {
+        if (failSummary) throw new Error('boom');
+        return summary;
+      },
+    });
+    const victim = new BufferingSocket();
+    const other = new BufferingSocket();
+    const v = hub.add(victim);
+    hub.add(other).message('{"type":"subscribe","filter":"level=pod"}');
+    failSummary = true;
+    expect(() => v.message('{"type":"subscribe","filter":"level=pod"}')).not.toThrow();
+    expect(victim.closed).toEqual({ code: 1011, reason: 'internal error' });
+    expect(closedFor(metrics, 'handler_error')).toBe(1);
+    // A failing summary skips the round for everyone without throwing out of the timer.
+    expect(hub.tick()).toBe(0);
+    failSummary = false;
+    expect(hub.tick()).toBe(1);
+    expect(hub.size).toBe(1);
+    // A socket whose send throws is closed; the next client still gets its update.
+    const broken = new BufferingSocket();
+    broken.send = () => {
+      throw new Error('EPIPE');
+    };
+    hub.add(broken).message('{"type":"subscribe","filter":"level=pod"}');
+    expect(broken.closed).toEqual({ code: 1011, reason: 'internal error' });
+    expect(hub.tick()).toBe(1);
   });
 });

@@ -10,23 +10,55 @@ import {
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
 import type { ServerMetrics } from '../serverMetrics.js';
+import { TokenBucket } from './tokenBucket.js';
 
 const checkSubscribe = Compile(LiveSubscribe);
 
-/** A client this far behind (bytes queued in its socket) misses updates until it catches up. */
+/**
+ * How far behind (bytes queued in its socket) a client may be. Update rounds skip a client over it until
+ * it catches up; a reply due to a client over it closes that client instead, since it is still sending
+ * while not reading what it asked for: queueing the replies is what grew the server by gigabytes.
+ */
 export const MAX_BUFFERED_BYTES = 1 << 20;
+/** The live route's frame limit (the WebSocket layer refuses bigger frames from their header). */
 export const MAX_LIVE_MESSAGE_BYTES = 16 * 1024;
+
+/** Close codes: 1008 policy violation, 1011 internal error. */
+const POLICY = 1008;
+const INTERNAL = 1011;
 
 export interface LiveSocket {
   readonly bufferedAmount: number;
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  /** Drops the connection now, without the close handshake. */
+  terminate(): void;
 }
+
+export interface LiveLimits {
+  /** Messages a client may send at once; beyond its allowance only the newest is kept. */
+  messageBurst: number;
+  /** How fast the allowance refills. */
+  messagesPerSecond: number;
+  /** A client that has not subscribed this long after connecting is closed. */
+  subscribeTimeoutMs: number;
+}
+
+export const DEFAULT_LIVE_LIMITS: Readonly<LiveLimits> = Object.freeze({
+  messageBurst: 20,
+  messagesPerSecond: 5,
+  subscribeTimeoutMs: 10_000,
+});
 
 interface Client {
   socket: LiveSocket;
   filter: FilterState | null;
+  connectedAt: number;
+  allowance: TokenBucket;
+  /** The newest message that came over the allowance, handled at the next round. */
+  pending: string | null;
+  open: boolean;
 }
 
 export interface LiveSources {
@@ -36,18 +68,29 @@ export interface LiveSources {
   now(): number;
 }
 
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+/** A graph that failed this round: its subscribers get an error instead. */
+const FAILED = Symbol('failed');
+
 /**
  * Browsers subscribed to /api/v1/live. Every tick each subscriber gets its filter's graph and the
  * cluster summary, numbered; one computed graph is shared by subscribers with the same filter, and a
- * client whose socket is backed up is skipped rather than buffered.
+ * client whose socket is backed up is skipped rather than buffered. Nothing a client sends and no
+ * failure while serving one client reaches another: such a client is closed with a reason and counted.
  */
 export class LiveHub {
   private readonly clients = new Set<Client>();
   private seq = 0;
+  /** Where failures are reported (the server's log). */
+  onError: (err: unknown, what: string) => void = () => {};
 
   constructor(
     private readonly sources: LiveSources,
     private readonly metrics: ServerMetrics,
+    private readonly limits: LiveLimits = DEFAULT_LIVE_LIMITS,
   ) {}
 
   get size(): number {
@@ -55,24 +98,53 @@ export class LiveHub {
   }
 
   add(socket: LiveSocket): { message(data: Buffer | string): void; close(): void } {
-    const client: Client = { socket, filter: null };
+    const now = this.sources.now();
+    const client: Client = {
+      socket,
+      filter: null,
+      connectedAt: now,
+      allowance: new TokenBucket(this.limits.messageBurst, this.limits.messagesPerSecond, now),
+      pending: null,
+      open: true,
+    };
     this.clients.add(client);
     this.metrics.liveClients = this.clients.size;
     return {
       message: (data) => this.onMessage(client, data),
-      close: () => {
-        this.clients.delete(client);
-        this.metrics.liveClients = this.clients.size;
-      },
+      close: () => this.forget(client),
     };
   }
 
+  private forget(client: Client): void {
+    client.open = false;
+    this.clients.delete(client);
+    this.metrics.liveClients = this.clients.size;
+  }
+
   private onMessage(client: Client, data: Buffer | string): void {
-    const text = typeof data === 'string' ? data : data.toString('utf8');
-    if (text.length > MAX_LIVE_MESSAGE_BYTES) {
-      this.error(client, 'message too large', []);
-      return;
+    if (!client.open) return;
+    try {
+      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      if (size > MAX_LIVE_MESSAGE_BYTES) {
+        this.drop(client, 1009, `message over ${MAX_LIVE_MESSAGE_BYTES} bytes`, 'frame_too_large');
+        return;
+      }
+      const text = typeof data === 'string' ? data : data.toString('utf8');
+      if (!client.allowance.take(this.sources.now())) {
+        // A resubscribe supersedes the one before it, so keeping the newest loses nothing a person sent.
+        client.pending = text;
+        this.metrics.liveMessagesThrottled++;
+        return;
+      }
+      if (this.handle(client, text) && client.open)
+        this.sendUpdate(client, ++this.seq, new Map(), this.sources.summary(), true);
+    } catch (err) {
+      this.fail(client, err, 'handling a message');
     }
+  }
+
+  /** Applies one message; errors go back to the client. True when it set a filter. */
+  private handle(client: Client, text: string): boolean {
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -80,68 +152,145 @@ export class LiveHub {
       msg = undefined;
     }
     if (!checkSubscribe.Check(msg)) {
-      this.error(client, 'expected {"type":"subscribe","filter":"<query string>"}', []);
-      return;
+      this.reply(client, {
+        type: 'error',
+        message: 'expected {"type":"subscribe","filter":"<query string>"}',
+        issues: [],
+      });
+      return false;
     }
     const { state, issues } = parseFilter(msg.filter);
     client.filter = state;
     // The valid part of the filter still applies; the client shows what was ignored.
-    if (issues.length > 0) this.error(client, 'some filter parameters were ignored', issues);
-    this.sendUpdate(client, ++this.seq, new Map(), this.sources.summary());
-  }
-
-  private error(client: Client, message: string, issues: { param: string; value: string; reason: string }[]) {
-    this.send(client.socket, { type: 'error', message, issues });
-  }
-
-  private send(socket: LiveSocket, msg: LiveServerMessage): boolean {
-    if (socket.readyState !== 1) return false;
-    socket.send(JSON.stringify(msg));
+    if (issues.length > 0)
+      this.reply(client, { type: 'error', message: 'some filter parameters were ignored', issues });
     return true;
   }
 
-  /** One update round; returns how many clients were sent an update. */
+  /** A message answering the client's own: never queued onto a backlog over the cap. */
+  private reply(client: Client, msg: LiveServerMessage): boolean {
+    if (!client.open || client.socket.readyState !== 1) return false;
+    if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.drop(client, POLICY, 'too far behind: replies are not being read', 'backlog');
+      // Its close frame would wait behind the backlog it does not read: free the memory now.
+      client.socket.terminate();
+      return false;
+    }
+    client.socket.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Closes a client for breaking a limit, counted by reason. */
+  private drop(client: Client, code: number, reason: string, counted: string): void {
+    if (!client.open) return;
+    this.metrics.countWs('closed', 'live', counted);
+    this.forget(client);
+    client.socket.close(code, reason);
+  }
+
+  private fail(client: Client, err: unknown, what: string): void {
+    this.onError(err, what);
+    if (!client.open) return;
+    this.metrics.countWs('closed', 'live', 'handler_error');
+    this.forget(client);
+    try {
+      client.socket.close(INTERNAL, 'internal error');
+    } catch {
+      client.socket.terminate();
+    }
+  }
+
+  /** One update round; returns how many clients were sent an update. Never throws. */
   tick(): number {
+    let summary: LiveSummary;
+    let now: number;
+    try {
+      summary = this.sources.summary();
+      now = this.sources.now();
+    } catch (err) {
+      this.onError(err, 'computing the live summary');
+      return 0;
+    }
     const seq = ++this.seq;
-    const graphs = new Map<string, GraphResponse>();
-    const summary = this.sources.summary();
+    const graphs = new Map<string, GraphResponse | typeof FAILED>();
     let sent = 0;
-    for (const c of this.clients) if (c.filter && this.sendUpdate(c, seq, graphs, summary)) sent++;
+    for (const c of [...this.clients]) {
+      try {
+        if (c.pending !== null) {
+          const text = c.pending;
+          c.pending = null;
+          this.handle(c, text);
+        }
+        if (!c.open) continue;
+        if (!c.filter) {
+          if (now - c.connectedAt >= this.limits.subscribeTimeoutMs)
+            this.drop(
+              c,
+              POLICY,
+              `no subscribe within ${seconds(this.limits.subscribeTimeoutMs)}`,
+              'no_subscribe',
+            );
+          continue;
+        }
+        if (this.sendUpdate(c, seq, graphs, summary, false)) sent++;
+      } catch (err) {
+        this.fail(c, err, 'sending an update');
+      }
+    }
     return sent;
   }
 
   private sendUpdate(
     c: Client,
     seq: number,
-    graphs: Map<string, GraphResponse>,
+    graphs: Map<string, GraphResponse | typeof FAILED>,
     summary: LiveSummary,
+    isReply: boolean,
   ): boolean {
-    if (!c.filter) return false;
-    if (c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (!c.filter || !c.open) return false;
+    if (!isReply && c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.metrics.liveUpdatesSkipped++;
       return false;
     }
     const key = serializeFilter(c.filter);
     let graph = graphs.get(key);
-    if (!graph) {
-      const now = this.sources.now();
-      graph = this.sources.graph(c.filter, resolveWindow(c.filter.from, c.filter.to, now));
+    if (graph === undefined) {
+      try {
+        const now = this.sources.now();
+        graph = this.sources.graph(c.filter, resolveWindow(c.filter.from, c.filter.to, now));
+      } catch (err) {
+        // One filter's graph failing leaves the other filters' rounds alone.
+        this.metrics.liveGraphErrors++;
+        this.onError(err, `computing the live graph for ${key.slice(0, 200)}`);
+        graph = FAILED;
+      }
       graphs.set(key, graph);
     }
-    const ok = this.send(c.socket, {
-      type: 'update',
-      seq,
-      ts: this.sources.now(),
-      graph,
-      summary,
-      simulated: this.sources.simulated(),
-    });
-    if (ok) this.metrics.liveUpdatesSent++;
-    return ok;
+    const msg: LiveServerMessage =
+      graph === FAILED
+        ? { type: 'error', message: 'the graph for this filter could not be computed', issues: [] }
+        : {
+            type: 'update',
+            seq,
+            ts: this.sources.now(),
+            graph,
+            summary,
+            simulated: this.sources.simulated(),
+          };
+    const ok = isReply ? this.reply(c, msg) : this.sendRound(c, msg);
+    if (ok && graph !== FAILED) this.metrics.liveUpdatesSent++;
+    return ok && graph !== FAILED;
+  }
+
+  private sendRound(c: Client, msg: LiveServerMessage): boolean {
+    if (c.socket.readyState !== 1) return false;
+    c.socket.send(JSON.stringify(msg));
+    return true;
   }
 
   closeAll(code: number, reason: string): void {
     for (const c of this.clients) c.socket.close(code, reason);
     this.clients.clear();
+    this.metrics.liveClients = 0;
   }
 }

@@ -11,7 +11,7 @@ function notBuiltPage(webRoot: string): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Weft</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<body>
 <h1>Weft server is running</h1>
 <p>The dashboard is not built: there is no <code>index.html</code> in <code>${esc(webRoot)}</code>.</p>
 <p>Build it with <code>pnpm --filter @weft/web build</code> (or <code>npm start</code> from the repository root),

@@ -99,6 +99,33 @@ export function renderServerMetrics(w: WeftContext): string {
     'Live updates skipped for slow clients.',
     m.liveUpdatesSkipped,
   );
+  counter(
+    'weft_server_live_messages_throttled_total',
+    'Live messages over a client allowance (the newest is handled at the next round).',
+    m.liveMessagesThrottled,
+  );
+  counter(
+    'weft_server_live_graph_errors_total',
+    'Live graphs that failed for one filter.',
+    m.liveGraphErrors,
+  );
+  const byRouteReason = (counts: Map<string, number>): [string, number][] =>
+    [...counts].map(([key, v]) => {
+      const [route = '', reason = ''] = key.split('\t');
+      return [`{route="${esc(route)}",reason="${esc(reason)}"}`, v];
+    });
+  metric(
+    'weft_server_ws_refused_total',
+    'counter',
+    'WebSocket upgrades refused before the handshake (origin, capacity, address_capacity).',
+    byRouteReason(m.wsRefused),
+  );
+  metric(
+    'weft_server_ws_closed_total',
+    'counter',
+    'WebSockets closed by the server for a limit or a failure (frame_too_large, idle, backlog, no_subscribe, capacity, handler_error, protocol_error).',
+    byRouteReason(m.wsClosed),
+  );
   gauge('weft_server_uptime_seconds', 'Seconds since start.', (now - w.startedAt) / 1000);
   return `${lines.join('\n')}\n`;
 }
