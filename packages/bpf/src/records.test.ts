@@ -125,6 +125,22 @@ describe('RecordDecoder', () => {
     expect(r?.type === 'dns' && r.qname.length).toBe(255);
   });
 
+  it('decodes the stats counters, dns_mismatch only from a loader that writes it', () => {
+    const stats = rec(T.stats, L.stats.size, 9, (b) => {
+      b.writeBigUInt64LE(4n, L.stats.flow_overflow);
+      b.writeBigUInt64LE(5n, L.stats.ring_lost);
+      b.writeUInt32LE(6, L.stats.links);
+      b.writeBigUInt64LE(7n, L.stats.dns_mismatch);
+    });
+    const older = Buffer.from(stats.subarray(0, L.stats.dns_mismatch));
+    older.writeUInt32LE(older.length, L.header.len);
+    const base = { type: 'stats', ts: 9, flow_overflow: 4, ring_lost: 5, links: 6 };
+    expect(decodeRecords(Buffer.concat([streamHeader(), stats, older]))).toEqual([
+      { ...base, dns_mismatch: 7 },
+      base,
+    ]);
+  });
+
   it('decodes a failed connect with its cause and no latency', () => {
     const [r] = decodeRecords(Buffer.concat([streamHeader(), tcpFail]));
     expect(r).toEqual({

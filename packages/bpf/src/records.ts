@@ -72,7 +72,7 @@ export const RECORD_LAYOUT = {
       latency_ns: 80,
       qname: 88,
     },
-    stats: { size: 40, flow_overflow: 16, ring_lost: 24, links: 32 },
+    stats: { size: 48, flow_overflow: 16, ring_lost: 24, links: 32, dns_mismatch: 40 },
     link: { size: 168, ifindex: 16, event: 20, ifname: 24, message: 40 },
   },
 } as const;
@@ -239,13 +239,15 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
       };
     }
     case T.stats:
-      need(L.stats.size);
+      // dns_mismatch was appended to the record: a loader from before it ends the record there
+      need(L.stats.dns_mismatch);
       return {
         type: 'stats',
         ts,
         flow_overflow: u64(r, L.stats.flow_overflow),
         ring_lost: u64(r, L.stats.ring_lost),
         links: r.readUInt32LE(L.stats.links),
+        ...(r.length >= L.stats.size ? { dns_mismatch: u64(r, L.stats.dns_mismatch) } : {}),
       };
     case T.link: {
       need(L.link.size);
