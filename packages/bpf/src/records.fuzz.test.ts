@@ -1,7 +1,9 @@
 /**
- * Fuzzing the binary record decoder with seeded streams: valid records of every type mixed with
- * records whose content is invalid, random records, corrupt length prefixes, cut streams and flipped
- * bits, pushed in random chunks. FUZZ_SEED=<n> replays a run; a failure names its seed and case.
+ * Fuzzing the binary record decoder (the reader spawnProbe and so the collector use) with seeded
+ * streams: valid records of every type mixed with records whose content is invalid, random records,
+ * corrupt length prefixes, cut streams, flipped bits, and --format=json lines (which this reader must
+ * refuse with a hint, whole or spliced in), pushed in random chunks. FUZZ_SEED=<n> replays a run; a
+ * failure names its seed and case.
  */
 import { ProbeRecord } from '@weft/protocol';
 import { Value } from 'typebox/value';
@@ -120,6 +122,20 @@ function alone(rec: Buffer): ProbeRecord[] | 'skip' {
     if (err instanceof ProbeStreamError) return 'skip';
     throw err;
   }
+}
+
+/** --format=json output: what reaches the decoder when a probe was started with the wrong format. */
+function ndjson(rng: Rng): Buffer {
+  const lines = Array.from({ length: rng.int(1, 20) }, () =>
+    rng.pick([
+      () =>
+        `{"type":"stats","ts":${rng.int(0, 2 ** 40)},"flow_overflow":0,"ring_lost":0,"links":${rng.int(0, 9)}}`,
+      () => `{"type":"dns","qname":"${'a'.repeat(rng.int(0, 300))}","__proto__":{"x":1}}`,
+      () => `{"type":"flow","bytes":${rng.int(0, 2 ** 53)}`, // cut short
+      () => rng.bytes(rng.int(0, 64)).toString('latin1').replaceAll('\n', ''),
+    ])(),
+  );
+  return Buffer.from(`${lines.join('\n')}\n`, 'latin1');
 }
 
 interface Run {
@@ -244,16 +260,23 @@ describe('binary record decoder under fuzzing', () => {
     },
   );
 
-  fuzz('rejects random bytes and text as a stream, holding nothing', (rng) => {
-    const junk =
-      rng.next() < 0.5
-        ? rng.bytes(rng.int(8, 2000))
-        : Buffer.from(`{"type":"stats","ts":${rng.int(0, 1e9)},"links":1}\n`.repeat(rng.int(1, 20)));
-    if (junk.readUInt32LE(0) === RECORD_LAYOUT.magic) junk.writeUInt32LE(0, 0);
+  fuzz('refuses random bytes and NDJSON as a stream, saying which, and holds nothing', (rng) => {
+    const json = rng.next() < 0.5;
+    const junk = json ? ndjson(rng) : rng.bytes(rng.int(8, 2000));
+    if (junk.length < 8 || junk.readUInt32LE(0) === RECORD_LAYOUT.magic) return;
     const run = pushChunked(junk, rng);
     expect(run.out).toEqual([]);
-    expect(run.error).toBeInstanceOf(ProbeStreamError);
+    expect(run.error?.message).toMatch(json && junk[0] === 0x7b ? /--format=json/ : /not a weft-probe/);
     expect(run.maxBuffered).toBeLessThan(L.stream_header.size + run.maxChunk);
+  });
+
+  fuzz('stops at NDJSON lines spliced into a binary stream, after every record before them', (rng) => {
+    const before = Array.from({ length: rng.int(0, 10) }, () => validRecord(rng));
+    const after = Array.from({ length: rng.int(0, 10) }, () => validRecord(rng));
+    const run = pushChunked(Buffer.concat([streamHeader(), ...before, ndjson(rng), ...after]), rng);
+    expect(run.out.slice(0, before.length)).toEqual(before.flatMap((r) => alone(r) as ProbeRecord[]));
+    expect(run.maxBuffered).toBeLessThanOrEqual(MAX_RECORD_BYTES + run.maxChunk);
+    expectValid(run.out, 'spliced');
   });
 
   it('does not allocate for a 4 GB length prefix, however much follows', () => {
