@@ -5,7 +5,11 @@
 
 #define DNS_QNAME_MAX 256 /* wire-format name, incl. the terminating zero label (RFC 1035: 255) */
 
-/* A query seen leaving a pod, waiting for its answer on the same veth. */
+/*
+ * A query seen leaving a pod, waiting for its answer on the same veth. Only a response from the
+ * server address and port the query went to, carrying the same question, is its answer: anything
+ * else with the client's address, port and id (spoofed or stray) is counted in dns_mismatch.
+ */
 struct dns_key {
 	__u8 client[16];
 	__u32 ifindex;
@@ -17,10 +21,12 @@ struct dns_key {
 
 struct dns_pending {
 	__u64 ts_ns;
+	__u64 qhash; /* of the question's wire bytes: name, type and class */
 	__u8 server[16];
+	__u16 sport; /* the server's port, host byte order */
 	__u16 qtype;
 	__u16 qlen;
-	__u32 pad;
+	__u16 pad;
 	__u8 qname[DNS_QNAME_MAX];
 };
 

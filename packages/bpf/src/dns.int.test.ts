@@ -1,17 +1,22 @@
-import type { ProbeDns, ProbeRecord } from '@weft/protocol';
+import type { ProbeDns, ProbeRecord, ProbeStats } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProbeRun, startProbe } from './fixtures/probeRun.js';
 import { createTestNet, type TestNet } from './fixtures/testNet.js';
 
 const isDns = (r: ProbeRecord): r is ProbeDns => r.type === 'dns';
+const isStats = (r: ProbeRecord): r is ProbeStats => r.type === 'stats';
+/** Second addresses of pod b: a forger beside the real server, inside the test's own namespaces. */
+const SPOOF = { ip4: '198.18.77.3', ip6: 'fd57:7062::3' };
 
 let net: TestNet;
 let run: ProbeRun;
 
 beforeAll(async () => {
   net = await createTestNet('dn');
-  await net.serve(net.b, ['dns-server', net.b.ip4, '53']);
-  await net.serve(net.b, ['dns-server', net.b.ip6, '53']);
+  await net.sh(net.b, ['ip', 'addr', 'add', `${SPOOF.ip4}/24`, 'dev', 'eth0']);
+  await net.sh(net.b, ['ip', 'addr', 'add', `${SPOOF.ip6}/64`, 'dev', 'eth0', 'nodad']);
+  await net.serve(net.b, ['dns-server', net.b.ip4, '53', SPOOF.ip4]);
+  await net.serve(net.b, ['dns-server', net.b.ip6, '53', SPOOF.ip6]);
   run = await startProbe({ ifacePrefixes: [net.ifPrefix], intervalMs: 200, args: ['--dns-timeout', '1000'] });
 });
 
@@ -76,6 +81,44 @@ describe.each([
     expect(res.rcode).toBe(0);
     const [r] = await run.waitFor(byId(idBase + 20), (m) => m.length > 0);
     expect(r).toMatchObject({ qname: 'ok.tcp.weft.test', qtype, rcode: 'NOERROR', answers: 1 });
+  });
+
+  /** The query's records whoever answered, once the probe has drained past them; and the new mismatches. */
+  const askForged = async (name: string, id: number) => {
+    const before = run.records.filter(isStats).at(-1)?.dns_mismatch ?? 0;
+    const of = (r: ProbeRecord): r is ProbeDns => isDns(r) && r.id === id && r.client === net.a[fam];
+    await ask(name, id);
+    await run.waitFor(of, (m) => m.length > 0);
+    await run.intervals(2);
+    const mismatch = (run.records.filter(isStats).at(-1)?.dns_mismatch ?? 0) - before;
+    return { records: run.records.filter(of), mismatch };
+  };
+
+  it('does not take an answer from another server address or port for the query’s: the real one counts', async () => {
+    const { records, mismatch } = await askForged('spoofsrc.weft.test', idBase + 40);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      server: net.b[fam],
+      qname: 'spoofsrc.weft.test',
+      qtype,
+      rcode: 'NOERROR',
+      answers: 1,
+    });
+    // the one from the other port is not DNS to the probe at all (neither port is 53)
+    expect(mismatch).toBe(1);
+  });
+
+  it('does not take an answer to another question (name, type, class) for the query’s', async () => {
+    const { records, mismatch } = await askForged('spoofq.weft.test', idBase + 50);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      server: net.b[fam],
+      qname: 'spoofq.weft.test',
+      qtype,
+      rcode: 'NOERROR',
+      answers: 1,
+    });
+    expect(mismatch).toBe(3);
   });
 
   it('reports an unanswered query as TIMEOUT', async () => {

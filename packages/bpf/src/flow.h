@@ -34,6 +34,7 @@ struct flow_counters {
 	__u64 flow_overflow;
 	__u64 dns_overflow;
 	__u64 ring_lost;
+	__u64 dns_mismatch; /* responses to a pending query from another server or for another question */
 };
 
 #endif

@@ -11,5 +11,6 @@ export {
   RECORD_MAGIC,
   RECORD_VERSION,
   RecordDecoder,
+  type RecordDecoderOptions,
 } from './records.js';
 export { type ProbeExit, type ProbeOptions, type ProbeProcess, probeArgs, spawnProbe } from './spawnProbe.js';

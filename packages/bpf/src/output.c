@@ -501,12 +501,13 @@ void out_dns(__u8 family, const __u8 *client, const __u8 *server, __u16 cport, _
 	put(&r, sizeof(r));
 }
 
-void out_stats(__u64 flow_overflow, __u64 ring_lost, __u32 links)
+void out_stats(__u64 flow_overflow, __u64 ring_lost, __u32 links, __u64 dns_mismatch)
 {
 	if (fmt == OUT_JSON) {
 		jbegin("stats");
-		jfmt(",\"flow_overflow\":%llu,\"ring_lost\":%llu,\"links\":%u", (unsigned long long)flow_overflow,
-		     (unsigned long long)ring_lost, links);
+		jfmt(",\"flow_overflow\":%llu,\"ring_lost\":%llu,\"links\":%u,\"dns_mismatch\":%llu",
+		     (unsigned long long)flow_overflow, (unsigned long long)ring_lost, links,
+		     (unsigned long long)dns_mismatch);
 		jend();
 		return;
 	}
@@ -516,6 +517,7 @@ void out_stats(__u64 flow_overflow, __u64 ring_lost, __u32 links)
 	r.flow_overflow = flow_overflow;
 	r.ring_lost = ring_lost;
 	r.links = links;
+	r.dns_mismatch = dns_mismatch;
 	put(&r, sizeof(r));
 }
 

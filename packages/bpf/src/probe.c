@@ -283,7 +283,8 @@ static void print_layout(void)
 	REC("dns", rec_dns, F(rec_dns, client); F(rec_dns, server); F(rec_dns, cport); F(rec_dns, id);
 	    F(rec_dns, family); F(rec_dns, answers); F(rec_dns, qtype); F(rec_dns, rcode); F(rec_dns, latency_ns);
 	    F(rec_dns, qname));
-	REC("stats", rec_stats, F(rec_stats, flow_overflow); F(rec_stats, ring_lost); F(rec_stats, links));
+	REC("stats", rec_stats, F(rec_stats, flow_overflow); F(rec_stats, ring_lost); F(rec_stats, links);
+	    F(rec_stats, dns_mismatch));
 	REC("link", rec_link, F(rec_link, ifindex); F(rec_link, event); F(rec_link, ifname); F(rec_link, message));
 	printf("}}\n");
 }
@@ -807,13 +808,14 @@ static void arm_tick(int tfd)
 
 static void tick(void)
 {
-	__u64 overflow = 0, lost = 0;
+	__u64 overflow = 0, lost = 0, mismatch = 0;
 
 	if (flow) {
 		drain(bpf_map__fd(flow->maps.flows), sizeof(struct flow_key), sizeof(struct flow_val), on_flow);
 		sweep_dns();
 		overflow += flow->bss->counters.flow_overflow + flow->bss->counters.dns_overflow;
 		lost += flow->bss->counters.ring_lost;
+		mismatch = flow->bss->counters.dns_mismatch;
 	}
 	if (drop) {
 		drain(bpf_map__fd(drop->maps.drops), sizeof(struct drop_key), sizeof(struct drop_val), on_drop);
@@ -825,7 +827,7 @@ static void tick(void)
 		overflow += tcp->bss->counters.stats_overflow;
 		lost += tcp->bss->counters.ring_lost;
 	}
-	out_stats(overflow, lost, links_count());
+	out_stats(overflow, lost, links_count(), mismatch);
 }
 
 int main(int argc, char **argv)

@@ -112,6 +112,7 @@ struct rec_stats {
 	__u64 ring_lost;
 	__u32 links;
 	__u32 pad;
+	__u64 dns_mismatch; /* DNS responses not counted as their query's answer: other server or question */
 };
 
 struct rec_link {

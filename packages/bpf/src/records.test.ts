@@ -125,6 +125,22 @@ describe('RecordDecoder', () => {
     expect(r?.type === 'dns' && r.qname.length).toBe(255);
   });
 
+  it('decodes the stats counters, dns_mismatch only from a loader that writes it', () => {
+    const stats = rec(T.stats, L.stats.size, 9, (b) => {
+      b.writeBigUInt64LE(4n, L.stats.flow_overflow);
+      b.writeBigUInt64LE(5n, L.stats.ring_lost);
+      b.writeUInt32LE(6, L.stats.links);
+      b.writeBigUInt64LE(7n, L.stats.dns_mismatch);
+    });
+    const older = Buffer.from(stats.subarray(0, L.stats.dns_mismatch));
+    older.writeUInt32LE(older.length, L.header.len);
+    const base = { type: 'stats', ts: 9, flow_overflow: 4, ring_lost: 5, links: 6 };
+    expect(decodeRecords(Buffer.concat([streamHeader(), stats, older]))).toEqual([
+      { ...base, dns_mismatch: 7 },
+      base,
+    ]);
+  });
+
   it('decodes a failed connect with its cause and no latency', () => {
     const [r] = decodeRecords(Buffer.concat([streamHeader(), tcpFail]));
     expect(r).toEqual({
@@ -159,29 +175,80 @@ describe('RecordDecoder', () => {
   it.each([
     [0, 'too short'],
     [MAX_RECORD_BYTES + 1, 'too long'],
-  ])('rejects a corrupt record length (%i, %s) after returning what came before', (len) => {
+    [2 ** 32 - 1, '4 GB'],
+  ])('stops at a corrupt record length (%i, %s), returning what came before in the same chunk', (len) => {
     const bad = Buffer.from(flow);
     bad.writeUInt32LE(len, 0);
     const d = new RecordDecoder();
-    expect(d.push(Buffer.concat([streamHeader(), flow]))).toEqual([flowRecord]);
-    expect(() => d.push(bad)).toThrow(ProbeStreamError);
+    expect(d.push(Buffer.concat([streamHeader(), flow, bad, flow]))).toEqual([flowRecord]);
+    expect(d.error).toBeInstanceOf(ProbeStreamError);
+    expect(d.error?.message).toContain(`record length ${len}`);
+    expect(d.buffered).toBe(0);
+    expect(d.push(flow)).toEqual([]);
   });
 
-  it('rejects a record shorter than its type', () => {
-    const short = rec(T.flow, 40, 1, () => {});
-    expect(() => decodeRecords(Buffer.concat([streamHeader(), short]))).toThrow(/expected 88/);
+  it.each([
+    ['too short for its type', rec(T.flow, 40, 1, () => {}), /expected 88/],
+    [
+      'with an unknown address family',
+      Buffer.from(flow).fill(7, L.flow.family, L.flow.family + 1),
+      /family 7/,
+    ],
+    [
+      'a link record with an unknown event',
+      rec(T.link, L.link.size, 1, (b) => b.writeUInt8(9, L.link.event)),
+      /event 9/,
+    ],
+  ])('skips and counts a record %s, and decodes the ones around it', (_what, bad, why) => {
+    const skips: string[] = [];
+    const out = decodeRecords(Buffer.concat([streamHeader(), flow, bad, flow]), {
+      onSkip: (e) => skips.push(e.message),
+    });
+    expect(out).toEqual([flowRecord, flowRecord]);
+    expect(skips).toHaveLength(1);
+    expect(skips[0]).toMatch(why);
   });
 
-  it('rejects an unknown address family', () => {
-    const bad = Buffer.from(flow);
-    bad.writeUInt8(7, L.flow.family);
-    expect(() => decodeRecords(Buffer.concat([streamHeader(), bad]))).toThrow(/family 7/);
+  it.each([
+    [0, 'shorter than the header'],
+    [0xffff, 'beyond any header'],
+  ])('stops at a stream header size of %i (%s)', (size) => {
+    const h = streamHeader();
+    h.writeUInt16LE(size, L.stream_header.hdr_size);
+    expect(() => decodeRecords(Buffer.concat([h, flow]))).toThrow(/header size/);
+  });
+
+  it('skips a longer stream header of a later loader, whatever the chunking', () => {
+    const h = Buffer.concat([streamHeader(), Buffer.alloc(24, 0xee)]);
+    h.writeUInt16LE(h.length, L.stream_header.hdr_size);
+    const d = new RecordDecoder();
+    const all = Buffer.concat([h, flow]);
+    const out: ProbeRecord[] = [];
+    for (let i = 0; i < all.length; i += 5) out.push(...d.push(all.subarray(i, i + 5)));
+    expect(out).toEqual([flowRecord]);
   });
 
   it('says so when a stream in memory ends inside a record', () => {
     expect(() => decodeRecords(Buffer.concat([streamHeader(), flow.subarray(0, 50)]))).toThrow(
       /ends inside a record/,
     );
+  });
+
+  it('ends an async stream with the corruption, after every record before it', async () => {
+    const bad = Buffer.from(flow);
+    bad.writeUInt32LE(2 ** 32 - 1, 0);
+    async function* chunks() {
+      yield Buffer.concat([streamHeader(), flow]);
+      yield Buffer.concat([dns, bad]);
+      yield flow;
+    }
+    const out: ProbeRecord[] = [];
+    await expect(
+      (async () => {
+        for await (const r of decodeRecords(chunks())) out.push(r);
+      })(),
+    ).rejects.toThrow(/record length 4294967295/);
+    expect(out.map((r) => r.type)).toEqual(['flow', 'dns']);
   });
 
   it('decodes an async chunked stream', async () => {

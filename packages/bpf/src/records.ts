@@ -11,6 +11,8 @@ export const RECORD_MAGIC = 0x54464557;
 export const RECORD_VERSION = PROBE_RECORD_VERSION;
 /** No record comes near this; a larger length means the stream is corrupt. */
 export const MAX_RECORD_BYTES = 64 * 1024;
+/** The loader's stream header is 8 bytes; a later one may grow, never past this. */
+const MAX_STREAM_HEADER_BYTES = 4096;
 
 export const RECORD_LAYOUT = {
   magic: RECORD_MAGIC,
@@ -72,7 +74,7 @@ export const RECORD_LAYOUT = {
       latency_ns: 80,
       qname: 88,
     },
-    stats: { size: 40, flow_overflow: 16, ring_lost: 24, links: 32 },
+    stats: { size: 48, flow_overflow: 16, ring_lost: 24, links: 32, dns_mismatch: 40 },
     link: { size: 168, ifindex: 16, event: 20, ifname: 24, message: 40 },
   },
 } as const;
@@ -151,8 +153,13 @@ function u64(b: Buffer, off: number): number {
   return Number(b.readBigUInt64LE(off));
 }
 
-/** One record: `r` starts at the record header and holds at least `len` bytes. Unknown types give null. */
+/**
+ * One record: `r` starts at the record header and holds the record. Unknown types give null; a record
+ * too short for its type or with a value no loader writes throws ProbeStreamError.
+ */
 export function decodeRecord(r: Buffer): ProbeRecord | null {
+  if (r.length < L.header.size)
+    throw new ProbeStreamError(`record is ${r.length} bytes, shorter than its header (${L.header.size})`);
   const type = r.readUInt16LE(L.header.type);
   const ts = u64(r, L.header.ts_ms);
   const need = (size: number): void => {
@@ -239,13 +246,15 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
       };
     }
     case T.stats:
-      need(L.stats.size);
+      // dns_mismatch was appended to the record: a loader from before it ends the record there
+      need(L.stats.dns_mismatch);
       return {
         type: 'stats',
         ts,
         flow_overflow: u64(r, L.stats.flow_overflow),
         ring_lost: u64(r, L.stats.ring_lost),
         links: r.readUInt32LE(L.stats.links),
+        ...(r.length >= L.stats.size ? { dns_mismatch: u64(r, L.stats.dns_mismatch) } : {}),
       };
     case T.link: {
       need(L.link.size);
@@ -267,49 +276,81 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
   }
 }
 
+export interface RecordDecoderOptions {
+  /** Called for each well-framed record skipped because its content is invalid. */
+  onSkip?: (err: ProbeStreamError) => void;
+}
+
 /**
- * Incremental decoder: feed chunks as they arrive (any split), get whole records back. Throws
- * ProbeStreamError on a stream that is not weft-probe's, a version it does not know, or a corrupt
- * length; the bytes already decoded stay returned.
+ * Incremental decoder: feed chunks as they arrive (any split), get whole records back; push never
+ * throws. A record whose content is invalid is skipped and counted (`skipped`): its length still
+ * frames the next one. A stream that is not weft-probe's, of a version it does not know, or with a
+ * record length out of range cannot be framed any further: `error` says why, the records before it
+ * are returned, nothing after. At most one record (MAX_RECORD_BYTES) plus a chunk is ever held.
  */
 export class RecordDecoder {
   private pending: Buffer = Buffer.alloc(0);
   private headerSeen = false;
+  /** Set once the stream is corrupt; every push after it returns nothing. */
+  error: ProbeStreamError | null = null;
+  /** Records skipped for invalid content. */
+  skipped = 0;
+
+  constructor(private readonly opts: RecordDecoderOptions = {}) {}
 
   push(chunk: Uint8Array): ProbeRecord[] {
-    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
     const out: ProbeRecord[] = [];
-    let off = 0;
+    if (this.error) return out;
+    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
     const b = this.pending;
+    let off = 0;
     if (!this.headerSeen) {
       if (b.length < L.stream_header.size) return out;
       const magic = b.readUInt32LE(L.stream_header.magic);
       if (magic !== RECORD_MAGIC) {
-        throw new ProbeStreamError(
+        return this.fail(
+          out,
           `not a weft-probe binary stream (magic 0x${magic.toString(16)}); was it started with --format=json?`,
         );
       }
       const version = b.readUInt16LE(L.stream_header.version);
       if (version !== RECORD_VERSION) {
-        throw new ProbeStreamError(
+        return this.fail(
+          out,
           `weft-probe stream version ${version}, this decoder reads ${RECORD_VERSION}: rebuild @weft/bpf`,
         );
       }
-      off = b.readUInt16LE(L.stream_header.hdr_size);
+      const hdrSize = b.readUInt16LE(L.stream_header.hdr_size);
+      if (hdrSize < L.stream_header.size || hdrSize > MAX_STREAM_HEADER_BYTES) {
+        return this.fail(out, `corrupt weft-probe stream: header size ${hdrSize}`);
+      }
+      if (b.length < hdrSize) return out;
+      off = hdrSize;
       this.headerSeen = true;
     }
     while (b.length - off >= L.header.size) {
       const len = b.readUInt32LE(off + L.header.len);
       if (len < L.header.size || len > MAX_RECORD_BYTES) {
-        this.pending = Buffer.alloc(0);
-        throw new ProbeStreamError(`corrupt weft-probe stream: record length ${len} at byte ${off}`);
+        return this.fail(out, `corrupt weft-probe stream: record length ${len} at byte ${off}`);
       }
       if (b.length - off < len) break;
-      const rec = decodeRecord(b.subarray(off, off + len));
-      if (rec) out.push(rec);
+      try {
+        const rec = decodeRecord(b.subarray(off, off + len));
+        if (rec) out.push(rec);
+      } catch (err) {
+        if (!(err instanceof ProbeStreamError)) throw err;
+        this.skipped++;
+        this.opts.onSkip?.(err);
+      }
       off += len;
     }
     this.pending = off === b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(off));
+    return out;
+  }
+
+  private fail(out: ProbeRecord[], message: string): ProbeRecord[] {
+    this.error = new ProbeStreamError(message);
+    this.pending = Buffer.alloc(0);
     return out;
   }
 
@@ -319,21 +360,33 @@ export class RecordDecoder {
   }
 }
 
-/** Decodes a whole binary stream held in memory, or a chunked one as it arrives. */
-export function decodeRecords(input: Uint8Array): ProbeRecord[];
-export function decodeRecords(input: AsyncIterable<Uint8Array>): AsyncGenerator<ProbeRecord>;
+/**
+ * Decodes a whole binary stream held in memory (throws ProbeStreamError if it is corrupt or cut short),
+ * or a chunked one as it arrives: every record before a corruption comes out, then the generator
+ * throws its ProbeStreamError. Records with invalid content are skipped either way (opts.onSkip).
+ */
+export function decodeRecords(input: Uint8Array, opts?: RecordDecoderOptions): ProbeRecord[];
+export function decodeRecords(
+  input: AsyncIterable<Uint8Array>,
+  opts?: RecordDecoderOptions,
+): AsyncGenerator<ProbeRecord>;
 export function decodeRecords(
   input: Uint8Array | AsyncIterable<Uint8Array>,
+  opts: RecordDecoderOptions = {},
 ): ProbeRecord[] | AsyncGenerator<ProbeRecord> {
   if (input instanceof Uint8Array) {
-    const d = new RecordDecoder();
+    const d = new RecordDecoder(opts);
     const out = d.push(input);
+    if (d.error) throw d.error;
     if (d.buffered > 0)
       throw new ProbeStreamError(`weft-probe stream ends inside a record (${d.buffered} bytes)`);
     return out;
   }
   return (async function* () {
-    const d = new RecordDecoder();
-    for await (const chunk of input) yield* d.push(chunk);
+    const d = new RecordDecoder(opts);
+    for await (const chunk of input) {
+      yield* d.push(chunk);
+      if (d.error) throw d.error;
+    }
   })();
 }

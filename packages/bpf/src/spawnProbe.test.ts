@@ -100,4 +100,30 @@ describe('spawnProbe records', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('skips a bad record, counts it and says so on stderr, and goes on with the next', async () => {
+    // header, a flow record with address family 7, a stats record; then waits
+    const { bin, cleanup } = await fakeLoader([
+      'const b = Buffer.alloc(8 + 88 + 40);',
+      'b.writeUInt32LE(0x54464557, 0); b.writeUInt16LE(1, 4); b.writeUInt16LE(8, 6);',
+      'b.writeUInt32LE(88, 8); b.writeUInt16LE(2, 12); b.writeUInt8(7, 8 + 52);',
+      'b.writeUInt32LE(40, 96); b.writeUInt16LE(7, 100);',
+      'process.stdout.write(b); setInterval(() => {}, 1000);',
+    ]);
+    try {
+      const p = spawnProbe({ binary: bin });
+      const types: string[] = [];
+      for await (const r of p.records) {
+        types.push(r.type);
+        break;
+      }
+      expect(types).toEqual(['stats']);
+      expect(p.badRecords).toBe(1);
+      const lines: string[] = [];
+      for await (const l of p.stderr) lines.push(l);
+      expect(lines).toEqual(['weft-probe stream: skipped a bad record: record has unknown address family 7']);
+    } finally {
+      await cleanup();
+    }
+  });
 });

@@ -30,8 +30,10 @@ export interface ProbeProcess {
    * (or a corrupt stream) stops the loader.
    */
   records: AsyncIterable<ProbeRecord>;
-  /** The loader's stderr, line by line (the newest 1000 kept if nobody reads). */
+  /** The loader's stderr, line by line (the newest 1000 kept if nobody reads), and a line per skipped record. */
   stderr: AsyncIterable<string>;
+  /** Records skipped because their content was invalid (each also said on stderr). */
+  readonly badRecords: number;
   /** SIGTERM, then wait for exit: the loader removes every hook it attached before it exits. */
   stop(): Promise<void>;
   exited: Promise<ProbeExit>;
@@ -95,14 +97,29 @@ export function spawnProbe(opts: ProbeOptions = {}): ProbeProcess {
     return stopping;
   };
 
+  let badRecords = 0;
+  const onSkip = (err: Error) => {
+    badRecords++;
+    stderr.push(`weft-probe stream: skipped a bad record: ${err.message}`);
+  };
+
   // when the reader is done with the records (end, break or a corrupt stream), the probe is too
   async function* records(): AsyncGenerator<ProbeRecord> {
     try {
-      yield* decodeRecords(child.stdout as AsyncIterable<Uint8Array>);
+      yield* decodeRecords(child.stdout as AsyncIterable<Uint8Array>, { onSkip });
     } finally {
       await stop();
     }
   }
 
-  return { pid: child.pid ?? -1, records: records(), stderr, stop, exited };
+  return {
+    pid: child.pid ?? -1,
+    records: records(),
+    stderr,
+    stop,
+    exited,
+    get badRecords() {
+      return badRecords;
+    },
+  };
 }

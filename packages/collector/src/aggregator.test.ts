@@ -129,6 +129,29 @@ describe('IntervalAggregator', () => {
     expect(a.links).toBe(3);
   });
 
+  it('turns the probe cumulative DNS mismatch count into per-interval counts, across a probe restart', () => {
+    const a = setup();
+    const stats = (m?: number): ProbeRecord => ({
+      type: 'stats',
+      ts: 1,
+      flow_overflow: 0,
+      ring_lost: 0,
+      links: 1,
+      ...(m === undefined ? {} : { dns_mismatch: m }),
+    });
+    a.add(stats(2));
+    a.add(stats(5));
+    expect(a.flush(2000).dnsMismatch).toBe(5);
+    a.add(stats(5));
+    a.add(stats());
+    expect(a.flush(3000).dnsMismatch).toBe(0);
+    a.add({ type: 'hello', ts: 2, version: 1, hooks: [], kernel: '6.18' });
+    a.add(stats(1));
+    const r = a.flush(4000);
+    expect(r.dnsMismatch).toBe(1);
+    expect(r.lost).toEqual({});
+  });
+
   it('bounds an interval and counts what did not fit', () => {
     const a = setup('node-a', 10);
     for (let i = 0; i < 25; i++) a.add(flow(IP.frontend, IP.api0, 'egress', 1, 1, 1100));

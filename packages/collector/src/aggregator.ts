@@ -53,6 +53,8 @@ export interface IntervalResult {
   records: Partial<Record<ProbeRecordType, number>>;
   /** Records not reported: another node's collector owns them, or they are link-level control traffic. */
   skipped: number;
+  /** DNS responses the probe did not take as their query's answer: another server or question (spoofed, stray). */
+  dnsMismatch: number;
 }
 
 export interface AggregatorOptions {
@@ -83,6 +85,8 @@ export class IntervalAggregator {
   private skipped = 0;
   private lastOverflow = 0;
   private lastRingLost = 0;
+  private lastDnsMismatch = 0;
+  private dnsMismatch = 0;
   /** Hooks the probe reported in its hello (for the ingest hello). */
   hooks: string[] = [];
   kernel = '';
@@ -125,6 +129,7 @@ export class IntervalAggregator {
         // A new probe process: its cumulative counters start again from zero.
         this.lastOverflow = 0;
         this.lastRingLost = 0;
+        this.lastDnsMismatch = 0;
         this.links = 0;
         return;
     }
@@ -143,6 +148,7 @@ export class IntervalAggregator {
       lost: this.lost,
       records: this.records,
       skipped: this.skipped,
+      dnsMismatch: this.dnsMismatch,
     };
     for (const f of out.flows) f.ts = end;
     for (const d of out.drops) d.ts = end;
@@ -157,6 +163,7 @@ export class IntervalAggregator {
     this.lost = {};
     this.records = {};
     this.skipped = 0;
+    this.dnsMismatch = 0;
     return out;
   }
 
@@ -328,6 +335,12 @@ export class IntervalAggregator {
     const ring = r.ring_lost >= this.lastRingLost ? r.ring_lost - this.lastRingLost : r.ring_lost;
     this.lastOverflow = r.flow_overflow;
     this.lastRingLost = r.ring_lost;
+    // a probe from before the counter sends none: nothing to add
+    if (r.dns_mismatch !== undefined) {
+      const m = r.dns_mismatch;
+      this.dnsMismatch += m >= this.lastDnsMismatch ? m - this.lastDnsMismatch : m;
+      this.lastDnsMismatch = m;
+    }
     this.loss('probe_map_overflow', overflow);
     this.loss('probe_ring', ring);
     this.links = r.links;

@@ -142,6 +142,23 @@ describe('startCollector', () => {
     expect(server.batches(c.boot).flatMap((b) => b.flows)).toMatchObject([{ bytes: 4_321, packets: 3 }]);
   });
 
+  it("exports the probe stream's bad records and the DNS responses the probe did not match", async () => {
+    const { inv, server, url } = await inventoryAndServer();
+    const parsed = parseCollectorConfig(
+      ['--node', 'node-a', '--inventory', inv, '--server', url, '--metrics-host', '127.0.0.1'],
+      { WEFT_INGEST_TOKEN: 'tok', WEFT_INTERVAL_MS: '60000', WEFT_METRICS_PORT: '0' },
+    );
+    if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
+    const source = Object.assign(new RecordQueue(), { badRecords: 2 });
+    const c = await startCollector(parsed.config, { source, log: () => {} });
+    cleanups.push(() => c.stop());
+    source.push({ type: 'stats', ts: Date.now(), flow_overflow: 0, ring_lost: 0, links: 1, dns_mismatch: 4 });
+    await until(() => server.batches(c.boot).length > 0, 'the batch closed by stats');
+    const text = await (await fetch(c.metricsUrl)).text();
+    expect(text).toContain('weft_collector_records_lost_total{cause="probe_bad_record"} 2');
+    expect(text).toContain('weft_collector_dns_answers_mismatched_total 4');
+  });
+
   it('refuses to start on a bad inventory file, naming it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wco-main-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

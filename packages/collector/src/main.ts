@@ -158,6 +158,7 @@ export async function startCollector(
     syncCounter(h.batchesSent, s.sent);
     syncCounter(h.batchesAcked, s.acked);
     syncLost(s.givenUp);
+    syncBadRecords(source.badRecords ?? 0);
     if (now - lastSweep >= SWEEP_EVERY_MS) {
       lastSweep = now;
       recorder.sweep(now);
@@ -174,6 +175,11 @@ export async function startCollector(
   const syncLost = (total: number) => {
     if (total > spoolLost) metrics.health.lost.inc({ cause: 'spool' }, total - spoolLost);
     spoolLost = total;
+  };
+  let badRecords = 0;
+  const syncBadRecords = (total: number) => {
+    if (total > badRecords) metrics.health.lost.inc({ cause: 'probe_bad_record' }, total - badRecords);
+    badRecords = total;
   };
   // One bad interval must not take the node's collector down: report it and carry on with the next.
   const safeTick = () => {

@@ -106,6 +106,11 @@ export const ProbeStats = Type.Object({
   ring_lost: Type.Integer({ minimum: 0 }),
   /** Currently attached links. */
   links: Type.Integer({ minimum: 0 }),
+  /**
+   * DNS responses to a pending query that were not counted as its answer because they came from
+   * another server address or port, or carried another question: spoofed or stray (since start).
+   */
+  dns_mismatch: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type ProbeStats = Static<typeof ProbeStats>;
 

@@ -132,6 +132,11 @@ export function createCollectorMetrics() {
       help: 'Flow map insertions the kernel refused because the map was full',
       registers: reg,
     }),
+    dnsMismatched: new Counter({
+      name: 'weft_collector_dns_answers_mismatched_total',
+      help: 'DNS responses not taken as the answer to their query: from another server address or port, or for another question (spoofed or stray)',
+      registers: reg,
+    }),
     probeLinks: new Gauge({
       name: 'weft_collector_probe_links',
       help: 'Interfaces the probe is attached to',

@@ -166,6 +166,18 @@ describe('collector metrics', () => {
     expect(hubble.values.find((x) => x.labels.verdict === 'DROPPED')?.labels.protocol).toBe('TCP');
   });
 
+  it('counts the DNS responses the probe did not take as answers', async () => {
+    const s = setup();
+    const stats = (m: number) =>
+      s.agg.add({ type: 'stats', ts: 1, flow_overflow: 0, ring_lost: 0, links: 1, dns_mismatch: m });
+    stats(3);
+    s.recorder.record(s.agg.flush(2000));
+    stats(7);
+    s.recorder.record(s.agg.flush(3000));
+    const m = await values(s, 'weft_collector_dns_answers_mismatched_total');
+    expect(m.values[0]?.value).toBe(7);
+  });
+
   it('adds every interval to the same series', async () => {
     const s = setup();
     feed(s, 1500);

@@ -186,6 +186,7 @@ export class MetricsRecorder {
       h.lost.inc({ cause }, n);
       if (cause === 'probe_map_overflow') h.mapOverflows.inc(n);
     }
+    if (r.dnsMismatch > 0) h.dnsMismatched.inc(r.dnsMismatch);
     h.series.set(this.series.size);
   }
 

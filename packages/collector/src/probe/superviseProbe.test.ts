@@ -75,4 +75,19 @@ describe('superviseProbe', () => {
     await sup.stop();
     await it.return?.();
   });
+
+  it('adds up the bad records of every probe process it ran', async () => {
+    let runs = 0;
+    const sup = superviseProbe({
+      spawn: () => Object.assign(fakeProbe(++runs, 1), { badRecords: runs }),
+      backoff: { initialMs: 10, maxMs: 20 },
+    });
+    let hellos = 0;
+    for await (const r of sup.records) {
+      if (r.type === 'hello' && ++hellos === 3) break;
+    }
+    // runs 1, 2 and 3 (ended when the loop left): 1 + 2 + 3
+    expect(sup.badRecords).toBe(6);
+    await sup.stop();
+  });
 });

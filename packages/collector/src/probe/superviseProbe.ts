@@ -8,11 +8,15 @@ export interface ProbeProcessLike {
   stderr: AsyncIterable<string>;
   stop(): Promise<void>;
   exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Records of its stream skipped because their content was invalid. */
+  readonly badRecords?: number;
 }
 
 export interface RecordSource {
   records: AsyncIterable<ProbeRecord>;
   stop(): Promise<void>;
+  /** Records skipped so far because their content was invalid (a probe stream's). */
+  readonly badRecords?: number;
 }
 
 export interface SuperviseProbeOptions {
@@ -29,12 +33,16 @@ export interface SuperviseProbeOptions {
  * Keeps one probe process running: its records come out of one endless iterable across restarts;
  * when it exits or cannot start, it is started again after an exponential backoff.
  */
-export function superviseProbe(opts: SuperviseProbeOptions): RecordSource & { readonly restarts: number } {
+export function superviseProbe(
+  opts: SuperviseProbeOptions,
+): RecordSource & { readonly restarts: number; readonly badRecords: number } {
   const backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const stableMs = opts.stableMs ?? 60_000;
   let stopped = false;
   let current: ProbeProcessLike | null = null;
   let restarts = 0;
+  /** Bad records of the processes that ended. */
+  let badEarlier = 0;
   const wake = new AbortController();
 
   const sleep = (ms: number) =>
@@ -56,8 +64,9 @@ export function superviseProbe(opts: SuperviseProbeOptions): RecordSource & { re
     while (!stopped) {
       const began = Date.now();
       let why: string;
+      let proc: ProbeProcessLike | null = null;
       try {
-        const proc = opts.spawn();
+        proc = opts.spawn();
         current = proc;
         const errs = (async () => {
           for await (const line of proc.stderr) opts.log?.(`probe[${proc.pid}]: ${line}`);
@@ -69,6 +78,7 @@ export function superviseProbe(opts: SuperviseProbeOptions): RecordSource & { re
       } catch (err) {
         why = `failed: ${(err as Error).message}`;
       } finally {
+        badEarlier += proc?.badRecords ?? 0;
         current = null;
       }
       if (stopped) return;
@@ -85,6 +95,9 @@ export function superviseProbe(opts: SuperviseProbeOptions): RecordSource & { re
     records: run(),
     get restarts() {
       return restarts;
+    },
+    get badRecords() {
+      return badEarlier + (current?.badRecords ?? 0);
     },
     async stop() {
       stopped = true;
