@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type KubeObject, objectRef } from './checks/kubeObject.js';
 import { renderKustomization } from './checks/kustomize.js';
+import { admits, covers, type NetworkPolicySpec } from './checks/networkPolicy.js';
+import { type PodSecurityLevel, podSecurityViolations } from './checks/podSecurity.js';
 import { validateObject } from './checks/validateObject.js';
 import {
   allContainers,
@@ -91,12 +93,26 @@ describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (name) => {
     expect(problems).toEqual([]);
   });
 
-  it('puts every namespaced object in the weft namespace, each name once', () => {
+  it("puts the collector's objects in weft-node and the rest in weft, each name once", () => {
     const refs = render(name).map(objectRef);
     expect(new Set(refs).size).toBe(refs.length);
     for (const o of render(name)) {
       if (['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)) continue;
-      expect(o.metadata.namespace, objectRef(o)).toBe('weft');
+      // The token Secret is generated once per namespace: a pod reads Secrets of its own only.
+      if (o.kind === 'Secret') {
+        expect(['weft', 'weft-node'], objectRef(o)).toContain(o.metadata.namespace);
+        continue;
+      }
+      const collectorSide = o.metadata.labels?.['app.kubernetes.io/component'] === 'collector';
+      expect(o.metadata.namespace, objectRef(o)).toBe(collectorSide ? 'weft-node' : 'weft');
+    }
+  });
+
+  it("runs every pod under the runtime's default seccomp profile", () => {
+    for (const o of render(name).filter(isWorkload)) {
+      expect(podTemplate(o).spec.securityContext?.seccompProfile, objectRef(o)).toEqual({
+        type: 'RuntimeDefault',
+      });
     }
   });
 
@@ -199,7 +215,10 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
       kind: 'ClusterRole',
       name: 'weft-collector',
     });
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'weft-collector', namespace: 'weft' }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'weft-collector', namespace: collectorDs().metadata.namespace },
+    ]);
+    expect(collectorDs().metadata.namespace).toBe('weft-node');
     const role = findObject(objects(), 'ClusterRole', 'weft-collector');
     expect(grants(role.rules as PolicyRule[])).toEqual(ALLOWED_RBAC);
   });
@@ -254,18 +273,117 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     expect(Number(url.port || 80)).toBe(80);
   });
 
-  it('collectors and server read the same ingest token from the generated Secret', () => {
-    const refs = [collector(), server()].map((c) => c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN'));
-    const names = refs.map((r) => r?.valueFrom?.secretKeyRef?.name);
-    expect(names[0]).toBeDefined();
-    expect(names[1]).toBe(names[0]);
-    const secret = findObject(objects(), 'Secret', names[0]!);
-    const key = refs[0]?.valueFrom?.secretKeyRef?.key ?? '';
-    const data = (secret.data as Record<string, string>)[key];
+  it('collectors and server read the same ingest token, each from the generated Secret of its namespace', () => {
+    const values: string[] = [];
+    for (const w of [collectorDs(), serverDeploy()]) {
+      const c = w === collectorDs() ? collector() : server();
+      const ref = c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN')?.valueFrom?.secretKeyRef;
+      expect(ref, objectRef(w)).toBeDefined();
+      // The content hash in the name is what rolls both workloads when the token changes.
+      expect(ref!.name).toMatch(/^weft-ingest-token-[a-z0-9]+$/);
+      const secret = objects().find(
+        (o) =>
+          o.kind === 'Secret' &&
+          o.metadata.name === ref!.name &&
+          o.metadata.namespace === w.metadata.namespace,
+      );
+      expect(secret, `Secret ${ref!.name} in ${w.metadata.namespace}`).toBeDefined();
+      values.push(
+        Buffer.from((secret!.data as Record<string, string>)[ref!.key] ?? '', 'base64').toString('utf8'),
+      );
+    }
+    expect(values[1]).toBe(values[0]);
     // The token travels in an HTTP header: no whitespace, no trailing newline from an editor.
-    expect(Buffer.from(data ?? '', 'base64').toString('utf8')).toMatch(/^\S+$/);
-    // The content hash in the name is what rolls both workloads when the token changes.
-    expect(names[0]).toMatch(/^weft-ingest-token-[a-z0-9]+$/);
+    expect(values[0]).toMatch(/^\S+$/);
+  });
+
+  it("each pod meets the Pod Security level its namespace enforces, and the server's enforces restricted", () => {
+    const enforced = (ns: string | undefined) =>
+      findObject(objects(), 'Namespace', ns ?? '').metadata.labels?.['pod-security.kubernetes.io/enforce'] as
+        | PodSecurityLevel
+        | undefined;
+    expect(enforced(serverDeploy().metadata.namespace)).toBe('restricted');
+    expect(podSecurityViolations(serverPod(), 'restricted')).toEqual([]);
+    for (const w of objects().filter(isWorkload)) {
+      const level = enforced(w.metadata.namespace);
+      expect(level, objectRef(w)).toBeDefined();
+      expect(podSecurityViolations(podTemplate(w).spec, level!), objectRef(w)).toEqual([]);
+    }
+    // The collector needs `privileged` (host network, hostPath, BPF capabilities), so nothing else may
+    // share its namespace.
+    expect(podSecurityViolations(collectorPod(), 'baseline')).not.toEqual([]);
+    expect(
+      objects()
+        .filter(isWorkload)
+        .filter((w) => w.metadata.namespace === collectorDs().metadata.namespace)
+        .map(objectRef),
+    ).toEqual([objectRef(collectorDs())]);
+  });
+
+  it('the collector serves /metrics on its pod IP (the node address), where probes and Prometheus reach it', () => {
+    const host = collector().env?.find((e) => e.name === 'WEFT_METRICS_HOST');
+    expect(host?.valueFrom?.fieldRef?.fieldPath).toBe('status.podIP');
+    // The kubelet probes the pod IP when a probe names no host.
+    for (const probe of [collector().startupProbe, collector().livenessProbe, collector().readinessProbe])
+      expect((probe?.httpGet as { host?: string } | undefined)?.host).toBeUndefined();
+  });
+
+  it('says out loud that ingest is plain ws:// inside the cluster, and only then', () => {
+    const url = new URL(envValue(collector(), 'WEFT_SERVER_URL') ?? '');
+    expect(url.protocol).toBe('ws:');
+    expect(envValue(collector(), 'WEFT_ALLOW_INSECURE')).toBe('1');
+  });
+
+  it('lets only collectors, Prometheus and labelled dashboard clients reach the server, and nothing out', () => {
+    const policies = objects().filter((o) => o.kind === 'NetworkPolicy');
+    const serverLabels = podTemplate(serverDeploy()).metadata?.labels ?? {};
+    const policy = policies.find((p) => covers(p, serverDeploy().metadata.namespace ?? '', serverLabels));
+    expect(policy, 'a NetworkPolicy covering the server pods').toBeDefined();
+    const spec = policy!.spec as NetworkPolicySpec;
+    expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(spec.egress ?? []).toEqual([]);
+    // It must not cover the collector (host network: policies do not apply there anyway).
+    expect(
+      covers(
+        policy!,
+        collectorDs().metadata.namespace ?? '',
+        podTemplate(collectorDs()).metadata?.labels ?? {},
+      ),
+    ).toBe(false);
+    // Every rule names the server's port, by the container port's name.
+    for (const rule of spec.ingress ?? []) {
+      expect(rule.ports?.length).toBeGreaterThan(0);
+      for (const p of rule.ports ?? []) expect(resolvePort(server(), p.port ?? '')).toBe(8080);
+      expect(rule.from?.length, 'a rule without `from` admits everyone').toBeGreaterThan(0);
+    }
+    const port = 'http';
+    const collectorSource = {
+      namespace: collectorDs().metadata.namespace ?? '',
+      podLabels: podTemplate(collectorDs()).metadata?.labels ?? {},
+    };
+    expect(admits(policy!, collectorSource, port)).toBe(true);
+    expect(
+      admits(
+        policy!,
+        { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+        port,
+      ),
+    ).toBe(true);
+    expect(
+      admits(policy!, { namespace: 'ingress', podLabels: { 'weft.dev/dashboard-client': 'true' } }, port),
+    ).toBe(true);
+    // The collector's labels outside weft-node, other pods in weft-node, and any other pod: refused.
+    expect(admits(policy!, { ...collectorSource, namespace: 'shop' }, port)).toBe(false);
+    expect(admits(policy!, { namespace: 'weft-node', podLabels: { app: 'debug' } }, port)).toBe(false);
+    expect(admits(policy!, { namespace: 'weft', podLabels: { app: 'debug' } }, port)).toBe(false);
+    expect(admits(policy!, { namespace: 'shop', podLabels: { app: 'frontend' } }, port)).toBe(false);
+  });
+
+  it('gives the server a memory budget inside its V8 heap', () => {
+    const budget = Number(envValue(server(), 'WEFT_MEMORY_BUDGET_MB'));
+    const heap = Number(/--max-old-space-size=(\d+)/.exec(envValue(server(), 'NODE_OPTIONS') ?? '')?.[1]);
+    expect(budget).toBeGreaterThanOrEqual(64);
+    expect(budget).toBeLessThanOrEqual(heap * 0.75);
   });
 
   it('keeps each Node heap well inside its container memory limit', () => {
@@ -289,8 +407,11 @@ describe('overlays', () => {
     expect(envValue(collectorOf('overlays/large'), 'WEFT_METRICS_LEVEL')).toBe('workload');
   });
 
-  it('large gives the server more series and memory than small', () => {
+  it('large gives the server more series, memory and memory budget than small', () => {
     const [small, large] = [serverOf('overlays/small'), serverOf('overlays/large')];
+    expect(Number(envValue(large, 'WEFT_MEMORY_BUDGET_MB'))).toBeGreaterThan(
+      Number(envValue(small, 'WEFT_MEMORY_BUDGET_MB')),
+    );
     expect(Number(envValue(large, 'WEFT_MAX_SERIES'))).toBeGreaterThan(
       Number(envValue(small, 'WEFT_MAX_SERIES')),
     );
