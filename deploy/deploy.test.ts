@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseServerConfig } from '../apps/server/src/config.js';
+import { parseCollectorConfig } from '../packages/collector/src/config.js';
 import { type KubeObject, objectRef } from './checks/kubeObject.js';
 import { renderKustomization } from './checks/kustomize.js';
 import { admits, covers, type NetworkPolicySpec } from './checks/networkPolicy.js';
@@ -449,48 +451,123 @@ describe('the README', () => {
     }
   }
 
-  it('installs with your own token and images, replacing the placeholder', () => {
+  /** The line of the README that appends `key:` to kustomization.yaml, as the text it appends. */
+  function appended(key: string): string {
+    const printf = new RegExp(`printf '(${key}:[^']*)' >> kustomization\\.yaml`).exec(readme)?.[1];
+    if (!printf) throw new Error(`the README appends no ${key}: to kustomization.yaml`);
+    return printf.replaceAll('\\n', '\n');
+  }
+
+  /** The README's install directory: a fresh token, the nodes' NetworkPolicy patch, its kustomization. */
+  function install(dir: string, token: string, extra = ''): void {
+    writeFileSync(join(dir, 'ingest-token'), token);
+    writeFileSync(join(dir, 'nodes-network-policy.yaml'), heredoc('nodes-network-policy.yaml'));
+    writeFileSync(join(dir, 'kustomization.yaml'), heredoc('kustomization.yaml') + extra);
+  }
+
+  it('installs with your own token and images, replacing the placeholder in both namespaces', () => {
     const placeholder = readFileSync(join(k8sDir, 'base', 'ingest-token'), 'utf8');
     expect(readme).toContain(placeholder.trim());
-    inScratch((install) => {
+    inScratch((dir) => {
       // What the README's `openssl rand -hex 32 | tr -d '\n'` writes.
       expect(readme).toContain("openssl rand -hex 32 | tr -d '\\n' > ingest-token");
       const token = randomBytes(32).toString('hex');
-      writeFileSync(join(install, 'ingest-token'), token);
-      writeFileSync(join(install, 'kustomization.yaml'), heredoc('kustomization.yaml'));
-      const objects = renderKustomization(install);
+      install(dir, token);
+      const objects = renderKustomization(dir);
 
       const secrets = objects.filter((o) => o.kind === 'Secret');
-      expect(secrets).toHaveLength(1);
-      const value = Buffer.from(
-        (secrets[0]!.data as Record<string, string>).token ?? '',
-        'base64',
-      ).toString();
-      expect(value).toBe(token);
+      expect(secrets.map((o) => o.metadata.namespace).sort()).toEqual(['weft', 'weft-node']);
+      for (const secret of secrets) {
+        const value = Buffer.from((secret.data as Record<string, string>).token ?? '', 'base64').toString();
+        expect(value, objectRef(secret)).toBe(token);
+      }
       for (const o of objects.filter(isWorkload)) {
         for (const c of podTemplate(o).spec.containers) {
           const ref = c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN')?.valueFrom?.secretKeyRef;
-          expect(ref?.name, objectRef(o)).toBe(secrets[0]!.metadata.name);
+          const own = secrets.find((x) => x.metadata.namespace === o.metadata.namespace);
+          expect(ref?.name, objectRef(o)).toBe(own?.metadata.name);
           expect(c.image, objectRef(o)).toMatch(/^registry\.example\.com\/weft\/(collector|server):0\.1\.0$/);
         }
       }
+      // The nodes' range joins the collectors' rule, and only that one.
+      const policy = findObject(objects, 'NetworkPolicy', 'weft').spec as NetworkPolicySpec;
+      const blocks = (policy.ingress ?? []).map((r) =>
+        (r.from ?? []).filter((p) => p.ipBlock).map((p) => p.ipBlock),
+      );
+      expect(blocks[0]).toEqual([{ cidr: '10.224.0.0/16' }]);
+      expect(blocks.slice(1).flat()).toEqual([]);
+      expect(readme).toContain('.status.addresses[?(@.type=="InternalIP")].address');
     });
   });
 
   it('excludes namespaces from the metrics with the patch it shows', () => {
-    inScratch((install) => {
-      writeFileSync(join(install, 'ingest-token'), 'x\n');
-      writeFileSync(join(install, 'exclude-namespaces.yaml'), heredoc('exclude-namespaces.yaml'));
-      const printf = /printf '([^']*)' >> kustomization\.yaml/.exec(readme)?.[1];
-      expect(printf).toBeDefined();
-      writeFileSync(
-        join(install, 'kustomization.yaml'),
-        heredoc('kustomization.yaml') + printf!.replaceAll('\\n', '\n'),
-      );
-      const ds = findObject(renderKustomization(install), 'DaemonSet', 'weft-collector');
+    inScratch((dir) => {
+      writeFileSync(join(dir, 'exclude-namespaces.yaml'), heredoc('exclude-namespaces.yaml'));
+      install(dir, 'x'.repeat(32), appended('patchesStrategicMerge'));
+      const ds = findObject(renderKustomization(dir), 'DaemonSet', 'weft-collector');
       const c = findContainer(podTemplate(ds).spec, 'collector');
       expect(envValue(c, 'WEFT_METRICS_EXCLUDE_NAMESPACES')).toBe('kube-system,monitoring');
       expect(envValue(c, 'WEFT_METRICS_LEVEL')).toBe('pod');
+    });
+  });
+
+  it('serves ingest over TLS with the component it shows, and the Secret and ConfigMap it creates', () => {
+    inScratch((dir) => {
+      install(dir, 'x'.repeat(32), appended('components'));
+      const objects = renderKustomization(dir);
+      const serverDeploy = findObject(objects, 'Deployment', 'weft');
+      const server = findContainer(podTemplate(serverDeploy).spec, 'server');
+      const cert = envValue(server, 'WEFT_TLS_CERT_FILE') ?? '';
+      const key = envValue(server, 'WEFT_TLS_KEY_FILE') ?? '';
+      const tlsVolume = podTemplate(serverDeploy).spec.volumes?.find(
+        (v) => (v.secret as { secretName?: string } | undefined)?.secretName === 'weft-server-tls',
+      );
+      const tlsMount = server.volumeMounts?.find((m) => m.name === tlsVolume?.name);
+      expect(tlsMount?.readOnly).toBe(true);
+      expect([cert, key]).toEqual([`${tlsMount?.mountPath}/tls.crt`, `${tlsMount?.mountPath}/tls.key`]);
+      for (const probe of [server.livenessProbe, server.readinessProbe])
+        expect((probe?.httpGet as { scheme?: string } | undefined)?.scheme).toBe('HTTPS');
+
+      const ds = findObject(objects, 'DaemonSet', 'weft-collector');
+      const collector = findContainer(podTemplate(ds).spec, 'collector');
+      const url = new URL(envValue(collector, 'WEFT_SERVER_URL') ?? '');
+      expect(url.protocol).toBe('wss:');
+      expect(url.hostname).toBe('weft.weft.svc');
+      expect(envValue(collector, 'WEFT_ALLOW_INSECURE')).toBeUndefined();
+      const caVolume = podTemplate(ds).spec.volumes?.find(
+        (v) => (v.configMap as { name?: string } | undefined)?.name === 'weft-server-ca',
+      );
+      const caMount = collector.volumeMounts?.find((m) => m.name === caVolume?.name);
+      expect(envValue(collector, 'WEFT_SERVER_CA_FILE')).toBe(`${caMount?.mountPath}/ca.crt`);
+
+      const svc = findObject(objects, 'Service', 'weft').spec as {
+        ports: { port: number; targetPort: string }[];
+      };
+      const port = svc.ports.find((p) => p.port === Number(url.port || 443));
+      expect(resolvePort(server, port?.targetPort ?? '')).toBe(8080);
+      // Both sides accept what the component gives them: HTTPS on the server, wss:// without the override.
+      const serverEnv = Object.fromEntries(
+        (server.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+      );
+      const cfg = parseServerConfig({ ...serverEnv, WEFT_INGEST_TOKEN: 'x'.repeat(32) });
+      expect([cfg.tlsCertFile, cfg.tlsKeyFile]).toEqual([cert, key]);
+      const collectorEnv = Object.fromEntries(
+        (collector.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+      );
+      const parsed = parseCollectorConfig([], {
+        ...collectorEnv,
+        WEFT_NODE_NAME: 'n1',
+        WEFT_METRICS_HOST: '10.224.0.4',
+        WEFT_INGEST_TOKEN: 'x'.repeat(32),
+      });
+      expect(parsed.kind, JSON.stringify(parsed)).toBe('config');
+
+      // The README creates exactly what the component mounts, in the namespaces that mount them.
+      expect(readme).toContain(
+        'kubectl -n weft create secret tls weft-server-tls --cert=tls.crt --key=tls.key',
+      );
+      expect(readme).toContain('kubectl -n weft-node create configmap weft-server-ca --from-file=ca.crt');
+      expect(readme).toMatch(/subjectAltName=DNS:weft\.weft\.svc,/);
     });
   });
 

@@ -90,7 +90,7 @@ describe.each(['base', 'overlays/small', 'overlays/large'])('%s', (name) => {
   });
 
   it('gives the server a configuration it accepts with a real token, as the manifest means it', () => {
-    const env = { ...serverEnv(), WEFT_INGEST_TOKEN: REAL_TOKEN };
+    const env: Record<string, string> = { ...serverEnv(), WEFT_INGEST_TOKEN: REAL_TOKEN };
     const c = parseServerConfig(env);
     expect(c.host).toBe('0.0.0.0');
     expect(c.port).toBe(8080);
