@@ -80,6 +80,11 @@ export async function runStart(argv: string[]): Promise<number> {
     throw e;
   }
   serverConfig.ingestToken = token;
+  if (serverConfig.tlsCertFile)
+    throw new CliError(
+      'weft start runs its collectors over loopback ws://: unset WEFT_TLS_CERT_FILE and WEFT_TLS_KEY_FILE (TLS is for `weft server`)',
+      2,
+    );
 
   const mode = await hostMode(forceSimulated);
   say(mode.mode === 'lab' ? `real lab with eBPF: ${mode.why}` : `simulated lab: ${mode.why}`);
