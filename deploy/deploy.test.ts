@@ -495,6 +495,10 @@ describe('the README', () => {
         (r.from ?? []).filter((p) => p.ipBlock).map((p) => p.ipBlock),
       );
       expect(blocks[0]).toEqual([{ cidr: '10.224.0.0/16' }]);
+      // Rule 0, where the patch adds it, is the collectors' rule.
+      expect(policy.ingress?.[0]?.from?.[0]?.namespaceSelector?.matchLabels).toEqual({
+        'kubernetes.io/metadata.name': 'weft-node',
+      });
       expect(blocks.slice(1).flat()).toEqual([]);
       expect(readme).toContain('.status.addresses[?(@.type=="InternalIP")].address');
     });
