@@ -12,8 +12,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseServerConfig } from '../apps/server/src/config.js';
+import { parseCollectorConfig } from '../packages/collector/src/config.js';
 import { type KubeObject, objectRef } from './checks/kubeObject.js';
 import { renderKustomization } from './checks/kustomize.js';
+import { admits, covers, type NetworkPolicySpec } from './checks/networkPolicy.js';
+import { type PodSecurityLevel, podSecurityViolations } from './checks/podSecurity.js';
 import { validateObject } from './checks/validateObject.js';
 import {
   allContainers,
@@ -91,12 +95,26 @@ describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (name) => {
     expect(problems).toEqual([]);
   });
 
-  it('puts every namespaced object in the weft namespace, each name once', () => {
+  it("puts the collector's objects in weft-node and the rest in weft, each name once", () => {
     const refs = render(name).map(objectRef);
     expect(new Set(refs).size).toBe(refs.length);
     for (const o of render(name)) {
       if (['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)) continue;
-      expect(o.metadata.namespace, objectRef(o)).toBe('weft');
+      // The token Secret is generated once per namespace: a pod reads Secrets of its own only.
+      if (o.kind === 'Secret') {
+        expect(['weft', 'weft-node'], objectRef(o)).toContain(o.metadata.namespace);
+        continue;
+      }
+      const collectorSide = o.metadata.labels?.['app.kubernetes.io/component'] === 'collector';
+      expect(o.metadata.namespace, objectRef(o)).toBe(collectorSide ? 'weft-node' : 'weft');
+    }
+  });
+
+  it("runs every pod under the runtime's default seccomp profile", () => {
+    for (const o of render(name).filter(isWorkload)) {
+      expect(podTemplate(o).spec.securityContext?.seccompProfile, objectRef(o)).toEqual({
+        type: 'RuntimeDefault',
+      });
     }
   });
 
@@ -199,7 +217,10 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
       kind: 'ClusterRole',
       name: 'weft-collector',
     });
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'weft-collector', namespace: 'weft' }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'weft-collector', namespace: collectorDs().metadata.namespace },
+    ]);
+    expect(collectorDs().metadata.namespace).toBe('weft-node');
     const role = findObject(objects(), 'ClusterRole', 'weft-collector');
     expect(grants(role.rules as PolicyRule[])).toEqual(ALLOWED_RBAC);
   });
@@ -254,18 +275,117 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     expect(Number(url.port || 80)).toBe(80);
   });
 
-  it('collectors and server read the same ingest token from the generated Secret', () => {
-    const refs = [collector(), server()].map((c) => c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN'));
-    const names = refs.map((r) => r?.valueFrom?.secretKeyRef?.name);
-    expect(names[0]).toBeDefined();
-    expect(names[1]).toBe(names[0]);
-    const secret = findObject(objects(), 'Secret', names[0]!);
-    const key = refs[0]?.valueFrom?.secretKeyRef?.key ?? '';
-    const data = (secret.data as Record<string, string>)[key];
+  it('collectors and server read the same ingest token, each from the generated Secret of its namespace', () => {
+    const values: string[] = [];
+    for (const w of [collectorDs(), serverDeploy()]) {
+      const c = w === collectorDs() ? collector() : server();
+      const ref = c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN')?.valueFrom?.secretKeyRef;
+      expect(ref, objectRef(w)).toBeDefined();
+      // The content hash in the name is what rolls both workloads when the token changes.
+      expect(ref!.name).toMatch(/^weft-ingest-token-[a-z0-9]+$/);
+      const secret = objects().find(
+        (o) =>
+          o.kind === 'Secret' &&
+          o.metadata.name === ref!.name &&
+          o.metadata.namespace === w.metadata.namespace,
+      );
+      expect(secret, `Secret ${ref!.name} in ${w.metadata.namespace}`).toBeDefined();
+      values.push(
+        Buffer.from((secret!.data as Record<string, string>)[ref!.key] ?? '', 'base64').toString('utf8'),
+      );
+    }
+    expect(values[1]).toBe(values[0]);
     // The token travels in an HTTP header: no whitespace, no trailing newline from an editor.
-    expect(Buffer.from(data ?? '', 'base64').toString('utf8')).toMatch(/^\S+$/);
-    // The content hash in the name is what rolls both workloads when the token changes.
-    expect(names[0]).toMatch(/^weft-ingest-token-[a-z0-9]+$/);
+    expect(values[0]).toMatch(/^\S+$/);
+  });
+
+  it("each pod meets the Pod Security level its namespace enforces, and the server's enforces restricted", () => {
+    const enforced = (ns: string | undefined) =>
+      findObject(objects(), 'Namespace', ns ?? '').metadata.labels?.['pod-security.kubernetes.io/enforce'] as
+        | PodSecurityLevel
+        | undefined;
+    expect(enforced(serverDeploy().metadata.namespace)).toBe('restricted');
+    expect(podSecurityViolations(serverPod(), 'restricted')).toEqual([]);
+    for (const w of objects().filter(isWorkload)) {
+      const level = enforced(w.metadata.namespace);
+      expect(level, objectRef(w)).toBeDefined();
+      expect(podSecurityViolations(podTemplate(w).spec, level!), objectRef(w)).toEqual([]);
+    }
+    // The collector needs `privileged` (host network, hostPath, BPF capabilities), so nothing else may
+    // share its namespace.
+    expect(podSecurityViolations(collectorPod(), 'baseline')).not.toEqual([]);
+    expect(
+      objects()
+        .filter(isWorkload)
+        .filter((w) => w.metadata.namespace === collectorDs().metadata.namespace)
+        .map(objectRef),
+    ).toEqual([objectRef(collectorDs())]);
+  });
+
+  it('the collector serves /metrics on its pod IP (the node address), where probes and Prometheus reach it', () => {
+    const host = collector().env?.find((e) => e.name === 'WEFT_METRICS_HOST');
+    expect(host?.valueFrom?.fieldRef?.fieldPath).toBe('status.podIP');
+    // The kubelet probes the pod IP when a probe names no host.
+    for (const probe of [collector().startupProbe, collector().livenessProbe, collector().readinessProbe])
+      expect((probe?.httpGet as { host?: string } | undefined)?.host).toBeUndefined();
+  });
+
+  it('says out loud that ingest is plain ws:// inside the cluster, and only then', () => {
+    const url = new URL(envValue(collector(), 'WEFT_SERVER_URL') ?? '');
+    expect(url.protocol).toBe('ws:');
+    expect(envValue(collector(), 'WEFT_ALLOW_INSECURE')).toBe('1');
+  });
+
+  it('lets only collectors, Prometheus and labelled dashboard clients reach the server, and nothing out', () => {
+    const policies = objects().filter((o) => o.kind === 'NetworkPolicy');
+    const serverLabels = podTemplate(serverDeploy()).metadata?.labels ?? {};
+    const policy = policies.find((p) => covers(p, serverDeploy().metadata.namespace ?? '', serverLabels));
+    expect(policy, 'a NetworkPolicy covering the server pods').toBeDefined();
+    const spec = policy!.spec as NetworkPolicySpec;
+    expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(spec.egress ?? []).toEqual([]);
+    // It must not cover the collector (host network: policies do not apply there anyway).
+    expect(
+      covers(
+        policy!,
+        collectorDs().metadata.namespace ?? '',
+        podTemplate(collectorDs()).metadata?.labels ?? {},
+      ),
+    ).toBe(false);
+    // Every rule names the server's port, by the container port's name.
+    for (const rule of spec.ingress ?? []) {
+      expect(rule.ports?.length).toBeGreaterThan(0);
+      for (const p of rule.ports ?? []) expect(resolvePort(server(), p.port ?? '')).toBe(8080);
+      expect(rule.from?.length, 'a rule without `from` admits everyone').toBeGreaterThan(0);
+    }
+    const port = 'http';
+    const collectorSource = {
+      namespace: collectorDs().metadata.namespace ?? '',
+      podLabels: podTemplate(collectorDs()).metadata?.labels ?? {},
+    };
+    expect(admits(policy!, collectorSource, port)).toBe(true);
+    expect(
+      admits(
+        policy!,
+        { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+        port,
+      ),
+    ).toBe(true);
+    expect(
+      admits(policy!, { namespace: 'ingress', podLabels: { 'weft.dev/dashboard-client': 'true' } }, port),
+    ).toBe(true);
+    // The collector's labels outside weft-node, other pods in weft-node, and any other pod: refused.
+    expect(admits(policy!, { ...collectorSource, namespace: 'shop' }, port)).toBe(false);
+    expect(admits(policy!, { namespace: 'weft-node', podLabels: { app: 'debug' } }, port)).toBe(false);
+    expect(admits(policy!, { namespace: 'weft', podLabels: { app: 'debug' } }, port)).toBe(false);
+    expect(admits(policy!, { namespace: 'shop', podLabels: { app: 'frontend' } }, port)).toBe(false);
+  });
+
+  it('gives the server a memory budget inside its V8 heap', () => {
+    const budget = Number(envValue(server(), 'WEFT_MEMORY_BUDGET_MB'));
+    const heap = Number(/--max-old-space-size=(\d+)/.exec(envValue(server(), 'NODE_OPTIONS') ?? '')?.[1]);
+    expect(budget).toBeGreaterThanOrEqual(64);
+    expect(budget).toBeLessThanOrEqual(heap * 0.75);
   });
 
   it('keeps each Node heap well inside its container memory limit', () => {
@@ -289,8 +409,11 @@ describe('overlays', () => {
     expect(envValue(collectorOf('overlays/large'), 'WEFT_METRICS_LEVEL')).toBe('workload');
   });
 
-  it('large gives the server more series and memory than small', () => {
+  it('large gives the server more series, memory and memory budget than small', () => {
     const [small, large] = [serverOf('overlays/small'), serverOf('overlays/large')];
+    expect(Number(envValue(large, 'WEFT_MEMORY_BUDGET_MB'))).toBeGreaterThan(
+      Number(envValue(small, 'WEFT_MEMORY_BUDGET_MB')),
+    );
     expect(Number(envValue(large, 'WEFT_MAX_SERIES'))).toBeGreaterThan(
       Number(envValue(small, 'WEFT_MAX_SERIES')),
     );
@@ -328,48 +451,127 @@ describe('the README', () => {
     }
   }
 
-  it('installs with your own token and images, replacing the placeholder', () => {
+  /** The line of the README that appends `key:` to kustomization.yaml, as the text it appends. */
+  function appended(key: string): string {
+    const printf = new RegExp(`printf '(${key}:[^']*)' >> kustomization\\.yaml`).exec(readme)?.[1];
+    if (!printf) throw new Error(`the README appends no ${key}: to kustomization.yaml`);
+    return printf.replaceAll('\\n', '\n');
+  }
+
+  /** The README's install directory: a fresh token, the nodes' NetworkPolicy patch, its kustomization. */
+  function install(dir: string, token: string, extra = ''): void {
+    writeFileSync(join(dir, 'ingest-token'), token);
+    writeFileSync(join(dir, 'nodes-network-policy.yaml'), heredoc('nodes-network-policy.yaml'));
+    writeFileSync(join(dir, 'kustomization.yaml'), heredoc('kustomization.yaml') + extra);
+  }
+
+  it('installs with your own token and images, replacing the placeholder in both namespaces', () => {
     const placeholder = readFileSync(join(k8sDir, 'base', 'ingest-token'), 'utf8');
     expect(readme).toContain(placeholder.trim());
-    inScratch((install) => {
+    inScratch((dir) => {
       // What the README's `openssl rand -hex 32 | tr -d '\n'` writes.
       expect(readme).toContain("openssl rand -hex 32 | tr -d '\\n' > ingest-token");
       const token = randomBytes(32).toString('hex');
-      writeFileSync(join(install, 'ingest-token'), token);
-      writeFileSync(join(install, 'kustomization.yaml'), heredoc('kustomization.yaml'));
-      const objects = renderKustomization(install);
+      install(dir, token);
+      const objects = renderKustomization(dir);
 
       const secrets = objects.filter((o) => o.kind === 'Secret');
-      expect(secrets).toHaveLength(1);
-      const value = Buffer.from(
-        (secrets[0]!.data as Record<string, string>).token ?? '',
-        'base64',
-      ).toString();
-      expect(value).toBe(token);
+      expect(secrets.map((o) => o.metadata.namespace).sort()).toEqual(['weft', 'weft-node']);
+      for (const secret of secrets) {
+        const value = Buffer.from((secret.data as Record<string, string>).token ?? '', 'base64').toString();
+        expect(value, objectRef(secret)).toBe(token);
+      }
       for (const o of objects.filter(isWorkload)) {
         for (const c of podTemplate(o).spec.containers) {
           const ref = c.env?.find((e) => e.name === 'WEFT_INGEST_TOKEN')?.valueFrom?.secretKeyRef;
-          expect(ref?.name, objectRef(o)).toBe(secrets[0]!.metadata.name);
+          const own = secrets.find((x) => x.metadata.namespace === o.metadata.namespace);
+          expect(ref?.name, objectRef(o)).toBe(own?.metadata.name);
           expect(c.image, objectRef(o)).toMatch(/^registry\.example\.com\/weft\/(collector|server):0\.1\.0$/);
         }
       }
+      // The nodes' range joins the collectors' rule, and only that one.
+      const policy = findObject(objects, 'NetworkPolicy', 'weft').spec as NetworkPolicySpec;
+      const blocks = (policy.ingress ?? []).map((r) =>
+        (r.from ?? []).filter((p) => p.ipBlock).map((p) => p.ipBlock),
+      );
+      expect(blocks[0]).toEqual([{ cidr: '10.224.0.0/16' }]);
+      // Rule 0, where the patch adds it, is the collectors' rule.
+      expect(policy.ingress?.[0]?.from?.[0]?.namespaceSelector?.matchLabels).toEqual({
+        'kubernetes.io/metadata.name': 'weft-node',
+      });
+      expect(blocks.slice(1).flat()).toEqual([]);
+      expect(readme).toContain('.status.addresses[?(@.type=="InternalIP")].address');
     });
   });
 
   it('excludes namespaces from the metrics with the patch it shows', () => {
-    inScratch((install) => {
-      writeFileSync(join(install, 'ingest-token'), 'x\n');
-      writeFileSync(join(install, 'exclude-namespaces.yaml'), heredoc('exclude-namespaces.yaml'));
-      const printf = /printf '([^']*)' >> kustomization\.yaml/.exec(readme)?.[1];
-      expect(printf).toBeDefined();
-      writeFileSync(
-        join(install, 'kustomization.yaml'),
-        heredoc('kustomization.yaml') + printf!.replaceAll('\\n', '\n'),
-      );
-      const ds = findObject(renderKustomization(install), 'DaemonSet', 'weft-collector');
+    inScratch((dir) => {
+      writeFileSync(join(dir, 'exclude-namespaces.yaml'), heredoc('exclude-namespaces.yaml'));
+      install(dir, 'x'.repeat(32), appended('patchesStrategicMerge'));
+      const ds = findObject(renderKustomization(dir), 'DaemonSet', 'weft-collector');
       const c = findContainer(podTemplate(ds).spec, 'collector');
       expect(envValue(c, 'WEFT_METRICS_EXCLUDE_NAMESPACES')).toBe('kube-system,monitoring');
       expect(envValue(c, 'WEFT_METRICS_LEVEL')).toBe('pod');
+    });
+  });
+
+  it('serves ingest over TLS with the component it shows, and the Secret and ConfigMap it creates', () => {
+    inScratch((dir) => {
+      install(dir, 'x'.repeat(32), appended('components'));
+      const objects = renderKustomization(dir);
+      const serverDeploy = findObject(objects, 'Deployment', 'weft');
+      const server = findContainer(podTemplate(serverDeploy).spec, 'server');
+      const cert = envValue(server, 'WEFT_TLS_CERT_FILE') ?? '';
+      const key = envValue(server, 'WEFT_TLS_KEY_FILE') ?? '';
+      const tlsVolume = podTemplate(serverDeploy).spec.volumes?.find(
+        (v) => (v.secret as { secretName?: string } | undefined)?.secretName === 'weft-server-tls',
+      );
+      const tlsMount = server.volumeMounts?.find((m) => m.name === tlsVolume?.name);
+      expect(tlsMount?.readOnly).toBe(true);
+      expect([cert, key]).toEqual([`${tlsMount?.mountPath}/tls.crt`, `${tlsMount?.mountPath}/tls.key`]);
+      for (const probe of [server.livenessProbe, server.readinessProbe])
+        expect((probe?.httpGet as { scheme?: string } | undefined)?.scheme).toBe('HTTPS');
+
+      const ds = findObject(objects, 'DaemonSet', 'weft-collector');
+      const collector = findContainer(podTemplate(ds).spec, 'collector');
+      const url = new URL(envValue(collector, 'WEFT_SERVER_URL') ?? '');
+      expect(url.protocol).toBe('wss:');
+      expect(url.hostname).toBe('weft.weft.svc');
+      expect(envValue(collector, 'WEFT_ALLOW_INSECURE')).toBeUndefined();
+      const caVolume = podTemplate(ds).spec.volumes?.find(
+        (v) => (v.configMap as { name?: string } | undefined)?.name === 'weft-server-ca',
+      );
+      const caMount = collector.volumeMounts?.find((m) => m.name === caVolume?.name);
+      expect(envValue(collector, 'WEFT_SERVER_CA_FILE')).toBe(`${caMount?.mountPath}/ca.crt`);
+
+      const svc = findObject(objects, 'Service', 'weft').spec as {
+        ports: { port: number; targetPort: string }[];
+      };
+      const port = svc.ports.find((p) => p.port === Number(url.port || 443));
+      expect(resolvePort(server, port?.targetPort ?? '')).toBe(8080);
+      // Both sides accept what the component gives them: HTTPS on the server, wss:// without the override.
+      const serverEnv = Object.fromEntries(
+        (server.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+      );
+      const cfg = parseServerConfig({ ...serverEnv, WEFT_INGEST_TOKEN: 'x'.repeat(32) });
+      expect([cfg.tlsCertFile, cfg.tlsKeyFile]).toEqual([cert, key]);
+      const collectorEnv = Object.fromEntries(
+        (collector.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+      );
+      const parsed = parseCollectorConfig([], {
+        ...collectorEnv,
+        WEFT_NODE_NAME: 'n1',
+        WEFT_METRICS_HOST: '10.224.0.4',
+        WEFT_INGEST_TOKEN: 'x'.repeat(32),
+      });
+      expect(parsed.kind, JSON.stringify(parsed)).toBe('config');
+
+      // The README creates exactly what the component mounts, in the namespaces that mount them.
+      expect(readme).toContain(
+        'kubectl -n weft create secret tls weft-server-tls --cert=tls.crt --key=tls.key',
+      );
+      expect(readme).toContain('kubectl -n weft-node create configmap weft-server-ca --from-file=ca.crt');
+      expect(readme).toMatch(/subjectAltName=DNS:weft\.weft\.svc,/);
     });
   });
 

@@ -244,20 +244,33 @@ describe('PrometheusRule weft-network-alerts', () => {
   });
 });
 
-describe('PodMonitor weft', () => {
-  it('scrapes ports the collector and server pods really name, keeping the DNS pod labels', () => {
-    const base = renderKustomization(join(k8sDir, 'base'));
-    const portNames = base
-      .filter((o) => o.kind === 'DaemonSet' || o.kind === 'Deployment')
-      .flatMap((o) => podTemplate(o).spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name)));
-    const pm = findObject(rendered(), 'PodMonitor', 'weft').spec as {
-      selector: { matchLabels: Record<string, string> };
-      podMetricsEndpoints: { port: string; path: string; honorLabels?: boolean }[];
-    };
-    for (const ep of pm.podMetricsEndpoints) expect(portNames).toContain(ep.port);
-    expect(pm.podMetricsEndpoints.find((e) => e.port === 'metrics')?.honorLabels).toBe(true);
-    const collector = podTemplate(findObject(base, 'DaemonSet', 'weft-collector')).metadata?.labels ?? {};
-    for (const [k, v] of Object.entries(pm.selector.matchLabels)) expect(collector[k]).toBe(v);
+describe('PodMonitors', () => {
+  interface PodMonitorSpec {
+    selector: { matchLabels: Record<string, string> };
+    podMetricsEndpoints: { port: string; path: string; honorLabels?: boolean }[];
+  }
+  const base = () => renderKustomization(join(k8sDir, 'base'));
+
+  it.each([
+    ['weft-collector', 'DaemonSet', 'weft-collector', 'metrics'],
+    ['weft-server', 'Deployment', 'weft', 'http'],
+  ])('%s scrapes the %s pods of its own namespace on a port they name', (name, kind, workload, port) => {
+    const pm = findObject(rendered(), 'PodMonitor', name);
+    const w = findObject(base(), kind, workload);
+    // A PodMonitor without a namespaceSelector only looks at its own namespace.
+    expect(pm.metadata.namespace).toBe(w.metadata.namespace);
+    const spec = pm.spec as PodMonitorSpec & { namespaceSelector?: unknown };
+    expect(spec.namespaceSelector).toBeUndefined();
+    const labels = podTemplate(w).metadata?.labels ?? {};
+    for (const [k, v] of Object.entries(spec.selector.matchLabels)) expect(labels[k]).toBe(v);
+    const names = podTemplate(w).spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
+    expect(spec.podMetricsEndpoints.map((e) => e.port)).toEqual([port]);
+    expect(names).toContain(port);
+  });
+
+  it("keeps the collector's DNS pod labels (honorLabels)", () => {
+    const spec = findObject(rendered(), 'PodMonitor', 'weft-collector').spec as PodMonitorSpec;
+    expect(spec.podMetricsEndpoints[0]?.honorLabels).toBe(true);
   });
 });
 

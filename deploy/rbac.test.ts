@@ -13,9 +13,12 @@ import { findObject } from './checks/workloads.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const NODE = 'aks-nodepool1-12345678-vmss000000';
 const CLUSTER = smallCluster(NODE);
-const USER = 'system:serviceaccount:weft:weft-collector';
-
 const base = renderKustomization(join(here, 'kubernetes', 'base'));
+/** The user the API server sees the collector's pods as: its ServiceAccount, in the collector's namespace. */
+const subject = (
+  findObject(base, 'ClusterRoleBinding', 'weft-collector').subjects as { name: string; namespace: string }[]
+)[0]!;
+const USER = `system:serviceaccount:${subject.namespace}:${subject.name}`;
 const role = findObject(base, 'ClusterRole', 'weft-collector');
 const rules = role.rules as PolicyRule[];
 

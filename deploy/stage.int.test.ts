@@ -166,7 +166,11 @@ describe('staged images', () => {
     );
     // The Kubernetes API the collector's service account would reach, enforcing the rendered ClusterRole.
     const rules = findObject(base, 'ClusterRole', 'weft-collector').rules as PolicyRule[];
-    const api = new RbacApiServer(rules, 'system:serviceaccount:weft:weft-collector', smallCluster(NODE));
+    const api = new RbacApiServer(
+      rules,
+      'system:serviceaccount:weft-node:weft-collector',
+      smallCluster(NODE),
+    );
     await api.start();
     apis.push(api);
     const kubeconfig = join(scratch, 'kubeconfig.yaml');

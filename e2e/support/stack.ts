@@ -10,7 +10,7 @@ import { NODES, type TrafficOptions } from './labTraffic.js';
  * free loopback port, fed by two collector stand-ins, plus a loopback control endpoint that switches
  * the lab's fault on and off. Prints one JSON line with the URLs, then runs until SIGTERM.
  */
-const TOKEN = 'e2e-token';
+const TOKEN = 'e2e-token-0123456789abcdef';
 const webRoot = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
 
 const config = parseServerConfig({

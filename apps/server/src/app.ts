@@ -27,6 +27,8 @@ export interface AppDeps {
   now?: () => number;
   /** Run the prune/alert/live timers (default true; tests drive them by hand). */
   timers?: boolean;
+  /** PEM certificate chain and key (server.ts reads them): the app then serves HTTPS and wss://. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftContext {
@@ -81,6 +83,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       const param = e?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || dataVar;
       return new BadRequestError(`${param}: ${e?.message ?? 'invalid'}`);
     },
+    // Fastify picks its server (http or https) when constructed; the instance's API is the same.
+    ...(deps.https ? ({ https: deps.https } as object) : {}),
   })
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG, defaultWebRoot, parseServerConfig } from './config.js';
 
@@ -15,7 +17,10 @@ describe('parseServerConfig', () => {
     const c = parseServerConfig({
       WEFT_HOST: '0.0.0.0',
       WEFT_PORT: '9090',
-      WEFT_INGEST_TOKEN: 's3cret\n',
+      WEFT_INGEST_TOKEN: 's3cret-0123456789abcdef\n',
+      WEFT_TLS_CERT_FILE: '/etc/weft/tls/tls.crt',
+      WEFT_TLS_KEY_FILE: '/etc/weft/tls/tls.key',
+      WEFT_MEMORY_BUDGET_MB: '1536',
       WEFT_WEB_ROOT: '/srv/web',
       WEFT_LOG_LEVEL: 'debug',
       WEFT_FINE_RETENTION_S: '600',
@@ -28,7 +33,10 @@ describe('parseServerConfig', () => {
     expect(c).toMatchObject({
       host: '0.0.0.0',
       port: 9090,
-      ingestToken: 's3cret',
+      ingestToken: 's3cret-0123456789abcdef',
+      tlsCertFile: '/etc/weft/tls/tls.crt',
+      tlsKeyFile: '/etc/weft/tls/tls.key',
+      memoryBudgetMiB: 1536,
       webRoot: '/srv/web',
       logLevel: 'debug',
       fineRetentionS: 600,
@@ -82,5 +90,57 @@ describe('parseServerConfig', () => {
     expect(() => parseServerConfig({ WEFT_ALLOWED_ORIGINS: 'https://ok.test,*' })).toThrow(
       /WEFT_ALLOWED_ORIGINS: "\*" is not an origin/,
     );
+  });
+  it('refuses to listen beyond loopback without an ingest token, and says how to make one', () => {
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'weft.example.com']) {
+      let err: unknown;
+      try {
+        parseServerConfig({ WEFT_HOST: host });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, host).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toContain('WEFT_INGEST_TOKEN is not set');
+      expect((err as ConfigError).message).toContain('openssl rand -hex 32');
+    }
+    // Loopback stays open for the lab and the tests.
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost'])
+      expect(parseServerConfig({ WEFT_HOST: host }).ingestToken, host).toBe('');
+    expect(parseServerConfig({ WEFT_HOST: '0.0.0.0', WEFT_INGEST_TOKEN: 'a'.repeat(16) }).host).toBe(
+      '0.0.0.0',
+    );
+  });
+
+  it('refuses the committed placeholder token and tokens under 16 characters, on any address', () => {
+    const placeholder = readFileSync(
+      fileURLToPath(new URL('../../../deploy/kubernetes/base/ingest-token', import.meta.url)),
+      'utf8',
+    ).trim();
+    for (const host of ['0.0.0.0', '127.0.0.1']) {
+      expect(() => parseServerConfig({ WEFT_HOST: host, WEFT_INGEST_TOKEN: placeholder })).toThrow(
+        /WEFT_INGEST_TOKEN is the placeholder committed in deploy\/kubernetes\/base\/ingest-token/,
+      );
+      expect(() => parseServerConfig({ WEFT_HOST: host, WEFT_INGEST_TOKEN: 's3cret' })).toThrow(
+        /WEFT_INGEST_TOKEN is 6 characters long: it must have at least 16/,
+      );
+      // Counted after trimming: a file's newline does not make a short token long enough.
+      expect(() => parseServerConfig({ WEFT_HOST: host, WEFT_INGEST_TOKEN: `${'a'.repeat(15)}\n` })).toThrow(
+        /15 characters/,
+      );
+    }
+  });
+
+  it('refuses a certificate without its key, and the reverse', () => {
+    expect(() => parseServerConfig({ WEFT_TLS_CERT_FILE: '/tls/tls.crt' })).toThrow(
+      /WEFT_TLS_CERT_FILE and WEFT_TLS_KEY_FILE go together/,
+    );
+    expect(() => parseServerConfig({ WEFT_TLS_KEY_FILE: '/tls/tls.key' })).toThrow(/go together/);
+  });
+
+  it('reads the memory budget in MiB, 64 to 65536, 512 by default', () => {
+    expect(parseServerConfig({}).memoryBudgetMiB).toBe(512);
+    expect(parseServerConfig({ WEFT_MEMORY_BUDGET_MB: '64' }).memoryBudgetMiB).toBe(64);
+    expect(() => parseServerConfig({ WEFT_MEMORY_BUDGET_MB: '63' })).toThrow(/WEFT_MEMORY_BUDGET_MB="63"/);
+    expect(() => parseServerConfig({ WEFT_MEMORY_BUDGET_MB: '512Mi' })).toThrow(/WEFT_MEMORY_BUDGET_MB/);
   });
 });

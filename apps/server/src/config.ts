@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { ingestExposureProblems } from './ingestExposure.js';
 import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
 
 /**
@@ -12,8 +13,14 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const ServerConfig = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
-  /** Empty: ingest accepts any collector (lab only; the server warns). */
+  /**
+   * Empty: ingest accepts any collector, allowed only on a loopback address (ingestExposure.ts also
+   * refuses the committed placeholder and short tokens).
+   */
   ingestToken: Type.String(),
+  /** PEM certificate chain and key: both set, the server listens with HTTPS (collectors use wss://). */
+  tlsCertFile: Type.String(),
+  tlsKeyFile: Type.String(),
   webRoot: Type.String({ minLength: 1 }),
   logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))),
   /** How long 1-second buckets are kept (seconds). */
@@ -50,6 +57,8 @@ export const ServerConfig = Type.Object({
   liveSubscribeTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   /** A WebSocket from which nothing (message, ping, pong) arrives this long is closed; pings go at half. */
   wsIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  /** Memory the server's stores may hold (MiB); the Deployment derives it from the container limit. */
+  memoryBudgetMiB: Type.Integer({ minimum: 64, maximum: 65_536 }),
 });
 export type ServerConfig = Static<typeof ServerConfig>;
 
@@ -66,6 +75,12 @@ export const ENV_VARS: Record<string, EnvVar> = {
   WEFT_HOST: { key: 'host', kind: 'string', hint: 'an address to listen on' },
   WEFT_PORT: { key: 'port', kind: 'int', hint: 'a port from 0 to 65535' },
   WEFT_INGEST_TOKEN: { key: 'ingestToken', kind: 'string', hint: 'the collectors’ bearer token' },
+  WEFT_TLS_CERT_FILE: { key: 'tlsCertFile', kind: 'string', hint: 'a PEM certificate (chain) file' },
+  WEFT_TLS_KEY_FILE: {
+    key: 'tlsKeyFile',
+    kind: 'string',
+    hint: 'the PEM private key file of that certificate',
+  },
   WEFT_WEB_ROOT: { key: 'webRoot', kind: 'string', hint: 'the built web app directory' },
   WEFT_LOG_LEVEL: { key: 'logLevel', kind: 'string', hint: `one of ${LOG_LEVELS.join(', ')}` },
   WEFT_FINE_RETENTION_S: { key: 'fineRetentionS', kind: 'int', hint: 'seconds from 60 to 86400' },
@@ -113,6 +128,7 @@ export const ENV_VARS: Record<string, EnvVar> = {
     hint: 'milliseconds from 100 to 3600000',
   },
   WEFT_WS_IDLE_TIMEOUT_MS: { key: 'wsIdleTimeoutMs', kind: 'int', hint: 'milliseconds from 100 to 3600000' },
+  WEFT_MEMORY_BUDGET_MB: { key: 'memoryBudgetMiB', kind: 'int', hint: 'MiB from 64 to 65536' },
 };
 
 /** Variables that may be set to the empty string. */
@@ -127,6 +143,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   host: '127.0.0.1',
   port: 8080,
   ingestToken: '',
+  tlsCertFile: '',
+  tlsKeyFile: '',
   webRoot: defaultWebRoot(),
   logLevel: 'info',
   fineRetentionS: 900,
@@ -153,6 +171,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   liveMessagesPerSecond: 5,
   liveSubscribeTimeoutMs: 10_000,
   wsIdleTimeoutMs: 60_000,
+  memoryBudgetMiB: 512,
 }) as ServerConfig;
 
 export class ConfigError extends Error {
@@ -205,5 +224,13 @@ export function parseServerConfig(env: NodeJS.ProcessEnv, base: Partial<ServerCo
   if (problems.length > 0) throw new ConfigError(problems);
   if (cfg.coarseRetentionS !== undefined && (cfg.coarseRetentionS as number) < (cfg.fineRetentionS as number))
     throw new ConfigError(['WEFT_COARSE_RETENTION_S must not be shorter than WEFT_FINE_RETENTION_S']);
+  const exposure = [...ingestExposureProblems(cfg as ServerConfig), ...tlsProblems(cfg as ServerConfig)];
+  if (exposure.length > 0) throw new ConfigError(exposure);
   return cfg as ServerConfig;
+}
+
+/** A certificate without its key (or the reverse) would silently serve plain HTTP. */
+export function tlsProblems(cfg: Pick<ServerConfig, 'tlsCertFile' | 'tlsKeyFile'>): string[] {
+  if ((cfg.tlsCertFile === '') === (cfg.tlsKeyFile === '')) return [];
+  return ['WEFT_TLS_CERT_FILE and WEFT_TLS_KEY_FILE go together: set both to serve HTTPS, or neither'];
 }

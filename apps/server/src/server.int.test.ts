@@ -65,4 +65,20 @@ describe('server entry', () => {
     expect(s.errors()).toContain('WEFT_PORT="eighty": must be a port from 0 to 65535');
     expect(s.errors()).toContain('WEFT_ALERT_DROP_RATE="lots"');
   });
+
+  it('will not start on every address without a token, nor with a certificate it cannot read (exit 2)', async () => {
+    // Nothing listens: the configuration is refused before the socket is opened.
+    const open = run({ WEFT_HOST: '0.0.0.0', WEFT_PORT: '0' });
+    await open.listening.catch(() => {});
+    expect((await open.exited)[0]).toBe(2);
+    expect(open.errors()).toContain('WEFT_INGEST_TOKEN is not set, and WEFT_HOST=0.0.0.0 is reachable');
+    const tls = run({
+      WEFT_PORT: '0',
+      WEFT_TLS_CERT_FILE: '/nonexistent/wsv/tls.crt',
+      WEFT_TLS_KEY_FILE: '/nonexistent/wsv/tls.key',
+    });
+    await tls.listening.catch(() => {});
+    expect((await tls.exited)[0]).toBe(2);
+    expect(tls.errors()).toContain('WEFT_TLS_CERT_FILE=/nonexistent/wsv/tls.crt: cannot read it');
+  });
 });

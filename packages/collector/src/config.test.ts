@@ -18,8 +18,10 @@ describe('parseCollectorConfig', () => {
     expect(c).toMatchObject({
       node: 'node-a',
       serverUrl: 'ws://127.0.0.1:8080/api/v1/ingest',
-      metricsHost: '0.0.0.0',
+      metricsHost: '127.0.0.1',
       metricsPort: 10093,
+      serverCaFile: '',
+      allowInsecure: false,
       identity: 'kubernetes',
       intervalMs: 1000,
       metricsLevel: 'pod',
@@ -33,7 +35,8 @@ describe('parseCollectorConfig', () => {
       WEFT_NODE_NAME: 'env-node',
       WEFT_SERVER_URL: 'wss://weft.example:443/api/v1/ingest',
       WEFT_INGEST_TOKEN: ' s3cret\n',
-      WEFT_METRICS_HOST: '127.0.0.1',
+      WEFT_SERVER_CA_FILE: '/etc/weft/ca/ca.crt',
+      WEFT_METRICS_HOST: '10.1.2.3',
       WEFT_METRICS_PORT: '9999',
       WEFT_IDENTITY: 'inventory',
       WEFT_INVENTORY: '/tmp/inv.json',
@@ -44,7 +47,8 @@ describe('parseCollectorConfig', () => {
     expect(c.metricsPort).toBe(1234);
     expect(c.serverUrl).toBe(env.WEFT_SERVER_URL);
     expect(c.token).toBe('s3cret');
-    expect(c.metricsHost).toBe('127.0.0.1');
+    expect(c.serverCaFile).toBe('/etc/weft/ca/ca.crt');
+    expect(c.metricsHost).toBe('10.1.2.3');
     expect(c.identity).toBe('inventory');
     expect(c.inventoryFile).toBe('/tmp/inv.json');
     expect(c.ifacePrefixes).toEqual(['wcoA', 'wcoB']);
@@ -129,8 +133,45 @@ describe('parseCollectorConfig', () => {
       '--spool-seconds',
       '--probe',
       '--simulated',
+      '--server-ca',
+      'WEFT_SERVER_CA_FILE',
+      '--allow-insecure',
+      'WEFT_ALLOW_INSECURE',
     ]) {
       expect(text).toContain(s);
     }
+  });
+
+  it('serves /metrics on loopback unless told an address (the DaemonSet gives the pod IP)', () => {
+    expect(ok(['--node', 'n']).metricsHost).toBe('127.0.0.1');
+    expect(ok(['--node', 'n'], { WEFT_METRICS_HOST: '10.240.0.4' }).metricsHost).toBe('10.240.0.4');
+  });
+
+  it('refuses to send a token over plain ws:// to another host unless told, and says how to fix it', () => {
+    const token = { WEFT_INGEST_TOKEN: 'a'.repeat(32) };
+    const remote = ['--node', 'n', '--server', 'ws://weft.weft.svc:80/api/v1/ingest'];
+    const message = err(remote, token);
+    expect(message).toContain('refusing to send the ingest token in clear text over ws:// to weft.weft.svc');
+    expect(message).toContain('WEFT_SERVER_CA_FILE');
+    expect(message).toContain('WEFT_ALLOW_INSECURE=1');
+    for (const host of ['10.0.0.5', '[fd00::5]', '0.0.0.0'])
+      expect(err(['--node', 'n', '--server', `ws://${host}:80/api/v1/ingest`], token)).toMatch(/clear text/);
+    expect(ok(remote, { ...token, WEFT_ALLOW_INSECURE: '1' }).allowInsecure).toBe(true);
+    expect(ok([...remote, '--allow-insecure'], token).allowInsecure).toBe(true);
+    // Over TLS, to this host, or with no token to give away, there is nothing to refuse.
+    expect(ok(['--node', 'n', '--server', 'wss://weft.weft.svc:443/api/v1/ingest'], token).token).toBe(
+      token.WEFT_INGEST_TOKEN,
+    );
+    for (const host of ['127.0.0.1', '[::1]', 'localhost'])
+      expect(ok(['--node', 'n', '--server', `ws://${host}:8080/api/v1/ingest`], token).serverUrl).toContain(
+        host,
+      );
+    expect(ok(remote).token).toBe('');
+  });
+
+  it('takes a CA file only for a wss:// server', () => {
+    expect(err(['--node', 'n', '--server-ca', '/ca.crt'])).toMatch(
+      /--server-ca: a CA is only used with a wss/,
+    );
   });
 });

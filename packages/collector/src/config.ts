@@ -7,6 +7,10 @@ export interface CollectorConfig {
   node: string;
   serverUrl: string;
   token: string;
+  /** PEM file of the CA(s) that signed the server's certificate (wss://); empty: the system's CAs. */
+  serverCaFile: string;
+  /** Send the token over plain ws:// to a host other than this one (anyone on the path can read it). */
+  allowInsecure: boolean;
   metricsHost: string;
   metricsPort: number;
   identity: IdentityMode;
@@ -62,14 +66,28 @@ const SPECS: readonly FlagSpec[] = [
     env: 'WEFT_INGEST_TOKEN',
     key: 'token',
     kind: 'string',
-    help: 'bearer token for ingest',
+    help: 'bearer token for ingest (prefer the variable: a flag shows in ps)',
+  },
+  {
+    flag: '--server-ca',
+    env: 'WEFT_SERVER_CA_FILE',
+    key: 'serverCaFile',
+    kind: 'string',
+    help: "PEM file of the CA that signed the server's certificate, for wss:// (default: the system's CAs)",
+  },
+  {
+    flag: '--allow-insecure',
+    env: 'WEFT_ALLOW_INSECURE',
+    key: 'allowInsecure',
+    kind: 'bool',
+    help: 'send the token over plain ws:// to a host other than this one (readable by anyone on the path)',
   },
   {
     flag: '--metrics-host',
     env: 'WEFT_METRICS_HOST',
     key: 'metricsHost',
     kind: 'string',
-    help: 'address /metrics listens on (default 0.0.0.0)',
+    help: 'address /metrics listens on (default 127.0.0.1; the DaemonSet gives the pod IP)',
   },
   {
     flag: '--metrics-port',
@@ -188,7 +206,9 @@ function defaults(): CollectorConfig {
     node: '',
     serverUrl: DEFAULT_SERVER_URL,
     token: '',
-    metricsHost: '0.0.0.0',
+    serverCaFile: '',
+    allowInsecure: false,
+    metricsHost: '127.0.0.1',
     metricsPort: 10093,
     identity: 'kubernetes',
     inventoryFile: '',
@@ -317,6 +337,14 @@ function explicitIdentity(argv: readonly string[], env: NodeJS.ProcessEnv): bool
   return Boolean(env.WEFT_IDENTITY) || argv.some((a) => a === '--identity' || a.startsWith('--identity='));
 }
 
+/** 127.0.0.0/8, ::1 and `localhost`: only this machine is on the path. */
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1';
+}
+
 function validate(cfg: CollectorConfig): string | null {
   if (!cfg.node) return 'the node name is required: --node NAME or WEFT_NODE_NAME';
   if (!NODE_NAME.test(cfg.node))
@@ -329,6 +357,17 @@ function validate(cfg: CollectorConfig): string | null {
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     return `--server: expected a ws:// or wss:// URL, got ${JSON.stringify(cfg.serverUrl)}`;
+  }
+  if (url.protocol === 'ws:' && cfg.token && !cfg.allowInsecure && !isLoopbackHost(url.hostname)) {
+    return (
+      `--server: refusing to send the ingest token in clear text over ws:// to ${url.hostname}: ` +
+      'use a wss:// URL (the server with WEFT_TLS_CERT_FILE and WEFT_TLS_KEY_FILE, this collector trusting ' +
+      'its CA with WEFT_SERVER_CA_FILE), or set WEFT_ALLOW_INSECURE=1 to accept that anyone on the path ' +
+      'can read the token'
+    );
+  }
+  if (cfg.serverCaFile && url.protocol !== 'wss:') {
+    return `--server-ca: a CA is only used with a wss:// server URL, got ${JSON.stringify(cfg.serverUrl)}`;
   }
   if (cfg.metricsHost !== 'localhost' && isIP(cfg.metricsHost) === 0) {
     return `--metrics-host: ${JSON.stringify(cfg.metricsHost)} is not an IP address`;

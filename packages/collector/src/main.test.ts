@@ -171,6 +171,18 @@ describe('startCollector', () => {
     );
   });
 
+  it('refuses to start on a CA file it cannot read, naming the variable, before starting anything', async () => {
+    const parsed = parseCollectorConfig(
+      ['--node', 'n', '--inventory', '/nonexistent/inv.json', '--server', 'wss://127.0.0.1:9/api/v1/ingest'],
+      { WEFT_SERVER_CA_FILE: '/nonexistent/wco/ca.crt' },
+    );
+    if (parsed.kind !== 'config') throw new Error('config');
+    // The inventory is missing too: the CA is read first, so its message is the one given.
+    await expect(startCollector(parsed.config, { source: new RecordQueue() })).rejects.toThrow(
+      /WEFT_SERVER_CA_FILE=\/nonexistent\/wco\/ca\.crt: cannot read it \(ENOENT/,
+    );
+  });
+
   it('names pods from the Kubernetes API in kubernetes mode', async () => {
     const api = new FakeKubeApi();
     await api.start();

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IntervalAggregator } from './aggregator.js';
 import { COLLECTOR_VERSION } from './collectorVersion.js';
@@ -41,6 +42,12 @@ export async function startCollector(
   deps: CollectorDeps = {},
 ): Promise<RunningCollector> {
   const log = deps.log ?? ((msg: string) => process.stderr.write(`weft-collector: ${msg}\n`));
+  // Read before anything starts: a missing CA is a configuration error, not a retry loop.
+  const serverCa = config.serverCaFile
+    ? await readFile(config.serverCaFile).catch((e: Error) => {
+        throw new Error(`WEFT_SERVER_CA_FILE=${config.serverCaFile}: cannot read it (${e.message})`);
+      })
+    : undefined;
   const table = new IdentityTable({ node: config.node });
   const onIdentityError = (err: Error) => log(`identity: ${err.message}`);
 
@@ -104,6 +111,7 @@ export async function startCollector(
   const client = new IngestClient({
     url: config.serverUrl,
     token: config.token,
+    ...(serverCa ? { ca: serverCa } : {}),
     node: config.node,
     collectorVersion: COLLECTOR_VERSION,
     simulated: config.simulated,

@@ -12,14 +12,14 @@ export async function runServer(args: string[]): Promise<number> {
   }
   if (args.length > 0)
     throw new CliError(`server takes no arguments (got "${args.join(' ')}"); set WEFT_* variables`, 2);
-  let config: ReturnType<typeof parseServerConfig>;
+  let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    config = parseServerConfig(process.env);
+    server = await startServer(parseServerConfig(process.env));
   } catch (e) {
+    // Unreadable certificate files are found at start, after the variables parse.
     if (e instanceof ConfigError) throw new CliError(e.message, 2);
     throw e;
   }
-  const server = await startServer(config);
   process.stderr.write(`weft server listening on ${server.url}\n`);
   onShutdown(() => server.close());
   return 0;

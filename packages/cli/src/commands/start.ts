@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCollectorConfig, type RunningCollector, startCollector } from '@weft/collector';
+import { type RunningCollector, startCollector } from '@weft/collector';
 import {
   createSimulatedSource,
   defaultTopology,
@@ -22,6 +22,7 @@ import { hostMode } from '../hostMode.js';
 import { onShutdown } from '../onShutdown.js';
 import { serveSimulatedFaults } from '../simulatedFaults.js';
 import { takeFlag, takeOption } from '../takeOption.js';
+import { type LabCollectorOptions, labCollectorConfig } from './labCollectorConfig.js';
 
 const FIRST_METRICS_PORT = 10093;
 
@@ -29,44 +30,11 @@ function say(msg: string): void {
   process.stderr.write(`weft: ${msg}\n`);
 }
 
-function collectorArgs(o: {
-  node: string;
-  port: number;
-  token: string;
-  metricsPort: number;
-  inventory: string;
-  ifacePrefix?: string;
-  simulated: boolean;
-}): string[] {
-  const args = [
-    '--node',
-    o.node,
-    '--server',
-    `ws://127.0.0.1:${o.port}/api/v1/ingest`,
-    '--token',
-    o.token,
-    '--metrics-host',
-    '127.0.0.1',
-    '--metrics-port',
-    String(o.metricsPort),
-    '--identity',
-    'inventory',
-    '--inventory',
-    o.inventory,
-  ];
-  if (o.ifacePrefix) args.push('--iface-prefix', o.ifacePrefix);
-  if (o.simulated) args.push('--simulated');
-  return args;
-}
-
 async function collector(
-  args: string[],
+  options: LabCollectorOptions,
   deps: Parameters<typeof startCollector>[1] = {},
 ): Promise<RunningCollector> {
-  const parsed = parseCollectorConfig(args, {});
-  if (parsed.kind !== 'config')
-    throw new Error(`collector configuration: ${parsed.kind === 'error' ? parsed.message : 'help'}`);
-  return startCollector(parsed.config, deps);
+  return startCollector(labCollectorConfig(options), deps);
 }
 
 /**
@@ -95,6 +63,7 @@ export async function runStart(argv: string[]): Promise<number> {
     throw new CliError(`unknown scenario "${scenarioArg}"; known: ${SCENARIOS.join(', ')}`, 2);
   const scenario: Scenario = scenarioArg;
 
+  // A new token per run, handed to the server and the collectors in memory (labCollectorConfig.ts).
   const token = randomBytes(24).toString('hex');
   let serverConfig: ReturnType<typeof parseServerConfig>;
   try {
@@ -111,6 +80,11 @@ export async function runStart(argv: string[]): Promise<number> {
     throw e;
   }
   serverConfig.ingestToken = token;
+  if (serverConfig.tlsCertFile)
+    throw new CliError(
+      'weft start runs its collectors over loopback ws://: unset WEFT_TLS_CERT_FILE and WEFT_TLS_KEY_FILE (TLS is for `weft server`)',
+      2,
+    );
 
   const mode = await hostMode(forceSimulated);
   say(mode.mode === 'lab' ? `real lab with eBPF: ${mode.why}` : `simulated lab: ${mode.why}`);
@@ -145,16 +119,17 @@ export async function runStart(argv: string[]): Promise<number> {
       for (const w of built.warnings) say(`lab: ${w}`);
       cleanups.push(() => built.down());
       for (const [i, node] of built.nodes.entries()) {
-        const args = collectorArgs({
-          node: node.name,
-          port,
-          token,
-          metricsPort: metricsPort(i),
-          inventory: built.inventoryPath,
-          ifacePrefix: node.ifacePrefix,
-          simulated: false,
-        });
-        collectors.push(await collector(args));
+        collectors.push(
+          await collector({
+            node: node.name,
+            port,
+            token,
+            metricsPort: metricsPort(i),
+            inventory: built.inventoryPath,
+            ifacePrefix: node.ifacePrefix,
+            simulated: false,
+          }),
+        );
       }
       say(
         `lab up: ${built.inventory.pods.length} pods on ${built.nodes.length} nodes (faults: pnpm weft lab fault ...)`,
@@ -170,15 +145,19 @@ export async function runStart(argv: string[]): Promise<number> {
       for (const [i, node] of inventory.nodes.entries()) {
         const source = createSimulatedSource({ topology, scenario, node: node.name });
         sources.push(source);
-        const args = collectorArgs({
-          node: node.name,
-          port,
-          token,
-          metricsPort: metricsPort(i),
-          inventory: inventoryPath,
-          simulated: true,
-        });
-        collectors.push(await collector(args, { source }));
+        collectors.push(
+          await collector(
+            {
+              node: node.name,
+              port,
+              token,
+              metricsPort: metricsPort(i),
+              inventory: inventoryPath,
+              simulated: true,
+            },
+            { source },
+          ),
+        );
       }
       const stopFaults = serveSimulatedFaults(labPrefix, (faults) => {
         for (const source of sources) source.setFaults(faults);
@@ -191,6 +170,7 @@ export async function runStart(argv: string[]): Promise<number> {
   } catch (e) {
     await stopAll();
     if (e instanceof LabError) throw new CliError(e.message);
+    if (e instanceof ConfigError) throw new CliError(e.message, 2);
     throw e;
   }
   say(`collector metrics: ${collectors.map((c) => c.metricsUrl).join(' ')}`);

@@ -18,6 +18,8 @@ const FRAME_BUDGET = MAX_INGEST_FRAME_BYTES - 1024;
 export interface IngestClientOptions {
   url: string;
   token: string;
+  /** PEM CA(s) a wss:// server's certificate must chain to, instead of the system's. */
+  ca?: Buffer | string;
   node: string;
   collectorVersion: string;
   simulated: boolean;
@@ -55,7 +57,8 @@ export interface IngestClientStats {
  */
 export class IngestClient {
   readonly boot = randomUUID();
-  private readonly o: Required<Omit<IngestClientOptions, 'log'>> & Pick<IngestClientOptions, 'log'>;
+  private readonly o: Required<Omit<IngestClientOptions, 'log' | 'ca'>> &
+    Pick<IngestClientOptions, 'log' | 'ca'>;
   private readonly spool: Spool;
   private seq = 0;
   private ws: WebSocket | null = null;
@@ -163,6 +166,7 @@ export class IngestClient {
       perMessageDeflate: false,
       maxPayload: 1024 * 1024,
       handshakeTimeout: 10_000,
+      ...(this.o.ca ? { ca: this.o.ca } : {}),
     });
     this.ws = ws;
     this.packer.reset();
@@ -185,7 +189,7 @@ export class IngestClient {
     ws.on('pong', () => {
       this.alive = true;
     });
-    ws.on('error', (err) => this.o.log?.(`ingest: ${this.o.url}: ${err.message}`));
+    ws.on('error', (err) => this.o.log?.(`ingest: ${this.o.url}: ${describeConnectError(err)}`));
     ws.on('unexpected-response', (_req, res) => {
       this.o.log?.(`ingest: ${this.o.url} answered HTTP ${res.statusCode}`);
       ws.terminate();
@@ -316,4 +320,27 @@ export class IngestClient {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
   }
+}
+
+/** Node's TLS verification codes, said in the terms of the settings that fix them. */
+const UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+export function describeConnectError(err: Error & { code?: string }): string {
+  if (err.code && UNTRUSTED.has(err.code))
+    return (
+      `TLS: the server's certificate is not signed by a CA this collector trusts (${err.code}): ` +
+      'set WEFT_SERVER_CA_FILE to the CA that signed it'
+    );
+  if (err.code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `TLS: the server's certificate does not name the host of the URL (${err.message})`;
+  if (err.code === 'CERT_HAS_EXPIRED' || err.code === 'CERT_NOT_YET_VALID')
+    return `TLS: the server's certificate is outside its validity period (${err.code})`;
+  return err.message;
 }
