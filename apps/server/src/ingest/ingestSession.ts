@@ -132,13 +132,13 @@ export class IngestSession {
   }
 
   /** Closes the connection after an unexpected error (here or in the socket's handlers). */
-  failed(err: unknown): SessionStep {
+  failed(err: unknown, handler = 'message'): SessionStep {
     this.d.metrics.ingestHandlerErrors++;
     const message = err instanceof Error ? err.message : describe(err);
     this.warnings.warn(
       'handler error',
-      { node: this.node, err: message.slice(0, 200) },
-      'ingest message handler failed',
+      { node: this.node, handler, err: message.slice(0, 200) },
+      'ingest socket handler failed',
     );
     return this.close(IngestCloseCode.internalError, `server error handling the message: ${message}`);
   }

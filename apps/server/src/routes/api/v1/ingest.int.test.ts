@@ -301,6 +301,34 @@ describe('ingest WebSocket', () => {
     expect(metrics).toMatch(/^weft_server_ingest_handler_errors_total 1$/m);
   });
 
+  it("counts an exception in the socket's close handler, and the server goes on serving", async () => {
+    const w = server.app.weft;
+    const onChange = w.collectors.onChange;
+    const errors = async () =>
+      Number(
+        /^weft_server_ingest_handler_errors_total (\d+)$/m.exec(
+          await (await fetch(`${server.url}/metrics`)).text(),
+        )?.[1],
+      );
+    const before = await errors();
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node: 'lab-node-4', boot: 'boot-close' }));
+    await c.next();
+    w.collectors.onChange = () => {
+      throw new Error('failed on disconnect');
+    };
+    try {
+      c.ws.close();
+      await c.closed;
+      for (let i = 0; i < 100 && (await errors()) === before; i++)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      w.collectors.onChange = onChange;
+    }
+    expect(await errors()).toBe(before + 1);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
   it('refuses a lost count of 1e308, so that /api/v1/status keeps answering', async () => {
     const c = await connect(wsUrl, auth);
     c.send(hello({ node: 'lab-node-3', boot: 'boot-lost' }));

@@ -61,13 +61,12 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
         try {
           handler(...args);
         } catch (err) {
-          const step = session.failed(err);
-          warnings.warn(
-            'handler error',
-            { node: session.node, handler: what, err: err instanceof Error ? err.message : String(err) },
-            'ingest socket handler failed',
-          );
-          if (step.close) close(step.close.code, step.close.reason);
+          try {
+            const step = session.failed(err, what);
+            if (step.close) close(step.close.code, step.close.reason);
+          } catch {
+            socket.terminate();
+          }
         }
       };
     // The frame as the socket gives it: onMessage takes its size from the Buffer and decodes it once
