@@ -67,7 +67,7 @@ describe('CollectorRegistry identity', () => {
         code: IngestCloseCode.identityConflict,
         reason: 'node a streams from another live connection',
       });
-    r.heard('a', INGEST_STALE_MS);
+    r.heard('a', INGEST_STALE_MS, first);
     expect(r.connect(hello('a'), INGEST_STALE_MS + 1_000, conn()).ok).toBe(false);
     expect(r.refused).toBe(3);
     expect(first.c.closedWith).toBeNull();
@@ -85,6 +85,16 @@ describe('CollectorRegistry identity', () => {
     expect([...r.observedNodes()]).toEqual(['a']);
     r.disconnect('a', 'a-boot', 2 * INGEST_STALE_MS, second);
     expect([...r.observedNodes()]).toEqual([]);
+  });
+
+  it('keeps a node live only for what arrives on its own connection', () => {
+    const r = new CollectorRegistry();
+    const owner = conn();
+    r.connect(hello('a'), 0, owner);
+    r.heard('a', INGEST_STALE_MS - 1, conn());
+    expect(r.connect(hello('a'), INGEST_STALE_MS, conn()).ok).toBe(true);
+    expect(owner.c.closedWith?.code).toBe(IngestCloseCode.replaced);
+    expect(r.owns('a', 'a-boot', owner)).toBe(false);
   });
 
   it("refuses a boot another node announced, connected or not, and a forged sequence number's jump", () => {

@@ -155,10 +155,19 @@ export class CollectorRegistry {
     this.refresh();
   }
 
-  /** Something arrived on `node`'s connection (a message, a ping): it is not stale. */
-  heard(node: string, now: number): void {
+  /** Something arrived on `node`'s connection `conn` (a message, a ping): it is not stale. */
+  heard(node: string, now: number, conn?: CollectorConnection): void {
     const e = this.byNode.get(node);
-    if (e?.status.connected) e.heardAt = now;
+    if (e?.status.connected && e.owner === conn) e.heardAt = now;
+  }
+
+  /**
+   * Whether `conn` still streams for `node` with `boot`: a connection replaced by a newer one may have
+   * batches in flight, which must not be stored nor numbered against the new one's boot.
+   */
+  owns(node: string, boot: string, conn?: CollectorConnection): boolean {
+    const e = this.byNode.get(node);
+    return e?.status.connected === true && e.status.boot === boot && e.owner === conn;
   }
 
   /** Whether `seq` of `node`'s current boot is new, already stored, or an implausible jump ahead. */

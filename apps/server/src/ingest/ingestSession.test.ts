@@ -5,7 +5,7 @@ import { labBatches } from '../fixtures/labBatches.js';
 import { N1 } from '../fixtures/labCluster.js';
 import { ServerMetrics } from '../serverMetrics.js';
 import { Store } from '../store/store.js';
-import { CollectorRegistry } from './collectorRegistry.js';
+import { CollectorRegistry, INGEST_STALE_MS } from './collectorRegistry.js';
 import { IngestSession, SESSION_WARN_BURST } from './ingestSession.js';
 
 function session(maxResyncsInARow: number) {
@@ -66,6 +66,7 @@ function world(maxBadMessages = 3) {
   const store = new Store({ ...DEFAULT_CONFIG });
   const collectors = new CollectorRegistry();
   const warnings: string[] = [];
+  const clock = { now: Date.now() };
   const open = (boot = 'b', node: string = N1) => {
     const closedWith: { code: number; reason: string }[] = [];
     const s = new IngestSession({
@@ -75,7 +76,7 @@ function world(maxBadMessages = 3) {
       maxBadMessages,
       maxResyncsInARow: 10,
       retentionMs: 86_400_000,
-      now: Date.now,
+      now: () => clock.now,
       log: { warn: (_o, msg) => warnings.push(msg), info() {} },
       connection: { close: (code, reason) => closedWith.push({ code, reason }) },
     });
@@ -93,7 +94,7 @@ function world(maxBadMessages = 3) {
   };
   const batches = (n: number) =>
     labBatches({ start: Date.now() - n * 1000, seconds: n, nodes: [N1] }).map((b) => packBatch(b));
-  return { metrics, collectors, warnings, open, batches };
+  return { metrics, collectors, warnings, clock, open, batches };
 }
 
 describe('IngestSession against hostile input', () => {
@@ -192,6 +193,27 @@ describe('IngestSession against hostile input', () => {
     expect(back.send(b1!).send).toEqual([{ type: 'ack', seq: 1 }]);
     expect(back.send(b2!).send).toEqual([{ type: 'ack', seq: 2 }]);
     expect(metrics.batches).toBe(3);
+  });
+
+  it('replaces a connection gone silent, whose batches still in flight are then neither stored nor numbered', () => {
+    const { metrics, clock, open, batches } = world();
+    const [b0, b1] = batches(2);
+    const old = open('boot-old');
+    expect(old.send({ ...b0!, seq: 50_000 }).send).toEqual([{ type: 'ack', seq: 50_000 }]);
+    clock.now += INGEST_STALE_MS;
+    // The node restarted; its old connection is half-open, silent since.
+    const fresh = open('boot-new');
+    expect(fresh.step.send[0]).toMatchObject({ type: 'welcome', lastSeq: -1 });
+    expect(old.closedWith).toEqual([
+      { code: IngestCloseCode.replaced, reason: 'replaced by a new connection for this node' },
+    ]);
+    expect(old.send({ ...b1!, seq: 50_001 })).toEqual({
+      send: [],
+      close: { code: IngestCloseCode.replaced, reason: 'replaced by a new connection for this node' },
+    });
+    old.s.closed();
+    expect(fresh.send(b1!).send).toEqual([{ type: 'ack', seq: b1!.seq }]);
+    expect(metrics.batches).toBe(2);
   });
 
   it('logs a few of the rejects of a connection, counts every one, and sums up the rest when it closes', () => {

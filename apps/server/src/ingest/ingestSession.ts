@@ -144,7 +144,7 @@ export class IngestSession {
   }
 
   private handle(data: Buffer | string): SessionStep {
-    if (this.node) this.d.collectors.heard(this.node, this.d.now());
+    if (this.node) this.d.collectors.heard(this.node, this.d.now(), this.d.connection);
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (size > MAX_INGEST_FRAME_BYTES) {
       this.d.metrics.oversizedFrames++;
@@ -200,6 +200,8 @@ export class IngestSession {
   }
 
   private batch(msg: unknown): SessionStep {
+    if (!this.d.collectors.owns(this.node, this.boot, this.d.connection))
+      return this.close(IngestCloseCode.replaced, 'replaced by a new connection for this node');
     // A protocol 2 batch is self-contained: a new endpoint table each.
     if (this.protocol === 2 && msg !== null && typeof msg === 'object' && !('endpointBase' in msg))
       (msg as { endpointBase: number }).endpointBase = 0;

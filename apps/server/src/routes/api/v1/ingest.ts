@@ -43,6 +43,8 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
         socket.terminate();
       }
     };
+    // One object per socket: the registry tells this connection from a newer one for the same node.
+    const connection = { close };
     const session = new IngestSession({
       store: w.store,
       collectors: w.collectors,
@@ -52,7 +54,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       retentionMs: Math.max(w.config.fineRetentionS, w.config.coarseRetentionS) * 1000,
       now: w.now,
       log: req.log,
-      connection: { close },
+      connection,
     });
     /** Runs a socket handler; whatever it throws closes this connection, counted, and goes no further. */
     const guarded =
@@ -90,7 +92,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
     socket.on(
       'ping',
       guarded('ping', () => {
-        if (session.streaming) w.collectors.heard(session.node, w.now());
+        if (session.streaming) w.collectors.heard(session.node, w.now(), connection);
       }),
     );
     socket.on(
