@@ -28,6 +28,10 @@ export class ServerMetrics {
     m.set(key, (m.get(key) ?? 0) + 1);
   }
 
+  /** Exceptions in an ingest socket's handlers: each closed its connection, never the server. */
+  ingestHandlerErrors = 0;
+  /** Ingest warn lines not logged (rate-limited per connection and kind). */
+  ingestLogLinesSuppressed = 0;
   /** Records stored in each of the last 10 seconds, for a rate that needs no Prometheus. */
   private readonly perSecond = new Float64Array(10);
   private second = 0;

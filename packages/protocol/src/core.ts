@@ -14,6 +14,7 @@ export {
   packedFlow,
   unpackBatch,
 } from './batchPacking.js';
+export { type BatchWindow, batchPlausibilityProblem } from './batchPlausibilityProblem.js';
 export { dropReasonLabel, isRoutineFree, POLICY_DROP } from './dropReason.js';
 export type { Endpoint, EndpointKind } from './endpoint.js';
 export { endpointLabel, HOST, hostEndpoint, WORLD, worldEndpoint } from './endpointHelpers.js';
@@ -29,11 +30,24 @@ export type {
   ServerIngestMessage,
 } from './ingest.js';
 export {
+  BATCH_FUTURE_SLACK_MS,
+  COUNTER_SLACK_MS,
   IngestCloseCode,
+  LINK_BYTES_PER_SECOND,
+  LINK_PACKETS_PER_SECOND,
   MAX_BATCH_ENDPOINTS,
   MAX_BATCH_RECORDS,
+  MAX_BATCH_SPAN_MS,
   MAX_CONNECTION_ENDPOINTS,
+  MAX_HELLO_HOOKS,
   MAX_INGEST_FRAME_BYTES,
+  MAX_LATENCY_US,
+  MAX_LOST_PER_BATCH,
+  MAX_SEQ,
+  MAX_SEQ_STEP,
+  MAX_TIMESTAMP_MS,
+  RECORD_TS_SLACK_MS,
+  SEQ_STEP_PER_SECOND,
 } from './ingestLimits.js';
 export type { Inventory, InventoryNode, InventoryPod, InventoryService } from './inventory.js';
 export { INVENTORY_JSON_SCHEMA } from './inventorySchema.js';

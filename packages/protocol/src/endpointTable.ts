@@ -30,6 +30,20 @@ export class EndpointTable {
   resolve(b: PackedBatch): PackedBatch {
     if (b.endpointBase === 0) this.table = b.endpoints;
     else for (const e of b.endpoints) this.table.push(e);
-    return { ...b, endpointBase: 0, endpoints: this.table };
+    // Field by field: what is kept for later is only what the protocol describes.
+    return {
+      type: 'batch',
+      seq: b.seq,
+      start: b.start,
+      end: b.end,
+      endpointBase: 0,
+      endpoints: this.table,
+      flows: b.flows,
+      drops: b.drops,
+      tcp: b.tcp,
+      tcpStats: b.tcpStats,
+      dns: b.dns,
+      lost: b.lost,
+    };
   }
 }

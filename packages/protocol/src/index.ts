@@ -8,6 +8,7 @@ export {
   packedFlow,
   unpackBatch,
 } from './batchPacking.js';
+export { type BatchWindow, batchPlausibilityProblem } from './batchPlausibilityProblem.js';
 export * from './diagnose.js';
 export * from './dns.js';
 export * from './dropReason.js';

@@ -5,7 +5,10 @@ export const CollectorStatus = Type.Object({
   node: Type.String(),
   boot: Type.String(),
   version: Type.String(),
+  /** The first hooks the collector listed (the server keeps a bounded number). */
   hooks: Type.Array(Type.String()),
+  /** How many hooks the collector listed in all. */
+  hooksTotal: Type.Optional(Type.Integer({ minimum: 0 })),
   simulated: Type.Boolean(),
   connected: Type.Boolean(),
   connectedAt: Type.Number(),

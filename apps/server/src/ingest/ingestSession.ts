@@ -1,4 +1,5 @@
 import {
+  batchPlausibilityProblem,
   EndpointTable,
   IngestCloseCode,
   IngestHello,
@@ -9,10 +10,11 @@ import {
   type ServerIngestMessage,
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
+import { RateLimitedLog } from '../logs/rateLimitedLog.js';
 import type { ServerMetrics } from '../serverMetrics.js';
 import type { Store } from '../store/store.js';
 import { SERVER_VERSION } from '../version.js';
-import type { CollectorRegistry } from './collectorRegistry.js';
+import type { CollectorConnection, CollectorRegistry } from './collectorRegistry.js';
 
 const checkHello = Compile(IngestHello);
 
@@ -41,9 +43,17 @@ export interface SessionDeps {
   maxBadMessages: number;
   /** Batches out of step with the endpoint table answered in a row before the connection is closed. */
   maxResyncsInARow: number;
+  /** How far back batches are kept: an older one would only be thrown away (refused instead). */
+  retentionMs: number;
   now: () => number;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** The socket, for the registry to close when a newer connection for the node replaces it. */
+  connection?: CollectorConnection;
 }
+
+/** Warn lines per connection and kind in a minute before they are only counted. */
+export const SESSION_WARN_BURST = 5;
+export const SESSION_WARN_INTERVAL_MS = 60_000;
 
 export interface SessionStep {
   send: ServerIngestMessage[];
@@ -68,6 +78,16 @@ function firstError(errors: { instancePath: string; message: string }[]): string
 }
 
 /**
+ * A value a sender chose, for a message: never serialized whole (JSON.stringify of 10,000 nested
+ * arrays overflows the stack).
+ */
+function describe(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v);
+  return Array.isArray(v) ? 'an array' : `a value of type ${typeof v}`;
+}
+
+/**
  * One collector connection, independent of the socket: hello, then batches, whose endpoints build up
  * the connection's endpoint table. Malformed messages are answered with a reject and counted; past the
  * limit the connection is closed, never the server. A batch packed against a table this connection
@@ -83,15 +103,48 @@ export class IngestSession {
   private readonly endpoints = new EndpointTable();
   /** Resyncs since the last batch taken: a collector that never starts a new table is not answered forever. */
   private resyncsInARow = 0;
+  private readonly warnings: RateLimitedLog;
 
-  constructor(private readonly d: SessionDeps) {}
+  constructor(private readonly d: SessionDeps) {
+    this.warnings = new RateLimitedLog(d.log, {
+      burst: SESSION_WARN_BURST,
+      intervalMs: SESSION_WARN_INTERVAL_MS,
+      now: d.now,
+      onSuppressed: () => d.metrics.ingestLogLinesSuppressed++,
+    });
+  }
 
   get streaming(): boolean {
     return this.state === 'streaming';
   }
 
+  /**
+   * One message in, what to answer. Never throws: whatever fails below (a check, the store, the
+   * registry) closes this connection with a reason and is counted, and the server goes on.
+   */
   onMessage(data: Buffer | string): SessionStep {
     if (this.state === 'closed') return { send: [] };
+    try {
+      return this.handle(data);
+    } catch (err) {
+      return this.failed(err);
+    }
+  }
+
+  /** Closes the connection after an unexpected error (here or in the socket's handlers). */
+  failed(err: unknown, handler = 'message'): SessionStep {
+    this.d.metrics.ingestHandlerErrors++;
+    const message = err instanceof Error ? err.message : describe(err);
+    this.warnings.warn(
+      'handler error',
+      { node: this.node, handler, err: message.slice(0, 200) },
+      'ingest socket handler failed',
+    );
+    return this.close(IngestCloseCode.internalError, `server error handling the message: ${message}`);
+  }
+
+  private handle(data: Buffer | string): SessionStep {
+    if (this.node) this.d.collectors.heard(this.node, this.d.now(), this.d.connection);
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (size > MAX_INGEST_FRAME_BYTES) {
       this.d.metrics.oversizedFrames++;
@@ -117,7 +170,7 @@ export class IngestSession {
       this.d.metrics.protocolMismatches++;
       return this.close(
         IngestCloseCode.protocolMismatch,
-        `protocol ${JSON.stringify(m.protocol)} not supported; this server speaks protocols ${ACCEPTED_PROTOCOLS.join(' and ')}`,
+        `protocol ${describe(m.protocol)} not supported; this server speaks protocols ${ACCEPTED_PROTOCOLS.join(' and ')}`,
       );
     }
     if (!checkHello.Check(msg)) {
@@ -127,11 +180,15 @@ export class IngestSession {
         `expected hello: ${firstError(checkHello.Errors(msg))}`,
       );
     }
+    const joined = this.d.collectors.connect(msg, this.d.now(), this.d.connection);
+    if (!joined.ok) {
+      return this.close(joined.code, joined.reason);
+    }
+    const { lastSeq } = joined;
     this.node = msg.node;
     this.boot = msg.boot;
     this.protocol = msg.protocol;
     this.state = 'streaming';
-    const lastSeq = this.d.collectors.connect(msg, this.d.now());
     this.d.log.info(
       { node: msg.node, boot: msg.boot, version: msg.collectorVersion, simulated: msg.simulated, lastSeq },
       'collector connected',
@@ -143,6 +200,8 @@ export class IngestSession {
   }
 
   private batch(msg: unknown): SessionStep {
+    if (!this.d.collectors.owns(this.node, this.boot, this.d.connection))
+      return this.close(IngestCloseCode.replaced, 'replaced by a new connection for this node');
     // A protocol 2 batch is self-contained: a new endpoint table each.
     if (this.protocol === 2 && msg !== null && typeof msg === 'object' && !('endpointBase' in msg))
       (msg as { endpointBase: number }).endpointBase = 0;
@@ -153,7 +212,15 @@ export class IngestSession {
         `malformed batch: ${firstError(checkBatch.Errors(msg))}`,
       );
     }
-    if (!(msg.end >= msg.start)) return this.reject(msg.seq, 'malformed batch: end is before start');
+    const now = this.d.now();
+    const implausible = batchPlausibilityProblem(msg, { now, oldest: now - this.d.retentionMs });
+    if (implausible) return this.reject(msg.seq, `implausible batch: ${implausible}`);
+    const verdict = this.d.collectors.sequence(this.node, msg.seq, now);
+    if (verdict === 'implausible')
+      return this.reject(
+        msg.seq,
+        `implausible batch: seq ${msg.seq} jumps past ${this.d.collectors.seqLimit(this.node, now)}, the most this boot can have reached`,
+      );
     const step = this.endpoints.stepProblem(msg);
     if (step) {
       this.d.metrics.resyncs++;
@@ -166,7 +233,8 @@ export class IngestSession {
           `${this.resyncsInARow - 1} batches in a row out of step with the endpoint table`,
         );
       }
-      this.d.log.warn(
+      this.warnings.warn(
+        'resync',
         { node: this.node, seq: msg.seq, reason: step },
         'ingest batch needs a new endpoint table',
       );
@@ -178,13 +246,13 @@ export class IngestSession {
     // Taken into the table before the duplicate check: the collector counts a resent batch's
     // endpoints as sent too.
     const batch = this.endpoints.resolve(msg);
-    const now = this.d.now();
-    if (this.d.collectors.seen(this.boot, msg.seq)) {
+    if (verdict === 'duplicate') {
       this.d.metrics.duplicateBatches++;
       return { send: [{ type: 'ack', seq: msg.seq }] };
     }
     const stored = this.d.store.ingestPacked(batch, this.node);
-    this.d.collectors.batch(this.node, msg.end, msg.lost, now);
+    // Recorded once stored: a batch the store failed on is not taken for a duplicate when resent.
+    this.d.collectors.batch(this.node, msg.end, msg.lost, now, msg.seq);
     this.d.metrics.batches++;
     this.d.metrics.recordsStored(stored, now);
     return { send: [{ type: 'ack', seq: msg.seq }] };
@@ -194,7 +262,11 @@ export class IngestSession {
     this.bad++;
     this.d.metrics.rejectedMessages++;
     if (this.node) this.d.collectors.rejected(this.node, this.d.now());
-    this.d.log.warn({ node: this.node, seq, reason, bad: this.bad }, 'ingest message rejected');
+    this.warnings.warn(
+      'rejected',
+      { node: this.node, seq, reason, bad: this.bad },
+      'ingest message rejected',
+    );
     const reject: ServerIngestMessage =
       seq === undefined ? { type: 'reject', reason } : { type: 'reject', seq, reason };
     if (this.bad >= this.d.maxBadMessages) {
@@ -215,7 +287,8 @@ export class IngestSession {
 
   /** The socket went away. */
   closed(): void {
-    if (this.node) this.d.collectors.disconnect(this.node, this.boot, this.d.now());
     this.state = 'closed';
+    this.warnings.flush();
+    if (this.node) this.d.collectors.disconnect(this.node, this.boot, this.d.now(), this.d.connection);
   }
 }

@@ -52,6 +52,31 @@ export function renderServerMetrics(w: WeftContext): string {
   );
   counter('weft_server_ingest_oversized_frames_total', 'Frames over the size limit.', m.oversizedFrames);
   counter(
+    'weft_server_ingest_handler_errors_total',
+    'Exceptions handling an ingest message: each closed its connection, not the server.',
+    m.ingestHandlerErrors,
+  );
+  counter(
+    'weft_server_ingest_refused_hellos_total',
+    "Hellos for a node streaming from another live connection, or with another node's boot.",
+    w.collectors.refused,
+  );
+  counter(
+    'weft_server_ingest_replaced_connections_total',
+    'Silent ingest connections replaced by a new one for their node.',
+    w.collectors.replaced,
+  );
+  counter(
+    'weft_server_collectors_evicted_total',
+    'Disconnected collectors forgotten to bound the registry in bytes.',
+    w.collectors.evicted,
+  );
+  counter(
+    'weft_server_ingest_log_lines_suppressed_total',
+    'Ingest warnings counted but not logged (rate limit).',
+    m.ingestLogLinesSuppressed,
+  );
+  counter(
     'weft_server_store_duplicate_records_total',
     'Same kernel event from two collectors.',
     st.duplicates,

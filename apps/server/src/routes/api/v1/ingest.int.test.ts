@@ -260,6 +260,106 @@ describe('ingest WebSocket', () => {
     expect(metrics).toMatch(/^weft_server_ingest_oversized_frames_total 1$/m);
   });
 
+  it('closes the 12 KB hello of 10,000 nested arrays with a reason, and the server goes on answering', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(`{"type":"hello","protocol":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    expect(await c.closed).toEqual({
+      code: IngestCloseCode.protocolMismatch,
+      reason: `protocol an array not supported; this server speaks protocols 2 and ${PROTOCOL_VERSION}`,
+    });
+    // A batch nested as deep, after a hello: rejected, not a crash.
+    const d = await connect(wsUrl, auth);
+    d.send(hello({ node: 'lab-node-5', boot: 'boot-deep' }));
+    await d.next();
+    d.send(`{"type":"batch","seq":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(await d.next()).toMatchObject({ type: 'reject' });
+    d.ws.close();
+    await d.closed;
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('closes the connection on an exception in its handler, counts it, and goes on serving', async () => {
+    const w = server.app.weft;
+    const onBatch = w.collectors.onBatch;
+    w.collectors.onBatch = () => {
+      throw new Error('failed after storing');
+    };
+    try {
+      const c = await connect(wsUrl, auth);
+      c.send(hello({ node: 'lab-node-4', boot: 'boot-throw' }));
+      await c.next();
+      c.send(fresh(1)[0]);
+      expect(await c.closed).toEqual({
+        code: IngestCloseCode.internalError,
+        reason: 'server error handling the message: failed after storing',
+      });
+    } finally {
+      w.collectors.onBatch = onBatch;
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^weft_server_ingest_handler_errors_total 1$/m);
+  });
+
+  it("counts an exception in the socket's close handler, and the server goes on serving", async () => {
+    const w = server.app.weft;
+    const onChange = w.collectors.onChange;
+    const errors = async () =>
+      Number(
+        /^weft_server_ingest_handler_errors_total (\d+)$/m.exec(
+          await (await fetch(`${server.url}/metrics`)).text(),
+        )?.[1],
+      );
+    const before = await errors();
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node: 'lab-node-4', boot: 'boot-close' }));
+    await c.next();
+    w.collectors.onChange = () => {
+      throw new Error('failed on disconnect');
+    };
+    try {
+      c.ws.close();
+      await c.closed;
+      for (let i = 0; i < 100 && (await errors()) === before; i++)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      w.collectors.onChange = onChange;
+    }
+    expect(await errors()).toBe(before + 1);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses a lost count of 1e308, so that /api/v1/status keeps answering', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node: 'lab-node-3', boot: 'boot-lost' }));
+    await c.next();
+    for (const b of fresh(2)) {
+      c.send({ ...b, lost: 1e308 });
+      expect(await c.next()).toMatchObject({ type: 'reject', seq: b.seq });
+    }
+    c.ws.close();
+    await c.closed;
+    expect((await fetch(`${server.url}/api/v1/status`)).status).toBe(200);
+  });
+
+  it('refuses a second connection for a node that streams, with a code and reason the collector logs', async () => {
+    const c = await connect(wsUrl, auth);
+    c.send(hello({ node: 'lab-node-2', boot: 'boot-live' }));
+    await c.next();
+    const again = await connect(wsUrl, auth);
+    again.send(hello({ node: 'lab-node-2', boot: 'boot-live' }));
+    expect(await again.closed).toEqual({
+      code: IngestCloseCode.identityConflict,
+      reason: 'node lab-node-2 streams from another live connection',
+    });
+    // The first one streams on.
+    const [b] = fresh(1);
+    c.send(b);
+    expect(await c.next()).toEqual({ type: 'ack', seq: b!.seq });
+    c.ws.close();
+    await c.closed;
+  });
+
   it('refuses batches before the hello', async () => {
     const c = await connect(wsUrl, auth);
     c.send(fresh(1)[0]);
