@@ -9,8 +9,10 @@ import { CollectorRegistry } from './ingest/collectorRegistry.js';
 import { LiveHub } from './live/liveHub.js';
 import { LiveSchedule } from './live/liveSchedule.js';
 import { liveSummary } from './live/liveSummary.js';
+import { parseAllowedHosts } from './plugins/allowedHost.js';
 import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
 import { BadRequestError } from './plugins/badRequest.js';
+import { hostCheck } from './plugins/hostCheck.js';
 import { securityHeaders } from './plugins/securityHeaders.js';
 import { spaPlugin } from './plugins/spa.js';
 import { wsGuard } from './plugins/wsGuard.js';
@@ -122,6 +124,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     metrics: ctx.metrics,
   });
   await app.register(securityHeaders);
+  const originHosts = parseAllowedOrigins(config.allowedOrigins).origins.map((o) => new URL(o).hostname);
+  await app.register(hostCheck, {
+    allowedHosts: [...parseAllowedHosts(config.allowedHosts).hosts, ...originHosts],
+    metrics: ctx.metrics,
+  });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ingestExposureProblems } from './ingestExposure.js';
+import { parseAllowedHosts } from './plugins/allowedHost.js';
 import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
 
 /**
@@ -47,6 +48,8 @@ export const ServerConfig = Type.Object({
   alertTcpFailureRate: Type.Number({ minimum: 0 }),
   /** Origins besides the server's own whose pages may open its WebSockets (comma list; empty: none). */
   allowedOrigins: Type.String(),
+  /** Host names besides IP literals, localhost and cluster names the API answers to (comma list). */
+  allowedHosts: Type.String(),
   /** Live WebSocket clients at once, in total and from one remote address. */
   liveMaxClients: Type.Integer({ minimum: 1, maximum: 100_000 }),
   liveMaxClientsPerAddress: Type.Integer({ minimum: 1, maximum: 100_000 }),
@@ -105,6 +108,11 @@ export const ENV_VARS: Record<string, EnvVar> = {
     kind: 'number',
     hint: 'failed connections per second, 0 or more',
   },
+  WEFT_ALLOWED_HOSTS: {
+    key: 'allowedHosts',
+    kind: 'string',
+    hint: 'a comma list of host names such as weft.example.com or *.example.com',
+  },
   WEFT_ALLOWED_ORIGINS: {
     key: 'allowedOrigins',
     kind: 'string',
@@ -132,7 +140,7 @@ export const ENV_VARS: Record<string, EnvVar> = {
 };
 
 /** Variables that may be set to the empty string. */
-const MAY_BE_EMPTY = new Set(['WEFT_INGEST_TOKEN', 'WEFT_ALLOWED_ORIGINS']);
+const MAY_BE_EMPTY = new Set(['WEFT_INGEST_TOKEN', 'WEFT_ALLOWED_ORIGINS', 'WEFT_ALLOWED_HOSTS']);
 
 /** apps/web/dist, found from this file whether it runs from src/ or dist/. */
 export function defaultWebRoot(): string {
@@ -162,6 +170,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   alertDnsFailureRatio: 0.05,
   alertTcpFailureRate: 50,
   allowedOrigins: '',
+  allowedHosts: '',
   // Behind a port-forward or an ingress every browser shares one address: the per-address cap only
   // stops one runaway script, the total bounds memory (each client may queue up to 1 MiB).
   liveMaxClients: 256,
@@ -221,6 +230,8 @@ export function parseServerConfig(env: NodeJS.ProcessEnv, base: Partial<ServerCo
   if (typeof cfg.allowedOrigins === 'string')
     for (const p of parseAllowedOrigins(cfg.allowedOrigins).problems)
       problems.push(`WEFT_ALLOWED_ORIGINS: ${p}`);
+  if (typeof cfg.allowedHosts === 'string')
+    for (const p of parseAllowedHosts(cfg.allowedHosts).problems) problems.push(`WEFT_ALLOWED_HOSTS: ${p}`);
   if (problems.length > 0) throw new ConfigError(problems);
   if (cfg.coarseRetentionS !== undefined && (cfg.coarseRetentionS as number) < (cfg.fineRetentionS as number))
     throw new ConfigError(['WEFT_COARSE_RETENTION_S must not be shorter than WEFT_FINE_RETENTION_S']);

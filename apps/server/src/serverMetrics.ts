@@ -18,6 +18,8 @@ export class ServerMetrics {
   liveMessagesThrottled = 0;
   /** Live graphs that failed to compute for one filter (its subscribers get an error that round). */
   liveGraphErrors = 0;
+  /** Requests refused for a Host header naming no allowed host (DNS rebinding). */
+  hostRefused = 0;
   /** WebSocket upgrades refused before the handshake, by route and reason. */
   readonly wsRefused = new Map<string, number>();
   /** WebSockets the server closed for breaking a limit or failing, by route and reason. */

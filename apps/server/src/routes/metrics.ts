@@ -134,6 +134,11 @@ export function renderServerMetrics(w: WeftContext): string {
     'Live graphs that failed for one filter.',
     m.liveGraphErrors,
   );
+  counter(
+    'weft_server_http_host_refused_total',
+    'Requests refused because their Host names no allowed host (DNS rebinding).',
+    m.hostRefused,
+  );
   const byRouteReason = (counts: Map<string, number>): [string, number][] =>
     [...counts].map(([key, v]) => {
       const [route = '', reason = ''] = key.split('\t');

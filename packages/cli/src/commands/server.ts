@@ -4,7 +4,7 @@ import { onShutdown } from '../onShutdown.js';
 
 export async function runServer(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    const lines = Object.entries(ENV_VARS).map(([name, v]) => `  ${name.padEnd(26)} ${v.hint}`);
+    const lines = Object.entries(ENV_VARS).map(([name, v]) => `  ${name.padEnd(34)} ${v.hint}`);
     process.stdout.write(
       `weft server: the cluster-wide server (ingest, API, live updates, dashboard)\n\nEnvironment:\n${lines.join('\n')}\n`,
     );
