@@ -67,6 +67,8 @@ function session(p: SessionParts) {
     metrics: new p.ServerMetrics(),
     maxBadMessages: 10,
     maxResyncsInARow: 10,
+    // The server's: the plausibility check on batch times runs as in production (older versions ignore it).
+    retentionMs: DEFAULT_CONFIG.coarseRetentionS * 1000,
     now: Date.now,
     log: { warn() {}, info() {} },
   });

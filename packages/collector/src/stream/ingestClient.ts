@@ -3,6 +3,7 @@ import {
   BatchPacker,
   IngestCloseCode,
   type IngestHello,
+  MAX_HELLO_HOOKS,
   MAX_INGEST_FRAME_BYTES,
   PROTOCOL_VERSION,
   type ServerIngestMessage,
@@ -179,7 +180,7 @@ export class IngestClient {
         node: this.o.node,
         boot: this.boot,
         collectorVersion: this.o.collectorVersion,
-        hooks: this.o.hooks().slice(0, 4096),
+        hooks: this.o.hooks().slice(0, MAX_HELLO_HOOKS),
         simulated: this.o.simulated,
       };
       ws.send(JSON.stringify(hello));
@@ -203,7 +204,12 @@ export class IngestClient {
       if (code === IngestCloseCode.unauthorized) this.o.log?.('ingest: the server refused the token');
       else if (code === IngestCloseCode.protocolMismatch) {
         this.o.log?.(`ingest: protocol mismatch (${reason.toString()})`);
-      }
+      } else if (code === IngestCloseCode.identityConflict || code === IngestCloseCode.replaced)
+        // Another connection holds this node (a second collector, or this one's own half-open socket):
+        // retried with backoff, the spool kept.
+        this.o.log?.(`ingest: the server closed the connection (${code}: ${reason.toString()}); retrying`);
+      else if (code === IngestCloseCode.internalError || code === IngestCloseCode.tooManyBadMessages)
+        this.o.log?.(`ingest: the server closed the connection (${code}: ${reason.toString()})`);
       this.scheduleReconnect();
     });
   }
