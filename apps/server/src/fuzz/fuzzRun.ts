@@ -1,0 +1,101 @@
+import type { Frame, IngestTarget } from './ingestTarget.js';
+
+export interface Finding {
+  problem: string;
+  /** The one frame that shows it on a fresh server, or the frames it took when none does alone. */
+  input: string;
+  occurrences: number;
+}
+
+/** A problem's kind, numbers and quoted text left out, so one bug is reported once. */
+export function signature(problem: string): string {
+  return problem
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\d+/g, '#')
+    .slice(0, 100);
+}
+
+export interface RunOptions {
+  start: () => Promise<IngestTarget>;
+  /** Frames between two full sweeps (every read, the timers, the normal collector). */
+  sweepEvery: number;
+}
+
+/**
+ * Sends frames one at a time, checking the reply and health after each and sweeping every
+ * `sweepEvery`. A problem found by a sweep is traced to a single frame by replaying the frames since
+ * the last sweep, one per fresh server; the server is then replaced, so the next finding is independent.
+ */
+export async function runFrames(
+  frames: Iterable<Frame>,
+  o: RunOptions,
+): Promise<{ findings: Finding[]; sent: number }> {
+  const findings = new Map<string, Finding>();
+  let target = await o.start();
+  let window: Frame[] = [];
+  let sent = 0;
+  let round = 0;
+  try {
+    for (const f of frames) {
+      window.push(f);
+      sent++;
+      const now = await target.send(f);
+      const swept = now.length > 0 || window.length >= o.sweepEvery ? await target.sweep(round++) : [];
+      if (now.length + swept.length > 0) {
+        for (const p of now) note(findings, p, f.label);
+        const fresh = swept.filter((p) => !findings.has(signature(p)));
+        const culprit = fresh.length > 0 ? await isolate(window, fresh, o.start) : undefined;
+        for (const p of swept)
+          note(
+            findings,
+            p,
+            culprit ?? `the ${window.length} frames: ${window.map((w) => w.label).join(' | ')}`,
+          );
+        await target.close();
+        target = await o.start();
+      }
+      if (swept.length > 0 || window.length >= o.sweepEvery) window = [];
+    }
+    for (const p of await target.sweep(round++, true))
+      note(findings, p, `the last frames: ${window.map((w) => w.label).join(' | ')}`);
+  } finally {
+    await target.close();
+  }
+  return { findings: [...findings.values()], sent };
+}
+
+function note(findings: Map<string, Finding>, problem: string, input: string): void {
+  const key = signature(problem);
+  const f = findings.get(key);
+  if (f) f.occurrences++;
+  else findings.set(key, { problem, input, occurrences: 1 });
+}
+
+/** The first frame of `window` that alone, on a fresh server, brings back one of `problems`. */
+async function isolate(
+  window: Frame[],
+  problems: string[],
+  start: () => Promise<IngestTarget>,
+): Promise<string | undefined> {
+  const wanted = new Set(problems.map(signature));
+  for (const f of window) {
+    const t = await start();
+    try {
+      const got = [...(await t.send(f)), ...(await t.sweep(0, true))];
+      if (got.some((p) => wanted.has(signature(p)))) return f.label;
+    } finally {
+      await t.close();
+    }
+  }
+  return undefined;
+}
+
+/** A failure message that says how to replay the run. */
+export function findingsReport(name: string, seed: number, findings: Finding[]): string {
+  return [
+    `${name}: ${findings.length} finding(s) with WEFT_FUZZ_SEED=${seed}`,
+    ...findings.map(
+      (f) => `- ${f.problem}\n    input: ${f.input.slice(0, 400)}\n    seen ${f.occurrences} time(s)`,
+    ),
+  ].join('\n');
+}
