@@ -28,6 +28,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   '🙂',
   '../../etc/passwd',
   '%00%0a',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text itself is the hostile value
   '${process.exit()}',
   "' OR 1=1 --",
   '\\',
