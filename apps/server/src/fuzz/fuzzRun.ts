@@ -7,9 +7,13 @@ export interface Finding {
   occurrences: number;
 }
 
-/** A problem's kind, numbers and quoted text left out, so one bug is reported once. */
+/**
+ * A problem's kind, with numbers, quoted text and a URL's query left out, so one bug is reported (and
+ * traced) once, not once per graph level or timeseries metric it shows in.
+ */
 export function signature(problem: string): string {
   return problem
+    .replace(/\?\S*/g, '')
     .replace(/"[^"]*"/g, '"…"')
     .replace(/\d+/g, '#')
     .slice(0, 100);

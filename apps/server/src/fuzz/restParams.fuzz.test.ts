@@ -1,7 +1,7 @@
 import { FILTER_PARAMS } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../fixtures/testApp.js';
-import { strayNulls } from './apiInvariants.js';
+import { nullsText, strayNulls } from './apiInvariants.js';
 import { type Finding, findingsReport, signature } from './fuzzRun.js';
 import { HOSTILE_STRINGS, PROTO_NAMES } from './hostileValues.js';
 import { fuzzSeed, Prng } from './prng.js';
@@ -58,7 +58,7 @@ function problems(
   }
   if (res.statusCode === 200) {
     const nulls = strayNulls(body);
-    return nulls.length > 0 ? [`${at} has null at ${nulls.slice(0, 3).join(', ')}`] : [];
+    return nulls.length > 0 ? [`${at} has null at ${nullsText(nulls)}`] : [];
   }
   if (res.statusCode !== 400) return [`${at} answered ${res.statusCode}`];
   const message = (body as { message?: unknown }).message;
