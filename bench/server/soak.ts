@@ -41,7 +41,7 @@ const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The server's process, ended whatever way the soak ends. */
-const server: ChildProcess | null = null;
+const running: { server: ChildProcess | null } = { server: null };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.server = child;
   const tail: string[] = [];
   const keep = (d: Buffer) => {
     for (const line of d.toString().split('\n')) if (line.trim()) tail.push(line.slice(0, 400));
@@ -287,6 +288,7 @@ async function main(): Promise<void> {
 setTimeout(
   () => {
     console.error('soak: hard stop');
+    running.server?.kill('SIGKILL');
     process.exit(2);
   },
   (MINUTES + 3) * 60_000,
