@@ -38,8 +38,13 @@ export class IngestFrames {
     return { label, data: toText(value) };
   }
 
-  /** The fixed corpus, in order. */
+  /** The fixed corpus, in order: the known-bad frames first, then the generated families. */
   *corpus(): Generator<Frame> {
+    for (const [label, spoil] of KNOWN_BAD) {
+      const b = this.base(0);
+      spoil(b);
+      yield this.frame(label, b);
+    }
     const validText = JSON.stringify(this.base());
     const raw: [string, string | Buffer][] = [
       ['empty frame', ''],
@@ -210,6 +215,41 @@ export class IngestFrames {
     }
   }
 }
+
+/**
+ * Frames that broke the server once (issue 12's fuzz run on b9acab0), replayed first on every run so a
+ * fix stays fixed; each new finding's minimal frame is added here.
+ */
+const KNOWN_BAD: [string, (b: PackedBatch) => void][] = [
+  // GET /api/v1/graph (every level) and /alerts answered 500: an inherited name as a drop reason.
+  [
+    'known bad: batch.drops[*].reason = "constructor"',
+    (b) => {
+      for (const d of b.drops) d.reason = 'constructor';
+    },
+  ],
+  // Rates became Infinity (null in JSON) and /api/v1/timeseries answered 500.
+  [
+    'known bad: batch.flows.bytes[0] = 1e308',
+    (b) => {
+      b.flows.bytes[0] = 1e308;
+    },
+  ],
+  // /api/v1/alerts answered 500, drop rates null.
+  [
+    'known bad: batch.drops[0].packets = 1e308',
+    (b) => {
+      if (b.drops[0]) b.drops[0].packets = 1e308;
+    },
+  ],
+  // Acked, and taken as the boot's highest sequence: every later batch of that boot a "duplicate".
+  [
+    'known bad: batch.seq = 2^53 + 2',
+    (b) => {
+      b.seq = 2 ** 53 + 2;
+    },
+  ],
+];
 
 /** Number edges for every numeric field: text-only literals (NaN, 1e999, 2^53+1) and doubles. */
 const NUMBER_EDGES = [
