@@ -204,6 +204,7 @@ async function main(): Promise<void> {
   // The normal collector's account: batches acknowledged vs stored for its node, bytes vs the timeseries.
   let storedBatches: number | null = null;
   let seriesBytes: number | null = null;
+  let seriesBytes60: number | null = null;
   let metrics = '';
   if (!exit) {
     await new Promise((r) => setTimeout(r, 2000));
@@ -220,6 +221,14 @@ async function main(): Promise<void> {
       )) as { step: number; series: { points: [number, number | null][] }[] };
       seriesBytes = ts.series.reduce(
         (sum, s) => sum + s.points.reduce((a, [, v]) => a + (v ?? 0) * ts.step, 0),
+        0,
+      );
+      // The same at 60 s: the 1-minute tier, which a shortened 1 s tier does not reach.
+      const coarse = (await json(
+        `${base}/api/v1/timeseries?metric=bytes&namespace=soak-normal&from=${from}&step=60`,
+      )) as typeof ts;
+      seriesBytes60 = coarse.series.reduce(
+        (sum, s) => sum + s.points.reduce((a, [, v]) => a + (v ?? 0) * coarse.step, 0),
         0,
       );
       metrics = await (await fetch(`${base}/metrics`)).text();
@@ -268,6 +277,7 @@ async function main(): Promise<void> {
       reconnects: normal.reconnects,
       ackedBytes: normal.ackedBytes,
       timeseriesBytes: seriesBytes,
+      timeseriesBytesAt60s: seriesBytes60,
     },
     load: c,
     serverMetrics: {
@@ -276,6 +286,8 @@ async function main(): Promise<void> {
       rejected: metric('weft_server_ingest_rejected_messages_total'),
       abusiveClosed: metric('weft_server_ingest_abusive_closed_total'),
       liveSkipped: metric('weft_server_live_updates_skipped_total'),
+      fineTrims: metric('weft_server_store_fine_trims_total'),
+      fineWindowS: metric('weft_server_store_fine_window_seconds'),
     },
     loadavg: loadavg().map((l) => Number(l.toFixed(1))),
     serverTail: exit ? tail.slice(-15) : [],

@@ -48,13 +48,9 @@ export async function runFrames(
       if (now.length + swept.length > 0) {
         for (const p of now) note(findings, p, f.label);
         const fresh = swept.filter((p) => !findings.has(signature(p)));
-        const culprit = fresh.length > 0 ? await isolate(window, fresh, o.start) : undefined;
-        for (const p of swept)
-          note(
-            findings,
-            p,
-            culprit ?? `the ${window.length} frames: ${window.map((w) => w.label).join(' | ')}`,
-          );
+        const culprits = fresh.length > 0 ? await isolate(window, fresh, o.start) : new Map<string, string>();
+        const all = `the ${window.length} frames: ${window.map((w) => w.label).join(' | ')}`;
+        for (const p of swept) note(findings, p, culprits.get(signature(p)) ?? all);
         await target.close();
         target = await o.start();
       }
@@ -75,23 +71,27 @@ function note(findings: Map<string, Finding>, problem: string, input: string): v
   else findings.set(key, { problem, input, occurrences: 1 });
 }
 
-/** The first frame of `window` that alone, on a fresh server, brings back one of `problems`. */
+/** For each of `problems`, the first frame of `window` that alone, on a fresh server, brings it back. */
 async function isolate(
   window: Frame[],
   problems: string[],
   start: () => Promise<IngestTarget>,
-): Promise<string | undefined> {
+): Promise<Map<string, string>> {
   const wanted = new Set(problems.map(signature));
+  const found = new Map<string, string>();
   for (const f of window) {
+    if (found.size === wanted.size) break;
     const t = await start();
     try {
-      const got = [...(await t.send(f)), ...(await t.sweep(0, true))];
-      if (got.some((p) => wanted.has(signature(p)))) return f.label;
+      for (const p of [...(await t.send(f)), ...(await t.sweep(0, true))]) {
+        const key = signature(p);
+        if (wanted.has(key) && !found.has(key)) found.set(key, f.label);
+      }
     } finally {
       await t.close();
     }
   }
-  return undefined;
+  return found;
 }
 
 /** A failure message that says how to replay the run. */
