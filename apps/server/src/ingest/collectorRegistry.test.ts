@@ -112,9 +112,9 @@ describe('CollectorRegistry identity', () => {
     // While a is away, a client holding the token says it is a, with a's boot, and sends 2^53-1.
     const forger = conn();
     expect(r.connect(hello('a'), 3_000, forger)).toEqual({ ok: true, lastSeq: 41 });
-    expect(r.sequence('a', Number.MAX_SAFE_INTEGER, 3_000)).toBe('implausible');
-    expect(r.sequence('a', 42, 3_000)).toBe('new');
-    expect(r.sequence('a', 41, 3_000)).toBe('duplicate');
+    expect(r.sequence('a', Number.MAX_SAFE_INTEGER, 2_000, 3_000)).toBe('implausible');
+    expect(r.sequence('a', 42, 2_000, 3_000)).toBe('new');
+    expect(r.sequence('a', 41, 1_000, 3_000)).toBe('duplicate');
     // A new boot of a node starts its own numbers.
     r.disconnect('a', 'a-boot', 4_000, forger);
     expect(r.connect(hello('a', 'a-boot-2'), 5_000)).toEqual({ ok: true, lastSeq: -1 });

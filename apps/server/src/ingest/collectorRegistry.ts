@@ -170,9 +170,12 @@ export class CollectorRegistry {
     return e?.status.connected === true && e.status.boot === boot && e.owner === conn;
   }
 
-  /** Whether `seq` of `node`'s current boot is new, already stored, or an implausible jump ahead. */
-  sequence(node: string, seq: number, now: number): SeqVerdict {
-    return this.byNode.get(node)?.seq.check(seq, now) ?? 'new';
+  /**
+   * Whether batch `seq` (ending at `end`) of `node`'s current boot is new, already stored, an implausible
+   * jump ahead, or shows the highest number held was forged (SeqWindow).
+   */
+  sequence(node: string, seq: number, end: number, now: number): SeqVerdict {
+    return this.byNode.get(node)?.seq.check(seq, end, now) ?? 'new';
   }
 
   /** Most a sequence number of `node`'s boot may be at `now`. */
@@ -184,7 +187,7 @@ export class CollectorRegistry {
     const e = this.byNode.get(node);
     if (!e) return;
     const s = e.status;
-    if (seq !== undefined) e.seq.store(seq, now);
+    if (seq !== undefined) e.seq.store(seq, end, now);
     s.batches = saturating(s.batches, 1);
     s.recordsLost = saturating(s.recordsLost, lost);
     s.lastSeen = now;

@@ -215,7 +215,7 @@ export class IngestSession {
     const now = this.d.now();
     const implausible = batchPlausibilityProblem(msg, { now, oldest: now - this.d.retentionMs });
     if (implausible) return this.reject(msg.seq, `implausible batch: ${implausible}`);
-    const verdict = this.d.collectors.sequence(this.node, msg.seq, now);
+    const verdict = this.d.collectors.sequence(this.node, msg.seq, msg.end, now);
     if (verdict === 'implausible')
       return this.reject(
         msg.seq,
