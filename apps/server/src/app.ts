@@ -82,8 +82,15 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     routerOptions: { maxParamLength: 500 },
     schemaErrorFormatter: (errors, dataVar) => {
       const e = errors[0];
-      const param = e?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || dataVar;
-      return new BadRequestError(`${param}: ${e?.message ?? 'invalid'}`);
+      const path = e?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
+      // A query key the route's schema has no property for (additionalProperties: false) fails against
+      // `false`; named as the shared filter names it, an empty key (`?=`) included.
+      if (dataVar === 'querystring' && e?.message === 'schema is false')
+        return new BadRequestError(
+          `${path}: unknown parameter${path === '' ? ' (one with an empty name)' : ''}`,
+          [{ param: path, value: '', reason: 'unknown parameter' }],
+        );
+      return new BadRequestError(`${path || dataVar}: ${e?.message ?? 'invalid'}`);
     },
     // Fastify picks its server (http or https) when constructed; the instance's API is the same.
     ...(deps.https ? ({ https: deps.https } as object) : {}),

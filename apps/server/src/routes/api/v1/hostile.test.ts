@@ -56,3 +56,22 @@ describe('hostile names', () => {
     await app.close();
   });
 });
+
+describe('unknown parameters on routes with their own schema', () => {
+  it('are named, an empty name included, as the shared filter names them', async () => {
+    const { app } = await testApp(null);
+    for (const url of [
+      '/api/v1/export/grafana?=',
+      '/api/v1/export/prometheus-rules?==',
+      '/api/v1/diagnose?src=a&dst=b&=',
+    ]) {
+      const r = await app.inject(url);
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().message, url).toBe(': unknown parameter (one with an empty name)');
+      expect(r.json().issues, url).toEqual([{ param: '', value: '', reason: 'unknown parameter' }]);
+    }
+    const r = await app.inject('/api/v1/export/grafana?color=red');
+    expect(r.json().message).toBe('color: unknown parameter');
+    await app.close();
+  });
+});
