@@ -16,6 +16,20 @@ import { validBatches, validHello } from './validFrames.js';
 const SEED = fuzzSeed(12_002);
 const HELLO_RANDOM = 120;
 
+/**
+ * Each case as its own collector: a node name and a boot belong to one collector (the server refuses a
+ * boot another node announced), so the base's names are made unique; a case that set them keeps its own.
+ */
+function ownIdentity(value: unknown, i: number): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  return {
+    ...v,
+    ...(v.node === 'hello-node' ? { node: `hello-node-${i}` } : {}),
+    ...(v.boot === 'hello-boot' ? { boot: `hello-boot-${i}` } : {}),
+  };
+}
+
 describe('ingest hello (fuzz)', () => {
   it('answers every hello, valid or not, with a welcome or a close that says why', {
     timeout: 120_000,
@@ -60,7 +74,7 @@ describe('ingest hello (fuzz)', () => {
     for (const [i, c] of cases.entries()) {
       window.push(c.label);
       const s = await FuzzSocket.open(target.ingestUrl);
-      s.send(toText(c.value));
+      s.send(toText(ownIdentity(c.value, i)));
       const e = await s.next();
       const problems: string[] = [];
       if (e.kind === 'message' && (e.json as { type?: string })?.type === 'welcome') {

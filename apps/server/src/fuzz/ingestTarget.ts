@@ -1,4 +1,4 @@
-import { packBatch } from '@weft/protocol';
+import { IngestCloseCode, packBatch } from '@weft/protocol';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { parseServerConfig } from '../config.js';
@@ -15,8 +15,16 @@ export interface Frame {
 export const FUZZ_NODE = 'fuzz-node';
 export const NORMAL_NODE = 'normal-node';
 
-/** Close codes that say why: ours (44xx), and the WebSocket library's for bad frames. */
-const EXPLAINED_CLOSES = new Set([1002, 1007, 1009, 4400, 4426]);
+/** Close codes that say why: ours (44xx; not 1011, a handler that failed), and the WebSocket library's for bad frames. */
+const EXPLAINED_CLOSES = new Set([
+  1002,
+  1007,
+  1009,
+  IngestCloseCode.tooManyBadMessages,
+  IngestCloseCode.identityConflict,
+  IngestCloseCode.replaced,
+  IngestCloseCode.protocolMismatch,
+]);
 
 /**
  * A real server on 127.0.0.1:0 (built by buildApp, timers off so the test runs prune, alerts and the
@@ -28,6 +36,8 @@ export class IngestTarget {
   private normal: FuzzSocket | null = null;
   private normalSeq = 0;
   private fuzzBoot = 0;
+  /** Last sequence number acked on the fuzzed connection's boot, -1 if none. */
+  private fuzzAcked = -1;
 
   private constructor(
     readonly app: FastifyInstance,
@@ -67,10 +77,15 @@ export class IngestTarget {
 
   /** Sends one frame on the fuzzed connection (opened again if the last frame got it closed). */
   async send(frame: Frame): Promise<string[]> {
-    if (!this.fuzz || this.fuzz.closed)
+    if (!this.fuzz || this.fuzz.closed) {
       this.fuzz = await this.hello(FUZZ_NODE, `fuzz-boot-${this.fuzzBoot++}`);
+      this.fuzzAcked = -1;
+    }
     this.fuzz.send(frame.data);
-    const problems = replyProblems(await this.fuzz.next());
+    const reply = await this.fuzz.next();
+    const ack = reply.kind === 'message' ? (reply.json as { type?: string; seq?: unknown }) : null;
+    if (ack?.type === 'ack' && typeof ack.seq === 'number') this.fuzzAcked = ack.seq;
+    const problems = replyProblems(reply);
     const health = await fetch(`${this.url}/healthz`).then(
       (r) => r.status,
       (e: Error) => e.message,
@@ -99,14 +114,16 @@ export class IngestTarget {
   /**
    * A valid batch on the fuzzed connection is still stored: what it sent before must not have spoiled
    * its own boot (a sequence number out of range taken as the highest one would make every later batch
-   * a "duplicate"). Its sequence number is above any the corpus uses on purpose but in range; the
-   * connection is then left, so the next frames start on a new boot.
+   * a "duplicate"). It is numbered as a collector numbers its next batch: one past the last acked (when
+   * that was a forged 2^53-1, 2^52 instead: below it and later in time, which the server must take as
+   * the numbering taken back). The connection is then left,
+   * so the next frames start on a new boot.
    */
   async fuzzBootProblems(): Promise<string[]> {
     const s = this.fuzz;
     if (!s || s.closed) return [];
     const before = await this.recordsTotal();
-    const seq = 2 ** 52 + this.fuzzBoot;
+    const seq = Math.min(this.fuzzAcked + 1, 2 ** 52);
     s.send(JSON.stringify(packBatch(validBatches(Date.now(), seq)[0]!)));
     const e = await s.next();
     await s.close();
