@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
 import type { WeftContext } from './context.js';
+import { guardedTask } from './guardedTask.js';
 import { CollectorRegistry } from './ingest/collectorRegistry.js';
 import { LiveHub } from './live/liveHub.js';
 import { LiveSchedule } from './live/liveSchedule.js';
@@ -146,8 +147,19 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   app.addHook('onReady', async () => {
     ctx.ready = true;
     if (deps.timers === false) return;
-    timers.push(setInterval(() => ctx.store.prune(), 1_000));
-    timers.push(setInterval(() => ctx.alerts.evaluate(), config.alertIntervalS * 1000));
+    const guard = { log: app.log, onError: () => ctx.metrics.timerErrors++ };
+    timers.push(
+      setInterval(
+        guardedTask('store prune', () => ctx.store.prune(), guard),
+        1_000,
+      ),
+    );
+    timers.push(
+      setInterval(
+        guardedTask('alert round', () => ctx.alerts.evaluate(), guard),
+        config.alertIntervalS * 1000,
+      ),
+    );
     for (const t of timers) t.unref();
     schedule = new LiveSchedule({
       intervalMs: config.liveIntervalMs,

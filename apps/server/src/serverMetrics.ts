@@ -20,6 +20,8 @@ export class ServerMetrics {
   liveGraphErrors = 0;
   /** Requests refused for a Host header naming no allowed host (DNS rebinding). */
   hostRefused = 0;
+  /** Timer rounds (prune, alerts) that threw: each was logged and the next round ran. */
+  timerErrors = 0;
   /** WebSocket upgrades refused before the handshake, by route and reason. */
   readonly wsRefused = new Map<string, number>();
   /** WebSockets the server closed for breaking a limit or failing, by route and reason. */

@@ -135,6 +135,11 @@ export function renderServerMetrics(w: WeftContext): string {
     m.liveGraphErrors,
   );
   counter(
+    'weft_server_timer_errors_total',
+    'Timer rounds (store prune, alert rounds) that failed; the next round runs.',
+    m.timerErrors,
+  );
+  counter(
     'weft_server_http_host_refused_total',
     'Requests refused because their Host names no allowed host (DNS rebinding).',
     m.hostRefused,
