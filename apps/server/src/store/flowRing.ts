@@ -1,4 +1,5 @@
 import { FLOW_DIRECTIONS, type FlowRow, L4_PROTOS, type PackedBatch } from '@weft/protocol';
+import { count } from './saturate.js';
 
 /**
  * The newest flow rows in a fixed-size ring: memory stays bounded however fast records arrive.
@@ -95,8 +96,8 @@ function flowRow(b: PackedBatch, i: number, node: string): FlowRow {
     dir: FLOW_DIRECTIONS[f.dir[i]!]!,
     verdict: 'forwarded',
     reason: '',
-    bytes: f.bytes[i]!,
-    packets: f.packets[i]!,
+    bytes: count(f.bytes[i]!),
+    packets: count(f.packets[i]!),
     tcpFlags: f.tcpFlags[i]!,
   };
 }

@@ -7,6 +7,7 @@ import {
   type PackedBatch,
   packBatch,
 } from '@weft/protocol';
+import { boundedName } from './boundedName.js';
 import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
 import {
@@ -27,6 +28,7 @@ import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { RollupIndex } from './rollupIndex.js';
 import { RunSums } from './runSums.js';
+import { count } from './saturate.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
@@ -215,8 +217,8 @@ export class Store {
         const s = fwd
           ? this.edge(src, dst, proto, protoNum, dport, now)
           : this.edge(dst, src, proto, protoNum, sport, now);
-        const bytes = f.bytes[i]!;
-        const packets = f.packets[i]!;
+        const bytes = count(f.bytes[i]!);
+        const packets = count(f.packets[i]!);
         this.addTraffic(s, fineT, coarseT, bytes, packets);
         if (ts !== runTs) {
           if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
@@ -236,7 +238,10 @@ export class Store {
       if (!ok(d.ts)) continue;
       const se = endpoints[d.src]!;
       const de = endpoints[d.dst]!;
-      const key = `d${se.ip}|${d.sport}|${de.ip}|${d.dport}|${d.proto}|${d.reason}|${d.packets}|${d.bytes}`;
+      const reason = boundedName(d.reason);
+      const dropPackets = count(d.packets);
+      const dropBytes = count(d.bytes);
+      const key = `d${se.ip}|${d.sport}|${de.ip}|${d.dport}|${d.proto}|${reason}|${dropPackets}|${dropBytes}`;
       if (this.dedupe.isDuplicate(key, node, now)) {
         this.counters.duplicates++;
         continue;
@@ -252,9 +257,9 @@ export class Store {
         proto: d.proto,
         dir: d.dir,
         verdict: 'dropped',
-        reason: d.reason,
-        bytes: d.bytes,
-        packets: d.packets,
+        reason,
+        bytes: dropBytes,
+        packets: dropPackets,
         tcpFlags: 0,
       });
       const src = interned[d.src]!;
@@ -266,8 +271,8 @@ export class Store {
         : this.edge(dst, src, d.proto, pn, d.sport, now);
       s.detail = true;
       this.edgeBuckets(s, d.ts, (tier, i) => {
-        tier.add(i, DROP_PACKETS, d.packets);
-        tier.detailAt(i).addDrop(d.reason, d.dir, d.packets, d.bytes);
+        tier.add(i, DROP_PACKETS, dropPackets);
+        tier.detailAt(i).addDrop(reason, d.dir, dropPackets, dropBytes);
       });
     }
 
@@ -288,7 +293,9 @@ export class Store {
         tier.add(i, CONNECTS, 1);
         if (!connected) tier.add(i, FAILURES, 1);
         if (!connected || c.latencyUs !== undefined)
-          tier.detailAt(i).addConnect(connected, c.latencyUs, c.cause);
+          tier
+            .detailAt(i)
+            .addConnect(connected, c.latencyUs === undefined ? undefined : count(c.latencyUs), c.cause);
       });
     }
 
@@ -302,23 +309,27 @@ export class Store {
       stored++;
       const src = interned[t.src]!;
       const dst = interned[t.dst]!;
+      const srtt = count(t.srttUs);
+      const retransmits = count(t.retransmits);
       const fwd = srcIsClient(this.ports, src.id, t.sport, dst.id, t.dport, 'tcp', 0);
       const s = fwd
         ? this.edge(src, dst, 'tcp', TCP, t.dport, now)
         : this.edge(dst, src, 'tcp', TCP, t.sport, now);
       this.edgeBuckets(s, t.ts, (tier, i) => {
-        if (t.srttUs > 0) {
-          tier.add(i, RTT_SUM_US, t.srttUs);
+        if (srtt > 0) {
+          tier.add(i, RTT_SUM_US, srtt);
           tier.add(i, RTT_COUNT, 1);
         }
-        tier.add(i, RETRANSMITS, t.retransmits);
+        tier.add(i, RETRANSMITS, retransmits);
       });
     }
 
     for (const q of batch.dns) {
       if (!ok(q.ts)) continue;
       const client = endpoints[q.client]!;
-      const key = `q${client.ip}|${endpoints[q.server]!.ip}|${q.id}|${q.qname}|${q.rcode}`;
+      const qname = boundedName(q.qname);
+      const rcode = boundedName(q.rcode);
+      const key = `q${client.ip}|${endpoints[q.server]!.ip}|${q.id}|${qname}|${rcode}`;
       if (this.dedupe.isDuplicate(key, node, now, true)) {
         this.counters.duplicates++;
         continue;
@@ -326,7 +337,7 @@ export class Store {
       stored++;
       const server = interned[q.server]!;
       this.ports.learn(server.id, 53);
-      const failed = q.rcode !== 'NOERROR';
+      const failed = rcode !== 'NOERROR';
       const s = this.edge(interned[q.client]!, server, 'udp', UDP, 53, now);
       this.edgeBuckets(s, q.ts, (tier, i) => {
         tier.add(i, DNS_QUERIES, 1);
@@ -339,8 +350,9 @@ export class Store {
       const [cb, cnew] = bucketAt(ds.coarse.items, ct, makeDnsBucket);
       if (fnew) this.fineCount++;
       if (cnew) this.coarseCount++;
-      fb.add(q.qname, q.rcode, q.latencyUs);
-      cb.add(q.qname, q.rcode, q.latencyUs);
+      const latency = count(q.latencyUs);
+      fb.add(qname, rcode, latency);
+      cb.add(qname, rcode, latency);
     }
 
     this.counters.records += stored;
