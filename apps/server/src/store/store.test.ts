@@ -7,6 +7,7 @@ import { EP, N1, N2 } from '../fixtures/labCluster.js';
 import { filter, testStore } from '../fixtures/testStore.js';
 import { queryDns } from './dnsQuery.js';
 import { queryDrops } from './dropsQuery.js';
+import { EdgeBucket } from './edgeBucket.js';
 import { queryFlows } from './flowsQuery.js';
 import { queryGraph } from './graphQuery.js';
 
@@ -383,5 +384,58 @@ describe('Store: bounds', () => {
     const d = queryDrops(store, filter(), { start: T0, end: clock.now });
     expect(d.packets).toBe(6);
     expect(store.stats().duplicates).toBe(1);
+  });
+});
+
+describe('Store: late records', () => {
+  it('adds a batch spread over the last day to the minute tier in place, and to no expired 1 s bucket', () => {
+    const { store, clock } = testStore();
+    clock.now = T0 + 86_400_000;
+    const now = clock.now;
+    const flow = (ts: number, bytes: number) => ({
+      ts,
+      src: EP.frontend2,
+      dst: EP.db,
+      sport: 47000,
+      dport: 5432,
+      proto: 'tcp' as const,
+      dir: 'egress' as const,
+      bytes,
+      packets: 1,
+      tcpFlags: 0x18,
+    });
+    const batch = (seq: number, flows: ReturnType<typeof flow>[]) => ({
+      type: 'batch' as const,
+      seq,
+      start: now - 86_000_000,
+      end: now,
+      flows,
+      drops: flows.map((f) => ({ ...f, reason: 'policy_drop' })),
+      tcp: [],
+      tcpStats: [],
+      dns: [],
+      lost: 0,
+    });
+    store.ingest(batch(0, [flow(now - 500, 1)]), N1);
+    // Newest first inside the batch too: every record is before what the tiers hold.
+    const late = Array.from({ length: 2_000 }, (_, i) => flow(now - 1_000 - i * 43_000, 10 + (i % 7)));
+    store.ingest(batch(1, late), N1);
+    const minutes = new Set([now - 500, ...late.map((f) => f.ts)].map((t) => Math.floor(t / 60_000)));
+    // Three series (the pod pair, its namespace rollup, the totals), a bucket per minute each.
+    expect(store.stats().coarseBuckets).toBe(3 * minutes.size);
+    const seconds1 = new Set(
+      [now - 500, ...late.map((f) => f.ts)]
+        .filter((t) => t >= store.fineFrom(now))
+        .map((t) => Math.floor(t / 1000)),
+    );
+    expect(store.stats().fineBuckets).toBe(3 * seconds1.size);
+    const win = { start: now - 86_400_000 + 60_000, end: now };
+    const bytes = 1 + late.reduce((a, f) => a + f.bytes, 0);
+    for (const series of [...store.edges, ...store.nsRollups, store.totals]) {
+      const sum = new EdgeBucket(0);
+      series.coarse.addRun(0, series.coarse.length - 1, sum);
+      expect([sum.bytes, sum.packets, sum.dropPackets]).toEqual([bytes, 2_001, 2_001]);
+    }
+    expect(queryDrops(store, filter(), win).packets).toBe(2_001);
   });
 });

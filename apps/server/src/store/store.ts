@@ -105,6 +105,8 @@ export class Store {
   dataStart = Number.POSITIVE_INFINITY;
   dataEnd = 0;
   private fineCount = 0;
+  /** fineFrom() as the batch being stored began (one value for its records). */
+  private batchFineFrom = 0;
   /** Set when the fine-bucket bound forced 1 s data out early; minute data stays. */
   private fineHorizon = 0;
   private coarseCount = 0;
@@ -155,6 +157,9 @@ export class Store {
     const now = this.now();
     const oldest = now - this.opts.coarseRetentionS * 1000;
     const newest = now + MAX_FUTURE_MS;
+    // 1 s buckets older than this are pruned unread: late records add only to the minute tier.
+    const fineFrom = this.fineFrom(now);
+    this.batchFineFrom = fineFrom;
     const ok = (ts: number) => {
       if (ts >= oldest && ts <= newest) return true;
       this.counters.outOfWindow++;
@@ -189,6 +194,7 @@ export class Store {
           lastTs = ts;
           inWindow = ts >= oldest && ts <= newest;
           fineT = ts - (ts % FINE_MS);
+          if (fineT < fineFrom) fineT = -1;
           coarseT = ts - (ts % COARSE_MS);
         }
         if (!inWindow) {
@@ -270,9 +276,9 @@ export class Store {
         ? this.edge(src, dst, d.proto, pn, d.dport, now)
         : this.edge(dst, src, d.proto, pn, d.sport, now);
       s.detail = true;
-      this.edgeBuckets(s, d.ts, (tier, i) => {
-        tier.add(i, DROP_PACKETS, dropPackets);
-        tier.detailAt(i).addDrop(reason, d.dir, dropPackets, dropBytes);
+      this.edgeBuckets(s, d.ts, (tier, t) => {
+        tier.detailFor(t).addDrop(reason, d.dir, dropPackets, dropBytes);
+        return tier.addAt(t, DROP_PACKETS, dropPackets);
       });
     }
 
@@ -289,13 +295,11 @@ export class Store {
       const s = this.edge(interned[c.src]!, dst, 'tcp', TCP, c.dport, now);
       s.detail = true;
       const connected = c.outcome === 'ok';
-      this.edgeBuckets(s, c.ts, (tier, i) => {
-        tier.add(i, CONNECTS, 1);
-        if (!connected) tier.add(i, FAILURES, 1);
-        if (!connected || c.latencyUs !== undefined)
-          tier
-            .detailAt(i)
-            .addConnect(connected, c.latencyUs === undefined ? undefined : count(c.latencyUs), c.cause);
+      const latencyUs = c.latencyUs === undefined ? undefined : count(c.latencyUs);
+      this.edgeBuckets(s, c.ts, (tier, t) => {
+        if (!connected || latencyUs !== undefined)
+          tier.detailFor(t).addConnect(connected, latencyUs, c.cause);
+        return tier.addAt(t, CONNECTS, 1) + (connected ? 0 : tier.addAt(t, FAILURES, 1));
       });
     }
 
@@ -315,12 +319,11 @@ export class Store {
       const s = fwd
         ? this.edge(src, dst, 'tcp', TCP, t.dport, now)
         : this.edge(dst, src, 'tcp', TCP, t.sport, now);
-      this.edgeBuckets(s, t.ts, (tier, i) => {
-        if (srtt > 0) {
-          tier.add(i, RTT_SUM_US, srtt);
-          tier.add(i, RTT_COUNT, 1);
-        }
-        tier.add(i, RETRANSMITS, retransmits);
+      this.edgeBuckets(s, t.ts, (tier, at) => {
+        // The first addition makes the bucket (even a zero: a stats record is data at that time).
+        let made = tier.addAt(at, RETRANSMITS, retransmits);
+        if (srtt > 0) made += tier.addAt(at, RTT_SUM_US, srtt) + tier.addAt(at, RTT_COUNT, 1);
+        return made;
       });
     }
 
@@ -339,23 +342,27 @@ export class Store {
       this.ports.learn(server.id, 53);
       const failed = rcode !== 'NOERROR';
       const s = this.edge(interned[q.client]!, server, 'udp', UDP, 53, now);
-      this.edgeBuckets(s, q.ts, (tier, i) => {
-        tier.add(i, DNS_QUERIES, 1);
-        if (failed) tier.add(i, DNS_ERRORS, 1);
-      });
+      this.edgeBuckets(
+        s,
+        q.ts,
+        (tier, t) => tier.addAt(t, DNS_QUERIES, 1) + (failed ? tier.addAt(t, DNS_ERRORS, 1) : 0),
+      );
       const ds = this.dnsClient(client, now);
       const ft = Math.floor(q.ts / FINE_MS) * FINE_MS;
       const ct = Math.floor(q.ts / COARSE_MS) * COARSE_MS;
-      const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
-      const [cb, cnew] = bucketAt(ds.coarse.items, ct, makeDnsBucket);
-      if (fnew) this.fineCount++;
-      if (cnew) this.coarseCount++;
       const latency = count(q.latencyUs);
-      fb.add(qname, rcode, latency);
+      if (ft >= fineFrom) {
+        const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
+        if (fnew) this.fineCount++;
+        fb.add(qname, rcode, latency);
+      }
+      const [cb, cnew] = bucketAt(ds.coarse.items, ct, makeDnsBucket);
+      if (cnew) this.coarseCount++;
       cb.add(qname, rcode, latency);
     }
 
     this.counters.records += stored;
+    this.flushLate();
     this.enforceBounds();
     return stored;
   }
@@ -438,44 +445,48 @@ export class Store {
     return s;
   }
 
-  /** The hot path (flows), without the closure edgeBuckets needs: `fineT`, `coarseT` are bucket starts. */
+  /** Applies what late records left pending in the tiers (EdgeTier.flushLate), counting the buckets made. */
+  private flushLate(): void {
+    const late = this.arena.late;
+    if (late.length === 0) return;
+    this.arena.late = [];
+    for (const tier of late) {
+      const made = tier.flushLate();
+      if (tier.coarse) this.coarseCount += made;
+      else this.fineCount += made;
+    }
+  }
+
+  /**
+   * The hot path (flows), without the closure edgeBuckets needs: `fineT`, `coarseT` are bucket starts,
+   * `fineT` -1 when the 1 s tier no longer covers it.
+   */
   private addTraffic(s: EdgeSeries, fineT: number, coarseT: number, bytes: number, packets: number): void {
-    this.fineCount += s.fine.addTraffic(fineT, bytes, packets);
+    if (fineT >= 0) this.fineCount += s.fine.addTraffic(fineT, bytes, packets);
     this.coarseCount += s.coarse.addTraffic(coarseT, bytes, packets);
   }
 
   /** A run of flow records at `ts` ended: the totals take its sums, each rollup it touched its own. */
   private endRun(ts: number, bytes: number, packets: number): void {
-    const fineT = ts - (ts % FINE_MS);
+    let fineT = ts - (ts % FINE_MS);
+    if (fineT < this.batchFineFrom) fineT = -1;
     const coarseT = ts - (ts % COARSE_MS);
     this.addTraffic(this.totals, fineT, coarseT, bytes, packets);
     // Indexes are places in rollupList, which only prune() reorders.
     this.rollupRun.drain((k, b, p) => this.addTraffic(this.rollupList.items[k]!, fineT, coarseT, b, p));
   }
 
-  private fineSlot(tier: EdgeTier, t: number): number {
-    const n = tier.length;
-    const i = tier.slot(t);
-    if (tier.length !== n) this.fineCount++;
-    return i;
-  }
-
-  private coarseSlot(tier: EdgeTier, t: number): number {
-    const n = tier.length;
-    const i = tier.slot(t);
-    if (tier.length !== n) this.coarseCount++;
-    return i;
-  }
-
-  private edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, i: number) => void): void {
+  /** `apply` adds a record to the bucket at `t` of a tier and returns the buckets it made there. */
+  private edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, t: number) => number): void {
     const ft = Math.floor(ts / FINE_MS) * FINE_MS;
     const ct = Math.floor(ts / COARSE_MS) * COARSE_MS;
+    const fine = ft >= this.batchFineFrom;
     // Linked by edge(), which made or found `s`.
     const rollup = s.rollup!;
     if (s.detail) rollup.detail = true;
     for (const series of [s, rollup, this.totals]) {
-      apply(series.fine, this.fineSlot(series.fine, ft));
-      apply(series.coarse, this.coarseSlot(series.coarse, ct));
+      if (fine) this.fineCount += apply(series.fine, ft);
+      this.coarseCount += apply(series.coarse, ct);
     }
   }
 
