@@ -46,7 +46,14 @@ const late: IngestBatch = {
   flows: times.map((ts) => ({ ...base, ts, bytes: 1500, packets: 2, tcpFlags: 0x18 })),
   ...(ALL
     ? {
-        drops: times.map((ts, i) => ({ ...base, ts, reason: `r${i % 40}`, packets: 1, bytes: 60 })),
+        drops: times.map((ts, i) => ({
+          ...base,
+          ts,
+          reason: `r${i % 40}`,
+          kernelReason: 'X',
+          packets: 1,
+          bytes: 60,
+        })),
         tcp: times.map((ts, i) => ({
           ...base,
           ts,

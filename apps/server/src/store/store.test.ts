@@ -410,7 +410,11 @@ describe('Store: late records', () => {
       start: now - 86_000_000,
       end: now,
       flows,
-      drops: flows.map((f) => ({ ...f, reason: 'policy_drop' })),
+      drops: flows.map(({ tcpFlags: _, ...f }) => ({
+        ...f,
+        reason: 'policy_drop',
+        kernelReason: 'POLICY_DROP',
+      })),
       tcp: [],
       tcpStats: [],
       dns: [],
