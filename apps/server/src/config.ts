@@ -25,6 +25,11 @@ export const ServerConfig = Type.Object({
   maxFineBuckets: Type.Integer({ minimum: 1_000, maximum: 200_000_000 }),
   /** Recent flow rows kept for /api/v1/flows. */
   maxFlowRows: Type.Integer({ minimum: 100, maximum: 5_000_000 }),
+  /**
+   * Memory the store may hold, in MiB (flow ring, endpoints, series and buckets, per-bucket maps: see
+   * MemoryBudget), whatever the count bounds above allow. Set it well under the process's heap limit.
+   */
+  memoryBudgetMiB: Type.Integer({ minimum: 16, maximum: 1_048_576 }),
   /** Graph nodes shown per level before the smallest are folded into `others`. */
   graphMaxNodes: Type.Integer({ minimum: 10, maximum: 100_000 }),
   /** Malformed messages one collector may send before it is disconnected. */
@@ -60,6 +65,7 @@ export const ENV_VARS: Record<string, EnvVar> = {
   WEFT_MAX_SERIES: { key: 'maxSeries', kind: 'int', hint: 'an integer from 100 to 10000000' },
   WEFT_MAX_FINE_BUCKETS: { key: 'maxFineBuckets', kind: 'int', hint: 'an integer from 1000 to 200000000' },
   WEFT_MAX_FLOW_ROWS: { key: 'maxFlowRows', kind: 'int', hint: 'an integer from 100 to 5000000' },
+  WEFT_MEMORY_BUDGET_MB: { key: 'memoryBudgetMiB', kind: 'int', hint: 'MiB from 16 to 1048576' },
   WEFT_GRAPH_MAX_NODES: { key: 'graphMaxNodes', kind: 'int', hint: 'an integer from 10 to 100000' },
   WEFT_MAX_BAD_MESSAGES: { key: 'maxBadMessages', kind: 'int', hint: 'an integer from 1 to 1000000' },
   WEFT_LIVE_INTERVAL_MS: { key: 'liveIntervalMs', kind: 'int', hint: 'milliseconds from 100 to 60000' },
@@ -95,6 +101,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxSeries: 200_000,
   maxFineBuckets: 20_000_000,
   maxFlowRows: 50_000,
+  memoryBudgetMiB: 512,
   graphMaxNodes: 150,
   maxBadMessages: 10,
   liveIntervalMs: 1_000,

@@ -7,6 +7,7 @@ import {
   type PackedBatch,
   packBatch,
 } from '@weft/protocol';
+import { MemoryBudget } from '../memoryBudget.js';
 import { boundedName } from './boundedName.js';
 import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
@@ -41,6 +42,8 @@ export interface StoreOptions {
   maxSeries: number;
   maxFineBuckets: number;
   maxFlowRows: number;
+  /** MemoryBudget's whole (MiB); 512 when not given. */
+  memoryBudgetMiB?: number;
   now?: () => number;
 }
 
@@ -94,6 +97,8 @@ export class Store {
   /** Holds the rows of every series' tiers, so a pass over the series reads a few large arrays. */
   private readonly arena = new TierArena();
   readonly flows: FlowRing;
+  /** The memory setting's shares: the store's parts keep their estimates there. */
+  readonly memory: MemoryBudget;
   readonly ports = new LearnedPorts();
   readonly levels: LevelTables;
   private readonly interner: EndpointInterner;
@@ -122,7 +127,8 @@ export class Store {
   constructor(readonly opts: StoreOptions) {
     this.now = opts.now ?? Date.now;
     this.totals = new EdgeSeries(null as unknown as Endpoint, null as unknown as Endpoint, '', 0, this.arena);
-    this.flows = new FlowRing(opts.maxFlowRows);
+    this.memory = new MemoryBudget(opts.memoryBudgetMiB ?? 512);
+    this.flows = new FlowRing(opts.maxFlowRows, this.memory.share('flows'));
     this.interner = new EndpointInterner(Math.max(10_000, opts.maxSeries * 2));
     this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4));
   }
@@ -363,6 +369,7 @@ export class Store {
 
     this.counters.records += stored;
     this.flushLate();
+    this.flows.settle();
     this.enforceBounds();
     return stored;
   }
