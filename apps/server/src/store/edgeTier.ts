@@ -312,6 +312,7 @@ export class EdgeTier {
     if (!d) {
       d = new EdgeBucket(t);
       this.details.set(t, d);
+      this.arena.details++;
     }
     return d;
   }
@@ -396,7 +397,11 @@ export class EdgeTier {
     this.length = left;
     this.hint = 0;
     if (this.details) {
-      for (const t of this.details.keys()) if (t < before) this.details.delete(t);
+      for (const t of this.details.keys())
+        if (t < before) {
+          this.details.delete(t);
+          this.arena.details--;
+        }
       if (this.details.size === 0) this.details = null;
     }
     if (this.capacity > MIN_CAPACITY && left * 4 <= this.capacity)
@@ -441,6 +446,7 @@ export class EdgeTier {
     this.capacity = 0;
     this.length = 0;
     this.hint = 0;
+    if (this.details) this.arena.details -= this.details.size;
     this.details = null;
     this.late = null;
     this.lateMask = 0;

@@ -1,22 +1,7 @@
 import { type Endpoint, FLOW_DIRECTIONS, type FlowRow, L4_PROTOS, type PackedBatch } from '@weft/protocol';
 import { MemoryShare } from '../memoryBudget.js';
+import { endpointBytes } from './endpointBytes.js';
 import { count } from './saturate.js';
-
-/** Estimated bytes of an endpoint object and its eight strings (headers, one byte a character). */
-function endpointBytes(e: Endpoint): number {
-  return (
-    96 +
-    e.ip.length +
-    e.kind.length +
-    e.namespace.length +
-    e.name.length +
-    e.workloadKind.length +
-    e.workload.length +
-    e.service.length +
-    e.node.length +
-    8 * 16
-  );
-}
 
 /** A finished row: the object, its reason, and the two endpoints it keeps alive. */
 function rowBytes(r: FlowRow): number {

@@ -443,3 +443,77 @@ describe('Store: late records', () => {
     expect(queryDrops(store, filter(), win).packets).toBe(2_001);
   });
 });
+
+describe('Store: memory budget', () => {
+  const pod = (i: number) => ({ ...EP.frontend2, ip: `10.200.${i >> 8}.${i & 255}`, name: `flood-${i}` });
+  const flood = (seq: number, now: number, n: number, seed: number) => {
+    let x = seed;
+    const rand = () => {
+      x = (x * 1664525 + 1013904223) >>> 0;
+      return x / 2 ** 32;
+    };
+    return {
+      type: 'batch' as const,
+      seq,
+      start: now - 86_000_000,
+      end: now,
+      flows: Array.from({ length: n }, (_, i) => ({
+        ts: now - Math.floor(rand() * 86_000_000),
+        src: pod(i % 1000),
+        dst: EP.db,
+        sport: 40000,
+        dport: 5432,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 100,
+        packets: 1,
+        tcpFlags: 0x18,
+      })),
+      drops: [],
+      tcp: [],
+      tcpStats: [],
+      dns: [],
+      lost: 0,
+    };
+  };
+
+  it('holds series and their buckets within the series share, whatever the count bounds allow', () => {
+    const { store, clock } = testStore({ maxSeries: 1000, memoryBudgetMiB: 16 });
+    clock.now = T0 + 86_400_000;
+    const series = store.memory.share('series');
+    for (let b = 0; b < 20; b++) {
+      store.ingest(flood(b, clock.now, 10_000, b + 1), N1);
+      expect(series.used).toBeLessThanOrEqual(series.limit);
+      clock.now += 1_000;
+    }
+    const st = store.stats();
+    expect(series.evicted).toBeGreaterThan(0);
+    expect(st.evictions).toBe(series.evicted);
+    // Without the byte bound a thousand series kept ~200,000 minute buckets here.
+    expect(st.coarseBuckets).toBeLessThan(series.limit / 40);
+    expect(store.memory.figures().find((f) => f.part === 'series')!.usedBytes).toBe(Math.round(series.used));
+  }, 30_000);
+
+  it('bounds namespace rollups by the series setting too', () => {
+    const { store, clock } = testStore({ maxSeries: 100 });
+    clock.now = T0 + 1_000;
+    const rollupFlood = {
+      ...flood(0, clock.now, 0, 1),
+      flows: Array.from({ length: 500 }, (_, i) => ({
+        ts: clock.now - 10,
+        src: { ...pod(i), namespace: `ns-${i}` },
+        dst: EP.db,
+        sport: 40000,
+        dport: 5432,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 100,
+        packets: 1,
+        tcpFlags: 0x18,
+      })),
+    };
+    store.ingest(rollupFlood, N1);
+    expect(store.nsRollups.size).toBeLessThanOrEqual(100);
+    expect(store.stats().edgeSeries).toBeLessThanOrEqual(100);
+  });
+});

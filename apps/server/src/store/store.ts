@@ -7,7 +7,7 @@ import {
   type PackedBatch,
   packBatch,
 } from '@weft/protocol';
-import { MemoryBudget } from '../memoryBudget.js';
+import { MemoryBudget, type MemoryPartFigures } from '../memoryBudget.js';
 import { boundedName } from './boundedName.js';
 import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
@@ -72,6 +72,18 @@ function namespaceNode(it: Interned): string {
   return it.namespaceNode;
 }
 
+/**
+ * Estimated bytes, for the memory shares: an edge or rollup series (the object, its two tiers, its
+ * index and list entries); a DNS client series; an edge tier row (about three numbers, with the arena's
+ * power-of-two slack); a bucket's side record (drops by reason, latency histogram); a DNS bucket (its
+ * histogram, rcodes and failing names, each bounded).
+ */
+const EDGE_SERIES_BYTES = 640;
+const DNS_SERIES_BYTES = 560;
+const ROW_BYTES = 40;
+const DETAIL_BYTES = 640;
+const DNS_BUCKET_BYTES = 720;
+
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
 
@@ -110,6 +122,8 @@ export class Store {
   dataStart = Number.POSITIVE_INFINITY;
   dataEnd = 0;
   private fineCount = 0;
+  /** Of fineCount and coarseCount, the DNS clients' buckets (objects with maps, not arena rows). */
+  private dnsBuckets = 0;
   /** fineFrom() as the batch being stored began (one value for its records). */
   private batchFineFrom = 0;
   /** Set when the fine-bucket bound forced 1 s data out early; minute data stays. */
@@ -129,8 +143,13 @@ export class Store {
     this.totals = new EdgeSeries(null as unknown as Endpoint, null as unknown as Endpoint, '', 0, this.arena);
     this.memory = new MemoryBudget(opts.memoryBudgetMiB ?? 512);
     this.flows = new FlowRing(opts.maxFlowRows, this.memory.share('flows'));
-    this.interner = new EndpointInterner(Math.max(10_000, opts.maxSeries * 2));
-    this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4));
+    const endpoints = this.memory.share('endpoints');
+    this.interner = new EndpointInterner(
+      Math.max(10_000, opts.maxSeries * 2),
+      endpoints.limit * 0.6,
+      endpoints,
+    );
+    this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4), endpoints.limit * 0.4, endpoints);
   }
 
   /** Oldest time the fine tier still covers (later than retention when memory pressure trimmed it). */
@@ -359,11 +378,17 @@ export class Store {
       const latency = count(q.latencyUs);
       if (ft >= fineFrom) {
         const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
-        if (fnew) this.fineCount++;
+        if (fnew) {
+          this.fineCount++;
+          this.dnsBuckets++;
+        }
         fb.add(qname, rcode, latency);
       }
       const [cb, cnew] = bucketAt(ds.coarse.items, ct, makeDnsBucket);
-      if (cnew) this.coarseCount++;
+      if (cnew) {
+        this.coarseCount++;
+        this.dnsBuckets++;
+      }
       cb.add(qname, rcode, latency);
     }
 
@@ -503,25 +528,16 @@ export class Store {
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
     /** Prunes the tiers of `s`; true when nothing is left of it. */
     const emptied = (s: EdgeSeries | DnsSeries) => {
-      this.fineCount -= s.fine.pruneBefore(fineBefore);
-      this.coarseCount -= s.coarse.pruneBefore(coarseBefore);
+      const fine = s.fine.pruneBefore(fineBefore);
+      const coarse = s.coarse.pruneBefore(coarseBefore);
+      this.fineCount -= fine;
+      this.coarseCount -= coarse;
+      if (s instanceof DnsSeries) this.dnsBuckets -= fine + coarse;
       return s.fine.length === 0 && s.coarse.length === 0;
     };
     for (const s of this.edges) if (emptied(s)) this.dropEdge(s);
     for (const [key, s] of this.dns) if (emptied(s)) this.dns.delete(key);
-    for (const r of this.nsRollups)
-      if (emptied(r)) {
-        this.nsRollups.delete(r);
-        this.rollupIndex.delete(
-          levelNode(r.client, 'namespace').id,
-          levelNode(r.server, 'namespace').id,
-          r.portId,
-        );
-        r.dead = true;
-        this.rollupList.remove(r);
-        r.fine.release();
-        r.coarse.release();
-      }
+    for (const r of this.nsRollups) if (emptied(r)) this.dropRollup(r);
     this.fineCount -= this.totals.fine.pruneBefore(fineBefore);
     this.coarseCount -= this.totals.coarse.pruneBefore(coarseBefore);
     if (this.dataStart < coarseBefore)
@@ -543,32 +559,115 @@ export class Store {
       this.fineHorizon = horizon;
       for (const s of this.edges.values()) this.fineCount -= s.fine.pruneBefore(horizon);
       for (const s of this.nsRollups.values()) this.fineCount -= s.fine.pruneBefore(horizon);
-      for (const s of this.dns.values()) this.fineCount -= s.fine.pruneBefore(horizon);
+      for (const s of this.dns.values()) {
+        const went = s.fine.pruneBefore(horizon);
+        this.fineCount -= went;
+        this.dnsBuckets -= went;
+      }
       this.fineCount -= this.totals.fine.pruneBefore(horizon);
     }
     this.counters.fineTrims++;
   }
 
-  private enforceBounds(): void {
+  /** The memory budget's figures, estimates brought up to date. */
+  memoryStatus(): { budgetBytes: number; parts: MemoryPartFigures[] } {
+    this.measure();
+    return { budgetBytes: this.memory.totalBytes, parts: this.memory.figures() };
+  }
+
+  /** The estimates of the memory shares the store's parts keep: O(1), from running counts. */
+  measure(): void {
+    const edgeRows = this.fineCount + this.coarseCount - this.dnsBuckets;
+    this.memory.share('series').used =
+      (this.edges.size + this.nsRollups.size + 1) * EDGE_SERIES_BYTES +
+      this.dns.size * DNS_SERIES_BYTES +
+      edgeRows * ROW_BYTES;
+    this.memory.share('details').used =
+      this.arena.details * DETAIL_BYTES + this.dnsBuckets * DNS_BUCKET_BYTES;
+    this.memory.share('endpoints').used = this.interner.bytes + this.levels.bytes;
+  }
+
+  /**
+   * Whether `s` must go for the bounds to hold with `slack` (a fraction) to spare: pod-level series for
+   * their count (edges and DNS clients) and the 1 s buckets, rollups for theirs (bounded by the same
+   * setting), any series for the bytes of series, buckets and per-bucket maps. `s` null: whether any must.
+   */
+  private mustGo(s: EdgeSeries | DnsSeries | null, slack: number): boolean {
     const { maxSeries, maxFineBuckets } = this.opts;
-    if (this.fineCount > maxFineBuckets) this.trimFine();
-    if (this.edges.size + this.dns.size <= maxSeries && this.fineCount <= maxFineBuckets) return;
-    // Evict a few percent below the bound at once so the sort is paid rarely.
-    const all: (EdgeSeries | DnsSeries)[] = [...this.edges.values(), ...this.dns.values()];
-    all.sort((a, b) => a.lastSeen - b.lastSeen);
-    const seriesTarget = Math.floor(maxSeries * 0.95);
-    const fineTarget = Math.floor(maxFineBuckets * 0.95);
-    let count = all.length;
-    for (const s of all) {
-      if (count <= seriesTarget && this.fineCount <= fineTarget) break;
-      // Counted before dropEdge gives the rows back.
-      this.fineCount -= s.fine.length;
-      this.coarseCount -= s.coarse.length;
-      if (s instanceof EdgeSeries) this.dropEdge(s);
-      else this.dns.delete(s.key);
-      this.counters.evictions++;
-      count--;
+    const series = this.memory.share('series');
+    const details = this.memory.share('details');
+    if (series.used > series.limit * (1 - slack) || details.used > details.limit * (1 - slack)) return true;
+    const rollups = this.nsRollups.size > maxSeries * (1 - slack);
+    const pods =
+      this.edges.size + this.dns.size > maxSeries * (1 - slack) ||
+      this.fineCount > maxFineBuckets * (1 - slack / 2);
+    if (s === null) return rollups || pods;
+    return s instanceof EdgeSeries && this.nsRollups.has(s) ? rollups : pods;
+  }
+
+  /**
+   * Over a bound, the series idle the longest go (those the bound is about), down to a tenth under the
+   * bounds so a flood pays this rarely. The order comes from a threshold on lastSeen read off a sorted
+   * copy of the times (a native sort of numbers), not from sorting the series.
+   */
+  private enforceBounds(): void {
+    if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
+    this.measure();
+    if (!this.mustGo(null, 0)) return;
+    // Pod-level series before rollups among equally idle ones: the namespace view keeps its history.
+    const all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
+    const seen = Float64Array.from(all, (s) => s.lastSeen).sort();
+    const over = (used: number, limit: number) => Math.max(0, (used - limit * 0.9) / Math.max(1, used));
+    const series = this.memory.share('series');
+    const details = this.memory.share('details');
+    const part = Math.max(
+      over(this.edges.size + this.dns.size, this.opts.maxSeries),
+      over(this.nsRollups.size, this.opts.maxSeries),
+      over(this.fineCount, this.opts.maxFineBuckets),
+      over(series.used, series.limit),
+      over(details.used, details.limit),
+    );
+    let k = Math.min(seen.length - 1, Math.ceil(part * all.length));
+    let left = all;
+    while (left.length > 0) {
+      const threshold = seen[k]!;
+      const kept: (EdgeSeries | DnsSeries)[] = [];
+      for (const s of left) {
+        if (s.lastSeen <= threshold && this.mustGo(s, 0.1)) this.evict(s);
+        else kept.push(s);
+      }
+      if (!this.mustGo(null, 0.1) || k === seen.length - 1) break;
+      k = Math.min(seen.length - 1, 2 * k + 1);
+      left = kept;
     }
+  }
+
+  private evict(s: EdgeSeries | DnsSeries): void {
+    // Counted before the tiers give their rows back.
+    this.fineCount -= s.fine.length;
+    this.coarseCount -= s.coarse.length;
+    if (s instanceof DnsSeries) {
+      this.dnsBuckets -= s.fine.length + s.coarse.length;
+      this.dns.delete(s.key);
+      this.memory.share('details').evicted++;
+    } else if (this.nsRollups.has(s)) this.dropRollup(s);
+    else this.dropEdge(s);
+    this.memory.share('series').evicted++;
+    this.counters.evictions++;
+    this.measure();
+  }
+
+  private dropRollup(r: EdgeSeries): void {
+    this.nsRollups.delete(r);
+    this.rollupIndex.delete(
+      levelNode(r.client, 'namespace').id,
+      levelNode(r.server, 'namespace').id,
+      r.portId,
+    );
+    r.dead = true;
+    this.rollupList.remove(r);
+    r.fine.release();
+    r.coarse.release();
   }
 
   /** Recent rows for /flows (newest first). */

@@ -39,6 +39,8 @@ export class TierArena {
   chunk: Float64Array = new Float64Array(0);
   /** Tiers holding deferred late additions: the store flushes them (flushLate) at the end of a batch. */
   late: EdgeTier[] = [];
+  /** Side records (EdgeBucket) the tiers hold: the memory budget's per-bucket maps. */
+  details = 0;
   private readonly classes = new Map<number, SizeClass>();
   private readonly chunks = new Map<Float64Array, Chunk>();
 
