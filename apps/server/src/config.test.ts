@@ -68,6 +68,15 @@ describe('parseServerConfig', () => {
     expect(() => parseServerConfig({ WEFT_PORT: '80.5' })).toThrow(/WEFT_PORT/);
   });
 
+  it('reads the memory budget in MiB and refuses one too small to hold anything', () => {
+    expect(parseServerConfig({}).memoryBudgetMiB).toBe(512);
+    expect(parseServerConfig({ WEFT_MEMORY_BUDGET_MB: '300' }).memoryBudgetMiB).toBe(300);
+    expect(() => parseServerConfig({ WEFT_MEMORY_BUDGET_MB: '8' })).toThrow(
+      /WEFT_MEMORY_BUDGET_MB="8": must be MiB/,
+    );
+    expect(() => parseServerConfig({ WEFT_MEMORY_BUDGET_MB: '1.5' })).toThrow(/WEFT_MEMORY_BUDGET_MB/);
+  });
+
   it('refuses a coarse tier shorter than the fine one', () => {
     expect(() =>
       parseServerConfig({ WEFT_FINE_RETENTION_S: '7200', WEFT_COARSE_RETENTION_S: '3600' }),

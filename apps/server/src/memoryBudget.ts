@@ -5,19 +5,21 @@
  * The shares add up to less than the whole: the rest is for parsing batches, answering queries and
  * the garbage collector's room.
  */
-export const MEMORY_PARTS = ['flows', 'endpoints', 'series', 'details'] as const;
+export const MEMORY_PARTS = ['flows', 'endpoints', 'series', 'details', 'dedupe'] as const;
 export type MemoryPart = (typeof MEMORY_PARTS)[number];
 
 /**
  * flows: the ring of recent flow rows and the batches it holds; endpoints: interned endpoints and the
  * graph's level tables; series: edge, rollup and DNS series with their 1 s and 1 min buckets; details:
- * the per-bucket maps and histograms (drops by reason, DNS rcodes and names, connect latencies).
+ * the per-bucket maps and histograms (drops by reason, DNS rcodes and names, connect latencies);
+ * dedupe: the keys of recent drop, connect, TCP stats and DNS events (CrossNodeDedupe).
  */
 export const MEMORY_SHARES: Readonly<Record<MemoryPart, number>> = {
   flows: 0.15,
   endpoints: 0.1,
   series: 0.4,
   details: 0.1,
+  dedupe: 0.05,
 };
 
 /** A part's share: its limit, what it estimates it holds, and what it let go to stay within. */

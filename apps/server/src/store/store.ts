@@ -114,7 +114,7 @@ export class Store {
   readonly ports = new LearnedPorts();
   readonly levels: LevelTables;
   private readonly interner: EndpointInterner;
-  private readonly dedupe = new CrossNodeDedupe();
+  private readonly dedupe: CrossNodeDedupe;
   readonly now: () => number;
   /** Nodes with a connected collector: ingress seen there is counted at the sender's egress instead. */
   observedNodes: ReadonlySet<string> = new Set();
@@ -143,6 +143,7 @@ export class Store {
     this.totals = new EdgeSeries(null as unknown as Endpoint, null as unknown as Endpoint, '', 0, this.arena);
     this.memory = new MemoryBudget(opts.memoryBudgetMiB ?? 512);
     this.flows = new FlowRing(opts.maxFlowRows, this.memory.share('flows'));
+    this.dedupe = new CrossNodeDedupe(undefined, undefined, this.memory.share('dedupe'));
     const endpoints = this.memory.share('endpoints');
     this.interner = new EndpointInterner(
       Math.max(10_000, opts.maxSeries * 2),
