@@ -490,7 +490,7 @@ describe('Store: memory budget', () => {
     expect(series.evicted).toBeGreaterThan(0);
     expect(st.evictions).toBe(series.evicted);
     // Without the byte bound a thousand series kept ~200,000 minute buckets here.
-    expect(st.coarseBuckets).toBeLessThan(series.limit / 40);
+    expect(st.coarseBuckets).toBeLessThan(series.limit / 80);
     expect(store.memory.figures().find((f) => f.part === 'series')!.usedBytes).toBe(Math.round(series.used));
   }, 30_000);
 

@@ -74,13 +74,13 @@ function namespaceNode(it: Interned): string {
 
 /**
  * Estimated bytes, for the memory shares: an edge or rollup series (the object, its two tiers, its
- * index and list entries); a DNS client series; an edge tier row (about three numbers, with the arena's
- * power-of-two slack); a bucket's side record (drops by reason, latency histogram); a DNS bucket (its
+ * index and list entries); a DNS client series; an edge tier row (3-5 numbers with the power-of-two
+ * slack of tiers and arena chunks: 60-105 bytes measured by bench/server/memoryBudget.ts); a bucket's side record (drops by reason, latency histogram); a DNS bucket (its
  * histogram, rcodes and failing names, each bounded).
  */
 const EDGE_SERIES_BYTES = 640;
 const DNS_SERIES_BYTES = 560;
-const ROW_BYTES = 40;
+const ROW_BYTES = 80;
 const DETAIL_BYTES = 640;
 const DNS_BUCKET_BYTES = 720;
 
@@ -89,8 +89,9 @@ const MAX_FUTURE_MS = 60_000;
 
 /**
  * The server's memory of the cluster: per-edge and per-DNS-client time buckets (1 s and 1 min tiers),
- * cluster totals, and a ring of recent flow rows. Bounded by series count and fine-bucket count; when
- * over, the series idle the longest go first and are counted as evictions.
+ * cluster totals, and a ring of recent flow rows. Bounded by series count and fine-bucket count and by
+ * the memory budget's shares in bytes (MemoryBudget); when over, the series idle the longest go first
+ * and are counted as evictions.
  */
 export class Store {
   /**
@@ -591,18 +592,21 @@ export class Store {
   /**
    * Whether `s` must go for the bounds to hold with `slack` (a fraction) to spare: pod-level series for
    * their count (edges and DNS clients) and the 1 s buckets, rollups for theirs (bounded by the same
-   * setting), any series for the bytes of series, buckets and per-bucket maps. `s` null: whether any must.
+   * setting), any series for the bytes of series and buckets, series with maps (drops, connects, DNS)
+   * for the bytes of per-bucket maps. `s` null: whether any must.
    */
   private mustGo(s: EdgeSeries | DnsSeries | null, slack: number): boolean {
     const { maxSeries, maxFineBuckets } = this.opts;
     const series = this.memory.share('series');
     const details = this.memory.share('details');
-    if (series.used > series.limit * (1 - slack) || details.used > details.limit * (1 - slack)) return true;
+    if (series.used > series.limit * (1 - slack)) return true;
     const rollups = this.nsRollups.size > maxSeries * (1 - slack);
     const pods =
       this.edges.size + this.dns.size > maxSeries * (1 - slack) ||
       this.fineCount > maxFineBuckets * (1 - slack / 2);
-    if (s === null) return rollups || pods;
+    if (s === null) return rollups || pods || details.used > details.limit * (1 - slack);
+    // Over the maps' share, only series with maps free any.
+    if (details.used > details.limit * (1 - slack) && (s instanceof DnsSeries || s.detail)) return true;
     return s instanceof EdgeSeries && this.nsRollups.has(s) ? rollups : pods;
   }
 
