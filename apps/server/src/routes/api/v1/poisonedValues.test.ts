@@ -30,6 +30,11 @@ const URLS = [
   '/api/v1/drops',
   '/api/v1/dns',
   '/api/v1/flows',
+  // The names diagnose accepts as namespace/pod (Kubernetes names: lowercase).
+  ...INHERITED.filter((n) => /^[a-z][a-z0-9-]*$/.test(n)).flatMap((n) => [
+    `/api/v1/diagnose?from=${n}/${n}&to=production/api`,
+    `/api/v1/diagnose?from=production/api-1&to=${n}/${n}`,
+  ]),
   ...GROUPINGS.flatMap((g) => [`/api/v1/timeseries?${g}&step=1&from=now-1m`, `/api/v1/timeseries?${g}`]),
 ];
 
