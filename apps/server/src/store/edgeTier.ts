@@ -189,13 +189,22 @@ export class EdgeTier {
    */
   addTraffic(t: number, bytes: number, packets: number): number {
     const n = this.length;
-    if (n > 0 && t < this.buf[this.base + (n - 1) * this.stride]!) {
-      this.defer(t, BYTES, bytes);
-      this.defer(t, PACKETS, packets);
-      return 0;
+    if (n > 0) {
+      const last = this.base + (n - 1) * this.stride;
+      const lastT = this.buf[last]!;
+      // Most records land in the newest bucket, whose bytes and packets are the first two columns
+      // whenever both are present.
+      if (lastT === t && (this.mask & TRAFFIC) === TRAFFIC) {
+        this.buf[last + 1]! += bytes;
+        this.buf[last + 2]! += packets;
+        return 0;
+      }
+      if (t < lastT) {
+        this.deferTraffic(t, bytes, packets);
+        return 0;
+      }
     }
     const i = this.slot(t);
-    // Bytes and packets are the first two columns whenever both are present.
     if (i === this.length - 1 && (this.mask & TRAFFIC) === TRAFFIC) {
       const at = this.base + i * this.stride;
       this.buf[at + 1]! += bytes;
@@ -205,6 +214,11 @@ export class EdgeTier {
       this.add(i, PACKETS, packets);
     }
     return this.length - n;
+  }
+
+  private deferTraffic(t: number, bytes: number, packets: number): void {
+    this.defer(t, BYTES, bytes);
+    this.defer(t, PACKETS, packets);
   }
 
   /** Adds `v` to scalar `k` of bucket `i` (and so to the running totals of every later bucket). */
