@@ -75,8 +75,9 @@ function namespaceNode(it: Interned): string {
 /**
  * Estimated bytes, for the memory shares: an edge or rollup series (the object, its two tiers, its
  * index and list entries); a DNS client series; an edge tier row (3-5 numbers with the power-of-two
- * slack of tiers and arena chunks: 60-105 bytes measured by bench/server/memoryBudget.ts); a bucket's side record (drops by reason, latency histogram); a DNS bucket (its
- * histogram, rcodes and failing names, each bounded).
+ * slack of tiers and arena chunks: 60-105 bytes measured by bench/server/memoryBudget.ts); a bucket's
+ * side record (drops by reason, latency histogram); a DNS bucket (its histogram, rcodes and failing
+ * names, each bounded).
  */
 const EDGE_SERIES_BYTES = 640;
 const DNS_SERIES_BYTES = 560;
