@@ -68,6 +68,9 @@ export class EdgeTier {
    */
   private late: Map<number, Float64Array> | null = null;
   private lateMask = 0;
+  /** The time and deltas `defer` last added to (valid while `late` is not null). */
+  private lateT = Number.NaN;
+  private lateD: Float64Array | undefined = undefined;
 
   /** `coarse` tells the store which bucket count the buckets flushLate makes belong to. */
   constructor(
@@ -256,11 +259,14 @@ export class EdgeTier {
       this.late = new Map();
       this.arena.late.push(this);
     }
-    let d = this.late.get(t);
+    // A record's columns come one after another for the same time: no second lookup for them.
+    let d = this.lateT === t ? this.lateD : this.late.get(t);
     if (!d) {
       d = new Float64Array(SCALARS);
       this.late.set(t, d);
     }
+    this.lateT = t;
+    this.lateD = d;
     d[k]! += v;
     if (v !== 0) this.lateMask |= 1 << k;
   }
@@ -273,6 +279,8 @@ export class EdgeTier {
     const late = this.late;
     if (late === null) return 0;
     this.late = null;
+    this.lateT = Number.NaN;
+    this.lateD = undefined;
     const times = [...late.keys()].sort((a, b) => a - b);
     const n = this.length;
     let added = 0;
@@ -464,5 +472,7 @@ export class EdgeTier {
     this.details = null;
     this.late = null;
     this.lateMask = 0;
+    this.lateT = Number.NaN;
+    this.lateD = undefined;
   }
 }

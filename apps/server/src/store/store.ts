@@ -519,10 +519,8 @@ export class Store {
     // Linked by edge(), which made or found `s`.
     const rollup = s.rollup!;
     if (s.detail) rollup.detail = true;
-    for (const series of [s, rollup, this.totals]) {
-      if (fine) this.fineCount += apply(series.fine, ft);
-      this.coarseCount += apply(series.coarse, ct);
-    }
+    if (fine) this.fineCount += apply(s.fine, ft) + apply(rollup.fine, ft) + apply(this.totals.fine, ft);
+    this.coarseCount += apply(s.coarse, ct) + apply(rollup.coarse, ct) + apply(this.totals.coarse, ct);
   }
 
   /** Drops buckets past retention and series left empty; run about once a second. */
