@@ -28,23 +28,17 @@ const rand = () => {
   seed = (seed * 1664525 + 1013904223) >>> 0;
   return seed / 2 ** 32;
 };
-const batches: IngestBatch[] = [];
-// Many series, in order.
-for (let i = 0; i < 30; i++) batches.push(flowBatch(cluster, i * 10_000, 10_000, i, now - 60_000 + i * 1000));
-// Few series, buckets over the day.
-for (let i = 0; i < 30; i++) {
-  const b = flowBatch(cluster, i * 10_000, 10_000, 100 + i, now - 1000);
-  for (const f of b.flows) f.ts = now - Math.floor(rand() * 86_000_000);
-  b.flows = b.flows.map((f, k) => ({
-    ...f,
-    ...cluster.edges[k % 1000]!,
-    src: cluster.edges[k % 1000]!.client,
-    dst: cluster.edges[k % 1000]!.server,
-  }));
-  batches.push(b);
-}
-// Drop rows naming long endpoints, reasons of every kind.
-for (let i = 0; i < 20; i++) {
+/** Batch `i` of the three shapes, made when stored so the heap holds only what the store keeps. */
+function batchAt(i: number): IngestBatch {
+  if (i < 30) return flowBatch(cluster, i * 10_000, 10_000, i, now - 60_000 + i * 1000);
+  if (i < 60) {
+    const b = flowBatch(cluster, 0, 10_000, 100 + i, now - 1000);
+    b.flows = b.flows.map((f, k) => {
+      const e = cluster.edges[k % 1000]!;
+      return { ...f, src: e.client, dst: e.server, dport: e.port, ts: now - Math.floor(rand() * 86_000_000) };
+    });
+    return b;
+  }
   const b = flowBatch(cluster, i, 1, 200 + i, now - 1000);
   b.drops = Array.from({ length: 5_000 }, (_, k) => ({
     ...b.flows[0]!,
@@ -52,13 +46,14 @@ for (let i = 0; i < 20; i++) {
     reason: `reason-${k}`,
     kernelReason: 'X',
   }));
-  batches.push(b);
+  return b;
 }
-const packed = batches.map(packBatch);
-batches.length = 0;
 const store = new Store({ ...DEFAULT_CONFIG, memoryBudgetMiB: MIB, now: () => now });
-for (const [i, b] of packed.entries()) store.ingestPacked(b, `node-${i % 3}`);
-packed.length = 0;
+let peak = 0;
+for (let i = 0; i < 80; i++) {
+  store.ingestPacked(packBatch(batchAt(i)), `node-${i % 3}`);
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+}
 const after = held();
 const status = store.memoryStatus();
 let estimated = 0;
@@ -69,5 +64,5 @@ for (const p of status.parts) {
   );
 }
 console.log(
-  `budget ${MIB} MiB: estimates ${(estimated / 2 ** 20).toFixed(1)} MiB, heap held by the store ${((after - before) / 2 ** 20).toFixed(1)} MiB (series ${store.stats().edgeSeries}, buckets ${store.stats().fineBuckets}+${store.stats().coarseBuckets}, flow rows ${store.stats().flowRows})`,
+  `budget ${MIB} MiB: estimates ${(estimated / 2 ** 20).toFixed(1)} MiB, heap held by the store ${((after - before) / 2 ** 20).toFixed(1)} MiB, peak heap ${(peak / 2 ** 20).toFixed(0)} MiB (series ${store.stats().edgeSeries}, buckets ${store.stats().fineBuckets}+${store.stats().coarseBuckets}, flow rows ${store.stats().flowRows})`,
 );
