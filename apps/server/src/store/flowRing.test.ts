@@ -137,31 +137,46 @@ describe('FlowRing memory share', () => {
   });
 
   it('drops the oldest rows, counted, when rows alone are over the share', () => {
-    const share = new MemoryShare('flows', 400_000);
-    const ring = new FlowRing(10_000, share);
+    const share = new MemoryShare('flows', 1_000_000);
+    const ring = new FlowRing(5_000, share);
+    expect(ring.capacity).toBe(5_000);
     for (let id = 1; id <= 20; id++) {
-      const b = batch(id, 100);
-      for (let i = 0; i < 100; i++) ring.pushFlow(b, i, N1);
-      ring.push(dropRow(id));
+      const b = batch(id, 10);
+      for (let i = 0; i < 10; i++) ring.pushFlow(b, i, N1);
+      for (let k = 0; k < 140; k++) ring.push(dropRow(id * 1000 + k));
       ring.settle();
       expect(share.used).toBeLessThanOrEqual(share.limit);
     }
     expect(share.evicted).toBeGreaterThan(0);
-    expect(ring.size + share.evicted).toBe(20 * 101);
+    expect(ring.size + share.evicted).toBe(20 * 150);
     const rows: FlowRow[] = [];
     ring.forEachNewest((r) => rows.push(r) > 0);
     expect(rows.length).toBe(ring.size);
-    // Newest first and whole: the last batch's drop row, then its flows from the last down.
-    expect(rows[0]!.verdict).toBe('dropped');
-    expect(rows.slice(1, 4).map((r) => r.bytes)).toEqual([20_099, 20_098, 20_097]);
+    // Newest first and whole: the last batch's drop rows from the last down, then its flows.
+    expect(rows.slice(0, 2).map((r) => r.bytes)).toEqual([20_139, 20_138]);
+    expect(rows.slice(140, 143).map((r) => r.bytes)).toEqual([20_009, 20_008, 20_007]);
     // The ring fills on after evicting and wraps as before.
-    for (let id = 21; id <= 200; id++) {
+    for (let id = 21; id <= 9_000; id++) {
       ring.push(dropRow(id));
       ring.settle();
     }
     const after: FlowRow[] = [];
     ring.forEachNewest((r) => after.push(r) > 0);
-    expect(after[0]!.bytes).toBe(200);
+    expect(after[0]!.bytes).toBe(9_000);
     expect(after.length).toBe(ring.size);
+    expect(share.used).toBeLessThanOrEqual(share.limit);
+  });
+});
+
+describe('FlowRing capacity', () => {
+  it('has no more slots than its share can hold rows for, whatever count it was given', () => {
+    const share = new MemoryShare('flows', 1_000_000);
+    const ring = new FlowRing(5_000_000, share);
+    expect(ring.capacity).toBeLessThan(10_000);
+    expect(share.used).toBeLessThan(share.limit);
+    for (let id = 0; id < 20_000; id++) ring.push(dropRow(id));
+    ring.settle();
+    expect(ring.size).toBeGreaterThan(0);
+    expect(share.used).toBeLessThanOrEqual(share.limit);
   });
 });

@@ -15,8 +15,10 @@ function batchBytes(b: PackedBatch): number {
   );
 }
 
-/** Bytes per slot of the ring's fixed arrays (two Int32Arrays, two arrays of references). */
-const SLOT_BYTES = 24;
+/** Bytes per slot of the ring's fixed arrays (four typed arrays, two arrays of references). */
+const SLOT_BYTES = 32;
+/** Least a row copied out of its batch costs (the object, without its endpoints). */
+const MIN_ROW_BYTES = 160;
 
 /** An endpoint table's estimated bytes over its first `counted` endpoints (tables only grow). */
 interface TableSize {
@@ -80,10 +82,16 @@ export class FlowRing {
   private count = 0;
   readonly share: MemoryShare;
 
-  constructor(
-    readonly capacity: number,
-    share?: MemoryShare,
-  ) {
+  /** Slots: the count asked for, or fewer when the share could not hold that many rows. */
+  readonly capacity: number;
+
+  constructor(capacity: number, share?: MemoryShare) {
+    this.share = share ?? new MemoryShare('flows', Number.POSITIVE_INFINITY);
+    this.capacity = Math.max(
+      1,
+      Math.min(capacity, Math.floor(this.share.limit / (SLOT_BYTES + MIN_ROW_BYTES))),
+    );
+    capacity = this.capacity;
     this.source = new Int32Array(capacity);
     this.index = new Int32Array(capacity);
     this.first = new Int32Array(capacity);
@@ -91,7 +99,6 @@ export class FlowRing {
     // A source has at least one slot, so there are never more live sources than slots.
     this.entries = new Array(capacity);
     this.nodes = new Array(capacity);
-    this.share = share ?? new MemoryShare('flows', Number.POSITIVE_INFINITY);
     this.share.used = capacity * SLOT_BYTES;
   }
 
@@ -198,13 +205,18 @@ export class FlowRing {
         for (let k = 0, slot = at; k < n; k++, slot = slot + 1 === this.capacity ? 0 : slot + 1) {
           const row = flowRow(b, this.index[slot]!, node);
           bytes += rowBytes(row);
-          this.index[slot] = rows.length;
           rows.push(row);
         }
-        this.release(s);
-        this.entries[s] = rows;
-        this.bytes[s] = bytes;
-        this.share.used += bytes;
+        // Only where the copies cost less than the batch they let go (with its table, if last to hold it).
+        const table = this.tables.get(b.endpoints)!;
+        if (bytes < this.bytes[s]! + (table.refs === 1 ? table.bytes : 0)) {
+          for (let k = 0, slot = at; k < n; k++, slot = slot + 1 === this.capacity ? 0 : slot + 1)
+            this.index[slot] = k;
+          this.release(s);
+          this.entries[s] = rows;
+          this.bytes[s] = bytes;
+          this.share.used += bytes;
+        }
       }
       at = (at + n) % this.capacity;
       left -= n;
