@@ -198,8 +198,11 @@ export class FlowRing {
       const end = this.runEnd(s);
       const n = Math.min(left, (end - at + this.capacity) % this.capacity || this.capacity);
       const node = this.nodes[s];
-      if (node !== undefined) {
-        const b = this.entries[s] as PackedBatch;
+      const b = this.entries[s] as PackedBatch;
+      const table = node === undefined ? undefined : this.tables.get(b.endpoints)!;
+      // What copying would free, against the least the copies cost: no rows are made where they can't pay.
+      const freed = table === undefined ? 0 : this.bytes[s]! + (table.refs === 1 ? table.bytes : 0);
+      if (node !== undefined && n * MIN_ROW_BYTES < freed) {
         const rows: FlowRow[] = [];
         let bytes = 0;
         for (let k = 0, slot = at; k < n; k++, slot = slot + 1 === this.capacity ? 0 : slot + 1) {
@@ -208,8 +211,7 @@ export class FlowRing {
           rows.push(row);
         }
         // Only where the copies cost less than the batch they let go (with its table, if last to hold it).
-        const table = this.tables.get(b.endpoints)!;
-        if (bytes < this.bytes[s]! + (table.refs === 1 ? table.bytes : 0)) {
+        if (bytes < freed) {
           for (let k = 0, slot = at; k < n; k++, slot = slot + 1 === this.capacity ? 0 : slot + 1)
             this.index[slot] = k;
           this.release(s);
