@@ -34,6 +34,12 @@ export const ServerConfig = Type.Object({
   maxFineBuckets: Type.Integer({ minimum: 1_000, maximum: 200_000_000 }),
   /** Recent flow rows kept for /api/v1/flows. */
   maxFlowRows: Type.Integer({ minimum: 100, maximum: 5_000_000 }),
+  /**
+   * Memory the store may hold, in MiB (flow ring, endpoints, series and buckets, per-bucket maps: see
+   * MemoryBudget), whatever the count bounds above allow. Set it well under the process's heap limit;
+   * the Deployment sets it from its memory limit.
+   */
+  memoryBudgetMiB: Type.Integer({ minimum: 16, maximum: 65_536 }),
   /** Graph nodes shown per level before the smallest are folded into `others`. */
   graphMaxNodes: Type.Integer({ minimum: 10, maximum: 100_000 }),
   /** Malformed messages one collector may send before it is disconnected. */
@@ -60,8 +66,6 @@ export const ServerConfig = Type.Object({
   liveSubscribeTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   /** A WebSocket from which nothing (message, ping, pong) arrives this long is closed; pings go at half. */
   wsIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
-  /** Memory the server's stores may hold (MiB); the Deployment derives it from the container limit. */
-  memoryBudgetMiB: Type.Integer({ minimum: 64, maximum: 65_536 }),
 });
 export type ServerConfig = Static<typeof ServerConfig>;
 
@@ -136,7 +140,7 @@ export const ENV_VARS: Record<string, EnvVar> = {
     hint: 'milliseconds from 100 to 3600000',
   },
   WEFT_WS_IDLE_TIMEOUT_MS: { key: 'wsIdleTimeoutMs', kind: 'int', hint: 'milliseconds from 100 to 3600000' },
-  WEFT_MEMORY_BUDGET_MB: { key: 'memoryBudgetMiB', kind: 'int', hint: 'MiB from 64 to 65536' },
+  WEFT_MEMORY_BUDGET_MB: { key: 'memoryBudgetMiB', kind: 'int', hint: 'MiB from 16 to 65536' },
 };
 
 /** Variables that may be set to the empty string. */
@@ -160,6 +164,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxSeries: 200_000,
   maxFineBuckets: 20_000_000,
   maxFlowRows: 50_000,
+  memoryBudgetMiB: 512,
   graphMaxNodes: 150,
   maxBadMessages: 10,
   liveIntervalMs: 1_000,
@@ -180,7 +185,6 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   liveMessagesPerSecond: 5,
   liveSubscribeTimeoutMs: 10_000,
   wsIdleTimeoutMs: 60_000,
-  memoryBudgetMiB: 512,
 }) as ServerConfig;
 
 export class ConfigError extends Error {

@@ -21,10 +21,27 @@ export const CollectorStatus = Type.Object({
 });
 export type CollectorStatus = Static<typeof CollectorStatus>;
 
+/** One part of the server's memory budget (WEFT_MEMORY_BUDGET_MB): its share, its estimate, what it let go. */
+export const MemoryPartStatus = Type.Object({
+  part: Type.String(),
+  budgetBytes: Type.Number(),
+  usedBytes: Type.Number(),
+  /** Rows, endpoints or series evicted to stay within the share, since start. */
+  evicted: Type.Number(),
+});
+export type MemoryPartStatus = Static<typeof MemoryPartStatus>;
+
+export const MemoryStatus = Type.Object({
+  budgetBytes: Type.Number(),
+  parts: Type.Array(MemoryPartStatus),
+});
+export type MemoryStatus = Static<typeof MemoryStatus>;
+
 export const StatusResponse = Type.Object({
   version: Type.String(),
   uptimeS: Type.Number(),
   simulated: Type.Boolean(),
   collectors: Type.Array(CollectorStatus),
+  memory: Type.Optional(MemoryStatus),
 });
 export type StatusResponse = Static<typeof StatusResponse>;

@@ -117,6 +117,26 @@ export function renderServerMetrics(w: WeftContext): string {
     ['{type="heap_used"}', mem.heapUsed],
     ['{type="heap_total"}', mem.heapTotal],
   ]);
+  const memory = w.store.memoryStatus();
+  gauge('weft_server_memory_budget_bytes', 'The memory budget (WEFT_MEMORY_BUDGET_MB).', memory.budgetBytes);
+  metric(
+    'weft_server_memory_limit_bytes',
+    'gauge',
+    'Share of the memory budget per part.',
+    memory.parts.map((p) => [`{part="${p.part}"}`, p.budgetBytes]),
+  );
+  metric(
+    'weft_server_memory_used_bytes',
+    'gauge',
+    'Estimated bytes held per part of the memory budget.',
+    memory.parts.map((p) => [`{part="${p.part}"}`, p.usedBytes]),
+  );
+  metric(
+    'weft_server_memory_evictions_total',
+    'counter',
+    'Rows, endpoints or series let go to stay within the part’s share.',
+    memory.parts.map((p) => [`{part="${p.part}"}`, p.evicted]),
+  );
   gauge('weft_server_live_clients', 'Live WebSocket clients.', m.liveClients);
   counter('weft_server_live_updates_sent_total', 'Live updates sent.', m.liveUpdatesSent);
   counter(

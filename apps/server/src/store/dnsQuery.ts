@@ -20,7 +20,8 @@ function topFailing(b: DnsBucket): FailingName[] {
 }
 
 function rcodes(b: DnsBucket): Record<string, number> {
-  const out: Record<string, number> = {};
+  // Keyed by rcodes collectors sent: no prototype, so `constructor` or `__proto__` is an rcode like any other.
+  const out: Record<string, number> = Object.create(null);
   const ok = b.queries - b.errors;
   if (ok > 0) out.NOERROR = ok;
   if (b.rcodes) for (const [k, v] of b.rcodes) out[k] = v;

@@ -1,4 +1,8 @@
+import { boundedName, OTHER_NAME } from './boundedName.js';
 import { Histogram } from './histogram.js';
+
+/** Bound on distinct (reason, direction) cells per slot: the kernel has a few dozen reasons. */
+export const MAX_DROP_CELLS = 32;
 
 export interface DropCell {
   reason: string;
@@ -54,12 +58,18 @@ export class EdgeBucket {
     this.dropPackets += packets;
     this.dropBytes += bytes;
     if (!this.drops) this.drops = new Map();
-    const key = `${reason}\u001f${dir}`;
-    const cell = this.drops.get(key);
+    let name = boundedName(reason);
+    let key = `${name}\u001f${dir}`;
+    let cell = this.drops.get(key);
+    if (!cell && this.drops.size >= MAX_DROP_CELLS) {
+      name = OTHER_NAME;
+      key = `${name}\u001f${dir}`;
+      cell = this.drops.get(key);
+    }
     if (cell) {
       cell.packets += packets;
       cell.bytes += bytes;
-    } else this.drops.set(key, { reason, dir, packets, bytes });
+    } else this.drops.set(key, { reason: name, dir, packets, bytes });
   }
 
   addConnect(ok: boolean, latencyUs: number | undefined, cause: string | undefined): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeBucket } from './edgeBucket.js';
 import { BYTES, CONNECTS, DNS_QUERIES, EdgeTier, PACKETS, RETRANSMITS } from './edgeTier.js';
+import { TierArena } from './tierArena.js';
 
 /** Buckets as [t, bytes, packets], read back through `at`. */
 function contents(tier: EdgeTier): number[][] {
@@ -140,5 +141,41 @@ describe('EdgeTier columns', () => {
     tier.addRun(0, 3, sum);
     expect([sum.bytes, sum.retransmits, sum.connects, sum.dnsQueries]).toEqual([150, 0, 1, 3]);
     expect([tier.timeAt(0), tier.value(0, BYTES), tier.value(1, CONNECTS)]).toEqual([3000, 40, 1]);
+  });
+});
+
+describe('EdgeTier late additions', () => {
+  it('deferred by addAt and addTraffic, then flushed, give the buckets in-order additions give', () => {
+    const arena = new TierArena();
+    const late = new EdgeTier(arena);
+    const inOrder = new EdgeTier();
+    let seed = 3;
+    const rand = (n: number) => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return Math.floor((seed / 2 ** 32) * n);
+    };
+    const adds: [number, number, number][] = [];
+    for (let r = 0; r < 2_000; r++)
+      adds.push([rand(300) * 1000, [BYTES, PACKETS, RETRANSMITS, CONNECTS][rand(4)]!, rand(9)]);
+    // The newest first, so nearly every addition after it is late; some are at times already held.
+    late.addAt(400_000, BYTES, 1);
+    let made = 1;
+    for (const [t, k, v] of adds) {
+      if (k === BYTES) made += late.addTraffic(t, v, 0);
+      else made += late.addAt(t, k, v);
+    }
+    expect(arena.late).toEqual([late]);
+    made += late.flushLate();
+    for (const [t, k, v] of [[400_000, BYTES, 1] as const, ...[...adds].sort((a, b) => a[0] - b[0])])
+      inOrder.add(inOrder.slot(t), k, v);
+    expect(made).toBe(late.length);
+    expect(late.length).toBe(inOrder.length);
+    for (let i = 0; i < inOrder.length; i++)
+      for (const k of [BYTES, PACKETS, RETRANSMITS, CONNECTS])
+        expect([late.timeAt(i), late.value(i, k)], `${i}/${k}`).toEqual([
+          inOrder.timeAt(i),
+          inOrder.value(i, k),
+        ]);
+    expect(late.flushLate()).toBe(0);
   });
 });

@@ -60,8 +60,23 @@ export class EdgeTier {
   /** Where the rows start in `buf`, a chunk the arena shares among many tiers. */
   private base = 0;
   private details: Map<number, EdgeBucket> | null = null;
+  /**
+   * Additions to buckets before the newest, waiting for flushLate: bucket time -> a delta per scalar.
+   * Adding to an old bucket in place moves every later running total (and a new old bucket shifts every
+   * later row): one late batch spread over a day cost seconds that way. Deferred, a batch's late records
+   * cost a map update each and the tier one merge pass.
+   */
+  private late: Map<number, Float64Array> | null = null;
+  private lateMask = 0;
+  /** The time and deltas `defer` last added to (valid while `late` is not null). */
+  private lateT = Number.NaN;
+  private lateD: Float64Array | undefined = undefined;
 
-  constructor(private readonly arena: TierArena = standalone) {}
+  /** `coarse` tells the store which bucket count the buckets flushLate makes belong to. */
+  constructor(
+    private readonly arena: TierArena = standalone,
+    readonly coarse = false,
+  ) {}
 
   timeAt(i: number): number {
     return this.buf[this.base + i * this.stride]!;
@@ -177,8 +192,22 @@ export class EdgeTier {
    */
   addTraffic(t: number, bytes: number, packets: number): number {
     const n = this.length;
+    if (n > 0) {
+      const last = this.base + (n - 1) * this.stride;
+      const lastT = this.buf[last]!;
+      // Most records land in the newest bucket, whose bytes and packets are the first two columns
+      // whenever both are present.
+      if (lastT === t && (this.mask & TRAFFIC) === TRAFFIC) {
+        this.buf[last + 1]! += bytes;
+        this.buf[last + 2]! += packets;
+        return 0;
+      }
+      if (t < lastT) {
+        this.deferTraffic(t, bytes, packets);
+        return 0;
+      }
+    }
     const i = this.slot(t);
-    // Bytes and packets are the first two columns whenever both are present.
     if (i === this.length - 1 && (this.mask & TRAFFIC) === TRAFFIC) {
       const at = this.base + i * this.stride;
       this.buf[at + 1]! += bytes;
@@ -188,6 +217,11 @@ export class EdgeTier {
       this.add(i, PACKETS, packets);
     }
     return this.length - n;
+  }
+
+  private deferTraffic(t: number, bytes: number, packets: number): void {
+    this.defer(t, BYTES, bytes);
+    this.defer(t, PACKETS, packets);
   }
 
   /** Adds `v` to scalar `k` of bucket `i` (and so to the running totals of every later bucket). */
@@ -204,6 +238,105 @@ export class EdgeTier {
     const at = this.base + c;
     if (i === n - 1) buf[at + i * w]! += v;
     else for (let j = i; j < n; j++) buf[at + j * w]! += v;
+  }
+
+  /**
+   * Adds `v` to scalar `k` of the bucket starting at `t`: at once when `t` is the newest bucket or later
+   * (returns 1 when it made a bucket), else deferred to flushLate (returns 0; flushLate counts them).
+   */
+  addAt(t: number, k: number, v: number): number {
+    const n = this.length;
+    if (n > 0 && t < this.buf[this.base + (n - 1) * this.stride]!) {
+      this.defer(t, k, v);
+      return 0;
+    }
+    this.add(this.slot(t), k, v);
+    return this.length - n;
+  }
+
+  private defer(t: number, k: number, v: number): void {
+    if (this.late === null) {
+      this.late = new Map();
+      this.arena.late.push(this);
+    }
+    // A record's columns come one after another for the same time: no second lookup for them.
+    let d = this.lateT === t ? this.lateD : this.late.get(t);
+    if (!d) {
+      d = new Float64Array(SCALARS);
+      this.late.set(t, d);
+    }
+    this.lateT = t;
+    this.lateD = d;
+    d[k]! += v;
+    if (v !== 0) this.lateMask |= 1 << k;
+  }
+
+  /**
+   * Applies the deferred additions in one pass from the newest row back: each row moves by the number of
+   * new buckets before it and takes the deltas at or before it. Returns the buckets it made.
+   */
+  flushLate(): number {
+    const late = this.late;
+    if (late === null) return 0;
+    this.late = null;
+    this.lateT = Number.NaN;
+    this.lateD = undefined;
+    const times = [...late.keys()].sort((a, b) => a - b);
+    const n = this.length;
+    let added = 0;
+    for (const t of times) {
+      const i = this.search(t, 0, n);
+      if (i === n || this.timeAt(i) !== t) added++;
+    }
+    const mask = this.mask | this.lateMask;
+    this.lateMask = 0;
+    if (mask !== this.mask || n + added > this.capacity)
+      this.relayout(Math.max(this.capacity, MIN_CAPACITY, pow2(n + added)), mask);
+    const buf = this.buf;
+    const o = this.base;
+    const w = this.stride;
+    // Per column: the scalar it holds, and the deltas of every pending time at or before the current row.
+    const ks: number[] = [];
+    for (let k = 0; k < SCALARS; k++) if ((mask & (1 << k)) !== 0) ks.push(k);
+    const cum = new Float64Array(w);
+    for (const d of late.values()) for (let c = 1; c < w; c++) cum[c]! += d[ks[c - 1]!]!;
+    let j = n - 1;
+    let p = times.length - 1;
+    for (let out = n + added - 1; out >= 0; out--) {
+      const pt = p >= 0 ? times[p]! : Number.NEGATIVE_INFINITY;
+      const ot = j >= 0 ? buf[o + j * w]! : Number.NEGATIVE_INFINITY;
+      const row = o + out * w;
+      if (ot >= pt) {
+        const from = o + j * w;
+        buf[row] = ot;
+        for (let c = 1; c < w; c++) buf[row + c] = buf[from + c]! + cum[c]!;
+        j--;
+      } else {
+        // A new bucket: the running totals of the row before it, plus what is pending up to here.
+        buf[row] = pt;
+        for (let c = 1; c < w; c++) buf[row + c] = (j >= 0 ? buf[o + j * w + c]! : 0) + cum[c]!;
+      }
+      if (ot <= pt) {
+        const d = late.get(pt)!;
+        for (let c = 1; c < w; c++) cum[c]! -= d[ks[c - 1]!]!;
+        p--;
+      }
+    }
+    this.length = n + added;
+    this.hint = 0;
+    return added;
+  }
+
+  /** The side record of the bucket starting at `t` (late or not: side records are keyed by time). */
+  detailFor(t: number): EdgeBucket {
+    if (!this.details) this.details = new Map();
+    let d = this.details.get(t);
+    if (!d) {
+      d = new EdgeBucket(t);
+      this.details.set(t, d);
+      this.arena.details++;
+    }
+    return d;
   }
 
   value(i: number, k: number): number {
@@ -225,14 +358,7 @@ export class EdgeTier {
 
   /** The side record of bucket `i` for what isn't a scalar (drops by reason, latencies, causes). */
   detailAt(i: number): EdgeBucket {
-    const t = this.timeAt(i);
-    if (!this.details) this.details = new Map();
-    let d = this.details.get(t);
-    if (!d) {
-      d = new EdgeBucket(t);
-      this.details.set(t, d);
-    }
-    return d;
+    return this.detailFor(this.timeAt(i));
   }
 
   /** Bucket `i` as an EdgeBucket; the same object is reused by the next call. */
@@ -293,7 +419,11 @@ export class EdgeTier {
     this.length = left;
     this.hint = 0;
     if (this.details) {
-      for (const t of this.details.keys()) if (t < before) this.details.delete(t);
+      for (const t of this.details.keys())
+        if (t < before) {
+          this.details.delete(t);
+          this.arena.details--;
+        }
       if (this.details.size === 0) this.details = null;
     }
     if (this.capacity > MIN_CAPACITY && left * 4 <= this.capacity)
@@ -338,6 +468,11 @@ export class EdgeTier {
     this.capacity = 0;
     this.length = 0;
     this.hint = 0;
+    if (this.details) this.arena.details -= this.details.size;
     this.details = null;
+    this.late = null;
+    this.lateMask = 0;
+    this.lateT = Number.NaN;
+    this.lateD = undefined;
   }
 }

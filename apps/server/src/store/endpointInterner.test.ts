@@ -1,6 +1,7 @@
 import type { Endpoint } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { EP } from '../fixtures/labCluster.js';
+import { MemoryShare } from '../memoryBudget.js';
 import { EndpointInterner } from './endpointInterner.js';
 
 /** A pod of the lab's, named `name` at `ip`. */
@@ -39,5 +40,22 @@ describe('EndpointInterner', () => {
     const again = i.internTable(table);
     expect(again[0]!.id).not.toBe(a!.id);
     expect(again[0]!.id).toBeGreaterThan(a!.id);
+  });
+});
+
+describe('EndpointInterner memory share', () => {
+  it('starts over past its bytes however few endpoints that is, and counts what it let go', () => {
+    const share = new MemoryShare('endpoints', 1_000_000);
+    const i = new EndpointInterner(1_000_000, 500_000, share);
+    const ids = new Set<number>();
+    for (let k = 0; k < 5_000; k++) {
+      const long = `p${k}-${'x'.repeat(1_200)}`;
+      ids.add(i.intern(pod(long, `10.1.${k >> 8}.${k & 255}`)).id);
+      expect(i.bytes).toBeLessThanOrEqual(500_000);
+    }
+    // Ids stay unique across restarts, so no series can be confused with another.
+    expect(ids.size).toBe(5_000);
+    expect(share.evicted).toBeGreaterThan(0);
+    expect(i.size + share.evicted).toBe(5_000);
   });
 });

@@ -1,4 +1,6 @@
 import type { Endpoint } from '@weft/protocol';
+import type { MemoryShare } from '../memoryBudget.js';
+import { endpointBytes } from './endpointBytes.js';
 import { endpointKey } from './endpointKey.js';
 
 export interface Interned {
@@ -26,6 +28,8 @@ export class EndpointInterner {
   /** What `internTable` has interned of each table, by its array (a connection's, which only grows). */
   private tables = new WeakMap<readonly Endpoint[], Interned[]>();
   private next = 1;
+  /** Estimated bytes held: per endpoint its object, its key (twice: the string and a map entry), the IP. */
+  bytes = 0;
 
   /**
    * Every endpoint of a batch's table, interned, index for index. A connection's table arrives again
@@ -41,7 +45,15 @@ export class EndpointInterner {
     return done;
   }
 
-  constructor(private readonly max: number) {}
+  /**
+   * Bounded by `max` endpoints and by `maxBytes` (endpoint names can be long: a count alone let 20,000
+   * endpoints of ~1.4 KB outgrow a small heap); starting over is counted in `share.evicted`.
+   */
+  constructor(
+    private readonly max: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+    private readonly share?: MemoryShare,
+  ) {}
 
   intern(e: Endpoint): Interned {
     const hit = this.byIp.get(e.ip);
@@ -49,13 +61,17 @@ export class EndpointInterner {
     const key = endpointKey(e);
     let it = this.byKey.get(key);
     if (!it) {
-      if (this.byKey.size >= this.max) {
+      const bytes = endpointBytes(e) + 2 * key.length + 2 * e.ip.length + 160;
+      if (this.byKey.size >= this.max || this.bytes + bytes > this.maxBytes) {
+        if (this.share) this.share.evicted += this.byKey.size;
         this.byKey = new Map();
         this.byIp = new Map();
         this.tables = new WeakMap();
+        this.bytes = 0;
       }
       it = { id: this.next++, key, ep: e, namespaceNode: null };
       this.byKey.set(key, it);
+      this.bytes += bytes;
     }
     this.byIp.set(e.ip, it);
     return it;

@@ -1,6 +1,7 @@
 import { type FlowRow, type IngestBatch, type PackedBatch, packBatch } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { EP, N1, N2 } from '../fixtures/labCluster.js';
+import { MemoryShare } from '../memoryBudget.js';
 import { FlowRing } from './flowRing.js';
 
 /** A packed batch of `n` flows whose bytes number them (batch * 1000 + record). */
@@ -105,5 +106,77 @@ describe('FlowRing', () => {
       return seen.length < 2;
     });
     expect(seen).toEqual([1004, 1003]);
+  });
+});
+
+describe('FlowRing memory share', () => {
+  /** A packed batch whose table has `endpoints` endpoints (long names) and whose one flow numbers it. */
+  function wide(id: number, endpoints: number): PackedBatch {
+    const b = batch(id, 1);
+    const table = Array.from({ length: endpoints }, (_, i) => ({
+      ...EP.api1,
+      ip: `10.9.${i >> 8}.${i & 255}`,
+      name: `pod-${id}-${i}-${'n'.repeat(200)}`,
+    }));
+    return { ...b, endpoints: [...b.endpoints, ...table] };
+  }
+
+  it('copies the one row out of a batch whose big endpoint table it pinned, and stays in its share', () => {
+    const share = new MemoryShare('flows', 1024 * 1024);
+    const ring = new FlowRing(1_000, share);
+    for (let id = 1; id <= 30; id++) {
+      ring.pushFlow(wide(id, 5_000), 0, N1);
+      ring.settle();
+      expect(share.used).toBeLessThanOrEqual(share.limit);
+    }
+    const rows: FlowRow[] = [];
+    ring.forEachNewest((r) => rows.push(r) > 0);
+    // Every batch's row is still there (none evicted), read from copies.
+    expect(rows.map((r) => r.bytes)).toEqual(Array.from({ length: 30 }, (_, i) => (30 - i) * 1000));
+    expect(share.evicted).toBe(0);
+  });
+
+  it('drops the oldest rows, counted, when rows alone are over the share', () => {
+    const share = new MemoryShare('flows', 1_000_000);
+    const ring = new FlowRing(5_000, share);
+    expect(ring.capacity).toBe(5_000);
+    for (let id = 1; id <= 20; id++) {
+      const b = batch(id, 10);
+      for (let i = 0; i < 10; i++) ring.pushFlow(b, i, N1);
+      for (let k = 0; k < 140; k++) ring.push(dropRow(id * 1000 + k));
+      ring.settle();
+      expect(share.used).toBeLessThanOrEqual(share.limit);
+    }
+    expect(share.evicted).toBeGreaterThan(0);
+    expect(ring.size + share.evicted).toBe(20 * 150);
+    const rows: FlowRow[] = [];
+    ring.forEachNewest((r) => rows.push(r) > 0);
+    expect(rows.length).toBe(ring.size);
+    // Newest first and whole: the last batch's drop rows from the last down, then its flows.
+    expect(rows.slice(0, 2).map((r) => r.bytes)).toEqual([20_139, 20_138]);
+    expect(rows.slice(140, 143).map((r) => r.bytes)).toEqual([20_009, 20_008, 20_007]);
+    // The ring fills on after evicting and wraps as before.
+    for (let id = 21; id <= 9_000; id++) {
+      ring.push(dropRow(id));
+      ring.settle();
+    }
+    const after: FlowRow[] = [];
+    ring.forEachNewest((r) => after.push(r) > 0);
+    expect(after[0]!.bytes).toBe(9_000);
+    expect(after.length).toBe(ring.size);
+    expect(share.used).toBeLessThanOrEqual(share.limit);
+  });
+});
+
+describe('FlowRing capacity', () => {
+  it('has no more slots than its share can hold rows for, whatever count it was given', () => {
+    const share = new MemoryShare('flows', 1_000_000);
+    const ring = new FlowRing(5_000_000, share);
+    expect(ring.capacity).toBeLessThan(10_000);
+    expect(share.used).toBeLessThan(share.limit);
+    for (let id = 0; id < 20_000; id++) ring.push(dropRow(id));
+    ring.settle();
+    expect(ring.size).toBeGreaterThan(0);
+    expect(share.used).toBeLessThanOrEqual(share.limit);
   });
 });

@@ -344,10 +344,13 @@ function graphEdge(
   const s = t.sums;
   const at = k * SCALARS;
   const x = t.extras.get(k);
-  const dropReasons: Record<string, number> = {};
+  // Keyed by reasons collectors sent: a Map, then an object without a prototype, so `constructor` or
+  // `__proto__` is a reason like any other.
+  const byReason = new Map<string, number>();
   if (x?.drops)
-    for (const c of x.drops.values()) dropReasons[c.reason] = (dropReasons[c.reason] ?? 0) + c.packets;
-  for (const r of Object.keys(dropReasons)) dropReasons[r] = round(dropReasons[r]! / seconds);
+    for (const c of x.drops.values()) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.packets);
+  const dropReasons: Record<string, number> = Object.create(null);
+  for (const [r, n] of byReason) dropReasons[r] = round(n / seconds);
   const { start, order } = byEdge;
   sortPorts(t, order, start[k]!, start[k + 1]!);
   const ports: GraphEdge['ports'] = [];

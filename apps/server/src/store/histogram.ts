@@ -6,6 +6,8 @@
 const PER_OCTAVE = 8;
 const MAX_INDEX = 8 * 36; // 2^36 us ~ 19 h: anything slower is clamped there
 
+const MAX_US = 2 ** 36;
+
 export function bucketIndex(us: number): number {
   if (!(us > 1)) return 0;
   const i = Math.ceil(Math.log2(us) * PER_OCTAVE);
@@ -23,7 +25,9 @@ export class Histogram {
   sumUs = 0;
 
   add(us: number, n = 1): void {
-    if (!Number.isFinite(us) || us < 0 || n <= 0) return;
+    if (!Number.isFinite(us) || us < 0 || !(n > 0)) return;
+    // Past the last bucket the value says nothing more, and a huge one would make sumUs Infinity.
+    if (us > MAX_US) us = MAX_US;
     const i = bucketIndex(us);
     this.counts.set(i, (this.counts.get(i) ?? 0) + n);
     this.total += n;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryShare } from '../memoryBudget.js';
 import { levelNode } from './levelNode.js';
 import { LEVEL_INDEX, LevelTables } from './levelTables.js';
 
@@ -42,5 +43,19 @@ describe('LevelTables', () => {
     t.idOf(LEVEL_INDEX.pod, pod('ns', 'p-0'));
     t.trim();
     expect(t.generation).toBe(1);
+  });
+});
+
+describe('LevelTables memory share', () => {
+  it('starts over past its bytes at the next trim, and counts what it let go', () => {
+    const share = new MemoryShare('endpoints', 1_000_000);
+    const t = new LevelTables(1_000_000, 100_000, share);
+    for (let k = 0; k < 200; k++) t.idOf(LEVEL_INDEX.pod, pod('ns', `p${k}-${'y'.repeat(1_000)}`));
+    expect(t.bytes).toBeGreaterThan(100_000);
+    const gen = t.generation;
+    t.trim();
+    expect(t.generation).toBe(gen + 1);
+    expect(t.bytes).toBe(0);
+    expect(share.evicted).toBe(200);
   });
 });

@@ -1,4 +1,5 @@
 import type { Level } from '@weft/protocol';
+import type { MemoryShare } from '../memoryBudget.js';
 import type { LevelNode } from './levelNode.js';
 
 export const LEVEL_INDEX: Record<Level, number> = { node: 0, namespace: 1, workload: 2, pod: 3 };
@@ -13,8 +14,15 @@ export class LevelTables {
   generation = 0;
   private ids: Map<string, number>[] = [new Map(), new Map(), new Map(), new Map()];
   nodes: LevelNode[][] = [[], [], [], []];
+  /** Estimated bytes held: per node its object, its strings and its map entry. */
+  bytes = 0;
 
-  constructor(private readonly max: number) {}
+  /** Bounded by `max` nodes and by `maxBytes`; starting over is counted in `share.evicted`. */
+  constructor(
+    private readonly max: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+    private readonly share?: MemoryShare,
+  ) {}
 
   /** Number of `n` at `level`, added on first sight. */
   idOf(level: number, n: LevelNode): number {
@@ -24,6 +32,7 @@ export class LevelTables {
       id = this.nodes[level]!.length;
       this.nodes[level]!.push(n);
       ids.set(n.id, id);
+      this.bytes += 200 + 3 * n.id.length + n.label.length + n.namespace.length;
     }
     return id;
   }
@@ -32,7 +41,9 @@ export class LevelTables {
   trim(): void {
     let size = 0;
     for (const ids of this.ids) size += ids.size;
-    if (size <= this.max) return;
+    if (size <= this.max && this.bytes <= this.maxBytes) return;
+    if (this.share) this.share.evicted += size;
+    this.bytes = 0;
     this.ids = [new Map(), new Map(), new Map(), new Map()];
     this.nodes = [[], [], [], []];
     this.generation++;

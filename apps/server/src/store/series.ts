@@ -53,7 +53,7 @@ export class EdgeSeries {
     arena?: TierArena,
   ) {
     this.fine = new EdgeTier(arena);
-    this.coarse = new EdgeTier(arena);
+    this.coarse = new EdgeTier(arena, true);
     this.portId = port * 8 + protoNumber(proto);
   }
 }

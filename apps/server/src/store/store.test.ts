@@ -7,6 +7,7 @@ import { EP, N1, N2 } from '../fixtures/labCluster.js';
 import { filter, testStore } from '../fixtures/testStore.js';
 import { queryDns } from './dnsQuery.js';
 import { queryDrops } from './dropsQuery.js';
+import { EdgeBucket } from './edgeBucket.js';
 import { queryFlows } from './flowsQuery.js';
 import { queryGraph } from './graphQuery.js';
 
@@ -383,5 +384,136 @@ describe('Store: bounds', () => {
     const d = queryDrops(store, filter(), { start: T0, end: clock.now });
     expect(d.packets).toBe(6);
     expect(store.stats().duplicates).toBe(1);
+  });
+});
+
+describe('Store: late records', () => {
+  it('adds a batch spread over the last day to the minute tier in place, and to no expired 1 s bucket', () => {
+    const { store, clock } = testStore();
+    clock.now = T0 + 86_400_000;
+    const now = clock.now;
+    const flow = (ts: number, bytes: number) => ({
+      ts,
+      src: EP.frontend2,
+      dst: EP.db,
+      sport: 47000,
+      dport: 5432,
+      proto: 'tcp' as const,
+      dir: 'egress' as const,
+      bytes,
+      packets: 1,
+      tcpFlags: 0x18,
+    });
+    const batch = (seq: number, flows: ReturnType<typeof flow>[]) => ({
+      type: 'batch' as const,
+      seq,
+      start: now - 86_000_000,
+      end: now,
+      flows,
+      drops: flows.map(({ tcpFlags: _, ...f }) => ({
+        ...f,
+        reason: 'policy_drop',
+        kernelReason: 'POLICY_DROP',
+      })),
+      tcp: [],
+      tcpStats: [],
+      dns: [],
+      lost: 0,
+    });
+    store.ingest(batch(0, [flow(now - 500, 1)]), N1);
+    // Newest first inside the batch too: every record is before what the tiers hold.
+    const late = Array.from({ length: 2_000 }, (_, i) => flow(now - 1_000 - i * 43_000, 10 + (i % 7)));
+    store.ingest(batch(1, late), N1);
+    const minutes = new Set([now - 500, ...late.map((f) => f.ts)].map((t) => Math.floor(t / 60_000)));
+    // Three series (the pod pair, its namespace rollup, the totals), a bucket per minute each.
+    expect(store.stats().coarseBuckets).toBe(3 * minutes.size);
+    const seconds1 = new Set(
+      [now - 500, ...late.map((f) => f.ts)]
+        .filter((t) => t >= store.fineFrom(now))
+        .map((t) => Math.floor(t / 1000)),
+    );
+    expect(store.stats().fineBuckets).toBe(3 * seconds1.size);
+    const win = { start: now - 86_400_000 + 60_000, end: now };
+    const bytes = 1 + late.reduce((a, f) => a + f.bytes, 0);
+    for (const series of [...store.edges, ...store.nsRollups, store.totals]) {
+      const sum = new EdgeBucket(0);
+      series.coarse.addRun(0, series.coarse.length - 1, sum);
+      expect([sum.bytes, sum.packets, sum.dropPackets]).toEqual([bytes, 2_001, 2_001]);
+    }
+    expect(queryDrops(store, filter(), win).packets).toBe(2_001);
+  });
+});
+
+describe('Store: memory budget', () => {
+  const pod = (i: number) => ({ ...EP.frontend2, ip: `10.200.${i >> 8}.${i & 255}`, name: `flood-${i}` });
+  const flood = (seq: number, now: number, n: number, seed: number) => {
+    let x = seed;
+    const rand = () => {
+      x = (x * 1664525 + 1013904223) >>> 0;
+      return x / 2 ** 32;
+    };
+    return {
+      type: 'batch' as const,
+      seq,
+      start: now - 86_000_000,
+      end: now,
+      flows: Array.from({ length: n }, (_, i) => ({
+        ts: now - Math.floor(rand() * 86_000_000),
+        src: pod(i % 1000),
+        dst: EP.db,
+        sport: 40000,
+        dport: 5432,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 100,
+        packets: 1,
+        tcpFlags: 0x18,
+      })),
+      drops: [],
+      tcp: [],
+      tcpStats: [],
+      dns: [],
+      lost: 0,
+    };
+  };
+
+  it('holds series and their buckets within the series share, whatever the count bounds allow', () => {
+    const { store, clock } = testStore({ maxSeries: 1000, memoryBudgetMiB: 16 });
+    clock.now = T0 + 86_400_000;
+    const series = store.memory.share('series');
+    for (let b = 0; b < 20; b++) {
+      store.ingest(flood(b, clock.now, 10_000, b + 1), N1);
+      expect(series.used).toBeLessThanOrEqual(series.limit);
+      clock.now += 1_000;
+    }
+    const st = store.stats();
+    expect(series.evicted).toBeGreaterThan(0);
+    expect(st.evictions).toBe(series.evicted);
+    // Without the byte bound a thousand series kept ~200,000 minute buckets here.
+    expect(st.coarseBuckets).toBeLessThan(series.limit / 80);
+    expect(store.memory.figures().find((f) => f.part === 'series')!.usedBytes).toBe(Math.round(series.used));
+  }, 30_000);
+
+  it('bounds namespace rollups by the series setting too', () => {
+    const { store, clock } = testStore({ maxSeries: 100 });
+    clock.now = T0 + 1_000;
+    const rollupFlood = {
+      ...flood(0, clock.now, 0, 1),
+      flows: Array.from({ length: 500 }, (_, i) => ({
+        ts: clock.now - 10,
+        src: { ...pod(i), namespace: `ns-${i}` },
+        dst: EP.db,
+        sport: 40000,
+        dport: 5432,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 100,
+        packets: 1,
+        tcpFlags: 0x18,
+      })),
+    };
+    store.ingest(rollupFlood, N1);
+    expect(store.nsRollups.size).toBeLessThanOrEqual(100);
+    expect(store.stats().edgeSeries).toBeLessThanOrEqual(100);
   });
 });

@@ -7,6 +7,8 @@ import {
   type PackedBatch,
   packBatch,
 } from '@weft/protocol';
+import { MemoryBudget, type MemoryPartFigures } from '../memoryBudget.js';
+import { boundedName } from './boundedName.js';
 import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
 import {
@@ -27,6 +29,7 @@ import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { RollupIndex } from './rollupIndex.js';
 import { RunSums } from './runSums.js';
+import { count } from './saturate.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
@@ -39,6 +42,8 @@ export interface StoreOptions {
   maxSeries: number;
   maxFineBuckets: number;
   maxFlowRows: number;
+  /** MemoryBudget's whole (MiB); 512 when not given. */
+  memoryBudgetMiB?: number;
   now?: () => number;
 }
 
@@ -67,13 +72,27 @@ function namespaceNode(it: Interned): string {
   return it.namespaceNode;
 }
 
+/**
+ * Estimated bytes, for the memory shares: an edge or rollup series (the object, its two tiers, its
+ * index and list entries); a DNS client series; an edge tier row (3-5 numbers with the power-of-two
+ * slack of tiers and arena chunks: 60-105 bytes measured by bench/server/memoryBudget.ts); a bucket's
+ * side record (drops by reason, latency histogram); a DNS bucket (its histogram, rcodes and failing
+ * names, each bounded).
+ */
+const EDGE_SERIES_BYTES = 640;
+const DNS_SERIES_BYTES = 560;
+const ROW_BYTES = 80;
+const DETAIL_BYTES = 640;
+const DNS_BUCKET_BYTES = 720;
+
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
 
 /**
  * The server's memory of the cluster: per-edge and per-DNS-client time buckets (1 s and 1 min tiers),
- * cluster totals, and a ring of recent flow rows. Bounded by series count and fine-bucket count; when
- * over, the series idle the longest go first and are counted as evictions.
+ * cluster totals, and a ring of recent flow rows. Bounded by series count and fine-bucket count and by
+ * the memory budget's shares in bytes (MemoryBudget); when over, the series idle the longest go first
+ * and are counted as evictions.
  */
 export class Store {
   /**
@@ -92,10 +111,12 @@ export class Store {
   /** Holds the rows of every series' tiers, so a pass over the series reads a few large arrays. */
   private readonly arena = new TierArena();
   readonly flows: FlowRing;
+  /** The memory setting's shares: the store's parts keep their estimates there. */
+  readonly memory: MemoryBudget;
   readonly ports = new LearnedPorts();
   readonly levels: LevelTables;
   private readonly interner: EndpointInterner;
-  private readonly dedupe = new CrossNodeDedupe();
+  private readonly dedupe: CrossNodeDedupe;
   readonly now: () => number;
   /** Nodes with a connected collector: ingress seen there is counted at the sender's egress instead. */
   observedNodes: ReadonlySet<string> = new Set();
@@ -103,6 +124,10 @@ export class Store {
   dataStart = Number.POSITIVE_INFINITY;
   dataEnd = 0;
   private fineCount = 0;
+  /** Of fineCount and coarseCount, the DNS clients' buckets (objects with maps, not arena rows). */
+  private dnsBuckets = 0;
+  /** fineFrom() as the batch being stored began (one value for its records). */
+  private batchFineFrom = 0;
   /** Set when the fine-bucket bound forced 1 s data out early; minute data stays. */
   private fineHorizon = 0;
   private coarseCount = 0;
@@ -118,9 +143,16 @@ export class Store {
   constructor(readonly opts: StoreOptions) {
     this.now = opts.now ?? Date.now;
     this.totals = new EdgeSeries(null as unknown as Endpoint, null as unknown as Endpoint, '', 0, this.arena);
-    this.flows = new FlowRing(opts.maxFlowRows);
-    this.interner = new EndpointInterner(Math.max(10_000, opts.maxSeries * 2));
-    this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4));
+    this.memory = new MemoryBudget(opts.memoryBudgetMiB ?? 512);
+    this.flows = new FlowRing(opts.maxFlowRows, this.memory.share('flows'));
+    this.dedupe = new CrossNodeDedupe(undefined, undefined, this.memory.share('dedupe'));
+    const endpoints = this.memory.share('endpoints');
+    this.interner = new EndpointInterner(
+      Math.max(10_000, opts.maxSeries * 2),
+      endpoints.limit * 0.6,
+      endpoints,
+    );
+    this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4), endpoints.limit * 0.4, endpoints);
   }
 
   /** Oldest time the fine tier still covers (later than retention when memory pressure trimmed it). */
@@ -153,6 +185,9 @@ export class Store {
     const now = this.now();
     const oldest = now - this.opts.coarseRetentionS * 1000;
     const newest = now + MAX_FUTURE_MS;
+    // 1 s buckets older than this are pruned unread: late records add only to the minute tier.
+    const fineFrom = this.fineFrom(now);
+    this.batchFineFrom = fineFrom;
     const ok = (ts: number) => {
       if (ts >= oldest && ts <= newest) return true;
       this.counters.outOfWindow++;
@@ -187,6 +222,7 @@ export class Store {
           lastTs = ts;
           inWindow = ts >= oldest && ts <= newest;
           fineT = ts - (ts % FINE_MS);
+          if (fineT < fineFrom) fineT = -1;
           coarseT = ts - (ts % COARSE_MS);
         }
         if (!inWindow) {
@@ -215,8 +251,8 @@ export class Store {
         const s = fwd
           ? this.edge(src, dst, proto, protoNum, dport, now)
           : this.edge(dst, src, proto, protoNum, sport, now);
-        const bytes = f.bytes[i]!;
-        const packets = f.packets[i]!;
+        const bytes = count(f.bytes[i]!);
+        const packets = count(f.packets[i]!);
         this.addTraffic(s, fineT, coarseT, bytes, packets);
         if (ts !== runTs) {
           if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
@@ -236,7 +272,10 @@ export class Store {
       if (!ok(d.ts)) continue;
       const se = endpoints[d.src]!;
       const de = endpoints[d.dst]!;
-      const key = `d${se.ip}|${d.sport}|${de.ip}|${d.dport}|${d.proto}|${d.reason}|${d.packets}|${d.bytes}`;
+      const reason = boundedName(d.reason);
+      const dropPackets = count(d.packets);
+      const dropBytes = count(d.bytes);
+      const key = `d${se.ip}|${d.sport}|${de.ip}|${d.dport}|${d.proto}|${reason}|${dropPackets}|${dropBytes}`;
       if (this.dedupe.isDuplicate(key, node, now)) {
         this.counters.duplicates++;
         continue;
@@ -252,9 +291,9 @@ export class Store {
         proto: d.proto,
         dir: d.dir,
         verdict: 'dropped',
-        reason: d.reason,
-        bytes: d.bytes,
-        packets: d.packets,
+        reason,
+        bytes: dropBytes,
+        packets: dropPackets,
         tcpFlags: 0,
       });
       const src = interned[d.src]!;
@@ -265,9 +304,9 @@ export class Store {
         ? this.edge(src, dst, d.proto, pn, d.dport, now)
         : this.edge(dst, src, d.proto, pn, d.sport, now);
       s.detail = true;
-      this.edgeBuckets(s, d.ts, (tier, i) => {
-        tier.add(i, DROP_PACKETS, d.packets);
-        tier.detailAt(i).addDrop(d.reason, d.dir, d.packets, d.bytes);
+      this.edgeBuckets(s, d.ts, (tier, t) => {
+        tier.detailFor(t).addDrop(reason, d.dir, dropPackets, dropBytes);
+        return tier.addAt(t, DROP_PACKETS, dropPackets);
       });
     }
 
@@ -284,11 +323,11 @@ export class Store {
       const s = this.edge(interned[c.src]!, dst, 'tcp', TCP, c.dport, now);
       s.detail = true;
       const connected = c.outcome === 'ok';
-      this.edgeBuckets(s, c.ts, (tier, i) => {
-        tier.add(i, CONNECTS, 1);
-        if (!connected) tier.add(i, FAILURES, 1);
-        if (!connected || c.latencyUs !== undefined)
-          tier.detailAt(i).addConnect(connected, c.latencyUs, c.cause);
+      const latencyUs = c.latencyUs === undefined ? undefined : count(c.latencyUs);
+      this.edgeBuckets(s, c.ts, (tier, t) => {
+        if (!connected || latencyUs !== undefined)
+          tier.detailFor(t).addConnect(connected, latencyUs, c.cause);
+        return tier.addAt(t, CONNECTS, 1) + (connected ? 0 : tier.addAt(t, FAILURES, 1));
       });
     }
 
@@ -302,23 +341,26 @@ export class Store {
       stored++;
       const src = interned[t.src]!;
       const dst = interned[t.dst]!;
+      const srtt = count(t.srttUs);
+      const retransmits = count(t.retransmits);
       const fwd = srcIsClient(this.ports, src.id, t.sport, dst.id, t.dport, 'tcp', 0);
       const s = fwd
         ? this.edge(src, dst, 'tcp', TCP, t.dport, now)
         : this.edge(dst, src, 'tcp', TCP, t.sport, now);
-      this.edgeBuckets(s, t.ts, (tier, i) => {
-        if (t.srttUs > 0) {
-          tier.add(i, RTT_SUM_US, t.srttUs);
-          tier.add(i, RTT_COUNT, 1);
-        }
-        tier.add(i, RETRANSMITS, t.retransmits);
+      this.edgeBuckets(s, t.ts, (tier, at) => {
+        // The first addition makes the bucket (even a zero: a stats record is data at that time).
+        let made = tier.addAt(at, RETRANSMITS, retransmits);
+        if (srtt > 0) made += tier.addAt(at, RTT_SUM_US, srtt) + tier.addAt(at, RTT_COUNT, 1);
+        return made;
       });
     }
 
     for (const q of batch.dns) {
       if (!ok(q.ts)) continue;
       const client = endpoints[q.client]!;
-      const key = `q${client.ip}|${endpoints[q.server]!.ip}|${q.id}|${q.qname}|${q.rcode}`;
+      const qname = boundedName(q.qname);
+      const rcode = boundedName(q.rcode);
+      const key = `q${client.ip}|${endpoints[q.server]!.ip}|${q.id}|${qname}|${rcode}`;
       if (this.dedupe.isDuplicate(key, node, now, true)) {
         this.counters.duplicates++;
         continue;
@@ -326,24 +368,36 @@ export class Store {
       stored++;
       const server = interned[q.server]!;
       this.ports.learn(server.id, 53);
-      const failed = q.rcode !== 'NOERROR';
+      const failed = rcode !== 'NOERROR';
       const s = this.edge(interned[q.client]!, server, 'udp', UDP, 53, now);
-      this.edgeBuckets(s, q.ts, (tier, i) => {
-        tier.add(i, DNS_QUERIES, 1);
-        if (failed) tier.add(i, DNS_ERRORS, 1);
-      });
+      this.edgeBuckets(
+        s,
+        q.ts,
+        (tier, t) => tier.addAt(t, DNS_QUERIES, 1) + (failed ? tier.addAt(t, DNS_ERRORS, 1) : 0),
+      );
       const ds = this.dnsClient(client, now);
       const ft = Math.floor(q.ts / FINE_MS) * FINE_MS;
       const ct = Math.floor(q.ts / COARSE_MS) * COARSE_MS;
-      const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
+      const latency = count(q.latencyUs);
+      if (ft >= fineFrom) {
+        const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
+        if (fnew) {
+          this.fineCount++;
+          this.dnsBuckets++;
+        }
+        fb.add(qname, rcode, latency);
+      }
       const [cb, cnew] = bucketAt(ds.coarse.items, ct, makeDnsBucket);
-      if (fnew) this.fineCount++;
-      if (cnew) this.coarseCount++;
-      fb.add(q.qname, q.rcode, q.latencyUs);
-      cb.add(q.qname, q.rcode, q.latencyUs);
+      if (cnew) {
+        this.coarseCount++;
+        this.dnsBuckets++;
+      }
+      cb.add(qname, rcode, latency);
     }
 
     this.counters.records += stored;
+    this.flushLate();
+    this.flows.settle();
     this.enforceBounds();
     return stored;
   }
@@ -426,45 +480,47 @@ export class Store {
     return s;
   }
 
-  /** The hot path (flows), without the closure edgeBuckets needs: `fineT`, `coarseT` are bucket starts. */
+  /** Applies what late records left pending in the tiers (EdgeTier.flushLate), counting the buckets made. */
+  private flushLate(): void {
+    const late = this.arena.late;
+    if (late.length === 0) return;
+    this.arena.late = [];
+    for (const tier of late) {
+      const made = tier.flushLate();
+      if (tier.coarse) this.coarseCount += made;
+      else this.fineCount += made;
+    }
+  }
+
+  /**
+   * The hot path (flows), without the closure edgeBuckets needs: `fineT`, `coarseT` are bucket starts,
+   * `fineT` -1 when the 1 s tier no longer covers it.
+   */
   private addTraffic(s: EdgeSeries, fineT: number, coarseT: number, bytes: number, packets: number): void {
-    this.fineCount += s.fine.addTraffic(fineT, bytes, packets);
+    if (fineT >= 0) this.fineCount += s.fine.addTraffic(fineT, bytes, packets);
     this.coarseCount += s.coarse.addTraffic(coarseT, bytes, packets);
   }
 
   /** A run of flow records at `ts` ended: the totals take its sums, each rollup it touched its own. */
   private endRun(ts: number, bytes: number, packets: number): void {
-    const fineT = ts - (ts % FINE_MS);
+    let fineT = ts - (ts % FINE_MS);
+    if (fineT < this.batchFineFrom) fineT = -1;
     const coarseT = ts - (ts % COARSE_MS);
     this.addTraffic(this.totals, fineT, coarseT, bytes, packets);
     // Indexes are places in rollupList, which only prune() reorders.
     this.rollupRun.drain((k, b, p) => this.addTraffic(this.rollupList.items[k]!, fineT, coarseT, b, p));
   }
 
-  private fineSlot(tier: EdgeTier, t: number): number {
-    const n = tier.length;
-    const i = tier.slot(t);
-    if (tier.length !== n) this.fineCount++;
-    return i;
-  }
-
-  private coarseSlot(tier: EdgeTier, t: number): number {
-    const n = tier.length;
-    const i = tier.slot(t);
-    if (tier.length !== n) this.coarseCount++;
-    return i;
-  }
-
-  private edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, i: number) => void): void {
+  /** `apply` adds a record to the bucket at `t` of a tier and returns the buckets it made there. */
+  private edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, t: number) => number): void {
     const ft = Math.floor(ts / FINE_MS) * FINE_MS;
     const ct = Math.floor(ts / COARSE_MS) * COARSE_MS;
+    const fine = ft >= this.batchFineFrom;
     // Linked by edge(), which made or found `s`.
     const rollup = s.rollup!;
     if (s.detail) rollup.detail = true;
-    for (const series of [s, rollup, this.totals]) {
-      apply(series.fine, this.fineSlot(series.fine, ft));
-      apply(series.coarse, this.coarseSlot(series.coarse, ct));
-    }
+    if (fine) this.fineCount += apply(s.fine, ft) + apply(rollup.fine, ft) + apply(this.totals.fine, ft);
+    this.coarseCount += apply(s.coarse, ct) + apply(rollup.coarse, ct) + apply(this.totals.coarse, ct);
   }
 
   /** Drops buckets past retention and series left empty; run about once a second. */
@@ -473,25 +529,16 @@ export class Store {
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
     /** Prunes the tiers of `s`; true when nothing is left of it. */
     const emptied = (s: EdgeSeries | DnsSeries) => {
-      this.fineCount -= s.fine.pruneBefore(fineBefore);
-      this.coarseCount -= s.coarse.pruneBefore(coarseBefore);
+      const fine = s.fine.pruneBefore(fineBefore);
+      const coarse = s.coarse.pruneBefore(coarseBefore);
+      this.fineCount -= fine;
+      this.coarseCount -= coarse;
+      if (s instanceof DnsSeries) this.dnsBuckets -= fine + coarse;
       return s.fine.length === 0 && s.coarse.length === 0;
     };
     for (const s of this.edges) if (emptied(s)) this.dropEdge(s);
     for (const [key, s] of this.dns) if (emptied(s)) this.dns.delete(key);
-    for (const r of this.nsRollups)
-      if (emptied(r)) {
-        this.nsRollups.delete(r);
-        this.rollupIndex.delete(
-          levelNode(r.client, 'namespace').id,
-          levelNode(r.server, 'namespace').id,
-          r.portId,
-        );
-        r.dead = true;
-        this.rollupList.remove(r);
-        r.fine.release();
-        r.coarse.release();
-      }
+    for (const r of this.nsRollups) if (emptied(r)) this.dropRollup(r);
     this.fineCount -= this.totals.fine.pruneBefore(fineBefore);
     this.coarseCount -= this.totals.coarse.pruneBefore(coarseBefore);
     if (this.dataStart < coarseBefore)
@@ -513,32 +560,118 @@ export class Store {
       this.fineHorizon = horizon;
       for (const s of this.edges.values()) this.fineCount -= s.fine.pruneBefore(horizon);
       for (const s of this.nsRollups.values()) this.fineCount -= s.fine.pruneBefore(horizon);
-      for (const s of this.dns.values()) this.fineCount -= s.fine.pruneBefore(horizon);
+      for (const s of this.dns.values()) {
+        const went = s.fine.pruneBefore(horizon);
+        this.fineCount -= went;
+        this.dnsBuckets -= went;
+      }
       this.fineCount -= this.totals.fine.pruneBefore(horizon);
     }
     this.counters.fineTrims++;
   }
 
-  private enforceBounds(): void {
+  /** The memory budget's figures, estimates brought up to date. */
+  memoryStatus(): { budgetBytes: number; parts: MemoryPartFigures[] } {
+    this.measure();
+    return { budgetBytes: this.memory.totalBytes, parts: this.memory.figures() };
+  }
+
+  /** The estimates of the memory shares the store's parts keep: O(1), from running counts. */
+  measure(): void {
+    const edgeRows = this.fineCount + this.coarseCount - this.dnsBuckets;
+    this.memory.share('series').used =
+      (this.edges.size + this.nsRollups.size + 1) * EDGE_SERIES_BYTES +
+      this.dns.size * DNS_SERIES_BYTES +
+      edgeRows * ROW_BYTES;
+    this.memory.share('details').used =
+      this.arena.details * DETAIL_BYTES + this.dnsBuckets * DNS_BUCKET_BYTES;
+    this.memory.share('endpoints').used = this.interner.bytes + this.levels.bytes;
+  }
+
+  /**
+   * Whether `s` must go for the bounds to hold with `slack` (a fraction) to spare: pod-level series for
+   * their count (edges and DNS clients) and the 1 s buckets, rollups for theirs (bounded by the same
+   * setting), any series for the bytes of series and buckets, series with maps (drops, connects, DNS)
+   * for the bytes of per-bucket maps. `s` null: whether any must.
+   */
+  private mustGo(s: EdgeSeries | DnsSeries | null, slack: number): boolean {
     const { maxSeries, maxFineBuckets } = this.opts;
-    if (this.fineCount > maxFineBuckets) this.trimFine();
-    if (this.edges.size + this.dns.size <= maxSeries && this.fineCount <= maxFineBuckets) return;
-    // Evict a few percent below the bound at once so the sort is paid rarely.
-    const all: (EdgeSeries | DnsSeries)[] = [...this.edges.values(), ...this.dns.values()];
-    all.sort((a, b) => a.lastSeen - b.lastSeen);
-    const seriesTarget = Math.floor(maxSeries * 0.95);
-    const fineTarget = Math.floor(maxFineBuckets * 0.95);
-    let count = all.length;
-    for (const s of all) {
-      if (count <= seriesTarget && this.fineCount <= fineTarget) break;
-      // Counted before dropEdge gives the rows back.
-      this.fineCount -= s.fine.length;
-      this.coarseCount -= s.coarse.length;
-      if (s instanceof EdgeSeries) this.dropEdge(s);
-      else this.dns.delete(s.key);
-      this.counters.evictions++;
-      count--;
+    const series = this.memory.share('series');
+    const details = this.memory.share('details');
+    if (series.used > series.limit * (1 - slack)) return true;
+    const rollups = this.nsRollups.size > maxSeries * (1 - slack);
+    const pods =
+      this.edges.size + this.dns.size > maxSeries * (1 - slack) ||
+      this.fineCount > maxFineBuckets * (1 - slack / 2);
+    if (s === null) return rollups || pods || details.used > details.limit * (1 - slack);
+    // Over the maps' share, only series with maps free any.
+    if (details.used > details.limit * (1 - slack) && (s instanceof DnsSeries || s.detail)) return true;
+    return s instanceof EdgeSeries && this.nsRollups.has(s) ? rollups : pods;
+  }
+
+  /**
+   * Over a bound, the series idle the longest go (those the bound is about), down to a tenth under the
+   * bounds so a flood pays this rarely. The order comes from a threshold on lastSeen read off a sorted
+   * copy of the times (a native sort of numbers), not from sorting the series.
+   */
+  private enforceBounds(): void {
+    if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
+    this.measure();
+    if (!this.mustGo(null, 0)) return;
+    // Pod-level series before rollups among equally idle ones: the namespace view keeps its history.
+    const all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
+    const seen = Float64Array.from(all, (s) => s.lastSeen).sort();
+    const over = (used: number, limit: number) => Math.max(0, (used - limit * 0.9) / Math.max(1, used));
+    const series = this.memory.share('series');
+    const details = this.memory.share('details');
+    const part = Math.max(
+      over(this.edges.size + this.dns.size, this.opts.maxSeries),
+      over(this.nsRollups.size, this.opts.maxSeries),
+      over(this.fineCount, this.opts.maxFineBuckets),
+      over(series.used, series.limit),
+      over(details.used, details.limit),
+    );
+    let k = Math.min(seen.length - 1, Math.ceil(part * all.length));
+    let left = all;
+    while (left.length > 0) {
+      const threshold = seen[k]!;
+      const kept: (EdgeSeries | DnsSeries)[] = [];
+      for (const s of left) {
+        if (s.lastSeen <= threshold && this.mustGo(s, 0.1)) this.evict(s);
+        else kept.push(s);
+      }
+      if (!this.mustGo(null, 0.1) || k === seen.length - 1) break;
+      k = Math.min(seen.length - 1, 2 * k + 1);
+      left = kept;
     }
+  }
+
+  private evict(s: EdgeSeries | DnsSeries): void {
+    // Counted before the tiers give their rows back.
+    this.fineCount -= s.fine.length;
+    this.coarseCount -= s.coarse.length;
+    if (s instanceof DnsSeries) {
+      this.dnsBuckets -= s.fine.length + s.coarse.length;
+      this.dns.delete(s.key);
+      this.memory.share('details').evicted++;
+    } else if (this.nsRollups.has(s)) this.dropRollup(s);
+    else this.dropEdge(s);
+    this.memory.share('series').evicted++;
+    this.counters.evictions++;
+    this.measure();
+  }
+
+  private dropRollup(r: EdgeSeries): void {
+    this.nsRollups.delete(r);
+    this.rollupIndex.delete(
+      levelNode(r.client, 'namespace').id,
+      levelNode(r.server, 'namespace').id,
+      r.portId,
+    );
+    r.dead = true;
+    this.rollupList.remove(r);
+    r.fine.release();
+    r.coarse.release();
   }
 
   /** Recent rows for /flows (newest first). */

@@ -1,3 +1,5 @@
+import type { EdgeTier } from './edgeTier.js';
+
 /** A run of an EdgeTier's rows: `size` numbers of `chunk` from `base`. */
 interface Chunk {
   readonly buf: Float64Array;
@@ -35,6 +37,10 @@ const MIN_REGIONS = 16;
 export class TierArena {
   /** The chunk `alloc` last handed a region of (returned beside the base, to allocate nothing). */
   chunk: Float64Array = new Float64Array(0);
+  /** Tiers holding deferred late additions: the store flushes them (flushLate) at the end of a batch. */
+  late: EdgeTier[] = [];
+  /** Side records (EdgeBucket) the tiers hold: the memory budget's per-bucket maps. */
+  details = 0;
   private readonly classes = new Map<number, SizeClass>();
   private readonly chunks = new Map<Float64Array, Chunk>();
 

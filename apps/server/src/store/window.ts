@@ -14,9 +14,12 @@ export function observedSeconds(store: Store, win: TimeWindow): number {
   return Math.max(1, (end - start) / 1000);
 }
 
+/** `n` to `digits` decimals; never NaN or Infinity (answers are JSON numbers), whatever went in. */
 export function round(n: number, digits = 3): number {
+  if (!Number.isFinite(n)) return n > 0 ? Number.MAX_SAFE_INTEGER : n < 0 ? -Number.MAX_SAFE_INTEGER : 0;
   const f = 10 ** digits;
-  return Math.round(n * f) / f;
+  const r = Math.round(n * f) / f;
+  return Number.isFinite(r) ? r : n;
 }
 
 export function usToMs(us: number | null): number | null {

@@ -10,6 +10,7 @@ export const statusRoute: FastifyPluginAsyncTypebox = async (app) => {
       uptimeS: Math.round((w.now() - w.startedAt) / 1000),
       simulated: w.collectors.anySimulated(),
       collectors: w.collectors.list(),
+      memory: w.store.memoryStatus(),
     };
   });
 };
