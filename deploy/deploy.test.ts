@@ -385,7 +385,7 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     const budget = Number(envValue(server(), 'WEFT_MEMORY_BUDGET_MB'));
     const heap = Number(/--max-old-space-size=(\d+)/.exec(envValue(server(), 'NODE_OPTIONS') ?? '')?.[1]);
     expect(budget).toBeGreaterThanOrEqual(64);
-    expect(budget).toBeLessThanOrEqual(heap * 0.75);
+    expect(budget).toBeLessThanOrEqual(heap * 0.6);
   });
 
   it('keeps each Node heap well inside its container memory limit', () => {
