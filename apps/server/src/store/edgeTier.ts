@@ -327,6 +327,11 @@ export class EdgeTier {
     return added;
   }
 
+  /** Buckets with a side record (each counted in the arena's `details`). */
+  get detailCount(): number {
+    return this.details === null ? 0 : this.details.size;
+  }
+
   /** The side record of the bucket starting at `t` (late or not: side records are keyed by time). */
   detailFor(t: number): EdgeBucket {
     if (!this.details) this.details = new Map();

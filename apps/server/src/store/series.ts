@@ -44,6 +44,8 @@ export class EdgeSeries {
   /** Interner ids of its ends: its key in the store's lookup index. */
   clientId = 0;
   serverId = 0;
+  /** SeriesOwners index of the node whose batch made it (-1: the cluster totals, no node's). */
+  owner = -1;
 
   constructor(
     readonly client: Endpoint,
@@ -62,6 +64,8 @@ export class DnsSeries {
   readonly fine = new ListTier<DnsBucket>();
   readonly coarse = new ListTier<DnsBucket>();
   lastSeen = 0;
+  /** SeriesOwners index of the node whose batch made it. */
+  owner = -1;
 
   constructor(
     readonly key: string,

@@ -10,6 +10,9 @@ import { queryDrops } from './dropsQuery.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { queryFlows } from './flowsQuery.js';
 import { queryGraph } from './graphQuery.js';
+import type { EdgeSeries } from './series.js';
+import type { Store } from './store.js';
+import { queryTimeseries } from './timeseriesQuery.js';
 
 const opts = { maxNodes: 150, simulated: false };
 const recorded = JSON.parse(
@@ -515,5 +518,164 @@ describe('Store: memory budget', () => {
     store.ingest(rollupFlood, N1);
     expect(store.nsRollups.size).toBeLessThanOrEqual(100);
     expect(store.stats().edgeSeries).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('Store: eviction fair between nodes', () => {
+  const A = 'node-normal';
+  const B = 'node-flood';
+  const normal = (i: number) => ({
+    ...EP.frontend2,
+    ip: `10.250.0.${i + 1}`,
+    name: `web-${i}`,
+    namespace: 'normal',
+    workload: 'web',
+    node: A,
+  });
+  const normalDb = { ...EP.db, ip: '10.250.1.1', name: 'store-0', namespace: 'normal', node: A };
+  const normalDns = { ...EP.db, ip: '10.250.1.53', name: 'dns-0', namespace: 'normal', node: A };
+  const batch = (seq: number, now: number, flows: IngestBatch['flows'], dns: IngestBatch['dns'] = []) => ({
+    type: 'batch' as const,
+    seq,
+    start: now - 1_000,
+    end: now,
+    flows,
+    drops: [],
+    tcp: [],
+    tcpStats: [],
+    dns,
+    lost: 0,
+  });
+  /** A's second: the same five edges (1,000 bytes each) and one DNS query. */
+  const normalBatch = (seq: number, now: number) =>
+    batch(
+      seq,
+      now,
+      Array.from({ length: 5 }, (_, i) => ({
+        ts: now - 500,
+        src: normal(i),
+        dst: normalDb,
+        sport: 41000 + i,
+        dport: 5432,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 1_000,
+        packets: 2,
+        tcpFlags: 0x18,
+      })),
+      [
+        {
+          ts: now - 500,
+          client: normal(0),
+          server: normalDns,
+          id: seq,
+          qname: 'store.normal.svc',
+          qtype: 'A',
+          rcode: 'NOERROR',
+          answers: 1,
+          latencyUs: 300,
+        },
+      ],
+    );
+  /** B's second: `pods` pods never seen before, each with `records` flows spread over the last day. */
+  const floodBatch = (seq: number, now: number, pods: number, records: number) =>
+    batch(
+      seq,
+      now,
+      Array.from({ length: pods * records }, (_, k) => {
+        const i = seq * pods + Math.floor(k / records);
+        return {
+          ts: now - 1_000 - (k % records) * 61_000,
+          src: {
+            ...EP.frontend2,
+            ip: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`,
+            name: `flood-${i}`,
+            node: B,
+          },
+          dst: EP.db,
+          sport: 40000,
+          dport: 5432,
+          proto: 'tcp' as const,
+          dir: 'egress' as const,
+          bytes: 100,
+          packets: 1,
+          tcpFlags: 0x18,
+        };
+      }),
+    );
+  const held = (store: Store, s: EdgeSeries) => store.edges.has(s) || store.nsRollups.has(s);
+
+  it("keeps a normal collector's series and bytes while another node floods past the series and byte bounds", () => {
+    const { store, clock } = testStore({ maxSeries: 1000, memoryBudgetMiB: 8 }, [A, B]);
+    const series = store.memory.share('series');
+    const start = T0 + 86_400_000;
+    const mine = new Set<EdgeSeries>();
+    const seconds = 8;
+    for (let sec = 0; sec < seconds; sec++) {
+      clock.now = start + sec * 1_000;
+      store.ingest(normalBatch(sec, clock.now), A);
+      for (const s of store.edges) if (s.client.namespace === 'normal') mine.add(s);
+      for (const r of store.nsRollups) if (r.client.namespace === 'normal') mine.add(r);
+      // More new series a second than the bound's slack, each with a day of minute buckets.
+      clock.now += 500;
+      store.ingest(floodBatch(sec, clock.now, 1_100, 30), B);
+      expect(store.edges.size + store.dns.size).toBeLessThanOrEqual(1000);
+      expect(series.used).toBeLessThanOrEqual(series.limit);
+    }
+    const st = store.stats();
+    // Both bounds evicted (B's series past the count, and its buckets past the bytes).
+    expect(st.evictions).toBeGreaterThan(seconds * 1_100 - 1000);
+    expect(1_100 * (640 + 30 * 80)).toBeGreaterThan(series.limit);
+    // A's series (five edges, the DNS edge, their rollups) and its DNS client all stayed, with their buckets.
+    expect(mine.size).toBeGreaterThanOrEqual(8);
+    for (const s of mine) expect(held(store, s), `${s.client.name} -> ${s.server.name}`).toBe(true);
+    expect([...store.dns.values()].filter((d) => d.client.namespace === 'normal')).toHaveLength(1);
+    expect(store.owners.owned(A)).toBe(mine.size + 1);
+    // (The endpoint share is small here: the interner starts over under the flood, so A's edges are made
+    // again under new ids; each one made stays.)
+    const buckets = (list: Iterable<EdgeSeries>) => [...list].reduce((n, s) => n + s.fine.length, 0);
+    expect(buckets([...mine].filter((s) => store.edges.has(s) && s.server.name === 'store-0'))).toBe(
+      seconds * 5,
+    );
+    // B lost its idlest: what it holds is its newest.
+    const flood = [...store.edges].filter((s) => s.client.name.startsWith('flood-'));
+    expect(flood.length).toBeGreaterThan(0);
+    expect(Math.min(...flood.map((s) => s.lastSeen))).toBeGreaterThanOrEqual(clock.now - 1_000);
+    expect(store.owners.owned(B)).toBe(
+      flood.length + [...store.nsRollups].filter((r) => r.client.name.startsWith('flood-')).length,
+    );
+    // Every byte A sent answers through the timeseries and the graph.
+    // Ending where the data ends: the graph divides by the time observed.
+    const win = { start: start - 1_000, end: clock.now };
+    const ts = queryTimeseries(store, filter({ namespace: ['normal'] }), win, 'bytes', 'namespace', 1);
+    const normalSeries = ts.series.find((s) => s.key === 'normal')!;
+    expect(normalSeries.points.filter(([, v]) => v === 5_000)).toHaveLength(seconds);
+    const bytes = normalSeries.points.reduce((sum, [, v]) => sum + (v ?? 0), 0);
+    expect(bytes).toBe(seconds * 5 * 1_000);
+    const g = queryGraph(store, filter({ level: 'pod', namespace: ['normal'] }), win, opts);
+    const span = (win.end - win.start) / 1000;
+    for (let i = 0; i < 5; i++) {
+      const e = g.edges.find((x) => x.source === `pod:normal/web-${i}` && x.target === 'pod:normal/store-0');
+      expect(e, `web-${i}`).toBeDefined();
+      expect(e!.bytesPerSec * span).toBeCloseTo(seconds * 1_000, 0);
+    }
+  }, 30_000);
+
+  it('evicts the idlest series of a node alone over the bound, as the cluster-wide order does', () => {
+    const { store, clock } = testStore({ maxSeries: 100 }, [A]);
+    clock.now = T0 + 1_000;
+    const made: EdgeSeries[][] = [];
+    for (let sec = 0; sec < 3; sec++) {
+      clock.now += 1_000;
+      const before = new Set(store.edges);
+      store.ingest(floodBatch(sec, clock.now, 50, 1), A);
+      made.push([...store.edges].filter((s) => !before.has(s)));
+    }
+    expect(store.stats().edgeSeries).toBeLessThanOrEqual(100);
+    expect(store.stats().evictions).toBeGreaterThan(0);
+    // The first second's series went, the newest stayed.
+    expect(made[0]!.filter((s) => store.edges.has(s))).toHaveLength(0);
+    expect(made[2]!.every((s) => store.edges.has(s))).toBe(true);
+    expect(store.owners.owned(A)).toBe(store.edges.size + store.nsRollups.size);
   });
 });

@@ -33,8 +33,10 @@ import { count } from './saturate.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
+import { SeriesOwners } from './seriesOwners.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
 import { TierArena } from './tierArena.js';
+import { waterFill } from './waterFill.js';
 
 export interface StoreOptions {
   fineRetentionS: number;
@@ -85,6 +87,15 @@ const ROW_BYTES = 80;
 const DETAIL_BYTES = 640;
 const DNS_BUCKET_BYTES = 720;
 
+/**
+ * The bounds enforceBounds holds, in the order of FairUsage's entries: pod-level series (edges and DNS
+ * clients) by count, rollups by count, 1 s buckets, bytes of series and their rows, bytes of per-bucket
+ * maps. Each is brought under this fraction of its limit once over it (the 1 s buckets under
+ * 1 - slack / 2, as mustGo has it).
+ */
+const BOUNDS = 5;
+const TARGET = [0.9, 0.9, 0.95, 0.9, 0.9];
+
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
 
@@ -114,6 +125,8 @@ export class Store {
   /** The memory setting's shares: the store's parts keep their estimates there. */
   readonly memory: MemoryBudget;
   readonly ports = new LearnedPorts();
+  /** The nodes whose batches made the series, and how many each owns (for fair eviction). */
+  readonly owners = new SeriesOwners();
   readonly levels: LevelTables;
   private readonly interner: EndpointInterner;
   private readonly dedupe: CrossNodeDedupe;
@@ -126,6 +139,8 @@ export class Store {
   private fineCount = 0;
   /** Of fineCount and coarseCount, the DNS clients' buckets (objects with maps, not arena rows). */
   private dnsBuckets = 0;
+  /** SeriesOwners index of the node whose batch is being stored: the owner of the series it makes. */
+  private batchOwner = -1;
   /** fineFrom() as the batch being stored began (one value for its records). */
   private batchFineFrom = 0;
   /** Set when the fine-bucket bound forced 1 s data out early; minute data stays. */
@@ -188,6 +203,7 @@ export class Store {
     // 1 s buckets older than this are pruned unread: late records add only to the minute tier.
     const fineFrom = this.fineFrom(now);
     this.batchFineFrom = fineFrom;
+    this.batchOwner = this.owners.index(node);
     const ok = (ts: number) => {
       if (ts >= oldest && ts <= newest) return true;
       this.counters.outOfWindow++;
@@ -399,6 +415,8 @@ export class Store {
     this.flushLate();
     this.flows.settle();
     this.enforceBounds();
+    // A node whose batch made no series (or lost them all) holds no entry.
+    this.owners.release(this.batchOwner);
     return stored;
   }
 
@@ -430,6 +448,8 @@ export class Store {
       s = new EdgeSeries(client.ep, server.ep, proto, port, this.arena);
       s.clientId = client.id;
       s.serverId = server.id;
+      s.owner = this.batchOwner;
+      this.owners.add(s.owner);
       this.edges.add(s);
       this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
@@ -454,6 +474,8 @@ export class Store {
     let rollup = this.rollupIndex.get(c, v, s.portId);
     if (!rollup) {
       rollup = new EdgeSeries(s.client, s.server, s.proto, s.port, this.arena);
+      rollup.owner = this.batchOwner;
+      this.owners.add(rollup.owner);
       this.nsRollups.add(rollup);
       this.rollupIndex.set(c, v, s.portId, rollup);
       this.rollupList.add(rollup);
@@ -467,6 +489,22 @@ export class Store {
     s.fine.release();
     s.coarse.release();
     this.edgeIndex.delete(s.clientId, s.serverId, s.portId);
+    this.disown(s);
+  }
+
+  /**
+   * A series that leaves the store (pruned or evicted) no longer counts for its owner: the owner's
+   * count goes down, and its entry goes with its last series. An evicted series' node is not charged
+   * for it afterwards: fairness is about what each node holds now.
+   */
+  private disown(s: EdgeSeries | DnsSeries): void {
+    this.owners.remove(s.owner);
+    s.owner = -1;
+  }
+
+  private dropDns(s: DnsSeries): void {
+    this.dns.delete(s.key);
+    this.disown(s);
   }
 
   private dnsClient(client: Endpoint, now: number): DnsSeries {
@@ -474,6 +512,8 @@ export class Store {
     let s = this.dns.get(key);
     if (!s) {
       s = new DnsSeries(key, client);
+      s.owner = this.batchOwner;
+      this.owners.add(s.owner);
       this.dns.set(key, s);
     }
     s.lastSeen = now;
@@ -537,7 +577,7 @@ export class Store {
       return s.fine.length === 0 && s.coarse.length === 0;
     };
     for (const s of this.edges) if (emptied(s)) this.dropEdge(s);
-    for (const [key, s] of this.dns) if (emptied(s)) this.dns.delete(key);
+    for (const s of this.dns.values()) if (emptied(s)) this.dropDns(s);
     for (const r of this.nsRollups) if (emptied(r)) this.dropRollup(r);
     this.fineCount -= this.totals.fine.pruneBefore(fineBefore);
     this.coarseCount -= this.totals.coarse.pruneBefore(coarseBefore);
@@ -610,16 +650,21 @@ export class Store {
   }
 
   /**
-   * Over a bound, the series idle the longest go (those the bound is about), down to a tenth under the
-   * bounds so a flood pays this rarely. The order comes from a threshold on lastSeen read off a sorted
-   * copy of the times (a native sort of numbers), not from sorting the series.
+   * Over a bound, series go (those the bound is about) down to a tenth under the bounds, so a flood
+   * pays this rarely: first the idlest of the nodes that hold more than their fair share (evictFair),
+   * then, only if that was not enough, the idlest cluster-wide. That order comes from a threshold on
+   * lastSeen read off a sorted copy of the times (a native sort of numbers), not from sorting the series.
    */
   private enforceBounds(): void {
     if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
     this.measure();
     if (!this.mustGo(null, 0)) return;
     // Pod-level series before rollups among equally idle ones: the namespace view keeps its history.
-    const all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
+    let all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
+    if (this.evictFair(all) > 0) {
+      if (!this.mustGo(null, 0.1)) return;
+      all = [...this.edges, ...this.dns.values(), ...this.nsRollups];
+    }
     const seen = Float64Array.from(all, (s) => s.lastSeen).sort();
     const over = (used: number, limit: number) => Math.max(0, (used - limit * 0.9) / Math.max(1, used));
     const series = this.memory.share('series');
@@ -646,13 +691,133 @@ export class Store {
     }
   }
 
+  /**
+   * What series `s` (of `kind`: 0 pod-level edge, 1 DNS client, 2 rollup) counts for in each bound,
+   * as measure() and the running counts count it, into `u` (BOUNDS entries).
+   */
+  private usage(s: EdgeSeries | DnsSeries, kind: number, u: Float64Array): void {
+    const fine = s.fine.length;
+    const rows = fine + s.coarse.length;
+    if (kind === 1) {
+      u[0] = 1;
+      u[1] = 0;
+      u[2] = fine;
+      u[3] = DNS_SERIES_BYTES;
+      u[4] = rows * DNS_BUCKET_BYTES;
+      return;
+    }
+    const e = s as EdgeSeries;
+    u[0] = kind === 0 ? 1 : 0;
+    u[1] = kind === 2 ? 1 : 0;
+    u[2] = kind === 0 ? fine : 0;
+    u[3] = EDGE_SERIES_BYTES + rows * ROW_BYTES;
+    u[4] = (e.fine.detailCount + e.coarse.detailCount) * DETAIL_BYTES;
+  }
+
+  /**
+   * Eviction fair between the nodes whose batches made the series (`all`: edges, DNS clients, rollups
+   * in that order). For each bound over its target, each node's part of it is summed from its series
+   * (in this pass, which reads every series anyway: nothing is kept per record) and capped by water
+   * filling; each node over a cap loses its idlest series until it is under. A node holding few series
+   * (a normal collector) then loses none to another node's flood, and a node alone still may fill the
+   * whole store, losing its idlest past that as before. Returns the series evicted.
+   */
+  private evictFair(all: (EdgeSeries | DnsSeries)[]): number {
+    const nodes = this.owners.size;
+    const series = this.memory.share('series');
+    const details = this.memory.share('details');
+    const measured = [
+      this.edges.size + this.dns.size,
+      this.nsRollups.size,
+      this.fineCount,
+      series.used,
+      details.used,
+    ];
+    const limits = [
+      this.opts.maxSeries,
+      this.opts.maxSeries,
+      this.opts.maxFineBuckets,
+      series.limit,
+      details.limit,
+    ];
+    const use = new Float64Array(BOUNDS * nodes);
+    const u = new Float64Array(BOUNDS);
+    const dnsFrom = this.edges.size;
+    const rollupsFrom = dnsFrom + this.dns.size;
+    const kindAt = (j: number) => (j < dnsFrom ? 0 : j < rollupsFrom ? 1 : 2);
+    for (let j = 0; j < all.length; j++) {
+      const s = all[j]!;
+      if (s.owner < 0) continue;
+      this.usage(s, kindAt(j), u);
+      for (let b = 0; b < BOUNDS; b++) use[b * nodes + s.owner] = use[b * nodes + s.owner]! + u[b]!;
+    }
+    // What is over each node's cap (0 where a bound is within its target); usage not owned by a node
+    // (the cluster totals) is taken off the target first.
+    const excess = new Float64Array(BOUNDS * nodes);
+    let pending = 0;
+    for (let b = 0; b < BOUNDS; b++) {
+      const target = limits[b]! * TARGET[b]!;
+      if (measured[b]! <= target) continue;
+      const owned = use.subarray(b * nodes, (b + 1) * nodes);
+      let sum = 0;
+      for (let i = 0; i < nodes; i++) sum += owned[i]!;
+      const cap = waterFill(owned, target - (measured[b]! - sum));
+      for (let i = 0; i < nodes; i++)
+        if (owned[i]! > cap) {
+          excess[b * nodes + i] = owned[i]! - cap;
+          pending++;
+        }
+    }
+    if (pending === 0) return 0;
+    const overCap = (o: number) => {
+      for (let b = 0; b < BOUNDS; b++) if (excess[b * nodes + o]! > 0) return true;
+      return false;
+    };
+    // The candidates (series of nodes over a cap) idlest first: a native sort of lastSeen with the
+    // series' place packed into the low bits (times coarsened only if the span would not fit).
+    const candidates: number[] = [];
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < all.length; j++) {
+      const s = all[j]!;
+      if (s.owner < 0 || !overCap(s.owner)) continue;
+      candidates.push(j);
+      if (s.lastSeen < min) min = s.lastSeen;
+      if (s.lastSeen > max) max = s.lastSeen;
+    }
+    const scale = 2 ** Math.max(1, Math.ceil(Math.log2(all.length + 1)));
+    const room = 2 ** 53 / scale;
+    const q = max - min < room ? 1 : Math.ceil((max - min + 1) / room);
+    const keys = Float64Array.from(candidates, (j) => Math.floor((all[j]!.lastSeen - min) / q) * scale + j);
+    keys.sort();
+    let evicted = 0;
+    for (let k = 0; k < keys.length && pending > 0; k++) {
+      const j = keys[k]! % scale;
+      const s = all[j]!;
+      const o = s.owner;
+      this.usage(s, kindAt(j), u);
+      let frees = false;
+      for (let b = 0; b < BOUNDS; b++) if (u[b]! > 0 && excess[b * nodes + o]! > 0) frees = true;
+      if (!frees) continue;
+      for (let b = 0; b < BOUNDS; b++) {
+        const at = b * nodes + o;
+        if (excess[at]! <= 0) continue;
+        excess[at] = excess[at]! - u[b]!;
+        if (excess[at]! <= 0) pending--;
+      }
+      this.evict(s);
+      evicted++;
+    }
+    return evicted;
+  }
+
   private evict(s: EdgeSeries | DnsSeries): void {
     // Counted before the tiers give their rows back.
     this.fineCount -= s.fine.length;
     this.coarseCount -= s.coarse.length;
     if (s instanceof DnsSeries) {
       this.dnsBuckets -= s.fine.length + s.coarse.length;
-      this.dns.delete(s.key);
+      this.dropDns(s);
       this.memory.share('details').evicted++;
     } else if (this.nsRollups.has(s)) this.dropRollup(s);
     else this.dropEdge(s);
@@ -672,6 +837,7 @@ export class Store {
     this.rollupList.remove(r);
     r.fine.release();
     r.coarse.release();
+    this.disown(r);
   }
 
   /** Recent rows for /flows (newest first). */
