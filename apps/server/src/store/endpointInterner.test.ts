@@ -31,15 +31,37 @@ describe('EndpointInterner', () => {
     expect(other[0]).toBe(first[2]);
   });
 
-  it('starts over past its bound, with new ids, and forgets the tables it interned', () => {
-    const i = new EndpointInterner(2);
+  it('lets go of the old generation past its bound, with new ids for what comes back, and forgets tables', () => {
+    const i = new EndpointInterner(4);
     const table = [pod('a', '10.0.0.1'), pod('b', '10.0.0.2')];
-    const [a] = i.internTable(table);
+    const [a, b] = i.internTable(table);
+    // The young generation holds half the bound: c turns it old.
     i.intern(pod('c', '10.0.0.3'));
-    expect(i.size).toBe(1);
+    expect(i.size).toBe(3);
+    // a, in use, moves back with its id; b does not, and goes at the next turn.
+    expect(i.intern(pod('a', '10.0.0.1'))).toBe(a);
+    i.intern(pod('d', '10.0.0.4'));
+    expect(i.size).toBe(3);
     const again = i.internTable(table);
-    expect(again[0]!.id).not.toBe(a!.id);
-    expect(again[0]!.id).toBeGreaterThan(a!.id);
+    expect(again).not.toEqual([a, b]);
+    expect(again[0]).toBe(a);
+    expect(again[1]!.id).toBeGreaterThan(b!.id);
+  });
+
+  it("keeps an endpoint's id through a flood of new ones as long as it is in use, within its bound", () => {
+    const i = new EndpointInterner(100, 60_000);
+    const api = i.intern(pod('api', '10.0.0.1'));
+    const table = [pod('db', '10.0.0.2')];
+    const [db] = i.internTable(table);
+    for (let k = 0; k < 10_000; k++) {
+      i.intern(pod(`flood-${k}`, `10.9.${k >> 8}.${k & 255}`));
+      if (k % 20 === 0) {
+        expect(i.intern(pod('api', '10.0.0.1'))).toBe(api);
+        expect(i.internTable(table)[0]).toBe(db);
+      }
+      expect(i.size).toBeLessThanOrEqual(100);
+      expect(i.bytes).toBeLessThanOrEqual(60_000);
+    }
   });
 });
 

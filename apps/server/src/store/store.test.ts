@@ -631,8 +631,8 @@ describe('Store: eviction fair between nodes', () => {
     for (const s of mine) expect(held(store, s), `${s.client.name} -> ${s.server.name}`).toBe(true);
     expect([...store.dns.values()].filter((d) => d.client.namespace === 'normal')).toHaveLength(1);
     expect(store.owners.owned(A)).toBe(mine.size + 1);
-    // (The endpoint share is small here: the interner starts over under the flood, so A's edges are made
-    // again under new ids; each one made stays.)
+    // (The endpoint share is small here: the interner turns its generations under the flood; A's
+    // endpoints, in use every second, keep their ids through it.)
     const buckets = (list: Iterable<EdgeSeries>) => [...list].reduce((n, s) => n + s.fine.length, 0);
     expect(buckets([...mine].filter((s) => store.edges.has(s) && s.server.name === 'store-0'))).toBe(
       seconds * 5,
