@@ -164,7 +164,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     schedule = new LiveSchedule({
       intervalMs: config.liveIntervalMs,
       graceMs: Math.round(config.liveIntervalMs * 0.4),
-      tick: () => ctx.live.tick(),
+      tick: () => {
+        void ctx.live.tickInSlices(() => new Promise((r) => setImmediate(r)));
+      },
       caughtUp: (t) => ctx.collectors.caughtUp(t),
       now: ctx.now,
       setTimer: setTimeout,

@@ -125,6 +125,41 @@ describe('LiveHub', () => {
     expect(metrics.liveClients).toBe(1);
   });
 
+  it('computes one graph per task in a sliced round, and skips a round asked for while one runs', async () => {
+    let graphs = 0;
+    const { hub, metrics } = hubWith({
+      clock: { now: 1 },
+      graph: (f, w) => {
+        graphs++;
+        return graphOf(f, w);
+      },
+    });
+    const sockets = ['pod', 'workload', 'pod', 'namespace'].map((level) => {
+      const s = new BufferingSocket();
+      hub.add(s).message(JSON.stringify({ type: 'subscribe', filter: `level=${level}` }));
+      return s;
+    });
+    graphs = 0;
+    // What each task between two yields computed; a second round asked for meanwhile is not started.
+    const perTask: number[] = [];
+    let seen = 0;
+    let second: Promise<number> | null = null;
+    const sent = await hub.tickInSlices(async () => {
+      perTask.push(graphs - seen);
+      seen = graphs;
+      second ??= hub.tickInSlices(async () => {});
+    });
+    perTask.push(graphs - seen);
+    expect(sent).toBe(4);
+    expect(graphs).toBe(3);
+    expect(Math.max(...perTask)).toBe(1);
+    expect(await second).toBe(0);
+    expect(metrics.liveRoundsSkipped).toBe(1);
+    for (const s of sockets) expect(s.sent.map((m) => m.type)).toEqual(['update', 'update']);
+    // Once it ended, the next round runs.
+    expect(await hub.tickInSlices(async () => {})).toBe(4);
+  });
+
   it('closes a client whose replies pile up instead of queueing them', () => {
     const { hub, metrics } = hubWith({ clock: { now: 1 } });
     const reader = new BufferingSocket();

@@ -84,6 +84,8 @@ const FAILED = Symbol('failed');
 export class LiveHub {
   private readonly clients = new Set<Client>();
   private seq = 0;
+  /** A sliced round is running (tickInSlices). */
+  private slicing = false;
   /** Where failures are reported (the server's log). */
   onError: (err: unknown, what: string) => void = () => {};
 
@@ -202,6 +204,39 @@ export class LiveHub {
 
   /** One update round; returns how many clients were sent an update. Never throws. */
   tick(): number {
+    const round = this.round();
+    let step = round.next();
+    while (!step.done) step = round.next();
+    return step.value;
+  }
+
+  /**
+   * The same round, one computed graph per task: `next` runs between them (setImmediate in the
+   * server), so a round of many filters over a large store is many short tasks, not one long one that
+   * holds every socket and /readyz up. A round asked for while one is still running is skipped
+   * (counted): the next one sends the newer data anyway.
+   */
+  async tickInSlices(next: () => Promise<void>): Promise<number> {
+    if (this.slicing) {
+      this.metrics.liveRoundsSkipped++;
+      return 0;
+    }
+    this.slicing = true;
+    try {
+      const round = this.round();
+      let step = round.next();
+      while (!step.done) {
+        await next();
+        step = round.next();
+      }
+      return step.value;
+    } finally {
+      this.slicing = false;
+    }
+  }
+
+  /** A round of updates; yields after each graph it computed. Returns how many clients were sent one. */
+  private *round(): Generator<void, number, void> {
     let summary: LiveSummary;
     let now: number;
     try {
@@ -215,6 +250,7 @@ export class LiveHub {
     const graphs = new Map<string, GraphResponse | typeof FAILED>();
     let sent = 0;
     for (const c of [...this.clients]) {
+      const computed = graphs.size;
       try {
         if (c.pending !== null) {
           const text = c.pending;
@@ -236,6 +272,7 @@ export class LiveHub {
       } catch (err) {
         this.fail(c, err, 'sending an update');
       }
+      if (graphs.size > computed) yield;
     }
     return sent;
   }
