@@ -9,6 +9,7 @@ import {
   serializeFilter,
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
+import type { LoopShare } from '../loopShare.js';
 import type { ServerMetrics } from '../serverMetrics.js';
 import { TokenBucket } from './tokenBucket.js';
 
@@ -216,7 +217,11 @@ export class LiveHub {
    * holds every socket and /readyz up. A round asked for while one is still running is skipped
    * (counted): the next one sends the newer data anyway.
    */
-  async tickInSlices(next: () => Promise<void>): Promise<number> {
+  async tickInSlices(
+    next: () => Promise<void>,
+    share?: LoopShare,
+    clock: () => number = () => performance.now(),
+  ): Promise<number> {
     if (this.slicing) {
       this.metrics.liveRoundsSkipped++;
       return 0;
@@ -224,11 +229,26 @@ export class LiveHub {
     this.slicing = true;
     try {
       const round = this.round();
+      let t = clock();
+      // Within its share of the loop the round goes on; past it, the clients not reached wait for the
+      // next round, where they come first (round() moves each client it served to the end).
+      if (share && share.spent(0, t) > 0) {
+        this.metrics.liveRoundsCut++;
+        return 0;
+      }
       let step = round.next();
       while (!step.done) {
+        const end = clock();
+        if (share && share.spent(end - t, end) > 0) {
+          this.metrics.liveRoundsCut++;
+          round.return(step.value);
+          return step.value;
+        }
         await next();
+        t = clock();
         step = round.next();
       }
+      if (share) share.spent(clock() - t, clock());
       return step.value;
     } finally {
       this.slicing = false;
@@ -236,7 +256,7 @@ export class LiveHub {
   }
 
   /** A round of updates; yields after each graph it computed. Returns how many clients were sent one. */
-  private *round(): Generator<void, number, void> {
+  private *round(): Generator<number, number, void> {
     let summary: LiveSummary;
     let now: number;
     try {
@@ -269,10 +289,12 @@ export class LiveHub {
           continue;
         }
         if (this.sendUpdate(c, seq, graphs, summary, false)) sent++;
+        // Served this round: the end of the line for the next (a cut round's rest goes first).
+        if (this.clients.delete(c)) this.clients.add(c);
       } catch (err) {
         this.fail(c, err, 'sending an update');
       }
-      if (graphs.size > computed) yield;
+      if (graphs.size > computed) yield sent;
     }
     return sent;
   }

@@ -150,6 +150,11 @@ export function renderServerMetrics(w: WeftContext): string {
     m.liveRoundsSkipped,
   );
   counter(
+    'weft_server_live_rounds_cut_total',
+    'Live rounds stopped short for using their share of the event loop; the clients not reached come first next round.',
+    m.liveRoundsCut,
+  );
+  counter(
     'weft_server_ingest_paused_total',
     'Times an ingest socket stopped being read for using more than its share of the event loop.',
     m.ingestPaused,

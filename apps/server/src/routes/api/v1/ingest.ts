@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IngestCloseCode } from '@weft/protocol';
 import { bearerMatches } from '../../../ingest/bearerToken.js';
 import { IngestSession, MAX_RESYNCS_IN_A_ROW } from '../../../ingest/ingestSession.js';
-import { INGEST_LOOP_BURST_MS, INGEST_LOOP_MS_PER_SECOND, LoopShare } from '../../../ingest/loopShare.js';
 import { RateLimitedLog } from '../../../logs/rateLimitedLog.js';
+import { INGEST_LOOP_BURST_MS, INGEST_LOOP_MS_PER_SECOND, LoopShare } from '../../../loopShare.js';
 
 /** Connection-level warn lines (bad token, close, socket error) per kind in a minute, server-wide. */
 const CONNECTION_WARN_BURST = 20;
