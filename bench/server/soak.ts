@@ -10,7 +10,7 @@
  * latency p50/p99. Loopback only; every loop ends by itself. Exits 1 when the server died or lost
  * any of the normal collector's data. Run:
  *   node --conditions=weft-source --import tsx bench/server/soak.ts [--minutes=10] [--seed=1]
- *        [--built] [--budget-mb=230] [--out=soak.json] [--control]
+ *        [--built] [--budget-mb=230] [--out=soak.json] [--control] [--node-flags=--cpu-prof,--trace-gc]
  * `--built` runs apps/server/dist (after `pnpm build`) instead of the sources through tsx; `--control`
  * runs the normal collector and the poller alone (no hostile load), the baseline to compare with.
  */
@@ -32,7 +32,8 @@ import {
   stalledSockets,
 } from './soakLoad.js';
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const arg = (name: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
 const MINUTES = Number(arg('minutes') ?? 10);
 const SEED = Number(arg('seed') ?? 1);
 const BUILT = process.argv.includes('--built');
@@ -41,6 +42,8 @@ const BUDGET_MB = Number(arg('budget-mb') ?? 230);
 const OUT = arg('out');
 /** The normal collector and the poller alone: the figures the hostile run is compared with. */
 const CONTROL = process.argv.includes('--control');
+/** Extra node flags for the server's process, comma-separated (profiling: --cpu-prof, --trace-gc). */
+const NODE_FLAGS = (arg('node-flags') ?? '').split(',').filter((f) => f !== '');
 const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -112,9 +115,10 @@ async function main(): Promise<void> {
   const budgetKnown = 'WEFT_MEMORY_BUDGET_MB' in ENV_VARS;
   if (budgetKnown) env.WEFT_MEMORY_BUDGET_MB = String(BUDGET_MB);
   const args = BUILT
-    ? ['--max-old-space-size=384', 'apps/server/dist/server.js']
+    ? ['--max-old-space-size=384', ...NODE_FLAGS, 'apps/server/dist/server.js']
     : [
         '--max-old-space-size=384',
+        ...NODE_FLAGS,
         '--conditions=weft-source',
         '--import',
         'tsx',

@@ -10,6 +10,7 @@ import { CollectorRegistry } from './ingest/collectorRegistry.js';
 import { LiveHub } from './live/liveHub.js';
 import { LiveSchedule } from './live/liveSchedule.js';
 import { liveSummary } from './live/liveSummary.js';
+import { LIVE_LOOP_BURST_MS, LIVE_LOOP_MS_PER_SECOND, LoopShare } from './loopShare.js';
 import { parseAllowedHosts } from './plugins/allowedHost.js';
 import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
 import { BadRequestError } from './plugins/badRequest.js';
@@ -161,10 +162,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       ),
     );
     for (const t of timers) t.unref();
+    const liveShare = new LoopShare(LIVE_LOOP_MS_PER_SECOND, LIVE_LOOP_BURST_MS, performance.now());
     schedule = new LiveSchedule({
       intervalMs: config.liveIntervalMs,
       graceMs: Math.round(config.liveIntervalMs * 0.4),
-      tick: () => ctx.live.tick(),
+      tick: () => {
+        void ctx.live.tickInSlices(() => new Promise((r) => setImmediate(r)), liveShare);
+      },
       caughtUp: (t) => ctx.collectors.caughtUp(t),
       now: ctx.now,
       setTimer: setTimeout,

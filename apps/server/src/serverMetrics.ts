@@ -12,6 +12,12 @@ export class ServerMetrics {
   abusiveClosed = 0;
   liveUpdatesSent = 0;
   liveUpdatesSkipped = 0;
+  /** Live rounds not started because the one before was still computing its graphs. */
+  liveRoundsSkipped = 0;
+  /** Live rounds stopped short (or not started) for having used their share of the event loop. */
+  liveRoundsCut = 0;
+  /** Times an ingest connection's socket was paused for using more than its share of the loop. */
+  ingestPaused = 0;
   liveClients = 0;
   ingestConnections = 0;
   /** Live messages over a client's allowance: only the newest is kept, handled at the next round. */

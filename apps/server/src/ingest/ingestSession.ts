@@ -15,6 +15,7 @@ import type { ServerMetrics } from '../serverMetrics.js';
 import type { Store } from '../store/store.js';
 import { SERVER_VERSION } from '../version.js';
 import type { CollectorConnection, CollectorRegistry } from './collectorRegistry.js';
+import { firstSchemaError } from './firstSchemaError.js';
 
 const checkHello = Compile(IngestHello);
 
@@ -69,12 +70,6 @@ function reasonText(s: string): string {
         .subarray(0, 120)
         .toString('utf8')
         .replace(/\uFFFD+$/, '')}...`;
-}
-
-function firstError(errors: { instancePath: string; message: string }[]): string {
-  const e = errors[0];
-  if (!e) return 'does not match the schema';
-  return `${e.instancePath || '/'} ${e.message}`.slice(0, 200);
 }
 
 /**
@@ -177,7 +172,7 @@ export class IngestSession {
       this.d.metrics.rejectedMessages++;
       return this.close(
         IngestCloseCode.tooManyBadMessages,
-        `expected hello: ${firstError(checkHello.Errors(msg))}`,
+        `expected hello: ${firstSchemaError(IngestHello, msg).slice(0, 200)}`,
       );
     }
     const joined = this.d.collectors.connect(msg, this.d.now(), this.d.connection);
@@ -209,7 +204,7 @@ export class IngestSession {
       const seq = (msg as { seq?: unknown } | null)?.seq;
       return this.reject(
         Number.isInteger(seq) ? (seq as number) : undefined,
-        `malformed batch: ${firstError(checkBatch.Errors(msg))}`,
+        `malformed batch: ${firstSchemaError(PackedBatch, msg).slice(0, 200)}`,
       );
     }
     const now = this.d.now();

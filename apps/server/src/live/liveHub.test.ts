@@ -1,5 +1,6 @@
 import type { FilterState, GraphResponse, LiveSummary } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
+import { LoopShare } from '../loopShare.js';
 import { ServerMetrics } from '../serverMetrics.js';
 import {
   DEFAULT_LIVE_LIMITS,
@@ -123,6 +124,72 @@ describe('LiveHub', () => {
     b.close();
     expect(hub.size).toBe(1);
     expect(metrics.liveClients).toBe(1);
+  });
+
+  it('computes one graph per task in a sliced round, and skips a round asked for while one runs', async () => {
+    let graphs = 0;
+    const { hub, metrics } = hubWith({
+      clock: { now: 1 },
+      graph: (f, w) => {
+        graphs++;
+        return graphOf(f, w);
+      },
+    });
+    const sockets = ['pod', 'workload', 'pod', 'namespace'].map((level) => {
+      const s = new BufferingSocket();
+      hub.add(s).message(JSON.stringify({ type: 'subscribe', filter: `level=${level}` }));
+      return s;
+    });
+    graphs = 0;
+    // What each task between two yields computed; a second round asked for meanwhile is not started.
+    const perTask: number[] = [];
+    let seen = 0;
+    let second: Promise<number> | null = null;
+    const sent = await hub.tickInSlices(async () => {
+      perTask.push(graphs - seen);
+      seen = graphs;
+      second ??= hub.tickInSlices(async () => {});
+    });
+    perTask.push(graphs - seen);
+    expect(sent).toBe(4);
+    expect(graphs).toBe(3);
+    expect(Math.max(...perTask)).toBe(1);
+    expect(await second).toBe(0);
+    expect(metrics.liveRoundsSkipped).toBe(1);
+    for (const s of sockets) expect(s.sent.map((m) => m.type)).toEqual(['update', 'update']);
+    // Once it ended, the next round runs.
+    expect(await hub.tickInSlices(async () => {})).toBe(4);
+  });
+
+  it('stops a round past its share of the loop, and serves the clients it did not reach first next', async () => {
+    const clock = { now: 0 };
+    const order: string[] = [];
+    const { hub, metrics } = hubWith({
+      clock: { now: 1 },
+      graph: (f, w) => {
+        // Each graph costs 100 ms of the (fake) loop clock.
+        clock.now += 100;
+        order.push(f.level);
+        return graphOf(f, w);
+      },
+    });
+    for (const level of ['pod', 'workload', 'namespace', 'node'])
+      hub.add(new BufferingSocket()).message(JSON.stringify({ type: 'subscribe', filter: `level=${level}` }));
+    order.length = 0;
+    clock.now = 0;
+    const share = new LoopShare(250, 200, 0);
+    const next = async () => {};
+    // 200 ms saved up (and 25 ms more a graph): the third graph goes past it, the round ends there.
+    expect(await hub.tickInSlices(next, share, () => clock.now)).toBe(3);
+    expect(order).toEqual(['pod', 'workload', 'namespace']);
+    expect(metrics.liveRoundsCut).toBe(1);
+    // Still over its share: no round at all until it has paid back.
+    expect(await hub.tickInSlices(next, share, () => clock.now)).toBe(0);
+    expect(order).toHaveLength(3);
+    clock.now += 1_000;
+    order.length = 0;
+    await hub.tickInSlices(next, share, () => clock.now);
+    expect(order[0]).toBe('node');
   });
 
   it('closes a client whose replies pile up instead of queueing them', () => {

@@ -9,6 +9,7 @@ import {
   serializeFilter,
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
+import type { LoopShare } from '../loopShare.js';
 import type { ServerMetrics } from '../serverMetrics.js';
 import { TokenBucket } from './tokenBucket.js';
 
@@ -84,6 +85,8 @@ const FAILED = Symbol('failed');
 export class LiveHub {
   private readonly clients = new Set<Client>();
   private seq = 0;
+  /** A sliced round is running (tickInSlices). */
+  private slicing = false;
   /** Where failures are reported (the server's log). */
   onError: (err: unknown, what: string) => void = () => {};
 
@@ -202,6 +205,58 @@ export class LiveHub {
 
   /** One update round; returns how many clients were sent an update. Never throws. */
   tick(): number {
+    const round = this.round();
+    let step = round.next();
+    while (!step.done) step = round.next();
+    return step.value;
+  }
+
+  /**
+   * The same round, one computed graph per task: `next` runs between them (setImmediate in the
+   * server), so a round of many filters over a large store is many short tasks, not one long one that
+   * holds every socket and /readyz up. A round asked for while one is still running is skipped
+   * (counted): the next one sends the newer data anyway.
+   */
+  async tickInSlices(
+    next: () => Promise<void>,
+    share?: LoopShare,
+    clock: () => number = () => performance.now(),
+  ): Promise<number> {
+    if (this.slicing) {
+      this.metrics.liveRoundsSkipped++;
+      return 0;
+    }
+    this.slicing = true;
+    try {
+      const round = this.round();
+      let t = clock();
+      // Within its share of the loop the round goes on; past it, the clients not reached wait for the
+      // next round, where they come first (round() moves each client it served to the end).
+      if (share && share.spent(0, t) > 0) {
+        this.metrics.liveRoundsCut++;
+        return 0;
+      }
+      let step = round.next();
+      while (!step.done) {
+        const end = clock();
+        if (share && share.spent(end - t, end) > 0) {
+          this.metrics.liveRoundsCut++;
+          round.return(step.value);
+          return step.value;
+        }
+        await next();
+        t = clock();
+        step = round.next();
+      }
+      if (share) share.spent(clock() - t, clock());
+      return step.value;
+    } finally {
+      this.slicing = false;
+    }
+  }
+
+  /** A round of updates; yields after each graph it computed. Returns how many clients were sent one. */
+  private *round(): Generator<number, number, void> {
     let summary: LiveSummary;
     let now: number;
     try {
@@ -215,6 +270,7 @@ export class LiveHub {
     const graphs = new Map<string, GraphResponse | typeof FAILED>();
     let sent = 0;
     for (const c of [...this.clients]) {
+      const computed = graphs.size;
       try {
         if (c.pending !== null) {
           const text = c.pending;
@@ -233,9 +289,12 @@ export class LiveHub {
           continue;
         }
         if (this.sendUpdate(c, seq, graphs, summary, false)) sent++;
+        // Served this round: the end of the line for the next (a cut round's rest goes first).
+        if (this.clients.delete(c)) this.clients.add(c);
       } catch (err) {
         this.fail(c, err, 'sending an update');
       }
+      if (graphs.size > computed) yield sent;
     }
     return sent;
   }

@@ -145,6 +145,21 @@ export function renderServerMetrics(w: WeftContext): string {
     m.liveUpdatesSkipped,
   );
   counter(
+    'weft_server_live_rounds_skipped_total',
+    'Live rounds not started because the previous round was still computing.',
+    m.liveRoundsSkipped,
+  );
+  counter(
+    'weft_server_live_rounds_cut_total',
+    'Live rounds stopped short for using their share of the event loop; the clients not reached come first next round.',
+    m.liveRoundsCut,
+  );
+  counter(
+    'weft_server_ingest_paused_total',
+    'Times an ingest socket stopped being read for using more than its share of the event loop.',
+    m.ingestPaused,
+  );
+  counter(
     'weft_server_live_messages_throttled_total',
     'Live messages over a client allowance (the newest is handled at the next round).',
     m.liveMessagesThrottled,

@@ -168,6 +168,35 @@ describe('FlowRing memory share', () => {
   });
 });
 
+describe('FlowRing settle', () => {
+  it('looks at each source once in its life, not the whole ring after every batch', () => {
+    const share = new MemoryShare('flows', 1_000_000);
+    const ring = new FlowRing(5_000, share);
+    let pushed = 0;
+    // Rows alone over the share: every settle copies nothing and drops the oldest.
+    for (let id = 0; id < 20_000; id++) {
+      ring.push(dropRow(id));
+      pushed++;
+      ring.settle();
+      expect(share.used).toBeLessThanOrEqual(share.limit);
+    }
+    expect(share.evicted).toBeGreaterThan(0);
+    expect(ring.examined).toBeLessThanOrEqual(pushed);
+    // Batches whose rows are copied out still are, once each.
+    for (let id = 1; id <= 30; id++) {
+      const b = batch(id, 3);
+      for (let i = 0; i < 3; i++) ring.pushFlow(b, i, N1);
+      pushed++;
+      ring.settle();
+    }
+    expect(ring.examined).toBeLessThanOrEqual(pushed + 30 * 3);
+    const rows: FlowRow[] = [];
+    ring.forEachNewest((r) => rows.push(r) > 0);
+    expect(rows[0]!.bytes).toBe(30_002);
+    expect(share.used).toBeLessThanOrEqual(share.limit);
+  });
+});
+
 describe('FlowRing capacity', () => {
   it('has no more slots than its share can hold rows for, whatever count it was given', () => {
     const share = new MemoryShare('flows', 1_000_000);

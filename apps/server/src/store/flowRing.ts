@@ -80,6 +80,11 @@ export class FlowRing {
   private currentNode: string | undefined = undefined;
   private next = 0;
   private count = 0;
+  /** Slots ever filled, and how many of them the copy pass of settle() has looked at. */
+  private pushed = 0;
+  private examinedTo = 0;
+  /** Sources the copy pass looked at, all told: each once in its life, not once per batch. */
+  examined = 0;
   readonly share: MemoryShare;
 
   /** Slots: the count asked for, or fewer when the share could not hold that many rows. */
@@ -131,6 +136,7 @@ export class FlowRing {
     this.source[at] = this.current;
     this.index[at] = i;
     this.next = after;
+    this.pushed++;
     if (this.count < this.capacity) this.count++;
   }
 
@@ -191,9 +197,13 @@ export class FlowRing {
    */
   settle(): void {
     if (!this.share.over || this.count === 0) return;
-    let at = (this.next - this.count + this.capacity) % this.capacity;
-    let left = this.count;
+    // The copy pass goes on where the last one stopped: what it looked at was copied or found not worth
+    // copying, and looking again at every batch made a full ring's walk (and copies thrown away) of each.
+    const from = Math.max(this.examinedTo, this.pushed - this.count);
+    let at = from % this.capacity;
+    let left = this.pushed - from;
     while (this.share.over && left > 0) {
+      this.examined++;
       const s = this.source[at]!;
       const end = this.runEnd(s);
       const n = Math.min(left, (end - at + this.capacity) % this.capacity || this.capacity);
@@ -223,6 +233,7 @@ export class FlowRing {
       at = (at + n) % this.capacity;
       left -= n;
     }
+    this.examinedTo = this.pushed - left;
     // Rows alone still over: the oldest go, a source at a time.
     while (this.share.over && this.count > 0) {
       const oldest = (this.next - this.count + this.capacity) % this.capacity;

@@ -3,6 +3,7 @@ import { IngestCloseCode } from '@weft/protocol';
 import { bearerMatches } from '../../../ingest/bearerToken.js';
 import { IngestSession, MAX_RESYNCS_IN_A_ROW } from '../../../ingest/ingestSession.js';
 import { RateLimitedLog } from '../../../logs/rateLimitedLog.js';
+import { INGEST_LOOP_BURST_MS, INGEST_LOOP_MS_PER_SECOND, LoopShare } from '../../../loopShare.js';
 
 /** Connection-level warn lines (bad token, close, socket error) per kind in a minute, server-wide. */
 const CONNECTION_WARN_BURST = 20;
@@ -71,12 +72,29 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
           }
         }
       };
+    // What this connection's frames cost the event loop; over its share, its socket is not read for a while.
+    const share = new LoopShare(INGEST_LOOP_MS_PER_SECOND, INGEST_LOOP_BURST_MS, performance.now());
+    let resume: NodeJS.Timeout | null = null;
+    const handled = (started: number) => {
+      const end = performance.now();
+      const pause = share.spent(end - started, end);
+      if (pause === 0 || resume !== null) return;
+      w.metrics.ingestPaused++;
+      socket.pause();
+      resume = setTimeout(() => {
+        resume = null;
+        socket.resume();
+      }, pause);
+      resume.unref();
+    };
     // The frame as the socket gives it: onMessage takes its size from the Buffer and decodes it once
     // (a string would be measured again, a 1.3 MB scan per batch).
     socket.on(
       'message',
       guarded('message', (data: Buffer) => {
+        const started = performance.now();
         const step = session.onMessage(data);
+        handled(started);
         for (const m of step.send) socket.send(JSON.stringify(m));
         if (step.close) {
           warnings.warn(
@@ -111,6 +129,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       'close',
       guarded('close', () => {
         w.metrics.ingestConnections--;
+        if (resume !== null) clearTimeout(resume);
         if (session.node) req.log.info({ node: session.node }, 'collector disconnected');
         session.closed();
       }),
