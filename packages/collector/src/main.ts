@@ -208,6 +208,8 @@ export async function startCollector(
       else if (r.type === 'hello' && !sawHello) {
         sawHello = true;
         client.start();
+        // Connected already without them (the probe was slow to attach): say hello again with them.
+        client.hooksKnown();
       }
     }
   })().catch((err: Error) => log(`records: ${err.message}`));

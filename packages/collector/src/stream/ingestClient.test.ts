@@ -75,6 +75,29 @@ describe('IngestClient', () => {
     expect(c.stats).toMatchObject({ connected: true, acked: 5, spoolBatches: 0, givenUp: 0 });
   });
 
+  it('says hello again once the probe names its hooks, when it first connected without them', async () => {
+    const server = new IngestTestServer('tok');
+    const url = await server.start();
+    cleanups.push(() => server.stop());
+    let hooks: string[] = [];
+    const { c } = client(url, 'tok', { hooks: () => hooks });
+    c.start();
+    c.enqueue(interval(0, [record(0)]));
+    expect(await c.drain(10_000)).toBe(true);
+    expect(server.hellos.map((h) => h.hooks)).toEqual([[]]);
+    hooks = ['tc:wco0'];
+    c.hooksKnown();
+    await until(() => server.hellos.length === 2 && c.stats.connected);
+    expect(server.hellos[1]).toMatchObject({ boot: c.boot, hooks: ['tc:wco0'] });
+    c.enqueue(interval(1, [record(1)]));
+    expect(await c.drain(10_000)).toBe(true);
+    expect(server.batches(c.boot).map((b) => b.seq)).toEqual([0, 1]);
+    // Known from the start: no second hello.
+    c.hooksKnown();
+    await sleep(200);
+    expect(server.hellos).toHaveLength(2);
+  });
+
   it('loses nothing and stores nothing twice when the server is down for 3 s', async () => {
     const server = new IngestTestServer('tok');
     const url = await server.start();

@@ -73,6 +73,8 @@ export class IngestClient {
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private alive = true;
+  /** Hooks the current connection's hello listed. */
+  private helloHooks = 0;
   private pendingLoss = 0;
   private readonly s: IngestClientStats = {
     connected: false,
@@ -104,6 +106,17 @@ export class IngestClient {
     if (!this.stopped) return;
     this.stopped = false;
     this.connect();
+  }
+
+  /**
+   * The probe's hooks became known after this connection's hello went without them (the probe took
+   * longer to attach than the collector waited): the connection starts again, so that the server's
+   * status lists the hooks. The spool is resent as after any reconnect.
+   */
+  hooksKnown(): void {
+    const ws = this.ws;
+    if (!ws || this.helloHooks > 0 || this.o.hooks().length === 0) return;
+    ws.close(1000, 'probe hooks known: saying hello again');
   }
 
   /** Queue one interval; `lost` grows by whatever the spool gave up since the last one. */
@@ -174,13 +187,15 @@ export class IngestClient {
     this.sentThrough = -1;
     this.inflight = 0;
     ws.on('open', () => {
+      const hooks = this.o.hooks().slice(0, MAX_HELLO_HOOKS);
+      this.helloHooks = hooks.length;
       const hello: IngestHello = {
         type: 'hello',
         protocol: PROTOCOL_VERSION,
         node: this.o.node,
         boot: this.boot,
         collectorVersion: this.o.collectorVersion,
-        hooks: this.o.hooks().slice(0, MAX_HELLO_HOOKS),
+        hooks,
         simulated: this.o.simulated,
       };
       ws.send(JSON.stringify(hello));
