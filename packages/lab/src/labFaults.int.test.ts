@@ -144,10 +144,17 @@ describe('lab faults, observed with standard tools', () => {
   it('dns-slow: answers come no sooner than the delay', async () => {
     const name = 'db.production.svc.cluster.local';
     const f = await faultAdd({ prefix }, { kind: 'dns-slow', name, delayMs: 1200 });
-    const slow = await dig(pod(FE).netns, dnsIp, name);
+    let slow: Awaited<ReturnType<typeof dig>>;
+    try {
+      slow = await dig(pod(FE).netns, dnsIp, name);
+    } finally {
+      // Cleared whatever the answer, so the faults listed by the next test are its own.
+      await faultClear({ prefix, id: f.id });
+    }
     expect(slow.status).toBe('NOERROR');
-    expect(slow.ms).toBeGreaterThanOrEqual(1200);
-    await faultClear({ prefix, id: f.id });
+    // The server's timer counts from the loop's cached clock, which can lag the query's arrival by a few
+    // milliseconds; dig reports whole milliseconds (1199 was seen for a 1200 ms delay).
+    expect(slow.ms).toBeGreaterThanOrEqual(1190);
     expect((await dig(pod(FE).netns, dnsIp, name)).status).toBe('NOERROR');
   });
 
