@@ -87,7 +87,7 @@ describe('IngestClient', () => {
     expect(server.hellos.map((h) => h.hooks)).toEqual([[]]);
     hooks = ['tc:wco0'];
     c.hooksKnown();
-    await until(() => server.hellos.length === 2 && c.stats.connected);
+    await until(() => server.hellos.length === 2 && c.stats.connected, 'the second hello');
     expect(server.hellos[1]).toMatchObject({ boot: c.boot, hooks: ['tc:wco0'] });
     c.enqueue(interval(1, [record(1)]));
     expect(await c.drain(10_000)).toBe(true);
