@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { IngestBatch } from '@weft/protocol';
+import { type Endpoint, IngestBatch } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import { CONVERSATIONS, expectedNamespaceRates, labBatches, T0 } from '../fixtures/labBatches.js';
@@ -449,6 +449,19 @@ describe('Store: late records', () => {
 
 describe('Store: memory budget', () => {
   const pod = (i: number) => ({ ...EP.frontend2, ip: `10.200.${i >> 8}.${i & 255}`, name: `flood-${i}` });
+  /** One flow record of 100 bytes from `src` to the lab's db at `ts`. */
+  const toDb = (src: Endpoint, ts: number) => ({
+    ts,
+    src,
+    dst: EP.db,
+    sport: 40000,
+    dport: 5432,
+    proto: 'tcp' as const,
+    dir: 'egress' as const,
+    bytes: 100,
+    packets: 1,
+    tcpFlags: 0x18,
+  });
   const flood = (seq: number, now: number, n: number, seed: number) => {
     let x = seed;
     const rand = () => {
@@ -460,18 +473,7 @@ describe('Store: memory budget', () => {
       seq,
       start: now - 86_000_000,
       end: now,
-      flows: Array.from({ length: n }, (_, i) => ({
-        ts: now - Math.floor(rand() * 86_000_000),
-        src: pod(i % 1000),
-        dst: EP.db,
-        sport: 40000,
-        dport: 5432,
-        proto: 'tcp' as const,
-        dir: 'egress' as const,
-        bytes: 100,
-        packets: 1,
-        tcpFlags: 0x18,
-      })),
+      flows: Array.from({ length: n }, (_, i) => toDb(pod(i % 1000), now - Math.floor(rand() * 86_000_000))),
       drops: [],
       tcp: [],
       tcpStats: [],
@@ -502,18 +504,7 @@ describe('Store: memory budget', () => {
     clock.now = T0 + 1_000;
     const rollupFlood = {
       ...flood(0, clock.now, 0, 1),
-      flows: Array.from({ length: 500 }, (_, i) => ({
-        ts: clock.now - 10,
-        src: { ...pod(i), namespace: `ns-${i}` },
-        dst: EP.db,
-        sport: 40000,
-        dport: 5432,
-        proto: 'tcp' as const,
-        dir: 'egress' as const,
-        bytes: 100,
-        packets: 1,
-        tcpFlags: 0x18,
-      })),
+      flows: Array.from({ length: 500 }, (_, i) => toDb({ ...pod(i), namespace: `ns-${i}` }, clock.now - 10)),
     };
     store.ingest(rollupFlood, N1);
     expect(store.nsRollups.size).toBeLessThanOrEqual(100);
