@@ -1,6 +1,6 @@
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import { MAX_INGEST_FRAME_BYTES } from '@weft/protocol';
+import { MAX_INGEST_FRAME_BYTES, resolveTime } from '@weft/protocol';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
@@ -48,8 +48,8 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
     {
       now,
       simulated: () => collectors.anySimulated(),
-      graph: (filter, window) =>
-        queryGraph(store, filter, window, {
+      graph: (filter, at) =>
+        queryGraph(store, filter, resolveTime(filter, at, config.rateWindowS * 1000).window, {
           maxNodes: config.graphMaxNodes,
           simulated: collectors.anySimulated(),
         }),

@@ -82,5 +82,18 @@ export type {
   TcpConnectRecord,
   TcpStatsRecord,
 } from './records.js';
-export { describeWindow, isTimeExpr, resolveTimeExpr, resolveWindow, type TimeWindow } from './timeRange.js';
+export { isTimeExpr, resolveTimeExpr, type TimeWindow } from './timeRange.js';
+export {
+  DEFAULT_RATE_WINDOW_MS,
+  DEFAULT_TIMELINE_MS,
+  isCompareExpr,
+  MAX_FUTURE_SKEW_MS,
+  type ResolvedTime,
+  rateWindowEndingAt,
+  resolveCompare,
+  resolveTime,
+  type TimeChoice,
+  type TimeMode,
+  timeMode,
+} from './timeSelection.js';
 export { PROBE_RECORD_VERSION, PROTOCOL_VERSION } from './version.js';

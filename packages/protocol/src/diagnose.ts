@@ -33,11 +33,23 @@ export const DiagnoseVerdict = Type.Union([
 ]);
 export type DiagnoseVerdict = Static<typeof DiagnoseVerdict>;
 
+/** One stretch of the pair's history over the selected range: when it started failing, when it recovered. */
+export const DiagnosePeriod = Type.Object({
+  state: Type.Union([Type.Literal('failing'), Type.Literal('healthy'), Type.Literal('no_traffic')]),
+  start: Type.Number(),
+  end: Type.Number(),
+});
+export type DiagnosePeriod = Static<typeof DiagnosePeriod>;
+
 export const DiagnoseResponse = Type.Object({
   from: Type.String(),
   to: Type.String(),
+  /** Which form of time answered (live by default); start/end are the window the verdict is over. */
+  mode: Type.Union([Type.Literal('live'), Type.Literal('at'), Type.Literal('range')]),
   start: Type.Number(),
   end: Type.Number(),
+  /** The pair over the selection's range, oldest first, adjacent periods of one state merged. */
+  history: Type.Array(DiagnosePeriod),
   verdict: DiagnoseVerdict,
   /** Plain words: "blocked by network policy", "reachable, p95 connect latency 3 ms". */
   summary: Type.String(),

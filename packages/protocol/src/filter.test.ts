@@ -4,7 +4,7 @@ import { DEFAULT_FILTER, type FilterState, parseFilter, serializeFilter, VIEWS }
 const roundTrip = (s: FilterState) => parseFilter(serializeFilter(s));
 
 describe('filter URL state', () => {
-  it('defaults to the namespace map, live, last 15 minutes', () => {
+  it('defaults to the live namespace map', () => {
     const { state, issues } = parseFilter('');
     expect(state).toEqual(DEFAULT_FILTER);
     expect(issues).toEqual([]);
@@ -25,7 +25,8 @@ describe('filter URL state', () => {
       reason: 'policy_drop',
       from: '2026-11-27T09:00:00Z',
       to: '2026-11-27T10:30:00.500+01:00',
-      live: false,
+      at: '2026-11-27T09:15:00Z',
+      compare: 'now-2h..now-1h',
       q: 'api <script>&x=1',
       src: 'production/frontend-abc123',
       dst: '10.0.0.7:5432',
@@ -56,8 +57,8 @@ describe('filter URL state', () => {
     expect(state.namespace).toEqual(['prod', 'kube-system']);
     expect(state.protocol).toBe('tcp');
     expect(state.port).toBeNull();
-    expect(state.from).toBe('now-15m');
-    expect(state.live).toBe(true);
+    expect(state.from).toBe('');
+    expect(issues.find((i) => i.param === 'live')?.reason).toMatch(/no longer used/);
     expect(state.focus).toBe('');
     expect(state.src).toBe('1.2.3.4:80');
     expect(issues.map((i) => i.param).sort()).toEqual(
@@ -92,11 +93,23 @@ describe('filter URL state', () => {
     }
   });
 
-  it('falls back to the default window when from is after to', () => {
+  it('falls back to live when from is after to', () => {
     const { state, issues } = parseFilter('from=now-5m&to=now-1h');
-    expect(state.from).toBe('now-15m');
-    expect(state.to).toBe('now');
+    expect(state.from).toBe('');
+    expect(state.to).toBe('');
     expect(issues).toHaveLength(1);
+  });
+
+  it('names a bad at or compare, and keeps the rest', () => {
+    const { state, issues } = parseFilter('at=2099-01-01T00:00:00Z&compare=now..now-1h&level=pod');
+    expect(state.at).toBe('');
+    expect(state.compare).toBe('');
+    expect(state.level).toBe('pod');
+    expect(issues.map((i) => `${i.param}: ${i.reason}`)).toEqual([
+      'at: is in the future; live is shown instead',
+      'compare: must be previous or <from>..<to> with from before to',
+    ]);
+    expect(parseFilter('at=now-10m&compare=previous').issues).toEqual([]);
   });
 
   it('leaves caller-owned parameters alone', () => {

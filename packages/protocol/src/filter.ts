@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { isTimeExpr, resolveTimeExpr } from './timeRange.js';
+import { isCompareExpr, MAX_FUTURE_SKEW_MS } from './timeSelection.js';
 
 /**
  * The shared filter: the web app's URL state and the API's query parameters are the same thing, so a
@@ -30,9 +31,13 @@ export interface FilterState {
   port: number | null;
   verdict: Verdict | '';
   reason: string;
+  /** The selected range (`now-1h`, RFC 3339); empty = none. With `at` also empty, the view is live. */
   from: string;
   to: string;
-  live: boolean;
+  /** A past moment: the live rate window ending there (timeSelection.ts). */
+  at: string;
+  /** Baseline to compare with: `previous` or `<from>..<to>`; empty = no comparison. */
+  compare: string;
   q: string;
   /** Diagnose subjects: `ns/pod`, `ns/service`, `ip`, or `ip:port`. */
   src: string;
@@ -50,9 +55,10 @@ export const DEFAULT_FILTER: Readonly<FilterState> = Object.freeze({
   port: null,
   verdict: '',
   reason: '',
-  from: 'now-15m',
-  to: 'now',
-  live: true,
+  from: '',
+  to: '',
+  at: '',
+  compare: '',
   q: '',
   src: '',
   dst: '',
@@ -144,6 +150,11 @@ export function parseFilter(input: Input, extra: readonly string[] = []): Parsed
   for (const [param, raw] of toEntries(input)) {
     if (extra.includes(param)) continue;
     const value = raw.trim();
+    if (param === 'live') {
+      // Links made before the time model: live is now what a view shows when from, to and at are absent.
+      bad(param, raw, 'no longer used: a view is live when from, to and at are absent');
+      continue;
+    }
     if (!(FILTER_PARAMS as string[]).includes(param)) {
       bad(param, raw, 'unknown parameter');
       continue;
@@ -211,10 +222,15 @@ export function parseFilter(input: Input, extra: readonly string[] = []): Parsed
         if (isTimeExpr(value)) state[key] = value;
         else bad(param, raw, 'must be now, now-<n>s|m|h|d, or an RFC 3339 time');
         break;
-      case 'live':
-        if (value === '1' || value === 'true') state.live = true;
-        else if (value === '0' || value === 'false') state.live = false;
-        else bad(param, raw, 'must be 1 or 0');
+      case 'at':
+        if (!isTimeExpr(value)) bad(param, raw, 'must be now, now-<n>s|m|h|d, or an RFC 3339 time');
+        else if ((resolveTimeExpr(value, Date.now()) as number) > Date.now() + MAX_FUTURE_SKEW_MS)
+          bad(param, raw, 'is in the future; live is shown instead');
+        else state.at = value;
+        break;
+      case 'compare':
+        if (isCompareExpr(value)) state.compare = value;
+        else bad(param, raw, 'must be previous or <from>..<to> with from before to');
         break;
       case 'q':
         if (value.length <= 200) state.q = value;
@@ -231,7 +247,7 @@ export function parseFilter(input: Input, extra: readonly string[] = []): Parsed
   const start = resolveTimeExpr(state.from, now);
   const end = resolveTimeExpr(state.to, now);
   if (start !== undefined && end !== undefined && start >= end) {
-    bad('from', state.from, 'must be before to; the default window is used');
+    bad('from', state.from, 'must be before to; live is shown instead');
     state.from = DEFAULT_FILTER.from;
     state.to = DEFAULT_FILTER.to;
   }
@@ -246,8 +262,6 @@ export function serializeFilter(state: FilterState): string {
     const d = DEFAULT_FILTER[key];
     if (key === 'namespace') {
       if ((v as string[]).length > 0) params.set(key, (v as string[]).join(','));
-    } else if (key === 'live') {
-      if (v !== d) params.set(key, v ? '1' : '0');
     } else if (key === 'port') {
       if (v !== null) params.set(key, String(v));
     } else if (v !== d) {

@@ -39,6 +39,20 @@ export const PortProto = Type.Object({
 });
 export type PortProto = Static<typeof PortProto>;
 
+/**
+ * What `compare` marks on an edge: it is new (no traffic in the baseline), vanished (traffic only in the
+ * baseline; the edge is kept with zero rates so the map can draw it), or its drops, TCP failures or DNS
+ * errors appeared or rose past the server's change threshold.
+ */
+export const EdgeChangeKind = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('vanished'),
+  Type.Literal('drops_rose'),
+  Type.Literal('failures_rose'),
+  Type.Literal('dns_errors_rose'),
+]);
+export type EdgeChangeKind = Static<typeof EdgeChangeKind>;
+
 export const GraphEdge = Type.Object({
   /** `<source>-><target>` */
   id: Type.String(),
@@ -61,13 +75,30 @@ export const GraphEdge = Type.Object({
   retransmits: Type.Integer(),
   dnsQueries: Type.Integer(),
   dnsErrors: Type.Integer(),
+  /** With `compare`: how this edge differs from the baseline window (absent when it does not). */
+  changes: Type.Optional(Type.Array(EdgeChangeKind)),
+  /** With `compare`: the edge's figures in the baseline window (absent when it had no traffic then). */
+  baseline: Type.Optional(
+    Type.Object({
+      bytesPerSec: Type.Number(),
+      dropsPerSec: Type.Number(),
+      tcpFailures: Type.Integer(),
+      dnsErrors: Type.Integer(),
+    }),
+  ),
 });
 export type GraphEdge = Static<typeof GraphEdge>;
 
+export const TimeModeSchema = Type.Union([Type.Literal('live'), Type.Literal('at'), Type.Literal('range')]);
+
 export const GraphResponse = Type.Object({
   level: Type.String(),
+  /** Which form of time answered (timeSelection.ts); start/end are the window actually used. */
+  mode: TimeModeSchema,
   start: Type.Number(),
   end: Type.Number(),
+  /** With `compare`: the baseline window used. */
+  baseline: Type.Optional(Type.Object({ start: Type.Number(), end: Type.Number() })),
   nodes: Type.Array(GraphNode),
   edges: Type.Array(GraphEdge),
   /** Nodes folded into `others` nodes because the level was too dense. */

@@ -25,6 +25,8 @@ export * from './packedBatch.js';
 export * from './probeRecord.js';
 export * from './records.js';
 export * from './status.js';
+export * from './timeline.js';
 export * from './timeRange.js';
+export * from './timeSelection.js';
 export * from './timeseries.js';
 export { PROBE_RECORD_VERSION, PROTOCOL_VERSION } from './version.js';

@@ -41,6 +41,8 @@ export const StatusResponse = Type.Object({
   version: Type.String(),
   uptimeS: Type.Number(),
   simulated: Type.Boolean(),
+  /** The live rate window (timeSelection.ts) this server uses, in seconds. */
+  rateWindowS: Type.Number(),
   collectors: Type.Array(CollectorStatus),
   memory: Type.Optional(MemoryStatus),
 });

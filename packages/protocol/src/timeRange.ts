@@ -27,18 +27,3 @@ export function resolveTimeExpr(expr: string, now: number): number | undefined {
   const t = Date.parse(expr);
   return Number.isFinite(t) ? t : undefined;
 }
-
-/** Window for a from/to pair; falls back to the last 15 minutes when either is unusable or reversed. */
-export function resolveWindow(from: string, to: string, now: number): TimeWindow {
-  const end = resolveTimeExpr(to, now) ?? now;
-  const start = resolveTimeExpr(from, now) ?? end - 15 * 60_000;
-  if (start >= end) return { start: end - 15 * 60_000, end };
-  return { start, end };
-}
-
-/** Human text for a window expression pair: "last 15m", or the absolute range. */
-export function describeWindow(from: string, to: string): string {
-  const rel = RELATIVE.exec(from);
-  if (rel?.[1] && to === 'now') return `last ${rel[1]}${rel[2]}`;
-  return `${from} to ${to}`;
-}

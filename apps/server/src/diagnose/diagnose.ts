@@ -297,5 +297,15 @@ export function diagnose(
     verdict = 'no_traffic';
     summary = `no traffic from ${from.text} to ${to.text} in the window`;
   }
-  return { from: from.text, to: to.text, start: win.start, end: win.end, verdict, summary, steps };
+  return {
+    from: from.text,
+    to: to.text,
+    mode: 'range',
+    start: win.start,
+    end: win.end,
+    history: [],
+    verdict,
+    summary,
+    steps,
+  };
 }

@@ -152,6 +152,7 @@ describe('Mermaid export', () => {
   it('draws the seed-style map', () => {
     const g: GraphResponse = {
       level: 'workload',
+      mode: 'range',
       start: 0,
       end: 1,
       folded: 0,
@@ -192,6 +193,7 @@ describe('Mermaid export', () => {
     const hostile = 'evil"] --> X[pwn]; click X "javascript:alert(1)"\n%%{init}%%<script>|`';
     const g: GraphResponse = {
       level: 'workload',
+      mode: 'range',
       start: 0,
       end: 1,
       folded: 0,

@@ -43,21 +43,23 @@ const summary: LiveSummary = {
   collectors: 0,
 };
 
-function graphOf(f: FilterState, w: { start: number; end: number }): GraphResponse {
+function graphOf(f: FilterState, now: number): GraphResponse {
+  const w = { start: now - 10_000, end: now };
   return {
     level: f.level,
+    mode: 'live',
     start: w.start,
     end: w.end,
     nodes: [],
     edges: [],
     folded: 0,
     simulated: false,
-  } as GraphResponse;
+  };
 }
 
 function hubWith(opts: {
   clock: { now: number };
-  graph?: (f: FilterState, w: { start: number; end: number }) => GraphResponse;
+  graph?: (f: FilterState, now: number) => GraphResponse;
   summary?: () => LiveSummary;
   limits?: Partial<LiveLimits>;
 }) {
@@ -88,12 +90,13 @@ describe('LiveHub', () => {
         now: () => 1,
         simulated: () => false,
         summary: () => summary,
-        graph: (f, w) => {
+        graph: (f, now) => {
           graphs++;
           return {
             level: f.level,
-            start: w.start,
-            end: w.end,
+            mode: 'live',
+            start: now - 10_000,
+            end: now,
             nodes: [],
             edges: [],
             folded: 0,

@@ -5,7 +5,6 @@ import {
   LiveSubscribe,
   type LiveSummary,
   parseFilter,
-  resolveWindow,
   serializeFilter,
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
@@ -63,7 +62,8 @@ interface Client {
 }
 
 export interface LiveSources {
-  graph(filter: FilterState, window: { start: number; end: number }): GraphResponse;
+  /** The filter's graph as of `now`: its time selection (live, at, range) says over which window. */
+  graph(filter: FilterState, now: number): GraphResponse;
   summary(): LiveSummary;
   simulated(): boolean;
   now(): number;
@@ -315,8 +315,7 @@ export class LiveHub {
     let graph = graphs.get(key);
     if (graph === undefined) {
       try {
-        const now = this.sources.now();
-        graph = this.sources.graph(c.filter, resolveWindow(c.filter.from, c.filter.to, now));
+        graph = this.sources.graph(c.filter, this.sources.now());
       } catch (err) {
         // One filter's graph failing leaves the other filters' rounds alone.
         this.metrics.liveGraphErrors++;

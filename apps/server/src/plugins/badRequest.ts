@@ -2,7 +2,8 @@ import {
   type FilterIssue,
   type FilterState,
   parseFilter,
-  resolveWindow,
+  type ResolvedTime,
+  resolveTime,
   type TimeWindow,
 } from '@weft/protocol';
 
@@ -35,8 +36,10 @@ export function filterFromQuery(
   query: Record<string, string | string[] | undefined>,
   extra: readonly string[],
   now: number,
-): { filter: FilterState; window: TimeWindow } {
+  rateWindowMs: number,
+): { filter: FilterState; window: TimeWindow; time: ResolvedTime } {
   const { state, issues } = parseFilter(query, extra);
   if (issues.length > 0) throw badParams(issues);
-  return { filter: state, window: resolveWindow(state.from, state.to, now) };
+  const time = resolveTime(state, now, rateWindowMs);
+  return { filter: state, window: time.window, time };
 }

@@ -1,4 +1,12 @@
-import type { FilterState, GraphEdge, GraphNode, GraphResponse, Level, TimeWindow } from '@weft/protocol';
+import {
+  type FilterState,
+  type GraphEdge,
+  type GraphNode,
+  type GraphResponse,
+  type Level,
+  type TimeWindow,
+  timeMode,
+} from '@weft/protocol';
 import { visitWindow, windowRow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { type LevelNode, levelNode } from './levelNode.js';
@@ -417,6 +425,7 @@ export function queryGraph(store: Store, f: FilterState, win: TimeWindow, opts: 
   out.sort((a, b) => b.bytesPerSec - a.bytesPerSec || (a.id < b.id ? -1 : 1));
   return {
     level: f.level,
+    mode: timeMode(f),
     start: win.start,
     end: win.end,
     nodes: nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),

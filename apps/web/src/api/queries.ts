@@ -1,10 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import {
-  type FilterState,
-  resolveWindow,
-  type TimeseriesGroupBy,
-  type TimeseriesMetric,
-} from '@weft/protocol';
+import { type FilterState, resolveTime, type TimeseriesGroupBy, type TimeseriesMetric } from '@weft/protocol';
 import { useLive } from '../app/LiveContext.js';
 import { apiParams } from '../domain/focus.js';
 import { api, stepFor } from './client.js';
@@ -55,7 +50,7 @@ export function useFlows(state: FilterState, limit: number, enabled = true) {
 
 export function useTimeseries(state: FilterState, metric: TimeseriesMetric, groupBy: TimeseriesGroupBy) {
   const refetchInterval = useRefresh(2000);
-  const w = resolveWindow(state.from, state.to, Date.now());
+  const w = resolveTime(state, Date.now()).range;
   const step = stepFor(w.start, w.end);
   return useQuery({
     queryKey: ['timeseries', apiParams(state).toString(), metric, groupBy, step],

@@ -1,4 +1,4 @@
-import type { LiveSummary, LiveUpdate } from '@weft/protocol';
+import { type LiveSummary, type LiveUpdate, timeMode } from '@weft/protocol';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { createLiveClient, type LiveClient, type LiveConnState, liveUrl } from '../api/liveClient.js';
 import { apiParams } from '../domain/focus.js';
@@ -29,7 +29,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [update, setUpdate] = useState<LiveUpdate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const clientRef = useRef<LiveClient | null>(null);
-  const active = state.live && !paused;
+  const active = timeMode(state) === 'live' && !paused;
   const filter = apiParams(state).toString();
   // Updates already in flight when the view changed answer the old question: drop those whose level
   // differs (the server tags each graph with its level).

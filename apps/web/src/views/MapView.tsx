@@ -1,4 +1,4 @@
-import { type GraphResponse, LEVELS } from '@weft/protocol';
+import { type GraphResponse, LEVELS, timeMode } from '@weft/protocol';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph, useStatus } from '../api/queries.js';
 import { useLive } from '../app/LiveContext.js';
@@ -25,7 +25,8 @@ const PodPanel = lazy(() => import('../components/MapSidebar/PodPanel.js'));
 export default function MapView() {
   const { state, navigate } = useUrl();
   const live = useLive();
-  const liveGraph = state.live ? (live.update?.graph ?? null) : null;
+  const isLive = timeMode(state) === 'live';
+  const liveGraph = isLive ? (live.update?.graph ?? null) : null;
   const rest = useGraph(state, !liveGraph);
   const graph: GraphResponse | null = liveGraph ?? rest.data ?? null;
   const status = useStatus();
@@ -170,7 +171,7 @@ export default function MapView() {
           {graph && (
             <MapSidebar
               graph={graph}
-              summary={state.live ? live.summary : null}
+              summary={isLive ? live.summary : null}
               onActivate={activate}
               onSelectEdge={selectEdge}
               selectedEdge={selectedEdge}

@@ -1,9 +1,19 @@
-import { describeWindow } from '@weft/protocol';
+import { type FilterState, timeMode } from '@weft/protocol';
 import { useId, useState } from 'react';
 import { useLive } from '../../app/LiveContext.js';
 import { useUrl } from '../../app/UrlContext.js';
 
 const PRESETS = ['5m', '15m', '1h', '6h', '24h'] as const;
+
+/** Short text for the selection: "live", "at <time>", "last 15m" or the range. */
+function describeSelection(s: FilterState): string {
+  const mode = timeMode(s);
+  if (mode === 'live') return 'live (last seconds)';
+  if (mode === 'at') return `at ${s.at}`;
+  const rel = /^now-(\d+[smhd])$/.exec(s.from);
+  if (rel && (s.to === '' || s.to === 'now')) return `last ${rel[1]}`;
+  return `${s.from || 'start'} to ${s.to || 'now'}`;
+}
 
 function toLocalInput(ms: number): string {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
@@ -22,7 +32,8 @@ export function TimeRangePicker() {
   const [absTo, setAbsTo] = useState(() => toLocalInput(Date.now()));
   const id = useId();
   const preset = /^now-(\d+[smhd])$/.exec(state.from)?.[1];
-  const mode = state.live ? (live.paused ? 'paused' : 'live') : 'history';
+  const isLive = timeMode(state) === 'live';
+  const mode = isLive ? (live.paused ? 'paused' : 'live') : 'history';
 
   const applyAbsolute = () => {
     const f = new Date(absFrom);
@@ -31,7 +42,7 @@ export function TimeRangePicker() {
     navigate({
       from: f.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       to: t.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      live: false,
+      at: '',
     });
     setOpen(false);
   };
@@ -54,7 +65,7 @@ export function TimeRangePicker() {
         />
         {mode === 'live' ? 'LIVE' : mode === 'paused' ? 'PAUSED' : 'HISTORY'}
       </span>
-      {state.live ? (
+      {isLive ? (
         <button
           type="button"
           onClick={() => live.setPaused(!live.paused)}
@@ -66,7 +77,7 @@ export function TimeRangePicker() {
       ) : (
         <button
           type="button"
-          onClick={() => navigate({ live: true, from: 'now-15m', to: 'now' })}
+          onClick={() => navigate({ from: '', to: '', at: '' })}
           className="w-16 rounded border border-line px-2 py-1 hover:bg-panel-2"
         >
           Go live
@@ -78,9 +89,9 @@ export function TimeRangePicker() {
         aria-controls={id}
         onClick={() => setOpen(!open)}
         className="max-w-56 truncate rounded border border-line px-2 py-1 hover:bg-panel-2"
-        title={describeWindow(state.from, state.to)}
+        title={describeSelection(state)}
       >
-        {describeWindow(state.from, state.to)} ▾
+        {describeSelection(state)} ▾
       </button>
       {open && (
         <div
@@ -97,10 +108,10 @@ export function TimeRangePicker() {
                 type="button"
                 key={p}
                 onClick={() => {
-                  navigate({ from: `now-${p}`, to: 'now' });
+                  navigate({ from: `now-${p}`, to: '', at: '' });
                   setOpen(false);
                 }}
-                className={`rounded border px-2 py-1 ${preset === p && state.to === 'now' ? 'border-accent text-accent' : 'border-line'} hover:bg-panel-2`}
+                className={`rounded border px-2 py-1 ${preset === p && (state.to === '' || state.to === 'now') ? 'border-accent text-accent' : 'border-line'} hover:bg-panel-2`}
               >
                 last {p}
               </button>

@@ -5,7 +5,12 @@ import { queryDns } from '../../../store/dnsQuery.js';
 
 export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/dns', { schema: { querystring: FilterQuery, response: { 200: DnsResponse } } }, async (req) => {
-    const { filter, window } = filterFromQuery(req.query, [], app.weft.now());
+    const { filter, window } = filterFromQuery(
+      req.query,
+      [],
+      app.weft.now(),
+      app.weft.config.rateWindowS * 1000,
+    );
     return queryDns(app.weft.store, filter, window);
   });
 };

@@ -8,7 +8,12 @@ export const dropsRoute: FastifyPluginAsyncTypebox = async (app) => {
     '/drops',
     { schema: { querystring: FilterQuery, response: { 200: DropsResponse } } },
     async (req) => {
-      const { filter, window } = filterFromQuery(req.query, [], app.weft.now());
+      const { filter, window } = filterFromQuery(
+        req.query,
+        [],
+        app.weft.now(),
+        app.weft.config.rateWindowS * 1000,
+      );
       return queryDrops(app.weft.store, filter, window);
     },
   );

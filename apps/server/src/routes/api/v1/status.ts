@@ -9,6 +9,7 @@ export const statusRoute: FastifyPluginAsyncTypebox = async (app) => {
       version: SERVER_VERSION,
       uptimeS: Math.round((w.now() - w.startedAt) / 1000),
       simulated: w.collectors.anySimulated(),
+      rateWindowS: w.config.rateWindowS,
       collectors: w.collectors.list(),
       memory: w.store.memoryStatus(),
     };

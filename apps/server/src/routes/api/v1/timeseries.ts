@@ -39,7 +39,14 @@ export const timeseriesRoute: FastifyPluginAsyncTypebox = async (app) => {
     const { metric: m, groupBy: g, step, ...rest } = req.query;
     const metric = m as TimeseriesMetric;
     const groupBy = (g ?? 'none') as TimeseriesGroupBy;
-    const { filter, window } = filterFromQuery(rest, ['metric', 'groupBy', 'step'], w.now());
+    // A chart spans the selection's range; live and at put their moment inside the last hour.
+    const { filter, time } = filterFromQuery(
+      rest,
+      ['metric', 'groupBy', 'step'],
+      w.now(),
+      w.config.rateWindowS * 1000,
+    );
+    const window = time.range;
     if (!GROUPS_FOR[metric].includes(groupBy))
       throw new BadRequestError(
         `groupBy: ${groupBy} is not available for metric ${metric}; use one of ${GROUPS_FOR[metric].join(', ')}`,
