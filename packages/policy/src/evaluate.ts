@@ -2,6 +2,7 @@ import { type Cidr, cidrContains, parseCidr, parseIp } from './cidr.js';
 import { type Direction, describePolicy, describePort } from './describePolicy.js';
 import { selectorMatches } from './labelSelector.js';
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRef, PolicyRule } from './networkPolicy.js';
+import { podPeerMatches } from './podPeerMatches.js';
 import type { Flow, FlowEnd, World, WorldPod } from './world.js';
 
 export interface DirectionVerdict {
@@ -36,7 +37,12 @@ interface CompiledPolicy {
   policy: NetworkPolicy;
   ref: PolicyRef;
   blocks: Map<PolicyPeer, { cidr: Cidr; except: Cidr[] }>;
+  /** describePolicy per direction, made on first use: a deny explanation reuses it. */
+  described: Partial<Record<Direction, string>>;
 }
+
+/** A deny names at most this many selecting policies in its sentence (`policies` lists them all). */
+const NAMED_POLICIES = 5;
 
 const refOf = (p: { namespace: string; name: string }): PolicyRef => ({
   namespace: p.namespace,
@@ -73,7 +79,7 @@ export class PolicyEvaluator {
               except: peer.ipBlock.except.map((e) => parseCidr(e)!),
             });
       const list = this.byNamespace.get(policy.namespace) ?? [];
-      list.push({ policy, ref: refOf(policy), blocks });
+      list.push({ policy, ref: refOf(policy), blocks, described: {} });
       this.byNamespace.set(policy.namespace, list);
     }
   }
@@ -82,6 +88,8 @@ export class PolicyEvaluator {
   namespaceLabels(ns: string): Record<string, string> {
     return this.nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
   }
+
+  private readonly labelsOf = (ns: string) => this.namespaceLabels(ns);
 
   /** Policies selecting a pod for a direction. */
   selecting(pod: WorldPod, dir: Direction): NetworkPolicy[] {
@@ -116,12 +124,7 @@ export class PolicyEvaluator {
       return end.ips.some(
         (ip) => cidrContains(block.cidr, ip) && !block.except.some((x) => cidrContains(x, ip)),
       );
-    const pod = end.pod;
-    if (!pod) return false;
-    if (peer.namespaceSelector) {
-      if (!selectorMatches(peer.namespaceSelector, this.namespaceLabels(pod.namespace))) return false;
-    } else if (pod.namespace !== c.policy.namespace) return false;
-    return !peer.podSelector || selectorMatches(peer.podSelector, pod.labels);
+    return end.pod !== null && podPeerMatches(peer, c.policy.namespace, end.pod, this.labelsOf);
   }
 
   private portMatches(p: PolicyPort, flow: Flow, dstPod: WorldPod | null): boolean {
@@ -180,7 +183,12 @@ export class PolicyEvaluator {
         if (m.peerOk) portOnly.push(...r.ports.map(describePort));
       }
     }
-    const policies = selecting.map((c) => describePolicy(c.policy, dir)).join('; ');
+    const named = selecting.slice(0, NAMED_POLICIES).map((c) => {
+      c.described[dir] ??= describePolicy(c.policy, dir);
+      return c.described[dir];
+    });
+    const more = selecting.length - named.length;
+    const policies = `${named.join('; ')}${more > 0 ? `; and ${more} more policies select it` : ''}`;
     const asked = `${flow.protocol} ${flow.port}`;
     const why =
       portOnly.length > 0

@@ -10,5 +10,6 @@ export { type DirectionVerdict, evaluate, PolicyEvaluator, type Verdict } from '
 export { describeSelector, isEmptySelector, selectorMatches } from './labelSelector.js';
 export * from './networkPolicy.js';
 export { type ParseOptions, parsePolicies } from './parsePolicies.js';
+export { podPeerMatches } from './podPeerMatches.js';
 export { PolicyError } from './policyError.js';
 export type { ContainerPort, Flow, FlowEnd, World, WorldNamespace, WorldPod } from './world.js';
