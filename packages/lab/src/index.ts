@@ -27,6 +27,7 @@ export {
   type PolicyChange,
   type PolicyOptions,
   policyApply,
+  policyClear,
   policyDelete,
   policyList,
   readPolicyFile,

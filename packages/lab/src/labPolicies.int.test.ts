@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProbeProcess, spawnProbe } from '@weft/bpf';
+import { dropReasonLabel, type ProbeDrop } from '@weft/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedPod } from './addressPlan.js';
-import { curl, inNetns } from './fixtures/host.js';
+import { curl, inNetns, waitFor } from './fixtures/host.js';
 import { labDown } from './labDown.js';
-import { policyApply, policyDelete, policyList } from './labPolicies.js';
+import { policyApply, policyClear, policyDelete, policyList } from './labPolicies.js';
 import { labStatus } from './labStatus.js';
 import { type LabHandle, labUp } from './labUp.js';
 
@@ -11,6 +13,19 @@ const prefix = 'wlnp';
 const table = `${prefix}_np`;
 let lab: LabHandle;
 let pod: (name: string) => PlannedPod;
+let probe: ProbeProcess;
+const drops: ProbeDrop[] = [];
+const probeErr: string[] = [];
+let records = 0;
+
+/** Waits for the probe to report a drop of src -> dst:port, and returns its reason as Weft labels it. */
+async function probeDrop(src: string, dst: string, dport: number): Promise<string> {
+  const d = await waitFor(
+    `a drop of ${src} -> ${dst}:${dport} (probe: ${records} records, drops ${JSON.stringify(drops.slice(-3))}, stderr ${probeErr.slice(-5).join(' | ')})`,
+    async () => drops.find((r) => r.src === src && r.dst === dst && r.dport === dport),
+  );
+  return dropReasonLabel(d.reason);
+}
 
 const FE1 = 'frontend-7d9f8c6b5-x2k4p'; // node 1
 const FE2 = 'frontend-7d9f8c6b5-m8q7n'; // node 2
@@ -39,8 +54,26 @@ describe('lab NetworkPolicies, enforced by nftables and observed with curl', () 
     await labDown({ prefix });
     lab = await labUp({ prefix, scenario: 'clean' });
     pod = (name) => lab.plan.pods.find((p) => p.name === name)!;
+    // The real probe, on the lab's links: it sees every drop, in any netns, with the kernel's reason.
+    probe = spawnProbe({ ifacePrefixes: [prefix], intervalMs: 200 });
+    void (async () => {
+      for await (const r of probe.records) {
+        records++;
+        if (r.type === 'drop') drops.push(r);
+      }
+    })();
+    void (async () => {
+      for await (const l of probe.stderr) probeErr.push(l);
+    })();
+    // Attached once the first interval's records arrive.
+    await waitFor('the probe', async () => records > 0);
+  });
+  // A failed test leaves no policy behind for the next one.
+  afterEach(async () => {
+    if ((await labStatus({ prefix })).up) await policyClear({ prefix });
   });
   afterAll(async () => {
+    await probe?.stop();
     await labDown({ prefix });
   });
 
@@ -64,6 +97,8 @@ describe('lab NetworkPolicies, enforced by nftables and observed with curl', () 
     expect((await curl(pod(FE1).netns, http(db, 9090))).exit).toBe(28);
     expect((await curl(pod(FE2).netns, http6(db, 9090))).exit).toBe(28);
     expect(await dropped(db)).toBeGreaterThan(before);
+    expect(await probeDrop(pod(FE1).ipv4, db.ipv4, 9090)).toBe('policy_drop');
+    expect(await probeDrop(pod(FE2).ipv6, db.ipv6, 9090)).toBe('policy_drop');
     // The allowed peer, but not on that port.
     expect((await curl(pod(API1).netns, http(db, 5432))).exit).toBe(28);
 
@@ -108,6 +143,8 @@ describe('lab NetworkPolicies, enforced by nftables and observed with curl', () 
     expect((await curl(pod(FE1).netns, http(pod('db-0'), 9090))).exit).toBe(28);
     expect((await curl(pod(FE1).netns, http(pod(API1), 9090))).exit).toBe(28);
     expect(await dropped(pod(FE1))).toBeGreaterThan(before);
+    // Dropped on the way out of the frontend, by netfilter too.
+    expect(await probeDrop(pod(FE1).ipv4, pod(API1).ipv4, 9090)).toBe('policy_drop');
     // The policy is the frontends' own: other pods still reach db.
     expect((await curl(pod(API1).netns, http(pod('db-0'), 9090))).status).toBe('200');
     await policyDelete({ prefix }, yaml);

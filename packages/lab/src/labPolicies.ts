@@ -118,6 +118,22 @@ export function policyDelete(opts: PolicyOptions, text: string, source = 'input'
   });
 }
 
+/** Stops enforcing every policy (`weft lab delete --all`); returns those removed. */
+export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> {
+  const { plan, dir } = await upLab(opts);
+  return withStateLock(
+    dir,
+    'policies',
+    (m) => new PolicyError(m),
+    async () => {
+      const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
+      const pods = await enforce(plan, current, []);
+      await writeJson(policiesPath(dir), { policies: [] } satisfies PoliciesFile);
+      return { changed: current.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
+    },
+  );
+}
+
 /** The policies the lab enforces, in the order they were applied. */
 export async function policyList(opts: LabOptions = {}): Promise<PoliciesFile['policies']> {
   const prefix = checkPrefix(opts.prefix ?? DEFAULT_PREFIX);

@@ -16,6 +16,7 @@ import {
   PolicyError,
   parseFaultArgs,
   policyApply,
+  policyClear,
   policyDelete,
   readPolicyFile,
   SCENARIOS,
@@ -28,7 +29,7 @@ import {
   listSimulatedFaults,
   simulatedLabRunning,
 } from '../simulatedFaults.js';
-import { takeOption } from '../takeOption.js';
+import { takeFlag, takeOption } from '../takeOption.js';
 
 const USAGE = `Usage: weft lab <up|down|status|fault|apply|delete> [options]
   up [--scenario ${SCENARIOS.join('|')}] [--topology FILE] [--prefix P]   build the lab
@@ -36,7 +37,7 @@ const USAGE = `Usage: weft lab <up|down|status|fault|apply|delete> [options]
   status [--prefix P] [--json]                                 what is running
   fault add <kind> [--key value ...] | fault clear [ID|all] | fault list
   apply -f FILE [-n NAMESPACE] [--prefix P]                    enforce the NetworkPolicies of a YAML file (- for stdin)
-  delete -f FILE [-n NAMESPACE] [--prefix P]                   stop enforcing them
+  delete -f FILE [-n NAMESPACE] | delete --all [--prefix P]    stop enforcing them (or all)
 Faults:
 ${faultUsage()}
 `;
@@ -120,6 +121,16 @@ export async function runLab(argv: string[]): Promise<number> {
     }
     case 'apply':
     case 'delete': {
+      if (sub === 'delete' && takeFlag(args, '--all')) {
+        if (args.length > 0)
+          throw new CliError(`lab delete --all: unexpected "${args.join(' ')}"\n${USAGE}`, 2);
+        const cleared = await userErrors(() => policyClear(opts));
+        process.stdout.write(
+          cleared.changed.map((p) => `networkpolicy ${p.namespace}/${p.name} deleted\n`).join('') ||
+            'no network policies\n',
+        );
+        return 0;
+      }
       const file = takeOption(args, '-f') ?? takeOption(args, '--filename');
       const namespace = takeOption(args, '-n') ?? takeOption(args, '--namespace');
       if (!file) throw new CliError(`lab ${sub}: -f FILE is required\n${USAGE}`, 2);
