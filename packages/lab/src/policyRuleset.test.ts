@@ -61,6 +61,26 @@ spec:
     expect(fe).not.toContain('chain ingress');
   });
 
+  it('resolves a named egress port for the pods an ipBlock covers, as evaluate() does', () => {
+    const node1 = plan.nodes[0]!;
+    const rules = rulesOf(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: fe-egress, namespace: production }
+spec:
+  podSelector: { matchLabels: { app: frontend } }
+  policyTypes: [Egress]
+  egress:
+  - to: [{ ipBlock: { cidr: ${node1.cidr4}, except: ['${pod('db-0').ipv4}/32'] } }]
+    ports: [{ port: metrics }]
+`);
+    const fe = rules.get(pod(FE[0]!).netns)!;
+    // api-h4j2k is on node 1 and names port 9090 "metrics"; db-0 too, but the except leaves it out.
+    expect(fe).toContain(`ip daddr ${pod(API).ipv4} tcp dport 9090 accept`);
+    expect(fe).not.toContain(`ip daddr ${pod('db-0').ipv4}`);
+    expect(fe).not.toContain('ip6 daddr');
+  });
+
   it('a default deny selects every pod of its namespace and accepts nothing but replies', () => {
     const rules = rulesOf(`
 apiVersion: networking.k8s.io/v1

@@ -1,9 +1,12 @@
 import {
+  cidrContains,
   type Direction,
   type NetworkPolicy,
   PolicyEvaluator,
   type PolicyPort,
   type PolicyRule,
+  parseCidr,
+  parseIp,
   podPeerMatches,
   type World,
   type WorldPod,
@@ -81,11 +84,23 @@ function ruleLines(rule: PolicyRule, ctx: RuleContext): string[] {
   const namedPorts = rule.ports.filter((p) => typeof p.port === 'string');
   const dsts = anyPeer ? ctx.world.pods : peerPods(ctx.world.pods);
   emit(anyPeer ? [''] : [...podAddrs(dsts, field), ...blocks], fixed);
-  for (const dst of namedPorts.length ? dsts : [])
+  if (namedPorts.length === 0) return lines;
+  // Pods an ipBlock covers have named ports too (evaluate() resolves an address to its pod).
+  const inBlocks = (ip: string) =>
+    rule.peers.some((peer) => {
+      if (!peer.ipBlock) return false;
+      const a = parseIp(ip)!;
+      const inside = (c: string) => cidrContains(parseCidr(c)!, a);
+      return inside(peer.ipBlock.cidr) && !peer.ipBlock.except.some(inside);
+    });
+  for (const dst of ctx.world.pods) {
+    const ips = dsts.includes(dst) ? dst.ips : dst.ips.filter(inBlocks);
+    if (ips.length === 0) continue;
     emit(
-      podAddrs([dst], field),
+      podAddrs([{ ...dst, ips }], field),
       namedPorts.map((p) => portMatch(p, dst)).filter((p) => p !== null),
     );
+  }
   return lines;
 }
 
