@@ -471,6 +471,6 @@ spec:
       port: 443,
     });
     expect(v.allowed).toBe(true);
-    expect(v.ingress.reason).toMatch(/203\.0\.113\.10: not a pod/);
+    expect(v.ingress.reason).toMatch(/203\.0\.113\.10: not a known pod/);
   });
 });

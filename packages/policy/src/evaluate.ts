@@ -157,7 +157,7 @@ export class PolicyEvaluator {
         direction: dir,
         allowed: true,
         policies: [],
-        reason: `${verb} ${subject.label}: not a pod, no policy applies`,
+        reason: `${verb} ${subject.label}: not a known pod, so no policy applies`,
       };
     const selecting = this.selectingCompiled(pod, dir);
     const base = { direction: dir, pod: refOf(pod), policies: selecting.map((c) => c.ref) };
