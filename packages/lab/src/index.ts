@@ -1,3 +1,4 @@
+export { PolicyError } from '@weft/policy';
 export {
   type LabPlan,
   type PlannedNode,
@@ -21,11 +22,23 @@ export {
 export { faultAdd, faultClear, faultList } from './faults.js';
 export { buildInventory, simulatedInventory } from './inventory.js';
 export { type LabDownResult, labDown } from './labDown.js';
+export {
+  type PoliciesFile,
+  type PolicyChange,
+  type PolicyOptions,
+  policyApply,
+  policyClear,
+  policyDelete,
+  policyList,
+  readPolicyFile,
+} from './labPolicies.js';
 export { DEFAULT_STATE_ROOT, inventoryPathOf, type LabOptions, stateDirOf } from './labState.js';
 export { type AgentStatus, type LabStatus, labStatus } from './labStatus.js';
 export { LabError, type LabHandle, type LabNodeInfo, type LabUpOptions, labUp } from './labUp.js';
+export { labWorld } from './labWorld.js';
 export { loadTopology } from './loadTopology.js';
 export { measureRates, type RateFigure, type RateReport } from './measureRates.js';
+export { policyRulesets, policyTable } from './policyRuleset.js';
 export { DEFAULT_PREFIX } from './prefix.js';
 export { applyScenario, isScenario, SCENARIOS, type Scenario } from './scenario.js';
 export { buildSimModel, type SimModel, simulateInterval } from './simulate.js';

@@ -21,6 +21,11 @@ describe('inventory', () => {
     });
     expect(inv.services.every((s) => s.clusterIPs.length === 0)).toBe(true);
     expect(inv.nodes.map((n) => n.podCIDRs?.length)).toEqual([2, 2]);
+    // Namespaces carry the label namespaceSelectors name them by.
+    expect(inv.namespaces).toContainEqual({
+      name: 'monitoring',
+      labels: { 'kubernetes.io/metadata.name': 'monitoring' },
+    });
   });
 
   it('marks the simulated lab and uses the default addresses', () => {

@@ -1,5 +1,6 @@
 import type { Inventory } from '@weft/protocol';
 import { type LabPlan, planLab } from './addressPlan.js';
+import { namespaceLabels } from './labWorld.js';
 import { applyScenario, type Scenario } from './scenario.js';
 import type { Topology } from './topology.js';
 
@@ -31,6 +32,7 @@ export function buildInventory(plan: LabPlan, simulated = false): Inventory {
       ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
       selector: { ...s.selector },
     })),
+    namespaces: plan.topology.namespaces.map((name) => ({ name, labels: namespaceLabels(name) })),
   };
 }
 

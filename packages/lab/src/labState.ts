@@ -48,6 +48,7 @@ export function stateDirOf(opts: LabOptions = {}): string {
 export const statePath = (dir: string) => join(dir, 'state.json');
 export const inventoryPathOf = (dir: string) => join(dir, 'inventory.json');
 export const faultsPath = (dir: string) => join(dir, 'faults.json');
+export const policiesPath = (dir: string) => join(dir, 'policies.json');
 
 /** Written through a temporary file so a reader never sees half a file. */
 export async function writeJson(path: string, value: unknown): Promise<void> {

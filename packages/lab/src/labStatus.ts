@@ -2,8 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { planLab } from './addressPlan.js';
 import { sendControl } from './controlClient.js';
 import type { Fault } from './faultSpec.js';
+import type { PoliciesFile } from './labPolicies.js';
 import { isAlive } from './labResources.js';
-import { type FaultsFile, faultsPath, type LabOptions, readJson, readState, stateDirOf } from './labState.js';
+import {
+  type FaultsFile,
+  faultsPath,
+  type LabOptions,
+  policiesPath,
+  readJson,
+  readState,
+  stateDirOf,
+} from './labState.js';
 import { type LabNodeInfo, nodeInfo } from './labUp.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
 import type { Scenario } from './scenario.js';
@@ -31,6 +40,8 @@ export type LabStatus =
       pods: { namespace: string; name: string; node: string; ips: string[]; hostIfname: string }[];
       agents: AgentStatus[];
       faults: Fault[];
+      /** NetworkPolicies the lab enforces (`weft lab apply`). */
+      policies: { namespace: string; name: string; appliedAt: number }[];
       message: string;
     };
 
@@ -52,6 +63,11 @@ export async function labStatus(opts: LabOptions = {}): Promise<LabStatus> {
     }),
   );
   const faults = (await readJson<FaultsFile>(faultsPath(dir)))?.faults ?? [];
+  const policies = ((await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? []).map((p) => ({
+    namespace: p.namespace,
+    name: p.name,
+    appliedAt: p.appliedAt,
+  }));
   const dead = agents.filter((a) => !a.running).length;
   return {
     up: true,
@@ -71,6 +87,7 @@ export async function labStatus(opts: LabOptions = {}): Promise<LabStatus> {
     })),
     agents,
     faults,
-    message: `lab "${prefix}" ${state.status === 'up' ? 'is up' : 'is being built'}: ${plan.pods.length} pods on ${plan.nodes.length} nodes, scenario ${state.scenario}, ${faults.length} faults${dead ? `, ${dead} agents not running` : ''}`,
+    policies,
+    message: `lab "${prefix}" ${state.status === 'up' ? 'is up' : 'is being built'}: ${plan.pods.length} pods on ${plan.nodes.length} nodes, scenario ${state.scenario}, ${faults.length} faults, ${policies.length} network policies${dead ? `, ${dead} agents not running` : ''}`,
   };
 }

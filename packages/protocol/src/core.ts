@@ -49,7 +49,13 @@ export {
   RECORD_TS_SLACK_MS,
   SEQ_STEP_PER_SECOND,
 } from './ingestLimits.js';
-export type { Inventory, InventoryNode, InventoryPod, InventoryService } from './inventory.js';
+export type {
+  Inventory,
+  InventoryNamespace,
+  InventoryNode,
+  InventoryPod,
+  InventoryService,
+} from './inventory.js';
 export { INVENTORY_JSON_SCHEMA } from './inventorySchema.js';
 export type {
   FlowColumns,

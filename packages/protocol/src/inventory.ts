@@ -37,6 +37,13 @@ export const InventoryNode = Type.Object({
 });
 export type InventoryNode = Static<typeof InventoryNode>;
 
+/** A namespace with its labels (kubernetes.io/metadata.name at least), for namespaceSelectors. */
+export const InventoryNamespace = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 63 }),
+  labels: Type.Record(Type.String(), Type.String()),
+});
+export type InventoryNamespace = Static<typeof InventoryNamespace>;
+
 export const Inventory = Type.Object({
   version: Type.Literal(1),
   /** True when it describes the simulated lab. */
@@ -44,5 +51,7 @@ export const Inventory = Type.Object({
   nodes: Type.Array(InventoryNode),
   pods: Type.Array(InventoryPod),
   services: Type.Array(InventoryService),
+  /** Absent in inventories written before namespaces carried labels. */
+  namespaces: Type.Optional(Type.Array(InventoryNamespace)),
 });
 export type Inventory = Static<typeof Inventory>;

@@ -65,5 +65,13 @@ export const INVENTORY_JSON_SCHEMA = {
         },
       },
     },
+    namespaces: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'labels'],
+        properties: { name: namespace, labels: stringMap },
+      },
+    },
   },
 } as const;

@@ -13,7 +13,12 @@ import {
   labStatus,
   labUp,
   loadTopology,
+  PolicyError,
   parseFaultArgs,
+  policyApply,
+  policyClear,
+  policyDelete,
+  readPolicyFile,
   SCENARIOS,
   TopologyError,
 } from '@weft/lab';
@@ -24,13 +29,15 @@ import {
   listSimulatedFaults,
   simulatedLabRunning,
 } from '../simulatedFaults.js';
-import { takeOption } from '../takeOption.js';
+import { takeFlag, takeOption } from '../takeOption.js';
 
-const USAGE = `Usage: weft lab <up|down|status|fault> [options]
+const USAGE = `Usage: weft lab <up|down|status|fault|apply|delete> [options]
   up [--scenario ${SCENARIOS.join('|')}] [--topology FILE] [--prefix P]   build the lab
   down [--prefix P]                                            tear it down (idempotent)
   status [--prefix P] [--json]                                 what is running
   fault add <kind> [--key value ...] | fault clear [ID|all] | fault list
+  apply -f FILE [-n NAMESPACE] [--prefix P]                    enforce the NetworkPolicies of a YAML file (- for stdin)
+  delete -f FILE [-n NAMESPACE] | delete --all [--prefix P]    stop enforcing them (or all)
 Faults:
 ${faultUsage()}
 `;
@@ -47,7 +54,12 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof LabError || e instanceof FaultError || e instanceof TopologyError)
+    if (
+      e instanceof LabError ||
+      e instanceof FaultError ||
+      e instanceof TopologyError ||
+      e instanceof PolicyError
+    )
       throw new CliError(e.message);
     throw e;
   }
@@ -104,6 +116,35 @@ export async function runLab(argv: string[]): Promise<number> {
       for (const a of status.agents)
         process.stdout.write(`  agent ${a.label}: ${a.running ? 'running' : 'NOT RUNNING'}\n`);
       for (const f of status.faults) process.stdout.write(`  fault ${f.id}: ${describeFault(f)}\n`);
+      for (const p of status.policies) process.stdout.write(`  networkpolicy ${p.namespace}/${p.name}\n`);
+      return 0;
+    }
+    case 'apply':
+    case 'delete': {
+      if (sub === 'delete' && takeFlag(args, '--all')) {
+        if (args.length > 0)
+          throw new CliError(`lab delete --all: unexpected "${args.join(' ')}"\n${USAGE}`, 2);
+        const cleared = await userErrors(() => policyClear(opts));
+        process.stdout.write(
+          cleared.changed.map((p) => `networkpolicy ${p.namespace}/${p.name} deleted\n`).join('') ||
+            'no network policies\n',
+        );
+        return 0;
+      }
+      const file = takeOption(args, '-f') ?? takeOption(args, '--filename');
+      const namespace = takeOption(args, '-n') ?? takeOption(args, '--namespace');
+      if (!file) throw new CliError(`lab ${sub}: -f FILE is required\n${USAGE}`, 2);
+      if (args.length > 0) throw new CliError(`lab ${sub}: unexpected "${args.join(' ')}"\n${USAGE}`, 2);
+      const popts = { ...opts, ...(namespace ? { namespace } : {}) };
+      const result = await userErrors(async () => {
+        const text = await readPolicyFile(file);
+        return sub === 'apply' ? policyApply(popts, text, file) : policyDelete(popts, text, file);
+      });
+      const verb = sub === 'apply' ? 'applied' : 'deleted';
+      process.stdout.write(
+        result.changed.map((p) => `networkpolicy ${p.namespace}/${p.name} ${verb}\n`).join('') +
+          `${result.pods.length} pods' rules changed\n`,
+      );
       return 0;
     }
     case 'fault': {

@@ -1,0 +1,15 @@
+export { type Cidr, cidrContains, cidrWithin, parseCidr, parseIp } from './cidr.js';
+export {
+  type Direction,
+  describePeer,
+  describePolicy,
+  describePort,
+  describeRule,
+} from './describePolicy.js';
+export { type DirectionVerdict, evaluate, PolicyEvaluator, type Verdict } from './evaluate.js';
+export { describeSelector, isEmptySelector, selectorMatches } from './labelSelector.js';
+export * from './networkPolicy.js';
+export { type ParseOptions, parsePolicies } from './parsePolicies.js';
+export { podPeerMatches } from './podPeerMatches.js';
+export { PolicyError } from './policyError.js';
+export type { ContainerPort, Flow, FlowEnd, World, WorldNamespace, WorldPod } from './world.js';
