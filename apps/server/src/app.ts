@@ -23,7 +23,7 @@ import { apiRoutes } from './routes/api/v1/index.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { ServerMetrics } from './serverMetrics.js';
-import { queryGraph } from './store/graphQuery.js';
+import { graphAnswer } from './store/graphAnswer.js';
 import { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -49,7 +49,7 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
       now,
       simulated: () => collectors.anySimulated(),
       graph: (filter, at) =>
-        queryGraph(store, filter, resolveTime(filter, at, config.rateWindowS * 1000).window, {
+        graphAnswer(store, filter, resolveTime(filter, at, config.rateWindowS * 1000).window, at, {
           maxNodes: config.graphMaxNodes,
           simulated: collectors.anySimulated(),
         }),
