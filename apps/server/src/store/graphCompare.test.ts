@@ -79,26 +79,30 @@ describe('edgeChanges', () => {
 });
 
 describe('compareGraphs', () => {
-  const base = graph(
-    [
-      edge('ns:a', 'ns:b', { bytesPerSec: 50, tcpFailures: 1 }),
-      edge('ns:a', 'ns:gone', {
-        bytesPerSec: 70,
-        dnsErrors: 2,
-        ports: [{ port: 53, proto: 'udp', bytesPerSec: 70 }],
-      }),
-    ],
-    0,
-    10_000,
-  );
-  const cur = graph(
-    [edge('ns:a', 'ns:b', { tcpFailures: 30 }), edge('ns:a', 'ns:c', { dropsPerSec: 2 })],
-    10_000,
-    20_000,
-  );
-  const out = compareGraphs(cur, base, { start: 0, end: 10_000 }, TEN);
+  /** Fresh graphs each time: compareGraphs consumes its inputs. */
+  const compared = () => {
+    const base = graph(
+      [
+        edge('ns:a', 'ns:b', { bytesPerSec: 50, tcpFailures: 1 }),
+        edge('ns:a', 'ns:gone', {
+          bytesPerSec: 70,
+          dnsErrors: 2,
+          ports: [{ port: 53, proto: 'udp', bytesPerSec: 70 }],
+        }),
+      ],
+      0,
+      10_000,
+    );
+    const cur = graph(
+      [edge('ns:a', 'ns:b', { tcpFailures: 30 }), edge('ns:a', 'ns:c', { dropsPerSec: 2 })],
+      10_000,
+      20_000,
+    );
+    return compareGraphs(cur, base, { start: 0, end: 10_000 }, TEN);
+  };
 
   it('marks new edges and rises, with baseline figures for edges seen then', () => {
+    const out = compared();
     expect(out.baseline).toEqual({ start: 0, end: 10_000 });
     expect(out.start).toBe(10_000);
     const ab = out.edges.find((e) => e.id === 'ns:a->ns:b')!;
@@ -110,17 +114,26 @@ describe('compareGraphs', () => {
   });
 
   it('keeps vanished edges with zero rates, and their nodes', () => {
+    const out = compared();
     const gone = out.edges.find((e) => e.id === 'ns:a->ns:gone')!;
     expect(gone).toMatchObject({ bytesPerSec: 0, dnsErrors: 0, changes: ['vanished'] });
     expect(gone.ports).toEqual([{ port: 53, proto: 'udp', bytesPerSec: 0 }]);
     expect(gone.baseline).toEqual({ bytesPerSec: 70, dropsPerSec: 0, tcpFailures: 0, dnsErrors: 2 });
     expect(out.nodes.map((n) => n.id)).toEqual(['ns:a', 'ns:b', 'ns:c', 'ns:gone']);
     expect(out.nodes.find((n) => n.id === 'ns:gone')).toMatchObject({ bytesPerSec: 0, dropsPerSec: 0 });
+    expect(out.edges.map((e) => e.id)).toEqual(['ns:a->ns:b', 'ns:a->ns:c', 'ns:a->ns:gone']);
   });
 
-  it('leaves an unchanged edge unmarked and the inputs untouched', () => {
-    const same = compareGraphs(base, base, { start: 0, end: 10_000 }, TEN);
-    expect(same.edges.every((e) => e.changes === undefined && e.baseline !== undefined)).toBe(true);
-    expect(cur.edges.every((e) => e.changes === undefined)).toBe(true);
+  it('leaves an unchanged edge unmarked', () => {
+    const edges = () => [edge('ns:a', 'ns:b', { dropsPerSec: 1, tcpFailures: 4 })];
+    const same = compareGraphs(graph(edges(), 10, 20), graph(edges(), 0, 10), { start: 0, end: 10 }, TEN);
+    expect(same.edges).toHaveLength(1);
+    expect(same.edges[0]!.changes).toBeUndefined();
+    expect(same.edges[0]!.baseline).toEqual({
+      bytesPerSec: 100,
+      dropsPerSec: 1,
+      tcpFailures: 4,
+      dnsErrors: 0,
+    });
   });
 });

@@ -76,11 +76,22 @@ function baselineFigures(e: GraphEdge): NonNullable<GraphEdge['baseline']> {
 /** A baseline edge with no traffic now: drawn with zero rates, its baseline figures beside. */
 function vanishedEdge(b: GraphEdge): GraphEdge {
   return {
-    ...NONE,
     id: b.id,
     source: b.source,
     target: b.target,
-    ports: b.ports.map((p) => ({ ...p, bytesPerSec: 0 })),
+    ports: b.ports.map((p) => ({ port: p.port, proto: p.proto, bytesPerSec: 0 })),
+    bytesPerSec: 0,
+    packetsPerSec: 0,
+    dropsPerSec: 0,
+    dropReasons: {},
+    tcpConnects: 0,
+    tcpFailures: 0,
+    connectLatencyP50Ms: null,
+    connectLatencyP95Ms: null,
+    rttMs: null,
+    retransmits: 0,
+    dnsQueries: 0,
+    dnsErrors: 0,
     changes: ['vanished'],
     baseline: baselineFigures(b),
   };
@@ -93,6 +104,8 @@ function vanishedEdge(b: GraphEdge): GraphEdge {
  * rises. `seconds` are each window's observed seconds (what their rates were divided by).
  * Edges are matched by id, so an `others` node folding different members in each window compares as
  * one node (the map cannot tell its members apart either).
+ * Both graphs are consumed: `current`'s edges are marked in place and the baseline's nodes reused
+ * (copying thousands of edge objects with a spread cost more than both graph queries).
  */
 export function compareGraphs(
   current: GraphResponse,
@@ -102,20 +115,21 @@ export function compareGraphs(
 ): GraphResponse {
   const before = new Map<string, GraphEdge>();
   for (const e of baseline.edges) before.set(e.id, e);
-  const edges: GraphEdge[] = [];
-  for (const e of current.edges) {
+  const edges = current.edges;
+  for (const e of edges) {
     const b = before.get(e.id);
     if (!b) {
       // A new edge that drops or fails says so too: "new, with drops" is what a fault looks like.
-      edges.push({ ...e, changes: ['new', ...edgeChanges(e, NONE, seconds)] });
+      e.changes = ['new', ...edgeChanges(e, NONE, seconds)];
       continue;
     }
     before.delete(e.id);
     const changes = edgeChanges(e, b, seconds);
-    edges.push({ ...e, ...(changes.length > 0 ? { changes } : {}), baseline: baselineFigures(b) });
+    if (changes.length > 0) e.changes = changes;
+    e.baseline = baselineFigures(b);
   }
   const vanished = [...before.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const nodes = current.nodes.slice();
+  const nodes = current.nodes;
   if (vanished.length > 0) {
     const have = new Set(nodes.map((n) => n.id));
     const baseNodes = new Map<string, GraphNode>(baseline.nodes.map((n) => [n.id, n]));
@@ -125,15 +139,13 @@ export function compareGraphs(
         const n = baseNodes.get(id);
         if (!n || have.has(id)) continue;
         have.add(id);
-        nodes.push({ ...n, bytesPerSec: 0, dropsPerSec: 0 });
+        n.bytesPerSec = 0;
+        n.dropsPerSec = 0;
+        nodes.push(n);
       }
     }
     nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
-  return {
-    ...current,
-    baseline: { start: baselineWindow.start, end: baselineWindow.end },
-    nodes,
-    edges,
-  };
+  current.baseline = { start: baselineWindow.start, end: baselineWindow.end };
+  return current;
 }

@@ -96,14 +96,14 @@ describe('live WebSocket with compare', () => {
         WEFT_WEB_ROOT: '/nonexistent/wsv',
       }),
     );
-    // The last minute has drops, the minute before none: a minute-long selection leaves room for a
-    // slow machine between this and the first update.
+    // Drops in the last 30 s only, quiet traffic for 90 s before: the edge they make is new against the
+    // minute before the selected one until the update comes 30 s late (a machine slower than that fails).
     const now = Math.floor(Date.now() / 1000) * 1000;
-    for (const [start, drops] of [
-      [now - 120_000, 0],
-      [now - 60_000, 3],
+    for (const [start, seconds, drops] of [
+      [now - 120_000, 90, 0],
+      [now - 30_000, 30, 3],
     ] as const)
-      for (const b of labBatches({ start, seconds: 60, nodes: [N1], policyDropsPerSec: drops }))
+      for (const b of labBatches({ start, seconds, nodes: [N1], policyDropsPerSec: drops }))
         server.app.weft.store.ingest(b, N1);
     const c = await connect(`${server.url.replace('http', 'ws')}/api/v1/live`);
     c.send({ type: 'subscribe', filter: 'level=workload&from=now-1m&compare=previous' });
