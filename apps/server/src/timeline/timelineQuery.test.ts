@@ -125,4 +125,31 @@ describe('queryTimeline', () => {
     expect(capped.incidents).toHaveLength(MAX_INCIDENTS);
     expect(capped.incidents[capped.incidents.length - 1]!.at).toBe(DROPS_TO);
   });
+
+  it('names the edge of a DNS alert among series without drops or connects', () => {
+    const dns = testStore(DEFAULT_CONFIG);
+    dns.feed(labBatches({ start: T0, seconds: 120, nxdomainPerSec: 2, connectsPerSec: 0 }));
+    const at = T0 + 100_000;
+    const r = queryTimeline(
+      dns.store,
+      filter({ level: 'workload' }),
+      { start: T0, end: dns.clock.now },
+      {
+        alerts: [{ rule: 'HighDNSFailureRate', severity: 'critical', state: 'firing', at, value: 0.285 }],
+        alertWindowMs: 60_000,
+        now: dns.clock.now,
+      },
+    );
+    expect(r.incidents).toEqual([
+      {
+        kind: 'alert_fired',
+        at,
+        label: 'HighDNSFailureRate fired (28.5%)',
+        rule: 'HighDNSFailureRate',
+        severity: 'critical',
+        edge: 'wl:production/legacy-worker->wl:kube-system/coredns',
+      },
+    ]);
+    expect(r.dnsErrorsPerSec[r.t.indexOf(T0 + 50_000)]).toBe(2);
+  });
 });

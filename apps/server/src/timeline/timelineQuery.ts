@@ -84,6 +84,7 @@ interface Candidate {
  */
 class IncidentEdges {
   private candidates: Candidate[] | null = null;
+  private withDns = false;
   private readonly row = new Float64Array(SCALARS);
   private readonly fineFrom: number;
   private readonly liveEdge: number;
@@ -104,13 +105,19 @@ class IncidentEdges {
     return this.row;
   }
 
-  private list(): Candidate[] {
-    if (this.candidates) return this.candidates;
+  /**
+   * `dns`: whether DNS errors are asked for. Drops and TCP connects mark a series `detail`, DNS answers
+   * do not: without DNS incidents the pass reads only the few detail series of a 50,000-series store.
+   */
+  private list(dns: boolean): Candidate[] {
+    if (this.candidates && (this.withDns || !dns)) return this.candidates;
+    this.withDns = dns;
     const match = pairMatcher(this.f);
     const out: Candidate[] = [];
     const seenAfter = this.range.start - SKEW_MS;
     for (const s of seriesFor(this.store, this.f)) {
-      if (!s || s.lastSeen < seenAfter || !match(s.client, s.server, s.proto, s.port)) continue;
+      if (!s || s.lastSeen < seenAfter || (!dns && !s.detail)) continue;
+      if (!match(s.client, s.server, s.proto, s.port)) continue;
       const r = this.sum(s, this.range);
       if (r[DROP_PACKETS] === 0 && r[FAILURES] === 0 && r[DNS_ERRORS] === 0) continue;
       const a = levelNode(s.client, this.f.level);
@@ -124,7 +131,7 @@ class IncidentEdges {
   /** The edge with the most of `column` in `win` (ties: the smaller id), and its series. */
   top(column: number, win: TimeWindow): { id: string; label: string; series: EdgeSeries[] } | null {
     const byEdge = new Map<string, { label: string; n: number; series: EdgeSeries[] }>();
-    for (const c of this.list()) {
+    for (const c of this.list(column === DNS_ERRORS)) {
       const n = this.sum(c.s, win)[column]!;
       if (n === 0) continue;
       let e = byEdge.get(c.id);
