@@ -128,7 +128,8 @@ export function compareGraphs(
     if (changes.length > 0) e.changes = changes;
     e.baseline = baselineFigures(b);
   }
-  const vanished = [...before.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // In the baseline's order (busiest first, then id), after the edges of the selection.
+  const vanished = [...before.values()];
   const nodes = current.nodes;
   if (vanished.length > 0) {
     const have = new Set(nodes.map((n) => n.id));
