@@ -23,7 +23,7 @@ import { apiRoutes } from './routes/api/v1/index.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { ServerMetrics } from './serverMetrics.js';
-import { queryGraph } from './store/graphQuery.js';
+import { graphAnswer } from './store/graphAnswer.js';
 import { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -49,7 +49,7 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
       now,
       simulated: () => collectors.anySimulated(),
       graph: (filter, at) =>
-        queryGraph(store, filter, resolveTime(filter, at, config.rateWindowS * 1000).window, {
+        graphAnswer(store, filter, resolveTime(filter, at, config.rateWindowS * 1000).window, at, {
           maxNodes: config.graphMaxNodes,
           simulated: collectors.anySimulated(),
         }),
@@ -84,7 +84,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     routerOptions: { maxParamLength: 500 },
     schemaErrorFormatter: (errors, dataVar) => {
       const e = errors[0];
-      const path = e?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
+      // A JSON pointer: its segments joined with dots, each unescaped (`~1` is a `/` in a query key).
+      const path = (e?.instancePath ?? '')
+        .replace(/^\//, '')
+        .split('/')
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .join('.');
       // A query key the route's schema has no property for (additionalProperties: false) fails against
       // `false`; named as the shared filter names it, an empty key (`?=`) included.
       if (dataVar === 'querystring' && e?.message === 'schema is false')

@@ -64,4 +64,41 @@ describe('AlertEngine', () => {
     expect(tcp!.value).toBeCloseTo(2, 1);
     expect(tcp!.state).toBe('firing');
   });
+
+  it('keeps fired and resolved transitions for the timeline past the rule history, as long as the data', () => {
+    // Drops for 10 s, quiet for 10 s, 40 times: 80 transitions over 800 s, more than the 50 entries
+    // of a rule's history; the minute tier keeps 600 s, so do the transitions.
+    const config = {
+      ...DEFAULT_CONFIG,
+      alertForS: 0,
+      alertWindowS: 10,
+      alertDropRate: 1,
+      coarseRetentionS: 600,
+      fineRetentionS: 60,
+    };
+    const { store, clock } = testStore(config, [N1]);
+    const alerts = new AlertEngine(store, config);
+    for (let k = 0; k < 80; k++) {
+      for (const b of labBatches({
+        start: T0 + k * 10_000,
+        seconds: 10,
+        nodes: [N1],
+        policyDropsPerSec: k % 2 === 0 ? 5 : 0,
+      })) {
+        clock.now = b.end + 100;
+        store.ingest(b, N1);
+      }
+      alerts.evaluate(T0 + (k + 1) * 10_000 + 500);
+    }
+    const all = alerts.transitionsBetween(0, Number.POSITIVE_INFINITY);
+    const last = all[all.length - 1]!;
+    expect(last).toMatchObject({ rule: 'HighPacketDropRate', severity: 'warning', state: 'resolved' });
+    expect(all.length).toBeGreaterThan(50);
+    expect(all[0]!.at).toBeGreaterThanOrEqual(last.at - 600_000);
+    expect(all[0]!.at).toBeLessThan(last.at - 590_000);
+    // Pending and inactive are not timeline incidents: what is kept alternates fired, resolved.
+    expect(all.every((x, i) => i === 0 || x.state !== all[i - 1]!.state)).toBe(true);
+    expect(alerts.transitionsBetween(last.at, last.at + 1)).toEqual([last]);
+    expect(alerts.rules()[0]!.history).toHaveLength(50);
+  });
 });

@@ -7,6 +7,22 @@ import { observedSeconds } from '../store/window.js';
 import { type SeedRule, seedRules } from './seedRules.js';
 
 const MAX_HISTORY = 50;
+/**
+ * Fired and resolved transitions kept for the timeline: as long as the store keeps data (its minute
+ * tier's retention, a day by default), and at most this many (newest kept). With the default `for` of
+ * 5 minutes a rule fires and resolves at most every 10 minutes, under 900 transitions a day for the
+ * three rules; a rule with `for` 0 flapping every round is cut to its newest 2,000.
+ */
+const MAX_TRANSITIONS = 2_000;
+
+/** A rule firing or resolving, for the timeline's incidents. */
+export interface AlertTransition {
+  rule: string;
+  severity: string;
+  state: 'firing' | 'resolved';
+  at: number;
+  value: number | null;
+}
 
 interface RuleState {
   rule: SeedRule;
@@ -24,6 +40,8 @@ interface RuleState {
  */
 export class AlertEngine {
   private readonly states: RuleState[];
+  /** Every rule's fired and resolved transitions, oldest first. */
+  private readonly transitions: AlertTransition[] = [];
 
   constructor(
     private readonly store: Store,
@@ -88,6 +106,18 @@ export class AlertEngine {
   private record(s: RuleState, state: string, at: number): void {
     s.history.push({ state, at, value: s.value });
     if (s.history.length > MAX_HISTORY) s.history.splice(0, s.history.length - MAX_HISTORY);
+    if (state !== 'firing' && state !== 'resolved') return;
+    const t = this.transitions;
+    t.push({ rule: s.rule.name, severity: s.rule.severity, state, at, value: s.value });
+    const oldest = at - this.config.coarseRetentionS * 1000;
+    let gone = Math.max(0, t.length - MAX_TRANSITIONS);
+    while (gone < t.length && t[gone]!.at < oldest) gone++;
+    if (gone > 0) t.splice(0, gone);
+  }
+
+  /** Fired and resolved transitions with start <= at < end, oldest first. */
+  transitionsBetween(start: number, end: number): AlertTransition[] {
+    return this.transitions.filter((x) => x.at >= start && x.at < end);
   }
 
   rules(): AlertRule[] {

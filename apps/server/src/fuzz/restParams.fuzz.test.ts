@@ -25,6 +25,7 @@ const ROUTES: { path: string; params: readonly string[]; text?: boolean; needs?:
   { path: '/api/v1/alerts', params: FILTER },
   { path: '/api/v1/flows', params: [...FILTER, 'limit'] },
   { path: '/api/v1/timeseries', params: [...FILTER, 'metric', 'groupBy', 'step'], needs: 'metric=bytes' },
+  { path: '/api/v1/timeline', params: FILTER },
   {
     path: '/api/v1/diagnose',
     params: ['from', 'to', 'src', 'dst', 'since'],

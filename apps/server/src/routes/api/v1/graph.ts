@@ -1,17 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, GraphResponse } from '@weft/protocol';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
-import { queryGraph } from '../../../store/graphQuery.js';
+import { graphAnswer } from '../../../store/graphAnswer.js';
 
-/** `level` is part of the shared filter (node|namespace|workload|pod). */
+/** `level` and `compare` are part of the shared filter. */
 export const graphRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/graph',
     { schema: { querystring: FilterQuery, response: { 200: GraphResponse } } },
     async (req) => {
       const w = app.weft;
-      const { filter, window } = filterFromQuery(req.query, [], w.now(), w.config.rateWindowS * 1000);
-      return queryGraph(w.store, filter, window, {
+      const now = w.now();
+      const { filter, window } = filterFromQuery(req.query, [], now, w.config.rateWindowS * 1000);
+      // With `compare`, also over the baseline window, edges marked by what changed (graphCompare.ts).
+      return graphAnswer(w.store, filter, window, now, {
         maxNodes: w.config.graphMaxNodes,
         simulated: w.collectors.anySimulated(),
       });

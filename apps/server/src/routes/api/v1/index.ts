@@ -9,6 +9,7 @@ import { graphRoute } from './graph.js';
 import { ingestRoute } from './ingest.js';
 import { liveRoute } from './live.js';
 import { statusRoute } from './status.js';
+import { timelineRoute } from './timeline.js';
 import { timeseriesRoute } from './timeseries.js';
 
 /** /api/v1: every read is a GET with the shared filter; two WebSockets (collectors, browsers). */
@@ -17,6 +18,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(graphRoute);
   await app.register(flowsRoute);
   await app.register(timeseriesRoute);
+  await app.register(timelineRoute);
   await app.register(dnsRoute);
   await app.register(dropsRoute);
   await app.register(alertsRoute);

@@ -36,6 +36,9 @@ const URLS = [
     `/api/v1/diagnose?from=production/api-1&to=${n}/${n}`,
   ]),
   ...GROUPINGS.flatMap((g) => [`/api/v1/timeseries?${g}&step=1&from=now-1m`, `/api/v1/timeseries?${g}`]),
+  '/api/v1/timeline',
+  '/api/v1/timeline?level=pod&from=now-1m',
+  '/api/v1/graph?level=pod&compare=previous',
 ];
 
 /** True when `v` holds no number that isn't finite (JSON has none, but NaN serialises as null or 500s). */

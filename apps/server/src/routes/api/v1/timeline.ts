@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { FilterQuery, TimelineResponse } from '@weft/protocol';
+import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { queryTimeline } from '../../../timeline/timelineQuery.js';
+
+/**
+ * The strip across the top of every view, over the selection's range (the last hour around the moment
+ * for live and at): see timelineQuery.ts for what the filter narrows.
+ */
+export const timelineRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/timeline',
+    { schema: { querystring: FilterQuery, response: { 200: TimelineResponse } } },
+    async (req) => {
+      const w = app.weft;
+      const now = w.now();
+      const { filter, time } = filterFromQuery(req.query, [], now, w.config.rateWindowS * 1000);
+      return queryTimeline(w.store, filter, time.range, {
+        alerts: w.alerts.transitionsBetween(time.range.start, time.range.end),
+        alertWindowMs: w.config.alertWindowS * 1000,
+        now,
+      });
+    },
+  );
+};

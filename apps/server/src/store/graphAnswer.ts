@@ -1,0 +1,27 @@
+import { type FilterState, type GraphResponse, resolveCompare, type TimeWindow } from '@weft/protocol';
+import { compareGraphs } from './graphCompare.js';
+import { type GraphOptions, queryGraph } from './graphQuery.js';
+import type { Store } from './store.js';
+import { observedSeconds } from './window.js';
+
+/**
+ * The graph a request or a live subscription asks for: over `window`, and with `compare` also over the
+ * baseline window (resolveCompare against `now`), marked by compareGraphs. An unusable `compare` was
+ * refused by parseFilter already; one that still resolves to nothing answers the plain graph.
+ */
+export function graphAnswer(
+  store: Store,
+  f: FilterState,
+  window: TimeWindow,
+  now: number,
+  opts: GraphOptions,
+): GraphResponse {
+  const current = queryGraph(store, f, window, opts);
+  const baseWindow = f.compare === '' ? undefined : resolveCompare(f.compare, window, now);
+  if (!baseWindow) return current;
+  const baseline = queryGraph(store, f, baseWindow, opts);
+  return compareGraphs(current, baseline, baseWindow, {
+    current: observedSeconds(store, window),
+    baseline: observedSeconds(store, baseWindow),
+  });
+}
