@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { atParam, clock, dayWords, rangeWords, spanWords, whenWords, windowWords } from './windowWords.js';
+import {
+  atParam,
+  clock,
+  dayWords,
+  overWords,
+  rangeWords,
+  spanWords,
+  whenWords,
+  windowWords,
+} from './windowWords.js';
 
 // Local times, so the expectations hold in any time zone the tests run in.
 const at = (d: number, h: number, m: number, s = 0) => new Date(2026, 11, d, h, m, s).getTime();
@@ -19,6 +28,14 @@ describe('windowWords', () => {
     );
     expect(rangeWords(at(6, 23, 50), at(7, 0, 10), NOW)).toBe('yesterday 23:50 – 00:10 today');
     expect(rangeWords(at(7, 10, 29, 50), at(7, 10, 30), NOW)).toBe('10:29:50 – 10:30:00 today');
+  });
+  it('says over which window, as a phrase', () => {
+    expect(overWords({ mode: 'live', start: NOW - 10_000, end: NOW }, NOW)).toBe('over the last 10 s');
+    const end = at(7, 10, 14, 5);
+    expect(overWords({ mode: 'at', start: end - 10_000, end }, NOW)).toBe('over the 10 s before 10:14:05');
+    expect(overWords({ mode: 'range', start: at(7, 9, 0), end: at(7, 10, 0) }, NOW)).toBe(
+      'over 09:00 – 10:00 today',
+    );
   });
   it('says when: now, at a moment, over a range', () => {
     expect(whenWords({ mode: 'live', start: NOW - 10_000, end: NOW }, NOW)).toBe('now');

@@ -72,6 +72,13 @@ export function windowWords(w: AnswerWindow, now: number): string {
   return rangeWords(w.start, w.end, now);
 }
 
+/** "over the last 10 s", "over the 10 s before 10:14:05", "over 10:14 – 10:29 today". */
+export function overWords(w: AnswerWindow, now: number): string {
+  return w.mode === 'range'
+    ? `over ${windowWords(w, now)}`
+    : `over the ${windowWords(w, now).replace(/^the /, '')}`;
+}
+
 /** "now" for live, "at 10:14:05" for a moment, "over 10:14 – 10:29 today" for a range. */
 export function whenWords(w: AnswerWindow, now: number): string {
   if (w.mode === 'live') return 'now';

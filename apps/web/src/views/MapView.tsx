@@ -18,7 +18,7 @@ import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../do
 import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
-import { windowWords } from '../domain/windowWords.js';
+import { overWords, windowWords } from '../domain/windowWords.js';
 
 const MAP_HEIGHT = 600;
 // Only the last drill-down step needs the flows table: the map itself loads without it.
@@ -150,7 +150,7 @@ export default function MapView() {
           ) : (
             <>
               <p className="mb-1 text-xs text-muted" data-testid="map-window">
-                Colours, widths and labels: rates over the {windowText}
+                Colours, widths and labels: rates {graph && overWords(graph, Date.now())}
                 {graph?.baseline && (
                   <>, marked against the {windowWords({ mode: 'range', ...graph.baseline }, Date.now())}</>
                 )}

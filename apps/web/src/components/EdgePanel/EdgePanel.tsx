@@ -6,7 +6,7 @@ import { edgeLabel } from '../../domain/edgeLabel.js';
 import { totalsWords } from '../../domain/edgeTotals.js';
 import { parseFocus, subjectFor } from '../../domain/focus.js';
 import { formatByteRate, formatCount, formatLatency, formatRate } from '../../domain/format.js';
-import { windowWords } from '../../domain/windowWords.js';
+import { overWords, windowWords } from '../../domain/windowWords.js';
 import { Link } from '../Link/Link.js';
 import { Name } from '../Name/Name.js';
 import { Panel } from '../Panel/Panel.js';
@@ -53,7 +53,7 @@ export function EdgePanel({
       </p>
       <p className="tabular mt-1 font-semibold">{edgeLabel(edge)}</p>
       <h3 className="mt-2 text-xs font-semibold text-muted" data-testid="edge-window">
-        Rates over the {windowWords(graph, now)}
+        Rates {overWords(graph, now)}
       </h3>
       <dl className="tabular mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5 text-sm">
         <dt className="text-muted">Traffic</dt>

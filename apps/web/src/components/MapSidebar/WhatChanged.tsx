@@ -2,7 +2,7 @@ import type { GraphResponse } from '@weft/protocol';
 import { useMemo } from 'react';
 import { CHANGE_WORDS, changeRows } from '../../domain/changes.js';
 import { formatCount } from '../../domain/format.js';
-import { windowWords } from '../../domain/windowWords.js';
+import { overWords, windowWords } from '../../domain/windowWords.js';
 import { Name } from '../Name/Name.js';
 import { Panel } from '../Panel/Panel.js';
 
