@@ -152,7 +152,7 @@ export default function MapView() {
               <p className="mb-1 text-xs text-muted" data-testid="map-window">
                 Colours, widths and labels: rates {graph && overWords(graph, Date.now())}
                 {graph?.baseline && (
-                  <>, marked against the {windowWords({ mode: 'range', ...graph.baseline }, Date.now())}</>
+                  <>, marked against {windowWords({ mode: 'range', ...graph.baseline }, Date.now())}</>
                 )}
                 .
               </p>

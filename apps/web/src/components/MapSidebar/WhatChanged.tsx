@@ -35,7 +35,7 @@ export function WhatChanged({
     <Panel title={`What changed (${formatCount(rows.length)})`} testId="what-changed">
       {baseline && (
         <p className="mb-1 text-xs text-muted">
-          The {windowWords(graph, Date.now())} against{' '}
+          Rates {overWords(graph, Date.now())} against{' '}
           {windowWords({ mode: 'range', ...baseline }, Date.now())}.
         </p>
       )}
