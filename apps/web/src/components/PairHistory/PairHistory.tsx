@@ -30,22 +30,28 @@ export function PairHistory({
       </p>
       {segments.length > 0 && (
         <>
-          <div className="relative mt-2 h-4 w-full overflow-hidden rounded border border-line" role="list">
+          <ul
+            className="relative mt-2 h-4 w-full overflow-hidden rounded border border-line"
+            aria-label="History of this pair"
+          >
             {segments.map((s) => (
-              <button
+              <li
                 key={`${s.start}-${s.state}`}
-                type="button"
-                role="listitem"
-                data-testid="pair-period"
-                data-state={s.state}
-                title={`${periodWords(s, now)}: click to look at this moment`}
-                aria-label={periodWords(s, now)}
-                onClick={() => onPick(periodMoment(s, rateWindowMs))}
-                className={`absolute top-0 h-full min-w-[2px] hover:opacity-80 ${COLOR[s.state]}`}
+                className="absolute top-0 h-full min-w-[2px]"
                 style={{ left: `${s.left}%`, width: `${s.width}%` }}
-              />
+              >
+                <button
+                  type="button"
+                  data-testid="pair-period"
+                  data-state={s.state}
+                  title={`${periodWords(s, now)}: click to look at this moment`}
+                  aria-label={periodWords(s, now)}
+                  onClick={() => onPick(periodMoment(s, rateWindowMs))}
+                  className={`block h-full w-full hover:opacity-80 ${COLOR[s.state]}`}
+                />
+              </li>
             ))}
-          </div>
+          </ul>
           <div className="tabular mt-0.5 flex justify-between text-xs text-muted">
             <span>{momentWords(segments[0]!.start, now)}</span>
             <span>{momentWords(segments[segments.length - 1]!.end, now)}</span>
