@@ -78,7 +78,7 @@ export default function AlertsView() {
 function Episodes({ rule, now, onPick }: { rule: AlertRule; now: number; onPick: (at: number) => void }) {
   const episodes = alertEpisodes(rule.history);
   if (episodes.length === 0)
-    return <p className="mt-2 text-xs text-muted">Has not fired while this server has been running.</p>;
+    return <p className="mt-2 text-xs text-muted">Has not fired in the history the server keeps.</p>;
   const time = (at: number, what: string) => (
     <button
       type="button"
