@@ -60,7 +60,16 @@ function largeGraph(): GraphResponse {
     });
   }
   const now = Date.now();
-  return { level: 'pod', start: now - 900_000, end: now, nodes, edges, folded: 0, simulated: true };
+  return {
+    level: 'pod',
+    mode: 'range',
+    start: now - 900_000,
+    end: now,
+    nodes,
+    edges,
+    folded: 0,
+    simulated: true,
+  };
 }
 
 test('a large map (2,000 edges) is drawn on the canvas, with its menus working', async ({ page }) => {

@@ -7,6 +7,7 @@ import type {
   FlowsResponse,
   GraphResponse,
   StatusResponse,
+  TimeChoice,
   TimeseriesGroupBy,
   TimeseriesMetric,
   TimeseriesResponse,
@@ -65,7 +66,18 @@ export const api = {
   /** The URL keeps `src`/`dst` because `from`/`to` are its time window; the API names the pair from/to. */
   diagnose: (src: string, dst: string, signal?: AbortSignal) =>
     getJson<DiagnoseResponse>('/diagnose', new URLSearchParams({ from: src, to: dst }), signal),
+  /** The pair as the URL names it (`src`/`dst`), over the selected time (`from`/`to`/`at`; none = live). */
+  diagnoseOver: (src: string, dst: string, time: TimeChoice, signal?: AbortSignal) =>
+    getJson<DiagnoseResponse>('/diagnose', diagnoseParams(src, dst, time), signal),
 };
+
+export function diagnoseParams(src: string, dst: string, time: TimeChoice): URLSearchParams {
+  const p = new URLSearchParams({ src, dst });
+  if (time.from) p.set('from', time.from);
+  if (time.to) p.set('to', time.to);
+  if (time.at) p.set('at', time.at);
+  return p;
+}
 
 /** Step (seconds) for a window so charts get about 120 points. */
 export function stepFor(startMs: number, endMs: number): number {

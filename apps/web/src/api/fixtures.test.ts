@@ -19,6 +19,7 @@ import drops from './fixtures/drops.json';
 import flows from './fixtures/flows.json';
 import graphNamespace from './fixtures/graph-namespace.json';
 import graphWorkload from './fixtures/graph-workload.json';
+import graphWorkloadCompare from './fixtures/graph-workload-compare.json';
 import live from './fixtures/live-update.json';
 import status from './fixtures/status.json';
 import tsDns from './fixtures/timeseries-dns-latency.json';
@@ -33,6 +34,7 @@ const cases: [string, TSchema, unknown][] = [
   ['flows', FlowsResponse, flows],
   ['graph-namespace', GraphResponse, graphNamespace],
   ['graph-workload', GraphResponse, graphWorkload],
+  ['graph-workload-compare', GraphResponse, graphWorkloadCompare],
   ['live-update', LiveUpdate, live],
   ['status', StatusResponse, status],
   ['timeseries-dns-latency', TimeseriesResponse, tsDns],

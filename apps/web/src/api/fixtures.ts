@@ -16,6 +16,7 @@ import drops from './fixtures/drops.json';
 import flows from './fixtures/flows.json';
 import graphNamespace from './fixtures/graph-namespace.json';
 import graphWorkload from './fixtures/graph-workload.json';
+import graphWorkloadCompare from './fixtures/graph-workload-compare.json';
 import live from './fixtures/live-update.json';
 import status from './fixtures/status.json';
 import tsDns from './fixtures/timeseries-dns-latency.json';
@@ -30,6 +31,8 @@ export const fixtures = {
   flows: flows as FlowsResponse,
   graphNamespace: graphNamespace as GraphResponse,
   graphWorkload: graphWorkload as GraphResponse,
+  /** The same workloads live with `compare=previous`: every kind of change mark. */
+  graphWorkloadCompare: graphWorkloadCompare as GraphResponse,
   live: live as LiveUpdate,
   status: status as StatusResponse,
   tsDns: tsDns as TimeseriesResponse,

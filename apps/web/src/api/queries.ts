@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FilterState, resolveTime, type TimeseriesGroupBy, type TimeseriesMetric } from '@weft/protocol';
 import { useLive } from '../app/LiveContext.js';
+import { edgeTotalsState } from '../domain/edgeTotals.js';
 import { apiParams } from '../domain/focus.js';
 import { api, stepFor } from './client.js';
 
@@ -84,5 +85,34 @@ export function useDiagnose(src: string, dst: string) {
     queryFn: ({ signal }) => api.diagnose(src, dst, signal),
     enabled: !!src && !!dst,
     refetchInterval,
+  });
+}
+
+/** Diagnose over the selected time (live by default, refreshed like the map; a past window once). */
+export function useDiagnoseOver(state: FilterState) {
+  const refetchInterval = useRefresh(2000);
+  const time = { from: state.from, to: state.to, at: state.at };
+  return useQuery({
+    queryKey: ['diagnose', state.src, state.dst, time.from, time.to, time.at],
+    queryFn: ({ signal }) => api.diagnoseOver(state.src, state.dst, time, signal),
+    enabled: !!state.src && !!state.dst,
+    refetchInterval,
+  });
+}
+
+/**
+ * One edge's figures over the selection's range (its totals, beside the rates of the window): the graph
+ * over that range, with the edge as focus (so only its ends' namespaces are asked for). Fetched only while
+ * `enabled` (the edge panel is open); live, it follows every 10 s, which is plenty for an hour's sums.
+ */
+export function useEdgeTotals(state: FilterState, edgeId: string, enabled: boolean) {
+  const refetchInterval = useRefresh(10_000);
+  const q = edgeTotalsState(state, edgeId, Date.now());
+  return useQuery({
+    queryKey: ['edge-totals', apiParams(q).toString(), edgeId],
+    queryFn: ({ signal }) => api.graph(q, signal),
+    select: (g) => ({ start: g.start, end: g.end, edge: g.edges.find((e) => e.id === edgeId) ?? null }),
+    refetchInterval,
+    enabled,
   });
 }

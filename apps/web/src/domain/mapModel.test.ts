@@ -1,7 +1,7 @@
 import type { GraphResponse } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
-import { buildMapModel, endpointNodeId, LABEL_MAX, topEdges, topN, topNodes } from './mapModel.js';
+import { buildMapModel, edgeTitle, endpointNodeId, LABEL_MAX, topEdges, topN, topNodes } from './mapModel.js';
 
 describe('buildMapModel', () => {
   it('labels edges like the seed and marks drops and DNS', () => {
@@ -100,5 +100,32 @@ describe('focus', () => {
     const m = buildMapModel(fixtures.graphWorkload, 'wl:production/api');
     expect(m.nodes.find((n) => n.data.id === 'wl:production/api')!.classes).toContain('focus');
     expect(m.nodes.filter((n) => n.classes.includes('focus'))).toHaveLength(1);
+  });
+});
+
+describe('compare marks', () => {
+  it('become classes and data the renderers style, with the changes in words', () => {
+    const m = buildMapModel(fixtures.graphWorkloadCompare, '', 'last 10 s');
+    const edge = (id: string) => m.edges.find((e) => e.data.id === id)!;
+    const apiDb = edge('wl:production/api->wl:production/db');
+    expect(apiDb.classes).toBe('h-drops c-rose');
+    expect(apiDb.data).toMatchObject({
+      presence: null,
+      rose: true,
+      changed: 'drops rose, TCP failures rose',
+    });
+    expect(edge('wl:production/frontend->wl:kube-system/coredns').classes).toBe('h-ok dns c-new');
+    expect(edge('wl:production/frontend->wl:production/db').classes).toBe('h-ok c-vanished');
+    expect(edge('wl:production/frontend->wl:production/api').classes).toBe('h-ok');
+    expect(m.window).toBe('last 10 s');
+  });
+  it('tooltips say which window the rate is over and what changed', () => {
+    expect(edgeTitle({ label: '5432/TCP 2.0 MB/s', changed: '' }, 'last 10 s')).toBe(
+      '5432/TCP 2.0 MB/s (last 10 s)',
+    );
+    expect(edgeTitle({ label: '5432/TCP 2.0 MB/s', changed: 'drops rose' }, 'last 10 s')).toBe(
+      '5432/TCP 2.0 MB/s (last 10 s): drops rose',
+    );
+    expect(edgeTitle({ label: '53/UDP 3.0 kB/s', changed: '' }, '')).toBe('53/UDP 3.0 kB/s');
   });
 });

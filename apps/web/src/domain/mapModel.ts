@@ -1,4 +1,5 @@
 import type { Endpoint, GraphEdge, GraphNode, GraphResponse, Level } from '@weft/protocol';
+import { CHANGE_WORDS, type EdgePresence, edgeMark, markClasses } from './changes.js';
 import { edgeHealth, edgeLabel, edgeWidth } from './edgeLabel.js';
 import { formatByteRate, truncateMiddle } from './format.js';
 import type { Point } from './stableLayout.js';
@@ -27,6 +28,12 @@ export interface MapEdgeData {
   width: number;
   health: 'ok' | 'drops' | 'failing';
   bytesPerSec: number;
+  /** With `compare`: the edge appeared or vanished against the baseline. */
+  presence: EdgePresence;
+  /** With `compare`: its drops, failures or DNS errors rose against the baseline. */
+  rose: boolean;
+  /** With `compare`: the changes in words ("drops rose, TCP failures rose"), '' without. */
+  changed: string;
 }
 
 export interface MapNodeEl {
@@ -45,6 +52,8 @@ export interface MapModel {
   edges: MapEdgeEl[];
   /** Nodes that hold others (namespaces at workload/pod level). */
   groups: Set<string>;
+  /** Which window the rates are over, in words ("last 10 s"): tooltips say it. */
+  window: string;
 }
 
 export const LABEL_MAX = 28;
@@ -67,7 +76,7 @@ function nodeSize(bytesPerSec: number): number {
   return Math.round(24 + Math.min(26, Math.log10(1 + bytesPerSec / 1000) * 6));
 }
 
-export function buildMapModel(graph: GraphResponse, focus = ''): MapModel {
+export function buildMapModel(graph: GraphResponse, focus = '', window = ''): MapModel {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const groups = new Set<string>();
   for (const n of graph.nodes) if (n.parent && n.parent !== n.id) groups.add(n.parent);
@@ -109,6 +118,7 @@ export function buildMapModel(graph: GraphResponse, focus = ''): MapModel {
   for (const e of graph.edges) {
     if (!ids.has(e.source) || !ids.has(e.target)) continue;
     const health = edgeHealth(e);
+    const mark = edgeMark(e.changes);
     edges.push({
       data: {
         id: e.id,
@@ -119,11 +129,23 @@ export function buildMapModel(graph: GraphResponse, focus = ''): MapModel {
         width: Math.round(edgeWidth(e.bytesPerSec) * 2) / 2,
         health,
         bytesPerSec: e.bytesPerSec,
+        presence: mark.presence,
+        rose: mark.rose,
+        changed: e.changes ? e.changes.map((c) => CHANGE_WORDS[c]).join(', ') : '',
       },
-      classes: `h-${health}${e.dnsQueries > 0 && e.ports[0]?.port === 53 ? ' dns' : ''}`,
+      classes: `h-${health}${e.dnsQueries > 0 && e.ports[0]?.port === 53 ? ' dns' : ''}${markClasses(mark)}`,
     });
   }
-  return { nodes, edges, groups };
+  return { nodes, edges, groups, window };
+}
+
+/**
+ * An edge's tooltip: its label with the window it is over, and what changed. Built on hover only, so
+ * thousands of edges do not each carry one.
+ */
+export function edgeTitle(d: Pick<MapEdgeData, 'label' | 'changed'>, window: string): string {
+  const over = window ? `${d.label} (${window})` : d.label;
+  return d.changed ? `${over}: ${d.changed}` : over;
 }
 
 /** Top nodes by traffic, for the keyboard-reachable list beside the map. */

@@ -94,6 +94,28 @@ describe('buildScene', () => {
     const fewer = { ...model, nodes: model.nodes.slice(1) };
     expect(sameLook(scene, buildScene(fewer, positions, scene), false)).toBe(false);
   });
+  it('carries compare marks to the scene, and a mark that changes is a new look', () => {
+    const layout = new StableLayout();
+    const { positions, scene } = sceneOf(fixtures.graphWorkload, layout);
+    const compared = buildScene(buildMapModel(fixtures.graphWorkloadCompare), positions, scene);
+    const mark = (id: string) => {
+      const e = compared.edges.find((x) => x.id === id)!;
+      return [e.presence, e.rose, e.health];
+    };
+    expect(mark('wl:production/api->wl:production/db')).toEqual([null, true, 'drops']);
+    expect(mark('wl:production/frontend->wl:kube-system/coredns')).toEqual(['new', false, 'ok']);
+    expect(mark('wl:production/frontend->wl:production/db')).toEqual(['vanished', false, 'ok']);
+    expect(mark('wl:production/frontend->wl:production/api')).toEqual([null, false, 'ok']);
+    const unmarked = buildScene(
+      buildMapModel({
+        ...fixtures.graphWorkloadCompare,
+        edges: fixtures.graphWorkloadCompare.edges.map(({ changes: _, ...e }) => e),
+      }),
+      positions,
+      compared,
+    );
+    expect(sameLook(compared, unmarked, false)).toBe(false);
+  });
   it('marks self-loops and skips edges to nodes without a position', () => {
     const { model, positions } = sceneOf(fixtures.graphNamespace);
     const loopy = {

@@ -50,6 +50,9 @@ export interface SceneEdge {
   dns: boolean;
   loop: boolean;
   label: string;
+  /** Compare marks (changes.ts): drawn as a halo (new, rose) or a ghost line (vanished). */
+  presence: MapEdgeData['presence'];
+  rose: boolean;
 }
 
 export interface Bounds {
@@ -199,6 +202,8 @@ export function buildScene(model: MapModel, positions: Map<string, Point>, prev?
       dns: hasClass(e.classes, 'dns'),
       loop: s === t,
       label: e.data.label,
+      presence: e.data.presence,
+      rose: e.data.rose,
     });
   }
   return { groups, nodes, edges, bounds: sceneBounds(groups, nodes) };
@@ -257,6 +262,7 @@ export function sameLook(a: Scene, b: Scene, withLabels: boolean): boolean {
     const p = a.edges[i]!;
     const q = b.edges[i]!;
     if (p.id !== q.id || p.width !== q.width || p.health !== q.health || p.dns !== q.dns) return false;
+    if (p.presence !== q.presence || p.rose !== q.rose) return false;
     if (p.sx !== q.sx || p.sy !== q.sy || p.tx !== q.tx || p.ty !== q.ty) return false;
     if (withLabels && p.label !== q.label) return false;
   }

@@ -28,6 +28,8 @@ const edge = (id: string, sx: number, sy: number, tx: number, ty: number, loop =
   dns: false,
   loop,
   label: id,
+  presence: null,
+  rose: false,
 });
 
 const scene: Scene = {

@@ -1,9 +1,12 @@
 import type { AlertRule } from '@weft/protocol';
 import { useAlerts } from '../api/queries.js';
+import { useUrl } from '../app/UrlContext.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { Panel } from '../components/Panel/Panel.js';
+import { alertEpisodes, episodeSpan, episodeWords } from '../domain/alertEpisodes.js';
 import { formatAgo } from '../domain/format.js';
+import { atParam, momentWords } from '../domain/windowWords.js';
 
 const ORDER: Record<AlertRule['state'], number> = { firing: 0, pending: 1, inactive: 2 };
 
@@ -14,6 +17,7 @@ function formatValue(v: number | null): string {
 
 export default function AlertsView() {
   const { data, error, refetch, isPending } = useAlerts();
+  const { navigate } = useUrl();
   if (isPending) return <Loading label="alert rules" />;
   if (!data) return <ErrorState error={error} what="the alert rules" onRetry={() => refetch()} />;
   const rules = [...data.rules].sort(
@@ -51,7 +55,9 @@ export default function AlertsView() {
             {r.activeSince !== null && (
               <>
                 <dt className="text-muted">Since</dt>
-                <dd>{formatAgo(r.activeSince, now)}</dd>
+                <dd>
+                  {momentWords(r.activeSince, now)} ({formatAgo(r.activeSince, now)})
+                </dd>
               </>
             )}
             <dt className="text-muted">PromQL</dt>
@@ -61,20 +67,46 @@ export default function AlertsView() {
               </code>
             </dd>
           </dl>
-          {r.history.length > 0 && (
-            <details className="mt-2 text-xs">
-              <summary className="cursor-pointer text-muted">History ({r.history.length})</summary>
-              <ul className="tabular mt-1 space-y-0.5">
-                {r.history.slice(-20).map((h) => (
-                  <li key={`${h.at}-${h.state}`}>
-                    {new Date(h.at).toLocaleTimeString()} {h.state} ({formatValue(h.value)})
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
+          <Episodes rule={r} now={now} onPick={(at) => navigate({ at: atParam(at) })} />
         </Panel>
       ))}
+    </div>
+  );
+}
+
+/** When the rule fired and resolved, newest first; each time looks at that moment (`at`). */
+function Episodes({ rule, now, onPick }: { rule: AlertRule; now: number; onPick: (at: number) => void }) {
+  const episodes = alertEpisodes(rule.history);
+  if (episodes.length === 0)
+    return <p className="mt-2 text-xs text-muted">Has not fired in the history the server keeps.</p>;
+  const time = (at: number, what: string) => (
+    <button
+      type="button"
+      onClick={() => onPick(at)}
+      title={`Look at ${momentWords(at, now)}`}
+      data-testid={`alert-${what}`}
+      className="tabular rounded px-1 text-accent hover:bg-panel-2 hover:underline"
+    >
+      {momentWords(at, now)}
+    </button>
+  );
+  return (
+    <div className="mt-2 text-sm">
+      <h3 className="text-xs font-semibold text-muted">Fired and resolved (newest first)</h3>
+      <ul className="mt-1 space-y-0.5" aria-label={`${rule.name} history`}>
+        {episodes.slice(0, 20).map((e) => (
+          <li key={e.firedAt} data-testid="alert-episode" aria-label={episodeWords(e, now)}>
+            <span className={e.resolvedAt === null ? 'font-semibold text-danger' : ''}>fired</span>{' '}
+            {time(e.firedAt, 'fired')}
+            {e.resolvedAt === null ? (
+              <span className="text-danger">, still firing</span>
+            ) : (
+              <>, resolved {time(e.resolvedAt, 'resolved')}</>
+            )}{' '}
+            <span className="text-muted">({episodeSpan(e, now)})</span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

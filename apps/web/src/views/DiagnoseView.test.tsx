@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
+import { atParam } from '../domain/windowWords.js';
 import { renderWithApp } from '../testing/renderWithApp.js';
 import DiagnoseView from './DiagnoseView.js';
 
@@ -10,8 +11,8 @@ describe('DiagnoseView', () => {
   it('shows the verdict and the four steps for the pair in the URL', () => {
     const { from, to } = fixtures.diagnose;
     renderWithApp(<DiagnoseView />, {
-      search: `?view=diagnose&live=0&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}`,
-      data: [[['diagnose', from, to], fixtures.diagnose]],
+      search: `?view=diagnose&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}`,
+      data: [[['diagnose', from, to, '', '', ''], fixtures.diagnose]],
     });
     const verdict = screen.getByTestId('diagnose-verdict');
     expect(verdict.textContent).toBe('Blocked by network policy');
@@ -19,6 +20,36 @@ describe('DiagnoseView', () => {
     expect(screen.getByText(/Step 1: Network policy drops/)).toBeTruthy();
     expect(screen.getByText(/Step 4: Latency/)).toBeTruthy();
     expect(screen.getByText(/reason="policy_drop"/)).toBeTruthy();
+  });
+  it('says the verdict is for now (the live window), shows the pair’s history, and a period sets `at`', () => {
+    const { from, to } = fixtures.diagnose;
+    const { store } = renderWithApp(<DiagnoseView />, {
+      search: `?view=diagnose&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}`,
+      data: [[['diagnose', from, to, '', '', ''], fixtures.diagnose]],
+    });
+    expect(screen.getByTestId('diagnose-window').textContent).toBe('failing now (last 10 s)');
+    expect(screen.getByTestId('pair-history-sentence').textContent).toMatch(
+      /^Failing since .*\d\d:\d\d:\d\d\.$/,
+    );
+    const periods = screen.getAllByTestId('pair-period');
+    expect(periods.map((p) => p.dataset.state)).toEqual(['healthy', 'failing']);
+    fireEvent.click(periods[1]!);
+    const failing = fixtures.diagnose.history[1]!;
+    const at = Date.parse(store.get().state.at);
+    expect(at).toBeGreaterThanOrEqual(failing.start);
+    expect(at).toBeLessThanOrEqual(failing.end);
+  });
+  it('asks for the pair at the selected moment', () => {
+    const { from, to } = fixtures.diagnose;
+    const at = atParam(Date.now() - 3_600_000);
+    const atAnswer = { ...fixtures.diagnose, mode: 'at' as const, verdict: 'healthy' as const };
+    renderWithApp(<DiagnoseView />, {
+      search: `?view=diagnose&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}&at=${at}`,
+      data: [[['diagnose', from, to, '', '', at], atAnswer]],
+    });
+    expect(screen.getByTestId('diagnose-window').textContent).toMatch(
+      /^healthy at .+ \(the 10 s before it\)$/,
+    );
   });
   it('refuses a subject that is not ns/name, an IP or ip:port, and puts a valid pair in the URL', () => {
     const { store } = renderWithApp(<DiagnoseView />, { search: '?view=diagnose&live=0' });

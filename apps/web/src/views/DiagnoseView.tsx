@@ -1,11 +1,14 @@
 import { isSubject } from '@weft/protocol';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { useDiagnose, useGraph } from '../api/queries.js';
+import { useDiagnoseOver, useGraph, useStatus } from '../api/queries.js';
 import { useUrl } from '../app/UrlContext.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
+import { PairHistory } from '../components/PairHistory/PairHistory.js';
 import { Panel } from '../components/Panel/Panel.js';
+import { verdictWhen } from '../domain/historyStrip.js';
+import { atParam } from '../domain/windowWords.js';
 
 const VERDICT_TEXT: Record<string, { text: string; tone: 'ok' | 'warn' | 'danger' | 'muted' }> = {
   blocked: { text: 'Blocked by network policy', tone: 'danger' },
@@ -30,11 +33,17 @@ export default function DiagnoseView() {
     setDst(state.dst);
   }, [state.src, state.dst]);
   const listId = useId();
-  const pods = useGraph({ ...state, level: 'pod', focus: '', namespace: [], workload: '', pod: '' }, true, 0);
+  const pods = useGraph(
+    { ...state, level: 'pod', focus: '', namespace: [], workload: '', pod: '', compare: '' },
+    true,
+    0,
+  );
   const names = (pods.data?.nodes ?? [])
     .filter((n) => n.kind === 'pod' || n.kind === 'service')
     .map((n) => n.label);
-  const result = useDiagnose(state.src, state.dst);
+  // Follows the selected time: live by default (refreshed), a moment or a range as picked.
+  const result = useDiagnoseOver(state);
+  const rateWindowMs = (useStatus().data?.rateWindowS ?? 10) * 1000;
   const srcOk = src === '' || isSubject(src.trim());
   const dstOk = dst === '' || isSubject(dst.trim());
 
@@ -110,7 +119,17 @@ export default function DiagnoseView() {
             >
               {VERDICT_TEXT[result.data.verdict]?.text ?? result.data.verdict}
             </p>
+            <p className="mt-1 text-sm text-muted" data-testid="diagnose-window">
+              {verdictWhen(result.data.verdict, result.data, Date.now())}
+            </p>
             <p className="mt-1 text-sm">{result.data.summary}</p>
+          </Panel>
+          <Panel title="History of this pair">
+            <PairHistory
+              history={result.data.history}
+              rateWindowMs={rateWindowMs}
+              onPick={(at) => navigate({ at: atParam(at) })}
+            />
           </Panel>
           {result.data.steps.map((s, i) => (
             <Panel

@@ -6,6 +6,7 @@ import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
 import { QueryChart } from '../components/QueryChart/QueryChart.js';
+import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
 import { formatCount, formatLatency, formatPercent, formatRate } from '../domain/format.js';
 
 export default function DnsView() {
@@ -13,12 +14,13 @@ export default function DnsView() {
   const dns = useDns(state);
   const latency = useTimeseries(state, 'dns_latency', 'quantile');
   const errors = useTimeseries(state, 'dns_errors', 'rcode');
+  const over = useWindowWords(dns.data);
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="dns-view">
-      <Panel title="DNS latency p50 / p95 / p99" testId="dns-latency-chart">
+      <Panel title={`DNS latency p50 / p95 / p99, ${over.range}`} testId="dns-latency-chart">
         <QueryChart query={latency} what="DNS latency" format={formatLatency} />
       </Panel>
-      <Panel title="DNS errors by response code (per second)">
+      <Panel title={`DNS errors by response code (per second), ${over.range}`}>
         <QueryChart query={errors} what="DNS errors" format={formatRate} />
       </Panel>
       {dns.isPending ? (
@@ -27,7 +29,7 @@ export default function DnsView() {
         <ErrorState error={dns.error} what="DNS" onRetry={() => dns.refetch()} />
       ) : (
         <>
-          <Panel title="Response codes" testId="dns-rcodes">
+          <Panel title={`Response codes, ${over.window}`} testId="dns-rcodes">
             <p className="tabular mb-2 text-sm">
               {formatCount(dns.data.queries)} queries, {formatCount(dns.data.errors)} errors (
               {formatPercent(dns.data.queries > 0 ? dns.data.errors / dns.data.queries : 0)}) · p50{' '}
@@ -47,7 +49,7 @@ export default function DnsView() {
                 }))}
             />
           </Panel>
-          <Panel title="Top failing names" testId="dns-failing">
+          <Panel title={`Top failing names, ${over.window}`} testId="dns-failing">
             {dns.data.topFailing.length === 0 ? (
               <p className="text-sm text-muted">Every query in this window was answered.</p>
             ) : (
@@ -75,7 +77,7 @@ export default function DnsView() {
               </table>
             )}
           </Panel>
-          <Panel title="Clients" className="lg:col-span-2">
+          <Panel title={`Clients, ${over.window}`} className="lg:col-span-2">
             {dns.data.clients.length === 0 ? (
               <p className="text-sm text-muted">No pod sent a DNS query in this window.</p>
             ) : (

@@ -7,6 +7,7 @@ import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
 import { QueryChart } from '../components/QueryChart/QueryChart.js';
+import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
 import { formatBytes, formatCount, formatRate } from '../domain/format.js';
 
 export default function DropsView() {
@@ -14,12 +15,13 @@ export default function DropsView() {
   const drops = useDrops(state);
   const byReason = useTimeseries(state, 'drops', 'reason');
   const byDirection = useTimeseries(state, 'drops', 'direction');
+  const over = useWindowWords(drops.data);
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="drops-view">
-      <Panel title="Drops by reason (packets/s)" testId="drops-by-reason-chart">
+      <Panel title={`Drops by reason (packets/s), ${over.range}`} testId="drops-by-reason-chart">
         <QueryChart query={byReason} what="drops over time" format={formatRate} />
       </Panel>
-      <Panel title="Drops by direction (packets/s)">
+      <Panel title={`Drops by direction (packets/s), ${over.range}`}>
         <QueryChart query={byDirection} what="drops by direction" format={formatRate} />
       </Panel>
       {drops.isPending ? (
@@ -29,7 +31,7 @@ export default function DropsView() {
       ) : (
         <>
           <Panel
-            title={`Drop reasons (${formatCount(drops.data.packets)} packets, ${formatBytes(drops.data.bytes)})`}
+            title={`Drop reasons, ${over.window} (${formatCount(drops.data.packets)} packets, ${formatBytes(drops.data.bytes)})`}
             testId="drops-by-reason"
             actions={
               state.reason ? (
@@ -55,7 +57,7 @@ export default function DropsView() {
               </p>
             )}
           </Panel>
-          <Panel title="Top dropped pairs" testId="drops-top-pairs">
+          <Panel title={`Top dropped pairs, ${over.window}`} testId="drops-top-pairs">
             {drops.data.topPairs.length === 0 ? (
               <p className="text-sm text-muted">No dropped pairs in this window.</p>
             ) : (

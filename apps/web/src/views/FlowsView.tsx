@@ -7,6 +7,7 @@ import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { FlowsTable } from '../components/FlowsTable/FlowsTable.js';
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
+import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
 import { formatCount } from '../domain/format.js';
 
 export default function FlowsView() {
@@ -14,10 +15,14 @@ export default function FlowsView() {
   const { data, error, refetch, isPending } = useFlows(state, MAX_FLOWS_LIMIT);
   const status = useStatus();
   const noCollector = status.data && status.data.collectors.length === 0;
+  const over = useWindowWords();
   return (
     <div className="space-y-3" data-testid="flows-view">
       <div className="flex flex-wrap items-center gap-3">
         <Breadcrumbs />
+        <span className="text-xs text-muted" data-testid="flows-window">
+          Flows seen {over.over}
+        </span>
         <span className="flex-1" />
         <span className="text-xs text-muted">Verdict:</span>
         {(['', 'forwarded', 'dropped'] as const).map((v) => (

@@ -13,10 +13,12 @@ import { MapLegend } from '../components/MapSidebar/MapLegend.js';
 import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
 import { CanvasMap } from '../components/TrafficMap/CanvasMap.js';
 import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
+import { COMPARE_CHOICES, compareChoiceOf, compareExpr } from '../domain/compareChoice.js';
 import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
+import { overWords, windowWords } from '../domain/windowWords.js';
 
 const MAP_HEIGHT = 600;
 // Only the last drill-down step needs the flows table: the map itself loads without it.
@@ -26,14 +28,25 @@ export default function MapView() {
   const { state, navigate } = useUrl();
   const live = useLive();
   const isLive = timeMode(state) === 'live';
-  const liveGraph = isLive ? (live.update?.graph ?? null) : null;
+  const comparing = state.compare !== '';
+  // The live stream carries no comparison: comparing, the map asks the REST API (every 2 s while live).
+  const liveGraph = isLive && !comparing ? (live.update?.graph ?? null) : null;
   const rest = useGraph(state, !liveGraph);
   const graph: GraphResponse | null = liveGraph ?? rest.data ?? null;
   const status = useStatus();
-  const model = useMemo(() => (graph ? buildMapModel(graph, state.focus) : null), [graph, state.focus]);
+  const rateWindowMs = (status.data?.rateWindowS ?? 10) * 1000;
+  // From the answer itself: the numbers on screen are over the window the server says it used.
+  const windowText = graph ? windowWords(graph, Date.now()) : '';
+  const model = useMemo(
+    () => (graph ? buildMapModel(graph, state.focus, windowText) : null),
+    [graph, state.focus, windowText],
+  );
   const params = apiParams(state);
+  // Another moment or baseline is the same question about another time: the layout stays.
   params.delete('from');
   params.delete('to');
+  params.delete('at');
+  params.delete('compare');
   const layoutKey = params.toString();
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const canvasRef = useRef(false);
@@ -95,6 +108,7 @@ export default function MapView() {
       <div className="flex flex-wrap items-center gap-3">
         <Breadcrumbs />
         <span className="flex-1" />
+        <CompareControl rateWindowMs={rateWindowMs} />
         <span className="text-xs text-muted">Level:</span>
         {LEVELS.map((l) => (
           <Link
@@ -135,6 +149,13 @@ export default function MapView() {
             </div>
           ) : (
             <>
+              <p className="mb-1 text-xs text-muted" data-testid="map-window">
+                Colours, widths and labels: rates {graph && overWords(graph, Date.now())}
+                {graph?.baseline && (
+                  <>, marked against {windowWords({ mode: 'range', ...graph.baseline }, Date.now())}</>
+                )}
+                .
+              </p>
               <MapComponent
                 model={model}
                 layoutKey={layoutKey}
@@ -144,7 +165,7 @@ export default function MapView() {
                 height={MAP_HEIGHT}
               />
               <div className="mt-2 flex flex-wrap items-center gap-4 text-xs text-muted">
-                <MapLegend />
+                <MapLegend compare={!!graph?.baseline} />
                 <span className="flex-1" />
                 {graph && graph.folded > 0 && (
                   <span>
@@ -171,7 +192,8 @@ export default function MapView() {
           {graph && (
             <MapSidebar
               graph={graph}
-              summary={isLive ? live.summary : null}
+              window={windowText}
+              summary={liveGraph ? live.summary : null}
               onActivate={activate}
               onSelectEdge={selectEdge}
               selectedEdge={selectedEdge}
@@ -180,5 +202,32 @@ export default function MapView() {
         </aside>
       </div>
     </div>
+  );
+}
+
+/** "Compare with …": sets `compare=` (the server marks what changed against that baseline). */
+function CompareControl({ rateWindowMs }: { rateWindowMs: number }) {
+  const { state, navigate } = useUrl();
+  const now = Date.now();
+  const choice = compareChoiceOf(state.compare, state, now, rateWindowMs);
+  return (
+    <select
+      aria-label="Compare"
+      data-testid="compare-select"
+      value={choice}
+      onChange={(e) => {
+        const v = e.target.value as (typeof COMPARE_CHOICES)[number]['value'] | 'custom';
+        if (v === 'custom') return;
+        navigate({ compare: compareExpr(v, state, Date.now(), rateWindowMs) });
+      }}
+      className={`rounded border bg-panel-2 px-1 py-0.5 text-xs ${choice === 'off' ? 'border-line' : 'border-[#db61a2] text-[#db61a2]'}`}
+    >
+      {COMPARE_CHOICES.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+      {choice === 'custom' && <option value="custom">Compare with {state.compare}</option>}
+    </select>
   );
 }

@@ -5,6 +5,7 @@ import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
 import { QueryChart } from '../components/QueryChart/QueryChart.js';
+import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
 import { formatByteRate, formatCount, formatLatency, formatRate } from '../domain/format.js';
 
 export default function TcpView() {
@@ -15,6 +16,7 @@ export default function TcpView() {
   const podState = withFilter(state, { level: 'pod' });
   const graph = useGraph(podState, true);
   const edges = graph.data?.edges ?? [];
+  const over = useWindowWords(graph.data);
   const failing = edges
     .filter((e) => e.tcpFailures > 0)
     .sort((a, b) => b.tcpFailures - a.tcpFailures)
@@ -26,7 +28,7 @@ export default function TcpView() {
     .slice(0, 10);
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="tcp-view">
-      <Panel title="TCP connects and failures (per second)">
+      <Panel title={`TCP connects and failures (per second), ${over.range}`}>
         <QueryChart
           query={connects}
           what="TCP connects"
@@ -43,10 +45,10 @@ export default function TcpView() {
           ]}
         />
       </Panel>
-      <Panel title="TCP connect latency p50 / p95 / p99">
+      <Panel title={`TCP connect latency p50 / p95 / p99, ${over.range}`}>
         <QueryChart query={latency} what="TCP latency" format={formatLatency} />
       </Panel>
-      <Panel title="Failing connections (pod pairs)" testId="tcp-failing">
+      <Panel title={`Failing connections (pod pairs), ${over.window}`} testId="tcp-failing">
         {graph.error && !graph.data ? (
           <ErrorState error={graph.error} what="the pod graph" onRetry={() => graph.refetch()} />
         ) : failing.length === 0 ? (
@@ -78,7 +80,7 @@ export default function TcpView() {
           </table>
         )}
       </Panel>
-      <Panel title="Top talkers (pods by traffic)" testId="top-talkers">
+      <Panel title={`Top talkers (pods by traffic), ${over.window}`} testId="top-talkers">
         {talkers.length === 0 ? (
           <p className="text-sm text-muted">No traffic in this window.</p>
         ) : (

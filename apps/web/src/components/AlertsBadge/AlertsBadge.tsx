@@ -1,4 +1,5 @@
 import { useAlerts } from '../../api/queries.js';
+import { momentWords, spanWords } from '../../domain/windowWords.js';
 import { Link } from '../Link/Link.js';
 
 /** Firing and pending rules, visible from every view; a click opens the alerts view. */
@@ -6,10 +7,16 @@ export function AlertsBadge() {
   const { data, isError } = useAlerts();
   const firing = data?.rules.filter((r) => r.state === 'firing') ?? [];
   const pending = data?.rules.filter((r) => r.state === 'pending') ?? [];
+  const now = Date.now();
+  // "since 10:14:05 (3 min)": when it began, not just that it is on.
+  const since = (at: number | null) =>
+    at === null ? '' : ` since ${momentWords(at, now)} (${spanWords(now - at)})`;
   const title = isError
     ? 'Alert rules could not be loaded'
-    : [...firing.map((r) => `firing: ${r.name}`), ...pending.map((r) => `pending: ${r.name}`)].join('\n') ||
-      'No alert is firing or pending';
+    : [
+        ...firing.map((r) => `firing: ${r.name}${since(r.activeSince)}`),
+        ...pending.map((r) => `pending: ${r.name}${since(r.activeSince)}`),
+      ].join('\n') || 'No alert is firing or pending';
   return (
     <Link
       patch={{ view: 'alerts' }}

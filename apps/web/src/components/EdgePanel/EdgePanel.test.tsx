@@ -2,6 +2,8 @@ import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { parseFilter } from '@weft/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtures } from '../../api/fixtures.js';
+import { edgeTotalsState } from '../../domain/edgeTotals.js';
+import { apiParams } from '../../domain/focus.js';
 import { renderWithApp } from '../../testing/renderWithApp.js';
 import { EdgePanel } from './EdgePanel.js';
 
@@ -20,5 +22,38 @@ describe('EdgePanel', () => {
     fireEvent.click(link);
     expect(store.get().state).toMatchObject({ view: 'map', level: 'workload', focus: edge.id });
     expect(screen.queryByRole('link', { name: 'Focus this connection' })).toBeNull();
+  });
+});
+
+describe('EdgePanel time', () => {
+  const search = '?level=workload&focus=ns:production';
+  const totalsKey = (id: string) => [
+    'edge-totals',
+    apiParams(edgeTotalsState(parseFilter(search).state, id, Date.now())).toString(),
+    id,
+  ];
+  it('says the rates are over the live window, and shows the range’s totals apart, labelled as totals', () => {
+    const live = fixtures.live.graph;
+    const liveEdge = live.edges.find((e) => e.id.includes('->'))!;
+    renderWithApp(<EdgePanel edge={liveEdge} graph={live} onClose={() => {}} />, {
+      search,
+      data: [[totalsKey(liveEdge.id), { ...graph, edges: [{ ...edge, id: liveEdge.id }] }]],
+    });
+    expect(screen.getByTestId('edge-window').textContent).toBe('Rates over the last 10 s');
+    const totals = screen.getByTestId('edge-totals');
+    expect(totals.textContent).toMatch(/^Totals over the last 15 min/);
+    expect(totals.textContent).toContain('12 failed');
+    expect(screen.queryByTestId('edge-changes')).toBeNull();
+  });
+  it('lists what changed against the baseline, with now and before', () => {
+    const compare = fixtures.graphWorkloadCompare;
+    const changed = compare.edges.find((e) => e.id === edge.id)!;
+    renderWithApp(<EdgePanel edge={changed} graph={compare} onClose={() => {}} />, {
+      search: `${search}&compare=previous`,
+      data: [[totalsKey(changed.id), graph]],
+    });
+    const changes = screen.getByTestId('edge-changes');
+    expect(changes.textContent).toContain('drops rose: 4.5/s drops now, none before');
+    expect(changes.textContent).toContain('TCP failures rose: 12 failed now, none before');
   });
 });

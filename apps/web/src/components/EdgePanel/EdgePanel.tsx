@@ -1,13 +1,21 @@
 import type { GraphEdge, GraphResponse } from '@weft/protocol';
+import { useEdgeTotals } from '../../api/queries.js';
 import { useUrl } from '../../app/UrlContext.js';
+import { CHANGE_WORDS, changeFigures } from '../../domain/changes.js';
 import { edgeLabel } from '../../domain/edgeLabel.js';
+import { totalsWords } from '../../domain/edgeTotals.js';
 import { parseFocus, subjectFor } from '../../domain/focus.js';
 import { formatByteRate, formatCount, formatLatency, formatRate } from '../../domain/format.js';
+import { overWords, windowWords } from '../../domain/windowWords.js';
 import { Link } from '../Link/Link.js';
 import { Name } from '../Name/Name.js';
 import { Panel } from '../Panel/Panel.js';
 
-/** The edge's menu: its numbers, then where to go next (its flows, a diagnosis, the drops). */
+/**
+ * The edge's menu: its rates over the answer's window (live: the last seconds), what changed against
+ * the baseline when comparing, its totals over the selected range (a query of its own, made only while
+ * the panel is open), then where to go next (its flows, a diagnosis, the drops).
+ */
 export function EdgePanel({
   edge,
   graph,
@@ -23,6 +31,8 @@ export function EdgePanel({
   const dst = subjectFor(edge.target);
   const srcFocus = parseFocus(edge.source);
   const reasons = Object.entries(edge.dropReasons).sort((a, b) => b[1] - a[1]);
+  const now = Date.now();
+  const totals = useEdgeTotals(state, edge.id, true);
   return (
     <Panel
       title="Connection"
@@ -42,7 +52,10 @@ export function EdgePanel({
         <Name value={label(edge.source)} max={36} /> → <Name value={label(edge.target)} max={36} />
       </p>
       <p className="tabular mt-1 font-semibold">{edgeLabel(edge)}</p>
-      <dl className="tabular mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5 text-sm">
+      <h3 className="mt-2 text-xs font-semibold text-muted" data-testid="edge-window">
+        Rates {overWords(graph, now)}
+      </h3>
+      <dl className="tabular mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5 text-sm">
         <dt className="text-muted">Traffic</dt>
         <dd>
           {formatByteRate(edge.bytesPerSec)}, {formatRate(edge.packetsPerSec)} packets
@@ -80,6 +93,22 @@ export function EdgePanel({
           </>
         )}
       </dl>
+      {edge.changes && edge.changes.length > 0 && graph.baseline && (
+        <div className="mt-2 text-sm" data-testid="edge-changes">
+          <h3 className="text-xs font-semibold text-muted">
+            Changed against {windowWords({ mode: 'range', ...graph.baseline }, now)}
+          </h3>
+          <ul className="tabular">
+            {edge.changes.map((c) => (
+              <li key={c}>
+                <span className="font-semibold text-[#db61a2]">{CHANGE_WORDS[c]}</span>:{' '}
+                {changeFigures(edge, c)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <EdgeTotals state={state} totals={totals} now={now} />
       <div className="mt-3 flex flex-wrap gap-2 text-xs">
         {state.focus !== edge.id && (
           <Link
@@ -124,5 +153,52 @@ export function EdgePanel({
         )}
       </div>
     </Panel>
+  );
+}
+
+function EdgeTotals({
+  state,
+  totals,
+  now,
+}: {
+  state: ReturnType<typeof useUrl>['state'];
+  totals: ReturnType<typeof useEdgeTotals>;
+  now: number;
+}) {
+  if (totals.isPending) return <p className="mt-2 text-xs text-muted">Totals over the range: loading…</p>;
+  if (!totals.data)
+    return (
+      <p className="mt-2 text-xs text-muted">
+        Totals over the range: not available ({totals.error?.message}).
+      </p>
+    );
+  const { edge: t, start, end } = totals.data;
+  return (
+    <div className="mt-2" data-testid="edge-totals">
+      <h3 className="text-xs font-semibold text-muted">{totalsWords(state, { start, end }, now)}</h3>
+      {!t ? (
+        <p className="text-sm text-muted">No traffic on this connection over the range.</p>
+      ) : (
+        <dl className="tabular mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5 text-sm">
+          <dt className="text-muted">TCP</dt>
+          <dd className={t.tcpFailures > 0 ? 'text-warn' : ''}>
+            {formatCount(t.tcpConnects)} connects, {formatCount(t.tcpFailures)} failed
+          </dd>
+          {t.dnsQueries > 0 && (
+            <>
+              <dt className="text-muted">DNS</dt>
+              <dd>
+                {formatCount(t.dnsQueries)} queries, {formatCount(t.dnsErrors)} errors
+              </dd>
+            </>
+          )}
+          <dt className="text-muted">Average</dt>
+          <dd>
+            {formatByteRate(t.bytesPerSec)}
+            {t.dropsPerSec > 0 && <span className="text-danger">, {formatRate(t.dropsPerSec)} drops</span>}
+          </dd>
+        </dl>
+      )}
+    </div>
   );
 }

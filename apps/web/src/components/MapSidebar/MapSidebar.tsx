@@ -6,12 +6,14 @@ import { formatByteRate, formatCount, formatPercent, formatRate } from '../../do
 import { nodeSummary, topEdges, topNodes } from '../../domain/mapModel.js';
 import { Name } from '../Name/Name.js';
 import { Panel } from '../Panel/Panel.js';
+import { WhatChanged } from './WhatChanged.js';
 
 const LIST = 25;
 
 /**
- * The map's numbers as lists: the live summary, drops by reason, and the busiest nodes and
- * connections. Every entry is a button, so the whole map is usable from the keyboard.
+ * The map's numbers as lists: the summary of the window (live: the last seconds), what changed when
+ * comparing, drops by reason, and the busiest nodes and connections. Every entry is a button, so the
+ * whole map is usable from the keyboard.
  */
 export function MapSidebar({
   graph,
@@ -19,8 +21,11 @@ export function MapSidebar({
   onActivate,
   onSelectEdge,
   selectedEdge,
+  window = '',
 }: {
   graph: GraphResponse;
+  /** The window the graph's rates are over, in words ("last 10 s"). */
+  window?: string;
   summary: LiveSummary | null;
   onActivate: (id: string) => void;
   onSelectEdge: (id: string | null) => void;
@@ -40,7 +45,14 @@ export function MapSidebar({
 
   return (
     <>
-      <Panel title="Now" testId="map-summary">
+      <Panel
+        title={
+          graph.mode === 'live'
+            ? `Now${window ? ` (${window})` : ''}`
+            : `Rates over ${window || 'the window'}`
+        }
+        testId="map-summary"
+      >
         <dl className="tabular grid grid-cols-2 gap-x-3 gap-y-1 text-sm">
           <dt className="text-muted">Traffic</dt>
           <dd className="text-right">{formatByteRate(summary?.bytesPerSec ?? totalBytes)}</dd>
@@ -66,6 +78,9 @@ export function MapSidebar({
           )}
         </dl>
       </Panel>
+      {graph.baseline && (
+        <WhatChanged graph={graph} onSelectEdge={onSelectEdge} selectedEdge={selectedEdge} />
+      )}
       <Panel title="Drops by reason" testId="map-drops">
         {drops.length === 0 ? (
           <p className="text-sm text-muted">No drops in this window.</p>

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { isOutside, type MapModel } from '../../domain/mapModel.js';
+import { edgeTitle, isOutside, type MapModel } from '../../domain/mapModel.js';
 import { buildScene, type Scene, sameLook } from '../../domain/mapScene.js';
 import { hitTest } from '../../domain/sceneHit.js';
 import { type Point, StableLayout } from '../../domain/stableLayout.js';
@@ -222,7 +222,7 @@ export function CanvasMap({
         return;
       }
       const hit = hitAt(p);
-      box.title = hit ? titleOf(s.scene!, hit) : '';
+      box.title = hit ? titleOf(s.scene!, s.model, hit) : '';
       setCursor(hit && hit.kind !== 'edge' ? 'grab' : '');
     };
     const onCancel = (e: PointerEvent) => {
@@ -302,8 +302,11 @@ export function CanvasMap({
   );
 }
 
-function titleOf(scene: Scene, hit: { kind: string; id: string }): string {
-  if (hit.kind === 'edge') return scene.edges.find((e) => e.id === hit.id)?.label ?? '';
+function titleOf(scene: Scene, model: MapModel | null, hit: { kind: string; id: string }): string {
+  if (hit.kind === 'edge') {
+    const e = model?.edges.find((x) => x.data.id === hit.id);
+    return e ? edgeTitle(e.data, model!.window) : (scene.edges.find((x) => x.id === hit.id)?.label ?? '');
+  }
   if (hit.kind === 'group') return scene.groups.find((g) => g.id === hit.id)?.full ?? '';
   return scene.nodes.find((n) => n.id === hit.id)?.full ?? '';
 }

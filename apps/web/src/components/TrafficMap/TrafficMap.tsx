@@ -1,6 +1,12 @@
 import cytoscape, { type Core, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef } from 'react';
-import { isOutside, type MapEdgeEl, type MapModel, type MapNodeEl } from '../../domain/mapModel.js';
+import {
+  edgeTitle,
+  isOutside,
+  type MapEdgeEl,
+  type MapModel,
+  type MapNodeEl,
+} from '../../domain/mapModel.js';
 import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
 import { mapStyle, readColors } from './mapStyle.js';
 import { markApplied } from './markApplied.js';
@@ -43,6 +49,9 @@ export function TrafficMap({
   const applied = useRef<Applied>({ key: '', large: false });
   const handlers = useRef({ onNodeActivate, onEdgeSelect });
   handlers.current = { onNodeActivate, onEdgeSelect };
+  // The tooltip names the window of the model on screen.
+  const windowRef = useRef(model.window);
+  windowRef.current = model.window;
   const large = model.edges.length > LARGE_EDGES;
 
   // Created again only when the map crosses the size threshold, with the renderer settings for its
@@ -82,7 +91,8 @@ export function TrafficMap({
     });
     cy.on('mouseover', 'node, edge', (e: EventObject) => {
       const d = e.target.data();
-      if (wrapper.current) wrapper.current.title = d.full ?? d.label ?? '';
+      const title = e.target.isEdge() ? edgeTitle(d, windowRef.current) : (d.full ?? d.label ?? '');
+      if (wrapper.current) wrapper.current.title = title;
     });
     cy.on('mouseout', 'node, edge', () => {
       if (wrapper.current) wrapper.current.title = '';

@@ -12,6 +12,12 @@ const ARROW_ZOOM = 0.35;
 /** Edge labels drawn at most per frame: more would cover the picture and cost more than the lines. */
 const MAX_EDGE_LABELS = 600;
 const DNS_COLOR = '#39c5cf';
+/** Compare marks: a halo colour no health state uses (health is grey, amber, red). */
+export const ROSE_COLOR = '#db61a2';
+/** Halo widths (screen px beyond the line) of the compare marks; a new edge's halo is outside a rise's. */
+const NEW_HALO_PX = 8;
+const ROSE_HALO_PX = 4;
+const NO_DASH: number[] = [];
 const WORLD_COLOR = '#bc8cff';
 const FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
 
@@ -68,7 +74,9 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
       selected = e;
       continue;
     }
-    const key = `${e.health === 'drops' ? 2 : e.health === 'failing' ? 1 : 0}|${e.dns ? 1 : 0}|${e.width}`;
+    // Marked edges sort after plain ones of their health, so their halos are not covered by neighbours.
+    const presence = e.presence === 'new' ? 2 : e.presence === 'vanished' ? 1 : 0;
+    const key = `${e.health === 'drops' ? 2 : e.health === 'failing' ? 1 : 0}|${e.rose ? 1 : 0}|${presence}|${e.dns ? 1 : 0}|${e.width}`;
     const list = buckets.get(key);
     if (list) list.push(e);
     else buckets.set(key, [e]);
@@ -77,17 +85,29 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
   const arrows = zoom >= ARROW_ZOOM;
   // Thousands of quiet edges crossing the view would merge into a grey wall: they fade with their
   // number on screen, problems never do.
-  const quiet = visibleEdges.filter((e) => e.health === 'ok').length;
+  let quiet = 0;
+  for (const e of visibleEdges) if (isQuiet(e)) quiet++;
   const quietAlpha = Math.min(1, Math.max(0.15, 400 / Math.max(1, quiet)));
   for (const key of [...buckets.keys()].sort()) {
     const list = buckets.get(key)!;
     const first = list[0]!;
+    const vanished = first.presence === 'vanished';
     const color = first.health === 'drops' ? c.danger : first.health === 'failing' ? c.warn : okColor;
-    // Problems keep a visible width however far out the map is zoomed.
-    const minPx = first.health === 'drops' ? 1.25 : first.health === 'failing' ? 1 : 0.5;
-    ctx.globalAlpha = first.health === 'ok' ? quietAlpha : 1;
-    strokeEdges(ctx, list, edgeWidth(first.width, minPx, zoom), color, dash(first, px));
-    if (arrows) fillArrows(ctx, list, color, px);
+    // Problems and marks keep a visible width however far out the map is zoomed.
+    const minPx = first.health === 'drops' ? 1.25 : first.health === 'failing' || !isQuiet(first) ? 1 : 0.5;
+    const width = edgeWidth(first.width, minPx, zoom);
+    if (first.presence === 'new') {
+      ctx.globalAlpha = 0.45;
+      strokeEdges(ctx, list, width + NEW_HALO_PX * px, c.ok, NO_DASH);
+    }
+    if (first.rose) {
+      ctx.globalAlpha = 0.7;
+      strokeEdges(ctx, list, width + ROSE_HALO_PX * px, ROSE_COLOR, NO_DASH);
+    }
+    // A vanished edge is a ghost: what was there in the baseline, faint and broken.
+    ctx.globalAlpha = vanished ? 0.5 : isQuiet(first) ? quietAlpha : 1;
+    strokeEdges(ctx, list, width, vanished ? c.muted : color, dash(first, px));
+    if (arrows) fillArrows(ctx, list, vanished ? c.muted : color, px);
   }
   ctx.globalAlpha = 1;
   if (selected) {
@@ -148,7 +168,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
     for (const pass of ['problem', 'ok'] as const) {
       for (const e of visibleEdges) {
         if (drawn >= MAX_EDGE_LABELS) break;
-        if (e === selected || (e.health === 'ok') !== (pass === 'ok')) continue;
+        if (e === selected || isQuiet(e) !== (pass === 'ok')) continue;
         const [mx, my] = edgeMid(e);
         if (mx < view.x0 || mx > view.x1 || my < view.y0 || my > view.y1) continue;
         if (pillText(ctx, grid, e.label, sx(mx), sy(my), size, c.fg, c.bg, 'middle')) drawn++;
@@ -166,7 +186,13 @@ function edgeWidth(width: number, minPx: number, zoom: number): number {
   return Math.min(width, Math.max(width * zoom, minPx)) / zoom;
 }
 
+/** Healthy and unmarked: such edges fade when there are many, and are labelled last. */
+function isQuiet(e: SceneEdge): boolean {
+  return e.health === 'ok' && e.presence === null && !e.rose;
+}
+
 function dash(e: SceneEdge, px: number): number[] {
+  if (e.presence === 'vanished') return [2 * px, 5 * px];
   if (e.health === 'drops') return [6 * px, 4 * px];
   if (e.dns) return [1.5 * px, 3 * px];
   return [];

@@ -1,4 +1,5 @@
 import type { StylesheetJson } from 'cytoscape';
+import { ROSE_COLOR } from './drawScene.js';
 
 /** Theme colours come from the CSS variables so the map follows the light/dark switch. */
 export interface MapColors {
@@ -83,6 +84,7 @@ function largeStyle(c: MapColors): StylesheetJson {
     },
     { selector: 'edge.h-failing', style: { 'line-color': c.warn } },
     { selector: 'edge.h-drops', style: { 'line-color': c.danger } },
+    ...markStyle(c),
     {
       selector: ':selected',
       style: {
@@ -208,6 +210,7 @@ function fullStyle(c: MapColors): StylesheetJson {
       selector: 'edge.h-drops',
       style: { 'line-color': c.danger, 'target-arrow-color': c.danger, 'line-style': 'dashed', opacity: 1 },
     },
+    ...markStyle(c),
     {
       selector: 'edge:selected',
       style: {
@@ -226,6 +229,34 @@ function fullStyle(c: MapColors): StylesheetJson {
         'border-width': 5,
         'background-color': c.accent,
         'font-weight': 'bold',
+      },
+    },
+  ];
+}
+
+/**
+ * Compare marks (changes.ts), the same as the canvas renderer draws them: a green halo for a new edge,
+ * a magenta one for a rise in drops, failures or DNS errors (the line keeps its health colour), a
+ * faint dotted ghost for a vanished one.
+ */
+function markStyle(c: MapColors): StylesheetJson {
+  return [
+    {
+      selector: 'edge.c-new',
+      style: { 'underlay-color': c.ok, 'underlay-padding': 4, 'underlay-opacity': 0.45 },
+    },
+    {
+      selector: 'edge.c-rose',
+      style: { 'underlay-color': ROSE_COLOR, 'underlay-padding': 2, 'underlay-opacity': 0.7 },
+    },
+    {
+      selector: 'edge.c-vanished',
+      style: {
+        'line-style': 'dashed',
+        'line-dash-pattern': [2, 5],
+        'line-color': c.muted,
+        'target-arrow-color': c.muted,
+        opacity: 0.5,
       },
     },
   ];
