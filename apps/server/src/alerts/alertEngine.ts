@@ -6,7 +6,13 @@ import type { Store } from '../store/store.js';
 import { observedSeconds } from '../store/window.js';
 import { type SeedRule, seedRules } from './seedRules.js';
 
-const MAX_HISTORY = 50;
+/**
+ * Transitions are kept for a day, so the alert list and the timeline can show when each rule fired and
+ * resolved over the longest range they offer, and at most this many per rule: a rule flapping at every
+ * evaluation (15 s) with `for: 0` would record 5,760 a day, so a pathological rule keeps its newest hours.
+ */
+export const HISTORY_MS = 86_400_000;
+export const MAX_HISTORY = 3_000;
 
 interface RuleState {
   rule: SeedRule;
@@ -77,17 +83,32 @@ export class AlertEngine {
           s.state = 'firing';
           this.record(s, 'firing', now);
         }
-      } else if (s.state !== 'inactive') {
-        this.record(s, s.state === 'firing' ? 'resolved' : 'inactive', now);
+      } else if (s.state === 'firing') {
+        this.record(s, 'resolved', now);
+        s.state = 'inactive';
+        s.activeSince = null;
+      } else if (s.state === 'pending') {
+        // It never fired: nobody was alerted, and a rule hovering at its threshold would otherwise fill
+        // the history with pending/inactive pairs and push its real firings out.
+        if (s.history[s.history.length - 1]?.state === 'pending') s.history.pop();
         s.state = 'inactive';
         s.activeSince = null;
       }
+      this.prune(s, now);
     }
   }
 
   private record(s: RuleState, state: string, at: number): void {
     s.history.push({ state, at, value: s.value });
-    if (s.history.length > MAX_HISTORY) s.history.splice(0, s.history.length - MAX_HISTORY);
+  }
+
+  /** Older than a day goes, except the transition still in force then (a firing that began before it). */
+  private prune(s: RuleState, now: number): void {
+    const h = s.history;
+    let drop = 0;
+    while (drop + 1 < h.length && h[drop + 1]!.at < now - HISTORY_MS) drop++;
+    drop = Math.max(drop, h.length - MAX_HISTORY);
+    if (drop > 0) h.splice(0, drop);
   }
 
   rules(): AlertRule[] {
