@@ -20,6 +20,7 @@ export {
 } from './faultSpec.js';
 export { faultAdd, faultClear, faultList } from './faults.js';
 export { buildInventory, simulatedInventory } from './inventory.js';
+export { LAB_ALERT_PROFILE, type LabAlertProfile } from './labAlertProfile.js';
 export { type LabDownResult, labDown } from './labDown.js';
 export { DEFAULT_STATE_ROOT, inventoryPathOf, type LabOptions, stateDirOf } from './labState.js';
 export { type AgentStatus, type LabStatus, labStatus } from './labStatus.js';
