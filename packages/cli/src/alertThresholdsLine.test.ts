@@ -7,7 +7,7 @@ describe('alertThresholdsLine', () => {
   it('says the lab profile’s thresholds, and which variables replaced them', () => {
     const lab = parseServerConfig({}, LAB_ALERT_PROFILE);
     expect(alertThresholdsLine(lab, {})).toBe(
-      "alert thresholds (lab profile; weft server keeps the seed's): drops > 1/s, DNS failures > 0.5%, failed TCP connects > 0.5/s, over 1 min for 1 min",
+      "alert thresholds (lab profile; weft server keeps the seed's): drops > 0.5/s, DNS failures > 0.5%, failed TCP connects > 0.5/s, over 1 min for 1 min",
     );
     const env = { WEFT_ALERT_DROP_RATE: '5' };
     const mixed = parseServerConfig(env, LAB_ALERT_PROFILE);

@@ -45,7 +45,9 @@ function bytes(perSec: number): string {
   return `${v >= 100 || u === 0 ? Math.round(v) : Number(v.toFixed(1))} ${units[u]}`;
 }
 
-const num = (v: number) => String(Math.round(v * 100) / 100);
+/** Two decimals, or two significant digits below 0.1 (a 1.4% ratio is not 0.01). */
+const num = (v: number) =>
+  String(Math.abs(v) < 0.1 && v !== 0 ? Number(v.toPrecision(2)) : Math.round(v * 100) / 100);
 const ms = (v: number | null) => (v === null ? '-' : `${num(v)} ms`);
 
 /** The window a route answered over, in words, with its mode. */
