@@ -238,6 +238,21 @@ describe('diagnose', () => {
     );
   });
 
+  it('does not call the packets between two refused connects a recovery', () => {
+    const { store, clock, feed } = testStore();
+    // Established for a minute, then refused every other second while the pair's packets keep flowing.
+    feed([
+      ...connects(T0, 60, () => ({ ok: 1, refused: 0 })),
+      ...connects(T0 + 60_000, 60, (s) => ({ ok: 0, refused: s % 2 })),
+    ]);
+    const [src, dst] = frontendToApi();
+    expect(diagnose(store, src, dst, last15m(clock.now)).history).toEqual([
+      { state: 'no_traffic', start: clock.now - 900_000, end: T0 + 1000 },
+      { state: 'healthy', start: T0 + 1000, end: T0 + 62_000 },
+      { state: 'failing', start: T0 + 62_000, end: clock.now },
+    ]);
+  });
+
   it('keeps a flapping pair to a bounded history by reading it in coarser slots', () => {
     const { store, clock, feed } = testStore();
     feed(connects(T0, 600, (s) => (s % 2 === 0 ? { ok: 0, refused: 2 } : { ok: 2, refused: 0 })));

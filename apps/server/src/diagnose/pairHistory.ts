@@ -21,7 +21,8 @@ export const QUIET_GAP_MS = 60_000;
 export const MAX_PERIODS = 200;
 const FINE_SLOTS_MS = [FINE_MS, 10 * FINE_MS, COARSE_MS];
 
-type SlotState = 'failing' | 'healthy' | null;
+/** `traffic`: packets but no connect, drop or failed lookup to judge by (a long-lived connection, a RST). */
+type SlotState = 'failing' | 'healthy' | 'traffic' | null;
 
 class Slots {
   readonly t: Float64Array;
@@ -53,7 +54,8 @@ class Slots {
       this.policy[i]! > 0 ||
       (this.failed[i]! > 0 && this.failed[i]! >= this.ok[i]!) ||
       (this.lookupsFailed[i]! > 0 && this.ok[i] === 0);
-    return failing ? 'failing' : 'healthy';
+    if (failing) return 'failing';
+    return this.ok[i]! > 0 || this.failed[i]! > 0 ? 'healthy' : 'traffic';
   }
 }
 
@@ -144,11 +146,13 @@ function toPeriods(slots: Slots, range: TimeWindow): DiagnosePeriod[] {
     if (last && last.state === state && last.end === s) last.end = e;
     else out.push({ state, start: s, end: e });
   };
-  let previous: SlotState = null;
+  let previous: 'failing' | 'healthy' | null = null;
   let i = 0;
   while (i < slots.n) {
-    const state = slots.state(i);
-    if (state !== null) {
+    const slot = slots.state(i);
+    if (slot !== null) {
+      // Packets alone do not change the pair's state: the RSTs of refused connects are not a recovery.
+      const state: 'failing' | 'healthy' = slot === 'traffic' ? (previous ?? 'healthy') : slot;
       push(state, slots.t[i]!, slots.t[i]! + slots.len(i));
       previous = state;
       i++;
