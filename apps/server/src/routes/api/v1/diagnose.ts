@@ -6,11 +6,17 @@ import { diagnoseQuery } from '../../../diagnose/diagnoseQuery.js';
 import { parseSubject } from '../../../diagnose/subject.js';
 import { badParams } from '../../../plugins/badRequest.js';
 
-const Query = Type.Object({
-  ...FilterQuery.properties,
-  /** The old window, `since=15m`: read as `from=now-15m` (diagnoseQuery.ts). */
-  since: Type.Optional(Type.String({ maxLength: 20 })),
-});
+const Query = Type.Object(
+  {
+    ...FilterQuery.properties,
+    /** The old window, `since=15m`: read as `from=now-15m` (diagnoseQuery.ts). */
+    since: Type.Optional(Type.String({ maxLength: 20 })),
+    /** Only to be refused by parseFilter with its notice (a view is live when from, to and at are absent). */
+    live: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  // Anything else is named by the schema before the subjects are looked at, as on the other routes.
+  { additionalProperties: false },
+);
 
 /**
  * `src` and `dst` are the pair (`ns/pod`, `ns/workload`, `ns/service`, an IP or `ip:port`); time is the
