@@ -92,11 +92,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
         .join('.');
       // A query key the route's schema has no property for (additionalProperties: false) fails against
       // `false`; named as the shared filter names it, an empty key (`?=`) included.
-      if (dataVar === 'querystring' && e?.message === 'schema is false')
+      if (dataVar === 'querystring' && e?.message === 'schema is false') {
+        // The key as sent: instancePath is a JSON pointer (`/` in a key arrives as `~1`).
+        const key = (e.instancePath ?? '').replace(/^\//, '').replace(/~1/g, '/').replace(/~0/g, '~');
         return new BadRequestError(
-          `${path}: unknown parameter${path === '' ? ' (one with an empty name)' : ''}`,
-          [{ param: path, value: '', reason: 'unknown parameter' }],
+          `${key}: unknown parameter${key === '' ? ' (one with an empty name)' : ''}`,
+          [{ param: key, value: '', reason: 'unknown parameter' }],
         );
+      }
       return new BadRequestError(`${path || dataVar}: ${e?.message ?? 'invalid'}`);
     },
     // Fastify picks its server (http or https) when constructed; the instance's API is the same.

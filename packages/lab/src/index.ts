@@ -21,6 +21,7 @@ export {
 } from './faultSpec.js';
 export { faultAdd, faultClear, faultList } from './faults.js';
 export { buildInventory, simulatedInventory } from './inventory.js';
+export { LAB_ALERT_PROFILE, type LabAlertProfile } from './labAlertProfile.js';
 export { type LabDownResult, labDown } from './labDown.js';
 export {
   type PoliciesFile,

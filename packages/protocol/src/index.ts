@@ -30,3 +30,4 @@ export * from './timeRange.js';
 export * from './timeSelection.js';
 export * from './timeseries.js';
 export { PROBE_RECORD_VERSION, PROTOCOL_VERSION } from './version.js';
+export * from './windowWords.js';

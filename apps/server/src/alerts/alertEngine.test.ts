@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from '../config.js';
 import { labBatches, T0 } from '../fixtures/labBatches.js';
 import { N1 } from '../fixtures/labCluster.js';
 import { testStore } from '../fixtures/testStore.js';
-import { AlertEngine } from './alertEngine.js';
+import { AlertEngine, HISTORY_MS } from './alertEngine.js';
 
 describe('AlertEngine', () => {
   it('goes pending, fires after `for`, and records the resolution', () => {
@@ -65,9 +65,8 @@ describe('AlertEngine', () => {
     expect(tcp!.state).toBe('firing');
   });
 
-  it('keeps fired and resolved transitions for the timeline past the rule history, as long as the data', () => {
-    // Drops for 10 s, quiet for 10 s, 40 times: 80 transitions over 800 s, more than the 50 entries
-    // of a rule's history; the minute tier keeps 600 s, so do the transitions.
+  it('lists fired and resolved transitions for the timeline, oldest first, without pending', () => {
+    // Drops for 10 s, quiet for 10 s, 40 times: 80 transitions over 800 s.
     const config = {
       ...DEFAULT_CONFIG,
       alertForS: 0,
@@ -93,12 +92,48 @@ describe('AlertEngine', () => {
     const all = alerts.transitionsBetween(0, Number.POSITIVE_INFINITY);
     const last = all[all.length - 1]!;
     expect(last).toMatchObject({ rule: 'HighPacketDropRate', severity: 'warning', state: 'resolved' });
-    expect(all.length).toBeGreaterThan(50);
-    expect(all[0]!.at).toBeGreaterThanOrEqual(last.at - 600_000);
-    expect(all[0]!.at).toBeLessThan(last.at - 590_000);
+    expect(all).toHaveLength(80);
+    expect(all[0]).toMatchObject({ state: 'firing' });
     // Pending and inactive are not timeline incidents: what is kept alternates fired, resolved.
     expect(all.every((x, i) => i === 0 || x.state !== all[i - 1]!.state)).toBe(true);
     expect(alerts.transitionsBetween(last.at, last.at + 1)).toEqual([last]);
-    expect(alerts.rules()[0]!.history).toHaveLength(50);
+    expect(alerts.transitionsBetween(all[1]!.at, all[3]!.at)).toEqual([all[1], all[2]]);
+  });
+
+  it('keeps a day of fired and resolved transitions, and no pending that never fired', () => {
+    const config = { ...DEFAULT_CONFIG, alertDropRate: 10, alertForS: 0, alertWindowS: 60 };
+    const { store, clock } = testStore(config, [N1]);
+    const alerts = new AlertEngine(store, config);
+    /** One second of lab traffic at `t` with `drops` policy drops, then an evaluation. */
+    const second = (t: number, drops: number) => {
+      const [b] = labBatches({ start: t, seconds: 1, nodes: [N1], policyDropsPerSec: drops });
+      clock.now = b!.end + 100;
+      store.ingest(b!, N1);
+      alerts.evaluate();
+    };
+    // Every half hour for 26 hours: 20 drops/s over the minute (fired), quiet two minutes later (resolved).
+    const cycles = 52;
+    for (let i = 0; i < cycles; i++) {
+      const t = T0 + i * 1_800_000;
+      second(t, 1200);
+      second(t + 120_000, 0);
+    }
+    second(clock.now + 600_000, 0);
+    const h = alerts.rules()[0]!.history;
+    // The day before the last evaluation, and the transition in force when it began.
+    expect(h.map((e) => e.state)).toEqual(h.map((_, i) => (i % 2 === 0 ? 'resolved' : 'firing')));
+    expect(h[0]!.at).toBeLessThan(clock.now - HISTORY_MS);
+    expect(h[1]!.at).toBeGreaterThanOrEqual(clock.now - HISTORY_MS);
+    expect(h.length).toBe(1 + 2 * 48);
+    expect(h.at(-1)).toMatchObject({ state: 'resolved', value: 0 });
+
+    const slow = { ...config, alertForS: 300 };
+    const pendingOnly = new AlertEngine(store, slow);
+    second(clock.now + 600_000, 1200);
+    pendingOnly.evaluate();
+    expect(pendingOnly.rules()[0]!.state).toBe('pending');
+    second(clock.now + 120_000, 0);
+    pendingOnly.evaluate();
+    expect(pendingOnly.rules()[0]).toMatchObject({ state: 'inactive', history: [] });
   });
 });

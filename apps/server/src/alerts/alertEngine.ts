@@ -6,14 +6,13 @@ import type { Store } from '../store/store.js';
 import { observedSeconds } from '../store/window.js';
 import { type SeedRule, seedRules } from './seedRules.js';
 
-const MAX_HISTORY = 50;
 /**
- * Fired and resolved transitions kept for the timeline: as long as the store keeps data (its minute
- * tier's retention, a day by default), and at most this many (newest kept). With the default `for` of
- * 5 minutes a rule fires and resolves at most every 10 minutes, under 900 transitions a day for the
- * three rules; a rule with `for` 0 flapping every round is cut to its newest 2,000.
+ * Transitions are kept for a day, so the alert list and the timeline can show when each rule fired and
+ * resolved over the longest range they offer, and at most this many per rule: a rule flapping at every
+ * evaluation (15 s) with `for: 0` would record 5,760 a day, so a pathological rule keeps its newest hours.
  */
-const MAX_TRANSITIONS = 2_000;
+export const HISTORY_MS = 86_400_000;
+export const MAX_HISTORY = 3_000;
 
 /** A rule firing or resolving, for the timeline's incidents. */
 export interface AlertTransition {
@@ -40,8 +39,6 @@ interface RuleState {
  */
 export class AlertEngine {
   private readonly states: RuleState[];
-  /** Every rule's fired and resolved transitions, oldest first. */
-  private readonly transitions: AlertTransition[] = [];
 
   constructor(
     private readonly store: Store,
@@ -95,29 +92,48 @@ export class AlertEngine {
           s.state = 'firing';
           this.record(s, 'firing', now);
         }
-      } else if (s.state !== 'inactive') {
-        this.record(s, s.state === 'firing' ? 'resolved' : 'inactive', now);
+      } else if (s.state === 'firing') {
+        this.record(s, 'resolved', now);
+        s.state = 'inactive';
+        s.activeSince = null;
+      } else if (s.state === 'pending') {
+        // It never fired: nobody was alerted, and a rule hovering at its threshold would otherwise fill
+        // the history with pending/inactive pairs and push its real firings out.
+        if (s.history[s.history.length - 1]?.state === 'pending') s.history.pop();
         s.state = 'inactive';
         s.activeSince = null;
       }
+      this.prune(s, now);
     }
   }
 
   private record(s: RuleState, state: string, at: number): void {
     s.history.push({ state, at, value: s.value });
-    if (s.history.length > MAX_HISTORY) s.history.splice(0, s.history.length - MAX_HISTORY);
-    if (state !== 'firing' && state !== 'resolved') return;
-    const t = this.transitions;
-    t.push({ rule: s.rule.name, severity: s.rule.severity, state, at, value: s.value });
-    const oldest = at - this.config.coarseRetentionS * 1000;
-    let gone = Math.max(0, t.length - MAX_TRANSITIONS);
-    while (gone < t.length && t[gone]!.at < oldest) gone++;
-    if (gone > 0) t.splice(0, gone);
   }
 
-  /** Fired and resolved transitions with start <= at < end, oldest first. */
+  /** Older than a day goes, except the transition still in force then (a firing that began before it). */
+  private prune(s: RuleState, now: number): void {
+    const h = s.history;
+    let drop = 0;
+    while (drop + 1 < h.length && h[drop + 1]!.at < now - HISTORY_MS) drop++;
+    drop = Math.max(drop, h.length - MAX_HISTORY);
+    if (drop > 0) h.splice(0, drop);
+  }
+
+  /** Every rule's fired and resolved transitions with start <= at < end, oldest first. */
   transitionsBetween(start: number, end: number): AlertTransition[] {
-    return this.transitions.filter((x) => x.at >= start && x.at < end);
+    const out: AlertTransition[] = [];
+    for (const s of this.states)
+      for (const h of s.history)
+        if ((h.state === 'firing' || h.state === 'resolved') && h.at >= start && h.at < end)
+          out.push({
+            rule: s.rule.name,
+            severity: s.rule.severity,
+            state: h.state,
+            at: h.at,
+            value: h.value,
+          });
+    return out.sort((a, b) => a.at - b.at);
   }
 
   rules(): AlertRule[] {

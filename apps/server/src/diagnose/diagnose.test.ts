@@ -1,9 +1,14 @@
+import { DEFAULT_RATE_WINDOW_MS, type IngestBatch, resolveTime } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { labBatches, T0 } from '../fixtures/labBatches.js';
 import { EP } from '../fixtures/labCluster.js';
 import { testStore } from '../fixtures/testStore.js';
 import { diagnose, shortName } from './diagnose.js';
+import { MAX_PERIODS } from './pairHistory.js';
 import { parseSubject } from './subject.js';
+
+/** The last 15 minutes, as `from=now-15m` selects them. */
+const last15m = (now: number) => resolveTime({ from: 'now-15m', to: '', at: '' }, now);
 
 function run(fromText: string, toText: string, lab: Parameters<typeof labBatches>[0] = { seconds: 30 }) {
   const { store, clock, feed } = testStore();
@@ -11,10 +16,37 @@ function run(fromText: string, toText: string, lab: Parameters<typeof labBatches
   return {
     store,
     clock,
-    result: () =>
-      diagnose(store, parseSubject(fromText)!, parseSubject(toText)!, { start: T0, end: clock.now }, 900),
+    result: () => diagnose(store, parseSubject(fromText)!, parseSubject(toText)!, last15m(clock.now)),
   };
 }
+
+const live = (now: number) => resolveTime({ from: '', to: '', at: '' }, now, DEFAULT_RATE_WINDOW_MS);
+
+/** frontend-1 -> api-1:80: `ok` established and `refused` refused connects a second (lab-node-1's batches). */
+function connects(start: number, seconds: number, perSecond: (s: number) => { ok: number; refused: number }) {
+  const batches = labBatches({ start, seconds, connectsPerSec: 0 });
+  batches.forEach((b, i) => {
+    if (i % 2 !== 0) return;
+    const s = i / 2;
+    const { ok, refused } = perSecond(s);
+    for (let k = 0; k < ok + refused; k++)
+      b.tcp.push({
+        ts: b.end,
+        src: EP.frontend1,
+        dst: EP.api1,
+        sport: 50000 + ((s * 10 + k) % 10000),
+        dport: 80,
+        proto: 'tcp',
+        ...(k < ok
+          ? { outcome: 'ok' as const, latencyUs: 3000 }
+          : { outcome: 'fail' as const, cause: 'refused' }),
+      });
+  });
+  return batches;
+}
+
+const frontendToApi = () =>
+  [parseSubject(`production/${EP.frontend1.name}`)!, parseSubject('production/api')!] as const;
 
 describe('diagnose', () => {
   it('names a policy drop', () => {
@@ -23,7 +55,7 @@ describe('diagnose', () => {
       policyDropsPerSec: 2,
     }).result();
     expect(r.verdict).toBe('blocked');
-    expect(r.summary).toBe('blocked by network policy (60 packets dropped)');
+    expect(r.summary).toBe('blocked by network policy (60 packets dropped), over the last 15 min');
     expect(r.steps.map((s) => [s.id, s.status])).toEqual([
       ['policy_drops', 'problem'],
       ['dns', 'no_data'],
@@ -41,7 +73,7 @@ describe('diagnose', () => {
       nxdomainPerSec: 1,
     }).result();
     expect(r.verdict).toBe('dns_failure');
-    expect(r.summary).toBe('DNS NXDOMAIN for api-service.production');
+    expect(r.summary).toBe('DNS NXDOMAIN for api-service.production, over the last 15 min');
     expect(r.steps[1]!.status).toBe('problem');
     expect(r.steps[1]!.query).toBe(
       `networkobservability_dns_response_count{namespace="production", pod="${EP.legacy.name}", response_code!="NOERROR"}`,
@@ -52,7 +84,7 @@ describe('diagnose', () => {
     const ctx = run('monitoring/prometheus-0', 'production/db', { seconds: 30, refusedPerSec: 1 });
     const r = ctx.result();
     expect(r.verdict).toBe('refused');
-    expect(r.summary).toBe('connection refused by destination');
+    expect(r.summary).toBe('connection refused by destination, over the last 15 min');
     expect(r.steps[2]).toMatchObject({
       status: 'problem',
       summary: '30 of 30 connections failed (30 refused)',
@@ -64,16 +96,14 @@ describe('diagnose', () => {
       ctx.store,
       parseSubject('monitoring/prometheus-0')!,
       parseSubject(`${EP.db.ip}:9091`)!,
-      { start: T0, end: ctx.clock.now },
-      900,
+      last15m(ctx.clock.now),
     );
     expect(byIp.verdict).toBe('refused');
     const otherPort = diagnose(
       ctx.store,
       parseSubject('monitoring/prometheus-0')!,
       parseSubject(`${EP.db.ip}:5432`)!,
-      { start: T0, end: ctx.clock.now },
-      900,
+      last15m(ctx.clock.now),
     );
     expect(otherPort.verdict).toBe('no_traffic');
   });
@@ -97,18 +127,17 @@ describe('diagnose', () => {
       store,
       parseSubject(`production/${EP.frontend1.name}`)!,
       parseSubject('production/redis')!,
-      { start: T0, end: clock.now },
-      900,
+      last15m(clock.now),
     );
     // The redis traffic on 6379 flows (api -> redis), but frontend's attempts all time out.
     expect(r.verdict).toBe('timeout');
-    expect(r.summary).toBe('connection timed out: the destination never answered');
+    expect(r.summary).toBe('connection timed out: the destination never answered, over the last 15 min');
   });
 
   it('calls a healthy pair healthy with its connect latency', () => {
     const r = run(`production/${EP.frontend1.name}`, 'production/api', { seconds: 30 }).result();
     expect(r.verdict).toBe('healthy');
-    expect(r.summary).toMatch(/^reachable, p95 connect latency 3(\.\d)? ms$/);
+    expect(r.summary).toMatch(/^reachable, p95 connect latency 3(\.\d)? ms, over the last 15 min$/);
     expect(r.steps.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(r.steps[3]!.query).toContain(
       'histogram_quantile(0.99, sum(rate(networkobservability_tcp_connection_latency_bucket{',
@@ -118,7 +147,7 @@ describe('diagnose', () => {
   it('says when an endpoint was never seen or the pair never talked', () => {
     expect(run('production/nope', 'production/api').result()).toMatchObject({
       verdict: 'unknown_endpoint',
-      summary: 'no traffic seen from production/nope in the window',
+      summary: 'no traffic seen from production/nope, over the last 15 min',
     });
     expect(run('monitoring/prometheus-0', `production/${EP.redis.name}`).result().verdict).toBe('no_traffic');
   });
@@ -134,5 +163,104 @@ describe('diagnose', () => {
     expect(parseSubject('a/b')).toMatchObject({ kind: 'name', namespace: 'a', name: 'b' });
     expect(parseSubject('nope')).toBeNull();
     expect(shortName('api-service.production.svc.cluster.local.')).toBe('api-service.production');
+  });
+
+  it('calls a port refused 100% right now failing now, whatever it did before (old successes do not dilute it)', () => {
+    const { store, clock, feed } = testStore();
+    const batches: IngestBatch[] = [
+      ...connects(T0, 616, () => ({ ok: 2, refused: 0 })),
+      ...connects(T0 + 616_000, 14, () => ({ ok: 0, refused: 2 })),
+    ];
+    feed(batches);
+    const [src, dst] = frontendToApi();
+    // The window of fifteen minutes, as every answer used before: the old successes dilute the refusals.
+    const before = diagnose(store, src, dst, last15m(clock.now));
+    expect(before.verdict).toBe('degraded');
+    expect(before.summary).toMatch(
+      /^28 of 1260 connections failed; p95 connect latency 3(\.\d)? ms, over the last 15 min$/,
+    );
+
+    const now = diagnose(store, src, dst, live(clock.now));
+    expect(now).toMatchObject({ mode: 'live', verdict: 'refused', end: T0 + 630_000, start: T0 + 620_000 });
+    expect(now.summary).toBe(
+      'failing since 10:10:17 UTC (13 s): connection refused by destination, over the last 10 s',
+    );
+    expect(now.steps[2]!.summary).toBe('20 of 20 connections failed (20 refused)');
+    expect(now.history).toEqual([
+      { state: 'no_traffic', start: clock.now - 3_600_000, end: T0 + 1000 },
+      { state: 'healthy', start: T0 + 1000, end: T0 + 617_000 },
+      { state: 'failing', start: T0 + 617_000, end: clock.now },
+    ]);
+  });
+
+  it('tells when a pair started failing and when it recovered, from the minute tier beyond the second one', () => {
+    const { store, clock, feed } = testStore({ fineRetentionS: 60 });
+    feed(connects(T0, 360, (s) => (s >= 120 && s < 240 ? { ok: 0, refused: 2 } : { ok: 2, refused: 0 })));
+    const [src, dst] = frontendToApi();
+    const r = diagnose(store, src, dst, resolveTime({ from: 'now-1h', to: '', at: '' }, clock.now));
+    expect(r.mode).toBe('range');
+    expect(r.history).toEqual([
+      { state: 'no_traffic', start: clock.now - 3_600_000, end: T0 },
+      { state: 'healthy', start: T0, end: T0 + 120_000 },
+      { state: 'failing', start: T0 + 120_000, end: T0 + 240_000 },
+      { state: 'healthy', start: T0 + 240_000, end: clock.now },
+    ]);
+    // At a moment inside the outage: the verdict of that moment, the history of the hour around it.
+    const at = diagnose(
+      store,
+      src,
+      dst,
+      resolveTime({ from: '', to: '', at: '2026-11-27T10:03:30Z' }, clock.now),
+    );
+    expect(at).toMatchObject({ mode: 'at', verdict: 'refused', start: T0 + 200_000, end: T0 + 210_000 });
+    expect(at.summary).toBe('connection refused by destination, over the 10 s up to 10:03:30 UTC');
+  });
+
+  it('carries a state through short silences and ends it after a long one', () => {
+    const { store, clock, feed } = testStore();
+    // Refused every 5th second for a minute, then silent for two (the pair's flows stop too).
+    const batches = connects(T0, 60, (s) => (s % 5 === 0 ? { ok: 0, refused: 1 } : { ok: 0, refused: 0 }));
+    for (const b of batches) b.flows = [];
+    feed(batches);
+    clock.now += 120_000;
+    const [src, dst] = frontendToApi();
+    const r = diagnose(store, src, dst, last15m(clock.now));
+    expect(r.history).toEqual([
+      { state: 'no_traffic', start: clock.now - 900_000, end: T0 + 1000 },
+      { state: 'failing', start: T0 + 1000, end: T0 + 57_000 },
+      { state: 'no_traffic', start: T0 + 57_000, end: clock.now },
+    ]);
+    expect(r.verdict).toBe('refused');
+    const now = diagnose(store, src, dst, live(clock.now));
+    expect(now.verdict).toBe('no_traffic');
+    expect(now.summary).toBe(
+      `no traffic from production/${EP.frontend1.name} to production/api, over the last 10 s`,
+    );
+  });
+
+  it('does not call the packets between two refused connects a recovery', () => {
+    const { store, clock, feed } = testStore();
+    // Established for a minute, then refused every other second while the pair's packets keep flowing.
+    feed([
+      ...connects(T0, 60, () => ({ ok: 1, refused: 0 })),
+      ...connects(T0 + 60_000, 60, (s) => ({ ok: 0, refused: s % 2 })),
+    ]);
+    const [src, dst] = frontendToApi();
+    expect(diagnose(store, src, dst, last15m(clock.now)).history).toEqual([
+      { state: 'no_traffic', start: clock.now - 900_000, end: T0 + 1000 },
+      { state: 'healthy', start: T0 + 1000, end: T0 + 62_000 },
+      { state: 'failing', start: T0 + 62_000, end: clock.now },
+    ]);
+  });
+
+  it('keeps a flapping pair to a bounded history by reading it in coarser slots', () => {
+    const { store, clock, feed } = testStore();
+    feed(connects(T0, 600, (s) => (s % 2 === 0 ? { ok: 0, refused: 2 } : { ok: 2, refused: 0 })));
+    const [src, dst] = frontendToApi();
+    const r = diagnose(store, src, dst, last15m(clock.now));
+    expect(r.history.length).toBeLessThanOrEqual(MAX_PERIODS);
+    expect(r.history[0]!.start).toBe(clock.now - 900_000);
+    expect(r.history.at(-1)!.end).toBe(clock.now);
+    for (let i = 1; i < r.history.length; i++) expect(r.history[i]!.start).toBe(r.history[i - 1]!.end);
   });
 });

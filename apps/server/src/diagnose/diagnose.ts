@@ -1,15 +1,55 @@
-import type { DiagnoseResponse, DiagnoseStep, DiagnoseVerdict, Endpoint, TimeWindow } from '@weft/protocol';
+import {
+  clockInWords,
+  type DiagnosePeriod,
+  type DiagnoseResponse,
+  type DiagnoseStep,
+  type DiagnoseVerdict,
+  durationInWords,
+  type Endpoint,
+  type ResolvedTime,
+  type TimeMode,
+  type TimeWindow,
+  windowInWords,
+} from '@weft/protocol';
 import { promDuration } from '../alerts/seedRules.js';
 import { visitWindow } from '../store/buckets.js';
 import { DnsBucket } from '../store/dnsBucket.js';
 import { EdgeBucket } from '../store/edgeBucket.js';
 import type { Store } from '../store/store.js';
 import { observedSeconds, round, usToMs } from '../store/window.js';
+import { type PairSeries, pairHistory } from './pairHistory.js';
 import { matcher, selector } from './promql.js';
 import { endpointIs, type Subject } from './subject.js';
 
 /** The seed's latency alarm: p99 connect latency over 0.1 s. */
 const SLOW_MS = 100;
+/** The shortest range the step queries give Prometheus (a few scrapes at the usual 15-30 s interval). */
+const PROM_MIN_RANGE_S = 60;
+const FAILING: ReadonlySet<DiagnoseVerdict> = new Set([
+  'blocked',
+  'dns_failure',
+  'refused',
+  'timeout',
+  'reset',
+]);
+
+/**
+ * A pair failing in the live window is "failing now", and since when when the history saw it begin: the
+ * question an operator asks first. A moment or a range in the past says its window instead.
+ */
+function failingLead(
+  mode: TimeMode,
+  verdict: DiagnoseVerdict,
+  history: DiagnosePeriod[],
+  range: TimeWindow,
+  now: number,
+): string {
+  if (mode !== 'live' || !FAILING.has(verdict)) return '';
+  const last = history[history.length - 1];
+  if (last?.state === 'failing' && last.start > range.start)
+    return `failing since ${clockInWords(last.start, now)} UTC (${durationInWords(now - last.start)}): `;
+  return 'failing now: ';
+}
 
 interface Gathered {
   forward: EdgeBucket;
@@ -21,14 +61,16 @@ interface Gathered {
   toSeen: boolean;
 }
 
-function gather(store: Store, from: Subject, to: Subject, win: TimeWindow): Gathered {
-  const now = store.now();
-  const fineFrom = store.fineFrom(now);
-  const liveEdge = Math.min(now, store.dataEnd || now);
-  const g: Gathered = {
-    forward: new EdgeBucket(0),
-    reverse: new EdgeBucket(0),
-    dns: new DnsBucket(0),
+/** The store's series between the two subjects (either direction) and the source's DNS series. */
+function matchPair(
+  store: Store,
+  from: Subject,
+  to: Subject,
+): PairSeries & Omit<Gathered, 'forward' | 'reverse' | 'dns'> {
+  const m: PairSeries & Omit<Gathered, 'forward' | 'reverse' | 'dns'> = {
+    forward: [],
+    reverse: [],
+    dns: [],
     sources: [],
     targets: [],
     fromSeen: false,
@@ -42,13 +84,12 @@ function gather(store: Store, from: Subject, to: Subject, win: TimeWindow): Gath
     const st = endpointIs(s.server, to);
     const ct = endpointIs(s.client, to);
     const sf = endpointIs(s.server, from);
-    if (cf || sf) g.fromSeen = true;
-    if (st || ct) g.toSeen = true;
+    if (cf || sf) m.fromSeen = true;
+    if (st || ct) m.toSeen = true;
     const fwd = cf && st && portOk(s.port);
     const rev = ct && sf;
     if (!fwd && !rev) continue;
-    const into = fwd ? g.forward : g.reverse;
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => into.merge(b));
+    (fwd ? m.forward : m.reverse).push(s);
     const c = fwd ? s.client : s.server;
     const t = fwd ? s.server : s.client;
     sources.set(`${c.namespace}/${c.name}/${c.ip}`, c);
@@ -56,13 +97,34 @@ function gather(store: Store, from: Subject, to: Subject, win: TimeWindow): Gath
   }
   for (const s of store.dns.values()) {
     if (!endpointIs(s.client, from)) continue;
-    g.fromSeen = true;
+    m.fromSeen = true;
     sources.set(`${s.client.namespace}/${s.client.name}/${s.client.ip}`, s.client);
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => g.dns.merge(b));
+    m.dns.push(s);
   }
-  g.sources = [...sources.values()];
-  g.targets = [...targets.values()];
-  return g;
+  m.sources = [...sources.values()];
+  m.targets = [...targets.values()];
+  return m;
+}
+
+function gather(store: Store, from: Subject, to: Subject, win: TimeWindow, now: number) {
+  const pair = matchPair(store, from, to);
+  const fineFrom = store.fineFrom(now);
+  const liveEdge = Math.min(now, store.dataEnd || now);
+  const g: Gathered = {
+    ...pair,
+    forward: new EdgeBucket(0),
+    reverse: new EdgeBucket(0),
+    dns: new DnsBucket(0),
+  };
+  for (const [list, into] of [
+    [pair.forward, g.forward],
+    [pair.reverse, g.reverse],
+  ] as const)
+    for (const s of list)
+      visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => into.merge(b));
+  for (const s of pair.dns)
+    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => g.dns.merge(b));
+  return { g, pair };
 }
 
 /** `api-service.production.svc.cluster.local.` -> `api-service.production` */
@@ -114,11 +176,13 @@ export function diagnose(
   store: Store,
   from: Subject,
   to: Subject,
-  win: TimeWindow,
-  sinceS: number,
+  time: ResolvedTime,
+  now = store.now(),
 ): DiagnoseResponse {
-  const g = gather(store, from, to, win);
-  const range = promDuration(sinceS);
+  const win = time.window;
+  const { g, pair } = gather(store, from, to, win, now);
+  // Prometheus needs two scrapes inside a rate() range: the live window's 10 s would return nothing.
+  const range = promDuration(Math.max(PROM_MIN_RANGE_S, Math.round((win.end - win.start) / 1000)));
   const src = labelsFor(g.sources, 'source', from);
   const dstPods = g.targets.filter((e) => e.kind === 'pod');
   const dst =
@@ -290,22 +354,21 @@ export function diagnose(
     summary = `packets dropped (${[...new Set(dropEvidence.map((e) => e.label.split(', ')[1]))].join(', ')})`;
   } else if (!g.fromSeen || !g.toSeen) {
     verdict = 'unknown_endpoint';
-    summary = !g.fromSeen
-      ? `no traffic seen from ${from.text} in the window`
-      : `nothing seen for ${to.text} in the window`;
+    summary = !g.fromSeen ? `no traffic seen from ${from.text}` : `nothing seen for ${to.text}`;
   } else {
     verdict = 'no_traffic';
-    summary = `no traffic from ${from.text} to ${to.text} in the window`;
+    summary = `no traffic from ${from.text} to ${to.text}`;
   }
+  const history = pairHistory(store, pair, (b) => failingLookupsFor(b, to).length, time.range, now);
   return {
     from: from.text,
     to: to.text,
-    mode: 'range',
+    mode: time.mode,
     start: win.start,
     end: win.end,
-    history: [],
+    history,
     verdict,
-    summary,
+    summary: `${failingLead(time.mode, verdict, history, time.range, now)}${summary}, ${windowInWords(time.mode, win, now)}`,
     steps,
   };
 }

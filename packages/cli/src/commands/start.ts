@@ -7,6 +7,7 @@ import {
   createSimulatedSource,
   defaultTopology,
   isScenario,
+  LAB_ALERT_PROFILE,
   LabError,
   type LabHandle,
   labDown,
@@ -17,6 +18,7 @@ import {
   simulatedInventory,
 } from '@weft/lab';
 import { ConfigError, parseServerConfig, type RunningServer, startServer } from '@weft/server';
+import { alertThresholdsLine } from '../alertThresholdsLine.js';
 import { CliError } from '../cliError.js';
 import { hostMode } from '../hostMode.js';
 import { onShutdown } from '../onShutdown.js';
@@ -73,7 +75,8 @@ export async function runStart(argv: string[]): Promise<number> {
         ...(hostArg ? { WEFT_HOST: hostArg } : {}),
         ...(portArg ? { WEFT_PORT: portArg } : {}),
       },
-      { ingestToken: token },
+      // The lab's traffic is a hundredth of the seed's: its faults cross these thresholds, not the seed's.
+      { ingestToken: token, ...LAB_ALERT_PROFILE },
     );
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(e.message, 2);
@@ -86,6 +89,7 @@ export async function runStart(argv: string[]): Promise<number> {
       2,
     );
 
+  say(alertThresholdsLine(serverConfig, process.env));
   const mode = await hostMode(forceSimulated);
   say(mode.mode === 'lab' ? `real lab with eBPF: ${mode.why}` : `simulated lab: ${mode.why}`);
 

@@ -196,7 +196,7 @@ describe('/api/v1/diagnose', () => {
     const body = res.json();
     expect(body.steps.map((s: { id: string }) => s.id)).toEqual(['policy_drops', 'dns', 'tcp', 'latency']);
     expect(body.verdict).toBe('blocked');
-    expect(body.summary).toMatch(/^blocked by network policy/);
+    expect(body.summary).toMatch(/^failing since [^:]+:[^:]+:[^:]+: blocked by network policy/);
   });
 
   it('rejects bad subjects and windows', async () => {
