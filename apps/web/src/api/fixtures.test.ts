@@ -7,6 +7,7 @@ import {
   GraphResponse,
   LiveUpdate,
   StatusResponse,
+  TimelineResponse,
   TimeseriesResponse,
 } from '@weft/protocol';
 import type { TSchema } from 'typebox';
@@ -21,6 +22,7 @@ import graphNamespace from './fixtures/graph-namespace.json';
 import graphWorkload from './fixtures/graph-workload.json';
 import live from './fixtures/live-update.json';
 import status from './fixtures/status.json';
+import timeline from './fixtures/timeline.json';
 import tsDns from './fixtures/timeseries-dns-latency.json';
 import tsDrops from './fixtures/timeseries-drops.json';
 
@@ -35,6 +37,7 @@ const cases: [string, TSchema, unknown][] = [
   ['graph-workload', GraphResponse, graphWorkload],
   ['live-update', LiveUpdate, live],
   ['status', StatusResponse, status],
+  ['timeline', TimelineResponse, timeline],
   ['timeseries-dns-latency', TimeseriesResponse, tsDns],
   ['timeseries-drops', TimeseriesResponse, tsDrops],
 ];

@@ -7,6 +7,7 @@ import type {
   GraphResponse,
   LiveUpdate,
   StatusResponse,
+  TimelineResponse,
   TimeseriesResponse,
 } from '@weft/protocol';
 import alerts from './fixtures/alerts.json';
@@ -18,6 +19,7 @@ import graphNamespace from './fixtures/graph-namespace.json';
 import graphWorkload from './fixtures/graph-workload.json';
 import live from './fixtures/live-update.json';
 import status from './fixtures/status.json';
+import timeline from './fixtures/timeline.json';
 import tsDns from './fixtures/timeseries-dns-latency.json';
 import tsDrops from './fixtures/timeseries-drops.json';
 
@@ -32,6 +34,7 @@ export const fixtures = {
   graphWorkload: graphWorkload as GraphResponse,
   live: live as LiveUpdate,
   status: status as StatusResponse,
+  timeline: timeline as TimelineResponse,
   tsDns: tsDns as TimeseriesResponse,
   tsDrops: tsDrops as TimeseriesResponse,
 };

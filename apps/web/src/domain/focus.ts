@@ -162,6 +162,8 @@ export function apiParams(state: FilterState, extra: Record<string, string> = {}
   if (state.q) p.set('q', state.q);
   p.set('from', state.from);
   p.set('to', state.to);
+  // The moment: without it every REST answer would be live, whatever the timeline says.
+  if (state.at) p.set('at', state.at);
   for (const [k, v] of Object.entries(extra)) p.set(k, v);
   return p;
 }

@@ -10,7 +10,7 @@ describe('DiagnoseView', () => {
   it('shows the verdict and the four steps for the pair in the URL', () => {
     const { from, to } = fixtures.diagnose;
     renderWithApp(<DiagnoseView />, {
-      search: `?view=diagnose&live=0&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}`,
+      search: `?view=diagnose&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}`,
       data: [[['diagnose', from, to], fixtures.diagnose]],
     });
     const verdict = screen.getByTestId('diagnose-verdict');
@@ -21,7 +21,7 @@ describe('DiagnoseView', () => {
     expect(screen.getByText(/reason="policy_drop"/)).toBeTruthy();
   });
   it('refuses a subject that is not ns/name, an IP or ip:port, and puts a valid pair in the URL', () => {
-    const { store } = renderWithApp(<DiagnoseView />, { search: '?view=diagnose&live=0' });
+    const { store } = renderWithApp(<DiagnoseView />, { search: '?view=diagnose' });
     const src = screen.getByLabelText(/^Source/);
     const dst = screen.getByLabelText(/^Destination/);
     fireEvent.change(src, { target: { value: 'not a pod' } });

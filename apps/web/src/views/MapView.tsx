@@ -34,6 +34,7 @@ export default function MapView() {
   const params = apiParams(state);
   params.delete('from');
   params.delete('to');
+  params.delete('at');
   const layoutKey = params.toString();
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const canvasRef = useRef(false);

@@ -5,8 +5,10 @@ import {
   areaPath,
   dragToWindow,
   incidentMoment,
+  incidentNear,
   isoSecond,
   keyMove,
+  pointIndexAt,
   timeToX,
   xToTime,
 } from './timelineGeometry.js';
@@ -100,4 +102,17 @@ describe('keyMove', () => {
 
 it('isoSecond writes the URL form without milliseconds', () => {
   expect(isoSecond(T0 + 1_999)).toBe('2026-12-07T09:00:01Z');
+});
+
+describe('pointIndexAt and incidentNear', () => {
+  it('finds the point covering a moment', () => {
+    expect(pointIndexAt(T0 + 45_000, T0, 30_000, 120)).toBe(1);
+    expect(pointIndexAt(T0 - 1, T0, 30_000, 120)).toBe(-1);
+    expect(pointIndexAt(T0 + 3_600_000, T0, 30_000, 120)).toBe(-1);
+  });
+  it('a click within a few pixels of a marker takes the marker', () => {
+    const list = [incident('alert_fired', T0 + 600_000)]; // x = 120
+    expect(incidentNear(list, 123, HOUR, W, 30_000, HOUR.end)).toBe(T0 + 600_000);
+    expect(incidentNear(list, 130, HOUR, W, 30_000, HOUR.end)).toBeNull();
+  });
 });

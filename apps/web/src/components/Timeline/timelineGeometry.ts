@@ -144,3 +144,31 @@ export function keyMove(
 export function isoSecond(ms: number): string {
   return new Date(Math.floor(ms / SECOND) * SECOND).toISOString().replace('.000Z', 'Z');
 }
+
+/** The index of the point covering `t`, or -1 outside the data. */
+export function pointIndexAt(t: number, start: number, stepMs: number, count: number): number {
+  if (stepMs <= 0 || t < start) return -1;
+  const i = Math.floor((t - start) / stepMs);
+  return i < count ? i : -1;
+}
+
+/** Markers this close (px) to a click take it: aiming a 3 px marker must not need a steady hand. */
+export const MARKER_SNAP_PX = 5;
+
+/** The moment of the incident marker nearest x, if one is within MARKER_SNAP_PX. */
+export function incidentNear(
+  incidents: readonly Incident[],
+  x: number,
+  range: TimeWindow,
+  width: number,
+  stepMs: number,
+  now: number,
+): number | null {
+  let best: { d: number; moment: number } | null = null;
+  for (const incident of incidents) {
+    const d = Math.abs(timeToX(incident.at, range, width) - x);
+    if (d <= MARKER_SNAP_PX && (!best || d < best.d))
+      best = { d, moment: incidentMoment(incident, stepMs, now) };
+  }
+  return best?.moment ?? null;
+}
