@@ -229,9 +229,6 @@ export function Timeline() {
             Back to live
           </button>
         )}
-        <span data-testid="timeline-label" className="tabular font-semibold">
-          {label.text}
-        </span>
         <span className="flex-1" />
         <span className="tabular text-muted" data-testid="timeline-readout">
           {hoverT !== null && hoverI >= 0 && data
