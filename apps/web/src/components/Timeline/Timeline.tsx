@@ -260,6 +260,7 @@ export function Timeline() {
           data-testid="timeline-chart"
           data-start={range.start}
           data-end={range.end}
+          data-step={stepMs}
           width="100%"
           height={HEIGHT + MARK_H}
           viewBox={`0 0 ${width} ${HEIGHT + MARK_H}`}
@@ -353,7 +354,12 @@ function IncidentMark({ incident, x }: { incident: Incident; x: number }) {
   const bad = incident.kind === 'alert_fired' || incident.kind === 'drops_started';
   const colour = bad ? 'var(--weft-danger)' : 'var(--weft-ok)';
   return (
-    <g data-testid="timeline-incident" data-kind={incident.kind} data-at={incident.at}>
+    <g
+      data-testid="timeline-incident"
+      data-kind={incident.kind}
+      data-at={incident.at}
+      data-edge={incident.edge}
+    >
       <title>{`${momentLabel(incident.at, Date.now())}: ${incident.label}`}</title>
       {alert ? (
         <path d={`M${x - 4},0L${x + 4},0L${x},${MARK_H}Z`} fill={colour} />
