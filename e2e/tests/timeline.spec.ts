@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import type { GraphResponse } from '@weft/protocol';
 import { appUrl, params, setFault, snapshot } from '../support/lab.js';
+import { clickMoment } from '../support/timelineClick.js';
 
 /**
  * The timeline strip against the real server and the lab's feeders: a click on a past moment shows
@@ -16,17 +17,6 @@ async function apiDrops(query: string): Promise<number> {
   const res = await fetch(`${process.env.WEFT_E2E_URL}/api/v1/graph?level=pod&${query}`);
   const graph = (await res.json()) as GraphResponse;
   return graph.edges.find((e) => e.id === EDGE)?.dropsPerSec ?? 0;
-}
-
-/** Clicks the strip where it draws moment `t` (the chart says which span it draws). */
-async function clickMoment(page: Page, t: number): Promise<void> {
-  const chart = page.getByTestId('timeline-chart');
-  const start = Number(await chart.getAttribute('data-start'));
-  const end = Number(await chart.getAttribute('data-end'));
-  expect(t).toBeGreaterThan(start);
-  expect(t).toBeLessThan(end);
-  const box = (await chart.boundingBox())!;
-  await page.mouse.click(box.x + ((t - start) / (end - start)) * box.width, box.y + box.height / 2);
 }
 
 test.beforeEach(async () => {
@@ -48,15 +38,19 @@ test('a click on a past moment of the timeline shows the map of that moment', as
   await setFault(true);
   await expect(edge).toHaveAttribute('data-health', /drops|failing/, { timeout: 15_000 });
   await expect.poll(() => Date.now() - on, { timeout: 30_000 }).toBeGreaterThan(20_000);
+  const off = Date.now();
   await setFault(false);
   await expect(edge).toHaveAttribute('data-health', 'ok', { timeout: 30_000 });
 
-  // The moment when the rate window lay inside the fault.
+  // A moment when the rate window lay inside the fault. With the server's incidents on the strip, a
+  // click within a few pixels of a marker (the drop alert firing, say) takes the marker's moment, so
+  // the moment may move a little: its rate window still overlaps the fault.
   const then = on + 15_000;
   await clickMoment(page, then);
   await expect.poll(() => params(page).get('at')).not.toBeNull();
   const at = Date.parse(params(page).get('at')!);
-  expect(Math.abs(at - then)).toBeLessThan(5_000);
+  expect(at).toBeGreaterThan(on);
+  expect(at).toBeLessThan(off + 10_000);
   expect(params(page).get('from')).toBeNull();
   await expect(page.getByTestId('mode')).toHaveAttribute('data-mode', 'at');
   // The label says which moment, in words, not ISO.

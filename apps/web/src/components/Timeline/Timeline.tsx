@@ -82,6 +82,8 @@ export function Timeline() {
   const replay = useReplay(rateWindowMs);
   const [ref, width] = useWidth();
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
+  /** Where the press began: read on release even when the state update has not rendered yet. */
+  const press = useRef<number | null>(null);
   const [hoverX, setHoverX] = useState<number | null>(null);
 
   const now = Date.now();
@@ -117,25 +119,31 @@ export function Timeline() {
   };
   const onPointerDown = (e: PointerEvent<SVGSVGElement>) => {
     if (e.button !== 0) return;
-    e.currentTarget.setPointerCapture?.(e.pointerId);
+    try {
+      // Keeps the drag going outside the strip; a pointer the browser no longer tracks cannot be captured.
+      e.currentTarget.setPointerCapture?.(e.pointerId);
+    } catch {}
     const x = xOf(e);
+    press.current = x;
     setDrag({ x0: x, x1: x });
   };
   const onPointerMove = (e: PointerEvent<SVGSVGElement>) => {
     const x = xOf(e);
     setHoverX(x);
-    if (drag) setDrag({ ...drag, x1: x });
+    if (press.current !== null) setDrag({ x0: press.current, x1: x });
   };
   const onPointerUp = (e: PointerEvent<SVGSVGElement>) => {
-    if (!drag) return;
+    const x0 = press.current;
+    if (x0 === null) return;
+    press.current = null;
     const x1 = xOf(e);
     setDrag(null);
-    const w = dragToWindow(drag.x0, x1, range, width, rateWindowMs);
+    const w = dragToWindow(x0, x1, range, width, rateWindowMs);
     if (w) {
       navigate({ from: isoSecond(w.start), to: isoSecond(w.end), at: '' });
       return;
     }
-    const t = incidentNear(incidents, drag.x0, range, width, stepMs, now) ?? xToTime(drag.x0, range, width);
+    const t = incidentNear(incidents, x0, range, width, stepMs, now) ?? xToTime(x0, range, width);
     navigate({ at: isoSecond(Math.min(t, now)) });
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
