@@ -62,9 +62,9 @@ function largeGraph(): GraphResponse {
   const now = Date.now();
   return {
     level: 'pod',
-    mode: 'range',
-    start: now - 900_000,
-    end: now,
+    mode: 'at',
+    start: now - 70_000,
+    end: now - 60_000,
     nodes,
     edges,
     folded: 0,
@@ -72,10 +72,15 @@ function largeGraph(): GraphResponse {
   };
 }
 
+/** A fixed past moment: REST answers, no refresh. */
+function aMinuteAgo(): string {
+  return new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 test('a large map (2,000 edges) is drawn on the canvas, with its menus working', async ({ page }) => {
   const graph = largeGraph();
   await page.route('**/api/v1/graph**', (route) => route.fulfill({ json: graph }));
-  await page.goto(appUrl('?level=pod&live=0'));
+  await page.goto(appUrl(`?level=pod&at=${aMinuteAgo()}`));
   const map = page.getByTestId('traffic-map');
   await expect(map).toHaveAttribute('data-ready', '1');
   await expect(map).toHaveAttribute('data-renderer', 'canvas');
@@ -103,8 +108,8 @@ test('a node dragged on the large map moves there: a click at its new place dril
 }) => {
   const graph = largeGraph();
   await page.route('**/api/v1/graph**', (route) => route.fulfill({ json: graph }));
-  // Not live, so the picture holds still while the test looks for a place to drop.
-  await page.goto(appUrl('?level=pod&live=0'));
+  // A past moment, so the picture holds still while the test looks for a place to drop.
+  await page.goto(appUrl(`?level=pod&at=${aMinuteAgo()}`));
   const map = page.getByTestId('traffic-map');
   await expect(map).toHaveAttribute('data-renderer', 'canvas');
   const canvas = page.getByTestId('traffic-map-canvas');

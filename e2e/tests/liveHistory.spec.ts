@@ -28,28 +28,28 @@ test('pause freezes the live map, resume catches up', async ({ page }) => {
   }
 });
 
-test('the time range picker sets the window in the URL; history mode says so and still shows data', async ({
+test('the time range picker sets the window in the URL; range mode says so and still shows data', async ({
   page,
 }) => {
   await page.goto(appUrl());
-  await page.getByRole('button', { name: /last 15m/ }).click();
-  await page.getByRole('dialog', { name: 'Time range' }).getByRole('button', { name: 'last 1h' }).click();
+  await page.getByTestId('time-label').click();
+  await page.getByRole('dialog', { name: 'Time range' }).getByRole('button', { name: 'last 1 h' }).click();
   await expect.poll(() => params(page).get('from')).toBe('now-1h');
-  await expect(page.getByRole('button', { name: /last 1h/ })).toBeVisible();
+  await expect(page.getByTestId('time-label')).toHaveText(/Last 1 h/);
 
-  await page.goto(appUrl('?live=0&from=now-30m'));
+  await page.goto(appUrl('?from=now-30m'));
   const mode = page.getByTestId('mode');
-  await expect(mode).toHaveAttribute('data-mode', 'history');
-  await expect(mode).toHaveText('HISTORY');
+  await expect(mode).toHaveAttribute('data-mode', 'range');
+  await expect(mode).toHaveText('RANGE');
   await expect(page.locator('[data-testid="map-node"][data-id="ns:production"]')).toBeVisible();
-  await page.getByRole('button', { name: 'Go live' }).click();
+  await page.getByRole('button', { name: 'Back to live' }).click();
   await expect(mode).toHaveAttribute('data-mode', 'live');
-  expect(params(page).get('live')).toBeNull();
+  expect(params(page).get('from')).toBeNull();
 });
 
-test('an absolute range switches to history with RFC 3339 times in the URL', async ({ page }) => {
+test('an absolute range switches to range mode with RFC 3339 times in the URL', async ({ page }) => {
   await page.goto(appUrl());
-  await page.getByRole('button', { name: /last 15m/ }).click();
+  await page.getByTestId('time-label').click();
   const dialog = page.getByRole('dialog', { name: 'Time range' });
   const now = new Date();
   const local = (d: Date) =>
@@ -57,8 +57,7 @@ test('an absolute range switches to history with RFC 3339 times in the URL', asy
   await dialog.getByLabel('From').fill(local(new Date(now.getTime() - 10 * 60_000)));
   await dialog.getByLabel('To').fill(local(new Date(now.getTime() + 60_000)));
   await dialog.getByRole('button', { name: 'Show this range' }).click();
-  await expect.poll(() => params(page).get('live')).toBe('0');
-  expect(params(page).get('from')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-  await expect(page.getByTestId('mode')).toHaveAttribute('data-mode', 'history');
+  await expect.poll(() => params(page).get('from')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  await expect(page.getByTestId('mode')).toHaveAttribute('data-mode', 'range');
   await expect(page.locator('[data-testid="map-node"][data-id="ns:production"]')).toBeVisible();
 });

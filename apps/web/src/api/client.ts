@@ -8,11 +8,13 @@ import type {
   GraphResponse,
   StatusResponse,
   TimeChoice,
+  TimelineResponse,
   TimeseriesGroupBy,
   TimeseriesMetric,
   TimeseriesResponse,
 } from '@weft/protocol';
 import { apiParams } from '../domain/focus.js';
+import { timelineParams } from '../domain/timelineParams.js';
 import { ApiError, hintFor } from './apiError.js';
 
 /** REST client for /api/v1/*, typed with @weft/protocol's response shapes. */
@@ -62,12 +64,12 @@ export const api = {
     getJson<TimeseriesResponse>('/timeseries', apiParams(f, { metric, groupBy, step: String(step) }), signal),
   dns: (f: FilterState, signal?: AbortSignal) => getJson<DnsResponse>('/dns', apiParams(f), signal),
   drops: (f: FilterState, signal?: AbortSignal) => getJson<DropsResponse>('/drops', apiParams(f), signal),
+  /** The strip across every view: its span is the selection's range, whatever its moment. */
+  timeline: (f: FilterState, now: number, signal?: AbortSignal) =>
+    getJson<TimelineResponse>('/timeline', timelineParams(f, now), signal),
   alerts: (signal?: AbortSignal) => getJson<AlertsResponse>('/alerts', undefined, signal),
-  /** The URL keeps `src`/`dst` because `from`/`to` are its time window; the API names the pair from/to. */
-  diagnose: (src: string, dst: string, signal?: AbortSignal) =>
-    getJson<DiagnoseResponse>('/diagnose', new URLSearchParams({ from: src, to: dst }), signal),
   /** The pair as the URL names it (`src`/`dst`), over the selected time (`from`/`to`/`at`; none = live). */
-  diagnoseOver: (src: string, dst: string, time: TimeChoice, signal?: AbortSignal) =>
+  diagnose: (src: string, dst: string, time: TimeChoice, signal?: AbortSignal) =>
     getJson<DiagnoseResponse>('/diagnose', diagnoseParams(src, dst, time), signal),
 };
 

@@ -7,6 +7,7 @@ import {
   GraphResponse,
   LiveUpdate,
   StatusResponse,
+  TimelineResponse,
   TimeseriesResponse,
 } from '@weft/protocol';
 import type { TSchema } from 'typebox';
@@ -22,6 +23,7 @@ import graphWorkload from './fixtures/graph-workload.json';
 import graphWorkloadCompare from './fixtures/graph-workload-compare.json';
 import live from './fixtures/live-update.json';
 import status from './fixtures/status.json';
+import timeline from './fixtures/timeline.json';
 import tsDns from './fixtures/timeseries-dns-latency.json';
 import tsDrops from './fixtures/timeseries-drops.json';
 
@@ -37,6 +39,7 @@ const cases: [string, TSchema, unknown][] = [
   ['graph-workload-compare', GraphResponse, graphWorkloadCompare],
   ['live-update', LiveUpdate, live],
   ['status', StatusResponse, status],
+  ['timeline', TimelineResponse, timeline],
   ['timeseries-dns-latency', TimeseriesResponse, tsDns],
   ['timeseries-drops', TimeseriesResponse, tsDrops],
 ];

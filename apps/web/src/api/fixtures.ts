@@ -7,6 +7,7 @@ import type {
   GraphResponse,
   LiveUpdate,
   StatusResponse,
+  TimelineResponse,
   TimeseriesResponse,
 } from '@weft/protocol';
 import alerts from './fixtures/alerts.json';
@@ -19,6 +20,7 @@ import graphWorkload from './fixtures/graph-workload.json';
 import graphWorkloadCompare from './fixtures/graph-workload-compare.json';
 import live from './fixtures/live-update.json';
 import status from './fixtures/status.json';
+import timeline from './fixtures/timeline.json';
 import tsDns from './fixtures/timeseries-dns-latency.json';
 import tsDrops from './fixtures/timeseries-drops.json';
 
@@ -35,6 +37,7 @@ export const fixtures = {
   graphWorkloadCompare: graphWorkloadCompare as GraphResponse,
   live: live as LiveUpdate,
   status: status as StatusResponse,
+  timeline: timeline as TimelineResponse,
   tsDns: tsDns as TimeseriesResponse,
   tsDrops: tsDrops as TimeseriesResponse,
 };

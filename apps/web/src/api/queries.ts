@@ -1,14 +1,28 @@
-import { useQuery } from '@tanstack/react-query';
+import { type QueryKey, useQuery } from '@tanstack/react-query';
 import { type FilterState, resolveTime, type TimeseriesGroupBy, type TimeseriesMetric } from '@weft/protocol';
 import { useLive } from '../app/LiveContext.js';
 import { edgeTotalsState } from '../domain/edgeTotals.js';
 import { apiParams } from '../domain/focus.js';
+import { sameQuestion } from '../domain/sameQuestion.js';
+import { timelineParams } from '../domain/timelineParams.js';
 import { api, stepFor } from './client.js';
 
-/** TanStack Query hooks over the REST client. In live mode they refresh on their own; paused or history, they don't. */
+/**
+ * TanStack Query hooks over the REST client. Live (not paused) and ranges ending now refresh on their
+ * own; a moment (`at`) or a closed range does not.
+ */
 function useRefresh(ms: number): number | false {
   const live = useLive();
-  return live.active ? ms : false;
+  return live.follows ? ms : false;
+}
+
+/** While only the time changes (a replay frame, a click on the timeline), the previous answer stays up. */
+function keepAcrossTime<T>(
+  prev: T | undefined,
+  prevQuery: { queryKey: QueryKey } | undefined,
+  params: string,
+) {
+  return prevQuery && sameQuestion(String(prevQuery.queryKey[1]), params) ? prev : undefined;
 }
 
 export function useStatus() {
@@ -31,11 +45,15 @@ export function useAlerts() {
 export function useGraph(state: FilterState, enabled: boolean, refreshMs = 2000) {
   const live = useRefresh(refreshMs);
   const refetchInterval = refreshMs > 0 ? live : false;
+  const params = apiParams(state).toString();
   return useQuery({
-    queryKey: ['graph', apiParams(state).toString()],
+    queryKey: ['graph', params],
     queryFn: ({ signal }) => api.graph(state, signal),
     refetchInterval,
     enabled,
+    placeholderData: (prev, prevQuery) => keepAcrossTime(prev, prevQuery, params),
+    // A replay asks for a new moment every second; those answers are not worth keeping for long.
+    gcTime: state.at ? 15_000 : undefined,
   });
 }
 
@@ -78,23 +96,13 @@ export function useDrops(state: FilterState) {
   });
 }
 
-export function useDiagnose(src: string, dst: string) {
-  const refetchInterval = useRefresh(5000);
-  return useQuery({
-    queryKey: ['diagnose', src, dst],
-    queryFn: ({ signal }) => api.diagnose(src, dst, signal),
-    enabled: !!src && !!dst,
-    refetchInterval,
-  });
-}
-
 /** Diagnose over the selected time (live by default, refreshed like the map; a past window once). */
-export function useDiagnoseOver(state: FilterState) {
+export function useDiagnose(state: FilterState) {
   const refetchInterval = useRefresh(2000);
   const time = { from: state.from, to: state.to, at: state.at };
   return useQuery({
     queryKey: ['diagnose', state.src, state.dst, time.from, time.to, time.at],
-    queryFn: ({ signal }) => api.diagnoseOver(state.src, state.dst, time, signal),
+    queryFn: ({ signal }) => api.diagnose(state.src, state.dst, time, signal),
     enabled: !!state.src && !!state.dst,
     refetchInterval,
   });
@@ -114,5 +122,21 @@ export function useEdgeTotals(state: FilterState, edgeId: string, enabled: boole
     select: (g) => ({ start: g.start, end: g.end, edge: g.edges.find((e) => e.id === edgeId) ?? null }),
     refetchInterval,
     enabled,
+  });
+}
+
+/**
+ * The timeline strip's data: one request per refresh for the whole app (every caller with the same
+ * selection shares it), keyed without the moment so moving it costs nothing.
+ */
+export function useTimeline(state: FilterState) {
+  const refetchInterval = useRefresh(5000);
+  const params = timelineParams(state, Date.now()).toString();
+  return useQuery({
+    queryKey: ['timeline', params],
+    queryFn: ({ signal }) => api.timeline(state, Date.now(), signal),
+    refetchInterval,
+    placeholderData: (prev, prevQuery) => keepAcrossTime(prev, prevQuery, params),
+    retry: 1,
   });
 }

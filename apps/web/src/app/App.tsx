@@ -6,6 +6,7 @@ import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { StatusBanner } from '../components/StatusBanner/StatusBanner.js';
 import { ThemeToggle } from '../components/ThemeToggle/ThemeToggle.js';
+import { Timeline } from '../components/Timeline/Timeline.js';
 import { TimeRangePicker } from '../components/TimeRangePicker/TimeRangePicker.js';
 import { UrlNotice } from '../components/UrlNotice/UrlNotice.js';
 import { LiveProvider } from './LiveContext.js';
@@ -93,6 +94,7 @@ export function App() {
             <ThemeToggle />
           </div>
         </header>
+        <Timeline />
         <UrlNotice issues={issues} onDismiss={store.dismissIssues} />
         <StatusBanner />
         <main id="main" className="min-h-0 flex-1 overflow-auto p-4" data-view={state.view}>

@@ -58,4 +58,30 @@ describe('urlStore', () => {
     expect(store.get().issues).toHaveLength(0);
     expect(store.href()).toBe(`${window.location.origin}/?view=drops`);
   });
+
+  it('at, from/to and compare round-trip through the URL; a bad one is named and the rest kept', () => {
+    const time = 'from=2026-12-06T09%3A00%3A00Z&to=2026-12-06T10%3A00%3A00Z&at=2026-12-06T09%3A40%3A00Z';
+    at(`?level=pod&${time}&compare=previous`);
+    const store = createUrlStore();
+    expect(store.get().state).toMatchObject({
+      from: '2026-12-06T09:00:00Z',
+      to: '2026-12-06T10:00:00Z',
+      at: '2026-12-06T09:40:00Z',
+      compare: 'previous',
+    });
+    expect(store.get().issues).toEqual([]);
+    const again = new URLSearchParams(window.location.search);
+    expect([again.get('from'), again.get('to'), again.get('at'), again.get('compare')]).toEqual([
+      '2026-12-06T09:00:00Z',
+      '2026-12-06T10:00:00Z',
+      '2026-12-06T09:40:00Z',
+      'previous',
+    ]);
+
+    at('?level=pod&at=yesterday&live=1&compare=last-week');
+    const bad = createUrlStore().get();
+    expect(bad.issues.map((i) => i.param).sort()).toEqual(['at', 'compare', 'live']);
+    expect(bad.state).toMatchObject({ level: 'pod', at: '', compare: '' });
+    expect(window.location.search).toBe('?level=pod');
+  });
 });

@@ -162,6 +162,7 @@ export function apiParams(state: FilterState, extra: Record<string, string> = {}
   if (state.q) p.set('q', state.q);
   p.set('from', state.from);
   p.set('to', state.to);
+  // The moment and the baseline: without them every REST answer would be live, whatever the timeline says.
   if (state.at) p.set('at', state.at);
   if (state.compare) p.set('compare', state.compare);
   for (const [k, v] of Object.entries(extra)) p.set(k, v);

@@ -7,13 +7,14 @@ import { createUrlStore, type UrlStore } from '../app/urlStore.js';
 
 /**
  * Renders a component inside the app's providers, at a URL, with recorded API answers already in
- * the query cache (so no request leaves the test). `live=0` in the URL keeps the WebSocket closed.
+ * the query cache (so no request leaves the test). Live mode starts paused, so no WebSocket opens;
+ * `paused: false` renders it running (a test then owns what the socket does).
  */
 export function renderWithApp(
   ui: ReactNode,
-  opts: { search?: string; data?: [unknown[], unknown][] } = {},
-): RenderResult & { store: UrlStore } {
-  window.history.replaceState(null, '', `/${opts.search ?? '?live=0'}`);
+  opts: { search?: string; data?: [unknown[], unknown][]; paused?: boolean } = {},
+): RenderResult & { store: UrlStore; client: QueryClient } {
+  window.history.replaceState(null, '', `/${opts.search ?? ''}`);
   const client = new QueryClient({
     defaultOptions: {
       queries: { retry: false, staleTime: Number.POSITIVE_INFINITY, refetchInterval: false },
@@ -23,10 +24,11 @@ export function renderWithApp(
   const store = createUrlStore();
   return {
     store,
+    client,
     ...render(
       <QueryClientProvider client={client}>
         <UrlProvider store={store}>
-          <LiveProvider>{ui}</LiveProvider>
+          <LiveProvider initialPaused={opts.paused ?? true}>{ui}</LiveProvider>
         </UrlProvider>
       </QueryClientProvider>,
     ),

@@ -52,7 +52,7 @@ describe('DiagnoseView', () => {
     );
   });
   it('refuses a subject that is not ns/name, an IP or ip:port, and puts a valid pair in the URL', () => {
-    const { store } = renderWithApp(<DiagnoseView />, { search: '?view=diagnose&live=0' });
+    const { store } = renderWithApp(<DiagnoseView />, { search: '?view=diagnose' });
     const src = screen.getByLabelText(/^Source/);
     const dst = screen.getByLabelText(/^Destination/);
     fireEvent.change(src, { target: { value: 'not a pod' } });

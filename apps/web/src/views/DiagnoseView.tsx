@@ -1,6 +1,6 @@
 import { isSubject } from '@weft/protocol';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { useDiagnoseOver, useGraph, useStatus } from '../api/queries.js';
+import { useDiagnose, useGraph, useStatus } from '../api/queries.js';
 import { useUrl } from '../app/UrlContext.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Loading } from '../components/Loading/Loading.js';
@@ -42,7 +42,7 @@ export default function DiagnoseView() {
     .filter((n) => n.kind === 'pod' || n.kind === 'service')
     .map((n) => n.label);
   // Follows the selected time: live by default (refreshed), a moment or a range as picked.
-  const result = useDiagnoseOver(state);
+  const result = useDiagnose(state);
   const rateWindowMs = (useStatus().data?.rateWindowS ?? 10) * 1000;
   const srcOk = src === '' || isSubject(src.trim());
   const dstOk = dst === '' || isSubject(dst.trim());

@@ -15,7 +15,7 @@ const edge = graph.edges.find((e) => e.id === 'wl:production/api->wl:production/
 describe('EdgePanel', () => {
   it('makes the connection the focus: a URL that opens the map with it selected', () => {
     const { store } = renderWithApp(<EdgePanel edge={edge} graph={graph} onClose={() => {}} />, {
-      search: '?live=0&level=workload&focus=ns:production',
+      search: '?level=workload&focus=ns:production',
     });
     const link = screen.getByRole('link', { name: 'Focus this connection' }) as HTMLAnchorElement;
     expect(parseFilter(new URL(link.href).search).state.focus).toBe(edge.id);

@@ -1,19 +1,11 @@
-import { type FilterState, timeMode } from '@weft/protocol';
+import { DEFAULT_RATE_WINDOW_MS, timeMode } from '@weft/protocol';
 import { useId, useState } from 'react';
+import { useStatus } from '../../api/queries.js';
 import { useLive } from '../../app/LiveContext.js';
 import { useUrl } from '../../app/UrlContext.js';
+import { relativeSpan, selectionLabel } from '../../domain/timeLabel.js';
 
 const PRESETS = ['5m', '15m', '1h', '6h', '24h'] as const;
-
-/** Short text for the selection: "live", "at <time>", "last 15m" or the range. */
-function describeSelection(s: FilterState): string {
-  const mode = timeMode(s);
-  if (mode === 'live') return 'live (last seconds)';
-  if (mode === 'at') return `at ${s.at}`;
-  const rel = /^now-(\d+[smhd])$/.exec(s.from);
-  if (rel && (s.to === '' || s.to === 'now')) return `last ${rel[1]}`;
-  return `${s.from || 'start'} to ${s.to || 'now'}`;
-}
 
 function toLocalInput(ms: number): string {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
@@ -21,19 +13,26 @@ function toLocalInput(ms: number): string {
 }
 
 /**
- * The time window and the mode. Live follows "now" and updates every second; history shows a fixed
- * window. The mode is always spelled out next to the picker.
+ * The mode and the selection in words, next to the picker of relative and custom ranges. Live follows
+ * now every second (Pause holds the last answer); At is one past moment; Range a window. The timeline
+ * strip below picks moments and windows by clicking and dragging.
  */
 export function TimeRangePicker() {
   const { state, navigate } = useUrl();
   const live = useLive();
+  const status = useStatus();
+  const rateWindowS = status.data?.rateWindowS ?? DEFAULT_RATE_WINDOW_MS / 1000;
   const [open, setOpen] = useState(false);
   const [absFrom, setAbsFrom] = useState(() => toLocalInput(Date.now() - 3_600_000));
   const [absTo, setAbsTo] = useState(() => toLocalInput(Date.now()));
   const id = useId();
   const preset = /^now-(\d+[smhd])$/.exec(state.from)?.[1];
   const isLive = timeMode(state) === 'live';
-  const mode = isLive ? (live.paused ? 'paused' : 'live') : 'history';
+  const label = selectionLabel(state, Date.now(), rateWindowS, {
+    paused: live.paused,
+    pausedAt: live.pausedAt ?? undefined,
+  });
+  const mode = isLive ? (live.paused ? 'paused' : 'live') : label.mode;
 
   const applyAbsolute = () => {
     const f = new Date(absFrom);
@@ -52,6 +51,7 @@ export function TimeRangePicker() {
       <span
         data-testid="mode"
         data-mode={mode}
+        title={label.text}
         className={`tabular flex w-20 items-center justify-center gap-1.5 rounded px-2 py-1 font-semibold ${
           mode === 'live'
             ? 'bg-ok/15 text-ok'
@@ -63,9 +63,9 @@ export function TimeRangePicker() {
         <span
           className={`inline-block h-2 w-2 rounded-full ${mode === 'live' ? 'animate-pulse bg-ok' : mode === 'paused' ? 'bg-warn' : 'bg-accent'}`}
         />
-        {mode === 'live' ? 'LIVE' : mode === 'paused' ? 'PAUSED' : 'HISTORY'}
+        {label.badge.toUpperCase()}
       </span>
-      {isLive ? (
+      {isLive && (
         <button
           type="button"
           onClick={() => live.setPaused(!live.paused)}
@@ -74,24 +74,18 @@ export function TimeRangePicker() {
         >
           {live.paused ? 'Resume' : 'Pause'}
         </button>
-      ) : (
-        <button
-          type="button"
-          onClick={() => navigate({ from: '', to: '', at: '' })}
-          className="w-16 rounded border border-line px-2 py-1 hover:bg-panel-2"
-        >
-          Go live
-        </button>
       )}
       <button
         type="button"
         aria-expanded={open}
         aria-controls={id}
+        aria-haspopup="dialog"
         onClick={() => setOpen(!open)}
-        className="max-w-56 truncate rounded border border-line px-2 py-1 hover:bg-panel-2"
-        title={describeSelection(state)}
+        className="max-w-64 truncate rounded border border-line px-2 py-1 hover:bg-panel-2"
+        title={`${label.text}: choose a time range`}
+        data-testid="time-label"
       >
-        {describeSelection(state)} ▾
+        {label.text} ▾
       </button>
       {open && (
         <div
@@ -113,11 +107,11 @@ export function TimeRangePicker() {
                 }}
                 className={`rounded border px-2 py-1 ${preset === p && (state.to === '' || state.to === 'now') ? 'border-accent text-accent' : 'border-line'} hover:bg-panel-2`}
               >
-                last {p}
+                last {relativeSpan(`now-${p}`)}
               </button>
             ))}
           </div>
-          <p className="mb-1 font-semibold">Absolute (history)</p>
+          <p className="mb-1 font-semibold">Custom range</p>
           <label className="mb-1 flex items-center justify-between gap-2">
             From
             <input
