@@ -10,7 +10,13 @@ export const graphRoute: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { querystring: FilterQuery, response: { 200: GraphResponse } } },
     async (req) => {
       const w = app.weft;
-      const { filter, window } = filterFromQuery(req.query, [], w.now(), w.config.rateWindowS * 1000);
+      const { filter, window } = filterFromQuery(
+        req.query,
+        [],
+        w.now(),
+        w.config.rateWindowS * 1000,
+        w.liveEnd(),
+      );
       return queryGraph(w.store, filter, window, {
         maxNodes: w.config.graphMaxNodes,
         simulated: w.collectors.anySimulated(),
