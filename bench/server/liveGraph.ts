@@ -41,7 +41,9 @@ const cluster = syntheticCluster(PODS, EDGES);
 const end = Math.floor(Date.now() / 1000) * 1000;
 const start = end - HISTORY_S * 1000;
 const clock = { now: start };
-const store = new Store({ ...DEFAULT_CONFIG, now: () => clock.now });
+// Room for every series and bucket: the figure is the query over 50,000 edges, not the memory bound's
+// evictions (at the default 512 MiB the dense last seconds evict and remake series while filling).
+const store = new Store({ ...DEFAULT_CONFIG, memoryBudgetMiB: 4096, now: () => clock.now });
 store.observedNodes = new Set(cluster.pods.map((p) => p.node));
 const perSecond = Math.ceil(EDGES / EVERY);
 let seq = 0;
@@ -60,8 +62,11 @@ const st = store.stats();
 console.log(
   `${PODS} pods, ${EDGES} edges, every ${EVERY} s for ${HISTORY_S / 60} min, each edge every second for the ` +
     `last ${RATE_WINDOW_S + 1} s: ${st.records} records, ${st.edgeSeries} series, ${st.fineBuckets} 1 s + ` +
-    `${st.coarseBuckets} 1 min buckets`,
+    `${st.coarseBuckets} 1 min buckets, ${st.evictions} series evicted`,
 );
+
+if (st.edgeSeries !== EDGES || st.evictions > 0)
+  throw new Error(`the store holds ${st.edgeSeries} of ${EDGES} edges (${st.evictions} evicted)`);
 
 function pct(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
