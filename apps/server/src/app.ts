@@ -1,12 +1,13 @@
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import { MAX_INGEST_FRAME_BYTES, resolveTime } from '@weft/protocol';
+import { MAX_INGEST_FRAME_BYTES, rateWindowEndingAt, resolveTime } from '@weft/protocol';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
 import type { WeftContext } from './context.js';
 import { guardedTask } from './guardedTask.js';
 import { CollectorRegistry } from './ingest/collectorRegistry.js';
+import { endingAtLive, liveEnd, liveLagLimitMs } from './live/liveEnd.js';
 import { LiveHub } from './live/liveHub.js';
 import { LiveSchedule } from './live/liveSchedule.js';
 import { liveSummary } from './live/liveSummary.js';
@@ -44,17 +45,25 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
   };
   const metrics = new ServerMetrics();
   const alerts = new AlertEngine(store, config);
+  const rateWindowMs = config.rateWindowS * 1000;
+  const lagLimitMs = liveLagLimitMs(config.liveIntervalMs);
+  const liveEndAt = (t: number) => liveEnd(t, (s, behind) => collectors.caughtUp(s, behind), lagLimitMs);
   const live = new LiveHub(
     {
       now,
       simulated: () => collectors.anySimulated(),
+      // The window the REST routes answer for the same filter (filterFromQuery with ctx.liveEnd).
       graph: (filter, at) =>
-        graphAnswer(store, filter, resolveTime(filter, at, config.rateWindowS * 1000).window, at, {
-          maxNodes: config.graphMaxNodes,
-          simulated: collectors.anySimulated(),
-        }),
+        graphAnswer(
+          store,
+          filter,
+          endingAtLive(resolveTime(filter, at, rateWindowMs), liveEndAt(at), rateWindowMs).window,
+          at,
+          { maxNodes: config.graphMaxNodes, simulated: collectors.anySimulated() },
+        ),
+      // The live map's window, so the Now panel and the map's edges agree.
       summary: () =>
-        liveSummary(store, {
+        liveSummary(store, rateWindowEndingAt(liveEndAt(now()), rateWindowMs), {
           alertsFiring: alerts.count('firing'),
           alertsPending: alerts.count('pending'),
           collectors: collectors.connectedCount(),
@@ -67,7 +76,18 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
       subscribeTimeoutMs: config.liveSubscribeTimeoutMs,
     },
   );
-  return { config, store, collectors, alerts, live, metrics, startedAt: now(), now, ready: false };
+  return {
+    config,
+    store,
+    collectors,
+    alerts,
+    live,
+    metrics,
+    startedAt: now(),
+    now,
+    liveEnd: () => liveEndAt(now()),
+    ready: false,
+  };
 }
 
 /**

@@ -15,6 +15,11 @@ export interface WeftContext {
   metrics: ServerMetrics;
   startedAt: number;
   now: () => number;
+  /**
+   * Where the live rate window ends now: the newest whole second every connected collector has
+   * delivered, bounded by now (live/liveEnd.ts). Routes pass it to filterFromQuery.
+   */
+  liveEnd: () => number;
   /** False while starting and once shutdown began (/readyz answers 503). */
   ready: boolean;
 }

@@ -25,5 +25,8 @@ export const FlowsResponse = Type.Object({
   flows: Type.Array(FlowRow),
   /** Matching rows in the window before the limit applied. */
   total: Type.Integer(),
+  /** The window the rows were taken from (live: the rate window), ms since the epoch. */
+  start: Type.Optional(Type.Number()),
+  end: Type.Optional(Type.Number()),
 });
 export type FlowsResponse = Static<typeof FlowsResponse>;

@@ -47,6 +47,19 @@ describe('CollectorRegistry.caughtUp', () => {
     r.disconnect('b', 'b-boot', 2_030);
     expect(r.caughtUp(2_000)).toBe(true);
   });
+
+  it('leaves out, when asked, the collectors whose newest batch ends before a time (or that sent none)', () => {
+    const r = new CollectorRegistry();
+    r.connect(hello('a'), 0);
+    r.connect(hello('b'), 0);
+    r.connect(hello('c'), 0);
+    r.batch('a', 5_004, 0, 5_010);
+    r.batch('b', 2_009, 0, 2_010);
+    expect(r.caughtUp(5_000)).toBe(false);
+    expect(r.caughtUp(5_000, 3_000)).toBe(true);
+    expect(r.caughtUp(5_000, 2_000)).toBe(false);
+    expect(r.caughtUp(6_000, 3_000)).toBe(false);
+  });
 });
 
 /** A connection as the registry sees it: what it was closed with, if it was. */
@@ -128,6 +141,7 @@ describe('CollectorRegistry bounds', () => {
     version: 'v',
     uptimeS: 1,
     simulated: false,
+    rateWindowS: 10,
     collectors: r.list(),
   });
 

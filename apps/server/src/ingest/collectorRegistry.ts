@@ -196,9 +196,15 @@ export class CollectorRegistry {
     this.onBatch();
   }
 
-  /** True when every connected collector has delivered a batch ending at or after `t`. */
-  caughtUp(t: number): boolean {
-    for (const node of this.observed) if ((this.byNode.get(node)?.end ?? 0) < t) return false;
+  /**
+   * True when every connected collector has delivered a batch ending at or after `t`; those whose newest
+   * batch ends before `behindFrom` (none yet, stalled, far behind) are left out.
+   */
+  caughtUp(t: number, behindFrom = Number.NEGATIVE_INFINITY): boolean {
+    for (const node of this.observed) {
+      const end = this.byNode.get(node)?.end ?? 0;
+      if (end < t && end >= behindFrom) return false;
+    }
     return true;
   }
 

@@ -1,23 +1,27 @@
-import type { LiveSummary } from '@weft/protocol';
+import type { LiveSummary, TimeWindow } from '@weft/protocol';
 import { visitWindow } from '../store/buckets.js';
 import { EdgeBucket } from '../store/edgeBucket.js';
 import type { Store } from '../store/store.js';
-import { round } from '../store/window.js';
+import { observedSeconds, round, tierWindow } from '../store/window.js';
 
-const SUMMARY_WINDOW_MS = 10_000;
-
-/** Cluster-wide rates over the last 10 seconds of data: what "right now" looks like. */
+/**
+ * Cluster-wide rates over `window`: the Now panel. The server passes the live map's rate window
+ * (rateWindowS, ending at liveEnd), so the panel and the map's edges are the same seconds, divided the
+ * same way (observedSeconds): the panel's bytes per second is the sum of the map's edges.
+ */
 export function liveSummary(
   store: Store,
+  window: TimeWindow,
   extra: { alertsFiring: number; alertsPending: number; collectors: number },
 ): LiveSummary {
   const now = store.now();
-  const end = Math.min(now, store.dataEnd || now);
-  const start = end - SUMMARY_WINDOW_MS;
+  const fineFrom = store.fineFrom(now);
+  const win = tierWindow(window, fineFrom);
   const sum = new EdgeBucket(0);
   const t = store.totals;
-  visitWindow(t.fine, t.coarse, start, end + 1, store.fineFrom(now), end, (b) => sum.merge(b));
-  const span = Math.max(1, Math.min(SUMMARY_WINDOW_MS, end - store.dataStart) / 1000);
+  const liveEdge = Math.min(now, store.dataEnd || now);
+  visitWindow(t.fine, t.coarse, win.start, win.end, fineFrom, liveEdge, (b) => sum.merge(b));
+  const span = observedSeconds(store, win);
   return {
     bytesPerSec: round(sum.bytes / span),
     packetsPerSec: round(sum.packets / span),

@@ -6,6 +6,7 @@ import {
   resolveTime,
   type TimeWindow,
 } from '@weft/protocol';
+import { endingAtLive } from '../live/liveEnd.js';
 
 /** A 400 whose message names every bad parameter; the error handler adds `issues` to the body. */
 export class BadRequestError extends Error {
@@ -30,16 +31,20 @@ export function badParams(issues: FilterIssue[]): BadRequestError {
 
 /**
  * The shared filter from a route's query string. `extra` are the route's own parameters. Any issue is a
- * 400: an API caller wants to know, unlike the web app which shows a notice and carries on.
+ * 400: an API caller wants to know, unlike the web app which shows a notice and carries on. `liveEnd`
+ * (the context's liveEnd(): the newest second every collector has delivered) ends the live window, and
+ * bounds an `at` one, so every route answers live over the same seconds as the live map.
  */
 export function filterFromQuery(
   query: Record<string, string | string[] | undefined>,
   extra: readonly string[],
   now: number,
   rateWindowMs: number,
+  liveEnd: number,
 ): { filter: FilterState; window: TimeWindow; time: ResolvedTime } {
   const { state, issues } = parseFilter(query, extra);
   if (issues.length > 0) throw badParams(issues);
-  const time = resolveTime(state, now, rateWindowMs);
+  const resolved = resolveTime(state, now, rateWindowMs);
+  const time = endingAtLive(resolved, liveEnd, rateWindowMs);
   return { filter: state, window: time.window, time };
 }

@@ -70,3 +70,32 @@ describe('windowScalars', () => {
     expect(checked).toBeGreaterThan(50);
   });
 });
+
+describe('a window ending at the newest data', () => {
+  it('leaves out the records stamped at its end, also across a minute boundary', () => {
+    // Collectors stamp an interval's records with its end: the newest batch's records sit at dataEnd.
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 65 }));
+    const newest = T0 + 65_000;
+    expect(store.dataEnd).toBe(newest);
+    const fineFrom = store.fineFrom(clock.now);
+    const liveEdge = Math.min(clock.now, store.dataEnd);
+    const s = [...store.edges.values()][0]!;
+    const bytes = (start: number, end: number) => {
+      const visited = new EdgeBucket(0);
+      visitWindow(s.fine, s.coarse, start, end, fineFrom, liveEdge, (b) => visited.merge(b));
+      const summed = new EdgeBucket(0);
+      windowScalars(s.fine, s.coarse, start, end, fineFrom, liveEdge, summed);
+      const row = new Float64Array(10);
+      windowRow(s.fine, s.coarse, start, end, fineFrom, liveEdge, row, 0);
+      expect([summed.bytes, row[0]]).toEqual([visited.bytes, visited.bytes]);
+      return visited.bytes;
+    };
+    const tenSeconds = bytes(T0 + 40_000, T0 + 50_000);
+    expect(tenSeconds).toBeGreaterThan(0);
+    // Across the minute at T0 + 60 s: ten seconds, not the minute's bucket with the newest second in it.
+    expect(bytes(newest - 10_000, newest)).toBe(tenSeconds);
+    // Past the newest data, the minute's bucket is exact: the newest second is in.
+    expect(bytes(newest - 9_000, newest + 1_000)).toBe(tenSeconds);
+  });
+});

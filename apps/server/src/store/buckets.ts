@@ -112,8 +112,10 @@ export function visitWindow<B>(
   }
   range(coarse, a, z, visit);
   if (end > z) {
-    // The minute in progress holds nothing after the newest data, so the coarse bucket is exact.
-    if (end >= liveEdge || z < fineFrom) range(coarse, z, z + 1, visit);
+    // The minute in progress holds nothing after the newest data, so the coarse bucket is exact once
+    // the window ends after it (a record stamped at the newest batch's end, `liveEdge`, is not before
+    // a window ending there).
+    if (end > liveEdge || z < fineFrom) range(coarse, z, z + 1, visit);
     else range(fine, z, end, visit);
   }
 }
@@ -161,7 +163,7 @@ export function windowScalars(
     else from = a - COARSE_MS;
   }
   if (end > z) {
-    if (end >= liveEdge || z < fineFrom) to = z + 1;
+    if (end > liveEdge || z < fineFrom) to = z + 1;
     else run(fine, z, end, into);
   }
   run(coarse, from, to, into);
@@ -197,7 +199,7 @@ export function windowRow(
     else from = a - COARSE_MS;
   }
   if (end > z) {
-    if (end >= liveEdge || z < fineFrom) to = z + 1;
+    if (end > liveEdge || z < fineFrom) to = z + 1;
     else fine.addWindow(z, end, out, at);
   }
   coarse.addWindow(from, to, out, at);

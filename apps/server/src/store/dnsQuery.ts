@@ -3,7 +3,7 @@ import { visitWindow } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
 import { endpointMatches } from './match.js';
 import type { Store } from './store.js';
-import { round, usToMs } from './window.js';
+import { round, tierWindow, usToMs } from './window.js';
 
 const MAX_CLIENTS = 500;
 const TOP_FAILING = 10;
@@ -51,9 +51,10 @@ export function dnsClientMatches(
 }
 
 /** Per-client DNS over the window: queries, error rate, latency percentiles, top failing names. */
-export function queryDns(store: Store, f: FilterState, win: TimeWindow): DnsResponse {
+export function queryDns(store: Store, f: FilterState, asked: TimeWindow): DnsResponse {
   const now = store.now();
   const fineFrom = store.fineFrom(now);
+  const win = tierWindow(asked, fineFrom);
   const liveEdge = Math.min(now, store.dataEnd || now);
   const all = new DnsBucket(0);
   const clients: { c: DnsClient; sum: DnsBucket }[] = [];

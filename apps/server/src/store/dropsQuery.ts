@@ -9,14 +9,16 @@ import { visitWindow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { pairMatcher } from './match.js';
 import type { Store } from './store.js';
+import { tierWindow } from './window.js';
 
 const TOP_PAIRS = 20;
 
 /** Drops over the window: by reason, by direction, and the pod pairs dropping most. */
-export function queryDrops(store: Store, f: FilterState, win: TimeWindow): DropsResponse {
+export function queryDrops(store: Store, f: FilterState, asked: TimeWindow): DropsResponse {
   const match = pairMatcher(f);
   const now = store.now();
   const fineFrom = store.fineFrom(now);
+  const win = tierWindow(asked, fineFrom);
   const liveEdge = Math.min(now, store.dataEnd || now);
   const byReason = new Map<string, { packets: number; bytes: number }>();
   const byDirection = new Map<string, number>();

@@ -2,7 +2,13 @@ import type { FilterState, FlowRow, FlowsResponse, TimeWindow } from '@weft/prot
 import { pairMatcher } from './match.js';
 import type { Store } from './store.js';
 
-/** Recent flow rows in the window, newest first; `total` counts every match before the limit. */
+/**
+ * Recent flow rows in the window, newest first; `total` counts every match before the limit. Live,
+ * that is the rate window (the last ~10 s every collector has delivered): the rows behind the edges
+ * the live map draws. Collectors send a row per active flow every interval, so anything talking now
+ * is there, several times; an empty table means nothing matching is flowing right now, and an earlier
+ * flow is one `at=` or `from=` away, as on the map.
+ */
 export function queryFlows(store: Store, f: FilterState, win: TimeWindow, limit: number): FlowsResponse {
   const match = pairMatcher({ ...f, port: null });
   const flows: FlowRow[] = [];
@@ -19,5 +25,5 @@ export function queryFlows(store: Store, f: FilterState, win: TimeWindow, limit:
   });
   // The ring is in arrival order; batches from several nodes interleave, so sort by record time.
   flows.sort((a, b) => b.ts - a.ts);
-  return { flows, total };
+  return { flows, total, start: win.start, end: win.end };
 }

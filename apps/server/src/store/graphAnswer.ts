@@ -2,7 +2,7 @@ import { type FilterState, type GraphResponse, resolveCompare, type TimeWindow }
 import { compareGraphs } from './graphCompare.js';
 import { type GraphOptions, queryGraph } from './graphQuery.js';
 import type { Store } from './store.js';
-import { observedSeconds } from './window.js';
+import { observedSeconds, tierWindow } from './window.js';
 
 /**
  * The graph a request or a live subscription asks for: over `window`, and with `compare` also over the
@@ -21,7 +21,8 @@ export function graphAnswer(
   if (!baseWindow) return current;
   const baseline = queryGraph(store, f, baseWindow, opts);
   return compareGraphs(current, baseline, baseWindow, {
-    current: observedSeconds(store, window),
-    baseline: observedSeconds(store, baseWindow),
+    // The seconds queryGraph divided by: windows older than the 1 s tier widen to whole minutes.
+    current: observedSeconds(store, tierWindow(window, store.fineFrom())),
+    baseline: observedSeconds(store, tierWindow(baseWindow, store.fineFrom())),
   });
 }

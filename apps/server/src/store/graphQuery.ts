@@ -15,7 +15,7 @@ import { focusEdge, MATCH_ALL, pairMatcher } from './match.js';
 import { PortTable } from './portTable.js';
 import type { EdgeSeries } from './series.js';
 import type { Store } from './store.js';
-import { observedSeconds, round, usToMs } from './window.js';
+import { observedSeconds, round, tierWindow, usToMs } from './window.js';
 
 export interface GraphOptions {
   maxNodes: number;
@@ -388,7 +388,17 @@ function graphEdge(
   };
 }
 
-export function queryGraph(store: Store, f: FilterState, win: TimeWindow, opts: GraphOptions): GraphResponse {
+/**
+ * The graph over `win` (widened to whole minutes where older than the 1 s tier: tierWindow); its
+ * start/end say which window that was.
+ */
+export function queryGraph(
+  store: Store,
+  f: FilterState,
+  asked: TimeWindow,
+  opts: GraphOptions,
+): GraphResponse {
+  const win = tierWindow(asked, store.fineFrom());
   const seconds = observedSeconds(store, win);
   const t = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
   const levelNodes = store.levels.nodes[LEVEL_INDEX[f.level]]!;

@@ -62,20 +62,35 @@ function unitOf(metric: TimeseriesMetric): TimeseriesResponse['unit'] {
 }
 
 /**
+ * The whole steps of `stepMs` inside `win`: a step reaching past the window's end (the second still
+ * arriving, "now") or before its start holds only part of its seconds, and its rate would dip towards
+ * zero. A window shorter than a step gets the whole step ending at or before its end.
+ */
+export function wholeSteps(win: TimeWindow, stepMs: number): TimeWindow {
+  const end = Math.floor(win.end / stepMs) * stepMs;
+  const start = Math.ceil(win.start / stepMs) * stepMs;
+  return end > start ? { start, end } : { start: end - stepMs, end };
+}
+
+/**
  * One metric over time, grouped. Counters become per-second rates per step; latencies are quantiles of
- * merged histograms per step (so they are right across pods), RTT the mean of smoothed RTTs.
+ * merged histograms per step (so they are right across pods), RTT the mean of smoothed RTTs. Points are
+ * whole steps inside `win` (wholeSteps); the answer's start/end are the span they cover, so the last
+ * point ends at or before the window's end: give the newest complete second as the end (the route
+ * passes liveEnd) and the chart never dips at "now".
  */
 export function queryTimeseries(
   store: Store,
   f: FilterState,
-  win: TimeWindow,
+  asked: TimeWindow,
   metric: TimeseriesMetric,
   groupBy: TimeseriesGroupBy,
   stepS: number,
 ): TimeseriesResponse {
   const stepMs = stepS * 1000;
-  const start = Math.floor(win.start / stepMs) * stepMs;
-  const n = Math.max(1, Math.ceil((win.end - start) / stepMs));
+  const win = wholeSteps(asked, stepMs);
+  const start = win.start;
+  const n = (win.end - start) / stepMs;
   const useFine = stepMs < COARSE_MS || stepMs % COARSE_MS !== 0;
   const tierMs = useFine ? FINE_MS : COARSE_MS;
   const groups = new Map<string, Cell[]>();

@@ -1,4 +1,5 @@
 import type { TimeWindow } from '@weft/protocol';
+import { COARSE_MS } from './buckets.js';
 import type { Store } from './store.js';
 
 /**
@@ -12,6 +13,23 @@ export function observedSeconds(store: Store, win: TimeWindow): number {
   const end = Math.min(win.end, store.dataEnd);
   if (end <= start) return Math.max(1, (win.end - win.start) / 1000);
   return Math.max(1, (end - start) / 1000);
+}
+
+/**
+ * The window a query answers exactly from the tiers the store holds: where the 1 s tier no longer
+ * reaches (older than `fineFrom`, store.fineFrom()), the window's ends widen to whole minutes, since
+ * the 1 min tier can't tell one second of a minute from another. A 10 s moment an hour ago becomes the
+ * minute (or two) around it: its rates divide by those minutes' seconds, and the answer's start/end
+ * name them, instead of a minute's counts read as 10 seconds' (or nothing at all).
+ */
+export function tierWindow(win: TimeWindow, fineFrom: number): TimeWindow {
+  if (win.start >= fineFrom) return win;
+  const start = Math.floor(win.start / COARSE_MS) * COARSE_MS;
+  // The end's minute comes from the 1 min tier too when it began before the 1 s tier's reach (as
+  // visitWindow reads it).
+  const endMinute = Math.floor(win.end / COARSE_MS) * COARSE_MS;
+  const end = win.end > endMinute && endMinute < fineFrom ? endMinute + COARSE_MS : win.end;
+  return start === win.start && end === win.end ? win : { start, end };
 }
 
 /** `n` to `digits` decimals; never NaN or Infinity (answers are JSON numbers), whatever went in. */

@@ -25,6 +25,11 @@ export interface TimelineSources {
   /** The alert rules' window: the span an alert's value was computed over, for naming its edge. */
   alertWindowMs: number;
   now: number;
+  /**
+   * The newest second every collector has delivered (the context's liveEnd()), where the live map ends;
+   * without it, the start of the current second.
+   */
+  liveEnd?: number;
 }
 
 /** Which column of the sums an alert rule watches (for the edge most involved in it). */
@@ -188,7 +193,7 @@ export function queryTimeline(
   src: TimelineSources,
 ): TimelineResponse {
   const now = src.now;
-  const newest = Math.floor(now / 1000) * 1000;
+  const newest = Math.floor((src.liveEnd ?? now) / 1000) * 1000;
   const g = timelineGrid(range, store.fineFrom(now), newest);
   const step = g.stepS * 1000;
   const sums = new Float64Array(g.count * SCALARS);

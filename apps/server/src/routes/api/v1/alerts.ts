@@ -11,7 +11,7 @@ export const alertsRoute: FastifyPluginAsyncTypebox = async (app) => {
     '/alerts',
     { schema: { querystring: FilterQuery, response: { 200: AlertsResponse } } },
     async (req) => {
-      filterFromQuery(req.query, [], app.weft.now(), app.weft.config.rateWindowS * 1000);
+      filterFromQuery(req.query, [], app.weft.now(), app.weft.config.rateWindowS * 1000, app.weft.liveEnd());
       return { rules: app.weft.alerts.rules() };
     },
   );

@@ -158,14 +158,14 @@ describe('/api/v1/timeseries', () => {
 
 describe('/api/v1/dns and /api/v1/drops', () => {
   it('answers DNS per client', async () => {
-    const body = (await get('/api/v1/dns?namespace=production', DnsResponse)).json();
+    const body = (await get('/api/v1/dns?namespace=production&from=now-15m', DnsResponse)).json();
     expect(body.rcodes.NXDOMAIN).toBe(240);
     expect(body.clients[0].pod).toBe(EP.legacy.name);
     await bad('/api/v1/dns?pod=a/b/c', 'pod');
   });
 
   it('answers drops by reason', async () => {
-    const body = (await get('/api/v1/drops', DropsResponse)).json();
+    const body = (await get('/api/v1/drops?from=now-15m', DropsResponse)).json();
     expect(body.byReason).toEqual([{ reason: 'policy_drop', packets: 360, bytes: 21600 }]);
     await bad('/api/v1/drops?reason=Policy-Drop', 'reason');
   });

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { diagnose } from '../../../diagnose/diagnose.js';
 import { diagnoseQuery } from '../../../diagnose/diagnoseQuery.js';
 import { parseSubject } from '../../../diagnose/subject.js';
+import { endingAtLive } from '../../../live/liveEnd.js';
 import { badParams } from '../../../plugins/badRequest.js';
 
 const Query = Type.Object(
@@ -36,7 +37,10 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
       const to = parseSubject(state.dst);
       if (all.length > 0 || !from || !to) throw badParams(all);
       const now = w.now();
-      return diagnose(w.store, from, to, resolveTime(state, now, w.config.rateWindowS * 1000), now);
+      const rateWindowMs = w.config.rateWindowS * 1000;
+      // The live window ends where the map's does: the newest second every collector has delivered.
+      const time = endingAtLive(resolveTime(state, now, rateWindowMs), w.liveEnd(), rateWindowMs);
+      return diagnose(w.store, from, to, time, now);
     },
   );
 };

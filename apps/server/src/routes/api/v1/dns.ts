@@ -10,6 +10,7 @@ export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
       [],
       app.weft.now(),
       app.weft.config.rateWindowS * 1000,
+      app.weft.liveEnd(),
     );
     return queryDns(app.weft.store, filter, window);
   });

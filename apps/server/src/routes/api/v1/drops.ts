@@ -13,6 +13,7 @@ export const dropsRoute: FastifyPluginAsyncTypebox = async (app) => {
         [],
         app.weft.now(),
         app.weft.config.rateWindowS * 1000,
+        app.weft.liveEnd(),
       );
       return queryDrops(app.weft.store, filter, window);
     },

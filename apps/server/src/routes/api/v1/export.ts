@@ -43,7 +43,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const w = app.weft;
     // The seed's map is drawn per workload; an explicit level still wins.
     const query = { ...req.query, level: req.query.level ?? 'workload' };
-    const { filter, window } = filterFromQuery(query, [], w.now(), w.config.rateWindowS * 1000);
+    const { filter, window } = filterFromQuery(query, [], w.now(), w.config.rateWindowS * 1000, w.liveEnd());
     const graph = queryGraph(w.store, filter, window, {
       maxNodes: 40,
       simulated: w.collectors.anySimulated(),

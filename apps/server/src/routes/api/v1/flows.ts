@@ -13,7 +13,13 @@ export const flowsRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/flows', { schema: { querystring: Query, response: { 200: FlowsResponse } } }, async (req) => {
     const w = app.weft;
     const { limit, ...rest } = req.query;
-    const { filter, window } = filterFromQuery(rest, ['limit'], w.now(), w.config.rateWindowS * 1000);
+    const { filter, window } = filterFromQuery(
+      rest,
+      ['limit'],
+      w.now(),
+      w.config.rateWindowS * 1000,
+      w.liveEnd(),
+    );
     return queryFlows(w.store, filter, window, limit ?? 100);
   });
 };

@@ -11,7 +11,13 @@ export const graphRoute: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const w = app.weft;
       const now = w.now();
-      const { filter, window } = filterFromQuery(req.query, [], now, w.config.rateWindowS * 1000);
+      const { filter, window } = filterFromQuery(
+        req.query,
+        [],
+        now,
+        w.config.rateWindowS * 1000,
+        w.liveEnd(),
+      );
       // With `compare`, also over the baseline window, edges marked by what changed (graphCompare.ts).
       return graphAnswer(w.store, filter, window, now, {
         maxNodes: w.config.graphMaxNodes,

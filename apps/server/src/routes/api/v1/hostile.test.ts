@@ -32,17 +32,18 @@ describe('hostile names', () => {
     app.weft.collectors.batch(EVIL, batch!.end, 0, clock.now);
 
     for (const url of [
-      '/api/v1/graph?level=pod',
-      '/api/v1/flows',
-      '/api/v1/dns',
-      '/api/v1/drops',
+      '/api/v1/graph?level=pod&from=now-1m',
+      '/api/v1/flows?from=now-1m',
+      '/api/v1/dns?from=now-1m',
+      '/api/v1/drops?from=now-1m',
       '/api/v1/status',
     ]) {
       const res = await app.inject(url);
       expect(res.statusCode, url).toBe(200);
       expect(JSON.stringify(res.json())).toContain('<script>');
     }
-    const mm = (await app.inject('/api/v1/export/mermaid?level=pod')).body;
+    const mm = (await app.inject('/api/v1/export/mermaid?level=pod&from=now-1m')).body;
+    expect(mm).toContain('evil');
     expect(mm).not.toContain('<script>');
     expect(mm).not.toContain('\n# TYPE');
     const metrics = (await app.inject('/metrics')).body;

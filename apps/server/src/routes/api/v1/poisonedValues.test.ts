@@ -69,6 +69,9 @@ describe('values that poisoned answers', () => {
       clock.now = batch!.end + 100;
       app.weft.store.ingest(batch!, N1);
     }
+    // Live answers the seconds every collector has delivered: the one stamped at the batch's end is
+    // among them once the next second began.
+    clock.now += 1_000;
     await answers(app);
     const edges = (await app.inject('/api/v1/graph?level=pod')).json().edges as {
       dropReasons: Record<string, number>;
@@ -96,6 +99,9 @@ describe('values that poisoned answers', () => {
       app.weft.store.ingest(batch!, N1);
       app.weft.store.ingest(batch!, N1);
     }
+    // Live answers the seconds every collector has delivered: the one stamped at the batch's end is
+    // among them once the next second began.
+    clock.now += 1_000;
     await answers(app);
     const g = (await app.inject('/api/v1/graph?level=namespace')).json();
     expect(g.edges.some((e: { bytesPerSec: number }) => e.bytesPerSec > 1e12)).toBe(true);

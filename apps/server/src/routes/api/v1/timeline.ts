@@ -14,11 +14,12 @@ export const timelineRoute: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const w = app.weft;
       const now = w.now();
-      const { filter, time } = filterFromQuery(req.query, [], now, w.config.rateWindowS * 1000);
+      const { filter, time } = filterFromQuery(req.query, [], now, w.config.rateWindowS * 1000, w.liveEnd());
       return queryTimeline(w.store, filter, time.range, {
         alerts: w.alerts.transitionsBetween(time.range.start, time.range.end),
         alertWindowMs: w.config.alertWindowS * 1000,
         now,
+        liveEnd: w.liveEnd(),
       });
     },
   );

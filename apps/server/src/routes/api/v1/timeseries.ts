@@ -40,13 +40,16 @@ export const timeseriesRoute: FastifyPluginAsyncTypebox = async (app) => {
     const metric = m as TimeseriesMetric;
     const groupBy = (g ?? 'none') as TimeseriesGroupBy;
     // A chart spans the selection's range; live and at put their moment inside the last hour.
+    const liveEnd = w.liveEnd();
     const { filter, time } = filterFromQuery(
       rest,
       ['metric', 'groupBy', 'step'],
       w.now(),
       w.config.rateWindowS * 1000,
+      liveEnd,
     );
-    const window = time.range;
+    // ... up to the newest second every collector has delivered: its last point is a complete step.
+    const window = { start: time.range.start, end: Math.min(time.range.end, liveEnd) };
     if (!GROUPS_FOR[metric].includes(groupBy))
       throw new BadRequestError(
         `groupBy: ${groupBy} is not available for metric ${metric}; use one of ${GROUPS_FOR[metric].join(', ')}`,
