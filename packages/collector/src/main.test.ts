@@ -101,7 +101,7 @@ describe('startCollector', () => {
     expect(text).toMatch(
       /networkobservability_tcp_connection_failed_total\{[^}]*destination_service="api-service"\} 1/,
     );
-    expect(text).toContain('weft_collector_server_connected 1');
+    expect(text).toContain(`weft_collector_server_connected{server="${url}"} 1`);
     expect(text).toContain('weft_collector_identity_pods 6');
     expect((await fetch(c.metricsUrl.replace('/metrics', '/healthz'))).status).toBe(200);
     expect((await fetch(c.metricsUrl.replace('/metrics', '/nope'))).status).toBe(404);
