@@ -190,8 +190,9 @@ export async function startCollector(
   ) => {
     if (!counterKeys.has(c)) counterKeys.set(c, String(counterKeys.size));
     const key = `${counterKeys.get(c)}\u0000${labels.server}`;
-    const prev = counted.get(key) ?? 0;
-    if (total > prev) c.inc(labels, total - prev);
+    const prev = counted.get(key);
+    // Each server's series exists from the start, at 0: a rate over it needs no absent() case.
+    if (prev === undefined || total > prev) c.inc(labels, total - (prev ?? 0));
     counted.set(key, total);
   };
   let spoolLost = 0;
