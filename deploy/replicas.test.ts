@@ -138,4 +138,35 @@ describe('two server replicas', () => {
       [ingestUrl(b), 15, 0],
     ]);
   });
+
+  it('says so when two entries reach the same replica (the server refuses the second stream of the node)', async () => {
+    const a = await replica();
+    const logs: string[] = [];
+    const parsed = parseCollectorConfig(['--node', NODE], {
+      // Two spellings the collector cannot tell apart from two replicas: one server behind both.
+      WEFT_SERVER_URL: `${ingestUrl(a)},ws://localhost:${port(a)}/api/v1/ingest`,
+      WEFT_INGEST_TOKEN: TOKEN,
+    });
+    if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
+    const fanout = new IngestFanout({
+      servers: parsed.config.servers,
+      token: TOKEN,
+      node: NODE,
+      collectorVersion: 'test',
+      simulated: false,
+      hooks: () => ['tc:eth0'],
+      spoolSeconds: 60,
+      backoff: { initialMs: 50, maxMs: 200 },
+      log: (m) => logs.push(m),
+    });
+    cleanups.push(() => fanout.stop());
+    fanout.start();
+    await eventually(
+      () => logs.some((l) => l.includes('do two entries of WEFT_SERVER_URL reach the same replica')),
+      `the hint in the log (log: ${logs.join(' | ')})`,
+    );
+    expect(logs.find((l) => l.includes('same replica'))).toMatch(
+      /^ingest ws:\/\/(127\.0\.0\.1|localhost):\d+\/api\/v1\/ingest: .*\(4409: /,
+    );
+  });
 });

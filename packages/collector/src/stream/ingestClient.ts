@@ -44,6 +44,8 @@ export interface IngestClientOptions {
   /** A silent server (no pong) is dropped after this long. */
   heartbeatMs?: number;
   log?: (msg: string) => void;
+  /** Said after an identity conflict (another connection holds this node on that server). */
+  conflictHint?: string;
 }
 
 export interface IngestClientStats {
@@ -67,8 +69,8 @@ export interface IngestClientStats {
  */
 export class IngestClient {
   readonly boot = randomUUID();
-  private readonly o: Required<Omit<IngestClientOptions, 'log' | 'ca'>> &
-    Pick<IngestClientOptions, 'log' | 'ca'>;
+  private readonly o: Required<Omit<IngestClientOptions, 'log' | 'ca' | 'conflictHint'>> &
+    Pick<IngestClientOptions, 'log' | 'ca' | 'conflictHint'>;
   private readonly spool: Spool;
   private seq = 0;
   private ws: WebSocket | null = null;
@@ -245,7 +247,12 @@ export class IngestClient {
       } else if (code === IngestCloseCode.identityConflict || code === IngestCloseCode.replaced)
         // Another connection holds this node (a second collector, or this one's own half-open socket):
         // retried with backoff, the spool kept.
-        this.o.log?.(`ingest: the server closed the connection (${code}: ${reason.toString()}); retrying`);
+        this.o.log?.(
+          `ingest: the server closed the connection (${code}: ${reason.toString()}); retrying` +
+            (code === IngestCloseCode.identityConflict && this.o.conflictHint
+              ? ` (${this.o.conflictHint})`
+              : ''),
+        );
       else if (code === IngestCloseCode.internalError || code === IngestCloseCode.tooManyBadMessages)
         this.o.log?.(`ingest: the server closed the connection (${code}: ${reason.toString()})`);
       this.scheduleReconnect();

@@ -33,6 +33,14 @@ export class IngestFanout {
       client: new IngestClient({
         ...rest,
         url: t.url,
+        // Two entries that reach one replica (a Service beside the replicas' own names) are two
+        // streams of one node into it: the server refuses the second, whose spool then gives up.
+        ...(several
+          ? {
+              conflictHint:
+                'several servers are listed: do two entries of WEFT_SERVER_URL reach the same replica, e.g. through a Service?',
+            }
+          : {}),
         // With several servers a log line says which one it is about.
         ...(log
           ? { log: several ? (m: string) => log(m.replace(/^ingest: /, `ingest ${t.label}: `)) : log }
