@@ -34,9 +34,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const k8sDir = join(here, 'kubernetes');
 
 /** Every kustomization Weft ships; each must render and validate on its own. */
-const KUSTOMIZATIONS = ['base', 'overlays/small', 'overlays/large', 'monitoring'] as const;
+const KUSTOMIZATIONS = [
+  'base',
+  'overlays/small',
+  'overlays/large',
+  'overlays/replicas',
+  'monitoring',
+] as const;
 /** The ones that install Weft itself (the monitoring one only adds Prometheus Operator objects). */
-const INSTALLS = ['base', 'overlays/small', 'overlays/large'] as const;
+const INSTALLS = ['base', 'overlays/small', 'overlays/large', 'overlays/replicas'] as const;
 
 const rendered = new Map<string, KubeObject[]>();
 function render(name: string): KubeObject[] {
@@ -148,7 +154,7 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
   const collectorDs = () => findObject(objects(), 'DaemonSet', 'weft-collector');
   const collectorPod = () => podTemplate(collectorDs()).spec;
   const collector = () => findContainer(collectorPod(), 'collector');
-  const serverDeploy = () => findObject(objects(), 'Deployment', 'weft');
+  const serverDeploy = () => findObject(objects(), 'StatefulSet', 'weft');
   const serverPod = () => podTemplate(serverDeploy()).spec;
   const server = () => findContainer(serverPod(), 'server');
 
@@ -254,7 +260,7 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     }
   });
 
-  it('Service weft maps port 80 to the server pods on 8080, where the collectors stream', () => {
+  it('Service weft maps port 80 to the server pods on 8080, for browsers and the collectors of one replica', () => {
     const svc = findObject(objects(), 'Service', 'weft');
     const spec = svc.spec as {
       selector: Record<string, string>;
@@ -267,12 +273,44 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     expect(selectsCollector).toBe(false);
     const port = spec.ports.find((p) => p.port === 80);
     expect(resolvePort(server(), port?.targetPort ?? '')).toBe(8080);
+  });
 
-    const url = new URL(envValue(collector(), 'WEFT_SERVER_URL') ?? '');
-    expect(url.protocol).toBe('ws:');
-    expect(url.pathname).toBe('/api/v1/ingest');
-    expect(url.hostname.split('.').slice(0, 2)).toEqual([svc.metadata.name, svc.metadata.namespace]);
-    expect(Number(url.port || 80)).toBe(80);
+  it('the collectors stream to every server replica: through Service weft with one, by pod name with more', () => {
+    const sts = serverDeploy();
+    const stsSpec = sts.spec as { replicas?: number; serviceName: string };
+    const replicas = stsSpec.replicas ?? 1;
+    const urls = (envValue(collector(), 'WEFT_SERVER_URL') ?? '').split(',').map((u) => new URL(u));
+    for (const url of urls) {
+      expect(url.protocol).toBe('ws:');
+      expect(url.pathname).toBe('/api/v1/ingest');
+    }
+    if (replicas === 1) {
+      expect(urls).toHaveLength(1);
+      const svc = findObject(objects(), 'Service', 'weft');
+      expect(urls[0]!.hostname.split('.').slice(0, 2)).toEqual([svc.metadata.name, svc.metadata.namespace]);
+      expect(Number(urls[0]!.port || 80)).toBe(80);
+      return;
+    }
+    // One URL per replica, each a pod's stable name under the StatefulSet's headless Service.
+    const headless = findObject(objects(), 'Service', stsSpec.serviceName);
+    const hs = headless.spec as {
+      clusterIP?: string;
+      selector: Record<string, string>;
+      ports: { port: number; targetPort: number | string }[];
+    };
+    expect(hs.clusterIP).toBe('None');
+    const labels = podTemplate(sts).metadata?.labels ?? {};
+    for (const [k, v] of Object.entries(hs.selector)) expect(labels[k]).toBe(v);
+    expect(urls.map((u) => u.hostname)).toEqual(
+      Array.from(
+        { length: replicas },
+        (_, i) => `${sts.metadata.name}-${i}.${headless.metadata.name}.${headless.metadata.namespace}.svc`,
+      ),
+    );
+    for (const url of urls) {
+      const p = hs.ports.find((x) => x.port === Number(url.port || 80));
+      expect(resolvePort(server(), p?.targetPort ?? ''), url.href).toBe(8080);
+    }
   });
 
   it('collectors and server read the same ingest token, each from the generated Secret of its namespace', () => {
@@ -402,7 +440,7 @@ describe('overlays', () => {
   const collectorOf = (name: string) =>
     findContainer(podTemplate(findObject(render(name), 'DaemonSet', 'weft-collector')).spec, 'collector');
   const serverOf = (name: string) =>
-    findContainer(podTemplate(findObject(render(name), 'Deployment', 'weft')).spec, 'server');
+    findContainer(podTemplate(findObject(render(name), 'StatefulSet', 'weft')).spec, 'server');
 
   it('small labels metrics per pod; large per workload', () => {
     expect(envValue(collectorOf('overlays/small'), 'WEFT_METRICS_LEVEL')).toBe('pod');
@@ -426,6 +464,49 @@ describe('overlays', () => {
     const names = (objects: KubeObject[]) => objects.map(objectRef).sort();
     expect(names(render('overlays/small'))).toEqual(names(render('base')));
     expect(names(render('overlays/large'))).toEqual(names(render('base')));
+    // The replicated install adds only the disruption budget that keeps one replica up.
+    expect(names(render('overlays/replicas'))).toEqual(
+      [
+        ...names(render('base')),
+        objectRef(findObject(render('overlays/replicas'), 'PodDisruptionBudget', 'weft')),
+      ].sort(),
+    );
+  });
+
+  it('runs one server by default, two in overlays/replicas, each collector streaming to both', () => {
+    const replicasOf = (name: string) =>
+      (findObject(render(name), 'StatefulSet', 'weft').spec as { replicas?: number }).replicas;
+    for (const name of ['base', 'overlays/small', 'overlays/large']) expect(replicasOf(name), name).toBe(1);
+    expect(replicasOf('overlays/replicas')).toBe(2);
+    const env = Object.fromEntries(
+      (collectorOf('overlays/replicas').env ?? []).flatMap((e) =>
+        e.value === undefined ? [] : [[e.name, e.value]],
+      ),
+    );
+    const parsed = parseCollectorConfig(['--node', 'node-a'], { ...env, WEFT_INGEST_TOKEN: 'x'.repeat(32) });
+    if (parsed.kind !== 'config')
+      throw new Error(
+        `the collector refuses overlays/replicas: ${parsed.kind === 'error' ? parsed.message : ''}`,
+      );
+    expect(parsed.config.servers.map((t) => new URL(t.url).hostname)).toEqual([
+      'weft-0.weft-headless.weft.svc',
+      'weft-1.weft-headless.weft.svc',
+    ]);
+  });
+
+  it('replicas: a disruption budget keeps one server up, and the two prefer different nodes', () => {
+    const objects = render('overlays/replicas');
+    const sts = findObject(objects, 'StatefulSet', 'weft');
+    const pdb = findObject(objects, 'PodDisruptionBudget', 'weft').spec as {
+      minAvailable: number;
+      selector: { matchLabels: Record<string, string> };
+    };
+    expect(pdb.minAvailable).toBe(1);
+    const labels = podTemplate(sts).metadata?.labels ?? {};
+    for (const [k, v] of Object.entries(pdb.selector.matchLabels)) expect(labels[k]).toBe(v);
+    const anti = (podTemplate(sts).spec as { affinity?: { podAntiAffinity?: unknown } }).affinity
+      ?.podAntiAffinity;
+    expect(JSON.stringify(anti)).toContain('kubernetes.io/hostname');
   });
 });
 
@@ -519,7 +600,7 @@ describe('the README', () => {
     inScratch((dir) => {
       install(dir, 'x'.repeat(32), appended('components'));
       const objects = renderKustomization(dir);
-      const serverDeploy = findObject(objects, 'Deployment', 'weft');
+      const serverDeploy = findObject(objects, 'StatefulSet', 'weft');
       const server = findContainer(podTemplate(serverDeploy).spec, 'server');
       const cert = envValue(server, 'WEFT_TLS_CERT_FILE') ?? '';
       const key = envValue(server, 'WEFT_TLS_KEY_FILE') ?? '';

@@ -41,11 +41,11 @@ function containerEnv(c: Container, objects: KubeObject[], namespace: string): R
 
 const collectorVars = [...collectorHelp().matchAll(/\[(WEFT_[A-Z0-9_]+)\]/g)].map((m) => m[1]!);
 
-describe.each(['base', 'overlays/small', 'overlays/large'])('%s', (name) => {
+describe.each(['base', 'overlays/small', 'overlays/large', 'overlays/replicas'])('%s', (name) => {
   const objects = renderKustomization(join(here, 'kubernetes', name));
   const collectorDs = findObject(objects, 'DaemonSet', 'weft-collector');
   const collector = findContainer(podTemplate(collectorDs).spec, 'collector');
-  const serverDeploy = findObject(objects, 'Deployment', 'weft');
+  const serverDeploy = findObject(objects, 'StatefulSet', 'weft');
   const server = findContainer(podTemplate(serverDeploy).spec, 'server');
   const collectorEnv = () => containerEnv(collector, objects, collectorDs.metadata.namespace ?? '');
   const serverEnv = () => containerEnv(server, objects, serverDeploy.metadata.namespace ?? '');
@@ -63,7 +63,11 @@ describe.each(['base', 'overlays/small', 'overlays/large'])('%s', (name) => {
     if (r.kind !== 'config') throw new Error(`collector rejects its manifest: ${JSON.stringify(r)}`);
     const c = r.config;
     expect(c.node).toBe(NODE_NAME);
-    expect(c.serverUrl).toBe('ws://weft.weft.svc:80/api/v1/ingest');
+    expect(c.servers.map((t) => t.url)).toEqual(
+      name === 'overlays/replicas'
+        ? [0, 1].map((i) => `ws://weft-${i}.weft-headless.weft.svc:8080/api/v1/ingest`)
+        : ['ws://weft.weft.svc:80/api/v1/ingest'],
+    );
     expect(c.token).toBe(env.WEFT_INGEST_TOKEN);
     expect(c.identity).toBe('kubernetes');
     expect(c.metricsHost).toBe(POD_IP);

@@ -38,7 +38,7 @@ const base = renderKustomization(join(here, 'kubernetes', 'base'));
 
 const IMAGES = [
   { component: 'collector', workload: ['DaemonSet', 'weft-collector'], container: 'collector', port: 10093 },
-  { component: 'server', workload: ['Deployment', 'weft'], container: 'server', port: 8080 },
+  { component: 'server', workload: ['StatefulSet', 'weft'], container: 'server', port: 8080 },
 ] as const;
 
 describe.each(IMAGES)('deploy/images/$component.Dockerfile', ({ component, workload, container, port }) => {

@@ -253,7 +253,7 @@ describe('PodMonitors', () => {
 
   it.each([
     ['weft-collector', 'DaemonSet', 'weft-collector', 'metrics'],
-    ['weft-server', 'Deployment', 'weft', 'http'],
+    ['weft-server', 'StatefulSet', 'weft', 'http'],
   ])('%s scrapes the %s pods of its own namespace on a port they name', (name, kind, workload, port) => {
     const pm = findObject(rendered(), 'PodMonitor', name);
     const w = findObject(base(), kind, workload);

@@ -17,7 +17,7 @@ import { type Container, findContainer, findObject, podTemplate } from './checks
 /**
  * The trees the images run, staged outside a container by the same script the Dockerfiles call
  * (deploy/images/stage.mjs), then started the way the manifests start them: the server as uid 10001
- * with the Deployment's environment, the collector as root with the DaemonSet's, loading the real
+ * with the StatefulSet's environment, the collector as root with the DaemonSet's, loading the real
  * probe and streaming to that server. Needs a built checkout (`pnpm build`) and root.
  */
 
@@ -119,9 +119,9 @@ afterAll(async () => {
 describe('staged images', () => {
   let serverUrl = '';
 
-  it('the server tree starts as uid 10001 with the Deployment environment, and serves health and the app', async () => {
+  it('the server tree starts as uid 10001 with the StatefulSet environment, and serves health and the app', async () => {
     const tree = stage('server');
-    const container = findContainer(podTemplate(findObject(base, 'Deployment', 'weft')).spec, 'server');
+    const container = findContainer(podTemplate(findObject(base, 'StatefulSet', 'weft')).spec, 'server');
     const port = await freePort();
     const env: Record<string, string | undefined> = {
       ...manifestEnv(container),

@@ -3,6 +3,7 @@
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
  *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3|1,3] [--bundle]
  *     [--node-flags="..."]... [--compare <checkout>] [--rounds N] [--cli] [--kubernetes]
+ *     [--servers 1,2,2down]
  * Builds the compiled packages (what production runs), then for each load (1: 1,000 flows + 10 DNS/s,
  * 2: the same in Kubernetes identity mode, 3: 20,000 flows + 10 DNS/s) starts a collector process,
  * lets it warm up, and reads its CPU time and RSS from /proc while a WebSocket sink acknowledges its
@@ -26,6 +27,10 @@
  * Every round measures every variant once, in an order rotated each round, so that the other load on
  * the machine falls on all of them alike; the summary gives medians and ratios to the first variant
  * (the first --compare checkout when given).
+ *
+ * --servers: what WEFT_SERVER_URL lists, each a variant: `1` (one sink), `2` (two sinks, both
+ * acknowledging: two server replicas), `2down` (the second URL a closed port: a replica that is away,
+ * its spool filling to its bound). The flows/s column counts what the first sink received.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,8 +103,21 @@ if (FLAG_SETS.length === 0) {
   const { COLLECTOR_NODE_FLAGS } = await import(join(root, 'packages/collector/dist/nodeFlags.js'));
   FLAG_SETS.push([...COLLECTOR_NODE_FLAGS]);
 }
+const SERVER_SETS = (process.argv.includes('--servers')
+  ? process.argv[process.argv.indexOf('--servers') + 1]
+  : '1'
+).split(',');
+for (const s of SERVER_SETS)
+  if (!['1', '2', '2down'].includes(s)) throw new Error(`--servers: ${JSON.stringify(s)} is not 1, 2 or 2down`);
 const variants = trees.flatMap((t) =>
-  FLAG_SETS.map((flags) => ({ ...t, flags, label: `${t.name}${flags.length ? ` ${flags.join(' ')}` : ''}` })),
+  FLAG_SETS.flatMap((flags) =>
+    SERVER_SETS.map((servers) => ({
+      ...t,
+      flags,
+      servers,
+      label: `${t.name}${flags.length ? ` ${flags.join(' ')}` : ''}${SERVER_SETS.length > 1 || servers !== '1' ? ` servers=${servers}` : ''}`,
+    })),
+  ),
 );
 const ip = (i) => `10.${200 + Math.floor(i / 65_536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
 const inventory = {
@@ -349,22 +367,42 @@ function benchNode(name, address) {
   };
 }
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-await new Promise((r) => wss.once('listening', r));
+/** A sink acknowledging every batch; `count` says whether its flows go into `received`. */
+async function startSink(count) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((r) => wss.once('listening', r));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString());
+      if (m.type === 'hello')
+        ws.send(JSON.stringify({ type: 'welcome', protocol: m.protocol, serverVersion: 'bench', lastSeq: -1 }));
+      else {
+        // Protocol 1 sends flows as records, protocol 2 as columns.
+        if (count) received += Array.isArray(m.flows) ? m.flows.length : m.flows.ts.length;
+        ws.send(JSON.stringify({ type: 'ack', seq: m.seq }));
+      }
+    });
+  });
+  return wss;
+}
 let received = 0;
-wss.on('connection', (ws) => {
-  ws.on('message', (data) => {
-    const m = JSON.parse(data.toString());
-    if (m.type === 'hello')
-      ws.send(JSON.stringify({ type: 'welcome', protocol: m.protocol, serverVersion: 'bench', lastSeq: -1 }));
-    else {
-      // Protocol 1 sends flows as records, protocol 2 as columns.
-      received += Array.isArray(m.flows) ? m.flows.length : m.flows.ts.length;
-      ws.send(JSON.stringify({ type: 'ack', seq: m.seq }));
-    }
+const wss = await startSink(true);
+const wss2 = SERVER_SETS.includes('2') ? await startSink(false) : null;
+const sinkUrl = (port) => `ws://127.0.0.1:${port}/api/v1/ingest`;
+const url = sinkUrl(wss.address().port);
+// A port nothing listens on: a replica that is away (connection refused, reconnect with backoff).
+const downPort = await new Promise((resolve) => {
+  const probe = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  probe.once('listening', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
   });
 });
-const url = `ws://127.0.0.1:${wss.address().port}/api/v1/ingest`;
+const serverUrls = {
+  1: url,
+  2: wss2 ? `${url},${sinkUrl(wss2.address().port)}` : '',
+  '2down': `${url},${sinkUrl(downPort)}`,
+};
 
 function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -397,7 +435,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
       processEntry,
       String(flows),
       String(dnsPerSec),
-      url,
+      serverUrls[variant.servers],
       invFile,
       k8s ? 'kubernetes' : '',
       variant.module,
@@ -525,6 +563,7 @@ for (const [flows, dns, k8s] of LOADS) {
     );
 }
 wss.close();
+wss2?.close();
 await kube?.stop();
 rmSync(dir, { recursive: true, force: true });
 console.log(

@@ -37,7 +37,7 @@ const arg = (name: string) =>
 const MINUTES = Number(arg('minutes') ?? 10);
 const SEED = Number(arg('seed') ?? 1);
 const BUILT = process.argv.includes('--built');
-// The Deployment's: 60% of its 384 MiB heap (deploy/kubernetes/base/server-deployment.yaml).
+// The StatefulSet's: 60% of its 384 MiB heap (deploy/kubernetes/base/server-statefulset.yaml).
 const BUDGET_MB = Number(arg('budget-mb') ?? 230);
 const OUT = arg('out');
 /** The normal collector and the poller alone: the figures the hostile run is compared with. */

@@ -169,6 +169,43 @@ describe('parseCollectorConfig', () => {
     expect(ok(remote).token).toBe('');
   });
 
+  it('streams to every server of a comma list, and names what is wrong in it', () => {
+    const two = 'ws://127.0.0.1:8080/api/v1/ingest,ws://127.0.0.1:8081/api/v1/ingest';
+    expect(ok(['--node', 'n'], { WEFT_SERVER_URL: two }).servers.map((s) => s.url)).toEqual(two.split(','));
+    expect(ok(['--node', 'n']).servers).toEqual([
+      { url: 'ws://127.0.0.1:8080/api/v1/ingest', label: 'ws://127.0.0.1:8080/api/v1/ingest' },
+    ]);
+    // The message names where the list came from: the variable, or the flag that won over it.
+    expect(err(['--node', 'n'], { WEFT_SERVER_URL: `${two},` })).toMatch(
+      /^WEFT_SERVER_URL: entry 3 of .* is empty/,
+    );
+    expect(err(['--node', 'n', '--server', 'ws://a:1/i,ws://a:1/i'], { WEFT_SERVER_URL: two })).toMatch(
+      /^--server: "ws:\/\/a:1\/i" names the same server as/,
+    );
+    expect(err(['--node', 'n'], { WEFT_SERVER_URL: 'ws://a:1/i,https://b:1/i' })).toMatch(
+      /^WEFT_SERVER_URL: expected a ws:\/\/ or wss:\/\/ URL, got "https:\/\/b:1\/i"/,
+    );
+    const five = Array.from({ length: 5 }, (_, i) => `ws://127.0.0.1:${8080 + i}/i`).join(',');
+    expect(err(['--node', 'n'], { WEFT_SERVER_URL: five })).toMatch(/5 server URLs, at most 4/);
+  });
+
+  it('checks every server of the list against the token and CA rules', () => {
+    const token = { WEFT_INGEST_TOKEN: 'a'.repeat(32) };
+    const mixed = 'ws://127.0.0.1:8080/i,ws://weft-1.weft-headless.weft.svc:8080/i';
+    expect(err(['--node', 'n'], { ...token, WEFT_SERVER_URL: mixed })).toMatch(
+      /^WEFT_SERVER_URL: refusing to send the ingest token in clear text over ws:\/\/ to weft-1\.weft-headless/,
+    );
+    expect(
+      err(['--node', 'n', '--server-ca', '/ca.crt'], { WEFT_SERVER_URL: 'wss://a:1/i,ws://127.0.0.1:2/i' }),
+    ).toBe('--server-ca: a CA is only used with a wss:// server URL, got "ws://127.0.0.1:2/i"');
+  });
+
+  it('bounds each spool in bytes', () => {
+    expect(ok(['--node', 'n']).spoolMaxBytes).toBe(64 * 1024 * 1024);
+    expect(ok(['--node', 'n'], { WEFT_SPOOL_MAX_BYTES: '8388608' }).spoolMaxBytes).toBe(8 * 1024 * 1024);
+    expect(err(['--node', 'n', '--spool-max-bytes', '1000'])).toMatch(/--spool-max-bytes: 1000 is outside/);
+  });
+
   it('takes a CA file only for a wss:// server', () => {
     expect(err(['--node', 'n', '--server-ca', '/ca.crt'])).toMatch(
       /--server-ca: a CA is only used with a wss/,

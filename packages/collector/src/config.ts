@@ -1,11 +1,15 @@
 import { isIP } from 'node:net';
+import { parseServerTargets, type ServerTarget } from './stream/serverTargets.js';
 
 export type IdentityMode = 'kubernetes' | 'inventory';
 export type MetricsLevel = 'pod' | 'workload' | 'namespace';
 
 export interface CollectorConfig {
   node: string;
+  /** The setting as given: one ingest URL, or several (comma list), one per server replica. */
   serverUrl: string;
+  /** `serverUrl` parsed: every server this collector streams to, each on its own connection and spool. */
+  servers: ServerTarget[];
   token: string;
   /** PEM file of the CA(s) that signed the server's certificate (wss://); empty: the system's CAs. */
   serverCaFile: string;
@@ -24,6 +28,8 @@ export interface CollectorConfig {
   metricsIncludeNamespaces: string[];
   metricsExcludeNamespaces: string[];
   spoolSeconds: number;
+  /** Byte bound of each server's spool (beside the age bound): what a replica that was away can catch up on. */
+  spoolMaxBytes: number;
   /** Seconds the series of a deleted pod stay exported (so a last scrape sees their final values). */
   seriesTtlSeconds: number;
   probe: string;
@@ -59,7 +65,9 @@ const SPECS: readonly FlagSpec[] = [
     env: 'WEFT_SERVER_URL',
     key: 'serverUrl',
     kind: 'string',
-    help: 'ingest WebSocket URL of the Weft server (default ws://127.0.0.1:8080/api/v1/ingest)',
+    help:
+      'ingest WebSocket URL of the Weft server, or a comma list of up to 4 (one per server replica: each gets ' +
+      'the whole stream on its own connection and spool; default ws://127.0.0.1:8080/api/v1/ingest)',
   },
   {
     flag: '--token',
@@ -175,6 +183,15 @@ const SPECS: readonly FlagSpec[] = [
     help: 'how long unacknowledged batches are kept for resending (default 60)',
   },
   {
+    flag: '--spool-max-bytes',
+    env: 'WEFT_SPOOL_MAX_BYTES',
+    key: 'spoolMaxBytes',
+    kind: 'int',
+    min: 1024 * 1024,
+    max: 4 * 1024 * 1024 * 1024,
+    help: 'bytes of unacknowledged batches kept for resending, per server (default 67108864, 64 MiB)',
+  },
+  {
     flag: '--series-ttl-seconds',
     env: 'WEFT_SERIES_TTL_SECONDS',
     key: 'seriesTtlSeconds',
@@ -205,6 +222,7 @@ function defaults(): CollectorConfig {
   return {
     node: '',
     serverUrl: DEFAULT_SERVER_URL,
+    servers: [],
     token: '',
     serverCaFile: '',
     allowInsecure: false,
@@ -220,6 +238,7 @@ function defaults(): CollectorConfig {
     metricsIncludeNamespaces: [],
     metricsExcludeNamespaces: [],
     spoolSeconds: 60,
+    spoolMaxBytes: 64 * 1024 * 1024,
     seriesTtlSeconds: 300,
     probe: '',
     simulated: false,
@@ -328,7 +347,11 @@ export function parseCollectorConfig(
 
   // An inventory file alone is enough to say where names come from.
   if (cfg.inventoryFile && !explicitIdentity(argv, env)) cfg.identity = 'inventory';
-  const problem = validate(cfg);
+  const serverSource =
+    argv.some((a) => a === '--server' || a.startsWith('--server=')) || !env.WEFT_SERVER_URL
+      ? '--server'
+      : 'WEFT_SERVER_URL';
+  const problem = validate(cfg, serverSource);
   if (problem) return { kind: 'error', message: problem };
   return { kind: 'config', config: cfg };
 }
@@ -345,29 +368,26 @@ function isLoopbackHost(hostname: string): boolean {
   return h === '::1';
 }
 
-function validate(cfg: CollectorConfig): string | null {
+function validate(cfg: CollectorConfig, serverSource: string): string | null {
   if (!cfg.node) return 'the node name is required: --node NAME or WEFT_NODE_NAME';
   if (!NODE_NAME.test(cfg.node))
     return `--node: ${JSON.stringify(cfg.node)} is not a valid Kubernetes node name`;
-  let url: URL;
-  try {
-    url = new URL(cfg.serverUrl);
-  } catch {
-    return `--server: ${JSON.stringify(cfg.serverUrl)} is not a URL`;
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    return `--server: expected a ws:// or wss:// URL, got ${JSON.stringify(cfg.serverUrl)}`;
-  }
-  if (url.protocol === 'ws:' && cfg.token && !cfg.allowInsecure && !isLoopbackHost(url.hostname)) {
-    return (
-      `--server: refusing to send the ingest token in clear text over ws:// to ${url.hostname}: ` +
-      'use a wss:// URL (the server with WEFT_TLS_CERT_FILE and WEFT_TLS_KEY_FILE, this collector trusting ' +
-      'its CA with WEFT_SERVER_CA_FILE), or set WEFT_ALLOW_INSECURE=1 to accept that anyone on the path ' +
-      'can read the token'
-    );
-  }
-  if (cfg.serverCaFile && url.protocol !== 'wss:') {
-    return `--server-ca: a CA is only used with a wss:// server URL, got ${JSON.stringify(cfg.serverUrl)}`;
+  const parsed = parseServerTargets(cfg.serverUrl, serverSource);
+  if (parsed.kind === 'error') return parsed.message;
+  cfg.servers = parsed.targets;
+  for (const { url: raw } of cfg.servers) {
+    const url = new URL(raw);
+    if (url.protocol === 'ws:' && cfg.token && !cfg.allowInsecure && !isLoopbackHost(url.hostname)) {
+      return (
+        `${serverSource}: refusing to send the ingest token in clear text over ws:// to ${url.hostname}: ` +
+        'use a wss:// URL (the server with WEFT_TLS_CERT_FILE and WEFT_TLS_KEY_FILE, this collector trusting ' +
+        'its CA with WEFT_SERVER_CA_FILE), or set WEFT_ALLOW_INSECURE=1 to accept that anyone on the path ' +
+        'can read the token'
+      );
+    }
+    if (cfg.serverCaFile && url.protocol !== 'wss:') {
+      return `--server-ca: a CA is only used with a wss:// server URL, got ${JSON.stringify(raw)}`;
+    }
   }
   if (cfg.metricsHost !== 'localhost' && isIP(cfg.metricsHost) === 0) {
     return `--metrics-host: ${JSON.stringify(cfg.metricsHost)} is not an IP address`;

@@ -101,7 +101,7 @@ describe('startCollector', () => {
     expect(text).toMatch(
       /networkobservability_tcp_connection_failed_total\{[^}]*destination_service="api-service"\} 1/,
     );
-    expect(text).toContain('weft_collector_server_connected 1');
+    expect(text).toContain(`weft_collector_server_connected{server="${url}"} 1`);
     expect(text).toContain('weft_collector_identity_pods 6');
     expect((await fetch(c.metricsUrl.replace('/metrics', '/healthz'))).status).toBe(200);
     expect((await fetch(c.metricsUrl.replace('/metrics', '/nope'))).status).toBe(404);
@@ -157,6 +157,60 @@ describe('startCollector', () => {
     const text = await (await fetch(c.metricsUrl)).text();
     expect(text).toContain('weft_collector_records_lost_total{cause="probe_bad_record"} 2');
     expect(text).toContain('weft_collector_dns_answers_mismatched_total 4');
+  });
+
+  it('streams to every server of WEFT_SERVER_URL, each with its own metrics, one away holding back none', async () => {
+    const { inv, server: a, url: urlA } = await inventoryAndServer();
+    const b = new IngestTestServer('tok');
+    const urlB = await b.start();
+    cleanups.push(() => b.stop());
+    await b.stop();
+    const parsed = parseCollectorConfig(
+      ['--node', 'node-a', '--inventory', inv, '--metrics-port', '0', '--interval-ms', '200'],
+      { WEFT_INGEST_TOKEN: 'tok', WEFT_SERVER_URL: `${urlA},${urlB}` },
+    );
+    if (parsed.kind !== 'config') throw new Error(JSON.stringify(parsed));
+    const source = new RecordQueue();
+    const c = await startCollector(parsed.config, { source, log: () => {} });
+    cleanups.push(() => c.stop());
+    const [bootA, bootB] = c.boots as [string, string];
+    expect(c.boot).toBe(bootA);
+    const now = Date.now();
+    source.push(
+      { type: 'hello', ts: now, version: 1, hooks: ['tc:wco0'], kernel: 'sim' },
+      flow(IP.frontend, IP.api0, 'egress', 15_000, 10, now),
+    );
+    const hasFlow = (s: IngestTestServer, boot: string) =>
+      s.batches(boot).some((x) => x.flows.some((f) => f.bytes === 15_000));
+    await until(() => hasFlow(a, bootA), 'server A to get the flow while B is away');
+    const metric = async (name: string, server: string) => {
+      const text = await (await fetch(c.metricsUrl)).text();
+      const m = new RegExp(`^${name}\\{server="${server}"\\} (\\d+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : undefined;
+    };
+    await until(
+      async () => (await metric('weft_collector_spool_batches', urlB)) !== undefined,
+      'per-server metrics',
+    );
+    expect(await metric('weft_collector_server_connected', urlA)).toBe(1);
+    expect(await metric('weft_collector_server_connected', urlB)).toBe(0);
+    expect(await metric('weft_collector_spool_batches', urlB)).toBeGreaterThan(0);
+
+    await b.start(b.port);
+    await until(() => hasFlow(b, bootB), 'server B, back, to get the flow from its spool');
+    await until(
+      async () => (await metric('weft_collector_server_connected', urlB)) === 1,
+      'B connected in the metrics',
+    );
+    // Both streams numbered from 0, contiguous: B missed nothing.
+    for (const [s, boot] of [
+      [a, bootA],
+      [b, bootB],
+    ] as const) {
+      const seqs = s.batches(boot).map((x) => x.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i));
+    }
+    expect(await metric('weft_collector_spool_given_up_records_total', urlB)).toBe(0);
   });
 
   it('refuses to start on a bad inventory file, naming it', async () => {

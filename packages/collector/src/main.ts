@@ -13,7 +13,7 @@ import { MetricsRecorder } from './metrics/metricsRecorder.js';
 import { startMetricsServer } from './metrics/metricsServer.js';
 import { type ProbeSpawner, spawnWeftProbe } from './probe/spawnWeftProbe.js';
 import { type RecordSource, superviseProbe } from './probe/superviseProbe.js';
-import { IngestClient } from './stream/ingestClient.js';
+import { IngestFanout } from './stream/ingestFanout.js';
 
 export interface CollectorDeps {
   /** Replaces the probe (the simulated lab, tests, the bench). */
@@ -28,8 +28,10 @@ export interface CollectorDeps {
 export interface RunningCollector {
   stop(): Promise<void>;
   metricsUrl: string;
-  /** The ingest boot id (sequence numbers restart with it). */
+  /** The ingest boot id of the first server's stream (sequence numbers restart with it). */
   boot: string;
+  /** The boot id of each server's stream, in the order of WEFT_SERVER_URL. */
+  boots: string[];
 }
 
 /** How long the first connection waits for the probe's hello (its hooks go into ours). */
@@ -108,8 +110,8 @@ export async function startCollector(
   }
 
   const agg = new IntervalAggregator({ resolver: table });
-  const client = new IngestClient({
-    url: config.serverUrl,
+  const client = new IngestFanout({
+    servers: config.servers,
     token: config.token,
     ...(serverCa ? { ca: serverCa } : {}),
     node: config.node,
@@ -117,6 +119,7 @@ export async function startCollector(
     simulated: config.simulated,
     hooks: () => agg.hooks,
     spoolSeconds: config.spoolSeconds,
+    spoolMaxBytes: config.spoolMaxBytes,
     log,
   });
 
@@ -156,16 +159,21 @@ export async function startCollector(
       },
       now,
     );
-    const s = client.stats;
     const h = metrics.health;
     h.probeLinks.set(agg.links);
     h.identityPods.set(table.podCount);
-    h.serverConnected.set(s.connected ? 1 : 0);
-    h.spoolBatches.set(s.spoolBatches);
-    h.spoolBytes.set(s.spoolBytes);
-    syncCounter(h.batchesSent, s.sent);
-    syncCounter(h.batchesAcked, s.acked);
-    syncLost(s.givenUp);
+    const servers = client.stats;
+    for (const s of servers) {
+      const l = { server: s.server };
+      h.serverConnected.set(l, s.connected ? 1 : 0);
+      h.spoolBatches.set(l, s.spoolBatches);
+      h.spoolBytes.set(l, s.spoolBytes);
+      syncCounter(h.batchesSent, l, s.sent);
+      syncCounter(h.batchesAcked, l, s.acked);
+      syncCounter(h.givenUp, l, s.givenUp);
+    }
+    // Records missing from the best-served replica's view (with one server: all it gave up).
+    syncLost(Math.min(...servers.map((s) => s.givenUp)));
     syncBadRecords(source.badRecords ?? 0);
     if (now - lastSweep >= SWEEP_EVERY_MS) {
       lastSweep = now;
@@ -173,11 +181,19 @@ export async function startCollector(
       table.prune(now);
     }
   };
-  const counted = new Map<object, number>();
-  const syncCounter = (c: { inc(n: number): void }, total: number) => {
-    const prev = counted.get(c) ?? 0;
-    if (total > prev) c.inc(total - prev);
-    counted.set(c, total);
+  const counted = new Map<string, number>();
+  const counterKeys = new Map<object, string>();
+  const syncCounter = (
+    c: { inc(labels: { server: string }, n: number): void },
+    labels: { server: string },
+    total: number,
+  ) => {
+    if (!counterKeys.has(c)) counterKeys.set(c, String(counterKeys.size));
+    const key = `${counterKeys.get(c)}\u0000${labels.server}`;
+    const prev = counted.get(key);
+    // Each server's series exists from the start, at 0: a rate over it needs no absent() case.
+    if (prev === undefined || total > prev) c.inc(labels, total - (prev ?? 0));
+    counted.set(key, total);
   };
   let spoolLost = 0;
   const syncLost = (total: number) => {
@@ -225,7 +241,8 @@ export async function startCollector(
   let stopping: Promise<void> | null = null;
   return {
     metricsUrl: metricsServer.url,
-    boot: client.boot,
+    boot: client.boots[0]!,
+    boots: client.boots,
     stop() {
       stopping ??= (async () => {
         clearInterval(timer);

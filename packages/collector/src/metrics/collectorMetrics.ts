@@ -164,27 +164,38 @@ export function createCollectorMetrics() {
     }),
     serverConnected: new Gauge({
       name: 'weft_collector_server_connected',
-      help: '1 while the ingest stream to the server is up',
+      help: '1 while the ingest stream to the server is up, by server (one per URL in WEFT_SERVER_URL)',
+      labelNames: ['server'],
       registers: reg,
     }),
     spoolBatches: new Gauge({
       name: 'weft_collector_spool_batches',
       help: 'Batches waiting for the server to acknowledge them',
+      labelNames: ['server'],
       registers: reg,
     }),
     spoolBytes: new Gauge({
       name: 'weft_collector_spool_bytes',
       help: 'Bytes of batches waiting for the server to acknowledge them',
+      labelNames: ['server'],
       registers: reg,
     }),
     batchesSent: new Counter({
       name: 'weft_collector_batches_sent_total',
       help: 'Batches written to the server (resends included)',
+      labelNames: ['server'],
+      registers: reg,
+    }),
+    givenUp: new Counter({
+      name: 'weft_collector_spool_given_up_records_total',
+      help: 'Records a server never acknowledged: aged or pushed out of its spool, or refused, by server',
+      labelNames: ['server'],
       registers: reg,
     }),
     batchesAcked: new Counter({
       name: 'weft_collector_batches_acked_total',
       help: 'Batches the server acknowledged',
+      labelNames: ['server'],
       registers: reg,
     }),
   };

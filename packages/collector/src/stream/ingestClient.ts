@@ -10,11 +10,20 @@ import {
 } from '@weft/protocol/core';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
-import { type BatchContent, batchParts } from './batchParts.js';
+import { type BatchContent, type BatchPart, batchParts } from './batchParts.js';
 import { Spool, type SpoolEntry } from './spool.js';
 
 /** What a batch may take on the wire: the server's frame limit, less room to spare. */
-const FRAME_BUDGET = MAX_INGEST_FRAME_BYTES - 1024;
+export const FRAME_BUDGET = MAX_INGEST_FRAME_BYTES - 1024;
+
+/**
+ * An interval cut into frame-sized parts, numbered from 0: each client gives them its own sequence
+ * numbers, so the cutting (which measures every part) is done once however many servers there are.
+ */
+export function cutInterval(content: BatchContent): BatchPart[] {
+  let n = 0;
+  return batchParts(content, () => n++, FRAME_BUDGET);
+}
 
 export interface IngestClientOptions {
   url: string;
@@ -35,6 +44,8 @@ export interface IngestClientOptions {
   /** A silent server (no pong) is dropped after this long. */
   heartbeatMs?: number;
   log?: (msg: string) => void;
+  /** Said after an identity conflict (another connection holds this node on that server). */
+  conflictHint?: string;
 }
 
 export interface IngestClientStats {
@@ -58,8 +69,8 @@ export interface IngestClientStats {
  */
 export class IngestClient {
   readonly boot = randomUUID();
-  private readonly o: Required<Omit<IngestClientOptions, 'log' | 'ca'>> &
-    Pick<IngestClientOptions, 'log' | 'ca'>;
+  private readonly o: Required<Omit<IngestClientOptions, 'log' | 'ca' | 'conflictHint'>> &
+    Pick<IngestClientOptions, 'log' | 'ca' | 'conflictHint'>;
   private readonly spool: Spool;
   private seq = 0;
   private ws: WebSocket | null = null;
@@ -121,12 +132,26 @@ export class IngestClient {
 
   /** Queue one interval; `lost` grows by whatever the spool gave up since the last one. */
   enqueue(content: BatchContent, now = Date.now()): number[] {
-    const lost = content.lost + this.pendingLoss;
-    this.pendingLoss = 0;
-    const parts = batchParts({ ...content, lost }, () => this.seq++, FRAME_BUDGET);
-    for (const p of parts) this.giveUp(this.spool.push({ ...p, createdAt: now }, now));
+    return this.enqueueParts(cutInterval(content), now);
+  }
+
+  /**
+   * Queue one interval already cut (cutInterval), numbered with this client's sequence. The parts'
+   * content may be shared with other clients' spools: it is never changed, only the first part's
+   * `lost` is given on a copy when this client's spool gave records up.
+   */
+  enqueueParts(parts: readonly BatchPart[], now = Date.now()): number[] {
+    const seqs: number[] = [];
+    for (const p of parts) {
+      const lost = this.pendingLoss;
+      this.pendingLoss = 0;
+      const content = lost > 0 ? { ...p.content, lost: p.content.lost + lost } : p.content;
+      const seq = this.seq++;
+      seqs.push(seq);
+      this.giveUp(this.spool.push({ seq, content, records: p.records, bytes: p.bytes, createdAt: now }, now));
+    }
     this.pump();
-    return parts.map((p) => p.seq);
+    return seqs;
   }
 
   /** Resolves once every queued batch is acknowledged or `timeoutMs` passes. */
@@ -222,7 +247,12 @@ export class IngestClient {
       } else if (code === IngestCloseCode.identityConflict || code === IngestCloseCode.replaced)
         // Another connection holds this node (a second collector, or this one's own half-open socket):
         // retried with backoff, the spool kept.
-        this.o.log?.(`ingest: the server closed the connection (${code}: ${reason.toString()}); retrying`);
+        this.o.log?.(
+          `ingest: the server closed the connection (${code}: ${reason.toString()}); retrying` +
+            (code === IngestCloseCode.identityConflict && this.o.conflictHint
+              ? ` (${this.o.conflictHint})`
+              : ''),
+        );
       else if (code === IngestCloseCode.internalError || code === IngestCloseCode.tooManyBadMessages)
         this.o.log?.(`ingest: the server closed the connection (${code}: ${reason.toString()})`);
       this.scheduleReconnect();
