@@ -1,5 +1,5 @@
 import { type FilterState, resolveTime, timeMode } from '@weft/protocol';
-import { atParam } from './windowWords.js';
+import { isoSecond } from './isoSecond.js';
 
 /**
  * The map's "compare with" choices as `compare=` expressions: the window just before the selected one
@@ -38,7 +38,7 @@ export function compareExpr(
     const ago = (t: number) => Math.max(0, Math.floor(now / 1000) - Math.floor(t / 1000)) + off;
     return `now-${ago(w.start)}s..now-${ago(w.end)}s`;
   }
-  return `${atParam(w.start - off * 1000)}..${atParam(w.end - off * 1000)}`;
+  return `${isoSecond(w.start - off * 1000)}..${isoSecond(w.end - off * 1000)}`;
 }
 
 /** Which choice a `compare=` value is (a hand-written window is `custom`). */

@@ -30,11 +30,13 @@ describe('totalsWords', () => {
   it('labels the totals with their span', () => {
     const live = { ...DEFAULT_FILTER };
     expect(totalsWords(live, { start: NOW - 3_600_000, end: NOW }, NOW)).toBe('Totals over the last 60 min');
-    const start = new Date(2026, 11, 7, 9, 0).getTime();
-    const end = new Date(2026, 11, 7, 10, 0).getTime();
-    const local = new Date(2026, 11, 7, 10, 30).getTime();
-    expect(totalsWords({ ...DEFAULT_FILTER, from: '2026-12-07T09:00:00Z' }, { start, end }, local)).toBe(
+    const span = { start: Date.UTC(2026, 11, 7, 9, 0), end: Date.UTC(2026, 11, 7, 10, 0) };
+    const utc = { locale: 'en-GB', timeZone: 'UTC' };
+    expect(totalsWords({ ...DEFAULT_FILTER, from: '2026-12-07T09:00:00Z' }, span, NOW, utc)).toBe(
       'Totals over 09:00 – 10:00 today',
+    );
+    expect(totalsWords({ ...DEFAULT_FILTER, from: 'now-15m', to: 'now' }, span, NOW, utc)).toBe(
+      'Totals over the last 60 min',
     );
   });
 });

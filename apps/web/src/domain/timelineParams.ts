@@ -1,6 +1,6 @@
 import { type FilterState, resolveTime } from '@weft/protocol';
-import { isoSecond } from '../components/Timeline/timelineGeometry.js';
 import { apiParams } from './focus.js';
+import { isoSecond } from './isoSecond.js';
 
 /**
  * The timeline request for a selection. The strip spans the selection's range, not its moment, so `at`
