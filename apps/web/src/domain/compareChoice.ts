@@ -1,5 +1,6 @@
-import { type FilterState, resolveTime, timeMode } from '@weft/protocol';
+import { type FilterState, resolveTime } from '@weft/protocol';
 import { isoSecond } from './isoSecond.js';
+import { followsNow } from './selectionRange.js';
 
 /**
  * The map's "compare with" choices as `compare=` expressions: the window just before the selected one
@@ -16,12 +17,6 @@ export const COMPARE_CHOICES: { value: Exclude<CompareChoice, 'custom'>; label: 
 ];
 
 const OFFSET_S = { hour: 3600, day: 86_400 } as const;
-
-function followsNow(state: FilterState): boolean {
-  const mode = timeMode(state);
-  if (mode === 'live') return true;
-  return mode === 'range' && /^now(-|$)/.test(state.from) && (state.to === '' || /^now(-|$)/.test(state.to));
-}
 
 export function compareExpr(
   choice: Exclude<CompareChoice, 'custom'>,

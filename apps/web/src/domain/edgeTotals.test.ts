@@ -24,6 +24,11 @@ describe('edgeTotalsState', () => {
     const q = edgeTotalsState({ ...DEFAULT_FILTER, at: '2026-12-07T09:00:00Z' }, EDGE, NOW);
     expect([q.from, q.to, q.at]).toEqual(['2026-12-07T08:30:00Z', '2026-12-07T09:30:00Z', '']);
   });
+  it('a recent moment: the last hour, relative, so the query does not change every second', () => {
+    const q = edgeTotalsState({ ...DEFAULT_FILTER, at: '2026-12-07T10:25:00Z' }, EDGE, NOW);
+    expect([q.from, q.to, q.at]).toEqual(['now-1h', '', '']);
+    expect(edgeTotalsState({ ...DEFAULT_FILTER, at: '2026-12-07T10:25:00Z' }, EDGE, NOW + 1000)).toEqual(q);
+  });
 });
 
 describe('totalsWords', () => {

@@ -1,5 +1,5 @@
-import { DEFAULT_TIMELINE_MS, type FilterState, resolveTime, timeMode } from '@weft/protocol';
-import { isoSecond } from './isoSecond.js';
+import { DEFAULT_TIMELINE_MS, type FilterState, timeMode } from '@weft/protocol';
+import { selectionRange } from './selectionRange.js';
 import { endsNow, spanWords, type TimeLabelOptions, windowLabel } from './timeLabel.js';
 
 /**
@@ -9,11 +9,8 @@ import { endsNow, spanWords, type TimeLabelOptions, windowLabel } from './timeLa
  */
 export function edgeTotalsState(state: FilterState, edgeId: string, now: number): FilterState {
   const base = { ...state, focus: edgeId, at: '', compare: '' };
-  const mode = timeMode(state);
-  if (mode === 'range') return base;
-  if (mode === 'live') return { ...base, from: `now-${DEFAULT_TIMELINE_MS / 60_000}m`, to: '' };
-  const { range } = resolveTime(state, now);
-  return { ...base, from: isoSecond(range.start), to: isoSecond(range.end) };
+  if (timeMode(state) === 'live') return { ...base, from: `now-${DEFAULT_TIMELINE_MS / 60_000}m`, to: '' };
+  return { ...base, ...selectionRange(state, now) };
 }
 
 /** The totals' heading: "Totals over the last 60 min" live, "Totals over 09:00 – 10:00 today" otherwise. */
