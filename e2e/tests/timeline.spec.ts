@@ -85,7 +85,7 @@ test('a drag on the timeline selects a window', async ({ page }) => {
   expect((to - from) / 60_000).toBeLessThan(14);
   await expect(page.getByTestId('mode')).toHaveAttribute('data-mode', 'range');
   await expect(page.getByTestId('time-label')).toHaveText(
-    /^\d{1,2}:\d{2}( [AP]M)? - \d{1,2}:\d{2}( [AP]M)? today/,
+    /^\d{1,2}:\d{2}( [AP]M)? – \d{1,2}:\d{2}( [AP]M)? today/,
   );
 });
 

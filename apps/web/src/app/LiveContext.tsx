@@ -11,7 +11,7 @@ import {
 } from 'react';
 import { createLiveClient, type LiveClient, type LiveConnState, liveUrl } from '../api/liveClient.js';
 import { apiParams } from '../domain/focus.js';
-import { followsNow } from '../domain/timelineParams.js';
+import { followsNow } from '../domain/selectionRange.js';
 import { useUrl } from './UrlContext.js';
 
 /**

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
 import { alertEpisodes, episodeSpan, episodeWords } from './alertEpisodes.js';
 
-const t = (h: number, m: number, s = 0) => new Date(2026, 11, 7, h, m, s).getTime();
+const OPTS = { locale: 'en-GB', timeZone: 'UTC' };
+const t = (h: number, m: number, s = 0) => Date.UTC(2026, 11, 7, h, m, s);
 const NOW = t(10, 30);
 
 describe('alertEpisodes', () => {
@@ -23,10 +24,10 @@ describe('alertEpisodes', () => {
     ]);
     expect(eps).toEqual([{ firedAt: t(10, 14, 5), resolvedAt: null, value: 3 }]);
     expect(episodeSpan(eps[0]!, NOW)).toBe('for 16 min so far');
-    expect(episodeWords(eps[0]!, NOW)).toBe('fired 10:14:05, still firing (for 16 min so far)');
+    expect(episodeWords(eps[0]!, NOW, OPTS)).toBe('fired 10:14:05 today, still firing (for 16 min so far)');
   });
   it('says when it fired and resolved, and for how long', () => {
     const e = { firedAt: t(10, 14, 5), resolvedAt: t(10, 17, 5), value: 1 };
-    expect(episodeWords(e, NOW)).toBe('fired 10:14:05, resolved 10:17:05 (for 3 min)');
+    expect(episodeWords(e, NOW, OPTS)).toBe('fired 10:14:05 today, resolved 10:17:05 today (for 3 min)');
   });
 });

@@ -1,5 +1,5 @@
 import type { AlertRule } from '@weft/protocol';
-import { momentWords, spanWords } from './windowWords.js';
+import { momentLabel, spanWords, type TimeLabelOptions } from './timeLabel.js';
 
 /**
  * A rule's history (its state transitions, oldest first) as the times it fired and resolved, newest
@@ -37,9 +37,9 @@ export function episodeSpan(e: AlertEpisode, now: number): string {
     : `for ${spanWords(e.resolvedAt - e.firedAt)}`;
 }
 
-/** "fired 10:14:05, resolved 10:17:05 (for 3 min)", for screen readers and titles. */
-export function episodeWords(e: AlertEpisode, now: number): string {
-  const fired = `fired ${momentWords(e.firedAt, now)}`;
+/** "fired 10:14:05 today, resolved 10:17:05 today (for 3 min)", for screen readers and titles. */
+export function episodeWords(e: AlertEpisode, now: number, opts: TimeLabelOptions = {}): string {
+  const fired = `fired ${momentLabel(e.firedAt, now, opts)}`;
   if (e.resolvedAt === null) return `${fired}, still firing (${episodeSpan(e, now)})`;
-  return `${fired}, resolved ${momentWords(e.resolvedAt, now)} (${episodeSpan(e, now)})`;
+  return `${fired}, resolved ${momentLabel(e.resolvedAt, now, opts)} (${episodeSpan(e, now)})`;
 }

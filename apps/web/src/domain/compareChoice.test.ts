@@ -23,6 +23,13 @@ describe('compareExpr', () => {
     const state = { ...DEFAULT_FILTER, from: '2026-12-07T09:00:00Z', to: '2026-12-07T10:00:00Z' };
     expect(compareExpr('day', state, NOW, RW)).toBe('2026-12-06T09:00:00Z..2026-12-06T10:00:00Z');
   });
+  it('a window that follows now (its end open or relative) gets a relative baseline', () => {
+    const state = { ...DEFAULT_FILTER, from: '2026-12-07T10:00:00Z' };
+    expect(compareExpr('hour', state, NOW, RW)).toBe('now-5400s..now-3600s');
+    expect(compareExpr('hour', { ...DEFAULT_FILTER, from: 'now-2h', to: 'now-1h' }, NOW, RW)).toBe(
+      'now-10800s..now-7200s',
+    );
+  });
   it('does not flip with the fraction of the current second', () => {
     for (const ms of [0, 499, 500, 999])
       expect(compareExpr('hour', DEFAULT_FILTER, NOW - 400 + ms, RW)).toBe('now-3610s..now-3600s');

@@ -1,5 +1,6 @@
-import { type FilterState, resolveTime, timeMode } from '@weft/protocol';
-import { atParam } from './windowWords.js';
+import { type FilterState, resolveTime } from '@weft/protocol';
+import { isoSecond } from './isoSecond.js';
+import { followsNow } from './selectionRange.js';
 
 /**
  * The map's "compare with" choices as `compare=` expressions: the window just before the selected one
@@ -17,12 +18,6 @@ export const COMPARE_CHOICES: { value: Exclude<CompareChoice, 'custom'>; label: 
 
 const OFFSET_S = { hour: 3600, day: 86_400 } as const;
 
-function followsNow(state: FilterState): boolean {
-  const mode = timeMode(state);
-  if (mode === 'live') return true;
-  return mode === 'range' && /^now(-|$)/.test(state.from) && (state.to === '' || /^now(-|$)/.test(state.to));
-}
-
 export function compareExpr(
   choice: Exclude<CompareChoice, 'custom'>,
   state: FilterState,
@@ -38,7 +33,7 @@ export function compareExpr(
     const ago = (t: number) => Math.max(0, Math.floor(now / 1000) - Math.floor(t / 1000)) + off;
     return `now-${ago(w.start)}s..now-${ago(w.end)}s`;
   }
-  return `${atParam(w.start - off * 1000)}..${atParam(w.end - off * 1000)}`;
+  return `${isoSecond(w.start - off * 1000)}..${isoSecond(w.end - off * 1000)}`;
 }
 
 /** Which choice a `compare=` value is (a hand-written window is `custom`). */

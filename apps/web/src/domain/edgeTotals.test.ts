@@ -24,17 +24,24 @@ describe('edgeTotalsState', () => {
     const q = edgeTotalsState({ ...DEFAULT_FILTER, at: '2026-12-07T09:00:00Z' }, EDGE, NOW);
     expect([q.from, q.to, q.at]).toEqual(['2026-12-07T08:30:00Z', '2026-12-07T09:30:00Z', '']);
   });
+  it('a recent moment: the last hour, relative, so the query does not change every second', () => {
+    const q = edgeTotalsState({ ...DEFAULT_FILTER, at: '2026-12-07T10:25:00Z' }, EDGE, NOW);
+    expect([q.from, q.to, q.at]).toEqual(['now-1h', '', '']);
+    expect(edgeTotalsState({ ...DEFAULT_FILTER, at: '2026-12-07T10:25:00Z' }, EDGE, NOW + 1000)).toEqual(q);
+  });
 });
 
 describe('totalsWords', () => {
   it('labels the totals with their span', () => {
     const live = { ...DEFAULT_FILTER };
     expect(totalsWords(live, { start: NOW - 3_600_000, end: NOW }, NOW)).toBe('Totals over the last 60 min');
-    const start = new Date(2026, 11, 7, 9, 0).getTime();
-    const end = new Date(2026, 11, 7, 10, 0).getTime();
-    const local = new Date(2026, 11, 7, 10, 30).getTime();
-    expect(totalsWords({ ...DEFAULT_FILTER, from: '2026-12-07T09:00:00Z' }, { start, end }, local)).toBe(
+    const span = { start: Date.UTC(2026, 11, 7, 9, 0), end: Date.UTC(2026, 11, 7, 10, 0) };
+    const utc = { locale: 'en-GB', timeZone: 'UTC' };
+    expect(totalsWords({ ...DEFAULT_FILTER, from: '2026-12-07T09:00:00Z' }, span, NOW, utc)).toBe(
       'Totals over 09:00 – 10:00 today',
+    );
+    expect(totalsWords({ ...DEFAULT_FILTER, from: 'now-15m', to: 'now' }, span, NOW, utc)).toBe(
+      'Totals over the last 60 min',
     );
   });
 });

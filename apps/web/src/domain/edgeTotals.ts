@@ -1,5 +1,6 @@
-import { DEFAULT_TIMELINE_MS, type FilterState, resolveTime, timeMode } from '@weft/protocol';
-import { atParam, rangeWords, spanWords } from './windowWords.js';
+import { DEFAULT_TIMELINE_MS, type FilterState, timeMode } from '@weft/protocol';
+import { selectionRange } from './selectionRange.js';
+import { endsNow, spanWords, type TimeLabelOptions, windowLabel } from './timeLabel.js';
 
 /**
  * The question for one edge's totals over the selection's range (the edge panel shows them beside the
@@ -8,16 +9,17 @@ import { atParam, rangeWords, spanWords } from './windowWords.js';
  */
 export function edgeTotalsState(state: FilterState, edgeId: string, now: number): FilterState {
   const base = { ...state, focus: edgeId, at: '', compare: '' };
-  const mode = timeMode(state);
-  if (mode === 'range') return base;
-  if (mode === 'live') return { ...base, from: `now-${DEFAULT_TIMELINE_MS / 60_000}m`, to: '' };
-  const { range } = resolveTime(state, now);
-  return { ...base, from: atParam(range.start), to: atParam(range.end) };
+  if (timeMode(state) === 'live') return { ...base, from: `now-${DEFAULT_TIMELINE_MS / 60_000}m`, to: '' };
+  return { ...base, ...selectionRange(state, now) };
 }
 
 /** The totals' heading: "Totals over the last 60 min" live, "Totals over 09:00 – 10:00 today" otherwise. */
-export function totalsWords(state: FilterState, span: { start: number; end: number }, now: number): string {
-  const live = timeMode(state) === 'live' || (state.to === '' && state.at === '' && /^now-/.test(state.from));
-  if (live) return `Totals over the last ${spanWords(span.end - span.start)}`;
-  return `Totals over ${rangeWords(span.start, span.end, now)}`;
+export function totalsWords(
+  state: FilterState,
+  span: { start: number; end: number },
+  now: number,
+  opts: TimeLabelOptions = {},
+): string {
+  if (endsNow(state)) return `Totals over the last ${spanWords(span.end - span.start)}`;
+  return `Totals over ${windowLabel(span.start, span.end, now, opts)}`;
 }

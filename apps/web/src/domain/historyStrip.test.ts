@@ -2,7 +2,8 @@ import type { DiagnosePeriod } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { historySentence, periodMoment, periodWords, stripSegments, verdictWhen } from './historyStrip.js';
 
-const t = (h: number, m: number, s = 0) => new Date(2026, 11, 7, h, m, s).getTime();
+const OPTS = { locale: 'en-GB', timeZone: 'UTC' };
+const t = (h: number, m: number, s = 0) => Date.UTC(2026, 11, 7, h, m, s);
 const NOW = t(10, 30);
 const healthy: DiagnosePeriod = { state: 'healthy', start: t(9, 30), end: t(10, 14, 5) };
 const failing: DiagnosePeriod = { state: 'failing', start: t(10, 14, 5), end: t(10, 20) };
@@ -27,14 +28,16 @@ describe('stripSegments', () => {
 
 describe('historySentence', () => {
   it('failing now: since when', () => {
-    expect(historySentence([healthy, { ...failing, end: NOW }], NOW)).toBe('Failing since 10:14:05.');
+    expect(historySentence([healthy, { ...failing, end: NOW }], NOW, OPTS)).toBe(
+      'Failing since 10:14:05 today.',
+    );
   });
   it('recovered: when, and for how long it failed', () => {
-    expect(historySentence([healthy, failing, { ...quiet, state: 'healthy' }], NOW)).toBe(
-      'Recovered at 10:20:00 (failed for 6 min).',
+    expect(historySentence([healthy, failing, { ...quiet, state: 'healthy' }], NOW, OPTS)).toBe(
+      'Recovered at 10:20:00 today (failed for 6 min).',
     );
-    expect(historySentence([healthy, failing, quiet], NOW)).toBe(
-      'Recovered at 10:20:00 (failed for 6 min); no traffic since 10:20:00.',
+    expect(historySentence([healthy, failing, quiet], NOW, OPTS)).toBe(
+      'Recovered at 10:20:00 today (failed for 6 min); no traffic since 10:20:00 today.',
     );
   });
   it('never failed, or nothing known', () => {
@@ -46,7 +49,8 @@ describe('historySentence', () => {
 
 describe('periods', () => {
   it('in words', () => {
-    expect(periodWords(failing, NOW)).toBe('failing 10:14:05 – 10:20:00 (6 min)');
+    expect(periodWords(failing, NOW, OPTS)).toBe('failing 10:14:05 – 10:20:00 today (6 min)');
+    expect(periodWords(healthy, NOW, OPTS)).toBe('healthy 09:30 – 10:14 today (44 min)');
   });
   it('a click looks at the middle, but never so early that the rate window reaches before the period', () => {
     expect(periodMoment(failing, 10_000)).toBe((failing.start + failing.end) / 2);
@@ -58,13 +62,13 @@ describe('periods', () => {
 
 describe('verdictWhen', () => {
   it('says the state with the window it is over', () => {
-    expect(verdictWhen('refused', { mode: 'live', start: NOW - 10_000, end: NOW }, NOW)).toBe(
+    expect(verdictWhen('refused', { mode: 'live', start: NOW - 10_000, end: NOW }, NOW, OPTS)).toBe(
       'failing now (last 10 s)',
     );
-    expect(verdictWhen('healthy', { mode: 'at', start: t(10, 13, 55), end: t(10, 14, 5) }, NOW)).toBe(
-      'healthy at 10:14:05 (the 10 s before it)',
+    expect(verdictWhen('healthy', { mode: 'at', start: t(10, 13, 55), end: t(10, 14, 5) }, NOW, OPTS)).toBe(
+      'healthy at 10:14:05 today (the 10 s before it)',
     );
-    expect(verdictWhen('no_traffic', { mode: 'range', start: t(9, 0), end: t(10, 0) }, NOW)).toBe(
+    expect(verdictWhen('no_traffic', { mode: 'range', start: t(9, 0), end: t(10, 0) }, NOW, OPTS)).toBe(
       'no traffic over 09:00 – 10:00 today',
     );
   });

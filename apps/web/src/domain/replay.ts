@@ -1,5 +1,5 @@
 import { type FilterState, resolveTime, type TimeChoice } from '@weft/protocol';
-import { isoSecond } from '../components/Timeline/timelineGeometry.js';
+import { isoSecond } from './isoSecond.js';
 
 /**
  * Replay: the moment `at` moves forward at a multiple of real time, one frame per REPLAY_FRAME_MS, each

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dayWord, momentLabel, relativeSpan, selectionLabel, windowLabel } from './timeLabel.js';
+import {
+  clockTime,
+  dayWord,
+  endsNow,
+  momentLabel,
+  relativeSpan,
+  selectionLabel,
+  spanWords,
+  windowLabel,
+} from './timeLabel.js';
 
 const GB_BERLIN = { locale: 'en-GB', timeZone: 'Europe/Berlin' };
 // 2026-12-07 10:30:00 in Berlin (UTC+1 in winter).
@@ -16,6 +25,7 @@ describe('dayWord', () => {
   });
   it('names the year only when it is not this one', () => {
     expect(dayWord(berlin('2025-11-30T12:00:00'), NOW, GB_BERLIN)).toBe('Sun 30 Nov 2025');
+    expect(dayWord(berlin('2025-01-02T12:00:00'), NOW, GB_BERLIN)).toBe('Thu 2 Jan 2025');
   });
   it('the same instant is today in one zone and yesterday in another', () => {
     const t = Date.parse('2026-12-07T03:00:00Z');
@@ -31,33 +41,40 @@ describe('dayWord', () => {
   });
 });
 
+describe('clockTime', () => {
+  it('two-digit hours and minutes; seconds only when asked', () => {
+    expect(clockTime(berlin('2026-12-07T08:05:00'), false, GB_BERLIN)).toBe('08:05');
+    expect(clockTime(berlin('2026-12-07T08:05:00'), true, GB_BERLIN)).toBe('08:05:00');
+  });
+});
+
 describe('momentLabel and windowLabel', () => {
   it('a moment to the second', () => {
     expect(momentLabel(berlin('2026-12-07T10:14:05'), NOW, GB_BERLIN)).toBe('10:14:05 today');
   });
   it('a window within one day names the day once', () => {
     expect(windowLabel(berlin('2026-12-07T10:14:00'), berlin('2026-12-07T10:29:00'), NOW, GB_BERLIN)).toBe(
-      '10:14 - 10:29 today',
+      '10:14 – 10:29 today',
     );
   });
   it('a window across midnight under a day names the start day only', () => {
     expect(windowLabel(berlin('2026-12-06T23:10:00'), berlin('2026-12-07T00:10:00'), NOW, GB_BERLIN)).toBe(
-      'yesterday 23:10 - 00:10',
+      'yesterday 23:10 – 00:10',
     );
   });
   it('a window ending exactly at midnight belongs to its day', () => {
     expect(windowLabel(berlin('2026-12-06T22:00:00'), berlin('2026-12-07T00:00:00'), NOW, GB_BERLIN)).toBe(
-      '22:00 - 00:00 yesterday',
+      '22:00 – 00:00 yesterday',
     );
   });
   it('a day or longer names both days', () => {
     expect(windowLabel(berlin('2026-12-06T10:00:00'), berlin('2026-12-07T10:00:00'), NOW, GB_BERLIN)).toBe(
-      'yesterday 10:00 - today 10:00',
+      'yesterday 10:00 – today 10:00',
     );
   });
   it('short windows keep their seconds', () => {
     expect(windowLabel(berlin('2026-12-07T10:14:20'), berlin('2026-12-07T10:15:40'), NOW, GB_BERLIN)).toBe(
-      '10:14:20 - 10:15:40 today',
+      '10:14:20 – 10:15:40 today',
     );
   });
   it('follows the locale: 12-hour clocks in en-US', () => {
@@ -89,12 +106,12 @@ describe('selectionLabel', () => {
     expect(selectionLabel(choice({ from: 'now-15m' }), NOW, 10, GB_BERLIN).text).toBe('Last 15 min');
     expect(selectionLabel(choice({ from: 'now-24h', to: 'now' }), NOW, 10, GB_BERLIN).text).toBe('Last 24 h');
     expect(selectionLabel(choice({ from: 'now-2h', to: 'now-1h' }), NOW, 10, GB_BERLIN).text).toBe(
-      '08:30 - 09:30 today',
+      '08:30 – 09:30 today',
     );
     expect(
       selectionLabel(choice({ from: '2026-12-06T22:10:00Z', to: '2026-12-06T23:10:00Z' }), NOW, 10, GB_BERLIN)
         .text,
-    ).toBe('yesterday 23:10 - 00:10');
+    ).toBe('yesterday 23:10 – 00:10');
   });
   it('never shows raw ISO', () => {
     for (const c of [
@@ -104,6 +121,28 @@ describe('selectionLabel', () => {
     ]) {
       expect(selectionLabel(c, NOW, 10, GB_BERLIN).text).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d{2}:|Z\b/);
     }
+  });
+});
+
+describe('spanWords', () => {
+  it('says a length in the largest unit that reads well', () => {
+    expect(spanWords(10_000)).toBe('10 s');
+    expect(spanWords(15 * 60_000)).toBe('15 min');
+    expect(spanWords(3 * 3_600_000)).toBe('3 h');
+    expect(spanWords(90 * 60_000)).toBe('90 min');
+    expect(spanWords(150 * 60_000)).toBe('2 h 30 min');
+    expect(spanWords(3 * 86_400_000)).toBe('3 d');
+  });
+});
+
+describe('endsNow', () => {
+  it('live and relative ranges up to now are said by their length; anything else by its times', () => {
+    expect(endsNow(choice({}))).toBe(true);
+    expect(endsNow(choice({ from: 'now-15m' }))).toBe(true);
+    expect(endsNow(choice({ from: 'now-15m', to: 'now' }))).toBe(true);
+    expect(endsNow(choice({ from: 'now-2h', to: 'now-1h' }))).toBe(false);
+    expect(endsNow(choice({ from: '2026-12-07T09:00:00Z' }))).toBe(false);
+    expect(endsNow(choice({ at: '2026-12-07T09:00:00Z' }))).toBe(false);
   });
 });
 

@@ -1,9 +1,11 @@
 import { resolveTime, type TimeChoice, type TimeMode, timeMode } from '@weft/protocol';
 
 /**
- * What the time selection says in words: "Live · last 10 s", "At 10:14:05 today", "10:14 - 10:29 today",
- * "yesterday 23:10 - 00:10". Never raw ISO: the URL keeps the exact value, people read these. Times are
- * in the browser's locale and time zone unless the caller names others (tests do).
+ * The web's time words, the one place each is said: a day ("today", "Sat 5 Dec"), a clock time, a moment
+ * ("10:14:05 today"), a window ("10:14 – 10:29 today", "yesterday 23:10 – 00:10"), a length ("15 min"),
+ * and the whole selection ("Live · last 10 s", "At 10:14:05 today"). Never raw ISO: the URL keeps the
+ * exact value, people read these. Times are in the browser's locale and time zone unless the caller
+ * names others (tests do). What an answer's numbers are over is built on these in windowWords.ts.
  */
 export interface TimeLabelOptions {
   locale?: string;
@@ -63,11 +65,11 @@ export function momentLabel(ms: number, now: number, opts: TimeLabelOptions = {}
   return `${clockTime(ms, true, opts)} ${dayWord(ms, now, opts)}`;
 }
 
-/** Windows shorter than this show seconds: a drag-selected minute must not read "10:14 - 10:14". */
+/** Windows shorter than this show seconds: a drag-selected minute must not read "10:14 – 10:14". */
 const SECONDS_BELOW_MS = 10 * 60_000;
 
 /**
- * A window: "10:14 - 10:29 today"; across midnight "yesterday 23:10 - 00:10" (a window under a day
+ * A window: "10:14 – 10:29 today"; across midnight "yesterday 23:10 – 00:10" (a window under a day
  * that crosses midnight can only end the next day); longer, both days are named.
  */
 export function windowLabel(start: number, end: number, now: number, opts: TimeLabelOptions = {}): string {
@@ -77,17 +79,40 @@ export function windowLabel(start: number, end: number, now: number, opts: TimeL
   const dayA = dayWord(start, now, opts);
   // The end is exclusive: a window ending exactly at midnight belongs to the day it covers.
   const dayB = dayWord(Math.max(start, end - 1), now, opts);
-  if (dayA === dayB) return `${a} - ${b} ${dayA}`;
-  if (end - start < DAY_MS) return `${dayA} ${a} - ${b}`;
-  return `${dayA} ${a} - ${dayWord(end, now, opts)} ${b}`;
+  if (dayA === dayB) return `${a} – ${b} ${dayA}`;
+  if (end - start < DAY_MS) return `${dayA} ${a} – ${b}`;
+  return `${dayA} ${a} – ${dayWord(end, now, opts)} ${b}`;
+}
+
+/** A length: "10 s", "5 min", "90 min", "2 h 30 min", "3 d". */
+export function spanWords(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 120) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+  return `${Math.round(h / 24)} d`;
 }
 
 const UNIT_WORDS = { s: 's', m: 'min', h: 'h', d: 'd' } as const;
 
-/** "now-15m" -> "15 min"; undefined for anything but a relative expression. */
+/** "now-15m" -> "15 min", in the unit it was written in ("now-1h" is "1 h"); undefined for anything else. */
 export function relativeSpan(expr: string): string | undefined {
   const m = /^now-(\d+)([smhd])$/.exec(expr);
   return m ? `${m[1]} ${UNIT_WORDS[m[2] as keyof typeof UNIT_WORDS]}` : undefined;
+}
+
+/**
+ * Whether the selection's range ends now (live, or `now-...` up to now): it is then said by its length
+ * ("last 15 min"), since its clock times change every second.
+ */
+export function endsNow(choice: TimeChoice): boolean {
+  const mode = timeMode(choice);
+  if (mode === 'live') return true;
+  return (
+    mode === 'range' && relativeSpan(choice.from) !== undefined && (choice.to === '' || choice.to === 'now')
+  );
 }
 
 export interface SelectionLabel {
@@ -115,8 +140,6 @@ export function selectionLabel(
   }
   const resolved = resolveTime(choice, now, rateWindowS * 1000);
   if (mode === 'at') return { mode, badge: 'At', text: `At ${momentLabel(resolved.window.end, now, opts)}` };
-  const span = relativeSpan(choice.from);
-  if (span && (choice.to === '' || choice.to === 'now'))
-    return { mode, badge: 'Range', text: `Last ${span}` };
+  if (endsNow(choice)) return { mode, badge: 'Range', text: `Last ${relativeSpan(choice.from)}` };
   return { mode, badge: 'Range', text: windowLabel(resolved.range.start, resolved.range.end, now, opts) };
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_FILTER, type FilterState } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { sameQuestion } from './sameQuestion.js';
-import { followsNow, timelineParams } from './timelineParams.js';
+import { timelineParams } from './timelineParams.js';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const state = (p: Partial<FilterState>): FilterState => ({ ...DEFAULT_FILTER, ...p });
@@ -31,17 +31,6 @@ describe('timelineParams', () => {
     expect(recent).toMatchObject({ from: 'now-1h', to: '' });
     // ...so a second later the request is the same one.
     expect(get(state({ at: '2026-12-07T11:50:00Z' }), NOW + 1000)).toEqual(recent);
-  });
-});
-
-describe('followsNow', () => {
-  it('live and ranges with a relative end follow now; a moment or a closed range does not', () => {
-    expect(followsNow(state({}))).toBe(true);
-    expect(followsNow(state({ from: 'now-15m' }))).toBe(true);
-    expect(followsNow(state({ from: 'now-2h', to: 'now-1h' }))).toBe(true);
-    expect(followsNow(state({ from: '2026-12-07T10:00:00Z', to: '2026-12-07T11:00:00Z' }))).toBe(false);
-    expect(followsNow(state({ at: '2026-12-07T10:00:00Z' }))).toBe(false);
-    expect(followsNow(state({ from: 'now-1h', at: '2026-12-07T11:10:00Z' }))).toBe(false);
   });
 });
 

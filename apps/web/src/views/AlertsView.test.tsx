@@ -15,7 +15,9 @@ describe('AlertsView', () => {
     const rule = screen.getByTestId('alert-HighTCPConnectionFailures');
     const episodes = within(rule).getAllByTestId('alert-episode');
     expect(episodes).toHaveLength(2);
-    expect(episodes[0]!.textContent).toMatch(/fired .*\d\d:\d\d, resolved .*\d\d:\d\d \(for 3 min\)$/);
+    expect(episodes[0]!.textContent).toMatch(
+      /^fired \d\d:\d\d:\d\d( [AP]M)? \S.*, resolved \d\d:\d\d:\d\d( [AP]M)? \S.* \(for 3 min\)$/,
+    );
     const end = 1795773600000;
     fireEvent.click(within(episodes[0]!).getByTestId('alert-fired'));
     expect(Date.parse(store.get().state.at)).toBe(end - 900_000);

@@ -6,7 +6,8 @@ import { Loading } from '../components/Loading/Loading.js';
 import { Panel } from '../components/Panel/Panel.js';
 import { alertEpisodes, episodeSpan, episodeWords } from '../domain/alertEpisodes.js';
 import { formatAgo } from '../domain/format.js';
-import { atParam, momentWords } from '../domain/windowWords.js';
+import { isoSecond } from '../domain/isoSecond.js';
+import { momentLabel } from '../domain/timeLabel.js';
 
 const ORDER: Record<AlertRule['state'], number> = { firing: 0, pending: 1, inactive: 2 };
 
@@ -56,7 +57,7 @@ export default function AlertsView() {
               <>
                 <dt className="text-muted">Since</dt>
                 <dd>
-                  {momentWords(r.activeSince, now)} ({formatAgo(r.activeSince, now)})
+                  {momentLabel(r.activeSince, now)} ({formatAgo(r.activeSince, now)})
                 </dd>
               </>
             )}
@@ -67,7 +68,7 @@ export default function AlertsView() {
               </code>
             </dd>
           </dl>
-          <Episodes rule={r} now={now} onPick={(at) => navigate({ at: atParam(at) })} />
+          <Episodes rule={r} now={now} onPick={(at) => navigate({ at: isoSecond(at) })} />
         </Panel>
       ))}
     </div>
@@ -83,11 +84,11 @@ function Episodes({ rule, now, onPick }: { rule: AlertRule; now: number; onPick:
     <button
       type="button"
       onClick={() => onPick(at)}
-      title={`Look at ${momentWords(at, now)}`}
+      title={`Look at ${momentLabel(at, now)}`}
       data-testid={`alert-${what}`}
       className="tabular rounded px-1 text-accent hover:bg-panel-2 hover:underline"
     >
-      {momentWords(at, now)}
+      {momentLabel(at, now)}
     </button>
   );
   return (

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
-import { atParam } from '../domain/windowWords.js';
+import { isoSecond } from '../domain/isoSecond.js';
 import { renderWithApp } from '../testing/renderWithApp.js';
 import DiagnoseView from './DiagnoseView.js';
 
@@ -29,7 +29,7 @@ describe('DiagnoseView', () => {
     });
     expect(screen.getByTestId('diagnose-window').textContent).toBe('failing now (last 10 s)');
     expect(screen.getByTestId('pair-history-sentence').textContent).toMatch(
-      /^Failing since .*\d\d:\d\d:\d\d\.$/,
+      /^Failing since \d\d:\d\d:\d\d( [AP]M)? \S.*\.$/,
     );
     const periods = screen.getAllByTestId('pair-period');
     expect(periods.map((p) => p.dataset.state)).toEqual(['healthy', 'failing']);
@@ -41,7 +41,7 @@ describe('DiagnoseView', () => {
   });
   it('asks for the pair at the selected moment', () => {
     const { from, to } = fixtures.diagnose;
-    const at = atParam(Date.now() - 3_600_000);
+    const at = isoSecond(Date.now() - 3_600_000);
     const atAnswer = { ...fixtures.diagnose, mode: 'at' as const, verdict: 'healthy' as const };
     renderWithApp(<DiagnoseView />, {
       search: `?view=diagnose&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}&at=${at}`,

@@ -8,7 +8,7 @@ import { Name } from '../components/Name/Name.js';
 import { PairHistory } from '../components/PairHistory/PairHistory.js';
 import { Panel } from '../components/Panel/Panel.js';
 import { verdictWhen } from '../domain/historyStrip.js';
-import { atParam } from '../domain/windowWords.js';
+import { isoSecond } from '../domain/isoSecond.js';
 
 const VERDICT_TEXT: Record<string, { text: string; tone: 'ok' | 'warn' | 'danger' | 'muted' }> = {
   blocked: { text: 'Blocked by network policy', tone: 'danger' },
@@ -128,7 +128,7 @@ export default function DiagnoseView() {
             <PairHistory
               history={result.data.history}
               rateWindowMs={rateWindowMs}
-              onPick={(at) => navigate({ at: atParam(at) })}
+              onPick={(at) => navigate({ at: isoSecond(at) })}
             />
           </Panel>
           {result.data.steps.map((s, i) => (

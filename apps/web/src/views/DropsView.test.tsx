@@ -33,7 +33,9 @@ describe('DropsView', () => {
       data: [[key, { ...fixtures.drops, start: end - 3_600_000, end }]],
     });
     const title = screen.getByTestId('drops-top-pairs').getAttribute('aria-label')!;
-    expect(title).toMatch(/^Top dropped pairs, .*\d\d:\d\d – .*\d\d:\d\d (today|yesterday)$/);
+    expect(title).toMatch(
+      /^Top dropped pairs, .*\d\d:\d\d( [AP]M)? – .*\d\d:\d\d( [AP]M)? (today|yesterday)$/,
+    );
     expect(title).not.toMatch(/T\d\d:/);
   });
 });

@@ -1,5 +1,5 @@
 import { useAlerts } from '../../api/queries.js';
-import { momentWords, spanWords } from '../../domain/windowWords.js';
+import { momentLabel, spanWords } from '../../domain/timeLabel.js';
 import { Link } from '../Link/Link.js';
 
 /** Firing and pending rules, visible from every view; a click opens the alerts view. */
@@ -10,7 +10,7 @@ export function AlertsBadge() {
   const now = Date.now();
   // "since 10:14:05 (3 min)": when it began, not just that it is on.
   const since = (at: number | null) =>
-    at === null ? '' : ` since ${momentWords(at, now)} (${spanWords(now - at)})`;
+    at === null ? '' : ` since ${momentLabel(at, now)} (${spanWords(now - at)})`;
   const title = isError
     ? 'Alert rules could not be loaded'
     : [

@@ -1,6 +1,6 @@
 import type { DiagnosePeriod } from '@weft/protocol';
 import { historySentence, periodMoment, periodWords, stripSegments } from '../../domain/historyStrip.js';
-import { momentWords } from '../../domain/windowWords.js';
+import { momentLabel } from '../../domain/timeLabel.js';
 
 const COLOR: Record<DiagnosePeriod['state'], string> = {
   failing: 'bg-danger',
@@ -53,8 +53,8 @@ export function PairHistory({
             ))}
           </ul>
           <div className="tabular mt-0.5 flex justify-between text-xs text-muted">
-            <span>{momentWords(segments[0]!.start, now)}</span>
-            <span>{momentWords(segments[segments.length - 1]!.end, now)}</span>
+            <span>{momentLabel(segments[0]!.start, now)}</span>
+            <span>{momentLabel(segments[segments.length - 1]!.end, now)}</span>
           </div>
         </>
       )}

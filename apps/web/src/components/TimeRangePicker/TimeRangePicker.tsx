@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useStatus } from '../../api/queries.js';
 import { useLive } from '../../app/LiveContext.js';
 import { useUrl } from '../../app/UrlContext.js';
+import { isoSecond } from '../../domain/isoSecond.js';
 import { relativeSpan, selectionLabel } from '../../domain/timeLabel.js';
 
 const PRESETS = ['5m', '15m', '1h', '6h', '24h'] as const;
@@ -39,8 +40,8 @@ export function TimeRangePicker() {
     const t = new Date(absTo);
     if (Number.isNaN(f.getTime()) || Number.isNaN(t.getTime()) || f >= t) return;
     navigate({
-      from: f.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      to: t.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      from: isoSecond(f.getTime()),
+      to: isoSecond(t.getTime()),
       at: '',
     });
     setOpen(false);

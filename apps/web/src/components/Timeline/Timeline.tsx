@@ -19,6 +19,7 @@ import { useStatus, useTimeline } from '../../api/queries.js';
 import { useLive } from '../../app/LiveContext.js';
 import { useUrl } from '../../app/UrlContext.js';
 import { formatByteRate, formatRate } from '../../domain/format.js';
+import { isoSecond } from '../../domain/isoSecond.js';
 import { REPLAY_SPEEDS, type ReplaySpeed } from '../../domain/replay.js';
 import { momentLabel, selectionLabel, windowLabel } from '../../domain/timeLabel.js';
 import {
@@ -26,7 +27,6 @@ import {
   areaPath,
   dragToWindow,
   incidentNear,
-  isoSecond,
   keyMove,
   pointIndexAt,
   timeToX,

@@ -6,7 +6,6 @@ import {
   dragToWindow,
   incidentMoment,
   incidentNear,
-  isoSecond,
   keyMove,
   pointIndexAt,
   timeToX,
@@ -98,10 +97,6 @@ describe('keyMove', () => {
     expect(keyMove('ArrowLeft', false, T0 + 5_000, HOUR, step)).toBe(T0);
     expect(keyMove('Enter', false, mid, HOUR, step)).toBeUndefined();
   });
-});
-
-it('isoSecond writes the URL form without milliseconds', () => {
-  expect(isoSecond(T0 + 1_999)).toBe('2026-12-07T09:00:01Z');
 });
 
 describe('pointIndexAt and incidentNear', () => {

@@ -140,11 +140,6 @@ export function keyMove(
   return Math.floor(Math.min(range.end, Math.max(range.start, next)) / SECOND) * SECOND;
 }
 
-/** Epoch ms as the URL's RFC 3339 form, to the second. */
-export function isoSecond(ms: number): string {
-  return new Date(Math.floor(ms / SECOND) * SECOND).toISOString().replace('.000Z', 'Z');
-}
-
 /** The index of the point covering `t`, or -1 outside the data. */
 export function pointIndexAt(t: number, start: number, stepMs: number, count: number): number {
   if (stepMs <= 0 || t < start) return -1;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useUrlStore } from '../../app/UrlContext.js';
+import { isoSecond } from '../../domain/isoSecond.js';
 import {
   REPLAY_FRAME_MS,
   type ReplaySpeed,
@@ -7,7 +8,6 @@ import {
   replayPatch,
   replayStep,
 } from '../../domain/replay.js';
-import { isoSecond } from './timelineGeometry.js';
 
 /**
  * Plays the moment forward: one URL `at` per frame, written with replaceState (the replay's start is

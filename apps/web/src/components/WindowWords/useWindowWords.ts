@@ -1,7 +1,8 @@
 import { resolveTime, timeMode } from '@weft/protocol';
 import { useStatus } from '../../api/queries.js';
 import { useUrl } from '../../app/UrlContext.js';
-import { overWords, rangeWords, spanWords, windowWords } from '../../domain/windowWords.js';
+import { endsNow, spanWords, windowLabel } from '../../domain/timeLabel.js';
+import { overWords, windowWords } from '../../domain/windowWords.js';
 
 /**
  * The words for a view's two spans: `window`, what its tables and figures are over (live: the rate
@@ -19,9 +20,8 @@ export function useWindowWords(answer?: { start: number; end: number } | null): 
   const t = resolveTime(state, now, rateWindowS * 1000);
   const mode = timeMode(state);
   const w = answer ? { mode, start: answer.start, end: answer.end } : { mode, ...t.window };
-  const followsNow = mode === 'live' || (mode === 'range' && state.to === '' && /^now-/.test(state.from));
-  const range = followsNow
+  const range = endsNow(state)
     ? `last ${spanWords(t.range.end - t.range.start)}`
-    : rangeWords(t.range.start, t.range.end, now);
+    : windowLabel(t.range.start, t.range.end, now);
   return { window: windowWords(w, now), over: overWords(w, now), range };
 }
