@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overWords, whenWords, windowWords } from './windowWords.js';
+import { overWords, windowWords } from './windowWords.js';
 
 const GB_BERLIN = { locale: 'en-GB', timeZone: 'Europe/Berlin' };
 const berlin = (local: string) => Date.parse(`${local}+01:00`);
@@ -24,7 +24,7 @@ describe('windowWords', () => {
   });
 });
 
-describe('overWords and whenWords', () => {
+describe('overWords', () => {
   const end = berlin('2026-12-07T10:14:05');
   const hour = {
     mode: 'range' as const,
@@ -39,12 +39,5 @@ describe('overWords and whenWords', () => {
       'over the 10 s before 10:14:05 today',
     );
     expect(overWords(hour, NOW, GB_BERLIN)).toBe('over 09:00 – 10:00 today');
-  });
-  it('says when: now, at a moment, over a range', () => {
-    expect(whenWords({ mode: 'live', start: NOW - 10_000, end: NOW }, NOW, GB_BERLIN)).toBe('now');
-    expect(whenWords({ mode: 'at', start: 0, end: berlin('2026-12-06T09:00:01') }, NOW, GB_BERLIN)).toBe(
-      'at 09:00:01 yesterday',
-    );
-    expect(whenWords(hour, NOW, GB_BERLIN)).toBe('over 09:00 – 10:00 today');
   });
 });

@@ -26,10 +26,3 @@ export function overWords(w: AnswerWindow, now: number, opts: TimeLabelOptions =
     ? `over ${windowWords(w, now, opts)}`
     : `over the ${windowWords(w, now, opts).replace(/^the /, '')}`;
 }
-
-/** "now" for live, "at 10:14:05 today" for a moment, "over 10:14 – 10:29 today" for a range. */
-export function whenWords(w: AnswerWindow, now: number, opts: TimeLabelOptions = {}): string {
-  if (w.mode === 'live') return 'now';
-  if (w.mode === 'at') return `at ${momentLabel(w.end, now, opts)}`;
-  return `over ${windowLabel(w.start, w.end, now, opts)}`;
-}
