@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DnsResponse, FilterQuery } from '@weft/protocol';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { queryDns } from '../../../store/dnsQuery.js';
 
 export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,6 +12,8 @@ export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
       app.weft.now(),
       app.weft.config.rateWindowS * 1000,
     );
-    return queryDns(app.weft.store, filter, window);
+    const w = app.weft;
+    if (servedByPrometheus(w.prometheus, w.store, filter, window)) return w.prometheus.dns(filter, window);
+    return { ...queryDns(w.store, filter, window), source: 'store' as const };
   });
 };
