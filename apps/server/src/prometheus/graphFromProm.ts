@@ -90,16 +90,18 @@ function pairKey(a: LabelEnd, b: LabelEnd): string {
 
 /**
  * Folds the per-direction series into one sum per pair, oriented client -> server as the store's edges
- * are (both directions' bytes on one edge): the end that opened TCP connections is the client; without
- * any, the end that received more (a server answers more than it is asked).
+ * are (both directions' bytes on one edge): the end that opened TCP connections (or sent what was
+ * dropped) is the client; without any, the end that received more (a server answers more than asked).
  */
 export function pairSums(answers: Record<GraphQueryName, PromVectorSample[]>): PairSums[] {
   const directed = new Map<string, { src: LabelEnd; dst: LabelEnd; bytes: number }>();
   const connected = new Map<string, number>();
-  for (const s of answers.everConnected) {
-    const k = pairKey(sourceOf(s.metric), destinationOf(s.metric));
-    connected.set(k, (connected.get(k) ?? 0) + sampleValue(s));
-  }
+  // Connection attempts, failed ones and drops (a refused SYN is the client's) all point client -> server.
+  for (const list of [answers.everConnected, answers.connects, answers.failures, answers.drops])
+    for (const s of list) {
+      const k = pairKey(sourceOf(s.metric), destinationOf(s.metric));
+      connected.set(k, (connected.get(k) ?? 0) + sampleValue(s));
+    }
   for (const s of answers.bytes) {
     if (!countsOnce(s.metric)) continue;
     const src = sourceOf(s.metric);
