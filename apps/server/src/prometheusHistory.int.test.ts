@@ -100,7 +100,7 @@ function byEdge(g: GraphResponse): Map<string, GraphResponse['edges'][number]> {
 }
 
 describe('a past window from the store and from Prometheus', () => {
-  for (const level of ['namespace', 'workload'] as const) {
+  for (const level of ['namespace', 'workload', 'pod'] as const) {
     it(`agree on the ${level} graph: same edges, bytes within 5%`, async () => {
       const q = `level=${level}&from=${iso(from)}&to=${iso(to)}`;
       const store: GraphResponse = await get(`/api/v1/graph?${q}&source=store`);
@@ -116,6 +116,7 @@ describe('a past window from the store and from Prometheus', () => {
           (id) => `${id}: store ${a.get(id)?.bytesPerSec ?? '-'} prometheus ${b.get(id)?.bytesPerSec ?? '-'}`,
         );
       console.log(`${level}:\n  ${report.join('\n  ')}`);
+      expect(a.size).toBeGreaterThan(level === 'namespace' ? 2 : 8);
       expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
       for (const [id, e] of a) expect(within(e.bytesPerSec, b.get(id)!.bytesPerSec, 0.05), id).toBe(true);
     });
