@@ -1,6 +1,6 @@
 import { parseCollectorConfig, type RunningCollector, startCollector } from '@weft/collector';
 import { type LabHandle, labDown, labUp } from '@weft/lab';
-import type { DnsResponse, DropsResponse, GraphResponse } from '@weft/protocol';
+import type { DnsResponse, DropsResponse, GraphResponse, TimeseriesResponse } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from './config.js';
 import {
@@ -79,7 +79,8 @@ beforeAll(async () => {
       break;
     await sleep(500);
   }
-  from = Math.ceil((Date.now() + 10_000) / 1000) * 1000;
+  // Whole 10 s steps, so the timeseries' points cover the same spans from both sources.
+  from = Math.ceil((Date.now() + 10_000) / 10_000) * 10_000;
   to = from + 120_000;
   // Past the window by the collectors' interval, their delivery and a scrape.
   while (Date.now() < to + 8_000) await sleep(1_000);
@@ -152,6 +153,23 @@ describe('a past window from the store and from Prometheus', () => {
     expect(within(store.errors, viaProm.errors, 0.05)).toBe(true);
     const clients = (r: DnsResponse) => r.clients.map((c) => `${c.namespace}/${c.pod}`).sort();
     expect(clients(viaProm)).toEqual(clients(store));
+  });
+
+  it('agree on the bytes and DNS timeseries', async () => {
+    const q = `from=${iso(from)}&to=${iso(to)}&step=10`;
+    for (const metric of ['bytes', 'dns_requests'] as const) {
+      const store: TimeseriesResponse = await get(`/api/v1/timeseries?metric=${metric}&${q}&source=store`);
+      const viaProm: TimeseriesResponse = await get(
+        `/api/v1/timeseries?metric=${metric}&${q}&source=prometheus`,
+      );
+      expect(viaProm.source).toBe('prometheus');
+      const points = (r: TimeseriesResponse) => r.series.find((s) => s.key === 'total')?.points ?? [];
+      const total = (r: TimeseriesResponse) => points(r).reduce((a, p) => a + (p[1] ?? 0), 0);
+      console.log(metric, total(store), total(viaProm));
+      expect(points(viaProm).map((p) => p[0])).toEqual(points(store).map((p) => p[0]));
+      expect(total(store)).toBeGreaterThan(0);
+      expect(within(total(store), total(viaProm), 0.05), metric).toBe(true);
+    }
   });
 
   it('auto keeps a window the store holds on the store, and names a bad source', async () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_FILTER, type FilterState } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
-import { bucketQuantile, dnsFromProm } from './dnsFromProm.js';
+import { bucketQuantile } from './bucketQuantile.js';
+import { dnsFromProm } from './dnsFromProm.js';
 import { dropsFromProm } from './dropsFromProm.js';
 import type { PromVectorSample } from './prometheusClient.js';
 

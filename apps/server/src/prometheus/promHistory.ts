@@ -1,4 +1,13 @@
-import type { DnsResponse, DropsResponse, FilterState, GraphResponse, TimeWindow } from '@weft/protocol';
+import type {
+  DnsResponse,
+  DropsResponse,
+  FilterState,
+  GraphResponse,
+  TimeseriesGroupBy,
+  TimeseriesMetric,
+  TimeseriesResponse,
+  TimeWindow,
+} from '@weft/protocol';
 import type { ServerConfig } from '../config.js';
 import type { Store } from '../store/store.js';
 import { chooseSource } from './chooseSource.js';
@@ -8,11 +17,13 @@ import { graphFromProm, type WorkloadOf } from './graphFromProm.js';
 import {
   type PrometheusClient,
   PrometheusError,
+  type PromMatrixSeries,
   type PromVectorSample,
   prometheusClientFrom,
 } from './prometheusClient.js';
 import { parsePrometheusHeaders } from './prometheusSettings.js';
 import { dnsQueries, dropsQueries, graphQueries, rangeSeconds } from './promQueries.js';
+import { timeseriesFromProm, timeseriesQuery } from './timeseriesFromProm.js';
 
 /** A Prometheus that could not answer: 502, naming what failed. */
 export class PrometheusUnavailableError extends Error {
@@ -87,6 +98,29 @@ export class PromHistory {
       f,
       win,
     );
+  }
+
+  /** Points at step starts over [win.start, win.end), each the step's increase (rate) or quantile. */
+  async timeseries(
+    f: FilterState,
+    win: TimeWindow,
+    metric: TimeseriesMetric,
+    groupBy: TimeseriesGroupBy,
+    stepS: number,
+  ): Promise<TimeseriesResponse> {
+    const q = timeseriesQuery(metric, groupBy, stepS, f);
+    const stepMs = stepS * 1000;
+    const start = Math.floor(win.start / stepMs) * stepMs;
+    const n = Math.max(1, Math.ceil((win.end - start) / stepMs));
+    let matrix: PromMatrixSeries[];
+    try {
+      // Prometheus stamps a point with the end of the range it covers: one step after the store's.
+      matrix = await this.client.queryRange(q.expr, start + stepMs, start + n * stepMs, stepS);
+    } catch (e) {
+      if (e instanceof PrometheusError) throw new PrometheusUnavailableError(e);
+      throw e;
+    }
+    return timeseriesFromProm(matrix, metric, groupBy, stepS, win, q);
   }
 
   async dns(f: FilterState, win: TimeWindow): Promise<DnsResponse> {

@@ -11,7 +11,7 @@ let base = '';
 let dir = '';
 const seen: { path: string; form: URLSearchParams; headers: IncomingMessage['headers'] }[] = [];
 
-function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
+function answer(req: IncomingMessage, res: ServerResponse, body: string): unknown {
   const form = new URLSearchParams(body);
   seen.push({ path: req.url ?? '', form, headers: req.headers });
   const q = form.get('query') ?? '';
