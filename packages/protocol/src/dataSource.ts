@@ -11,7 +11,7 @@ export type DataSource = (typeof DATA_SOURCES)[number];
 export const SOURCE_CHOICES = ['store', 'prometheus', 'auto'] as const;
 export type SourceChoice = (typeof SOURCE_CHOICES)[number];
 
-export const DataSourceSchema = Type.Union(DATA_SOURCES.map((s) => Type.Literal(s)));
+export const DataSourceSchema = Type.Union([Type.Literal('store'), Type.Literal('prometheus')]);
 
 /**
  * Added to every answer that can come from either source: which one served it and, when the source
@@ -21,5 +21,4 @@ export const SourceFields = {
   source: Type.Optional(DataSourceSchema),
   sourceNotice: Type.Optional(Type.String()),
 };
-export type SourceFields = { source?: DataSource; sourceNotice?: string };
-export type DataSourceStatic = Static<typeof DataSourceSchema>;
+export type SourceFields = { source?: Static<typeof DataSourceSchema>; sourceNotice?: string };
