@@ -127,7 +127,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       if (status >= 500) req.log.error({ err }, 'request failed');
       return reply.code(status).send({
         statusCode: status,
-        error: status === 400 ? 'Bad Request' : status >= 500 ? 'Internal Server Error' : 'Error',
+        error:
+          status === 400
+            ? 'Bad Request'
+            : status === 502
+              ? 'Bad Gateway'
+              : status >= 500
+                ? 'Internal Server Error'
+                : 'Error',
         // `expose`: a 5xx whose message helps the caller (which upstream failed, and how).
         message: status >= 500 && err.expose !== true ? 'internal error' : err.message,
         ...(err instanceof BadRequestError && err.issues.length > 0 ? { issues: err.issues } : {}),
