@@ -1,12 +1,13 @@
-import type {
-  DnsResponse,
-  DropsResponse,
-  FilterState,
-  GraphResponse,
-  TimeseriesGroupBy,
-  TimeseriesMetric,
-  TimeseriesResponse,
-  TimeWindow,
+import {
+  type DnsResponse,
+  type DropsResponse,
+  type FilterState,
+  type GraphResponse,
+  type TimeseriesGroupBy,
+  type TimeseriesMetric,
+  type TimeseriesResponse,
+  type TimeWindow,
+  timeMode,
 } from '@weft/protocol';
 import type { ServerConfig } from '../config.js';
 import type { Store } from '../store/store.js';
@@ -136,5 +137,7 @@ export function servedByPrometheus(
   win: TimeWindow,
 ): history is PromHistory {
   const oldest = Number.isFinite(store.dataStart) ? store.dataStart : Number.POSITIVE_INFINITY;
+  // Live is the collectors' stream itself: a store that holds nothing yet is still the one to ask.
+  if (f.source === '' || f.source === 'auto') if (timeMode(f) === 'live') return false;
   return chooseSource(f.source, !!history, win.start, oldest) === 'prometheus';
 }

@@ -58,6 +58,11 @@ describe('graph, drops, DNS and timeseries routes with WEFT_PROMETHEUS_URL', () 
         source: 'prometheus',
       });
     await app.close();
+    // A server that holds nothing yet still answers live from its store (the stream fills it).
+    const { app: empty } = await testApp(null, { WEFT_PROMETHEUS_URL: promUrl });
+    expect((await empty.inject('/api/v1/graph')).json().source).toBe('store');
+    expect((await empty.inject(`/api/v1/graph?${range}`)).json().source).toBe('prometheus');
+    await empty.close();
   });
 
   it('a Prometheus that does not answer is a 502 naming it; none configured is a 400 naming source', async () => {
