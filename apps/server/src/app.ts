@@ -20,6 +20,7 @@ import { securityHeaders } from './plugins/securityHeaders.js';
 import { spaPlugin } from './plugins/spa.js';
 import { wsGuard } from './plugins/wsGuard.js';
 import { wsPolicies } from './plugins/wsPolicies.js';
+import { PromHistory } from './prometheus/promHistory.js';
 import { apiRoutes } from './routes/api/v1/index.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
@@ -76,6 +77,7 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
       subscribeTimeoutMs: config.liveSubscribeTimeoutMs,
     },
   );
+  const prometheus = PromHistory.fromConfig(config);
   return {
     config,
     store,
@@ -87,6 +89,7 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
     now,
     liveEnd: () => liveEndAt(now()),
     ready: false,
+    prometheus,
   };
 }
 
@@ -136,16 +139,26 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       'WEFT_INGEST_TOKEN is not set: any client can send data to /api/v1/ingest (fine in the lab only)',
     );
 
-  app.setErrorHandler((err: Error & { statusCode?: number; issues?: unknown }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({
-      statusCode: status,
-      error: status === 400 ? 'Bad Request' : status >= 500 ? 'Internal Server Error' : 'Error',
-      message: status >= 500 ? 'internal error' : err.message,
-      ...(err instanceof BadRequestError && err.issues.length > 0 ? { issues: err.issues } : {}),
-    });
-  });
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; issues?: unknown; expose?: boolean }, req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      return reply.code(status).send({
+        statusCode: status,
+        error:
+          status === 400
+            ? 'Bad Request'
+            : status === 502
+              ? 'Bad Gateway'
+              : status >= 500
+                ? 'Internal Server Error'
+                : 'Error',
+        // `expose`: a 5xx whose message helps the caller (which upstream failed, and how).
+        message: status >= 500 && err.expose !== true ? 'internal error' : err.message,
+        ...(err instanceof BadRequestError && err.issues.length > 0 ? { issues: err.issues } : {}),
+      });
+    },
+  );
 
   await app.register(websocket, {
     options: { maxPayload: MAX_INGEST_FRAME_BYTES },

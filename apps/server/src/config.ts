@@ -4,6 +4,7 @@ import { Compile } from 'typebox/compile';
 import { ingestExposureProblems } from './ingestExposure.js';
 import { parseAllowedHosts } from './plugins/allowedHost.js';
 import { parseAllowedOrigins } from './plugins/allowedOrigin.js';
+import { prometheusSettingsProblems } from './prometheus/prometheusSettings.js';
 
 /**
  * Server configuration, read from the environment. Every variable is checked against one schema so a
@@ -68,6 +69,24 @@ export const ServerConfig = Type.Object({
   liveSubscribeTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   /** A WebSocket from which nothing (message, ping, pong) arrives this long is closed; pings go at half. */
   wsIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  /**
+   * A Prometheus-compatible query API (Prometheus, Thanos, Mimir, VictoriaMetrics, Azure Monitor managed
+   * Prometheus) that scrapes the collectors: ranges older than the store are answered from it. Empty: none.
+   */
+  prometheusUrl: Type.String(),
+  /** A file holding the bearer token sent to it (read on every query, so a rotated token is picked up). */
+  prometheusBearerTokenFile: Type.String(),
+  /** Extra headers sent to it, `Name: value` pairs separated by newlines or `;` (X-Scope-OrgID for Mimir). */
+  prometheusHeaders: Type.String(),
+  /** A PEM file of the CA that signed its certificate (added to the system ones). */
+  prometheusCaFile: Type.String(),
+  prometheusTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** The collectors' WEFT_METRICS_LEVEL: which graph levels the metrics can answer. */
+  prometheusMetricsLevel: Type.Union([
+    Type.Literal('pod'),
+    Type.Literal('workload'),
+    Type.Literal('namespace'),
+  ]),
 });
 export type ServerConfig = Static<typeof ServerConfig>;
 
@@ -143,11 +162,45 @@ export const ENV_VARS: Record<string, EnvVar> = {
     hint: 'milliseconds from 100 to 3600000',
   },
   WEFT_WS_IDLE_TIMEOUT_MS: { key: 'wsIdleTimeoutMs', kind: 'int', hint: 'milliseconds from 100 to 3600000' },
+  WEFT_PROMETHEUS_URL: {
+    key: 'prometheusUrl',
+    kind: 'string',
+    hint: 'the http(s) URL of a Prometheus-compatible query API (the part before /api/v1)',
+  },
+  WEFT_PROMETHEUS_BEARER_TOKEN_FILE: {
+    key: 'prometheusBearerTokenFile',
+    kind: 'string',
+    hint: 'a file holding the bearer token for WEFT_PROMETHEUS_URL',
+  },
+  WEFT_PROMETHEUS_HEADERS: {
+    key: 'prometheusHeaders',
+    kind: 'string',
+    hint: '`Name: value` headers separated by `;` or newlines',
+  },
+  WEFT_PROMETHEUS_CA_FILE: { key: 'prometheusCaFile', kind: 'string', hint: 'a PEM CA certificate file' },
+  WEFT_PROMETHEUS_TIMEOUT_MS: {
+    key: 'prometheusTimeoutMs',
+    kind: 'int',
+    hint: 'milliseconds from 100 to 600000',
+  },
+  WEFT_PROMETHEUS_METRICS_LEVEL: {
+    key: 'prometheusMetricsLevel',
+    kind: 'string',
+    hint: 'pod, workload or namespace (the collectors’ WEFT_METRICS_LEVEL)',
+  },
   WEFT_MEMORY_BUDGET_MB: { key: 'memoryBudgetMiB', kind: 'int', hint: 'MiB from 16 to 65536' },
 };
 
 /** Variables that may be set to the empty string. */
-const MAY_BE_EMPTY = new Set(['WEFT_INGEST_TOKEN', 'WEFT_ALLOWED_ORIGINS', 'WEFT_ALLOWED_HOSTS']);
+const MAY_BE_EMPTY = new Set([
+  'WEFT_INGEST_TOKEN',
+  'WEFT_ALLOWED_ORIGINS',
+  'WEFT_ALLOWED_HOSTS',
+  'WEFT_PROMETHEUS_URL',
+  'WEFT_PROMETHEUS_BEARER_TOKEN_FILE',
+  'WEFT_PROMETHEUS_HEADERS',
+  'WEFT_PROMETHEUS_CA_FILE',
+]);
 
 /** apps/web/dist, found from this file whether it runs from src/ or dist/. */
 export function defaultWebRoot(): string {
@@ -189,6 +242,12 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   liveMessagesPerSecond: 5,
   liveSubscribeTimeoutMs: 10_000,
   wsIdleTimeoutMs: 60_000,
+  prometheusUrl: '',
+  prometheusBearerTokenFile: '',
+  prometheusHeaders: '',
+  prometheusCaFile: '',
+  prometheusTimeoutMs: 30_000,
+  prometheusMetricsLevel: 'pod',
 }) as ServerConfig;
 
 export class ConfigError extends Error {
@@ -240,6 +299,8 @@ export function parseServerConfig(env: NodeJS.ProcessEnv, base: Partial<ServerCo
       problems.push(`WEFT_ALLOWED_ORIGINS: ${p}`);
   if (typeof cfg.allowedHosts === 'string')
     for (const p of parseAllowedHosts(cfg.allowedHosts).problems) problems.push(`WEFT_ALLOWED_HOSTS: ${p}`);
+  if (typeof cfg.prometheusUrl === 'string')
+    for (const p of prometheusSettingsProblems(cfg as ServerConfig)) problems.push(p);
   if (problems.length > 0) throw new ConfigError(problems);
   if (cfg.coarseRetentionS !== undefined && (cfg.coarseRetentionS as number) < (cfg.fineRetentionS as number))
     throw new ConfigError(['WEFT_COARSE_RETENTION_S must not be shorter than WEFT_FINE_RETENTION_S']);

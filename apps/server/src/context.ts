@@ -2,6 +2,7 @@ import type { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
 import type { CollectorRegistry } from './ingest/collectorRegistry.js';
 import type { LiveHub } from './live/liveHub.js';
+import type { PromHistory } from './prometheus/promHistory.js';
 import type { ServerMetrics } from './serverMetrics.js';
 import type { Store } from './store/store.js';
 
@@ -20,6 +21,8 @@ export interface WeftContext {
    * delivered, bounded by now (live/liveEnd.ts). Routes pass it to filterFromQuery.
    */
   liveEnd: () => number;
+  /** History from WEFT_PROMETHEUS_URL for ranges older than the store; null when not configured. */
+  prometheus?: PromHistory | null;
   /** False while starting and once shutdown began (/readyz answers 503). */
   ready: boolean;
 }

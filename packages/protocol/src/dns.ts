@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { SourceFields } from './dataSource.js';
 
 /** `/api/v1/dns` */
 export const FailingName = Type.Object({
@@ -33,5 +34,6 @@ export const DnsResponse = Type.Object({
   rcodes: Type.Record(Type.String(), Type.Integer()),
   topFailing: Type.Array(FailingName),
   clients: Type.Array(DnsClient),
+  ...SourceFields,
 });
 export type DnsResponse = Static<typeof DnsResponse>;

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { SourceFields } from './dataSource.js';
 
 /** `/api/v1/drops` */
 export const DropPair = Type.Object({
@@ -21,5 +22,6 @@ export const DropsResponse = Type.Object({
   ),
   byDirection: Type.Array(Type.Object({ direction: Type.String(), packets: Type.Integer() })),
   topPairs: Type.Array(DropPair),
+  ...SourceFields,
 });
 export type DropsResponse = Static<typeof DropsResponse>;

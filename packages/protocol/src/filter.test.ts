@@ -11,6 +11,17 @@ describe('filter URL state', () => {
     expect(serializeFilter(state)).toBe('');
   });
 
+  it('takes source=store|prometheus|auto and names the parameter when it is anything else', () => {
+    expect(parseFilter('source=auto').state.source).toBe('auto');
+    expect(parseFilter('source=store').state.source).toBe('store');
+    const bad = parseFilter('source=thanos&level=pod');
+    expect(bad.state.source).toBe('');
+    expect(bad.state.level).toBe('pod');
+    expect(bad.issues).toEqual([
+      { param: 'source', value: 'thanos', reason: 'must be one of store, prometheus, auto' },
+    ]);
+  });
+
   it.each(VIEWS)('round-trips every parameter in view %s', (view) => {
     const state: FilterState = {
       view,
@@ -27,6 +38,7 @@ describe('filter URL state', () => {
       to: '2026-11-27T10:30:00.500+01:00',
       at: '2026-11-27T09:15:00Z',
       compare: 'now-2h..now-1h',
+      source: 'prometheus',
       q: 'api <script>&x=1',
       src: 'production/frontend-abc123',
       dst: '10.0.0.7:5432',

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SOURCE_CHOICES, type SourceChoice } from './dataSource.js';
 import { isTimeExpr, resolveTimeExpr } from './timeRange.js';
 import { isCompareExpr, MAX_FUTURE_SKEW_MS } from './timeSelection.js';
 
@@ -38,6 +39,8 @@ export interface FilterState {
   at: string;
   /** Baseline to compare with: `previous` or `<from>..<to>`; empty = no comparison. */
   compare: string;
+  /** Which store answers (dataSource.ts); empty = auto: Prometheus only for what the server no longer holds. */
+  source: SourceChoice | '';
   q: string;
   /** Diagnose subjects: `ns/pod`, `ns/service`, `ip`, or `ip:port`. */
   src: string;
@@ -59,6 +62,7 @@ export const DEFAULT_FILTER: Readonly<FilterState> = Object.freeze({
   to: '',
   at: '',
   compare: '',
+  source: '',
   q: '',
   src: '',
   dst: '',
@@ -231,6 +235,10 @@ export function parseFilter(input: Input, extra: readonly string[] = []): Parsed
       case 'compare':
         if (isCompareExpr(value)) state.compare = value;
         else bad(param, raw, 'must be previous or <from>..<to> with from before to');
+        break;
+      case 'source':
+        if ((SOURCE_CHOICES as readonly string[]).includes(value)) state.source = value as SourceChoice;
+        else bad(param, raw, `must be one of ${SOURCE_CHOICES.join(', ')}`);
         break;
       case 'q':
         if (value.length <= 200) state.q = value;

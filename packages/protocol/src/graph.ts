@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { SourceFields } from './dataSource.js';
 
 /** `/api/v1/graph` and the graph inside live updates. */
 export const GraphNodeKind = Type.Union([
@@ -104,5 +105,6 @@ export const GraphResponse = Type.Object({
   /** Nodes folded into `others` nodes because the level was too dense. */
   folded: Type.Integer(),
   simulated: Type.Boolean(),
+  ...SourceFields,
 });
 export type GraphResponse = Static<typeof GraphResponse>;

@@ -9,6 +9,7 @@ export {
   unpackBatch,
 } from './batchPacking.js';
 export { type BatchWindow, batchPlausibilityProblem } from './batchPlausibilityProblem.js';
+export * from './dataSource.js';
 export * from './diagnose.js';
 export * from './dns.js';
 export * from './dropReason.js';

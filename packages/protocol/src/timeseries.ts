@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { SourceFields } from './dataSource.js';
 
 /** `/api/v1/timeseries?metric=...&groupBy=...&step=...` */
 export const TIMESERIES_METRICS = [
@@ -47,5 +48,6 @@ export const TimeseriesResponse = Type.Object({
   start: Type.Number(),
   end: Type.Number(),
   series: Type.Array(Series),
+  ...SourceFields,
 });
 export type TimeseriesResponse = Static<typeof TimeseriesResponse>;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DnsResponse, FilterQuery } from '@weft/protocol';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { queryDns } from '../../../store/dnsQuery.js';
 
 export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
@@ -12,6 +13,8 @@ export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
       app.weft.config.rateWindowS * 1000,
       app.weft.liveEnd(),
     );
-    return queryDns(app.weft.store, filter, window);
+    const w = app.weft;
+    if (servedByPrometheus(w.prometheus, w.store, filter, window)) return w.prometheus.dns(filter, window);
+    return { ...queryDns(w.store, filter, window), source: 'store' as const };
   });
 };

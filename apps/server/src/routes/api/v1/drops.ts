@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DropsResponse, FilterQuery } from '@weft/protocol';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { queryDrops } from '../../../store/dropsQuery.js';
 
 export const dropsRoute: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +16,10 @@ export const dropsRoute: FastifyPluginAsyncTypebox = async (app) => {
         app.weft.config.rateWindowS * 1000,
         app.weft.liveEnd(),
       );
-      return queryDrops(app.weft.store, filter, window);
+      const w = app.weft;
+      if (servedByPrometheus(w.prometheus, w.store, filter, window))
+        return w.prometheus.drops(filter, window);
+      return { ...queryDrops(w.store, filter, window), source: 'store' as const };
     },
   );
 };

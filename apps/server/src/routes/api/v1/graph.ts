@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, GraphResponse } from '@weft/protocol';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { graphAnswer } from '../../../store/graphAnswer.js';
 
 /** `level` and `compare` are part of the shared filter. */
@@ -18,11 +19,14 @@ export const graphRoute: FastifyPluginAsyncTypebox = async (app) => {
         w.config.rateWindowS * 1000,
         w.liveEnd(),
       );
+      if (servedByPrometheus(w.prometheus, w.store, filter, window))
+        return w.prometheus.graph(w.store, filter, window);
       // With `compare`, also over the baseline window, edges marked by what changed (graphCompare.ts).
-      return graphAnswer(w.store, filter, window, now, {
+      const graph = graphAnswer(w.store, filter, window, now, {
         maxNodes: w.config.graphMaxNodes,
         simulated: w.collectors.anySimulated(),
       });
+      return { ...graph, source: 'store' as const };
     },
   );
 };

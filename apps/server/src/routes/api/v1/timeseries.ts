@@ -9,6 +9,7 @@ import {
 } from '@weft/protocol';
 import { Type } from 'typebox';
 import { BadRequestError, filterFromQuery } from '../../../plugins/badRequest.js';
+import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { chooseStep, GROUPS_FOR, MAX_POINTS, queryTimeseries } from '../../../store/timeseriesQuery.js';
 
 const Query = Type.Object({
@@ -59,6 +60,8 @@ export const timeseriesRoute: FastifyPluginAsyncTypebox = async (app) => {
       throw new BadRequestError(
         `step: ${stepS}s gives more than ${MAX_POINTS} points for this window; use a larger step`,
       );
-    return queryTimeseries(w.store, filter, window, metric, groupBy, stepS);
+    if (servedByPrometheus(w.prometheus, w.store, filter, window))
+      return w.prometheus.timeseries(filter, window, metric, groupBy, stepS);
+    return { ...queryTimeseries(w.store, filter, window, metric, groupBy, stepS), source: 'store' as const };
   });
 };
