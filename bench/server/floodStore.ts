@@ -2,7 +2,7 @@
  * The soak's cardinality flood straight into a deployment-sized Store (WEFT_MAX_SERIES=100000,
  * WEFT_MEMORY_BUDGET_MB=230; run it under `--max-old-space-size=384` as the Deployment does), without
  * sockets: a flood batch (2,000 flows between new pods, 500 drops of new reasons, 500 DNS queries of
- * new names) a second of store time, one normal collector's batch and a prune beside each. Reports how
+ * new names) a second of store time, one normal collector's batch and a prune step (the server's timer) beside each. Reports how
  * long each single call held the thread (p50 / p99 / max): what /readyz waits for behind it. Run:
  *   node --max-old-space-size=384 --conditions=weft-source --import tsx bench/server/floodStore.ts \
  *     [--batches=300] [--per-batch=2000]
@@ -74,7 +74,7 @@ for (let k = 0; k < BATCHES; k++) {
   timed('flood', () => store.ingest(flood, `flood-node-${k % 7}`));
   const normal = normalBatch(k);
   timed('normal', () => store.ingest(normal, 'soak-normal-node'));
-  timed('prune', () => store.prune());
+  timed('prune', () => store.pruneStep());
   if ((k + 1) % 50 === 0) {
     const f = [...times.flood.slice(-50)].sort((a, b) => a - b);
     console.log(

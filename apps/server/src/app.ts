@@ -151,7 +151,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     const guard = { log: app.log, onError: () => ctx.metrics.timerErrors++ };
     timers.push(
       setInterval(
-        guardedTask('store prune', () => ctx.store.prune(), guard),
+        guardedTask('store prune', () => ctx.store.pruneStep(), guard),
         1_000,
       ),
     );

@@ -11,7 +11,7 @@ import { EdgeBucket } from './edgeBucket.js';
 import { queryFlows } from './flowsQuery.js';
 import { queryGraph } from './graphQuery.js';
 import type { EdgeSeries } from './series.js';
-import type { Store } from './store.js';
+import { PRUNE_MIN_SLICE, PRUNE_ROUND_STEPS, type Store } from './store.js';
 import { queryTimeseries } from './timeseriesQuery.js';
 
 const opts = { maxNodes: 150, simulated: false };
@@ -366,6 +366,47 @@ describe('Store: bounds', () => {
     clock.now += 700_000;
     store.prune();
     expect(store.stats()).toMatchObject({ edgeSeries: 0, dnsSeries: 0, fineBuckets: 0, coarseBuckets: 0 });
+  });
+
+  it('prunes in steps once a second, every series within a round of PRUNE_ROUND_STEPS steps', () => {
+    const { store, clock } = testStore({ fineRetentionS: 60, coarseRetentionS: 600 });
+    const peers = 4 * PRUNE_MIN_SLICE;
+    const scan = labBatches({ start: T0, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+    scan.flows = Array.from({ length: peers }, (_, i) => ({
+      ts: T0 + 100,
+      src: EP.api1,
+      dst: { ...EP.payments, ip: `198.51.${i >> 8}.${i & 255}`, node: '' },
+      sport: 30000,
+      dport: 443,
+      proto: 'tcp' as const,
+      dir: 'egress' as const,
+      bytes: 60,
+      packets: 1,
+      tcpFlags: 2,
+    }));
+    clock.now = scan.end + 200;
+    store.ingest(scan, N1);
+    const before = store.edges.size;
+    expect(before).toBeGreaterThanOrEqual(peers);
+    clock.now += 700_000;
+    store.pruneStep();
+    // One step visits a slice: series past retention are left for the next steps.
+    expect(store.edges.size).toBeGreaterThan(0);
+    expect(store.edges.size).toBeLessThan(before);
+    // A series made in the middle of the round, and fresh, is kept.
+    const fresh = labBatches({ start: clock.now - 1000, seconds: 1, nodes: [N1] })[0]!;
+    store.ingest(fresh, N1);
+    const freshSeries = [...store.edges].filter((s) => s.lastSeen === clock.now);
+    expect(freshSeries.length).toBeGreaterThan(0);
+    for (let step = 1; step < PRUNE_ROUND_STEPS; step++) store.pruneStep();
+    expect([...store.edges].filter((s) => s.server.kind === 'world' && s.lastSeen < clock.now)).toEqual([]);
+    expect(store.edges.size).toBe(freshSeries.length);
+    // The series made during the round take one step more; then the running counts have gone down
+    // with all that went: a full prune finds nothing more to take.
+    store.pruneStep();
+    const counted = store.stats();
+    store.prune();
+    expect(store.stats()).toEqual(counted);
   });
 
   it('ignores records outside retention and counts them', () => {

@@ -96,6 +96,13 @@ const DNS_BUCKET_BYTES = 720;
 const BOUNDS = 5;
 const TARGET = [0.9, 0.9, 0.95, 0.9, 0.9];
 
+/**
+ * The prune timer's steps: each visits at least PRUNE_MIN_SLICE series, and a round over every series
+ * takes at most PRUNE_ROUND_STEPS steps (seconds).
+ */
+export const PRUNE_MIN_SLICE = 5_000;
+export const PRUNE_ROUND_STEPS = 4;
+
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
 
@@ -563,22 +570,64 @@ export class Store {
     this.coarseCount += apply(s.coarse, ct) + apply(rollup.coarse, ct) + apply(this.totals.coarse, ct);
   }
 
-  /** Drops buckets past retention and series left empty; run about once a second. */
+  /** Drops buckets past retention and series left empty, over every series at once (tests, tools). */
   prune(now = this.now()): void {
+    this.pruneCursor = null;
+    this.pruneSome(now, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The prune timer's step, once a second: a slice of the series, a round over those held as it began
+   * in PRUNE_ROUND_STEPS steps (series made meanwhile may add a step), so a tick never scans the whole store (100,000 series took 20-40
+   * ms a second of the soak's loop). A bucket past retention outlives it by a few seconds; queries
+   * read windows, not whole tiers, and the counts go down when it goes.
+   */
+  pruneStep(now = this.now()): void {
+    if (this.pruneCursor === null) {
+      const all = this.edges.size + this.dns.size + this.nsRollups.size;
+      this.pruneSlice = Math.max(PRUNE_MIN_SLICE, Math.ceil(all / PRUNE_ROUND_STEPS));
+    }
+    this.pruneSome(now, this.pruneSlice);
+  }
+
+  /** Where the prune steps' round has got to: the series it has not visited yet (null: a new round). */
+  private pruneCursor: Iterator<EdgeSeries | DnsSeries> | null = null;
+  /** Series a step visits, set as a round begins from the series held then. */
+  private pruneSlice = PRUNE_MIN_SLICE;
+
+  /**
+   * Every series, read live: a Set's or Map's iterator skips what was deleted since it was made and
+   * visits what was added, so a round may stop and go on later.
+   */
+  private *everySeries(): Generator<EdgeSeries | DnsSeries> {
+    yield* this.edges;
+    yield* this.dns.values();
+    yield* this.nsRollups;
+  }
+
+  private pruneSome(now: number, limit: number): void {
     const fineBefore = this.fineFrom(now);
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
-    /** Prunes the tiers of `s`; true when nothing is left of it. */
-    const emptied = (s: EdgeSeries | DnsSeries) => {
+    this.pruneCursor ??= this.everySeries();
+    for (let n = 0; n < limit; n++) {
+      const next = this.pruneCursor.next();
+      if (next.done) {
+        this.pruneCursor = null;
+        break;
+      }
+      const s = next.value;
       const fine = s.fine.pruneBefore(fineBefore);
       const coarse = s.coarse.pruneBefore(coarseBefore);
       this.fineCount -= fine;
       this.coarseCount -= coarse;
-      if (s instanceof DnsSeries) this.dnsBuckets -= fine + coarse;
-      return s.fine.length === 0 && s.coarse.length === 0;
-    };
-    for (const s of this.edges) if (emptied(s)) this.dropEdge(s);
-    for (const s of this.dns.values()) if (emptied(s)) this.dropDns(s);
-    for (const r of this.nsRollups) if (emptied(r)) this.dropRollup(r);
+      if (s instanceof DnsSeries) {
+        this.dnsBuckets -= fine + coarse;
+        if (s.fine.length === 0 && s.coarse.length === 0) this.dropDns(s);
+      } else if (s.fine.length === 0 && s.coarse.length === 0) {
+        if (this.nsRollups.has(s)) this.dropRollup(s);
+        else this.dropEdge(s);
+      }
+    }
     this.fineCount -= this.totals.fine.pruneBefore(fineBefore);
     this.coarseCount -= this.totals.coarse.pruneBefore(coarseBefore);
     if (this.dataStart < coarseBefore)
