@@ -341,6 +341,46 @@ describe('Store: bounds', () => {
     expect([...store.edges.values()].filter((s) => s.server.kind === 'world').length).toBeGreaterThan(50);
   });
 
+  it('evicts by when a series was last named, not when it was made', () => {
+    const { store, clock } = testStore({ maxSeries: 100 });
+    const peer = (i: number) => ({ ...EP.payments, ip: `198.51.100.${i}`, node: '' });
+    const scan = (peers: number[]) => {
+      const b = labBatches({ start: clock.now, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+      b.flows = peers.map((i) => ({
+        ts: clock.now,
+        src: EP.api1,
+        dst: peer(i),
+        sport: 30000 + i,
+        dport: 443,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 60,
+        packets: 1,
+        tcpFlags: 2,
+      }));
+      b.drops = [];
+      b.dns = [];
+      b.tcpStats = [];
+      store.ingest(b, N1);
+      clock.now += 5_000;
+    };
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+    clock.now = T0;
+    scan(range(0, 60));
+    // The first half is named again later: it is no longer among the idlest.
+    scan(range(0, 30));
+    scan(range(60, 120));
+    const kept = new Set([...store.edges].map((s) => s.server.ip));
+    expect(store.stats().evictions).toBeGreaterThan(0);
+    expect(range(0, 30).every((i) => kept.has(peer(i).ip))).toBe(true);
+    expect(range(60, 120).every((i) => kept.has(peer(i).ip))).toBe(true);
+    expect(range(30, 60).filter((i) => kept.has(peer(i).ip)).length).toBeLessThan(30);
+    // Named again after its neighbours were evicted, a peer comes back as the newest series.
+    scan([45]);
+    expect(store.edges.size).toBeLessThanOrEqual(100);
+    expect([...store.edges].some((s) => s.server.ip === peer(45).ip)).toBe(true);
+  });
+
   it('shortens the 1 s tier under the bucket bound instead of dropping busy series', () => {
     const { store, clock, feed } = testStore({ maxFineBuckets: 5_000 });
     feed(labBatches({ seconds: 300 }));

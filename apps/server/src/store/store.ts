@@ -25,6 +25,7 @@ import {
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
+import { IdleOrder } from './idleOrder.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { RollupIndex } from './rollupIndex.js';
@@ -134,6 +135,9 @@ export class Store {
   readonly ports = new LearnedPorts();
   /** The nodes whose batches made the series, and how many each owns (for fair eviction). */
   readonly owners = new SeriesOwners();
+  /** Each node's series, idlest first: pod-level ones (edges, DNS clients) and rollups apart. */
+  private readonly podsIdle = new IdleOrder<EdgeSeries | DnsSeries>();
+  private readonly rollupsIdle = new IdleOrder<EdgeSeries>();
   readonly levels: LevelTables;
   private readonly interner: EndpointInterner;
   private readonly dedupe: CrossNodeDedupe;
@@ -461,13 +465,20 @@ export class Store {
       this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
     }
-    s.lastSeen = now;
+    // Touched once a batch (its records share `now`): the idle order moves when lastSeen does.
+    if (s.lastSeen !== now) {
+      s.lastSeen = now;
+      this.podsIdle.touch(s);
+    }
     let r = s.rollup;
     if (r === null || r.dead) {
       r = this.rollupFor(client, server, s);
       s.rollup = r;
     }
-    r.lastSeen = now;
+    if (r.lastSeen !== now) {
+      r.lastSeen = now;
+      this.rollupsIdle.touch(r);
+    }
     return s;
   }
 
@@ -491,6 +502,7 @@ export class Store {
   }
 
   private dropEdge(s: EdgeSeries): void {
+    this.podsIdle.remove(s);
     this.edges.delete(s);
     this.edgeList.remove(s);
     s.fine.release();
@@ -510,6 +522,7 @@ export class Store {
   }
 
   private dropDns(s: DnsSeries): void {
+    this.podsIdle.remove(s);
     this.dns.delete(s.key);
     this.disown(s);
   }
@@ -523,7 +536,10 @@ export class Store {
       this.owners.add(s.owner);
       this.dns.set(key, s);
     }
-    s.lastSeen = now;
+    if (s.lastSeen !== now) {
+      s.lastSeen = now;
+      this.podsIdle.touch(s);
+    }
     return s;
   }
 
@@ -708,12 +724,9 @@ export class Store {
     if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
     this.measure();
     if (!this.mustGo(null, 0)) return;
+    if (this.evictFair() > 0 && !this.mustGo(null, 0.1)) return;
     // Pod-level series before rollups among equally idle ones: the namespace view keeps its history.
-    let all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
-    if (this.evictFair(all) > 0) {
-      if (!this.mustGo(null, 0.1)) return;
-      all = [...this.edges, ...this.dns.values(), ...this.nsRollups];
-    }
+    const all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
     const seen = Float64Array.from(all, (s) => s.lastSeen).sort();
     const over = (used: number, limit: number) => Math.max(0, (used - limit * 0.9) / Math.max(1, used));
     const series = this.memory.share('series');
@@ -764,14 +777,14 @@ export class Store {
   }
 
   /**
-   * Eviction fair between the nodes whose batches made the series (`all`: edges, DNS clients, rollups
-   * in that order). For each bound over its target, each node's part of it is summed from its series
-   * (in this pass, which reads every series anyway: nothing is kept per record) and capped by water
-   * filling; each node over a cap loses its idlest series until it is under. A node holding few series
-   * (a normal collector) then loses none to another node's flood, and a node alone still may fill the
-   * whole store, losing its idlest past that as before. Returns the series evicted.
+   * Eviction fair between the nodes whose batches made the series. For each bound over its target,
+   * each node's part of it is summed from its series (one pass without allocation: nothing is kept per
+   * record) and capped by water filling; each node over a cap loses its idlest series, read off the
+   * front of its IdleOrder lists, until it is under. A node holding few series (a normal collector)
+   * then loses none to another node's flood, and a node alone still may fill the whole store, losing
+   * its idlest past that as before. Returns the series evicted.
    */
-  private evictFair(all: (EdgeSeries | DnsSeries)[]): number {
+  private evictFair(): number {
     const nodes = this.owners.size;
     const series = this.memory.share('series');
     const details = this.memory.share('details');
@@ -791,19 +804,17 @@ export class Store {
     ];
     const use = new Float64Array(BOUNDS * nodes);
     const u = new Float64Array(BOUNDS);
-    const dnsFrom = this.edges.size;
-    const rollupsFrom = dnsFrom + this.dns.size;
-    const kindAt = (j: number) => (j < dnsFrom ? 0 : j < rollupsFrom ? 1 : 2);
-    for (let j = 0; j < all.length; j++) {
-      const s = all[j]!;
-      if (s.owner < 0) continue;
-      this.usage(s, kindAt(j), u);
+    const add = (s: EdgeSeries | DnsSeries, kind: number) => {
+      if (s.owner < 0) return;
+      this.usage(s, kind, u);
       for (let b = 0; b < BOUNDS; b++) use[b * nodes + s.owner] = use[b * nodes + s.owner]! + u[b]!;
-    }
+    };
+    for (const s of this.edges) add(s, 0);
+    for (const s of this.dns.values()) add(s, 1);
+    for (const s of this.nsRollups) add(s, 2);
     // What is over each node's cap (0 where a bound is within its target); usage not owned by a node
     // (the cluster totals) is taken off the target first.
     const excess = new Float64Array(BOUNDS * nodes);
-    let pending = 0;
     for (let b = 0; b < BOUNDS; b++) {
       const target = limits[b]! * TARGET[b]!;
       if (measured[b]! <= target) continue;
@@ -811,51 +822,31 @@ export class Store {
       let sum = 0;
       for (let i = 0; i < nodes; i++) sum += owned[i]!;
       const cap = waterFill(owned, target - (measured[b]! - sum));
-      for (let i = 0; i < nodes; i++)
-        if (owned[i]! > cap) {
-          excess[b * nodes + i] = owned[i]! - cap;
-          pending++;
-        }
+      for (let i = 0; i < nodes; i++) if (owned[i]! > cap) excess[b * nodes + i] = owned[i]! - cap;
     }
-    if (pending === 0) return 0;
     const overCap = (o: number) => {
       for (let b = 0; b < BOUNDS; b++) if (excess[b * nodes + o]! > 0) return true;
       return false;
     };
-    // The candidates (series of nodes over a cap) idlest first: a native sort of lastSeen with the
-    // series' place packed into the low bits (times coarsened only if the span would not fit).
-    const candidates: number[] = [];
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < all.length; j++) {
-      const s = all[j]!;
-      if (s.owner < 0 || !overCap(s.owner)) continue;
-      candidates.push(j);
-      if (s.lastSeen < min) min = s.lastSeen;
-      if (s.lastSeen > max) max = s.lastSeen;
-    }
-    const scale = 2 ** Math.max(1, Math.ceil(Math.log2(all.length + 1)));
-    const room = 2 ** 53 / scale;
-    const q = max - min < room ? 1 : Math.ceil((max - min + 1) / room);
-    const keys = Float64Array.from(candidates, (j) => Math.floor((all[j]!.lastSeen - min) / q) * scale + j);
-    keys.sort();
     let evicted = 0;
-    for (let k = 0; k < keys.length && pending > 0; k++) {
-      const j = keys[k]! % scale;
-      const s = all[j]!;
-      const o = s.owner;
-      this.usage(s, kindAt(j), u);
-      let frees = false;
-      for (let b = 0; b < BOUNDS; b++) if (u[b]! > 0 && excess[b * nodes + o]! > 0) frees = true;
-      if (!frees) continue;
-      for (let b = 0; b < BOUNDS; b++) {
-        const at = b * nodes + o;
-        if (excess[at]! <= 0) continue;
-        excess[at] = excess[at]! - u[b]!;
-        if (excess[at]! <= 0) pending--;
+    for (let o = 0; o < nodes; o++) {
+      // The node's idlest of its two lists each time; pod-level before rollups when equally idle (the
+      // namespace view keeps its history).
+      let pod = this.podsIdle.first(o);
+      let rollup = this.rollupsIdle.first(o);
+      while ((pod !== null || rollup !== null) && overCap(o)) {
+        const takeRollup = rollup !== null && (pod === null || rollup.lastSeen < pod.lastSeen);
+        const s = takeRollup ? rollup! : pod!;
+        if (takeRollup) rollup = this.rollupsIdle.next(rollup!);
+        else pod = this.podsIdle.next(pod!);
+        this.usage(s, takeRollup ? 2 : s instanceof DnsSeries ? 1 : 0, u);
+        let frees = false;
+        for (let b = 0; b < BOUNDS; b++) if (u[b]! > 0 && excess[b * nodes + o]! > 0) frees = true;
+        if (!frees) continue;
+        for (let b = 0; b < BOUNDS; b++) excess[b * nodes + o] = excess[b * nodes + o]! - u[b]!;
+        this.evict(s);
+        evicted++;
       }
-      this.evict(s);
-      evicted++;
     }
     return evicted;
   }
@@ -876,6 +867,7 @@ export class Store {
   }
 
   private dropRollup(r: EdgeSeries): void {
+    this.rollupsIdle.remove(r);
     this.nsRollups.delete(r);
     this.rollupIndex.delete(
       levelNode(r.client, 'namespace').id,
