@@ -381,6 +381,48 @@ describe('Store: bounds', () => {
     expect([...store.edges].some((s) => s.server.ip === peer(45).ip)).toBe(true);
   });
 
+  it('leaves the eviction pass to a task of its own when deferBounds is set, asking once', () => {
+    const { store, clock } = testStore({ maxSeries: 100 });
+    let asked = 0;
+    store.deferBounds = () => asked++;
+    const scan = (from: number) => {
+      const b = labBatches({ start: clock.now, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+      b.flows = Array.from({ length: 80 }, (_, i) => ({
+        ts: clock.now,
+        src: EP.api1,
+        dst: { ...EP.payments, ip: `198.51.100.${from + i}`, node: '' },
+        sport: 30000,
+        dport: 443,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 60,
+        packets: 1,
+        tcpFlags: 2,
+      }));
+      store.ingest(b, N1);
+      clock.now += 1_000;
+    };
+    clock.now = T0;
+    scan(0);
+    expect(asked).toBe(0);
+    scan(80);
+    scan(160);
+    // Over the bound until the pass runs, asked for once however many batches came meanwhile.
+    expect(asked).toBe(1);
+    expect(store.edges.size).toBeGreaterThan(100);
+    expect(store.stats().evictions).toBe(0);
+    store.enforceBoundsNow();
+    expect(store.edges.size + store.dns.size).toBeLessThanOrEqual(100);
+    expect(store.stats().evictions).toBeGreaterThan(0);
+    // The newest batch's series stay: the idlest went.
+    const kept = new Set([...store.edges].map((s) => s.server.ip));
+    expect(Array.from({ length: 80 }, (_, i) => `198.51.100.${160 + i}`).every((ip) => kept.has(ip))).toBe(
+      true,
+    );
+    scan(0);
+    expect(asked).toBe(2);
+  });
+
   it('shortens the 1 s tier under the bucket bound instead of dropping busy series', () => {
     const { store, clock, feed } = testStore({ maxFineBuckets: 5_000 });
     feed(labBatches({ seconds: 300 }));

@@ -142,6 +142,15 @@ export class Store {
   private readonly interner: EndpointInterner;
   private readonly dedupe: CrossNodeDedupe;
   readonly now: () => number;
+  /**
+   * When set (the server sets it), a batch that leaves the store over a bound calls it instead of
+   * evicting there and then, and the caller runs enforceBoundsNow() in a task of its own: a flood
+   * batch and the eviction pass it sets off then never hold the event loop together. The bounds are
+   * exceeded meanwhile by what the batches in between bring (the shares leave 30% of the budget for
+   * such). Unset, ingest enforces them before it returns (tests and tools).
+   */
+  deferBounds: (() => void) | null = null;
+  private boundsPending = false;
   /** Nodes with a connected collector: ingress seen there is counted at the sender's egress instead. */
   observedNodes: ReadonlySet<string> = new Set();
   /** Span of data held: rates divide by the time actually observed, not the whole window. */
@@ -425,7 +434,11 @@ export class Store {
     this.counters.records += stored;
     this.flushLate();
     this.flows.settle();
-    this.enforceBounds();
+    if (this.deferBounds === null) this.enforceBounds();
+    else if (!this.boundsPending && this.overBounds()) {
+      this.boundsPending = true;
+      this.deferBounds();
+    }
     // A node whose batch made no series (or lost them all) holds no entry.
     this.owners.release(this.batchOwner);
     return stored;
@@ -751,6 +764,19 @@ export class Store {
       k = Math.min(seen.length - 1, 2 * k + 1);
       left = kept;
     }
+  }
+
+  /** Whether a bound is exceeded (the eviction pass has work): O(1). */
+  private overBounds(): boolean {
+    if (this.fineCount > this.opts.maxFineBuckets) return true;
+    this.measure();
+    return this.mustGo(null, 0);
+  }
+
+  /** The eviction pass deferBounds asked for; nothing when the bounds hold meanwhile. */
+  enforceBoundsNow(): void {
+    this.boundsPending = false;
+    this.enforceBounds();
   }
 
   /**
