@@ -11,7 +11,7 @@ import { EdgeBucket } from './edgeBucket.js';
 import { queryFlows } from './flowsQuery.js';
 import { queryGraph } from './graphQuery.js';
 import type { EdgeSeries } from './series.js';
-import { PRUNE_MIN_SLICE, PRUNE_ROUND_STEPS, type Store } from './store.js';
+import { EVICTION_SLICE, PRUNE_MIN_SLICE, PRUNE_ROUND_STEPS, type Store } from './store.js';
 import { queryTimeseries } from './timeseriesQuery.js';
 
 const opts = { maxNodes: 150, simulated: false };
@@ -411,7 +411,7 @@ describe('Store: bounds', () => {
     expect(asked).toBe(1);
     expect(store.edges.size).toBeGreaterThan(100);
     expect(store.stats().evictions).toBe(0);
-    store.enforceBoundsNow();
+    expect(store.enforceBoundsNow()).toBe(false);
     expect(store.edges.size + store.dns.size).toBeLessThanOrEqual(100);
     expect(store.stats().evictions).toBeGreaterThan(0);
     // The newest batch's series stay: the idlest went.
@@ -421,6 +421,39 @@ describe('Store: bounds', () => {
     );
     scan(0);
     expect(asked).toBe(2);
+  });
+
+  it('sums a large store for the deferred pass in steps of EVICTION_SLICE series, evicting at the last', () => {
+    const { store, clock } = testStore({ maxSeries: EVICTION_SLICE });
+    let asked = 0;
+    store.deferBounds = () => asked++;
+    const peers = Math.ceil(EVICTION_SLICE * 1.3);
+    const b = labBatches({ start: T0, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+    b.flows = Array.from({ length: peers }, (_, i) => ({
+      ts: T0 + 100,
+      src: EP.api1,
+      dst: { ...EP.payments, ip: `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, node: '' },
+      sport: 30000,
+      dport: 443,
+      proto: 'tcp' as const,
+      dir: 'egress' as const,
+      bytes: 60,
+      packets: 1,
+      tcpFlags: 2,
+    }));
+    clock.now = b.end + 200;
+    store.ingest(b, N1);
+    expect(asked).toBe(1);
+    // The first step sums a slice and evicts nothing yet; the pass ends within the steps its size needs.
+    expect(store.enforceBoundsNow()).toBe(true);
+    expect(store.stats().evictions).toBe(0);
+    let steps = 1;
+    while (store.enforceBoundsNow()) steps++;
+    expect(steps).toBeLessThanOrEqual(Math.ceil((peers + 100) / EVICTION_SLICE) + 1);
+    expect(store.edges.size + store.dns.size).toBeLessThanOrEqual(EVICTION_SLICE);
+    expect(store.stats().evictions).toBeGreaterThan(0);
+    // Nothing more to do: a step with the bounds holding finds no work.
+    expect(store.enforceBoundsNow()).toBe(false);
   });
 
   it('shortens the 1 s tier under the bucket bound instead of dropping busy series', () => {

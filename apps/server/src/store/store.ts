@@ -104,6 +104,9 @@ const TARGET = [0.9, 0.9, 0.95, 0.9, 0.9];
 export const PRUNE_MIN_SLICE = 5_000;
 export const PRUNE_ROUND_STEPS = 4;
 
+/** Series the deferred eviction pass sums a step (each step a task of its own). */
+export const EVICTION_SLICE = 20_000;
+
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
 
@@ -734,10 +737,67 @@ export class Store {
    * lastSeen read off a sorted copy of the times (a native sort of numbers), not from sorting the series.
    */
   private enforceBounds(): void {
-    if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
+    while (this.boundsStep(Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * An eviction pass under way: what each node holds of each bound (`use`, BOUNDS rows of `nodes`),
+   * summed `slice` series a step through live iterators (`kind` 0 edges, 1 DNS clients, 2 rollups).
+   */
+  private pass: {
+    use: Float64Array;
+    nodes: number;
+    kind: number;
+    cursor: Iterator<EdgeSeries | DnsSeries>;
+  } | null = null;
+  private readonly usageScratch = new Float64Array(BOUNDS);
+
+  /**
+   * One step of the eviction pass; true when it needs another. The sums a step adds may be a few
+   * batches old by the last step: the caps are fair to within those batches, and what is still over
+   * after the fair part goes by the cluster-wide order.
+   */
+  private boundsStep(slice: number): boolean {
+    if (this.pass === null) {
+      if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
+      this.measure();
+      if (!this.mustGo(null, 0)) return false;
+      const nodes = this.owners.size;
+      this.pass = { use: new Float64Array(BOUNDS * nodes), nodes, kind: 0, cursor: this.edges.values() };
+    }
+    const p = this.pass;
+    const u = this.usageScratch;
+    for (let n = 0; n < slice; ) {
+      const next = p.cursor.next();
+      if (next.done) {
+        if (p.kind === 2) {
+          this.pass = null;
+          break;
+        }
+        p.kind++;
+        p.cursor = p.kind === 1 ? this.dns.values() : this.nsRollups.values();
+        continue;
+      }
+      n++;
+      const s = next.value;
+      const o = s.owner;
+      if (o < 0 || o >= p.nodes) continue;
+      this.usage(s, p.kind, u);
+      for (let b = 0; b < BOUNDS; b++) p.use[b * p.nodes + o] = p.use[b * p.nodes + o]! + u[b]!;
+    }
+    if (this.pass !== null) return true;
     this.measure();
-    if (!this.mustGo(null, 0)) return;
-    if (this.evictFair() > 0 && !this.mustGo(null, 0.1)) return;
+    if (!this.mustGo(null, 0)) return false;
+    if (this.evictFair(p.use, p.nodes) > 0 && !this.mustGo(null, 0.1)) return false;
+    this.evictIdlest();
+    return false;
+  }
+
+  /**
+   * What fair eviction left over a bound goes by the cluster-wide idle order: a threshold on lastSeen
+   * read off a sorted copy of the times (a native sort of numbers), not from sorting the series.
+   */
+  private evictIdlest(): void {
     // Pod-level series before rollups among equally idle ones: the namespace view keeps its history.
     const all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
     const seen = Float64Array.from(all, (s) => s.lastSeen).sort();
@@ -773,10 +833,16 @@ export class Store {
     return this.mustGo(null, 0);
   }
 
-  /** The eviction pass deferBounds asked for; nothing when the bounds hold meanwhile. */
-  enforceBoundsNow(): void {
+  /**
+   * A step of the eviction pass deferBounds asked for (EVICTION_SLICE series summed, or the evictions
+   * once all are); true when the pass needs another step, which the caller runs in a task of its own
+   * again. Nothing when the bounds hold meanwhile.
+   */
+  enforceBoundsNow(): boolean {
     this.boundsPending = false;
-    this.enforceBounds();
+    const more = this.boundsStep(EVICTION_SLICE);
+    this.boundsPending = more;
+    return more;
   }
 
   /**
@@ -804,14 +870,13 @@ export class Store {
 
   /**
    * Eviction fair between the nodes whose batches made the series. For each bound over its target,
-   * each node's part of it is summed from its series (one pass without allocation: nothing is kept per
-   * record) and capped by water filling; each node over a cap loses its idlest series, read off the
+   * each node's part of it (`use`, summed from its series by boundsStep: nothing is kept per record)
+   * is capped by water filling; each node over a cap loses its idlest series, read off the
    * front of its IdleOrder lists, until it is under. A node holding few series (a normal collector)
    * then loses none to another node's flood, and a node alone still may fill the whole store, losing
    * its idlest past that as before. Returns the series evicted.
    */
-  private evictFair(): number {
-    const nodes = this.owners.size;
+  private evictFair(use: Float64Array, nodes: number): number {
     const series = this.memory.share('series');
     const details = this.memory.share('details');
     const measured = [
@@ -828,16 +893,7 @@ export class Store {
       series.limit,
       details.limit,
     ];
-    const use = new Float64Array(BOUNDS * nodes);
-    const u = new Float64Array(BOUNDS);
-    const add = (s: EdgeSeries | DnsSeries, kind: number) => {
-      if (s.owner < 0) return;
-      this.usage(s, kind, u);
-      for (let b = 0; b < BOUNDS; b++) use[b * nodes + s.owner] = use[b * nodes + s.owner]! + u[b]!;
-    };
-    for (const s of this.edges) add(s, 0);
-    for (const s of this.dns.values()) add(s, 1);
-    for (const s of this.nsRollups) add(s, 2);
+    const u = this.usageScratch;
     // What is over each node's cap (0 where a bound is within its target); usage not owned by a node
     // (the cluster totals) is taken off the target first.
     const excess = new Float64Array(BOUNDS * nodes);
