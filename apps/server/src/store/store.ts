@@ -755,7 +755,7 @@ export class Store {
   /**
    * One step of the eviction pass; true when it needs another. The sums a step adds may be a few
    * batches old by the last step: the caps are fair to within those batches, and what is still over
-   * after the fair part goes by the cluster-wide order.
+   * after the fair part is another pass's.
    */
   private boundsStep(slice: number): boolean {
     if (this.pass === null) {
@@ -788,7 +788,11 @@ export class Store {
     if (this.pass !== null) return true;
     this.measure();
     if (!this.mustGo(null, 0)) return false;
-    if (this.evictFair(p.use, p.nodes) > 0 && !this.mustGo(null, 0.1)) return false;
+    const evicted = this.evictFair(p.use, p.nodes);
+    if (!this.mustGo(null, 0.1)) return false;
+    // Sums a few batches old fell short: another pass, in steps again. Only when fairness frees nothing
+    // does the cluster-wide order (a sort of every series) run.
+    if (evicted > 0) return true;
     this.evictIdlest();
     return false;
   }
