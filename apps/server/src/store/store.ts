@@ -105,7 +105,7 @@ export const PRUNE_MIN_SLICE = 5_000;
 export const PRUNE_ROUND_STEPS = 4;
 
 /** Series the deferred eviction pass sums a step (each step a task of its own). */
-export const EVICTION_SLICE = 20_000;
+export const EVICTION_SLICE = 10_000;
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
