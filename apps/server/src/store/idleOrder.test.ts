@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type IdleLinked, IdleOrder } from './idleOrder.js';
+import { IdleOrder, type IdleTracked } from './idleOrder.js';
 
-interface S extends IdleLinked {
+interface S extends IdleTracked {
   name: string;
 }
-const series = (name: string, owner: number): S => ({ name, owner, idlePrev: null, idleNext: null });
+const series = (name: string, owner: number): S => ({ name, owner, lastSeen: 0 });
 
 function names(order: IdleOrder<S>, owner: number): string[] {
   const out: string[] = [];
-  for (let s = order.first(owner); s !== null; s = order.next(s)) out.push(s.name);
+  for (let k = order.seek(owner, 0); k >= 0; k = order.seek(owner, k + 1)) out.push(order.at(owner, k).name);
   return out;
 }
 
@@ -17,40 +17,56 @@ describe('IdleOrder', () => {
     const order = new IdleOrder<S>();
     const [a, b, c] = [series('a', 0), series('b', 0), series('c', 0)];
     const x = series('x', 1);
-    for (const s of [a, b, x, c]) order.touch(s);
+    let now = 1;
+    const touch = (s: S) => {
+      s.lastSeen = now++;
+      order.touch(s);
+    };
+    for (const s of [a, b, x, c]) touch(s);
     expect(names(order, 0)).toEqual(['a', 'b', 'c']);
     expect(names(order, 1)).toEqual(['x']);
-    order.touch(a);
+    touch(a);
     expect(names(order, 0)).toEqual(['b', 'c', 'a']);
-    order.touch(c);
-    expect(names(order, 0)).toEqual(['b', 'a', 'c']);
-    // Touching the newest changes nothing.
-    order.touch(c);
+    touch(c);
     expect(names(order, 0)).toEqual(['b', 'a', 'c']);
   });
 
-  it('takes out what leaves, from the front, the middle and the back', () => {
+  it('leaves out a series once it is no longer its owner’s', () => {
     const order = new IdleOrder<S>();
-    const all = ['a', 'b', 'c', 'd'].map((n) => series(n, 2));
+    const all = ['a', 'b', 'c', 'd'].map((n, i) => ({ ...series(n, 2), lastSeen: i + 1 }));
     for (const s of all) order.touch(s);
-    order.remove(all[1]!);
+    all[1]!.owner = -1;
     expect(names(order, 2)).toEqual(['a', 'c', 'd']);
-    order.remove(all[0]!);
-    order.remove(all[3]!);
+    all[0]!.owner = -1;
+    all[3]!.owner = -1;
     expect(names(order, 2)).toEqual(['c']);
-    // Removing twice, or what was never in, is nothing.
-    order.remove(all[3]!);
-    order.remove(series('z', 2));
-    expect(names(order, 2)).toEqual(['c']);
-    order.remove(all[2]!);
-    expect(order.first(2)).toBeNull();
-    order.touch(all[0]!);
-    expect(names(order, 2)).toEqual(['a']);
+    all[2]!.owner = -1;
+    expect(order.seek(2, 0)).toBe(-1);
+    // The owner's index given to another node: only that node's series count.
+    const y = { ...series('y', 2), lastSeen: 9 };
+    order.touch(y);
+    expect(names(order, 2)).toEqual(['y']);
+  });
+
+  it('stays in order and bounded through many touches (stale entries are closed up)', () => {
+    const order = new IdleOrder<S>();
+    const all = Array.from({ length: 100 }, (_, i) => series(`s${i}`, 0));
+    let now = 1;
+    for (let round = 0; round < 200; round++)
+      for (let i = 0; i < all.length; i += round % 2 === 0 ? 1 : 3) {
+        all[i]!.lastSeen = now++;
+        order.touch(all[i]!);
+      }
+    const got = names(order, 0);
+    expect(got).toHaveLength(100);
+    const bySeen = [...all].sort((p, q) => p.lastSeen - q.lastSeen).map((s) => s.name);
+    expect(got).toEqual(bySeen);
+    expect(order.size(0)).toBe(100);
   });
 
   it('ignores series owned by no node', () => {
     const order = new IdleOrder<S>();
     order.touch(series('totals', -1));
-    expect(order.first(0)).toBeNull();
+    expect(order.seek(0, 0)).toBe(-1);
   });
 });

@@ -1,60 +1,82 @@
-/** What an IdleOrder links: a series, with its owner (a SeriesOwners index) and its two links. */
-export interface IdleLinked {
+/** What an IdleOrder keeps: a series, with its owner (a SeriesOwners index, -1 once it left) and lastSeen. */
+export interface IdleTracked {
   owner: number;
-  idlePrev: IdleLinked | null;
-  idleNext: IdleLinked | null;
+  lastSeen: number;
 }
 
+interface Log<T> {
+  items: T[];
+  /** lastSeen of items[k] when it was touched: the entry is current while they still agree. */
+  stamps: number[];
+  /** Length at which the log is next closed up. */
+  compactAt: number;
+}
+
+const MIN_COMPACT_AT = 4096;
+
 /**
- * The series of each owner, least recently touched first: a doubly linked list per owner through
- * the series' own fields, so touching one is O(1) and eviction reads the idlest of a node from the
- * front of its list, where it once scanned and sorted every series of the store (100,000 at the
- * Deployment's bound: hundreds of ms a pass under a cardinality flood). The store touches a series
- * once per batch that names it (when its lastSeen moves), so the order is that of lastSeen.
+ * The series of each owner, least recently touched first, so eviction reads the idlest of a node
+ * from the front where it once scanned and sorted every series of the store (100,000 at the
+ * Deployment's bound: hundreds of ms a pass under a cardinality flood). Kept as a log per owner: a
+ * touch appends the series with its lastSeen, and an entry counts while the series is still its
+ * owner's and its lastSeen unchanged (later touches and eviction leave stale entries behind, closed
+ * up once the log doubles): a touch writes to the end of two arrays, not to a series' neighbours as
+ * a linked list's move would. The store touches a series once per batch that names it (when its
+ * lastSeen moves).
  */
-export class IdleOrder<T extends IdleLinked> {
-  private heads: (T | null)[] = [];
-  private tails: (T | null)[] = [];
+export class IdleOrder<T extends IdleTracked> {
+  private readonly logs: (Log<T> | undefined)[] = [];
 
-  /** The idlest series of `owner`; null when it has none here. */
-  first(owner: number): T | null {
-    return this.heads[owner] ?? null;
-  }
-
-  /** The series touched after `s` by its owner. */
-  next(s: T): T | null {
-    return s.idleNext as T | null;
-  }
-
-  /** `s` was just touched: it goes to the back of its owner's list (in it or not yet). */
+  /** `s` was just touched (its lastSeen set): it goes to the back of its owner's order. */
   touch(s: T): void {
     const o = s.owner;
     if (o < 0) return;
-    if (this.tails[o] === s) return;
-    if (s.idlePrev !== null || this.heads[o] === s) this.unlink(s);
-    const tail = this.tails[o] ?? null;
-    s.idlePrev = tail;
-    s.idleNext = null;
-    if (tail) tail.idleNext = s;
-    else this.heads[o] = s;
-    this.tails[o] = s;
+    let log = this.logs[o];
+    if (log === undefined) {
+      log = { items: [], stamps: [], compactAt: MIN_COMPACT_AT };
+      this.logs[o] = log;
+    }
+    log.items.push(s);
+    log.stamps.push(s.lastSeen);
+    if (log.items.length >= log.compactAt) this.compact(log, o);
   }
 
-  /** `s` leaves the store: out of its owner's list (before its owner is cleared). */
-  remove(s: T): void {
-    if (s.owner < 0) return;
-    if (s.idlePrev !== null || this.heads[s.owner] === s) this.unlink(s);
+  /** The place of the first current entry of `owner` at or after `from`; -1 when there is none. */
+  seek(owner: number, from: number): number {
+    const log = this.logs[owner];
+    if (log === undefined) return -1;
+    const { items, stamps } = log;
+    for (let k = from; k < items.length; k++) {
+      const s = items[k]!;
+      if (s.owner === owner && s.lastSeen === stamps[k]) return k;
+    }
+    return -1;
   }
 
-  private unlink(s: T): void {
-    const o = s.owner;
-    const prev = s.idlePrev as T | null;
-    const next = s.idleNext as T | null;
-    if (prev) prev.idleNext = next;
-    else this.heads[o] = next;
-    if (next) next.idlePrev = prev;
-    else this.tails[o] = prev;
-    s.idlePrev = null;
-    s.idleNext = null;
+  /** The series at place `k` of `owner`'s order (a place seek returned). */
+  at(owner: number, k: number): T {
+    return this.logs[owner]!.items[k]!;
+  }
+
+  /** Current entries of `owner` (tests). */
+  size(owner: number): number {
+    let n = 0;
+    for (let k = this.seek(owner, 0); k >= 0; k = this.seek(owner, k + 1)) n++;
+    return n;
+  }
+
+  private compact(log: Log<T>, owner: number): void {
+    const { items, stamps } = log;
+    let kept = 0;
+    for (let k = 0; k < items.length; k++) {
+      const s = items[k]!;
+      if (s.owner !== owner || s.lastSeen !== stamps[k]) continue;
+      items[kept] = s;
+      stamps[kept] = stamps[k]!;
+      kept++;
+    }
+    items.length = kept;
+    stamps.length = kept;
+    log.compactAt = Math.max(MIN_COMPACT_AT, 2 * kept);
   }
 }

@@ -2,7 +2,6 @@ import type { Endpoint } from '@weft/protocol';
 import { ListTier } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
 import { EdgeTier } from './edgeTier.js';
-import type { IdleLinked } from './idleOrder.js';
 import type { TierArena } from './tierArena.js';
 
 const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
@@ -47,9 +46,6 @@ export class EdgeSeries {
   serverId = 0;
   /** SeriesOwners index of the node whose batch made it (-1: the cluster totals, no node's). */
   owner = -1;
-  /** Its neighbours in its owner's IdleOrder. */
-  idlePrev: IdleLinked | null = null;
-  idleNext: IdleLinked | null = null;
 
   constructor(
     readonly client: Endpoint,
@@ -70,9 +66,6 @@ export class DnsSeries {
   lastSeen = 0;
   /** SeriesOwners index of the node whose batch made it. */
   owner = -1;
-  /** Its neighbours in its owner's IdleOrder. */
-  idlePrev: IdleLinked | null = null;
-  idleNext: IdleLinked | null = null;
 
   constructor(
     readonly key: string,

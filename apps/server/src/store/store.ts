@@ -518,7 +518,6 @@ export class Store {
   }
 
   private dropEdge(s: EdgeSeries): void {
-    this.podsIdle.remove(s);
     this.edges.delete(s);
     this.edgeList.remove(s);
     s.fine.release();
@@ -538,7 +537,6 @@ export class Store {
   }
 
   private dropDns(s: DnsSeries): void {
-    this.podsIdle.remove(s);
     this.dns.delete(s.key);
     this.disown(s);
   }
@@ -876,7 +874,7 @@ export class Store {
    * Eviction fair between the nodes whose batches made the series. For each bound over its target,
    * each node's part of it (`use`, summed from its series by boundsStep: nothing is kept per record)
    * is capped by water filling; each node over a cap loses its idlest series, read off the
-   * front of its IdleOrder lists, until it is under. A node holding few series (a normal collector)
+   * front of its IdleOrder logs, until it is under. A node holding few series (a normal collector)
    * then loses none to another node's flood, and a node alone still may fill the whole store, losing
    * its idlest past that as before. Returns the series evicted.
    */
@@ -916,15 +914,17 @@ export class Store {
     };
     let evicted = 0;
     for (let o = 0; o < nodes; o++) {
-      // The node's idlest of its two lists each time; pod-level before rollups when equally idle (the
+      // The idlest of the node's two orders each time; pod-level before rollups when equally idle (the
       // namespace view keeps its history).
-      let pod = this.podsIdle.first(o);
-      let rollup = this.rollupsIdle.first(o);
-      while ((pod !== null || rollup !== null) && overCap(o)) {
+      let pk = this.podsIdle.seek(o, 0);
+      let rk = this.rollupsIdle.seek(o, 0);
+      while ((pk >= 0 || rk >= 0) && overCap(o)) {
+        const pod = pk >= 0 ? this.podsIdle.at(o, pk) : null;
+        const rollup = rk >= 0 ? this.rollupsIdle.at(o, rk) : null;
         const takeRollup = rollup !== null && (pod === null || rollup.lastSeen < pod.lastSeen);
         const s = takeRollup ? rollup! : pod!;
-        if (takeRollup) rollup = this.rollupsIdle.next(rollup!);
-        else pod = this.podsIdle.next(pod!);
+        if (takeRollup) rk = this.rollupsIdle.seek(o, rk + 1);
+        else pk = this.podsIdle.seek(o, pk + 1);
         this.usage(s, takeRollup ? 2 : s instanceof DnsSeries ? 1 : 0, u);
         let frees = false;
         for (let b = 0; b < BOUNDS; b++) if (u[b]! > 0 && excess[b * nodes + o]! > 0) frees = true;
@@ -953,7 +953,6 @@ export class Store {
   }
 
   private dropRollup(r: EdgeSeries): void {
-    this.rollupsIdle.remove(r);
     this.nsRollups.delete(r);
     this.rollupIndex.delete(
       levelNode(r.client, 'namespace').id,
