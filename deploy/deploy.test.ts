@@ -405,12 +405,12 @@ describe('overlays', () => {
     findContainer(podTemplate(findObject(render(name), 'Deployment', 'weft')).spec, 'server');
 
   it("leaves the server's container room beyond its heap for what is not heap", () => {
-    // The 10-minute soak (bench/server/RESULTS.md) saw the server's RSS reach 117 MiB over its
-    // 384 MiB old space: young space, code, socket buffers. Half as much again beyond that.
+    // The 10-minute soaks (bench/server/RESULTS.md) saw the server's RSS reach 117 and 132 MiB over
+    // its 384 MiB old space: young space, code, socket buffers. Half as much again beyond that.
     for (const s of ['base', 'overlays/small', 'overlays/large'].map(serverOf)) {
       const heap = Number(/--max-old-space-size=(\d+)/.exec(envValue(s, 'NODE_OPTIONS') ?? '')?.[1]);
       const limit = parseMemory(s.resources?.limits?.memory ?? '');
-      expect(limit - heap * 2 ** 20, s.name).toBeGreaterThanOrEqual(176 * 2 ** 20);
+      expect(limit - heap * 2 ** 20, s.name).toBeGreaterThanOrEqual(192 * 2 ** 20);
     }
   });
 
