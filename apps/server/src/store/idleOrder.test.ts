@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { IdleOrder, type IdleTracked } from './idleOrder.js';
+import { dueTouch, IDLE_GRAIN_MS, IdleOrder, type IdleTracked } from './idleOrder.js';
 
 interface S extends IdleTracked {
   name: string;
 }
-const series = (name: string, owner: number): S => ({ name, owner, lastSeen: 0 });
+const series = (name: string, owner: number): S => ({
+  name,
+  owner,
+  lastSeen: 0,
+  idleAt: Number.NEGATIVE_INFINITY,
+});
 
 function names(order: IdleOrder<S>, owner: number): string[] {
   const out: string[] = [];
@@ -68,5 +73,24 @@ describe('IdleOrder', () => {
     const order = new IdleOrder<S>();
     order.touch(series('totals', -1));
     expect(order.seek(0, 0)).toBe(-1);
+  });
+
+  it('moves a series named again only once its lastSeen has moved a grain (or back)', () => {
+    const order = new IdleOrder<S>();
+    const [a, b] = [series('a', 0), series('b', 0)];
+    const see = (s: S, at: number) => {
+      s.lastSeen = at;
+      if (dueTouch(s)) order.touch(s);
+    };
+    see(a, 1_000);
+    see(b, 2_000);
+    see(a, 1_000 + IDLE_GRAIN_MS - 1);
+    expect(names(order, 0)).toEqual(['a', 'b']);
+    see(a, 1_000 + IDLE_GRAIN_MS);
+    expect(names(order, 0)).toEqual(['b', 'a']);
+    // A clock set back touches it again: its idleAt never stays ahead of its lastSeen.
+    see(b, 500);
+    expect(names(order, 0)).toEqual(['a', 'b']);
+    expect(b.idleAt).toBe(500);
   });
 });

@@ -10,6 +10,7 @@ import { queryDrops } from './dropsQuery.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { queryFlows } from './flowsQuery.js';
 import { queryGraph } from './graphQuery.js';
+import { IDLE_GRAIN_MS } from './idleOrder.js';
 import type { EdgeSeries } from './series.js';
 import { EVICTION_SLICE, PRUNE_MIN_SLICE, PRUNE_ROUND_STEPS, type Store } from './store.js';
 import { queryTimeseries } from './timeseriesQuery.js';
@@ -362,7 +363,7 @@ describe('Store: bounds', () => {
       b.dns = [];
       b.tcpStats = [];
       store.ingest(b, N1);
-      clock.now += 5_000;
+      clock.now += IDLE_GRAIN_MS + 5_000;
     };
     const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
     clock.now = T0;

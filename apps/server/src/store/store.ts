@@ -25,7 +25,7 @@ import {
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
-import { IdleOrder } from './idleOrder.js';
+import { dueTouch, IdleOrder } from './idleOrder.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { RollupIndex } from './rollupIndex.js';
@@ -481,20 +481,15 @@ export class Store {
       this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
     }
-    // Touched once a batch (its records share `now`): the idle order moves when lastSeen does.
-    if (s.lastSeen !== now) {
-      s.lastSeen = now;
-      this.podsIdle.touch(s);
-    }
+    s.lastSeen = now;
+    if (dueTouch(s)) this.podsIdle.touch(s);
     let r = s.rollup;
     if (r === null || r.dead) {
       r = this.rollupFor(client, server, s);
       s.rollup = r;
     }
-    if (r.lastSeen !== now) {
-      r.lastSeen = now;
-      this.rollupsIdle.touch(r);
-    }
+    r.lastSeen = now;
+    if (dueTouch(r)) this.rollupsIdle.touch(r);
     return s;
   }
 
@@ -550,10 +545,8 @@ export class Store {
       this.owners.add(s.owner);
       this.dns.set(key, s);
     }
-    if (s.lastSeen !== now) {
-      s.lastSeen = now;
-      this.podsIdle.touch(s);
-    }
+    s.lastSeen = now;
+    if (dueTouch(s)) this.podsIdle.touch(s);
     return s;
   }
 
@@ -921,7 +914,7 @@ export class Store {
       while ((pk >= 0 || rk >= 0) && overCap(o)) {
         const pod = pk >= 0 ? this.podsIdle.at(o, pk) : null;
         const rollup = rk >= 0 ? this.rollupsIdle.at(o, rk) : null;
-        const takeRollup = rollup !== null && (pod === null || rollup.lastSeen < pod.lastSeen);
+        const takeRollup = rollup !== null && (pod === null || rollup.idleAt < pod.idleAt);
         const s = takeRollup ? rollup! : pod!;
         if (takeRollup) rk = this.rollupsIdle.seek(o, rk + 1);
         else pk = this.podsIdle.seek(o, pk + 1);
