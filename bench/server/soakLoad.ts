@@ -192,6 +192,75 @@ export async function fuzzedIngest(url: string, seed: number, stop: Stop, c: Cou
 }
 
 /**
+ * One batch of the cardinality flood: `perBatch` flows, each between two pods never seen before (the
+ * `n`th onwards), a quarter with a drop of a new reason and a quarter with a DNS query of a new name.
+ */
+export function floodBatch(n: number, seq: number, end: number, perBatch = 2000): IngestBatch {
+  const b: IngestBatch = {
+    type: 'batch',
+    seq,
+    start: end - 1000,
+    end,
+    flows: [],
+    drops: [],
+    tcp: [],
+    tcpStats: [],
+    dns: [],
+    lost: 0,
+  };
+  for (let i = 0; i < perBatch; i++, n++) {
+    const tag = n.toString(36);
+    const ns = `flood-${n % 50}`;
+    const src = pod(
+      ns,
+      `${i % 10 === 0 ? PROTO_NAMES[n % PROTO_NAMES.length] : 'p'}-${tag}`,
+      `flood-node-${n % 7}`,
+      `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+    );
+    const dst = pod(ns, `q-${tag}`, src.node, `10.200.${(n >> 8) & 255}.${n & 255}`);
+    b.flows.push({
+      ts: end,
+      src,
+      dst,
+      sport: 1024 + (n % 60000),
+      dport: 80,
+      proto: 'tcp',
+      dir: 'egress',
+      bytes: 100,
+      packets: 1,
+      tcpFlags: 2,
+    });
+    if (i % 4 === 0)
+      b.drops.push({
+        ts: end,
+        src,
+        dst,
+        sport: 1,
+        dport: 80,
+        proto: 'tcp',
+        dir: 'egress',
+        reason: `r_${tag}`,
+        kernelReason: `K_${tag}`,
+        packets: 1,
+        bytes: 60,
+      });
+    if (i % 4 === 1)
+      b.dns.push({
+        ts: end,
+        client: src,
+        server: dst,
+        id: n % 65536,
+        qname: `${tag}.flood.svc.cluster.local`,
+        qtype: 'A',
+        rcode: i % 8 === 1 ? PROTO_NAMES[n % PROTO_NAMES.length]!.slice(0, 16) : 'NOERROR',
+        answers: 1,
+        latencyUs: 300,
+      });
+  }
+  return b;
+}
+
+/**
  * A cardinality flood: batches whose every record names a pod, drop reason and DNS name never seen
  * before (some of them inherited names with a counter), as fast as the server acks them.
  */
@@ -209,68 +278,8 @@ export async function cardinalityFlood(url: string, stop: Stop, c: Counters, per
     s.send(JSON.stringify(validHello(`flood-node-${n % 7}`, `flood-${process.pid}-${n}`)));
     await s.next(10_000);
     while (!s.closed && Date.now() < stop.at) {
-      const end = Date.now();
-      const b: IngestBatch = {
-        type: 'batch',
-        seq: seq++,
-        start: end - 1000,
-        end,
-        flows: [],
-        drops: [],
-        tcp: [],
-        tcpStats: [],
-        dns: [],
-        lost: 0,
-      };
-      for (let i = 0; i < perBatch; i++, n++) {
-        const tag = n.toString(36);
-        const ns = `flood-${n % 50}`;
-        const src = pod(
-          ns,
-          `${i % 10 === 0 ? PROTO_NAMES[n % PROTO_NAMES.length] : 'p'}-${tag}`,
-          `flood-node-${n % 7}`,
-          `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-        );
-        const dst = pod(ns, `q-${tag}`, src.node, `10.200.${(n >> 8) & 255}.${n & 255}`);
-        b.flows.push({
-          ts: end,
-          src,
-          dst,
-          sport: 1024 + (n % 60000),
-          dport: 80,
-          proto: 'tcp',
-          dir: 'egress',
-          bytes: 100,
-          packets: 1,
-          tcpFlags: 2,
-        });
-        if (i % 4 === 0)
-          b.drops.push({
-            ts: end,
-            src,
-            dst,
-            sport: 1,
-            dport: 80,
-            proto: 'tcp',
-            dir: 'egress',
-            reason: `r_${tag}`,
-            kernelReason: `K_${tag}`,
-            packets: 1,
-            bytes: 60,
-          });
-        if (i % 4 === 1)
-          b.dns.push({
-            ts: end,
-            client: src,
-            server: dst,
-            id: n % 65536,
-            qname: `${tag}.flood.svc.cluster.local`,
-            qtype: 'A',
-            rcode: i % 8 === 1 ? PROTO_NAMES[n % PROTO_NAMES.length]!.slice(0, 16) : 'NOERROR',
-            answers: 1,
-            latencyUs: 300,
-          });
-      }
+      const b = floodBatch(n, seq++, Date.now(), perBatch);
+      n += perBatch;
       s.send(JSON.stringify(packBatch(b)));
       c.floodBatches = (c.floodBatches ?? 0) + 1;
       c.floodRecords = (c.floodRecords ?? 0) + b.flows.length + b.drops.length + b.dns.length;

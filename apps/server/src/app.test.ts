@@ -70,3 +70,42 @@ describe('app without a built SPA', () => {
     await app.close();
   });
 });
+
+describe('app: eviction after a batch', () => {
+  it('runs the eviction pass in tasks of its own: work queued after the batch runs before it', async () => {
+    const { labBatches } = await import('./fixtures/labBatches.js');
+    const { EP, N1 } = await import('./fixtures/labCluster.js');
+    const app = await buildApp(
+      parseServerConfig({ ...quiet, WEFT_WEB_ROOT: '/nonexistent/wsv', WEFT_MAX_SERIES: '1000' }),
+    );
+    try {
+      const store = app.weft.store;
+      const now = Date.now();
+      const b = labBatches({ start: now - 1000, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+      b.flows = Array.from({ length: 1500 }, (_, i) => ({
+        ts: now - 500,
+        src: EP.api1,
+        dst: { ...EP.payments, ip: `198.51.${i >> 8}.${i & 255}`, node: '' },
+        sport: 30000,
+        dport: 443,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 60,
+        packets: 1,
+        tcpFlags: 2,
+      }));
+      store.ingest(b, N1);
+      // The batch's own task left the store over its bound, and so did the next round of immediates.
+      expect(store.edges.size).toBeGreaterThan(1000);
+      const seenNext = await new Promise<number>((r) => setImmediate(() => r(store.edges.size)));
+      expect(seenNext).toBeGreaterThan(1000);
+      const deadline = Date.now() + 10_000;
+      while (store.edges.size + store.dns.size > 1000 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(store.edges.size + store.dns.size).toBeLessThanOrEqual(1000);
+      expect(store.stats().evictions).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -192,7 +192,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     const guard = { log: app.log, onError: () => ctx.metrics.timerErrors++ };
     timers.push(
       setInterval(
-        guardedTask('store prune', () => ctx.store.prune(), guard),
+        guardedTask('store prune', () => ctx.store.pruneStep(), guard),
         1_000,
       ),
     );
@@ -203,6 +203,18 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       ),
     );
     for (const t of timers) t.unref();
+    // A batch's eviction pass in tasks of its own, after the loop's next poll for I/O (an immediate
+    // queued from an immediate runs in the next turn): a flood batch and the pass it sets off no longer
+    // hold the thread together, and /readyz is answered between them.
+    // The pass is itself in steps, each in a task of its own the same way.
+    const boundsStep = guardedTask(
+      'store bounds',
+      () => {
+        if (ctx.store.enforceBoundsNow()) ctx.store.deferBounds?.();
+      },
+      guard,
+    );
+    ctx.store.deferBounds = () => setImmediate(() => setImmediate(boundsStep));
     const liveShare = new LoopShare(LIVE_LOOP_MS_PER_SECOND, LIVE_LOOP_BURST_MS, performance.now());
     schedule = new LiveSchedule({
       intervalMs: config.liveIntervalMs,

@@ -26,7 +26,7 @@ describe('guardedTask', () => {
     const app = await buildApp(
       parseServerConfig({ WEFT_LOG_LEVEL: 'silent', WEFT_WEB_ROOT: '/nonexistent/wsv' }),
     );
-    app.weft.store.prune = () => {
+    app.weft.store.pruneStep = () => {
       throw new Error('prune failed');
     };
     // The prune timer runs every second: wait for two failed rounds (an uncaught one would end vitest's worker).

@@ -151,6 +151,7 @@ export class IngestTarget {
     const problems: string[] = [];
     for (const [name, run] of [
       ['store.prune', () => w.store.prune()],
+      ['store.pruneStep', () => w.store.pruneStep()],
       ['alerts.evaluate', () => w.alerts.evaluate()],
       ['live.tick', () => w.live.tick()],
     ] as const) {

@@ -46,6 +46,8 @@ export class EdgeSeries {
   serverId = 0;
   /** SeriesOwners index of the node whose batch made it (-1: the cluster totals, no node's). */
   owner = -1;
+  /** Its place in its owner's IdleOrder (the lastSeen of its latest touch). */
+  idleAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly client: Endpoint,
@@ -66,6 +68,8 @@ export class DnsSeries {
   lastSeen = 0;
   /** SeriesOwners index of the node whose batch made it. */
   owner = -1;
+  /** Its place in its owner's IdleOrder (the lastSeen of its latest touch). */
+  idleAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly key: string,

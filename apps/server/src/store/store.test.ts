@@ -10,8 +10,9 @@ import { queryDrops } from './dropsQuery.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { queryFlows } from './flowsQuery.js';
 import { queryGraph } from './graphQuery.js';
+import { IDLE_GRAIN_MS } from './idleOrder.js';
 import type { EdgeSeries } from './series.js';
-import type { Store } from './store.js';
+import { EVICTION_SLICE, PRUNE_MIN_SLICE, PRUNE_ROUND_STEPS, type Store } from './store.js';
 import { queryTimeseries } from './timeseriesQuery.js';
 
 const opts = { maxNodes: 150, simulated: false };
@@ -341,6 +342,121 @@ describe('Store: bounds', () => {
     expect([...store.edges.values()].filter((s) => s.server.kind === 'world').length).toBeGreaterThan(50);
   });
 
+  it('evicts by when a series was last named, not when it was made', () => {
+    const { store, clock } = testStore({ maxSeries: 100 });
+    const peer = (i: number) => ({ ...EP.payments, ip: `198.51.100.${i}`, node: '' });
+    const scan = (peers: number[]) => {
+      const b = labBatches({ start: clock.now, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+      b.flows = peers.map((i) => ({
+        ts: clock.now,
+        src: EP.api1,
+        dst: peer(i),
+        sport: 30000 + i,
+        dport: 443,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 60,
+        packets: 1,
+        tcpFlags: 2,
+      }));
+      b.drops = [];
+      b.dns = [];
+      b.tcpStats = [];
+      store.ingest(b, N1);
+      clock.now += IDLE_GRAIN_MS + 5_000;
+    };
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+    clock.now = T0;
+    scan(range(0, 60));
+    // The first half is named again later: it is no longer among the idlest.
+    scan(range(0, 30));
+    scan(range(60, 120));
+    const kept = new Set([...store.edges].map((s) => s.server.ip));
+    expect(store.stats().evictions).toBeGreaterThan(0);
+    expect(range(0, 30).every((i) => kept.has(peer(i).ip))).toBe(true);
+    expect(range(60, 120).every((i) => kept.has(peer(i).ip))).toBe(true);
+    expect(range(30, 60).filter((i) => kept.has(peer(i).ip)).length).toBeLessThan(30);
+    // Named again after its neighbours were evicted, a peer comes back as the newest series.
+    scan([45]);
+    expect(store.edges.size).toBeLessThanOrEqual(100);
+    expect([...store.edges].some((s) => s.server.ip === peer(45).ip)).toBe(true);
+  });
+
+  it('leaves the eviction pass to a task of its own when deferBounds is set, asking once', () => {
+    const { store, clock } = testStore({ maxSeries: 100 });
+    let asked = 0;
+    store.deferBounds = () => asked++;
+    const scan = (from: number) => {
+      const b = labBatches({ start: clock.now, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+      b.flows = Array.from({ length: 80 }, (_, i) => ({
+        ts: clock.now,
+        src: EP.api1,
+        dst: { ...EP.payments, ip: `198.51.100.${from + i}`, node: '' },
+        sport: 30000,
+        dport: 443,
+        proto: 'tcp' as const,
+        dir: 'egress' as const,
+        bytes: 60,
+        packets: 1,
+        tcpFlags: 2,
+      }));
+      store.ingest(b, N1);
+      clock.now += 1_000;
+    };
+    clock.now = T0;
+    scan(0);
+    expect(asked).toBe(0);
+    scan(80);
+    scan(160);
+    // Over the bound until the pass runs, asked for once however many batches came meanwhile.
+    expect(asked).toBe(1);
+    expect(store.edges.size).toBeGreaterThan(100);
+    expect(store.stats().evictions).toBe(0);
+    expect(store.enforceBoundsNow()).toBe(false);
+    expect(store.edges.size + store.dns.size).toBeLessThanOrEqual(100);
+    expect(store.stats().evictions).toBeGreaterThan(0);
+    // The newest batch's series stay: the idlest went.
+    const kept = new Set([...store.edges].map((s) => s.server.ip));
+    expect(Array.from({ length: 80 }, (_, i) => `198.51.100.${160 + i}`).every((ip) => kept.has(ip))).toBe(
+      true,
+    );
+    scan(0);
+    expect(asked).toBe(2);
+  });
+
+  it('sums a large store for the deferred pass in steps of EVICTION_SLICE series, evicting at the last', () => {
+    const { store, clock } = testStore({ maxSeries: EVICTION_SLICE });
+    let asked = 0;
+    store.deferBounds = () => asked++;
+    const peers = Math.ceil(EVICTION_SLICE * 1.3);
+    const b = labBatches({ start: T0, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+    b.flows = Array.from({ length: peers }, (_, i) => ({
+      ts: T0 + 100,
+      src: EP.api1,
+      dst: { ...EP.payments, ip: `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, node: '' },
+      sport: 30000,
+      dport: 443,
+      proto: 'tcp' as const,
+      dir: 'egress' as const,
+      bytes: 60,
+      packets: 1,
+      tcpFlags: 2,
+    }));
+    clock.now = b.end + 200;
+    store.ingest(b, N1);
+    expect(asked).toBe(1);
+    // The first step sums a slice and evicts nothing yet; the pass ends within the steps its size needs.
+    expect(store.enforceBoundsNow()).toBe(true);
+    expect(store.stats().evictions).toBe(0);
+    let steps = 1;
+    while (store.enforceBoundsNow()) steps++;
+    expect(steps).toBeLessThanOrEqual(Math.ceil((peers + 100) / EVICTION_SLICE) + 1);
+    expect(store.edges.size + store.dns.size).toBeLessThanOrEqual(EVICTION_SLICE);
+    expect(store.stats().evictions).toBeGreaterThan(0);
+    // Nothing more to do: a step with the bounds holding finds no work.
+    expect(store.enforceBoundsNow()).toBe(false);
+  });
+
   it('shortens the 1 s tier under the bucket bound instead of dropping busy series', () => {
     const { store, clock, feed } = testStore({ maxFineBuckets: 5_000 });
     feed(labBatches({ seconds: 300 }));
@@ -366,6 +482,47 @@ describe('Store: bounds', () => {
     clock.now += 700_000;
     store.prune();
     expect(store.stats()).toMatchObject({ edgeSeries: 0, dnsSeries: 0, fineBuckets: 0, coarseBuckets: 0 });
+  });
+
+  it('prunes in steps once a second, every series within a round of PRUNE_ROUND_STEPS steps', () => {
+    const { store, clock } = testStore({ fineRetentionS: 60, coarseRetentionS: 600 });
+    const peers = 4 * PRUNE_MIN_SLICE;
+    const scan = labBatches({ start: T0, seconds: 1, nodes: [N1], connectsPerSec: 0 })[0]!;
+    scan.flows = Array.from({ length: peers }, (_, i) => ({
+      ts: T0 + 100,
+      src: EP.api1,
+      dst: { ...EP.payments, ip: `198.51.${i >> 8}.${i & 255}`, node: '' },
+      sport: 30000,
+      dport: 443,
+      proto: 'tcp' as const,
+      dir: 'egress' as const,
+      bytes: 60,
+      packets: 1,
+      tcpFlags: 2,
+    }));
+    clock.now = scan.end + 200;
+    store.ingest(scan, N1);
+    const before = store.edges.size;
+    expect(before).toBeGreaterThanOrEqual(peers);
+    clock.now += 700_000;
+    store.pruneStep();
+    // One step visits a slice: series past retention are left for the next steps.
+    expect(store.edges.size).toBeGreaterThan(0);
+    expect(store.edges.size).toBeLessThan(before);
+    // A series made in the middle of the round, and fresh, is kept.
+    const fresh = labBatches({ start: clock.now - 1000, seconds: 1, nodes: [N1] })[0]!;
+    store.ingest(fresh, N1);
+    const freshSeries = [...store.edges].filter((s) => s.lastSeen === clock.now);
+    expect(freshSeries.length).toBeGreaterThan(0);
+    for (let step = 1; step < PRUNE_ROUND_STEPS; step++) store.pruneStep();
+    expect([...store.edges].filter((s) => s.server.kind === 'world' && s.lastSeen < clock.now)).toEqual([]);
+    expect(store.edges.size).toBe(freshSeries.length);
+    // The series made during the round take one step more; then the running counts have gone down
+    // with all that went: a full prune finds nothing more to take.
+    store.pruneStep();
+    const counted = store.stats();
+    store.prune();
+    expect(store.stats()).toEqual(counted);
   });
 
   it('ignores records outside retention and counts them', () => {

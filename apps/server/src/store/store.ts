@@ -25,6 +25,7 @@ import {
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowRing } from './flowRing.js';
+import { dueTouch, IdleOrder } from './idleOrder.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { RollupIndex } from './rollupIndex.js';
@@ -96,6 +97,16 @@ const DNS_BUCKET_BYTES = 720;
 const BOUNDS = 5;
 const TARGET = [0.9, 0.9, 0.95, 0.9, 0.9];
 
+/**
+ * The prune timer's steps: each visits at least PRUNE_MIN_SLICE series, and a round over every series
+ * takes at most PRUNE_ROUND_STEPS steps (seconds).
+ */
+export const PRUNE_MIN_SLICE = 5_000;
+export const PRUNE_ROUND_STEPS = 4;
+
+/** Series the deferred eviction pass sums a step (each step a task of its own). */
+export const EVICTION_SLICE = 10_000;
+
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
 
@@ -127,10 +138,22 @@ export class Store {
   readonly ports = new LearnedPorts();
   /** The nodes whose batches made the series, and how many each owns (for fair eviction). */
   readonly owners = new SeriesOwners();
+  /** Each node's series, idlest first: pod-level ones (edges, DNS clients) and rollups apart. */
+  private readonly podsIdle = new IdleOrder<EdgeSeries | DnsSeries>();
+  private readonly rollupsIdle = new IdleOrder<EdgeSeries>();
   readonly levels: LevelTables;
   private readonly interner: EndpointInterner;
   private readonly dedupe: CrossNodeDedupe;
   readonly now: () => number;
+  /**
+   * When set (the server sets it), a batch that leaves the store over a bound calls it instead of
+   * evicting there and then, and the caller runs enforceBoundsNow() in a task of its own: a flood
+   * batch and the eviction pass it sets off then never hold the event loop together. The bounds are
+   * exceeded meanwhile by what the batches in between bring (the shares leave 30% of the budget for
+   * such). Unset, ingest enforces them before it returns (tests and tools).
+   */
+  deferBounds: (() => void) | null = null;
+  private boundsPending = false;
   /** Nodes with a connected collector: ingress seen there is counted at the sender's egress instead. */
   observedNodes: ReadonlySet<string> = new Set();
   /** Span of data held: rates divide by the time actually observed, not the whole window. */
@@ -414,7 +437,11 @@ export class Store {
     this.counters.records += stored;
     this.flushLate();
     this.flows.settle();
-    this.enforceBounds();
+    if (this.deferBounds === null) this.enforceBounds();
+    else if (!this.boundsPending && this.overBounds()) {
+      this.boundsPending = true;
+      this.deferBounds();
+    }
     // A node whose batch made no series (or lost them all) holds no entry.
     this.owners.release(this.batchOwner);
     return stored;
@@ -455,12 +482,14 @@ export class Store {
       this.edgeIndex.add(client.id, server.id, portId, s);
     }
     s.lastSeen = now;
+    if (dueTouch(s)) this.podsIdle.touch(s);
     let r = s.rollup;
     if (r === null || r.dead) {
       r = this.rollupFor(client, server, s);
       s.rollup = r;
     }
     r.lastSeen = now;
+    if (dueTouch(r)) this.rollupsIdle.touch(r);
     return s;
   }
 
@@ -517,6 +546,7 @@ export class Store {
       this.dns.set(key, s);
     }
     s.lastSeen = now;
+    if (dueTouch(s)) this.podsIdle.touch(s);
     return s;
   }
 
@@ -563,22 +593,64 @@ export class Store {
     this.coarseCount += apply(s.coarse, ct) + apply(rollup.coarse, ct) + apply(this.totals.coarse, ct);
   }
 
-  /** Drops buckets past retention and series left empty; run about once a second. */
+  /** Drops buckets past retention and series left empty, over every series at once (tests, tools). */
   prune(now = this.now()): void {
+    this.pruneCursor = null;
+    this.pruneSome(now, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The prune timer's step, once a second: a slice of the series, a round over those held as it began
+   * in PRUNE_ROUND_STEPS steps (series made meanwhile may add a step), so a tick never scans the whole store (100,000 series took 20-40
+   * ms a second of the soak's loop). A bucket past retention outlives it by a few seconds; queries
+   * read windows, not whole tiers, and the counts go down when it goes.
+   */
+  pruneStep(now = this.now()): void {
+    if (this.pruneCursor === null) {
+      const all = this.edges.size + this.dns.size + this.nsRollups.size;
+      this.pruneSlice = Math.max(PRUNE_MIN_SLICE, Math.ceil(all / PRUNE_ROUND_STEPS));
+    }
+    this.pruneSome(now, this.pruneSlice);
+  }
+
+  /** Where the prune steps' round has got to: the series it has not visited yet (null: a new round). */
+  private pruneCursor: Iterator<EdgeSeries | DnsSeries> | null = null;
+  /** Series a step visits, set as a round begins from the series held then. */
+  private pruneSlice = PRUNE_MIN_SLICE;
+
+  /**
+   * Every series, read live: a Set's or Map's iterator skips what was deleted since it was made and
+   * visits what was added, so a round may stop and go on later.
+   */
+  private *everySeries(): Generator<EdgeSeries | DnsSeries> {
+    yield* this.edges;
+    yield* this.dns.values();
+    yield* this.nsRollups;
+  }
+
+  private pruneSome(now: number, limit: number): void {
     const fineBefore = this.fineFrom(now);
     const coarseBefore = now - this.opts.coarseRetentionS * 1000;
-    /** Prunes the tiers of `s`; true when nothing is left of it. */
-    const emptied = (s: EdgeSeries | DnsSeries) => {
+    this.pruneCursor ??= this.everySeries();
+    for (let n = 0; n < limit; n++) {
+      const next = this.pruneCursor.next();
+      if (next.done) {
+        this.pruneCursor = null;
+        break;
+      }
+      const s = next.value;
       const fine = s.fine.pruneBefore(fineBefore);
       const coarse = s.coarse.pruneBefore(coarseBefore);
       this.fineCount -= fine;
       this.coarseCount -= coarse;
-      if (s instanceof DnsSeries) this.dnsBuckets -= fine + coarse;
-      return s.fine.length === 0 && s.coarse.length === 0;
-    };
-    for (const s of this.edges) if (emptied(s)) this.dropEdge(s);
-    for (const s of this.dns.values()) if (emptied(s)) this.dropDns(s);
-    for (const r of this.nsRollups) if (emptied(r)) this.dropRollup(r);
+      if (s instanceof DnsSeries) {
+        this.dnsBuckets -= fine + coarse;
+        if (s.fine.length === 0 && s.coarse.length === 0) this.dropDns(s);
+      } else if (s.fine.length === 0 && s.coarse.length === 0) {
+        if (this.nsRollups.has(s)) this.dropRollup(s);
+        else this.dropEdge(s);
+      }
+    }
     this.fineCount -= this.totals.fine.pruneBefore(fineBefore);
     this.coarseCount -= this.totals.coarse.pruneBefore(coarseBefore);
     if (this.dataStart < coarseBefore)
@@ -656,15 +728,73 @@ export class Store {
    * lastSeen read off a sorted copy of the times (a native sort of numbers), not from sorting the series.
    */
   private enforceBounds(): void {
-    if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
-    this.measure();
-    if (!this.mustGo(null, 0)) return;
-    // Pod-level series before rollups among equally idle ones: the namespace view keeps its history.
-    let all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
-    if (this.evictFair(all) > 0) {
-      if (!this.mustGo(null, 0.1)) return;
-      all = [...this.edges, ...this.dns.values(), ...this.nsRollups];
+    while (this.boundsStep(Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * An eviction pass under way: what each node holds of each bound (`use`, BOUNDS rows of `nodes`),
+   * summed `slice` series a step through live iterators (`kind` 0 edges, 1 DNS clients, 2 rollups).
+   */
+  private pass: {
+    use: Float64Array;
+    nodes: number;
+    kind: number;
+    cursor: Iterator<EdgeSeries | DnsSeries>;
+  } | null = null;
+  private readonly usageScratch = new Float64Array(BOUNDS);
+
+  /**
+   * One step of the eviction pass; true when it needs another. The sums a step adds may be a few
+   * batches old by the last step: the caps are fair to within those batches, and what is still over
+   * after the fair part is another pass's.
+   */
+  private boundsStep(slice: number): boolean {
+    if (this.pass === null) {
+      if (this.fineCount > this.opts.maxFineBuckets) this.trimFine();
+      this.measure();
+      if (!this.mustGo(null, 0)) return false;
+      const nodes = this.owners.size;
+      this.pass = { use: new Float64Array(BOUNDS * nodes), nodes, kind: 0, cursor: this.edges.values() };
     }
+    const p = this.pass;
+    const u = this.usageScratch;
+    for (let n = 0; n < slice; ) {
+      const next = p.cursor.next();
+      if (next.done) {
+        if (p.kind === 2) {
+          this.pass = null;
+          break;
+        }
+        p.kind++;
+        p.cursor = p.kind === 1 ? this.dns.values() : this.nsRollups.values();
+        continue;
+      }
+      n++;
+      const s = next.value;
+      const o = s.owner;
+      if (o < 0 || o >= p.nodes) continue;
+      this.usage(s, p.kind, u);
+      for (let b = 0; b < BOUNDS; b++) p.use[b * p.nodes + o] = p.use[b * p.nodes + o]! + u[b]!;
+    }
+    if (this.pass !== null) return true;
+    this.measure();
+    if (!this.mustGo(null, 0)) return false;
+    const evicted = this.evictFair(p.use, p.nodes);
+    if (!this.mustGo(null, 0.1)) return false;
+    // Sums a few batches old fell short: another pass, in steps again. Only when fairness frees nothing
+    // does the cluster-wide order (a sort of every series) run.
+    if (evicted > 0) return true;
+    this.evictIdlest();
+    return false;
+  }
+
+  /**
+   * What fair eviction left over a bound goes by the cluster-wide idle order: a threshold on lastSeen
+   * read off a sorted copy of the times (a native sort of numbers), not from sorting the series.
+   */
+  private evictIdlest(): void {
+    // Pod-level series before rollups among equally idle ones: the namespace view keeps its history.
+    const all: (EdgeSeries | DnsSeries)[] = [...this.edges, ...this.dns.values(), ...this.nsRollups];
     const seen = Float64Array.from(all, (s) => s.lastSeen).sort();
     const over = (used: number, limit: number) => Math.max(0, (used - limit * 0.9) / Math.max(1, used));
     const series = this.memory.share('series');
@@ -691,6 +821,25 @@ export class Store {
     }
   }
 
+  /** Whether a bound is exceeded (the eviction pass has work): O(1). */
+  private overBounds(): boolean {
+    if (this.fineCount > this.opts.maxFineBuckets) return true;
+    this.measure();
+    return this.mustGo(null, 0);
+  }
+
+  /**
+   * A step of the eviction pass deferBounds asked for (EVICTION_SLICE series summed, or the evictions
+   * once all are); true when the pass needs another step, which the caller runs in a task of its own
+   * again. Nothing when the bounds hold meanwhile.
+   */
+  enforceBoundsNow(): boolean {
+    this.boundsPending = false;
+    const more = this.boundsStep(EVICTION_SLICE);
+    this.boundsPending = more;
+    return more;
+  }
+
   /**
    * What series `s` (of `kind`: 0 pod-level edge, 1 DNS client, 2 rollup) counts for in each bound,
    * as measure() and the running counts count it, into `u` (BOUNDS entries).
@@ -715,15 +864,14 @@ export class Store {
   }
 
   /**
-   * Eviction fair between the nodes whose batches made the series (`all`: edges, DNS clients, rollups
-   * in that order). For each bound over its target, each node's part of it is summed from its series
-   * (in this pass, which reads every series anyway: nothing is kept per record) and capped by water
-   * filling; each node over a cap loses its idlest series until it is under. A node holding few series
-   * (a normal collector) then loses none to another node's flood, and a node alone still may fill the
-   * whole store, losing its idlest past that as before. Returns the series evicted.
+   * Eviction fair between the nodes whose batches made the series. For each bound over its target,
+   * each node's part of it (`use`, summed from its series by boundsStep: nothing is kept per record)
+   * is capped by water filling; each node over a cap loses its idlest series, read off the
+   * front of its IdleOrder logs, until it is under. A node holding few series (a normal collector)
+   * then loses none to another node's flood, and a node alone still may fill the whole store, losing
+   * its idlest past that as before. Returns the series evicted.
    */
-  private evictFair(all: (EdgeSeries | DnsSeries)[]): number {
-    const nodes = this.owners.size;
+  private evictFair(use: Float64Array, nodes: number): number {
     const series = this.memory.share('series');
     const details = this.memory.share('details');
     const measured = [
@@ -740,21 +888,10 @@ export class Store {
       series.limit,
       details.limit,
     ];
-    const use = new Float64Array(BOUNDS * nodes);
-    const u = new Float64Array(BOUNDS);
-    const dnsFrom = this.edges.size;
-    const rollupsFrom = dnsFrom + this.dns.size;
-    const kindAt = (j: number) => (j < dnsFrom ? 0 : j < rollupsFrom ? 1 : 2);
-    for (let j = 0; j < all.length; j++) {
-      const s = all[j]!;
-      if (s.owner < 0) continue;
-      this.usage(s, kindAt(j), u);
-      for (let b = 0; b < BOUNDS; b++) use[b * nodes + s.owner] = use[b * nodes + s.owner]! + u[b]!;
-    }
+    const u = this.usageScratch;
     // What is over each node's cap (0 where a bound is within its target); usage not owned by a node
     // (the cluster totals) is taken off the target first.
     const excess = new Float64Array(BOUNDS * nodes);
-    let pending = 0;
     for (let b = 0; b < BOUNDS; b++) {
       const target = limits[b]! * TARGET[b]!;
       if (measured[b]! <= target) continue;
@@ -762,51 +899,33 @@ export class Store {
       let sum = 0;
       for (let i = 0; i < nodes; i++) sum += owned[i]!;
       const cap = waterFill(owned, target - (measured[b]! - sum));
-      for (let i = 0; i < nodes; i++)
-        if (owned[i]! > cap) {
-          excess[b * nodes + i] = owned[i]! - cap;
-          pending++;
-        }
+      for (let i = 0; i < nodes; i++) if (owned[i]! > cap) excess[b * nodes + i] = owned[i]! - cap;
     }
-    if (pending === 0) return 0;
     const overCap = (o: number) => {
       for (let b = 0; b < BOUNDS; b++) if (excess[b * nodes + o]! > 0) return true;
       return false;
     };
-    // The candidates (series of nodes over a cap) idlest first: a native sort of lastSeen with the
-    // series' place packed into the low bits (times coarsened only if the span would not fit).
-    const candidates: number[] = [];
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < all.length; j++) {
-      const s = all[j]!;
-      if (s.owner < 0 || !overCap(s.owner)) continue;
-      candidates.push(j);
-      if (s.lastSeen < min) min = s.lastSeen;
-      if (s.lastSeen > max) max = s.lastSeen;
-    }
-    const scale = 2 ** Math.max(1, Math.ceil(Math.log2(all.length + 1)));
-    const room = 2 ** 53 / scale;
-    const q = max - min < room ? 1 : Math.ceil((max - min + 1) / room);
-    const keys = Float64Array.from(candidates, (j) => Math.floor((all[j]!.lastSeen - min) / q) * scale + j);
-    keys.sort();
     let evicted = 0;
-    for (let k = 0; k < keys.length && pending > 0; k++) {
-      const j = keys[k]! % scale;
-      const s = all[j]!;
-      const o = s.owner;
-      this.usage(s, kindAt(j), u);
-      let frees = false;
-      for (let b = 0; b < BOUNDS; b++) if (u[b]! > 0 && excess[b * nodes + o]! > 0) frees = true;
-      if (!frees) continue;
-      for (let b = 0; b < BOUNDS; b++) {
-        const at = b * nodes + o;
-        if (excess[at]! <= 0) continue;
-        excess[at] = excess[at]! - u[b]!;
-        if (excess[at]! <= 0) pending--;
+    for (let o = 0; o < nodes; o++) {
+      // The idlest of the node's two orders each time; pod-level before rollups when equally idle (the
+      // namespace view keeps its history).
+      let pk = this.podsIdle.seek(o, 0);
+      let rk = this.rollupsIdle.seek(o, 0);
+      while ((pk >= 0 || rk >= 0) && overCap(o)) {
+        const pod = pk >= 0 ? this.podsIdle.at(o, pk) : null;
+        const rollup = rk >= 0 ? this.rollupsIdle.at(o, rk) : null;
+        const takeRollup = rollup !== null && (pod === null || rollup.idleAt < pod.idleAt);
+        const s = takeRollup ? rollup! : pod!;
+        if (takeRollup) rk = this.rollupsIdle.seek(o, rk + 1);
+        else pk = this.podsIdle.seek(o, pk + 1);
+        this.usage(s, takeRollup ? 2 : s instanceof DnsSeries ? 1 : 0, u);
+        let frees = false;
+        for (let b = 0; b < BOUNDS; b++) if (u[b]! > 0 && excess[b * nodes + o]! > 0) frees = true;
+        if (!frees) continue;
+        for (let b = 0; b < BOUNDS; b++) excess[b * nodes + o] = excess[b * nodes + o]! - u[b]!;
+        this.evict(s);
+        evicted++;
       }
-      this.evict(s);
-      evicted++;
     }
     return evicted;
   }
