@@ -10,6 +10,8 @@ import { clickMoment } from '../support/timelineClick.js';
 const EDGE = 'pod:monitoring/prometheus-0->pod:production/api-5c6b7-def34';
 const edgeOnMap = (page: Page) => page.locator(`[data-testid="map-edge"][data-id="${EDGE}"]`);
 const marker = (page: Page) => page.locator('[data-testid="timeline-incident"][data-kind="drops_started"]');
+const stopMarker = (page: Page) =>
+  page.locator('[data-testid="timeline-incident"][data-kind="drops_stopped"]');
 
 test.afterEach(async () => {
   await setFault(false);
@@ -18,7 +20,7 @@ test.afterEach(async () => {
 test('a fault start is a marker on the timeline; clicking it shows the drops of that moment', async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   await setFault(false);
   // The lab's blocked pair drops all the time in production: monitoring's own drops are the fault's.
   await page.goto(appUrl('?level=pod&namespace=monitoring'));
@@ -47,6 +49,16 @@ test('a fault start is a marker on the timeline; clicking it shows the drops of 
   await expect.poll(() => Date.now(), { timeout: 120_000 }).toBeGreaterThan(startedAt + step + 15_000);
   await setFault(false);
   await expect(edgeOnMap(page)).toHaveAttribute('data-health', 'ok', { timeout: 30_000 });
+  // The stop is a marker too once its step is complete (the live strip refreshes; a moment's does not).
+  await expect
+    .poll(
+      async () =>
+        (await stopMarker(page).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-at'))))).some(
+          (at) => at > startedAt,
+        ),
+      { timeout: 150_000 },
+    )
+    .toBe(true);
 
   // A click on the marker (its x on the strip) takes the moment the step ended.
   await clickMoment(page, startedAt);

@@ -7,7 +7,8 @@ import { observedSeconds, tierWindow } from './window.js';
 /**
  * The graph a request or a live subscription asks for: over `window`, and with `compare` also over the
  * baseline window (resolveCompare against `now`), marked by compareGraphs. An unusable `compare` was
- * refused by parseFilter already; one that still resolves to nothing answers the plain graph.
+ * refused by parseFilter already; one that still resolves to nothing answers the plain graph. The
+ * answer says it came from the store (the REST route may answer from Prometheus instead).
  */
 export function graphAnswer(
   store: Store,
@@ -17,6 +18,7 @@ export function graphAnswer(
   opts: GraphOptions,
 ): GraphResponse {
   const current = queryGraph(store, f, window, opts);
+  current.source = 'store';
   const baseWindow = f.compare === '' ? undefined : resolveCompare(f.compare, window, now);
   if (!baseWindow) return current;
   const baseline = queryGraph(store, f, baseWindow, opts);

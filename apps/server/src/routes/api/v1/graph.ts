@@ -22,11 +22,10 @@ export const graphRoute: FastifyPluginAsyncTypebox = async (app) => {
       if (servedByPrometheus(w.prometheus, w.store, filter, window))
         return w.prometheus.graph(w.store, filter, window);
       // With `compare`, also over the baseline window, edges marked by what changed (graphCompare.ts).
-      const graph = graphAnswer(w.store, filter, window, now, {
+      return graphAnswer(w.store, filter, window, now, {
         maxNodes: w.config.graphMaxNodes,
         simulated: w.collectors.anySimulated(),
       });
-      return { ...graph, source: 'store' as const };
     },
   );
 };
