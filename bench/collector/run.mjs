@@ -103,12 +103,12 @@ if (FLAG_SETS.length === 0) {
   const { COLLECTOR_NODE_FLAGS } = await import(join(root, 'packages/collector/dist/nodeFlags.js'));
   FLAG_SETS.push([...COLLECTOR_NODE_FLAGS]);
 }
-const SERVER_SETS = (process.argv.includes('--servers')
-  ? process.argv[process.argv.indexOf('--servers') + 1]
-  : '1'
+const SERVER_SETS = (
+  process.argv.includes('--servers') ? process.argv[process.argv.indexOf('--servers') + 1] : '1'
 ).split(',');
 for (const s of SERVER_SETS)
-  if (!['1', '2', '2down'].includes(s)) throw new Error(`--servers: ${JSON.stringify(s)} is not 1, 2 or 2down`);
+  if (!['1', '2', '2down'].includes(s))
+    throw new Error(`--servers: ${JSON.stringify(s)} is not 1, 2 or 2down`);
 const variants = trees.flatMap((t) =>
   FLAG_SETS.flatMap((flags) =>
     SERVER_SETS.map((servers) => ({
@@ -375,7 +375,9 @@ async function startSink(count) {
     ws.on('message', (data) => {
       const m = JSON.parse(data.toString());
       if (m.type === 'hello')
-        ws.send(JSON.stringify({ type: 'welcome', protocol: m.protocol, serverVersion: 'bench', lastSeq: -1 }));
+        ws.send(
+          JSON.stringify({ type: 'welcome', protocol: m.protocol, serverVersion: 'bench', lastSeq: -1 }),
+        );
       else {
         // Protocol 1 sends flows as records, protocol 2 as columns.
         if (count) received += Array.isArray(m.flows) ? m.flows.length : m.flows.ts.length;
