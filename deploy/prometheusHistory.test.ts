@@ -19,7 +19,7 @@ describe('components/prometheus-history', () => {
         `resources: [${k('base')}]\ncomponents: [${k('components/prometheus-history')}]\n`,
       );
       const objects = renderKustomization(dir);
-      const server = findContainer(podTemplate(findObject(objects, 'Deployment', 'weft')).spec, 'server');
+      const server = findContainer(podTemplate(findObject(objects, 'StatefulSet', 'weft')).spec, 'server');
       const url = envValue(server, 'WEFT_PROMETHEUS_URL') ?? '';
       const cfg = parseServerConfig({
         WEFT_PROMETHEUS_URL: url,
