@@ -1,13 +1,13 @@
 import { parseCollectorConfig, type RunningCollector, startCollector } from '@weft/collector';
+import {
+  freeLoopbackPort,
+  type RunningPrometheus,
+  startPrometheus,
+} from '@weft/collector/testing/prometheus';
 import { type LabHandle, labDown, labUp } from '@weft/lab';
 import type { DnsResponse, DropsResponse, GraphResponse, TimeseriesResponse } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from './config.js';
-import {
-  freeLoopbackPort,
-  type PrometheusProcess,
-  startPrometheusProcess,
-} from './fixtures/prometheusProcess.js';
 import { type RunningServer, startServer } from './server.js';
 
 /**
@@ -18,7 +18,7 @@ import { type RunningServer, startServer } from './server.js';
 const prefix = 'wph';
 let lab: LabHandle;
 let server: RunningServer;
-let prom: PrometheusProcess;
+let prom: RunningPrometheus;
 const collectors: RunningCollector[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // biome-ignore lint/suspicious/noExplicitAny: JSON responses read in assertions
@@ -32,7 +32,7 @@ beforeAll(async () => {
   lab = await labUp({ prefix, scenario: 'default' });
   const ports = [];
   for (const _ of lab.nodes) ports.push(await freeLoopbackPort());
-  prom = await startPrometheusProcess(ports.map((p) => `127.0.0.1:${p}`));
+  prom = await startPrometheus(ports.map((p) => `127.0.0.1:${p}`));
   server = await startServer(
     parseServerConfig({
       WEFT_PORT: '0',

@@ -1,5 +1,3 @@
-import { mkdir, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type LabPlan, planLab } from './addressPlan.js';
 import { sendControl } from './controlClient.js';
 import { agentFaults, checkFaultTargets } from './faultPlan.js';
@@ -16,6 +14,7 @@ import {
 } from './labState.js';
 import { applyNetnsFaults } from './netfilterApply.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
+import { withStateLock } from './stateLock.js';
 
 async function upLab(opts: LabOptions): Promise<{ state: LabState; plan: LabPlan; dir: string }> {
   const prefix = checkPrefix(opts.prefix ?? DEFAULT_PREFIX);
@@ -26,25 +25,8 @@ async function upLab(opts: LabOptions): Promise<{ state: LabState; plan: LabPlan
 }
 
 /** Fault changes from two shells at once would race on faults.json: serialize them. */
-async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const lock = join(dir, 'faults.lock');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (Date.now() > deadline)
-        throw new FaultError(`another fault change holds ${lock}; remove it if no weft command is running`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rmdir(lock).catch(() => {});
-  }
+function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  return withStateLock(dir, 'faults', (message) => new FaultError(message), fn);
 }
 
 async function apply(state: LabState, plan: LabPlan, before: Fault[], after: Fault[]): Promise<void> {
