@@ -133,8 +133,9 @@ describe('ingest WebSocket', () => {
     expect(await counter('weft_server_ingest_resyncs_total')).toBe(1);
     // A resync is not a malformed message: it counts towards no limit.
     expect(await counter('weft_server_ingest_rejected_messages_total')).toBe(rejected);
-    // Every stored record names the endpoints its collector meant.
-    const rows: FlowRow[] = (await json(`${server.url}/api/v1/flows?limit=5000`)).flows;
+    // Every stored record names the endpoints its collector meant (a range: live ends at the newest
+    // second every collector has delivered, and this test's batches are only two seconds old).
+    const rows: FlowRow[] = (await json(`${server.url}/api/v1/flows?limit=5000&from=now-5m`)).flows;
     const mine = rows.filter((r) => r.node === node && r.verdict === 'forwarded');
     const key = (f: { ts: number; sport: number; src: { name: string }; dst: { name: string } }) =>
       `${f.ts} ${f.sport} ${f.src.name} ${f.dst.name}`;
@@ -214,7 +215,7 @@ describe('ingest WebSocket', () => {
       c.send(v2);
       expect(await c.next()).toEqual({ type: 'ack', seq: b.seq });
     }
-    const rows: FlowRow[] = (await json(`${server.url}/api/v1/flows?limit=5000`)).flows;
+    const rows: FlowRow[] = (await json(`${server.url}/api/v1/flows?limit=5000&from=now-5m`)).flows;
     const mine = rows.filter((r) => r.node === node && r.verdict === 'forwarded');
     expect(mine.length).toBe(batches.reduce((n, b) => n + b.flows.length, 0));
     c.ws.close();
