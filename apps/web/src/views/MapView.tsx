@@ -1,4 +1,4 @@
-import { type GraphResponse, LEVELS, timeMode } from '@weft/protocol';
+import { type GraphResponse, LEVELS, resolveCompare, resolveTime, timeMode } from '@weft/protocol';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph, useStatus } from '../api/queries.js';
 import { useLive } from '../app/LiveContext.js';
@@ -18,6 +18,7 @@ import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../do
 import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
+import { windowLabel } from '../domain/timeLabel.js';
 import { overWords, windowWords } from '../domain/windowWords.js';
 
 const MAP_HEIGHT = 600;
@@ -205,6 +206,12 @@ export default function MapView() {
   );
 }
 
+/** A baseline from the URL in words ("05:00:23 – 05:00:41 today"), never its raw times. */
+function customBaselineLabel(compare: string, selected: { start: number; end: number }, now: number): string {
+  const base = resolveCompare(compare, selected, now);
+  return base ? windowLabel(base.start, base.end, now) : compare;
+}
+
 /** "Compare with …": sets `compare=` (the server marks what changed against that baseline). */
 function CompareControl({ rateWindowMs }: { rateWindowMs: number }) {
   const { state, navigate } = useUrl();
@@ -227,7 +234,11 @@ function CompareControl({ rateWindowMs }: { rateWindowMs: number }) {
           {c.label}
         </option>
       ))}
-      {choice === 'custom' && <option value="custom">Compare with {state.compare}</option>}
+      {choice === 'custom' && (
+        <option value="custom">
+          Compare with {customBaselineLabel(state.compare, resolveTime(state, now, rateWindowMs).window, now)}
+        </option>
+      )}
     </select>
   );
 }
