@@ -99,3 +99,34 @@ describe('a window ending at the newest data', () => {
     expect(bytes(newest - 9_000, newest + 1_000)).toBe(tenSeconds);
   });
 });
+
+describe('live windows sliding second by second', () => {
+  it('sum as visiting every bucket, across minute starts and with the tiers read again in turn', () => {
+    // Every edge every second for three minutes: a live window has data in each of its seconds, and
+    // windows from 2 to 20 s (longer than addWindow's walk) end at the newest data or just before it.
+    const { store, clock, feed } = testStore();
+    feed(labBatches({ seconds: 180, policyDropsPerSec: 1, nxdomainPerSec: 1 }));
+    const fineFrom = store.fineFrom(clock.now);
+    const liveEdge = Math.min(clock.now, store.dataEnd);
+    const series = [...store.edges.values()];
+    let crossings = 0;
+    for (let end = T0 + 30_000; end <= store.dataEnd; end += 1_000)
+      for (const seconds of [2, 10, 20]) {
+        const start = end - seconds * 1_000;
+        if (Math.ceil(start / COARSE_MS) * COARSE_MS < end && start % COARSE_MS !== 0) crossings++;
+        for (const s of series) {
+          const visited = new EdgeBucket(0);
+          visitWindow(s.fine, s.coarse, start, end, fineFrom, liveEdge, (b) => visited.merge(b));
+          const summed = new EdgeBucket(0);
+          windowScalars(s.fine, s.coarse, start, end, fineFrom, liveEdge, summed);
+          const row = new Float64Array(10);
+          windowRow(s.fine, s.coarse, start, end, fineFrom, liveEdge, row, 0);
+          ROW_COLUMNS.forEach((k, c) => {
+            expect(row[c], `${k} ${start}-${end}`).toBe(visited[k]);
+            expect(summed[k], `${k} ${start}-${end}`).toBe(visited[k]);
+          });
+        }
+      }
+    expect(crossings).toBeGreaterThan(10);
+  });
+});

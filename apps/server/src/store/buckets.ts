@@ -155,6 +155,10 @@ export function windowScalars(
     else run(coarse, z, end, into);
     return;
   }
+  if (a === z && start < a && start >= fineFrom && end > z && end <= liveEdge) {
+    run(fine, start, end, into);
+    return;
+  }
   // The coarse run [from, to), widened by the partial minutes that also come from the coarse tier.
   let from = a;
   let to = z;
@@ -190,6 +194,12 @@ export function windowRow(
   if (a > z) {
     if (start >= fineFrom) fine.addWindow(start, end, out, at);
     else coarse.addWindow(z, end, out, at);
+    return;
+  }
+  if (a === z && start < a && start >= fineFrom && end > z && end <= liveEdge) {
+    // A few seconds across a minute's start, all in the 1 s tier: the two fine pieces are one run (the
+    // same sum), read with one search instead of two that move each other's hint.
+    fine.addWindow(start, end, out, at);
     return;
   }
   let from = a;

@@ -133,12 +133,18 @@ export class EdgeTier {
     const w = this.stride;
     let j = n - 1;
     if (buf[o + j * w]! >= to) {
-      // Runs mostly end at a minute boundary a few buckets on: walk the adjacent times first.
-      j = i;
-      const stop = Math.min(n, i + 8);
-      while (j < stop && buf[o + j * w]! < to) j++;
-      // Past the walk, search the rest without moving the hint, which belongs to `from`.
-      j = (j < stop ? j : this.search(to, stop, n)) - 1;
+      // A live window ends just before the newest bucket (the second in progress): one read, where the
+      // walk from `from` below falls short of a 10 s window and binary-searched every series (measured:
+      // the live pod graph's tier reads took 2.5x the 15-minute ones').
+      if (j > i && buf[o + (j - 1) * w]! < to) j--;
+      else {
+        // Runs mostly end at a minute boundary a few buckets on: walk the adjacent times first.
+        j = i;
+        const stop = Math.min(n, i + 8);
+        while (j < stop && buf[o + j * w]! < to) j++;
+        // Past the walk, search the rest without moving the hint, which belongs to `from`.
+        j = (j < stop ? j : this.search(to, stop, n)) - 1;
+      }
     }
     if (j < i) return;
     const last = o + j * w;

@@ -9,11 +9,12 @@ import {
 } from '@weft/protocol';
 import { visitWindow, windowRow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
+import { edgeOrder } from './edgeOrder.js';
 import { type LevelNode, levelNode } from './levelNode.js';
 import { LEVEL_INDEX, type LevelTables } from './levelTables.js';
 import { focusEdge, MATCH_ALL, pairMatcher } from './match.js';
 import { PortTable } from './portTable.js';
-import type { EdgeSeries } from './series.js';
+import { type EdgeSeries, PROTOS } from './series.js';
 import type { Store } from './store.js';
 import { observedSeconds, round, tierWindow, usToMs } from './window.js';
 
@@ -81,6 +82,14 @@ export function seriesFor(store: Store, f: FilterState, scanAll = false): readon
 
 const SCALARS = 10;
 
+/**
+ * collect's per-series rows and pairs, kept between queries (queries run one at a time): made afresh,
+ * 50,000 series' rows were a 4 MB zero-filled allocation a query, and its external memory brought
+ * collections forward. Only collectEdges reads them, before the next query.
+ */
+let slabScratch = new Float64Array(0);
+let pairsScratch = new Int32Array(0);
+
 interface Collected {
   /** The series the pass read (holes are null); `pairs` names the collected ones by index into it. */
   candidates: readonly (EdgeSeries | null)[];
@@ -115,8 +124,11 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   let seen = new Uint8Array(weight.length);
   const candidates = seriesFor(store, f, scanAll);
   // Sized for every candidate series at once: growing a plain array by 10 numbers a series cost more.
-  const slab = new Float64Array(candidates.length * SCALARS);
-  const pairs = new Int32Array(candidates.length * 4);
+  if (slabScratch.length < candidates.length * SCALARS)
+    slabScratch = new Float64Array(candidates.length * SCALARS);
+  if (pairsScratch.length < candidates.length * 4) pairsScratch = new Int32Array(candidates.length * 4);
+  const slab = slabScratch;
+  const pairs = pairsScratch;
   const touched: number[] = [];
   const out: Collected = { candidates, count: 0, slab, details: new Map(), weight, touched, pairs };
   // Only drops are asked for: a series that never dropped nor connected can't have any.
@@ -154,6 +166,8 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       out.details.set(i, d);
     } else {
       if (dropsOnly) continue;
+      // The row may hold an earlier query's or a left-out series' sums.
+      for (let j = 0; j < SCALARS; j++) slab[at + j] = 0;
       // Most series only carry traffic: running totals answer them without visiting buckets.
       windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, slab, at);
       // EdgeBucket.isEmpty on the row; the row is reused by the next series when this one is left out.
@@ -165,10 +179,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
         slab[at + 7] === 0 &&
         slab[at + 5] === 0 &&
         slab[at + 8] === 0;
-      if (empty || (forwardedOnly && slab[at + 1] === 0)) {
-        slab.fill(0, at, at + SCALARS);
-        continue;
-      }
+      if (empty || (forwardedOnly && slab[at + 1] === 0)) continue;
     }
     const w = slab[at]! + slab[at + 2]! * 1500 + slab[at + 3]! + slab[at + 8]!;
     numberEnds(s, l, tables);
@@ -324,16 +335,16 @@ function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
 /** Sorts order[from, to) by bytes (most first), then port, keeping first-seen order for ties. */
 function sortPorts(t: EdgeTable, order: Int32Array, from: number, to: number): void {
   const bytes = t.ports.bytes;
-  const series = t.ports.series;
+  const portId = t.ports.portId;
   for (let i = from + 1; i < to; i++) {
     const k = order[i]!;
     const kb = bytes[k]!;
-    const kp = t.series[series[k]!]!.port;
+    const kp = portId[k]! >>> 3;
     let j = i - 1;
     while (j >= from) {
       const o = order[j]!;
       const ob = bytes[o]!;
-      if (ob > kb || (ob === kb && t.series[series[o]!]!.port <= kp)) break;
+      if (ob > kb || (ob === kb && portId[o]! >>> 3 <= kp)) break;
       order[j + 1] = o;
       j--;
     }
@@ -354,18 +365,21 @@ function graphEdge(
   const x = t.extras.get(k);
   // Keyed by reasons collectors sent: a Map, then an object without a prototype, so `constructor` or
   // `__proto__` is a reason like any other.
-  const byReason = new Map<string, number>();
-  if (x?.drops)
-    for (const c of x.drops.values()) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.packets);
   const dropReasons: Record<string, number> = Object.create(null);
-  for (const [r, n] of byReason) dropReasons[r] = round(n / seconds);
+  if (x?.drops && x.drops.size > 0) {
+    const byReason = new Map<string, number>();
+    for (const c of x.drops.values()) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.packets);
+    for (const [r, n] of byReason) dropReasons[r] = round(n / seconds);
+  }
   const { start, order } = byEdge;
   sortPorts(t, order, start[k]!, start[k + 1]!);
   const ports: GraphEdge['ports'] = [];
   for (let p = start[k]!; p < start[k + 1]!; p++) {
     const e = order[p]!;
-    const series = t.series[t.ports.series[e]!]!;
-    ports.push({ port: series.port, proto: series.proto, bytesPerSec: round(t.ports.bytes[e]! / seconds) });
+    const id = t.ports.portId[e]!;
+    // The port and protocol are in the portId (port * 8 + protocol), but for a protocol without a number.
+    const proto = PROTOS[id & 7] ?? t.series[t.ports.series[e]!]!.proto;
+    ports.push({ port: id >>> 3, proto, bytesPerSec: round(t.ports.bytes[e]! / seconds) });
   }
   const rttCount = s[at + 7]!;
   return {
@@ -403,36 +417,45 @@ export function queryGraph(
   const t = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
   const levelNodes = store.levels.nodes[LEVEL_INDEX[f.level]]!;
   const nodeOf = (id: number) => (id === t.others ? OTHERS : levelNodes[id]!);
-  // Graph nodes by level node number (`others` last), made as edges first touch them.
-  const made: (GraphNode | undefined)[] = new Array(t.others + 1);
-  const nodes: GraphNode[] = [];
-  const touch = (id: number, bytes: number, drops: number, dns: boolean) => {
-    let g = made[id];
-    if (!g) {
-      g = { ...nodeOf(id), bytesPerSec: 0, dropsPerSec: 0 };
-      if (id === t.others) g.members = t.folded;
-      made[id] = g;
-      nodes.push(g);
-    }
-    g.bytesPerSec = round(g.bytesPerSec + bytes / seconds);
-    g.dropsPerSec = round(g.dropsPerSec + drops / seconds);
-    if (dns) g.dns = true;
-  };
-  const byEdge = t.ports.byEdge(t.count);
-  const out: GraphEdge[] = [];
+  // Graph node sums by level node number (`others` last), in edge order: each step rounds, so the
+  // order is part of the answer. Typed arrays rather than the node objects: level nodes differ in
+  // shape, and updating their copies twice an edge was a megamorphic store each (~2 ms at workload).
+  const size = t.others + 1;
+  const nodeBytes = new Float64Array(size);
+  const nodeDrops = new Float64Array(size);
+  // 1: touched, 2: touched and serves DNS.
+  const touched = new Uint8Array(size);
+  const bytesPerSec = new Float64Array(t.count);
   for (let k = 0; k < t.count; k++) {
     const a = t.src[k]!;
     const b = t.dst[k]!;
     const at = k * SCALARS;
     const bytes = t.sums[at]!;
     const drops = t.sums[at + 2]!;
-    const servesDns = t.sums[at + 8]! > 0;
-    touch(a, bytes, drops, false);
-    if (b !== a) touch(b, bytes, drops, servesDns);
-    else if (servesDns) made[b]!.dns = true;
-    out.push(graphEdge(t, k, nodeOf(a), nodeOf(b), byEdge, seconds));
+    nodeBytes[a] = round(nodeBytes[a]! + bytes / seconds);
+    nodeDrops[a] = round(nodeDrops[a]! + drops / seconds);
+    if (touched[a] === 0) touched[a] = 1;
+    if (b !== a) {
+      nodeBytes[b] = round(nodeBytes[b]! + bytes / seconds);
+      nodeDrops[b] = round(nodeDrops[b]! + drops / seconds);
+    }
+    if (t.sums[at + 8]! > 0) touched[b] = 2;
+    else if (touched[b] === 0) touched[b] = 1;
+    bytesPerSec[k] = round(bytes / seconds);
   }
-  out.sort((a, b) => b.bytesPerSec - a.bytesPerSec || (a.id < b.id ? -1 : 1));
+  const nodes: GraphNode[] = [];
+  for (let id = 0; id < size; id++) {
+    if (touched[id] === 0) continue;
+    const g: GraphNode = { ...nodeOf(id), bytesPerSec: nodeBytes[id]!, dropsPerSec: nodeDrops[id]! };
+    if (id === t.others) g.members = t.folded;
+    if (touched[id] === 2) g.dns = true;
+    nodes.push(g);
+  }
+  const byEdge = t.ports.byEdge(t.count);
+  // Edge objects made in answer order, rather than made and then sorted by their id strings.
+  const order = edgeOrder(t.count, bytesPerSec, t.src, t.dst, (id) => nodeOf(id).id);
+  const out: GraphEdge[] = [];
+  for (const k of order) out.push(graphEdge(t, k, nodeOf(t.src[k]!), nodeOf(t.dst[k]!), byEdge, seconds));
   return {
     level: f.level,
     mode: timeMode(f),

@@ -4,7 +4,8 @@ import { DnsBucket } from './dnsBucket.js';
 import { EdgeTier } from './edgeTier.js';
 import type { TierArena } from './tierArena.js';
 
-const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
+/** Protocol names by the number protoNumber gives them (series' portId keeps it in its low 3 bits). */
+export const PROTOS: readonly string[] = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
 
 /** Small number of a protocol name (L4Proto's five; anything else, should the schema grow, is 7). */
 export function protoNumber(proto: string): number {
