@@ -1,13 +1,13 @@
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import { MAX_INGEST_FRAME_BYTES, rateWindowEndingAt, resolveTime } from '@weft/protocol';
+import { MAX_INGEST_FRAME_BYTES, rateWindowEndingAt } from '@weft/protocol';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
 import type { WeftContext } from './context.js';
 import { guardedTask } from './guardedTask.js';
 import { CollectorRegistry } from './ingest/collectorRegistry.js';
-import { endingAtLive, liveEnd, liveLagLimitMs } from './live/liveEnd.js';
+import { liveEnd, liveLagLimitMs, resolveLiveTime } from './live/liveEnd.js';
 import { LiveHub } from './live/liveHub.js';
 import { LiveSchedule } from './live/liveSchedule.js';
 import { liveSummary } from './live/liveSummary.js';
@@ -55,13 +55,10 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
       simulated: () => collectors.anySimulated(),
       // The window the REST routes answer for the same filter (filterFromQuery with ctx.liveEnd).
       graph: (filter, at) =>
-        graphAnswer(
-          store,
-          filter,
-          endingAtLive(resolveTime(filter, at, rateWindowMs), liveEndAt(at), rateWindowMs).window,
-          at,
-          { maxNodes: config.graphMaxNodes, simulated: collectors.anySimulated() },
-        ),
+        graphAnswer(store, filter, resolveLiveTime(filter, at, rateWindowMs, liveEndAt(at)).window, at, {
+          maxNodes: config.graphMaxNodes,
+          simulated: collectors.anySimulated(),
+        }),
       // The live map's window, so the Now panel and the map's edges agree.
       summary: () =>
         liveSummary(store, rateWindowEndingAt(liveEndAt(now()), rateWindowMs), {

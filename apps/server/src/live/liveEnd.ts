@@ -1,4 +1,4 @@
-import { type ResolvedTime, rateWindowEndingAt } from '@weft/protocol';
+import { type ResolvedTime, rateWindowEndingAt, resolveTime, type TimeChoice } from '@weft/protocol';
 
 const SECOND = 1_000;
 
@@ -46,4 +46,14 @@ export function endingAtLive(time: ResolvedTime, end: number, rateWindowMs: numb
   if (time.mode === 'range') return time;
   if (time.mode === 'at' && time.window.end <= end) return time;
   return { ...time, window: rateWindowEndingAt(end, rateWindowMs) };
+}
+
+/** The selection resolved as every answer reads it: resolveTime, its live window ending at `liveEnd`. */
+export function resolveLiveTime(
+  choice: TimeChoice,
+  now: number,
+  rateWindowMs: number,
+  liveEnd: number,
+): ResolvedTime {
+  return endingAtLive(resolveTime(choice, now, rateWindowMs), liveEnd, rateWindowMs);
 }

@@ -3,10 +3,9 @@ import {
   type FilterState,
   parseFilter,
   type ResolvedTime,
-  resolveTime,
   type TimeWindow,
 } from '@weft/protocol';
-import { endingAtLive } from '../live/liveEnd.js';
+import { resolveLiveTime } from '../live/liveEnd.js';
 
 /** A 400 whose message names every bad parameter; the error handler adds `issues` to the body. */
 export class BadRequestError extends Error {
@@ -44,7 +43,6 @@ export function filterFromQuery(
 ): { filter: FilterState; window: TimeWindow; time: ResolvedTime } {
   const { state, issues } = parseFilter(query, extra);
   if (issues.length > 0) throw badParams(issues);
-  const resolved = resolveTime(state, now, rateWindowMs);
-  const time = endingAtLive(resolved, liveEnd, rateWindowMs);
+  const time = resolveLiveTime(state, now, rateWindowMs, liveEnd);
   return { filter: state, window: time.window, time };
 }

@@ -44,42 +44,13 @@ export function edgeChanges(
   return out;
 }
 
-/** An edge with no traffic: what an edge absent from a window had there. */
-const NONE: GraphEdge = {
-  id: '',
-  source: '',
-  target: '',
-  ports: [],
-  bytesPerSec: 0,
-  packetsPerSec: 0,
-  dropsPerSec: 0,
-  dropReasons: {},
-  tcpConnects: 0,
-  tcpFailures: 0,
-  connectLatencyP50Ms: null,
-  connectLatencyP95Ms: null,
-  rttMs: null,
-  retransmits: 0,
-  dnsQueries: 0,
-  dnsErrors: 0,
-};
-
-function baselineFigures(e: GraphEdge): NonNullable<GraphEdge['baseline']> {
+/** An edge with no traffic: what an edge absent from a window had there (a literal: no spread per edge). */
+function quietEdge(id: string, source: string, target: string, ports: GraphEdge['ports']): GraphEdge {
   return {
-    bytesPerSec: e.bytesPerSec,
-    dropsPerSec: e.dropsPerSec,
-    tcpFailures: e.tcpFailures,
-    dnsErrors: e.dnsErrors,
-  };
-}
-
-/** A baseline edge with no traffic now: drawn with zero rates, its baseline figures beside. */
-function vanishedEdge(b: GraphEdge): GraphEdge {
-  return {
-    id: b.id,
-    source: b.source,
-    target: b.target,
-    ports: b.ports.map((p) => ({ port: p.port, proto: p.proto, bytesPerSec: 0 })),
+    id,
+    source,
+    target,
+    ports,
     bytesPerSec: 0,
     packetsPerSec: 0,
     dropsPerSec: 0,
@@ -92,9 +63,31 @@ function vanishedEdge(b: GraphEdge): GraphEdge {
     retransmits: 0,
     dnsQueries: 0,
     dnsErrors: 0,
-    changes: ['vanished'],
-    baseline: baselineFigures(b),
   };
+}
+
+const NONE = quietEdge('', '', '', []);
+
+function baselineFigures(e: GraphEdge): NonNullable<GraphEdge['baseline']> {
+  return {
+    bytesPerSec: e.bytesPerSec,
+    dropsPerSec: e.dropsPerSec,
+    tcpFailures: e.tcpFailures,
+    dnsErrors: e.dnsErrors,
+  };
+}
+
+/** A baseline edge with no traffic now: drawn with zero rates, its baseline figures beside. */
+function vanishedEdge(b: GraphEdge): GraphEdge {
+  const e = quietEdge(
+    b.id,
+    b.source,
+    b.target,
+    b.ports.map((p) => ({ port: p.port, proto: p.proto, bytesPerSec: 0 })),
+  );
+  e.changes = ['vanished'];
+  e.baseline = baselineFigures(b);
+  return e;
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DiagnoseResponse, FilterQuery, parseFilter, resolveTime } from '@weft/protocol';
+import { DiagnoseResponse, FilterQuery, parseFilter } from '@weft/protocol';
 import { Type } from 'typebox';
 import { diagnose } from '../../../diagnose/diagnose.js';
 import { diagnoseQuery } from '../../../diagnose/diagnoseQuery.js';
 import { parseSubject } from '../../../diagnose/subject.js';
-import { endingAtLive } from '../../../live/liveEnd.js';
+import { resolveLiveTime } from '../../../live/liveEnd.js';
 import { badParams } from '../../../plugins/badRequest.js';
 
 const Query = Type.Object(
@@ -39,7 +39,7 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
       const now = w.now();
       const rateWindowMs = w.config.rateWindowS * 1000;
       // The live window ends where the map's does: the newest second every collector has delivered.
-      const time = endingAtLive(resolveTime(state, now, rateWindowMs), w.liveEnd(), rateWindowMs);
+      const time = resolveLiveTime(state, now, rateWindowMs, w.liveEnd());
       return diagnose(w.store, from, to, time, now);
     },
   );
