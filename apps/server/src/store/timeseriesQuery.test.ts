@@ -33,4 +33,37 @@ describe('queryTimeseries', () => {
     expect(points.at(-1)![1]).toBe(points.at(-2)![1]);
     expect(points.at(-1)![1]).toBeGreaterThan(0);
   });
+
+  it('draws the seconds after the last whole step as one more point, its rate over those seconds', () => {
+    const { store, feed } = testStore();
+    feed(labBatches({ seconds: 40 }));
+    const ones = queryTimeseries(store, filter(), { start: T0, end: T0 + 40_000 }, 'bytes', 'none', 1);
+    const perSecond = ones.series[0]!.points.at(-1)![1]!;
+    // 30 s steps over 40 s: one whole step, then the 10 s still filling up.
+    const ts = queryTimeseries(store, filter(), { start: T0, end: T0 + 40_900 }, 'bytes', 'none', 30);
+    expect([ts.start, ts.end]).toEqual([T0, T0 + 40_000]);
+    const points = ts.series[0]!.points;
+    expect(points.map((p) => p[0])).toEqual([T0, T0 + 30_000]);
+    // The lab's traffic is steady: the short step's rate is the whole step's, not a third of it.
+    const [whole, short] = [points[0]![1]!, points[1]![1]!];
+    expect(short / whole).toBeGreaterThan(0.9);
+    expect(short / whole).toBeLessThan(1.1);
+    expect(perSecond / short).toBeGreaterThan(0.9);
+  });
+
+  it('draws a cluster younger than one step: the seconds it has are the one point', () => {
+    const { store, feed } = testStore();
+    feed(labBatches({ seconds: 8 }));
+    const ts = queryTimeseries(
+      store,
+      filter(),
+      { start: T0 - 3_600_000, end: T0 + 8_000 },
+      'dns_latency',
+      'quantile',
+      30,
+    );
+    const p50 = ts.series.find((s) => s.key === 'p50')!.points.filter((p) => p[1] !== null);
+    expect(p50.length).toBe(1);
+    expect(p50[0]![1]).toBeGreaterThan(0);
+  });
 });

@@ -75,9 +75,10 @@ export function wholeSteps(win: TimeWindow, stepMs: number): TimeWindow {
 /**
  * One metric over time, grouped. Counters become per-second rates per step; latencies are quantiles of
  * merged histograms per step (so they are right across pods), RTT the mean of smoothed RTTs. Points are
- * whole steps inside `win` (wholeSteps); the answer's start/end are the span they cover, so the last
- * point ends at or before the window's end: give the newest complete second as the end (the route
- * passes liveEnd) and the chart never dips at "now".
+ * the whole steps inside `win` (wholeSteps), then the whole seconds after the last of them as one
+ * shorter step whose rate is over the seconds it holds; the answer's start/end are the span they
+ * cover, ending at the window's end floored to a second: give the newest complete second as the end
+ * (the route passes liveEnd) and the chart never dips at "now".
  */
 export function queryTimeseries(
   store: Store,
@@ -88,9 +89,15 @@ export function queryTimeseries(
   stepS: number,
 ): TimeseriesResponse {
   const stepMs = stepS * 1000;
-  const win = wholeSteps(asked, stepMs);
-  const start = win.start;
-  const n = (win.end - start) / stepMs;
+  const whole = wholeSteps(asked, stepMs);
+  const start = whole.start;
+  // The whole seconds after the last whole step (the step still filling up, live): one more point,
+  // its rate over the seconds it holds, so a chart draws "now" without dipping and is not empty
+  // for the first step of a new cluster.
+  const tailMs = Math.max(0, Math.floor(asked.end / 1000) * 1000 - whole.end);
+  const win = { start, end: whole.end + tailMs };
+  const n = (whole.end - start) / stepMs + (tailMs > 0 ? 1 : 0);
+  const secondsOf = (i: number) => (tailMs > 0 && i === n - 1 ? tailMs / 1000 : stepS);
   const useFine = stepMs < COARSE_MS || stepMs % COARSE_MS !== 0;
   const tierMs = useFine ? FINE_MS : COARSE_MS;
   const groups = new Map<string, Cell[]>();
@@ -191,8 +198,8 @@ export function queryTimeseries(
     }
   }
 
-  const points = (cs: Cell[], value: (c: Cell) => number | null) =>
-    cs.map((c, i) => [start + i * stepMs, value(c)] as [number, number | null]);
+  const points = (cs: Cell[], value: (c: Cell, i: number) => number | null) =>
+    cs.map((c, i) => [start + i * stepMs, value(c, i)] as [number, number | null]);
   let series: Series[] = [];
   const latency = metric === 'dns_latency' || metric === 'tcp_latency';
   for (const [key, cs] of groups) {
@@ -210,7 +217,7 @@ export function queryTimeseries(
         points: points(cs, (c) => (c.rttCount ? round(c.rttSum / c.rttCount / 1000) : null)),
       });
     } else {
-      series.push({ key, points: points(cs, (c) => round(c.sum / stepS)) });
+      series.push({ key, points: points(cs, (c, i) => round(c.sum / secondsOf(i))) });
     }
   }
   if (series.length > MAX_GROUPS) {
