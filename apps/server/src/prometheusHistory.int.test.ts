@@ -131,7 +131,16 @@ describe('a past window from the store and from Prometheus', () => {
     expect(store.packets).toBeGreaterThan(0);
     expect(viaProm.source).toBe('prometheus');
     expect(within(store.packets, viaProm.packets, 0.05)).toBe(true);
-    expect(viaProm.byReason.map((r) => r.reason).sort()).toEqual(store.byReason.map((r) => r.reason).sort());
+    // Prometheus cannot see a series' first increment: increase() needs two samples, so a reason
+    // whose counter is born inside the window with one packet and never moves again reads 0 there
+    // (the real kernel drops the odd tcp_old_sequence this way). Every reason Prometheus names the
+    // store names; every reason the store saw more than a few times, Prometheus names.
+    const storeReasons = new Set(store.byReason.map((r) => r.reason));
+    for (const r of viaProm.byReason) expect(storeReasons.has(r.reason), r.reason).toBe(true);
+    const promReasons = new Set(viaProm.byReason.map((r) => r.reason));
+    for (const r of store.byReason.filter((r) => r.packets >= 5))
+      expect(promReasons.has(r.reason), r.reason).toBe(true);
+    expect(promReasons.size).toBeGreaterThanOrEqual(2);
   });
 
   it('agree on the DNS panel', async () => {
