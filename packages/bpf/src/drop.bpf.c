@@ -121,6 +121,12 @@ int BPF_PROG(weft_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_
 	if (dev) {
 		k.ifindex = dev->ifindex;
 		k.netns = dev->nd_net.net->ns.inum;
+	} else {
+		/* a packet a socket sent (or was about to) is dropped where that socket lives */
+		struct sock *sk = skb->sk;
+
+		if (sk)
+			k.netns = sk->__sk_common.skc_net.net->ns.inum;
 	}
 
 	__u32 len = skb->len;

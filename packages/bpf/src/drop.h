@@ -11,7 +11,7 @@ struct drop_key {
 	__u8 daddr[16];
 	__u32 reason;  /* enum skb_drop_reason of the running kernel: named from BTF by the loader */
 	__u32 ifindex; /* 0 when the skb had no device yet */
-	__u32 netns;   /* inode of the device's network namespace, to tell whether ifindex is ours */
+	__u32 netns;   /* inode of the network namespace it was dropped in (device's, else socket's); 0 unknown */
 	__u16 sport;
 	__u16 dport;
 	__u8 family;

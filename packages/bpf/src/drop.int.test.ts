@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { ProbeDrop, ProbeRecord } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProbeRun, startProbe } from './fixtures/probeRun.js';
@@ -17,6 +18,13 @@ beforeAll(async () => {
       'add chain inet wpbpolicy input { type filter hook input priority 0; }; ' +
       'add rule inet wpbpolicy input udp dport 9999 drop; ' +
       'add rule inet wpbpolicy input tcp dport 9998 drop',
+  ]);
+  // pod A's egress firewall: drop UDP it sends to 9997 (dropped on the way out, inside A)
+  await net.sh(net.a, [
+    'nft',
+    'add table inet wpbegress; ' +
+      'add chain inet wpbegress output { type filter hook output priority 0; }; ' +
+      'add rule inet wpbegress output udp dport 9997 drop',
   ]);
   run = await startProbe({ ifacePrefixes: [net.ifPrefix], intervalMs: 200 });
 });
@@ -41,12 +49,26 @@ describe.each([
     await run.intervals(2);
     const all = run.records.filter(mine);
     expect(all.every((d) => d.reason === 'NETFILTER_DROP' && d.proto === 'udp')).toBe(true);
+    // dropped inside B's namespace (its own firewall), which names where the drop happened
+    const bNetns = statSync(`/run/netns/${b.ns}`).ino;
+    expect(new Set(all.map((d) => d.netns))).toEqual(new Set([bNetns]));
     expect(all.reduce((n, d) => n + d.packets, 0)).toBe(SENT);
     expect(drops.length).toBeGreaterThan(0);
     // UDP payload 100 + UDP header 8 (+ IP header when the skb still holds it)
     const perPacket = all.reduce((n, d) => n + d.bytes, 0) / SENT;
     expect(perPacket).toBeGreaterThanOrEqual(108);
     expect(perPacket).toBeLessThanOrEqual(108 + 40);
+  });
+});
+
+describe('an egress drop', () => {
+  it('is placed in the sending namespace', async () => {
+    const { a, b } = net;
+    await net.tool(a, ['udp', b.ip4, '9997', '5', '31003']);
+    const mine = (r: ProbeRecord): r is ProbeDrop => isDrop(r) && r.sport === 31003 && r.dport === 9997;
+    const drops = await run.waitFor(mine, (m) => m.reduce((n, d) => n + d.packets, 0) >= 5);
+    const aNetns = statSync(`/run/netns/${a.ns}`).ino;
+    expect(drops.map((d) => [d.reason, d.netns])).toEqual(drops.map(() => ['NETFILTER_DROP', aNetns]));
   });
 });
 

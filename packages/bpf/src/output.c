@@ -309,6 +309,8 @@ void out_drop(const struct drop_key *k, const struct drop_val *v, const char *if
 		jstr("reason", reason);
 		jfmt(",\"packets\":%llu,\"bytes\":%llu", (unsigned long long)v->packets,
 		     (unsigned long long)v->bytes);
+		if (k->netns)
+			jfmt(",\"netns\":%u", k->netns);
 		jend();
 		return;
 	}
@@ -321,6 +323,7 @@ void out_drop(const struct drop_key *k, const struct drop_val *v, const char *if
 	copy_str(r.reason, sizeof(r.reason), reason);
 	r.packets = v->packets;
 	r.bytes = v->bytes;
+	r.netns = k->netns;
 	put(&r, sizeof(r));
 }
 

@@ -274,7 +274,7 @@ static void print_layout(void)
 	    F(rec_flow, bytes); F(rec_flow, packets));
 	REC("drop", rec_drop, F(rec_drop, src); F(rec_drop, dst); F(rec_drop, sport); F(rec_drop, dport);
 	    F(rec_drop, family); F(rec_drop, proto); F(rec_drop, ifname); F(rec_drop, reason); F(rec_drop, packets);
-	    F(rec_drop, bytes));
+	    F(rec_drop, bytes); F(rec_drop, netns));
 	REC("tcp", rec_tcp, F(rec_tcp, src); F(rec_tcp, dst); F(rec_tcp, sport); F(rec_tcp, dport);
 	    F(rec_tcp, family); F(rec_tcp, event); F(rec_tcp, cause); F(rec_tcp, latency_ns));
 	REC("tcp_stats", rec_tcp_stats, F(rec_tcp_stats, src); F(rec_tcp_stats, dst); F(rec_tcp_stats, sport);

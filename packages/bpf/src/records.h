@@ -10,7 +10,7 @@
 #include <linux/types.h>
 
 #define REC_MAGIC 0x54464557u /* "WEFT" */
-#define REC_VERSION 1
+#define REC_VERSION 2
 
 enum rec_type {
 	REC_HELLO = 1,
@@ -64,6 +64,8 @@ struct rec_drop {
 	char reason[64];
 	__u64 packets;
 	__u64 bytes;
+	__u32 netns; /* inode of the network namespace it was dropped in; 0 unknown */
+	__u32 pad2;
 };
 
 struct rec_tcp {

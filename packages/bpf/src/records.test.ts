@@ -11,7 +11,7 @@ import {
 const L = RECORD_LAYOUT.records;
 const T = RECORD_LAYOUT.types;
 
-function streamHeader(version = 1, magic = RECORD_LAYOUT.magic): Buffer {
+function streamHeader(version: number = RECORD_LAYOUT.version, magic = RECORD_LAYOUT.magic): Buffer {
   const b = Buffer.alloc(L.stream_header.size);
   b.writeUInt32LE(magic, L.stream_header.magic);
   b.writeUInt16LE(version, L.stream_header.version);
@@ -89,6 +89,7 @@ const hostileDrop = rec(T.drop, L.drop.size, 7, (b) => {
   b.write('NETFILTER_DROP', L.drop.reason);
   b.writeBigUInt64LE(3n, L.drop.packets);
   b.writeBigUInt64LE(300n, L.drop.bytes);
+  b.writeUInt32LE(4026531840, L.drop.netns);
 });
 
 const unknown = rec(99, 24, 8, () => {});
@@ -158,6 +159,7 @@ describe('RecordDecoder', () => {
   it('keeps hostile link names byte for byte', () => {
     const [r] = decodeRecords(Buffer.concat([streamHeader(), hostileDrop]));
     expect(r?.type === 'drop' && r.ifname).toBe('"\\\u00ff\nA');
+    expect(r?.type === 'drop' && r.netns).toBe(4026531840);
   });
 
   it('skips record types it does not know by their length', () => {
@@ -169,7 +171,7 @@ describe('RecordDecoder', () => {
   });
 
   it('rejects another stream version', () => {
-    expect(() => decodeRecords(Buffer.concat([streamHeader(2), flow]))).toThrow(/version 2.*reads 1/);
+    expect(() => decodeRecords(Buffer.concat([streamHeader(1), flow]))).toThrow(/version 1.*reads 2/);
   });
 
   it.each([

@@ -37,7 +37,7 @@ export const RECORD_LAYOUT = {
       packets: 80,
     },
     drop: {
-      size: 152,
+      size: 160,
       src: 16,
       dst: 32,
       sport: 48,
@@ -48,6 +48,7 @@ export const RECORD_LAYOUT = {
       reason: 72,
       packets: 136,
       bytes: 144,
+      netns: 152,
     },
     tcp: {
       size: 64,
@@ -195,6 +196,7 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
     case T.drop: {
       need(L.drop.size);
       const ifname = str(r, L.drop.ifname, STR.ifname);
+      const netns = r.readUInt32LE(L.drop.netns);
       return {
         type: 'drop',
         ts,
@@ -204,6 +206,7 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
         reason: str(r, L.drop.reason, STR.reason),
         packets: u64(r, L.drop.packets),
         bytes: u64(r, L.drop.bytes),
+        ...(netns ? { netns } : {}),
       };
     }
     case T.tcp: {

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RECORD_VERSION } from './records.js';
 import { probeArgs, spawnProbe } from './spawnProbe.js';
 
 describe('probeArgs', () => {
@@ -81,7 +82,7 @@ describe('spawnProbe records', () => {
       js,
       [
         'const b = Buffer.alloc(8 + 40);',
-        'b.writeUInt32LE(0x54464557, 0); b.writeUInt16LE(1, 4); b.writeUInt16LE(8, 6);',
+        `b.writeUInt32LE(0x54464557, 0); b.writeUInt16LE(${RECORD_VERSION}, 4); b.writeUInt16LE(8, 6);`,
         'b.writeUInt32LE(40, 8); b.writeUInt16LE(7, 12);',
         'process.stdout.write(b); setInterval(() => {}, 1000);',
       ].join('\n'),
@@ -105,7 +106,7 @@ describe('spawnProbe records', () => {
     // header, a flow record with address family 7, a stats record; then waits
     const { bin, cleanup } = await fakeLoader([
       'const b = Buffer.alloc(8 + 88 + 40);',
-      'b.writeUInt32LE(0x54464557, 0); b.writeUInt16LE(1, 4); b.writeUInt16LE(8, 6);',
+      `b.writeUInt32LE(0x54464557, 0); b.writeUInt16LE(${RECORD_VERSION}, 4); b.writeUInt16LE(8, 6);`,
       'b.writeUInt32LE(88, 8); b.writeUInt16LE(2, 12); b.writeUInt8(7, 8 + 52);',
       'b.writeUInt32LE(40, 96); b.writeUInt16LE(7, 100);',
       'process.stdout.write(b); setInterval(() => {}, 1000);',

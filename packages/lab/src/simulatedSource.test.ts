@@ -1,4 +1,4 @@
-import type { ProbeRecord } from '@weft/protocol';
+import { PROBE_RECORD_VERSION, type ProbeRecord } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { createSimulatedSource } from './simulatedSource.js';
 
@@ -20,7 +20,7 @@ describe('createSimulatedSource', () => {
   it('starts like the probe: hello with its hooks, then one attach per local veth', async () => {
     const s = createSimulatedSource({ node: 'lab-node-1', realtime: false, now });
     const head = await take(s.records, (_, n) => n === 6);
-    expect(head[0]).toMatchObject({ type: 'hello', kernel: 'simulated', version: 1 });
+    expect(head[0]).toMatchObject({ type: 'hello', kernel: 'simulated', version: PROBE_RECORD_VERSION });
     const hooks = (head[0] as { hooks: string[] }).hooks;
     expect(hooks).toContain('tc:weft1-0');
     expect(hooks).toContain('tp_btf/kfree_skb');

@@ -50,6 +50,11 @@ export const ProbeDrop = Type.Object({
   reason: Type.String(),
   packets: Type.Integer({ minimum: 0 }),
   bytes: Type.Integer({ minimum: 0 }),
+  /**
+   * Inode of the network namespace the packet was dropped in (the device's, else the sending
+   * socket's); absent when unknown. Tells nodes sharing one kernel (the lab) whose drop it is.
+   */
+  netns: Type.Optional(Type.Integer({ minimum: 1, maximum: 0xffffffff })),
 });
 export type ProbeDrop = Static<typeof ProbeDrop>;
 

@@ -5,4 +5,4 @@ export const PROTOCOL_VERSION = 3;
 // and flow records as columns (PackedBatch). 1 named both endpoints in every record.
 
 /** Version of the probe's binary/NDJSON record stream (the header the loader writes first). */
-export const PROBE_RECORD_VERSION = 1;
+export const PROBE_RECORD_VERSION = 2;
