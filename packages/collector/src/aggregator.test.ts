@@ -80,7 +80,6 @@ describe('IntervalAggregator', () => {
       connect(IP.prometheus, IP.db, true, 1100), // both on node-b
       dns(IP.frontend, 'api.production.svc', 'NOERROR', 900, 1100),
       dns(IP.db, 'x.example', 'NXDOMAIN', 900, 1100),
-      drop(IP.db, IP.frontend, 'NETFILTER_DROP', 1, 1100),
     ];
     const a = setup('node-a');
     const b = setup('node-b');
@@ -94,9 +93,66 @@ describe('IntervalAggregator', () => {
     expect(rb.tcp.map((t) => t.src.name)).toEqual(['db-0', 'prometheus-0']);
     expect(ra.dns.map((d) => d.client.name)).toEqual(['frontend-abc123']);
     expect(rb.dns.map((d) => d.client.name)).toEqual(['db-0']);
-    expect(ra.drops).toHaveLength(0);
-    expect(rb.drops).toHaveLength(1);
     expect(ra.skipped + rb.skipped).toBe(recs.length);
+  });
+
+  it("counts a drop in its own kernel whichever end is local: the sender's node never sees it", () => {
+    // node-b's db sends to node-a's frontend and node-a's kernel drops it (an ingress policy)
+    const a = setup('node-a');
+    a.add(drop(IP.db, IP.frontend, 'NETFILTER_DROP', 2, 1100));
+    // two pods of node-b, dropped in node-b's kernel: not node-a's to count (and not seen there)
+    a.add(drop(IP.db, IP.prometheus, 'NETFILTER_DROP', 1, 1100));
+    const r = a.flush(2000);
+    expect(r.drops.map((d) => [d.src.name, d.dst.name, d.dir, d.packets])).toEqual([
+      ['db-0', 'frontend-abc123', 'ingress', 2],
+    ]);
+    expect(r.skipped).toBe(1);
+  });
+
+  it('where nodes share a kernel, counts each drop once: on the node whose pod it happened in', () => {
+    const ROOT = 1;
+    const NS_FRONTEND = 10; // node-a's pod
+    const NS_DB = 20; // node-b's pod
+    const places = (mine: number[]) => ({ shared: true, root: ROOT, has: (i: number) => mine.includes(i) });
+    const table = (node: string) => {
+      const t = new IdentityTable({ node });
+      applyInventory(t, clusterInventory(), 0);
+      return t;
+    };
+    const a = new IntervalAggregator({ resolver: table('node-a'), dropPlaces: places([NS_FRONTEND]) }, 1000);
+    const b = new IntervalAggregator({ resolver: table('node-b'), dropPlaces: places([NS_DB]) }, 1000);
+    const recs: ProbeRecord[] = [
+      // db (node-b) -> frontend (node-a), dropped in frontend's namespace: node-a's
+      { ...drop(IP.db, IP.frontend, 'NETFILTER_DROP', 2, 1100), netns: NS_FRONTEND },
+      // frontend (node-a) -> db (node-b), refused in db's namespace: node-b's
+      { ...drop(IP.frontend, IP.db, 'NO_SOCKET', 1, 1100), netns: NS_DB },
+      // on the host side or unplaced: the sender's node (the ownership rule both apply alike)
+      { ...drop(IP.db, IP.frontend, 'IP_NOPROTO', 4, 1100), netns: ROOT },
+      drop(IP.frontend, IP.db, 'TCP_OLD_SEQUENCE', 3, 1100),
+      // in a namespace of no node's pods (the world's): nobody's
+      { ...drop(IP.frontend, IP.world, 'NO_SOCKET', 5, 1100), netns: 99 },
+    ];
+    for (const r of recs) {
+      a.add(r);
+      b.add(r);
+    }
+    const ra = a.flush(2000);
+    const rb = b.flush(2000);
+    const show = (d: { kernelReason: string; packets: number }) => `${d.kernelReason}:${d.packets}`;
+    expect(ra.drops.map(show).sort()).toEqual(['NETFILTER_DROP:2', 'TCP_OLD_SEQUENCE:3']);
+    expect(rb.drops.map(show).sort()).toEqual(['IP_NOPROTO:4', 'NO_SOCKET:1']);
+    expect(ra.skipped + rb.skipped).toBe(2 * recs.length - 4);
+  });
+
+  it('without places every drop naming a local pod is kept (one kernel per node)', () => {
+    const t = new IdentityTable({ node: 'node-a' });
+    applyInventory(t, clusterInventory(), 0);
+    const a = new IntervalAggregator(
+      { resolver: t, dropPlaces: { shared: false, root: 1, has: () => false } },
+      1000,
+    );
+    a.add({ ...drop(IP.db, IP.frontend, 'NETFILTER_DROP', 1, 1100), netns: 5 });
+    expect(a.flush(2000).drops).toHaveLength(1);
   });
 
   it('carries connect outcome, latency and cause', () => {

@@ -57,20 +57,38 @@ export interface IntervalResult {
   dnsMismatch: number;
 }
 
+/**
+ * Where the kernel's drops happened, by network namespace inode, when several nodes share one kernel
+ * (the lab: every node's probe sees every drop). `shared` false: the kernel is this node's alone.
+ */
+export interface DropPlaces {
+  readonly shared: boolean;
+  /** The namespace the probe runs in (the host side: bridges, host veths). */
+  readonly root: number;
+  /** A namespace of one of this node's pods. */
+  has(inode: number): boolean;
+}
+
 export interface AggregatorOptions {
   resolver: Resolver;
+  /** Absent: the kernel is this node's alone (a real cluster, the simulated lab). */
+  dropPlaces?: DropPlaces;
   /** Cap per record kind per interval; beyond it records are counted as lost (memory stays bounded). */
   maxRecords?: number;
 }
 
 /**
  * Folds one interval of probe records into named records. Pure apart from the clock the caller passes.
- * Counting rules (DESIGN.md): flows are reported per observation point with their direction; drops,
- * TCP events and DNS pairs come from host-wide hooks, so a record is this node's only when one end is a
- * local pod and the other is not a pod another node's collector reports (no double counting).
+ * Counting rules (DESIGN.md): flows are reported per observation point with their direction. TCP events
+ * and DNS pairs come from host-wide hooks on the client's and server's kernels, so a record is this
+ * node's only when one end is a local pod and the other is not a pod another node's collector reports
+ * (no double counting). A drop happened in this kernel: it is this node's when it names a local pod,
+ * whichever end (the sender's node never sees a drop on the receiver's); where nodes share a kernel
+ * (DropPlaces), it is the node's whose pod's namespace it happened in.
  */
 export class IntervalAggregator {
   private readonly resolver: Resolver;
+  private readonly places: DropPlaces | undefined;
   private readonly max: number;
   private start: number;
   /** Flows by flowHash; the rare flow whose hash another flow holds goes to `flowsCollided`. */
@@ -94,6 +112,7 @@ export class IntervalAggregator {
 
   constructor(opts: AggregatorOptions, start = Date.now()) {
     this.resolver = opts.resolver;
+    this.places = opts.dropPlaces;
     this.max = Math.min(opts.maxRecords ?? MAX_BATCH_RECORDS, MAX_BATCH_RECORDS);
     this.start = start;
   }
@@ -233,11 +252,27 @@ export class IntervalAggregator {
     else this.flowsCollided.set(key, rec);
   }
 
+  /** Whether this kernel's drop is this node's to count (see the class comment). */
+  private dropIsOurs(netns: number | undefined, src: Endpoint, dst: Endpoint): boolean {
+    const places = this.places;
+    if (!places?.shared) return this.resolver.isLocal(src) || this.resolver.isLocal(dst);
+    if (netns !== undefined && netns !== places.root) return places.has(netns);
+    // On the host side, or where the kernel did not say: the ownership rule every node applies alike.
+    return this.oursFromSource(src, dst);
+  }
+
   private addDrop(r: Extract<ProbeRecord, { type: 'drop' }>): void {
     if (isRoutineFree(r.reason)) return;
-    const ends = this.ours(r.src, r.dst, r.ts);
-    if (!ends) return;
-    const [src, dst] = ends;
+    if (isLinkScoped(r.src) || isLinkScoped(r.dst)) {
+      this.skipped++;
+      return;
+    }
+    const src = this.resolver.resolve(r.src, r.ts);
+    const dst = this.resolver.resolve(r.dst, r.ts);
+    if (!this.dropIsOurs(r.netns, src, dst)) {
+      this.skipped++;
+      return;
+    }
     const dir: DropDirection = this.resolver.isLocal(src)
       ? 'egress'
       : this.resolver.isLocal(dst)

@@ -11,6 +11,7 @@ import { createCollectorMetrics } from './metrics/collectorMetrics.js';
 import { makeLabelPolicy } from './metrics/labelPolicy.js';
 import { MetricsRecorder } from './metrics/metricsRecorder.js';
 import { startMetricsServer } from './metrics/metricsServer.js';
+import { NodeNetns } from './nodeNetns.js';
 import { type ProbeSpawner, spawnWeftProbe } from './probe/spawnWeftProbe.js';
 import { type RecordSource, superviseProbe } from './probe/superviseProbe.js';
 import { IngestFanout } from './stream/ingestFanout.js';
@@ -109,7 +110,10 @@ export async function startCollector(
     });
   }
 
-  const agg = new IntervalAggregator({ resolver: table });
+  // Nodes sharing this kernel (the lab's pods name their namespaces): count the drops in our pods'.
+  const dropPlaces = new NodeNetns();
+  dropPlaces.refresh(table.localNetns());
+  const agg = new IntervalAggregator({ resolver: table, dropPlaces });
   const client = new IngestFanout({
     servers: config.servers,
     token: config.token,
@@ -144,6 +148,7 @@ export async function startCollector(
     const now = Date.now();
     lastTick = now;
     const r = agg.flush(now);
+    dropPlaces.refresh(table.localNetns());
     recorder.record(r, now);
     const lost = Object.values(r.lost).reduce((a, b) => a + b, 0);
     client.enqueue(

@@ -12,6 +12,8 @@ describe('inventory', () => {
     expect(inv.simulated).toBeUndefined();
     expect(inv.pods).toHaveLength(9);
     for (const p of inv.pods) expect(p.hostIfname).toMatch(/^wlt[12]-\d+$/);
+    // the nodes share this kernel: each pod names its namespace, so a collector places drops
+    for (const p of inv.pods) expect(p.netns).toBe(`wlt-${p.namespace}-${p.name}`);
     const api = inv.pods.find((p) => p.name === 'api-5c8d7f9b6-h4j2k')!;
     expect(api).toMatchObject({
       namespace: 'production',
@@ -32,6 +34,7 @@ describe('inventory', () => {
     const inv = simulatedInventory(defaultTopology());
     expect(Value.Check(Inventory, inv)).toBe(true);
     expect(inv.simulated).toBe(true);
+    expect(inv.pods.some((p) => p.netns !== undefined)).toBe(false);
     expect(inv.pods[0]!.ips[0]).toMatch(/^10\.244\.[12]\./);
     expect(
       simulatedInventory(defaultTopology(), 'clean').pods.some((p) => p.workload === 'legacy-worker'),

@@ -23,6 +23,8 @@ export function buildInventory(plan: LabPlan, simulated = false): Inventory {
       workload: p.workload,
       labels: { ...p.labels },
       hostIfname: p.hostIfname,
+      // The lab's nodes share this kernel: each collector counts the drops in its own pods' namespaces.
+      ...(simulated ? {} : { netns: p.netns }),
     })),
     services: plan.topology.services.map((s) => ({
       name: s.name,

@@ -15,6 +15,11 @@ export const InventoryPod = Type.Object({
   labels: Type.Record(Type.String(), Type.String()),
   /** Host-side veth of the pod (the probe attaches here), when known. */
   hostIfname: Type.Optional(Type.String({ maxLength: 15 })),
+  /**
+   * The pod's network namespace as `ip netns` names it (a file in /run/netns), when several nodes
+   * share one kernel (the lab): a drop the kernel reports in it is this pod's node's to count.
+   */
+  netns: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })),
 });
 export type InventoryPod = Static<typeof InventoryPod>;
 

@@ -37,6 +37,7 @@ export const INVENTORY_JSON_SCHEMA = {
           workload: { type: 'string', maxLength: 253 },
           labels: stringMap,
           hostIfname: { type: 'string', maxLength: 15 },
+          netns: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
         },
       },
     },

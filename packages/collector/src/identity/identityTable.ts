@@ -10,6 +10,8 @@ export interface PodInfo {
   workloadKind: string;
   workload: string;
   labels: Record<string, string>;
+  /** The pod's network namespace name (`ip netns`), when nodes share one kernel (inventory only). */
+  netns?: string;
 }
 
 export interface ServiceInfo {
@@ -84,6 +86,10 @@ export class IdentityTable {
   private readonly liveNamespaces = new Map<string, number>();
   /** Bumped when services change, so cached pod endpoints recompute their service. */
   private generation = 0;
+  /** Bumped by every pod upsert or delete (localNetns is cached against it). */
+  private podChanges = 0;
+  private netnsSeen = -1;
+  private netnsCache: string[] | null = null;
 
   constructor(opts: IdentityTableOptions) {
     this.node = opts.node;
@@ -104,6 +110,7 @@ export class IdentityTable {
     const prev = this.pods.get(pod.uid);
     if (prev) this.countLive(prev, -1);
     this.pods.set(pod.uid, pod);
+    this.podChanges++;
     this.countLive(pod, +1);
     const keep = new Set(pod.ips);
     for (const ip of prev?.ips ?? []) if (!keep.has(ip)) this.endClaim(ip, pod.uid, now);
@@ -116,6 +123,7 @@ export class IdentityTable {
     if (!pod) return undefined;
     for (const ip of pod.ips) this.endClaim(ip, uid, now);
     this.pods.delete(uid);
+    this.podChanges++;
     this.countLive(pod, -1);
     return pod;
   }
@@ -209,6 +217,25 @@ export class IdentityTable {
   /** A pod running on this collector's node. */
   isLocal(e: Endpoint): boolean {
     return e.kind === 'pod' && e.node === this.node;
+  }
+
+  /**
+   * The network namespaces of this node's pods when the pods name theirs (nodes sharing one kernel,
+   * the lab), else null: the kernel is this node's alone.
+   */
+  localNetns(): string[] | null {
+    if (this.netnsSeen !== this.podChanges) {
+      let shared = false;
+      const mine: string[] = [];
+      for (const p of this.pods.values()) {
+        if (!p.netns) continue;
+        shared = true;
+        if (p.node === this.node) mine.push(p.netns);
+      }
+      this.netnsCache = shared ? mine : null;
+      this.netnsSeen = this.podChanges;
+    }
+    return this.netnsCache;
   }
 
   /** A pod known to run on another node (whose collector reports it). */

@@ -28,6 +28,7 @@ export function inventoryPods(inv: Inventory): PodInfo[] {
     workloadKind: p.workloadKind,
     workload: p.workload,
     labels: p.labels,
+    ...(p.netns ? { netns: p.netns } : {}),
   }));
 }
 

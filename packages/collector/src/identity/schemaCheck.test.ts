@@ -95,8 +95,16 @@ describe('schemaCheck (the Inventory schema)', () => {
     expect(invalid).toBeGreaterThan(500);
   });
 
+  it('checks a string against its pattern', () => {
+    expect(schemaCheck({ type: 'string', pattern: '^[a-z]{1,3}$' }, 'abc')).toBeNull();
+    expect(schemaCheck({ type: 'string', pattern: '^[a-z]{1,3}$' }, '../x')).toEqual({
+      path: '',
+      message: 'must match ^[a-z]{1,3}$',
+    });
+  });
+
   it('refuses a schema keyword it does not implement instead of ignoring it', () => {
-    expect(() => schemaCheck({ type: 'string', pattern: '^a$' }, 'b')).toThrow(/unsupported keyword pattern/);
+    expect(() => schemaCheck({ type: 'string', format: 'uri' }, 'b')).toThrow(/unsupported keyword format/);
     expect(() => schemaCheck({ type: 'null' }, null)).toThrow(/unsupported type/);
   });
 

@@ -24,6 +24,7 @@ const KNOWN = new Set([
   'items',
   'minLength',
   'maxLength',
+  'pattern',
   'minItems',
   'maxItems',
 ]);
@@ -74,6 +75,8 @@ export function schemaCheck(schema: object, value: unknown, path = ''): SchemaEr
       return fail(`must not have fewer than ${s.minLength} characters`);
     if (typeof s.maxLength === 'number' && len > s.maxLength)
       return fail(`must not have more than ${s.maxLength} characters`);
+    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value))
+      return fail(`must match ${s.pattern}`);
   }
 
   if (Array.isArray(value)) {
