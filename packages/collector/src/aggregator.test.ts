@@ -113,19 +113,40 @@ describe('IntervalAggregator', () => {
     const ROOT = 1;
     const NS_FRONTEND = 10; // node-a's pod
     const NS_DB = 20; // node-b's pod
-    const places = (mine: number[]) => ({ shared: true, root: ROOT, has: (i: number) => mine.includes(i) });
+    const NS_API = 30; // node-a's pod
+    const places = (pods: Record<number, string>) => ({
+      shared: true,
+      root: ROOT,
+      podAt: (i: number) => pods[i],
+    });
     const table = (node: string) => {
       const t = new IdentityTable({ node });
       applyInventory(t, clusterInventory(), 0);
       return t;
     };
-    const a = new IntervalAggregator({ resolver: table('node-a'), dropPlaces: places([NS_FRONTEND]) }, 1000);
-    const b = new IntervalAggregator({ resolver: table('node-b'), dropPlaces: places([NS_DB]) }, 1000);
+    const a = new IntervalAggregator(
+      {
+        resolver: table('node-a'),
+        dropPlaces: places({
+          [NS_FRONTEND]: 'production/frontend-abc123',
+          [NS_API]: 'production/api-7f9c-0',
+        }),
+      },
+      1000,
+    );
+    const b = new IntervalAggregator(
+      { resolver: table('node-b'), dropPlaces: places({ [NS_DB]: 'production/db-0' }) },
+      1000,
+    );
     const recs: ProbeRecord[] = [
-      // db (node-b) -> frontend (node-a), dropped in frontend's namespace: node-a's
+      // db (node-b) -> frontend (node-a), dropped in frontend's namespace: node-a's, on the way in
       { ...drop(IP.db, IP.frontend, 'NETFILTER_DROP', 2, 1100), netns: NS_FRONTEND },
       // frontend (node-a) -> db (node-b), refused in db's namespace: node-b's
       { ...drop(IP.frontend, IP.db, 'NO_SOCKET', 1, 1100), netns: NS_DB },
+      // frontend -> api, both node-a's: an ingress policy on api drops it in api's namespace
+      { ...drop(IP.frontend, IP.api0, 'NETFILTER_DROP', 6, 1100), netns: NS_API },
+      // ... and an egress policy on frontend in frontend's
+      { ...drop(IP.frontend, IP.api0, 'NETFILTER_DROP', 7, 1100), netns: NS_FRONTEND },
       // on the host side or unplaced: the sender's node (the ownership rule both apply alike)
       { ...drop(IP.db, IP.frontend, 'IP_NOPROTO', 4, 1100), netns: ROOT },
       drop(IP.frontend, IP.db, 'TCP_OLD_SEQUENCE', 3, 1100),
@@ -138,17 +159,23 @@ describe('IntervalAggregator', () => {
     }
     const ra = a.flush(2000);
     const rb = b.flush(2000);
-    const show = (d: { kernelReason: string; packets: number }) => `${d.kernelReason}:${d.packets}`;
-    expect(ra.drops.map(show).sort()).toEqual(['NETFILTER_DROP:2', 'TCP_OLD_SEQUENCE:3']);
-    expect(rb.drops.map(show).sort()).toEqual(['IP_NOPROTO:4', 'NO_SOCKET:1']);
-    expect(ra.skipped + rb.skipped).toBe(2 * recs.length - 4);
+    const show = (d: { kernelReason: string; packets: number; dir: string }) =>
+      `${d.kernelReason}:${d.packets}:${d.dir}`;
+    expect(ra.drops.map(show).sort()).toEqual([
+      'NETFILTER_DROP:2:ingress',
+      'NETFILTER_DROP:6:ingress',
+      'NETFILTER_DROP:7:egress',
+      'TCP_OLD_SEQUENCE:3:egress',
+    ]);
+    expect(rb.drops.map(show).sort()).toEqual(['IP_NOPROTO:4:egress', 'NO_SOCKET:1:ingress']);
+    expect(ra.skipped + rb.skipped).toBe(2 * recs.length - 6);
   });
 
   it('without places every drop naming a local pod is kept (one kernel per node)', () => {
     const t = new IdentityTable({ node: 'node-a' });
     applyInventory(t, clusterInventory(), 0);
     const a = new IntervalAggregator(
-      { resolver: t, dropPlaces: { shared: false, root: 1, has: () => false } },
+      { resolver: t, dropPlaces: { shared: false, root: 1, podAt: () => undefined } },
       1000,
     );
     a.add({ ...drop(IP.db, IP.frontend, 'NETFILTER_DROP', 1, 1100), netns: 5 });

@@ -65,8 +65,8 @@ export interface DropPlaces {
   readonly shared: boolean;
   /** The namespace the probe runs in (the host side: bridges, host veths). */
   readonly root: number;
-  /** A namespace of one of this node's pods. */
-  has(inode: number): boolean;
+  /** The pod (`namespace/name`) of this node whose namespace this is, if any. */
+  podAt(inode: number): string | undefined;
 }
 
 export interface AggregatorOptions {
@@ -252,13 +252,26 @@ export class IntervalAggregator {
     else this.flowsCollided.set(key, rec);
   }
 
-  /** Whether this kernel's drop is this node's to count (see the class comment). */
-  private dropIsOurs(netns: number | undefined, src: Endpoint, dst: Endpoint): boolean {
+  /**
+   * Whether this kernel's drop is this node's to count (see the class comment), and its direction:
+   * relative to the pod whose namespace it happened in when known (an ingress policy on the
+   * destination drops on the way in), else to the local end.
+   */
+  private dropSide(netns: number | undefined, src: Endpoint, dst: Endpoint): DropDirection | null {
+    const r = this.resolver;
+    const byLocalEnd = (): DropDirection =>
+      r.isLocal(src) ? 'egress' : r.isLocal(dst) ? 'ingress' : 'unknown';
     const places = this.places;
-    if (!places?.shared) return this.resolver.isLocal(src) || this.resolver.isLocal(dst);
-    if (netns !== undefined && netns !== places.root) return places.has(netns);
+    if (!places?.shared) return r.isLocal(src) || r.isLocal(dst) ? byLocalEnd() : null;
+    if (netns !== undefined && netns !== places.root) {
+      const pod = places.podAt(netns);
+      if (pod === undefined) return null;
+      if (pod === `${dst.namespace}/${dst.name}` && dst.kind === 'pod') return 'ingress';
+      if (pod === `${src.namespace}/${src.name}` && src.kind === 'pod') return 'egress';
+      return byLocalEnd();
+    }
     // On the host side, or where the kernel did not say: the ownership rule every node applies alike.
-    return this.oursFromSource(src, dst);
+    return this.oursFromSource(src, dst) ? byLocalEnd() : null;
   }
 
   private addDrop(r: Extract<ProbeRecord, { type: 'drop' }>): void {
@@ -269,15 +282,11 @@ export class IntervalAggregator {
     }
     const src = this.resolver.resolve(r.src, r.ts);
     const dst = this.resolver.resolve(r.dst, r.ts);
-    if (!this.dropIsOurs(r.netns, src, dst)) {
+    const dir = this.dropSide(r.netns, src, dst);
+    if (dir === null) {
       this.skipped++;
       return;
     }
-    const dir: DropDirection = this.resolver.isLocal(src)
-      ? 'egress'
-      : this.resolver.isLocal(dst)
-        ? 'ingress'
-        : 'unknown';
     const key = `${r.src}|${r.dst}|${r.sport}|${r.dport}|${r.proto}|${r.reason}|${dir}`;
     const d = this.drops.get(key);
     if (d) {

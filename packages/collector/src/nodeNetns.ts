@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DropPlaces } from './aggregator.js';
+import type { PodNetns } from './identity/identityTable.js';
 
 /**
  * Where a drop happened, for nodes that share one kernel (the lab): the inodes of this node's pods'
@@ -10,7 +11,7 @@ import type { DropPlaces } from './aggregator.js';
 export class NodeNetns implements DropPlaces {
   shared = false;
   readonly root: number;
-  private inodes = new Set<number>();
+  private pods = new Map<number, string>();
 
   constructor(
     private readonly dir = '/run/netns',
@@ -19,19 +20,19 @@ export class NodeNetns implements DropPlaces {
     this.root = inodeOf(rootPath);
   }
 
-  /** `names`: this node's pods' namespaces, or null when the kernel is this node's alone. */
-  refresh(names: readonly string[] | null): void {
-    this.shared = names !== null;
-    const next = new Set<number>();
-    for (const n of names ?? []) {
-      const ino = inodeOf(join(this.dir, n));
-      if (ino) next.add(ino);
+  /** This node's pods and their namespaces, or null when the kernel is this node's alone. */
+  refresh(local: readonly PodNetns[] | null): void {
+    this.shared = local !== null;
+    const next = new Map<number, string>();
+    for (const { pod, netns } of local ?? []) {
+      const ino = inodeOf(join(this.dir, netns));
+      if (ino) next.set(ino, pod);
     }
-    this.inodes = next;
+    this.pods = next;
   }
 
-  has(inode: number): boolean {
-    return this.inodes.has(inode);
+  podAt(inode: number): string | undefined {
+    return this.pods.get(inode);
   }
 }
 

@@ -14,6 +14,12 @@ export interface PodInfo {
   netns?: string;
 }
 
+/** A pod (`namespace/name`) and the network namespace it runs in (`ip netns` name). */
+export interface PodNetns {
+  pod: string;
+  netns: string;
+}
+
 export interface ServiceInfo {
   namespace: string;
   name: string;
@@ -89,7 +95,7 @@ export class IdentityTable {
   /** Bumped by every pod upsert or delete (localNetns is cached against it). */
   private podChanges = 0;
   private netnsSeen = -1;
-  private netnsCache: string[] | null = null;
+  private netnsCache: PodNetns[] | null = null;
 
   constructor(opts: IdentityTableOptions) {
     this.node = opts.node;
@@ -220,17 +226,17 @@ export class IdentityTable {
   }
 
   /**
-   * The network namespaces of this node's pods when the pods name theirs (nodes sharing one kernel,
-   * the lab), else null: the kernel is this node's alone.
+   * This node's pods' network namespaces (`namespace/name` -> netns) when the pods name theirs (nodes
+   * sharing one kernel, the lab), else null: the kernel is this node's alone.
    */
-  localNetns(): string[] | null {
+  localNetns(): PodNetns[] | null {
     if (this.netnsSeen !== this.podChanges) {
       let shared = false;
-      const mine: string[] = [];
+      const mine: PodNetns[] = [];
       for (const p of this.pods.values()) {
         if (!p.netns) continue;
         shared = true;
-        if (p.node === this.node) mine.push(p.netns);
+        if (p.node === this.node) mine.push({ pod: `${p.namespace}/${p.name}`, netns: p.netns });
       }
       this.netnsCache = shared ? mine : null;
       this.netnsSeen = this.podChanges;
