@@ -7,6 +7,9 @@ import {
   durationInWords,
   endpointLabel,
   type FlowsResponse,
+  formatByteRate,
+  formatLatency,
+  formatNumber,
   type GraphResponse,
   type TimelineResponse,
   type TimeMode,
@@ -34,21 +37,10 @@ function table(header: string[], rows: string[][]): string[] {
   return out;
 }
 
-function bytes(perSec: number): string {
-  const units = ['B/s', 'kB/s', 'MB/s', 'GB/s'];
-  let v = perSec;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v >= 100 || u === 0 ? Math.round(v) : Number(v.toFixed(1))} ${units[u]}`;
-}
-
-/** Two decimals, or two significant digits below 0.1 (a 1.4% ratio is not 0.01). */
-const num = (v: number) =>
-  String(Math.abs(v) < 0.1 && v !== 0 ? Number(v.toPrecision(2)) : Math.round(v * 100) / 100);
-const ms = (v: number | null) => (v === null ? '-' : `${num(v)} ms`);
+// Figures the one way Weft writes them (three significant figures).
+const bytes = formatByteRate;
+const num = formatNumber;
+const ms = (v: number | null) => (v === null ? '-' : formatLatency(v));
 
 /** The window a route answered over, in words, with its mode. */
 function windowLine(mode: TimeMode, win: TimeWindow, now: number): string {

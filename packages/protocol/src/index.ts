@@ -18,6 +18,7 @@ export * from './endpoint.js';
 export { EndpointTable } from './endpointTable.js';
 export * from './filter.js';
 export * from './flows.js';
+export * from './formatNumber.js';
 export * from './graph.js';
 export * from './ingest.js';
 export * from './inventory.js';

@@ -1,4 +1,4 @@
-import type { GraphResponse } from '@weft/protocol';
+import { type GraphResponse, scaleDecimal } from '@weft/protocol';
 
 /**
  * Text for a Mermaid label. Mermaid has no general escape, but inside a quoted label it decodes
@@ -13,17 +13,10 @@ export function mermaidText(s: string): string {
   return out;
 }
 
-/** `15MB/s`, `500KB/s` like the seed (decimal units). */
+/** `15MB/s`, `500KB/s` as the seed writes them: three significant figures, no space, upper-case K. */
 export function formatRate(bytesPerSec: number): string {
-  const units = ['B/s', 'KB/s', 'MB/s', 'GB/s', 'TB/s'];
-  let v = bytesPerSec;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  const n = v >= 100 || i === 0 ? Math.round(v) : Math.round(v * 10) / 10;
-  return `${n}${units[i]}`;
+  const { text, prefix } = scaleDecimal(bytesPerSec < 1000 ? Math.round(bytesPerSec) : bytesPerSec);
+  return `${text}${prefix.toUpperCase()}B/s`;
 }
 
 function portsLabel(ports: { port: number; proto: string }[]): string {

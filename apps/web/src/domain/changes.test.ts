@@ -59,10 +59,10 @@ describe('changeFigures', () => {
       '30 DNS errors now, 2 before',
     );
     expect(changeFigures(edgeOf('wl:production/frontend->wl:kube-system/coredns'), 'new')).toBe(
-      '3.0 kB/s now, no traffic before',
+      '3 kB/s now, no traffic before',
     );
     expect(changeFigures(edgeOf('wl:production/frontend->wl:production/db'), 'vanished')).toBe(
-      'no traffic now, 3.0 kB/s before',
+      'no traffic now, 3 kB/s before',
     );
   });
 });

@@ -4,7 +4,7 @@ import { edgeHealth, edgeLabel, edgeWidth } from './edgeLabel.js';
 describe('edgeLabel', () => {
   it('reads like the seed Mermaid map', () => {
     expect(edgeLabel({ ports: [{ port: 5432, proto: 'tcp', bytesPerSec: 2e6 }], bytesPerSec: 2e6 })).toBe(
-      '5432/TCP 2.0 MB/s',
+      '5432/TCP 2 MB/s',
     );
     expect(edgeLabel({ ports: [{ port: 80, proto: 'tcp', bytesPerSec: 15e6 }], bytesPerSec: 15e6 })).toBe(
       '80/TCP 15 MB/s',
@@ -13,7 +13,7 @@ describe('edgeLabel', () => {
       '6379/TCP 500 kB/s',
     );
     expect(edgeLabel({ ports: [{ port: 53, proto: 'udp', bytesPerSec: 1e3 }], bytesPerSec: 1e3 })).toBe(
-      '53/UDP 1.0 kB/s',
+      '53/UDP 1 kB/s',
     );
   });
   it('counts extra ports and handles portless protocols', () => {
@@ -25,7 +25,7 @@ describe('edgeLabel', () => {
         ],
         bytesPerSec: 1e6,
       }),
-    ).toBe('80/TCP +1 1.0 MB/s');
+    ).toBe('80/TCP +1 1 MB/s');
     expect(edgeLabel({ ports: [{ port: 0, proto: 'icmp', bytesPerSec: 100 }], bytesPerSec: 100 })).toBe(
       'ICMP 100 B/s',
     );

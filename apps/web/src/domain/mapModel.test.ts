@@ -7,7 +7,7 @@ describe('buildMapModel', () => {
   it('labels edges like the seed and marks drops and DNS', () => {
     const m = buildMapModel(fixtures.graphWorkload);
     const apiDb = m.edges.find((e) => e.data.id === 'wl:production/api->wl:production/db')!;
-    expect(apiDb.data.label).toBe('5432/TCP 2.0 MB/s');
+    expect(apiDb.data.label).toBe('5432/TCP 2 MB/s');
     expect(apiDb.data.health).toBe('drops');
     expect(apiDb.classes).toContain('h-drops');
     const dnsEdge = m.edges.find((e) => e.data.target === 'wl:kube-system/coredns')!;
@@ -120,12 +120,12 @@ describe('compare marks', () => {
     expect(m.window).toBe('last 10 s');
   });
   it('tooltips say which window the rate is over and what changed', () => {
-    expect(edgeTitle({ label: '5432/TCP 2.0 MB/s', changed: '' }, 'last 10 s')).toBe(
-      '5432/TCP 2.0 MB/s (last 10 s)',
+    expect(edgeTitle({ label: '5432/TCP 2 MB/s', changed: '' }, 'last 10 s')).toBe(
+      '5432/TCP 2 MB/s (last 10 s)',
     );
-    expect(edgeTitle({ label: '5432/TCP 2.0 MB/s', changed: 'drops rose' }, 'last 10 s')).toBe(
-      '5432/TCP 2.0 MB/s (last 10 s): drops rose',
+    expect(edgeTitle({ label: '5432/TCP 2 MB/s', changed: 'drops rose' }, 'last 10 s')).toBe(
+      '5432/TCP 2 MB/s (last 10 s): drops rose',
     );
-    expect(edgeTitle({ label: '53/UDP 3.0 kB/s', changed: '' }, '')).toBe('53/UDP 3.0 kB/s');
+    expect(edgeTitle({ label: '53/UDP 3 kB/s', changed: '' }, '')).toBe('53/UDP 3 kB/s');
   });
 });

@@ -1,4 +1,11 @@
-import type { Endpoint, GraphEdge, GraphNode, GraphResponse, Level } from '@weft/protocol';
+import {
+  type Endpoint,
+  formatNumber,
+  type GraphEdge,
+  type GraphNode,
+  type GraphResponse,
+  type Level,
+} from '@weft/protocol';
 import { CHANGE_WORDS, type EdgePresence, edgeMark, markClasses } from './changes.js';
 import { edgeHealth, edgeLabel, edgeWidth } from './edgeLabel.js';
 import { formatByteRate, truncateMiddle } from './format.js';
@@ -195,5 +202,5 @@ export function endpointNodeId(ep: Endpoint, level: Level): string {
 
 /** Summary line for a node in lists and tooltips. */
 export function nodeSummary(n: Pick<GraphNode, 'bytesPerSec' | 'dropsPerSec'>): string {
-  return `${formatByteRate(n.bytesPerSec)}${n.dropsPerSec > 0 ? `, ${n.dropsPerSec.toFixed(1)} drops/s` : ''}`;
+  return `${formatByteRate(n.bytesPerSec)}${n.dropsPerSec > 0 ? `, ${formatNumber(n.dropsPerSec)} drops/s` : ''}`;
 }

@@ -1,4 +1,4 @@
-import type { AlertRule } from '@weft/protocol';
+import { type AlertRule, formatNumber } from '@weft/protocol';
 import { useAlerts } from '../api/queries.js';
 import { useUrl } from '../app/UrlContext.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
@@ -13,7 +13,7 @@ const ORDER: Record<AlertRule['state'], number> = { firing: 0, pending: 1, inact
 
 function formatValue(v: number | null): string {
   if (v === null) return 'no data';
-  return Math.abs(v) < 1 ? v.toPrecision(2) : v.toFixed(1);
+  return formatNumber(v);
 }
 
 export default function AlertsView() {
