@@ -33,7 +33,7 @@ import { takeFlag, takeOption } from '../takeOption.js';
 
 const USAGE = `Usage: weft lab <up|down|status|fault|apply|delete> [options]
   up [--scenario ${SCENARIOS.join('|')}] [--topology FILE] [--prefix P]   build the lab
-  down [--prefix P]                                            tear it down (idempotent)
+  down [--prefix P] [--json]                                   tear it down (idempotent)
   status [--prefix P] [--json]                                 what is running
   fault add <kind> [--key value ...] | fault clear [ID|all] | fault list
   apply -f FILE [-n NAMESPACE] [--prefix P]                    enforce the NetworkPolicies of a YAML file (- for stdin)
@@ -99,7 +99,9 @@ export async function runLab(argv: string[]): Promise<number> {
     }
     case 'down': {
       const result = await userErrors(() => labDown(opts));
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.stdout.write(
+        args.includes('--json') ? `${JSON.stringify(result, null, 2)}\n` : `${result.message}\n`,
+      );
       return 0;
     }
     case 'status': {
