@@ -96,7 +96,7 @@ describe('startCollector', () => {
       /networkobservability_drop_count\{reason="policy_drop",direction="egress",[^}]*destination_pod="db-0"\} 4/,
     );
     expect(text).toMatch(
-      /networkobservability_dns_response_count\{namespace="production",pod="frontend-abc123",query_type="A",response_code="NXDOMAIN"\} 1/,
+      /networkobservability_dns_response_count\{namespace="production",pod="frontend-abc123",query_type="A",response_code="NXDOMAIN",[^}]*return_code="NXDomain"[^}]*\} 1/,
     );
     expect(text).toMatch(
       /networkobservability_tcp_connection_failed_total\{[^}]*destination_service="api-service"\} 1/,

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createCompatFamilies } from './compatFamilies.js';
+import { type NodeStatsOptions, registerNodeStats } from './nodeStatsMetrics.js';
 
 const PAIR = ['source_namespace', 'source_pod', 'destination_namespace', 'destination_pod'] as const;
 
@@ -18,7 +20,12 @@ export const TCP_RTT_BUCKETS = [
  * `_total` suffix and keep it that way; prom-client appends nothing), plus the collector's own health.
  * A registry of its own, so nothing global leaks between collectors in one process (tests, bench).
  */
-export function createCollectorMetrics() {
+export interface CollectorMetricsOptions {
+  /** Where the node-level families read the kernel's figures; false leaves them out (tests, bench). */
+  nodeStats?: NodeStatsOptions | false;
+}
+
+export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
   const registry = new Registry();
   const reg = [registry];
   const flow = {
@@ -49,13 +56,16 @@ export function createCollectorMetrics() {
     dnsRequests: new Counter({
       name: 'networkobservability_dns_request_count',
       help: 'DNS queries sent by pods',
-      labelNames: ['namespace', 'pod', 'query_type'],
+      // `query` as Retina's own family has it (its dashboards group by it).
+      labelNames: ['namespace', 'pod', 'query_type', 'query'],
       registers: reg,
     }),
     dnsResponses: new Counter({
       name: 'networkobservability_dns_response_count',
       help: 'DNS responses received by pods, by response code',
-      labelNames: ['namespace', 'pod', 'query_type', 'response_code'],
+      // `return_code` is Retina's spelling of `response_code` (NoError for NOERROR): same series, both labels.
+      // `num_response` is Retina's count of answers (its `response`, the addresses, the probe does not keep).
+      labelNames: ['namespace', 'pod', 'query_type', 'response_code', 'query', 'return_code', 'num_response'],
       registers: reg,
     }),
     dnsLatency: new Histogram({
@@ -100,10 +110,22 @@ export function createCollectorMetrics() {
     flowsProcessed: new Counter({
       name: 'hubble_flows_processed_total',
       help: 'Packets seen by the probe, each counted once per node (Hubble-compatible)',
-      labelNames: ['source_namespace', 'destination_namespace', 'protocol', 'verdict'],
+      // Hubble's own labels beside the seed's: `source` / `destination` as namespace/workload, and the
+      // event `type` (Trace, Drop) with its `subtype` (to-stack, to-endpoint).
+      labelNames: [
+        'source_namespace',
+        'destination_namespace',
+        'protocol',
+        'verdict',
+        'source',
+        'destination',
+        'type',
+        'subtype',
+      ],
       registers: reg,
     }),
   };
+  const compat = createCompatFamilies(reg);
   const health = {
     records: new Counter({
       name: 'weft_collector_records_total',
@@ -228,7 +250,8 @@ export function createCollectorMetrics() {
       this.set(process.memoryUsage().heapUsed);
     },
   });
-  return { registry, flow, health };
+  if (opts.nodeStats !== false) registerNodeStats(reg, opts.nodeStats ?? {});
+  return { registry, flow, compat, health };
 }
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

@@ -73,11 +73,11 @@ describe('collector metrics', () => {
       ['networkobservability_forward_count', 'counter', ['direction', ...pair]],
       ['networkobservability_drop_count', 'counter', ['reason', 'direction', ...pair]],
       ['networkobservability_drop_bytes', 'counter', ['reason', 'direction', ...pair]],
-      ['networkobservability_dns_request_count', 'counter', ['namespace', 'pod', 'query_type']],
+      ['networkobservability_dns_request_count', 'counter', ['namespace', 'pod', 'query_type', 'query']],
       [
         'networkobservability_dns_response_count',
         'counter',
-        ['namespace', 'pod', 'query_type', 'response_code'],
+        ['namespace', 'pod', 'query_type', 'response_code', 'query', 'return_code', 'num_response'],
       ],
       ['networkobservability_dns_response_latency', 'histogram', ['namespace', 'pod']],
       ['networkobservability_tcp_connection_total', 'counter', [...pair, 'destination_service']],
@@ -88,7 +88,16 @@ describe('collector metrics', () => {
       [
         'hubble_flows_processed_total',
         'counter',
-        ['source_namespace', 'destination_namespace', 'protocol', 'verdict'],
+        [
+          'source_namespace',
+          'destination_namespace',
+          'protocol',
+          'verdict',
+          'source',
+          'destination',
+          'type',
+          'subtype',
+        ],
       ],
     ];
     const text = await s.metrics.registry.metrics();
@@ -353,6 +362,10 @@ describe('collector metrics', () => {
         'networkobservability_dns_request_count',
         'networkobservability_dns_response_count',
         'networkobservability_tcp_retransmit_count',
+        // Retina's own names, as its dashboards query them.
+        'networkobservability_adv_forward_count',
+        'networkobservability_adv_drop_count',
+        'networkobservability_tcp_flag_counters',
       ];
       for (const l of lines) {
         const about = seedCounters.find((n) => l.startsWith(`${n} `));

@@ -2,7 +2,22 @@ import type { Endpoint, L4Proto } from '@weft/protocol/core';
 import type { Counter, Histogram } from 'prom-client';
 import type { IntervalResult } from '../aggregator.js';
 import type { CollectorMetrics } from './collectorMetrics.js';
-import { cleanToken, type LabelPolicy, namespaceLabel, podLabel, seriesAllowed } from './labelPolicy.js';
+import {
+  hubbleEndpoint,
+  hubbleRcode,
+  hubbleTcpFlags,
+  retinaEndpoint,
+  retinaRcode,
+  retinaTcpFlags,
+} from './compatLabels.js';
+import {
+  cleanQuery,
+  cleanToken,
+  type LabelPolicy,
+  namespaceLabel,
+  podLabel,
+  seriesAllowed,
+} from './labelPolicy.js';
 
 /** Is the pod (or workload, at workload level) behind a label still running? */
 export interface Liveness {
@@ -22,6 +37,11 @@ export interface MetricsRecorderOptions {
   ttlMs: number;
   /** Hard cap on exported traffic series (memory stays bounded under churn). */
   maxSeries?: number;
+  /**
+   * Export the Hubble and Retina families the AKS add-on's dashboards read (hubble_tcp_flags_total,
+   * hubble_dns_*, networkobservability_adv_*, tcp_flag_counters). On unless turned off.
+   */
+  compat?: boolean;
 }
 
 type Labels = Record<string, string>;
@@ -48,6 +68,14 @@ interface Pair {
   /** The series a flow of this pair updates, per direction and protocol: found once, not per record. */
   forward: Map<string, [Series | null, Series | null]>;
   processed: Map<string, Series | null>;
+  /** The ends the pair was first seen with: what the pair's other label values are made from. */
+  src: Endpoint;
+  dst: Endpoint;
+  /** Hubble's source / destination names of the pair. */
+  hubbleSrc: string;
+  hubbleDst: string;
+  /** Series of the compatible families, by family and label values beyond the pair's. */
+  extra: Map<string, Series | null>;
 }
 
 /** A cached series still exported (not refused by the cap, not removed by sweep). */
@@ -88,6 +116,7 @@ export class MetricsRecorder {
   private readonly live: Liveness;
   private readonly ttlMs: number;
   private readonly maxSeries: number;
+  private readonly compat: boolean;
   private readonly series = new Map<string, Series>();
   /** Series with a pending increment this interval. */
   private readonly touched: Series[] = [];
@@ -105,6 +134,7 @@ export class MetricsRecorder {
     this.live = opts.liveness;
     this.ttlMs = opts.ttlMs;
     this.maxSeries = opts.maxSeries ?? 200_000;
+    this.compat = opts.compat ?? true;
   }
 
   get seriesCount(): number {
@@ -129,20 +159,43 @@ export class MetricsRecorder {
       // Hubble counts a packet once: at the egress of a pod, or at ingress when the sender is not observed.
       const once = x.dir === 'egress' || (!this.live.isLocal(x.src) && !this.live.isRemotePod(x.src));
       if (!once) continue;
-      let p = pair.processed.get(x.proto);
+      const pkey = x.dir === 'egress' ? x.proto : `${x.proto}<`;
+      let p = pair.processed.get(pkey);
       if (!current(p)) {
-        p = this.processedSeries(pair, x.proto, 'FORWARDED', now);
-        pair.processed.set(x.proto, p);
+        p = this.processedSeries(
+          pair,
+          x.proto,
+          'FORWARDED',
+          x.dir === 'egress' ? 'to-stack' : 'to-endpoint',
+          now,
+        );
+        pair.processed.set(pkey, p);
       }
       this.add(p, x.packets, now);
+      if (this.compat) this.recordCompatFlow(pair, x.src.ip, x.dst.ip, x.proto, x.tcpFlags, x.packets, now);
     }
     for (const x of r.drops) {
-      const pair = this.pair(x.src, x.dst);
-      if (!pair) continue;
+      const pair = this.cachedPair(x.src, x.dst);
+      if (!pair.allowed) continue;
       const l = { reason: x.reason, direction: x.dir, ...pair.labels };
       this.inc(f.dropCount, l, pair.refs, x.packets, now);
       this.inc(f.dropBytes, l, pair.refs, x.bytes, now);
-      this.processed(pair, x.proto, 'DROPPED', x.packets, now);
+      this.add(this.processedSeries(pair, x.proto, 'DROPPED', '', now), x.packets, now);
+      if (this.compat && level !== 'namespace') {
+        const ips = this.ips(x.src, x.dst);
+        const s = this.cached(
+          pair,
+          `d\u0000${x.reason}\u0000${x.dir}\u0000${ips}`,
+          this.m.compat.advDrop,
+          now,
+          () => ({
+            reason: x.reason,
+            direction: x.dir,
+            ...this.advLabels(pair, x.src.ip, x.dst.ip),
+          }),
+        );
+        this.add(s, x.packets, now);
+      }
     }
     for (const x of r.tcp) {
       const pair = this.pair(x.src, x.dst);
@@ -166,10 +219,50 @@ export class MetricsRecorder {
       const pod = podLabel(x.client, level);
       const refs: [string, string][] = [[ns, pod]];
       const qtype = cleanToken(x.qtype);
-      this.inc(f.dnsRequests, { namespace: ns, pod, query_type: qtype }, refs, 1, now);
+      const query = cleanQuery(x.qname);
+      this.inc(f.dnsRequests, { namespace: ns, pod, query_type: qtype, query }, refs, 1, now);
+      const client = this.compat ? hubbleEndpoint(x.client, level) : '';
+      const server = this.compat ? hubbleEndpoint(x.server, level) : '';
+      if (this.compat)
+        this.inc(
+          this.m.compat.hubbleDnsQueries,
+          { source: client, destination: server, query, qtypes: qtype },
+          refs,
+          1,
+          now,
+        );
       if (x.rcode === 'TIMEOUT') continue;
       const rcode = cleanToken(x.rcode);
-      this.inc(f.dnsResponses, { namespace: ns, pod, query_type: qtype, response_code: rcode }, refs, 1, now);
+      this.inc(
+        f.dnsResponses,
+        {
+          namespace: ns,
+          pod,
+          query_type: qtype,
+          response_code: rcode,
+          query,
+          return_code: retinaRcode(rcode),
+          num_response: String(x.answers),
+        },
+        refs,
+        1,
+        now,
+      );
+      if (this.compat)
+        this.inc(
+          this.m.compat.hubbleDnsResponses,
+          {
+            source: server,
+            destination: client,
+            query,
+            qtypes: qtype,
+            rcode: hubbleRcode(rcode),
+            ips_returned: String(x.answers),
+          },
+          refs,
+          1,
+          now,
+        );
       this.observe(f.dnsLatency, { namespace: ns, pod }, refs, x.latencyUs / 1e6, now);
     }
     this.flushPending();
@@ -240,6 +333,11 @@ export class MetricsRecorder {
         allowed: p !== null,
         forward: new Map(),
         processed: new Map(),
+        src,
+        dst,
+        hubbleSrc: hubbleEndpoint(src, level),
+        hubbleDst: hubbleEndpoint(dst, level),
+        extra: new Map(),
       };
       byDpod.set(dpod, pair);
       this.pairCount++;
@@ -262,20 +360,11 @@ export class MetricsRecorder {
     };
   }
 
-  private processed(
-    pair: { labels: Labels; refs: [string, string][] },
-    proto: L4Proto,
-    verdict: string,
-    packets: number,
-    now: number,
-  ): void {
-    this.add(this.processedSeries(pair, proto, verdict, now), packets, now);
-  }
-
   private processedSeries(
-    pair: { labels: Labels; refs: [string, string][] },
+    pair: Pair,
     proto: L4Proto,
     verdict: string,
+    subtype: string,
     now: number,
   ): Series | null {
     const l = {
@@ -283,12 +372,81 @@ export class MetricsRecorder {
       destination_namespace: pair.labels.destination_namespace!,
       protocol: HUBBLE_PROTO[proto] ?? 'other',
       verdict,
+      source: pair.hubbleSrc,
+      destination: pair.hubbleDst,
+      type: verdict === 'DROPPED' ? 'Drop' : 'Trace',
+      subtype,
     };
     const refs: [string, string][] = [
       [l.source_namespace, ''],
       [l.destination_namespace, ''],
     ];
     return this.track(this.m.flow.flowsProcessed, l, refs, now);
+  }
+
+  /** A flow counted once (Hubble's rule) into the TCP flag and advanced pod-level families. */
+  private recordCompatFlow(
+    pair: Pair,
+    srcIp: string,
+    dstIp: string,
+    proto: L4Proto,
+    flags: number,
+    packets: number,
+    now: number,
+  ): void {
+    const c = this.m.compat;
+    if (proto === 'tcp' && flags !== 0) {
+      const family = srcIp.includes(':') ? 'IPv6' : 'IPv4';
+      for (const flag of hubbleTcpFlags(flags)) {
+        const s = this.cached(pair, `h\u0000${flag}\u0000${family}`, c.hubbleTcpFlags, now, () => ({
+          source: pair.hubbleSrc,
+          destination: pair.hubbleDst,
+          flag,
+          family,
+        }));
+        this.add(s, 1, now);
+      }
+      for (const flag of retinaTcpFlags(flags)) {
+        const s = this.cached(pair, `r\u0000${flag}`, c.tcpFlagCounters, now, () => ({ flag }));
+        this.add(s, 1, now);
+      }
+    }
+    if (this.policy.level === 'namespace') return;
+    const ips = this.ipsOf(pair.src.kind, srcIp, pair.dst.kind, dstIp);
+    const s = this.cached(pair, `a\u0000${ips}`, c.advForward, now, () => this.advLabels(pair, srcIp, dstIp));
+    this.add(s, packets, now);
+  }
+
+  /** The IPs an advanced series names (pod level only), as a cache key. */
+  private ips(src: Endpoint, dst: Endpoint): string {
+    return this.ipsOf(src.kind, src.ip, dst.kind, dst.ip);
+  }
+
+  private ipsOf(sk: string, sip: string, dk: string, dip: string): string {
+    if (this.policy.level !== 'pod') return '';
+    return `${sk === 'world' ? '' : sip}\u0000${dk === 'world' ? '' : dip}`;
+  }
+
+  private advLabels(pair: Pair, srcIp: string, dstIp: string): Labels {
+    const level = this.policy.level;
+    const src = retinaEndpoint({ ...pair.src, ip: srcIp }, level);
+    const dst = retinaEndpoint({ ...pair.dst, ip: dstIp }, level);
+    const l: Labels = {};
+    for (const [k, v] of Object.entries(src)) l[`source_${k}`] = v;
+    for (const [k, v] of Object.entries(dst)) l[`destination_${k}`] = v;
+    return l;
+  }
+
+  /** A series of a compatible family for this pair, looked up once and then taken from the pair. */
+  private cached(pair: Pair, key: string, metric: Metric, now: number, labels: () => Labels): Series | null {
+    let s = pair.extra.get(key);
+    if (current(s)) {
+      s.last = now;
+      return s;
+    }
+    s = this.track(metric, labels(), pair.refs, now);
+    pair.extra.set(key, s);
+    return s;
   }
 
   private track(metric: Metric, labels: Labels, refs: [string, string][], now: number): Series | null {
