@@ -1,6 +1,6 @@
 import type { Endpoint } from '@weft/protocol';
 import type { Store } from '../store/store.js';
-import type { Subject } from './subject.js';
+import { endpointIs, type Subject } from './subject.js';
 
 /** What the store has seen, to tell a subject that exists from a typo. */
 export interface KnownNames {
@@ -9,6 +9,33 @@ export interface KnownNames {
   /** `ns/name` of pods, workloads and services. */
   names: Set<string>;
   ips: Set<string>;
+}
+
+/**
+ * Whether any stored series names the subject: a scan that stops at the first, with no strings built
+ * (the full list of names, for suggestions, is made only when a subject is not found).
+ */
+export function subjectSeen(store: Store, s: Subject): boolean {
+  for (const e of store.edges) if (endpointIs(e.client, s) || endpointIs(e.server, s)) return true;
+  for (const d of store.dns.values()) if (endpointIs(d.client, s)) return true;
+  return false;
+}
+
+/** What resolveSubject asks the store. */
+export interface SubjectLookup {
+  seen: (s: Subject) => boolean;
+  endpointAt: (ip: string) => Endpoint | null;
+  /** Every name seen, for near matches: only asked for when a subject is not found. */
+  known: () => KnownNames;
+}
+
+export function storeLookup(store: Store): SubjectLookup {
+  let known: KnownNames | null = null;
+  return {
+    seen: (s) => subjectSeen(store, s),
+    endpointAt: (ip) => store.endpointAt(ip),
+    known: () => (known ??= knownNames(store)),
+  };
 }
 
 export function knownNames(store: Store): KnownNames {
@@ -71,51 +98,55 @@ function notFound(what: string, v: string, near: string[]): string {
  * service last seen there. Anything the store never saw is an error naming it, with near matches (a
  * DNS name outside the cluster cannot be checked: the store keeps only the names that failed).
  */
-export function resolveSubject(
-  s: Subject,
-  known: KnownNames,
-  endpointAt: (ip: string) => Endpoint | null,
-): { subject: Subject } | { error: string } {
+export function resolveSubject(s: Subject, lookup: SubjectLookup): { subject: Subject } | { error: string } {
+  const { seen, known } = lookup;
   switch (s.kind) {
-    case 'bare':
-      if (known.namespaces.has(s.label))
-        return { subject: { kind: 'namespace', namespace: s.label, text: s.text } };
-      if (known.nodes.has(s.label)) return { subject: { kind: 'node', node: s.label, text: s.text } };
+    case 'bare': {
+      const ns: Subject = { kind: 'namespace', namespace: s.label, text: s.text };
+      if (seen(ns)) return { subject: ns };
+      const node: Subject = { kind: 'node', node: s.label, text: s.text };
+      if (seen(node)) return { subject: node };
+      const k = known();
       return {
-        error: notFound(
-          'namespace or node',
-          s.label,
-          nearMatches(s.label, [...known.namespaces, ...known.nodes]),
-        ),
+        error: notFound('namespace or node', s.label, nearMatches(s.label, [...k.namespaces, ...k.nodes])),
       };
+    }
     case 'namespace':
-      return known.namespaces.has(s.namespace)
+      return seen(s)
         ? { subject: s }
-        : { error: notFound('namespace', s.namespace, nearMatches(s.namespace, known.namespaces)) };
+        : { error: notFound('namespace', s.namespace, nearMatches(s.namespace, known().namespaces)) };
     case 'node':
-      return known.nodes.has(s.node)
+      return seen(s)
         ? { subject: s }
-        : { error: notFound('node', s.node, nearMatches(s.node, known.nodes)) };
+        : { error: notFound('node', s.node, nearMatches(s.node, known().nodes)) };
     case 'name': {
       const v = `${s.namespace}/${s.name}`;
-      return known.names.has(v)
+      return seen(s)
         ? { subject: s }
-        : { error: notFound('pod, workload or service', v, nearMatches(v, known.names)) };
+        : { error: notFound('pod, workload or service', v, nearMatches(v, known().names)) };
     }
     case 'ip': {
-      const ep = endpointAt(s.ip);
+      const ep = lookup.endpointAt(s.ip);
       if (ep) return { subject: { ...s, ep } };
-      return known.ips.has(s.ip)
+      return seen(s)
         ? { subject: s }
-        : { error: notFound('endpoint at', s.ip, nearMatches(s.ip, known.ips)) };
+        : { error: notFound('endpoint at', s.ip, nearMatches(s.ip, known().ips)) };
     }
     case 'dns_name': {
       const svc = s.service;
-      if (!svc || known.names.has(`${svc.namespace}/${svc.name}`)) return { subject: s };
+      if (!svc) return { subject: s };
+      const asService: Subject = {
+        kind: 'name',
+        namespace: svc.namespace,
+        name: svc.name,
+        only: 'service',
+        text: s.text,
+      };
+      if (seen(asService)) return { subject: s };
       // A two-label name may be outside the cluster after all (`example.com`): only the svc form insists.
       if (!/\.svc(\.cluster\.local)?$/.test(s.name)) return { subject: { ...s, service: null } };
       const v = `${svc.namespace}/${svc.name}`;
-      return { error: notFound('service', v, nearMatches(v, known.names)) };
+      return { error: notFound('service', v, nearMatches(v, known().names)) };
     }
   }
 }

@@ -3,7 +3,7 @@ import { DiagnoseResponse, type FilterIssue, FilterQuery, parseFilter } from '@w
 import { Type } from 'typebox';
 import { diagnose } from '../../../diagnose/diagnose.js';
 import { diagnoseQuery } from '../../../diagnose/diagnoseQuery.js';
-import { knownNames, resolveSubject } from '../../../diagnose/resolveSubject.js';
+import { resolveSubject, storeLookup } from '../../../diagnose/resolveSubject.js';
 import { DEFAULT_RULES } from '../../../diagnose/rules.js';
 import { parseSubject, type Subject } from '../../../diagnose/subject.js';
 import { resolveLiveTime } from '../../../live/liveEnd.js';
@@ -37,11 +37,11 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
       const { state, issues: filterIssues } = parseFilter(query);
       const all: FilterIssue[] = [...issues, ...filterIssues];
       if (all.length > 0) throw badParams(all);
-      const known = knownNames(w.store);
+      const lookup = storeLookup(w.store);
       const resolved: Subject[] = [];
       for (const param of ['src', 'dst'] as const) {
         const parsed = parseSubject(state[param]);
-        const r = parsed ? resolveSubject(parsed, known, (ip) => w.store.endpointAt(ip)) : null;
+        const r = parsed ? resolveSubject(parsed, lookup) : null;
         if (r && 'subject' in r) resolved.push(r.subject);
         else all.push({ param, value: state[param], reason: r ? r.error : 'is not a subject' });
       }
