@@ -300,3 +300,21 @@ describe('diagnose', () => {
     for (let i = 1; i < r.history.length; i++) expect(r.history[i]!.start).toBe(r.history[i - 1]!.end);
   });
 });
+
+describe('diagnose over a range older than anything kept', () => {
+  it('calls the time before the 1 min tier no traffic without walking it slot by slot', () => {
+    const ctx = run(`production/${EP.legacy.name}`, 'production/api', { seconds: 30, policyDropsPerSec: 2 });
+    const range = resolveTime({ from: 'now-999999d', to: '', at: '' }, ctx.clock.now);
+    const r = diagnose(
+      ctx.store,
+      parseSubject(`production/${EP.legacy.name}`)!,
+      parseSubject('production/api')!,
+      range,
+      RULES,
+    );
+    expect(r.verdict).toBe('blocked');
+    expect(r.history[0]).toMatchObject({ state: 'no_traffic', start: range.range.start });
+    expect(r.history.at(-1)).toMatchObject({ state: 'failing', end: ctx.clock.now });
+    expect(r.history.length).toBeLessThanOrEqual(3);
+  });
+});
