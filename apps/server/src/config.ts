@@ -48,6 +48,8 @@ export const ServerConfig = Type.Object({
   liveIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
   /** The live rate window (timeSelection.ts): the map, the Now panel and Diagnose are rates over it. */
   rateWindowS: Type.Integer({ minimum: 2, maximum: 300 }),
+  /** Diagnose calls the source's DNS slow when its p95 lookup time is over this. */
+  diagnoseDnsSlowMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
   alertIntervalS: Type.Integer({ minimum: 1, maximum: 3_600 }),
   /** The seed's rules: rate windows and `for` durations are 5m there. */
   alertWindowS: Type.Integer({ minimum: 10, maximum: 86_400 }),
@@ -120,6 +122,11 @@ export const ENV_VARS: Record<string, EnvVar> = {
   WEFT_MAX_BAD_MESSAGES: { key: 'maxBadMessages', kind: 'int', hint: 'an integer from 1 to 1000000' },
   WEFT_LIVE_INTERVAL_MS: { key: 'liveIntervalMs', kind: 'int', hint: 'milliseconds from 100 to 60000' },
   WEFT_RATE_WINDOW_S: { key: 'rateWindowS', kind: 'int', hint: 'seconds from 2 to 300' },
+  WEFT_DIAGNOSE_DNS_SLOW_MS: {
+    key: 'diagnoseDnsSlowMs',
+    kind: 'int',
+    hint: 'milliseconds from 1 to 60000',
+  },
   WEFT_ALERT_INTERVAL_S: { key: 'alertIntervalS', kind: 'int', hint: 'seconds from 1 to 3600' },
   WEFT_ALERT_WINDOW_S: { key: 'alertWindowS', kind: 'int', hint: 'seconds from 10 to 86400' },
   WEFT_ALERT_FOR_S: { key: 'alertForS', kind: 'int', hint: 'seconds from 0 to 86400' },
@@ -225,6 +232,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxBadMessages: 10,
   liveIntervalMs: 1_000,
   rateWindowS: 10,
+  diagnoseDnsSlowMs: 200,
   alertIntervalS: 15,
   alertWindowS: 300,
   alertForS: 300,

@@ -131,16 +131,16 @@ export function EdgePanel({
           <Link
             patch={{ view: 'diagnose', src, dst }}
             className="rounded border border-line px-2 py-1 hover:bg-panel-2"
-            title="Run the four debugging steps for this pair"
+            title="Run the four debugging steps for this pair (at namespace level: which pod pairs fail, and why)"
           >
             Diagnose
           </Link>
         ) : (
           <span
             className="px-2 py-1 text-muted"
-            title="Diagnose works on pods and workloads: drill down first"
+            title="Diagnose needs an end it can name: the world and the folded rest are not one"
           >
-            Diagnose: drill down to pods
+            Diagnose: pick a named end
           </span>
         )}
         {edge.dropsPerSec > 0 && (
