@@ -1,7 +1,23 @@
 import { readFile } from 'node:fs/promises';
-import { type NetworkPolicy, PolicyError, type PolicyRef, parsePolicies, policyKey } from '@weft/policy';
+import {
+  type NetworkPolicy,
+  networkPolicyObject,
+  PolicyError,
+  type PolicyRef,
+  parsePolicies,
+  policyKey,
+} from '@weft/policy';
+import type { Inventory } from '@weft/protocol';
 import { type LabPlan, planLab } from './addressPlan.js';
-import { type LabOptions, policiesPath, readJson, readState, stateDirOf, writeJson } from './labState.js';
+import {
+  inventoryPathOf,
+  type LabOptions,
+  policiesPath,
+  readJson,
+  readState,
+  stateDirOf,
+  writeJson,
+} from './labState.js';
 import { labWorld } from './labWorld.js';
 import { policyRulesets } from './policyRuleset.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
@@ -25,6 +41,20 @@ async function upLab(opts: LabOptions): Promise<{ plan: LabPlan; dir: string }> 
   const state = await readState(dir);
   if (state?.status !== 'up') throw new PolicyError(`no lab "${prefix}" is up: run \`weft lab up\` first`);
   return { plan: planLab(state.topology, state.prefix, state.slot), dir };
+}
+
+/**
+ * The policies in force, written into the lab's inventory as the API's objects (created when
+ * applied): the collectors read them there as they would list them from a cluster.
+ */
+async function publish(dir: string, policies: PoliciesFile['policies']): Promise<void> {
+  const path = inventoryPathOf(dir);
+  const inventory = await readJson<Inventory>(path);
+  if (!inventory) return;
+  inventory.policies = policies.map((p) =>
+    networkPolicyObject(p, { creationTimestamp: new Date(p.appliedAt).toISOString() }),
+  );
+  await writeJson(path, inventory);
 }
 
 const nft = (netns: string, batch: string, check = false) =>
@@ -84,6 +114,7 @@ async function change(
       const next = edit(current, given);
       const pods = await enforce(plan, current, next);
       await writeJson(policiesPath(dir), { policies: next } satisfies PoliciesFile);
+      await publish(dir, next);
       return { changed: given.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
     },
   );
@@ -129,6 +160,7 @@ export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> 
       const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
       const pods = await enforce(plan, current, []);
       await writeJson(policiesPath(dir), { policies: [] } satisfies PoliciesFile);
+      await publish(dir, []);
       return { changed: current.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
     },
   );

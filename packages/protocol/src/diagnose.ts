@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { PolicyFinding } from './policyFinding.js';
 
 /** `/api/v1/diagnose?from=<ns/pod>&to=<ns/pod|ns/service|ip:port>`: the seed's four debugging steps. */
 export const DiagnoseStepId = Type.Union([
@@ -17,6 +18,8 @@ export const DiagnoseStep = Type.Object({
   /** The seed's PromQL for this step, filled in for this pair, to run in Prometheus. */
   query: Type.String(),
   evidence: Type.Array(Type.Object({ label: Type.String(), value: Type.String() })),
+  /** The policy_drops step of a dropped or failing pair: which NetworkPolicy denies it, or that none does. */
+  policyFinding: Type.Optional(PolicyFinding),
 });
 export type DiagnoseStep = Static<typeof DiagnoseStep>;
 
