@@ -6,6 +6,8 @@ import { diagnoseQuery } from '../../../diagnose/diagnoseQuery.js';
 import { parseSubject } from '../../../diagnose/subject.js';
 import { resolveLiveTime } from '../../../live/liveEnd.js';
 import { badParams } from '../../../plugins/badRequest.js';
+import { withPolicyFinding } from '../../../policy/diagnosePolicy.js';
+import { pairFinding } from '../../../policy/pairFinding.js';
 
 const Query = Type.Object(
   {
@@ -40,7 +42,10 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
       const rateWindowMs = w.config.rateWindowS * 1000;
       // The live window ends where the map's does: the newest second every collector has delivered.
       const time = resolveLiveTime(state, now, rateWindowMs, w.liveEnd());
-      return diagnose(w.store, from, to, time, now);
+      return withPolicyFinding(
+        diagnose(w.store, from, to, time, now),
+        pairFinding(w.store, w.policyContexts, from, to, time.window, now),
+      );
     },
   );
 };
