@@ -7,6 +7,7 @@ import { FaultError } from './faultSpec.js';
 import { faultAdd, faultClear, faultList } from './faults.js';
 import { curl, dig, inNetns, waitFor } from './fixtures/host.js';
 import { labDown } from './labDown.js';
+import { policyList } from './labPolicies.js';
 import { labStatus } from './labStatus.js';
 import { type LabHandle, labUp } from './labUp.js';
 import { run } from './run.js';
@@ -74,7 +75,7 @@ describe('lab faults, observed with standard tools', () => {
     // legacy-worker -> api is dropped by the scenario's policy: the counter in the api pods grows.
     const apis = lab.plan.pods.filter((p) => p.workload === 'api');
     await waitFor('policy drops', async () => {
-      const n = await Promise.all(apis.map((p) => nftDropped(p.netns, `${prefix}_netpol`)));
+      const n = await Promise.all(apis.map((p) => nftDropped(p.netns, `${prefix}_np`)));
       return n.reduce((a, b) => a + b, 0) > 0;
     });
     const legacy = lab.plan.pods.find((p) => p.workload === 'legacy-worker')!;
@@ -96,14 +97,19 @@ describe('lab faults, observed with standard tools', () => {
     );
     expect((await curl(pod(FE).netns, dbUrl())).exit).toBe(28);
     expect((await curl(pod(FE).netns, dbUrl6())).exit).toBe(28);
-    expect(await nftDropped(pod('db-0').netns, `${prefix}_fault`)).toBeGreaterThan(0);
+    // A real NetworkPolicy, enforced in the policy table and listed with the applied ones.
+    expect(await nftDropped(pod('db-0').netns, `${prefix}_np`)).toBeGreaterThan(0);
+    expect((await policyList({ prefix })).map((p) => `${p.namespace}/${p.name}`)).toContain(
+      `production/lab-fault-${f.id}`,
+    );
     // Only that pair: the other frontend still gets through.
     expect((await curl(pod('frontend-7d9f8c6b5-m8q7n').netns, dbUrl())).status).toBe('200');
     await faultClear({ prefix, id: f.id });
     expect(await curl(pod(FE).netns, dbUrl())).toEqual({ exit: 0, status: '200' });
     expect(
-      (await inNetns(pod('db-0').netns, 'nft', ['list', 'table', 'inet', `${prefix}_fault`])).code,
+      (await inNetns(pod('db-0').netns, 'nft', ['list', 'table', 'inet', `${prefix}_np`])).code,
     ).not.toBe(0);
+    expect((await policyList({ prefix })).map((p) => p.name)).not.toContain(`lab-fault-${f.id}`);
   });
 
   it('refused: connection refused until cleared', async () => {
@@ -119,7 +125,7 @@ describe('lab faults, observed with standard tools', () => {
     expect((await curl(pod(FE).netns, dbUrl6())).exit).toBe(28);
     // Silent: no netfilter involved, unlike a policy drop.
     expect(
-      (await inNetns(pod('db-0').netns, 'nft', ['list', 'table', 'inet', `${prefix}_fault`])).code,
+      (await inNetns(pod('db-0').netns, 'nft', ['list', 'table', 'inet', `${prefix}_np`])).code,
     ).not.toBe(0);
     await faultClear({ prefix, id: f.id });
     expect((await curl(pod(FE).netns, dbUrl())).status).toBe('200');

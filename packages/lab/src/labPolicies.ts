@@ -25,7 +25,11 @@ import { CommandError, run } from './run.js';
 import { withStateLock } from './stateLock.js';
 
 export interface PoliciesFile {
-  policies: (NetworkPolicy & { appliedAt: number })[];
+  /**
+   * `owner`: what put it there besides `weft lab apply`: `scenario` (the scenario's own policies) or
+   * a policy-drop fault's id; `weft lab delete --all` leaves those to their owners.
+   */
+  policies: (NetworkPolicy & { appliedAt: number; owner?: string })[];
 }
 
 export interface PolicyChange {
@@ -149,7 +153,10 @@ export function policyDelete(opts: PolicyOptions, text: string, source = 'input'
   });
 }
 
-/** Stops enforcing every policy (`weft lab delete --all`); returns those removed. */
+/**
+ * Stops enforcing every policy `weft lab apply` made (`weft lab delete --all`); the scenario's and
+ * the faults' stay. Returns those removed.
+ */
 export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> {
   const { plan, dir } = await upLab(opts);
   return withStateLock(
@@ -158,11 +165,48 @@ export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> 
     (m) => new PolicyError(m),
     async () => {
       const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
-      const pods = await enforce(plan, current, []);
-      await writeJson(policiesPath(dir), { policies: [] } satisfies PoliciesFile);
-      await publish(dir, []);
-      return { changed: current.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
+      const kept = current.filter((p) => p.owner !== undefined);
+      const pods = await enforce(plan, current, kept);
+      await writeJson(policiesPath(dir), { policies: kept } satisfies PoliciesFile);
+      await publish(dir, kept);
+      const gone = current.filter((p) => p.owner === undefined);
+      return { changed: gone.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
     },
+  );
+}
+
+/** Replaces the policies `owner` put in force with these (none: removes them). */
+async function replaceOwned(plan: LabPlan, dir: string, owner: string, given: readonly NetworkPolicy[]) {
+  const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
+  const keys = new Set(given.map(policyKey));
+  const now = Date.now();
+  const next = [
+    ...current.filter((p) => p.owner !== owner && !keys.has(policyKey(p))),
+    ...given.map((p) => ({ ...p, appliedAt: now, owner })),
+  ];
+  const pods = await enforce(plan, current, next);
+  await writeJson(policiesPath(dir), { policies: next } satisfies PoliciesFile);
+  await publish(dir, next);
+  return pods;
+}
+
+/** While the lab is being built (no lock: nothing else may touch it yet): the scenario's policies. */
+export function installPolicies(plan: LabPlan, dir: string, owner: string, given: readonly NetworkPolicy[]) {
+  return replaceOwned(plan, dir, owner, given);
+}
+
+/** A fault's policies (by its id), under the policies lock: none removes them. */
+export async function setOwnedPolicies(
+  opts: LabOptions,
+  owner: string,
+  given: readonly NetworkPolicy[],
+): Promise<void> {
+  const { plan, dir } = await upLab(opts);
+  await withStateLock(
+    dir,
+    'policies',
+    (m) => new PolicyError(m),
+    () => replaceOwned(plan, dir, owner, given),
   );
 }
 

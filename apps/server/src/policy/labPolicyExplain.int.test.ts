@@ -1,6 +1,15 @@
 import { execFile } from 'node:child_process';
 import { parseCollectorConfig, type RunningCollector, startCollector } from '@weft/collector';
-import { type LabHandle, labDown, labUp, policyApply, policyClear, policyDelete } from '@weft/lab';
+import {
+  faultAdd,
+  faultClear,
+  type LabHandle,
+  labDown,
+  labUp,
+  policyApply,
+  policyClear,
+  policyDelete,
+} from '@weft/lab';
 import type { DiagnoseResponse, DropsResponse, PolicyFinding } from '@weft/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../config.js';
@@ -186,5 +195,29 @@ describe('NetworkPolicy explained on the real lab', () => {
     });
     await policyDelete({ prefix }, yaml, 'db-from-node1.yaml');
     await recovers(FE1, DB);
+  });
+
+  it('the policy-drop fault is a real NetworkPolicy: Diagnose names it, and it goes with the fault', async () => {
+    const f = await faultAdd(
+      { prefix },
+      { kind: 'policy-drop', from: `production/${FE1}`, to: 'production/db' },
+    );
+    try {
+      await reaches(API1, DB);
+      const { finding } = await diagnosedPolicy(FE1, DB);
+      expect(finding).toMatchObject({
+        verdict: 'denied',
+        policy: { namespace: 'production', name: `lab-fault-${f.id}` },
+        direction: 'ingress',
+      });
+    } finally {
+      await faultClear({ prefix, id: f.id });
+    }
+    await recovers(FE1, DB);
+    for (let i = 0; i < 100 && server.app.weft.policyContexts.policies().length > 0; i++) await sleep(100);
+    expect(server.app.weft.policyContexts.policies()).toEqual([]);
+    expect(server.app.weft.policyContexts.changes().map((c) => `${c.change} ${c.policy.name}`)).toContain(
+      `deleted lab-fault-${f.id}`,
+    );
   });
 });
