@@ -1,4 +1,10 @@
-import { DiagnoseResponse, DropsResponse, FlowsResponse, type PolicyContext } from '@weft/protocol';
+import {
+  DiagnoseResponse,
+  DropsResponse,
+  FlowsResponse,
+  type PolicyContext,
+  TimelineResponse,
+} from '@weft/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -86,7 +92,17 @@ describe('NetworkPolicy explanations', () => {
         'ingress denied: production/api-ingress selects app=api and allows ingress only from app=frontend on TCP 80; legacy-worker-84f6d9c7b-z5n3m in production matches no allowed peer',
     });
     expect(step.summary).toContain('denied by NetworkPolicy production/api-ingress');
-    expect(step.evidence.at(-1)?.label).toBe('NetworkPolicy');
+    expect(step.evidence.slice(-2)).toEqual([
+      {
+        label: 'NetworkPolicy',
+        value: expect.stringContaining('denied by production/api-ingress (ingress)'),
+      },
+      // What changed: the policy appeared a minute before the pair began failing (10:00:01).
+      {
+        label: 'what changed',
+        value: 'production/api-ingress was created 1 min 1 s before these drops began',
+      },
+    ]);
 
     const drops = await get<DropsResponse>('/api/v1/drops', DropsResponse);
     expect(drops.byPolicy).toEqual([
@@ -121,6 +137,26 @@ describe('NetworkPolicy explanations', () => {
     );
     const drops = await get<DropsResponse>('/api/v1/drops', DropsResponse);
     expect(drops.byPolicy?.map((b) => b.verdict)).toEqual(['not_denied']);
+  });
+
+  it('marks policy changes on the timeline, in the filter namespaces', async () => {
+    const t = await get<TimelineResponse>('/api/v1/timeline', TimelineResponse);
+    const changes = t.incidents.filter((i) => i.kind.startsWith('policy_'));
+    expect(changes.map((i) => [i.kind, i.label, i.policy])).toEqual([
+      [
+        'policy_created',
+        'NetworkPolicy production/api-ingress created',
+        { namespace: 'production', name: 'api-ingress' },
+      ],
+      [
+        'policy_updated',
+        'NetworkPolicy production/api-ingress updated',
+        { namespace: 'production', name: 'api-ingress' },
+      ],
+    ]);
+    expect(t.incidents.map((i) => i.at)).toEqual([...t.incidents.map((i) => i.at)].sort((a, b) => a - b));
+    const other = await get<TimelineResponse>('/api/v1/timeline?namespace=monitoring', TimelineResponse);
+    expect(other.incidents.filter((i) => i.kind.startsWith('policy_'))).toEqual([]);
   });
 
   it('records policy creations, updates and deletions', () => {

@@ -45,6 +45,8 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
       return withPolicyFinding(
         diagnose(w.store, from, to, time, now),
         pairFinding(w.store, w.policyContexts, from, to, time.window, now),
+        w.policyContexts.changes(),
+        now,
       );
     },
   );
