@@ -109,9 +109,9 @@ describe("the collector's informers under the weft-collector ClusterRole", () =>
     const { api, table, errors, source, context } = await runCollectorIdentity(rules);
     await source.synced;
     const policiesListed = () =>
-      (JSON.parse(context.message()) as { policies: unknown[] }).policies.length === 1;
+      (JSON.parse(context.message() ?? '{"policies":[]}') as { policies: unknown[] }).policies.length === 1;
     for (let i = 0; i < 500 && !policiesListed(); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(JSON.parse(context.message())).toMatchObject({
+    expect(JSON.parse(context.message() ?? 'null')).toMatchObject({
       namespaces: [{ name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } }],
       policies: [{ metadata: { name: 'web-ingress', namespace: 'shop' } }],
     });

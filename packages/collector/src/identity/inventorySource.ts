@@ -59,6 +59,7 @@ export function applyInventory(
     context.replaceNamespaces(inv.namespaces ?? []);
     context.replacePolicies((inv.policies ?? []) as KeptPolicy[]);
     context.replacePods(pods);
+    context.markSynced();
   }
 }
 

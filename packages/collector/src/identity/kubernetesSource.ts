@@ -240,7 +240,7 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
     );
     // Not part of `synced`: names do not wait for policies (and an older role may not grant them).
     if (context) {
-      watchKind<Namespace>(
+      const namespaces = watchKind<Namespace>(
         '/api/v1/namespaces',
         (n) => ({ metadata: { ...keepMeta(n.metadata, false), labels: n.metadata?.labels ?? {} } }),
         (n) => {
@@ -250,7 +250,7 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
           if (n.metadata?.name) context.deleteNamespace(n.metadata.name);
         },
       );
-      watchKind<NetworkPolicyObject>(
+      const policies = watchKind<NetworkPolicyObject>(
         '/apis/networking.k8s.io/v1/networkpolicies',
         keepNetworkPolicy,
         (p) => context.upsertPolicy(p),
@@ -259,6 +259,10 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
             context.deletePolicy(p.metadata.namespace, p.metadata.name);
         },
       );
+      // Not `synced`, which also settles on a failed list: only what was listed counts.
+      void Promise.all([namespaces.listed, policies.listed, pods.listed]).then(() => {
+        if (!stopped) context.markSynced();
+      });
     }
     return Promise.all([services.synced, nodes.synced, pods.synced]);
   });

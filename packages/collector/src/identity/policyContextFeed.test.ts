@@ -34,7 +34,7 @@ const policy = (name: string, app: string) => ({
   spec: { podSelector: { matchLabels: { app } }, policyTypes: ['Ingress'] },
 });
 
-const read = (feed: PolicyContextFeed) => JSON.parse(feed.message()) as PolicyContext;
+const read = (feed: PolicyContextFeed) => JSON.parse(feed.message() ?? 'null') as PolicyContext;
 
 describe('PolicyContextFeed from the Kubernetes source', () => {
   it('lists and watches namespaces and NetworkPolicies, with this node pods, and follows their changes', async () => {
@@ -60,7 +60,7 @@ describe('PolicyContextFeed from the Kubernetes source', () => {
       backoff: { initialMs: 20, maxMs: 100 },
     });
     cleanups.push(() => src.stop());
-    await until(() => api.openWatches === 6, 'six watches');
+    await until(() => api.openWatches === 6 && feed.message() !== null, 'six watches and the context');
     const first = read(feed);
     expect(first.namespaces).toEqual([
       { name: 'production', labels: { 'kubernetes.io/metadata.name': 'production' } },
@@ -93,5 +93,28 @@ describe('PolicyContextFeed from the Kubernetes source', () => {
     const after = read(feed);
     expect((after.policies[0] as { metadata: { name: string } }).metadata.name).toBe('db-ingress');
     expect(after.pods.map((p) => p.name)).toEqual(['api-1']);
+  });
+
+  it('has no message until the namespaces and policies were listed: a starting collector never says all are gone', async () => {
+    const api = new FakeKubeApi();
+    await api.start();
+    cleanups.push(() => api.stop());
+    api.put(POLICIES, policy('api-ingress', 'api'));
+    // Every list is refused (a wrong token here; an older role without the grant in a cluster).
+    const feed = new PolicyContextFeed('node-a');
+    expect(feed.message()).toBeNull();
+    const errors: string[] = [];
+    const src = startKubernetesSource({
+      table: new IdentityTable({ node: 'node-a' }),
+      connection: new KubeConnection({ ...api.kubeConfig(), token: 'wrong' }),
+      node: 'node-a',
+      remoteContext: false,
+      context: feed,
+      backoff: { initialMs: 20, maxMs: 50 },
+      onError: (e) => errors.push(e.message),
+    });
+    cleanups.push(() => src.stop());
+    await until(() => errors.some((e) => e.includes('networkpolicies')), 'the refused policy list');
+    expect(feed.message()).toBeNull();
   });
 });

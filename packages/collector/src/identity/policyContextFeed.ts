@@ -27,8 +27,17 @@ export class PolicyContextFeed {
   private readonly pods = new Map<string, ContextPod>();
   private version = 0;
   private cached: { version: number; text: string } | null = null;
+  private synced = false;
 
   constructor(private readonly node: string) {}
+
+  /**
+   * The namespaces and policies have been listed once: until then there is no message, so a
+   * collector starting up never tells the server that every policy is gone.
+   */
+  markSynced(): void {
+    this.synced = true;
+  }
 
   upsertNamespace(name: string, labels: Labels): void {
     this.namespaces.set(name, labels);
@@ -80,8 +89,9 @@ export class PolicyContextFeed {
     this.version++;
   }
 
-  /** The context as it is now, serialized once per change (the same string until the next one). */
-  message(): string {
+  /** The context as it is now, serialized once per change (the same string until the next one); null before it synced. */
+  message(): string | null {
+    if (!this.synced) return null;
     if (this.cached?.version !== this.version) {
       const msg: PolicyContext = {
         type: 'policy_context',

@@ -49,7 +49,7 @@ export interface IngestClientOptions {
    * The policy context message as it is now (the same string until it changes): sent after a welcome
    * that lists POLICY_CONTEXT_FEATURE, and again whenever it changed.
    */
-  context?: () => string;
+  context?: () => string | null;
   /** Said after an identity conflict (another connection holds this node on that server). */
   conflictHint?: string;
 }
@@ -360,7 +360,7 @@ export class IngestClient {
   private sendContext(ws: WebSocket): void {
     if (!this.takesContext || !this.o.context) return;
     const text = this.o.context();
-    if (text === this.sentContext) return;
+    if (text === null || text === this.sentContext) return;
     this.sentContext = text;
     ws.send(text);
   }
