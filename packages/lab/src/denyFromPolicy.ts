@@ -2,9 +2,10 @@ import type { NetworkPolicy } from '@weft/policy';
 import type { PlannedPod } from './addressPlan.js';
 
 /**
- * A NetworkPolicy that lets every address in but the addresses of `from`: how the lab's policy drops
- * (the scenario's and the policy-drop fault's) are written as real policies. NetworkPolicies only
- * allow, so "all but these" is an ipBlock of everything with the pods as exceptions, per family.
+ * A NetworkPolicy that lets every address in but the addresses of `from`: how the scenario's policy
+ * drops are written as real policies. NetworkPolicies only allow, so "all but these" is an ipBlock of
+ * everything with the pods as exceptions, per family. (The policy-drop fault stays a bare nftables
+ * drop: policies add up, so a policy that allows the source, like the scenario's, would undo it.)
  */
 export function denyFromPolicy(
   namespace: string,

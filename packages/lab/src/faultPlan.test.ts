@@ -1,11 +1,9 @@
-import { PolicyEvaluator } from '@weft/policy';
 import { describe, expect, it } from 'vitest';
 import { planLab } from './addressPlan.js';
 import { defaultTopology } from './defaultTopology.js';
-import { agentFaults, checkFaultTargets, faultPolicy, netnsFaults, resolvePodRef } from './faultPlan.js';
+import { agentFaults, checkFaultTargets, netnsFaults, resolvePodRef } from './faultPlan.js';
 import { describeFault, type Fault } from './faultSpec.js';
-import { labWorld } from './labWorld.js';
-import { guardRuleset } from './netfilterRules.js';
+import { guardRuleset, podPolicyRuleset } from './netfilterRules.js';
 
 const plan = planLab(defaultTopology(), 'wlt');
 const f = (x: Record<string, unknown>, id = 'f1'): Fault => ({ ...x, id, since: 0 }) as Fault;
@@ -52,50 +50,13 @@ describe('fault plans', () => {
     ),
   ];
 
-  it('puts blackholes in the target pods', () => {
+  it('puts drops and blackholes in the target pods', () => {
     const n = netnsFaults(plan, faults);
+    const db = plan.pods.find((p) => p.name === 'db-0')!;
+    const fe = plan.pods.filter((p) => p.workload === 'frontend').flatMap((p) => [p.ipv4, p.ipv6]);
+    expect(n.get(db.netns)?.dropFrom).toEqual([...fe].sort());
     const redis = plan.pods.find((p) => p.workload === 'redis')!;
     expect(n.get(redis.netns)?.blackholePorts).toEqual([6379]);
-  });
-
-  it('writes a policy drop as a NetworkPolicy at the target letting in every address but the source', () => {
-    const p = faultPolicy(plan, faults[0] as Fault & { kind: 'policy-drop' });
-    const fe = plan.pods.filter((x) => x.workload === 'frontend');
-    expect(p).toMatchObject({
-      namespace: 'production',
-      name: 'lab-fault-f1',
-      podSelector: { matchLabels: { app: 'db' } },
-      policyTypes: ['Ingress'],
-      ingress: [
-        {
-          peers: [
-            { ipBlock: { cidr: '0.0.0.0/0', except: fe.map((x) => `${x.ipv4}/32`) } },
-            { ipBlock: { cidr: '::/0', except: fe.map((x) => `${x.ipv6}/128`) } },
-          ],
-        },
-      ],
-    });
-    const ev = new PolicyEvaluator([p], labWorld(plan));
-    const flow = (from: string) => ({
-      src: { namespace: 'production', name: from },
-      dst: { namespace: 'production', name: 'db-0' },
-      protocol: 'TCP' as const,
-      port: 5432,
-    });
-    expect(ev.evaluate(flow(fe[0]!.name)).allowed).toBe(false);
-    expect(ev.evaluate(flow(plan.pods.find((x) => x.workload === 'api')!.name)).allowed).toBe(true);
-  });
-
-  it('refuses a policy drop at one replica of several: a policy selects by label', () => {
-    const api0 = plan.pods.find((x) => x.workload === 'api')!;
-    expect(() =>
-      faultPolicy(
-        plan,
-        f({ kind: 'policy-drop', from: 'production/frontend', to: `production/${api0.name}` }) as Fault & {
-          kind: 'policy-drop';
-        },
-      ),
-    ).toThrow(/labels of .* also select api-.*: name the workload instead/);
   });
 
   it('tells each agent its part', () => {
@@ -108,7 +69,12 @@ describe('fault plans', () => {
     expect(a.get(plan.world!.netns)?.dns).toEqual([{ mode: 'slow', name: null, delayMs: 700 }]);
   });
 
-  it('writes the guard ruleset over the lab ranges', () => {
+  it('writes nft rulesets that replace their table', () => {
+    const r = podPolicyRuleset('wlt_fault', ['10.244.1.10', 'fd00:244:1::a']);
+    expect(r).toContain('delete table inet wlt_fault');
+    expect(r).toContain('ip saddr { 10.244.1.10 } counter drop');
+    expect(r).toContain('ip6 saddr { fd00:244:1::a } counter drop');
+    expect(podPolicyRuleset('wlt_fault', [])).not.toContain('chain');
     const g = guardRuleset(plan);
     expect(g).toContain(`table inet wlt_guard`);
     for (const range of [...plan.ranges4, ...plan.ranges6]) expect(g).toContain(range);

@@ -1,8 +1,6 @@
-import type { NetworkPolicy } from '@weft/policy';
 import type { LabPlan, PlannedPod } from './addressPlan.js';
 import type { GeneratorConfig } from './agentConfig.js';
 import type { AgentFaults } from './agentFaults.js';
-import { denyFromPolicy } from './denyFromPolicy.js';
 import { type Fault, FaultError, type FaultSpec } from './faultSpec.js';
 import { serviceFqdn } from './topology.js';
 import { selects } from './validateTopology.js';
@@ -89,33 +87,10 @@ export function checkFaultTargets(plan: LabPlan, spec: FaultSpec): void {
 }
 
 export interface NetnsFaults {
+  /** Addresses whose packets the pod's ingress policy drops. */
+  dropFrom: string[];
   /** TCP ports whose SYNs are blackholed. */
   blackholePorts: number[];
-}
-
-/** The name of a policy-drop fault's NetworkPolicy. */
-export const faultPolicyName = (id: string) => `lab-fault-${id}`;
-
-/**
- * A policy-drop fault as the real NetworkPolicy the lab enforces: it selects the target's pods by
- * the labels they share and lets in every address but the source's. A target whose labels select
- * more pods than it names (one replica of several) cannot be a NetworkPolicy's: refused.
- */
-export function faultPolicy(plan: LabPlan, f: Fault & { kind: 'policy-drop' }): NetworkPolicy {
-  const to = resolvePodRef(plan, f.to);
-  const namespace = to[0]!.namespace;
-  const selector = Object.fromEntries(
-    Object.entries(to[0]!.labels).filter(([k, v]) => to.every((p) => p.labels[k] === v)),
-  );
-  const selected = plan.pods.filter((p) => p.namespace === namespace && selects(selector, p.labels));
-  if (selected.length !== to.length)
-    throw new FaultError(
-      `policy-drop --to ${f.to}: a NetworkPolicy selects pods by label, and the labels of ${to.map((p) => p.name).join(', ')} also select ${selected
-        .filter((p) => !to.includes(p))
-        .map((p) => p.name)
-        .join(', ')}: name the workload instead`,
-    );
-  return denyFromPolicy(namespace, faultPolicyName(f.id), selector, resolvePodRef(plan, f.from));
 }
 
 /** Netfilter and routing state each pod netns needs for the active faults. */
@@ -124,17 +99,21 @@ export function netnsFaults(plan: LabPlan, faults: readonly Fault[]): Map<string
   const get = (netns: string) => {
     let v = out.get(netns);
     if (!v) {
-      v = { blackholePorts: [] };
+      v = { dropFrom: [], blackholePorts: [] };
       out.set(netns, v);
     }
     return v;
   };
   for (const f of faults) {
-    if (f.kind === 'timeout') {
+    if (f.kind === 'policy-drop') {
+      const from = resolvePodRef(plan, f.from).flatMap((p) => [p.ipv4, p.ipv6]);
+      for (const p of resolvePodRef(plan, f.to)) get(p.netns).dropFrom.push(...from);
+    } else if (f.kind === 'timeout') {
       for (const p of resolvePodRef(plan, f.target)) get(p.netns).blackholePorts.push(f.port);
     }
   }
   for (const v of out.values()) {
+    v.dropFrom = [...new Set(v.dropFrom)].sort();
     v.blackholePorts = [...new Set(v.blackholePorts)].sort((a, b) => a - b);
   }
   return out;

@@ -1,8 +1,7 @@
 import { type LabPlan, planLab } from './addressPlan.js';
 import { sendControl } from './controlClient.js';
-import { agentFaults, checkFaultTargets, faultPolicy } from './faultPlan.js';
+import { agentFaults, checkFaultTargets } from './faultPlan.js';
 import { type Fault, FaultError, type FaultSpec, parseFaultSpec } from './faultSpec.js';
-import { setOwnedPolicies } from './labPolicies.js';
 import {
   type FaultsFile,
   faultsPath,
@@ -55,12 +54,9 @@ export async function faultAdd(opts: LabOptions, spec: FaultSpec | Record<string
   return withLock(dir, async () => {
     const file = (await readJson<FaultsFile>(faultsPath(dir))) ?? { next: 1, faults: [] };
     const fault: Fault = { ...checked, id: `f${file.next}`, since: Date.now() };
-    // A policy drop is a real NetworkPolicy (checked before anything is written).
-    const policy = fault.kind === 'policy-drop' ? faultPolicy(plan, fault) : null;
     const after = [...file.faults, fault];
     await writeJson(faultsPath(dir), { next: file.next + 1, faults: after });
     await apply(state, plan, file.faults, after);
-    if (policy) await setOwnedPolicies(opts, fault.id, [policy]);
     return fault;
   });
 }
@@ -79,7 +75,6 @@ export async function faultClear(opts: LabOptions & { id?: string }): Promise<Fa
     const after = file.faults.filter((f) => !cleared.includes(f));
     await writeJson(faultsPath(dir), { next: file.next, faults: after });
     await apply(state, plan, file.faults, after);
-    for (const f of cleared) if (f.kind === 'policy-drop') await setOwnedPolicies(opts, f.id, []);
     return cleared;
   });
 }

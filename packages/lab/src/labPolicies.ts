@@ -26,8 +26,8 @@ import { withStateLock } from './stateLock.js';
 
 export interface PoliciesFile {
   /**
-   * `owner`: what put it there besides `weft lab apply`: `scenario` (the scenario's own policies) or
-   * a policy-drop fault's id; `weft lab delete --all` leaves those to their owners.
+   * `owner`: what put it there besides `weft lab apply`: `scenario` (the scenario's own policies);
+   * `weft lab delete --all` leaves those to their owner.
    */
   policies: (NetworkPolicy & { appliedAt: number; owner?: string })[];
 }
@@ -154,8 +154,8 @@ export function policyDelete(opts: PolicyOptions, text: string, source = 'input'
 }
 
 /**
- * Stops enforcing every policy `weft lab apply` made (`weft lab delete --all`); the scenario's and
- * the faults' stay. Returns those removed.
+ * Stops enforcing every policy `weft lab apply` made (`weft lab delete --all`); the scenario's stay.
+ * Returns those removed.
  */
 export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> {
   const { plan, dir } = await upLab(opts);
@@ -175,8 +175,16 @@ export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> 
   );
 }
 
-/** Replaces the policies `owner` put in force with these (none: removes them). */
-async function replaceOwned(plan: LabPlan, dir: string, owner: string, given: readonly NetworkPolicy[]) {
+/**
+ * While the lab is being built (no lock: nothing else may touch it yet): puts `owner`'s policies (the
+ * scenario's) in force in place of any it had, listed and published like applied ones.
+ */
+export async function installPolicies(
+  plan: LabPlan,
+  dir: string,
+  owner: string,
+  given: readonly NetworkPolicy[],
+): Promise<string[]> {
   const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
   const keys = new Set(given.map(policyKey));
   const now = Date.now();
@@ -188,26 +196,6 @@ async function replaceOwned(plan: LabPlan, dir: string, owner: string, given: re
   await writeJson(policiesPath(dir), { policies: next } satisfies PoliciesFile);
   await publish(dir, next);
   return pods;
-}
-
-/** While the lab is being built (no lock: nothing else may touch it yet): the scenario's policies. */
-export function installPolicies(plan: LabPlan, dir: string, owner: string, given: readonly NetworkPolicy[]) {
-  return replaceOwned(plan, dir, owner, given);
-}
-
-/** A fault's policies (by its id), under the policies lock: none removes them. */
-export async function setOwnedPolicies(
-  opts: LabOptions,
-  owner: string,
-  given: readonly NetworkPolicy[],
-): Promise<void> {
-  const { plan, dir } = await upLab(opts);
-  await withStateLock(
-    dir,
-    'policies',
-    (m) => new PolicyError(m),
-    () => replaceOwned(plan, dir, owner, given),
-  );
 }
 
 /** The policies the lab enforces, in the order they were applied. */

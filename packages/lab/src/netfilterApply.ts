@@ -1,6 +1,7 @@
 import type { LabPlan } from './addressPlan.js';
 import { netnsFaults } from './faultPlan.js';
 import type { Fault } from './faultSpec.js';
+import { podPolicyRuleset } from './netfilterRules.js';
 import { run, tryRun } from './run.js';
 
 const BLACKHOLE_PREF = '50';
@@ -52,10 +53,13 @@ export async function applyNetnsFaults(
   const old = netnsFaults(plan, before);
   const now = netnsFaults(plan, after);
   const touched = new Set([...old.keys(), ...now.keys()]);
+  const table = `${plan.prefix}_fault`;
   await Promise.all(
     [...touched].map(async (netns) => {
-      const o = old.get(netns) ?? { blackholePorts: [] };
-      const n = now.get(netns) ?? { blackholePorts: [] };
+      const o = old.get(netns) ?? { dropFrom: [], blackholePorts: [] };
+      const n = now.get(netns) ?? { dropFrom: [], blackholePorts: [] };
+      if (o.dropFrom.join() !== n.dropFrom.join())
+        await run('ip', ['netns', 'exec', netns, 'nft', '-f', '-'], podPolicyRuleset(table, n.dropFrom));
       if (o.blackholePorts.join() !== n.blackholePorts.join()) await setBlackholes(netns, n.blackholePorts);
     }),
   );

@@ -41,3 +41,24 @@ export function guardRuleset(plan: LabPlan): string {
     '',
   ].join('\n');
 }
+
+/**
+ * An ingress policy inside a pod: packets from these addresses are dropped by netfilter (the kernel
+ * reports NETFILTER_DROP, shown as policy_drop). Replaces the table atomically; no addresses = no table.
+ */
+export function podPolicyRuleset(table: string, dropFrom: readonly string[]): string {
+  const v4 = dropFrom.filter((a) => !a.includes(':'));
+  const v6 = dropFrom.filter((a) => a.includes(':'));
+  const lines = [`table inet ${table}`, `delete table inet ${table}`];
+  if (v4.length + v6.length > 0) {
+    lines.push(
+      `table inet ${table} {`,
+      '  chain input {',
+      '    type filter hook input priority filter; policy accept;',
+    );
+    if (v4.length) lines.push(`    ip saddr ${set(v4)} counter drop`);
+    if (v6.length) lines.push(`    ip6 saddr ${set(v6)} counter drop`);
+    lines.push('  }', '}');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -52,11 +52,12 @@ async function api<T>(path: string): Promise<T> {
 
 /**
  * Keeps a denied peer trying (one connection at a time) and polls the live Diagnose of the pair until
- * its policy step names a policy; generous deadline, no timing asserted.
+ * it is blocked and its policy step has a finding of that verdict; generous deadline, no timing asserted.
  */
-async function diagnosedPolicy(
+async function diagnosed(
   from: string,
   to: string,
+  verdict: PolicyFinding['verdict'] = 'denied',
 ): Promise<{ finding: PolicyFinding; r: DiagnoseResponse }> {
   let last: DiagnoseResponse | null = null;
   for (let i = 0; i < 40; i++) {
@@ -64,9 +65,9 @@ async function diagnosedPolicy(
     expect(tried.exit).toBe(28);
     last = await api<DiagnoseResponse>(`/api/v1/diagnose?src=production/${from}&dst=production/${to}`);
     const finding = last.steps.find((s) => s.id === 'policy_drops')?.policyFinding;
-    if (last.verdict === 'blocked' && finding?.verdict === 'denied') return { finding, r: last };
+    if (last.verdict === 'blocked' && finding?.verdict === verdict) return { finding, r: last };
   }
-  throw new Error(`Diagnose never named a policy; last answer ${JSON.stringify(last)}`);
+  throw new Error(`Diagnose never had a ${verdict} finding; last answer ${JSON.stringify(last)}`);
 }
 
 /** The allowed pair answers (the policy is in force, in the kernel, and lets it through). */
@@ -133,7 +134,7 @@ describe('NetworkPolicy explained on the real lab', () => {
     );
     await policyApply({ prefix }, yaml, 'db-ingress.yaml');
     await reaches(API1, DB);
-    const { finding, r } = await diagnosedPolicy(FE1, DB);
+    const { finding, r } = await diagnosed(FE1, DB);
     expect(finding).toMatchObject({
       verdict: 'denied',
       policy: { namespace: 'production', name: 'db-ingress' },
@@ -149,6 +150,14 @@ describe('NetworkPolicy explained on the real lab', () => {
 
     await policyDelete({ prefix }, yaml, 'db-ingress.yaml');
     await recovers(FE1, DB);
+    // What changed: the collectors' inventories no longer list it, and the timeline has both.
+    const contexts = server.app.weft.policyContexts;
+    for (let i = 0; i < 100 && contexts.policies().length > 0; i++) await sleep(100);
+    expect(contexts.policies()).toEqual([]);
+    expect(contexts.changes().map((c) => `${c.change} ${c.policy.name}`)).toEqual([
+      'created db-ingress',
+      'deleted db-ingress',
+    ]);
   });
 
   it('egress with a namespaceSelector: frontend reaches only api and kube-system DNS; db is denied', async () => {
@@ -163,7 +172,7 @@ describe('NetworkPolicy explained on the real lab', () => {
     );
     await policyApply({ prefix }, yaml, 'frontend-egress.yaml');
     await reaches(FE1, API1);
-    const { finding } = await diagnosedPolicy(FE1, DB);
+    const { finding } = await diagnosed(FE1, DB);
     expect(finding).toMatchObject({
       verdict: 'denied',
       policy: { namespace: 'production', name: 'frontend-egress' },
@@ -186,7 +195,7 @@ describe('NetworkPolicy explained on the real lab', () => {
     );
     await policyApply({ prefix }, yaml, 'db-from-node1.yaml');
     await reaches(API1, DB);
-    const { finding } = await diagnosedPolicy(FE1, DB);
+    const { finding } = await diagnosed(FE1, DB);
     expect(finding).toMatchObject({
       verdict: 'denied',
       policy: { namespace: 'production', name: 'db-from-node1' },
@@ -197,27 +206,21 @@ describe('NetworkPolicy explained on the real lab', () => {
     await recovers(FE1, DB);
   });
 
-  it('the policy-drop fault is a real NetworkPolicy: Diagnose names it, and it goes with the fault', async () => {
+  it('a drop no NetworkPolicy makes (the policy-drop fault, a bare nftables rule): Diagnose says so', async () => {
     const f = await faultAdd(
       { prefix },
       { kind: 'policy-drop', from: `production/${FE1}`, to: 'production/db' },
     );
     try {
       await reaches(API1, DB);
-      const { finding } = await diagnosedPolicy(FE1, DB);
-      expect(finding).toMatchObject({
-        verdict: 'denied',
-        policy: { namespace: 'production', name: `lab-fault-${f.id}` },
-        direction: 'ingress',
-      });
+      const { finding } = await diagnosed(FE1, DB, 'not_denied');
+      expect(finding.policy).toBeUndefined();
+      expect(finding.explanation).toMatch(
+        /^dropped by netfilter, and no NetworkPolicy denies this pair: look at the CNI or host firewall \(/,
+      );
     } finally {
       await faultClear({ prefix, id: f.id });
     }
     await recovers(FE1, DB);
-    for (let i = 0; i < 100 && server.app.weft.policyContexts.policies().length > 0; i++) await sleep(100);
-    expect(server.app.weft.policyContexts.policies()).toEqual([]);
-    expect(server.app.weft.policyContexts.changes().map((c) => `${c.change} ${c.policy.name}`)).toContain(
-      `deleted lab-fault-${f.id}`,
-    );
   });
 });
