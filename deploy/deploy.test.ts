@@ -66,9 +66,15 @@ const ALLOWED_RBAC = [
   '/nodes:get',
   '/nodes:list',
   '/nodes:watch',
+  '/namespaces:get',
+  '/namespaces:list',
+  '/namespaces:watch',
   'apps/replicasets:get',
   'apps/replicasets:list',
   'apps/replicasets:watch',
+  'networking.k8s.io/networkpolicies:get',
+  'networking.k8s.io/networkpolicies:list',
+  'networking.k8s.io/networkpolicies:watch',
 ].sort();
 
 interface PolicyRule {
@@ -138,7 +144,7 @@ describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (name) => {
     }
   });
 
-  it('grants nothing beyond get/list/watch on pods, services, nodes and replicasets', () => {
+  it('grants nothing beyond get/list/watch on pods, services, nodes, replicasets, namespaces and networkpolicies', () => {
     const objects = render(name);
     expect(objects.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toEqual([]);
     for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {

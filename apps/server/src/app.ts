@@ -20,6 +20,7 @@ import { securityHeaders } from './plugins/securityHeaders.js';
 import { spaPlugin } from './plugins/spa.js';
 import { wsGuard } from './plugins/wsGuard.js';
 import { wsPolicies } from './plugins/wsPolicies.js';
+import { PolicyContexts } from './policy/policyContexts.js';
 import { PromHistory } from './prometheus/promHistory.js';
 import { apiRoutes } from './routes/api/v1/index.js';
 import { healthRoutes } from './routes/health.js';
@@ -82,6 +83,7 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
     alerts,
     live,
     metrics,
+    policyContexts: new PolicyContexts(() => collectors.observedNodes()),
     startedAt: now(),
     now,
     liveEnd: () => liveEndAt(now()),

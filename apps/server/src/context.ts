@@ -2,6 +2,7 @@ import type { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
 import type { CollectorRegistry } from './ingest/collectorRegistry.js';
 import type { LiveHub } from './live/liveHub.js';
+import type { PolicyContexts } from './policy/policyContexts.js';
 import type { PromHistory } from './prometheus/promHistory.js';
 import type { ServerMetrics } from './serverMetrics.js';
 import type { Store } from './store/store.js';
@@ -14,6 +15,8 @@ export interface WeftContext {
   alerts: AlertEngine;
   live: LiveHub;
   metrics: ServerMetrics;
+  /** The NetworkPolicies, namespaces and pod labels the collectors sent, for explaining drops. */
+  policyContexts: PolicyContexts;
   startedAt: number;
   now: () => number;
   /**

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { PolicyFinding } from './policyFinding.js';
 
 /** `/api/v1/diagnose?src=<subject>&dst=<subject>`: the seed's four debugging steps, each with its rule. */
 export const DiagnoseStepId = Type.Union([
@@ -50,6 +51,8 @@ export const DiagnoseStep = Type.Object({
   /** The seed's PromQL for this step, filled in for this pair, to run in Prometheus. */
   query: Type.String(),
   evidence: Type.Array(DiagnoseEvidence),
+  /** The policy_drops step of a dropped or failing pair: which NetworkPolicy denies it, or that none does. */
+  policyFinding: Type.Optional(PolicyFinding),
 });
 export type DiagnoseStep = Static<typeof DiagnoseStep>;
 

@@ -5,12 +5,15 @@ import {
   IngestHello,
   MAX_INGEST_FRAME_BYTES,
   PackedBatch,
+  POLICY_CONTEXT_FEATURE,
+  PolicyContext,
   PROTOCOL_VERSION,
   packedBatchProblem,
   type ServerIngestMessage,
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
 import { RateLimitedLog } from '../logs/rateLimitedLog.js';
+import type { PolicyContexts } from '../policy/policyContexts.js';
 import type { ServerMetrics } from '../serverMetrics.js';
 import type { Store } from '../store/store.js';
 import { SERVER_VERSION } from '../version.js';
@@ -18,6 +21,7 @@ import type { CollectorConnection, CollectorRegistry } from './collectorRegistry
 import { firstSchemaError } from './firstSchemaError.js';
 
 const checkHello = Compile(IngestHello);
+const checkContext = Compile(PolicyContext);
 
 /**
  * Protocols taken from collectors. Protocol 2 batches are protocol 3's with every batch on a new
@@ -48,6 +52,8 @@ export interface SessionDeps {
   retentionMs: number;
   now: () => number;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Where policy context messages go; without it the welcome does not offer them. */
+  policyContexts?: PolicyContexts;
   /** The socket, for the registry to close when a newer connection for the node replaces it. */
   connection?: CollectorConnection;
 }
@@ -151,7 +157,10 @@ export class IngestSession {
     } catch {
       return this.reject(undefined, 'not JSON');
     }
-    return this.state === 'hello' ? this.hello(msg) : this.batch(msg);
+    if (this.state === 'hello') return this.hello(msg);
+    return (msg as { type?: unknown } | null)?.type === 'policy_context'
+      ? this.context(msg)
+      : this.batch(msg);
   }
 
   private hello(msg: unknown): SessionStep {
@@ -190,7 +199,15 @@ export class IngestSession {
     );
     return {
       // In the collector's own protocol: it checks the welcome speaks it.
-      send: [{ type: 'welcome', protocol: msg.protocol, serverVersion: SERVER_VERSION, lastSeq }],
+      send: [
+        {
+          type: 'welcome',
+          protocol: msg.protocol,
+          serverVersion: SERVER_VERSION,
+          lastSeq,
+          ...(this.d.policyContexts ? { features: [POLICY_CONTEXT_FEATURE] } : {}),
+        },
+      ],
     };
   }
 
@@ -251,6 +268,20 @@ export class IngestSession {
     this.d.metrics.batches++;
     this.d.metrics.recordsStored(stored, now);
     return { send: [{ type: 'ack', seq: msg.seq }] };
+  }
+
+  /** Not acknowledged: the collector sends the newest again on its next connection anyway. */
+  private context(msg: unknown): SessionStep {
+    if (!this.d.collectors.owns(this.node, this.boot, this.d.connection))
+      return this.close(IngestCloseCode.replaced, 'replaced by a new connection for this node');
+    if (!this.d.policyContexts) return this.reject(undefined, 'policy_context: not offered by this server');
+    if (!checkContext.Check(msg))
+      return this.reject(
+        undefined,
+        `malformed policy_context: ${firstSchemaError(PolicyContext, msg).slice(0, 200)}`,
+      );
+    this.d.policyContexts.take(this.node, msg, this.d.now());
+    return { send: [] };
   }
 
   private reject(seq: number | undefined, reason: string): SessionStep {

@@ -61,6 +61,28 @@ describe('DiagnoseView', () => {
     expect(screen.getByTestId('diagnose-pairs').textContent).toContain('monitoring/prometheus-0');
     expect((screen.getByLabelText(/^Source/) as HTMLInputElement).placeholder).toContain('ns:monitoring');
   });
+  it('names the NetworkPolicy that denies the pair in its policy step', () => {
+    const { src: from, dst: to } = fixtures.diagnose;
+    const policyFinding = {
+      verdict: 'denied' as const,
+      policy: { namespace: 'production', name: 'api-ingress' },
+      direction: 'ingress' as const,
+      rule: 'production/api-ingress selects app=api and allows ingress only from app=frontend on TCP 80',
+      flow: `TCP 80 from ${from} to ${to}`,
+      explanation: 'ingress denied: ...',
+    };
+    const answer = {
+      ...fixtures.diagnose,
+      steps: fixtures.diagnose.steps.map((s) => (s.id === 'policy_drops' ? { ...s, policyFinding } : s)),
+    };
+    renderWithApp(<DiagnoseView />, {
+      search: `?view=diagnose&src=${encodeURIComponent(from)}&dst=${encodeURIComponent(to)}`,
+      data: [[['diagnose', from, to, '', '', ''], answer]],
+    });
+    expect(screen.getByTestId('diagnose-policy').textContent).toBe(
+      `Denied by NetworkPolicy production/api-ingress (ingress)${policyFinding.rule}${policyFinding.flow}`,
+    );
+  });
   it('says the verdict is for now (the live window), shows the pair’s history, and a period sets `at`', () => {
     const { src: from, dst: to } = fixtures.diagnose;
     const { store } = renderWithApp(<DiagnoseView />, {

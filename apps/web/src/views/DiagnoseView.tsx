@@ -13,6 +13,7 @@ import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
 import { PairHistory } from '../components/PairHistory/PairHistory.js';
 import { Panel } from '../components/Panel/Panel.js';
+import { PolicyFinding } from '../components/PolicyFinding/PolicyFinding.js';
 import { verdictWhen } from '../domain/historyStrip.js';
 import { isoSecond } from '../domain/isoSecond.js';
 
@@ -252,6 +253,11 @@ export default function DiagnoseView() {
               <p className="mt-1 text-xs text-muted" data-testid="diagnose-rule">
                 Rule: {s.rule}
               </p>
+              {s.policyFinding && (
+                <div className="mt-2 rounded border border-line p-2" data-testid="diagnose-policy">
+                  <PolicyFinding finding={s.policyFinding} />
+                </div>
+              )}
               {s.evidence.length > 0 && (
                 <dl className="tabular mt-2 grid grid-cols-[minmax(0,auto)_minmax(0,1fr)] gap-x-6 gap-y-1 text-sm">
                   {s.evidence.map((ev) => (

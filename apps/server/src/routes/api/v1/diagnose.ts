@@ -8,6 +8,8 @@ import { DEFAULT_RULES } from '../../../diagnose/rules.js';
 import { parseSubject, type Subject } from '../../../diagnose/subject.js';
 import { resolveLiveTime } from '../../../live/liveEnd.js';
 import { badParams } from '../../../plugins/badRequest.js';
+import { withPolicyFinding } from '../../../policy/diagnosePolicy.js';
+import { pairFinding } from '../../../policy/pairFinding.js';
 
 const Query = Type.Object(
   {
@@ -50,13 +52,18 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
       const rateWindowMs = w.config.rateWindowS * 1000;
       // The live window ends where the map's does: the newest second every collector has delivered.
       const time = resolveLiveTime(state, now, rateWindowMs, w.liveEnd());
-      return diagnose(
-        w.store,
-        resolved[0]!,
-        resolved[1]!,
-        time,
-        { ...DEFAULT_RULES, dnsSlowMs: w.config.diagnoseDnsSlowMs },
-        { from: state.from, to: state.to, at: state.at },
+      return withPolicyFinding(
+        diagnose(
+          w.store,
+          resolved[0]!,
+          resolved[1]!,
+          time,
+          { ...DEFAULT_RULES, dnsSlowMs: w.config.diagnoseDnsSlowMs },
+          { from: state.from, to: state.to, at: state.at },
+          now,
+        ),
+        pairFinding(w.store, w.policyContexts, resolved[0]!, resolved[1]!, time.window, now),
+        w.policyContexts.changes(),
         now,
       );
     },

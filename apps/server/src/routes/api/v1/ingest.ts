@@ -49,6 +49,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
     const session = new IngestSession({
       store: w.store,
       collectors: w.collectors,
+      policyContexts: w.policyContexts,
       metrics: w.metrics,
       maxBadMessages: w.config.maxBadMessages,
       maxResyncsInARow: MAX_RESYNCS_IN_A_ROW,
