@@ -17,7 +17,10 @@ function segment(): { buf: Buffer; ends: number[] } {
   ];
   const ends: number[] = [];
   let o = HEADER_BYTES;
-  for (const r of records) ends.push((o += r.length));
+  for (const r of records) {
+    o += r.length;
+    ends.push(o);
+  }
   return { buf: Buffer.concat([segmentHeader(), ...records]), ends };
 }
 
