@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Endpoint } from '@weft/protocol';
@@ -19,6 +19,7 @@ function journal(opts: Partial<ConstructorParameters<typeof BatchJournal>[0]> = 
   const j = new BatchJournal({
     dir,
     retentionMs: 3_600_000,
+    segmentMs: 60_000,
     now: () => clock.now,
     log: { info() {}, error: (_o, msg) => errors.push(msg) },
     ...opts,
@@ -40,7 +41,7 @@ function records(path: string): JournalRecord[] {
 const ep = (i: number) => ({ ip: `10.0.0.${i}` }) as unknown as Endpoint;
 
 describe('BatchJournal', () => {
-  it('writes a segment a minute, each beginning with the observed nodes and each stream’s table so far', async () => {
+  it('writes a segment a period (here a minute), each beginning with the observed nodes and each stream’s table so far', async () => {
     const { j, dir, clock } = journal();
     const stream = {};
     const table = [ep(1), ep(2)];
@@ -127,5 +128,23 @@ describe('BatchJournal', () => {
     expect(files).toHaveLength(1);
     expect(records(join(dir, files[0]!)).map((r) => r.body.toString())).toEqual(['{"kept":1}']);
     expect(j.bytesOnDisk).toBe(readFileSync(join(dir, files[0]!)).length);
+  });
+
+  it('starts without a directory it cannot make, in memory only, and says why', () => {
+    const { dir } = journal();
+    writeFileSync(join(dir, 'a-file'), '');
+    const errors: string[] = [];
+    const j = new BatchJournal({
+      dir: join(dir, 'a-file', 'history'),
+      retentionMs: 3_600_000,
+      now: () => 0,
+      log: { info() {}, error: (_o, msg) => errors.push(msg) },
+    });
+    expect(j.state).toBe('error');
+    expect(j.lastError).toMatch(/^ENOTDIR/);
+    expect(j.segmentFiles()).toEqual([]);
+    expect(errors).toHaveLength(1);
+    j.batch({}, Buffer.from('{}'), 0, [], 'n1', 1_000);
+    expect(j.unwrittenBatches).toBe(1);
   });
 });

@@ -16,7 +16,7 @@ import { encodeRecord, RecordKind, segmentHeader } from './journalFormat.js';
  * totals, bytes exact. The ingest session's plausibility checks ("timestamp near now") are not run
  * again; the store's own bounds are.
  *
- * Files. Under WEFT_DATA_DIR, segments `<start ms>-<n>.wjl`, a new one each minute (or past
+ * Files. Under WEFT_DATA_DIR, segments `<start ms>-<n>.wjl`, a new one every SEGMENT_MS (or past
  * SEGMENT_BYTES), and a new one at every start (nothing is appended to a file an earlier process
  * wrote). A segment is self-contained: a stream's first batch in it is preceded by the stream's
  * endpoint table so far, and the segment begins with the observed nodes. Each file has a versioned
@@ -41,12 +41,38 @@ import { encodeRecord, RecordKind, segmentHeader } from './journalFormat.js';
  * tier, is what would bound it.
  */
 export const FLUSH_MS = 1_000;
-export const SEGMENT_MS = 60_000;
-export const SEGMENT_BYTES = 64 * 1024 * 1024;
+/**
+ * Ten minutes: each segment repeats every stream's endpoint table, which at 5,000 pods on 50 nodes is
+ * about 20 MB for all streams, against about 600 MB an hour of batches (bench/server RESULTS.md); a
+ * segment a minute would write twice as much table as data. Deletion past retention is this coarse.
+ */
+export const SEGMENT_MS = 10 * 60_000;
+export const SEGMENT_BYTES = 128 * 1024 * 1024;
 export const RETRY_MS = 30_000;
 const SEGMENT_NAME = /^(\d{15})-(\d{6})\.wjl$/;
 
 export type JournalState = 'disk' | 'diskFull' | 'error';
+
+/**
+ * Deletes the history files in `dir` (`weft start --fresh`), and nothing else there: a directory named
+ * by hand may hold other files. Returns how many went.
+ */
+export function removeHistoryFiles(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  let n = 0;
+  for (const name of names)
+    if (SEGMENT_NAME.test(name)) {
+      unlinkSync(join(dir, name));
+      n++;
+    }
+  return n;
+}
 
 export interface JournalOptions {
   dir: string;
@@ -134,11 +160,24 @@ export class BatchJournal {
       segmentMs: opts.segmentMs ?? SEGMENT_MS,
       segmentBytes: opts.segmentBytes ?? SEGMENT_BYTES,
       retryMs: opts.retryMs ?? RETRY_MS,
-      open: opts.open ?? ((path) => openSync(path, 'wx')),
+      // The directory again each time: it may have been made since a failure, or removed.
+      open:
+        opts.open ??
+        ((path) => {
+          mkdirSync(this.dir, { recursive: true });
+          return openSync(path, 'wx');
+        }),
     };
-    mkdirSync(this.dir, { recursive: true });
+    let names: string[] = [];
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      names = readdirSync(this.dir);
+    } catch (e) {
+      // A directory the server cannot make or read: running without history beats not running.
+      this.fail(e as NodeJS.ErrnoException);
+    }
     const found: (Segment & { index: number })[] = [];
-    for (const name of readdirSync(this.dir)) {
+    for (const name of names) {
       const m = SEGMENT_NAME.exec(name);
       if (!m) continue;
       const path = join(this.dir, name);

@@ -30,7 +30,14 @@ async function recorded(seconds: number) {
   dirs.push(dir);
   const clock = { now: T0 };
   const store = new Store({ ...DEFAULT_CONFIG, now: () => clock.now });
-  const journal = new BatchJournal({ dir, retentionMs: RETENTION_MS, now: () => clock.now, log: quiet });
+  // Minute segments: 150 s make three.
+  const journal = new BatchJournal({
+    dir,
+    retentionMs: RETENTION_MS,
+    now: () => clock.now,
+    log: quiet,
+    segmentMs: 60_000,
+  });
   const collectors = new CollectorRegistry();
   collectors.onChange = (observed) => {
     store.observedNodes = observed;
