@@ -255,6 +255,18 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
     expect(bound.map((s) => s.name)).not.toContain('weft-server');
   });
 
+  it('the server keeps its history on a volume claim of its own, mounted where WEFT_DATA_DIR points', () => {
+    const sts = serverDeploy().spec as { volumeClaimTemplates?: KubeObject[] };
+    const claim = sts.volumeClaimTemplates?.find((c) => c.metadata.name === 'data');
+    expect((claim?.spec as { accessModes?: string[] } | undefined)?.accessModes).toEqual(['ReadWriteOnce']);
+    const mount = server().volumeMounts?.find((m) => m.name === 'data');
+    expect(mount?.mountPath).toBeDefined();
+    expect(envValue(server(), 'WEFT_DATA_DIR')).toBe(mount?.mountPath);
+    expect(mount?.readOnly ?? false).toBe(false);
+    // Writable by the server's group on a volume that starts owned by root.
+    expect(serverPod().securityContext?.fsGroup).toBe(serverPod().securityContext?.runAsGroup);
+  });
+
   it('the server listens on 0.0.0.0:8080 with /healthz and /readyz probes', () => {
     const s = server();
     expect(envValue(s, 'WEFT_HOST')).toBe('0.0.0.0');
@@ -456,6 +468,17 @@ describe('overlays', () => {
       const limit = parseMemory(s.resources?.limits?.memory ?? '');
       expect(limit - heap * 2 ** 20, s.name).toBeGreaterThanOrEqual(192 * 2 ** 20);
     }
+  });
+
+  it('large gives the server a larger history volume than small', () => {
+    const storage = (name: string) => {
+      const sts = findObject(render(name), 'StatefulSet', 'weft').spec as {
+        volumeClaimTemplates?: { spec: { resources: { requests: { storage: string } } } }[];
+      };
+      return parseMemory(sts.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '');
+    };
+    expect(storage('overlays/small')).toBeGreaterThanOrEqual(2 ** 30);
+    expect(storage('overlays/large')).toBeGreaterThan(storage('overlays/small'));
   });
 
   it('small labels metrics per pod; large per workload', () => {
@@ -669,6 +692,26 @@ describe('the README', () => {
       );
       expect(readme).toContain('kubectl -n weft-node create configmap weft-server-ca --from-file=ca.crt');
       expect(readme).toMatch(/subjectAltName=DNS:weft\.weft\.svc,/);
+    });
+  });
+
+  it('puts the history on an emptyDir with the component it shows', () => {
+    inScratch((dir) => {
+      const line = /printf '(components:[^']*history-emptydir[^']*)' >> kustomization\.yaml/.exec(
+        readme,
+      )?.[1];
+      expect(line).toBeDefined();
+      install(dir, 'x'.repeat(32), line!.replaceAll('\\n', '\n'));
+      const sts = findObject(renderKustomization(dir), 'StatefulSet', 'weft');
+      expect((sts.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates).toBeUndefined();
+      const pod = podTemplate(sts).spec;
+      const data = pod.volumes?.find((v) => v.name === 'data');
+      expect(data?.emptyDir).toBeDefined();
+      const server = findContainer(pod, 'server');
+      expect(envValue(server, 'WEFT_DATA_DIR')).toBe(
+        server.volumeMounts?.find((m) => m.name === 'data')?.mountPath,
+      );
+      expect(validateObject(sts)).toEqual([]);
     });
   });
 

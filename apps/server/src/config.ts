@@ -29,6 +29,11 @@ export const ServerConfig = Type.Object({
   fineRetentionS: Type.Integer({ minimum: 60, maximum: 86_400 }),
   /** How long 1-minute buckets are kept (seconds). */
   coarseRetentionS: Type.Integer({ minimum: 600, maximum: 30 * 86_400 }),
+  /**
+   * Where the history is kept on disk so it outlives the process (history/batchJournal.ts): written within
+   * a second, read back at start, deleted past the coarse retention. Empty: memory only.
+   */
+  dataDir: Type.String(),
   /** Upper bound on stored series (edge, DNS client); idle ones are evicted first. */
   maxSeries: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
   /** Upper bound on 1-second buckets across all series. */
@@ -115,6 +120,11 @@ export const ENV_VARS: Record<string, EnvVar> = {
   WEFT_LOG_LEVEL: { key: 'logLevel', kind: 'string', hint: `one of ${LOG_LEVELS.join(', ')}` },
   WEFT_FINE_RETENTION_S: { key: 'fineRetentionS', kind: 'int', hint: 'seconds from 60 to 86400' },
   WEFT_COARSE_RETENTION_S: { key: 'coarseRetentionS', kind: 'int', hint: 'seconds from 600 to 2592000' },
+  WEFT_DATA_DIR: {
+    key: 'dataDir',
+    kind: 'string',
+    hint: 'a directory for the history (made if missing), or empty for memory only',
+  },
   WEFT_MAX_SERIES: { key: 'maxSeries', kind: 'int', hint: 'an integer from 100 to 10000000' },
   WEFT_MAX_FINE_BUCKETS: { key: 'maxFineBuckets', kind: 'int', hint: 'an integer from 1000 to 200000000' },
   WEFT_MAX_FLOW_ROWS: { key: 'maxFlowRows', kind: 'int', hint: 'an integer from 100 to 5000000' },
@@ -201,6 +211,7 @@ export const ENV_VARS: Record<string, EnvVar> = {
 /** Variables that may be set to the empty string. */
 const MAY_BE_EMPTY = new Set([
   'WEFT_INGEST_TOKEN',
+  'WEFT_DATA_DIR',
   'WEFT_ALLOWED_ORIGINS',
   'WEFT_ALLOWED_HOSTS',
   'WEFT_PROMETHEUS_URL',
@@ -224,6 +235,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   logLevel: 'info',
   fineRetentionS: 900,
   coarseRetentionS: 86_400,
+  dataDir: '',
   maxSeries: 200_000,
   maxFineBuckets: 20_000_000,
   maxFlowRows: 50_000,

@@ -15,6 +15,8 @@ Commands:
                  --metrics-port P           first collector's /metrics port (10093; the next node's is
                                             P+1; 0: free ports)
                  --lab-prefix P             name prefix of the lab's namespaces and links (weft)
+                 --fresh                    start with no history (the server keeps it in .weft/data
+                                            of the checkout, or WEFT_DATA_DIR; empty: memory only)
   lab          Manage the lab: up [--scenario NAME] | down | status | fault add|clear|list ...
   collector    Run a node collector (weft collector --help lists its flags)
   server       Run the server (configured from WEFT_* environment variables; --help lists them)

@@ -1,5 +1,6 @@
 import {
   batchPlausibilityProblem,
+  type Endpoint,
   EndpointTable,
   IngestCloseCode,
   IngestHello,
@@ -56,6 +57,21 @@ export interface SessionDeps {
   policyContexts?: PolicyContexts;
   /** The socket, for the registry to close when a newer connection for the node replaces it. */
   connection?: CollectorConnection;
+  /** Where stored batches are journaled (history/batchJournal.ts); none when the history is memory only. */
+  journal?: BatchSink | null;
+}
+
+/** What the session tells the journal of each batch the store took. */
+export interface BatchSink {
+  batch(
+    stream: object,
+    frame: Buffer,
+    endpointBase: number,
+    table: readonly Endpoint[],
+    node: string,
+    at: number,
+    stored?: boolean,
+  ): void;
 }
 
 /** Warn lines per connection and kind in a minute before they are only counted. */
@@ -160,7 +176,7 @@ export class IngestSession {
     if (this.state === 'hello') return this.hello(msg);
     return (msg as { type?: unknown } | null)?.type === 'policy_context'
       ? this.context(msg)
-      : this.batch(msg);
+      : this.batch(msg, data);
   }
 
   private hello(msg: unknown): SessionStep {
@@ -211,7 +227,7 @@ export class IngestSession {
     };
   }
 
-  private batch(msg: unknown): SessionStep {
+  private batch(msg: unknown, frame: Buffer | string): SessionStep {
     if (!this.d.collectors.owns(this.node, this.boot, this.d.connection))
       return this.close(IngestCloseCode.replaced, 'replaced by a new connection for this node');
     // A protocol 2 batch is self-contained: a new endpoint table each.
@@ -258,11 +274,26 @@ export class IngestSession {
     // Taken into the table before the duplicate check: the collector counts a resent batch's
     // endpoints as sent too.
     const batch = this.endpoints.resolve(msg);
+    const journal = (stored: boolean) =>
+      this.d.journal?.batch(
+        this,
+        typeof frame === 'string' ? Buffer.from(frame) : frame,
+        msg.endpointBase,
+        batch.endpoints,
+        this.node,
+        now,
+        stored,
+      );
     if (verdict === 'duplicate') {
+      // Its endpoints are in the table: the journal's copy of the table takes them too.
+      journal(false);
       this.d.metrics.duplicateBatches++;
       return { send: [{ type: 'ack', seq: msg.seq }] };
     }
     const stored = this.d.store.ingestPacked(batch, this.node);
+    // After the store took it, before the ack: the ack does not wait for the disk (best effort, written
+    // within a second).
+    journal(true);
     // Recorded once stored: a batch the store failed on is not taken for a duplicate when resent.
     this.d.collectors.batch(this.node, msg.end, msg.lost, now, msg.seq);
     this.d.metrics.batches++;

@@ -57,6 +57,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       now: w.now,
       log: req.log,
       connection,
+      journal: w.history?.journal ?? null,
     });
     /** Runs a socket handler; whatever it throws closes this connection, counted, and goes no further. */
     const guarded =
