@@ -66,9 +66,15 @@ const ALLOWED_RBAC = [
   '/nodes:get',
   '/nodes:list',
   '/nodes:watch',
+  '/namespaces:get',
+  '/namespaces:list',
+  '/namespaces:watch',
   'apps/replicasets:get',
   'apps/replicasets:list',
   'apps/replicasets:watch',
+  'networking.k8s.io/networkpolicies:get',
+  'networking.k8s.io/networkpolicies:list',
+  'networking.k8s.io/networkpolicies:watch',
 ].sort();
 
 interface PolicyRule {
@@ -138,7 +144,7 @@ describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (name) => {
     }
   });
 
-  it('grants nothing beyond get/list/watch on pods, services, nodes and replicasets', () => {
+  it('grants nothing beyond get/list/watch on pods, services, nodes, replicasets, namespaces and networkpolicies', () => {
     const objects = render(name);
     expect(objects.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toEqual([]);
     for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
@@ -247,6 +253,18 @@ describe.each(INSTALLS)('%s installs Weft', (name) => {
       .filter((o) => o.kind === 'ClusterRoleBinding')
       .flatMap((o) => (o.subjects as { name: string }[]) ?? []);
     expect(bound.map((s) => s.name)).not.toContain('weft-server');
+  });
+
+  it('the server keeps its history on a volume claim of its own, mounted where WEFT_DATA_DIR points', () => {
+    const sts = serverDeploy().spec as { volumeClaimTemplates?: KubeObject[] };
+    const claim = sts.volumeClaimTemplates?.find((c) => c.metadata.name === 'data');
+    expect((claim?.spec as { accessModes?: string[] } | undefined)?.accessModes).toEqual(['ReadWriteOnce']);
+    const mount = server().volumeMounts?.find((m) => m.name === 'data');
+    expect(mount?.mountPath).toBeDefined();
+    expect(envValue(server(), 'WEFT_DATA_DIR')).toBe(mount?.mountPath);
+    expect(mount?.readOnly ?? false).toBe(false);
+    // Writable by the server's group on a volume that starts owned by root.
+    expect(serverPod().securityContext?.fsGroup).toBe(serverPod().securityContext?.runAsGroup);
   });
 
   it('the server listens on 0.0.0.0:8080 with /healthz and /readyz probes', () => {
@@ -450,6 +468,17 @@ describe('overlays', () => {
       const limit = parseMemory(s.resources?.limits?.memory ?? '');
       expect(limit - heap * 2 ** 20, s.name).toBeGreaterThanOrEqual(192 * 2 ** 20);
     }
+  });
+
+  it('large gives the server a larger history volume than small', () => {
+    const storage = (name: string) => {
+      const sts = findObject(render(name), 'StatefulSet', 'weft').spec as {
+        volumeClaimTemplates?: { spec: { resources: { requests: { storage: string } } } }[];
+      };
+      return parseMemory(sts.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '');
+    };
+    expect(storage('overlays/small')).toBeGreaterThanOrEqual(2 ** 30);
+    expect(storage('overlays/large')).toBeGreaterThan(storage('overlays/small'));
   });
 
   it('small labels metrics per pod; large per workload', () => {
@@ -663,6 +692,26 @@ describe('the README', () => {
       );
       expect(readme).toContain('kubectl -n weft-node create configmap weft-server-ca --from-file=ca.crt');
       expect(readme).toMatch(/subjectAltName=DNS:weft\.weft\.svc,/);
+    });
+  });
+
+  it('puts the history on an emptyDir with the component it shows', () => {
+    inScratch((dir) => {
+      const line = /printf '(components:[^']*history-emptydir[^']*)' >> kustomization\.yaml/.exec(
+        readme,
+      )?.[1];
+      expect(line).toBeDefined();
+      install(dir, 'x'.repeat(32), line!.replaceAll('\\n', '\n'));
+      const sts = findObject(renderKustomization(dir), 'StatefulSet', 'weft');
+      expect((sts.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates).toBeUndefined();
+      const pod = podTemplate(sts).spec;
+      const data = pod.volumes?.find((v) => v.name === 'data');
+      expect(data?.emptyDir).toBeDefined();
+      const server = findContainer(pod, 'server');
+      expect(envValue(server, 'WEFT_DATA_DIR')).toBe(
+        server.volumeMounts?.find((m) => m.name === 'data')?.mountPath,
+      );
+      expect(validateObject(sts)).toEqual([]);
     });
   });
 

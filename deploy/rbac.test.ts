@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IdentityTable } from '../packages/collector/src/identity/identityTable.js';
 import { KubeConnection } from '../packages/collector/src/identity/kubeConnection.js';
 import { startKubernetesSource } from '../packages/collector/src/identity/kubernetesSource.js';
+import { PolicyContextFeed } from '../packages/collector/src/identity/policyContextFeed.js';
 import { smallCluster } from './checks/clusterObjects.js';
 import { renderKustomization } from './checks/kustomize.js';
 import { allows, type PolicyRule, RbacApiServer, requestAttributes } from './checks/rbacApiServer.js';
@@ -37,16 +38,19 @@ async function runCollectorIdentity(withRules: readonly PolicyRule[]) {
   cleanups.push(() => api.stop());
   const errors: string[] = [];
   const table = new IdentityTable({ node: NODE });
+  // As the collector starts it: with the policy context (namespaces and NetworkPolicies) on.
+  const context = new PolicyContextFeed(NODE);
   const source = startKubernetesSource({
     table,
     connection: connection(api.url),
     node: NODE,
     remoteContext: false,
+    context,
     backoff: { initialMs: 50, maxMs: 200 },
     onError: (e) => errors.push(e.message),
   });
   cleanups.unshift(() => source.stop());
-  return { api, table, errors, source };
+  return { api, table, errors, source, context };
 }
 
 describe('the RBAC authorizer model', () => {
@@ -70,7 +74,7 @@ describe('the RBAC authorizer model', () => {
     expect(requestAttributes('DELETE', u('/api/v1/namespaces/shop/pods/web-1'))?.verb).toBe('delete');
   });
 
-  it("lets the collector's role read its four kinds and nothing else", () => {
+  it("lets the collector's role read its six kinds and nothing else", () => {
     const can = (verb: string, group: string, resource: string) =>
       allows(rules, { verb, group, resource, namespace: '', name: '' });
     for (const [g, r] of [
@@ -78,6 +82,8 @@ describe('the RBAC authorizer model', () => {
       ['', 'services'],
       ['', 'nodes'],
       ['apps', 'replicasets'],
+      ['', 'namespaces'],
+      ['networking.k8s.io', 'networkpolicies'],
     ] as const) {
       for (const v of ['get', 'list', 'watch']) expect(can(v, g, r), `${v} ${g}/${r}`).toBe(true);
       for (const v of ['create', 'update', 'patch', 'delete', 'deletecollection']) {
@@ -100,8 +106,15 @@ describe('the RBAC authorizer model', () => {
 
 describe("the collector's informers under the weft-collector ClusterRole", () => {
   it('sync without a single refused request, and name the pod by its Deployment', async () => {
-    const { api, table, errors, source } = await runCollectorIdentity(rules);
+    const { api, table, errors, source, context } = await runCollectorIdentity(rules);
     await source.synced;
+    const policiesListed = () =>
+      (JSON.parse(context.message() ?? '{"policies":[]}') as { policies: unknown[] }).policies.length === 1;
+    for (let i = 0; i < 500 && !policiesListed(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.parse(context.message() ?? 'null')).toMatchObject({
+      namespaces: [{ name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } }],
+      policies: [{ metadata: { name: 'web-ingress', namespace: 'shop' } }],
+    });
     expect(errors).toEqual([]);
     expect(api.requests.filter((r) => !r.allowed)).toEqual([]);
     expect(table.podCount).toBe(1);

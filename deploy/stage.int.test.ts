@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -123,10 +123,15 @@ describe('staged images', () => {
     const tree = stage('server');
     const container = findContainer(podTemplate(findObject(base, 'StatefulSet', 'weft')).spec, 'server');
     const port = await freePort();
+    // The history volume, owned by the pod's fsGroup as the kubelet leaves it.
+    const data = join(scratch, 'data');
+    mkdirSync(data);
+    chownSync(data, 10001, 10001);
     const env: Record<string, string | undefined> = {
       ...manifestEnv(container),
       WEFT_HOST: '127.0.0.1',
       WEFT_PORT: String(port),
+      WEFT_DATA_DIR: data,
       PATH: process.env.PATH,
     };
     const { log } = start(process.execPath, ['apps/server/dist/server.js'], {
@@ -145,6 +150,8 @@ describe('staged images', () => {
     const page = await fetch(`${serverUrl}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<!doctype html>');
+    const status = (await (await fetch(`${serverUrl}/api/v1/status`)).json()) as StatusResponse;
+    expect(status.history?.mode).toBe('disk');
   });
 
   it('the collector tree answers `weft collector --help`', async () => {

@@ -40,5 +40,12 @@ export function smallCluster(node: string): Record<string, object[]> {
     '/nodes': [
       { metadata: { name: node }, status: { addresses: [{ type: 'InternalIP', address: '10.224.0.4' }] } },
     ],
+    '/namespaces': [{ metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } } }],
+    'networking.k8s.io/networkpolicies': [
+      {
+        metadata: { name: 'web-ingress', namespace: 'shop' },
+        spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] },
+      },
+    ],
   };
 }

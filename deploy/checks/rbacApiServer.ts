@@ -65,6 +65,8 @@ const KINDS: Record<string, { apiVersion: string; kind: string }> = {
   '/services': { apiVersion: 'v1', kind: 'Service' },
   '/nodes': { apiVersion: 'v1', kind: 'Node' },
   'apps/replicasets': { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  '/namespaces': { apiVersion: 'v1', kind: 'Namespace' },
+  'networking.k8s.io/networkpolicies': { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 };
 
 /**

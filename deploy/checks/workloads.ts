@@ -44,7 +44,13 @@ export interface PodSpec {
   hostIPC?: boolean;
   dnsPolicy?: string;
   tolerations?: { key?: string; operator?: string; effect?: string }[];
-  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
+  securityContext?: {
+    runAsNonRoot?: boolean;
+    runAsUser?: number;
+    runAsGroup?: number;
+    fsGroup?: number;
+    seccompProfile?: { type: string };
+  };
   containers: Container[];
   initContainers?: Container[];
   volumes?: { name: string; hostPath?: { path: string; type?: string }; [k: string]: unknown }[];

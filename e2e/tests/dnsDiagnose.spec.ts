@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { appUrl, params, snapshot } from '../support/lab.js';
+import { appUrl, params, setFault, snapshot } from '../support/lab.js';
 
 test('the DNS panel shows NXDOMAIN for the failing name', async ({ page }) => {
   await page.goto(appUrl('?view=dns'));
@@ -70,4 +70,46 @@ test('an edge as focus: a URL that opens the map with that connection selected, 
   // Closing the menu is a step back up: to the namespace it came from.
   await panel.getByRole('button', { name: 'Close' }).click();
   await expect.poll(() => params(page).get('focus')).toBe('ns:production');
+});
+
+test('diagnose from a workload edge lists the problems worst first, and a next step opens the drops', async ({
+  page,
+}) => {
+  await page.goto(appUrl('?level=workload'));
+  await page.locator('[data-testid="map-edge"][data-id="wl:production/frontend->wl:production/db"]').click();
+  await page.getByTestId('edge-panel').getByRole('link', { name: 'Diagnose' }).click();
+  await expect.poll(() => params(page).get('src')).toBe('production/frontend');
+  await expect(page.getByTestId('diagnose-verdict')).toHaveAttribute('data-verdict', 'blocked');
+  const kinds = await page
+    .getByTestId('diagnose-problem')
+    .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind));
+  expect(kinds[0]).toBe('blocked');
+  await page
+    .getByTestId('diagnose-problem')
+    .first()
+    .getByRole('link', { name: 'See the policy drops between them' })
+    .click();
+  await expect.poll(() => params(page).get('view')).toBe('drops');
+  expect(params(page).get('reason')).toBe('policy_drop');
+  expect(params(page).get('focus')).toBe('pod:production/frontend-7d9f8-abc12->pod:production/db-0');
+});
+
+test('diagnose from a namespace edge names the failing pod pairs between the two namespaces', async ({
+  page,
+}) => {
+  await setFault(true);
+  try {
+    await page.goto(appUrl());
+    await page.locator('[data-testid="map-edge"][data-id="ns:monitoring->ns:production"]').click();
+    await page.getByTestId('edge-panel').getByRole('link', { name: 'Diagnose' }).click();
+    await expect.poll(() => params(page).get('src')).toBe('ns:monitoring');
+    expect(params(page).get('dst')).toBe('ns:production');
+    await expect(page.getByTestId('diagnose-verdict')).toHaveAttribute('data-verdict', 'blocked', {
+      timeout: 15_000,
+    });
+    await expect(page.getByTestId('diagnose-pairs')).toContainText('monitoring/prometheus-0');
+    await snapshot(page, 'diagnose-namespaces');
+  } finally {
+    await setFault(false);
+  }
 });

@@ -6,6 +6,9 @@ import { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
 import type { WeftContext } from './context.js';
 import { guardedTask } from './guardedTask.js';
+import { BatchJournal } from './history/batchJournal.js';
+import { replayJournal } from './history/journalReplay.js';
+import { StoreClock } from './history/storeClock.js';
 import { CollectorRegistry } from './ingest/collectorRegistry.js';
 import { liveEnd, liveLagLimitMs, resolveLiveTime } from './live/liveEnd.js';
 import { LiveHub } from './live/liveHub.js';
@@ -20,6 +23,7 @@ import { securityHeaders } from './plugins/securityHeaders.js';
 import { spaPlugin } from './plugins/spa.js';
 import { wsGuard } from './plugins/wsGuard.js';
 import { wsPolicies } from './plugins/wsPolicies.js';
+import { PolicyContexts } from './policy/policyContexts.js';
 import { PromHistory } from './prometheus/promHistory.js';
 import { apiRoutes } from './routes/api/v1/index.js';
 import { healthRoutes } from './routes/health.js';
@@ -35,14 +39,19 @@ export interface AppDeps {
   timers?: boolean;
   /** PEM certificate chain and key (server.ts reads them): the app then serves HTTPS and wss://. */
   https?: { cert: Buffer; key: Buffer };
+  /** Where the history's start-up lines go (buildApp passes its logger). */
+  log?: HistoryLog;
 }
 
 export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftContext {
   const now = deps.now ?? Date.now;
-  const store = new Store({ ...config, now });
+  const clock = new StoreClock(now);
+  const store = new Store({ ...config, now: clock.now });
+  const history = openHistory(config, store, clock, deps.log);
   const collectors = new CollectorRegistry();
   collectors.onChange = (observed) => {
     store.observedNodes = observed;
+    history?.journal.observed(observed, now());
   };
   const metrics = new ServerMetrics();
   const alerts = new AlertEngine(store, config);
@@ -82,13 +91,52 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
     alerts,
     live,
     metrics,
+    policyContexts: new PolicyContexts(() => collectors.observedNodes()),
     startedAt: now(),
     now,
     liveEnd: () => liveEndAt(now()),
     ready: false,
     prometheus,
+    history,
   };
 }
+
+/**
+ * With WEFT_DATA_DIR, the journal there, after its history was read back into `store` (before the
+ * server is ready), and segments past retention deleted.
+ */
+function openHistory(
+  config: ServerConfig,
+  store: Store,
+  clock: StoreClock,
+  log: HistoryLog | undefined,
+): WeftContext['history'] {
+  if (!config.dataDir) return null;
+  const quiet = { info() {}, warn() {}, error() {} };
+  const l = log ?? quiet;
+  const retentionMs = config.coarseRetentionS * 1000;
+  const journal = new BatchJournal({ dir: config.dataDir, retentionMs, now: clock.now, log: l });
+  const replay = replayJournal(journal.segmentFiles(), { store, clock, retentionMs, log: l });
+  journal.deleteExpired(clock.now());
+  l.info(
+    {
+      dataDir: config.dataDir,
+      segments: replay.segments,
+      batches: replay.batches,
+      records: replay.records,
+      skippedFiles: replay.skipped.length,
+      ms: Math.round(replay.ms),
+    },
+    'history read back from the data directory',
+  );
+  return { journal, replay };
+}
+
+type HistoryLog = {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+};
 
 /**
  * The Fastify app: health, the server's own metrics, the v1 API (REST + ingest and live WebSockets) and
@@ -128,7 +176,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(TypeBoxValidatorCompiler);
 
-  const ctx = createContext(config, deps);
+  const ctx = createContext(config, { ...deps, log: deps.log ?? app.log });
   app.decorate('weft', ctx);
   ctx.live.onError = (err, what) => app.log.error({ err }, `live: ${what}`);
   if (!config.ingestToken)
@@ -226,12 +274,17 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     });
     ctx.collectors.onBatch = () => schedule?.batchArrived();
     schedule.start();
+    ctx.history?.journal.start();
   });
   app.addHook('preClose', async () => {
     ctx.ready = false;
     for (const t of timers) clearInterval(t);
     schedule?.stop();
     ctx.live.closeAll(1001, 'server shutting down');
+  });
+  // After the sockets closed: the last batches stored are written before the process exits.
+  app.addHook('onClose', async () => {
+    await ctx.history?.journal.close();
   });
   await app.ready();
   return app;

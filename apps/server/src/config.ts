@@ -29,6 +29,11 @@ export const ServerConfig = Type.Object({
   fineRetentionS: Type.Integer({ minimum: 60, maximum: 86_400 }),
   /** How long 1-minute buckets are kept (seconds). */
   coarseRetentionS: Type.Integer({ minimum: 600, maximum: 30 * 86_400 }),
+  /**
+   * Where the history is kept on disk so it outlives the process (history/batchJournal.ts): written within
+   * a second, read back at start, deleted past the coarse retention. Empty: memory only.
+   */
+  dataDir: Type.String(),
   /** Upper bound on stored series (edge, DNS client); idle ones are evicted first. */
   maxSeries: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
   /** Upper bound on 1-second buckets across all series. */
@@ -48,6 +53,8 @@ export const ServerConfig = Type.Object({
   liveIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
   /** The live rate window (timeSelection.ts): the map, the Now panel and Diagnose are rates over it. */
   rateWindowS: Type.Integer({ minimum: 2, maximum: 300 }),
+  /** Diagnose calls the source's DNS slow when its p95 lookup time is over this. */
+  diagnoseDnsSlowMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
   alertIntervalS: Type.Integer({ minimum: 1, maximum: 3_600 }),
   /** The seed's rules: rate windows and `for` durations are 5m there. */
   alertWindowS: Type.Integer({ minimum: 10, maximum: 86_400 }),
@@ -113,6 +120,11 @@ export const ENV_VARS: Record<string, EnvVar> = {
   WEFT_LOG_LEVEL: { key: 'logLevel', kind: 'string', hint: `one of ${LOG_LEVELS.join(', ')}` },
   WEFT_FINE_RETENTION_S: { key: 'fineRetentionS', kind: 'int', hint: 'seconds from 60 to 86400' },
   WEFT_COARSE_RETENTION_S: { key: 'coarseRetentionS', kind: 'int', hint: 'seconds from 600 to 2592000' },
+  WEFT_DATA_DIR: {
+    key: 'dataDir',
+    kind: 'string',
+    hint: 'a directory for the history (made if missing), or empty for memory only',
+  },
   WEFT_MAX_SERIES: { key: 'maxSeries', kind: 'int', hint: 'an integer from 100 to 10000000' },
   WEFT_MAX_FINE_BUCKETS: { key: 'maxFineBuckets', kind: 'int', hint: 'an integer from 1000 to 200000000' },
   WEFT_MAX_FLOW_ROWS: { key: 'maxFlowRows', kind: 'int', hint: 'an integer from 100 to 5000000' },
@@ -120,6 +132,11 @@ export const ENV_VARS: Record<string, EnvVar> = {
   WEFT_MAX_BAD_MESSAGES: { key: 'maxBadMessages', kind: 'int', hint: 'an integer from 1 to 1000000' },
   WEFT_LIVE_INTERVAL_MS: { key: 'liveIntervalMs', kind: 'int', hint: 'milliseconds from 100 to 60000' },
   WEFT_RATE_WINDOW_S: { key: 'rateWindowS', kind: 'int', hint: 'seconds from 2 to 300' },
+  WEFT_DIAGNOSE_DNS_SLOW_MS: {
+    key: 'diagnoseDnsSlowMs',
+    kind: 'int',
+    hint: 'milliseconds from 1 to 60000',
+  },
   WEFT_ALERT_INTERVAL_S: { key: 'alertIntervalS', kind: 'int', hint: 'seconds from 1 to 3600' },
   WEFT_ALERT_WINDOW_S: { key: 'alertWindowS', kind: 'int', hint: 'seconds from 10 to 86400' },
   WEFT_ALERT_FOR_S: { key: 'alertForS', kind: 'int', hint: 'seconds from 0 to 86400' },
@@ -194,6 +211,7 @@ export const ENV_VARS: Record<string, EnvVar> = {
 /** Variables that may be set to the empty string. */
 const MAY_BE_EMPTY = new Set([
   'WEFT_INGEST_TOKEN',
+  'WEFT_DATA_DIR',
   'WEFT_ALLOWED_ORIGINS',
   'WEFT_ALLOWED_HOSTS',
   'WEFT_PROMETHEUS_URL',
@@ -217,6 +235,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   logLevel: 'info',
   fineRetentionS: 900,
   coarseRetentionS: 86_400,
+  dataDir: '',
   maxSeries: 200_000,
   maxFineBuckets: 20_000_000,
   maxFlowRows: 50_000,
@@ -225,6 +244,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxBadMessages: 10,
   liveIntervalMs: 1_000,
   rateWindowS: 10,
+  diagnoseDnsSlowMs: 200,
   alertIntervalS: 15,
   alertWindowS: 300,
   alertForS: 300,

@@ -1,7 +1,10 @@
 import type { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
+import type { BatchJournal } from './history/batchJournal.js';
+import type { ReplayResult } from './history/journalReplay.js';
 import type { CollectorRegistry } from './ingest/collectorRegistry.js';
 import type { LiveHub } from './live/liveHub.js';
+import type { PolicyContexts } from './policy/policyContexts.js';
 import type { PromHistory } from './prometheus/promHistory.js';
 import type { ServerMetrics } from './serverMetrics.js';
 import type { Store } from './store/store.js';
@@ -14,6 +17,8 @@ export interface WeftContext {
   alerts: AlertEngine;
   live: LiveHub;
   metrics: ServerMetrics;
+  /** The NetworkPolicies, namespaces and pod labels the collectors sent, for explaining drops. */
+  policyContexts: PolicyContexts;
   startedAt: number;
   now: () => number;
   /**
@@ -23,6 +28,8 @@ export interface WeftContext {
   liveEnd: () => number;
   /** History from WEFT_PROMETHEUS_URL for ranges older than the store; null when not configured. */
   prometheus?: PromHistory | null;
+  /** The durable history (WEFT_DATA_DIR): its journal and what was read back at start; null: memory only. */
+  history?: { journal: BatchJournal; replay: ReplayResult } | null;
   /** False while starting and once shutdown began (/readyz answers 503). */
   ready: boolean;
 }

@@ -203,53 +203,171 @@ describe('lab end to end', () => {
     }
   });
 
-  it('diagnose names each lab fault and calls a healthy pair healthy', async () => {
-    const diag = async (from: string, to: string, since: string): Promise<DiagnoseResponse> =>
-      get(`/api/v1/diagnose?from=${from}&to=${to}&since=${since}`);
-    const cases: [string[], string, string, string, RegExp][] = [
-      [
-        ['policy-drop', '--from', 'production/api', '--to', 'production/redis'],
-        'production/api',
-        'production/redis',
-        'blocked',
-        /^blocked by network policy/,
-      ],
-      [
-        ['refused', '--target', 'production/db', '--port', '5432'],
-        'production/api',
-        'production/db',
-        'refused',
-        /^connection refused by destination, over the last 5 s$/,
-      ],
-      [
-        ['timeout', '--target', 'production/redis', '--port', '6379'],
-        'production/api',
-        'production/redis',
-        'timeout',
-        /^connection timed out/,
-      ],
-      [
-        ['dns-nxdomain', '--name', 'db.production.svc.cluster.local'],
-        'production/api',
-        'production/db',
-        'dns_failure',
-        /^DNS NXDOMAIN for db\.production, over the last 5 s$/,
-      ],
-    ];
-    for (const [args, from, to, verdict, summary] of cases) {
+  /**
+   * Issue 15's cases on the real lab, one fault after another: each verdict, with its evidence
+   * figures, within 10 s of the fault command (the live window is 10 s; the probe and the collectors
+   * deliver within 2 s). Consecutive cases use pairs or problems that rank above what the previous
+   * fault may leave in the window.
+   */
+  it('diagnose names each lab fault within 10 s, by every subject form, and calls a healthy pair healthy', async () => {
+    const live = async (src: string, dst: string): Promise<DiagnoseResponse> => {
+      const res = await fetch(
+        `${server.url}/api/v1/diagnose?src=${encodeURIComponent(src)}&dst=${encodeURIComponent(dst)}`,
+      );
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as DiagnoseResponse;
+    };
+    const figure = (d: DiagnoseResponse, label: string | RegExp) => {
+      const e = d.problems[0]?.evidence.find((x) =>
+        typeof label === 'string' ? x.label === label : label.test(x.label),
+      );
+      return e ? Number.parseFloat(e.value) : Number.NaN;
+    };
+    /** Polls the live verdict until `ok` holds; the last answer goes into the failure message. */
+    const until = async (
+      what: string,
+      src: string,
+      dst: string,
+      ok: (d: DiagnoseResponse) => boolean,
+      deadlineMs: number,
+    ) => {
+      const t0 = Date.now();
+      let last: DiagnoseResponse | undefined;
+      while (Date.now() - t0 < deadlineMs) {
+        last = await live(src, dst);
+        if (ok(last)) {
+          console.log(`diagnose ${what}: ${Date.now() - t0} ms: ${last.summary}`);
+          return last;
+        }
+        await sleep(250);
+      }
+      throw new Error(`${what}: not within ${deadlineMs} ms; last: ${last?.verdict}: ${last?.summary}`);
+    };
+    const db = lab.plan.pods.find((p) => p.name === 'db-0')!.ipv4;
+    const withFault = async (args: string[], run: () => Promise<void>) => {
       const f = await faultAdd({ prefix }, parseFaultArgs(args));
       try {
-        await sleep(9_000);
-        const d = await diag(from, to, '5s');
-        expect(d.verdict, `${args[0]}: ${d.summary}`).toBe(verdict);
-        expect(d.summary).toMatch(summary);
+        await run();
       } finally {
         await faultClear({ prefix, id: f.id });
       }
-    }
-    await sleep(6_000);
-    const ok = await diag('production/frontend', 'production/api', '5s');
-    expect(ok.verdict, ok.summary).toBe('healthy');
-    expect(ok.summary).toMatch(/^reachable, p95 connect latency [\d.]+ ms, over the last 5 s$/);
+    };
+    const WITHIN = 10_000;
+
+    await until('healthy', 'production/frontend', 'production/api', (d) => d.verdict === 'healthy', 60_000);
+
+    await withFault(['policy-drop', '--from', 'production/api', '--to', 'production/redis'], async () => {
+      const d = await until(
+        'blocked',
+        'production/api',
+        'production/redis',
+        (x) => x.verdict === 'blocked',
+        WITHIN,
+      );
+      expect(figure(d, 'policy drops')).toBeGreaterThan(0);
+      expect(d.steps[0]!.status).toBe('problem');
+      expect(d.next[0]!.href).toContain('view=drops');
+    });
+
+    await withFault(['timeout', '--target', 'production/db', '--port', '5432'], async () => {
+      const d = await until(
+        'timeout',
+        'production/api',
+        'production/db',
+        (x) => x.verdict === 'timeout',
+        WITHIN,
+      );
+      expect(figure(d, 'timed out')).toBeGreaterThan(0);
+    });
+
+    await withFault(['refused', '--target', 'production/db', '--port', '9090'], async () => {
+      const d = await until(
+        'refused',
+        'monitoring/prometheus',
+        'production/db',
+        (x) => x.verdict === 'refused',
+        WITHIN,
+      );
+      expect(figure(d, 'refused')).toBeGreaterThan(0);
+      // The same pair by pod IP and by ip:port; then namespace to namespace, with the failing pair named.
+      const ip = await until(
+        'refused, pod IP',
+        'monitoring/prometheus-0',
+        db,
+        (x) => x.verdict === 'refused',
+        WITHIN,
+      );
+      expect(ip.dstKind).toBe('ip');
+      const port = await until(
+        'refused, ip:port',
+        'monitoring/prometheus-0',
+        `${db}:9090`,
+        (x) => x.verdict === 'refused',
+        WITHIN,
+      );
+      expect(figure(port, 'refused')).toBeGreaterThan(0);
+      const ns = await until(
+        'refused, namespaces',
+        'ns:monitoring',
+        'production',
+        (x) => x.verdict === 'refused',
+        WITHIN,
+      );
+      expect(ns.pairs).toContainEqual(
+        expect.objectContaining({
+          src: 'monitoring/prometheus-0',
+          dst: 'production/db-0',
+          verdict: 'refused',
+        }),
+      );
+    });
+
+    await withFault(['dns-nxdomain', '--name', 'db.production.svc.cluster.local'], async () => {
+      const d = await until(
+        'NXDOMAIN',
+        'production/api',
+        'production/db',
+        (x) => x.verdict === 'dns_failure',
+        WITHIN,
+      );
+      expect(figure(d, 'NXDOMAIN db.production.svc.cluster.local')).toBeGreaterThan(0);
+    });
+
+    await withFault(['dns-servfail', '--name', 'api.payments.example'], async () => {
+      const d = await until(
+        'SERVFAIL, external name',
+        'production/api',
+        'api.payments.example',
+        (x) => x.verdict === 'dns_failure',
+        WITHIN,
+      );
+      expect(d.dstKind).toBe('dns_name');
+      expect(figure(d, 'SERVFAIL api.payments.example')).toBeGreaterThan(0);
+    });
+
+    await withFault(['dns-slow', '--delay-ms', '800'], async () => {
+      const d = await until(
+        'slow DNS',
+        'production/frontend',
+        'production/api',
+        (x) => x.problems.some((p) => p.kind === 'dns_slow'),
+        WITHIN,
+      );
+      const slow = d.problems.find((p) => p.kind === 'dns_slow')!;
+      expect(
+        Number.parseFloat(slow.evidence.find((e) => e.label === 'p95 lookup time')!.value),
+      ).toBeGreaterThanOrEqual(700);
+      expect(d.steps[1]!.status).toBe('problem');
+    });
+
+    const ok = await until(
+      'healthy again',
+      'production/frontend',
+      'production/api',
+      (d) => d.verdict === 'healthy',
+      60_000,
+    );
+    expect(ok.problems).toEqual([]);
+    expect(ok.steps.every((s) => s.status !== 'problem')).toBe(true);
   });
 });

@@ -82,17 +82,39 @@ function graph(g: GraphResponse, now: number): string[] {
   return out;
 }
 
-function diagnose(d: DiagnoseResponse, now: number): string[] {
+function diagnose(d: DiagnoseResponse, now: number, server: string): string[] {
   const out = [
-    `${d.from} -> ${d.to}: ${d.verdict}`,
+    `${d.src} -> ${d.dst}: ${d.verdict}`,
     d.summary,
     `window: ${d.mode}, ${clockInWords(d.start, now)} - ${clockInWords(d.end, now)} UTC`,
+  ];
+  if (d.problems.length > 0) {
+    out.push('', 'problems, worst first:');
+    d.problems.forEach((p, i) => {
+      out.push(`${i + 1}. ${p.kind}: ${p.summary}`);
+      for (const e of p.evidence) out.push(`     ${e.label}: ${e.value}`);
+    });
+  }
+  if (d.pairs.length > 0) {
+    out.push('', 'failing pairs:');
+    out.push(
+      ...table(
+        ['SOURCE', 'DESTINATION', 'VERDICT', 'WHY'],
+        d.pairs.map((p) => [p.src, p.dst, p.verdict, p.summary]),
+      ),
+    );
+  }
+  out.push(
     '',
     ...table(
       ['STEP', 'STATUS', 'FINDING'],
       d.steps.map((s) => [s.title, s.status, s.summary]),
     ),
-  ];
+  );
+  if (d.next.length > 0) {
+    out.push('', 'next:');
+    for (const n of d.next) out.push(`  ${n.label}: ${server}${n.href}`);
+  }
   if (d.history.length > 0) {
     out.push('', 'history:');
     out.push(
@@ -205,7 +227,14 @@ function alerts(a: AlertsResponse, now: number): string[] {
  * A short human answer for each route. The selection is what the CLI sent, resolved as the server
  * resolves it, for the routes whose answer does not carry its mode. Times are UTC.
  */
-export function formatAnswer(view: QueryView, body: unknown, selection: Selection, clock: number): string {
+/** `server` makes the next-step links whole URLs (the dashboard is served by the same server). */
+export function formatAnswer(
+  view: QueryView,
+  body: unknown,
+  selection: Selection,
+  clock: number,
+  server = '',
+): string {
   const { mode, window } = selection;
   // A range asked up to now is "the last ...", whatever the skew between this machine's clock and the server's.
   const now = selection.endsNow && mode === 'range' ? ((body as { end?: number }).end ?? clock) : clock;
@@ -214,7 +243,7 @@ export function formatAnswer(view: QueryView, body: unknown, selection: Selectio
       case 'graph':
         return graph(body as GraphResponse, now);
       case 'diagnose':
-        return diagnose(body as DiagnoseResponse, now);
+        return diagnose(body as DiagnoseResponse, now, server);
       case 'timeline':
         return timeline(body as TimelineResponse, now);
       case 'drops':

@@ -15,9 +15,13 @@ Commands:
                  --metrics-port P           first collector's /metrics port (10093; the next node's is
                                             P+1; 0: free ports)
                  --lab-prefix P             name prefix of the lab's namespaces and links (weft)
+                 --fresh                    start with no history (the server keeps it in .weft/data
+                                            of the checkout, or WEFT_DATA_DIR; empty: memory only)
   lab          Manage the lab: up [--scenario NAME] | down | status | fault add|clear|list ...
   collector    Run a node collector (weft collector --help lists its flags)
   server       Run the server (configured from WEFT_* environment variables; --help lists them)
+  diagnose     Why can't SRC reach DST: weft diagnose SRC DST [--since 5m | --at T] [--json]
+               (weft diagnose --help lists the subject forms)
   query        Ask a running server: graph | diagnose | timeline | drops | dns | flows | alerts, live or
                at a moment (--at), over a range (--from/--to), against a baseline (--compare);
                a short table, or --json (weft query --help lists the options)
@@ -33,6 +37,7 @@ const commands: Record<string, () => Promise<Command>> = {
   collector: async () => (await import('./commands/collector.js')).runCollector,
   server: async () => (await import('./commands/server.js')).runServer,
   query: async () => (await import('./commands/query.js')).runQuery,
+  diagnose: async () => (await import('./commands/diagnose.js')).runDiagnose,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,7 @@ import type { ClusterConfig } from './identity/clusterConfig.js';
 import type { IdentitySource } from './identity/identitySource.js';
 import { IdentityTable } from './identity/identityTable.js';
 import { startInventorySource } from './identity/inventorySource.js';
+import { PolicyContextFeed } from './identity/policyContextFeed.js';
 import { createCollectorMetrics } from './metrics/collectorMetrics.js';
 import { makeLabelPolicy } from './metrics/labelPolicy.js';
 import { MetricsRecorder } from './metrics/metricsRecorder.js';
@@ -54,9 +55,15 @@ export async function startCollector(
   const table = new IdentityTable({ node: config.node });
   const onIdentityError = (err: Error) => log(`identity: ${err.message}`);
 
+  const context = new PolicyContextFeed(config.node);
   let identity: IdentitySource;
   if (config.identity === 'inventory') {
-    identity = await startInventorySource({ file: config.inventoryFile, table, onError: onIdentityError });
+    identity = await startInventorySource({
+      file: config.inventoryFile,
+      table,
+      context,
+      onError: onIdentityError,
+    });
   } else {
     // Loaded only when used (small now, but the inventory mode needs none of it).
     const [{ loadClusterConfig }, { KubeConnection }, { startKubernetesSource }] = await Promise.all([
@@ -70,6 +77,7 @@ export async function startCollector(
       connection: new KubeConnection(cluster),
       node: config.node,
       remoteContext: config.remoteContext,
+      context,
       onError: onIdentityError,
     });
     // Names before traffic when the API answers; without it, start anyway (records name `world` until then).
@@ -122,6 +130,7 @@ export async function startCollector(
     collectorVersion: COLLECTOR_VERSION,
     simulated: config.simulated,
     hooks: () => agg.hooks,
+    context: () => context.message(),
     spoolSeconds: config.spoolSeconds,
     spoolMaxBytes: config.spoolMaxBytes,
     log,

@@ -1,7 +1,9 @@
+import { networkPolicyObject } from '@weft/policy';
 import type { Inventory } from '@weft/protocol';
 import { type LabPlan, planLab } from './addressPlan.js';
 import { namespaceLabels } from './labWorld.js';
 import { applyScenario, type Scenario } from './scenario.js';
+import { scenarioPolicies } from './scenarioPolicies.js';
 import type { Topology } from './topology.js';
 
 /** The inventory the collector's identity source reads: every pod with its addresses and host-side veth. */
@@ -38,7 +40,12 @@ export function buildInventory(plan: LabPlan, simulated = false): Inventory {
   };
 }
 
-/** The inventory of the simulated lab (default prefix's addresses), marked simulated. */
+/**
+ * The inventory of the simulated lab (default prefix's addresses), marked simulated, with the
+ * scenario's policies (the simulated drops they stand for are then explained as on the real lab).
+ */
 export function simulatedInventory(topology: Topology, scenario: Scenario = 'default'): Inventory {
-  return buildInventory(planLab(applyScenario(topology, scenario)), true);
+  const plan = planLab(applyScenario(topology, scenario));
+  const policies = scenarioPolicies(plan).map((p) => networkPolicyObject(p));
+  return { ...buildInventory(plan, true), ...(policies.length ? { policies } : {}) };
 }

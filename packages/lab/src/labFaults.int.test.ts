@@ -74,7 +74,7 @@ describe('lab faults, observed with standard tools', () => {
     // legacy-worker -> api is dropped by the scenario's policy: the counter in the api pods grows.
     const apis = lab.plan.pods.filter((p) => p.workload === 'api');
     await waitFor('policy drops', async () => {
-      const n = await Promise.all(apis.map((p) => nftDropped(p.netns, `${prefix}_netpol`)));
+      const n = await Promise.all(apis.map((p) => nftDropped(p.netns, `${prefix}_np`)));
       return n.reduce((a, b) => a + b, 0) > 0;
     });
     const legacy = lab.plan.pods.find((p) => p.workload === 'legacy-worker')!;

@@ -1,7 +1,23 @@
 import { readFile } from 'node:fs/promises';
-import { type NetworkPolicy, PolicyError, type PolicyRef, parsePolicies, policyKey } from '@weft/policy';
+import {
+  type NetworkPolicy,
+  networkPolicyObject,
+  PolicyError,
+  type PolicyRef,
+  parsePolicies,
+  policyKey,
+} from '@weft/policy';
+import type { Inventory } from '@weft/protocol';
 import { type LabPlan, planLab } from './addressPlan.js';
-import { type LabOptions, policiesPath, readJson, readState, stateDirOf, writeJson } from './labState.js';
+import {
+  inventoryPathOf,
+  type LabOptions,
+  policiesPath,
+  readJson,
+  readState,
+  stateDirOf,
+  writeJson,
+} from './labState.js';
 import { labWorld } from './labWorld.js';
 import { policyRulesets } from './policyRuleset.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
@@ -9,7 +25,11 @@ import { CommandError, run } from './run.js';
 import { withStateLock } from './stateLock.js';
 
 export interface PoliciesFile {
-  policies: (NetworkPolicy & { appliedAt: number })[];
+  /**
+   * `owner`: what put it there besides `weft lab apply`: `scenario` (the scenario's own policies);
+   * `weft lab delete --all` leaves those to their owner.
+   */
+  policies: (NetworkPolicy & { appliedAt: number; owner?: string })[];
 }
 
 export interface PolicyChange {
@@ -25,6 +45,20 @@ async function upLab(opts: LabOptions): Promise<{ plan: LabPlan; dir: string }> 
   const state = await readState(dir);
   if (state?.status !== 'up') throw new PolicyError(`no lab "${prefix}" is up: run \`weft lab up\` first`);
   return { plan: planLab(state.topology, state.prefix, state.slot), dir };
+}
+
+/**
+ * The policies in force, written into the lab's inventory as the API's objects (created when
+ * applied): the collectors read them there as they would list them from a cluster.
+ */
+async function publish(dir: string, policies: PoliciesFile['policies']): Promise<void> {
+  const path = inventoryPathOf(dir);
+  const inventory = await readJson<Inventory>(path);
+  if (!inventory) return;
+  inventory.policies = policies.map((p) =>
+    networkPolicyObject(p, { creationTimestamp: new Date(p.appliedAt).toISOString() }),
+  );
+  await writeJson(path, inventory);
 }
 
 const nft = (netns: string, batch: string, check = false) =>
@@ -84,6 +118,7 @@ async function change(
       const next = edit(current, given);
       const pods = await enforce(plan, current, next);
       await writeJson(policiesPath(dir), { policies: next } satisfies PoliciesFile);
+      await publish(dir, next);
       return { changed: given.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
     },
   );
@@ -118,7 +153,10 @@ export function policyDelete(opts: PolicyOptions, text: string, source = 'input'
   });
 }
 
-/** Stops enforcing every policy (`weft lab delete --all`); returns those removed. */
+/**
+ * Stops enforcing every policy `weft lab apply` made (`weft lab delete --all`); the scenario's stay.
+ * Returns those removed.
+ */
 export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> {
   const { plan, dir } = await upLab(opts);
   return withStateLock(
@@ -127,11 +165,37 @@ export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> 
     (m) => new PolicyError(m),
     async () => {
       const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
-      const pods = await enforce(plan, current, []);
-      await writeJson(policiesPath(dir), { policies: [] } satisfies PoliciesFile);
-      return { changed: current.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
+      const kept = current.filter((p) => p.owner !== undefined);
+      const pods = await enforce(plan, current, kept);
+      await writeJson(policiesPath(dir), { policies: kept } satisfies PoliciesFile);
+      await publish(dir, kept);
+      const gone = current.filter((p) => p.owner === undefined);
+      return { changed: gone.map((p) => ({ namespace: p.namespace, name: p.name })), pods };
     },
   );
+}
+
+/**
+ * While the lab is being built (no lock: nothing else may touch it yet): puts `owner`'s policies (the
+ * scenario's) in force in place of any it had, listed and published like applied ones.
+ */
+export async function installPolicies(
+  plan: LabPlan,
+  dir: string,
+  owner: string,
+  given: readonly NetworkPolicy[],
+): Promise<string[]> {
+  const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
+  const keys = new Set(given.map(policyKey));
+  const now = Date.now();
+  const next = [
+    ...current.filter((p) => p.owner !== owner && !keys.has(policyKey(p))),
+    ...given.map((p) => ({ ...p, appliedAt: now, owner })),
+  ];
+  const pods = await enforce(plan, current, next);
+  await writeJson(policiesPath(dir), { policies: next } satisfies PoliciesFile);
+  await publish(dir, next);
+  return pods;
 }
 
 /** The policies the lab enforces, in the order they were applied. */

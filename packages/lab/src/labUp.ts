@@ -10,6 +10,7 @@ import { defaultTopology } from './defaultTopology.js';
 import { buildInventory } from './inventory.js';
 import { labDown } from './labDown.js';
 import { buildNetwork, clashingRoutes, hasIpv6ForceForwarding } from './labNetwork.js';
+import { installPolicies } from './labPolicies.js';
 import { findLabResources, isAlive } from './labResources.js';
 import {
   type AgentRecord,
@@ -22,11 +23,11 @@ import {
   statePath,
   writeJson,
 } from './labState.js';
-import { applyNetpol } from './netfilterApply.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
 import { applyScenario, isScenario, type Scenario } from './scenario.js';
+import { scenarioPolicies } from './scenarioPolicies.js';
 import type { Topology } from './topology.js';
-import { selects, validateTopology } from './validateTopology.js';
+import { validateTopology } from './validateTopology.js';
 
 export interface LabUpOptions extends LabOptions {
   scenario?: Scenario;
@@ -212,8 +213,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     // The routes exist now: the next build sees them and picks other ranges.
     await release();
     abort();
-    await applyNetpol(plan, scenarioPolicies(plan));
     await writeJson(inventoryPath, inventory);
+    // The scenario's policies are real NetworkPolicies, enforced and listed like applied ones.
+    await installPolicies(plan, stateDir, 'scenario', scenarioPolicies(plan));
     await writeJson(faultsPath(stateDir), { next: 1, faults: [] });
     for (let i = 0; i < configs.length; i++) await writeJson(agents[i]!.configPath, configs[i]);
     const pids = configs.map((c, i) => spawnAgent(c.id, agents[i]!));
@@ -272,19 +274,4 @@ async function choosePlan(
   throw new LabError(
     `the lab's addresses (${[...first.ranges4, ...first.ranges6].join(', ')}) clash with routes on this host: ${firstClashes.join(', ')}${slot === undefined ? ', and no other address block is free' : ''}; choose another slot or prefix`,
   );
-}
-
-/** The scenario's network policies as netns -> addresses to drop (ingress at the selected pods). */
-export function scenarioPolicies(plan: LabPlan): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const pol of plan.topology.policies ?? []) {
-    const from = plan.pods
-      .filter((p) => p.namespace === pol.denyFrom.namespace && p.workload === pol.denyFrom.workload)
-      .flatMap((p) => [p.ipv4, p.ipv6]);
-    for (const p of plan.pods) {
-      if (p.namespace !== pol.namespace || !selects(pol.podSelector, p.labels)) continue;
-      out.set(p.netns, [...(out.get(p.netns) ?? []), ...from]);
-    }
-  }
-  return out;
 }

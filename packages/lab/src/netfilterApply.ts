@@ -6,15 +6,6 @@ import { run, tryRun } from './run.js';
 
 const BLACKHOLE_PREF = '50';
 
-/** The scenario's network policies: one nft table per selected pod. */
-export async function applyNetpol(plan: LabPlan, dropFrom: Map<string, string[]>): Promise<void> {
-  await Promise.all(
-    [...dropFrom].map(([netns, addrs]) =>
-      run('ip', ['netns', 'exec', netns, 'nft', '-f', '-'], podPolicyRuleset(`${plan.prefix}_netpol`, addrs)),
-    ),
-  );
-}
-
 async function setBlackholes(netns: string, ports: readonly number[]): Promise<void> {
   for (const fam of ['-4', '-6']) {
     // Local delivery normally wins at preference 0; move it behind our rules once, so a blackhole at 50

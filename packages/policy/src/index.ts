@@ -9,6 +9,7 @@ export {
 export { type DirectionVerdict, evaluate, PolicyEvaluator, type Verdict } from './evaluate.js';
 export { describeSelector, isEmptySelector, selectorMatches } from './labelSelector.js';
 export * from './networkPolicy.js';
+export { networkPolicyObject } from './networkPolicyObject.js';
 export { type ParseOptions, parsePolicies } from './parsePolicies.js';
 export { podPeerMatches } from './podPeerMatches.js';
 export { PolicyError } from './policyError.js';

@@ -39,6 +39,9 @@ export {
   MAX_BATCH_RECORDS,
   MAX_BATCH_SPAN_MS,
   MAX_CONNECTION_ENDPOINTS,
+  MAX_CONTEXT_NAMESPACES,
+  MAX_CONTEXT_PODS,
+  MAX_CONTEXT_POLICIES,
   MAX_HELLO_HOOKS,
   MAX_INGEST_FRAME_BYTES,
   MAX_LATENCY_US,
@@ -46,6 +49,7 @@ export {
   MAX_SEQ,
   MAX_SEQ_STEP,
   MAX_TIMESTAMP_MS,
+  POLICY_CONTEXT_FEATURE,
   RECORD_TS_SLACK_MS,
   SEQ_STEP_PER_SECOND,
 } from './ingestLimits.js';
@@ -65,6 +69,7 @@ export type {
   PackedTcpConnectRecord,
   PackedTcpStatsRecord,
 } from './packedBatch.js';
+export type { ContextPod, PolicyContext } from './policyContext.js';
 export type {
   Direction,
   L4Proto,

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { SourceFields } from './dataSource.js';
+import { PolicyFinding, PolicyName } from './policyFinding.js';
 
 /** `/api/v1/drops` */
 export const DropPair = Type.Object({
@@ -9,6 +10,8 @@ export const DropPair = Type.Object({
   direction: Type.String(),
   packets: Type.Integer(),
   bytes: Type.Integer(),
+  /** For policy_drop pairs: the NetworkPolicy that denies them, or that none does. */
+  policy: Type.Optional(PolicyFinding),
 });
 export type DropPair = Static<typeof DropPair>;
 
@@ -22,6 +25,20 @@ export const DropsResponse = Type.Object({
   ),
   byDirection: Type.Array(Type.Object({ direction: Type.String(), packets: Type.Integer() })),
   topPairs: Type.Array(DropPair),
+  /**
+   * policy_drop packets by the NetworkPolicy that denies them (no `policy`: none denies them, or the
+   * policies are not known), most first. Absent when answered from Prometheus.
+   */
+  byPolicy: Type.Optional(
+    Type.Array(
+      Type.Object({
+        policy: Type.Optional(PolicyName),
+        verdict: PolicyFinding.properties.verdict,
+        packets: Type.Integer(),
+        pairs: Type.Integer(),
+      }),
+    ),
+  ),
   ...SourceFields,
 });
 export type DropsResponse = Static<typeof DropsResponse>;

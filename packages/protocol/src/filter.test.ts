@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FILTER, type FilterState, parseFilter, serializeFilter, VIEWS } from './filter.js';
+import {
+  DEFAULT_FILTER,
+  type FilterState,
+  isSubject,
+  parseFilter,
+  serializeFilter,
+  VIEWS,
+} from './filter.js';
 
 const roundTrip = (s: FilterState) => parseFilter(serializeFilter(s));
 
@@ -138,5 +145,27 @@ describe('filter URL state', () => {
       '\u0000=\u0000',
     ];
     for (const s of nasty) expect(() => parseFilter(s)).not.toThrow();
+  });
+});
+
+describe('isSubject', () => {
+  it('takes every diagnose subject form and refuses what is none', () => {
+    for (const s of [
+      'production/api',
+      'ns:monitoring',
+      'node:lab-node-1',
+      'pod:production/db-0',
+      'wl:production/api',
+      'svc:production/api',
+      'monitoring',
+      '10.0.1.5',
+      '10.0.1.5:80',
+      '[fd00::1]:443',
+      'api.payments.example',
+      'api.production.svc.cluster.local.',
+    ])
+      expect(isSubject(s), s).toBe(true);
+    for (const s of ['', '10.0.1', '10.0.1.5:0', 'a/b/c', '<x>', 'a b', 'ns:', '-bad'])
+      expect(isSubject(s), s).toBe(false);
   });
 });

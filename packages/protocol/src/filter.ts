@@ -113,14 +113,28 @@ export function isIp(s: string): boolean {
   return IPV4.test(s) || (IPV6.test(s) && s.includes(':') && s.split('::').length <= 2);
 }
 
-/** `ns/name`, `ip`, `ip:port` or `[ipv6]:port`. */
+/** A map node id a diagnose subject may be given as (`ns:production`, `wl:production/api`, ...). */
+const SUBJECT_NODE_ID = /^(ns|node|pod|wl|svc):[a-z0-9]([a-z0-9./-]{0,300}[a-z0-9])?$/;
+/** A DNS name: a namespace or node as one label, a name outside the cluster with dots. */
+const SUBJECT_DNS_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
+
+/**
+ * A diagnose subject: `ns/name` (pod, workload, service), a map node id (`ns:`, `node:`, `pod:`, `wl:`,
+ * `svc:`), an IP, `ip:port`, `[ipv6]:port`, a bare namespace or node name, or a DNS name.
+ */
 export function isSubject(s: string): boolean {
-  if (NS_NAME.test(s) || isIp(s)) return true;
+  if (NS_NAME.test(s) || isIp(s) || SUBJECT_NODE_ID.test(s)) return true;
   const v6 = /^\[([0-9a-f:]+)\]:(\d{1,5})$/i.exec(s);
   if (v6) return isIp(v6[1]!) && isPort(v6[2]!);
   const v4 = /^([\d.]+):(\d{1,5})$/.exec(s);
-  return !!v4 && IPV4.test(v4[1]!) && isPort(v4[2]!);
+  if (v4) return IPV4.test(v4[1]!) && isPort(v4[2]!);
+  // All digits and dots is a mistyped address, not a name.
+  return !/^[\d.]+$/.test(s) && SUBJECT_DNS_NAME.test(s);
 }
+
+/** What isSubject accepts, in the words of a bad-parameter message. */
+export const SUBJECT_FORMS =
+  'namespace/name (pod, workload, service), ns:<namespace>, node:<node>, an IP, ip:port, or a DNS name';
 
 function isPort(s: string): boolean {
   const n = Number(s);
@@ -247,7 +261,7 @@ export function parseFilter(input: Input, extra: readonly string[] = []): Parsed
       case 'src':
       case 'dst':
         if (isSubject(value)) state[key] = value;
-        else bad(param, raw, 'must be namespace/name, an IP, or ip:port');
+        else bad(param, raw, `must be ${SUBJECT_FORMS}`);
         break;
     }
   }

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Endpoint } from './endpoint.js';
+import { PolicyFinding } from './policyFinding.js';
 
 /** `/api/v1/flows`: recent records, newest first. */
 export const FlowRow = Type.Object({
@@ -16,6 +17,8 @@ export const FlowRow = Type.Object({
   bytes: Type.Integer(),
   packets: Type.Integer(),
   tcpFlags: Type.Integer(),
+  /** On a policy_drop row: the NetworkPolicy that denies the connection, or that none does. */
+  policy: Type.Optional(PolicyFinding),
 });
 export type FlowRow = Static<typeof FlowRow>;
 

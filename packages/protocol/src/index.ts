@@ -24,6 +24,8 @@ export * from './ingest.js';
 export * from './inventory.js';
 export * from './live.js';
 export * from './packedBatch.js';
+export * from './policyContext.js';
+export * from './policyFinding.js';
 export * from './probeRecord.js';
 export * from './records.js';
 export * from './status.js';

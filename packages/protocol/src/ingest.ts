@@ -13,6 +13,9 @@ export {
   MAX_BATCH_RECORDS,
   MAX_BATCH_SPAN_MS,
   MAX_CONNECTION_ENDPOINTS,
+  MAX_CONTEXT_NAMESPACES,
+  MAX_CONTEXT_PODS,
+  MAX_CONTEXT_POLICIES,
   MAX_HELLO_HOOKS,
   MAX_INGEST_FRAME_BYTES,
   MAX_LATENCY_US,
@@ -20,6 +23,7 @@ export {
   MAX_SEQ,
   MAX_SEQ_STEP,
   MAX_TIMESTAMP_MS,
+  POLICY_CONTEXT_FEATURE,
   RECORD_TS_SLACK_MS,
   SEQ_STEP_PER_SECOND,
 } from './ingestLimits.js';
@@ -80,6 +84,8 @@ export const IngestWelcome = Type.Object({
   serverVersion: Type.String(),
   /** Highest sequence number the server already holds for this boot, -1 if none. */
   lastSeq: Type.Integer({ minimum: -1 }),
+  /** Optional messages this server takes beside batches (POLICY_CONTEXT_FEATURE). */
+  features: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32 })),
 });
 export type IngestWelcome = Static<typeof IngestWelcome>;
 

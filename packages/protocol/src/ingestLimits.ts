@@ -88,3 +88,11 @@ export const MAX_LOST_PER_BATCH = 2 ** 40;
 
 /** Longest latency or round trip time a record may carry: an hour, in µs. */
 export const MAX_LATENCY_US = 3_600_000_000;
+
+/** The welcome's feature word for a server that takes PolicyContext messages (policyContext.ts). */
+export const POLICY_CONTEXT_FEATURE = 'policy_context';
+
+/** Most NetworkPolicies, namespaces and pods one PolicyContext message carries. */
+export const MAX_CONTEXT_POLICIES = 20_000;
+export const MAX_CONTEXT_NAMESPACES = 10_000;
+export const MAX_CONTEXT_PODS = 5_000;

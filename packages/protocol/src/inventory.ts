@@ -58,5 +58,10 @@ export const Inventory = Type.Object({
   services: Type.Array(InventoryService),
   /** Absent in inventories written before namespaces carried labels. */
   namespaces: Type.Optional(Type.Array(InventoryNamespace)),
+  /**
+   * The NetworkPolicies in force, as networking.k8s.io/v1 objects (metadata, spec): the lab's applied
+   * ones. Read by @weft/policy's parser, which names what it cannot take.
+   */
+  policies: Type.Optional(Type.Array(Type.Unknown())),
 });
 export type Inventory = Static<typeof Inventory>;

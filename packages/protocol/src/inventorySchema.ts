@@ -74,5 +74,6 @@ export const INVENTORY_JSON_SCHEMA = {
         properties: { name: namespace, labels: stringMap },
       },
     },
+    policies: { type: 'array', items: {} },
   },
 } as const;

@@ -37,6 +37,43 @@ export const MemoryStatus = Type.Object({
 });
 export type MemoryStatus = Static<typeof MemoryStatus>;
 
+/** A history file the server skipped from `offset` on as it started, and why. */
+export const SkippedHistoryFile = Type.Object({
+  file: Type.String(),
+  offset: Type.Number(),
+  reason: Type.String(),
+});
+export type SkippedHistoryFile = Static<typeof SkippedHistoryFile>;
+
+/** The durable history under WEFT_DATA_DIR. */
+export const HistoryStatus = Type.Object({
+  /**
+   * memory: WEFT_DATA_DIR unset; disk: history written there; diskFull, error: writing failed (the
+   * server keeps running with its history in memory only, and tries again every 30 s).
+   */
+  mode: Type.Union([
+    Type.Literal('memory'),
+    Type.Literal('disk'),
+    Type.Literal('diskFull'),
+    Type.Literal('error'),
+  ]),
+  dataDir: Type.String(),
+  bytesOnDisk: Type.Number(),
+  segments: Type.Integer({ minimum: 0 }),
+  /** What was read back at start, and how long it took. */
+  replayedBatches: Type.Integer({ minimum: 0 }),
+  replayedRecords: Type.Integer({ minimum: 0 }),
+  replayMs: Type.Number(),
+  /** Files skipped (from a damaged record on) at start; `skipped` lists the first of them. */
+  skippedFiles: Type.Integer({ minimum: 0 }),
+  skipped: Type.Array(SkippedHistoryFile),
+  /** Batches held in memory but not written (while the disk was full or failing). */
+  unwrittenBatches: Type.Integer({ minimum: 0 }),
+  writeErrors: Type.Integer({ minimum: 0 }),
+  lastError: Type.Optional(Type.String()),
+});
+export type HistoryStatus = Static<typeof HistoryStatus>;
+
 export const StatusResponse = Type.Object({
   version: Type.String(),
   uptimeS: Type.Number(),
@@ -45,5 +82,6 @@ export const StatusResponse = Type.Object({
   rateWindowS: Type.Number(),
   collectors: Type.Array(CollectorStatus),
   memory: Type.Optional(MemoryStatus),
+  history: Type.Optional(HistoryStatus),
 });
 export type StatusResponse = Static<typeof StatusResponse>;

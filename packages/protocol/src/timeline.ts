@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { PolicyName } from './policyFinding.js';
 
 /**
  * `/api/v1/timeline` (the shared filter): the strip chart across the top of every view. Its span is the
@@ -10,6 +11,10 @@ export const IncidentKind = Type.Union([
   /** Drops rose from none to some (or by the change threshold) in this step. */
   Type.Literal('drops_started'),
   Type.Literal('drops_stopped'),
+  /** What changed: a NetworkPolicy appeared, changed or went (as the collectors report them). */
+  Type.Literal('policy_created'),
+  Type.Literal('policy_updated'),
+  Type.Literal('policy_deleted'),
 ]);
 export type IncidentKind = Static<typeof IncidentKind>;
 
@@ -24,6 +29,8 @@ export const Incident = Type.Object({
   severity: Type.Optional(Type.String()),
   /** The map edge (`<source>-><target>` at the request's level) most involved, when one is. */
   edge: Type.Optional(Type.String()),
+  /** The NetworkPolicy, for policy incidents. */
+  policy: Type.Optional(PolicyName),
 });
 export type Incident = Static<typeof Incident>;
 

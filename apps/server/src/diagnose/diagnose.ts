@@ -1,11 +1,17 @@
 import {
   clockInWords,
+  DIAGNOSE_MAX_PAIRS,
+  DIAGNOSE_PROBLEM_ORDER,
+  type DiagnosePair,
   type DiagnosePeriod,
   type DiagnoseResponse,
   type DiagnoseStep,
   type DiagnoseVerdict,
   durationInWords,
   type Endpoint,
+  endpointLabel,
+  type FilterState,
+  type Level,
   type ResolvedTime,
   type TimeMode,
   type TimeWindow,
@@ -15,18 +21,23 @@ import { promDuration } from '../alerts/seedRules.js';
 import { visitWindow } from '../store/buckets.js';
 import { DnsBucket } from '../store/dnsBucket.js';
 import { EdgeBucket } from '../store/edgeBucket.js';
+import { levelNode } from '../store/levelNode.js';
+import type { DnsSeries, EdgeSeries } from '../store/series.js';
 import type { Store } from '../store/store.js';
-import { observedSeconds, round, usToMs } from '../store/window.js';
-import { type PairSeries, pairHistory } from './pairHistory.js';
+import { observedSeconds, usToMs } from '../store/window.js';
+import { nextSteps, type PairPlace } from './nextSteps.js';
+import { pairHistory } from './pairHistory.js';
 import { matcher, selector } from './promql.js';
-import { endpointIs, type Subject } from './subject.js';
+import { judge, type PairFacts, type RuleSettings } from './rules.js';
+import { endpointIs, namesOf, type Subject, subjectKind } from './subject.js';
 
-/** The seed's latency alarm: p99 connect latency over 0.1 s. */
-const SLOW_MS = 100;
+export { shortName } from './rules.js';
+
 /** The shortest range the step queries give Prometheus (a few scrapes at the usual 15-30 s interval). */
 const PROM_MIN_RANGE_S = 60;
 const FAILING: ReadonlySet<DiagnoseVerdict> = new Set([
   'blocked',
+  'dropped',
   'dns_failure',
   'refused',
   'timeout',
@@ -51,110 +62,153 @@ function failingLead(
   return 'failing now: ';
 }
 
-interface Gathered {
-  forward: EdgeBucket;
-  reverse: EdgeBucket;
-  dns: DnsBucket;
-  sources: Endpoint[];
-  targets: Endpoint[];
-  fromSeen: boolean;
-  toSeen: boolean;
+/** The store's series between the two subjects (either direction) and the source's DNS series. */
+interface Matched {
+  forward: EdgeSeries[];
+  reverse: EdgeSeries[];
+  dns: DnsSeries[];
 }
 
-/** The store's series between the two subjects (either direction) and the source's DNS series. */
-function matchPair(
-  store: Store,
-  from: Subject,
-  to: Subject,
-): PairSeries & Omit<Gathered, 'forward' | 'reverse' | 'dns'> {
-  const m: PairSeries & Omit<Gathered, 'forward' | 'reverse' | 'dns'> = {
-    forward: [],
-    reverse: [],
-    dns: [],
-    sources: [],
-    targets: [],
-    fromSeen: false,
-    toSeen: false,
-  };
-  const portOk = (port: number) => to.kind !== 'ip' || to.port === null || to.port === port;
-  const sources = new Map<string, Endpoint>();
-  const targets = new Map<string, Endpoint>();
-  for (const s of store.edges.values()) {
-    const cf = endpointIs(s.client, from);
-    const st = endpointIs(s.server, to);
-    const ct = endpointIs(s.client, to);
-    const sf = endpointIs(s.server, from);
-    if (cf || sf) m.fromSeen = true;
-    if (st || ct) m.toSeen = true;
-    const fwd = cf && st && portOk(s.port);
-    const rev = ct && sf;
-    if (!fwd && !rev) continue;
-    (fwd ? m.forward : m.reverse).push(s);
-    const c = fwd ? s.client : s.server;
-    const t = fwd ? s.server : s.client;
-    sources.set(`${c.namespace}/${c.name}/${c.ip}`, c);
-    targets.set(`${t.namespace}/${t.name}/${t.ip}`, t);
+function matchPair(store: Store, src: Subject, dst: Subject): Matched {
+  const m: Matched = { forward: [], reverse: [], dns: [] };
+  const port = dst.kind === 'ip' ? dst.port : null;
+  for (const s of store.edges) {
+    const fwd = endpointIs(s.client, src) && endpointIs(s.server, dst) && (port === null || port === s.port);
+    const rev = !fwd && endpointIs(s.client, dst) && endpointIs(s.server, src);
+    if (fwd) m.forward.push(s);
+    else if (rev) m.reverse.push(s);
   }
-  for (const s of store.dns.values()) {
-    if (!endpointIs(s.client, from)) continue;
-    m.fromSeen = true;
-    sources.set(`${s.client.namespace}/${s.client.name}/${s.client.ip}`, s.client);
-    m.dns.push(s);
-  }
-  m.sources = [...sources.values()];
-  m.targets = [...targets.values()];
+  for (const s of store.dns.values()) if (endpointIs(s.client, src)) m.dns.push(s);
   return m;
 }
 
-function gather(store: Store, from: Subject, to: Subject, win: TimeWindow, now: number) {
-  const pair = matchPair(store, from, to);
+const epKey = (e: Endpoint) =>
+  `${e.kind}/${e.namespace}/${e.name}/${e.kind === 'pod' || e.kind === 'service' ? '' : e.ip}`;
+
+/** One pair's buckets over the window, and the endpoints that took part. */
+class PairSum {
+  forward = new EdgeBucket(0);
+  reverse = new EdgeBucket(0);
+  dns = new DnsBucket(0);
+  sources = new Map<string, Endpoint>();
+  targets = new Map<string, Endpoint>();
+}
+
+interface Gathered {
+  total: PairSum;
+  /** By `client -> server` pod label, for aggregated subjects. */
+  pairs: Map<string, PairSum>;
+}
+
+function gather(store: Store, m: Matched, win: TimeWindow, now: number, byPair: boolean): Gathered {
   const fineFrom = store.fineFrom(now);
   const liveEdge = Math.min(now, store.dataEnd || now);
-  const g: Gathered = {
-    ...pair,
-    forward: new EdgeBucket(0),
-    reverse: new EdgeBucket(0),
-    dns: new DnsBucket(0),
-  };
-  for (const [list, into] of [
-    [pair.forward, g.forward],
-    [pair.reverse, g.reverse],
-  ] as const)
-    for (const s of list)
-      visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => into.merge(b));
-  for (const s of pair.dns)
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => g.dns.merge(b));
-  return { g, pair };
-}
-
-/** `api-service.production.svc.cluster.local.` -> `api-service.production` */
-export function shortName(qname: string): string {
-  return qname.replace(/\.$/, '').replace(/\.svc(\.cluster\.local)?$/, '');
-}
-
-/** DNS failures of the source for names that point at the destination. */
-function failingLookupsFor(dns: DnsBucket, to: Subject): { qname: string; rcode: string; count: number }[] {
-  if (!dns.failing) return [];
-  const out: { qname: string; rcode: string; count: number }[] = [];
-  for (const [k, count] of dns.failing) {
-    const i = k.lastIndexOf('\u001f');
-    const qname = k.slice(0, i).toLowerCase().replace(/\.$/, '');
-    const rcode = k.slice(i + 1);
-    const hit =
-      to.kind === 'name'
-        ? qname === to.name ||
-          qname.startsWith(`${to.name}.${to.namespace}`) ||
-          qname.startsWith(`${to.name}.`)
-        : false;
-    if (hit) out.push({ qname, rcode, count });
+  const total = new PairSum();
+  const pairs = new Map<string, PairSum>();
+  const dnsOf = new Map<string, DnsBucket>();
+  for (const s of m.dns) {
+    const b = new DnsBucket(0);
+    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (x) => b.merge(x));
+    total.dns.merge(b);
+    total.sources.set(epKey(s.client), s.client);
+    const k = epKey(s.client);
+    const had = dnsOf.get(k);
+    if (had) had.merge(b);
+    else dnsOf.set(k, b);
   }
-  return out.sort((a, b) => b.count - a.count);
+  for (const [list, forward] of [
+    [m.forward, true],
+    [m.reverse, false],
+  ] as const)
+    for (const s of list) {
+      const b = new EdgeBucket(0);
+      visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (x) => b.merge(x));
+      const c = forward ? s.client : s.server;
+      const t = forward ? s.server : s.client;
+      for (const sum of byPair ? [total, pairFor(pairs, c, t, dnsOf)] : [total]) {
+        (forward ? sum.forward : sum.reverse).merge(b);
+        sum.sources.set(epKey(c), c);
+        sum.targets.set(epKey(t), t);
+      }
+    }
+  return { total, pairs };
+}
+
+function pairFor(
+  pairs: Map<string, PairSum>,
+  c: Endpoint,
+  t: Endpoint,
+  dnsOf: Map<string, DnsBucket>,
+): PairSum {
+  const key = `${endpointLabel(c)}\u001f${endpointLabel(t)}`;
+  let p = pairs.get(key);
+  if (!p) {
+    p = new PairSum();
+    const d = dnsOf.get(epKey(c));
+    if (d) p.dns.merge(d);
+    pairs.set(key, p);
+  }
+  return p;
+}
+
+function failingLookups(dns: DnsBucket, leadsThere: (qname: string) => boolean) {
+  const mine: { qname: string; rcode: string; count: number }[] = [];
+  const other: { qname: string; rcode: string; count: number }[] = [];
+  if (dns.failing)
+    for (const [k, count] of dns.failing) {
+      const i = k.lastIndexOf('\u001f');
+      const qname = k.slice(0, i).toLowerCase().replace(/\.$/, '');
+      (leadsThere(qname) ? mine : other).push({ qname, rcode: k.slice(i + 1), count });
+    }
+  const byCount = (a: { count: number }, b: { count: number }) => b.count - a.count;
+  return { mine: mine.sort(byCount), other: other.sort(byCount) };
+}
+
+function factsOf(p: PairSum, dst: Subject, seconds: number): PairFacts {
+  const f = p.forward;
+  const r = p.reverse;
+  const { mine, other } = failingLookups(p.dns, namesOf(dst, [...p.targets.values()]));
+  const drops: PairFacts['drops'] = [];
+  for (const [b, side] of [
+    [f, 'request'],
+    [r, 'reply'],
+  ] as const)
+    if (b.drops)
+      for (const c of b.drops.values())
+        if (c.reason !== 'policy_drop')
+          drops.push({ side, reason: c.reason, dir: c.dir, packets: c.packets });
+  const rttCount = f.rttCount + r.rttCount;
+  return {
+    seconds,
+    packets: f.packets + r.packets,
+    bytes: f.bytes + r.bytes,
+    policyDrops: f.dropsFor('policy_drop') + r.dropsFor('policy_drop'),
+    drops,
+    dnsQueries: p.dns.queries,
+    dnsFailed: p.dns.errors,
+    dnsP95Ms: p.dns.queries > 0 ? usToMs(p.dns.latency.quantile(0.95)) : null,
+    lookups: mine,
+    otherLookups: other,
+    connects: f.connects,
+    refused: f.refused,
+    timeouts: f.timeouts,
+    resets: f.resets,
+    connectP50Ms: usToMs(f.connectLatency?.quantile(0.5) ?? null),
+    connectP95Ms: usToMs(f.connectLatency?.quantile(0.95) ?? null),
+    connectP99Ms: usToMs(f.connectLatency?.quantile(0.99) ?? null),
+    rttMs: rttCount > 0 ? (f.rttSumUs + r.rttSumUs) / rttCount / 1000 : null,
+    retransmits: f.retransmits + r.retransmits,
+  };
 }
 
 function labelsFor(eps: Endpoint[], side: 'source' | 'destination', subject: Subject): (string | null)[] {
   const pods = eps.filter((e) => e.kind === 'pod');
   const ns =
-    pods.length > 0 ? pods.map((e) => e.namespace) : subject.kind === 'name' ? [subject.namespace] : [];
+    pods.length > 0
+      ? pods.map((e) => e.namespace)
+      : subject.kind === 'name' || subject.kind === 'namespace'
+        ? [subject.namespace]
+        : [];
   return [
     matcher(`${side}_namespace`, ns),
     matcher(
@@ -164,211 +218,161 @@ function labelsFor(eps: Endpoint[], side: 'source' | 'destination', subject: Sub
   ];
 }
 
-const fmtMs = (ms: number | null) =>
-  ms === null ? 'n/a' : ms < 10 ? `${round(ms, 1)} ms` : `${Math.round(ms)} ms`;
-
-/**
- * The seed's "Pod cannot connect to a service" runbook, run against the store: policy drops between the
- * two, the source's DNS failures, TCP attempts and their outcome, then latency and retransmits; the first
- * step that explains a failure gives the verdict.
- */
-export function diagnose(
-  store: Store,
-  from: Subject,
-  to: Subject,
-  time: ResolvedTime,
-  now = store.now(),
-): DiagnoseResponse {
-  const win = time.window;
-  const { g, pair } = gather(store, from, to, win, now);
+/** The seed's PromQL for each step, for this pair. */
+function queries(src: Subject, dst: Subject, sources: Endpoint[], targets: Endpoint[], win: TimeWindow) {
   // Prometheus needs two scrapes inside a rate() range: the live window's 10 s would return nothing.
   const range = promDuration(Math.max(PROM_MIN_RANGE_S, Math.round((win.end - win.start) / 1000)));
-  const src = labelsFor(g.sources, 'source', from);
-  const dstPods = g.targets.filter((e) => e.kind === 'pod');
-  const dst =
-    to.kind === 'name'
-      ? labelsFor(g.targets, 'destination', to)
+  const s = labelsFor(sources, 'source', src);
+  const d =
+    dst.kind === 'name' || dst.kind === 'namespace'
+      ? labelsFor(targets, 'destination', dst)
       : [
           matcher(
             'destination_pod',
-            dstPods.map((e) => e.name),
+            targets.filter((e) => e.kind === 'pod').map((e) => e.name),
           ),
         ];
-  const seconds = observedSeconds(store, win);
-  const steps: DiagnoseStep[] = [];
-
-  // 1. Network policy drops between them (either direction: replies can be dropped too).
-  const policy = g.forward.dropsFor('policy_drop') + g.reverse.dropsFor('policy_drop');
-  const otherDrops = g.forward.dropPackets + g.reverse.dropPackets - policy;
-  const dropEvidence: { label: string; value: string }[] = [];
-  for (const b of [g.forward, g.reverse])
-    if (b.drops)
-      for (const c of b.drops.values())
-        dropEvidence.push({
-          label: `${b === g.forward ? 'request' : 'reply'} drops, ${c.reason} (${c.dir})`,
-          value: `${c.packets} packets`,
-        });
-  steps.push({
-    id: 'policy_drops',
-    title: 'Check for network policy drops',
-    status: policy > 0 ? 'problem' : g.forward.isEmpty() && g.reverse.isEmpty() ? 'no_data' : 'ok',
-    summary:
-      policy > 0
-        ? `${policy} packets dropped by network policy (${round(policy / seconds, 2)}/s)`
-        : otherDrops > 0
-          ? `no policy drops; ${otherDrops} packets dropped for other reasons`
-          : 'no packets dropped between them',
-    query: `sum(rate(${selector('networkobservability_drop_count', [...src, ...dst, 'reason="policy_drop"'])}[${range}])) by (direction)`,
-    evidence: dropEvidence,
-  });
-
-  // 2. The source's DNS resolution.
-  const lookups = failingLookupsFor(g.dns, to);
-  const dnsFailures = g.dns.errors;
-  const failingTop = g.dns.failing
-    ? [...g.dns.failing.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5)
-    : [];
-  steps.push({
-    id: 'dns',
-    title: 'Check DNS resolution',
-    status: g.dns.queries === 0 ? 'no_data' : lookups.length > 0 || dnsFailures > 0 ? 'problem' : 'ok',
-    summary:
-      g.dns.queries === 0
-        ? 'no DNS queries from the source in the window'
-        : lookups.length > 0
-          ? `${lookups[0]!.rcode} for ${shortName(lookups[0]!.qname)} (${lookups.reduce((a, l) => a + l.count, 0)} failed lookups)`
-          : dnsFailures > 0
-            ? `${dnsFailures} of ${g.dns.queries} lookups failed, none for the destination`
-            : `${g.dns.queries} lookups, all answered (p95 ${fmtMs(usToMs(g.dns.latency.quantile(0.95)))})`,
-    query: selector('networkobservability_dns_response_count', [
+  const services = [...new Set(targets.map((e) => e.service).filter(Boolean))];
+  const tcpDst =
+    dst.kind === 'name' && services.includes(dst.name) ? [matcher('destination_service', [dst.name])] : d;
+  const pods = sources.filter((e) => e.kind === 'pod');
+  return {
+    policy_drops: `sum(rate(${selector('networkobservability_drop_count', [...s, ...d, 'reason="policy_drop"'])}[${range}])) by (direction)`,
+    dns: selector('networkobservability_dns_response_count', [
       matcher(
         'namespace',
-        g.sources.map((e) => e.namespace),
-      ) ?? (from.kind === 'name' ? matcher('namespace', [from.namespace]) : null),
+        pods.map((e) => e.namespace),
+      ) ?? (src.kind === 'name' || src.kind === 'namespace' ? matcher('namespace', [src.namespace]) : null),
       matcher(
         'pod',
-        g.sources.filter((e) => e.kind === 'pod').map((e) => e.name),
+        pods.map((e) => e.name),
       ),
       'response_code!="NOERROR"',
     ]),
-    evidence: [
-      { label: 'queries', value: String(g.dns.queries) },
-      { label: 'failed', value: String(dnsFailures) },
-      ...failingTop.map(([k, n]) => {
-        const i = k.lastIndexOf('\u001f');
-        return { label: `${k.slice(i + 1)} ${k.slice(0, i)}`, value: `${n}` };
-      }),
-    ],
-  });
+    tcp: selector('networkobservability_tcp_connection_total', [...s, ...tcpDst]),
+    latency: `histogram_quantile(0.99, sum(rate(${selector('networkobservability_tcp_connection_latency_bucket', [...s, ...d])}[${range}])) by (le, source_pod, destination_pod)) > 0.1`,
+  };
+}
 
-  // 3. TCP connection attempts to the destination.
-  const f = g.forward;
-  const ok = f.connects - f.failures;
-  const services = [...new Set(g.targets.map((e) => e.service).filter(Boolean))];
-  const tcpDst =
-    to.kind === 'name' && services.includes(to.name) ? [matcher('destination_service', [to.name])] : dst;
-  steps.push({
-    id: 'tcp',
-    title: 'Check TCP connection attempts',
-    status: f.connects === 0 ? 'no_data' : f.failures > 0 ? 'problem' : 'ok',
-    summary:
-      f.connects === 0
-        ? 'no TCP connection attempts seen'
-        : f.failures === 0
-          ? `${f.connects} connections, all established`
-          : `${f.failures} of ${f.connects} connections failed (${[
-              f.refused ? `${f.refused} refused` : '',
-              f.timeouts ? `${f.timeouts} timed out` : '',
-              f.resets ? `${f.resets} reset` : '',
-            ]
-              .filter(Boolean)
-              .join(', ')})`,
-    query: selector('networkobservability_tcp_connection_total', [...src, ...tcpDst]),
-    evidence: [
-      { label: 'attempts', value: String(f.connects) },
-      { label: 'established', value: String(ok) },
-      { label: 'refused', value: String(f.refused) },
-      { label: 'timed out', value: String(f.timeouts) },
-      { label: 'reset', value: String(f.resets) },
-    ],
-  });
+const LEVELS: Level[] = ['pod', 'workload', 'namespace'];
 
-  // 4. Latency and retransmits.
-  const p50 = usToMs(f.connectLatency?.quantile(0.5) ?? null);
-  const p95 = usToMs(f.connectLatency?.quantile(0.95) ?? null);
-  const p99 = usToMs(f.connectLatency?.quantile(0.99) ?? null);
-  const rtt = f.rttCount > 0 ? round(f.rttSumUs / f.rttCount / 1000) : null;
-  const slow = (p99 ?? 0) > SLOW_MS;
-  steps.push({
-    id: 'latency',
-    title: 'Check latency and retransmits',
-    status: p95 === null && rtt === null ? 'no_data' : slow || f.retransmits > 0 ? 'problem' : 'ok',
-    summary:
-      p95 === null && rtt === null
-        ? 'no latency samples'
-        : `p95 connect latency ${fmtMs(p95)}, p99 ${fmtMs(p99)}, RTT ${fmtMs(rtt)}, ${f.retransmits} retransmits`,
-    query: `histogram_quantile(0.99, sum(rate(${selector('networkobservability_tcp_connection_latency_bucket', [...src, ...dst])}[${range}])) by (le, source_pod, destination_pod)) > 0.1`,
-    evidence: [
-      { label: 'connect p50', value: fmtMs(p50) },
-      { label: 'connect p95', value: fmtMs(p95) },
-      { label: 'connect p99', value: fmtMs(p99) },
-      { label: 'smoothed RTT', value: fmtMs(rtt) },
-      { label: 'retransmits', value: String(f.retransmits) },
-    ],
-  });
-
-  let verdict: DiagnoseVerdict;
-  let summary: string;
-  if (policy > 0) {
-    verdict = 'blocked';
-    summary = `blocked by network policy (${policy} packets dropped)`;
-  } else if (lookups.length > 0 && ok === 0) {
-    verdict = 'dns_failure';
-    summary = `DNS ${lookups[0]!.rcode} for ${shortName(lookups[0]!.qname)}`;
-  } else if (f.failures > 0 && ok === 0) {
-    const worst = Math.max(f.refused, f.timeouts, f.resets);
-    if (worst === f.refused) {
-      verdict = 'refused';
-      summary = 'connection refused by destination';
-    } else if (worst === f.timeouts) {
-      verdict = 'timeout';
-      summary = 'connection timed out: the destination never answered';
-    } else {
-      verdict = 'reset';
-      summary = 'connection reset by destination';
-    }
-  } else if (f.failures > 0) {
-    verdict = 'degraded';
-    summary = `${f.failures} of ${f.connects} connections failed; p95 connect latency ${fmtMs(p95)}`;
-  } else if (slow) {
-    verdict = 'degraded';
-    summary = `reachable but slow: p99 connect latency ${fmtMs(p99)}`;
-  } else if (ok > 0) {
-    verdict = 'healthy';
-    summary = `reachable, p95 connect latency ${fmtMs(p95)}`;
-  } else if (f.bytes > 0 || g.reverse.bytes > 0) {
-    verdict = 'healthy';
-    summary = `reachable, traffic flowing (${round((f.bytes + g.reverse.bytes) / seconds)} B/s), no new connections in the window`;
-  } else if (otherDrops > 0) {
-    verdict = 'degraded';
-    summary = `packets dropped (${[...new Set(dropEvidence.map((e) => e.label.split(', ')[1]))].join(', ')})`;
-  } else if (!g.fromSeen || !g.toSeen) {
-    verdict = 'unknown_endpoint';
-    summary = !g.fromSeen ? `no traffic seen from ${from.text}` : `nothing seen for ${to.text}`;
-  } else {
-    verdict = 'no_traffic';
-    summary = `no traffic from ${from.text} to ${to.text}`;
+/** The finest map node every endpoint of a side rolls up to (a workload's pods: the workload). */
+function sharedNode(eps: Endpoint[]): string | null {
+  if (eps.length === 0) return null;
+  for (const level of LEVELS) {
+    const ids = new Set(eps.map((e) => levelNode(e, level).id));
+    if (ids.size === 1) return [...ids][0]!;
   }
-  const history = pairHistory(store, pair, (b) => failingLookupsFor(b, to).length, time.range, now);
+  const nodes = new Set(eps.map((e) => (e.node ? `node:${e.node}` : '')));
+  return nodes.size === 1 && !nodes.has('') ? [...nodes][0]! : null;
+}
+
+function placeOf(
+  src: Subject,
+  dst: Subject,
+  p: PairSum,
+  time: Pick<FilterState, 'from' | 'to' | 'at'>,
+): PairPlace {
+  const sources = [...p.sources.values()];
+  const pods = sources.filter((e) => e.kind === 'pod');
+  const wl = new Set(pods.map((e) => `${e.namespace}/${e.workload}`));
+  const dnsClient: Partial<FilterState> =
+    pods.length === 1
+      ? { pod: `${pods[0]!.namespace}/${pods[0]!.name}` }
+      : wl.size === 1 && pods[0]?.workload
+        ? { workload: [...wl][0]! }
+        : { namespace: [...new Set(pods.map((e) => e.namespace))] };
   return {
-    from: from.text,
-    to: to.text,
+    srcId: sharedNode(sources),
+    dstId: sharedNode([...p.targets.values()]),
+    dnsClient,
+    port: dst.kind === 'ip' ? dst.port : null,
+    q: dst.kind === 'ip' ? dst.ip : src.kind === 'ip' ? src.ip : '',
+    time,
+  };
+}
+
+/** Why a DNS name outside the cluster has no TCP step to show. */
+const NO_ANSWERS =
+  'the store keeps no DNS answers, so the addresses this name resolved to are not known: diagnose the address (ip or ip:port) for the connection';
+
+/**
+ * The seed's "Pod cannot connect to a service" runbook, run against the store: policy and kernel drops
+ * between the two, the source's DNS, TCP attempts and their outcome, then latency and retransmits. Each
+ * step applies its rule (rules.ts); the verdict is the worst problem found, every problem listed worst
+ * first, each with where to look next. For namespaces and nodes, the pod pairs between them that fail.
+ */
+export function diagnose(
+  store: Store,
+  src: Subject,
+  dst: Subject,
+  time: ResolvedTime,
+  rules: RuleSettings,
+  selected: Pick<FilterState, 'from' | 'to' | 'at'> = { from: '', to: '', at: '' },
+  now = store.now(),
+): DiagnoseResponse {
+  const win = time.window;
+  const matched = matchPair(store, src, dst);
+  const aggregated = [src, dst].some((s) => s.kind === 'namespace' || s.kind === 'node');
+  const { total, pairs } = gather(store, matched, win, now, aggregated);
+  const seconds = observedSeconds(store, win);
+  const j = judge(factsOf(total, dst, seconds), rules);
+  const sources = [...total.sources.values()];
+  const targets = [...total.targets.values()];
+  const q = queries(src, dst, sources, targets, win);
+  const steps: DiagnoseStep[] = j.steps.map((s) => ({ ...s, query: q[s.id] }));
+  const external = dst.kind === 'dns_name' && dst.service === null;
+  if (external && steps[2]!.status === 'no_data') steps[2]!.summary = NO_ANSWERS;
+  const place = placeOf(src, dst, total, selected);
+  const problems = j.problems.map((p) => ({ ...p, next: nextSteps(p.kind, place) }));
+  const verdict = j.verdict;
+  const summary =
+    verdict === 'no_traffic'
+      ? external
+        ? `no failed lookups of ${dst.text} from ${src.text}${total.dns.queries > 0 ? ` among ${total.dns.queries}` : ''}; ${NO_ANSWERS}`
+        : `no traffic from ${src.text} to ${dst.text}`
+      : j.summary;
+
+  const failingPairs: DiagnosePair[] = [];
+  if (aggregated)
+    for (const [key, p] of pairs) {
+      const pj = judge(factsOf(p, dst, seconds), rules);
+      if (pj.problems.length === 0) continue;
+      const [a, b] = key.split('\u001f') as [string, string];
+      failingPairs.push({ src: a, dst: b, verdict: pj.verdict, summary: pj.summary });
+    }
+  const rank = (v: DiagnoseVerdict) =>
+    DIAGNOSE_PROBLEM_ORDER.indexOf(v as (typeof DIAGNOSE_PROBLEM_ORDER)[number]);
+  failingPairs.sort(
+    (a, b) => rank(a.verdict) - rank(b.verdict) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst),
+  );
+
+  const leadsThere = namesOf(dst, targets);
+  const history = pairHistory(
+    store,
+    matched,
+    (b) => failingLookups(b, leadsThere).mine.reduce((a, l) => a + l.count, 0),
+    time.range,
+    now,
+  );
+  const pairsNote =
+    aggregated && failingPairs.length > 0
+      ? ` (${failingPairs.length} failing pod pair${failingPairs.length === 1 ? '' : 's'}, worst ${failingPairs[0]!.src} -> ${failingPairs[0]!.dst})`
+      : '';
+  return {
+    src: src.text,
+    dst: dst.text,
+    srcKind: subjectKind(src),
+    dstKind: subjectKind(dst),
     mode: time.mode,
     start: win.start,
     end: win.end,
     history,
     verdict,
-    summary: `${failingLead(time.mode, verdict, history, time.range, now)}${summary}, ${windowInWords(time.mode, win, now)}`,
+    summary: `${failingLead(time.mode, verdict, history, time.range, now)}${summary}${pairsNote}, ${windowInWords(time.mode, win, now)}`,
+    problems,
+    next: problems[0]?.next ?? nextSteps(verdict === 'healthy' ? 'healthy' : 'no_traffic', place),
+    pairs: failingPairs.slice(0, DIAGNOSE_MAX_PAIRS),
     steps,
   };
 }

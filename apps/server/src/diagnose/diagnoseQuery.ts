@@ -1,4 +1,4 @@
-import { type FilterIssue, isSubject, isTimeExpr } from '@weft/protocol';
+import { type FilterIssue, isIp, isSubject, isTimeExpr, SUBJECT_FORMS } from '@weft/protocol';
 
 const SINCE = /^(\d{1,6})(s|m|h|d)$/;
 const UNIT_S = { s: 1, m: 60, h: 3600, d: 86400 } as const;
@@ -6,15 +6,15 @@ const UNIT_S = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 export interface DiagnoseQuery {
   /** The shared filter's parameters: subjects in `src`/`dst`, time in `from`/`to`/`at`. */
   query: Record<string, string | string[] | undefined>;
-  /** What the old forms could not be read as (parseFilter checks the rest). */
+  /** What the diagnose-only forms could not be read as (parseFilter checks the rest). */
   issues: FilterIssue[];
 }
 
 /**
- * Diagnose's query in the shared filter's terms. Before the time model this route named its subjects
- * `from`/`to` and its window `since=<duration>`; links made then keep working where they cannot be
- * misread: a `from`/`to` value that is a subject (`ns/name`, an IP, `ip:port`) is the subject, one that
- * is a time expression is time (the two never look alike), and `since=15m` means `from=now-15m`.
+ * Diagnose's query in the shared filter's terms: subjects are `src` and `dst` only, `from`/`to` are
+ * times as in every other call. A `from`/`to` that looks like a subject (the names this route used once)
+ * is refused with the parameter to use instead, rather than read as a time it is not. `since=15m` stays
+ * as the shorthand for `from=now-15m`.
  */
 export function diagnoseQuery(
   input: Record<string, string | string[] | undefined>,
@@ -22,7 +22,6 @@ export function diagnoseQuery(
 ): DiagnoseQuery {
   const { since, ...query } = input;
   const issues: FilterIssue[] = [];
-  let legacySubjects = false;
   for (const [param, subject] of [
     ['from', 'src'],
     ['to', 'dst'],
@@ -30,21 +29,14 @@ export function diagnoseQuery(
     const raw = query[param];
     if (typeof raw !== 'string') continue;
     const v = raw.trim();
-    if (v === '' || isTimeExpr(v)) continue;
-    if (!isSubject(v)) {
-      issues.push({
-        param,
-        value: raw,
-        reason: `must be a time (now, now-<n>s|m|h|d, RFC 3339) or, in older links, the ${param === 'from' ? 'source' : 'destination'} (namespace/name, an IP, ip:port)`,
-      });
-      delete query[param];
-      continue;
-    }
-    legacySubjects = true;
+    // A bare word is left to parseFilter, whose message says what a time looks like.
+    if (v === '' || isTimeExpr(v) || !isSubject(v) || !(/[/:]/.test(v) || isIp(v))) continue;
+    issues.push({
+      param,
+      value: raw,
+      reason: `is a time (now, now-<n>s|m|h|d, RFC 3339); give the ${param === 'from' ? 'source' : 'destination'} as ${subject}=`,
+    });
     delete query[param];
-    if (query[subject])
-      issues.push({ param, value: raw, reason: `names a subject and so does ${subject}; keep one` });
-    else query[subject] = v;
   }
   if (since !== undefined) {
     const raw = Array.isArray(since) ? (since[0] ?? '') : since;
@@ -57,22 +49,15 @@ export function diagnoseQuery(
         reason: `must be a duration like 15m, 1h (at most ${maxSinceS}s)`,
       });
     else if (query.from !== undefined || query.at !== undefined)
-      issues.push({ param: 'since', value: raw, reason: 'is the old form of from; give one of them' });
+      issues.push({ param: 'since', value: raw, reason: 'is a shorthand for from; give one of them' });
     else query.from = `now-${s}s`;
   }
-  // A missing subject is named the way the link names the other one.
-  for (const [subject, old] of [
-    ['src', 'from'],
-    ['dst', 'to'],
-  ] as const)
-    if (!query[subject] && !issues.some((i) => i.param === old))
+  for (const subject of ['src', 'dst'] as const)
+    if (!query[subject])
       issues.push({
-        param: legacySubjects ? old : subject,
+        param: subject,
         value: '',
-        reason:
-          subject === 'src'
-            ? 'is required (namespace/pod, namespace/workload or an IP)'
-            : 'is required (namespace/pod, namespace/service, an IP or ip:port)',
+        reason: `is required (${SUBJECT_FORMS})`,
       });
   return { query, issues };
 }

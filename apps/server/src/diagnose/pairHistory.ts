@@ -72,12 +72,23 @@ export function pairHistory(
   now: number,
 ): DiagnosePeriod[] {
   if (range.end <= range.start) return [];
+  // Nothing is kept before the 1 min tier's retention: a range reaching further back (now-999999d) is
+  // no traffic there, not a billion empty slots to walk.
+  const oldest = Math.floor((now - store.opts.coarseRetentionS * 1000) / COARSE_MS) * COARSE_MS - COARSE_MS;
+  if (range.end <= oldest) return [{ state: 'no_traffic', start: range.start, end: range.end }];
+  const held = { start: Math.max(range.start, oldest), end: range.end };
   let periods: DiagnosePeriod[] = [];
   for (const fineSlotMs of FINE_SLOTS_MS) {
-    periods = toPeriods(fill(store, pair, lookupsFailed, range, now, fineSlotMs), range);
-    if (periods.length <= MAX_PERIODS) return periods;
+    periods = toPeriods(fill(store, pair, lookupsFailed, held, now, fineSlotMs), held);
+    if (periods.length <= MAX_PERIODS) break;
   }
-  return periods.slice(-MAX_PERIODS);
+  periods = periods.slice(-MAX_PERIODS);
+  if (held.start > range.start && periods.length < MAX_PERIODS) {
+    const first = periods[0];
+    if (first?.state === 'no_traffic' && first.start === held.start) first.start = range.start;
+    else periods.unshift({ state: 'no_traffic', start: range.start, end: held.start });
+  }
+  return periods;
 }
 
 function fill(

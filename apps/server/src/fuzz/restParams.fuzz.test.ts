@@ -29,7 +29,7 @@ const ROUTES: { path: string; params: readonly string[]; text?: boolean; needs?:
   {
     path: '/api/v1/diagnose',
     params: ['from', 'to', 'src', 'dst', 'since'],
-    needs: 'from=production/frontend&to=production/api',
+    needs: 'src=production/frontend&dst=production/api',
   },
   { path: '/api/v1/export/grafana', params: [] },
   { path: '/api/v1/export/prometheus-rules', params: ['format', 'namespace'], text: true },

@@ -1,8 +1,15 @@
-import { BatchPacker, IngestCloseCode, PROTOCOL_VERSION, packBatch } from '@weft/protocol';
+import {
+  BatchPacker,
+  IngestCloseCode,
+  POLICY_CONTEXT_FEATURE,
+  PROTOCOL_VERSION,
+  packBatch,
+} from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import { labBatches } from '../fixtures/labBatches.js';
 import { N1 } from '../fixtures/labCluster.js';
+import { PolicyContexts } from '../policy/policyContexts.js';
 import { ServerMetrics } from '../serverMetrics.js';
 import { Store } from '../store/store.js';
 import { CollectorRegistry, INGEST_STALE_MS } from './collectorRegistry.js';
@@ -227,5 +234,73 @@ describe('IngestSession against hostile input', () => {
       `${999 - SESSION_WARN_BURST} more lines like "ingest message rejected" were not logged`,
     );
     expect(metrics.ingestLogLinesSuppressed).toBe(999 - SESSION_WARN_BURST);
+  });
+});
+
+describe('IngestSession and policy context', () => {
+  const hello = (node: string) =>
+    JSON.stringify({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      node,
+      boot: `boot-${node}`,
+      collectorVersion: 't',
+      hooks: [],
+      simulated: false,
+    });
+  function contextSession(policyContexts?: PolicyContexts) {
+    const collectors = new CollectorRegistry();
+    const s = new IngestSession({
+      store: new Store({ ...DEFAULT_CONFIG }),
+      collectors,
+      metrics: new ServerMetrics(),
+      maxBadMessages: 3,
+      maxResyncsInARow: 3,
+      retentionMs: 86_400_000,
+      now: Date.now,
+      log: { warn() {}, info() {} },
+      ...(policyContexts ? { policyContexts } : {}),
+    });
+    return { s, welcome: s.onMessage(hello(N1)).send[0] };
+  }
+  const ctx = {
+    type: 'policy_context',
+    namespaces: [{ name: 'production', labels: { 'kubernetes.io/metadata.name': 'production' } }],
+    policies: [
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'deny', namespace: 'production' },
+        spec: { podSelector: {} },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'odd', namespace: 'production' },
+        spec: { podSelector: {}, bogus: 1 },
+      },
+    ],
+    pods: [{ namespace: 'production', name: 'api-0', ips: ['10.244.1.11'], labels: { app: 'api' } }],
+  };
+
+  it('offers it in the welcome, takes it unanswered, and names a policy its parser refuses', () => {
+    const contexts = new PolicyContexts(() => new Set([N1]));
+    const { s, welcome } = contextSession(contexts);
+    expect(welcome).toMatchObject({ type: 'welcome', features: [POLICY_CONTEXT_FEATURE] });
+    expect(s.onMessage(JSON.stringify(ctx))).toEqual({ send: [] });
+    expect(contexts.policies().map((k) => k.policy.name)).toEqual(['deny']);
+    expect(contexts.unreadable()).toEqual([
+      { policy: 'production/odd', reason: expect.stringContaining('spec.bogus') },
+    ]);
+    expect(contexts.world().pods.map((p) => p.name)).toEqual(['api-0']);
+  });
+
+  it('rejects a malformed one, naming the field, and a server without contexts does not offer them', () => {
+    const { s } = contextSession(new PolicyContexts());
+    const [reject] = s.onMessage(JSON.stringify({ ...ctx, pods: [{ name: 'x' }] })).send;
+    expect(reject).toMatchObject({ type: 'reject' });
+    expect((reject as { reason: string }).reason).toMatch(/^malformed policy_context: .*pods/);
+    const plain = contextSession();
+    expect(plain.welcome).not.toHaveProperty('features');
   });
 });

@@ -1,16 +1,20 @@
 import {
   batchPlausibilityProblem,
+  type Endpoint,
   EndpointTable,
   IngestCloseCode,
   IngestHello,
   MAX_INGEST_FRAME_BYTES,
   PackedBatch,
+  POLICY_CONTEXT_FEATURE,
+  PolicyContext,
   PROTOCOL_VERSION,
   packedBatchProblem,
   type ServerIngestMessage,
 } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
 import { RateLimitedLog } from '../logs/rateLimitedLog.js';
+import type { PolicyContexts } from '../policy/policyContexts.js';
 import type { ServerMetrics } from '../serverMetrics.js';
 import type { Store } from '../store/store.js';
 import { SERVER_VERSION } from '../version.js';
@@ -18,6 +22,7 @@ import type { CollectorConnection, CollectorRegistry } from './collectorRegistry
 import { firstSchemaError } from './firstSchemaError.js';
 
 const checkHello = Compile(IngestHello);
+const checkContext = Compile(PolicyContext);
 
 /**
  * Protocols taken from collectors. Protocol 2 batches are protocol 3's with every batch on a new
@@ -48,8 +53,25 @@ export interface SessionDeps {
   retentionMs: number;
   now: () => number;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Where policy context messages go; without it the welcome does not offer them. */
+  policyContexts?: PolicyContexts;
   /** The socket, for the registry to close when a newer connection for the node replaces it. */
   connection?: CollectorConnection;
+  /** Where stored batches are journaled (history/batchJournal.ts); none when the history is memory only. */
+  journal?: BatchSink | null;
+}
+
+/** What the session tells the journal of each batch the store took. */
+export interface BatchSink {
+  batch(
+    stream: object,
+    frame: Buffer,
+    endpointBase: number,
+    table: readonly Endpoint[],
+    node: string,
+    at: number,
+    stored?: boolean,
+  ): void;
 }
 
 /** Warn lines per connection and kind in a minute before they are only counted. */
@@ -151,7 +173,10 @@ export class IngestSession {
     } catch {
       return this.reject(undefined, 'not JSON');
     }
-    return this.state === 'hello' ? this.hello(msg) : this.batch(msg);
+    if (this.state === 'hello') return this.hello(msg);
+    return (msg as { type?: unknown } | null)?.type === 'policy_context'
+      ? this.context(msg)
+      : this.batch(msg, data);
   }
 
   private hello(msg: unknown): SessionStep {
@@ -190,11 +215,19 @@ export class IngestSession {
     );
     return {
       // In the collector's own protocol: it checks the welcome speaks it.
-      send: [{ type: 'welcome', protocol: msg.protocol, serverVersion: SERVER_VERSION, lastSeq }],
+      send: [
+        {
+          type: 'welcome',
+          protocol: msg.protocol,
+          serverVersion: SERVER_VERSION,
+          lastSeq,
+          ...(this.d.policyContexts ? { features: [POLICY_CONTEXT_FEATURE] } : {}),
+        },
+      ],
     };
   }
 
-  private batch(msg: unknown): SessionStep {
+  private batch(msg: unknown, frame: Buffer | string): SessionStep {
     if (!this.d.collectors.owns(this.node, this.boot, this.d.connection))
       return this.close(IngestCloseCode.replaced, 'replaced by a new connection for this node');
     // A protocol 2 batch is self-contained: a new endpoint table each.
@@ -241,16 +274,45 @@ export class IngestSession {
     // Taken into the table before the duplicate check: the collector counts a resent batch's
     // endpoints as sent too.
     const batch = this.endpoints.resolve(msg);
+    const journal = (stored: boolean) =>
+      this.d.journal?.batch(
+        this,
+        typeof frame === 'string' ? Buffer.from(frame) : frame,
+        msg.endpointBase,
+        batch.endpoints,
+        this.node,
+        now,
+        stored,
+      );
     if (verdict === 'duplicate') {
+      // Its endpoints are in the table: the journal's copy of the table takes them too.
+      journal(false);
       this.d.metrics.duplicateBatches++;
       return { send: [{ type: 'ack', seq: msg.seq }] };
     }
     const stored = this.d.store.ingestPacked(batch, this.node);
+    // After the store took it, before the ack: the ack does not wait for the disk (best effort, written
+    // within a second).
+    journal(true);
     // Recorded once stored: a batch the store failed on is not taken for a duplicate when resent.
     this.d.collectors.batch(this.node, msg.end, msg.lost, now, msg.seq);
     this.d.metrics.batches++;
     this.d.metrics.recordsStored(stored, now);
     return { send: [{ type: 'ack', seq: msg.seq }] };
+  }
+
+  /** Not acknowledged: the collector sends the newest again on its next connection anyway. */
+  private context(msg: unknown): SessionStep {
+    if (!this.d.collectors.owns(this.node, this.boot, this.d.connection))
+      return this.close(IngestCloseCode.replaced, 'replaced by a new connection for this node');
+    if (!this.d.policyContexts) return this.reject(undefined, 'policy_context: not offered by this server');
+    if (!checkContext.Check(msg))
+      return this.reject(
+        undefined,
+        `malformed policy_context: ${firstSchemaError(PolicyContext, msg).slice(0, 200)}`,
+      );
+    this.d.policyContexts.take(this.node, msg, this.d.now());
+    return { send: [] };
   }
 
   private reject(seq: number | undefined, reason: string): SessionStep {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { WeftContext } from '../context.js';
+import { historyStatus } from '../history/historyStatus.js';
 import { SERVER_VERSION } from '../version.js';
 
 function esc(v: string): string {
@@ -21,6 +22,30 @@ export function renderServerMetrics(w: WeftContext): string {
   const counter = (name: string, help: string, v: number) => metric(name, 'counter', help, [['', v]]);
   const gauge = (name: string, help: string, v: number) => metric(name, 'gauge', help, [['', v]]);
   metric('weft_server_info', 'gauge', 'Server version.', [[`{version="${esc(SERVER_VERSION)}"}`, 1]]);
+  const h = historyStatus(w);
+  metric(
+    'weft_server_history_mode',
+    'gauge',
+    'Where the history is kept: 1 for the current mode (memory: no WEFT_DATA_DIR; disk; diskFull or error: writing failed, memory only).',
+    (['memory', 'disk', 'diskFull', 'error'] as const).map((m) => [`{mode="${m}"}`, h.mode === m ? 1 : 0]),
+  );
+  gauge(
+    'weft_server_history_disk_full',
+    'Whether the data directory is full (history kept in memory only).',
+    h.mode === 'diskFull' ? 1 : 0,
+  );
+  gauge('weft_server_history_bytes', 'Bytes of history files in the data directory.', h.bytesOnDisk);
+  counter(
+    'weft_server_history_unwritten_batches_total',
+    'Batches stored in memory but not written to the data directory (disk full or failing).',
+    h.unwrittenBatches,
+  );
+  counter('weft_server_history_write_errors_total', 'Failed writes to the data directory.', h.writeErrors);
+  gauge(
+    'weft_server_history_skipped_files',
+    'History files skipped (from a damaged record on) when the server started.',
+    h.skippedFiles,
+  );
   counter('weft_server_ingest_batches_total', 'Batches stored.', m.batches);
   counter('weft_server_ingest_records_total', 'Records stored.', m.records);
   gauge('weft_server_ingest_records_per_second', 'Records stored per second, last 10 s.', m.ingestRate(now));

@@ -108,6 +108,11 @@ export class EndpointInterner {
     this.tables = new WeakMap();
   }
 
+  /** The endpoint last seen at an address (a pod's IPv4 and IPv6 both name it), or null. */
+  at(ip: string): Endpoint | null {
+    return (this.young.byIp.get(ip) ?? this.old.byIp.get(ip))?.ep ?? null;
+  }
+
   /** Endpoints held, in either generation. */
   get size(): number {
     return this.young.byKey.size + this.old.byKey.size - this.moved;

@@ -960,6 +960,11 @@ export class Store {
   }
 
   /** Recent rows for /flows (newest first). */
+  /** Who was last seen at an address: diagnose reads a pod IP as that pod, whichever family it used. */
+  endpointAt(ip: string): Endpoint | null {
+    return this.interner.at(ip);
+  }
+
   recentFlows(visit: (row: FlowRow) => boolean): void {
     this.flows.forEachNewest(visit);
   }

@@ -93,7 +93,10 @@ describe('drill-down', () => {
     expect(subjectFor('pod:production/db-0')).toBe('production/db-0');
     expect(subjectFor('wl:production/api')).toBe('production/api');
     expect(subjectFor('svc:production/api-service')).toBe('production/api-service');
-    expect(subjectFor('ns:production')).toBe('');
+    expect(subjectFor('ns:production')).toBe('ns:production');
+    expect(subjectFor('node:lab-node-1')).toBe('node:lab-node-1');
+    expect(subjectFor('host:lab-node-1')).toBe('node:lab-node-1');
+    expect(subjectFor('others')).toBe('');
     expect(subjectFor('world')).toBe('');
   });
 });

@@ -169,10 +169,15 @@ export function apiParams(state: FilterState, extra: Record<string, string> = {}
   return p;
 }
 
-/** A map node as a diagnose subject (`ns/name`), or '' when it names no pod, workload or service. */
+/**
+ * A map node as a diagnose subject: `ns/name` for pods, workloads and services, `ns:<namespace>` and
+ * `node:<node>` (a node's host too) as they are; '' for what diagnose cannot name (world, others).
+ */
 export function subjectFor(nodeId: string): string {
   const f = parseFocus(nodeId);
   if (f && (f.kind === 'pod' || f.kind === 'wl')) return `${f.namespace}/${f.name}`;
-  const svc = /^svc:(.+\/.+)$/.exec(nodeId);
-  return svc ? svc[1]! : '';
+  const m = /^(svc|ns|node|host):(.+)$/.exec(nodeId);
+  if (!m) return '';
+  if (m[1] === 'svc') return m[2]!.includes('/') ? m[2]! : '';
+  return m[1] === 'ns' ? `ns:${m[2]}` : `node:${m[2]}`;
 }

@@ -55,7 +55,14 @@ export function periodMoment(p: DiagnosePeriod, rateWindowMs: number): number {
   return Math.min(p.end, Math.max(mid, p.start + rateWindowMs));
 }
 
-const FAILING: readonly DiagnoseVerdict[] = ['blocked', 'dns_failure', 'refused', 'timeout', 'reset'];
+const FAILING: readonly DiagnoseVerdict[] = [
+  'blocked',
+  'dropped',
+  'dns_failure',
+  'refused',
+  'timeout',
+  'reset',
+];
 
 /**
  * The verdict's state with its window: "failing now (last 10 s)", "healthy at 10:14:05 today (the 10 s
@@ -71,9 +78,7 @@ export function verdictWhen(
     ? 'failing'
     : verdict === 'no_traffic'
       ? 'no traffic'
-      : verdict === 'unknown_endpoint'
-        ? 'unknown'
-        : verdict;
+      : verdict.replace('_', ' ');
   if (w.mode === 'live') return `${state} now (${windowWords(w, now, opts)})`;
   if (w.mode === 'at')
     return `${state} at ${momentLabel(w.end, now, opts)} (the ${spanWords(w.end - w.start)} before it)`;

@@ -39,4 +39,30 @@ describe('DropsView', () => {
     );
     expect(title).not.toMatch(/T\d\d:/);
   });
+  it('groups policy drops by the NetworkPolicy that denies them, and names it on its pairs', () => {
+    const search = '?view=drops';
+    const key = ['drops', apiParams(parseFilter(search).state).toString()];
+    const finding = {
+      verdict: 'denied' as const,
+      policy: { namespace: 'production', name: 'db-ingress' },
+      direction: 'ingress' as const,
+      flow: 'TCP 5432 from production/api-5c6b7-def34 to production/db-0',
+      explanation: 'ingress denied: production/db-ingress selects app=db and allows no ingress',
+    };
+    const data = {
+      ...fixtures.drops,
+      topPairs: fixtures.drops.topPairs.map((p) => ({ ...p, policy: finding })),
+      byPolicy: [
+        { policy: finding.policy, verdict: 'denied' as const, packets: 4000, pairs: 1 },
+        { verdict: 'not_denied' as const, packets: 12, pairs: 2 },
+      ],
+    };
+    renderWithApp(<DropsView />, { search, data: [[key, data]] });
+    const panel = screen.getByTestId('drops-by-policy');
+    expect(panel.textContent).toContain('production/db-ingress4k pkts, 1 pair');
+    expect(panel.textContent).toContain(
+      'no NetworkPolicy denies these (CNI or host firewall?)12 pkts, 2 pairs',
+    );
+    expect(screen.getByTestId('drops-top-pairs').textContent).toContain('denied by production/db-ingress');
+  });
 });

@@ -6,6 +6,7 @@ import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { Name } from '../components/Name/Name.js';
 import { Panel } from '../components/Panel/Panel.js';
+import { findingLabel, PolicyFinding } from '../components/PolicyFinding/PolicyFinding.js';
 import { QueryChart } from '../components/QueryChart/QueryChart.js';
 import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
 import { formatBytes, formatCount, formatRate } from '../domain/format.js';
@@ -57,6 +58,20 @@ export default function DropsView() {
               </p>
             )}
           </Panel>
+          {drops.data.byPolicy && drops.data.byPolicy.length > 0 && (
+            <Panel title={`Policy drops by NetworkPolicy, ${over.window}`} testId="drops-by-policy">
+              <BarList
+                empty="No policy drops in this window."
+                items={drops.data.byPolicy.map((b) => ({
+                  key: findingLabel(b),
+                  label: findingLabel(b),
+                  value: b.packets,
+                  display: `${formatCount(b.packets)} pkts, ${formatCount(b.pairs)} ${b.pairs === 1 ? 'pair' : 'pairs'}`,
+                  tone: b.verdict === 'denied' ? 'danger' : 'warn',
+                }))}
+              />
+            </Panel>
+          )}
           <Panel title={`Top dropped pairs, ${over.window}`} testId="drops-top-pairs">
             {drops.data.topPairs.length === 0 ? (
               <p className="text-sm text-muted">No dropped pairs in this window.</p>
@@ -87,6 +102,7 @@ export default function DropsView() {
                           <Name value={p.reason} max={20} />
                         </Link>{' '}
                         <span className="text-xs text-muted">{p.direction}</span>
+                        {p.policy && <PolicyFinding finding={p.policy} compact />}
                       </td>
                       <td className="px-1 text-right">{formatCount(p.packets)}</td>
                     </tr>

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  type DiagnoseResponse,
   type Endpoint,
   type FlowRecord,
   type IngestBatch,
@@ -10,6 +11,7 @@ import {
 import { buildApp, parseServerConfig } from '@weft/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../cliError.js';
+import { runDiagnose } from './diagnose.js';
 import { runQuery } from './query.js';
 
 const NODE = 'cli-node-1';
@@ -179,11 +181,15 @@ describe('weft query', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('production/frontend-1 -> production/db: refused');
     expect(lines[1]).toMatch(
-      /^failing since \S+ UTC \(29 s\): connection refused by destination, over the last 10 s$/,
+      /^failing since \S+ UTC \(29 s\): connection refused: (\d+) of \1 connections answered with RST \(nothing listening\), over the last 10 s$/,
     );
     expect(lines[2]).toMatch(/^window: live, /);
+    expect(text).toMatch(/^1\. refused: connection refused: (\d+) of \1 connections answered with RST/m);
     expect(text).toMatch(
-      /^Check TCP connection attempts +problem +(\d+) of \1 connections failed \(\1 refused\)$/m,
+      /^Check TCP connection attempts +problem +connection refused: (\d+) of \1 connections answered with RST/m,
+    );
+    expect(text).toContain(
+      `See the TCP connections of this pair: ${server}/?view=tcp&focus=pod%3Aproduction%2Ffrontend-1-%3Epod%3Aproduction%2Fdb-0`,
     );
     expect(text).toMatch(/^history:\n.*\n.*no traffic.*\n.*healthy +1 min 30 s\n.*failing +29 s\n$/m);
 
@@ -226,5 +232,62 @@ describe('weft query', () => {
       (x: unknown) => x,
     );
     expect((e as Error).message).toBe(`cannot reach the server at http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+});
+
+/** `weft diagnose ...` against the server; what it printed. */
+async function diagnose(...args: string[]): Promise<string> {
+  let out = '';
+  const code = await runDiagnose([...args, '--server', server], { write: (s: string) => (out += s) });
+  expect(code).toBe(0);
+  return out;
+}
+
+describe('weft diagnose', () => {
+  it('asks the API with src/dst and the time, and prints the verdict, the problems worst first and where to look', async () => {
+    const text = await diagnose('production/frontend-1', 'production/db');
+    expect(lastUrl()).toBe('/api/v1/diagnose?src=production%2Ffrontend-1&dst=production%2Fdb');
+    expect(text.split('\n')[0]).toBe('production/frontend-1 -> production/db: refused');
+    expect(text).toMatch(/^problems, worst first:\n1\. refused: /m);
+    expect(text).toMatch(/^next:\n {2}See the TCP connections of this pair: http/m);
+
+    const json = JSON.parse(
+      await diagnose('production/frontend-1', '10.244.1.12:5432', '--since', '5m', '--json'),
+    );
+    expect(lastUrl()).toBe('/api/v1/diagnose?src=production%2Ffrontend-1&dst=10.244.1.12%3A5432&from=now-5m');
+    const api = (await (
+      await fetch(`${server}/api/v1/diagnose?src=production/frontend-1&dst=10.244.1.12:5432&from=now-5m`)
+    ).json()) as DiagnoseResponse;
+    expect(json).toMatchObject({ verdict: api.verdict, problems: api.problems, dstKind: 'ip' });
+
+    const at = JSON.parse(
+      await diagnose('production/frontend-1', 'production/db', '--at', iso(END - 60_000), '--json'),
+    );
+    expect(at).toMatchObject({ mode: 'at', verdict: 'healthy', problems: [] });
+  });
+
+  it("refuses bad input before any request, and passes on the server's word for an unknown subject", async () => {
+    const refusedWith = async (...args: string[]) => {
+      const before = urls.length;
+      const e = await runDiagnose([...args, '--server', server], { write: () => true }).catch(
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(CliError);
+      return { message: (e as CliError).message, requests: urls.length - before };
+    };
+    expect(await refusedWith('production/frontend-1')).toMatchObject({
+      message: expect.stringMatching(/got 1 subjects/),
+      requests: 0,
+    });
+    expect(await refusedWith('a/b', 'c/d', '--since', 'forever')).toMatchObject({ requests: 0 });
+    expect(await refusedWith('a/b', 'c/d', '--since', '5m', '--at', 'now-1m')).toMatchObject({ requests: 0 });
+    expect(await refusedWith('a/b', '1.2.3', '--json')).toMatchObject({
+      message: expect.stringMatching(/^diagnose: DST "1.2.3" must be/),
+      requests: 0,
+    });
+    const unknown = await refusedWith('production/frontnd-1', 'production/db');
+    expect(unknown.message).toContain(
+      'src: no pod, workload or service "production/frontnd-1" seen; did you mean production/frontend-1',
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   type FilterState,
   parseFilter,
   resolveTime,
+  SUBJECT_FORMS,
   serializeFilter,
 } from '@weft/protocol';
 import { CliError } from '../cliError.js';
@@ -20,7 +21,7 @@ const USAGE = `Usage: weft query <${QUERY_VIEWS.join('|')}> [options]
   --compare X           previous, or <from>..<to>: what changed against that baseline (graph)
   --level L             node|namespace|workload|pod (graph)
   --namespace N         namespaces to keep (comma list)
-  --src S --dst D       the pair to diagnose (ns/pod, ns/workload, ns/service, IP, ip:port)
+  --src S --dst D       the pair to diagnose (weft diagnose --help lists the forms)
   --json                the API's answer as it came
   Any other filter parameter works the same way (--pod, --workload, --protocol, --port, --verdict,
   --reason, --focus, --q); --limit N caps flows. The same query in the web app is the same URL.
@@ -49,7 +50,7 @@ function filterEntries(args: string[]): [string, string][] {
   return entries;
 }
 
-async function fetchJson(url: string, server: string): Promise<unknown> {
+export async function fetchJson(url: string, server: string): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
@@ -107,7 +108,7 @@ export async function runQuery(
     const missing = (['src', 'dst'] as const).filter((k) => state[k] === '');
     if (missing.length > 0)
       throw new CliError(
-        `query diagnose: ${missing.map((k) => `--${k}`).join(' and ')} required (ns/pod, ns/service, IP or ip:port)`,
+        `query diagnose: ${missing.map((k) => `--${k}`).join(' and ')} required (${SUBJECT_FORMS})`,
         2,
       );
   }
@@ -121,6 +122,6 @@ export async function runQuery(
   const now = Date.now();
   const time = resolveTime(state, now, DEFAULT_RATE_WINDOW_MS);
   const endsNow = state.to === '' || state.to === 'now';
-  out.write(formatAnswer(view, body, { mode: time.mode, window: time.window, endsNow }, now));
+  out.write(formatAnswer(view, body, { mode: time.mode, window: time.window, endsNow }, now, server));
   return 0;
 }

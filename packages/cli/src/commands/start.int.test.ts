@@ -36,7 +36,8 @@ describe('weft start', () => {
         '--lab-prefix',
         'wst',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // Memory only: the checkout's .weft/data is the user's history, not this test's.
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WEFT_DATA_DIR: '' } },
     );
     let log = '';
     const url = await new Promise<string>((resolve, reject) => {

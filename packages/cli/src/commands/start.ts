@@ -17,8 +17,15 @@ import {
   type Scenario,
   simulatedInventory,
 } from '@weft/lab';
-import { ConfigError, parseServerConfig, type RunningServer, startServer } from '@weft/server';
+import {
+  ConfigError,
+  parseServerConfig,
+  type RunningServer,
+  removeHistoryFiles,
+  startServer,
+} from '@weft/server';
 import { alertThresholdsLine } from '../alertThresholdsLine.js';
+import { checkoutDataDir } from '../checkoutDataDir.js';
 import { CliError } from '../cliError.js';
 import { hostMode } from '../hostMode.js';
 import { onShutdown } from '../onShutdown.js';
@@ -46,6 +53,7 @@ async function collector(
 export async function runStart(argv: string[]): Promise<number> {
   const args = [...argv];
   const forceSimulated = takeFlag(args, '--simulated');
+  const fresh = takeFlag(args, '--fresh');
   const scenarioArg = takeOption(args, '--scenario') ?? 'default';
   const hostArg = takeOption(args, '--host');
   const portArg = takeOption(args, '--port');
@@ -71,6 +79,8 @@ export async function runStart(argv: string[]): Promise<number> {
   try {
     serverConfig = parseServerConfig(
       {
+        // The history outlives a run (and `weft lab down`) unless WEFT_DATA_DIR says otherwise.
+        WEFT_DATA_DIR: checkoutDataDir(),
         ...process.env,
         ...(hostArg ? { WEFT_HOST: hostArg } : {}),
         ...(portArg ? { WEFT_PORT: portArg } : {}),
@@ -90,6 +100,13 @@ export async function runStart(argv: string[]): Promise<number> {
     );
 
   say(alertThresholdsLine(serverConfig, process.env));
+  if (serverConfig.dataDir) {
+    if (fresh) {
+      const gone = removeHistoryFiles(serverConfig.dataDir);
+      say(`--fresh: removed ${gone} history file${gone === 1 ? '' : 's'} from ${serverConfig.dataDir}`);
+    }
+    say(`history kept in ${serverConfig.dataDir} (--fresh starts empty)`);
+  } else say('history in memory only (WEFT_DATA_DIR is empty)');
   const mode = await hostMode(forceSimulated);
   say(mode.mode === 'lab' ? `real lab with eBPF: ${mode.why}` : `simulated lab: ${mode.why}`);
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { INVENTORY_JSON_SCHEMA, type Inventory } from '@weft/protocol/core';
 import type { IdentitySource } from './identitySource.js';
 import type { IdentityTable, NodeInfo, PodInfo, ServiceInfo } from './identityTable.js';
+import type { KeptPolicy, PolicyContextFeed } from './policyContextFeed.js';
 import { schemaCheck } from './schemaCheck.js';
 
 /** Parse and validate inventory JSON; the error names the file and the first bad field. */
@@ -45,15 +46,29 @@ export function inventoryNodes(inv: Inventory): NodeInfo[] {
   return inv.nodes.map((n) => ({ name: n.name, ips: n.ips }));
 }
 
-export function applyInventory(table: IdentityTable, inv: Inventory, now = Date.now()): void {
+export function applyInventory(
+  table: IdentityTable,
+  inv: Inventory,
+  now = Date.now(),
+  context?: PolicyContextFeed,
+): void {
   table.replaceNodes(inventoryNodes(inv));
   table.replaceServices(inventoryServices(inv));
-  table.replacePods(inventoryPods(inv), now);
+  const pods = inventoryPods(inv);
+  table.replacePods(pods, now);
+  if (context) {
+    context.replaceNamespaces(inv.namespaces ?? []);
+    context.replacePolicies((inv.policies ?? []) as KeptPolicy[]);
+    context.replacePods(pods);
+    context.markSynced();
+  }
 }
 
 export interface InventorySourceOptions {
   file: string;
   table: IdentityTable;
+  /** Fed the inventory's namespaces, policies and this node's pods, for the server's policy explanations. */
+  context?: PolicyContextFeed;
   /** How often the file's mtime is checked (polling survives the lab's atomic rename). */
   pollMs?: number;
   onError?: (err: Error) => void;
@@ -65,12 +80,12 @@ export interface InventorySourceOptions {
  */
 export async function startInventorySource(opts: InventorySourceOptions): Promise<IdentitySource> {
   const load = async () => parseInventory(await readFile(opts.file, 'utf8'), opts.file);
-  applyInventory(opts.table, await load());
+  applyInventory(opts.table, await load(), Date.now(), opts.context);
   let reloading = Promise.resolve();
   const onChange = () => {
     reloading = reloading.then(async () => {
       try {
-        applyInventory(opts.table, await load());
+        applyInventory(opts.table, await load(), Date.now(), opts.context);
       } catch (err) {
         opts.onError?.(err as Error);
       }

@@ -15,6 +15,7 @@ export interface ObjectMeta {
   namespace?: string;
   uid?: string;
   resourceVersion?: string;
+  creationTimestamp?: string;
   labels?: Record<string, string>;
   ownerReferences?: OwnerReference[];
 }
@@ -37,6 +38,15 @@ export interface Node extends KubeObject {
 }
 
 export type ReplicaSet = KubeObject;
+
+export type Namespace = KubeObject;
+
+/** Kept whole (spec as served): the server's policy parser reads it. */
+export interface NetworkPolicyObject extends KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  spec?: unknown;
+}
 
 /** A list answer: items plus the resourceVersion to watch from and, when paged, the next page's token. */
 export interface KubeList {

@@ -2,8 +2,18 @@ import type { BackoffOptions } from '../stream/backoff.js';
 import type { IdentitySource } from './identitySource.js';
 import type { IdentityTable, NodeInfo, PodInfo, ServiceInfo } from './identityTable.js';
 import type { KubeConnection } from './kubeConnection.js';
-import type { KubeObject, Node, ObjectMeta, Pod, ReplicaSet, Service } from './kubeObjects.js';
+import type {
+  KubeObject,
+  Namespace,
+  NetworkPolicyObject,
+  Node,
+  ObjectMeta,
+  Pod,
+  ReplicaSet,
+  Service,
+} from './kubeObjects.js';
 import { type ListWatch, startListWatch } from './listWatch.js';
+import type { PolicyContextFeed } from './policyContextFeed.js';
 
 export interface KubernetesSourceOptions {
   table: IdentityTable;
@@ -11,6 +21,8 @@ export interface KubernetesSourceOptions {
   /** This node: without remote context only its pods are watched (field selector spec.nodeName). */
   node: string;
   remoteContext: boolean;
+  /** Fed namespaces, NetworkPolicies and this node's pods (two more list/watch loops), for the server's policy explanations. */
+  context?: PolicyContextFeed;
   backoff?: BackoffOptions;
   onError?: (err: Error) => void;
 }
@@ -102,8 +114,15 @@ export function keepPod(pod: Pod): Pod {
   };
 }
 
+/** Pure: a NetworkPolicy reduced to what the server's parser reads and the time it was created. */
+export function keepNetworkPolicy(p: NetworkPolicyObject): NetworkPolicyObject {
+  const meta = keepMeta(p.metadata, false);
+  if (p.metadata?.creationTimestamp) meta.creationTimestamp = p.metadata.creationTimestamp;
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta, spec: p.spec };
+}
+
 /**
- * Pods, Services, Nodes and ReplicaSets through our own list/watch loops (listWatch.ts): list, then
+ * Pods, Services, Nodes and ReplicaSets (and, with a context feed, Namespaces and NetworkPolicies) through our own list/watch loops (listWatch.ts): list, then
  * watch from the list's resourceVersion; 410 Gone relists (deleting what vanished), a watch that ended
  * is resumed, failures are retried with backoff. stop() ends the four loops and their connections.
  */
@@ -117,10 +136,16 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
   const rsOwner = (ns: string, rs: string) => rsOwners.get(`${ns}/${rs}`) ?? null;
   const podUid = (pod: Pod) => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
+  const context = opts.context;
   const applyPod = (pod: Pod) => {
     const info = podInfo(pod, rsOwner);
-    if (info) table.upsertPod(info);
-    else table.deletePod(podUid(pod));
+    if (info) {
+      table.upsertPod(info);
+      context?.upsertPod(info.uid, info);
+    } else {
+      table.deletePod(podUid(pod));
+      context?.deletePod(podUid(pod));
+    }
   };
   const loops: ListWatch<KubeObject>[] = [];
   function watchKind<T extends KubeObject>(
@@ -203,7 +228,42 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
         if (n.metadata?.name) table.deleteNode(n.metadata.name);
       },
     );
-    pods = watchKind<Pod>('/api/v1/pods', keepPod, applyPod, (p) => table.deletePod(podUid(p)), podSelector);
+    pods = watchKind<Pod>(
+      '/api/v1/pods',
+      keepPod,
+      applyPod,
+      (p) => {
+        table.deletePod(podUid(p));
+        context?.deletePod(podUid(p));
+      },
+      podSelector,
+    );
+    // Not part of `synced`: names do not wait for policies (and an older role may not grant them).
+    if (context) {
+      const namespaces = watchKind<Namespace>(
+        '/api/v1/namespaces',
+        (n) => ({ metadata: { ...keepMeta(n.metadata, false), labels: n.metadata?.labels ?? {} } }),
+        (n) => {
+          if (n.metadata?.name) context.upsertNamespace(n.metadata.name, n.metadata.labels ?? {});
+        },
+        (n) => {
+          if (n.metadata?.name) context.deleteNamespace(n.metadata.name);
+        },
+      );
+      const policies = watchKind<NetworkPolicyObject>(
+        '/apis/networking.k8s.io/v1/networkpolicies',
+        keepNetworkPolicy,
+        (p) => context.upsertPolicy(p),
+        (p) => {
+          if (p.metadata?.namespace && p.metadata.name)
+            context.deletePolicy(p.metadata.namespace, p.metadata.name);
+        },
+      );
+      // Not `synced`, which also settles on a failed list: only what was listed counts.
+      void Promise.all([namespaces.listed, policies.listed, pods.listed]).then(() => {
+        if (!stopped) context.markSynced();
+      });
+    }
     return Promise.all([services.synced, nodes.synced, pods.synced]);
   });
 

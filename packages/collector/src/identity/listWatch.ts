@@ -24,6 +24,8 @@ export interface ListWatchOptions<T extends KubeObject> {
 export interface ListWatch<T> {
   /** Settles after the first list was applied, or failed (and is being retried), or on stop(). */
   readonly synced: Promise<void>;
+  /** Settles once a list has been applied (never when every list failed). */
+  readonly listed: Promise<void>;
   /** The objects known now, as kept. */
   items(): IterableIterator<T>;
   /** Where a resumed watch starts: the last resourceVersion seen (list, event or bookmark). */
@@ -58,6 +60,10 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
   let markSynced: () => void = () => {};
   const synced = new Promise<void>((resolve) => {
     markSynced = resolve;
+  });
+  let markListed: () => void = () => {};
+  const listed = new Promise<void>((resolve) => {
+    markListed = resolve;
   });
   const selector: Record<string, string> = opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {};
 
@@ -152,6 +158,7 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
         if (!lastRv) {
           lastRv = await list(!gone);
           gone = false;
+          markListed();
           markSynced();
         }
         end = await watch(lastRv, (v) => {
@@ -186,6 +193,7 @@ export function startListWatch<T extends KubeObject>(opts: ListWatchOptions<T>):
 
   return {
     synced,
+    listed,
     items: () => store.values(),
     resourceVersion: () => lastRv,
     stop: () => {

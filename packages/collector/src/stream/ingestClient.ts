@@ -5,6 +5,7 @@ import {
   type IngestHello,
   MAX_HELLO_HOOKS,
   MAX_INGEST_FRAME_BYTES,
+  POLICY_CONTEXT_FEATURE,
   PROTOCOL_VERSION,
   type ServerIngestMessage,
 } from '@weft/protocol/core';
@@ -44,6 +45,11 @@ export interface IngestClientOptions {
   /** A silent server (no pong) is dropped after this long. */
   heartbeatMs?: number;
   log?: (msg: string) => void;
+  /**
+   * The policy context message as it is now (the same string until it changes): sent after a welcome
+   * that lists POLICY_CONTEXT_FEATURE, and again whenever it changed.
+   */
+  context?: () => string | null;
   /** Said after an identity conflict (another connection holds this node on that server). */
   conflictHint?: string;
 }
@@ -69,13 +75,17 @@ export interface IngestClientStats {
  */
 export class IngestClient {
   readonly boot = randomUUID();
-  private readonly o: Required<Omit<IngestClientOptions, 'log' | 'ca' | 'conflictHint'>> &
-    Pick<IngestClientOptions, 'log' | 'ca' | 'conflictHint'>;
+  private readonly o: Required<Omit<IngestClientOptions, 'log' | 'ca' | 'conflictHint' | 'context'>> &
+    Pick<IngestClientOptions, 'log' | 'ca' | 'conflictHint' | 'context'>;
   private readonly spool: Spool;
   private seq = 0;
   private ws: WebSocket | null = null;
   private packer = new BatchPacker();
   private ready = false;
+  /** The server takes policy context messages (its welcome said so). */
+  private takesContext = false;
+  /** The context last sent on this connection. */
+  private sentContext = '';
   /** Highest seq written on the current connection. */
   private sentThrough = -1;
   private inflight = 0;
@@ -211,6 +221,8 @@ export class IngestClient {
     this.packer.reset();
     this.sentThrough = -1;
     this.inflight = 0;
+    this.takesContext = false;
+    this.sentContext = '';
     ws.on('open', () => {
       const hooks = this.o.hooks().slice(0, MAX_HELLO_HOOKS);
       this.helloHooks = hooks.length;
@@ -285,6 +297,7 @@ export class IngestClient {
           return;
         }
         this.spool.ackThrough(msg.lastSeq);
+        this.takesContext = msg.features?.includes(POLICY_CONTEXT_FEATURE) ?? false;
         this.ready = true;
         this.s.connected = true;
         this.attempt = 0;
@@ -325,6 +338,7 @@ export class IngestClient {
   private pump(): void {
     const ws = this.ws;
     if (!ws || !this.ready || ws.readyState !== WebSocket.OPEN) return;
+    this.sendContext(ws);
     for (;;) {
       if (this.inflight + ws.bufferedAmount > this.o.highWaterBytes) return;
       const next = this.spool.after(this.sentThrough);
@@ -340,6 +354,15 @@ export class IngestClient {
         if (!err) this.pump();
       });
     }
+  }
+
+  /** Not spooled: only the newest context matters, and a new connection sends it again. */
+  private sendContext(ws: WebSocket): void {
+    if (!this.takesContext || !this.o.context) return;
+    const text = this.o.context();
+    if (text === null || text === this.sentContext) return;
+    this.sentContext = text;
+    ws.send(text);
   }
 
   /** The batch packed against the connection's table, or on a new one where that would not fit a frame. */

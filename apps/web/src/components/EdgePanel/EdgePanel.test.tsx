@@ -57,3 +57,39 @@ describe('EdgePanel time', () => {
     expect(changes.textContent).toContain('TCP failures rose: 12 failed now, none before');
   });
 });
+
+describe('EdgePanel and NetworkPolicy', () => {
+  it('says which policy denies a connection with policy drops, from its Diagnose', () => {
+    const search = '?level=workload&focus=ns:production';
+    const dropping = { ...edge, dropsPerSec: 3, dropReasons: { policy_drop: 3 } };
+    const finding = {
+      verdict: 'denied' as const,
+      policy: { namespace: 'production', name: 'db-ingress' },
+      direction: 'ingress' as const,
+      rule: 'production/db-ingress selects app=db and allows ingress only from app=frontend on TCP 5432',
+      flow: 'TCP 5432 from production/api-1 to production/db-0',
+      explanation: 'ingress denied: ...; api-1 in production matches no allowed peer',
+    };
+    const diagnose = {
+      ...fixtures.diagnose,
+      steps: fixtures.diagnose.steps.map((s) =>
+        s.id === 'policy_drops' ? { ...s, policyFinding: finding } : s,
+      ),
+    };
+    renderWithApp(<EdgePanel edge={dropping} graph={graph} onClose={() => {}} />, {
+      search,
+      data: [[['diagnose', 'production/api', 'production/db', '', '', ''], diagnose]],
+    });
+    const el = screen.getByTestId('edge-policy');
+    expect(el.textContent).toContain('Denied by NetworkPolicy production/db-ingress (ingress)');
+    expect(el.textContent).toContain(finding.rule);
+  });
+
+  it('asks nothing for a connection without policy drops or failures', () => {
+    const quiet = { ...edge, dropsPerSec: 0, dropReasons: {}, tcpFailures: 0 };
+    renderWithApp(<EdgePanel edge={quiet} graph={graph} onClose={() => {}} />, {
+      search: '?level=workload&focus=ns:production',
+    });
+    expect(screen.queryByTestId('edge-policy')).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import type { GraphEdge, GraphResponse } from '@weft/protocol';
-import { useEdgeTotals } from '../../api/queries.js';
+import { useDiagnose, useEdgeTotals } from '../../api/queries.js';
 import { useUrl } from '../../app/UrlContext.js';
 import { CHANGE_WORDS, changeFigures } from '../../domain/changes.js';
 import { edgeLabel } from '../../domain/edgeLabel.js';
@@ -10,6 +10,7 @@ import { overWords, windowWords } from '../../domain/windowWords.js';
 import { Link } from '../Link/Link.js';
 import { Name } from '../Name/Name.js';
 import { Panel } from '../Panel/Panel.js';
+import { PolicyFinding } from '../PolicyFinding/PolicyFinding.js';
 
 /**
  * The edge's menu: its rates over the answer's window (live: the last seconds), what changed against
@@ -33,6 +34,10 @@ export function EdgePanel({
   const reasons = Object.entries(edge.dropReasons).sort((a, b) => b[1] - a[1]);
   const now = Date.now();
   const totals = useEdgeTotals(state, edge.id, true);
+  // A dropping or failing pair of pods or workloads: Diagnose's policy step says which policy denies it.
+  const troubled = (edge.dropReasons.policy_drop ?? 0) > 0 || edge.tcpFailures > 0;
+  const pair = useDiagnose({ ...state, src: troubled && src && dst ? src : '', dst: dst ?? '' });
+  const finding = pair.data?.steps.find((s) => s.id === 'policy_drops')?.policyFinding;
   return (
     <Panel
       title="Connection"
@@ -93,6 +98,12 @@ export function EdgePanel({
           </>
         )}
       </dl>
+      {finding && (
+        <div className="mt-2" data-testid="edge-policy">
+          <h3 className="text-xs font-semibold text-muted">NetworkPolicy</h3>
+          <PolicyFinding finding={finding} />
+        </div>
+      )}
       {edge.changes && edge.changes.length > 0 && graph.baseline && (
         <div className="mt-2 text-sm" data-testid="edge-changes">
           <h3 className="text-xs font-semibold text-muted">
@@ -131,16 +142,16 @@ export function EdgePanel({
           <Link
             patch={{ view: 'diagnose', src, dst }}
             className="rounded border border-line px-2 py-1 hover:bg-panel-2"
-            title="Run the four debugging steps for this pair"
+            title="Run the four debugging steps for this pair (at namespace level: which pod pairs fail, and why)"
           >
             Diagnose
           </Link>
         ) : (
           <span
             className="px-2 py-1 text-muted"
-            title="Diagnose works on pods and workloads: drill down first"
+            title="Diagnose needs an end it can name: the world and the folded rest are not one"
           >
-            Diagnose: drill down to pods
+            Diagnose: pick a named end
           </span>
         )}
         {edge.dropsPerSec > 0 && (

@@ -6,6 +6,14 @@ import { FlowsTable } from './FlowsTable.js';
 
 afterEach(cleanup);
 
+const DENIED_FINDING = {
+  verdict: 'denied' as const,
+  policy: { namespace: 'production', name: 'db-ingress' },
+  direction: 'ingress' as const,
+  flow: 'TCP 5432 from production/frontend-1 to production/db-0',
+  explanation: 'ingress denied: production/db-ingress selects app=db and allows no ingress',
+};
+
 // jsdom lays nothing out; give elements the size a browser would, so the virtualiser has a viewport.
 const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
 const saved = sizes.map(
@@ -89,5 +97,17 @@ describe('FlowsTable', () => {
     const { container } = render(<FlowsTable rows={[row]} height={280} />);
     expect(container.querySelector('img')).toBeNull();
     expect(screen.getByTitle(`production/${evil}`)).toBeTruthy();
+  });
+  it('shows the policy on a dropped flow row', () => {
+    const row = {
+      ...fixtures.flows.flows[0]!,
+      verdict: 'dropped' as const,
+      reason: 'policy_drop',
+      policy: DENIED_FINDING,
+    };
+    render(<FlowsTable rows={[row]} height={280} />);
+    const cell = screen.getByTestId('flow-policy');
+    expect(cell.textContent).toBe('denied: db-ingress');
+    expect(cell.getAttribute('title')).toBe(DENIED_FINDING.explanation);
   });
 });

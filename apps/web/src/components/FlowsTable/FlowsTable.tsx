@@ -53,7 +53,18 @@ function Cell({ column, row: r, reply }: { column: FlowColumn; row: FlowRow; rep
     case 'verdict':
       return (
         <td className={`min-w-0 px-2 ${r.verdict === 'dropped' ? 'font-semibold text-danger' : ''}`}>
-          <Name value={r.verdict === 'dropped' ? `dropped: ${r.reason}` : r.verdict} max={24} />
+          {r.policy?.policy ? (
+            // The policy that denies the connection, its explanation in the tooltip.
+            <span
+              className="inline-block max-w-full truncate align-bottom"
+              title={r.policy.explanation}
+              data-testid="flow-policy"
+            >
+              denied: {r.policy.policy.name}
+            </span>
+          ) : (
+            <Name value={r.verdict === 'dropped' ? `dropped: ${r.reason}` : r.verdict} max={24} />
+          )}
         </td>
       );
     case 'bytes':

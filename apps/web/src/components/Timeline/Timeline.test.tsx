@@ -54,6 +54,30 @@ describe('Timeline', () => {
     expect(chart().dataset.start).toBe(String(fixtures.timeline.start));
   });
 
+  it('marks a NetworkPolicy change as what changed: an accent diamond, its words as the tooltip', () => {
+    const state = parseFilter(RANGE).state;
+    const created = {
+      kind: 'policy_created' as const,
+      at: Date.parse('2026-12-06T09:19:00Z'),
+      label: 'NetworkPolicy production/db-ingress created',
+      policy: { namespace: 'production', name: 'db-ingress' },
+    };
+    renderWithApp(<Timeline />, {
+      search: RANGE,
+      data: [
+        [['status'], fixtures.status],
+        [
+          ['timeline', timelineParams(state, Date.now()).toString()],
+          { ...fixtures.timeline, incidents: [created, ...fixtures.timeline.incidents] },
+        ],
+      ],
+    });
+    const mark = screen.getAllByTestId('timeline-incident')[0]!;
+    expect(mark.dataset.kind).toBe('policy_created');
+    expect(mark.querySelector('title')!.textContent).toContain('NetworkPolicy production/db-ingress created');
+    expect(mark.querySelector('path')!.getAttribute('fill')).toBe('var(--weft-accent)');
+  });
+
   it('a click looks at that moment and keeps the range', () => {
     const { store } = renderTimeline(RANGE);
     fireEvent.pointerDown(chart(), { button: 0, clientX: xAt('09:45:00'), pointerId: 1 });

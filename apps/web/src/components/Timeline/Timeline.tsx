@@ -360,7 +360,9 @@ export function Timeline() {
 function IncidentMark({ incident, x }: { incident: Incident; x: number }) {
   const alert = incident.kind === 'alert_fired' || incident.kind === 'alert_resolved';
   const bad = incident.kind === 'alert_fired' || incident.kind === 'drops_started';
-  const colour = bad ? 'var(--weft-danger)' : 'var(--weft-ok)';
+  // What changed (a NetworkPolicy): neither good nor bad, a diamond in the accent colour.
+  const change = incident.kind.startsWith('policy_');
+  const colour = change ? 'var(--weft-accent)' : bad ? 'var(--weft-danger)' : 'var(--weft-ok)';
   return (
     <g
       data-testid="timeline-incident"
@@ -369,7 +371,9 @@ function IncidentMark({ incident, x }: { incident: Incident; x: number }) {
       data-edge={incident.edge}
     >
       <title>{`${momentLabel(incident.at, Date.now())}: ${incident.label}`}</title>
-      {alert ? (
+      {change ? (
+        <path d={`M${x},0L${x + 4},${MARK_H / 2}L${x},${MARK_H}L${x - 4},${MARK_H / 2}Z`} fill={colour} />
+      ) : alert ? (
         <path d={`M${x - 4},0L${x + 4},0L${x},${MARK_H}Z`} fill={colour} />
       ) : (
         <circle cx={x} cy={MARK_H / 2} r={3} fill={colour} />

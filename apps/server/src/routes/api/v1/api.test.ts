@@ -190,7 +190,7 @@ describe('/api/v1/alerts', () => {
 describe('/api/v1/diagnose', () => {
   it('runs the four steps in order', async () => {
     const res = await get(
-      `/api/v1/diagnose?from=production/${EP.legacy.name}&to=production/${EP.api1.name}`,
+      `/api/v1/diagnose?src=production/${EP.legacy.name}&dst=production/${EP.api1.name}`,
       DiagnoseResponse,
     );
     const body = res.json();
@@ -200,13 +200,14 @@ describe('/api/v1/diagnose', () => {
   });
 
   it('rejects bad subjects and windows', async () => {
-    await bad('/api/v1/diagnose?to=production/api', 'from');
-    await bad('/api/v1/diagnose?from=production/frontend', 'to');
-    await bad('/api/v1/diagnose?from=<x>&to=production/api', 'from');
-    await bad('/api/v1/diagnose?from=production/frontend&to=10.0.0.1:99999', 'to');
-    await bad('/api/v1/diagnose?from=production/frontend&to=production/api&since=forever', 'since');
-    await bad('/api/v1/diagnose?from=production/frontend&to=production/api&since=400d', 'since');
-    await bad('/api/v1/diagnose?from=production/frontend&to=production/api&extra=1', 'extra');
+    await bad('/api/v1/diagnose?dst=production/api', 'src');
+    await bad('/api/v1/diagnose?src=production/frontend', 'dst');
+    await bad('/api/v1/diagnose?src=<x>&dst=production/api', 'src');
+    await bad('/api/v1/diagnose?src=production/frontend&dst=10.0.0.1:99999', 'dst');
+    await bad('/api/v1/diagnose?src=production/frontend&dst=production/nope', 'dst');
+    await bad('/api/v1/diagnose?src=production/frontend&dst=production/api&since=forever', 'since');
+    await bad('/api/v1/diagnose?src=production/frontend&dst=production/api&since=400d', 'since');
+    await bad('/api/v1/diagnose?src=production/frontend&dst=production/api&extra=1', 'extra');
   });
 });
 

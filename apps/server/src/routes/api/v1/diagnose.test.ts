@@ -42,7 +42,7 @@ describe('/api/v1/diagnose and time', () => {
     const r = await ok(`src=${legacy}&dst=${api}`);
     expect(r).toMatchObject({ mode: 'live', verdict: 'blocked', end: T0 + 120_000, start: T0 + 110_000 });
     expect(r.summary).toMatch(
-      /^failing since 10:00:01 UTC \(1 min 59 s\): blocked by network policy \(30 packets dropped\), over the last 10 s$/,
+      /^failing since 10:00:01 UTC \(1 min 59 s\): blocked by network policy: 30 packets dropped \(3\/s\), over the last 10 s$/,
     );
     expect(r.history).toEqual([
       { state: 'no_traffic', start: now - 3_600_000, end: T0 + 1000 },
@@ -56,16 +56,54 @@ describe('/api/v1/diagnose and time', () => {
     expect(at.summary).toMatch(/, over the 10 s up to 10:01:00 UTC$/);
     const range = await ok(`src=${legacy}&dst=${api}&from=now-15m`);
     expect(range).toMatchObject({ mode: 'range', start: now - 900_000, end: now });
-    expect(range.summary).toBe('blocked by network policy (360 packets dropped), over the last 15 min');
+    expect(range.summary).toBe('blocked by network policy: 360 packets dropped (3/s), over the last 15 min');
   });
 
-  it('keeps old links working: from/to as subjects, since as a duration', async () => {
-    const old = await ok(`from=${legacy}&to=${api}&since=15m`);
-    expect(old).toMatchObject({ from: legacy, to: api, mode: 'range', start: now - 900_000, end: now });
-    const mixed = await ok(`from=${legacy}&to=${api}&at=now-30s`);
-    expect(mixed).toMatchObject({ from: legacy, mode: 'at', end: T0 + 90_000 });
-    const plain = await ok(`from=${legacy}&to=${api}`);
-    expect(plain.mode).toBe('live');
+  it('reads from/to as times only, and since as the shorthand for from', async () => {
+    const old = await ok(`src=${legacy}&dst=${api}&since=15m`);
+    expect(old).toMatchObject({ src: legacy, dst: api, mode: 'range', start: now - 900_000, end: now });
+    const res = await app.inject(`/api/v1/diagnose?from=${legacy}&to=${api}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('from: is a time');
+    expect(res.json().message).toContain('give the source as src=');
+    expect(res.json().message).toContain('give the destination as dst=');
+  });
+
+  it('reads every subject form, and names what it did not find with near matches', async () => {
+    const byIp = await ok(`src=${legacy}&dst=${EP.api1.ip}`);
+    expect(byIp).toMatchObject({ verdict: 'blocked', dstKind: 'ip' });
+    expect((await ok(`src=${legacy}&dst=${EP.api1.ip}:80`)).verdict).toBe('blocked');
+    expect((await ok(`src=pod:${legacy}&dst=wl:production/api`)).verdict).toBe('blocked');
+    const ns = await ok('src=ns:production&dst=production');
+    expect(ns).toMatchObject({ srcKind: 'namespace', dstKind: 'namespace', verdict: 'blocked' });
+    expect(ns.pairs[0]).toMatchObject({ src: legacy, dst: api, verdict: 'blocked' });
+    expect(ns.summary).toContain(`1 failing pod pair, worst ${legacy} -> ${api}`);
+    expect((await ok(`src=${legacy}&dst=node:lab-node-1`)).dstKind).toBe('node');
+    expect((await ok(`src=${legacy}&dst=api.production.svc.cluster.local`)).dstKind).toBe('dns_name');
+
+    const res = await app.inject(`/api/v1/diagnose?src=production/legacy-workr&dst=${api}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain(
+      'src: no pod, workload or service "production/legacy-workr" seen; did you mean production/legacy-worker',
+    );
+    const ip = await app.inject(`/api/v1/diagnose?src=${legacy}&dst=10.244.1.99`);
+    expect(ip.json().message).toContain('dst: no endpoint at "10.244.1.99" seen; did you mean 10.244.1.');
+    const nsMiss = await app.inject(`/api/v1/diagnose?src=ns:prodution&dst=${api}`);
+    expect(nsMiss.json().message).toContain('src: no namespace "prodution" seen; did you mean production?');
+  });
+
+  it('links each problem to the dashboard with the pair and the time selected', async () => {
+    const r = await ok(`src=${legacy}&dst=${api}&from=now-15m`);
+    expect(r.problems.map((p) => p.kind)).toEqual(['blocked']);
+    expect(r.next).toEqual(r.problems[0]!.next);
+    const drops = new URL(r.next[0]!.href, 'http://x');
+    expect(Object.fromEntries(drops.searchParams)).toEqual({
+      view: 'drops',
+      focus: `pod:${legacy}->pod:${api}`,
+      reason: 'policy_drop',
+      from: 'now-15m',
+    });
+    expect(r.next[1]!.label).toBe('Open the flows of this pair');
   });
 
   it('names the parameter of a bad or conflicting value', async () => {
@@ -78,7 +116,7 @@ describe('/api/v1/diagnose and time', () => {
     await bad(`src=${legacy}&dst=${api}&live=1`, 'live');
     await bad(`src=nope&dst=${api}`, 'src');
     await bad(`dst=${api}`, 'src');
-    await bad(`to=${api}`, 'from');
+    await bad(`to=${api}`, 'to');
     await bad(`src=${legacy}`, 'dst');
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DropsResponse, FilterQuery } from '@weft/protocol';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { withDropsByPolicy } from '../../../policy/dropsByPolicy.js';
 import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { queryDrops } from '../../../store/dropsQuery.js';
 
@@ -19,7 +20,10 @@ export const dropsRoute: FastifyPluginAsyncTypebox = async (app) => {
       const w = app.weft;
       if (servedByPrometheus(w.prometheus, w.store, filter, window))
         return w.prometheus.drops(filter, window);
-      return { ...queryDrops(w.store, filter, window), source: 'store' as const };
+      return {
+        ...withDropsByPolicy(queryDrops(w.store, filter, window), w.store, w.policyContexts, filter, window),
+        source: 'store' as const,
+      };
     },
   );
 };

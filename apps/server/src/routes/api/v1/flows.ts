@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, FlowsResponse, MAX_FLOWS_LIMIT } from '@weft/protocol';
 import { Type } from 'typebox';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { withFlowPolicies } from '../../../policy/flowPolicies.js';
 import { queryFlows } from '../../../store/flowsQuery.js';
 
 const Query = Type.Object({
@@ -20,6 +21,6 @@ export const flowsRoute: FastifyPluginAsyncTypebox = async (app) => {
       w.config.rateWindowS * 1000,
       w.liveEnd(),
     );
-    return queryFlows(w.store, filter, window, limit ?? 100);
+    return withFlowPolicies(queryFlows(w.store, filter, window, limit ?? 100), w.policyContexts);
   });
 };

@@ -50,7 +50,7 @@ describe('hostile names', () => {
     // promtool parses the whole exposition: an unescaped label would be a syntax error or a new series.
     execFileSync('promtool', ['check', 'metrics'], { input: metrics });
     expect(metrics.split('\n').filter((l) => l.startsWith('x{')).length).toBe(0);
-    const d = await app.inject(`/api/v1/diagnose?from=10.244.1.14&to=production/api`);
+    const d = await app.inject(`/api/v1/diagnose?src=10.244.1.14&dst=production/api`);
     expect(d.statusCode).toBe(200);
     const q: string = d.json().steps[0].query;
     expect(q).toContain('source_pod="evil\\"} 1\\n# TYPE x counter\\nx{a=\\"<script>');

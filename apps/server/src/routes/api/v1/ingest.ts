@@ -49,6 +49,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
     const session = new IngestSession({
       store: w.store,
       collectors: w.collectors,
+      policyContexts: w.policyContexts,
       metrics: w.metrics,
       maxBadMessages: w.config.maxBadMessages,
       maxResyncsInARow: MAX_RESYNCS_IN_A_ROW,
@@ -56,6 +57,7 @@ export const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
       now: w.now,
       log: req.log,
       connection,
+      journal: w.history?.journal ?? null,
     });
     /** Runs a socket handler; whatever it throws closes this connection, counted, and goes no further. */
     const guarded =

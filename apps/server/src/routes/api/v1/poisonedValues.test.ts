@@ -30,11 +30,8 @@ const URLS = [
   '/api/v1/drops',
   '/api/v1/dns',
   '/api/v1/flows',
-  // The names diagnose accepts as namespace/pod (Kubernetes names: lowercase).
-  ...INHERITED.filter((n) => /^[a-z][a-z0-9-]*$/.test(n)).flatMap((n) => [
-    `/api/v1/diagnose?from=${n}/${n}&to=production/api`,
-    `/api/v1/diagnose?from=production/api-1&to=${n}/${n}`,
-  ]),
+  '/api/v1/diagnose?src=production/frontend&dst=production/api',
+  '/api/v1/diagnose?src=ns:production&dst=production',
   ...GROUPINGS.flatMap((g) => [`/api/v1/timeseries?${g}&step=1&from=now-1m`, `/api/v1/timeseries?${g}`]),
   '/api/v1/timeline',
   '/api/v1/timeline?level=pod&from=now-1m',
@@ -49,8 +46,15 @@ function finiteEverywhere(v: unknown): boolean {
   return true;
 }
 
-async function answers(app: Awaited<ReturnType<typeof testApp>>['app']) {
-  for (const url of URLS) {
+/** The names diagnose accepts as namespace/pod (Kubernetes names: lowercase), once the store has seen them. */
+const POISONED_SUBJECTS = INHERITED.filter((n) => /^[a-z][a-z0-9-]*$/.test(n)).flatMap((n) => [
+  `/api/v1/diagnose?src=${n}/${n}&dst=production/api`,
+  `/api/v1/diagnose?src=production/api&dst=${n}/${n}`,
+  `/api/v1/diagnose?src=ns:${n}&dst=${n}`,
+]);
+
+async function answers(app: Awaited<ReturnType<typeof testApp>>['app'], extra: string[] = []) {
+  for (const url of [...URLS, ...extra]) {
     const res = await app.inject(url);
     expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
     expect(finiteEverywhere(res.json()), url).toBe(true);
@@ -72,7 +76,7 @@ describe('values that poisoned answers', () => {
     // Live answers the seconds every collector has delivered: the one stamped at the batch's end is
     // among them once the next second began.
     clock.now += 1_000;
-    await answers(app);
+    await answers(app, POISONED_SUBJECTS);
     const edges = (await app.inject('/api/v1/graph?level=pod')).json().edges as {
       dropReasons: Record<string, number>;
     }[];

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { StatusResponse } from '@weft/protocol';
+import { historyStatus } from '../../../history/historyStatus.js';
 import { SERVER_VERSION } from '../../../version.js';
 
 export const statusRoute: FastifyPluginAsyncTypebox = async (app) => {
@@ -12,6 +13,7 @@ export const statusRoute: FastifyPluginAsyncTypebox = async (app) => {
       rateWindowS: w.config.rateWindowS,
       collectors: w.collectors.list(),
       memory: w.store.memoryStatus(),
+      history: historyStatus(w),
     };
   });
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, TimelineResponse } from '@weft/protocol';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { mergeIncidents, policyIncidents } from '../../../policy/policyIncidents.js';
 import { queryTimeline } from '../../../timeline/timelineQuery.js';
 
 /**
@@ -15,12 +16,14 @@ export const timelineRoute: FastifyPluginAsyncTypebox = async (app) => {
       const w = app.weft;
       const now = w.now();
       const { filter, time } = filterFromQuery(req.query, [], now, w.config.rateWindowS * 1000, w.liveEnd());
-      return queryTimeline(w.store, filter, time.range, {
+      const answer = queryTimeline(w.store, filter, time.range, {
         alerts: w.alerts.transitionsBetween(time.range.start, time.range.end),
         alertWindowMs: w.config.alertWindowS * 1000,
         now,
         liveEnd: w.liveEnd(),
       });
+      const changed = policyIncidents(w.policyContexts.changes(), filter, time.range);
+      return changed.length ? { ...answer, incidents: mergeIncidents(answer.incidents, changed) } : answer;
     },
   );
 };
