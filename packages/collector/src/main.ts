@@ -57,7 +57,8 @@ export async function startCollector(
   const onIdentityError = (err: Error) => log(`identity: ${err.message}`);
 
   const context = new PolicyContextFeed(config.node);
-  const metrics = createCollectorMetrics();
+  const compat = config.metricsCompat === 'on';
+  const metrics = createCollectorMetrics({ nodeStats: compat ? {} : false });
   let identity: IdentitySource;
   if (config.identity === 'inventory') {
     identity = await startInventorySource({
@@ -76,7 +77,10 @@ export async function startCollector(
     const cluster = deps.kubeConfig ?? (await loadClusterConfig());
     identity = startKubernetesSource({
       table,
-      connection: new KubeConnection(cluster, { onHandshake: registerApiServerLatency(metrics.registry) }),
+      connection: new KubeConnection(
+        cluster,
+        compat ? { onHandshake: registerApiServerLatency(metrics.registry) } : {},
+      ),
       node: config.node,
       remoteContext: config.remoteContext,
       context,
@@ -100,6 +104,7 @@ export async function startCollector(
     ),
     liveness: table,
     ttlMs: config.seriesTtlSeconds * 1000,
+    compat,
   });
 
   let source: RecordSource;

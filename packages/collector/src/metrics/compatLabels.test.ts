@@ -42,15 +42,21 @@ describe("Hubble's and Retina's label values", () => {
     expect(hubbleRcode('RCODE_23')).toBe('RCODE_23');
   });
 
-  it('names TCP flags: SYN-ACK as one for Hubble, synack for Retina', () => {
-    expect(hubbleTcpFlags(0x12)).toEqual(['SYN-ACK']);
-    expect(hubbleTcpFlags(0x02)).toEqual(['SYN']);
-    expect(hubbleTcpFlags(0x11)).toEqual(['FIN']);
-    expect(hubbleTcpFlags(0x14)).toEqual(['RST']);
-    expect(hubbleTcpFlags(0x18)).toEqual([]);
-    expect(retinaTcpFlags(0x12)).toEqual(['synack']);
-    expect(retinaTcpFlags(0x18)).toEqual(['ack', 'psh']);
-    expect(retinaTcpFlags(0xc1)).toEqual(['fin', 'ece', 'cwr']);
+  it('names TCP flags: the server answering SYN-ACK, the client opening SYN, though the probe ORs them', () => {
+    const client = [40000, 80] as const;
+    const server = [80, 40000] as const;
+    expect(hubbleTcpFlags(0x02, ...client)).toEqual(['SYN']);
+    expect(hubbleTcpFlags(0x12, ...server)).toEqual(['SYN-ACK']);
+    // A connection that opened, sent and closed within one interval: still the client's SYN.
+    expect(hubbleTcpFlags(0x1b, ...client)).toEqual(['SYN', 'FIN']);
+    expect(hubbleTcpFlags(0x1b, ...server)).toEqual(['SYN-ACK', 'FIN']);
+    expect(hubbleTcpFlags(0x11, ...client)).toEqual(['FIN']);
+    expect(hubbleTcpFlags(0x14, ...server)).toEqual(['RST']);
+    expect(hubbleTcpFlags(0x18, ...client)).toEqual([]);
+    expect(retinaTcpFlags(0x12, ...server)).toEqual(['synack']);
+    expect(retinaTcpFlags(0x1a, ...client)).toEqual(['syn', 'psh']);
+    expect(retinaTcpFlags(0x18, ...client)).toEqual(['ack', 'psh']);
+    expect(retinaTcpFlags(0xc1, ...client)).toEqual(['fin', 'ece', 'cwr']);
   });
 
   it("gives Retina's pod labels, unknown for what is not a pod, no world address", () => {

@@ -65,19 +65,29 @@ export const TCP_URG = 0x20;
 export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
 
-/** Hubble's `flag` values for the flags it counts: a SYN with ACK is SYN-ACK, not both. */
-export function hubbleTcpFlags(flags: number): string[] {
+/**
+ * Is this flow's SYN the server's answer (SYN-ACK) rather than the client's opening (SYN)? The probe ORs
+ * a flow's flags over the interval, so a connection that opened and went on within it shows SYN and
+ * ACK on the client's side too. A SYN without ACK is the client's; with ACK, the side sending from the
+ * lower port is the server (its service port against the client's ephemeral one).
+ */
+function isSynAck(flags: number, sport: number, dport: number): boolean {
+  return (flags & TCP_ACK) !== 0 && sport < dport;
+}
+
+/** Hubble's `flag` values for the flags it counts: the server's SYN-ACK, the client's SYN, FIN, RST. */
+export function hubbleTcpFlags(flags: number, sport: number, dport: number): string[] {
   const out: string[] = [];
-  if (flags & TCP_SYN) out.push(flags & TCP_ACK ? 'SYN-ACK' : 'SYN');
+  if (flags & TCP_SYN) out.push(isSynAck(flags, sport, dport) ? 'SYN-ACK' : 'SYN');
   if (flags & TCP_FIN) out.push('FIN');
   if (flags & TCP_RST) out.push('RST');
   return out;
 }
 
 /** Retina's `flag` values of networkobservability_tcp_flag_counters (lower case, synack as one word). */
-export function retinaTcpFlags(flags: number): string[] {
+export function retinaTcpFlags(flags: number, sport: number, dport: number): string[] {
   const out: string[] = [];
-  if (flags & TCP_SYN) out.push(flags & TCP_ACK ? 'synack' : 'syn');
+  if (flags & TCP_SYN) out.push(isSynAck(flags, sport, dport) ? 'synack' : 'syn');
   else if (flags & TCP_ACK) out.push('ack');
   if (flags & TCP_FIN) out.push('fin');
   if (flags & TCP_RST) out.push('rst');

@@ -386,8 +386,18 @@ describe("the AKS add-on's families (Hubble's and Retina's names, labels and val
   /** The lab's kind of trouble on top of the usual traffic: a handshake, a refused connect. */
   function feedTcp(s: ReturnType<typeof setup>, t = 1500) {
     s.agg.add({ ...flow(IP.frontend, IP.api0, 'egress', 60, 1, t), tcp_flags: 0x02 });
-    s.agg.add({ ...flow(IP.api0, IP.frontend, 'egress', 60, 1, t), tcp_flags: 0x12 });
-    s.agg.add({ ...flow(IP.db, IP.frontend, 'egress', 60, 1, t), tcp_flags: 0x14 });
+    s.agg.add({
+      ...flow(IP.api0, IP.frontend, 'egress', 60, 1, t),
+      sport: 80,
+      dport: 45000,
+      tcp_flags: 0x12,
+    });
+    s.agg.add({
+      ...flow(IP.db, IP.frontend, 'egress', 60, 1, t),
+      sport: 5432,
+      dport: 45001,
+      tcp_flags: 0x14,
+    });
     feed(s, t);
   }
 

@@ -172,7 +172,7 @@ export class MetricsRecorder {
         pair.processed.set(pkey, p);
       }
       this.add(p, x.packets, now);
-      if (this.compat) this.recordCompatFlow(pair, x.src.ip, x.dst.ip, x.proto, x.tcpFlags, x.packets, now);
+      if (this.compat) this.recordCompatFlow(pair, x, now);
     }
     for (const x of r.drops) {
       const pair = this.cachedPair(x.src, x.dst);
@@ -385,19 +385,14 @@ export class MetricsRecorder {
   }
 
   /** A flow counted once (Hubble's rule) into the TCP flag and advanced pod-level families. */
-  private recordCompatFlow(
-    pair: Pair,
-    srcIp: string,
-    dstIp: string,
-    proto: L4Proto,
-    flags: number,
-    packets: number,
-    now: number,
-  ): void {
+  private recordCompatFlow(pair: Pair, x: IntervalResult['flows'][number], now: number): void {
+    const srcIp = x.src.ip;
+    const dstIp = x.dst.ip;
+    const flags = x.tcpFlags;
     const c = this.m.compat;
-    if (proto === 'tcp' && flags !== 0) {
+    if (x.proto === 'tcp' && flags !== 0) {
       const family = srcIp.includes(':') ? 'IPv6' : 'IPv4';
-      for (const flag of hubbleTcpFlags(flags)) {
+      for (const flag of hubbleTcpFlags(flags, x.sport, x.dport)) {
         const s = this.cached(pair, `h\u0000${flag}\u0000${family}`, c.hubbleTcpFlags, now, () => ({
           source: pair.hubbleSrc,
           destination: pair.hubbleDst,
@@ -406,7 +401,7 @@ export class MetricsRecorder {
         }));
         this.add(s, 1, now);
       }
-      for (const flag of retinaTcpFlags(flags)) {
+      for (const flag of retinaTcpFlags(flags, x.sport, x.dport)) {
         const s = this.cached(pair, `r\u0000${flag}`, c.tcpFlagCounters, now, () => ({ flag }));
         this.add(s, 1, now);
       }
@@ -414,7 +409,7 @@ export class MetricsRecorder {
     if (this.policy.level === 'namespace') return;
     const ips = this.ipsOf(pair.src.kind, srcIp, pair.dst.kind, dstIp);
     const s = this.cached(pair, `a\u0000${ips}`, c.advForward, now, () => this.advLabels(pair, srcIp, dstIp));
-    this.add(s, packets, now);
+    this.add(s, x.packets, now);
   }
 
   /** The IPs an advanced series names (pod level only), as a cache key. */
