@@ -56,16 +56,16 @@ export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
     dnsRequests: new Counter({
       name: 'networkobservability_dns_request_count',
       help: 'DNS queries sent by pods',
-      // `query` as Retina's own family has it (its dashboards group by it).
-      labelNames: ['namespace', 'pod', 'query_type', 'query'],
+      labelNames: ['namespace', 'pod', 'query_type'],
       registers: reg,
     }),
     dnsResponses: new Counter({
       name: 'networkobservability_dns_response_count',
       help: 'DNS responses received by pods, by response code',
-      // `return_code` is Retina's spelling of `response_code` (NoError for NOERROR): same series, both labels.
-      // `num_response` is Retina's count of answers (its `response`, the addresses, the probe does not keep).
-      labelNames: ['namespace', 'pod', 'query_type', 'response_code', 'query', 'return_code', 'num_response'],
+      // `return_code` is Retina's spelling of `response_code` (NoError for NOERROR): same series, both
+      // labels. Retina's `query` and `num_response` are left out: split by query name, a storm of
+      // random names would be all new series, whose first increase rate() never sees (the seed's alert).
+      labelNames: ['namespace', 'pod', 'query_type', 'response_code', 'return_code'],
       registers: reg,
     }),
     dnsLatency: new Histogram({

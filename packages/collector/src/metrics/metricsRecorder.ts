@@ -220,7 +220,7 @@ export class MetricsRecorder {
       const refs: [string, string][] = [[ns, pod]];
       const qtype = cleanToken(x.qtype);
       const query = cleanQuery(x.qname);
-      this.inc(f.dnsRequests, { namespace: ns, pod, query_type: qtype, query }, refs, 1, now);
+      this.inc(f.dnsRequests, { namespace: ns, pod, query_type: qtype }, refs, 1, now);
       const client = this.compat ? hubbleEndpoint(x.client, level) : '';
       const server = this.compat ? hubbleEndpoint(x.server, level) : '';
       if (this.compat)
@@ -235,15 +235,7 @@ export class MetricsRecorder {
       const rcode = cleanToken(x.rcode);
       this.inc(
         f.dnsResponses,
-        {
-          namespace: ns,
-          pod,
-          query_type: qtype,
-          response_code: rcode,
-          query,
-          return_code: retinaRcode(rcode),
-          num_response: String(x.answers),
-        },
+        { namespace: ns, pod, query_type: qtype, response_code: rcode, return_code: retinaRcode(rcode) },
         refs,
         1,
         now,
