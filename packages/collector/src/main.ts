@@ -58,7 +58,7 @@ export async function startCollector(
 
   const context = new PolicyContextFeed(config.node);
   const compat = config.metricsCompat === 'on';
-  const metrics = createCollectorMetrics({ nodeStats: compat ? {} : false });
+  const metrics = createCollectorMetrics({ compat });
   let identity: IdentitySource;
   if (config.identity === 'inventory') {
     identity = await startInventorySource({
@@ -104,7 +104,6 @@ export async function startCollector(
     ),
     liveness: table,
     ttlMs: config.seriesTtlSeconds * 1000,
-    compat,
   });
 
   let source: RecordSource;

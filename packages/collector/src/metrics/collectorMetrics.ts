@@ -21,11 +21,17 @@ export const TCP_RTT_BUCKETS = [
  * A registry of its own, so nothing global leaks between collectors in one process (tests, bench).
  */
 export interface CollectorMetricsOptions {
-  /** Where the node-level families read the kernel's figures; false leaves them out (tests, bench). */
+  /**
+   * The AKS add-on's families and the labels they add to the seed's (default on). Off, the exposition
+   * is the seed's alone, label for label.
+   */
+  compat?: boolean;
+  /** Where the node-level families read the kernel's figures; false leaves them out (tests). */
   nodeStats?: NodeStatsOptions | false;
 }
 
 export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
+  const on = opts.compat ?? true;
   const registry = new Registry();
   const reg = [registry];
   const flow = {
@@ -65,7 +71,7 @@ export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
       // `return_code` is Retina's spelling of `response_code` (NoError for NOERROR): same series, both
       // labels. Retina's `query` and `num_response` are left out: split by query name, a storm of
       // random names would be all new series, whose first increase rate() never sees (the seed's alert).
-      labelNames: ['namespace', 'pod', 'query_type', 'response_code', 'return_code'],
+      labelNames: ['namespace', 'pod', 'query_type', 'response_code', ...(on ? ['return_code'] : [])],
       registers: reg,
     }),
     dnsLatency: new Histogram({
@@ -117,15 +123,12 @@ export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
         'destination_namespace',
         'protocol',
         'verdict',
-        'source',
-        'destination',
-        'type',
-        'subtype',
+        ...(on ? ['source', 'destination', 'type', 'subtype'] : []),
       ],
       registers: reg,
     }),
   };
-  const compat = createCompatFamilies(reg);
+  const compat = on ? createCompatFamilies(reg) : null;
   const health = {
     records: new Counter({
       name: 'weft_collector_records_total',
@@ -250,7 +253,7 @@ export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
       this.set(process.memoryUsage().heapUsed);
     },
   });
-  if (opts.nodeStats !== false) registerNodeStats(reg, opts.nodeStats ?? {});
+  if (on && opts.nodeStats !== false) registerNodeStats(reg, opts.nodeStats ?? {});
   return { registry, flow, compat, health };
 }
 

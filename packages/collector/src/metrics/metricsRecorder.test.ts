@@ -558,23 +558,37 @@ describe("the AKS add-on's families (Hubble's and Retina's names, labels and val
       expect((await values(ex, name)).values, name).toHaveLength(0);
   });
 
-  it('can be turned off, leaving the seed families as they are', async () => {
+  it("can be turned off, leaving the seed's exposition label for label", async () => {
     const table = new IdentityTable({ node: 'node-a' });
     applyInventory(table, clusterInventory(), 0);
-    const metrics = createCollectorMetrics({ nodeStats: false });
+    const metrics = createCollectorMetrics({ compat: false });
     const recorder = new MetricsRecorder({
       metrics,
       policy: makeLabelPolicy('pod', [], []),
       liveness: table,
       ttlMs: 60_000,
-      compat: false,
     });
     const s = { table, metrics, recorder, agg: new IntervalAggregator({ resolver: table }, 1000) };
     feedTcp(s);
-    expect((await values(s, 'networkobservability_adv_forward_count')).values).toHaveLength(0);
-    expect((await values(s, 'hubble_dns_queries_total')).values).toHaveLength(0);
-    expect((await values(s, 'networkobservability_forward_bytes')).values.length).toBeGreaterThan(0);
     const text = await metrics.registry.metrics();
-    expect(text).not.toContain('networkobservability_tcp_state');
+    for (const name of [
+      'hubble_tcp_flags_total',
+      'hubble_dns_queries_total',
+      'networkobservability_adv_forward_count',
+      'networkobservability_tcp_flag_counters',
+      'networkobservability_tcp_state',
+      'networkobservability_interface_stats',
+    ])
+      expect(text).not.toContain(name);
+    const processed = (await values(s, 'hubble_flows_processed_total')).values;
+    expect(Object.keys(processed[0]?.labels ?? {}).sort()).toEqual([
+      'destination_namespace',
+      'protocol',
+      'source_namespace',
+      'verdict',
+    ]);
+    const dnsResp = (await values(s, 'networkobservability_dns_response_count')).values;
+    expect(dnsResp.every((v) => v.labels.return_code === undefined)).toBe(true);
+    expect((await values(s, 'networkobservability_forward_bytes')).values.length).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,7 @@ import type { Endpoint, L4Proto } from '@weft/protocol/core';
 import type { Counter, Histogram } from 'prom-client';
 import type { IntervalResult } from '../aggregator.js';
 import type { CollectorMetrics } from './collectorMetrics.js';
+import type { CompatFamilies } from './compatFamilies.js';
 import {
   hubbleEndpoint,
   hubbleRcode,
@@ -37,11 +38,6 @@ export interface MetricsRecorderOptions {
   ttlMs: number;
   /** Hard cap on exported traffic series (memory stays bounded under churn). */
   maxSeries?: number;
-  /**
-   * Export the Hubble and Retina families the AKS add-on's dashboards read (hubble_tcp_flags_total,
-   * hubble_dns_*, networkobservability_adv_*, tcp_flag_counters). On unless turned off.
-   */
-  compat?: boolean;
 }
 
 type Labels = Record<string, string>;
@@ -116,7 +112,8 @@ export class MetricsRecorder {
   private readonly live: Liveness;
   private readonly ttlMs: number;
   private readonly maxSeries: number;
-  private readonly compat: boolean;
+  /** The Hubble and Retina families the AKS add-on's dashboards read, when the metrics have them. */
+  private readonly compat: CompatFamilies | null;
   private readonly series = new Map<string, Series>();
   /** Series with a pending increment this interval. */
   private readonly touched: Series[] = [];
@@ -134,7 +131,7 @@ export class MetricsRecorder {
     this.live = opts.liveness;
     this.ttlMs = opts.ttlMs;
     this.maxSeries = opts.maxSeries ?? 200_000;
-    this.compat = opts.compat ?? true;
+    this.compat = opts.metrics.compat;
   }
 
   get seriesCount(): number {
@@ -172,7 +169,7 @@ export class MetricsRecorder {
         pair.processed.set(pkey, p);
       }
       this.add(p, x.packets, now);
-      if (this.compat) this.recordCompatFlow(pair, x, now);
+      if (this.compat) this.recordCompatFlow(this.compat, pair, x, now);
     }
     for (const x of r.drops) {
       const pair = this.cachedPair(x.src, x.dst);
@@ -186,7 +183,7 @@ export class MetricsRecorder {
         const s = this.cached(
           pair,
           `d\u0000${x.reason}\u0000${x.dir}\u0000${ips}`,
-          this.m.compat.advDrop,
+          this.compat.advDrop,
           now,
           () => ({
             reason: x.reason,
@@ -225,7 +222,7 @@ export class MetricsRecorder {
       const server = this.compat ? hubbleEndpoint(x.server, level) : '';
       if (this.compat)
         this.inc(
-          this.m.compat.hubbleDnsQueries,
+          this.compat.hubbleDnsQueries,
           { source: client, destination: server, query, qtypes: qtype },
           refs,
           1,
@@ -235,14 +232,16 @@ export class MetricsRecorder {
       const rcode = cleanToken(x.rcode);
       this.inc(
         f.dnsResponses,
-        { namespace: ns, pod, query_type: qtype, response_code: rcode, return_code: retinaRcode(rcode) },
+        this.compat
+          ? { namespace: ns, pod, query_type: qtype, response_code: rcode, return_code: retinaRcode(rcode) }
+          : { namespace: ns, pod, query_type: qtype, response_code: rcode },
         refs,
         1,
         now,
       );
       if (this.compat)
         this.inc(
-          this.m.compat.hubbleDnsResponses,
+          this.compat.hubbleDnsResponses,
           {
             source: server,
             destination: client,
@@ -359,29 +358,35 @@ export class MetricsRecorder {
     subtype: string,
     now: number,
   ): Series | null {
-    const l = {
+    const l: Labels = {
       source_namespace: pair.labels.source_namespace!,
       destination_namespace: pair.labels.destination_namespace!,
       protocol: HUBBLE_PROTO[proto] ?? 'other',
       verdict,
-      source: pair.hubbleSrc,
-      destination: pair.hubbleDst,
-      type: verdict === 'DROPPED' ? 'Drop' : 'Trace',
-      subtype,
     };
+    if (this.compat) {
+      l.source = pair.hubbleSrc;
+      l.destination = pair.hubbleDst;
+      l.type = verdict === 'DROPPED' ? 'Drop' : 'Trace';
+      l.subtype = subtype;
+    }
     const refs: [string, string][] = [
-      [l.source_namespace, ''],
-      [l.destination_namespace, ''],
+      [l.source_namespace!, ''],
+      [l.destination_namespace!, ''],
     ];
     return this.track(this.m.flow.flowsProcessed, l, refs, now);
   }
 
   /** A flow counted once (Hubble's rule) into the TCP flag and advanced pod-level families. */
-  private recordCompatFlow(pair: Pair, x: IntervalResult['flows'][number], now: number): void {
+  private recordCompatFlow(
+    c: CompatFamilies,
+    pair: Pair,
+    x: IntervalResult['flows'][number],
+    now: number,
+  ): void {
     const srcIp = x.src.ip;
     const dstIp = x.dst.ip;
     const flags = x.tcpFlags;
-    const c = this.m.compat;
     if (x.proto === 'tcp' && flags !== 0) {
       const family = srcIp.includes(':') ? 'IPv6' : 'IPv4';
       for (const flag of hubbleTcpFlags(flags, x.sport, x.dport)) {
