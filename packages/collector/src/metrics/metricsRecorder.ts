@@ -72,6 +72,10 @@ interface Pair {
   hubbleDst: string;
   /** Series of the compatible families, by family and label values beyond the pair's. */
   extra: Map<string, Series | null>;
+  /** The TCP flag series a flow of this pair updates, by its flags (and SYN-ACK, IPv6 bits above them). */
+  flagSeries: Map<number, (Series | null)[]>;
+  /** The advanced forward series of the pair and the addresses it was made for. */
+  adv: { srcIp: string; dstIp: string; s: Series | null } | null;
 }
 
 /** A cached series still exported (not refused by the cap, not removed by sweep). */
@@ -329,6 +333,8 @@ export class MetricsRecorder {
         hubbleSrc: hubbleEndpoint(src, level),
         hubbleDst: hubbleEndpoint(dst, level),
         extra: new Map(),
+        flagSeries: new Map(),
+        adv: null,
       };
       byDpod.set(dpod, pair);
       this.pairCount++;
@@ -384,28 +390,43 @@ export class MetricsRecorder {
     x: IntervalResult['flows'][number],
     now: number,
   ): void {
-    const srcIp = x.src.ip;
-    const dstIp = x.dst.ip;
     const flags = x.tcpFlags;
     if (x.proto === 'tcp' && flags !== 0) {
-      const family = srcIp.includes(':') ? 'IPv6' : 'IPv4';
-      for (const flag of hubbleTcpFlags(flags, x.sport, x.dport)) {
-        const s = this.cached(pair, `h\u0000${flag}\u0000${family}`, c.hubbleTcpFlags, now, () => ({
-          source: pair.hubbleSrc,
-          destination: pair.hubbleDst,
-          flag,
-          family,
-        }));
-        this.add(s, 1, now);
+      // Every flow goes through here: the series are found by a number, not by building names and keys.
+      const v6 = x.src.ip.includes(':');
+      const key = flags | (x.sport < x.dport ? 0x100 : 0) | (v6 ? 0x200 : 0);
+      let series = pair.flagSeries.get(key);
+      if (!series?.every(current)) {
+        const family = v6 ? 'IPv6' : 'IPv4';
+        series = [
+          ...hubbleTcpFlags(flags, x.sport, x.dport).map((flag) =>
+            this.track(
+              c.hubbleTcpFlags,
+              { source: pair.hubbleSrc, destination: pair.hubbleDst, flag, family },
+              pair.refs,
+              now,
+            ),
+          ),
+          ...retinaTcpFlags(flags, x.sport, x.dport).map((flag) =>
+            this.track(c.tcpFlagCounters, { flag }, [], now),
+          ),
+        ];
+        pair.flagSeries.set(key, series);
       }
-      for (const flag of retinaTcpFlags(flags, x.sport, x.dport)) {
-        const s = this.cached(pair, `r\u0000${flag}`, c.tcpFlagCounters, now, () => ({ flag }));
-        this.add(s, 1, now);
-      }
+      for (const s of series) this.add(s, 1, now);
     }
     if (this.policy.level === 'namespace') return;
-    const ips = this.ipsOf(pair.src.kind, srcIp, pair.dst.kind, dstIp);
-    const s = this.cached(pair, `a\u0000${ips}`, c.advForward, now, () => this.advLabels(pair, srcIp, dstIp));
+    // The addresses the series names: a pod's at pod level, none for the world or at workload level.
+    const pod = this.policy.level === 'pod';
+    const srcIp = pod && pair.src.kind !== 'world' ? x.src.ip : '';
+    const dstIp = pod && pair.dst.kind !== 'world' ? x.dst.ip : '';
+    const adv = pair.adv;
+    if (adv && adv.srcIp === srcIp && adv.dstIp === dstIp && current(adv.s)) {
+      this.add(adv.s, x.packets, now);
+      return;
+    }
+    const s = this.track(c.advForward, this.advLabels(pair, srcIp, dstIp), pair.refs, now);
+    pair.adv = { srcIp, dstIp, s };
     this.add(s, x.packets, now);
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   countSockets,
+  parseNetDev,
   parseSnmp,
-  parseStatistic,
   parseTcpTable,
   procAddress,
   tcpConnectionStats,
@@ -73,8 +73,27 @@ describe('node statistics from /proc and /sys', () => {
     expect(snmp.get('Tcp')?.get('EstabResets')).toBe(4);
     expect(snmp.has('Udp')).toBe(false);
     expect(countSockets('  sl local\n 0: a\n 1: b\n\n')).toBe(2);
-    expect(parseStatistic('12345\n')).toBe(12345);
-    expect(parseStatistic('')).toBeNull();
-    expect(parseStatistic('-1')).toBeNull();
+  });
+
+  it("reads every interface's counters from /proc/net/dev, loopback aside", () => {
+    const dev = `Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo: 1442 69 0 0 0 0 0 0 1442 69 0 0 0 0 0 0
+  eth0: 457636926 21840 1 2 0 0 0 0 1828866 18324 3 4 0 0 0 0
+wco1a2b:0 0 0 0 0 0 0 0 10 1 0 0 0 0 0 0
+`;
+    const m = parseNetDev(dev);
+    expect([...m.keys()]).toEqual(['eth0', 'wco1a2b']);
+    expect(Object.fromEntries(m.get('eth0')!)).toEqual({
+      rx_bytes: 457636926,
+      rx_packets: 21840,
+      rx_errors: 1,
+      rx_dropped: 2,
+      tx_bytes: 1828866,
+      tx_packets: 18324,
+      tx_errors: 3,
+      tx_dropped: 4,
+    });
+    expect(m.get('wco1a2b')?.get('tx_packets')).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Parsers for the kernel's node-level figures Retina's Linux plugins read: the /proc/net socket tables,
- * the netstat/SNMP counters and the interface statistics. Pure: text in, numbers out.
+ * the netstat/SNMP counters and the interface counters. Pure: text in, numbers out.
  */
 
 /** The kernel's TCP states, by the hex code in /proc/net/tcp's `st` column (include/net/tcp_states.h). */
@@ -154,9 +154,43 @@ export function topN(m: Map<string, number>, n: number): [string, number][] {
   return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
 }
 
-/** One /sys/class/net/<if>/statistics/<name> file: a decimal counter and a newline. */
-export function parseStatistic(text: string): number | null {
-  const t = text.trim();
-  if (!/^\d+$/.test(t)) return null;
-  return Number(t);
+/** The counters of /proc/net/dev by Retina's names, in the file's column order (rx then tx). */
+const NET_DEV_COLUMNS: (string | null)[] = [
+  'rx_bytes',
+  'rx_packets',
+  'rx_errors',
+  'rx_dropped',
+  null,
+  null,
+  null,
+  null,
+  'tx_bytes',
+  'tx_packets',
+  'tx_errors',
+  'tx_dropped',
+];
+
+/**
+ * /proc/net/dev: the kernel's counters of every interface of the namespace in one file (the same
+ * ones /sys/class/net/<if>/statistics holds one per file), by interface, `lo` left out.
+ */
+export function parseNetDev(text: string): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim();
+    if (name === '' || name === 'lo' || name.includes('|')) continue;
+    const values = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
+    const stats = new Map<string, number>();
+    NET_DEV_COLUMNS.forEach((stat, k) => {
+      const v = Number(values[k]);
+      if (stat && values[k] !== undefined && /^\d+$/.test(values[k]!)) stats.set(stat, v);
+    });
+    if (stats.size > 0) out.set(name, stats);
+  }
+  return out;
 }

@@ -1,11 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
 import {
   countSockets,
+  parseNetDev,
   parseSnmp,
-  parseStatistic,
   parseTcpTable,
+  type TcpTable,
   tcpConnectionStats,
   topN,
   udpConnectionStats,
@@ -14,27 +15,13 @@ import {
 export interface NodeStatsOptions {
   /** The node's /proc (in a container with the host's mounted elsewhere, e.g. /host/proc). */
   procRoot?: string;
-  /** The node's /sys. */
-  sysRoot?: string;
   /** Remote addresses exported at most (the ones with most connections). */
   maxRemotes?: number;
   /** Interfaces exported at most (by name). */
   maxInterfaces?: number;
 }
 
-/** The interface counters Retina's dashboards read; the kernel keeps them for every interface. */
-export const INTERFACE_STATISTICS = [
-  'rx_packets',
-  'tx_packets',
-  'rx_bytes',
-  'tx_bytes',
-  'rx_dropped',
-  'tx_dropped',
-  'rx_errors',
-  'tx_errors',
-] as const;
-
-/** A file the kernel may not have (no IPv6, no such interface any more) reads as nothing. */
+/** A file the kernel may not have (no IPv6) reads as nothing. */
 async function read(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
@@ -43,23 +30,46 @@ async function read(path: string): Promise<string> {
   }
 }
 
+interface Snapshot {
+  tcp: TcpTable;
+  snmp: Map<string, Map<string, number>>;
+  udpSockets: number;
+  interfaces: Map<string, Map<string, number>>;
+}
+
+/** One scrape calls every gauge's collect at once: they share one read of each file. */
+const SNAPSHOT_MAX_AGE_MS = 1000;
+
 /**
  * Retina's basic-mode node families, read at each scrape from where its Linux plugins read them:
  * /proc/net/tcp{,6} and udp{,6} (socket tables), /proc/net/snmp and netstat (the kernel's counters),
- * /sys/class/net/<if>/statistics. Gauges, as Retina exports them; the kernel's counters only grow, so
- * the dashboards' rate() over them is right. No pod or namespace labels: node facts, which the metrics
- * level and namespace lists do not touch.
+ * /proc/net/dev (interface counters, the ones /sys/class/net/<if>/statistics has one per file).
+ * Gauges, as Retina exports them; the kernel's counters only grow, so the dashboards' rate() over them
+ * is right. No pod or namespace labels: node facts, which the metrics level and namespace lists do not
+ * touch. /proc/net is the reading process's network namespace: the node's, for a collector on the
+ * host network.
  */
 export function registerNodeStats(reg: Registry[], opts: NodeStatsOptions): void {
   const proc = opts.procRoot ?? '/proc';
-  const sys = opts.sysRoot ?? '/sys';
   const maxRemotes = opts.maxRemotes ?? 20;
   const maxInterfaces = opts.maxInterfaces ?? 32;
-  const snmp = async () =>
-    parseSnmp(`${await read(join(proc, 'net/snmp'))}\n${await read(join(proc, 'net/netstat'))}`);
-  const tcpTable = async () => {
-    const t = parseTcpTable(await read(join(proc, 'net/tcp')));
-    return parseTcpTable(await read(join(proc, 'net/tcp6')), t);
+  let last: { at: number; snapshot: Promise<Snapshot> } | null = null;
+  const net = (f: string) => read(join(proc, 'net', f));
+  const take = async (): Promise<Snapshot> => {
+    const [tcp, tcp6, udp, udp6, snmp, netstat, dev] = await Promise.all(
+      ['tcp', 'tcp6', 'udp', 'udp6', 'snmp', 'netstat', 'dev'].map(net),
+    );
+    return {
+      tcp: parseTcpTable(tcp6 ?? '', parseTcpTable(tcp ?? '')),
+      snmp: parseSnmp(`${snmp}\n${netstat}`),
+      udpSockets: countSockets(udp ?? '') + countSockets(udp6 ?? ''),
+      interfaces: parseNetDev(dev ?? ''),
+    };
+  };
+  const snapshot = (): Promise<Snapshot> => {
+    const now = Date.now();
+    if (!last || now - last.at > SNAPSHOT_MAX_AGE_MS) last = { at: now, snapshot: take() };
+    return last.snapshot;
   };
 
   new Gauge({
@@ -68,9 +78,9 @@ export function registerNodeStats(reg: Registry[], opts: NodeStatsOptions): void
     labelNames: ['state'],
     registers: reg,
     async collect() {
-      const t = await tcpTable();
+      const { tcp } = await snapshot();
       this.reset();
-      for (const [state, n] of t.states) this.set({ state }, n);
+      for (const [state, n] of tcp.states) this.set({ state }, n);
     },
   });
   new Gauge({
@@ -79,9 +89,9 @@ export function registerNodeStats(reg: Registry[], opts: NodeStatsOptions): void
     labelNames: ['address'],
     registers: reg,
     async collect() {
-      const t = await tcpTable();
+      const { tcp } = await snapshot();
       this.reset();
-      for (const [address, n] of topN(t.remotes, maxRemotes)) this.set({ address }, n);
+      for (const [address, n] of topN(tcp.remotes, maxRemotes)) this.set({ address }, n);
     },
   });
   new Gauge({
@@ -90,7 +100,7 @@ export function registerNodeStats(reg: Registry[], opts: NodeStatsOptions): void
     labelNames: ['statistic_name'],
     registers: reg,
     async collect() {
-      const stats = tcpConnectionStats(await snmp());
+      const stats = tcpConnectionStats((await snapshot()).snmp);
       this.reset();
       for (const [statistic_name, v] of stats) this.set({ statistic_name }, v);
     },
@@ -101,32 +111,24 @@ export function registerNodeStats(reg: Registry[], opts: NodeStatsOptions): void
     labelNames: ['statistic_name'],
     registers: reg,
     async collect() {
-      const active =
-        countSockets(await read(join(proc, 'net/udp'))) + countSockets(await read(join(proc, 'net/udp6')));
-      const stats = udpConnectionStats(await snmp(), active);
+      const s = await snapshot();
+      const stats = udpConnectionStats(s.snmp, s.udpSockets);
       this.reset();
       for (const [statistic_name, v] of stats) this.set({ statistic_name }, v);
     },
   });
   new Gauge({
     name: 'networkobservability_interface_stats',
-    help: 'Interface counters of the node (/sys/class/net/<interface>/statistics)',
+    help: 'Interface counters of the node (/proc/net/dev)',
     labelNames: ['interface_name', 'statistic_name'],
     registers: reg,
     async collect() {
-      const base = join(sys, 'class/net');
-      const names = (await readdir(base).catch(() => [] as string[]))
-        .filter((n) => n !== 'lo')
-        .sort()
-        .slice(0, maxInterfaces);
-      const rows: [string, string, number][] = [];
-      for (const interface_name of names)
-        for (const statistic_name of INTERFACE_STATISTICS) {
-          const v = parseStatistic(await read(join(base, interface_name, 'statistics', statistic_name)));
-          if (v !== null) rows.push([interface_name, statistic_name, v]);
-        }
+      const { interfaces } = await snapshot();
       this.reset();
-      for (const [interface_name, statistic_name, v] of rows) this.set({ interface_name, statistic_name }, v);
+      const names = [...interfaces.keys()].sort().slice(0, maxInterfaces);
+      for (const interface_name of names)
+        for (const [statistic_name, v] of interfaces.get(interface_name)!)
+          this.set({ interface_name, statistic_name }, v);
     },
   });
 }
