@@ -36,11 +36,6 @@ export interface LabState {
   agents: AgentRecord[];
 }
 
-export interface FaultsFile {
-  next: number;
-  faults: Fault[];
-}
-
 export function stateDirOf(opts: LabOptions = {}): string {
   return opts.stateDir ?? join(DEFAULT_STATE_ROOT, opts.prefix ?? DEFAULT_PREFIX);
 }

@@ -1,4 +1,5 @@
 import { Value } from 'typebox/value';
+import { type FaultSpec, parseFaultSpec } from './faultSpec.js';
 import { CLUSTER_DOMAIN, serviceFqdn, Topology, type TopologyPod } from './topology.js';
 import { TopologyError } from './topologyError.js';
 
@@ -183,6 +184,29 @@ export function validateTopology(value: unknown, source?: string): Topology {
     if (!workloads.has(`${p.denyFrom.namespace}/${p.denyFrom.workload}`))
       fail(`policies[${i}].denyFrom`, `no pod of workload "${p.denyFrom.namespace}/${p.denyFrom.workload}"`);
   });
+  const faultIds = new Set<string>();
+  (t.faults ?? []).forEach((f, i) => {
+    if (faultIds.has(f.id)) fail(`faults[${i}].id`, `duplicate fault id "${f.id}"`);
+    faultIds.add(f.id);
+    let spec: FaultSpec;
+    try {
+      spec = parseFaultSpec(f.fault);
+    } catch (err) {
+      return fail(`faults[${i}].fault`, (err as Error).message.split('\n')[0]!);
+    }
+    if (
+      spec.kind === 'policy-drop' &&
+      spec.policy &&
+      !(t.policies ?? []).some((p) => `${p.namespace}/${p.name}` === spec.policy)
+    )
+      fail(`faults[${i}].fault.policy`, `"${spec.policy}" is not one of the topology's policies`);
+  });
+  const bound = (where: string, fault: string | undefined) => {
+    if (fault !== undefined && !faultIds.has(fault))
+      fail(`${where}.fault`, `"${fault}" is not the id of one of the topology's faults`);
+  };
+  t.traffic.forEach((f, i) => bound(`traffic[${i}]`, f.fault));
+  (t.lookups ?? []).forEach((l, i) => bound(`lookups[${i}]`, l.fault));
   return t;
 }
 
