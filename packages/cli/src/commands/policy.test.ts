@@ -10,7 +10,7 @@ import {
 } from '@weft/protocol';
 import { buildApp, parseServerConfig } from '@weft/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliError } from '../cliError.js';
+import { CliError } from '../cliError.js';
 import { runPolicy } from './policy.js';
 
 const NODE = 'cli-node-1';
