@@ -16,8 +16,8 @@ export function whatIfText(r: WhatIfResponse, mode: TimeMode, now: number): stri
   const window = windowInWords(mode, { start: r.start, end: r.end }, now);
   const head =
     r.flows.length === 0
-      ? `${names} would deny none of the ${r.evaluated} connections seen ${window} that are allowed today`
-      : `${names} would deny ${r.flows.length} of the ${r.evaluated} connections seen ${window} that are allowed today`;
+      ? `${names} would deny none of the ${r.evaluated} connections seen ${window} that the current policies allow`
+      : `${names} would deny ${r.flows.length} of the ${r.evaluated} connections seen ${window} that the current policies allow`;
   const rows = r.flows.map((f) => [
     endpointLabel(f.client),
     endpointLabel(f.server),

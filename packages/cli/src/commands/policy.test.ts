@@ -124,7 +124,7 @@ describe('weft policy', () => {
     const [head, ...lines] = text.split('\n');
     // The 15 minutes widen to whole minutes where the store keeps minutes only.
     expect(head).toMatch(
-      /^production\/db-ingress would deny 1 of the 3 connections seen over the last 1[56] min( \d+ s)? that are allowed today$/,
+      /^production\/db-ingress would deny 1 of the 3 connections seen over the last 1[56] min( \d+ s)? that the current policies allow$/,
     );
     expect(lines).toEqual([
       '',
