@@ -1,8 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { type ChangeEvent, useState } from 'react';
 import { generateUrl, postWhatIf } from '../api/policyApi.js';
+import { setLastWhatIf } from '../app/lastWhatIf.js';
 import { useUrl } from '../app/UrlContext.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
+import { Link } from '../components/Link/Link.js';
 import { Panel } from '../components/Panel/Panel.js';
 import { WhatIfTable } from '../components/WhatIfTable/WhatIfTable.js';
 
@@ -18,6 +20,7 @@ export default function PolicyView() {
   const [yaml, setYaml] = useState('');
   const whatIf = useMutation({
     mutationFn: (text: string) => postWhatIf(text, state),
+    onSuccess: (answer) => setLastWhatIf(answer),
   });
   const namespace = state.namespace[0] ?? '';
   const workload = state.workload.startsWith(`${namespace}/`)
@@ -71,7 +74,19 @@ export default function PolicyView() {
           </div>
         </form>
         {whatIf.error && <ErrorState error={whatIf.error} what="the what-if answer" />}
-        {whatIf.data && <WhatIfTable answer={whatIf.data} />}
+        {whatIf.data && (
+          <>
+            <WhatIfTable answer={whatIf.data} />
+            {whatIf.data.flows.length > 0 && (
+              <Link
+                patch={{ view: 'map', focus: '' }}
+                className="mt-2 inline-block text-sm text-accent hover:underline"
+              >
+                Show them on the map
+              </Link>
+            )}
+          </>
+        )}
       </Panel>
 
       <Panel title="Generate least-privilege NetworkPolicies from the observed traffic" testId="generate">
