@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyEvaluator } from './evaluate.js';
-import { generatePolicies, type ObservedConnection } from './generatePolicies.js';
+import { generatePolicies, MAX_ADDRESS_PEERS, type ObservedConnection } from './generatePolicies.js';
 import { parsePolicies } from './parsePolicies.js';
 import { policiesYaml } from './policiesYaml.js';
 import type { World } from './world.js';
@@ -140,7 +140,7 @@ describe('generatePolicies', () => {
       ],
     ]);
     expect(notes).toContain(
-      'egress to world 203.0.113.7 is outside the pods Weft knows: allowed as ipBlock 203.0.113.7/32, which breaks if its address changes',
+      'production/api egress to world 203.0.113.7 is outside the pods Weft knows: allowed as ipBlock 203.0.113.7/32, which breaks if its address changes',
     );
   });
 
@@ -183,6 +183,43 @@ describe('generatePolicies', () => {
     expect(r.policies[0]!.ingress[0]!.peers).toEqual([{ ipBlock: { cidr: '10.0.0.77/32', except: [] } }]);
     expect(r.notes).toContain(
       'production/ghost: its pods share no label Weft knows, so no policy can select them',
+    );
+  });
+
+  it('past MAX_ADDRESS_PEERS outside addresses, allows any address on the ports they used', () => {
+    const clients = Array.from({ length: MAX_ADDRESS_PEERS + 1 }, (_, i) => ({
+      ip: `198.51.100.${i + 1}`,
+      label: 'world',
+    }));
+    const r = generatePolicies({
+      namespace: 'production',
+      workload: 'frontend',
+      connections: [...clients.map((c) => tcp(c, FE1, 443)), tcp(clients[0]!, FE2, 80), tcp(PROM, FE1, 9090)],
+      world,
+    });
+    expect(r.policies[0]!.ingress.map((x) => [x.peers, x.ports])).toEqual([
+      [
+        [
+          {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+              matchExpressions: [],
+            },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' }, matchExpressions: [] },
+          },
+        ],
+        [{ protocol: 'TCP', port: 9090 }],
+      ],
+      [
+        [{ ipBlock: { cidr: '0.0.0.0/0', except: [] } }, { ipBlock: { cidr: '::/0', except: [] } }],
+        [
+          { protocol: 'TCP', port: 80 },
+          { protocol: 'TCP', port: 443 },
+        ],
+      ],
+    ]);
+    expect(r.notes).toContain(
+      'production/frontend ingress from 17 addresses outside the pods Weft knows: more than 16, so any address is allowed on TCP 80, TCP 443',
     );
   });
 

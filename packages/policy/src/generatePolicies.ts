@@ -105,10 +105,7 @@ export function generatePolicies(req: GenerateRequest): GeneratedPolicies {
       notes.push(
         `${policyNs} ${what} ${e.namespace}/${e.workload}: its pods' labels are not known, so it is allowed by address ${hostBlock(e.ip)}`,
       );
-    } else
-      notes.push(
-        `${what} ${e.label ? `${e.label} ` : ''}${e.ip} is outside the pods Weft knows: allowed as ipBlock ${hostBlock(e.ip)}, which breaks if its address changes`,
-      );
+    }
     return { ipBlock: { cidr: hostBlock(e.ip), except: [] } };
   };
 
@@ -135,20 +132,23 @@ export function generatePolicies(req: GenerateRequest): GeneratedPolicies {
     const ingress = new RuleSet();
     const egress = new RuleSet();
     for (const c of req.connections) {
-      if (mine(c.server)) ingress.add(peerOf(c.client, `${req.namespace}/${workload}`, 'ingress from'), c);
+      if (mine(c.server))
+        ingress.add(peerOf(c.client, `${req.namespace}/${workload}`, 'ingress from'), c, c.client);
       if (mine(c.client)) {
         if (dns && isDnsServer(c, dns.labelsOf)) continue;
-        egress.add(peerOf(c.server, `${req.namespace}/${workload}`, 'egress to'), c);
+        egress.add(peerOf(c.server, `${req.namespace}/${workload}`, 'egress to'), c, c.server);
       }
     }
-    const egressRules = egress.rules();
+    const subject = `${req.namespace}/${workload}`;
+    const ingressRules = ingress.rules(`${subject} ingress from`, notes);
+    const egressRules = egress.rules(`${subject} egress to`, notes);
     if (dns) egressRules.push(dns.rule);
     policies.push({
       namespace: req.namespace,
       name: `${workload}-least-privilege`.slice(0, 253),
       podSelector: selector(sel),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: ingress.rules(),
+      ingress: ingressRules,
       egress: egressRules,
     });
   }
@@ -171,26 +171,60 @@ export function generatePolicies(req: GenerateRequest): GeneratedPolicies {
   return { policies, notes: [...new Set(notes)] };
 }
 
+/** Past this many single addresses in one direction, a workload's allow-list takes any address instead. */
+export const MAX_ADDRESS_PEERS = 16;
+
 /** Rules by peer, each with the ports used to reach it (protocol and number), in a stable order. */
 class RuleSet {
-  private readonly byPeer = new Map<string, { peer: PolicyPeer; ports: Map<string, PolicyPort> }>();
+  private readonly byPeer = new Map<
+    string,
+    { peer: PolicyPeer; ports: Map<string, PolicyPort>; label: string | undefined }
+  >();
 
-  add(peer: PolicyPeer, c: ObservedConnection): void {
+  add(peer: PolicyPeer, c: ObservedConnection, end: ObservedEnd): void {
     const key = JSON.stringify(peer);
-    const entry = this.byPeer.get(key) ?? { peer, ports: new Map<string, PolicyPort>() };
+    const entry = this.byPeer.get(key) ?? {
+      peer,
+      ports: new Map<string, PolicyPort>(),
+      label: isPod(end) ? undefined : (end.label ?? ''),
+    };
     entry.ports.set(`${c.protocol}/${c.port}`, { protocol: c.protocol, port: c.port });
     this.byPeer.set(key, entry);
   }
 
-  rules(): PolicyRule[] {
-    return [...this.byPeer.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, e]) => ({
-        peers: [e.peer],
-        ports: [...e.ports.values()].sort(
-          (a, b) => a.protocol.localeCompare(b.protocol) || Number(a.port) - Number(b.port),
-        ),
-      }));
+  /**
+   * The rules; addresses outside the known pods (`label` set) are named in `notes`, and past
+   * MAX_ADDRESS_PEERS of them (clients of a public service) become one rule for any address.
+   */
+  rules(what: string, notes: string[]): PolicyRule[] {
+    const entries = [...this.byPeer.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const outside = entries.filter(([, e]) => e.label !== undefined);
+    const ports = (m: Iterable<PolicyPort>) =>
+      [...new Map([...m].map((p) => [`${p.protocol}/${p.port}`, p])).values()].sort(
+        (a, b) => a.protocol.localeCompare(b.protocol) || Number(a.port) - Number(b.port),
+      );
+    const rule = (e: { peer: PolicyPeer; ports: Map<string, PolicyPort> }): PolicyRule => ({
+      peers: [e.peer],
+      ports: ports(e.ports.values()),
+    });
+    if (outside.length <= MAX_ADDRESS_PEERS) {
+      for (const [, e] of outside)
+        notes.push(
+          `${what} ${e.label ? `${e.label} ` : ''}${e.peer.ipBlock!.cidr.replace(/\/\d+$/, '')} is outside the pods Weft knows: allowed as ipBlock ${e.peer.ipBlock!.cidr}, which breaks if its address changes`,
+        );
+      return entries.map(([, e]) => rule(e));
+    }
+    const anyPorts = ports(outside.flatMap(([, e]) => [...e.ports.values()]));
+    notes.push(
+      `${what} ${outside.length} addresses outside the pods Weft knows: more than ${MAX_ADDRESS_PEERS}, so any address is allowed on ${anyPorts.map((p) => `${p.protocol} ${p.port}`).join(', ')}`,
+    );
+    return [
+      ...entries.filter(([, e]) => e.label === undefined).map(([, e]) => rule(e)),
+      {
+        peers: [{ ipBlock: { cidr: '0.0.0.0/0', except: [] } }, { ipBlock: { cidr: '::/0', except: [] } }],
+        ports: anyPorts,
+      },
+    ];
   }
 }
 
