@@ -15,9 +15,9 @@ export function whatIfText(r: WhatIfResponse, mode: TimeMode, now: number): stri
   const names = r.policies.map((p) => `${p.namespace}/${p.name}`).join(', ');
   const window = windowInWords(mode, { start: r.start, end: r.end }, now);
   const head =
-    r.flows.length === 0
+    r.denied === 0
       ? `${names} would deny none of the ${r.evaluated} connections seen ${window} that the current policies allow`
-      : `${names} would deny ${r.flows.length} of the ${r.evaluated} connections seen ${window} that the current policies allow`;
+      : `${names} would deny ${r.denied} of the ${r.evaluated} connections seen ${window} that the current policies allow`;
   const rows = r.flows.map((f) => [
     endpointLabel(f.client),
     endpointLabel(f.server),
@@ -37,7 +37,10 @@ export function whatIfText(r: WhatIfResponse, mode: TimeMode, now: number): stri
       .trimEnd();
   const out = [head];
   if (rows.length > 0) out.push('', line(header), ...shown.map(line));
-  if (rows.length > shown.length) out.push(`... ${rows.length - shown.length} more (--json lists all)`);
+  if (r.denied > shown.length)
+    out.push(
+      `... ${r.denied - shown.length} more (${r.denied > rows.length ? `--json lists the first ${rows.length}` : '--json lists all'})`,
+    );
   // One rule per denying policy: the rows name it, this says what it allows.
   const rules = new Map<string, string>();
   for (const f of r.flows) if (f.finding.rule) rules.set(f.finding.rule, f.finding.rule);

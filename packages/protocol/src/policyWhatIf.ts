@@ -2,6 +2,9 @@ import { type Static, Type } from 'typebox';
 import { Endpoint } from './endpoint.js';
 import { PolicyFinding, PolicyName } from './policyFinding.js';
 
+/** Connections a what-if answer lists (most packets first); `denied` counts them all. */
+export const MAX_WHATIF_FLOWS = 1_000;
+
 /** The largest NetworkPolicy YAML `POST /api/v1/policy/whatif` reads (a few hundred policies). */
 export const MAX_WHATIF_YAML = 512 * 1024;
 
@@ -34,7 +37,9 @@ export const WhatIfResponse = Type.Object({
   policies: Type.Array(PolicyName),
   /** Connections of the window evaluated (after the filter). */
   evaluated: Type.Integer(),
-  /** Most packets first. */
+  /** Connections the pasted policies would deny that the current ones allow (all of them). */
+  denied: Type.Integer(),
+  /** The first MAX_WHATIF_FLOWS of them, most packets first. */
   flows: Type.Array(WhatIfFlow),
   /** What limits the answer (no policy context yet, protocols not evaluated). */
   notes: Type.Array(Type.String()),

@@ -75,6 +75,7 @@ describe('what if: the observed connections a pasted NetworkPolicy would deny', 
       'prometheus-0 -> api-5c8d7f9b6-t7w9r tcp 9090',
       'legacy-worker-84f6d9c7b-z5n3m -> api-5c8d7f9b6-h4j2k tcp 80',
     ]);
+    expect(r).toMatchObject({ evaluated: 9, denied: 2 });
     expect(r.flows[0]).toMatchObject({ packets: 354, bytes: 247800, connections: 0 });
     expect(r.flows[0]!.finding).toEqual({
       verdict: 'denied',

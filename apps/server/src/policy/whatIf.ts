@@ -1,12 +1,10 @@
 import { type NetworkPolicy, PolicyEvaluator, type PolicyRef, policyKey } from '@weft/policy';
-import type { TimeWindow, WhatIfFlow, WhatIfResponse } from '@weft/protocol';
+import { MAX_WHATIF_FLOWS, type TimeWindow, type WhatIfResponse } from '@weft/protocol';
 import type { PairMatcher } from '../store/match.js';
 import type { Store } from '../store/store.js';
-import { explainFlow } from './explainFlow.js';
+import { explainFlow, flowOf } from './explainFlow.js';
 import type { PolicyContexts } from './policyContexts.js';
-import { windowConnections } from './windowConnections.js';
-
-const EVALUATED = new Set(['tcp', 'udp', 'sctp']);
+import { type WindowConnection, windowConnections } from './windowConnections.js';
 
 /**
  * The connections of a window the current policies allow and the current ones plus `pasted` would
@@ -27,6 +25,7 @@ export function whatIf(
     end: window.end,
     policies: pasted.map((p) => ({ namespace: p.namespace, name: p.name })),
     evaluated: 0,
+    denied: 0,
     flows: [],
     notes: [],
   };
@@ -44,18 +43,23 @@ export function whatIf(
   const byKey = new Map(combined.map((p) => [policyKey(p), p]));
   const policyOf = (r: PolicyRef) => byKey.get(policyKey(r));
   let skipped = 0;
+  // Most connections are allowed either way: decide with the wordless pass, explain only those listed.
+  const denied: WindowConnection[] = [];
   for (const c of connections) {
-    const s = c.series;
-    if (!EVALUATED.has(s.proto)) {
+    const flow = flowOf(c.series);
+    if (!flow) {
       skipped++;
       continue;
     }
     answer.evaluated++;
-    const denied = explainFlow(after, policyOf, s, false);
-    if (denied.verdict !== 'denied') continue;
     // Denied today already: the pasted policies are not what denies it.
-    if (explainFlow(today, () => undefined, s, false).verdict === 'denied') continue;
-    const flow: WhatIfFlow = {
+    if (!after.allows(flow) && today.allows(flow)) denied.push(c);
+  }
+  answer.denied = denied.length;
+  denied.sort((a, b) => b.sum.packets - a.sum.packets || b.sum.bytes - a.sum.bytes);
+  for (const c of denied.slice(0, MAX_WHATIF_FLOWS)) {
+    const s = c.series;
+    answer.flows.push({
       client: s.client,
       server: s.server,
       proto: s.proto,
@@ -63,14 +67,12 @@ export function whatIf(
       packets: c.sum.packets,
       bytes: c.sum.bytes,
       connections: c.sum.connects,
-      finding: denied,
-    };
-    answer.flows.push(flow);
+      finding: explainFlow(after, policyOf, s, false),
+    });
   }
   if (skipped > 0)
     answer.notes.push(
       `${skipped} ICMP or other connections are not evaluated: NetworkPolicy rules name ports`,
     );
-  answer.flows.sort((a, b) => b.packets - a.packets || b.bytes - a.bytes);
   return answer;
 }

@@ -34,6 +34,7 @@ const answer: WhatIfResponse = {
   end: 1,
   policies: [{ namespace: 'production', name: 'db-ingress' }],
   evaluated: 3,
+  denied: 3,
   flows: [
     denied(pod('production', 'api-1', 'api'), pod('production', 'db-0', 'db'), 'db-ingress'),
     denied(pod('production', 'api-2', 'api'), pod('production', 'db-0', 'db'), 'db-ingress'),

@@ -24,6 +24,7 @@ const answer: WhatIfResponse = {
   end,
   policies: [{ namespace: 'production', name: 'api-ingress' }],
   evaluated: 9,
+  denied: 1,
   flows: [
     {
       client: pod('monitoring', 'prometheus-0'),

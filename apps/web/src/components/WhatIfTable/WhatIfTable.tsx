@@ -19,15 +19,20 @@ export function WhatIfTable({ answer }: { answer: WhatIfResponse }) {
   return (
     <div className="mt-3" data-testid="whatif-result">
       <p className="text-sm" data-testid="whatif-summary">
-        {answer.flows.length === 0
+        {answer.denied === 0
           ? `${names} would deny none of the ${formatCount(answer.evaluated)} connections seen ${over.window} that the current policies allow.`
-          : `${names} would deny ${formatCount(answer.flows.length)} of the ${formatCount(answer.evaluated)} connections seen ${over.window} that the current policies allow.`}
+          : `${names} would deny ${formatCount(answer.denied)} of the ${formatCount(answer.evaluated)} connections seen ${over.window} that the current policies allow.`}
       </p>
       {answer.notes.map((n) => (
         <p key={n} className="text-xs text-muted">
           {n}
         </p>
       ))}
+      {answer.denied > answer.flows.length && (
+        <p className="text-xs text-muted">
+          The {formatCount(answer.flows.length)} with the most packets are listed.
+        </p>
+      )}
       {answer.flows.length > 0 && (
         <table className="tabular mt-2 w-full table-fixed text-left text-sm" data-testid="whatif-flows">
           <thead className="text-xs text-muted">
