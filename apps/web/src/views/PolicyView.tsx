@@ -97,7 +97,11 @@ export default function PolicyView() {
               data-testid="generate-namespace"
               value={namespace}
               onChange={(e) =>
-                navigate({ namespace: e.target.value ? [e.target.value.trim()] : [], workload: '' })
+                navigate(
+                  { namespace: e.target.value ? [e.target.value.trim()] : [], workload: '' },
+                  // Typing is one step in the history, not one per key.
+                  { replace: true },
+                )
               }
               className="rounded border border-line bg-panel-2 px-2 py-1 text-sm text-fg"
             />
@@ -109,7 +113,10 @@ export default function PolicyView() {
               value={workload}
               disabled={!namespace}
               onChange={(e) =>
-                navigate({ workload: e.target.value ? `${namespace}/${e.target.value.trim()}` : '' })
+                navigate(
+                  { workload: e.target.value ? `${namespace}/${e.target.value.trim()}` : '' },
+                  { replace: true },
+                )
               }
               className="rounded border border-line bg-panel-2 px-2 py-1 text-sm text-fg"
             />
