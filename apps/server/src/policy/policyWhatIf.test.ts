@@ -110,6 +110,14 @@ describe('what if: the observed connections a pasted NetworkPolicy would deny', 
     }
   });
 
+  it("says that a named port cannot be matched (pods' container ports are not sent)", async () => {
+    const r = (await whatIf(API_FROM_FRONTEND.replace('port: 80', 'port: http'))).json() as WhatIfResponse;
+    expect(r.notes).toEqual([
+      "production/api-ingress name ports: the collectors do not send pods' container ports, so a named port matches no connection here and what it would allow is listed as denied",
+    ]);
+    expect(r.flows.map(flowKey)).toContain('frontend-7d9f8c6b5-x2k4p -> api-5c8d7f9b6-h4j2k tcp 80');
+  });
+
   it('refuses YAML it cannot read, naming the field, and an oversized body', async () => {
     const bad = await whatIf(API_FROM_FRONTEND.replace('port: 80', 'port: 99999'));
     expect(bad.statusCode).toBe(400);

@@ -38,6 +38,13 @@ export function whatIf(
   const current = contexts.policies().map((k) => k.policy);
   const replaced = current.filter((p) => pastedKeys.has(policyKey(p)));
   for (const p of replaced) answer.notes.push(`${policyKey(p)} replaces the current policy of that name`);
+  const named = pasted.filter((p) =>
+    [...p.ingress, ...p.egress].some((r) => r.ports.some((x) => typeof x.port === 'string')),
+  );
+  if (named.length > 0)
+    answer.notes.push(
+      `${named.map(policyKey).join(', ')} name ports: the collectors do not send pods' container ports, so a named port matches no connection here and what it would allow is listed as denied`,
+    );
   const combined = [...pasted, ...current.filter((p) => !pastedKeys.has(policyKey(p)))];
   const after = new PolicyEvaluator(combined, contexts.world());
   const byKey = new Map(combined.map((p) => [policyKey(p), p]));
