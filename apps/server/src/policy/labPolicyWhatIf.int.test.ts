@@ -41,15 +41,23 @@ function curl(from: string, to: string, port: number): Promise<{ exit: number; s
   );
 }
 
-/** The connections with policy_drop drops since `from`, as keys, less those `deniedBefore` denied. */
-function policyDropped(from: number, deniedBefore: PolicyEvaluator | null): Set<string> {
+/**
+ * The connections with policy_drop drops in [from, to], as keys, less those `deniedBefore` denied
+ * (the scenario's policy) and those `droppedBefore` lists (the scenario's bare nftables faults).
+ */
+function policyDropped(
+  from: number,
+  deniedBefore: PolicyEvaluator | null,
+  droppedBefore: ReadonlySet<string> = new Set(),
+  to = Date.now(),
+): Set<string> {
   const out = new Set<string>();
-  const { connections } = windowConnections(server.app.weft.store, { start: from, end: Date.now() });
+  const { connections } = windowConnections(server.app.weft.store, { start: from, end: to });
   for (const c of connections) {
     if (c.sum.dropsFor('policy_drop') === 0) continue;
     if (deniedBefore && explainFlow(deniedBefore, () => undefined, c.series, true).verdict === 'denied')
       continue;
-    out.add(key(c.series));
+    if (!droppedBefore.has(key(c.series))) out.add(key(c.series));
   }
   return out;
 }
@@ -148,20 +156,21 @@ spec:
       });
 
     const before = server.app.weft.policyContexts.current();
+    const droppedBefore = policyDropped(recorded.start, before, new Set(), recorded.end);
     const applied = Date.now();
     await policyApply({ prefix }, yaml, 'whatif.yaml');
     try {
       // Every connection of the default scenario recurs within a few seconds: wait for the predicted
       // ones to drop, then for 15 s of traffic after that, so any other drop would show too.
-      let dropped = policyDropped(applied, before);
+      let dropped = policyDropped(applied, before, droppedBefore);
       for (let i = 0; i < 300 && ![...predicted].every((k) => dropped.has(k)); i++) {
         await sleep(200);
-        dropped = policyDropped(applied, before);
+        dropped = policyDropped(applied, before, droppedBefore);
       }
       const settled = Date.now() + 15_000;
       await sleep(settled - Date.now());
       await delivered(settled);
-      expect([...policyDropped(applied, before)].sort()).toEqual([...predicted].sort());
+      expect([...policyDropped(applied, before, droppedBefore)].sort()).toEqual([...predicted].sort());
     } finally {
       await policyDelete({ prefix }, yaml, 'whatif.yaml');
     }
