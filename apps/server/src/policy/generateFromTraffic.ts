@@ -8,7 +8,7 @@ import {
 import { type Endpoint, endpointLabel, type GenerateResponse, type TimeWindow } from '@weft/protocol';
 import type { Store } from '../store/store.js';
 import type { PolicyContexts } from './policyContexts.js';
-import { carriedTraffic, windowConnections } from './windowConnections.js';
+import { carriedTraffic, heldFromNote, windowConnections } from './windowConnections.js';
 
 const PROTOCOLS: Record<string, ObservedConnection['protocol']> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP' };
 
@@ -32,6 +32,8 @@ export function generateFromTraffic(
   const { window, connections } = windowConnections(store, asked);
   const observed: ObservedConnection[] = [];
   const notes: string[] = [];
+  const held = heldFromNote(store, window);
+  if (held) notes.push(held);
   const touches = (e: Endpoint) =>
     e.kind === 'pod' && e.namespace === namespace && (workload === undefined || e.workload === workload);
   for (const c of connections) {

@@ -4,7 +4,7 @@ import type { PairMatcher } from '../store/match.js';
 import type { Store } from '../store/store.js';
 import { explainFlow, flowOf } from './explainFlow.js';
 import type { PolicyContexts } from './policyContexts.js';
-import { type WindowConnection, windowConnections } from './windowConnections.js';
+import { heldFromNote, type WindowConnection, windowConnections } from './windowConnections.js';
 
 /**
  * The connections of a window the current policies allow and the current ones plus `pasted` would
@@ -29,6 +29,8 @@ export function whatIf(
     flows: [],
     notes: [],
   };
+  const held = heldFromNote(store, window);
+  if (held) answer.notes.push(held);
   const today = contexts.current();
   if (!today) {
     answer.notes.push('no collector has sent the pods and policies yet, so nothing can be evaluated');

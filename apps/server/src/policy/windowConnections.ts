@@ -49,3 +49,12 @@ export function carriedTraffic(c: WindowConnection): boolean {
     return sum.connects > 0 ? sum.connects > sum.failures : sum.bytes > 0 && sum.dropPackets < sum.packets;
   return sum.packets > sum.dropPackets;
 }
+
+/**
+ * A note when the window begins before the oldest traffic the store holds (Prometheus keeps only
+ * aggregates, no connection by connection): what is evaluated starts later than asked.
+ */
+export function heldFromNote(store: Store, win: TimeWindow): string | null {
+  if (!Number.isFinite(store.dataStart) || win.start >= store.dataStart) return null;
+  return `the server holds connections from ${new Date(store.dataStart).toISOString()} on: the window's earlier part has none to evaluate`;
+}
