@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writev } from 'node:fs';
 import { join } from 'node:path';
 import type { Endpoint } from '@weft/protocol';
-import { encodeRecord, RecordKind, segmentHeader } from './journalFormat.js';
+import { encodeRecord, RecordKind, recordHead, segmentHeader } from './journalFormat.js';
 
 /**
  * The durable embedded store (issue 14): the server's history (store.ts: edge and DNS series in a 1 s
@@ -244,7 +244,9 @@ export class BatchJournal {
         this.push(encodeRecord(RecordKind.table, at, s.id, node, body), 0);
       }
     }
-    this.push(encodeRecord(stored ? RecordKind.batch : RecordKind.resent, at, s.id, node, frame), 1);
+    // The frame itself, not a copy: neither the WebSocket nor the session writes into it again.
+    this.push(recordHead(stored ? RecordKind.batch : RecordKind.resent, at, s.id, node, frame), 0);
+    this.push(frame, 1);
   }
 
   /** The nodes with a connected collector changed. */
