@@ -22,7 +22,7 @@ import { CollectorRegistry } from '../../apps/server/src/ingest/collectorRegistr
 import { IngestSession } from '../../apps/server/src/ingest/ingestSession.js';
 import { ServerMetrics } from '../../apps/server/src/serverMetrics.js';
 import { Store } from '../../apps/server/src/store/store.js';
-import { BatchPacker, PROTOCOL_VERSION } from '../../packages/protocol/src/index.js';
+import { BatchPacker, type Endpoint, PROTOCOL_VERSION } from '../../packages/protocol/src/index.js';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -95,7 +95,48 @@ async function fullPath(durable: boolean): Promise<{ rate: number; bytes: number
   return run();
 }
 
-if (SOLO) {
+/**
+ * The journal's own CPU for one run's batches: BatchJournal.batch for each frame as the session calls
+ * it, then everything written (close). The median of `n` runs, in seconds.
+ */
+async function journalAlone(n: number): Promise<number> {
+  const cluster = syntheticCluster(5_000, 50_000);
+  const t0 = Date.now() - BATCHES * 1000;
+  const packer = new BatchPacker();
+  const table: Endpoint[] = [];
+  const frames = Array.from({ length: BATCHES }, (_, i) => {
+    const p = packer.pack(flowBatch(cluster, i * BATCH, BATCH, i, t0 + i * 1000));
+    const base = p.endpointBase;
+    for (const e of p.endpoints) table.push(e);
+    return { frame: Buffer.from(JSON.stringify(p)), base, size: table.length };
+  });
+  const times: number[] = [];
+  for (let r = 0; r < n + 1; r++) {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-journal-alone-'));
+    const journal = new BatchJournal({
+      dir,
+      retentionMs: DEFAULT_CONFIG.coarseRetentionS * 1000,
+      now: Date.now,
+      log: { info() {}, error: (o, m) => console.error(m, o) },
+    });
+    const stream = {};
+    const c = process.cpuUsage();
+    for (const f of frames) {
+      journal.batch(stream, f.frame, f.base, table.slice(0, f.size), 'node-0', Date.now());
+      await tick();
+    }
+    await journal.close();
+    const u = process.cpuUsage(c);
+    rmSync(dir, { recursive: true, force: true });
+    // The first is a warm-up.
+    if (r > 0) times.push((u.user + u.system) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
+if (SOLO === 'journal') {
+  console.log(`SOLO journal ${await journalAlone(Number(arg('n') ?? 7))}`);
+} else if (SOLO) {
   const r = await fullPath(SOLO === 'on');
   console.log(`SOLO ${SOLO} ${Math.round(r.rate)} ${r.bytes}`);
 } else {
@@ -114,6 +155,13 @@ if (SOLO) {
       rates[side]!.push(Number(m[2]));
       if (side === 'on') written = Number(m[3]);
     }
+  const journalS = Number(
+    /^SOLO journal (\S+)$/m.exec(
+      execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--solo=journal'], {
+        encoding: 'utf8',
+      }),
+    )?.[1],
+  );
   const sorted = (xs: number[]) => xs.slice().sort((a, b) => a - b);
   const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
   const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
@@ -131,6 +179,21 @@ if (SOLO) {
     `on / off: ${(on / off).toFixed(2)} (target >= 0.9: ${on / off >= 0.9 ? 'met' : 'NOT met'}); on ${k(on)}/s ` +
       `(target >= 500k: ${on >= 500_000 ? 'met' : 'NOT met'})`,
   );
-  console.log(`RESULT ingest_durable on=${on} off=${off} ratio=${(on / off).toFixed(3)}`);
+  // Each round's pair ran back to back: the ratio within a round is less moved by the load's drift.
+  const pairs = rates.on!.map((x, i) => x / rates.off![i]!);
+  console.log(
+    `  on / off within each round: ${sorted(pairs)
+      .map((x) => x.toFixed(2))
+      .join(' ')} (median ${median(pairs).toFixed(2)})`,
+  );
+  // The journal alone (no parsing, no store): what durability adds to the off path's CPU, with less noise.
+  const offS = records / off;
+  console.log(
+    `  journal alone: ${(journalS * 1000).toFixed(0)} ms CPU a run (median of 7) against ${(offS * 1000).toFixed(0)} ms ` +
+      `for the off path: on would be ${(offS / (offS + journalS)).toFixed(3)} of off, ${k(records / (offS + journalS))}/s`,
+  );
+  console.log(
+    `RESULT ingest_durable on=${on} off=${off} ratio=${(on / off).toFixed(3)} journal_s=${journalS}`,
+  );
   console.log(`load average after: ${load()}`);
 }

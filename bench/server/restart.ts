@@ -6,10 +6,14 @@
  * replay's share is what /api/v1/status says it took. Starts on an empty data directory alternate with
  * them (the cost of starting at all: Node, tsx, Fastify), so both see the same load. Run:
  *   node --conditions=weft-source --import tsx bench/server/restart.ts [--hours=24] [--runs=3] [--dir=<data dir>]
- * With --dir of a directory already written (--keep kept it), the writing is skipped.
+ * With --base=<dir> (an older commit's sources: bench/server/base.sh 034f2be /tmp/wrs-base) that version's
+ * server starts on the same data in each round too, for the ratio of the replays.
+ * With --dir of a directory already written (--keep kept it), the writing is skipped. The server runs with
+ * a memory budget of 4 GiB (a day of this cluster is more than the default 512 MiB keeps: see the
+ * diagnose and compare benches) and a retention an hour longer than the data, so every run reads it all.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +27,14 @@ const RUNS = Number(arg('runs') ?? 3);
 const SPARSE_EVERY = Number(arg('sparse-every') ?? 900);
 const RECENT_EVERY = Number(arg('recent-every') ?? 15);
 const KEEP = process.argv.includes('--keep');
+/** An older commit's sources (bench/server/base.sh <commit> <dir>): its server starts on the same data too. */
+const BASE = arg('base');
 const MEMORY_MB = 4096;
+/**
+ * An hour past the history's span: the data ends when it was written, and the starts come minutes later;
+ * with the default 24 h the oldest segments would expire under the runs (and be deleted at each start).
+ */
+const RETENTION_S = HOURS * 3600 + 3600;
 const serverTs = fileURLToPath(new URL('../../apps/server/src/server.ts', import.meta.url));
 const load = () =>
   loadavg()
@@ -48,7 +59,7 @@ if (!given || !existsSync(dir) || readdirSync(dir).length === 0) {
     sparseEvery: SPARSE_EVERY,
     recentEvery: RECENT_EVERY,
     recentS: 900,
-    retentionMs: 86_400_000,
+    retentionMs: RETENTION_S * 1000,
   });
   const c = process.cpuUsage(cpu);
   console.log(
@@ -87,16 +98,19 @@ interface Start {
   records: number;
   skipped: number;
   rssMiB: number;
+  evictions: number;
+  /** CPU seconds the server used until ready. */
+  cpuS: number;
 }
 
 /** Spawns the server on `dataDir`, waits for /readyz, reads the status, stops it with SIGTERM. */
-async function timeStart(dataDir: string): Promise<Start> {
+async function timeStart(dataDir: string, script = serverTs): Promise<Start> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const began = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [`--max-old-space-size=${MEMORY_MB}`, '--conditions=weft-source', '--import', 'tsx', serverTs],
+    [`--max-old-space-size=${MEMORY_MB}`, '--conditions=weft-source', '--import', 'tsx', script],
     {
       env: {
         ...process.env,
@@ -104,6 +118,7 @@ async function timeStart(dataDir: string): Promise<Start> {
         WEFT_PORT: String(port),
         WEFT_DATA_DIR: dataDir,
         WEFT_MEMORY_BUDGET_MB: String(MEMORY_MB),
+        WEFT_COARSE_RETENTION_S: String(RETENTION_S),
         WEFT_LOG_LEVEL: 'warn',
         WEFT_WEB_ROOT: '/nonexistent/weft-restart-bench',
       },
@@ -129,10 +144,16 @@ async function timeStart(dataDir: string): Promise<Start> {
     await new Promise((r) => setTimeout(r, 10));
   }
   const readyMs = performance.now() - began;
+  // utime + stime of the server process (every thread), in clock ticks (100 a second on Linux).
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuS = (Number(fields[11]) + Number(fields[12])) / 100;
   const status = (await (await fetch(`${url}/api/v1/status`)).json()) as {
     history: { replayMs: number; replayedBatches: number; replayedRecords: number; skippedFiles: number };
   };
-  const rss = (await (await fetch(`${url}/metrics`)).text()).match(/^process_resident_memory_bytes (\S+)/m);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const rss = metrics.match(/^weft_server_memory_bytes\{type="rss"\} (\S+)/m);
+  const evicted = metrics.match(/^weft_server_store_evictions_total (\S+)/m);
   child.kill('SIGTERM');
   await exited;
   const h = status.history;
@@ -143,18 +164,26 @@ async function timeStart(dataDir: string): Promise<Start> {
     records: h.replayedRecords,
     skipped: h.skippedFiles,
     rssMiB: rss ? Number(rss[1]) / 2 ** 20 : Number.NaN,
+    evictions: evicted ? Number(evicted[1]) : Number.NaN,
+    cpuS,
   };
 }
 
 const full: Start[] = [];
 const bare: Start[] = [];
+const base: Start[] = [];
+const sides = BASE ? ['full', 'base', 'empty'] : ['full', 'empty'];
 for (let r = 0; r < RUNS; r++) {
-  for (const side of r % 2 === 0 ? ['full', 'empty'] : ['empty', 'full']) {
-    const s = await timeStart(side === 'full' ? dir : empty);
-    (side === 'full' ? full : bare).push(s);
+  // Each round begins with another side, so none always runs first.
+  for (const side of sides.map((_, i) => sides[(i + r) % sides.length]!)) {
+    const s =
+      side === 'base'
+        ? await timeStart(dir, join(BASE!, 'apps/server/src/server.ts'))
+        : await timeStart(side === 'full' ? dir : empty);
+    (side === 'full' ? full : side === 'base' ? base : bare).push(s);
     console.log(
-      `  run ${r + 1} ${side.padEnd(5)} ready ${(s.readyMs / 1000).toFixed(2)} s, replay ${(s.replayMs / 1000).toFixed(2)} s ` +
-        `(${s.batches} batches, ${s.records} records, ${s.skipped} files skipped), rss ${s.rssMiB.toFixed(0)} MiB; load ${load()}`,
+      `  run ${r + 1} ${side.padEnd(5)} ready ${(s.readyMs / 1000).toFixed(2)} s (${s.cpuS.toFixed(1)} s CPU), replay ${(s.replayMs / 1000).toFixed(2)} s ` +
+        `(${s.batches} batches, ${s.records} records, ${s.skipped} files skipped), ${s.evictions} series evicted, rss ${s.rssMiB.toFixed(0)} MiB; load ${load()}`,
     );
   }
 }
@@ -167,8 +196,18 @@ const e = bare.map((s) => s.readyMs);
 console.log(
   `restart to ready with ${HOURS} h: median ${(median(f) / 1000).toFixed(2)} s (${range(f)}), of which replay ` +
     `${(median(p) / 1000).toFixed(2)} s (${range(p)}); empty data dir ${(median(e) / 1000).toFixed(2)} s (${range(e)}); ` +
-    `target < 10 s: ${median(f) < 10_000 ? 'met' : 'NOT met'}`,
+    `target < 10 s: ${median(f) < 10_000 ? 'met' : 'NOT met'}; server CPU until ready ${median(full.map((x) => x.cpuS)).toFixed(1)} s ` +
+    `(empty ${median(bare.map((x) => x.cpuS)).toFixed(1)} s)`,
 );
+if (BASE) {
+  const b = base.map((s) => s.readyMs);
+  const bp = base.map((s) => s.replayMs);
+  console.log(
+    `base (${BASE}): ready ${(median(b) / 1000).toFixed(2)} s (${range(b)}), replay ${(median(bp) / 1000).toFixed(2)} s ` +
+      `(${range(bp)}), CPU until ready ${median(base.map((x) => x.cpuS)).toFixed(1)} s; this tree / base: replay ` +
+      `${(median(p) / median(bp)).toFixed(2)}, CPU ${(median(full.map((x) => x.cpuS)) / median(base.map((x) => x.cpuS))).toFixed(2)}`,
+  );
+}
 console.log(
   `RESULT restart_ready_ms=${Math.round(median(f))} replay_ms=${Math.round(median(p))} empty_ready_ms=${Math.round(median(e))}`,
 );
