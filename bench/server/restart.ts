@@ -196,7 +196,7 @@ const e = bare.map((s) => s.readyMs);
 console.log(
   `restart to ready with ${HOURS} h: median ${(median(f) / 1000).toFixed(2)} s (${range(f)}), of which replay ` +
     `${(median(p) / 1000).toFixed(2)} s (${range(p)}); empty data dir ${(median(e) / 1000).toFixed(2)} s (${range(e)}); ` +
-    `target < 10 s: ${median(f) < 10_000 ? 'met' : 'NOT met'}; server CPU until ready ${median(full.map((x) => x.cpuS)).toFixed(1)} s ` +
+    `${HOURS === 24 ? `target < 10 s: ${median(f) < 10_000 ? 'met' : 'NOT met'}` : 'the target (< 10 s) is for 24 h'}; server CPU until ready ${median(full.map((x) => x.cpuS)).toFixed(1)} s ` +
     `(empty ${median(bare.map((x) => x.cpuS)).toFixed(1)} s)`,
 );
 if (BASE) {
