@@ -22,7 +22,7 @@ const USAGE = `Usage: weft policy <whatif|generate> [options]
 const describe = (i: FilterIssue) => `${i.param}: ${i.reason} (got ${JSON.stringify(i.value.slice(0, 60))})`;
 
 function option(args: string[], name: string, sub: string): string | undefined {
-  const i = args.findIndex((a) => a === name);
+  const i = args.indexOf(name);
   if (i >= 0 && (args[i + 1] === undefined || (args[i + 1]!.startsWith('--') && args[i + 1] !== '-')))
     throw new CliError(`policy ${sub}: ${name} needs a value\n${USAGE}`, 2);
   return takeOption(args, name);
