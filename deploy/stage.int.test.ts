@@ -230,7 +230,15 @@ describe('staged images', () => {
     });
     expect(api.requests.filter((r) => !r.allowed)).toEqual([]);
     expect(new Set(api.requests.map((r) => `${r.group}/${r.resource}`))).toEqual(
-      new Set(['/pods', '/services', '/nodes', 'apps/replicasets']),
+      // namespaces and NetworkPolicies: the policy context the server explains drops with.
+      new Set([
+        '/pods',
+        '/services',
+        '/nodes',
+        'apps/replicasets',
+        '/namespaces',
+        'networking.k8s.io/networkpolicies',
+      ]),
     );
 
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();

@@ -1,6 +1,7 @@
 /**
- * `pnpm bench server`: both server figures (about a minute on 2 vCPU): ingest
- * records per second per core, then graph query latency and store memory at 5,000 pods / 50,000 edges.
+ * `pnpm bench server`: the server figures (about three minutes on 2 vCPU): ingest
+ * records per second per core, graph query latency and store memory at 5,000 pods / 50,000 edges, ingest
+ * with durable history on and off, and restart to ready with an hour of history.
  * Each runs in its own Node process with the flags it needs (GC exposed, workspace sources). Longer runs:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingest.ts --batches=40
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/graph.ts --runs=30
@@ -15,6 +16,10 @@ const runs: [string, string[]][] = [
   // 40 batches: with 20, each of the 50,000 series gets 4 records and series creation dominates.
   ['bench/server/ingest.ts', ['--batches=40']],
   ['bench/server/graph.ts', ['--runs=15']],
+  // Durable history (issue 14): ingest with the journal on and off, then an hour's restart (the day's
+  // figure takes a quarter of an hour: bench/server/restart.ts --hours=24 --runs=3).
+  ['bench/server/ingestDurable.ts', ['--rounds=3']],
+  ['bench/server/restart.ts', ['--hours=1', '--runs=1']],
 ];
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -266,4 +266,8 @@ test('lab: every view renders the real data without an error', async ({ page }) 
   // The status view names both lab nodes' collectors, real or simulated as the stack says.
   await expect(page.getByTestId('status-view')).toContainText('lab-node-1');
   await expect(page.getByTestId('status-view')).toContainText('lab-node-2');
+  // And the lab's faults: the scenario's own six with their ids, as `weft lab fault list` lists them.
+  const ids = page.getByTestId('lab-fault').locator('td:first-child');
+  for (const id of ['s1', 's2', 's3', 's4', 's5', 's6'])
+    await expect(ids.filter({ hasText: new RegExp(`^${id}$`) })).toHaveCount(1);
 });

@@ -34,6 +34,11 @@ export const ServerConfig = Type.Object({
    * a second, read back at start, deleted past the coarse retention. Empty: memory only.
    */
   dataDir: Type.String(),
+  /**
+   * The faults file of a lab on this machine (`weft start` sets it): its faults, built-in and added,
+   * are listed in /api/v1/status and the Status view. Empty: no lab.
+   */
+  labFaultsFile: Type.String(),
   /** Upper bound on stored series (edge, DNS client); idle ones are evicted first. */
   maxSeries: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
   /** Upper bound on 1-second buckets across all series. */
@@ -125,6 +130,11 @@ export const ENV_VARS: Record<string, EnvVar> = {
     kind: 'string',
     hint: 'a directory for the history (made if missing), or empty for memory only',
   },
+  WEFT_LAB_FAULTS_FILE: {
+    key: 'labFaultsFile',
+    kind: 'string',
+    hint: "a lab's faults.json (weft start sets it), or empty",
+  },
   WEFT_MAX_SERIES: { key: 'maxSeries', kind: 'int', hint: 'an integer from 100 to 10000000' },
   WEFT_MAX_FINE_BUCKETS: { key: 'maxFineBuckets', kind: 'int', hint: 'an integer from 1000 to 200000000' },
   WEFT_MAX_FLOW_ROWS: { key: 'maxFlowRows', kind: 'int', hint: 'an integer from 100 to 5000000' },
@@ -212,6 +222,7 @@ export const ENV_VARS: Record<string, EnvVar> = {
 const MAY_BE_EMPTY = new Set([
   'WEFT_INGEST_TOKEN',
   'WEFT_DATA_DIR',
+  'WEFT_LAB_FAULTS_FILE',
   'WEFT_ALLOWED_ORIGINS',
   'WEFT_ALLOWED_HOSTS',
   'WEFT_PROMETHEUS_URL',
@@ -236,6 +247,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   fineRetentionS: 900,
   coarseRetentionS: 86_400,
   dataDir: '',
+  labFaultsFile: '',
   maxSeries: 200_000,
   maxFineBuckets: 20_000_000,
   maxFlowRows: 50_000,

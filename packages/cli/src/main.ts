@@ -22,6 +22,9 @@ Commands:
   server       Run the server (configured from WEFT_* environment variables; --help lists them)
   diagnose     Why can't SRC reach DST: weft diagnose SRC DST [--since 5m | --at T] [--json]
                (weft diagnose --help lists the subject forms)
+  policy       What a NetworkPolicy would deny, and least-privilege policies from the traffic:
+               weft policy whatif -f FILE [--since 15m] | generate --namespace NS [--workload W]
+               (weft policy --help lists the options)
   query        Ask a running server: graph | diagnose | timeline | drops | dns | flows | alerts, live or
                at a moment (--at), over a range (--from/--to), against a baseline (--compare);
                a short table, or --json (weft query --help lists the options)
@@ -38,6 +41,7 @@ const commands: Record<string, () => Promise<Command>> = {
   server: async () => (await import('./commands/server.js')).runServer,
   query: async () => (await import('./commands/query.js')).runQuery,
   diagnose: async () => (await import('./commands/diagnose.js')).runDiagnose,
+  policy: async () => (await import('./commands/policy.js')).runPolicy,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import type { FaultSpec } from '@weft/lab';
+import { applyScenario, defaultTopology, type FaultSpec, planLab, scenarioFaults } from '@weft/lab';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   addSimulatedFault,
   clearSimulatedFaults,
   listSimulatedFaults,
+  restoreSimulatedFault,
   serveSimulatedFaults,
   simulatedFaultsPath,
   simulatedLabRunning,
@@ -63,4 +64,25 @@ describe('the simulated lab fault switch', () => {
     );
     expect(listSimulatedFaults(prefix)).toEqual([]);
   });
+
+  it("starts with the scenario's faults, clears one by id and puts it back by id", async () => {
+    const plan = planLab(applyScenario(defaultTopology(), 'default'));
+    const seen: string[][] = [];
+    stop = serveSimulatedFaults(prefix, (f) => seen.push(f.map((x) => x.id)), scenarioFaults(plan));
+    const ids = ['s1', 's2', 's3', 's4', 's5', 's6'];
+    expect(listSimulatedFaults(prefix).map((f) => [f.id, f.origin])).toEqual(
+      ids.map((id) => [id, 'scenario']),
+    );
+    expect(clearSimulatedFaults(prefix, 's4').map((f) => f.id)).toEqual(['s4']);
+    await waitUntil(() => seen.at(-1)?.join() === 's1,s2,s3,s5,s6');
+    expect(restoreSimulatedFault(prefix, 's4').id).toBe('s4');
+    await waitUntil(() => seen.at(-1)?.join() === 's1,s2,s3,s5,s6,s4');
+    expect(() => restoreSimulatedFault(prefix, 's4')).toThrow(/fault s4 is already on/);
+    expect(addSimulatedFault(prefix, { kind: 'refused', target: 'production/db', port: 5432 }).id).toBe('f1');
+  });
 });
+
+async function waitUntil(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(cond()).toBe(true);
+}

@@ -1,5 +1,12 @@
 import type { LabPlan, PlannedPod } from './addressPlan.js';
-import { type AppProtocol, CLUSTER_DOMAIN, serviceFqdn } from './topology.js';
+import {
+  type AppProtocol,
+  CLUSTER_DOMAIN,
+  serviceFqdn,
+  type Topology,
+  type TopologyLookup,
+  type TrafficFlow,
+} from './topology.js';
 import { selects, trafficTargetFqdn } from './validateTopology.js';
 
 export interface ServerConfig {
@@ -75,19 +82,46 @@ function dnsPods(plan: LabPlan): PlannedPod[] {
   return plan.pods.filter((p) => p.namespace === svc.namespace && selects(svc.selector, p.labels));
 }
 
+/** A traffic item's client, as each pod of its workload runs it. */
+export function trafficGenerator(t: Topology, f: TrafficFlow): GeneratorConfig {
+  const s = t.services.find((x) => `${x.name}.${x.namespace}` === f.to);
+  const declared = s?.ports.find((p) => p.port === f.port)?.appProtocol;
+  const ext = t.external?.find((e) => e.name === f.to)?.ports.find((p) => p.port === f.port)?.appProtocol;
+  const app = declared ?? ext;
+  return {
+    name: f.name,
+    // A closed port is probed the way a scraper would: over HTTP.
+    kind: app === 'kv' ? 'kv' : 'http',
+    host: trafficTargetFqdn(f.to, t),
+    port: f.port,
+    family: f.family ?? 4,
+    ratePerSec: f.ratePerSec,
+    requestBytes: f.requestBytes,
+    responseBytes: f.responseBytes,
+    fanout: f.fanout ?? 'one',
+  };
+}
+
+/** A lookup item's client: DNS queries only. */
+export function lookupGenerator(l: TopologyLookup, name: string): GeneratorConfig {
+  return {
+    name,
+    kind: 'lookup',
+    host: l.name,
+    port: 53,
+    family: 4,
+    ratePerSec: l.ratePerSec,
+    requestBytes: 0,
+    responseBytes: 0,
+    fanout: 'one',
+  };
+}
+
 /** What each agent (one per pod, plus the world) serves and sends, derived from the plan. */
 export function agentConfigs(plan: LabPlan, paths: AgentPaths): AgentConfig[] {
   const t = plan.topology;
   const dnsServer = dnsPods(plan)[0]?.ipv4 ?? null;
   const zone = dnsZone(plan);
-  const appOf = (to: string, port: number): 'http' | 'kv' => {
-    const s = t.services.find((x) => `${x.name}.${x.namespace}` === to);
-    const declared = s?.ports.find((p) => p.port === port)?.appProtocol;
-    const ext = t.external?.find((e) => e.name === to)?.ports.find((p) => p.port === port)?.appProtocol;
-    const app = declared ?? ext;
-    // A closed port is probed the way a scraper would: over HTTP.
-    return app === 'kv' ? 'kv' : 'http';
-  };
   const configs: AgentConfig[] = plan.pods.map((p, i) => {
     const servers = new Map<string, ServerConfig>();
     for (const s of t.services) {
@@ -102,37 +136,12 @@ export function agentConfigs(plan: LabPlan, paths: AgentPaths): AgentConfig[] {
     }
     const mine = (from: { namespace: string; workload: string }) =>
       from.namespace === p.namespace && from.workload === p.workload;
+    // A fault's own clients run while it is on (faultPlan.ts agentFaults), not from the start.
     const generators: GeneratorConfig[] = [
-      ...t.traffic
-        .filter((f) => mine(f.from))
-        .map(
-          (f): GeneratorConfig => ({
-            name: f.name,
-            kind: appOf(f.to, f.port),
-            host: trafficTargetFqdn(f.to, t),
-            port: f.port,
-            family: f.family ?? 4,
-            ratePerSec: f.ratePerSec,
-            requestBytes: f.requestBytes,
-            responseBytes: f.responseBytes,
-            fanout: f.fanout ?? 'one',
-          }),
-        ),
+      ...t.traffic.filter((f) => mine(f.from) && f.fault === undefined).map((f) => trafficGenerator(t, f)),
       ...(t.lookups ?? [])
-        .filter((l) => mine(l.from))
-        .map(
-          (l, j): GeneratorConfig => ({
-            name: `lookup-${j}`,
-            kind: 'lookup',
-            host: l.name,
-            port: 53,
-            family: 4,
-            ratePerSec: l.ratePerSec,
-            requestBytes: 0,
-            responseBytes: 0,
-            fanout: 'one',
-          }),
-        ),
+        .filter((l) => mine(l.from) && l.fault === undefined)
+        .map((l, j) => lookupGenerator(l, `lookup-${j}`)),
     ];
     const isDns = [...servers.values()].some((s) => s.app === 'dns');
     return {

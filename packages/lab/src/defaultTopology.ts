@@ -33,8 +33,10 @@ const N2 = 'lab-node-2';
  * external API), monitoring (prometheus scraping frontend, api and db) and kube-system (CoreDNS for every
  * pod). Replicas sit on different nodes so traffic crosses nodes. Rates are a hundredth of the article's
  * figures with the same proportions, so the lab runs quietly next to other work.
- * The `trouble` items give every panel data from the first minute: a client a policy drops, a scrape of
- * a closed port, lookups of a deleted service, and a slow DNS answer now and then.
+ * The `trouble` items give every panel data from the first minute: one of each common fault (`faults`),
+ * each at a low rate: a client a NetworkPolicy drops, a scrape refused, a scrape timing out, lookups of
+ * a deleted service (NXDOMAIN) and of a name whose server fails (SERVFAIL), and a slow DNS answer now
+ * and then. The lookups are their faults' own clients: clearing the fault stops them.
  */
 export function defaultTopology(): Topology {
   const fe = { app: 'frontend', 'pod-template-hash': '7d9f8c6b5' };
@@ -79,8 +81,15 @@ export function defaultTopology(): Topology {
         tcp('metrics', 9090, 'http'),
       ]),
       service('api', 'production', { app: 'api' }, [tcp('http', 80, 'http'), tcp('metrics', 9090, 'http')]),
-      service('db', 'production', { app: 'db' }, [tcp('postgres', 5432, 'kv'), tcp('metrics', 9090, 'http')]),
-      service('redis', 'production', { app: 'redis' }, [tcp('redis', 6379, 'kv')]),
+      service('db', 'production', { app: 'db' }, [
+        tcp('postgres', 5432, 'kv'),
+        tcp('metrics', 9090, 'http'),
+        tcp('exporter', 9187, 'http'),
+      ]),
+      service('redis', 'production', { app: 'redis' }, [
+        tcp('redis', 6379, 'kv'),
+        tcp('exporter', 9121, 'http'),
+      ]),
       service('prometheus', 'monitoring', { 'app.kubernetes.io/name': 'prometheus' }, [
         tcp('web', 9090, 'http'),
       ]),
@@ -88,7 +97,11 @@ export function defaultTopology(): Topology {
         { name: 'dns', port: 53, protocol: 'UDP', appProtocol: 'dns' },
       ]),
     ],
-    external: [{ name: 'api.payments.example', ports: [{ port: 443, appProtocol: 'http' }] }],
+    external: [
+      { name: 'api.payments.example', ports: [{ port: 443, appProtocol: 'http' }] },
+      // Looked up by api now and then; its DNS fails while the fault s5 is on.
+      { name: 'ledger.payments.example', ports: [{ port: 443, appProtocol: 'http' }] },
+    ],
     traffic: [
       {
         name: 'frontend-to-api',
@@ -157,12 +170,30 @@ export function defaultTopology(): Topology {
         responseBytes: 1024,
         trouble: true,
       },
+      {
+        name: 'scrape-db-exporter',
+        from: { namespace: 'monitoring', workload: 'prometheus' },
+        to: 'db.production',
+        port: 9187,
+        ratePerSec: 0.2,
+        requestBytes: 0,
+        responseBytes: 1024,
+        trouble: true,
+      },
     ],
     lookups: [
       {
         from: { namespace: 'production', workload: 'frontend' },
         name: 'recommendations.production.svc.cluster.local',
         ratePerSec: 0.5,
+        fault: 's4',
+        trouble: true,
+      },
+      {
+        from: { namespace: 'production', workload: 'api' },
+        name: 'ledger.payments.example',
+        ratePerSec: 0.2,
+        fault: 's5',
         trouble: true,
       },
     ],
@@ -175,6 +206,27 @@ export function defaultTopology(): Topology {
         trouble: true,
       },
     ],
-    dns: { slowEvery: 50, slowMs: 300, trouble: true },
+    // One of each common fault, each at a low rate, listed and cleared like any other (`weft lab fault list`).
+    faults: [
+      {
+        id: 's1',
+        fault: {
+          kind: 'policy-drop',
+          from: 'production/legacy-worker',
+          to: 'production/api',
+          policy: 'production/api-allow-frontend',
+        },
+        trouble: true,
+      },
+      { id: 's2', fault: { kind: 'refused', target: 'production/redis', port: 9121 }, trouble: true },
+      { id: 's3', fault: { kind: 'timeout', target: 'production/db', port: 9187 }, trouble: true },
+      {
+        id: 's4',
+        fault: { kind: 'dns-nxdomain', name: 'recommendations.production.svc.cluster.local' },
+        trouble: true,
+      },
+      { id: 's5', fault: { kind: 'dns-servfail', name: 'ledger.payments.example' }, trouble: true },
+      { id: 's6', fault: { kind: 'dns-slow', delayMs: 300, every: 50 }, trouble: true },
+    ],
   };
 }

@@ -4,6 +4,8 @@ import { defaultTopology } from './defaultTopology.js';
 import { agentFaults, checkFaultTargets, netnsFaults, resolvePodRef } from './faultPlan.js';
 import { describeFault, type Fault } from './faultSpec.js';
 import { guardRuleset, podPolicyRuleset } from './netfilterRules.js';
+import { applyScenario } from './scenario.js';
+import { scenarioFaults } from './scenarioFaults.js';
 
 const plan = planLab(defaultTopology(), 'wlt');
 const f = (x: Record<string, unknown>, id = 'f1'): Fault => ({ ...x, id, since: 0 }) as Fault;
@@ -37,7 +39,7 @@ describe('fault plans', () => {
     f({ kind: 'policy-drop', from: 'production/frontend', to: 'production/db' }),
     f({ kind: 'timeout', target: 'production/redis', port: 6379 }, 'f2'),
     f({ kind: 'refused', target: 'production/api', port: 80 }, 'f3'),
-    f({ kind: 'dns-slow', name: null, delayMs: 700 }, 'f4'),
+    f({ kind: 'dns-slow', name: null, delayMs: 700, every: 1 }, 'f4'),
     f(
       {
         kind: 'bandwidth-spike',
@@ -63,10 +65,10 @@ describe('fault plans', () => {
     const a = agentFaults(plan, faults);
     for (const p of plan.pods.filter((x) => x.workload === 'api'))
       expect(a.get(p.netns)?.closedPorts).toEqual([80]);
-    expect(a.get(plan.pods.find((p) => p.name === 'db-0')!.netns)?.spikes).toMatchObject([
+    expect(a.get(plan.pods.find((p) => p.name === 'db-0')!.netns)?.generators).toMatchObject([
       { host: 'api.payments.example', port: 443, requestBytes: 100_000, ratePerSec: 10 },
     ]);
-    expect(a.get(plan.world!.netns)?.dns).toEqual([{ mode: 'slow', name: null, delayMs: 700 }]);
+    expect(a.get(plan.world!.netns)?.dns).toEqual([{ mode: 'slow', name: null, delayMs: 700, every: 1 }]);
   });
 
   it('writes nft rulesets that replace their table', () => {
@@ -87,9 +89,45 @@ describe('describeFault', () => {
     expect(describeFault(f({ kind: 'policy-drop', from: 'production/frontend', to: 'production/db' }))).toBe(
       'policy-drop production/frontend -> production/db',
     );
-    expect(describeFault(f({ kind: 'dns-slow', name: null, delayMs: 500 }))).toBe(
+    expect(describeFault(f({ kind: 'dns-slow', name: null, delayMs: 500, every: 1 }))).toBe(
       'dns-slow (every name) +500 ms',
     );
     expect(describeFault(f({ kind: 'timeout', target: 'redis', port: 6379 }))).toBe('timeout redis:6379');
+  });
+});
+
+describe("the default scenario's faults", () => {
+  const plan = planLab(applyScenario(defaultTopology(), 'default'), 'wlt');
+  const faults = scenarioFaults(plan, 1);
+  const fe = plan.pods.find((p) => p.workload === 'frontend')!;
+  const coredns = plan.pods.find((p) => p.workload === 'coredns')!;
+
+  it('are six faults with ids, one of each common kind, none a bare netfilter drop', () => {
+    expect(faults.map((f) => `${f.id} ${describeFault(f)}`)).toEqual([
+      "s1 policy-drop production/legacy-worker -> production/api (NetworkPolicy production/api-allow-frontend)  (built in: the scenario's)",
+      "s2 refused production/redis:9121  (built in: the scenario's)",
+      "s3 timeout production/db:9187  (built in: the scenario's)",
+      "s4 dns-nxdomain recommendations.production.svc.cluster.local  (built in: the scenario's)",
+      "s5 dns-servfail ledger.payments.example  (built in: the scenario's)",
+      "s6 dns-slow (every name) +300 ms, 1 answer in 50  (built in: the scenario's)",
+    ]);
+    // s1 is the NetworkPolicy (scenarioPolicies.ts); s3 blackholes db's exporter port.
+    const n = netnsFaults(plan, faults);
+    expect([...n.values()].some((v) => v.dropFrom.length > 0)).toBe(false);
+    expect(n.get(plan.pods.find((p) => p.workload === 'db')!.netns)?.blackholePorts).toEqual([9187]);
+  });
+
+  it("run their own clients while on: clearing s4 stops the frontend's lookups of the deleted name", () => {
+    const lookups = (on: readonly Fault[]) =>
+      agentFaults(plan, on)
+        .get(fe.netns)!
+        .generators.map((g) => [g.kind, g.host]);
+    expect(lookups(faults)).toEqual([['lookup', 'recommendations.production.svc.cluster.local']]);
+    expect(lookups(faults.filter((f) => f.id !== 's4'))).toEqual([]);
+    expect(agentFaults(plan, faults).get(coredns.netns)!.dns).toEqual([
+      { mode: 'nxdomain', name: 'recommendations.production.svc.cluster.local', delayMs: 0, every: 1 },
+      { mode: 'servfail', name: 'ledger.payments.example', delayMs: 0, every: 1 },
+      { mode: 'slow', name: null, delayMs: 300, every: 50 },
+    ]);
   });
 });

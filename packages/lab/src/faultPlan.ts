@@ -1,5 +1,5 @@
 import type { LabPlan, PlannedPod } from './addressPlan.js';
-import type { GeneratorConfig } from './agentConfig.js';
+import { type GeneratorConfig, lookupGenerator, trafficGenerator } from './agentConfig.js';
 import type { AgentFaults } from './agentFaults.js';
 import { type Fault, FaultError, type FaultSpec } from './faultSpec.js';
 import { serviceFqdn } from './topology.js';
@@ -72,6 +72,13 @@ export function checkFaultTargets(plan: LabPlan, spec: FaultSpec): void {
     case 'policy-drop':
       resolvePodRef(plan, spec.from);
       resolvePodRef(plan, spec.to);
+      if (
+        spec.policy &&
+        !(plan.topology.policies ?? []).some((p) => `${p.namespace}/${p.name}` === spec.policy)
+      )
+        throw new FaultError(
+          `policy-drop: --policy "${spec.policy}" is not one of the lab topology's policies`,
+        );
       return;
     case 'refused':
     case 'timeout':
@@ -105,7 +112,8 @@ export function netnsFaults(plan: LabPlan, faults: readonly Fault[]): Map<string
     return v;
   };
   for (const f of faults) {
-    if (f.kind === 'policy-drop') {
+    // A policy-drop with a policy is that NetworkPolicy (scenarioPolicies.ts), not a bare rule.
+    if (f.kind === 'policy-drop' && !f.policy) {
       const from = resolvePodRef(plan, f.from).flatMap((p) => [p.ipv4, p.ipv6]);
       for (const p of resolvePodRef(plan, f.to)) get(p.netns).dropFrom.push(...from);
     } else if (f.kind === 'timeout') {
@@ -123,7 +131,19 @@ export function netnsFaults(plan: LabPlan, faults: readonly Fault[]): Map<string
 export function agentFaults(plan: LabPlan, faults: readonly Fault[]): Map<string, AgentFaults> {
   const out = new Map<string, AgentFaults>();
   const ids = [...plan.pods.map((p) => p.netns), ...(plan.world ? [plan.world.netns] : [])];
-  for (const id of ids) out.set(id, { closedPorts: [], dns: [], spikes: [] });
+  for (const id of ids) out.set(id, { closedPorts: [], dns: [], generators: [] });
+  const t = plan.topology;
+  const on = new Set(faults.map((f) => f.id));
+  const podsOf = (from: { namespace: string; workload: string }) =>
+    plan.pods.filter((p) => p.namespace === from.namespace && p.workload === from.workload);
+  for (const f of t.traffic)
+    if (f.fault !== undefined && on.has(f.fault))
+      for (const p of podsOf(f.from)) out.get(p.netns)!.generators.push(trafficGenerator(t, f));
+  (t.lookups ?? []).forEach((l, i) => {
+    if (l.fault !== undefined && on.has(l.fault))
+      for (const p of podsOf(l.from))
+        out.get(p.netns)!.generators.push(lookupGenerator(l, `lookup-${l.fault}-${i}`));
+  });
   for (const f of faults) {
     switch (f.kind) {
       case 'refused':
@@ -136,6 +156,7 @@ export function agentFaults(plan: LabPlan, faults: readonly Fault[]): Map<string
           mode: f.kind === 'dns-nxdomain' ? 'nxdomain' : f.kind === 'dns-servfail' ? 'servfail' : 'slow',
           name: f.name,
           delayMs: f.kind === 'dns-slow' ? f.delayMs : 0,
+          every: f.kind === 'dns-slow' ? f.every : 1,
         } as const;
         // Every agent gets DNS rules; only those running a DNS server use them.
         for (const v of out.values()) v.dns.push(rule);
@@ -155,7 +176,7 @@ export function agentFaults(plan: LabPlan, faults: readonly Fault[]): Map<string
           responseBytes: 0,
           fanout: 'one',
         };
-        for (const p of resolvePodRef(plan, f.from)) out.get(p.netns)!.spikes.push(g);
+        for (const p of resolvePodRef(plan, f.from)) out.get(p.netns)!.generators.push(g);
         break;
       }
       default:

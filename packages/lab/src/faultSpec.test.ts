@@ -17,7 +17,9 @@ describe('parseFaultArgs', () => {
       kind: 'dns-slow',
       name: null,
       delayMs: 800,
+      every: 1,
     });
+    expect(parseFaultArgs(['dns-slow', '--every', '50'])).toMatchObject({ delayMs: 500, every: 50 });
     expect(parseFaultArgs(['bandwidth-spike', '--from', 'production/api', '--to', 'db.production'])).toEqual({
       kind: 'bandwidth-spike',
       from: 'production/api',

@@ -11,19 +11,28 @@ export const FAULT_KINDS = [
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultSpec =
-  /** An ingress network policy at `to` dropping every packet from `from` (nftables in the pod). */
-  | { kind: 'policy-drop'; from: string; to: string }
+  /**
+   * An ingress network policy at `to` dropping every packet from `from`: a bare nftables rule in the
+   * pod, or, with `policy` (`namespace/name` of one of the topology's policies: a scenario's fault),
+   * that NetworkPolicy, enforced and listed while the fault is on.
+   */
+  | { kind: 'policy-drop'; from: string; to: string; policy?: string }
   /** The target's server on `port` stops listening: the kernel answers RST. */
   | { kind: 'refused'; target: string; port: number }
   /** SYNs to the target's `port` vanish without a trace (policy routing blackhole in the pod). */
   | { kind: 'timeout'; target: string; port: number }
   | { kind: 'dns-nxdomain'; name: string | null }
   | { kind: 'dns-servfail'; name: string | null }
-  | { kind: 'dns-slow'; name: string | null; delayMs: number }
+  /** One answer in `every` (1: each) for the name is `delayMs` late. */
+  | { kind: 'dns-slow'; name: string | null; delayMs: number; every: number }
   /** A pod starts sending `bytesPerSec` to a service or external name: a new top talker. */
   | { kind: 'bandwidth-spike'; from: string; to: string; port: number | null; bytesPerSec: number };
 
-export type Fault = FaultSpec & { id: string; since: number };
+/**
+ * A fault that is on. `origin: 'scenario'`: one the scenario started with (ids `s1`, `s2`, ...), cleared
+ * and listed like the others, and put back by its id (`weft lab fault add s1`).
+ */
+export type Fault = FaultSpec & { id: string; since: number; origin?: 'scenario' };
 
 export class FaultError extends Error {
   constructor(message: string) {
@@ -38,7 +47,7 @@ const USAGE: Record<FaultKind, string> = {
   timeout: 'timeout --target <ns/pod|ns/workload|ns/service> --port <port>',
   'dns-nxdomain': 'dns-nxdomain [--name <dns name>]',
   'dns-servfail': 'dns-servfail [--name <dns name>]',
-  'dns-slow': 'dns-slow [--name <dns name>] [--delay-ms <ms>]',
+  'dns-slow': 'dns-slow [--name <dns name>] [--delay-ms <ms>] [--every <n>]',
   'bandwidth-spike':
     'bandwidth-spike --from <ns/pod|ns/workload> --to <service.ns|external name> [--port <port>] [--bytes-per-sec <n>]',
 };
@@ -113,8 +122,12 @@ export function parseFaultSpec(input: Record<string, unknown>): FaultSpec {
   for (const [k, v] of Object.entries(input))
     o[k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
   switch (kind) {
-    case 'policy-drop':
-      return { kind, from: ref(kind, o, 'from'), to: ref(kind, o, 'to') };
+    case 'policy-drop': {
+      const policy = o.policy === undefined ? null : ref(kind, o, 'policy');
+      if (policy !== null && !policy.includes('/'))
+        throw new FaultError(`fault ${kind}: --policy "${policy}" must be <namespace>/<name>`);
+      return { kind, from: ref(kind, o, 'from'), to: ref(kind, o, 'to'), ...(policy ? { policy } : {}) };
+    }
     case 'refused':
     case 'timeout':
       return { kind, target: ref(kind, o, 'target'), port: int(kind, o, 'port', 1, 65535) };
@@ -122,7 +135,12 @@ export function parseFaultSpec(input: Record<string, unknown>): FaultSpec {
     case 'dns-servfail':
       return { kind, name: dnsName(kind, o) };
     case 'dns-slow':
-      return { kind, name: dnsName(kind, o), delayMs: int(kind, o, 'delayMs', 1, 30_000, 500) };
+      return {
+        kind,
+        name: dnsName(kind, o),
+        delayMs: int(kind, o, 'delayMs', 1, 30_000, 500),
+        every: int(kind, o, 'every', 1, 1000, 1),
+      };
     case 'bandwidth-spike':
       return {
         kind,
@@ -161,11 +179,15 @@ export function parseFaultArgs(args: readonly string[]): FaultSpec {
   return parseFaultSpec(o);
 }
 
-/** One line per fault, for `weft lab fault list`. */
+/** One line per fault, for `weft lab fault list`; a scenario's own faults say so. */
 export function describeFault(f: Fault): string {
+  return f.origin === 'scenario' ? `${describeSpec(f)}  (built in: the scenario's)` : describeSpec(f);
+}
+
+function describeSpec(f: FaultSpec): string {
   switch (f.kind) {
     case 'policy-drop':
-      return `policy-drop ${f.from} -> ${f.to}`;
+      return `policy-drop ${f.from} -> ${f.to}${f.policy ? ` (NetworkPolicy ${f.policy})` : ''}`;
     case 'refused':
     case 'timeout':
       return `${f.kind} ${f.target}:${f.port}`;
@@ -173,7 +195,7 @@ export function describeFault(f: Fault): string {
     case 'dns-servfail':
       return `${f.kind} ${f.name ?? '(every name)'}`;
     case 'dns-slow':
-      return `dns-slow ${f.name ?? '(every name)'} +${f.delayMs} ms`;
+      return `dns-slow ${f.name ?? '(every name)'} +${f.delayMs} ms${f.every > 1 ? `, 1 answer in ${f.every}` : ''}`;
     case 'bandwidth-spike':
       return `bandwidth-spike ${f.from} -> ${f.to}${f.port ? `:${f.port}` : ''} ${f.bytesPerSec} B/s`;
   }

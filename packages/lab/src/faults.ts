@@ -1,9 +1,10 @@
 import { type LabPlan, planLab } from './addressPlan.js';
 import { sendControl } from './controlClient.js';
+import { addFault, clearFaults, type FaultsFile, NO_FAULTS, restoreFault } from './faultBook.js';
 import { agentFaults, checkFaultTargets } from './faultPlan.js';
 import { type Fault, FaultError, type FaultSpec, parseFaultSpec } from './faultSpec.js';
+import { installPolicies } from './labPolicies.js';
 import {
-  type FaultsFile,
   faultsPath,
   type LabOptions,
   type LabState,
@@ -14,6 +15,7 @@ import {
 } from './labState.js';
 import { applyNetnsFaults } from './netfilterApply.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
+import { scenarioPolicies } from './scenarioPolicies.js';
 import { withStateLock } from './stateLock.js';
 
 async function upLab(opts: LabOptions): Promise<{ state: LabState; plan: LabPlan; dir: string }> {
@@ -29,13 +31,35 @@ function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   return withStateLock(dir, 'faults', (message) => new FaultError(message), fn);
 }
 
-async function apply(state: LabState, plan: LabPlan, before: Fault[], after: Fault[]): Promise<void> {
+const keyOf = (policies: readonly { namespace: string; name: string }[]) =>
+  policies.map((p) => `${p.namespace}/${p.name}`).join(',');
+
+/**
+ * Brings the lab from one fault list to the next: netfilter and routing in the pods, each agent's
+ * part (closed ports, DNS rules, the faults' own clients), and the scenario's NetworkPolicies that
+ * are faults (a policy-drop naming a policy).
+ */
+export async function applyFaults(
+  agents: LabState['agents'],
+  plan: LabPlan,
+  dir: string,
+  before: readonly Fault[],
+  after: readonly Fault[],
+): Promise<void> {
   await applyNetnsFaults(plan, before, after);
+  const policies = scenarioPolicies(plan, after);
+  if (keyOf(scenarioPolicies(plan, before)) !== keyOf(policies))
+    await withStateLock(
+      dir,
+      'policies',
+      (m) => new FaultError(m),
+      () => installPolicies(plan, dir, 'scenario', policies),
+    );
   const perAgent = agentFaults(plan, after);
   const failures: string[] = [];
   await Promise.all(
-    state.agents.map(async (a) => {
-      const faults = perAgent.get(a.id) ?? { closedPorts: [], dns: [], spikes: [] };
+    agents.map(async (a) => {
+      const faults = perAgent.get(a.id) ?? { closedPorts: [], dns: [], generators: [] };
       try {
         await sendControl(a.controlSocket, { op: 'faults', faults });
       } catch (err) {
@@ -46,37 +70,51 @@ async function apply(state: LabState, plan: LabPlan, before: Fault[], after: Fau
   if (failures.length) throw new FaultError(`some agents did not take the change: ${failures.join('; ')}`);
 }
 
-/** Switches a fault on; returns it with its id (for faultClear). */
-export async function faultAdd(opts: LabOptions, spec: FaultSpec | Record<string, unknown>): Promise<Fault> {
-  const checked = parseFaultSpec(spec as Record<string, unknown>);
+/** Reads faults.json, changes it with `edit`, writes it and brings the lab to it, under the lock. */
+async function change<T>(
+  opts: LabOptions,
+  edit: (file: FaultsFile, plan: LabPlan) => { file: FaultsFile; result: T },
+): Promise<T> {
   const { state, plan, dir } = await upLab(opts);
-  checkFaultTargets(plan, checked);
   return withLock(dir, async () => {
-    const file = (await readJson<FaultsFile>(faultsPath(dir))) ?? { next: 1, faults: [] };
-    const fault: Fault = { ...checked, id: `f${file.next}`, since: Date.now() };
-    const after = [...file.faults, fault];
-    await writeJson(faultsPath(dir), { next: file.next + 1, faults: after });
-    await apply(state, plan, file.faults, after);
-    return fault;
+    const file = (await readJson<FaultsFile>(faultsPath(dir))) ?? NO_FAULTS;
+    const next = edit(file, plan);
+    await writeJson(faultsPath(dir), next.file);
+    await applyFaults(state.agents, plan, dir, file.faults, next.file.faults);
+    return next.result;
   });
 }
 
-/** Switches off one fault (by id, e.g. `f2`), every fault of a kind (e.g. `dns-slow`), or all (no id). */
-export async function faultClear(opts: LabOptions & { id?: string }): Promise<Fault[]> {
-  const { state, plan, dir } = await upLab(opts);
-  return withLock(dir, async () => {
-    const file = (await readJson<FaultsFile>(faultsPath(dir))) ?? { next: 1, faults: [] };
-    const id = opts.id;
-    const cleared = file.faults.filter((f) => id === undefined || f.id === id || f.kind === id);
-    if (id !== undefined && cleared.length === 0) {
-      const active = file.faults.map((f) => `${f.id} (${f.kind})`).join(', ') || 'none';
-      throw new FaultError(`no active fault "${id}" (active: ${active})`);
-    }
-    const after = file.faults.filter((f) => !cleared.includes(f));
-    await writeJson(faultsPath(dir), { next: file.next, faults: after });
-    await apply(state, plan, file.faults, after);
-    return cleared;
+/** Switches a fault on; returns it with its id (for faultClear). */
+export async function faultAdd(opts: LabOptions, spec: FaultSpec | Record<string, unknown>): Promise<Fault> {
+  const checked = parseFaultSpec(spec as Record<string, unknown>);
+  return change(opts, (file, plan) => {
+    checkFaultTargets(plan, checked);
+    const { file: next, fault } = addFault(file, checked, Date.now());
+    return { file: next, result: fault };
   });
+}
+
+/** Puts one of the scenario's own faults back by its id (`s1`), after a clear. */
+export async function faultRestore(opts: LabOptions, id: string): Promise<Fault> {
+  return change(opts, (file) => {
+    const { file: next, fault } = restoreFault(file, id, Date.now());
+    return { file: next, result: fault };
+  });
+}
+
+/** Switches off one fault (by id, e.g. `f2` or `s1`), every fault of a kind (e.g. `dns-slow`), or all (no id). */
+export async function faultClear(opts: LabOptions & { id?: string }): Promise<Fault[]> {
+  return change(opts, (file) => {
+    const { file: next, cleared } = clearFaults(file, opts.id);
+    return { file: next, result: cleared };
+  });
+}
+
+/** Where a lab keeps its faults (the server reads it for its status: WEFT_LAB_FAULTS_FILE). */
+export function labFaultsPath(opts: LabOptions = {}): string {
+  const prefix = checkPrefix(opts.prefix ?? DEFAULT_PREFIX);
+  return faultsPath(stateDirOf({ ...opts, prefix }));
 }
 
 export async function faultList(opts: LabOptions = {}): Promise<Fault[]> {

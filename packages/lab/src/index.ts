@@ -9,6 +9,14 @@ export {
 export { checkLabHost, type LabHostCheck } from './checkLabHost.js';
 export { defaultTopology } from './defaultTopology.js';
 export {
+  addFault,
+  clearFaults,
+  type FaultsFile,
+  isScenarioFaultId,
+  restoreFault,
+  startingFaults,
+} from './faultBook.js';
+export {
   describeFault,
   FAULT_KINDS,
   type Fault,
@@ -19,7 +27,7 @@ export {
   parseFaultArgs,
   parseFaultSpec,
 } from './faultSpec.js';
-export { faultAdd, faultClear, faultList } from './faults.js';
+export { faultAdd, faultClear, faultList, faultRestore, labFaultsPath } from './faults.js';
 export { buildInventory, simulatedInventory } from './inventory.js';
 export { LAB_ALERT_PROFILE, type LabAlertProfile } from './labAlertProfile.js';
 export { type LabDownResult, labDown } from './labDown.js';
@@ -42,6 +50,7 @@ export { measureRates, type RateFigure, type RateReport } from './measureRates.j
 export { policyRulesets, policyTable } from './policyRuleset.js';
 export { DEFAULT_PREFIX } from './prefix.js';
 export { applyScenario, isScenario, SCENARIOS, type Scenario } from './scenario.js';
+export { scenarioFaults } from './scenarioFaults.js';
 export { buildSimModel, type SimModel, simulateInterval } from './simulate.js';
 export {
   createSimulatedSource,

@@ -1,8 +1,10 @@
 import { networkPolicyObject } from '@weft/policy';
 import type { Inventory } from '@weft/protocol';
 import { type LabPlan, planLab } from './addressPlan.js';
+import type { Fault } from './faultSpec.js';
 import { namespaceLabels } from './labWorld.js';
 import { applyScenario, type Scenario } from './scenario.js';
+import { scenarioFaults } from './scenarioFaults.js';
 import { scenarioPolicies } from './scenarioPolicies.js';
 import type { Topology } from './topology.js';
 
@@ -42,10 +44,15 @@ export function buildInventory(plan: LabPlan, simulated = false): Inventory {
 
 /**
  * The inventory of the simulated lab (default prefix's addresses), marked simulated, with the
- * scenario's policies (the simulated drops they stand for are then explained as on the real lab).
+ * scenario's policies in force with `faults` (default: the scenario's own), so the simulated drops they
+ * stand for are explained as on the real lab.
  */
-export function simulatedInventory(topology: Topology, scenario: Scenario = 'default'): Inventory {
+export function simulatedInventory(
+  topology: Topology,
+  scenario: Scenario = 'default',
+  faults?: readonly Fault[],
+): Inventory {
   const plan = planLab(applyScenario(topology, scenario));
-  const policies = scenarioPolicies(plan).map((p) => networkPolicyObject(p));
+  const policies = scenarioPolicies(plan, faults ?? scenarioFaults(plan)).map((p) => networkPolicyObject(p));
   return { ...buildInventory(plan, true), ...(policies.length ? { policies } : {}) };
 }

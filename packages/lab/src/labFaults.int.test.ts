@@ -4,7 +4,7 @@ import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedPod } from './addressPlan.js';
 import { FaultError } from './faultSpec.js';
-import { faultAdd, faultClear, faultList } from './faults.js';
+import { faultAdd, faultClear, faultList, faultRestore } from './faults.js';
 import { curl, dig, inNetns, waitFor } from './fixtures/host.js';
 import { labDown } from './labDown.js';
 import { labStatus } from './labStatus.js';
@@ -70,23 +70,114 @@ describe('lab faults, observed with standard tools', () => {
     );
   });
 
-  it('carries the default scenario’s troubles', async () => {
-    // legacy-worker -> api is dropped by the scenario's policy: the counter in the api pods grows.
+  it("starts with the default scenario's six faults, listed with their ids like any other", async () => {
+    const ids = ['s1', 's2', 's3', 's4', 's5', 's6'];
+    const listed = await faultList({ prefix });
+    expect(listed.map((f) => [f.id, f.kind, f.origin])).toEqual([
+      ['s1', 'policy-drop', 'scenario'],
+      ['s2', 'refused', 'scenario'],
+      ['s3', 'timeout', 'scenario'],
+      ['s4', 'dns-nxdomain', 'scenario'],
+      ['s5', 'dns-servfail', 'scenario'],
+      ['s6', 'dns-slow', 'scenario'],
+    ]);
+    const status = await labStatus({ prefix });
+    expect(status.up && status.faults.map((f) => f.id)).toEqual(ids);
+    expect(status.up && status.message).toMatch(/6 faults/);
+  });
+
+  it('each built-in fault is observable, cleared by its id, and put back by its id', async () => {
     const apis = lab.plan.pods.filter((p) => p.workload === 'api');
-    await waitFor('policy drops', async () => {
-      const n = await Promise.all(apis.map((p) => nftDropped(p.netns, `${prefix}_np`)));
-      return n.reduce((a, b) => a + b, 0) > 0;
-    });
     const legacy = lab.plan.pods.find((p) => p.workload === 'legacy-worker')!;
-    expect((await curl(legacy.netns, `http://${apis[0]!.ipv4}/`)).exit).toBe(28);
     const prom = pod('prometheus-0');
-    expect(
-      (await curl(prom.netns, `http://${lab.plan.pods.find((p) => p.workload === 'redis')!.ipv4}:9121/`))
-        .exit,
-    ).toBe(7);
-    expect((await dig(pod(FE).netns, dnsIp, 'recommendations.production.svc.cluster.local')).status).toBe(
-      'NXDOMAIN',
+    const redis = `http://${lab.plan.pods.find((p) => p.workload === 'redis')!.ipv4}:9121/`;
+    const dbExporter = `http://${pod('db-0').ipv4}:9187/`;
+    const fe = pod(FE);
+    const coredns = lab.plan.pods.find((p) => p.workload === 'coredns')!;
+    const agentStats = async (netns: string) => {
+      const s = await labStatus({ prefix });
+      return (s.up ? s.agents.find((a) => a.id === netns)?.stats : null) as {
+        faultGenerators: { name: string }[];
+        dns: { delayed: number } | null;
+      } | null;
+    };
+    const toggle = async (id: string, on: () => Promise<void>, off: () => Promise<void>) => {
+      await on();
+      expect((await faultClear({ prefix, id })).map((f) => f.id)).toEqual([id]);
+      await off();
+      expect((await faultRestore({ prefix }, id)).id).toBe(id);
+      await on();
+    };
+
+    // s1: the NetworkPolicy production/api-allow-frontend drops legacy-worker at api.
+    await toggle(
+      's1',
+      async () => {
+        await waitFor('policy drops', async () => {
+          const n = await Promise.all(apis.map((p) => nftDropped(p.netns, `${prefix}_np`)));
+          return n.reduce((a, b) => a + b, 0) > 0;
+        });
+        expect((await curl(legacy.netns, `http://${apis[0]!.ipv4}/`)).exit).toBe(28);
+        const s = await labStatus({ prefix });
+        expect(s.up && s.policies.map((p) => `${p.namespace}/${p.name}`)).toEqual([
+          'production/api-allow-frontend',
+        ]);
+      },
+      async () => {
+        expect(await curl(legacy.netns, `http://${apis[0]!.ipv4}/`)).toEqual({ exit: 0, status: '200' });
+        const s = await labStatus({ prefix });
+        expect(s.up && s.policies).toEqual([]);
+      },
     );
+    // s2: redis's exporter port refuses; s3: db's exporter port swallows SYNs.
+    await toggle(
+      's2',
+      async () => expect((await curl(prom.netns, redis)).exit).toBe(7),
+      async () => expect((await curl(prom.netns, redis)).status).toBe('200'),
+    );
+    await toggle(
+      's3',
+      async () => expect((await curl(prom.netns, dbExporter)).exit).toBe(28),
+      async () => expect((await curl(prom.netns, dbExporter)).status).toBe('200'),
+    );
+    // s4: frontend looks up a deleted service (its own client); s5: api looks up a name whose DNS fails.
+    const recommendations = 'recommendations.production.svc.cluster.local';
+    await toggle(
+      's4',
+      async () => {
+        expect((await dig(fe.netns, dnsIp, recommendations)).status).toBe('NXDOMAIN');
+        expect((await agentStats(fe.netns))?.faultGenerators.map((g) => g.name)).toEqual(['lookup-s4-0']);
+      },
+      async () => expect((await agentStats(fe.netns))?.faultGenerators).toEqual([]),
+    );
+    await toggle(
+      's5',
+      async () => expect((await dig(fe.netns, dnsIp, 'ledger.payments.example')).status).toBe('SERVFAIL'),
+      async () => expect((await dig(fe.netns, dnsIp, 'ledger.payments.example')).status).toBe('NOERROR'),
+    );
+    // s6: one answer in 50 is 300 ms late; cleared, none is.
+    const delayed = async () => (await agentStats(coredns.netns))?.dns?.delayed ?? 0;
+    await toggle(
+      's6',
+      async () => {
+        const before = await delayed();
+        await waitFor('a slow answer', async () => (await delayed()) > before || null);
+      },
+      async () => {
+        const before = await delayed();
+        for (let i = 0; i < 60; i++) await dig(fe.netns, dnsIp, 'db.production.svc.cluster.local');
+        expect(await delayed()).toBe(before);
+      },
+    );
+    expect((await faultList({ prefix })).map((f) => f.id).sort()).toEqual([
+      's1',
+      's2',
+      's3',
+      's4',
+      's5',
+      's6',
+    ]);
+    await expect(faultRestore({ prefix }, 's1')).rejects.toThrow(/fault s1 is already on/);
   });
 
   it('policy-drop: packets dropped by netfilter until cleared', async () => {
@@ -174,24 +265,36 @@ describe('lab faults, observed with standard tools', () => {
       const s = await labStatus({ prefix });
       if (!s.up) return null;
       const stats = s.agents.find((a) => a.id === talker.netns)?.stats as {
-        spikes: { bytesOut: number }[];
+        faultGenerators: { name: string; bytesOut: number }[];
       } | null;
-      const sent = stats?.spikes[0]?.bytesOut ?? 0;
+      const sent = stats?.faultGenerators.find((g) => g.name === `spike-${f.id}`)?.bytesOut ?? 0;
       return sent >= 2_000_000 ? sent : null;
     });
     expect((await podSentBytes(talker)) - before).toBeGreaterThanOrEqual(spike);
     await faultClear({ prefix, id: f.id });
     const s = await labStatus({ prefix });
     const after = s.up
-      ? (s.agents.find((a) => a.id === talker.netns)?.stats as { spikes: unknown[] } | undefined)
+      ? (s.agents.find((a) => a.id === talker.netns)?.stats as
+          | { faultGenerators: { name: string }[] }
+          | undefined)
       : undefined;
-    expect(after?.spikes).toEqual([]);
+    // The spike's client is gone; the fault s4's lookups stay.
+    expect(after?.faultGenerators.map((g) => g.name)).toEqual(['lookup-s4-0']);
   });
 
   it('lists faults and rejects unknown ones clearly', async () => {
     const a = await faultAdd({ prefix }, { kind: 'dns-nxdomain', name: 'x.example' });
     const b = await faultAdd({ prefix }, { kind: 'refused', target: 'redis', port: 6379 });
-    expect((await faultList({ prefix })).map((f) => f.id)).toEqual([a.id, b.id]);
+    expect((await faultList({ prefix })).map((f) => f.id)).toEqual([
+      's1',
+      's2',
+      's3',
+      's4',
+      's5',
+      's6',
+      a.id,
+      b.id,
+    ]);
     await expect(faultAdd({ prefix }, { kind: 'meteor-strike' })).rejects.toThrow(
       /unknown fault "meteor-strike"/,
     );
@@ -199,7 +302,9 @@ describe('lab faults, observed with standard tools', () => {
       faultAdd({ prefix }, { kind: 'refused', target: 'production/ghost', port: 1 }),
     ).rejects.toThrow(FaultError);
     await expect(faultClear({ prefix, id: 'f999' })).rejects.toThrow(/no active fault "f999"/);
-    expect(await faultClear({ prefix })).toHaveLength(2);
+    expect(await faultClear({ prefix })).toHaveLength(8);
     expect(await faultList({ prefix })).toEqual([]);
+    const s = await labStatus({ prefix });
+    expect(s.up && s.message).toMatch(/0 faults/);
   });
 });

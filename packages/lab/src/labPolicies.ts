@@ -176,8 +176,9 @@ export async function policyClear(opts: LabOptions = {}): Promise<PolicyChange> 
 }
 
 /**
- * While the lab is being built (no lock: nothing else may touch it yet): puts `owner`'s policies (the
- * scenario's) in force in place of any it had, listed and published like applied ones.
+ * Puts `owner`'s policies (the scenario's) in force in place of any it had, listed and published like
+ * applied ones; one unchanged keeps its time. The caller holds the policies lock, or builds the lab
+ * (nothing else may touch it yet).
  */
 export async function installPolicies(
   plan: LabPlan,
@@ -188,9 +189,16 @@ export async function installPolicies(
   const current = (await readJson<PoliciesFile>(policiesPath(dir)))?.policies ?? [];
   const keys = new Set(given.map(policyKey));
   const now = Date.now();
+  const had = new Map(current.filter((p) => p.owner === owner).map((p) => [policyKey(p), p]));
+  const appliedAt = (p: NetworkPolicy) => {
+    const old = had.get(policyKey(p));
+    if (!old) return now;
+    const { appliedAt: at, owner: _, ...rest } = old;
+    return JSON.stringify(rest) === JSON.stringify(p) ? at : now;
+  };
   const next = [
     ...current.filter((p) => p.owner !== owner && !keys.has(policyKey(p))),
-    ...given.map((p) => ({ ...p, appliedAt: now, owner })),
+    ...given.map((p) => ({ ...p, appliedAt: appliedAt(p), owner })),
   ];
   const pods = await enforce(plan, current, next);
   await writeJson(policiesPath(dir), { policies: next } satisfies PoliciesFile);

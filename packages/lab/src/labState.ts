@@ -1,6 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Fault } from './faultSpec.js';
 import { DEFAULT_PREFIX } from './prefix.js';
 import type { Scenario } from './scenario.js';
 import type { Topology } from './topology.js';
@@ -34,11 +33,6 @@ export interface LabState {
   stateDir: string;
   inventoryPath: string;
   agents: AgentRecord[];
-}
-
-export interface FaultsFile {
-  next: number;
-  faults: Fault[];
 }
 
 export function stateDirOf(opts: LabOptions = {}): string {

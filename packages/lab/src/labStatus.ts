@@ -1,18 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { planLab } from './addressPlan.js';
 import { sendControl } from './controlClient.js';
+import type { FaultsFile } from './faultBook.js';
 import type { Fault } from './faultSpec.js';
 import type { PoliciesFile } from './labPolicies.js';
 import { isAlive } from './labResources.js';
-import {
-  type FaultsFile,
-  faultsPath,
-  type LabOptions,
-  policiesPath,
-  readJson,
-  readState,
-  stateDirOf,
-} from './labState.js';
+import { faultsPath, type LabOptions, policiesPath, readJson, readState, stateDirOf } from './labState.js';
 import { type LabNodeInfo, nodeInfo } from './labUp.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
 import type { Scenario } from './scenario.js';

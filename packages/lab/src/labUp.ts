@@ -7,6 +7,8 @@ import { logTail, spawnAgent } from './agentProcess.js';
 import { acquireBuildLock } from './buildLock.js';
 import { sendControl } from './controlClient.js';
 import { defaultTopology } from './defaultTopology.js';
+import { startingFaults } from './faultBook.js';
+import { applyFaults } from './faults.js';
 import { buildInventory } from './inventory.js';
 import { labDown } from './labDown.js';
 import { buildNetwork, clashingRoutes, hasIpv6ForceForwarding } from './labNetwork.js';
@@ -25,6 +27,7 @@ import {
 } from './labState.js';
 import { checkPrefix, DEFAULT_PREFIX } from './prefix.js';
 import { applyScenario, isScenario, type Scenario } from './scenario.js';
+import { scenarioFaults } from './scenarioFaults.js';
 import { scenarioPolicies } from './scenarioPolicies.js';
 import type { Topology } from './topology.js';
 import { validateTopology } from './validateTopology.js';
@@ -214,12 +217,15 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabHandle> {
     await release();
     abort();
     await writeJson(inventoryPath, inventory);
-    // The scenario's policies are real NetworkPolicies, enforced and listed like applied ones.
-    await installPolicies(plan, stateDir, 'scenario', scenarioPolicies(plan));
-    await writeJson(faultsPath(stateDir), { next: 1, faults: [] });
+    // The scenario's policies are real NetworkPolicies, enforced and listed like applied ones; its
+    // faults are faults like those `weft lab fault add` makes, on from the start.
+    const faults = startingFaults(scenarioFaults(plan));
+    await installPolicies(plan, stateDir, 'scenario', scenarioPolicies(plan, faults.faults));
+    await writeJson(faultsPath(stateDir), faults);
     for (let i = 0; i < configs.length; i++) await writeJson(agents[i]!.configPath, configs[i]);
     const pids = configs.map((c, i) => spawnAgent(c.id, agents[i]!));
     await waitReady(agents, pids, opts.readyTimeoutMs ?? 60_000, opts.signal);
+    await applyFaults(agents, plan, stateDir, [], faults.faults);
     // Every server listens now; traffic starts everywhere at once.
     await Promise.all(agents.map((a) => sendControl(a.controlSocket, { op: 'start' })));
     state.status = 'up';

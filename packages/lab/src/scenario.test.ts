@@ -4,14 +4,22 @@ import { applyScenario } from './scenario.js';
 import { validateTopology } from './validateTopology.js';
 
 describe('applyScenario', () => {
-  it('default keeps one of each trouble', () => {
+  it('default keeps one of each common fault, each a fault with its id, and their clients', () => {
     const t = applyScenario(defaultTopology(), 'default');
+    expect((t.faults ?? []).map((f) => [f.id, f.fault.kind])).toEqual([
+      ['s1', 'policy-drop'],
+      ['s2', 'refused'],
+      ['s3', 'timeout'],
+      ['s4', 'dns-nxdomain'],
+      ['s5', 'dns-servfail'],
+      ['s6', 'dns-slow'],
+    ]);
     expect(t.policies).toHaveLength(1);
-    expect(t.lookups).toHaveLength(1);
-    expect(t.dns?.slowEvery).toBeGreaterThan(0);
+    expect(t.lookups?.map((l) => l.fault)).toEqual(['s4', 's5']);
     expect(t.traffic.filter((f) => f.trouble).map((f) => f.name)).toEqual([
       'legacy-worker-to-api',
       'scrape-redis-exporter',
+      'scrape-db-exporter',
     ]);
   });
 
@@ -21,6 +29,7 @@ describe('applyScenario', () => {
     expect(t.traffic.some((f) => f.trouble)).toBe(false);
     expect(t.policies).toEqual([]);
     expect(t.lookups).toEqual([]);
+    expect(t.faults).toEqual([]);
     expect(t.dns).toBeUndefined();
     expect(validateTopology(t)).toBe(t);
   });

@@ -7,7 +7,10 @@ export function isScenario(s: string): s is Scenario {
   return (SCENARIOS as readonly string[]).includes(s);
 }
 
-/** The topology a scenario runs: `clean` drops every item marked `trouble` (and pods only they use). */
+/**
+ * The topology a scenario runs: `clean` drops every item marked `trouble` (and pods only they use); a
+ * fault's own clients are marked trouble with it.
+ */
 export function applyScenario(t: Topology, scenario: Scenario): Topology {
   if (scenario === 'default') return t;
   const keep = <T extends { trouble?: boolean | undefined }>(xs: T[] | undefined): T[] =>
@@ -21,6 +24,7 @@ export function applyScenario(t: Topology, scenario: Scenario): Topology {
     ),
     lookups: keep(t.lookups),
     policies: keep(t.policies),
+    faults: keep(t.faults),
     ...(dns && !dns.trouble ? { dns } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { defaultTopology } from './defaultTopology.js';
 import { simulatedInventory } from './inventory.js';
 import { labWorld } from './labWorld.js';
 import { applyScenario } from './scenario.js';
+import { scenarioFaults } from './scenarioFaults.js';
 import { scenarioPolicies } from './scenarioPolicies.js';
 
 describe('scenarioPolicies', () => {
@@ -18,7 +19,7 @@ describe('scenarioPolicies', () => {
   });
 
   it("writes the default scenario's policy as a NetworkPolicy refusing legacy-worker only", () => {
-    const policies = scenarioPolicies(plan);
+    const policies = scenarioPolicies(plan, scenarioFaults(plan));
     expect(policies.map((p) => `${p.namespace}/${p.name}`)).toEqual(['production/api-allow-frontend']);
     const ev = new PolicyEvaluator(policies, labWorld(plan));
     const denied = ev.evaluate(flow('legacy-worker'));
@@ -28,8 +29,29 @@ describe('scenarioPolicies', () => {
     expect(ev.evaluate(flow('prometheus', 9090)).allowed).toBe(true);
   });
 
+  it('is the fault s1: in force while s1 is on, gone when it is cleared', () => {
+    const faults = scenarioFaults(plan);
+    expect(faults.find((f) => f.id === 's1')).toMatchObject({
+      kind: 'policy-drop',
+      policy: 'production/api-allow-frontend',
+    });
+    expect(
+      scenarioPolicies(
+        plan,
+        faults.filter((f) => f.id !== 's1'),
+      ),
+    ).toEqual([]);
+    const inv = simulatedInventory(
+      defaultTopology(),
+      'default',
+      faults.filter((f) => f.id !== 's1'),
+    );
+    expect(inv.policies).toBeUndefined();
+  });
+
   it('has none in the clean scenario, and the simulated inventory lists them as API objects', () => {
-    expect(scenarioPolicies(planLab(applyScenario(defaultTopology(), 'clean'), 'wlt'))).toEqual([]);
+    const clean = planLab(applyScenario(defaultTopology(), 'clean'), 'wlt');
+    expect(scenarioPolicies(clean, scenarioFaults(clean))).toEqual([]);
     const inv = simulatedInventory(defaultTopology(), 'default');
     expect(parsePolicies(JSON.stringify({ kind: 'List', items: inv.policies })).map((p) => p.name)).toEqual([
       'api-allow-frontend',

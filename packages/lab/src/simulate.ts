@@ -4,6 +4,8 @@ import { dnsZone } from './agentConfig.js';
 import { resolvePodRef, resolveSpikeTarget } from './faultPlan.js';
 import type { FaultSpec } from './faultSpec.js';
 import { hashSeed, mulberry32 } from './prng.js';
+import { scenarioFaults } from './scenarioFaults.js';
+import { policiesInForce } from './scenarioPolicies.js';
 import { serviceFqdn } from './topology.js';
 import { selects, trafficTargetFqdn } from './validateTopology.js';
 
@@ -43,17 +45,22 @@ export interface SimModel {
   closed: Set<string>;
   /** `serverIp:port` whose SYNs vanish. */
   blackholed: Set<string>;
-  dnsRules: { mode: 'nxdomain' | 'servfail' | 'slow'; name: string | null; delayMs: number }[];
+  dnsRules: { mode: 'nxdomain' | 'servfail' | 'slow'; name: string | null; delayMs: number; every: number }[];
 }
 
 const pe = (p: PlannedPod): SimEndpoint => ({ ip4: p.ipv4, ip6: p.ipv6, node: p.node, ifname: p.hostIfname });
 
-/** The traffic of a plan (scenario already applied), plus optional faults, as the simulation runs it. */
+/** The traffic of a plan (scenario already applied) with its faults on (default: the scenario's own). */
 export function buildSimModel(
   plan: LabPlan,
-  opts: { seed?: number; intervalMs?: number; faults?: FaultSpec[] } = {},
+  opts: { seed?: number; intervalMs?: number; faults?: (FaultSpec & { id?: string })[] } = {},
 ): SimModel {
   const t = plan.topology;
+  // Without faults given, the scenario's own (a lab starts with them).
+  const faults = opts.faults ?? scenarioFaults(plan);
+  // A fault's own clients (the item names it) run while it is on.
+  const on = new Set(faults.map((f) => f.id));
+  const running = (item: { fault?: string }) => item.fault === undefined || on.has(item.fault);
   const dnsSvc = t.services.find((s) => s.ports.some((p) => p.appProtocol === 'dns'));
   const dnsPod = dnsSvc
     ? plan.pods.find((p) => p.namespace === dnsSvc.namespace && selects(dnsSvc.selector, p.labels))
@@ -78,7 +85,7 @@ export function buildSimModel(
   };
   const closed = new Set<string>();
   const flows: SimFlow[] = [];
-  for (const f of t.traffic) {
+  for (const f of t.traffic.filter(running)) {
     const { eps, ports } = backendsOf(f.to);
     if (!ports.has(f.port)) for (const b of eps) closed.add(`${b.ip4}:${f.port}`).add(`${b.ip6}:${f.port}`);
     const app = t.services
@@ -103,6 +110,7 @@ export function buildSimModel(
     }
   }
   (t.lookups ?? []).forEach((l, i) => {
+    if (!running(l)) return;
     for (const c of plan.pods.filter(
       (p) => p.namespace === l.from.namespace && p.workload === l.from.workload,
     )) {
@@ -125,7 +133,7 @@ export function buildSimModel(
   const addDrops = (from: PlannedPod[], to: PlannedPod[]) => {
     for (const a of from) for (const b of to) dropPairs.add(`${a.ipv4}>${b.ipv4}`).add(`${a.ipv6}>${b.ipv6}`);
   };
-  for (const pol of t.policies ?? []) {
+  for (const pol of policiesInForce(t, faults)) {
     addDrops(
       plan.pods.filter((p) => p.namespace === pol.denyFrom.namespace && p.workload === pol.denyFrom.workload),
       plan.pods.filter((p) => p.namespace === pol.namespace && selects(pol.podSelector, p.labels)),
@@ -144,10 +152,11 @@ export function buildSimModel(
     blackholed: new Set(),
     dnsRules: [],
   };
-  for (const f of opts.faults ?? []) {
+  for (const f of faults) {
     switch (f.kind) {
       case 'policy-drop':
-        addDrops(resolvePodRef(plan, f.from), resolvePodRef(plan, f.to));
+        // With a policy, the fault is that policy (policiesInForce above).
+        if (!f.policy) addDrops(resolvePodRef(plan, f.from), resolvePodRef(plan, f.to));
         break;
       case 'refused':
       case 'timeout':
@@ -163,6 +172,7 @@ export function buildSimModel(
           mode: f.kind === 'dns-nxdomain' ? 'nxdomain' : f.kind === 'dns-servfail' ? 'servfail' : 'slow',
           name: f.name,
           delayMs: f.kind === 'dns-slow' ? f.delayMs : 0,
+          every: f.kind === 'dns-slow' ? f.every : 1,
         });
         break;
       case 'bandwidth-spike': {
@@ -267,9 +277,12 @@ export function simulateInterval(model: SimModel, k: number, node: string): Prob
         if (rules.some((r) => r.mode === 'servfail')) rcode = 'SERVFAIL';
         else if (rules.some((r) => r.mode === 'nxdomain') || !model.zone.has(name)) rcode = 'NXDOMAIN';
         let slow = 0;
-        for (const r of rules) if (r.mode === 'slow') slow = Math.max(slow, r.delayMs);
+        for (const r of rules) if (r.mode === 'slow' && r.every <= 1) slow = Math.max(slow, r.delayMs);
         if (model.slowEvery > 0 && Math.floor(rnd() * model.slowEvery) === 0)
           slow = Math.max(slow, model.slowMs);
+        for (const r of rules)
+          if (r.mode === 'slow' && r.every > 1 && Math.floor(rnd() * r.every) === 0)
+            slow = Math.max(slow, r.delayMs);
         const cport = 32768 + Math.floor(rnd() * 28232);
         const d = model.dns;
         const answers = rcode === 'NOERROR' ? f.backends.length : 0;

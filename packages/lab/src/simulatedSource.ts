@@ -16,7 +16,8 @@ export interface SimulatedSourceOptions {
   intervalMs?: number;
   /** Same seed, same records (ts aside from the interval). Default 1. */
   seed?: number;
-  faults?: FaultSpec[];
+  /** The faults on (with ids, a scenario fault's own clients run); default: the scenario's own. */
+  faults?: (FaultSpec & { id?: string })[];
   /** Clock (ms since the epoch); default Date.now. */
   now?: () => number;
   /** false: produce intervals back to back without waiting (tests, benchmarks). Default true. */
@@ -27,7 +28,7 @@ export interface SimulatedSource {
   records: AsyncIterable<ProbeRecord>;
   stop(): Promise<void>;
   /** Replaces the active faults from the next interval on. */
-  setFaults(faults: FaultSpec[]): void;
+  setFaults(faults: (FaultSpec & { id?: string })[]): void;
 }
 
 export const SIMULATED_HOOKS = [
@@ -57,7 +58,12 @@ export function createSimulatedSource(opts: SimulatedSourceOptions): SimulatedSo
   const now = opts.now ?? Date.now;
   const realtime = opts.realtime ?? true;
   const seed = opts.seed ?? 1;
-  let model: SimModel = buildSimModel(plan, { seed, intervalMs, faults: opts.faults ?? [] });
+  // Without faults given, the scenario's own (buildSimModel's default; the real lab starts with them too).
+  let model: SimModel = buildSimModel(plan, {
+    seed,
+    intervalMs,
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  });
   const pods = plan.pods.filter((p) => p.node === node.name);
   let stopped = false;
   let wake: (() => void) | null = null;

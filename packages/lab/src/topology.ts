@@ -16,6 +16,8 @@ const LabelMap = Type.Record(
   Type.String({ pattern: '^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$' }),
 );
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+/** A scenario fault's id: `s1`, `s2`, ... (user faults are `f1`, `f2`, ...). */
+const FaultId = Type.String({ pattern: '^s[1-9][0-9]?$' });
 
 export const AppProtocol = Type.Union([Type.Literal('http'), Type.Literal('kv'), Type.Literal('dns')]);
 /** http: HTTP/1.1; kv: a line-based request/response protocol standing in for postgres/redis; dns: the lab DNS. */
@@ -106,6 +108,8 @@ export const TrafficFlow = Type.Object(
     family: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(6)])),
     /** `one`: one backend per request, round robin; `all`: each backend at the rate (scrapes). */
     fanout: Type.Optional(Type.Union([Type.Literal('one'), Type.Literal('all')])),
+    /** The id of one of `faults`: this client runs only while that fault is on (it is the fault's). */
+    fault: Type.Optional(FaultId),
     trouble: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -118,6 +122,8 @@ export const TopologyLookup = Type.Object(
     from: WorkloadRef,
     name: Subdomain,
     ratePerSec: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
+    /** As on traffic: these lookups run only while that fault is on. */
+    fault: Type.Optional(FaultId),
     trouble: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -148,6 +154,23 @@ export const TopologyDns = Type.Object(
 );
 export type TopologyDns = Static<typeof TopologyDns>;
 
+/**
+ * A fault the lab starts with: `fault` is what `weft lab fault add` takes (kind and options), checked
+ * by parseFaultSpec. While the lab runs it is a fault like the others (listed, cleared, put back by id).
+ */
+export const TopologyFault = Type.Object(
+  {
+    id: FaultId,
+    fault: Type.Record(
+      Type.String({ maxLength: 40 }),
+      Type.Union([Type.String({ maxLength: 253 }), Type.Number()]),
+    ),
+    trouble: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type TopologyFault = Static<typeof TopologyFault>;
+
 export const Topology = Type.Object(
   {
     version: Type.Literal(1),
@@ -160,6 +183,7 @@ export const Topology = Type.Object(
     lookups: Type.Optional(Type.Array(TopologyLookup, { maxItems: 64 })),
     policies: Type.Optional(Type.Array(TopologyPolicy, { maxItems: 64 })),
     dns: Type.Optional(TopologyDns),
+    faults: Type.Optional(Type.Array(TopologyFault, { maxItems: 16 })),
   },
   { additionalProperties: false },
 );

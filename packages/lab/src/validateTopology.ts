@@ -1,4 +1,5 @@
 import { Value } from 'typebox/value';
+import { type FaultSpec, parseFaultSpec } from './faultSpec.js';
 import { CLUSTER_DOMAIN, serviceFqdn, Topology, type TopologyPod } from './topology.js';
 import { TopologyError } from './topologyError.js';
 
@@ -183,7 +184,34 @@ export function validateTopology(value: unknown, source?: string): Topology {
     if (!workloads.has(`${p.denyFrom.namespace}/${p.denyFrom.workload}`))
       fail(`policies[${i}].denyFrom`, `no pod of workload "${p.denyFrom.namespace}/${p.denyFrom.workload}"`);
   });
+  const faultIds = new Set<string>();
+  for (const [i, f] of (t.faults ?? []).entries()) {
+    if (faultIds.has(f.id)) fail(`faults[${i}].id`, `duplicate fault id "${f.id}"`);
+    faultIds.add(f.id);
+    const spec = faultSpecOf(f.fault, (message) => fail(`faults[${i}].fault`, message));
+    if (
+      spec.kind === 'policy-drop' &&
+      spec.policy &&
+      !(t.policies ?? []).some((p) => `${p.namespace}/${p.name}` === spec.policy)
+    )
+      fail(`faults[${i}].fault.policy`, `"${spec.policy}" is not one of the topology's policies`);
+  }
+  const bound = (where: string, fault: string | undefined) => {
+    if (fault !== undefined && !faultIds.has(fault))
+      fail(`${where}.fault`, `"${fault}" is not the id of one of the topology's faults`);
+  };
+  for (const [i, f] of t.traffic.entries()) bound(`traffic[${i}]`, f.fault);
+  for (const [i, l] of (t.lookups ?? []).entries()) bound(`lookups[${i}]`, l.fault);
   return t;
+}
+
+/** A topology fault's spec, or `fail` with the first line of parseFaultSpec's message. */
+function faultSpecOf(fault: Record<string, unknown>, fail: (message: string) => never): FaultSpec {
+  try {
+    return parseFaultSpec(fault);
+  } catch (err) {
+    return fail((err as Error).message.split('\n')[0]!);
+  }
 }
 
 /** Service short form used in traffic (`api.production`) -> the cluster DNS name. */

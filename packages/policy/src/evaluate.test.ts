@@ -387,6 +387,10 @@ describe('evaluate: the Kubernetes documentation examples', () => {
     const policies = names.flatMap((n) => parsePolicies(DOCS[n]));
     const v = evaluate(policies, WORLD, { src: end(src), dst: end(dst), protocol, port });
     expect(v.allowed, v.explanation).toBe(allowed);
+    // The wordless pass what-if uses agrees on every case.
+    expect(
+      new PolicyEvaluator(policies, WORLD).allows({ src: end(src), dst: end(dst), protocol, port }),
+    ).toBe(allowed);
   });
 
   it('derives policyTypes as Kubernetes does', () => {

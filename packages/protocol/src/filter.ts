@@ -8,7 +8,17 @@ import { isCompareExpr, MAX_FUTURE_SKEW_MS } from './timeSelection.js';
  * pasted URL reproduces the same view anywhere. Parsing never throws: what is invalid is dropped and
  * reported, and the rest of the view still works.
  */
-export const VIEWS = ['map', 'flows', 'drops', 'dns', 'tcp', 'alerts', 'diagnose', 'status'] as const;
+export const VIEWS = [
+  'map',
+  'flows',
+  'drops',
+  'dns',
+  'tcp',
+  'alerts',
+  'diagnose',
+  'policy',
+  'status',
+] as const;
 export type View = (typeof VIEWS)[number];
 export const LEVELS = ['node', 'namespace', 'workload', 'pod'] as const;
 export type Level = (typeof LEVELS)[number];

@@ -26,6 +26,7 @@ export * from './live.js';
 export * from './packedBatch.js';
 export * from './policyContext.js';
 export * from './policyFinding.js';
+export * from './policyWhatIf.js';
 export * from './probeRecord.js';
 export * from './records.js';
 export * from './status.js';

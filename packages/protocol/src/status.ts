@@ -45,6 +45,27 @@ export const SkippedHistoryFile = Type.Object({
 });
 export type SkippedHistoryFile = Static<typeof SkippedHistoryFile>;
 
+/** One fault of the lab on this machine (`weft lab fault list`), as its faults file holds it. */
+export const LabFaultStatus = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  /** The fault's options in `key=value` words: `from=production/legacy-worker to=production/api`. */
+  detail: Type.String(),
+  /** scenario: one the lab started with (put back by id after a clear); user: `weft lab fault add`. */
+  origin: Type.Union([Type.Literal('scenario'), Type.Literal('user')]),
+  since: Type.Number(),
+});
+export type LabFaultStatus = Static<typeof LabFaultStatus>;
+
+/** The lab on this machine (WEFT_LAB_FAULTS_FILE): its faults, or why they could not be read. */
+export const LabStatusSummary = Type.Object({
+  faults: Type.Array(LabFaultStatus),
+  /** The scenario's own faults that are cleared now (`weft lab fault add <id>` puts one back). */
+  cleared: Type.Array(LabFaultStatus),
+  error: Type.Optional(Type.String()),
+});
+export type LabStatusSummary = Static<typeof LabStatusSummary>;
+
 /** The durable history under WEFT_DATA_DIR. */
 export const HistoryStatus = Type.Object({
   /**
@@ -83,5 +104,7 @@ export const StatusResponse = Type.Object({
   collectors: Type.Array(CollectorStatus),
   memory: Type.Optional(MemoryStatus),
   history: Type.Optional(HistoryStatus),
+  /** The lab on this machine, when the server was told where its faults file is. */
+  lab: Type.Optional(LabStatusSummary),
 });
 export type StatusResponse = Static<typeof StatusResponse>;

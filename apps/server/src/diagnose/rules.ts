@@ -4,6 +4,8 @@ import {
   type DiagnoseProblemKind,
   type DiagnoseStepId,
   type DiagnoseVerdict,
+  formatByteRate,
+  formatRate,
 } from '@weft/protocol';
 import { round } from '../store/window.js';
 
@@ -106,14 +108,14 @@ function dropsStep(f: PairFacts, r: RuleSettings): [RuledStep, RuledProblem[]] {
   const other = [...byReason.values()].reduce((a, b) => a + b, 0);
   // The place a policy explanation (which NetworkPolicy, which rule) joins the kernel's evidence.
   const evidence = [
-    ev('policy drops', `${f.policyDrops} packets (${round(f.policyDrops / f.seconds, 2)}/s)`),
+    ev('policy drops', `${f.policyDrops} packets (${formatRate(f.policyDrops / f.seconds)})`),
     ...f.drops.map((d) => ev(`${d.side} drops, ${d.reason} (${d.dir})`, `${d.packets} packets`)),
   ];
   if (f.policyDrops > 0)
     problems.push({
       kind: 'blocked',
       step: 'policy_drops',
-      summary: `blocked by network policy: ${plural(f.policyDrops, 'packet')} dropped (${round(f.policyDrops / f.seconds, 2)}/s)`,
+      summary: `blocked by network policy: ${plural(f.policyDrops, 'packet')} dropped (${formatRate(f.policyDrops / f.seconds)})`,
       evidence: evidence.filter((e) => e.label === 'policy drops' || e.label.includes('policy_drop')),
     });
   const lossy = other >= MIN_LOST && other >= r.lossRatio * (f.packets + other + f.policyDrops);
@@ -318,7 +320,7 @@ export function judge(f: PairFacts, r: RuleSettings): Judgement {
       steps,
       problems,
       verdict: 'healthy',
-      summary: `reachable, traffic flowing (${round(f.bytes / f.seconds)} B/s), no new connections in the window`,
+      summary: `reachable, traffic flowing (${formatByteRate(f.bytes / f.seconds)}), no new connections in the window`,
     };
   return { steps, problems, verdict: 'no_traffic', summary: 'no traffic between them' };
 }

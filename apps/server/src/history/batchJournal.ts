@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writev } from 'node:fs';
 import { join } from 'node:path';
 import type { Endpoint } from '@weft/protocol';
-import { encodeRecord, RecordKind, segmentHeader } from './journalFormat.js';
+import { encodeRecord, RecordKind, recordHead, segmentHeader } from './journalFormat.js';
 
 /**
  * The durable embedded store (issue 14): the server's history (store.ts: edge and DNS series in a 1 s
@@ -25,8 +25,8 @@ import { encodeRecord, RecordKind, segmentHeader } from './journalFormat.js';
  * retention ago holds nothing the store would keep: it is deleted, so disk use is bounded by the
  * retention (and the ingest rate).
  *
- * Durability. Records are buffered in memory and written with one writev per flush, at most FLUSH_MS
- * apart, off the event loop (libuv's pool); no fsync: a killed process loses nothing the kernel has, a
+ * Durability. Records are buffered in memory (a batch's frame by reference, not copied) and written
+ * with one writev per flush, at most FLUSH_MS apart, off the event loop (libuv's pool); no fsync: a killed process loses nothing the kernel has, a
  * lost machine may lose what its page cache held. A graceful stop (SIGTERM, SIGINT) writes everything
  * before the process exits. So SIGKILL loses at most the last FLUSH_MS plus one write in flight, well
  * within the issue's 5 s. The collector's batch is acknowledged when the store holds it in memory, as
@@ -36,15 +36,17 @@ import { encodeRecord, RecordKind, segmentHeader } from './journalFormat.js';
  * running in memory, and says so (state, status, metrics); writing is tried again, in a new segment,
  * RETRY_MS later.
  *
- * Cost. Replay re-ingests every batch within retention: its time grows with the history held (see
- * bench/server RESULTS.md, "Durable history"): compacting closed minutes, or snapshotting the minute
- * tier, is what would bound it.
+ * Cost. Replay re-ingests every batch within retention: its time grows with the history held, about
+ * 26 µs of CPU a batch, so a day of 50 nodes (4.3 M batches) takes minutes (bench/server RESULTS.md,
+ * "Durable history"); a checkpoint of the store at each segment roll, replaying only the journal after
+ * it, is what would bound it.
  */
 export const FLUSH_MS = 1_000;
 /**
  * Ten minutes: each segment repeats every stream's endpoint table, which at 5,000 pods on 50 nodes is
- * about 20 MB for all streams, against about 600 MB an hour of batches (bench/server RESULTS.md); a
- * segment a minute would write twice as much table as data. Deletion past retention is this coarse.
+ * about 7 MB for all streams, against 60-240 MB an hour of batches (bench/server RESULTS.md, "Durable
+ * history"): even so the tables are a third of a quiet hour's bytes, and a segment a minute would
+ * write several times more table than data. Deletion past retention is this coarse.
  */
 export const SEGMENT_MS = 10 * 60_000;
 export const SEGMENT_BYTES = 128 * 1024 * 1024;
@@ -244,7 +246,9 @@ export class BatchJournal {
         this.push(encodeRecord(RecordKind.table, at, s.id, node, body), 0);
       }
     }
-    this.push(encodeRecord(stored ? RecordKind.batch : RecordKind.resent, at, s.id, node, frame), 1);
+    // The frame itself, not a copy: neither the WebSocket nor the session writes into it again.
+    this.push(recordHead(stored ? RecordKind.batch : RecordKind.resent, at, s.id, node, frame), 0);
+    this.push(frame, 1);
   }
 
   /** The nodes with a connected collector changed. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { crc32 } from './crc32.js';
 import {
   encodeRecord,
   FORMAT_VERSION,
@@ -6,6 +7,7 @@ import {
   type JournalRecord,
   RecordKind,
   readSegment,
+  recordHead,
   segmentHeader,
 } from './journalFormat.js';
 
@@ -94,5 +96,19 @@ describe('journal segment format', () => {
     let n = 0;
     const problem = readSegment(buf, () => (++n === 2 ? 'no good' : undefined));
     expect(problem).toEqual({ offset: ends[0], reason: 'no good' });
+  });
+
+  it('writes a record in two pieces (head, then the body as it is) with the CRC of the whole payload', () => {
+    const body = Buffer.from('{"type":"batch","seq":3}');
+    const head = recordHead(RecordKind.batch, 1003, 9, 'n2', body);
+    const whole = Buffer.concat([head, body]);
+    expect(whole.readUInt32LE(0)).toBe(whole.length - 8);
+    expect(whole.readUInt32LE(4)).toBe(crc32(whole, 8));
+    expect(encodeRecord(RecordKind.batch, 1003, 9, 'n2', body).equals(whole)).toBe(true);
+    const seen: JournalRecord[] = [];
+    expect(readSegment(Buffer.concat([segmentHeader(), whole]), (r) => void seen.push(r))).toBeNull();
+    expect(seen.map((r) => [r.kind, r.at, r.stream, r.node, r.body.toString()])).toEqual([
+      [RecordKind.batch, 1003, 9, 'n2', body.toString()],
+    ]);
   });
 });

@@ -41,7 +41,7 @@ export function segmentHeader(version = FORMAT_VERSION): Buffer {
   return h;
 }
 
-/** One framed record: the chunk the writer appends. */
+/** One framed record in one buffer (its head, then `body` copied after it). */
 export function encodeRecord(
   kind: RecordKind,
   at: number,
@@ -49,9 +49,17 @@ export function encodeRecord(
   node: string,
   body: Buffer,
 ): Buffer {
+  return Buffer.concat([recordHead(kind, at, stream, node, body), body]);
+}
+
+/**
+ * A record's head (frame and fixed payload, CRC over the whole payload): the writer appends it and then
+ * `body` itself, so a collector's frame goes to disk without a copy on the ingest path.
+ */
+export function recordHead(kind: RecordKind, at: number, stream: number, node: string, body: Buffer): Buffer {
   const nodeLen = Buffer.byteLength(node);
   const payloadLen = FIXED_PAYLOAD_BYTES + nodeLen + body.length;
-  const out = Buffer.allocUnsafe(FRAME_BYTES + payloadLen);
+  const out = Buffer.allocUnsafe(FRAME_BYTES + FIXED_PAYLOAD_BYTES + nodeLen);
   out.writeUInt32LE(payloadLen, 0);
   let o = FRAME_BYTES;
   out.writeUInt8(kind, o);
@@ -59,9 +67,8 @@ export function encodeRecord(
   out.writeUInt32LE(stream, o + 9);
   out.writeUInt16LE(nodeLen, o + 13);
   o += FIXED_PAYLOAD_BYTES;
-  o += out.write(node, o, 'utf8');
-  body.copy(out, o);
-  out.writeUInt32LE(crc32(out, FRAME_BYTES), 4);
+  out.write(node, o, 'utf8');
+  out.writeUInt32LE(crc32(body, 0, body.length, crc32(out, FRAME_BYTES)), 4);
   return out;
 }
 

@@ -1,4 +1,10 @@
-import { describePolicy, type NetworkPolicy, type PolicyEvaluator, type PolicyRef } from '@weft/policy';
+import {
+  describePolicy,
+  type Flow,
+  type NetworkPolicy,
+  type PolicyEvaluator,
+  type PolicyRef,
+} from '@weft/policy';
 import type { Endpoint, PolicyFinding } from '@weft/protocol';
 
 /** A connection as the store keeps it: client, server, protocol and the server's port. */
@@ -18,6 +24,12 @@ export const NONE_DENIES = 'no NetworkPolicy denies this pair';
 const endName = (e: Endpoint) => (e.kind === 'pod' ? `${e.namespace}/${e.name}` : e.ip || e.name);
 const flowEnd = (e: Endpoint) =>
   e.kind === 'pod' ? { namespace: e.namespace, name: e.name, ...(e.ip ? { ip: e.ip } : {}) } : { ip: e.ip };
+
+/** A connection as the evaluator takes it; null for a protocol NetworkPolicy rules do not name. */
+export function flowOf(f: ObservedFlow): Flow | null {
+  const protocol = PROTOCOLS[f.proto.toLowerCase()];
+  return protocol ? { src: flowEnd(f.client), dst: flowEnd(f.server), protocol, port: f.port } : null;
+}
 
 /**
  * What the NetworkPolicies say of one connection: which policy denies it (the egress side first, where

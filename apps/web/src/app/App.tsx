@@ -21,6 +21,7 @@ const VIEW_COMPONENTS: Record<View, ReturnType<typeof lazy>> = {
   tcp: lazy(() => import('../views/TcpView.js')),
   alerts: lazy(() => import('../views/AlertsView.js')),
   diagnose: lazy(() => import('../views/DiagnoseView.js')),
+  policy: lazy(() => import('../views/PolicyView.js')),
   status: lazy(() => import('../views/StatusView.js')),
 };
 
@@ -32,6 +33,7 @@ export const VIEW_TITLES: Record<View, string> = {
   tcp: 'TCP',
   alerts: 'Alerts',
   diagnose: 'Diagnose',
+  policy: 'Policy',
   status: 'Status',
 };
 
@@ -45,7 +47,7 @@ export function App() {
   }, [state.view]);
 
   useEffect(() => {
-    // Alt+1..8 switch views from anywhere.
+    // Alt+1..9 switch views from anywhere.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const n = Number(e.key);

@@ -2,6 +2,7 @@ import { type GraphResponse, LEVELS, resolveCompare, resolveTime, timeMode } fro
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph, useStatus } from '../api/queries.js';
 import { useLive } from '../app/LiveContext.js';
+import { setLastWhatIf, useLastWhatIf } from '../app/lastWhatIf.js';
 import { useUrl } from '../app/UrlContext.js';
 import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
 import { EdgePanel } from '../components/EdgePanel/EdgePanel.js';
@@ -19,6 +20,7 @@ import { formatCount } from '../domain/format.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
 import { windowLabel } from '../domain/timeLabel.js';
+import { markWhatIf } from '../domain/whatIfMarks.js';
 import { overWords, windowWords } from '../domain/windowWords.js';
 
 const MAP_HEIGHT = 600;
@@ -38,10 +40,13 @@ export default function MapView() {
   const rateWindowMs = (status.data?.rateWindowS ?? 10) * 1000;
   // From the answer itself: the numbers on screen are over the window the server says it used.
   const windowText = graph ? windowWords(graph, Date.now()) : '';
-  const model = useMemo(
-    () => (graph ? buildMapModel(graph, state.focus, windowText) : null),
-    [graph, state.focus, windowText],
-  );
+  const whatIf = useLastWhatIf();
+  const { model, whatIfMarked } = useMemo(() => {
+    const built = graph ? buildMapModel(graph, state.focus, windowText) : null;
+    if (!built || !whatIf) return { model: built, whatIfMarked: 0 };
+    const m = markWhatIf(built, whatIf, state.level);
+    return { model: m.model, whatIfMarked: m.marked };
+  }, [graph, state.focus, state.level, windowText, whatIf]);
   const params = apiParams(state);
   // Another moment or baseline is the same question about another time: the layout stays.
   params.delete('from');
@@ -157,6 +162,21 @@ export default function MapView() {
                 )}
                 .
               </p>
+              {whatIf && (
+                <p className="mb-1 text-xs" data-testid="map-whatif">
+                  <span className="text-danger">
+                    What if {whatIf.policies.map((p) => `${p.namespace}/${p.name}`).join(', ')}:{' '}
+                    {whatIfMarked} {whatIfMarked === 1 ? 'edge' : 'edges'} here would be denied (red halo).
+                  </span>{' '}
+                  <button
+                    type="button"
+                    className="text-accent hover:underline"
+                    onClick={() => setLastWhatIf(null)}
+                  >
+                    clear
+                  </button>
+                </p>
+              )}
               <MapComponent
                 model={model}
                 layoutKey={layoutKey}

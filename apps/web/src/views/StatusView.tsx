@@ -1,3 +1,4 @@
+import type { LabStatusSummary } from '@weft/protocol';
 import { useStatus } from '../api/queries.js';
 import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
@@ -91,6 +92,56 @@ export default function StatusView() {
           </div>
         )}
       </Panel>
+      {data.lab && <LabFaultsPanel lab={data.lab} now={now} />}
     </div>
+  );
+}
+
+/** The lab's faults, built-in and added, as `weft lab fault list` shows them, with how to change them. */
+function LabFaultsPanel({ lab, now }: { lab: LabStatusSummary; now: number }) {
+  const rows = [...lab.faults.map((f) => ({ f, on: true })), ...lab.cleared.map((f) => ({ f, on: false }))];
+  return (
+    <Panel title={`Lab faults (${lab.faults.length} on)`}>
+      {lab.error ? (
+        <p className="text-sm text-muted" data-testid="lab-faults-error">
+          {lab.error}
+        </p>
+      ) : rows.length === 0 ? (
+        <p className="text-sm text-muted">No fault is on. Add one with `pnpm weft lab fault add ...`.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="tabular w-full text-left text-sm" data-testid="lab-faults">
+            <thead className="text-xs text-muted">
+              <tr>
+                <th className="px-2 py-1">Id</th>
+                <th className="px-2 py-1">Fault</th>
+                <th className="px-2 py-1">Source and target</th>
+                <th className="px-2 py-1">Origin</th>
+                <th className="px-2 py-1">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ f, on }) => (
+                <tr key={f.id} className="border-t border-line align-top" data-testid="lab-fault">
+                  <td className="px-2 py-1 font-mono">{f.id}</td>
+                  <td className="px-2 py-1">{f.kind}</td>
+                  <td className="max-w-96 px-2 py-1">
+                    <Name value={f.detail} max={90} />
+                  </td>
+                  <td className="px-2 py-1">{f.origin === 'scenario' ? 'built in (scenario)' : 'added'}</td>
+                  <td className={`px-2 py-1 ${on ? 'text-danger' : 'text-muted'}`}>
+                    {on ? `on for ${formatDuration(Math.max(0, (now - f.since) / 1000))}` : 'cleared'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="mt-2 text-xs text-muted">
+            Clear one with <code>pnpm weft lab fault clear ID</code>; put a built-in one back with{' '}
+            <code>pnpm weft lab fault add ID</code>.
+          </p>
+        </div>
+      )}
+    </Panel>
   );
 }

@@ -6,8 +6,10 @@ import {
   faultAdd,
   faultClear,
   faultList,
+  faultRestore,
   faultUsage,
   isScenario,
+  isScenarioFaultId,
   LabError,
   labDown,
   labStatus,
@@ -27,6 +29,7 @@ import {
   addSimulatedFault,
   clearSimulatedFaults,
   listSimulatedFaults,
+  restoreSimulatedFault,
   simulatedLabRunning,
 } from '../simulatedFaults.js';
 import { takeFlag, takeOption } from '../takeOption.js';
@@ -35,7 +38,9 @@ const USAGE = `Usage: weft lab <up|down|status|fault|apply|delete> [options]
   up [--scenario ${SCENARIOS.join('|')}] [--topology FILE] [--prefix P]   build the lab
   down [--prefix P] [--json]                                   tear it down (idempotent)
   status [--prefix P] [--json]                                 what is running
-  fault add <kind> [--key value ...] | fault clear [ID|all] | fault list
+  fault add <kind> [--key value ...] | fault add <sN> | fault clear [ID|KIND|all] | fault list
+                                         faults on and off; the scenario starts with its own (s1, s2, ...),
+                                         cleared like any other and put back by id (fault add s1)
   apply -f FILE [-n NAMESPACE] [--prefix P]                    enforce the NetworkPolicies of a YAML file (- for stdin)
   delete -f FILE [-n NAMESPACE] | delete --all [--prefix P]    stop enforcing them (or all)
 Faults:
@@ -45,6 +50,7 @@ ${faultUsage()}
 /** Switching faults in the real lab or in the simulated one: the same three verbs. */
 interface FaultSwitch {
   add(spec: FaultSpec): Promise<Fault>;
+  restore(id: string): Promise<Fault>;
   clear(id: string | undefined): Promise<Fault[]>;
   list(): Promise<Fault[]>;
 }
@@ -156,17 +162,20 @@ export async function runLab(argv: string[]): Promise<number> {
       const faults: FaultSwitch = simulated
         ? {
             add: async (spec) => addSimulatedFault(prefix, spec),
+            restore: async (id) => restoreSimulatedFault(prefix, id),
             clear: async (id) => clearSimulatedFaults(prefix, id),
             list: async () => listSimulatedFaults(prefix),
           }
         : {
             add: (spec) => faultAdd(opts, spec),
+            restore: (id) => faultRestore(opts, id),
             clear: (id) => faultClear({ ...opts, ...(id ? { id } : {}) }),
             list: () => faultList(opts),
           };
       const where = simulated ? ' (simulated lab)' : '';
       if (verb === 'add') {
-        const fault = await userErrors(() => faults.add(parseFaultArgs(args)));
+        const id = args.length === 1 && isScenarioFaultId(args[0]!) ? args[0]! : null;
+        const fault = await userErrors(() => (id ? faults.restore(id) : faults.add(parseFaultArgs(args))));
         process.stdout.write(`fault ${fault.id} on${where}: ${describeFault(fault)}\n`);
         return 0;
       }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningCollector, startCollector } from '@weft/collector';
 import {
+  applyScenario,
   createSimulatedSource,
   defaultTopology,
   isScenario,
@@ -11,10 +12,13 @@ import {
   LabError,
   type LabHandle,
   labDown,
+  labFaultsPath,
   labStatus,
   labUp,
+  planLab,
   SCENARIOS,
   type Scenario,
+  scenarioFaults,
   simulatedInventory,
 } from '@weft/lab';
 import {
@@ -29,7 +33,7 @@ import { checkoutDataDir } from '../checkoutDataDir.js';
 import { CliError } from '../cliError.js';
 import { hostMode } from '../hostMode.js';
 import { onShutdown } from '../onShutdown.js';
-import { serveSimulatedFaults } from '../simulatedFaults.js';
+import { serveSimulatedFaults, simulatedFaultsPath } from '../simulatedFaults.js';
 import { takeFlag, takeOption } from '../takeOption.js';
 import { type LabCollectorOptions, labCollectorConfig } from './labCollectorConfig.js';
 
@@ -109,6 +113,9 @@ export async function runStart(argv: string[]): Promise<number> {
   } else say('history in memory only (WEFT_DATA_DIR is empty)');
   const mode = await hostMode(forceSimulated);
   say(mode.mode === 'lab' ? `real lab with eBPF: ${mode.why}` : `simulated lab: ${mode.why}`);
+  // The Status view lists the lab's faults, built-in and added, from the file `weft lab fault` edits.
+  serverConfig.labFaultsFile ||=
+    mode.mode === 'lab' ? labFaultsPath(labOpts) : simulatedFaultsPath(labPrefix ?? undefined);
 
   const collectors: RunningCollector[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -180,9 +187,15 @@ export async function runStart(argv: string[]): Promise<number> {
           ),
         );
       }
-      const stopFaults = serveSimulatedFaults(labPrefix, (faults) => {
-        for (const source of sources) source.setFaults(faults);
-      });
+      // The scenario's policies that are faults come and go with them, in the inventory as in the real lab.
+      const stopFaults = serveSimulatedFaults(
+        labPrefix,
+        (faults) => {
+          for (const source of sources) source.setFaults(faults);
+          writeFileSync(inventoryPath, JSON.stringify(simulatedInventory(topology, scenario, faults)));
+        },
+        scenarioFaults(planLab(applyScenario(topology, scenario))),
+      );
       cleanups.push(async () => stopFaults());
       say(
         `simulated lab: ${inventory.pods.length} pods on ${inventory.nodes.length} nodes (faults: pnpm weft lab fault ...)`,

@@ -28,7 +28,7 @@ async function main(configPath: string): Promise<void> {
     }
   }
   const generators = cfg.generators.map((g) => new Generator(g, cfg.dnsServer));
-  let spikes: Generator[] = [];
+  let faultGenerators: Generator[] = [];
   // Traffic waits for `start`: the lab sends it once every agent listens, so no first request is refused.
   let started = false;
 
@@ -39,9 +39,9 @@ async function main(configPath: string): Promise<void> {
       else await server.listen();
     }
     dns?.setFaults(f.dns);
-    const wanted = new Map(f.spikes.map((s) => [JSON.stringify(s), s]));
+    const wanted = new Map(f.generators.map((s) => [JSON.stringify(s), s]));
     const keep: Generator[] = [];
-    for (const g of spikes) {
+    for (const g of faultGenerators) {
       const key = JSON.stringify(g.cfg);
       if (wanted.has(key)) {
         keep.push(g);
@@ -50,10 +50,10 @@ async function main(configPath: string): Promise<void> {
     }
     for (const s of wanted.values()) {
       const g = new Generator(s, cfg.dnsServer);
-      g.run();
+      if (started) g.run();
       keep.push(g);
     }
-    spikes = keep;
+    faultGenerators = keep;
   };
 
   const control = await serveControl(cfg.controlSocket, async (req: ControlRequest) => {
@@ -66,7 +66,7 @@ async function main(configPath: string): Promise<void> {
           label: cfg.label,
           now: Date.now(),
           generators: generators.map((g) => g.stats),
-          spikes: spikes.map((g) => g.stats),
+          faultGenerators: faultGenerators.map((g) => g.stats),
           servers: [...servers.values()].map((s) => s.stats),
           dns: dns?.stats ?? null,
         };
@@ -74,7 +74,7 @@ async function main(configPath: string): Promise<void> {
         await applyFaults(req.faults);
         return { applied: true };
       case 'start':
-        if (!started) for (const g of generators) g.run();
+        if (!started) for (const g of [...generators, ...faultGenerators]) g.run();
         started = true;
         return { started: true };
       default:
@@ -83,7 +83,7 @@ async function main(configPath: string): Promise<void> {
   });
 
   const shutdown = () => {
-    for (const g of [...generators, ...spikes]) g.stop();
+    for (const g of [...generators, ...faultGenerators]) g.stop();
     dns?.close();
     control.close();
     try {

@@ -46,8 +46,8 @@ describe('answerDns', () => {
     const b: DnsBehaviour = {
       ...base,
       faults: [
-        { mode: 'servfail', name: 'production.svc.cluster.local', delayMs: 0 },
-        { mode: 'slow', name: null, delayMs: 800 },
+        { mode: 'servfail', name: 'production.svc.cluster.local', delayMs: 0, every: 1 },
+        { mode: 'slow', name: null, delayMs: 800, every: 1 },
       ],
     };
     const d = answerDns(query('api.production.svc.cluster.local'), b, 0);
@@ -56,10 +56,18 @@ describe('answerDns', () => {
     expect(d.delayMs).toBe(800);
     const nx = answerDns(
       query('api.production.svc.cluster.local'),
-      { ...base, faults: [{ mode: 'nxdomain', name: null, delayMs: 0 }] },
+      { ...base, faults: [{ mode: 'nxdomain', name: null, delayMs: 0, every: 1 }] },
       0,
     );
     expect(nx.rcode).toBe('NXDOMAIN');
+  });
+
+  it('delays one answer in `every` for a slow rule that says so', () => {
+    const b: DnsBehaviour = { ...base, faults: [{ mode: 'slow', name: null, delayMs: 300, every: 3 }] };
+    const delays = [0, 1, 2, 3, 4, 5].map(
+      (seq) => answerDns(query('api.production.svc.cluster.local'), b, seq).delayMs,
+    );
+    expect(delays).toEqual([0, 0, 300, 0, 0, 300]);
   });
 
   it('delays every n-th answer', () => {

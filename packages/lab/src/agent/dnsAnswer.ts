@@ -51,7 +51,9 @@ export function answerDns(query: Buffer, b: DnsBehaviour, seq: number): DnsDecis
     rcode = 'NOTIMP';
   } else {
     const rules = b.faults.filter((f) => under(qname, f.name));
-    for (const r of rules) if (r.mode === 'slow') delayMs = Math.max(delayMs, r.delayMs);
+    for (const r of rules)
+      if (r.mode === 'slow' && (r.every <= 1 || seq % r.every === r.every - 1))
+        delayMs = Math.max(delayMs, r.delayMs);
     const entry = b.zone.get(qname);
     if (rules.some((r) => r.mode === 'servfail')) rcode = 'SERVFAIL';
     else if (rules.some((r) => r.mode === 'nxdomain') || !entry) rcode = 'NXDOMAIN';

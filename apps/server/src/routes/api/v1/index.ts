@@ -8,6 +8,7 @@ import { flowsRoute } from './flows.js';
 import { graphRoute } from './graph.js';
 import { ingestRoute } from './ingest.js';
 import { liveRoute } from './live.js';
+import { policyRoutes } from './policy.js';
 import { statusRoute } from './status.js';
 import { timelineRoute } from './timeline.js';
 import { timeseriesRoute } from './timeseries.js';
@@ -23,6 +24,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(dropsRoute);
   await app.register(alertsRoute);
   await app.register(diagnoseRoute);
+  await app.register(policyRoutes);
   await app.register(exportRoutes, { prefix: '/export' });
   await app.register(ingestRoute);
   await app.register(liveRoute);

@@ -57,6 +57,8 @@ describe('ingest WebSocket', () => {
       protocol: PROTOCOL_VERSION,
       serverVersion: '0.1.0',
       lastSeq: -1,
+      // The server takes the collectors' namespaces, NetworkPolicies and pod labels (policy_context).
+      features: ['policy_context'],
     });
     const batches = fresh(3);
     for (const b of batches) {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { StatusResponse } from '@weft/protocol';
 import { historyStatus } from '../../../history/historyStatus.js';
+import { readLabFaults } from '../../../labFaults.js';
 import { SERVER_VERSION } from '../../../version.js';
 
 export const statusRoute: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,6 +15,7 @@ export const statusRoute: FastifyPluginAsyncTypebox = async (app) => {
       collectors: w.collectors.list(),
       memory: w.store.memoryStatus(),
       history: historyStatus(w),
+      ...(w.config.labFaultsFile ? { lab: await readLabFaults(w.config.labFaultsFile) } : {}),
     };
   });
 };
