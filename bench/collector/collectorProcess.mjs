@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
-const [flowsArg, dnsArg, serverUrl, inventory, identity, collectorModule, cliDist] = process.argv.slice(2);
+const [flowsArg, dnsArg, serverUrl, inventory, identity, collectorModule, cliDist, compat] =
+  process.argv.slice(2);
 // What `weft collector` loads before the collector: the CLI entry's static imports and its command.
 if (cliDist) {
   const main = readFileSync(join(cliDist, 'main.js'), 'utf8');
@@ -115,6 +116,8 @@ const parsed = parseCollectorConfig(
     '127.0.0.1',
     '--metrics-port',
     '0',
+    // run.mjs --compat: the AKS add-on's families on or off (absent: the collector's default).
+    ...(compat ? ['--metrics-compat', compat] : []),
   ],
   {},
 );

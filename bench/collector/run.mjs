@@ -3,7 +3,7 @@
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
  *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3|1,3] [--bundle]
  *     [--node-flags="..."]... [--compare <checkout>] [--rounds N] [--cli] [--kubernetes]
- *     [--servers 1,2,2down]
+ *     [--servers 1,2,2down] [--compat on,off]
  * Builds the compiled packages (what production runs), then for each load (1: 1,000 flows + 10 DNS/s,
  * 2: the same in Kubernetes identity mode, 3: 20,000 flows + 10 DNS/s) starts a collector process,
  * lets it warm up, and reads its CPU time and RSS from /proc while a WebSocket sink acknowledges its
@@ -109,14 +109,23 @@ const SERVER_SETS = (
 for (const s of SERVER_SETS)
   if (!['1', '2', '2down'].includes(s))
     throw new Error(`--servers: ${JSON.stringify(s)} is not 1, 2 or 2down`);
+// --compat on,off: the AKS add-on's families (--metrics-compat) as variants; absent: the default.
+const COMPAT_SETS = process.argv.includes('--compat')
+  ? process.argv[process.argv.indexOf('--compat') + 1].split(',')
+  : [''];
+for (const c of COMPAT_SETS)
+  if (!['', 'on', 'off'].includes(c)) throw new Error(`--compat: ${JSON.stringify(c)} is not on or off`);
 const variants = trees.flatMap((t) =>
   FLAG_SETS.flatMap((flags) =>
-    SERVER_SETS.map((servers) => ({
-      ...t,
-      flags,
-      servers,
-      label: `${t.name}${flags.length ? ` ${flags.join(' ')}` : ''}${SERVER_SETS.length > 1 || servers !== '1' ? ` servers=${servers}` : ''}`,
-    })),
+    SERVER_SETS.flatMap((servers) =>
+      COMPAT_SETS.map((compat) => ({
+        ...t,
+        flags,
+        servers,
+        compat,
+        label: `${t.name}${flags.length ? ` ${flags.join(' ')}` : ''}${SERVER_SETS.length > 1 || servers !== '1' ? ` servers=${servers}` : ''}${compat ? ` compat=${compat}` : ''}`,
+      })),
+    ),
   ),
 );
 const ip = (i) => `10.${200 + Math.floor(i / 65_536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
@@ -442,6 +451,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
       k8s ? 'kubernetes' : '',
       variant.module,
       CLI ? join(variant.root, 'packages/cli/dist') : '',
+      variant.compat,
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -76,6 +76,17 @@ describe('parseCollectorConfig', () => {
     expect(c.simulated).toBe(true);
   });
 
+  it("turns the AKS add-on's families off, and names the setting when its value is wrong", () => {
+    expect(ok(['--node', 'n', '--inventory', '/x.json']).metricsCompat).toBe('on');
+    expect(ok(['--node', 'n', '--inventory', '/x.json', '--metrics-compat', 'off']).metricsCompat).toBe(
+      'off',
+    );
+    const bad = parseCollectorConfig(['--node', 'n', '--inventory', '/x.json'], {
+      WEFT_METRICS_COMPAT: 'no',
+    });
+    expect(bad.kind === 'error' && bad.message).toMatch(/WEFT_METRICS_COMPAT.*on, off/);
+  });
+
   it('takes the inventory as identity when only a file is given', () => {
     expect(ok(['--node', 'n', '--inventory', '/x.json']).identity).toBe('inventory');
     expect(ok(['--node', 'n', '--inventory', '/x.json', '--identity', 'kubernetes']).identity).toBe(

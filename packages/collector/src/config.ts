@@ -27,6 +27,8 @@ export interface CollectorConfig {
   metricsLevel: MetricsLevel;
   metricsIncludeNamespaces: string[];
   metricsExcludeNamespaces: string[];
+  /** Also export the AKS add-on's families (Hubble's and Retina's) its Grafana dashboards read. */
+  metricsCompat: 'on' | 'off';
   spoolSeconds: number;
   /** Byte bound of each server's spool (beside the age bound): what a replica that was away can catch up on. */
   spoolMaxBytes: number;
@@ -174,6 +176,14 @@ const SPECS: readonly FlagSpec[] = [
     help: 'never export series whose only namespaces are these (comma list)',
   },
   {
+    flag: '--metrics-compat',
+    env: 'WEFT_METRICS_COMPAT',
+    key: 'metricsCompat',
+    kind: 'enum',
+    values: ['on', 'off'],
+    help: "also export the families the AKS add-on's (Retina's, Hubble's) Grafana dashboards read (default on)",
+  },
+  {
     flag: '--spool-seconds',
     env: 'WEFT_SPOOL_SECONDS',
     key: 'spoolSeconds',
@@ -237,6 +247,7 @@ function defaults(): CollectorConfig {
     metricsLevel: 'pod',
     metricsIncludeNamespaces: [],
     metricsExcludeNamespaces: [],
+    metricsCompat: 'on',
     spoolSeconds: 60,
     spoolMaxBytes: 64 * 1024 * 1024,
     seriesTtlSeconds: 300,

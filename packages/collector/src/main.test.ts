@@ -96,12 +96,14 @@ describe('startCollector', () => {
       /networkobservability_drop_count\{reason="policy_drop",direction="egress",[^}]*destination_pod="db-0"\} 4/,
     );
     expect(text).toMatch(
-      /networkobservability_dns_response_count\{namespace="production",pod="frontend-abc123",query_type="A",response_code="NXDOMAIN"\} 1/,
+      /networkobservability_dns_response_count\{namespace="production",pod="frontend-abc123",query_type="A",response_code="NXDOMAIN",[^}]*return_code="NXDomain"[^}]*\} 1/,
     );
     expect(text).toMatch(
       /networkobservability_tcp_connection_failed_total\{[^}]*destination_service="api-service"\} 1/,
     );
     expect(text).toContain(`weft_collector_server_connected{server="${url}"} 1`);
+    // An inventory file is no API server: no handshake latency, not a histogram of nothing.
+    expect(text).not.toContain('networkobservability_node_apiserver_handshake_latency_ms');
     expect(text).toContain('weft_collector_identity_pods 6');
     expect((await fetch(c.metricsUrl.replace('/metrics', '/healthz'))).status).toBe(200);
     expect((await fetch(c.metricsUrl.replace('/metrics', '/nope'))).status).toBe(404);
@@ -275,5 +277,9 @@ describe('startCollector', () => {
     expect(
       api.requests.some((r) => r.path === '/api/v1/pods' && r.fieldSelector === 'spec.nodeName=node-a'),
     ).toBe(true);
+    // Retina's API server latency, from the collector's own connections to the API.
+    const text = await (await fetch(c.metricsUrl)).text();
+    const handshakes = text.match(/^networkobservability_node_apiserver_handshake_latency_ms_count (\d+)$/m);
+    expect(Number(handshakes?.[1])).toBeGreaterThan(0);
   });
 });

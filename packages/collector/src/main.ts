@@ -8,6 +8,7 @@ import type { IdentitySource } from './identity/identitySource.js';
 import { IdentityTable } from './identity/identityTable.js';
 import { startInventorySource } from './identity/inventorySource.js';
 import { PolicyContextFeed } from './identity/policyContextFeed.js';
+import { registerApiServerLatency } from './metrics/apiServerLatency.js';
 import { createCollectorMetrics } from './metrics/collectorMetrics.js';
 import { makeLabelPolicy } from './metrics/labelPolicy.js';
 import { MetricsRecorder } from './metrics/metricsRecorder.js';
@@ -56,6 +57,8 @@ export async function startCollector(
   const onIdentityError = (err: Error) => log(`identity: ${err.message}`);
 
   const context = new PolicyContextFeed(config.node);
+  const compat = config.metricsCompat === 'on';
+  const metrics = createCollectorMetrics({ compat });
   let identity: IdentitySource;
   if (config.identity === 'inventory') {
     identity = await startInventorySource({
@@ -74,7 +77,10 @@ export async function startCollector(
     const cluster = deps.kubeConfig ?? (await loadClusterConfig());
     identity = startKubernetesSource({
       table,
-      connection: new KubeConnection(cluster),
+      connection: new KubeConnection(
+        cluster,
+        compat ? { onHandshake: registerApiServerLatency(metrics.registry) } : {},
+      ),
       node: config.node,
       remoteContext: config.remoteContext,
       context,
@@ -89,7 +95,6 @@ export async function startCollector(
       log(`identity: no answer from the Kubernetes API within ${KUBE_SYNC_WAIT_MS} ms; starting anyway`);
   }
 
-  const metrics = createCollectorMetrics();
   const recorder = new MetricsRecorder({
     metrics,
     policy: makeLabelPolicy(

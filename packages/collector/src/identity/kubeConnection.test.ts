@@ -80,6 +80,20 @@ describe('KubeConnection over TLS', () => {
     expect(api.requests.at(-1)?.user).toBe('wco-token');
   });
 
+  it('times the TCP handshake of each connection it opens', async () => {
+    const api = await tlsApi();
+    const times: number[] = [];
+    const c = new KubeConnection(
+      { server: api.url, ca: pem('ca.crt'), token: 'wco-token', source: 'test' },
+      { onHandshake: (ms) => times.push(ms) },
+    );
+    await listPods(c);
+    await listPods(c);
+    // One connection per request (no pool), so one handshake each.
+    expect(times).toHaveLength(2);
+    for (const t of times) expect(t).toBeGreaterThanOrEqual(0);
+  });
+
   it('authenticates with a client certificate', async () => {
     const api = await tlsApi();
     const config: ClusterConfig = {

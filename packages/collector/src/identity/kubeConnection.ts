@@ -2,6 +2,12 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from 'node:https';
 import type { ClusterConfig } from './clusterConfig.js';
 import { KubeCredentials, type KubeCredentialsOptions } from './kubeCredentials.js';
+
+export interface KubeConnectionOptions extends KubeCredentialsOptions {
+  /** Each new connection's TCP handshake with the API server, in milliseconds (name lookup excluded). */
+  onHandshake?: (ms: number) => void;
+}
+
 import type { Status } from './kubeObjects.js';
 
 /** A refusal from the API server, with its HTTP code (410 Gone, 403 Forbidden...) and Status reason. */
@@ -29,11 +35,13 @@ const LIST_IDLE_TIMEOUT_MS = 60_000;
 export class KubeConnection {
   readonly server: URL;
   private readonly credentials: KubeCredentials;
+  private readonly onHandshake: ((ms: number) => void) | undefined;
 
   constructor(
     readonly config: ClusterConfig,
-    opts: KubeCredentialsOptions = {},
+    opts: KubeConnectionOptions = {},
   ) {
+    this.onHandshake = opts.onHandshake;
     try {
       this.server = new URL(config.server);
     } catch {
@@ -77,6 +85,16 @@ export class KubeConnection {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = (this.server.protocol === 'https:' ? httpsRequest : httpRequest)(opts, resolve);
       req.on('error', reject);
+      const onHandshake = this.onHandshake;
+      if (onHandshake)
+        req.once('socket', (socket) => {
+          // From the SYN (after any name lookup) to the connection being up: what Retina times.
+          let start = performance.now();
+          socket.once('lookup', () => {
+            start = performance.now();
+          });
+          socket.once('connect', () => onHandshake(performance.now() - start));
+        });
       if (idleTimeoutMs > 0)
         req.setTimeout(idleTimeoutMs, () =>
           req.destroy(new Error(`no data from the API server for ${idleTimeoutMs} ms`)),

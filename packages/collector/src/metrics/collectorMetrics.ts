@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createCompatFamilies } from './compatFamilies.js';
+import { type NodeStatsOptions, registerNodeStats } from './nodeStatsMetrics.js';
 
 const PAIR = ['source_namespace', 'source_pod', 'destination_namespace', 'destination_pod'] as const;
 
@@ -18,7 +20,18 @@ export const TCP_RTT_BUCKETS = [
  * `_total` suffix and keep it that way; prom-client appends nothing), plus the collector's own health.
  * A registry of its own, so nothing global leaks between collectors in one process (tests, bench).
  */
-export function createCollectorMetrics() {
+export interface CollectorMetricsOptions {
+  /**
+   * The AKS add-on's families and the labels they add to the seed's (default on). Off, the exposition
+   * is the seed's alone, label for label.
+   */
+  compat?: boolean;
+  /** Where the node-level families read the kernel's figures; false leaves them out (tests). */
+  nodeStats?: NodeStatsOptions | false;
+}
+
+export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
+  const on = opts.compat ?? true;
   const registry = new Registry();
   const reg = [registry];
   const flow = {
@@ -55,7 +68,10 @@ export function createCollectorMetrics() {
     dnsResponses: new Counter({
       name: 'networkobservability_dns_response_count',
       help: 'DNS responses received by pods, by response code',
-      labelNames: ['namespace', 'pod', 'query_type', 'response_code'],
+      // `return_code` is Retina's spelling of `response_code` (NoError for NOERROR): same series, both
+      // labels. Retina's `query` and `num_response` are left out: split by query name, a storm of
+      // random names would be all new series, whose first increase rate() never sees (the seed's alert).
+      labelNames: ['namespace', 'pod', 'query_type', 'response_code', ...(on ? ['return_code'] : [])],
       registers: reg,
     }),
     dnsLatency: new Histogram({
@@ -100,10 +116,19 @@ export function createCollectorMetrics() {
     flowsProcessed: new Counter({
       name: 'hubble_flows_processed_total',
       help: 'Packets seen by the probe, each counted once per node (Hubble-compatible)',
-      labelNames: ['source_namespace', 'destination_namespace', 'protocol', 'verdict'],
+      // Hubble's own labels beside the seed's: `source` / `destination` as namespace/workload, and the
+      // event `type` (Trace, Drop) with its `subtype` (to-stack, to-endpoint).
+      labelNames: [
+        'source_namespace',
+        'destination_namespace',
+        'protocol',
+        'verdict',
+        ...(on ? ['source', 'destination', 'type', 'subtype'] : []),
+      ],
       registers: reg,
     }),
   };
+  const compat = on ? createCompatFamilies(reg) : null;
   const health = {
     records: new Counter({
       name: 'weft_collector_records_total',
@@ -228,7 +253,8 @@ export function createCollectorMetrics() {
       this.set(process.memoryUsage().heapUsed);
     },
   });
-  return { registry, flow, health };
+  if (on && opts.nodeStats !== false) registerNodeStats(reg, opts.nodeStats ?? {});
+  return { registry, flow, compat, health };
 }
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

@@ -54,3 +54,9 @@ export function cleanToken(v: string, max = 16): string {
   const s = v.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
   return s.length > max ? s.slice(0, max) : s;
 }
+
+/** A DNS name as a label value: lower case, printable, at most a DNS name's length. */
+export function cleanQuery(v: string): string {
+  const s = v.toLowerCase().replace(/[^a-z0-9._-]/g, '_');
+  return s.length > 253 ? s.slice(0, 253) : s;
+}

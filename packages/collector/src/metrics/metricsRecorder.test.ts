@@ -77,7 +77,7 @@ describe('collector metrics', () => {
       [
         'networkobservability_dns_response_count',
         'counter',
-        ['namespace', 'pod', 'query_type', 'response_code'],
+        ['namespace', 'pod', 'query_type', 'response_code', 'return_code'],
       ],
       ['networkobservability_dns_response_latency', 'histogram', ['namespace', 'pod']],
       ['networkobservability_tcp_connection_total', 'counter', [...pair, 'destination_service']],
@@ -88,7 +88,16 @@ describe('collector metrics', () => {
       [
         'hubble_flows_processed_total',
         'counter',
-        ['source_namespace', 'destination_namespace', 'protocol', 'verdict'],
+        [
+          'source_namespace',
+          'destination_namespace',
+          'protocol',
+          'verdict',
+          'source',
+          'destination',
+          'type',
+          'subtype',
+        ],
       ],
     ];
     const text = await s.metrics.registry.metrics();
@@ -353,6 +362,10 @@ describe('collector metrics', () => {
         'networkobservability_dns_request_count',
         'networkobservability_dns_response_count',
         'networkobservability_tcp_retransmit_count',
+        // Retina's own names, as its dashboards query them.
+        'networkobservability_adv_forward_count',
+        'networkobservability_adv_drop_count',
+        'networkobservability_tcp_flag_counters',
       ];
       for (const l of lines) {
         const about = seedCounters.find((n) => l.startsWith(`${n} `));
@@ -366,5 +379,216 @@ describe('collector metrics', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the AKS add-on's families (Hubble's and Retina's names, labels and values)", () => {
+  /** The lab's kind of trouble on top of the usual traffic: a handshake, a refused connect. */
+  function feedTcp(s: ReturnType<typeof setup>, t = 1500) {
+    s.agg.add({ ...flow(IP.frontend, IP.api0, 'egress', 60, 1, t), tcp_flags: 0x02 });
+    s.agg.add({
+      ...flow(IP.api0, IP.frontend, 'egress', 60, 1, t),
+      sport: 80,
+      dport: 45000,
+      tcp_flags: 0x12,
+    });
+    s.agg.add({
+      ...flow(IP.db, IP.frontend, 'egress', 60, 1, t),
+      sport: 5432,
+      dport: 45001,
+      tcp_flags: 0x14,
+    });
+    feed(s, t);
+  }
+
+  it('names flows as Hubble does: namespace/workload, type and subtype, flags by name', async () => {
+    const s = setup('pod');
+    feedTcp(s);
+    const processed = (await values(s, 'hubble_flows_processed_total')).values;
+    expect(processed).toContainEqual(
+      expect.objectContaining({
+        labels: expect.objectContaining({
+          source: 'production/frontend',
+          destination: 'production/api',
+          verdict: 'FORWARDED',
+          type: 'Trace',
+          subtype: 'to-stack',
+        }),
+      }),
+    );
+    const dropped = processed.find((v) => v.labels.verdict === 'DROPPED');
+    expect(dropped?.labels).toMatchObject({
+      type: 'Drop',
+      source: 'production/frontend',
+      destination: 'production/db',
+    });
+    expect(dropped?.value).toBe(7);
+    // From outside the cluster Hubble leaves the name empty (Prometheus then leaves the label out).
+    expect(processed.some((v) => v.labels.subtype === 'to-endpoint' && v.labels.source === '')).toBe(true);
+
+    const flags = (await values(s, 'hubble_tcp_flags_total')).values.map((v) => [
+      v.labels.flag,
+      v.labels.source,
+      v.labels.destination,
+    ]);
+    expect(flags).toContainEqual(['SYN', 'production/frontend', 'production/api']);
+    expect(flags).toContainEqual(['SYN-ACK', 'production/api', 'production/frontend']);
+    expect(flags).toContainEqual(['RST', 'production/db', 'production/frontend']);
+    // SYN-ACK is one flag in Hubble's words, not a SYN too.
+    expect(flags.filter(([f]) => f === 'SYN')).toHaveLength(1);
+    const retina = Object.fromEntries(
+      (await values(s, 'networkobservability_tcp_flag_counters')).values.map((v) => [v.labels.flag, v.value]),
+    );
+    expect(retina).toMatchObject({
+      syn: 1,
+      synack: 1,
+      rst: 1,
+      ack: expect.any(Number),
+      psh: expect.any(Number),
+    });
+  });
+
+  it("counts pod-level traffic and drops as Retina's advanced metrics do, pods by name and IP", async () => {
+    const s = setup('pod');
+    feed(s);
+    const fwd = (await values(s, 'networkobservability_adv_forward_count')).values;
+    expect(fwd).toContainEqual(
+      expect.objectContaining({
+        value: 10,
+        labels: expect.objectContaining({
+          source_podname: 'frontend-abc123',
+          source_ip: IP.frontend,
+          source_namespace: 'production',
+          source_workload_kind: 'Deployment',
+          source_workload_name: 'frontend',
+          destination_podname: 'api-7f9c-0',
+          destination_ip: IP.api0,
+        }),
+      }),
+    );
+    // Whatever is not a pod is `unknown`, which the dashboards filter on; a world address is not kept.
+    const fromWorld = fwd.find(
+      (v) => v.labels.destination_podname === 'api-7f9c-0' && v.labels.source_podname === 'unknown',
+    );
+    expect(fromWorld?.labels.source_ip).toBe('');
+    const drops = (await values(s, 'networkobservability_adv_drop_count')).values;
+    expect(drops).toEqual([
+      expect.objectContaining({
+        value: 7,
+        labels: expect.objectContaining({
+          reason: 'policy_drop',
+          source_podname: 'frontend-abc123',
+          destination_podname: 'db-0',
+        }),
+      }),
+    ]);
+  });
+
+  it("answers DNS in Hubble's and Retina's words, on the seed's series", async () => {
+    const s = setup('pod');
+    feed(s);
+    const seed = (await values(s, 'networkobservability_dns_response_count')).values;
+    // One series per response code, carrying both spellings: no series added for Retina's.
+    expect(seed.map((v) => [v.labels.response_code, v.labels.return_code]).sort()).toEqual([
+      ['NOERROR', 'NoError'],
+      ['NXDOMAIN', 'NXDomain'],
+    ]);
+    const queries = (await values(s, 'hubble_dns_queries_total')).values;
+    expect(
+      queries.map((v) => [v.labels.query, v.labels.qtypes, v.labels.source, v.labels.destination]).sort(),
+    ).toEqual([
+      ['api.production.svc.cluster.local', 'A', 'production/frontend', 'kube-system/coredns'],
+      ['nope.example', 'AAAA', 'production/frontend', 'kube-system/coredns'],
+      ['slow.example', 'A', 'production/frontend', 'kube-system/coredns'],
+    ]);
+    const responses = (await values(s, 'hubble_dns_responses_total')).values;
+    expect(
+      responses.map((v) => [v.labels.rcode, v.labels.ips_returned, v.labels.destination]).sort(),
+    ).toEqual([
+      ['No Error', '1', 'production/frontend'],
+      ['Non-Existent Domain', '0', 'production/frontend'],
+    ]);
+  });
+
+  it('obeys the metrics level: no pod names at namespace level, workloads at workload level', async () => {
+    const ns = setup('namespace');
+    feedTcp(ns);
+    expect((await values(ns, 'networkobservability_adv_forward_count')).values).toHaveLength(0);
+    expect((await values(ns, 'networkobservability_adv_drop_count')).values).toHaveLength(0);
+    const names = [
+      ...(await values(ns, 'hubble_flows_processed_total')).values.flatMap((v) => [
+        v.labels.source,
+        v.labels.destination,
+      ]),
+      ...(await values(ns, 'hubble_tcp_flags_total')).values.flatMap((v) => [
+        v.labels.source,
+        v.labels.destination,
+      ]),
+      ...(await values(ns, 'hubble_dns_queries_total')).values.flatMap((v) => [
+        v.labels.source,
+        v.labels.destination,
+      ]),
+    ];
+    expect(new Set(names)).toEqual(new Set(['production', 'kube-system', '']));
+    const wl = setup('workload');
+    feed(wl);
+    const pods = (await values(wl, 'networkobservability_adv_forward_count')).values.map(
+      (v) => v.labels.source_podname,
+    );
+    expect(new Set(pods)).toEqual(new Set(['frontend', 'api', 'unknown']));
+    // One series per workload: no pod IPs at workload level.
+    expect(
+      (await values(wl, 'networkobservability_adv_forward_count')).values.every(
+        (v) => v.labels.source_ip === '',
+      ),
+    ).toBe(true);
+  });
+
+  it('obeys the namespace include and exclude lists', async () => {
+    const ex = setup('pod', [], ['production']);
+    feedTcp(ex);
+    for (const name of [
+      'hubble_tcp_flags_total',
+      'hubble_dns_queries_total',
+      'hubble_dns_responses_total',
+      'networkobservability_adv_forward_count',
+      'networkobservability_adv_drop_count',
+      'networkobservability_tcp_flag_counters',
+    ])
+      expect((await values(ex, name)).values, name).toHaveLength(0);
+  });
+
+  it("can be turned off, leaving the seed's exposition label for label", async () => {
+    const table = new IdentityTable({ node: 'node-a' });
+    applyInventory(table, clusterInventory(), 0);
+    const metrics = createCollectorMetrics({ compat: false });
+    const recorder = new MetricsRecorder({
+      metrics,
+      policy: makeLabelPolicy('pod', [], []),
+      liveness: table,
+      ttlMs: 60_000,
+    });
+    const s = { table, metrics, recorder, agg: new IntervalAggregator({ resolver: table }, 1000) };
+    feedTcp(s);
+    const text = await metrics.registry.metrics();
+    for (const name of [
+      'hubble_tcp_flags_total',
+      'hubble_dns_queries_total',
+      'networkobservability_adv_forward_count',
+      'networkobservability_tcp_flag_counters',
+      'networkobservability_tcp_state',
+      'networkobservability_interface_stats',
+    ])
+      expect(text).not.toContain(name);
+    const processed = (await values(s, 'hubble_flows_processed_total')).values;
+    expect(Object.keys(processed[0]?.labels ?? {}).sort()).toEqual([
+      'destination_namespace',
+      'protocol',
+      'source_namespace',
+      'verdict',
+    ]);
+    const dnsResp = (await values(s, 'networkobservability_dns_response_count')).values;
+    expect(dnsResp.every((v) => v.labels.return_code === undefined)).toBe(true);
+    expect((await values(s, 'networkobservability_forward_bytes')).values.length).toBeGreaterThan(0);
   });
 });

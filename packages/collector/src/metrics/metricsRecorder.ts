@@ -2,7 +2,23 @@ import type { Endpoint, L4Proto } from '@weft/protocol/core';
 import type { Counter, Histogram } from 'prom-client';
 import type { IntervalResult } from '../aggregator.js';
 import type { CollectorMetrics } from './collectorMetrics.js';
-import { cleanToken, type LabelPolicy, namespaceLabel, podLabel, seriesAllowed } from './labelPolicy.js';
+import type { CompatFamilies } from './compatFamilies.js';
+import {
+  hubbleEndpoint,
+  hubbleRcode,
+  hubbleTcpFlags,
+  retinaEndpoint,
+  retinaRcode,
+  retinaTcpFlags,
+} from './compatLabels.js';
+import {
+  cleanQuery,
+  cleanToken,
+  type LabelPolicy,
+  namespaceLabel,
+  podLabel,
+  seriesAllowed,
+} from './labelPolicy.js';
 
 /** Is the pod (or workload, at workload level) behind a label still running? */
 export interface Liveness {
@@ -39,7 +55,16 @@ interface Series {
   queued: boolean;
   /** Set by sweep, so a cached reference to it is looked up again instead of counting into nothing. */
   removed: boolean;
+  /** The counter's own entry for these labels once made (see flushPending), and its key there. */
+  entry: CounterEntry | null;
+  hash: string;
 }
+
+/** prom-client 15 keeps a counter's value per label set in `hashMap[hash]`, the hash `inc` returns. */
+interface CounterEntry {
+  value: number;
+}
+type CounterInternals = { hashMap: Record<string, CounterEntry | undefined> };
 
 interface Pair {
   labels: Labels;
@@ -48,6 +73,18 @@ interface Pair {
   /** The series a flow of this pair updates, per direction and protocol: found once, not per record. */
   forward: Map<string, [Series | null, Series | null]>;
   processed: Map<string, Series | null>;
+  /** The ends the pair was first seen with: what the pair's other label values are made from. */
+  src: Endpoint;
+  dst: Endpoint;
+  /** Hubble's source / destination names of the pair. */
+  hubbleSrc: string;
+  hubbleDst: string;
+  /** Series of the compatible families, by family and label values beyond the pair's. */
+  extra: Map<string, Series | null>;
+  /** The TCP flag series a flow of this pair updates, by its flags (and SYN-ACK, IPv6 bits above them). */
+  flagSeries: Map<number, (Series | null)[]>;
+  /** The advanced forward series of the pair and the addresses it was made for. */
+  adv: { srcIp: string; dstIp: string; s: Series | null } | null;
 }
 
 /** A cached series still exported (not refused by the cap, not removed by sweep). */
@@ -88,6 +125,8 @@ export class MetricsRecorder {
   private readonly live: Liveness;
   private readonly ttlMs: number;
   private readonly maxSeries: number;
+  /** The Hubble and Retina families the AKS add-on's dashboards read, when the metrics have them. */
+  private readonly compat: CompatFamilies | null;
   private readonly series = new Map<string, Series>();
   /** Series with a pending increment this interval. */
   private readonly touched: Series[] = [];
@@ -105,6 +144,7 @@ export class MetricsRecorder {
     this.live = opts.liveness;
     this.ttlMs = opts.ttlMs;
     this.maxSeries = opts.maxSeries ?? 200_000;
+    this.compat = opts.metrics.compat;
   }
 
   get seriesCount(): number {
@@ -129,20 +169,43 @@ export class MetricsRecorder {
       // Hubble counts a packet once: at the egress of a pod, or at ingress when the sender is not observed.
       const once = x.dir === 'egress' || (!this.live.isLocal(x.src) && !this.live.isRemotePod(x.src));
       if (!once) continue;
-      let p = pair.processed.get(x.proto);
+      const pkey = x.dir === 'egress' ? x.proto : `${x.proto}<`;
+      let p = pair.processed.get(pkey);
       if (!current(p)) {
-        p = this.processedSeries(pair, x.proto, 'FORWARDED', now);
-        pair.processed.set(x.proto, p);
+        p = this.processedSeries(
+          pair,
+          x.proto,
+          'FORWARDED',
+          x.dir === 'egress' ? 'to-stack' : 'to-endpoint',
+          now,
+        );
+        pair.processed.set(pkey, p);
       }
       this.add(p, x.packets, now);
+      if (this.compat) this.recordCompatFlow(this.compat, pair, x, now);
     }
     for (const x of r.drops) {
-      const pair = this.pair(x.src, x.dst);
-      if (!pair) continue;
+      const pair = this.cachedPair(x.src, x.dst);
+      if (!pair.allowed) continue;
       const l = { reason: x.reason, direction: x.dir, ...pair.labels };
       this.inc(f.dropCount, l, pair.refs, x.packets, now);
       this.inc(f.dropBytes, l, pair.refs, x.bytes, now);
-      this.processed(pair, x.proto, 'DROPPED', x.packets, now);
+      this.add(this.processedSeries(pair, x.proto, 'DROPPED', '', now), x.packets, now);
+      if (this.compat && level !== 'namespace') {
+        const ips = this.ips(x.src, x.dst);
+        const s = this.cached(
+          pair,
+          `d\u0000${x.reason}\u0000${x.dir}\u0000${ips}`,
+          this.compat.advDrop,
+          now,
+          () => ({
+            reason: x.reason,
+            direction: x.dir,
+            ...this.advLabels(pair, x.src.ip, x.dst.ip),
+          }),
+        );
+        this.add(s, x.packets, now);
+      }
     }
     for (const x of r.tcp) {
       const pair = this.pair(x.src, x.dst);
@@ -166,10 +229,44 @@ export class MetricsRecorder {
       const pod = podLabel(x.client, level);
       const refs: [string, string][] = [[ns, pod]];
       const qtype = cleanToken(x.qtype);
+      const query = cleanQuery(x.qname);
       this.inc(f.dnsRequests, { namespace: ns, pod, query_type: qtype }, refs, 1, now);
+      const client = this.compat ? hubbleEndpoint(x.client, level) : '';
+      const server = this.compat ? hubbleEndpoint(x.server, level) : '';
+      if (this.compat)
+        this.inc(
+          this.compat.hubbleDnsQueries,
+          { source: client, destination: server, query, qtypes: qtype },
+          refs,
+          1,
+          now,
+        );
       if (x.rcode === 'TIMEOUT') continue;
       const rcode = cleanToken(x.rcode);
-      this.inc(f.dnsResponses, { namespace: ns, pod, query_type: qtype, response_code: rcode }, refs, 1, now);
+      this.inc(
+        f.dnsResponses,
+        this.compat
+          ? { namespace: ns, pod, query_type: qtype, response_code: rcode, return_code: retinaRcode(rcode) }
+          : { namespace: ns, pod, query_type: qtype, response_code: rcode },
+        refs,
+        1,
+        now,
+      );
+      if (this.compat)
+        this.inc(
+          this.compat.hubbleDnsResponses,
+          {
+            source: server,
+            destination: client,
+            query,
+            qtypes: qtype,
+            rcode: hubbleRcode(rcode),
+            ips_returned: String(x.answers),
+          },
+          refs,
+          1,
+          now,
+        );
       this.observe(f.dnsLatency, { namespace: ns, pod }, refs, x.latencyUs / 1e6, now);
     }
     this.flushPending();
@@ -240,6 +337,13 @@ export class MetricsRecorder {
         allowed: p !== null,
         forward: new Map(),
         processed: new Map(),
+        src,
+        dst,
+        hubbleSrc: hubbleEndpoint(src, level),
+        hubbleDst: hubbleEndpoint(dst, level),
+        extra: new Map(),
+        flagSeries: new Map(),
+        adv: null,
       };
       byDpod.set(dpod, pair);
       this.pairCount++;
@@ -262,33 +366,109 @@ export class MetricsRecorder {
     };
   }
 
-  private processed(
-    pair: { labels: Labels; refs: [string, string][] },
-    proto: L4Proto,
-    verdict: string,
-    packets: number,
-    now: number,
-  ): void {
-    this.add(this.processedSeries(pair, proto, verdict, now), packets, now);
-  }
-
   private processedSeries(
-    pair: { labels: Labels; refs: [string, string][] },
+    pair: Pair,
     proto: L4Proto,
     verdict: string,
+    subtype: string,
     now: number,
   ): Series | null {
-    const l = {
+    const l: Labels = {
       source_namespace: pair.labels.source_namespace!,
       destination_namespace: pair.labels.destination_namespace!,
       protocol: HUBBLE_PROTO[proto] ?? 'other',
       verdict,
     };
+    if (this.compat) {
+      l.source = pair.hubbleSrc;
+      l.destination = pair.hubbleDst;
+      l.type = verdict === 'DROPPED' ? 'Drop' : 'Trace';
+      l.subtype = subtype;
+    }
     const refs: [string, string][] = [
-      [l.source_namespace, ''],
-      [l.destination_namespace, ''],
+      [l.source_namespace!, ''],
+      [l.destination_namespace!, ''],
     ];
     return this.track(this.m.flow.flowsProcessed, l, refs, now);
+  }
+
+  /** A flow counted once (Hubble's rule) into the TCP flag and advanced pod-level families. */
+  private recordCompatFlow(
+    c: CompatFamilies,
+    pair: Pair,
+    x: IntervalResult['flows'][number],
+    now: number,
+  ): void {
+    const flags = x.tcpFlags;
+    if (x.proto === 'tcp' && flags !== 0) {
+      // Every flow goes through here: the series are found by a number, not by building names and keys.
+      const v6 = x.src.ip.includes(':');
+      const key = flags | (x.sport < x.dport ? 0x100 : 0) | (v6 ? 0x200 : 0);
+      let series = pair.flagSeries.get(key);
+      if (!series?.every(current)) {
+        const family = v6 ? 'IPv6' : 'IPv4';
+        series = [
+          ...hubbleTcpFlags(flags, x.sport, x.dport).map((flag) =>
+            this.track(
+              c.hubbleTcpFlags,
+              { source: pair.hubbleSrc, destination: pair.hubbleDst, flag, family },
+              pair.refs,
+              now,
+            ),
+          ),
+          ...retinaTcpFlags(flags, x.sport, x.dport).map((flag) =>
+            this.track(c.tcpFlagCounters, { flag }, [], now),
+          ),
+        ];
+        pair.flagSeries.set(key, series);
+      }
+      for (const s of series) this.add(s, 1, now);
+    }
+    if (this.policy.level === 'namespace') return;
+    // The addresses the series names: a pod's at pod level, none for the world or at workload level.
+    const pod = this.policy.level === 'pod';
+    const srcIp = pod && pair.src.kind !== 'world' ? x.src.ip : '';
+    const dstIp = pod && pair.dst.kind !== 'world' ? x.dst.ip : '';
+    const adv = pair.adv;
+    if (adv && adv.srcIp === srcIp && adv.dstIp === dstIp && current(adv.s)) {
+      this.add(adv.s, x.packets, now);
+      return;
+    }
+    const s = this.track(c.advForward, this.advLabels(pair, srcIp, dstIp), pair.refs, now);
+    pair.adv = { srcIp, dstIp, s };
+    this.add(s, x.packets, now);
+  }
+
+  /** The IPs an advanced series names (pod level only), as a cache key. */
+  private ips(src: Endpoint, dst: Endpoint): string {
+    return this.ipsOf(src.kind, src.ip, dst.kind, dst.ip);
+  }
+
+  private ipsOf(sk: string, sip: string, dk: string, dip: string): string {
+    if (this.policy.level !== 'pod') return '';
+    return `${sk === 'world' ? '' : sip}\u0000${dk === 'world' ? '' : dip}`;
+  }
+
+  private advLabels(pair: Pair, srcIp: string, dstIp: string): Labels {
+    const level = this.policy.level;
+    const src = retinaEndpoint({ ...pair.src, ip: srcIp }, level);
+    const dst = retinaEndpoint({ ...pair.dst, ip: dstIp }, level);
+    const l: Labels = {};
+    for (const [k, v] of Object.entries(src)) l[`source_${k}`] = v;
+    for (const [k, v] of Object.entries(dst)) l[`destination_${k}`] = v;
+    return l;
+  }
+
+  /** A series of a compatible family for this pair, looked up once and then taken from the pair. */
+  private cached(pair: Pair, key: string, metric: Metric, now: number, labels: () => Labels): Series | null {
+    let s = pair.extra.get(key);
+    if (current(s)) {
+      s.last = now;
+      return s;
+    }
+    s = this.track(metric, labels(), pair.refs, now);
+    pair.extra.set(key, s);
+    return s;
   }
 
   private track(metric: Metric, labels: Labels, refs: [string, string][], now: number): Series | null {
@@ -299,7 +479,17 @@ export class MetricsRecorder {
         this.m.health.seriesDropped.inc();
         return null;
       }
-      s = { metric, labels, last: now, refs, pending: 0, queued: false, removed: false };
+      s = {
+        metric,
+        labels,
+        last: now,
+        refs,
+        pending: 0,
+        queued: false,
+        removed: false,
+        entry: null,
+        hash: '',
+      };
       this.series.set(key, s);
     }
     s.last = now;
@@ -342,7 +532,18 @@ export class MetricsRecorder {
 
   private flushPending(): void {
     for (const s of this.touched) {
-      (s.metric as Counter<string>).inc(s.labels, s.pending);
+      // `inc` hashes and checks every label on every call: most of the recorder's time at 1,000 flows.
+      // A series' entry is made once through it, then added to where it is, as long as the counter
+      // still holds that very entry (remove and reset replace it).
+      const map = (s.metric as unknown as CounterInternals).hashMap;
+      if (s.entry !== null && map[s.hash] === s.entry) s.entry.value += s.pending;
+      else {
+        const r = (s.metric as Counter<string>).inc(s.labels, s.pending) as unknown as
+          | { labelHash?: string }
+          | undefined;
+        s.hash = r?.labelHash ?? '';
+        s.entry = r?.labelHash !== undefined ? (map[s.hash] ?? null) : null;
+      }
       s.pending = 0;
       s.queued = false;
     }
