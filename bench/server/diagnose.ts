@@ -15,6 +15,7 @@ import { DEFAULT_RULES } from '../../apps/server/src/diagnose/rules.js';
 import { parseSubject, type Subject } from '../../apps/server/src/diagnose/subject.js';
 import { Store } from '../../apps/server/src/store/store.js';
 import { type DiagnoseResponse, resolveTime } from '../../packages/protocol/src/index.js';
+import { namespaceNodeId, workloadNodeId } from '../../packages/protocol/src/nodeId.js';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>
@@ -68,10 +69,10 @@ const pairs: [string, string, string][] = [
   ['pod', `${e.client.namespace}/${e.client.name}`, `${e.server.namespace}/${e.server.name}`],
   [
     'workload',
-    `wl:${e.client.namespace}/${e.client.workload}`,
-    `wl:${e.server.namespace}/${e.server.workload}`,
+    workloadNodeId(e.client.namespace, e.client.workload),
+    workloadNodeId(e.server.namespace, e.server.workload),
   ],
-  ['namespace', `ns:${e.client.namespace}`, `ns:${e.server.namespace}`],
+  ['namespace', namespaceNodeId(e.client.namespace), namespaceNodeId(e.server.namespace)],
 ];
 const times = [
   ['live', { from: '', to: '', at: '' }],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { namespaceNodeId } from '@weft/protocol';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -155,7 +156,7 @@ export async function waitForTraffic(url: string, namespaces: string[], timeoutM
       const res = await fetch(`${url}/api/v1/graph?level=namespace`);
       const graph = (await res.json()) as { nodes: { id: string }[]; edges: { source: string }[] };
       const sources = new Set(graph.edges.map((e) => e.source));
-      const missing = namespaces.filter((ns) => !graph.nodes.some((n) => n.id === `ns:${ns}`));
+      const missing = namespaces.filter((ns) => !graph.nodes.some((n) => n.id === namespaceNodeId(ns)));
       if (missing.length === 0 && sources.size > 0) return;
       last = `missing namespaces: ${missing.join(', ')}`;
     } catch (err) {

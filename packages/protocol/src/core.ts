@@ -61,6 +61,22 @@ export type {
   InventoryService,
 } from './inventory.js';
 export { INVENTORY_JSON_SCHEMA } from './inventorySchema.js';
+export {
+  hostNodeId,
+  kubeNodeId,
+  levelOfNodeId,
+  type NodeIdKind,
+  namespaceNodeId,
+  nodeIdOf,
+  nodeOf,
+  type ParsedNodeId,
+  parseEdgeId,
+  parseNodeId,
+  podNodeId,
+  serviceNodeId,
+  WORLD_NODE_ID,
+  workloadNodeId,
+} from './nodeId.js';
 export type {
   FlowColumns,
   PackedBatch,

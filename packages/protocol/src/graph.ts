@@ -15,7 +15,7 @@ export const GraphNodeKind = Type.Union([
 export type GraphNodeKind = Static<typeof GraphNodeKind>;
 
 export const GraphNode = Type.Object({
-  /** Stable across updates: `ns:<ns>`, `wl:<ns>/<name>`, `pod:<ns>/<name>`, `node:<name>`, `world`, `host:<node>`. */
+  /** Stable across updates; the scheme is nodeId.ts (`ns:`, `wl:`, `pod:`, `svc:`, `node:`, `host:`, `world`, `others`). */
   id: Type.String(),
   kind: GraphNodeKind,
   label: Type.String(),

@@ -23,6 +23,7 @@ export * from './graph.js';
 export * from './ingest.js';
 export * from './inventory.js';
 export * from './live.js';
+export * from './nodeId.js';
 export * from './packedBatch.js';
 export * from './policyContext.js';
 export * from './policyFinding.js';

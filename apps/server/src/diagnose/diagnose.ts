@@ -11,6 +11,7 @@ import {
   type Endpoint,
   endpointLabel,
   type FilterState,
+  kubeNodeId,
   type Level,
   type ResolvedTime,
   type TimeMode,
@@ -263,7 +264,7 @@ function sharedNode(eps: Endpoint[]): string | null {
     const ids = new Set(eps.map((e) => levelNode(e, level).id));
     if (ids.size === 1) return [...ids][0]!;
   }
-  const nodes = new Set(eps.map((e) => (e.node ? `node:${e.node}` : '')));
+  const nodes = new Set(eps.map((e) => (e.node ? kubeNodeId(e.node) : '')));
   return nodes.size === 1 && !nodes.has('') ? [...nodes][0]! : null;
 }
 

@@ -1,4 +1,4 @@
-import { type DiagnoseSubjectKind, type Endpoint, isIp, isSubject } from '@weft/protocol';
+import { type DiagnoseSubjectKind, type Endpoint, isIp, isSubject, parseNodeId } from '@weft/protocol';
 
 /**
  * What diagnose was asked about. `name` is `ns/name`: a pod, a workload's pods or a service's backends,
@@ -31,15 +31,13 @@ export function parseSubject(s: string): Subject | null {
   if (v6) return { kind: 'ip', ip: v6[1]!, port: Number(v6[2]), ep: null, text };
   const v4 = /^([\d.]+):(\d{1,5})$/.exec(v);
   if (v4) return { kind: 'ip', ip: v4[1]!, port: Number(v4[2]), ep: null, text };
-  const id = /^(ns|node|pod|wl|svc):(.+)$/.exec(v);
-  if (id) {
-    const [, kind, rest] = id as unknown as [string, string, string];
-    if (kind === 'ns') return rest.includes('/') ? null : { kind: 'namespace', namespace: rest, text };
-    if (kind === 'node') return rest.includes('/') ? null : { kind: 'node', node: rest, text };
-    const i = rest.indexOf('/');
-    if (i <= 0 || rest.indexOf('/', i + 1) >= 0) return null;
-    const only = kind === 'pod' ? 'pod' : kind === 'wl' ? 'workload' : 'service';
-    return { kind: 'name', namespace: rest.slice(0, i), name: rest.slice(i + 1), only, text };
+  const id = /^(ns|node|pod|wl|svc):/.test(v) ? parseNodeId(v) : null;
+  if (id || /^(ns|node|pod|wl|svc):/.test(v)) {
+    if (!id || id.name.includes('/')) return null;
+    if (id.kind === 'ns') return { kind: 'namespace', namespace: id.namespace, text };
+    if (id.kind === 'node') return { kind: 'node', node: id.name, text };
+    const only = id.kind === 'pod' ? 'pod' : id.kind === 'wl' ? 'workload' : 'service';
+    return { kind: 'name', namespace: id.namespace, name: id.name, only, text };
   }
   const i = v.indexOf('/');
   if (i > 0) return { kind: 'name', namespace: v.slice(0, i), name: v.slice(i + 1), only: null, text };

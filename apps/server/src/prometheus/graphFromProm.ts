@@ -1,5 +1,13 @@
 import type { FilterState, GraphEdge, GraphNode, GraphResponse, Level, TimeWindow } from '@weft/protocol';
-import { timeMode } from '@weft/protocol';
+import {
+  namespaceNodeId,
+  parseEdgeId,
+  parseNodeId,
+  podNodeId,
+  timeMode,
+  WORLD_NODE_ID,
+  workloadNodeId,
+} from '@weft/protocol';
 import type { PromVectorSample } from './prometheusClient.js';
 import { countsOnce, destinationOf, endKey, type LabelEnd, sampleValue, sourceOf } from './promPairs.js';
 import type { GraphQueryName } from './promQueries.js';
@@ -48,17 +56,17 @@ export function workloadFromPodName(pod: string): string {
 /** The map node one end rolls up to at `level` (ids as levelNode.ts builds them). */
 function nodeFor(e: LabelEnd, level: Level, metricsLevel: MetricsLevel, workloadOf?: WorkloadOf): GraphNode {
   const base = { bytesPerSec: 0, dropsPerSec: 0 };
-  if (e.namespace === '') return { id: 'world', kind: 'world', label: 'world', namespace: '', ...base };
+  if (e.namespace === '') return { id: WORLD_NODE_ID, kind: 'world', label: 'world', namespace: '', ...base };
   const ns = e.namespace;
-  const nsNode: GraphNode = { id: `ns:${ns}`, kind: 'namespace', label: ns, namespace: ns, ...base };
+  const parent = namespaceNodeId(ns);
+  const nsNode: GraphNode = { id: parent, kind: 'namespace', label: ns, namespace: ns, ...base };
   if (level === 'namespace' || level === 'node' || e.pod === '') return nsNode;
-  const parent = `ns:${ns}`;
   if (level === 'workload' || metricsLevel === 'workload') {
     const name =
       metricsLevel === 'workload' ? e.pod : (workloadOf?.(ns, e.pod) ?? workloadFromPodName(e.pod));
-    return { id: `wl:${ns}/${name}`, kind: 'workload', label: name, namespace: ns, parent, ...base };
+    return { id: workloadNodeId(ns, name), kind: 'workload', label: name, namespace: ns, parent, ...base };
   }
-  return { id: `pod:${ns}/${e.pod}`, kind: 'pod', label: e.pod, namespace: ns, parent, ...base };
+  return { id: podNodeId(ns, e.pod), kind: 'pod', label: e.pod, namespace: ns, parent, ...base };
 }
 
 /** The level the metrics can answer for `asked`, and the notice when that is coarser. */
@@ -178,18 +186,20 @@ function matches(
   if (f.namespace.length > 0 && !f.namespace.includes(a.namespace) && !f.namespace.includes(b.namespace))
     return false;
   if (f.pod && !ends.some((e) => `${e.namespace}/${e.pod}` === f.pod)) return false;
-  if (f.workload && ![a, b].some((n) => n.id === `wl:${f.workload}`) && level === 'workload') return false;
+  // The filter's workload is `<ns>/<name>`, the id's own spelling after its kind.
+  if (f.workload && level === 'workload') {
+    const slash = f.workload.indexOf('/');
+    const id = workloadNodeId(f.workload.slice(0, slash), f.workload.slice(slash + 1));
+    if (![a, b].some((n) => n.id === id)) return false;
+  }
   if (f.focus) {
-    const arrow = f.focus.indexOf('->');
-    if (arrow > 0) {
-      if (a.id !== f.focus.slice(0, arrow) || b.id !== f.focus.slice(arrow + 2)) return false;
-    } else if (a.id !== f.focus && b.id !== f.focus && !f.focus.startsWith('ns:')) return false;
-    else if (
-      f.focus.startsWith('ns:') &&
-      a.namespace !== f.focus.slice(3) &&
-      b.namespace !== f.focus.slice(3)
-    )
-      return false;
+    const edge = parseEdgeId(f.focus);
+    const node = parseNodeId(f.focus);
+    if (edge) {
+      if (a.id !== edge.source || b.id !== edge.target) return false;
+    } else if (node?.kind === 'ns') {
+      if (a.namespace !== node.namespace && b.namespace !== node.namespace) return false;
+    } else if (a.id !== f.focus && b.id !== f.focus) return false;
   }
   return true;
 }

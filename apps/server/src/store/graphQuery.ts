@@ -4,6 +4,7 @@ import {
   type GraphNode,
   type GraphResponse,
   type Level,
+  parseNodeId,
   type TimeWindow,
   timeMode,
 } from '@weft/protocol';
@@ -76,7 +77,12 @@ export function seriesFor(store: Store, f: FilterState, scanAll = false): readon
   // A verdict or reason keeps only the pod pairs that dropped, which a rollup can't tell apart.
   const ends = focusEdge(f.focus) ?? (f.focus ? [f.focus] : []);
   const coarseFilter =
-    !f.pod && !f.workload && !f.q && !f.verdict && !f.reason && ends.every((e) => e.startsWith('ns:'));
+    !f.pod &&
+    !f.workload &&
+    !f.q &&
+    !f.verdict &&
+    !f.reason &&
+    ends.every((e) => parseNodeId(e)?.kind === 'ns');
   return f.level === 'namespace' && coarseFilter ? store.rollupList.items : store.edgeList.items;
 }
 

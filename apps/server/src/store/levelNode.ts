@@ -1,4 +1,4 @@
-import type { Endpoint, GraphNodeKind, Level } from '@weft/protocol';
+import { type Endpoint, type GraphNodeKind, type Level, namespaceNodeId, nodeOf } from '@weft/protocol';
 
 export interface LevelNode {
   id: string;
@@ -10,47 +10,53 @@ export interface LevelNode {
   node?: string;
 }
 
-/** The graph node an endpoint rolls up to at a level (ids are stable across updates). */
+const KIND: Record<string, GraphNodeKind> = {
+  ns: 'namespace',
+  wl: 'workload',
+  pod: 'pod',
+  svc: 'service',
+  node: 'node',
+  host: 'host',
+  world: 'world',
+};
+
+/** The graph node an endpoint rolls up to at a level (ids: protocol's nodeOf, stable across updates). */
 export function levelNode(e: Endpoint, level: Level): LevelNode {
-  if (e.kind === 'world') return { id: 'world', kind: 'world', label: 'world', namespace: '' };
-  if (e.kind === 'host') {
-    if (level === 'node' && e.node)
-      return { id: `node:${e.node}`, kind: 'node', label: e.node, namespace: '', node: e.node };
-    const id = e.node ? `host:${e.node}` : 'host';
-    return { id, kind: 'host', label: e.node ? `host ${e.node}` : 'host', namespace: '', node: e.node };
+  const n = nodeOf(e, level);
+  const id = n.id;
+  const kind = KIND[n.kind]!;
+  switch (kind) {
+    case 'world':
+      return { id, kind, label: 'world', namespace: '' };
+    case 'host':
+      return { id, kind, label: e.node ? `host ${e.node}` : 'host', namespace: '', node: e.node };
+    case 'node':
+      return { id, kind, label: e.node, namespace: '', node: e.node };
+    case 'namespace':
+      return { id, kind, label: e.namespace, namespace: e.namespace };
+    case 'service':
+      // At node level a service floats free of the namespaces (no compound parent).
+      return level === 'node'
+        ? { id, kind, label: e.name, namespace: e.namespace }
+        : { id, kind, label: e.name, namespace: e.namespace, parent: namespaceNodeId(e.namespace) };
+    case 'workload':
+      return {
+        id,
+        kind,
+        label: e.workload,
+        namespace: e.namespace,
+        parent: namespaceNodeId(e.namespace),
+        workloadKind: e.workloadKind,
+      };
+    default:
+      return {
+        id,
+        kind,
+        label: e.name,
+        namespace: e.namespace,
+        parent: namespaceNodeId(e.namespace),
+        workloadKind: e.workloadKind,
+        node: e.node,
+      };
   }
-  if (level === 'node') {
-    if (e.kind === 'pod' && e.node)
-      return { id: `node:${e.node}`, kind: 'node', label: e.node, namespace: '', node: e.node };
-    return { id: `svc:${e.namespace}/${e.name}`, kind: 'service', label: e.name, namespace: e.namespace };
-  }
-  if (level === 'namespace')
-    return { id: `ns:${e.namespace}`, kind: 'namespace', label: e.namespace, namespace: e.namespace };
-  const parent = `ns:${e.namespace}`;
-  if (e.kind === 'service')
-    return {
-      id: `svc:${e.namespace}/${e.name}`,
-      kind: 'service',
-      label: e.name,
-      namespace: e.namespace,
-      parent,
-    };
-  if (level === 'workload' && e.workload)
-    return {
-      id: `wl:${e.namespace}/${e.workload}`,
-      kind: 'workload',
-      label: e.workload,
-      namespace: e.namespace,
-      parent,
-      workloadKind: e.workloadKind,
-    };
-  return {
-    id: `pod:${e.namespace}/${e.name}`,
-    kind: 'pod',
-    label: e.name,
-    namespace: e.namespace,
-    parent,
-    workloadKind: e.workloadKind,
-    node: e.node,
-  };
 }

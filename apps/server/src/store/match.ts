@@ -1,4 +1,4 @@
-import type { Endpoint, FilterState, Level } from '@weft/protocol';
+import { type Endpoint, type FilterState, levelOfNodeId, parseEdgeId, parseNodeId } from '@weft/protocol';
 import { levelNode } from './levelNode.js';
 
 /**
@@ -35,8 +35,8 @@ function text(e: Endpoint): string {
 
 /** The two ends of an edge focus (`<source>-><target>`, source the client), or null for a node focus. */
 export function focusEdge(focus: string): [string, string] | null {
-  const arrow = focus.indexOf('->');
-  return arrow > 0 ? [focus.slice(0, arrow), focus.slice(arrow + 2)] : null;
+  const edge = parseEdgeId(focus);
+  return edge ? [edge.source, edge.target] : null;
 }
 
 /**
@@ -44,14 +44,8 @@ export function focusEdge(focus: string): [string, string] | null {
  * `others` folds whatever did not fit the map, so any endpoint may be behind it.
  */
 function edgeEndMatcher(end: string): (e: Endpoint) => boolean {
-  if (end === 'others' || end.startsWith('others:')) return () => true;
-  const level: Level = end.startsWith('ns:')
-    ? 'namespace'
-    : end.startsWith('wl:')
-      ? 'workload'
-      : end.startsWith('node:')
-        ? 'node'
-        : 'pod';
+  if (parseNodeId(end)?.kind === 'others') return () => true;
+  const level = levelOfNodeId(end);
   return (e) => levelNode(e, level).id === end;
 }
 
@@ -72,10 +66,13 @@ export function pairMatcher(f: FilterState): PairMatcher {
     const [client, server] = edge.map(edgeEndMatcher) as [(e: Endpoint) => boolean, (e: Endpoint) => boolean];
     tests.push((a, b) => client(a) && server(b));
   } else if (f.focus) {
-    const i = f.focus.indexOf(':');
-    const kind = f.focus.slice(0, i) as 'ns' | 'wl' | 'pod' | 'node';
-    const value = f.focus.slice(i + 1);
-    tests.push((a, b) => endpointMatches(a, kind, value) || endpointMatches(b, kind, value));
+    // parseFilter lets through ns:, wl:, pod: and node: foci only.
+    const n = parseNodeId(f.focus);
+    if (n && (n.kind === 'ns' || n.kind === 'wl' || n.kind === 'pod' || n.kind === 'node')) {
+      const value = n.kind === 'wl' || n.kind === 'pod' ? `${n.namespace}/${n.name}` : n.name;
+      const kind = n.kind;
+      tests.push((a, b) => endpointMatches(a, kind, value) || endpointMatches(b, kind, value));
+    }
   }
   if (f.protocol) tests.push((_a, _b, proto) => proto === f.protocol);
   if (f.port !== null) tests.push((_a, _b, _p, port) => port === f.port);

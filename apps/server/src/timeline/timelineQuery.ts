@@ -1,4 +1,10 @@
-import type { FilterState, Incident, TimelineResponse, TimeWindow } from '@weft/protocol';
+import {
+  type FilterState,
+  type Incident,
+  parseNodeId,
+  type TimelineResponse,
+  type TimeWindow,
+} from '@weft/protocol';
 import type { AlertTransition } from '../alerts/alertEngine.js';
 import { visitWindow, windowRow } from '../store/buckets.js';
 import { EdgeBucket } from '../store/edgeBucket.js';
@@ -55,7 +61,7 @@ function stripSeries(
   const match = pairMatcher(f);
   if (match === MATCH_ALL) return { list: [store.totals], match };
   const ends = focusEdge(f.focus) ?? (f.focus ? [f.focus] : []);
-  const coarse = !f.pod && !f.workload && !f.q && ends.every((e) => e.startsWith('ns:'));
+  const coarse = !f.pod && !f.workload && !f.q && ends.every((e) => parseNodeId(e)?.kind === 'ns');
   return { list: coarse ? store.rollupList.items : store.edgeList.items, match };
 }
 

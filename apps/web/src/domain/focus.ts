@@ -1,4 +1,12 @@
-import type { FilterState, GraphNode } from '@weft/protocol';
+import {
+  type FilterState,
+  type GraphNode,
+  kubeNodeId,
+  namespaceNodeId,
+  parseEdgeId,
+  parseNodeId,
+  workloadNodeId,
+} from '@weft/protocol';
 
 /**
  * Drill-down as URL transitions: a namespace opens into its workloads, a workload into its pods, a
@@ -13,17 +21,11 @@ export interface ParsedFocus {
   name: string;
 }
 
+/** A node focus the map drills through (namespace, workload, pod, Kubernetes node), or null. */
 export function parseFocus(focus: string): ParsedFocus | null {
-  if (focus.includes('->')) return null;
-  const m = /^(ns|wl|pod|node):(.+)$/.exec(focus);
-  if (!m) return null;
-  const kind = m[1] as FocusKind;
-  const rest = m[2]!;
-  if (kind === 'ns') return { kind, namespace: rest, name: rest };
-  if (kind === 'node') return { kind, namespace: '', name: rest };
-  const slash = rest.indexOf('/');
-  if (slash <= 0) return null;
-  return { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
+  const n = parseNodeId(focus);
+  if (!n || (n.kind !== 'ns' && n.kind !== 'wl' && n.kind !== 'pod' && n.kind !== 'node')) return null;
+  return { kind: n.kind, namespace: n.namespace, name: n.name };
 }
 
 /** An edge as focus (`<source>-><target>`, the map's edge id): the map opens with it selected. */
@@ -33,15 +35,12 @@ export interface EdgeFocus {
 }
 
 export function parseEdgeFocus(focus: string): EdgeFocus | null {
-  const arrow = focus.indexOf('->');
-  if (arrow <= 0 || arrow + 2 >= focus.length) return null;
-  return { source: focus.slice(0, arrow), target: focus.slice(arrow + 2) };
+  return parseEdgeId(focus);
 }
 
 /** The namespace a map node id lives in, or '' (world, hosts, nodes, others). */
 export function nodeNamespace(id: string): string {
-  const m = /^(ns|wl|pod|svc):([^/]+)/.exec(id);
-  return m ? m[2]! : '';
+  return parseNodeId(id)?.namespace ?? '';
 }
 
 /** The URL patch for clicking a map node, or null when the node does not open (world, host, others). */
@@ -84,7 +83,7 @@ export function breadcrumbs(state: Pick<FilterState, 'focus' | 'level' | 'worklo
     if (state.level === 'node') push('All nodes', ROOT_NODES);
     else push('All namespaces', ROOT_NS);
     if (ns && state.level !== 'namespace' && state.level !== 'node')
-      push(ns, { focus: `ns:${ns}`, level: 'workload', workload: '', pod: '' });
+      push(ns, { focus: namespaceNodeId(ns), level: 'workload', workload: '', pod: '' });
     const label = `${shortName(edge.source)} → ${shortName(edge.target)}`;
     crumbs.push({
       label,
@@ -98,7 +97,7 @@ export function breadcrumbs(state: Pick<FilterState, 'focus' | 'level' | 'worklo
   } else {
     push('All namespaces', ROOT_NS);
     if (f) {
-      push(f.namespace, { focus: `ns:${f.namespace}`, level: 'workload', workload: '', pod: '' });
+      push(f.namespace, { focus: namespaceNodeId(f.namespace), level: 'workload', workload: '', pod: '' });
       const wl = state.workload.startsWith(`${f.namespace}/`)
         ? state.workload.slice(f.namespace.length + 1)
         : '';
@@ -106,7 +105,12 @@ export function breadcrumbs(state: Pick<FilterState, 'focus' | 'level' | 'worklo
         push(f.name, { focus: state.focus, level: 'pod', workload: `${f.namespace}/${f.name}`, pod: '' });
       } else if (f.kind === 'pod') {
         if (wl)
-          push(wl, { focus: `wl:${f.namespace}/${wl}`, level: 'pod', workload: state.workload, pod: '' });
+          push(wl, {
+            focus: workloadNodeId(f.namespace, wl),
+            level: 'pod',
+            workload: state.workload,
+            pod: '',
+          });
         push(f.name, { focus: state.focus, level: 'pod', workload: state.workload, pod: '' });
       }
     }
@@ -117,9 +121,8 @@ export function breadcrumbs(state: Pick<FilterState, 'focus' | 'level' | 'worklo
 
 /** A node id without its kind and namespace: `pod:production/api-1` reads `api-1`. */
 function shortName(id: string): string {
-  const colon = id.indexOf(':');
-  const rest = colon < 0 ? id : id.slice(colon + 1);
-  return rest.slice(rest.lastIndexOf('/') + 1);
+  const n = parseNodeId(id);
+  return n?.name || id;
 }
 
 /** One level up from the current focus (Escape / Backspace on the map). */
@@ -174,10 +177,19 @@ export function apiParams(state: FilterState, extra: Record<string, string> = {}
  * `node:<node>` (a node's host too) as they are; '' for what diagnose cannot name (world, others).
  */
 export function subjectFor(nodeId: string): string {
-  const f = parseFocus(nodeId);
-  if (f && (f.kind === 'pod' || f.kind === 'wl')) return `${f.namespace}/${f.name}`;
-  const m = /^(svc|ns|node|host):(.+)$/.exec(nodeId);
-  if (!m) return '';
-  if (m[1] === 'svc') return m[2]!.includes('/') ? m[2]! : '';
-  return m[1] === 'ns' ? `ns:${m[2]}` : `node:${m[2]}`;
+  const n = parseNodeId(nodeId);
+  if (!n) return '';
+  switch (n.kind) {
+    case 'pod':
+    case 'wl':
+    case 'svc':
+      return `${n.namespace}/${n.name}`;
+    case 'ns':
+      return namespaceNodeId(n.namespace);
+    case 'node':
+    case 'host':
+      return n.name ? kubeNodeId(n.name) : '';
+    default:
+      return '';
+  }
 }

@@ -1,7 +1,8 @@
 import type { GraphResponse } from '@weft/protocol';
+import { nodeIdOf } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
-import { buildMapModel, edgeTitle, endpointNodeId, LABEL_MAX, topEdges, topN, topNodes } from './mapModel.js';
+import { buildMapModel, edgeTitle, LABEL_MAX, topEdges, topN, topNodes } from './mapModel.js';
 
 describe('buildMapModel', () => {
   it('labels edges like the seed and marks drops and DNS', () => {
@@ -75,13 +76,13 @@ describe('buildMapModel', () => {
     expect(topEdges(fixtures.graphWorkload, 1)[0]!.id).toBe('wl:production/api->wl:production/db');
     expect(topNodes(fixtures.graphWorkload, 1)[0]!.id).toMatch(/^(ns:production|wl:production\/api)$/);
   });
-  it('maps endpoints to node ids the way the server does', () => {
+  it("names a flow's ends with the ids of the graph's nodes (protocol's nodeIdOf, as the server does)", () => {
     const src = fixtures.flows.flows[0]!.src;
-    expect(endpointNodeId(src, 'namespace')).toBe('ns:production');
-    expect(endpointNodeId(src, 'workload')).toBe('wl:production/frontend');
-    expect(endpointNodeId(src, 'pod')).toBe('pod:production/frontend-7d9f8-abc12');
-    expect(endpointNodeId(src, 'node')).toBe('node:weft-node-a');
-    expect(endpointNodeId(fixtures.flows.flows[2]!.dst, 'pod')).toBe('world');
+    expect(nodeIdOf(src, 'namespace')).toBe('ns:production');
+    expect(fixtures.graphWorkload.nodes.map((n) => n.id)).toContain(nodeIdOf(src, 'workload'));
+    expect(nodeIdOf(src, 'pod')).toBe('pod:production/frontend-7d9f8-abc12');
+    expect(nodeIdOf(src, 'node')).toBe('node:weft-node-a');
+    expect(nodeIdOf(fixtures.flows.flows[2]!.dst, 'pod')).toBe('world');
   });
 });
 

@@ -184,22 +184,6 @@ export function topN<T>(items: readonly T[], n: number, cmp: (a: T, b: T) => num
   return best;
 }
 
-/** The map node an endpoint belongs to at a level: matches the server's id scheme. */
-export function endpointNodeId(ep: Endpoint, level: Level): string {
-  if (ep.kind === 'world') return 'world';
-  if (ep.kind === 'host') return ep.node ? `host:${ep.node}` : 'host';
-  switch (level) {
-    case 'namespace':
-      return `ns:${ep.namespace}`;
-    case 'workload':
-      return ep.workload ? `wl:${ep.namespace}/${ep.workload}` : `pod:${ep.namespace}/${ep.name}`;
-    case 'node':
-      return ep.node ? `node:${ep.node}` : `pod:${ep.namespace}/${ep.name}`;
-    default:
-      return `pod:${ep.namespace}/${ep.name}`;
-  }
-}
-
 /** Summary line for a node in lists and tooltips. */
 export function nodeSummary(n: Pick<GraphNode, 'bytesPerSec' | 'dropsPerSec'>): string {
   return `${formatByteRate(n.bytesPerSec)}${n.dropsPerSec > 0 ? `, ${formatNumber(n.dropsPerSec)} drops/s` : ''}`;

@@ -1,11 +1,11 @@
-import type { Level, WhatIfResponse } from '@weft/protocol';
-import { endpointNodeId, type MapModel } from './mapModel.js';
+import { type Level, nodeIdOf, type WhatIfResponse } from '@weft/protocol';
+import type { MapModel } from './mapModel.js';
 
 /** Map edge id -> what the what-if says of it ("would be denied by production/api-ingress"). */
 export function whatIfEdgeWords(answer: WhatIfResponse, level: Level): Map<string, string> {
   const by = new Map<string, Set<string>>();
   for (const f of answer.flows) {
-    const id = `${endpointNodeId(f.client, level)}->${endpointNodeId(f.server, level)}`;
+    const id = `${nodeIdOf(f.client, level)}->${nodeIdOf(f.server, level)}`;
     const set = by.get(id) ?? new Set<string>();
     if (f.finding.policy) set.add(`${f.finding.policy.namespace}/${f.finding.policy.name}`);
     by.set(id, set);

@@ -1,4 +1,11 @@
-import { type GraphResponse, LEVELS, resolveCompare, resolveTime, timeMode } from '@weft/protocol';
+import {
+  type GraphResponse,
+  LEVELS,
+  parseNodeId,
+  resolveCompare,
+  resolveTime,
+  timeMode,
+} from '@weft/protocol';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useGraph, useStatus } from '../api/queries.js';
 import { useLive } from '../app/LiveContext.js';
@@ -81,7 +88,7 @@ export default function MapView() {
     (id: string) => {
       const node = nodesById.get(id) ?? {
         id,
-        kind: id.startsWith('ns:') ? ('namespace' as const) : ('pod' as const),
+        kind: parseNodeId(id)?.kind === 'ns' ? ('namespace' as const) : ('pod' as const),
       };
       const patch = drillInto(node);
       if (patch) navigate(patch);

@@ -1,4 +1,4 @@
-import type { GraphResponse } from '@weft/protocol';
+import { type GraphResponse, podNodeId } from '@weft/protocol';
 import { useFlows } from '../../api/queries.js';
 import { useUrl } from '../../app/UrlContext.js';
 import { formatByteRate, formatRate } from '../../domain/format.js';
@@ -20,7 +20,7 @@ export default function PodPanel({
 }) {
   const { state } = useUrl();
   const flows = useFlows(state, 500);
-  const node = graph?.nodes.find((n) => n.id === `pod:${namespace}/${pod}`);
+  const node = graph?.nodes.find((n) => n.id === podNodeId(namespace, pod));
   return (
     <Panel
       title="Pod"

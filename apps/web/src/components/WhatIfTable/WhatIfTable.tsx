@@ -1,16 +1,12 @@
-import { type Endpoint, endpointLabel, type WhatIfResponse } from '@weft/protocol';
+import { type Endpoint, endpointLabel, nodeIdOf, type WhatIfResponse } from '@weft/protocol';
 import { formatBytes, formatCount } from '../../domain/format.js';
 import { Link } from '../Link/Link.js';
 import { Name } from '../Name/Name.js';
 import { PolicyFinding } from '../PolicyFinding/PolicyFinding.js';
 import { useWindowWords } from '../WindowWords/useWindowWords.js';
 
-/** A map node id of a connection end, for the edge focus that shows the connection on the map. */
-function nodeId(e: Endpoint): string {
-  if (e.kind === 'pod') return `pod:${e.namespace}/${e.name}`;
-  if (e.kind === 'service') return `svc:${e.namespace}/${e.name}`;
-  return e.kind === 'host' ? `host:${e.node}` : 'world';
-}
+/** A map node id of a connection end at pod level, for the edge focus that shows the connection on the map. */
+const nodeId = (e: Endpoint) => nodeIdOf(e, 'pod');
 
 /** The what-if answer: a sentence of totals, the notes, and the connections it would deny (each a link to the map). */
 export function WhatIfTable({ answer }: { answer: WhatIfResponse }) {
