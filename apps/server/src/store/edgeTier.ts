@@ -12,7 +12,8 @@ export const RTT_SUM_US = 6;
 export const RTT_COUNT = 7;
 export const DNS_QUERIES = 8;
 export const DNS_ERRORS = 9;
-const SCALARS = 10;
+/** The number of scalar columns above. */
+export const SCALARS = 10;
 
 const EMPTY = new Float64Array(0);
 const TRAFFIC = (1 << BYTES) | (1 << PACKETS);

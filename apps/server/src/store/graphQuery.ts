@@ -11,6 +11,19 @@ import {
 import { visitWindow, windowRow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { edgeOrder } from './edgeOrder.js';
+import {
+  BYTES,
+  CONNECTS,
+  DNS_ERRORS,
+  DNS_QUERIES,
+  DROP_PACKETS,
+  FAILURES,
+  PACKETS,
+  RETRANSMITS,
+  RTT_COUNT,
+  RTT_SUM_US,
+  SCALARS,
+} from './edgeTier.js';
 import { type LevelNode, levelNode } from './levelNode.js';
 import { LEVEL_INDEX, type LevelTables } from './levelTables.js';
 import { focusEdge, MATCH_ALL, pairMatcher } from './match.js';
@@ -86,8 +99,6 @@ export function seriesFor(store: Store, f: FilterState, scanAll = false): readon
   return f.level === 'namespace' && coarseFilter ? store.rollupList.items : store.edgeList.items;
 }
 
-const SCALARS = 10;
-
 /**
  * collect's per-series rows and pairs, kept between queries (queries run one at a time): made afresh,
  * 50,000 series' rows were a 4 MB zero-filled allocation a query, and its external memory brought
@@ -157,16 +168,16 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       if (dropsOnly) {
         if (acc.dropsFor(f.reason) === 0) continue;
       } else if (forwardedOnly && acc.packets === 0) continue;
-      slab[at] = acc.bytes;
-      slab[at + 1] = acc.packets;
-      slab[at + 2] = acc.dropPackets;
-      slab[at + 3] = acc.connects;
-      slab[at + 4] = acc.failures;
-      slab[at + 5] = acc.retransmits;
-      slab[at + 6] = acc.rttSumUs;
-      slab[at + 7] = acc.rttCount;
-      slab[at + 8] = acc.dnsQueries;
-      slab[at + 9] = acc.dnsErrors;
+      slab[at + BYTES] = acc.bytes;
+      slab[at + PACKETS] = acc.packets;
+      slab[at + DROP_PACKETS] = acc.dropPackets;
+      slab[at + CONNECTS] = acc.connects;
+      slab[at + FAILURES] = acc.failures;
+      slab[at + RETRANSMITS] = acc.retransmits;
+      slab[at + RTT_SUM_US] = acc.rttSumUs;
+      slab[at + RTT_COUNT] = acc.rttCount;
+      slab[at + DNS_QUERIES] = acc.dnsQueries;
+      slab[at + DNS_ERRORS] = acc.dnsErrors;
       const d = new EdgeBucket(0);
       d.merge(acc);
       out.details.set(i, d);
@@ -178,16 +189,17 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, slab, at);
       // EdgeBucket.isEmpty on the row; the row is reused by the next series when this one is left out.
       const empty =
-        slab[at + 1] === 0 &&
-        slab[at] === 0 &&
-        slab[at + 2] === 0 &&
-        slab[at + 3] === 0 &&
-        slab[at + 7] === 0 &&
-        slab[at + 5] === 0 &&
-        slab[at + 8] === 0;
-      if (empty || (forwardedOnly && slab[at + 1] === 0)) continue;
+        slab[at + PACKETS] === 0 &&
+        slab[at + BYTES] === 0 &&
+        slab[at + DROP_PACKETS] === 0 &&
+        slab[at + CONNECTS] === 0 &&
+        slab[at + RTT_COUNT] === 0 &&
+        slab[at + RETRANSMITS] === 0 &&
+        slab[at + DNS_QUERIES] === 0;
+      if (empty || (forwardedOnly && slab[at + PACKETS] === 0)) continue;
     }
-    const w = slab[at]! + slab[at + 2]! * 1500 + slab[at + 3]! + slab[at + 8]!;
+    const w =
+      slab[at + BYTES]! + slab[at + DROP_PACKETS]! * 1500 + slab[at + CONNECTS]! + slab[at + DNS_QUERIES]!;
     numberEnds(s, l, tables);
     const src = endId(s, l, 0);
     const dst = endId(s, l, 1);
@@ -327,7 +339,7 @@ export function collectEdges(
       }
       x.merge(detail);
     }
-    ports.add(k, pairs[4 * i + 2]!, pairs[4 * i + 3]!, slab[from]!);
+    ports.add(k, pairs[4 * i + 2]!, pairs[4 * i + 3]!, slab[from + BYTES]!);
   }
   return { count, src, dst, others, sums, extras, ports, series: c.candidates, folded };
 }
@@ -387,24 +399,24 @@ function graphEdge(
     const proto = PROTOS[id & 7] ?? t.series[t.ports.series[e]!]!.proto;
     ports.push({ port: id >>> 3, proto, bytesPerSec: round(t.ports.bytes[e]! / seconds) });
   }
-  const rttCount = s[at + 7]!;
+  const rttCount = s[at + RTT_COUNT]!;
   return {
     id: `${a.id}->${b.id}`,
     source: a.id,
     target: b.id,
     ports,
-    bytesPerSec: round(s[at]! / seconds),
-    packetsPerSec: round(s[at + 1]! / seconds),
-    dropsPerSec: round(s[at + 2]! / seconds),
+    bytesPerSec: round(s[at + BYTES]! / seconds),
+    packetsPerSec: round(s[at + PACKETS]! / seconds),
+    dropsPerSec: round(s[at + DROP_PACKETS]! / seconds),
     dropReasons,
-    tcpConnects: s[at + 3]!,
-    tcpFailures: s[at + 4]!,
+    tcpConnects: s[at + CONNECTS]!,
+    tcpFailures: s[at + FAILURES]!,
     connectLatencyP50Ms: usToMs(x?.connectLatency?.quantile(0.5) ?? null),
     connectLatencyP95Ms: usToMs(x?.connectLatency?.quantile(0.95) ?? null),
-    rttMs: rttCount > 0 ? round(s[at + 6]! / rttCount / 1000) : null,
-    retransmits: s[at + 5]!,
-    dnsQueries: s[at + 8]!,
-    dnsErrors: s[at + 9]!,
+    rttMs: rttCount > 0 ? round(s[at + RTT_SUM_US]! / rttCount / 1000) : null,
+    retransmits: s[at + RETRANSMITS]!,
+    dnsQueries: s[at + DNS_QUERIES]!,
+    dnsErrors: s[at + DNS_ERRORS]!,
   };
 }
 
@@ -436,8 +448,8 @@ export function queryGraph(
     const a = t.src[k]!;
     const b = t.dst[k]!;
     const at = k * SCALARS;
-    const bytes = t.sums[at]!;
-    const drops = t.sums[at + 2]!;
+    const bytes = t.sums[at + BYTES]!;
+    const drops = t.sums[at + DROP_PACKETS]!;
     nodeBytes[a] = round(nodeBytes[a]! + bytes / seconds);
     nodeDrops[a] = round(nodeDrops[a]! + drops / seconds);
     if (touched[a] === 0) touched[a] = 1;
@@ -445,7 +457,7 @@ export function queryGraph(
       nodeBytes[b] = round(nodeBytes[b]! + bytes / seconds);
       nodeDrops[b] = round(nodeDrops[b]! + drops / seconds);
     }
-    if (t.sums[at + 8]! > 0) touched[b] = 2;
+    if (t.sums[at + DNS_QUERIES]! > 0) touched[b] = 2;
     else if (touched[b] === 0) touched[b] = 1;
     bytesPerSec[k] = round(bytes / seconds);
   }

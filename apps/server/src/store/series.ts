@@ -1,11 +1,11 @@
-import type { Endpoint } from '@weft/protocol';
+import { type Endpoint, L4_PROTOS } from '@weft/protocol';
 import { ListTier } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
 import { EdgeTier } from './edgeTier.js';
 import type { TierArena } from './tierArena.js';
 
-/** Protocol names by the number protoNumber gives them (series' portId keeps it in its low 3 bits). */
-export const PROTOS: readonly string[] = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'];
+/** Protocol names by the number protoNumber gives them (series' portId keeps it in its low 3 bits): the wire's. */
+export const PROTOS: readonly string[] = L4_PROTOS;
 
 /** Small number of a protocol name (L4Proto's five; anything else, should the schema grow, is 7). */
 export function protoNumber(proto: string): number {

@@ -35,7 +35,7 @@ import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
 import { SeriesOwners } from './seriesOwners.js';
-import { LearnedPorts, srcIsClient } from './serverSide.js';
+import { LearnedPorts, srcIsClient, TCP_ACK, TCP_SYN } from './serverSide.js';
 import { TierArena } from './tierArena.js';
 import { waterFill } from './waterFill.js';
 
@@ -286,7 +286,8 @@ export class Store {
         const dport = f.dport[i]!;
         const flags = f.tcpFlags[i]!;
         const fwd = srcIsClient(this.ports, src.id, sport, dst.id, dport, proto, flags);
-        if (fwd && proto === 'tcp' && (flags & 0x12) === 0x02) this.ports.learn(dst.id, dport);
+        if (fwd && proto === 'tcp' && (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN)
+          this.ports.learn(dst.id, dport);
         const s = fwd
           ? this.edge(src, dst, proto, protoNum, dport, now)
           : this.edge(dst, src, proto, protoNum, sport, now);
