@@ -39,6 +39,7 @@ export {
   MAX_BATCH_RECORDS,
   MAX_BATCH_SPAN_MS,
   MAX_CONNECTION_ENDPOINTS,
+  MAX_CONTEXT_CHANGES,
   MAX_CONTEXT_NAMESPACES,
   MAX_CONTEXT_PODS,
   MAX_CONTEXT_POLICIES,
@@ -69,6 +70,7 @@ export type {
   PackedTcpConnectRecord,
   PackedTcpStatsRecord,
 } from './packedBatch.js';
+export type { ChangedObjectKind, ObjectChange } from './objectChange.js';
 export type { ContextPod, PolicyContext } from './policyContext.js';
 export type {
   Direction,

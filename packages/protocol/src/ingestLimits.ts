@@ -96,3 +96,5 @@ export const POLICY_CONTEXT_FEATURE = 'policy_context';
 export const MAX_CONTEXT_POLICIES = 20_000;
 export const MAX_CONTEXT_NAMESPACES = 10_000;
 export const MAX_CONTEXT_PODS = 5_000;
+/** Most object changes one PolicyContext message carries: the collector sends its newest few per kind. */
+export const MAX_CONTEXT_CHANGES = 500;
