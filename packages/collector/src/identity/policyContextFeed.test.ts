@@ -60,7 +60,7 @@ describe('PolicyContextFeed from the Kubernetes source', () => {
       backoff: { initialMs: 20, maxMs: 100 },
     });
     cleanups.push(() => src.stop());
-    await until(() => api.openWatches === 6 && feed.message() !== null, 'six watches and the context');
+    await until(() => api.openWatches === 10 && feed.message() !== null, 'ten watches and the context');
     const first = read(feed);
     expect(first.namespaces).toEqual([
       { name: 'production', labels: { 'kubernetes.io/metadata.name': 'production' } },

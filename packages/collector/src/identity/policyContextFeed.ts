@@ -1,10 +1,13 @@
 import {
   type ContextPod,
+  MAX_CONTEXT_CHANGES,
   MAX_CONTEXT_NAMESPACES,
   MAX_CONTEXT_PODS,
   MAX_CONTEXT_POLICIES,
+  type ObjectChange,
   type PolicyContext,
 } from '@weft/protocol/core';
+import { ObjectChangeTracker } from './objectChangeTracker.js';
 
 type Labels = Record<string, string>;
 
@@ -28,6 +31,12 @@ export class PolicyContextFeed {
   private version = 0;
   private cached: { version: number; text: string } | null = null;
   private synced = false;
+  private changes: ObjectChange[] = [];
+  /** Services, EndpointSlices, workloads and pods as watched: their changes ride along with the context. */
+  readonly objects = new ObjectChangeTracker((list) => {
+    this.changes = list;
+    this.version++;
+  });
 
   constructor(private readonly node: string) {}
 
@@ -101,6 +110,7 @@ export class PolicyContextFeed {
           .map(([name, labels]) => ({ name, labels })),
         policies: [...this.policies.values()].slice(0, MAX_CONTEXT_POLICIES),
         pods: [...this.pods.values()].slice(0, MAX_CONTEXT_PODS),
+        ...(this.changes.length ? { changes: this.changes.slice(-MAX_CONTEXT_CHANGES) } : {}),
       };
       this.cached = { version: this.version, text: JSON.stringify(msg) };
     }
