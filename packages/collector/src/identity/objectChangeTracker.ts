@@ -49,8 +49,8 @@ export class ObjectChangeTracker {
 
   private record(c: ObjectChange | null): void {
     if (!c || !this.live.has(c.kind)) return;
-    let list = this.log.get(c.kind);
-    if (!list) this.log.set(c.kind, (list = []));
+    const list = this.log.get(c.kind) ?? [];
+    this.log.set(c.kind, list);
     list.push(c);
     if (list.length > CHANGES_PER_KIND) list.splice(0, list.length - CHANGES_PER_KIND);
     this.onChange(this.changes());
