@@ -50,6 +50,7 @@ export {
   MAX_SEQ,
   MAX_SEQ_STEP,
   MAX_TIMESTAMP_MS,
+  OBJECT_CHANGES_FEATURE,
   POLICY_CONTEXT_FEATURE,
   RECORD_TS_SLACK_MS,
   SEQ_STEP_PER_SECOND,
@@ -62,6 +63,7 @@ export type {
   InventoryService,
 } from './inventory.js';
 export { INVENTORY_JSON_SCHEMA } from './inventorySchema.js';
+export type { ChangedObjectKind, ObjectChange } from './objectChange.js';
 export type {
   FlowColumns,
   PackedBatch,
@@ -70,7 +72,6 @@ export type {
   PackedTcpConnectRecord,
   PackedTcpStatsRecord,
 } from './packedBatch.js';
-export type { ChangedObjectKind, ObjectChange } from './objectChange.js';
 export type { ContextPod, PolicyContext } from './policyContext.js';
 export type {
   Direction,
