@@ -77,7 +77,16 @@ describe('what changed, from the Kubernetes API to the timeline', () => {
     cleanups.push(() => server.close());
     const parsed = parseCollectorConfig(
       [
-        ...['--node', 'lab-node-1', '--identity', 'kubernetes', '--metrics-port', '0', '--interval-ms', '200'],
+        ...[
+          '--node',
+          'lab-node-1',
+          '--identity',
+          'kubernetes',
+          '--metrics-port',
+          '0',
+          '--interval-ms',
+          '200',
+        ],
         ...['--metrics-host', '127.0.0.1', '--server', `${server.url.replace(/^http/, 'ws')}/api/v1/ingest`],
       ],
       {},
