@@ -19,8 +19,8 @@ export type ChangedObjectKind = Static<typeof ChangedObjectKind>;
  */
 export const ObjectChange = Type.Object(
   {
-    /** `<uid>@<resourceVersion>`: the same change seen by several collectors is kept once. */
-    id: Type.String({ minLength: 1, maxLength: 200 }),
+    /** `<uid>@<resourceVersion>:<change>` (uid: `ns/name` when the object has none): the same change seen by several collectors is kept once. */
+    id: Type.String({ minLength: 1, maxLength: 400 }),
     /** ms since epoch: when the collector's watch delivered it. */
     at: Type.Number(),
     kind: ChangedObjectKind,
