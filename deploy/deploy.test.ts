@@ -72,6 +72,18 @@ const ALLOWED_RBAC = [
   'apps/replicasets:get',
   'apps/replicasets:list',
   'apps/replicasets:watch',
+  'apps/deployments:get',
+  'apps/deployments:list',
+  'apps/deployments:watch',
+  'apps/statefulsets:get',
+  'apps/statefulsets:list',
+  'apps/statefulsets:watch',
+  'apps/daemonsets:get',
+  'apps/daemonsets:list',
+  'apps/daemonsets:watch',
+  'discovery.k8s.io/endpointslices:get',
+  'discovery.k8s.io/endpointslices:list',
+  'discovery.k8s.io/endpointslices:watch',
   'networking.k8s.io/networkpolicies:get',
   'networking.k8s.io/networkpolicies:list',
   'networking.k8s.io/networkpolicies:watch',
@@ -144,7 +156,7 @@ describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (name) => {
     }
   });
 
-  it('grants nothing beyond get/list/watch on pods, services, nodes, replicasets, namespaces and networkpolicies', () => {
+  it('grants nothing beyond get/list/watch on pods, services, nodes, namespaces, networkpolicies, endpointslices and apps workloads', () => {
     const objects = render(name);
     expect(objects.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toEqual([]);
     for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {

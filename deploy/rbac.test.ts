@@ -84,6 +84,10 @@ describe('the RBAC authorizer model', () => {
       ['apps', 'replicasets'],
       ['', 'namespaces'],
       ['networking.k8s.io', 'networkpolicies'],
+      ['discovery.k8s.io', 'endpointslices'],
+      ['apps', 'deployments'],
+      ['apps', 'statefulsets'],
+      ['apps', 'daemonsets'],
     ] as const) {
       for (const v of ['get', 'list', 'watch']) expect(can(v, g, r), `${v} ${g}/${r}`).toBe(true);
       for (const v of ['create', 'update', 'patch', 'delete', 'deletecollection']) {
@@ -95,7 +99,7 @@ describe('the RBAC authorizer model', () => {
       ['', 'configmaps'],
       ['', 'pods/exec'],
       ['', 'pods/log'],
-      ['apps', 'deployments'],
+      ['apps', 'deployments/scale'],
       ['rbac.authorization.k8s.io', 'clusterroles'],
     ] as const) {
       expect(can('get', g, r), `get ${g}/${r}`).toBe(false);

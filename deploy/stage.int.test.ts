@@ -238,6 +238,11 @@ describe('staged images', () => {
         'apps/replicasets',
         '/namespaces',
         'networking.k8s.io/networkpolicies',
+        // What changed: EndpointSlices and the workloads' rollouts.
+        'discovery.k8s.io/endpointslices',
+        'apps/deployments',
+        'apps/statefulsets',
+        'apps/daemonsets',
       ]),
     );
 

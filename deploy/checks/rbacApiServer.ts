@@ -67,6 +67,10 @@ const KINDS: Record<string, { apiVersion: string; kind: string }> = {
   'apps/replicasets': { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   '/namespaces': { apiVersion: 'v1', kind: 'Namespace' },
   'networking.k8s.io/networkpolicies': { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  'discovery.k8s.io/endpointslices': { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
+  'apps/deployments': { apiVersion: 'apps/v1', kind: 'Deployment' },
+  'apps/statefulsets': { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  'apps/daemonsets': { apiVersion: 'apps/v1', kind: 'DaemonSet' },
 };
 
 /**

@@ -135,7 +135,7 @@ export async function startCollector(
     collectorVersion: COLLECTOR_VERSION,
     simulated: config.simulated,
     hooks: () => agg.hooks,
-    context: () => context.message(),
+    context: (withChanges) => context.message(withChanges),
     spoolSeconds: config.spoolSeconds,
     spoolMaxBytes: config.spoolMaxBytes,
     log,

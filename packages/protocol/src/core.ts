@@ -39,6 +39,7 @@ export {
   MAX_BATCH_RECORDS,
   MAX_BATCH_SPAN_MS,
   MAX_CONNECTION_ENDPOINTS,
+  MAX_CONTEXT_CHANGES,
   MAX_CONTEXT_NAMESPACES,
   MAX_CONTEXT_PODS,
   MAX_CONTEXT_POLICIES,
@@ -49,6 +50,7 @@ export {
   MAX_SEQ,
   MAX_SEQ_STEP,
   MAX_TIMESTAMP_MS,
+  OBJECT_CHANGES_FEATURE,
   POLICY_CONTEXT_FEATURE,
   RECORD_TS_SLACK_MS,
   SEQ_STEP_PER_SECOND,
@@ -77,6 +79,7 @@ export {
   WORLD_NODE_ID,
   workloadNodeId,
 } from './nodeId.js';
+export type { ChangedObjectKind, ObjectChange } from './objectChange.js';
 export type {
   FlowColumns,
   PackedBatch,

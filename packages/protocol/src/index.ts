@@ -24,6 +24,7 @@ export * from './ingest.js';
 export * from './inventory.js';
 export * from './live.js';
 export * from './nodeId.js';
+export * from './objectChange.js';
 export * from './packedBatch.js';
 export * from './policyContext.js';
 export * from './policyFinding.js';

@@ -92,7 +92,15 @@ export const MAX_LATENCY_US = 3_600_000_000;
 /** The welcome's feature word for a server that takes PolicyContext messages (policyContext.ts). */
 export const POLICY_CONTEXT_FEATURE = 'policy_context';
 
+/**
+ * The welcome's feature word for a server that takes `changes` in a PolicyContext (objectChange.ts):
+ * a collector sends them to no other, whose schema would refuse the whole context for the field.
+ */
+export const OBJECT_CHANGES_FEATURE = 'object_changes';
+
 /** Most NetworkPolicies, namespaces and pods one PolicyContext message carries. */
 export const MAX_CONTEXT_POLICIES = 20_000;
 export const MAX_CONTEXT_NAMESPACES = 10_000;
 export const MAX_CONTEXT_PODS = 5_000;
+/** Most object changes one PolicyContext message carries: the collector sends its newest few per kind. */
+export const MAX_CONTEXT_CHANGES = 500;

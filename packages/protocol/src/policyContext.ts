@@ -1,6 +1,12 @@
 import { type Static, Type } from 'typebox';
-import { MAX_CONTEXT_NAMESPACES, MAX_CONTEXT_PODS, MAX_CONTEXT_POLICIES } from './ingestLimits.js';
+import {
+  MAX_CONTEXT_CHANGES,
+  MAX_CONTEXT_NAMESPACES,
+  MAX_CONTEXT_PODS,
+  MAX_CONTEXT_POLICIES,
+} from './ingestLimits.js';
 import { InventoryNamespace } from './inventory.js';
+import { ObjectChange } from './objectChange.js';
 
 /** A pod as NetworkPolicy selectors see it: its labels and addresses. */
 export const ContextPod = Type.Object({
@@ -24,6 +30,11 @@ export const PolicyContext = Type.Object(
     namespaces: Type.Array(InventoryNamespace, { maxItems: MAX_CONTEXT_NAMESPACES }),
     policies: Type.Array(Type.Unknown(), { maxItems: MAX_CONTEXT_POLICIES }),
     pods: Type.Array(ContextPod, { maxItems: MAX_CONTEXT_PODS }),
+    /**
+     * The collector's newest Service, EndpointSlice, workload and pod changes (objectChange.ts), resent
+     * with every context so a reconnect loses none; the server keeps each id once.
+     */
+    changes: Type.Optional(Type.Array(ObjectChange, { maxItems: MAX_CONTEXT_CHANGES })),
   },
   { additionalProperties: false },
 );

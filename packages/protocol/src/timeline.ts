@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { ChangedObjectKind } from './objectChange.js';
 import { PolicyName } from './policyFinding.js';
 
 /**
@@ -15,8 +16,29 @@ export const IncidentKind = Type.Union([
   Type.Literal('policy_created'),
   Type.Literal('policy_updated'),
   Type.Literal('policy_deleted'),
+  /** What changed besides policies (objectChange.ts): a Service created, updated or deleted. */
+  Type.Literal('service_changed'),
+  /** An EndpointSlice's ready endpoints or ports changed. */
+  Type.Literal('endpoints_changed'),
+  /** A Deployment, StatefulSet or DaemonSet's pod template changed (a rollout), or it was created or deleted. */
+  Type.Literal('workload_changed'),
+  /** A pod's containers restarted. */
+  Type.Literal('pod_restarted'),
+  /** A pod was deleted (a controller's pod is replaced). */
+  Type.Literal('pod_deleted'),
 ]);
 export type IncidentKind = Static<typeof IncidentKind>;
+
+/** Whether an incident says what changed in the cluster (a marker neither good nor bad). */
+export function isChangeIncident(kind: IncidentKind): boolean {
+  return (
+    kind.startsWith('policy_') ||
+    kind === 'service_changed' ||
+    kind === 'endpoints_changed' ||
+    kind === 'workload_changed' ||
+    kind.startsWith('pod_')
+  );
+}
 
 export const Incident = Type.Object({
   kind: IncidentKind,
@@ -31,6 +53,10 @@ export const Incident = Type.Object({
   edge: Type.Optional(Type.String()),
   /** The NetworkPolicy, for policy incidents. */
   policy: Type.Optional(PolicyName),
+  /** The changed object, for the other change incidents. */
+  object: Type.Optional(
+    Type.Object({ kind: ChangedObjectKind, namespace: Type.String(), name: Type.String() }),
+  ),
 });
 export type Incident = Static<typeof Incident>;
 

@@ -1,6 +1,7 @@
 import {
   BatchPacker,
   IngestCloseCode,
+  OBJECT_CHANGES_FEATURE,
   POLICY_CONTEXT_FEATURE,
   PROTOCOL_VERSION,
   packBatch,
@@ -286,7 +287,10 @@ describe('IngestSession and policy context', () => {
   it('offers it in the welcome, takes it unanswered, and names a policy its parser refuses', () => {
     const contexts = new PolicyContexts(() => new Set([N1]));
     const { s, welcome } = contextSession(contexts);
-    expect(welcome).toMatchObject({ type: 'welcome', features: [POLICY_CONTEXT_FEATURE] });
+    expect(welcome).toMatchObject({
+      type: 'welcome',
+      features: [POLICY_CONTEXT_FEATURE, OBJECT_CHANGES_FEATURE],
+    });
     expect(s.onMessage(JSON.stringify(ctx))).toEqual({ send: [] });
     expect(contexts.policies().map((k) => k.policy.name)).toEqual(['deny']);
     expect(contexts.unreadable()).toEqual([

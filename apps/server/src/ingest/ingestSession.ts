@@ -5,6 +5,7 @@ import {
   IngestCloseCode,
   IngestHello,
   MAX_INGEST_FRAME_BYTES,
+  OBJECT_CHANGES_FEATURE,
   PackedBatch,
   POLICY_CONTEXT_FEATURE,
   PolicyContext,
@@ -221,7 +222,7 @@ export class IngestSession {
           protocol: msg.protocol,
           serverVersion: SERVER_VERSION,
           lastSeq,
-          ...(this.d.policyContexts ? { features: [POLICY_CONTEXT_FEATURE] } : {}),
+          ...(this.d.policyContexts ? { features: [POLICY_CONTEXT_FEATURE, OBJECT_CHANGES_FEATURE] } : {}),
         },
       ],
     };

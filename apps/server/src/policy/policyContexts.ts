@@ -8,6 +8,7 @@ import {
   type World,
 } from '@weft/policy';
 import type { ContextPod, InventoryNamespace, PolicyContext } from '@weft/protocol';
+import { ObjectChangeLog } from '../changes/objectChangeLog.js';
 
 /** A policy as the server holds it: checked, with when it was created (the API's creationTimestamp). */
 export interface KnownPolicy {
@@ -50,6 +51,8 @@ export class PolicyContexts {
   private leader = '';
   private evaluator: PolicyEvaluator | null = null;
   private readonly changeLog: PolicyChange[] = [];
+  /** The other objects' changes the contexts bring (Services, EndpointSlices, workloads, pods). */
+  readonly objects = new ObjectChangeLog();
 
   constructor(private readonly connected: () => ReadonlySet<string> = () => new Set()) {}
 
@@ -79,6 +82,7 @@ export class PolicyContexts {
         spec: JSON.stringify((raw as { spec?: unknown }).spec ?? null),
       });
     }
+    if (msg.changes) this.objects.take(msg.changes);
     const before = this.leaderView();
     this.views.set(node, { pods: msg.pods, namespaces: msg.namespaces, policies, unreadable });
     this.chooseLeader();

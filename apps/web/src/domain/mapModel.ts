@@ -1,11 +1,4 @@
-import {
-  type Endpoint,
-  formatNumber,
-  type GraphEdge,
-  type GraphNode,
-  type GraphResponse,
-  type Level,
-} from '@weft/protocol';
+import { formatNumber, type GraphEdge, type GraphNode, type GraphResponse } from '@weft/protocol';
 import { CHANGE_WORDS, type EdgePresence, edgeMark, markClasses } from './changes.js';
 import { edgeHealth, edgeLabel, edgeWidth } from './edgeLabel.js';
 import { formatByteRate, truncateMiddle } from './format.js';

@@ -26,11 +26,22 @@ export interface KubeObject {
 
 export interface Pod extends KubeObject {
   spec?: { nodeName?: string; hostNetwork?: boolean };
-  status?: { phase?: string; podIP?: string; podIPs?: { ip?: string }[] };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    podIPs?: { ip?: string }[];
+    containerStatuses?: { restartCount?: number }[];
+  };
 }
 
 export interface Service extends KubeObject {
-  spec?: { clusterIP?: string; clusterIPs?: string[]; selector?: Record<string, string> };
+  spec?: {
+    clusterIP?: string;
+    clusterIPs?: string[];
+    selector?: Record<string, string>;
+    type?: string;
+    ports?: unknown[];
+  };
 }
 
 export interface Node extends KubeObject {
@@ -38,6 +49,16 @@ export interface Node extends KubeObject {
 }
 
 export type ReplicaSet = KubeObject;
+
+/** A Deployment, StatefulSet or DaemonSet: its pod template is what a rollout changes. */
+export interface Workload extends KubeObject {
+  spec?: { template?: unknown };
+}
+
+export interface EndpointSlice extends KubeObject {
+  endpoints?: { addresses?: string[]; conditions?: { ready?: boolean | null } }[];
+  ports?: { name?: string; port?: number; protocol?: string }[];
+}
 
 export type Namespace = KubeObject;
 

@@ -3,6 +3,7 @@ import type { IdentitySource } from './identitySource.js';
 import type { IdentityTable, NodeInfo, PodInfo, ServiceInfo } from './identityTable.js';
 import type { KubeConnection } from './kubeConnection.js';
 import type {
+  EndpointSlice,
   KubeObject,
   Namespace,
   NetworkPolicyObject,
@@ -11,8 +12,10 @@ import type {
   Pod,
   ReplicaSet,
   Service,
+  Workload,
 } from './kubeObjects.js';
 import { type ListWatch, startListWatch } from './listWatch.js';
+import { trackEndpointSlice, trackPod, trackService, trackWorkload } from './objectChanges.js';
 import type { PolicyContextFeed } from './policyContextFeed.js';
 
 export interface KubernetesSourceOptions {
@@ -90,6 +93,8 @@ function keepMeta(m: ObjectMeta | undefined, withOwners: boolean): ObjectMeta {
   if (m?.name) out.name = m.name;
   if (m?.namespace) out.namespace = m.namespace;
   if (m?.uid) out.uid = m.uid;
+  // Names a change (objectChanges.ts) so that collectors seeing the same one send the same id.
+  if (m?.resourceVersion) out.resourceVersion = m.resourceVersion;
   if (withOwners && m?.ownerReferences)
     out.ownerReferences = m.ownerReferences.map((r) => ({
       kind: r.kind,
@@ -110,13 +115,45 @@ export function keepPod(pod: Pod): Pod {
       phase: pod.status?.phase,
       podIP: pod.status?.podIP,
       podIPs: pod.status?.podIPs?.map((p) => ({ ip: p.ip })),
+      containerStatuses: pod.status?.containerStatuses?.map((c) => ({ restartCount: c.restartCount })),
     },
+  };
+}
+
+/** Pure: a Service reduced to what serviceInfo and change detection read (not its status). */
+export function keepService(s: Service): Service {
+  return {
+    metadata: keepMeta(s.metadata, false),
+    spec: {
+      clusterIP: s.spec?.clusterIP,
+      clusterIPs: s.spec?.clusterIPs,
+      selector: s.spec?.selector,
+      type: s.spec?.type,
+      ports: s.spec?.ports,
+    },
+  };
+}
+
+/** Pure: an EndpointSlice reduced to its Service's name, its endpoints' addresses and readiness, and ports. */
+export function keepEndpointSlice(e: EndpointSlice): EndpointSlice {
+  const meta = keepMeta(e.metadata, false);
+  const service = e.metadata?.labels?.['kubernetes.io/service-name'];
+  if (service) meta.labels = { 'kubernetes.io/service-name': service };
+  return {
+    metadata: meta,
+    endpoints: (e.endpoints ?? []).map((ep) => ({
+      addresses: ep.addresses,
+      conditions: { ready: ep.conditions?.ready ?? null },
+    })),
+    ports: (e.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
   };
 }
 
 /** Pure: a NetworkPolicy reduced to what the server's parser reads and the time it was created. */
 export function keepNetworkPolicy(p: NetworkPolicyObject): NetworkPolicyObject {
   const meta = keepMeta(p.metadata, false);
+  // A resend per resourceVersion would be no change to the server: only the spec is compared.
+  delete meta.resourceVersion;
   if (p.metadata?.creationTimestamp) meta.creationTimestamp = p.metadata.creationTimestamp;
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta, spec: p.spec };
 }
@@ -137,7 +174,16 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
   const podUid = (pod: Pod) => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
   const context = opts.context;
+  const changes = context?.objects;
+  const workloadOf = (pod: Pod): string => {
+    const meta = pod.metadata;
+    let owner = meta ? controllerOf(meta) : null;
+    if (owner?.kind === 'ReplicaSet' && meta?.namespace) owner = rsOwner(meta.namespace, owner.name) ?? owner;
+    return owner?.name ?? meta?.name ?? '';
+  };
   const applyPod = (pod: Pod) => {
+    const tracked = changes ? trackPod(pod, workloadOf(pod)) : null;
+    if (tracked) changes?.upsert(tracked);
     const info = podInfo(pod, rsOwner);
     if (info) {
       table.upsertPod(info);
@@ -167,6 +213,49 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
     });
     loops.push(lw);
     return lw;
+  }
+
+  /**
+   * What changed besides policies: EndpointSlices and the three workload kinds, each its own loop, kept
+   * only as their change detection reads them (objectChanges.ts). Each kind's changes count from its
+   * first list on.
+   */
+  function watchChanges(): void {
+    const tracker = changes;
+    if (!tracker) return;
+    const slices = watchKind<EndpointSlice>(
+      '/apis/discovery.k8s.io/v1/endpointslices',
+      keepEndpointSlice,
+      (e) => {
+        const t = trackEndpointSlice(e);
+        if (t) tracker.upsert(t);
+      },
+      (e) => {
+        const t = trackEndpointSlice(e);
+        if (t) tracker.delete(t);
+      },
+    );
+    void slices.listed.then(() => tracker.listed('EndpointSlice'));
+    for (const [kind, resource] of [
+      ['Deployment', 'deployments'],
+      ['StatefulSet', 'statefulsets'],
+      ['DaemonSet', 'daemonsets'],
+    ] as const) {
+      const lw = watchKind<Workload>(
+        `/apis/apps/v1/${resource}`,
+        // The template's hash stands for the template (a few KB of spec), as trackWorkload compares it.
+        (w) => ({ metadata: keepMeta(w.metadata, false), spec: { template: trackWorkload(kind, w)?.shape } }),
+        (w) => {
+          const t = trackWorkload(kind, w);
+          if (t) tracker.upsert(t);
+        },
+        (w) => {
+          const t = trackWorkload(kind, w);
+          if (t) tracker.delete(t);
+        },
+      );
+      void lw.listed.then(() => tracker.listed(kind));
+    }
   }
 
   // Pods are started only once the ReplicaSets are listed (below); this is what re-folds them.
@@ -204,17 +293,18 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
     if (stopped) return;
     const services = watchKind<Service>(
       '/api/v1/services',
-      (s) => ({
-        metadata: keepMeta(s.metadata, false),
-        spec: { clusterIP: s.spec?.clusterIP, clusterIPs: s.spec?.clusterIPs, selector: s.spec?.selector },
-      }),
+      keepService,
       (s) => {
         const info = serviceInfo(s);
         if (info) table.upsertService(info);
+        const tracked = changes ? trackService(s) : null;
+        if (tracked) changes?.upsert(tracked);
       },
       (s) => {
         if (s.metadata?.namespace && s.metadata.name)
           table.deleteService(s.metadata.namespace, s.metadata.name);
+        const tracked = changes ? trackService(s) : null;
+        if (tracked) changes?.delete(tracked);
       },
     );
     const nodes = watchKind<Node>(
@@ -235,9 +325,16 @@ export function startKubernetesSource(opts: KubernetesSourceOptions): IdentitySo
       (p) => {
         table.deletePod(podUid(p));
         context?.deletePod(podUid(p));
+        const tracked = changes ? trackPod(p, workloadOf(p)) : null;
+        if (tracked) changes?.delete(tracked);
       },
       podSelector,
     );
+    if (changes) {
+      void services.listed.then(() => changes.listed('Service'));
+      void pods.listed.then(() => changes.listed('Pod'));
+      watchChanges();
+    }
     // Not part of `synced`: names do not wait for policies (and an older role may not grant them).
     if (context) {
       const namespaces = watchKind<Namespace>(

@@ -60,7 +60,7 @@ describe('PolicyContextFeed from the Kubernetes source', () => {
       backoff: { initialMs: 20, maxMs: 100 },
     });
     cleanups.push(() => src.stop());
-    await until(() => api.openWatches === 6 && feed.message() !== null, 'six watches and the context');
+    await until(() => api.openWatches === 10 && feed.message() !== null, 'ten watches and the context');
     const first = read(feed);
     expect(first.namespaces).toEqual([
       { name: 'production', labels: { 'kubernetes.io/metadata.name': 'production' } },
@@ -93,6 +93,17 @@ describe('PolicyContextFeed from the Kubernetes source', () => {
     const after = read(feed);
     expect((after.policies[0] as { metadata: { name: string } }).metadata.name).toBe('db-ingress');
     expect(after.pods.map((p) => p.name)).toEqual(['api-1']);
+    expect(after.changes).toBeUndefined();
+
+    // A restart rides along, to a server that takes changes only.
+    const restarted = pod('api-1', '10.244.1.20', 'node-a', 'api');
+    api.put(PODS, {
+      ...restarted,
+      status: { ...restarted.status, containerStatuses: [{ restartCount: 1 }] },
+    });
+    await until(() => read(feed).changes?.length === 1, 'the restart');
+    expect(read(feed).changes?.[0]).toMatchObject({ kind: 'Pod', change: 'restarted', name: 'api-1' });
+    expect(JSON.parse(feed.message(false) ?? 'null').changes).toBeUndefined();
   });
 
   it('has no message until the namespaces and policies were listed: a starting collector never says all are gone', async () => {

@@ -1,10 +1,13 @@
 import {
   type ContextPod,
+  MAX_CONTEXT_CHANGES,
   MAX_CONTEXT_NAMESPACES,
   MAX_CONTEXT_PODS,
   MAX_CONTEXT_POLICIES,
+  type ObjectChange,
   type PolicyContext,
 } from '@weft/protocol/core';
+import { ObjectChangeTracker } from './objectChangeTracker.js';
 
 type Labels = Record<string, string>;
 
@@ -26,8 +29,14 @@ export class PolicyContextFeed {
   private readonly policies = new Map<string, KeptPolicy>();
   private readonly pods = new Map<string, ContextPod>();
   private version = 0;
-  private cached: { version: number; text: string } | null = null;
+  private cached: { version: number; withChanges: boolean; text: string } | null = null;
   private synced = false;
+  private changes: ObjectChange[] = [];
+  /** Services, EndpointSlices, workloads and pods as watched: their changes ride along with the context. */
+  readonly objects = new ObjectChangeTracker((list) => {
+    this.changes = list;
+    this.version++;
+  });
 
   constructor(private readonly node: string) {}
 
@@ -89,10 +98,13 @@ export class PolicyContextFeed {
     this.version++;
   }
 
-  /** The context as it is now, serialized once per change (the same string until the next one); null before it synced. */
-  message(): string | null {
+  /**
+   * The context as it is now, serialized once per change (the same string until the next one); null
+   * before it synced. `withChanges`: the object changes too (a server that said it takes them).
+   */
+  message(withChanges = true): string | null {
     if (!this.synced) return null;
-    if (this.cached?.version !== this.version) {
+    if (this.cached?.version !== this.version || this.cached.withChanges !== withChanges) {
       const msg: PolicyContext = {
         type: 'policy_context',
         // Past the server's bounds the rest is left out (a selector over it then matches less), not the message refused.
@@ -101,8 +113,9 @@ export class PolicyContextFeed {
           .map(([name, labels]) => ({ name, labels })),
         policies: [...this.policies.values()].slice(0, MAX_CONTEXT_POLICIES),
         pods: [...this.pods.values()].slice(0, MAX_CONTEXT_PODS),
+        ...(withChanges && this.changes.length ? { changes: this.changes.slice(-MAX_CONTEXT_CHANGES) } : {}),
       };
-      this.cached = { version: this.version, text: JSON.stringify(msg) };
+      this.cached = { version: this.version, withChanges, text: JSON.stringify(msg) };
     }
     return this.cached.text;
   }

@@ -5,6 +5,7 @@ import {
   type IngestHello,
   MAX_HELLO_HOOKS,
   MAX_INGEST_FRAME_BYTES,
+  OBJECT_CHANGES_FEATURE,
   POLICY_CONTEXT_FEATURE,
   PROTOCOL_VERSION,
   type ServerIngestMessage,
@@ -47,9 +48,10 @@ export interface IngestClientOptions {
   log?: (msg: string) => void;
   /**
    * The policy context message as it is now (the same string until it changes): sent after a welcome
-   * that lists POLICY_CONTEXT_FEATURE, and again whenever it changed.
+   * that lists POLICY_CONTEXT_FEATURE, and again whenever it changed; with the object changes only
+   * when the welcome lists OBJECT_CHANGES_FEATURE too.
    */
-  context?: () => string | null;
+  context?: (withChanges: boolean) => string | null;
   /** Said after an identity conflict (another connection holds this node on that server). */
   conflictHint?: string;
 }
@@ -84,6 +86,8 @@ export class IngestClient {
   private ready = false;
   /** The server takes policy context messages (its welcome said so). */
   private takesContext = false;
+  /** ... and object changes in it. */
+  private takesChanges = false;
   /** The context last sent on this connection. */
   private sentContext = '';
   /** Highest seq written on the current connection. */
@@ -298,6 +302,7 @@ export class IngestClient {
         }
         this.spool.ackThrough(msg.lastSeq);
         this.takesContext = msg.features?.includes(POLICY_CONTEXT_FEATURE) ?? false;
+        this.takesChanges = msg.features?.includes(OBJECT_CHANGES_FEATURE) ?? false;
         this.ready = true;
         this.s.connected = true;
         this.attempt = 0;
@@ -359,7 +364,7 @@ export class IngestClient {
   /** Not spooled: only the newest context matters, and a new connection sends it again. */
   private sendContext(ws: WebSocket): void {
     if (!this.takesContext || !this.o.context) return;
-    const text = this.o.context();
+    const text = this.o.context(this.takesChanges);
     if (text === null || text === this.sentContext) return;
     this.sentContext = text;
     ws.send(text);

@@ -78,6 +78,30 @@ describe('Timeline', () => {
     expect(mark.querySelector('path')!.getAttribute('fill')).toBe('var(--weft-accent)');
   });
 
+  it('marks a pod restart as what changed too', () => {
+    const state = parseFilter(RANGE).state;
+    const restarted = {
+      kind: 'pod_restarted' as const,
+      at: Date.parse('2026-12-06T09:19:00Z'),
+      label: 'Pod production/api-5d9-x2 restarted (restarts 1 -> 2)',
+      object: { kind: 'Pod' as const, namespace: 'production', name: 'api-5d9-x2' },
+    };
+    renderWithApp(<Timeline />, {
+      search: RANGE,
+      data: [
+        [['status'], fixtures.status],
+        [
+          ['timeline', timelineParams(state, Date.now()).toString()],
+          { ...fixtures.timeline, incidents: [restarted, ...fixtures.timeline.incidents] },
+        ],
+      ],
+    });
+    const mark = screen.getAllByTestId('timeline-incident')[0]!;
+    expect(mark.dataset.kind).toBe('pod_restarted');
+    expect(mark.querySelector('title')!.textContent).toContain('Pod production/api-5d9-x2 restarted');
+    expect(mark.querySelector('path')!.getAttribute('fill')).toBe('var(--weft-accent)');
+  });
+
   it('a click looks at that moment and keeps the range', () => {
     const { store } = renderTimeline(RANGE);
     fireEvent.pointerDown(chart(), { button: 0, clientX: xAt('09:45:00'), pointerId: 1 });

@@ -2,6 +2,7 @@ import {
   DEFAULT_RATE_WINDOW_MS,
   type FilterState,
   type Incident,
+  isChangeIncident,
   resolveTime,
   type TimelineResponse,
   type TimeWindow,
@@ -360,8 +361,8 @@ export function Timeline() {
 function IncidentMark({ incident, x }: { incident: Incident; x: number }) {
   const alert = incident.kind === 'alert_fired' || incident.kind === 'alert_resolved';
   const bad = incident.kind === 'alert_fired' || incident.kind === 'drops_started';
-  // What changed (a NetworkPolicy): neither good nor bad, a diamond in the accent colour.
-  const change = incident.kind.startsWith('policy_');
+  // What changed (a NetworkPolicy, Service, EndpointSlice, workload or pod): neither good nor bad, a diamond in the accent colour.
+  const change = isChangeIncident(incident.kind);
   const colour = change ? 'var(--weft-accent)' : bad ? 'var(--weft-danger)' : 'var(--weft-ok)';
   return (
     <g

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DiagnoseResponse, type FilterIssue, FilterQuery, parseFilter } from '@weft/protocol';
 import { Type } from 'typebox';
+import { withObjectChanges } from '../../../changes/diagnoseChanges.js';
 import { diagnose } from '../../../diagnose/diagnose.js';
 import { diagnoseQuery } from '../../../diagnose/diagnoseQuery.js';
 import { resolveSubject, storeLookup } from '../../../diagnose/resolveSubject.js';
@@ -52,7 +53,7 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
       const rateWindowMs = w.config.rateWindowS * 1000;
       // The live window ends where the map's does: the newest second every collector has delivered.
       const time = resolveLiveTime(state, now, rateWindowMs, w.liveEnd());
-      return withPolicyFinding(
+      const answer = withPolicyFinding(
         diagnose(
           w.store,
           resolved[0]!,
@@ -66,6 +67,7 @@ export const diagnoseRoute: FastifyPluginAsyncTypebox = async (app) => {
         w.policyContexts.changes(),
         now,
       );
+      return withObjectChanges(answer, resolved, w.policyContexts.objects.changes(), now);
     },
   );
 };

@@ -58,7 +58,7 @@ describe('ingest WebSocket', () => {
       serverVersion: '0.1.0',
       lastSeq: -1,
       // The server takes the collectors' namespaces, NetworkPolicies and pod labels (policy_context).
-      features: ['policy_context'],
+      features: ['policy_context', 'object_changes'],
     });
     const batches = fresh(3);
     for (const b of batches) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, TimelineResponse } from '@weft/protocol';
+import { objectIncidents } from '../../../changes/objectIncidents.js';
 import { filterFromQuery } from '../../../plugins/badRequest.js';
 import { mergeIncidents, policyIncidents } from '../../../policy/policyIncidents.js';
 import { queryTimeline } from '../../../timeline/timelineQuery.js';
@@ -22,7 +23,10 @@ export const timelineRoute: FastifyPluginAsyncTypebox = async (app) => {
         now,
         liveEnd: w.liveEnd(),
       });
-      const changed = policyIncidents(w.policyContexts.changes(), filter, time.range);
+      const changed = mergeIncidents(
+        policyIncidents(w.policyContexts.changes(), filter, time.range),
+        objectIncidents(w.policyContexts.objects.changes(), filter, time.range),
+      );
       return changed.length ? { ...answer, incidents: mergeIncidents(answer.incidents, changed) } : answer;
     },
   );
