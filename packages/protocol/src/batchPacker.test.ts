@@ -1,7 +1,6 @@
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import { BatchPacker } from './batchPacker.js';
-import { packedBatchProblem, unpackBatch } from './batchPacking.js';
 import type { Endpoint } from './endpoint.js';
 import { worldEndpoint } from './endpointHelpers.js';
 import { EndpointTable } from './endpointTable.js';
@@ -9,6 +8,8 @@ import { testPod } from './fixtures/testPod.js';
 import type { IngestBatch } from './ingest.js';
 import { MAX_CONNECTION_ENDPOINTS } from './ingestLimits.js';
 import { PackedBatch } from './packedBatch.js';
+import { packedBatchProblem } from './packedBatchProblem.js';
+import { unpackBatch } from './unpackBatch.js';
 
 const pod = testPod;
 const api = pod('api-7d9f8', '10.0.1.2');

@@ -2,12 +2,9 @@ import type { Endpoint } from './endpoint.js';
 import type { IngestBatch } from './ingest.js';
 import { MAX_CONNECTION_ENDPOINTS } from './ingestLimits.js';
 import type { FlowColumns, PackedBatch } from './packedBatch.js';
-import type { L4Proto } from './probeRecord.js';
+import { L4_PROTOS } from './wireCodes.js';
 
 // Typebox-free (types only), so that '@weft/protocol/core' offers it to the collector.
-
-/** The flow columns `proto` and `dir` carry these by their index (a number parses faster than a string). */
-export const L4_PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'] as const satisfies readonly L4Proto[];
 
 /** Every field of an endpoint: two records name the same endpoint only when all of them agree. */
 function endpointKey(e: Endpoint): string {
@@ -106,4 +103,9 @@ export class BatchPacker {
       lost: b.lost,
     };
   }
+}
+
+/** The batch packed on its own: a new endpoint table holding each endpoint it names once (base 0). */
+export function packBatch(b: IngestBatch): PackedBatch {
+  return new BatchPacker().pack(b);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packBatch } from './batchPacking.js';
+import { packBatch } from './batchPacker.js';
 import { batchPlausibilityProblem } from './batchPlausibilityProblem.js';
 import { fullBatch } from './fixtures/fullBatch.js';
 import {

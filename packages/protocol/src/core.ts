@@ -5,20 +5,13 @@
  * Nothing here may import typebox at run time: core.test.ts checks it.
  */
 
-export { BatchPacker } from './batchPacker.js';
-export {
-  FLOW_DIRECTIONS,
-  L4_PROTOS,
-  packBatch,
-  packedBatchProblem,
-  packedFlow,
-  unpackBatch,
-} from './batchPacking.js';
+export { BatchPacker, packBatch } from './batchPacker.js';
 export { type BatchWindow, batchPlausibilityProblem } from './batchPlausibilityProblem.js';
-export { dropReasonLabel, isRoutineFree, POLICY_DROP } from './dropReason.js';
+export * from './dropReason.js';
 export type { Endpoint, EndpointKind } from './endpoint.js';
-export { endpointLabel, HOST, hostEndpoint, WORLD, worldEndpoint } from './endpointHelpers.js';
+export * from './endpointHelpers.js';
 export { EndpointTable } from './endpointTable.js';
+export * from './formatNumber.js';
 export type {
   CollectorMessage,
   IngestAck,
@@ -63,22 +56,7 @@ export type {
   InventoryService,
 } from './inventory.js';
 export { INVENTORY_JSON_SCHEMA } from './inventorySchema.js';
-export {
-  hostNodeId,
-  kubeNodeId,
-  levelOfNodeId,
-  type NodeIdKind,
-  namespaceNodeId,
-  nodeIdOf,
-  nodeOf,
-  type ParsedNodeId,
-  parseEdgeId,
-  parseNodeId,
-  podNodeId,
-  serviceNodeId,
-  WORLD_NODE_ID,
-  workloadNodeId,
-} from './nodeId.js';
+export * from './nodeId.js';
 export type { ChangedObjectKind, ObjectChange } from './objectChange.js';
 export type {
   FlowColumns,
@@ -88,6 +66,7 @@ export type {
   PackedTcpConnectRecord,
   PackedTcpStatsRecord,
 } from './packedBatch.js';
+export { packedBatchProblem } from './packedBatchProblem.js';
 export type { ContextPod, PolicyContext } from './policyContext.js';
 export type {
   Direction,
@@ -112,18 +91,9 @@ export type {
   TcpConnectRecord,
   TcpStatsRecord,
 } from './records.js';
-export { isTimeExpr, resolveTimeExpr, type TimeWindow } from './timeRange.js';
-export {
-  DEFAULT_RATE_WINDOW_MS,
-  DEFAULT_TIMELINE_MS,
-  isCompareExpr,
-  MAX_FUTURE_SKEW_MS,
-  type ResolvedTime,
-  rateWindowEndingAt,
-  resolveCompare,
-  resolveTime,
-  type TimeChoice,
-  type TimeMode,
-  timeMode,
-} from './timeSelection.js';
+export * from './timeRange.js';
+export * from './timeSelection.js';
+export { packedFlow, unpackBatch } from './unpackBatch.js';
 export { PROBE_RECORD_VERSION, PROTOCOL_VERSION } from './version.js';
+export * from './windowWords.js';
+export * from './wireCodes.js';

@@ -31,5 +31,3 @@ export const Endpoint = Type.Object(
   { additionalProperties: false },
 );
 export type Endpoint = Static<typeof Endpoint>;
-
-export { endpointLabel, HOST, hostEndpoint, WORLD, worldEndpoint } from './endpointHelpers.js';

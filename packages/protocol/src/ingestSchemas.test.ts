@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
-import { packBatch } from './batchPacking.js';
+import { packBatch } from './batchPacker.js';
 import { fullBatch } from './fixtures/fullBatch.js';
 import { IngestBatch, IngestHello } from './ingest.js';
 import { MAX_HELLO_HOOKS, MAX_LATENCY_US } from './ingestLimits.js';

@@ -1,5 +1,4 @@
 import { type Static, Type } from 'typebox';
-import { FLOW_DIRECTIONS, L4_PROTOS } from './batchPacking.js';
 import { Endpoint } from './endpoint.js';
 import {
   MAX_BATCH_ENDPOINTS,
@@ -17,6 +16,7 @@ import {
   TcpStatsRecord,
   Timestamp,
 } from './records.js';
+import { FLOW_DIRECTIONS, L4_PROTOS } from './wireCodes.js';
 
 /**
  * The batch as it travels (protocol 3). Records name their ends by index into the connection's endpoint

@@ -1,12 +1,11 @@
+import { TCP_ACK, TCP_SYN } from '@weft/protocol';
+
 /**
  * Which end of a conversation is the server. Replies are folded into the client -> server edge so the
  * map reads like the seed's ("frontend -> api 80/TCP"). Ports learned from TCP connects and DNS answers
  * decide first; then a bare SYN (the client's first packet); then the lower port, since clients use
  * ephemeral ports. Endpoints are the interner's ids.
  */
-export const TCP_SYN = 0x02;
-export const TCP_ACK = 0x10;
-
 export interface ServicePorts {
   has(endpoint: number, port: number): boolean;
 }

@@ -6,6 +6,8 @@ import {
   L4_PROTOS,
   type PackedBatch,
   packBatch,
+  TCP_ACK,
+  TCP_SYN,
 } from '@weft/protocol';
 import { MemoryBudget, type MemoryPartFigures } from '../memoryBudget.js';
 import { boundedName } from './boundedName.js';
@@ -35,7 +37,7 @@ import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
 import { SeriesOwners } from './seriesOwners.js';
-import { LearnedPorts, srcIsClient, TCP_ACK, TCP_SYN } from './serverSide.js';
+import { LearnedPorts, srcIsClient } from './serverSide.js';
 import { TierArena } from './tierArena.js';
 import { waterFill } from './waterFill.js';
 

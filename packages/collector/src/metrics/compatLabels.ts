@@ -1,4 +1,14 @@
-import type { Endpoint } from '@weft/protocol/core';
+import {
+  type Endpoint,
+  TCP_ACK,
+  TCP_CWR,
+  TCP_ECE,
+  TCP_FIN,
+  TCP_PSH,
+  TCP_RST,
+  TCP_SYN,
+  TCP_URG,
+} from '@weft/protocol/core';
 import type { MetricsLevel } from '../config.js';
 
 /**
@@ -55,15 +65,6 @@ export function hubbleRcode(rcode: string): string {
 export function retinaRcode(rcode: string): string {
   return RETINA_RCODE[rcode] ?? rcode;
 }
-
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_PSH = 0x08;
-export const TCP_ACK = 0x10;
-export const TCP_URG = 0x20;
-export const TCP_ECE = 0x40;
-export const TCP_CWR = 0x80;
 
 /**
  * Is this flow's SYN the server's answer (SYN-ACK) rather than the client's opening (SYN)? The probe ORs

@@ -1,10 +1,12 @@
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
-import { packBatch, packedBatchProblem, packedFlow, unpackBatch } from './batchPacking.js';
+import { packBatch } from './batchPacker.js';
 import { hostEndpoint, worldEndpoint } from './endpointHelpers.js';
 import { testPod } from './fixtures/testPod.js';
 import type { IngestBatch } from './ingest.js';
 import { PackedBatch } from './packedBatch.js';
+import { packedBatchProblem } from './packedBatchProblem.js';
+import { packedFlow, unpackBatch } from './unpackBatch.js';
 
 const pod = testPod;
 const api = pod('api-7d9f8', '10.0.1.2');
