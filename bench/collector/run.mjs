@@ -16,8 +16,8 @@
  * it lists and watches), one pod modified every 2 s. Pod and node objects are of a real cluster's size
  * (spec, status, managedFields): a client that keeps whole objects pays for them.
  *
- * Node flags: without --node-flags, the collector's own (COLLECTOR_NODE_FLAGS in
- * packages/collector/src/nodeFlags.ts: what `weft collector` and the DaemonSet start Node with);
+ * Node flags: without --node-flags, the collector's own (COLLECTOR_V8_FLAGS in
+ * packages/collector/src/v8Flags.ts: what `weft collector` and the DaemonSet start Node with);
  * --node-flags= (empty) for Node's defaults.
  * --cli: the collector process also loads what `weft collector` loads before the collector (the CLI
  * entry's static imports and its collector command), so the module cost of the launch path counts.
@@ -100,8 +100,8 @@ for (const t of trees) {
   }
 }
 if (FLAG_SETS.length === 0) {
-  const { COLLECTOR_NODE_FLAGS } = await import(join(root, 'packages/collector/dist/nodeFlags.js'));
-  FLAG_SETS.push([...COLLECTOR_NODE_FLAGS]);
+  const { COLLECTOR_V8_FLAGS } = await import(join(root, 'packages/collector/dist/v8Flags.js'));
+  FLAG_SETS.push([...COLLECTOR_V8_FLAGS]);
 }
 const SERVER_SETS = (
   process.argv.includes('--servers') ? process.argv[process.argv.indexOf('--servers') + 1] : '1'

@@ -1,6 +1,6 @@
 /**
  * Decoder for the loader's binary record stream, mirroring src/records.h. RECORD_LAYOUT is what
- * the decoder assumes; records.int.test.ts checks it against `weft-probe --layout`, so a change to
+ * the decoder assumes; probe.int.test.ts checks it against `weft-probe --layout`, so a change to
  * the C structs that is not made here fails a test instead of corrupting records.
  */
 import { type L4Proto, PROBE_RECORD_VERSION, type ProbeRecord, type TcpFailCause } from '@weft/protocol/core';

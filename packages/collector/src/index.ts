@@ -17,7 +17,7 @@ export { type CollectorDeps, type RunningCollector, startCollector } from './mai
 export { type CollectorMetrics, createCollectorMetrics } from './metrics/collectorMetrics.js';
 export { type LabelPolicy, makeLabelPolicy } from './metrics/labelPolicy.js';
 export { MetricsRecorder } from './metrics/metricsRecorder.js';
-export { COLLECTOR_NODE_FLAGS, missingNodeFlags } from './nodeFlags.js';
 export type { ProbeSpawner, ProbeSpawnOptions } from './probe/spawnWeftProbe.js';
 export { type ProbeProcessLike, type RecordSource, superviseProbe } from './probe/superviseProbe.js';
 export { IngestClient, type IngestClientOptions, type IngestClientStats } from './stream/ingestClient.js';
+export { COLLECTOR_V8_FLAGS, missingV8Flags } from './v8Flags.js';

@@ -9,4 +9,4 @@ export {
   type ParseCollectorConfigResult,
   parseCollectorConfig,
 } from './config.js';
-export { COLLECTOR_NODE_FLAGS, missingNodeFlags } from './nodeFlags.js';
+export { COLLECTOR_V8_FLAGS, missingV8Flags } from './v8Flags.js';

@@ -10,7 +10,7 @@
  * the same CPU (bench/collector/RESULTS.md, 14:10-14:21). V8 sizes its heap and its thread pool once,
  * at start, so these must be on the command line or in NODE_OPTIONS (Node accepts all three there).
  */
-export const COLLECTOR_NODE_FLAGS: readonly string[] = [
+export const COLLECTOR_V8_FLAGS: readonly string[] = [
   '--max-old-space-size=128',
   '--max-semi-space-size=4',
   '--v8-pool-size=1',
@@ -20,12 +20,12 @@ export const COLLECTOR_NODE_FLAGS: readonly string[] = [
 const flagName = (arg: string) => arg.split('=')[0]!.replaceAll('_', '-');
 
 /**
- * The flags of COLLECTOR_NODE_FLAGS whose setting neither the command line (`execArgv`) nor
+ * The flags of COLLECTOR_V8_FLAGS whose setting neither the command line (`execArgv`) nor
  * NODE_OPTIONS gives; a setting already there, whatever its value, is the operator's and is kept.
  */
-export function missingNodeFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
+export function missingV8Flags(execArgv: readonly string[], nodeOptions = ''): string[] {
   const given = new Set(
     [...execArgv, ...nodeOptions.split(/\s+/)].filter((a) => a.startsWith('--')).map(flagName),
   );
-  return COLLECTOR_NODE_FLAGS.filter((f) => !given.has(flagName(f)));
+  return COLLECTOR_V8_FLAGS.filter((f) => !given.has(flagName(f)));
 }

@@ -9,7 +9,8 @@ import {
 } from './topology.js';
 import { selects, trafficTargetFqdn } from './validateTopology.js';
 
-export interface ServerConfig {
+/** A port the pod's agent listens on, and what it answers there. */
+export interface ListenerConfig {
   port: number;
   proto: 'tcp' | 'udp';
   app: AppProtocol;
@@ -52,7 +53,7 @@ export interface AgentConfig {
   controlSocket: string;
   pidFile: string;
   dnsServer: string | null;
-  servers: ServerConfig[];
+  servers: ListenerConfig[];
   dns: DnsConfig | null;
   generators: GeneratorConfig[];
 }
@@ -123,7 +124,7 @@ export function agentConfigs(plan: LabPlan, paths: AgentPaths): AgentConfig[] {
   const dnsServer = dnsPods(plan)[0]?.ipv4 ?? null;
   const zone = dnsZone(plan);
   const configs: AgentConfig[] = plan.pods.map((p, i) => {
-    const servers = new Map<string, ServerConfig>();
+    const servers = new Map<string, ListenerConfig>();
     for (const s of t.services) {
       if (s.namespace !== p.namespace || !selects(s.selector, p.labels)) continue;
       for (const port of s.ports) {
@@ -165,7 +166,7 @@ export function agentConfigs(plan: LabPlan, paths: AgentPaths): AgentConfig[] {
     };
   });
   if (plan.world) {
-    const ports = new Map<number, ServerConfig>();
+    const ports = new Map<number, ListenerConfig>();
     for (const e of plan.world.externals)
       for (const port of e.ports)
         ports.set(port.port, { port: port.port, proto: 'tcp', app: port.appProtocol });

@@ -1,5 +1,5 @@
 import type { DataSource, SourceChoice } from '@weft/protocol';
-import { BadRequestError } from '../plugins/badRequest.js';
+import { BadRequestError } from '../routes/badRequestError.js';
 
 /**
  * Which store answers a window: what the request asked for, or with `auto` (the default) Prometheus

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COLLECTOR_NODE_FLAGS, missingNodeFlags } from '@weft/collector/launch';
+import { COLLECTOR_V8_FLAGS, missingV8Flags } from '@weft/collector/launch';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -76,7 +76,7 @@ describe('weft collector', () => {
     const nodeChildren = children.filter((pid) => argvOf(pid).includes('collector'));
     expect(nodeChildren).toHaveLength(1);
     const argv = argvOf(nodeChildren[0]!);
-    for (const f of COLLECTOR_NODE_FLAGS) expect(argv).toContain(f);
+    for (const f of COLLECTOR_V8_FLAGS) expect(argv).toContain(f);
     expect(argv.slice(-2)).toEqual(['--probe', join(dir, 'no-probe-here')]);
     child.kill('SIGTERM');
     expect(await exited).toMatch(/^0:/);
@@ -84,7 +84,7 @@ describe('weft collector', () => {
   }, 60_000);
 
   it('runs in place when NODE_OPTIONS already sets the heap flags', async () => {
-    const { child, children, exited } = await startCollector(COLLECTOR_NODE_FLAGS.join(' '));
+    const { child, children, exited } = await startCollector(COLLECTOR_V8_FLAGS.join(' '));
     expect(children.filter((pid) => argvOf(pid).includes('collector'))).toEqual([]);
     child.kill('SIGTERM');
     expect(await exited).toMatch(/^0:/);
@@ -94,7 +94,7 @@ describe('weft collector', () => {
 describe('the collector image and manifests', () => {
   const repo = fileURLToPath(new URL('../../../../', import.meta.url));
   const read = (path: string) => readFileSync(join(repo, path), 'utf8');
-  const semiSpace = COLLECTOR_NODE_FLAGS.find((f) => f.startsWith('--max-semi-space-size='));
+  const semiSpace = COLLECTOR_V8_FLAGS.find((f) => f.startsWith('--max-semi-space-size='));
 
   it('start Node with the heap flags, so the collector runs in place with the young generation measured', () => {
     const settings = [
@@ -107,7 +107,7 @@ describe('the collector image and manifests', () => {
     ];
     for (const nodeOptions of settings) {
       expect(nodeOptions).toBeDefined();
-      expect(missingNodeFlags([], nodeOptions)).toEqual([]);
+      expect(missingV8Flags([], nodeOptions)).toEqual([]);
       expect(nodeOptions?.split(/\s+/)).toContain(semiSpace);
     }
   });

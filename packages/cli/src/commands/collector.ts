@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { missingNodeFlags, parseCollectorConfig } from '@weft/collector/launch';
+import { missingV8Flags, parseCollectorConfig } from '@weft/collector/launch';
 import { CliError } from '../cliError.js';
 import { onShutdown } from '../onShutdown.js';
 
@@ -34,10 +34,10 @@ export async function runCollector(args: string[]): Promise<number> {
     return 0;
   }
   if (parsed.kind === 'error') throw new CliError(`collector: ${parsed.message}`, 2);
-  // The collector's heap settings (@weft/collector nodeFlags.ts) only take effect when Node starts
+  // The collector's heap settings (@weft/collector v8Flags.ts) only take effect when Node starts
   // with them: the DaemonSet sets NODE_OPTIONS; a bare `weft collector` starts again with them here,
   // before the collector's modules are loaded, so this process stays a small supervisor.
-  const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+  const missing = missingV8Flags(process.execArgv, process.env.NODE_OPTIONS);
   if (missing.length > 0) return rerunWithNodeFlags(missing);
   const { startCollector } = await import('@weft/collector');
   const collector = await startCollector(parsed.config);

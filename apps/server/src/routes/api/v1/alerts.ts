@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AlertsResponse, FilterQuery } from '@weft/protocol';
-import { filterFromQuery } from '../../../plugins/badRequest.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 /**
  * Rule states as of the last evaluation (every WEFT_ALERT_INTERVAL_S seconds). Rules are cluster-wide, so

@@ -8,9 +8,9 @@ import { resolveSubject, storeLookup } from '../../../diagnose/resolveSubject.js
 import { DEFAULT_RULES } from '../../../diagnose/rules.js';
 import { parseSubject, type Subject } from '../../../diagnose/subject.js';
 import { resolveLiveTime } from '../../../live/liveEnd.js';
-import { badParams } from '../../../plugins/badRequest.js';
 import { withPolicyFinding } from '../../../policy/diagnosePolicy.js';
 import { pairFinding } from '../../../policy/pairFinding.js';
+import { badParams } from '../../badRequestError.js';
 
 const Query = Type.Object(
   {

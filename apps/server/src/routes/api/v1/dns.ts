@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DnsResponse, FilterQuery } from '@weft/protocol';
-import { filterFromQuery } from '../../../plugins/badRequest.js';
 import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { queryDns } from '../../../store/dnsQuery.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 export const dnsRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/dns', { schema: { querystring: FilterQuery, response: { 200: DnsResponse } } }, async (req) => {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DropsResponse, FilterQuery } from '@weft/protocol';
-import { filterFromQuery } from '../../../plugins/badRequest.js';
 import { withDropsByPolicy } from '../../../policy/dropsByPolicy.js';
 import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { queryDrops } from '../../../store/dropsQuery.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 export const dropsRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -5,8 +5,8 @@ import { seedRules } from '../../../alerts/seedRules.js';
 import { grafanaDashboard } from '../../../export/grafanaDashboard.js';
 import { mermaidMap } from '../../../export/mermaid.js';
 import { prometheusRuleYaml, ruleGroupsYaml } from '../../../export/prometheusRules.js';
-import { filterFromQuery } from '../../../plugins/badRequest.js';
 import { queryGraph } from '../../../store/graphQuery.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 const RulesQuery = Type.Object(
   {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, FlowsResponse, MAX_FLOWS_LIMIT } from '@weft/protocol';
 import { Type } from 'typebox';
-import { filterFromQuery } from '../../../plugins/badRequest.js';
 import { withFlowPolicies } from '../../../policy/flowPolicies.js';
 import { queryFlows } from '../../../store/flowsQuery.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 const Query = Type.Object({
   ...FilterQuery.properties,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, GraphResponse } from '@weft/protocol';
-import { filterFromQuery } from '../../../plugins/badRequest.js';
 import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { graphAnswer } from '../../../store/graphAnswer.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 /** `level` and `compare` are part of the shared filter. */
 export const graphRoute: FastifyPluginAsyncTypebox = async (app) => {

@@ -10,10 +10,11 @@ import {
 } from '@weft/protocol';
 import { Type } from 'typebox';
 import { resolveLiveTime } from '../../../live/liveEnd.js';
-import { badParams, filterFromQuery } from '../../../plugins/badRequest.js';
 import { generateFromTraffic } from '../../../policy/generateFromTraffic.js';
 import { whatIf } from '../../../policy/whatIf.js';
 import { pairMatcher } from '../../../store/match.js';
+import { badParams } from '../../badRequestError.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 const NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FilterQuery, TimelineResponse } from '@weft/protocol';
 import { objectIncidents } from '../../../changes/objectIncidents.js';
-import { filterFromQuery } from '../../../plugins/badRequest.js';
 import { mergeIncidents, policyIncidents } from '../../../policy/policyIncidents.js';
 import { queryTimeline } from '../../../timeline/timelineQuery.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 /**
  * The strip across the top of every view, over the selection's range (the last hour around the moment

@@ -8,9 +8,10 @@ import {
   TimeseriesResponse,
 } from '@weft/protocol';
 import { Type } from 'typebox';
-import { BadRequestError, filterFromQuery } from '../../../plugins/badRequest.js';
 import { servedByPrometheus } from '../../../prometheus/promHistory.js';
 import { chooseStep, GROUPS_FOR, MAX_POINTS, queryTimeseries } from '../../../store/timeseriesQuery.js';
+import { BadRequestError } from '../../badRequestError.js';
+import { filterFromQuery } from '../../filterFromQuery.js';
 
 const Query = Type.Object({
   ...FilterQuery.properties,
