@@ -8,10 +8,16 @@ dir=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$dir"
 mkdir -p "$dir"
-git -C "$root" archive "$commit" apps/server/src apps/server/package.json packages/protocol/src packages/protocol/package.json | tar -x -C "$dir"
+pkgs="apps/server packages/protocol"
+# The server imports @weft/policy since the NetworkPolicy work: a workspace link into the copy, so copy it too.
+if git -C "$root" cat-file -e "$commit:packages/policy" 2>/dev/null; then pkgs="$pkgs packages/policy"; fi
+paths=""
+for p in $pkgs; do paths="$paths $p/src $p/package.json"; done
+# shellcheck disable=SC2086
+git -C "$root" archive "$commit" $paths | tar -x -C "$dir"
 ln -s "$root/node_modules" "$dir/node_modules"
-for p in apps/server packages/protocol; do
+for p in $pkgs; do
   mkdir -p "$dir/$p/node_modules"
   cp -a "$root/$p/node_modules/." "$dir/$p/node_modules/"
 done
-echo "$dir: apps/server and packages/protocol of $(git -C "$root" rev-parse --short "$commit")"
+echo "$dir: $pkgs of $(git -C "$root" rev-parse --short "$commit")"
