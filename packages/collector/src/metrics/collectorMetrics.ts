@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { CachedExpositionRegistry } from './cachedExpositionRegistry.js';
 import { createCompatFamilies } from './compatFamilies.js';
 import { type NodeStatsOptions, registerNodeStats } from './nodeStatsMetrics.js';
 
@@ -32,7 +33,7 @@ export interface CollectorMetricsOptions {
 
 export function createCollectorMetrics(opts: CollectorMetricsOptions = {}) {
   const on = opts.compat ?? true;
-  const registry = new Registry();
+  const registry = new CachedExpositionRegistry();
   const reg = [registry];
   const flow = {
     forwardBytes: new Counter({
