@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writev } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Endpoint } from '@weft/protocol';
 import { encodeRecord, RecordKind, recordHead, segmentHeader } from './journalFormat.js';
+import { isSnapshotName, type JournalPosition } from './snapshotFormat.js';
 
 /**
  * The durable embedded store (issue 14): the server's history (store.ts: edge and DNS series in a 1 s
@@ -69,7 +70,7 @@ export function removeHistoryFiles(dir: string): number {
   }
   let n = 0;
   for (const name of names)
-    if (SEGMENT_NAME.test(name)) {
+    if (SEGMENT_NAME.test(name) || isSnapshotName(name)) {
       unlinkSync(join(dir, name));
       n++;
     }
@@ -249,6 +250,17 @@ export class BatchJournal {
     // The frame itself, not a copy: neither the WebSocket nor the session writes into it again.
     this.push(recordHead(stored ? RecordKind.batch : RecordKind.resent, at, s.id, node, frame), 0);
     this.push(frame, 1);
+  }
+
+  /**
+   * Where the journal stands at `at` (what the store holds is written or queued up to here): a
+   * snapshot taken now replays from there. A new segment when none is being written; null while
+   * writing to disk fails (what the store holds meanwhile is not in the journal).
+   */
+  position(at: number): JournalPosition | null {
+    if (!this.writable(at)) return null;
+    const seg = this.current(at);
+    return { segment: basename(seg.path), start: seg.start, offset: seg.bytes };
   }
 
   /** The nodes with a connected collector changed. */

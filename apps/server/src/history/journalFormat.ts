@@ -86,7 +86,7 @@ export interface SegmentProblem {
  */
 export function readSegment(
   buf: Buffer,
-  visit: (r: JournalRecord) => string | undefined,
+  visit: (r: JournalRecord, offset: number) => string | undefined,
 ): SegmentProblem | null {
   if (buf.length < HEADER_BYTES) return { offset: 0, reason: `header cut short (${buf.length} bytes)` };
   if (!buf.subarray(0, 8).equals(SEGMENT_MAGIC)) return { offset: 0, reason: 'not a weft journal segment' };
@@ -108,13 +108,16 @@ export function readSegment(
     if (!KINDS.has(kind) || FIXED_PAYLOAD_BYTES + nodeLen > len)
       return { offset: o, reason: `record of unknown kind ${kind}` };
     const nodeStart = start + FIXED_PAYLOAD_BYTES;
-    const unusable = visit({
-      kind: kind as RecordKind,
-      at: buf.readDoubleLE(start + 1),
-      stream: buf.readUInt32LE(start + 9),
-      node: buf.toString('utf8', nodeStart, nodeStart + nodeLen),
-      body: buf.subarray(nodeStart + nodeLen, end),
-    });
+    const unusable = visit(
+      {
+        kind: kind as RecordKind,
+        at: buf.readDoubleLE(start + 1),
+        stream: buf.readUInt32LE(start + 9),
+        node: buf.toString('utf8', nodeStart, nodeStart + nodeLen),
+        body: buf.subarray(nodeStart + nodeLen, end),
+      },
+      o,
+    );
     if (unusable !== undefined) return { offset: o, reason: unusable };
     o = end;
   }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { type Endpoint, type PackedBatch, packedBatchProblem } from '@weft/protocol';
 import { isPackedBatch } from '../ingest/ingestSession.js';
 import type { Store } from '../store/store.js';
 import type { SegmentFile } from './batchJournal.js';
 import { type JournalRecord, RecordKind, readSegment } from './journalFormat.js';
+import type { JournalPosition } from './snapshotFormat.js';
 import type { StoreClock } from './storeClock.js';
 
 /** A file replay stopped reading before its end, and why. */
@@ -27,6 +29,12 @@ export interface ReplayDeps {
   /** The coarse retention: segments wholly older are not read. */
   retentionMs: number;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /**
+   * A snapshot the store was filled from (storeSnapshots.ts): only what the journal holds after its
+   * position is stored; the segment it stands in is read from its start all the same, for the
+   * streams' endpoint tables, and `at` is the store time it was taken at.
+   */
+  from?: { position: JournalPosition; at: number };
 }
 
 /**
@@ -52,7 +60,8 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
   const result: ReplayResult = { segments: 0, batches: 0, records: 0, ms: 0, skipped: [] };
   const realNow = d.clock.now();
   const horizon = realNow - d.retentionMs;
-  let lastAt = Number.NEGATIVE_INFINITY;
+  const from = d.from?.position;
+  let lastAt = d.from?.at ?? Number.NEGATIVE_INFINITY;
   let prunedAt = Number.NEGATIVE_INFINITY;
   let checkedAt = Number.NEGATIVE_INFINITY;
   let fineAfterPrune = 0;
@@ -60,6 +69,12 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
     const f = files[i]!;
     const next = files[i + 1];
     if (next && next.start <= horizon) continue;
+    // Wholly in the snapshot: a segment before its own (a segment's start is unique and increasing).
+    let storeFrom = -1;
+    if (from !== undefined) {
+      if (basename(f.path) === from.segment) storeFrom = from.offset;
+      else if (f.start < from.start) continue;
+    }
     let buf: Buffer;
     try {
       buf = readFileSync(f.path);
@@ -70,7 +85,15 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
     result.segments++;
     // Segments are self-contained: each stream's table starts again in each.
     const tables = new Map<number, Endpoint[]>();
-    const problem = readSegment(buf, (r) => {
+    const problem = readSegment(buf, (r, offset) => {
+      // In the snapshot already: only the streams' tables are taken from it.
+      if (offset < storeFrom) {
+        try {
+          return apply(r, tables, false);
+        } catch (e) {
+          return `unusable record (${(e as Error).message.slice(0, 120)})`;
+        }
+      }
       const at = Math.min(Math.max(r.at, lastAt), realNow);
       lastAt = at;
       d.clock.pinned = at;
@@ -86,7 +109,7 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
         }
       }
       try {
-        return apply(r, tables);
+        return apply(r, tables, true);
       } catch (e) {
         return `unusable record (${(e as Error).message.slice(0, 120)})`;
       }
@@ -108,12 +131,12 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
     );
   }
 
-  function apply(r: JournalRecord, tables: Map<number, Endpoint[]>): string | undefined {
+  function apply(r: JournalRecord, tables: Map<number, Endpoint[]>, store: boolean): string | undefined {
     const body = JSON.parse(r.body.toString('utf8')) as unknown;
     if (r.kind === RecordKind.observed) {
       if (!Array.isArray(body) || !body.every((n) => typeof n === 'string'))
         return 'observed nodes not a list of names';
-      d.store.observedNodes = new Set(body as string[]);
+      if (store) d.store.observedNodes = new Set(body as string[]);
       return undefined;
     }
     if (r.kind === RecordKind.table) {
@@ -137,7 +160,7 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
       for (const e of body.endpoints) table.push(e);
     }
     tables.set(r.stream, table);
-    if (r.kind === RecordKind.resent) return undefined;
+    if (r.kind === RecordKind.resent || !store) return undefined;
     // Field by field, as EndpointTable.resolve gives it to the store.
     const resolved: PackedBatch = {
       type: 'batch',

@@ -10,6 +10,19 @@ import { crc32 } from './crc32.js';
  *      (padded with spaces to a multiple of 8 bytes, so the numbers after it are aligned)
  *   2: the image's numbers, Float64 LE
  */
+/** `<store time ms, 15 digits>.wsn`; `.tmp` after it while being written. */
+export const SNAPSHOT_NAME = /^(\d{15})\.wsn$/;
+const SNAPSHOT_TMP = /^\d{15}\.wsn\.tmp$/;
+
+export function snapshotName(at: number): string {
+  return `${String(Math.round(at)).padStart(15, '0')}.wsn`;
+}
+
+/** A snapshot's file, or one left half-written by a process that stopped. */
+export function isSnapshotName(name: string): boolean {
+  return SNAPSHOT_NAME.test(name) || SNAPSHOT_TMP.test(name);
+}
+
 export const SNAPSHOT_MAGIC = Buffer.from('WEFTSNAP', 'latin1');
 export const SNAPSHOT_VERSION = 1;
 const HEADER_BYTES = 16;

@@ -1,16 +1,10 @@
-import { LEVELS, TIMESERIES_GROUP_BY, TIMESERIES_METRICS } from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
-import { labBatches, nodeOfBatch, T0 } from '../fixtures/labBatches.js';
+import { labBatches, nodeOfBatch } from '../fixtures/labBatches.js';
 import { N1, N2 } from '../fixtures/labCluster.js';
-import { filter } from '../fixtures/testStore.js';
-import { queryDns } from './dnsQuery.js';
-import { queryDrops } from './dropsQuery.js';
-import { queryFlows } from './flowsQuery.js';
-import { queryGraph } from './graphQuery.js';
+import { answers } from '../fixtures/storeAnswers.js';
 import { Store } from './store.js';
 import { captureImage, restoreImage, type StoreImage } from './storeImage.js';
-import { queryTimeseries } from './timeseriesQuery.js';
 
 const NODES = [N1, N2];
 const BATCHES = labBatches({
@@ -38,37 +32,6 @@ function feed(s: Store, clock: { now: number }, from: number, to: number): void 
 /** Through JSON and a copy of the numbers, as a snapshot file carries it: nothing shared with the store. */
 function carried(image: StoreImage): StoreImage {
   return { meta: JSON.parse(JSON.stringify(image.meta)), numbers: image.numbers.slice() };
-}
-
-/** Every answer the store gives, over the whole span, a past minute and the last 10 s. */
-function answers(s: Store, now: number): unknown {
-  const out: Record<string, unknown> = {};
-  const windows = {
-    all: { start: T0, end: now },
-    minute: { start: T0 + 30_000, end: T0 + 90_000 },
-    recent: { start: now - 10_000, end: now },
-  };
-  for (const [name, win] of Object.entries(windows)) {
-    for (const level of LEVELS)
-      out[`graph ${level} ${name}`] = queryGraph(s, filter({ level }), win, {
-        maxNodes: 150,
-        simulated: false,
-      });
-    for (const metric of TIMESERIES_METRICS)
-      for (const groupBy of TIMESERIES_GROUP_BY)
-        out[`ts ${metric} ${groupBy} ${name}`] = queryTimeseries(s, filter(), win, metric, groupBy, 10);
-    out[`drops ${name}`] = queryDrops(s, filter(), win);
-    out[`dns ${name}`] = queryDns(s, filter(), win);
-    out[`flows ${name}`] = queryFlows(s, filter(), win, 5000);
-  }
-  out.stats = s.stats();
-  out.dataSpan = [s.dataStart, s.dataEnd, s.fineFrom(now)];
-  // The estimates a restore counts again (flow rows and dedupe keys are estimated by how they are held).
-  out.memory = s
-    .memoryStatus()
-    .parts.filter((p) => ['series', 'details', 'endpoints'].includes(p.part))
-    .map((p) => [p.part, p.usedBytes]);
-  return out;
 }
 
 describe('store image', () => {
