@@ -37,10 +37,11 @@ import { isSnapshotName, type JournalPosition } from './snapshotFormat.js';
  * running in memory, and says so (state, status, metrics); writing is tried again, in a new segment,
  * RETRY_MS later.
  *
- * Cost. Replay re-ingests every batch within retention: its time grows with the history held, about
- * 26 µs of CPU a batch, so a day of 50 nodes (4.3 M batches) takes minutes (bench/server RESULTS.md,
- * "Durable history"); a checkpoint of the store at each segment roll, replaying only the journal after
- * it, is what would bound it.
+ * Cost. Replaying re-ingests every batch: about 26 µs of CPU a batch, so a day of 50 nodes (4.3 M
+ * batches) took minutes (bench/server RESULTS.md, "Durable history"). Hence store snapshots
+ * (storeSnapshots.ts): a start loads the newest and replays only the journal after its position
+ * (position()). Segments are still deleted by retention only, not for being older than a snapshot: a
+ * damaged snapshot falls back to the one before it or to the whole journal, which needs them.
  */
 export const FLUSH_MS = 1_000;
 /**
@@ -149,6 +150,8 @@ export class BatchJournal {
   state: JournalState = 'disk';
   lastError = '';
   private failedAt = 0;
+  /** Bytes appended since start (written or queued), never less: snapshots are taken by how much it grew. */
+  appended = 0;
   /** Batches stored in memory but never written (while failing, or dropped by a failed write). */
   unwrittenBatches = 0;
   writeErrors = 0;
@@ -353,6 +356,7 @@ export class BatchJournal {
     last.batches += batches;
     // Counted as appended, so the size bound holds before the write.
     seg.bytes += chunk.length;
+    this.appended += chunk.length;
   }
 
   private async write(groups: Pending[]): Promise<void> {

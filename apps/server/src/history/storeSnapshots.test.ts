@@ -14,7 +14,15 @@ import { Store } from '../store/store.js';
 import { BatchJournal } from './batchJournal.js';
 import { replayJournal } from './journalReplay.js';
 import { StoreClock } from './storeClock.js';
-import { KEEP, loadNewestSnapshot, StoreSnapshots, snapshotFiles } from './storeSnapshots.js';
+import {
+  KEEP,
+  loadNewestSnapshot,
+  MIN_GAP_MS,
+  SNAPSHOT_JOURNAL_BYTES,
+  SNAPSHOT_MS,
+  StoreSnapshots,
+  snapshotFiles,
+} from './storeSnapshots.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -177,5 +185,25 @@ describe('store snapshots', () => {
     expect(snapshotFiles(dir)).toHaveLength(KEEP);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(snapshots.lastBytes).toBeGreaterThan(0);
+  });
+
+  it('is due when the journal grew by SNAPSHOT_JOURNAL_BYTES, or after SNAPSHOT_MS if it grew at all, never within MIN_GAP_MS', () => {
+    const clock = { now: T0 };
+    const store = new Store({ ...OPTS, now: () => clock.now });
+    const journal = { appended: 0, position: () => null };
+    const snapshots = new StoreSnapshots(tmpdir(), store, journal, quiet);
+    snapshots.start();
+    try {
+      journal.appended = SNAPSHOT_JOURNAL_BYTES;
+      expect(snapshots.due(T0 + MIN_GAP_MS - 1)).toBe(false);
+      expect(snapshots.due(T0 + MIN_GAP_MS)).toBe(true);
+      journal.appended = SNAPSHOT_JOURNAL_BYTES - 1;
+      expect(snapshots.due(T0 + SNAPSHOT_MS - 1)).toBe(false);
+      expect(snapshots.due(T0 + SNAPSHOT_MS)).toBe(true);
+      journal.appended = 0;
+      expect(snapshots.due(T0 + 10 * SNAPSHOT_MS)).toBe(false);
+    } finally {
+      void snapshots.close();
+    }
   });
 });

@@ -27,11 +27,15 @@ import {
  * journal after its position (journalReplay.ts `from`), the clock pinned as for a full replay, so the
  * store ends as the full replay would have left it.
  *
- * When. Every SNAPSHOT_MS while running, and once right after a start that replayed more than
- * REPLAYED_FOR_SNAPSHOT batches (an upgrade from a version without snapshots, or a fallback), so that
- * the slow start happens once. Not at a graceful stop: the stop stays as quick as the journal's flush
- * (a snapshot of a large store is seconds of copying and writing, inside the pod's grace period), and
- * the journal after the newest snapshot, at most SNAPSHOT_MS of it, is replayed at the next start
+ * When. What a start replays after a snapshot costs by the journal's bytes (about 45 ms a MiB of dense
+ * batches: bench/server RESULTS.md), so one is taken when the journal has grown SNAPSHOT_JOURNAL_BYTES
+ * since the last, or SNAPSHOT_MS has passed and it grew at all, never closer than MIN_GAP_MS: a busy
+ * cluster (50,000 edges each reporting every 15 s) takes one every 2 min, a quiet one every 10 min
+ * (whose 10 min replay in well under a second), and an idle one none. Also once right after a start
+ * that replayed more than REPLAYED_FOR_SNAPSHOT batches (an upgrade from a version without snapshots,
+ * or a fallback), so the slow start happens once. Not at a graceful stop: the stop stays as quick as
+ * the journal's flush (a snapshot of a large store is a second or more of copying and writing, inside
+ * the pod's grace period), and the journal after the newest snapshot is replayed at the next start
  * whichever way the server stopped. Taking one copies
  * the store in one task (a memcpy per tier and the JSON of what is not rows: bench/server RESULTS.md has
  * its longest task), then the CRC runs in slices and the file is written by libuv's pool, to a `.tmp`
@@ -49,7 +53,11 @@ import {
  * snapshot and no older) is a full replay, which needs them. So the disk is the journal's retention
  * plus KEEP snapshots, each about the store's size in rows (bench/server RESULTS.md).
  */
-export const SNAPSHOT_MS = 5 * 60_000;
+export const SNAPSHOT_MS = 10 * 60_000;
+export const SNAPSHOT_JOURNAL_BYTES = 32 * 1024 * 1024;
+export const MIN_GAP_MS = 60_000;
+/** How often whether one is due is looked at. */
+const CHECK_MS = 5_000;
 export const KEEP = 2;
 export const REPLAYED_FOR_SNAPSHOT = 100_000;
 /** Bytes a write call: each is a task of libuv's pool, not of the event loop. */
@@ -147,6 +155,9 @@ export function loadNewestSnapshot(
 /** Takes and writes snapshots of a store beside its journal (see the design above). */
 export class StoreSnapshots {
   private timer: NodeJS.Timeout | null = null;
+  /** Store time and journal bytes at the last snapshot taken (or the start). */
+  private takenAt = 0;
+  private appendedAt = 0;
   private inFlight: Promise<void> | null = null;
   /** Figures for the status. */
   written = 0;
@@ -162,7 +173,8 @@ export class StoreSnapshots {
   constructor(
     readonly dir: string,
     private readonly store: Store,
-    private readonly journal: BatchJournal,
+    /** The journal: its position when a snapshot is taken, and how much it grew since. */
+    private readonly journal: Pick<BatchJournal, 'position' | 'appended'>,
     private readonly log: Log,
   ) {
     // Half-written by a process that stopped while writing one: never complete, never read.
@@ -173,10 +185,22 @@ export class StoreSnapshots {
     }
   }
 
-  /** Takes one every `everyMs` until close(). */
-  start(everyMs = SNAPSHOT_MS): void {
-    this.timer = setInterval(() => void this.take(), everyMs);
+  /** Takes one whenever due (see When, above) until close(). */
+  start(): void {
+    this.takenAt = this.store.now();
+    this.appendedAt = this.journal.appended;
+    this.timer = setInterval(() => {
+      if (this.due()) void this.take();
+    }, CHECK_MS);
     this.timer.unref();
+  }
+
+  /** Whether the journal grew enough since the last snapshot (or start) for another. */
+  due(now = this.store.now()): boolean {
+    if (this.inFlight) return false;
+    const elapsed = now - this.takenAt;
+    const grown = this.journal.appended - this.appendedAt;
+    return elapsed >= MIN_GAP_MS && (grown >= SNAPSHOT_JOURNAL_BYTES || (elapsed >= SNAPSHOT_MS && grown > 0));
   }
 
   /** Snapshots on disk now (complete ones). */
@@ -218,6 +242,8 @@ export class StoreSnapshots {
     const position = this.journal.position(at);
     // Writing to disk fails: the journal misses batches the store holds, and no snapshot can say where it stands.
     if (position === null) return;
+    this.takenAt = at;
+    this.appendedAt = this.journal.appended;
     const image = captureImage(this.store);
     const copied = performance.now();
     let path = '';
