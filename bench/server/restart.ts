@@ -38,7 +38,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
 import { BatchJournal } from '../../apps/server/src/history/batchJournal.js';
-import { readSegment } from '../../apps/server/src/history/journalFormat.js';
+import { RecordKind, readSegment } from '../../apps/server/src/history/journalFormat.js';
 import { replayJournal } from '../../apps/server/src/history/journalReplay.js';
 import { SNAPSHOT_NAME } from '../../apps/server/src/history/snapshotFormat.js';
 import { StoreClock } from '../../apps/server/src/history/storeClock.js';
@@ -48,6 +48,7 @@ import {
   StoreSnapshots,
 } from '../../apps/server/src/history/storeSnapshots.js';
 import { Store } from '../../apps/server/src/store/store.js';
+import type { Endpoint } from '../../packages/protocol/src/index.js';
 import { writeDay } from './journalDay.js';
 import { syntheticCluster } from './syntheticCluster.js';
 
@@ -182,7 +183,19 @@ async function prepareSnapshot(): Promise<string> {
       `replayed in this process: ${r.batches} batches, ${r.records} records, ${(r.ms / 1000).toFixed(1)} s, ` +
       `${((c0.user + c0.system) / 1e6).toFixed(1)} s CPU; ${store.stats().edgeSeries} edge series`,
   );
-  const position = { segment: name, start: Number(SEGMENT.exec(name)![1]), offset };
+  // Each stream's endpoint table at the cut, as the journal keeps them for a snapshot (position()).
+  const tables = new Map<number, Endpoint[]>();
+  readSegment(buf.subarray(0, offset), (r) => {
+    const body = JSON.parse(r.body.toString('utf8'));
+    if (r.kind === RecordKind.table) tables.set(r.stream, body);
+    else if (r.kind === RecordKind.batch || r.kind === RecordKind.resent) {
+      const held = body.endpointBase > 0 ? (tables.get(r.stream) ?? []) : [];
+      for (const e of body.endpoints) held.push(e);
+      tables.set(r.stream, held);
+    }
+    return undefined;
+  });
+  const position = { segment: name, start: Number(SEGMENT.exec(name)![1]), offset, tables: [...tables] };
   const snaps = new StoreSnapshots(dir, store, { position: () => position, appended: 0 }, log);
   // Longest gap between event-loop turns while it is taken (the copy's task, the CRC's slices).
   let longestGap = 0;
@@ -206,6 +219,7 @@ async function prepareSnapshot(): Promise<string> {
   if (snaps.errors > 0) throw new Error(`the snapshot failed: ${snaps.lastError}`);
   console.log(
     `snapshot written: ${(snaps.lastBytes / 2 ** 20).toFixed(0)} MiB, longest task ${snaps.lastTaskMs.toFixed(0)} ms ` +
+      `(copy ${snaps.lastCopyMs.toFixed(0)} ms, head JSON ${snaps.lastEncodeMs.toFixed(0)} ms) ` +
       `(longest event-loop gap ${longestGap.toFixed(0)} ms), ${snaps.lastWriteMs.toFixed(0)} ms until on disk, ` +
       `${((c1.user + c1.system) / 1e3).toFixed(0)} ms CPU (this thread and libuv's pool), rss ${(rss0 / 2 ** 20).toFixed(0)} MiB ` +
       `-> peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB; RESULT snapshot_bytes=${snaps.lastBytes} snapshot_task_ms=${Math.round(snaps.lastTaskMs)}`,

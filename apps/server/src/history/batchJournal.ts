@@ -141,6 +141,12 @@ export class BatchJournal {
   private pending: Pending[] = [];
   private inFlight: Promise<void> | null = null;
   private readonly streams = new WeakMap<object, { id: number; gen: number }>();
+  /**
+   * The endpoint table of each stream with a batch in the segment being written, as long as it was at
+   * its latest batch: a snapshot keeps them (position()), so a start replays the segment from the
+   * snapshot's offset without reading the batches before it for their endpoints.
+   */
+  private segTables = new Map<number, { table: readonly Endpoint[]; length: number }>();
   private nextStream = 1;
   private gen = 0;
   private nextIndex = 0;
@@ -243,6 +249,7 @@ export class BatchJournal {
       s = { id: this.nextStream++, gen: -1 };
       this.streams.set(stream, s);
     }
+    this.segTables.set(s.id, { table, length: table.length });
     if (s.gen !== seg.gen) {
       s.gen = seg.gen;
       if (endpointBase > 0) {
@@ -263,7 +270,9 @@ export class BatchJournal {
   position(at: number): JournalPosition | null {
     if (!this.writable(at)) return null;
     const seg = this.current(at);
-    return { segment: basename(seg.path), start: seg.start, offset: seg.bytes };
+    const tables: [number, Endpoint[]][] = [];
+    for (const [id, t] of this.segTables) tables.push([id, t.table.slice(0, t.length)]);
+    return { segment: basename(seg.path), start: seg.start, offset: seg.bytes, tables };
   }
 
   /** The nodes with a connected collector changed. */
@@ -334,6 +343,7 @@ export class BatchJournal {
     const name = `${String(start).padStart(15, '0')}-${String(this.nextIndex++ % 1_000_000).padStart(6, '0')}.wjl`;
     const next: Segment = { path: join(this.dir, name), start, bytes: 0, gen: ++this.gen, fd: null };
     this.seg = next;
+    this.segTables = new Map();
     this.files.push(next);
     this.push(segmentHeader(), 0);
     if (this.observedNodes.length > 0) this.push(this.observedRecord(at), 0);

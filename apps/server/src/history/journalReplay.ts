@@ -31,8 +31,8 @@ export interface ReplayDeps {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /**
    * A snapshot the store was filled from (storeSnapshots.ts): only what the journal holds after its
-   * position is stored; the segment it stands in is read from its start all the same, for the
-   * streams' endpoint tables, and `at` is the store time it was taken at.
+   * position is read, the segment it stands in from its offset on with the streams' endpoint tables
+   * the snapshot kept; `at` is the store time it was taken at.
    */
   from?: { position: JournalPosition; at: number };
 }
@@ -83,37 +83,36 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
       continue;
     }
     result.segments++;
-    // Segments are self-contained: each stream's table starts again in each.
-    const tables = new Map<number, Endpoint[]>();
-    const problem = readSegment(buf, (r, offset) => {
-      // In the snapshot already: only the streams' tables are taken from it.
-      if (offset < storeFrom) {
+    // Segments are self-contained: each stream's table starts again in each (or, from a snapshot's
+    // position, as the snapshot has them there).
+    const tables = new Map<number, Endpoint[]>(
+      storeFrom > 0 ? from!.tables.map(([id, t]) => [id, t.slice()]) : [],
+    );
+    const problem = readSegment(
+      buf,
+      (r) => {
+        const at = Math.min(Math.max(r.at, lastAt), realNow);
+        lastAt = at;
+        d.clock.pinned = at;
+        if (at - checkedAt >= PRUNE_CHECK_MS) {
+          checkedAt = at;
+          if (
+            at - prunedAt >= PRUNE_EVERY_MS ||
+            d.store.stats().fineBuckets - fineAfterPrune >= PRUNE_FINE_GROWTH
+          ) {
+            d.store.prune(at);
+            prunedAt = at;
+            fineAfterPrune = d.store.stats().fineBuckets;
+          }
+        }
         try {
-          return apply(r, tables, false);
+          return apply(r, tables);
         } catch (e) {
           return `unusable record (${(e as Error).message.slice(0, 120)})`;
         }
-      }
-      const at = Math.min(Math.max(r.at, lastAt), realNow);
-      lastAt = at;
-      d.clock.pinned = at;
-      if (at - checkedAt >= PRUNE_CHECK_MS) {
-        checkedAt = at;
-        if (
-          at - prunedAt >= PRUNE_EVERY_MS ||
-          d.store.stats().fineBuckets - fineAfterPrune >= PRUNE_FINE_GROWTH
-        ) {
-          d.store.prune(at);
-          prunedAt = at;
-          fineAfterPrune = d.store.stats().fineBuckets;
-        }
-      }
-      try {
-        return apply(r, tables, true);
-      } catch (e) {
-        return `unusable record (${(e as Error).message.slice(0, 120)})`;
-      }
-    });
+      },
+      storeFrom,
+    );
     if (problem) skip(f.path, problem.offset, problem.reason);
   }
   d.clock.pinned = null;
@@ -131,12 +130,12 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
     );
   }
 
-  function apply(r: JournalRecord, tables: Map<number, Endpoint[]>, store: boolean): string | undefined {
+  function apply(r: JournalRecord, tables: Map<number, Endpoint[]>): string | undefined {
     const body = JSON.parse(r.body.toString('utf8')) as unknown;
     if (r.kind === RecordKind.observed) {
       if (!Array.isArray(body) || !body.every((n) => typeof n === 'string'))
         return 'observed nodes not a list of names';
-      if (store) d.store.observedNodes = new Set(body as string[]);
+      d.store.observedNodes = new Set(body as string[]);
       return undefined;
     }
     if (r.kind === RecordKind.table) {
@@ -160,7 +159,7 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
       for (const e of body.endpoints) table.push(e);
     }
     tables.set(r.stream, table);
-    if (r.kind === RecordKind.resent || !store) return undefined;
+    if (r.kind === RecordKind.resent) return undefined;
     // Field by field, as EndpointTable.resolve gives it to the store.
     const resolved: PackedBatch = {
       type: 'batch',

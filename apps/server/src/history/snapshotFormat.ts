@@ -1,3 +1,4 @@
+import type { Endpoint } from '@weft/protocol';
 import { crc32 } from './crc32.js';
 
 /**
@@ -36,6 +37,8 @@ export interface JournalPosition {
   start: number;
   /** Bytes of the segment written or queued when the snapshot was taken. */
   offset: number;
+  /** Each stream's endpoint table there (stream id, table), for the segment's batches after it. */
+  tables: [number, Endpoint[]][];
 }
 
 export interface SnapshotHead<M> {
@@ -123,6 +126,7 @@ export function decodeSnapshot<M>(buf: Buffer): Decoded<M> {
     typeof j?.segment !== 'string' ||
     typeof j.start !== 'number' ||
     typeof j.offset !== 'number' ||
+    !Array.isArray(j.tables) ||
     typeof head.meta !== 'object' ||
     head.meta === null
   )

@@ -167,6 +167,9 @@ export class StoreSnapshots {
   lastBytes = 0;
   /** The longest task a snapshot took on the event loop (the copy and the JSON), ms. */
   lastTaskMs = 0;
+  /** Its two tasks: the copy (captureImage), and the JSON of the head (encodeSnapshot). */
+  lastCopyMs = 0;
+  lastEncodeMs = 0;
   /** From the capture to the file renamed in place, ms. */
   lastWriteMs = 0;
 
@@ -200,7 +203,9 @@ export class StoreSnapshots {
     if (this.inFlight) return false;
     const elapsed = now - this.takenAt;
     const grown = this.journal.appended - this.appendedAt;
-    return elapsed >= MIN_GAP_MS && (grown >= SNAPSHOT_JOURNAL_BYTES || (elapsed >= SNAPSHOT_MS && grown > 0));
+    return (
+      elapsed >= MIN_GAP_MS && (grown >= SNAPSHOT_JOURNAL_BYTES || (elapsed >= SNAPSHOT_MS && grown > 0))
+    );
   }
 
   /** Snapshots on disk now (complete ones). */
@@ -251,7 +256,9 @@ export class StoreSnapshots {
       const crc = await crc32Sliced(numberBytes(image.numbers));
       const t0 = performance.now();
       const chunks = encodeSnapshot({ journal: position, meta: image.meta }, image.numbers, crc);
-      this.lastTaskMs = Math.max(copied - began, performance.now() - t0);
+      this.lastCopyMs = copied - began;
+      this.lastEncodeMs = performance.now() - t0;
+      this.lastTaskMs = Math.max(this.lastCopyMs, this.lastEncodeMs);
       path = join(this.dir, snapshotName(at));
       const tmp = `${path}.tmp`;
       const fh = await open(tmp, 'w');
