@@ -59,11 +59,12 @@ export function numberBytes(numbers: Float64Array): Buffer {
 }
 
 /**
- * A snapshot's file as chunks to write in order, given the CRC of its numbers (computed apart, in
- * slices: crc32Sliced), so nothing of the numbers is copied.
+ * A snapshot's file as chunks to write in order, given its head (a SnapshotHead) as JSON and the CRC
+ * of its numbers (both made apart, in slices: stringifySliced, crc32Sliced), so nothing of the
+ * numbers is copied.
  */
-export function encodeSnapshot<M>(
-  head: SnapshotHead<M>,
+export function encodeSnapshot(
+  headJson: string,
   numbers: Float64Array,
   numbersCrc: number,
   version = SNAPSHOT_VERSION,
@@ -71,7 +72,7 @@ export function encodeSnapshot<M>(
   const header = Buffer.alloc(HEADER_BYTES);
   SNAPSHOT_MAGIC.copy(header, 0);
   header.writeUInt32LE(version, 8);
-  let json = JSON.stringify(head);
+  let json = headJson;
   const bytes = Buffer.byteLength(json);
   json += ' '.repeat((8 - (bytes % 8)) % 8);
   const jsonBuf = Buffer.from(json, 'utf8');

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { captureImage, type ImageMeta, restoreImage } from '../store/storeImage.js';
 import type { BatchJournal } from './batchJournal.js';
 import type { SkippedFile } from './journalReplay.js';
+import { stringifySliced } from './slicedJson.js';
 import {
   crc32Sliced,
   decodeSnapshot,
@@ -13,6 +14,7 @@ import {
   type JournalPosition,
   numberBytes,
   SNAPSHOT_NAME,
+  type SnapshotHead,
   snapshotName,
 } from './snapshotFormat.js';
 
@@ -167,7 +169,7 @@ export class StoreSnapshots {
   lastBytes = 0;
   /** The longest task a snapshot took on the event loop (the copy and the JSON), ms. */
   lastTaskMs = 0;
-  /** Its two tasks: the copy (captureImage), and the JSON of the head (encodeSnapshot). */
+  /** Its two longest tasks: the copy (captureImage), and the head's framing (encodeSnapshot, a copy of its JSON). */
   lastCopyMs = 0;
   lastEncodeMs = 0;
   /** From the capture to the file renamed in place, ms. */
@@ -254,8 +256,10 @@ export class StoreSnapshots {
     let path = '';
     try {
       const crc = await crc32Sliced(numberBytes(image.numbers));
+      const head: SnapshotHead<ImageMeta> = { journal: position, meta: image.meta };
+      const json = await stringifySliced(head, () => new Promise((r) => setImmediate(r)));
       const t0 = performance.now();
-      const chunks = encodeSnapshot({ journal: position, meta: image.meta }, image.numbers, crc);
+      const chunks = encodeSnapshot(json, image.numbers, crc);
       this.lastCopyMs = copied - began;
       this.lastEncodeMs = performance.now() - t0;
       this.lastTaskMs = Math.max(this.lastCopyMs, this.lastEncodeMs);
