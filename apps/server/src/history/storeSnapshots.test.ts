@@ -11,7 +11,7 @@ import { CollectorRegistry } from '../ingest/collectorRegistry.js';
 import { IngestSession } from '../ingest/ingestSession.js';
 import { ServerMetrics } from '../serverMetrics.js';
 import { Store } from '../store/store.js';
-import { BatchJournal } from './batchJournal.js';
+import { BatchJournal, removeHistoryFiles } from './batchJournal.js';
 import { replayJournal } from './journalReplay.js';
 import { StoreClock } from './storeClock.js';
 import {
@@ -185,6 +185,10 @@ describe('store snapshots', () => {
     expect(snapshotFiles(dir)).toHaveLength(KEEP);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(snapshots.lastBytes).toBeGreaterThan(0);
+    // `weft start --fresh` takes them with the journal.
+    writeFileSync(join(dir, 'notes.txt'), 'not ours');
+    removeHistoryFiles(dir);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
   });
 
   it('is due when the journal grew by SNAPSHOT_JOURNAL_BYTES, or after SNAPSHOT_MS if it grew at all, never within MIN_GAP_MS', () => {
