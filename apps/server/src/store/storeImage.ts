@@ -362,7 +362,9 @@ export function restoreImage(store: Store, image: StoreImage): void {
         } else {
           s.clientId = c.id;
           s.serverId = v.id;
-          const r = series[numbers[o + 9]!];
+          // None: its rollup was evicted (edge() links a new one when it is next touched).
+          const ri = numbers[o + 9]!;
+          const r = ri < 0 ? null : series[ri];
           if (r === undefined) throw new Error(`image: series ${i} rolls up into a missing series`);
           s.rollup = r;
           store.edges.add(s);
