@@ -155,14 +155,24 @@ function dnsBucketFrom(j: DnsBucketJson): DnsBucket {
   return b;
 }
 
+/** Numbers an image of `store` would hold now (its series table and their rows). */
+export function imageNumbers(store: Store): number {
+  let n = (store.nsRollups.size + store.edges.size + 1) * SERIES_FIELDS;
+  n += store.totals.fine.rowNumbers + store.totals.coarse.rowNumbers;
+  for (const s of store.nsRollups) n += s.fine.rowNumbers + s.coarse.rowNumbers;
+  for (const s of store.edges) n += s.fine.rowNumbers + s.coarse.rowNumbers;
+  return n;
+}
+
 /**
  * The store's state at this moment, copied (the image shares nothing the store goes on changing): its
  * series and their tiers' rows, DNS clients, interned endpoints, learned ports, the cross-node dedupe
  * window, the flow ring, counts and counters. Synchronous, so it is one consistent cut between two
- * batches; the rows are copied with one memcpy per tier. Queries' caches (LevelTables) are not kept:
- * they are rebuilt on demand.
+ * batches; the rows are copied with one memcpy per tier, into `into` when it is large enough (a
+ * buffer the caller had the pages of faulted in beforehand, a slice at a time). Queries' caches
+ * (LevelTables) are not kept: they are rebuilt on demand.
  */
-export function captureImage(store: Store): StoreImage {
+export function captureImage(store: Store, into?: Float64Array): StoreImage {
   const p = store.snapshotParts();
   const endpoints: Endpoint[] = [];
   const epIndex = new Map<Endpoint, number>();
@@ -212,7 +222,10 @@ export function captureImage(store: Store): StoreImage {
   const table = series.length * SERIES_FIELDS;
   // Every number is written below: no zero fill first (a day at 50,000 edges is ~300 MB of them).
   const n = table + rowNumbers;
-  const numbers = new Float64Array(Buffer.allocUnsafeSlow(n * 8).buffer, 0, n);
+  const numbers =
+    into !== undefined && into.length >= n
+      ? into.subarray(0, n)
+      : new Float64Array(Buffer.allocUnsafeSlow(n * 8).buffer, 0, n);
   const details: DetailJson[] = [];
   let rows = table;
   const tier = (t: EdgeTier, s: number, coarse: 0 | 1, at: number) => {
