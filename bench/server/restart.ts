@@ -368,7 +368,7 @@ const p = full.map((s) => s.replayMs);
 const e = bare.map((s) => s.readyMs);
 console.log(
   `restart to ready with ${HOURS} h: median ${(median(f) / 1000).toFixed(2)} s (${range(f)}), of which ` +
-    `${prepared ? `snapshot load ${(median(full.map((x) => x.snapshotMs)) / 1000).toFixed(2)} s (${range(full.map((x) => x.snapshotMs))}) and ${TAIL_MIN} min ` : ''}replay ` +
+    `${prepared ? `snapshot load ${(median(full.map((x) => x.snapshotMs)) / 1000).toFixed(2)} s (${range(full.map((x) => x.snapshotMs))}) and the journal after it ` : ''}replay ` +
     `${(median(p) / 1000).toFixed(2)} s (${range(p)}); empty data dir ${(median(e) / 1000).toFixed(2)} s (${range(e)}); ` +
     `${HOURS === 24 ? `target < 10 s: ${median(f) < 10_000 ? 'met' : 'NOT met'}` : 'the target (< 10 s) is for 24 h'}; server CPU until ready ${median(full.map((x) => x.cpuS)).toFixed(1)} s ` +
     `(empty ${median(bare.map((x) => x.cpuS)).toFixed(1)} s)`,
