@@ -20,7 +20,7 @@ import {
 
 /**
  * Snapshots of the store, so a start does not replay the whole journal (issue 14: a day at 5,000 pods /
- * 50,000 edges took minutes to replay; bench/server RESULTS.md, "Restart to ready").
+ * 50,000 edges took minutes to replay; bench/server RESULTS.md, "Restart from a store snapshot").
  *
  * What. The store's whole state (storeImage.ts: series and their tiers' rows, DNS clients, interned
  * endpoints, learned ports, the cross-node dedupe window, the flow ring, counters), and the journal's
@@ -29,19 +29,19 @@ import {
  * journal after its position (journalReplay.ts `from`), the clock pinned as for a full replay, so the
  * store ends as the full replay would have left it.
  *
- * When. What a start replays after a snapshot costs by the journal's bytes (about 45 ms a MiB of dense
- * batches: bench/server RESULTS.md), so one is taken when the journal has grown SNAPSHOT_JOURNAL_BYTES
- * since the last, or SNAPSHOT_MS has passed and it grew at all, never closer than MIN_GAP_MS: a busy
- * cluster (50,000 edges each reporting every 15 s) takes one every 2 min, a quiet one every 10 min
- * (whose 10 min replay in well under a second), and an idle one none. Also once right after a start
+ * When. What a start replays after a snapshot costs by the journal's bytes (about 75 ms a MiB of dense
+ * batches on 2 vCPU: bench/server RESULTS.md), so one is taken when the journal has grown
+ * SNAPSHOT_JOURNAL_BYTES since the last, or SNAPSHOT_MS has passed and it grew at all, never closer
+ * than MIN_GAP_MS: a busy cluster (50,000 edges each reporting every 15 s) takes one every 2-3 min, a
+ * quiet one every 10 min (10 min of its journal replay in well under a second), an idle one none. Also once right after a start
  * that replayed more than REPLAYED_FOR_SNAPSHOT batches (an upgrade from a version without snapshots,
  * or a fallback), so the slow start happens once. Not at a graceful stop: the stop stays as quick as
  * the journal's flush (a snapshot of a large store is a second or more of copying and writing, inside
  * the pod's grace period), and the journal after the newest snapshot is replayed at the next start
- * whichever way the server stopped. Taking one copies
- * the store in one task (a memcpy per tier and the JSON of what is not rows: bench/server RESULTS.md has
- * its longest task), then the CRC runs in slices and the file is written by libuv's pool, to a `.tmp`
- * name renamed when complete: a snapshot on disk is whole or absent, never half of one.
+ * whichever way the server stopped. Taking one copies the store in one task (a memcpy per tier into a
+ * buffer whose pages were faulted in beforehand, a slice a task; bench/server RESULTS.md has its
+ * length), then the CRC and the head's JSON run in slices and the file is written by libuv's pool, to
+ * a `.tmp` name renamed when complete: a snapshot on disk is whole or absent, never half of one.
  *
  * Damage. A file whose header, frames, CRCs or head do not hold is skipped with a log line naming it and
  * a figure in /api/v1/status (history.snapshotsSkipped, and it is listed in `skipped`), and the next
