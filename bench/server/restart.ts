@@ -10,14 +10,45 @@
  * server starts on the same data in each round too, for the ratio of the replays.
  * With --dir of a directory already written (--keep kept it), the writing is skipped. The server runs with
  * a memory budget of 4 GiB (a day of this cluster is more than the default 512 MiB keeps: see the
- * diagnose and compare benches) and a retention an hour longer than the data, so every run reads it all.
+ * diagnose and compare benches) and a retention an hour longer than the data's age, so every run reads it all.
+ *
+ * Store snapshots (storeSnapshots.ts): a snapshot is made first as the server would have taken it at the
+ * worst moment, the most journal before the data's end its triggers allow (--tail-min, --tail-mib:
+ * default SNAPSHOT_MS and SNAPSHOT_JOURNAL_BYTES): the journal up to there replayed in this process and
+ * the snapshot written into the data directory with that position (its cost is printed: the copy's
+ * task, CPU, bytes, memory). Each full start then loads it and replays the journal after it.
+ * --tail-min=-1: no snapshot (the whole journal, as before snapshots).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
+import { BatchJournal } from '../../apps/server/src/history/batchJournal.js';
+import { RecordKind, readSegment } from '../../apps/server/src/history/journalFormat.js';
+import { replayJournal } from '../../apps/server/src/history/journalReplay.js';
+import { SNAPSHOT_NAME } from '../../apps/server/src/history/snapshotFormat.js';
+import { StoreClock } from '../../apps/server/src/history/storeClock.js';
+import {
+  SNAPSHOT_JOURNAL_BYTES,
+  SNAPSHOT_MS,
+  StoreSnapshots,
+} from '../../apps/server/src/history/storeSnapshots.js';
+import { Store } from '../../apps/server/src/store/store.js';
+import type { Endpoint } from '../../packages/protocol/src/index.js';
 import { writeDay } from './journalDay.js';
 import { syntheticCluster } from './syntheticCluster.js';
 
@@ -34,7 +65,20 @@ const MEMORY_MB = 4096;
  * An hour past the history's span: the data ends when it was written, and the starts come minutes later;
  * with the default 24 h the oldest segments would expire under the runs (and be deleted at each start).
  */
-const RETENTION_S = HOURS * 3600 + 3600;
+const TAIL_MIN = Number(arg('tail-min') ?? SNAPSHOT_MS / 60_000);
+const TAIL_MIB = Number(arg('tail-mib') ?? SNAPSHOT_JOURNAL_BYTES / 2 ** 20);
+const SEGMENT = /^(\d{15})-(\d{6})\.wjl$/;
+const segmentsOf = (d: string) =>
+  existsSync(d)
+    ? readdirSync(d)
+        .filter((n) => SEGMENT.test(n))
+        .sort()
+    : ([] as string[]);
+/** A directory written earlier holds older data: the retention covers its age, so nothing of it expires. */
+const oldest = segmentsOf(arg('dir') ?? '')[0];
+const RETENTION_S = oldest
+  ? Math.ceil((Date.now() - Number(SEGMENT.exec(oldest)![1])) / 1000) + 3600
+  : HOURS * 3600 + 3600;
 const serverTs = fileURLToPath(new URL('../../apps/server/src/server.ts', import.meta.url));
 const load = () =>
   loadavg()
@@ -75,6 +119,121 @@ console.log(
     `RESULT journal_bytes_per_hour=${Math.round(bytes / HOURS)}`,
 );
 
+/** The snapshot a server would have written `TAIL_MIN` minutes before the data's end (see above). */
+async function prepareSnapshot(): Promise<string> {
+  const segments = segmentsOf(dir);
+  // The earliest record with less than TAIL_MIB of journal after it and within TAIL_MIN of the end:
+  // the most a start replays when snapshots are taken as the server takes them.
+  const records = (k: number) => {
+    const buf = readFileSync(join(dir, segments[k]!));
+    const out: { offset: number; at: number }[] = [];
+    readSegment(buf, (r, offset) => {
+      out.push({ offset, at: r.at });
+      return undefined;
+    });
+    return { buf, out };
+  };
+  let k = segments.length - 1;
+  let seg = records(k);
+  const lastAt = seg.out[seg.out.length - 1]!.at;
+  let cut = { k, offset: seg.buf.length, at: lastAt };
+  let after = 0;
+  search: for (; k >= 0; k--) {
+    if (k < segments.length - 1) seg = records(k);
+    for (let i = seg.out.length - 1; i >= 0; i--) {
+      const r = seg.out[i]!;
+      if (after + seg.buf.length - r.offset > TAIL_MIB * 2 ** 20 || r.at < lastAt - TAIL_MIN * 60_000)
+        break search;
+      cut = { k, offset: r.offset, at: r.at };
+    }
+    after += seg.buf.length;
+  }
+  const cutAt = cut.at - 1;
+  const name = segments[cut.k]!;
+  const offset = cut.offset;
+  const buf = readFileSync(join(dir, name));
+  // The journal up to the cut: the segments before it as they are, the cut one up to its record.
+  const upTo = mkdtempSync(join(tmpdir(), 'weft-restart-cut-'));
+  for (const n of segments.slice(0, cut.k)) symlinkSync(join(dir, n), join(upTo, n));
+  writeFileSync(join(upTo, name), buf.subarray(0, offset));
+  const clock = new StoreClock(() => cutAt + 1);
+  const store = new Store({
+    ...DEFAULT_CONFIG,
+    memoryBudgetMiB: MEMORY_MB,
+    coarseRetentionS: RETENTION_S,
+    now: clock.now,
+  });
+  const log = {
+    info() {},
+    warn: (o: object, m: string) => console.error(m, o),
+    error: (o: object, m: string) => console.error(m, o),
+  };
+  const files = new BatchJournal({
+    dir: upTo,
+    retentionMs: RETENTION_S * 1000,
+    now: clock.now,
+    log,
+  }).segmentFiles();
+  const cpu0 = process.cpuUsage();
+  const r = replayJournal(files, { store, clock, retentionMs: RETENTION_S * 1000, log });
+  const c0 = process.cpuUsage(cpu0);
+  rmSync(upTo, { recursive: true, force: true });
+  console.log(
+    `snapshot before the last ${((lastAt - cutAt) / 60_000).toFixed(1)} min / ${((segments.slice(cut.k).reduce((s, n) => s + statSync(join(dir, n)).size, 0) - offset) / 2 ** 20).toFixed(1)} MiB of the journal (bounds ${TAIL_MIN} min, ${TAIL_MIB} MiB): journal up to ${new Date(cutAt).toISOString()} (${name} byte ${offset}) ` +
+      `replayed in this process: ${r.batches} batches, ${r.records} records, ${(r.ms / 1000).toFixed(1)} s, ` +
+      `${((c0.user + c0.system) / 1e6).toFixed(1)} s CPU; ${store.stats().edgeSeries} edge series`,
+  );
+  // Each stream's endpoint table at the cut, as the journal keeps them for a snapshot (position()).
+  const tables = new Map<number, Endpoint[]>();
+  readSegment(buf.subarray(0, offset), (r) => {
+    const body = JSON.parse(r.body.toString('utf8'));
+    if (r.kind === RecordKind.table) tables.set(r.stream, body);
+    else if (r.kind === RecordKind.batch || r.kind === RecordKind.resent) {
+      const held = body.endpointBase > 0 ? (tables.get(r.stream) ?? []) : [];
+      for (const e of body.endpoints) held.push(e);
+      tables.set(r.stream, held);
+    }
+    return undefined;
+  });
+  const position = { segment: name, start: Number(SEGMENT.exec(name)![1]), offset, tables: [...tables] };
+  const snaps = new StoreSnapshots(dir, store, { position: () => position, appended: 0 }, log);
+  // Longest gap between event-loop turns while it is taken (the copy's task, the CRC's slices).
+  let longestGap = 0;
+  let last = performance.now();
+  const probe = setInterval(() => {
+    const t = performance.now();
+    longestGap = Math.max(longestGap, t - last);
+    last = t;
+  }, 1);
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  let rssPeak = rss0;
+  const rssProbe = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 5);
+  const cpu1 = process.cpuUsage();
+  await snaps.take();
+  const c1 = process.cpuUsage(cpu1);
+  clearInterval(probe);
+  clearInterval(rssProbe);
+  if (snaps.errors > 0) throw new Error(`the snapshot failed: ${snaps.lastError}`);
+  console.log(
+    `snapshot written: ${(snaps.lastBytes / 2 ** 20).toFixed(0)} MiB, longest task ${snaps.lastTaskMs.toFixed(0)} ms ` +
+      `(copy ${snaps.lastCopyMs.toFixed(0)} ms, head JSON ${snaps.lastEncodeMs.toFixed(0)} ms) ` +
+      `(longest event-loop gap ${longestGap.toFixed(0)} ms), ${snaps.lastWriteMs.toFixed(0)} ms until on disk, ` +
+      `${((c1.user + c1.system) / 1e3).toFixed(0)} ms CPU (this thread and libuv's pool), rss ${(rss0 / 2 ** 20).toFixed(0)} MiB ` +
+      `-> peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB; RESULT snapshot_bytes=${snaps.lastBytes} snapshot_task_ms=${Math.round(snaps.lastTaskMs)}`,
+  );
+  return snaps.files()[snaps.files().length - 1]!.path;
+}
+
+const snapshotsIn = () => readdirSync(dir).filter((n) => SNAPSHOT_NAME.test(n));
+let prepared: string | null = null;
+if (TAIL_MIN >= 0 && RUNS > 0) {
+  for (const n of snapshotsIn()) unlinkSync(join(dir, n));
+  prepared = await prepareSnapshot();
+}
+
 if (RUNS === 0) {
   rmSync(empty, { recursive: true, force: true });
   process.exit(0);
@@ -92,6 +251,8 @@ function freePort(): Promise<number> {
 }
 
 interface Start {
+  snapshot: string | null;
+  snapshotMs: number;
   readyMs: number;
   replayMs: number;
   batches: number;
@@ -149,7 +310,14 @@ async function timeStart(dataDir: string, script = serverTs): Promise<Start> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuS = (Number(fields[11]) + Number(fields[12])) / 100;
   const status = (await (await fetch(`${url}/api/v1/status`)).json()) as {
-    history: { replayMs: number; replayedBatches: number; replayedRecords: number; skippedFiles: number };
+    history: {
+      replayMs: number;
+      replayedBatches: number;
+      replayedRecords: number;
+      skippedFiles: number;
+      snapshotLoaded?: string;
+      snapshotLoadMs: number;
+    };
   };
   const metrics = await (await fetch(`${url}/metrics`)).text();
   const rss = metrics.match(/^weft_server_memory_bytes\{type="rss"\} (\S+)/m);
@@ -157,7 +325,11 @@ async function timeStart(dataDir: string, script = serverTs): Promise<Start> {
   child.kill('SIGTERM');
   await exited;
   const h = status.history;
+  // What a start may have written (after a long replay) goes: each start begins from the same files.
+  if (prepared) for (const n of snapshotsIn()) if (join(dir, n) !== prepared) unlinkSync(join(dir, n));
   return {
+    snapshot: h.snapshotLoaded ?? null,
+    snapshotMs: h.snapshotLoadMs,
     readyMs,
     replayMs: h.replayMs,
     batches: h.replayedBatches,
@@ -182,7 +354,8 @@ for (let r = 0; r < RUNS; r++) {
         : await timeStart(side === 'full' ? dir : empty);
     (side === 'full' ? full : side === 'base' ? base : bare).push(s);
     console.log(
-      `  run ${r + 1} ${side.padEnd(5)} ready ${(s.readyMs / 1000).toFixed(2)} s (${s.cpuS.toFixed(1)} s CPU), replay ${(s.replayMs / 1000).toFixed(2)} s ` +
+      `  run ${r + 1} ${side.padEnd(5)} ready ${(s.readyMs / 1000).toFixed(2)} s (${s.cpuS.toFixed(1)} s CPU), ` +
+        `${s.snapshot ? `snapshot loaded ${(s.snapshotMs / 1000).toFixed(2)} s, ` : ''}replay ${(s.replayMs / 1000).toFixed(2)} s ` +
         `(${s.batches} batches, ${s.records} records, ${s.skipped} files skipped), ${s.evictions} series evicted, rss ${s.rssMiB.toFixed(0)} MiB; load ${load()}`,
     );
   }
@@ -194,7 +367,8 @@ const f = full.map((s) => s.readyMs);
 const p = full.map((s) => s.replayMs);
 const e = bare.map((s) => s.readyMs);
 console.log(
-  `restart to ready with ${HOURS} h: median ${(median(f) / 1000).toFixed(2)} s (${range(f)}), of which replay ` +
+  `restart to ready with ${HOURS} h: median ${(median(f) / 1000).toFixed(2)} s (${range(f)}), of which ` +
+    `${prepared ? `snapshot load ${(median(full.map((x) => x.snapshotMs)) / 1000).toFixed(2)} s (${range(full.map((x) => x.snapshotMs))}) and the journal after it ` : ''}replay ` +
     `${(median(p) / 1000).toFixed(2)} s (${range(p)}); empty data dir ${(median(e) / 1000).toFixed(2)} s (${range(e)}); ` +
     `${HOURS === 24 ? `target < 10 s: ${median(f) < 10_000 ? 'met' : 'NOT met'}` : 'the target (< 10 s) is for 24 h'}; server CPU until ready ${median(full.map((x) => x.cpuS)).toFixed(1)} s ` +
     `(empty ${median(bare.map((x) => x.cpuS)).toFixed(1)} s)`,
@@ -209,9 +383,11 @@ if (BASE) {
   );
 }
 console.log(
-  `RESULT restart_ready_ms=${Math.round(median(f))} replay_ms=${Math.round(median(p))} empty_ready_ms=${Math.round(median(e))}`,
+  `RESULT restart_ready_ms=${Math.round(median(f))} replay_ms=${Math.round(median(p))} empty_ready_ms=${Math.round(median(e))}` +
+    ` snapshot_load_ms=${Math.round(median(full.map((x) => x.snapshotMs)))}`,
 );
 console.log(`load average after: ${load()}`);
 rmSync(empty, { recursive: true, force: true });
+if (prepared) for (const n of snapshotsIn()) unlinkSync(join(dir, n));
 if (!KEEP && !given) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${dir}`);

@@ -9,6 +9,7 @@ import { guardedTask } from './guardedTask.js';
 import { BatchJournal } from './history/batchJournal.js';
 import { replayJournal } from './history/journalReplay.js';
 import { StoreClock } from './history/storeClock.js';
+import { loadNewestSnapshot, REPLAYED_FOR_SNAPSHOT, StoreSnapshots } from './history/storeSnapshots.js';
 import { CollectorRegistry } from './ingest/collectorRegistry.js';
 import { liveEnd, liveLagLimitMs, resolveLiveTime } from './live/liveEnd.js';
 import { LiveHub } from './live/liveHub.js';
@@ -46,8 +47,7 @@ export interface AppDeps {
 export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftContext {
   const now = deps.now ?? Date.now;
   const clock = new StoreClock(now);
-  const store = new Store({ ...config, now: clock.now });
-  const history = openHistory(config, store, clock, deps.log);
+  const { store, history } = openHistory(config, clock, deps.log);
   const collectors = new CollectorRegistry();
   collectors.onChange = (observed) => {
     store.observedNodes = observed;
@@ -102,25 +102,31 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
 }
 
 /**
- * With WEFT_DATA_DIR, the journal there, after its history was read back into `store` (before the
- * server is ready), and segments past retention deleted.
+ * The store, and with WEFT_DATA_DIR the journal there, after the history was read back into the store
+ * (before the server is ready: the newest usable snapshot, then the journal after it), and segments past
+ * retention deleted.
  */
 function openHistory(
   config: ServerConfig,
-  store: Store,
   clock: StoreClock,
   log: HistoryLog | undefined,
-): WeftContext['history'] {
-  if (!config.dataDir) return null;
+): { store: Store; history: WeftContext['history'] } {
+  const make = () => new Store({ ...config, now: clock.now });
+  if (!config.dataDir) return { store: make(), history: null };
   const quiet = { info() {}, warn() {}, error() {} };
   const l = log ?? quiet;
   const retentionMs = config.coarseRetentionS * 1000;
   const journal = new BatchJournal({ dir: config.dataDir, retentionMs, now: clock.now, log: l });
-  const replay = replayJournal(journal.segmentFiles(), { store, clock, retentionMs, log: l });
+  const { store, load } = loadNewestSnapshot(config.dataDir, make, l);
+  const from = load.position ? { position: load.position, at: load.at } : undefined;
+  const replay = replayJournal(journal.segmentFiles(), { store, clock, retentionMs, log: l, from });
   journal.deleteExpired(clock.now());
   l.info(
     {
       dataDir: config.dataDir,
+      snapshot: load.file,
+      snapshotMs: Math.round(load.ms),
+      snapshotsSkipped: load.skipped.length,
       segments: replay.segments,
       batches: replay.batches,
       records: replay.records,
@@ -129,7 +135,8 @@ function openHistory(
     },
     'history read back from the data directory',
   );
-  return { journal, replay };
+  const snapshots = new StoreSnapshots(config.dataDir, store, journal, l);
+  return { store, history: { journal, replay, snapshots, loaded: load } };
 }
 
 type HistoryLog = {
@@ -274,7 +281,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     });
     ctx.collectors.onBatch = () => schedule?.batchArrived();
     schedule.start();
-    ctx.history?.journal.start();
+    const h = ctx.history;
+    if (h) {
+      h.journal.start();
+      h.snapshots.start();
+      // A long replay (an upgrade, a fallback) is not paid again at the next start.
+      if (h.replay.batches > REPLAYED_FOR_SNAPSHOT) void h.snapshots.take();
+    }
   });
   app.addHook('preClose', async () => {
     ctx.ready = false;
@@ -284,6 +297,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   });
   // After the sockets closed: the last batches stored are written before the process exits.
   app.addHook('onClose', async () => {
+    await ctx.history?.snapshots.close();
     await ctx.history?.journal.close();
   });
   await app.ready();

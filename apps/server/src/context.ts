@@ -2,6 +2,7 @@ import type { AlertEngine } from './alerts/alertEngine.js';
 import type { ServerConfig } from './config.js';
 import type { BatchJournal } from './history/batchJournal.js';
 import type { ReplayResult } from './history/journalReplay.js';
+import type { SnapshotLoad, StoreSnapshots } from './history/storeSnapshots.js';
 import type { CollectorRegistry } from './ingest/collectorRegistry.js';
 import type { LiveHub } from './live/liveHub.js';
 import type { PolicyContexts } from './policy/policyContexts.js';
@@ -29,7 +30,12 @@ export interface WeftContext {
   /** History from WEFT_PROMETHEUS_URL for ranges older than the store; null when not configured. */
   prometheus?: PromHistory | null;
   /** The durable history (WEFT_DATA_DIR): its journal and what was read back at start; null: memory only. */
-  history?: { journal: BatchJournal; replay: ReplayResult } | null;
+  history?: {
+    journal: BatchJournal;
+    replay: ReplayResult;
+    snapshots: StoreSnapshots;
+    loaded: SnapshotLoad;
+  } | null;
   /** False while starting and once shutdown began (/readyz answers 503). */
   ready: boolean;
 }

@@ -88,6 +88,20 @@ export const HistoryStatus = Type.Object({
   /** Files skipped (from a damaged record on) at start; `skipped` lists the first of them. */
   skippedFiles: Type.Integer({ minimum: 0 }),
   skipped: Type.Array(SkippedHistoryFile),
+  /**
+   * The store snapshot the start loaded (its file; absent: none usable, the whole journal was replayed)
+   * and how long loading it took; the journal replayed after it is replayedBatches. Snapshots skipped
+   * as damaged are counted here and listed in `skipped` too.
+   */
+  snapshotLoaded: Type.Optional(Type.String()),
+  snapshotLoadMs: Type.Number(),
+  snapshotsSkipped: Type.Integer({ minimum: 0 }),
+  /** Snapshots on disk and their bytes, those written since start, the newest one's store time (ms). */
+  snapshots: Type.Integer({ minimum: 0 }),
+  snapshotBytes: Type.Number(),
+  snapshotsWritten: Type.Integer({ minimum: 0 }),
+  lastSnapshotAt: Type.Optional(Type.Number()),
+  snapshotErrors: Type.Integer({ minimum: 0 }),
   /** Batches held in memory but not written (while the disk was full or failing). */
   unwrittenBatches: Type.Integer({ minimum: 0 }),
   writeErrors: Type.Integer({ minimum: 0 }),

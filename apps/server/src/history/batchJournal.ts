@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writev } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Endpoint } from '@weft/protocol';
 import { encodeRecord, RecordKind, recordHead, segmentHeader } from './journalFormat.js';
+import { isSnapshotName, type JournalPosition } from './snapshotFormat.js';
 
 /**
  * The durable embedded store (issue 14): the server's history (store.ts: edge and DNS series in a 1 s
@@ -36,10 +37,11 @@ import { encodeRecord, RecordKind, recordHead, segmentHeader } from './journalFo
  * running in memory, and says so (state, status, metrics); writing is tried again, in a new segment,
  * RETRY_MS later.
  *
- * Cost. Replay re-ingests every batch within retention: its time grows with the history held, about
- * 26 µs of CPU a batch, so a day of 50 nodes (4.3 M batches) takes minutes (bench/server RESULTS.md,
- * "Durable history"); a checkpoint of the store at each segment roll, replaying only the journal after
- * it, is what would bound it.
+ * Cost. Replaying re-ingests every batch: about 26 µs of CPU a batch, so a day of 50 nodes (4.3 M
+ * batches) took minutes (bench/server RESULTS.md, "Durable history"). Hence store snapshots
+ * (storeSnapshots.ts): a start loads the newest and replays only the journal after its position
+ * (position()). Segments are still deleted by retention only, not for being older than a snapshot: a
+ * damaged snapshot falls back to the one before it or to the whole journal, which needs them.
  */
 export const FLUSH_MS = 1_000;
 /**
@@ -69,7 +71,7 @@ export function removeHistoryFiles(dir: string): number {
   }
   let n = 0;
   for (const name of names)
-    if (SEGMENT_NAME.test(name)) {
+    if (SEGMENT_NAME.test(name) || isSnapshotName(name)) {
       unlinkSync(join(dir, name));
       n++;
     }
@@ -139,6 +141,12 @@ export class BatchJournal {
   private pending: Pending[] = [];
   private inFlight: Promise<void> | null = null;
   private readonly streams = new WeakMap<object, { id: number; gen: number }>();
+  /**
+   * The endpoint table of each stream with a batch in the segment being written, as long as it was at
+   * its latest batch: a snapshot keeps them (position()), so a start replays the segment from the
+   * snapshot's offset without reading the batches before it for their endpoints.
+   */
+  private segTables = new Map<number, { table: readonly Endpoint[]; length: number }>();
   private nextStream = 1;
   private gen = 0;
   private nextIndex = 0;
@@ -148,6 +156,8 @@ export class BatchJournal {
   state: JournalState = 'disk';
   lastError = '';
   private failedAt = 0;
+  /** Bytes appended since start (written or queued), never less: snapshots are taken by how much it grew. */
+  appended = 0;
   /** Batches stored in memory but never written (while failing, or dropped by a failed write). */
   unwrittenBatches = 0;
   writeErrors = 0;
@@ -239,6 +249,7 @@ export class BatchJournal {
       s = { id: this.nextStream++, gen: -1 };
       this.streams.set(stream, s);
     }
+    this.segTables.set(s.id, { table, length: table.length });
     if (s.gen !== seg.gen) {
       s.gen = seg.gen;
       if (endpointBase > 0) {
@@ -249,6 +260,19 @@ export class BatchJournal {
     // The frame itself, not a copy: neither the WebSocket nor the session writes into it again.
     this.push(recordHead(stored ? RecordKind.batch : RecordKind.resent, at, s.id, node, frame), 0);
     this.push(frame, 1);
+  }
+
+  /**
+   * Where the journal stands at `at` (what the store holds is written or queued up to here): a
+   * snapshot taken now replays from there. A new segment when none is being written; null while
+   * writing to disk fails (what the store holds meanwhile is not in the journal).
+   */
+  position(at: number): JournalPosition | null {
+    if (!this.writable(at)) return null;
+    const seg = this.current(at);
+    const tables: [number, Endpoint[]][] = [];
+    for (const [id, t] of this.segTables) tables.push([id, t.table.slice(0, t.length)]);
+    return { segment: basename(seg.path), start: seg.start, offset: seg.bytes, tables };
   }
 
   /** The nodes with a connected collector changed. */
@@ -319,6 +343,7 @@ export class BatchJournal {
     const name = `${String(start).padStart(15, '0')}-${String(this.nextIndex++ % 1_000_000).padStart(6, '0')}.wjl`;
     const next: Segment = { path: join(this.dir, name), start, bytes: 0, gen: ++this.gen, fd: null };
     this.seg = next;
+    this.segTables = new Map();
     this.files.push(next);
     this.push(segmentHeader(), 0);
     if (this.observedNodes.length > 0) this.push(this.observedRecord(at), 0);
@@ -341,6 +366,7 @@ export class BatchJournal {
     last.batches += batches;
     // Counted as appended, so the size bound holds before the write.
     seg.bytes += chunk.length;
+    this.appended += chunk.length;
   }
 
   private async write(groups: Pending[]): Promise<void> {

@@ -83,17 +83,19 @@ export interface SegmentProblem {
  * its CRC or is not a record (everything after it is skipped: a length field that is wrong cannot be
  * trusted to find the next one), and says where and why; a header that is not this format's skips
  * the whole file. `visit` returns why a record it was given is unusable, which stops the reading there too.
+ * `from`: where a record begins (a snapshot's position), to read from there on.
  */
 export function readSegment(
   buf: Buffer,
-  visit: (r: JournalRecord) => string | undefined,
+  visit: (r: JournalRecord, offset: number) => string | undefined,
+  from = HEADER_BYTES,
 ): SegmentProblem | null {
   if (buf.length < HEADER_BYTES) return { offset: 0, reason: `header cut short (${buf.length} bytes)` };
   if (!buf.subarray(0, 8).equals(SEGMENT_MAGIC)) return { offset: 0, reason: 'not a weft journal segment' };
   const version = buf.readUInt32LE(8);
   if (version !== FORMAT_VERSION)
     return { offset: 0, reason: `format version ${version}, this server reads ${FORMAT_VERSION}` };
-  let o = HEADER_BYTES;
+  let o = Math.max(HEADER_BYTES, from);
   while (o < buf.length) {
     if (buf.length - o < FRAME_BYTES) return { offset: o, reason: 'record frame cut short' };
     const len = buf.readUInt32LE(o);
@@ -108,13 +110,16 @@ export function readSegment(
     if (!KINDS.has(kind) || FIXED_PAYLOAD_BYTES + nodeLen > len)
       return { offset: o, reason: `record of unknown kind ${kind}` };
     const nodeStart = start + FIXED_PAYLOAD_BYTES;
-    const unusable = visit({
-      kind: kind as RecordKind,
-      at: buf.readDoubleLE(start + 1),
-      stream: buf.readUInt32LE(start + 9),
-      node: buf.toString('utf8', nodeStart, nodeStart + nodeLen),
-      body: buf.subarray(nodeStart + nodeLen, end),
-    });
+    const unusable = visit(
+      {
+        kind: kind as RecordKind,
+        at: buf.readDoubleLE(start + 1),
+        stream: buf.readUInt32LE(start + 9),
+        node: buf.toString('utf8', nodeStart, nodeStart + nodeLen),
+        body: buf.subarray(nodeStart + nodeLen, end),
+      },
+      o,
+    );
     if (unusable !== undefined) return { offset: o, reason: unusable };
     o = end;
   }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { type Endpoint, type PackedBatch, packedBatchProblem } from '@weft/protocol';
 import { isPackedBatch } from '../ingest/ingestSession.js';
 import type { Store } from '../store/store.js';
 import type { SegmentFile } from './batchJournal.js';
 import { type JournalRecord, RecordKind, readSegment } from './journalFormat.js';
+import type { JournalPosition } from './snapshotFormat.js';
 import type { StoreClock } from './storeClock.js';
 
 /** A file replay stopped reading before its end, and why. */
@@ -27,6 +29,12 @@ export interface ReplayDeps {
   /** The coarse retention: segments wholly older are not read. */
   retentionMs: number;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /**
+   * A snapshot the store was filled from (storeSnapshots.ts): only what the journal holds after its
+   * position is read, the segment it stands in from its offset on with the streams' endpoint tables
+   * the snapshot kept; `at` is the store time it was taken at.
+   */
+  from?: { position: JournalPosition; at: number };
 }
 
 /**
@@ -52,7 +60,8 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
   const result: ReplayResult = { segments: 0, batches: 0, records: 0, ms: 0, skipped: [] };
   const realNow = d.clock.now();
   const horizon = realNow - d.retentionMs;
-  let lastAt = Number.NEGATIVE_INFINITY;
+  const from = d.from?.position;
+  let lastAt = d.from?.at ?? Number.NEGATIVE_INFINITY;
   let prunedAt = Number.NEGATIVE_INFINITY;
   let checkedAt = Number.NEGATIVE_INFINITY;
   let fineAfterPrune = 0;
@@ -60,6 +69,12 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
     const f = files[i]!;
     const next = files[i + 1];
     if (next && next.start <= horizon) continue;
+    // Wholly in the snapshot: a segment before its own (a segment's start is unique and increasing).
+    let storeFrom = -1;
+    if (from !== undefined) {
+      if (basename(f.path) === from.segment) storeFrom = from.offset;
+      else if (f.start < from.start) continue;
+    }
     let buf: Buffer;
     try {
       buf = readFileSync(f.path);
@@ -68,29 +83,36 @@ export function replayJournal(files: readonly SegmentFile[], d: ReplayDeps): Rep
       continue;
     }
     result.segments++;
-    // Segments are self-contained: each stream's table starts again in each.
-    const tables = new Map<number, Endpoint[]>();
-    const problem = readSegment(buf, (r) => {
-      const at = Math.min(Math.max(r.at, lastAt), realNow);
-      lastAt = at;
-      d.clock.pinned = at;
-      if (at - checkedAt >= PRUNE_CHECK_MS) {
-        checkedAt = at;
-        if (
-          at - prunedAt >= PRUNE_EVERY_MS ||
-          d.store.stats().fineBuckets - fineAfterPrune >= PRUNE_FINE_GROWTH
-        ) {
-          d.store.prune(at);
-          prunedAt = at;
-          fineAfterPrune = d.store.stats().fineBuckets;
+    // Segments are self-contained: each stream's table starts again in each (or, from a snapshot's
+    // position, as the snapshot has them there).
+    const tables = new Map<number, Endpoint[]>(
+      storeFrom > 0 ? from!.tables.map(([id, t]) => [id, t.slice()]) : [],
+    );
+    const problem = readSegment(
+      buf,
+      (r) => {
+        const at = Math.min(Math.max(r.at, lastAt), realNow);
+        lastAt = at;
+        d.clock.pinned = at;
+        if (at - checkedAt >= PRUNE_CHECK_MS) {
+          checkedAt = at;
+          if (
+            at - prunedAt >= PRUNE_EVERY_MS ||
+            d.store.stats().fineBuckets - fineAfterPrune >= PRUNE_FINE_GROWTH
+          ) {
+            d.store.prune(at);
+            prunedAt = at;
+            fineAfterPrune = d.store.stats().fineBuckets;
+          }
         }
-      }
-      try {
-        return apply(r, tables);
-      } catch (e) {
-        return `unusable record (${(e as Error).message.slice(0, 120)})`;
-      }
-    });
+        try {
+          return apply(r, tables);
+        } catch (e) {
+          return `unusable record (${(e as Error).message.slice(0, 120)})`;
+        }
+      },
+      storeFrom,
+    );
     if (problem) skip(f.path, problem.offset, problem.reason);
   }
   d.clock.pinned = null;

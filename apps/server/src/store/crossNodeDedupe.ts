@@ -26,6 +26,22 @@ export class CrossNodeDedupe {
     private readonly share = new MemoryShare('dedupe', Number.POSITIVE_INFINITY),
   ) {}
 
+  /** The keys of the window (a snapshot keeps them: a batch replayed after it is judged as it was). */
+  state(): { rotatedAt: number; current: [string, string][]; previous: [string, string][] } {
+    return { rotatedAt: this.rotatedAt, current: [...this.current], previous: [...this.previous] };
+  }
+
+  restore(s: { rotatedAt: number; current: [string, string][]; previous: [string, string][] }): void {
+    this.rotatedAt = s.rotatedAt;
+    this.current = new Map(s.current);
+    this.previous = new Map(s.previous);
+    this.currentBytes = 0;
+    for (const k of this.current.keys()) this.currentBytes += k.length + 64;
+    this.previousBytes = 0;
+    for (const k of this.previous.keys()) this.previousBytes += k.length + 64;
+    this.share.used = this.currentBytes + this.previousBytes;
+  }
+
   isDuplicate(key: string, node: string, now: number, anyNode = false): boolean {
     const bytes = key.length + 64;
     const early = this.current.size >= this.maxKeys || (this.currentBytes + bytes) * 2 > this.share.limit;

@@ -472,6 +472,41 @@ export class EdgeTier {
     this.stride = w;
   }
 
+  /** Present columns, one bit per scalar (a snapshot keeps it beside the rows: storeImage.ts). */
+  get columns(): number {
+    return this.mask;
+  }
+
+  /** Numbers the rows take: length times (1 + present columns). */
+  get rowNumbers(): number {
+    return this.length * this.stride;
+  }
+
+  /** Copies the rows (running totals as held) to `out` from `at`; returns the numbers copied. */
+  copyRows(out: Float64Array, at: number): number {
+    const n = this.length * this.stride;
+    out.set(this.buf.subarray(this.base, this.base + n), at);
+    return n;
+  }
+
+  /**
+   * Takes `length` rows of the columns `mask` from `src` at `at` (what copyRows gave), into an empty
+   * tier: a snapshot read back.
+   */
+  loadRows(mask: number, length: number, src: Float64Array, at: number): void {
+    if (this.length > 0 || length === 0) return;
+    this.relayout(Math.max(MIN_CAPACITY, pow2(length)), mask);
+    const n = length * this.stride;
+    this.buf.set(src.subarray(at, at + n), this.base);
+    this.length = length;
+    this.hint = 0;
+  }
+
+  /** The side records held (drops by reason, connect latencies, causes), oldest first not promised. */
+  detailRecords(): Iterable<EdgeBucket> {
+    return this.details === null ? [] : this.details.values();
+  }
+
   /** Gives the rows back to the arena: the tier's series left the store. */
   release(): void {
     if (this.capacity > 0) this.arena.free(this.buf, this.base, this.capacity * this.stride);

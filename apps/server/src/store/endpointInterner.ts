@@ -113,6 +113,13 @@ export class EndpointInterner {
     return (this.young.byIp.get(ip) ?? this.old.byIp.get(ip))?.ep ?? null;
   }
 
+  /** Every endpoint held, the old generation's first (a snapshot interns them again in this order). */
+  held(): Interned[] {
+    const out = [...this.old.byKey.values()].filter((it) => this.young.byKey.get(it.key) !== it);
+    for (const it of this.young.byKey.values()) out.push(it);
+    return out;
+  }
+
   /** Endpoints held, in either generation. */
   get size(): number {
     return this.young.byKey.size + this.old.byKey.size - this.moved;

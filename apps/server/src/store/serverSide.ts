@@ -56,6 +56,11 @@ export class LearnedPorts implements ServicePorts {
     this.ports.add(key);
   }
 
+  /** The keys (endpoint * 65536 + port) in the order learned: a Set iterates in insertion order. */
+  keys(): IterableIterator<number> {
+    return this.ports.values();
+  }
+
   get size(): number {
     return this.ports.size;
   }

@@ -38,6 +38,7 @@ import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
 import { SeriesOwners } from './seriesOwners.js';
 import { LearnedPorts, srcIsClient } from './serverSide.js';
+import type { StoreParts } from './storeImage.js';
 import { TierArena } from './tierArena.js';
 import { waterFill } from './waterFill.js';
 
@@ -960,6 +961,47 @@ export class Store {
     r.fine.release();
     r.coarse.release();
     this.disown(r);
+  }
+
+  /**
+   * The private parts a snapshot reads and an empty store's restore fills (storeImage.ts, its only
+   * caller): a snapshot is the store's own state, so it reaches past what queries see.
+   */
+  snapshotParts(): StoreParts {
+    return {
+      arena: this.arena,
+      interner: this.interner,
+      dedupe: this.dedupe,
+      edgeIndex: this.edgeIndex,
+      rollupIndex: this.rollupIndex,
+      podsIdle: this.podsIdle,
+      rollupsIdle: this.rollupsIdle,
+      counters: this.counters,
+      fineHorizon: this.fineHorizon,
+      recount: (fineHorizon) => {
+        this.fineHorizon = fineHorizon;
+        let fine = this.totals.fine.length;
+        let coarse = this.totals.coarse.length;
+        for (const s of this.edges) {
+          fine += s.fine.length;
+          coarse += s.coarse.length;
+        }
+        for (const s of this.nsRollups) {
+          fine += s.fine.length;
+          coarse += s.coarse.length;
+        }
+        let dns = 0;
+        for (const s of this.dns.values()) {
+          fine += s.fine.length;
+          coarse += s.coarse.length;
+          dns += s.fine.length + s.coarse.length;
+        }
+        this.fineCount = fine;
+        this.coarseCount = coarse;
+        this.dnsBuckets = dns;
+        this.measure();
+      },
+    };
   }
 
   /** Recent rows for /flows (newest first). */
