@@ -19,6 +19,8 @@ export interface NodeStatsOptions {
   maxRemotes?: number;
   /** Interfaces exported at most (by name). */
   maxInterfaces?: number;
+  /** How long one read of the TCP socket tables serves (TCP_TABLE_MAX_AGE_MS). */
+  tcpTableMaxAgeMs?: number;
 }
 
 /** A file the kernel may not have (no IPv6) reads as nothing. */
@@ -39,6 +41,14 @@ interface Snapshot {
 
 /** One scrape calls every gauge's collect at once: they share one read of each file. */
 const SNAPSHOT_MAX_AGE_MS = 1000;
+/**
+ * /proc/net/tcp and tcp6 cost the kernel a walk of the whole TCP hash table, however few sockets there
+ * are: 4 ms of CPU each on a 24 GiB machine with 10 sockets, where every other file here is 0.02-0.1 ms.
+ * Read at each 5 s scrape that alone was 0.16% of a core, half of what the AKS add-on's families may
+ * cost (bench/collector/RESULTS.md), so the socket states are at most this old; the kernel's counters
+ * (snmp, netstat, dev) are read at every scrape.
+ */
+export const TCP_TABLE_MAX_AGE_MS = 30_000;
 
 /**
  * Retina's basic-mode node families, read at each scrape from where its Linux plugins read them:
@@ -53,14 +63,26 @@ export function registerNodeStats(reg: Registry[], opts: NodeStatsOptions): void
   const proc = opts.procRoot ?? '/proc';
   const maxRemotes = opts.maxRemotes ?? 20;
   const maxInterfaces = opts.maxInterfaces ?? 32;
+  const tcpTableMaxAgeMs = opts.tcpTableMaxAgeMs ?? TCP_TABLE_MAX_AGE_MS;
   let last: { at: number; snapshot: Promise<Snapshot> } | null = null;
+  let lastTcp: { at: number; table: Promise<TcpTable> } | null = null;
   const net = (f: string) => read(join(proc, 'net', f));
-  const take = async (): Promise<Snapshot> => {
-    const [tcp, tcp6, udp, udp6, snmp, netstat, dev] = await Promise.all(
-      ['tcp', 'tcp6', 'udp', 'udp6', 'snmp', 'netstat', 'dev'].map(net),
-    );
+  const tcpTable = (now: number): Promise<TcpTable> => {
+    if (!lastTcp || now - lastTcp.at > tcpTableMaxAgeMs) {
+      const table = Promise.all([net('tcp'), net('tcp6')]).then(([tcp, tcp6]) =>
+        parseTcpTable(tcp6, parseTcpTable(tcp)),
+      );
+      lastTcp = { at: now, table };
+    }
+    return lastTcp.table;
+  };
+  const take = async (now: number): Promise<Snapshot> => {
+    const [tcp, udp, udp6, snmp, netstat, dev] = await Promise.all([
+      tcpTable(now),
+      ...['udp', 'udp6', 'snmp', 'netstat', 'dev'].map(net),
+    ]);
     return {
-      tcp: parseTcpTable(tcp6 ?? '', parseTcpTable(tcp ?? '')),
+      tcp,
       snmp: parseSnmp(`${snmp}\n${netstat}`),
       udpSockets: countSockets(udp ?? '') + countSockets(udp6 ?? ''),
       interfaces: parseNetDev(dev ?? ''),
@@ -68,7 +90,7 @@ export function registerNodeStats(reg: Registry[], opts: NodeStatsOptions): void
   };
   const snapshot = (): Promise<Snapshot> => {
     const now = Date.now();
-    if (!last || now - last.at > SNAPSHOT_MAX_AGE_MS) last = { at: now, snapshot: take() };
+    if (!last || now - last.at > SNAPSHOT_MAX_AGE_MS) last = { at: now, snapshot: take(now) };
     return last.snapshot;
   };
 
