@@ -3,7 +3,7 @@
  * Collector CPU and memory under synthetic load (see collectorProcess.mjs):
  *   node bench/collector/run.mjs [--seconds 30] [--warmup 10] [--loads 1|2|3|1,3] [--bundle]
  *     [--node-flags="..."]... [--compare <checkout>] [--rounds N] [--cli] [--kubernetes]
- *     [--servers 1,2,2down] [--compat on,off]
+ *     [--servers 1,2,2down] [--compat on,off] [--together]
  * Builds the compiled packages (what production runs), then for each load (1: 1,000 flows + 10 DNS/s,
  * 2: the same in Kubernetes identity mode, 3: 20,000 flows + 10 DNS/s) starts a collector process,
  * lets it warm up, and reads its CPU time and RSS from /proc while a WebSocket sink acknowledges its
@@ -26,7 +26,11 @@
  * other checkouts of the repository (a git worktree of an older commit, node_modules linked) make variants.
  * Every round measures every variant once, in an order rotated each round, so that the other load on
  * the machine falls on all of them alike; the summary gives medians and ratios to the first variant
- * (the first --compare checkout when given).
+ * (the first --compare checkout when given), and each variant's difference to the first, round by round
+ * (median and range). --together runs a round's variants at the same time instead, each with its own
+ * sink: the machine's other load then falls on all of them alike, and the round-by-round difference
+ * is a paired figure (on a 2-vCPU machine with other work, sequential rounds of the same code differ
+ * by more than the 0.3% of a core being measured).
  *
  * --servers: what WEFT_SERVER_URL lists, each a variant: `1` (one sink), `2` (two sinks, both
  * acknowledging: two server replicas), `2down` (the second URL a closed port: a replica that is away,
@@ -376,8 +380,8 @@ function benchNode(name, address) {
   };
 }
 
-/** A sink acknowledging every batch; `count` says whether its flows go into `received`. */
-async function startSink(count) {
+/** A sink acknowledging every batch; the flows it receives go into `counter.received` (when given). */
+async function startSink(counter) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
   wss.on('connection', (ws) => {
@@ -389,18 +393,14 @@ async function startSink(count) {
         );
       else {
         // Protocol 1 sends flows as records, protocol 2 as columns.
-        if (count) received += Array.isArray(m.flows) ? m.flows.length : m.flows.ts.length;
+        if (counter) counter.received += Array.isArray(m.flows) ? m.flows.length : m.flows.ts.length;
         ws.send(JSON.stringify({ type: 'ack', seq: m.seq }));
       }
     });
   });
   return wss;
 }
-let received = 0;
-const wss = await startSink(true);
-const wss2 = SERVER_SETS.includes('2') ? await startSink(false) : null;
 const sinkUrl = (port) => `ws://127.0.0.1:${port}/api/v1/ingest`;
-const url = sinkUrl(wss.address().port);
 // A port nothing listens on: a replica that is away (connection refused, reconnect with backoff).
 const downPort = await new Promise((resolve) => {
   const probe = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -409,11 +409,29 @@ const downPort = await new Promise((resolve) => {
     probe.close(() => resolve(port));
   });
 });
-const serverUrls = {
-  1: url,
-  2: wss2 ? `${url},${sinkUrl(wss2.address().port)}` : '',
-  '2down': `${url},${sinkUrl(downPort)}`,
-};
+/** A sink (and a second one for `--servers 2`) counting what it receives; one per variant with --together. */
+async function startSinks() {
+  const counter = { received: 0 };
+  const wss = await startSink(counter);
+  const wss2 = SERVER_SETS.includes('2') ? await startSink(null) : null;
+  const url = sinkUrl(wss.address().port);
+  return {
+    counter,
+    urls: {
+      1: url,
+      2: wss2 ? `${url},${sinkUrl(wss2.address().port)}` : '',
+      '2down': `${url},${sinkUrl(downPort)}`,
+    },
+    close() {
+      wss.close();
+      wss2?.close();
+    },
+  };
+}
+// --together: the variants of a round run at the same time, each with its own sink, so that whatever
+// else the machine does falls on all of them alike (their difference is then a paired figure).
+const TOGETHER = process.argv.includes('--together');
+const sinks = await Promise.all((TOGETHER ? variants : [null]).map(() => startSinks()));
 
 function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -427,17 +445,17 @@ function procStat(pid) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Stopped early (Ctrl-C, timeout): take the collector process and the scratch directory along.
-let current;
+// Stopped early (Ctrl-C, timeout): take the collector processes and the scratch directory along.
+const running = new Set();
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => {
-    current?.kill('SIGKILL');
+    for (const child of running) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     process.exit(130);
   });
 
-async function measure(variant, flows, dnsPerSec, k8s = false) {
-  received = 0;
+async function measure(variant, flows, dnsPerSec, k8s, sink) {
+  const { counter } = sink;
   const kubeRequests0 = kube?.api.requests.length ?? 0;
   const child = spawn(
     process.execPath,
@@ -446,7 +464,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
       processEntry,
       String(flows),
       String(dnsPerSec),
-      serverUrls[variant.servers],
+      sink.urls[variant.servers],
       invFile,
       k8s ? 'kubernetes' : '',
       variant.module,
@@ -458,7 +476,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
       env: k8s ? { ...process.env, KUBECONFIG: kube.kubeconfig } : process.env,
     },
   );
-  current = child;
+  running.add(child);
   const metricsUrl = await new Promise((resolve) =>
     child.stdout.once('data', (d) => resolve(d.toString().trim())),
   );
@@ -472,7 +490,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
   await sleep(WARMUP * 1000);
   const a = procStat(child.pid);
   const t0 = process.hrtime.bigint();
-  const recv0 = received;
+  const recv0 = counter.received;
   let maxRss = a.rss;
   let maxAnon = a.anon;
   for (let s = 0; s < SECONDS; s++) {
@@ -496,6 +514,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
   });
   child.kill('SIGTERM');
   await new Promise((r) => child.once('close', r));
+  running.delete(child);
   return {
     variant: variant.label,
     loadAverage1m: os.loadavg()[0],
@@ -513,7 +532,7 @@ async function measure(variant, flows, dnsPerSec, k8s = false) {
     maxRssMB: maxRss / 1048576,
     rssAnonMB: b.anon / 1048576,
     maxRssAnonMB: maxAnon / 1048576,
-    flowRecordsStreamedPerSec: (received - recv0) / wall,
+    flowRecordsStreamedPerSec: (counter.received - recv0) / wall,
     series,
     memory,
   };
@@ -537,12 +556,21 @@ const kube = LOADS.some(([, , k8s]) => k8s) ? await startKubeApi() : null;
 const results = [];
 for (let round = 0; round < ROUNDS; round++)
   for (const [flows, dns, k8s] of LOADS)
-    for (let i = 0; i < variants.length; i++) {
-      const v = variants[(i + round) % variants.length];
-      const r = await measure(v, flows, dns, k8s);
-      results.push(r);
-      console.log(JSON.stringify(r));
-    }
+    if (TOGETHER) {
+      const rs = await Promise.all(variants.map((v, i) => measure(v, flows, dns, k8s, sinks[i])));
+      for (const r of rs) {
+        r.round = round;
+        results.push(r);
+        console.log(JSON.stringify(r));
+      }
+    } else
+      for (let i = 0; i < variants.length; i++) {
+        const v = variants[(i + round) % variants.length];
+        const r = await measure(v, flows, dns, k8s, sinks[0]);
+        r.round = round;
+        results.push(r);
+        console.log(JSON.stringify(r));
+      }
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -562,6 +590,22 @@ for (const [flows, dns, k8s] of LOADS) {
     };
   });
   const base = rows[0];
+  const range = (xs) =>
+    `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)})`;
+  const paired = variants.slice(1).map((v) => {
+    const diff = (k) =>
+      [...Array(ROUNDS).keys()].flatMap((round) => {
+        const of = (label) =>
+          results.find(
+            (r) =>
+              r.variant === label && r.round === round && r.flows === flows && r.kubernetesIdentity === k8s,
+          );
+        const a = of(v.label);
+        const b = of(variants[0].label);
+        return a && b ? [a[k] - b[k]] : [];
+      });
+    return `${v.label} minus ${variants[0].label}, by round: CPU % of a core ${range(diff('cpuPercentOfCore'))}, RSS MB ${range(diff('rssMB'))}`;
+  });
   console.log(
     `\n${flows} flows + ${dns} DNS/s${k8s ? ', Kubernetes identity (fake API)' : ''}, medians of ${ROUNDS} round(s):`,
   );
@@ -573,9 +617,9 @@ for (const [flows, dns, k8s] of LOADS) {
     console.log(
       `| ${r.v} | ${r.rss.toFixed(1)} | ${r.max.toFixed(1)} | ${r.anon.toFixed(1)} | ${r.cpu.toFixed(2)} | ${(r.rss / base.rss).toFixed(3)} | ${(r.max / base.max).toFixed(3)} |`,
     );
+  for (const line of paired) console.log(line);
 }
-wss.close();
-wss2?.close();
+for (const sink of sinks) sink.close();
 await kube?.stop();
 rmSync(dir, { recursive: true, force: true });
 console.log(

@@ -5,7 +5,7 @@
  * (`node server.ts`, WEFT_DATA_DIR there) and times it from spawn to the first 200 from /readyz; the
  * replay's share is what /api/v1/status says it took. Starts on an empty data directory alternate with
  * them (the cost of starting at all: Node, tsx, Fastify), so both see the same load. Run:
- *   node --conditions=weft-source --import tsx bench/server/restart.ts [--hours=24] [--runs=3] [--dir=<data dir>]
+ *   node --conditions=weft-source --import tsx bench/server/restart.ts [--hours=24] [--runs=3] [--dir=<data dir>] [--built]
  * With --base=<dir> (an older commit's sources: bench/server/base.sh 034f2be /tmp/wrs-base) that version's
  * server starts on the same data in each round too, for the ratio of the replays.
  * With --dir of a directory already written (--keep kept it), the writing is skipped. The server runs with
@@ -79,7 +79,12 @@ const oldest = segmentsOf(arg('dir') ?? '')[0];
 const RETENTION_S = oldest
   ? Math.ceil((Date.now() - Number(SEGMENT.exec(oldest)![1])) / 1000) + 3600
   : HOURS * 3600 + 3600;
-const serverTs = fileURLToPath(new URL('../../apps/server/src/server.ts', import.meta.url));
+// --built: the compiled server (apps/server/dist, what the image runs; `pnpm build` first) instead of
+// its sources through tsx, whose compiling is most of an empty start.
+const BUILT = process.argv.includes('--built');
+const serverTs = fileURLToPath(
+  new URL(BUILT ? '../../apps/server/dist/server.js' : '../../apps/server/src/server.ts', import.meta.url),
+);
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))
@@ -271,7 +276,11 @@ async function timeStart(dataDir: string, script = serverTs): Promise<Start> {
   const began = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [`--max-old-space-size=${MEMORY_MB}`, '--conditions=weft-source', '--import', 'tsx', script],
+    [
+      `--max-old-space-size=${MEMORY_MB}`,
+      ...(BUILT && script === serverTs ? [] : ['--conditions=weft-source', '--import', 'tsx']),
+      script,
+    ],
     {
       env: {
         ...process.env,
