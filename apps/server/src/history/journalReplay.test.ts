@@ -1,15 +1,11 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchPacker, PROTOCOL_VERSION } from '@weft/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
+import { journaledSessions } from '../fixtures/journaledSessions.js';
 import { labBatches, nodeOfBatch, T0 } from '../fixtures/labBatches.js';
-import { N1, N2 } from '../fixtures/labCluster.js';
 import { filter } from '../fixtures/testStore.js';
-import { CollectorRegistry } from '../ingest/collectorRegistry.js';
-import { IngestSession } from '../ingest/ingestSession.js';
-import { ServerMetrics } from '../serverMetrics.js';
 import { queryGraph } from '../store/graphQuery.js';
 import { Store } from '../store/store.js';
 import { BatchJournal } from './batchJournal.js';
@@ -38,36 +34,7 @@ async function recorded(seconds: number) {
     log: quiet,
     segmentMs: 60_000,
   });
-  const collectors = new CollectorRegistry();
-  collectors.onChange = (observed) => {
-    store.observedNodes = observed;
-    journal.observed(observed, clock.now);
-  };
-  const sessions = new Map<string, { s: IngestSession; packer: BatchPacker }>();
-  for (const node of [N1, N2]) {
-    const s = new IngestSession({
-      store,
-      collectors,
-      metrics: new ServerMetrics(),
-      maxBadMessages: 3,
-      maxResyncsInARow: 10,
-      retentionMs: RETENTION_MS,
-      now: () => clock.now,
-      log: quiet,
-      journal,
-    });
-    const hello = {
-      type: 'hello',
-      protocol: PROTOCOL_VERSION,
-      node,
-      boot: `b-${node}`,
-      collectorVersion: 't',
-    };
-    expect(s.onMessage(JSON.stringify({ ...hello, hooks: [], simulated: false })).send[0]?.type).toBe(
-      'welcome',
-    );
-    sessions.set(node, { s, packer: new BatchPacker() });
-  }
+  const sessions = journaledSessions(store, journal, clock, RETENTION_MS);
   const batches = labBatches({ start: T0, seconds, policyDropsPerSec: 3 });
   for (const [i, b] of batches.entries()) {
     clock.now = Math.max(clock.now, b.end + 200);

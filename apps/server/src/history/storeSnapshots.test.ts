@@ -1,15 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchPacker, PROTOCOL_VERSION } from '@weft/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
+import { journaledSessions } from '../fixtures/journaledSessions.js';
 import { labBatches, nodeOfBatch, T0 } from '../fixtures/labBatches.js';
-import { N1, N2 } from '../fixtures/labCluster.js';
 import { answers } from '../fixtures/storeAnswers.js';
-import { CollectorRegistry } from '../ingest/collectorRegistry.js';
-import { IngestSession } from '../ingest/ingestSession.js';
-import { ServerMetrics } from '../serverMetrics.js';
 import { Store } from '../store/store.js';
 import { BatchJournal, removeHistoryFiles } from './batchJournal.js';
 import { replayJournal } from './journalReplay.js';
@@ -51,36 +47,7 @@ async function recorded(snapshotAt: number[]) {
     segmentMs: 60_000,
   });
   const snapshots = new StoreSnapshots(dir, store, journal, quiet);
-  const collectors = new CollectorRegistry();
-  collectors.onChange = (observed) => {
-    store.observedNodes = observed;
-    journal.observed(observed, clock.now);
-  };
-  const sessions = new Map<string, { s: IngestSession; packer: BatchPacker }>();
-  for (const node of [N1, N2]) {
-    const s = new IngestSession({
-      store,
-      collectors,
-      metrics: new ServerMetrics(),
-      maxBadMessages: 3,
-      maxResyncsInARow: 10,
-      retentionMs: RETENTION_MS,
-      now: () => clock.now,
-      log: quiet,
-      journal,
-    });
-    const hello = {
-      type: 'hello',
-      protocol: PROTOCOL_VERSION,
-      node,
-      boot: `b-${node}`,
-      collectorVersion: 't',
-    };
-    expect(s.onMessage(JSON.stringify({ ...hello, hooks: [], simulated: false })).send[0]?.type).toBe(
-      'welcome',
-    );
-    sessions.set(node, { s, packer: new BatchPacker() });
-  }
+  const sessions = journaledSessions(store, journal, clock, RETENTION_MS);
   const batches = labBatches({
     start: T0,
     seconds: SECONDS,
