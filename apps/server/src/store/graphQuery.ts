@@ -100,21 +100,32 @@ export function seriesFor(store: Store, f: FilterState, scanAll = false): readon
 }
 
 /**
- * collect's per-series rows and pairs, kept between queries (queries run one at a time): made afresh,
- * 50,000 series' rows were a 4 MB zero-filled allocation a query, and its external memory brought
- * collections forward. Only collectEdges reads them, before the next query.
+ * collect's per-series figures, kept between queries (queries run one at a time; only collectEdges
+ * reads them, before the next query). Most series carry traffic only, so a series gets two numbers
+ * (bytes, packets) and a full row of SCALARS only when it has more: writing and re-reading a 10-number
+ * row for each of 50,000 series was a 4 MB slab a query, whose cache misses were a third of the
+ * workload graph's time (measured: the pass took 5.3 ms writing every row to one hot row, 8-10 ms to
+ * the slab).
  */
-let slabScratch = new Float64Array(0);
+let trafficScratch = new Float64Array(0);
+let extraAtScratch = new Int32Array(0);
+let extraScratch = new Float64Array(64 * SCALARS);
 let pairsScratch = new Int32Array(0);
+/** The row windowRow sums one series into: one hot row for every series. */
+const row = new Float64Array(SCALARS);
 
 interface Collected {
   /** The series the pass read (holes are null); `pairs` names the collected ones by index into it. */
   candidates: readonly (EdgeSeries | null)[];
   /** How many series were collected. */
   count: number;
-  /** Per collected series, SCALARS numbers: its window sums (bytes, packets, drops, ...). */
-  slab: Float64Array;
-  /** Window sums of series with drops or connects (maps and histograms don't fit the slab). */
+  /** Per collected series: its window's bytes and packets. */
+  traffic: Float64Array;
+  /** Per collected series: where its full row of SCALARS sums starts in `extra`, -1 for traffic only. */
+  extraAt: Int32Array;
+  /** Full rows (columns as EdgeTier's) of the series with more than traffic. */
+  extra: Float64Array;
+  /** Window sums of series with drops or connects (maps and histograms don't fit a row). */
   details: Map<number, EdgeBucket>;
   /** Per graph node number: how much it did, to pick the nodes shown when the level is too dense. */
   weight: Float64Array;
@@ -140,14 +151,17 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   let weight = new Float64Array(Math.max(64, tables.nodes[l]!.length));
   let seen = new Uint8Array(weight.length);
   const candidates = seriesFor(store, f, scanAll);
-  // Sized for every candidate series at once: growing a plain array by 10 numbers a series cost more.
-  if (slabScratch.length < candidates.length * SCALARS)
-    slabScratch = new Float64Array(candidates.length * SCALARS);
+  // Sized for every candidate series at once: growing a plain array a series cost more.
+  if (trafficScratch.length < candidates.length * 2) {
+    trafficScratch = new Float64Array(candidates.length * 2);
+    extraAtScratch = new Int32Array(candidates.length);
+  }
   if (pairsScratch.length < candidates.length * 4) pairsScratch = new Int32Array(candidates.length * 4);
-  const slab = slabScratch;
+  const traffic = trafficScratch;
+  const extraAt = extraAtScratch;
+  let extra = extraScratch;
   const pairs = pairsScratch;
   const touched: number[] = [];
-  const out: Collected = { candidates, count: 0, slab, details: new Map(), weight, touched, pairs };
   // Only drops are asked for: a series that never dropped nor connected can't have any.
   const dropsOnly = f.verdict === 'dropped' || f.reason !== '';
   const forwardedOnly = f.verdict === 'forwarded';
@@ -155,12 +169,13 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
   const merge = (b: EdgeBucket) => acc.merge(b);
+  const details = new Map<number, EdgeBucket>();
   let i = 0;
+  let extras = 0;
   for (let n = 0; n < candidates.length; n++) {
     const s = candidates[n];
     if (!s || s.lastSeen < seenAfter) continue;
     if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
-    const at = i * SCALARS;
     if (s.detail) {
       acc.reset();
       visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
@@ -168,38 +183,49 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       if (dropsOnly) {
         if (acc.dropsFor(f.reason) === 0) continue;
       } else if (forwardedOnly && acc.packets === 0) continue;
-      slab[at + BYTES] = acc.bytes;
-      slab[at + PACKETS] = acc.packets;
-      slab[at + DROP_PACKETS] = acc.dropPackets;
-      slab[at + CONNECTS] = acc.connects;
-      slab[at + FAILURES] = acc.failures;
-      slab[at + RETRANSMITS] = acc.retransmits;
-      slab[at + RTT_SUM_US] = acc.rttSumUs;
-      slab[at + RTT_COUNT] = acc.rttCount;
-      slab[at + DNS_QUERIES] = acc.dnsQueries;
-      slab[at + DNS_ERRORS] = acc.dnsErrors;
+      row[BYTES] = acc.bytes;
+      row[PACKETS] = acc.packets;
+      row[DROP_PACKETS] = acc.dropPackets;
+      row[CONNECTS] = acc.connects;
+      row[FAILURES] = acc.failures;
+      row[RETRANSMITS] = acc.retransmits;
+      row[RTT_SUM_US] = acc.rttSumUs;
+      row[RTT_COUNT] = acc.rttCount;
+      row[DNS_QUERIES] = acc.dnsQueries;
+      row[DNS_ERRORS] = acc.dnsErrors;
       const d = new EdgeBucket(0);
       d.merge(acc);
-      out.details.set(i, d);
+      details.set(i, d);
     } else {
       if (dropsOnly) continue;
-      // The row may hold an earlier query's or a left-out series' sums.
-      for (let j = 0; j < SCALARS; j++) slab[at + j] = 0;
+      row.fill(0);
       // Most series only carry traffic: running totals answer them without visiting buckets.
-      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, slab, at);
-      // EdgeBucket.isEmpty on the row; the row is reused by the next series when this one is left out.
+      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
+      // EdgeBucket.isEmpty on the row.
       const empty =
-        slab[at + PACKETS] === 0 &&
-        slab[at + BYTES] === 0 &&
-        slab[at + DROP_PACKETS] === 0 &&
-        slab[at + CONNECTS] === 0 &&
-        slab[at + RTT_COUNT] === 0 &&
-        slab[at + RETRANSMITS] === 0 &&
-        slab[at + DNS_QUERIES] === 0;
-      if (empty || (forwardedOnly && slab[at + PACKETS] === 0)) continue;
+        row[PACKETS] === 0 &&
+        row[BYTES] === 0 &&
+        row[DROP_PACKETS] === 0 &&
+        row[CONNECTS] === 0 &&
+        row[RTT_COUNT] === 0 &&
+        row[RETRANSMITS] === 0 &&
+        row[DNS_QUERIES] === 0;
+      if (empty || (forwardedOnly && row[PACKETS] === 0)) continue;
     }
-    const w =
-      slab[at + BYTES]! + slab[at + DROP_PACKETS]! * 1500 + slab[at + CONNECTS]! + slab[at + DNS_QUERIES]!;
+    traffic[2 * i] = row[BYTES]!;
+    traffic[2 * i + 1] = row[PACKETS]!;
+    let more = false;
+    for (let j = 2; j < SCALARS; j++) if (row[j] !== 0) more = true;
+    if (more) {
+      if ((extras + 1) * SCALARS > extra.length) {
+        const grown = new Float64Array(extra.length * 2);
+        grown.set(extra);
+        extra = extraScratch = grown;
+      }
+      extra.set(row, extras * SCALARS);
+      extraAt[i] = extras++ * SCALARS;
+    } else extraAt[i] = -1;
+    const w = row[BYTES]! + row[DROP_PACKETS]! * 1500 + row[CONNECTS]! + row[DNS_QUERIES]!;
     numberEnds(s, l, tables);
     const src = endId(s, l, 0);
     const dst = endId(s, l, 1);
@@ -230,9 +256,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     pairs[4 * i + 3] = n;
     i++;
   }
-  out.count = i;
-  out.weight = weight;
-  return out;
+  return { candidates, count: i, traffic, extraAt, extra, details, weight, touched, pairs };
 }
 
 /** The edges of a graph after folding, in flat arrays: edge k joins src[k] -> dst[k]. */
@@ -297,7 +321,9 @@ export function collectEdges(
   const ports = new PortTable();
   // Reads only the flat arrays collect filled; a series object only for its detail.
   const pairs = c.pairs;
-  const slab = c.slab;
+  const traffic = c.traffic;
+  const extraAt = c.extraAt;
+  const extra = c.extra;
   const details = c.details.size > 0 ? c.details : null;
   for (let i = 0; i < n; i++) {
     let a = pairs[4 * i]!;
@@ -327,9 +353,12 @@ export function collectEdges(
       if (table) table[key] = k + 1;
       else byKey.set(key, k);
     }
-    const from = i * SCALARS;
     const at = k * SCALARS;
-    for (let j = 0; j < SCALARS; j++) sums[at + j]! += slab[from + j]!;
+    const bytes = traffic[2 * i]!;
+    sums[at + BYTES]! += bytes;
+    sums[at + PACKETS]! += traffic[2 * i + 1]!;
+    const from = extraAt[i]!;
+    if (from >= 0) for (let j = 2; j < SCALARS; j++) sums[at + j]! += extra[from + j]!;
     const detail = details?.get(i);
     if (detail) {
       let x = extras.get(k);
@@ -339,7 +368,7 @@ export function collectEdges(
       }
       x.merge(detail);
     }
-    ports.add(k, pairs[4 * i + 2]!, pairs[4 * i + 3]!, slab[from + BYTES]!);
+    ports.add(k, pairs[4 * i + 2]!, pairs[4 * i + 3]!, bytes);
   }
   return { count, src, dst, others, sums, extras, ports, series: c.candidates, folded };
 }
@@ -420,30 +449,57 @@ function graphEdge(
   };
 }
 
-/**
- * The graph over `win` (widened to whole minutes where older than the 1 s tier: tierWindow); its
- * start/end say which window that was.
- */
-export function queryGraph(
-  store: Store,
-  f: FilterState,
-  asked: TimeWindow,
-  opts: GraphOptions,
-): GraphResponse {
+/** A graph before its objects: the folded edges, the window and the seconds its rates divide by. */
+export interface GraphTable {
+  t: EdgeTable;
+  win: TimeWindow;
+  seconds: number;
+  /** The level's nodes by number when the table was made (`others` is t.others). */
+  levelNodes: readonly LevelNode[];
+  /** The LevelTables generation the node numbers belong to. */
+  generation: number;
+}
+
+/** The folded edges of the graph over `asked` (widened by tierWindow), nothing built yet. */
+export function graphTable(store: Store, f: FilterState, asked: TimeWindow, opts: GraphOptions): GraphTable {
   const win = tierWindow(asked, store.fineFrom());
   const seconds = observedSeconds(store, win);
   const t = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
   const levelNodes = store.levels.nodes[LEVEL_INDEX[f.level]]!;
-  const nodeOf = (id: number) => (id === t.others ? OTHERS : levelNodes[id]!);
-  // Graph node sums by level node number (`others` last), in edge order: each step rounds, so the
-  // order is part of the answer. Typed arrays rather than the node objects: level nodes differ in
-  // shape, and updating their copies twice an edge was a megamorphic store each (~2 ms at workload).
+  return { t, win, seconds, levelNodes, generation: store.levels.generation };
+}
+
+/** The level node (or `others`) numbered `id` in `g`. */
+export function tableNode(g: GraphTable, id: number): LevelNode {
+  return id === g.t.others ? OTHERS : g.levelNodes[id]!;
+}
+
+/** Per edge of `g`, its bytes per second as answered; the answer's edge order goes by them. */
+export function edgeRates(g: GraphTable): Float64Array {
+  const { t, seconds } = g;
+  const out = new Float64Array(t.count);
+  for (let k = 0; k < t.count; k++) out[k] = round(t.sums[k * SCALARS + BYTES]! / seconds);
+  return out;
+}
+
+/** The edge numbers of `g` in answer order: busiest first, ties by edge id. */
+export function answerOrder(g: GraphTable, bytesPerSec: Float64Array): number[] {
+  return edgeOrder(g.t.count, bytesPerSec, g.t.src, g.t.dst, (id) => tableNode(g, id).id);
+}
+
+/**
+ * The graph nodes of `g`, sorted by id: each with the bytes and drops per second of its edges (summed
+ * in edge order, rounding each step: the order is part of the answer).
+ */
+export function tableNodes(g: GraphTable): GraphNode[] {
+  const { t, seconds } = g;
+  // Typed arrays rather than the node objects: level nodes differ in shape, and updating their copies
+  // twice an edge was a megamorphic store each (~2 ms at workload).
   const size = t.others + 1;
   const nodeBytes = new Float64Array(size);
   const nodeDrops = new Float64Array(size);
   // 1: touched, 2: touched and serves DNS.
   const touched = new Uint8Array(size);
-  const bytesPerSec = new Float64Array(t.count);
   for (let k = 0; k < t.count; k++) {
     const a = t.src[k]!;
     const b = t.dst[k]!;
@@ -459,29 +515,57 @@ export function queryGraph(
     }
     if (t.sums[at + DNS_QUERIES]! > 0) touched[b] = 2;
     else if (touched[b] === 0) touched[b] = 1;
-    bytesPerSec[k] = round(bytes / seconds);
   }
   const nodes: GraphNode[] = [];
   for (let id = 0; id < size; id++) {
     if (touched[id] === 0) continue;
-    const g: GraphNode = { ...nodeOf(id), bytesPerSec: nodeBytes[id]!, dropsPerSec: nodeDrops[id]! };
-    if (id === t.others) g.members = t.folded;
-    if (touched[id] === 2) g.dns = true;
-    nodes.push(g);
+    const g0: GraphNode = { ...tableNode(g, id), bytesPerSec: nodeBytes[id]!, dropsPerSec: nodeDrops[id]! };
+    if (id === t.others) g0.members = t.folded;
+    if (touched[id] === 2) g0.dns = true;
+    nodes.push(g0);
   }
-  const byEdge = t.ports.byEdge(t.count);
+  return nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Per edge of `g`, where its ports are listed (PortTable.byEdge), for tableEdge. */
+export type PortsByEdge = { start: Int32Array; order: Int32Array };
+
+export function portsByEdge(g: GraphTable): PortsByEdge {
+  return g.t.ports.byEdge(g.t.count);
+}
+
+/** Edge `k` of `g` as answered. */
+export function tableEdge(g: GraphTable, k: number, byEdge: PortsByEdge): GraphEdge {
+  return graphEdge(g.t, k, tableNode(g, g.t.src[k]!), tableNode(g, g.t.dst[k]!), byEdge, g.seconds);
+}
+
+/** The answer for `g`: its nodes and, in answer order, its edges. */
+export function tableGraph(g: GraphTable, f: FilterState, opts: GraphOptions, order?: number[]): GraphResponse {
+  const byEdge = portsByEdge(g);
   // Edge objects made in answer order, rather than made and then sorted by their id strings.
-  const order = edgeOrder(t.count, bytesPerSec, t.src, t.dst, (id) => nodeOf(id).id);
-  const out: GraphEdge[] = [];
-  for (const k of order) out.push(graphEdge(t, k, nodeOf(t.src[k]!), nodeOf(t.dst[k]!), byEdge, seconds));
+  const edges: GraphEdge[] = [];
+  for (const k of order ?? answerOrder(g, edgeRates(g))) edges.push(tableEdge(g, k, byEdge));
   return {
     level: f.level,
     mode: timeMode(f),
-    start: win.start,
-    end: win.end,
-    nodes: nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    edges: out,
-    folded: t.folded,
+    start: g.win.start,
+    end: g.win.end,
+    nodes: tableNodes(g),
+    edges,
+    folded: g.t.folded,
     simulated: opts.simulated,
   };
+}
+
+/**
+ * The graph over `win` (widened to whole minutes where older than the 1 s tier: tierWindow); its
+ * start/end say which window that was.
+ */
+export function queryGraph(
+  store: Store,
+  f: FilterState,
+  asked: TimeWindow,
+  opts: GraphOptions,
+): GraphResponse {
+  return tableGraph(graphTable(store, f, asked, opts), f, opts);
 }
