@@ -152,12 +152,11 @@ for (const level of ['namespace', 'workload', 'pod'] as const) {
   );
   if (BASE) {
     const base = figures.get('baselive')!;
-    const same = windows.every(
-      (w) =>
-        isDeepStrictEqual(
-          kinds.find((k) => k.version === 'base' && k.name === w.name)!.last,
-          kinds.find((k) => k.version === 'new' && k.name === w.name)!.last,
-        ),
+    const same = windows.every((w) =>
+      isDeepStrictEqual(
+        kinds.find((k) => k.version === 'base' && k.name === w.name)!.last,
+        kinds.find((k) => k.version === 'new' && k.name === w.name)!.last,
+      ),
     );
     console.log(
       `${level.padEnd(9)} new / base, live: wall p50 ${(live.p50 / base.p50).toFixed(2)}x, p99 ${(live.p99 / base.p99).toFixed(2)}x; same graphs: ${same}`,

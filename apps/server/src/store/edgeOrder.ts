@@ -46,7 +46,8 @@ export function edgeOrder(
   // numbers took 1.5-2 ms of a workload query).
   const rates = bytesPerSec.slice(0, count).sort();
   let distinct = 0;
-  for (let k = 0; k < count; k++) if (k === 0 || rates[k] !== rates[distinct - 1]) rates[distinct++] = rates[k]!;
+  for (let k = 0; k < count; k++)
+    if (k === 0 || rates[k] !== rates[distinct - 1]) rates[distinct++] = rates[k]!;
   if (distinct * m * m * count >= Number.MAX_SAFE_INTEGER)
     return order.sort((a, b) => bytesPerSec[b]! - bytesPerSec[a]! || key[a]! - key[b]!);
   const packed = new Float64Array(count);

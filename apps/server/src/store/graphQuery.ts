@@ -540,7 +540,12 @@ export function tableEdge(g: GraphTable, k: number, byEdge: PortsByEdge): GraphE
 }
 
 /** The answer for `g`: its nodes and, in answer order, its edges. */
-export function tableGraph(g: GraphTable, f: FilterState, opts: GraphOptions, order?: number[]): GraphResponse {
+export function tableGraph(
+  g: GraphTable,
+  f: FilterState,
+  opts: GraphOptions,
+  order?: number[],
+): GraphResponse {
   const byEdge = portsByEdge(g);
   // Edge objects made in answer order, rather than made and then sorted by their id strings.
   const edges: GraphEdge[] = [];
