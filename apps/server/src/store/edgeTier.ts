@@ -33,6 +33,9 @@ for (let m = 1; m < POPCOUNT.length; m++) POPCOUNT[m] = (m & 1) + POPCOUNT[m >> 
 /** Returned by `at`: read it before the next call (queries merge it into their own sums at once). */
 const scratch = new EdgeBucket(0);
 
+/** visitDetails' times in a window (one query at a time). */
+const detailTimes: number[] = [];
+
 /** For tiers made outside a store (tests): the store gives its series its own arena. */
 const standalone = new TierArena();
 
@@ -404,6 +407,26 @@ export class EdgeTier {
     const w = this.stride;
     const at = this.base + c;
     return i > 0 ? this.buf[at + j * w]! - this.buf[at + (i - 1) * w]! : this.buf[at + j * w]!;
+  }
+
+  /**
+   * Visits the side records of the buckets with from <= t < to, in time order: what a window needs
+   * beside its running totals (drops by reason, latencies, failure causes), without visiting the
+   * buckets that have none.
+   */
+  visitDetails(from: number, to: number, visit: (d: EdgeBucket) => void): void {
+    const details = this.details;
+    if (details === null) return;
+    const times = detailTimes;
+    times.length = 0;
+    for (const t of details.keys()) if (t >= from && t < to) times.push(t);
+    // Side records are made in time order but for late data: sort only when they are not.
+    for (let k = 1; k < times.length; k++)
+      if (times[k]! < times[k - 1]!) {
+        times.sort((a, b) => a - b);
+        break;
+      }
+    for (const t of times) visit(details.get(t)!);
   }
 
   /** The side record of bucket `i` for what isn't a scalar (drops by reason, latencies, causes). */

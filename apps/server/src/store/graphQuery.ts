@@ -8,7 +8,7 @@ import {
   type TimeWindow,
   timeMode,
 } from '@weft/protocol';
-import { visitWindow, windowRow } from './buckets.js';
+import { visitDetailWindow, windowRow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { edgeOrder } from './edgeOrder.js';
 import {
@@ -168,7 +168,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   // Bucket timestamps can lead the wall clock a little (node clock skew), hence the slack.
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
-  const merge = (b: EdgeBucket) => acc.merge(b);
+  const merge = (b: EdgeBucket) => acc.mergeDetail(b);
   const details = new Map<number, EdgeBucket>();
   let i = 0;
   let extras = 0;
@@ -176,29 +176,34 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     const s = candidates[n];
     if (!s || s.lastSeen < seenAfter) continue;
     if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
+    for (let j = 0; j < SCALARS; j++) row[j] = 0;
     if (s.detail) {
+      // The scalars from running totals, the rest from the buckets with a side record: visiting every
+      // bucket of the window made and merged a bucket object for each (a fifth of a 15-minute compare
+      // with 1% of the series dropping).
+      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
       acc.reset();
-      visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
+      visitDetailWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
+      acc.bytes = row[BYTES]!;
+      acc.packets = row[PACKETS]!;
+      acc.connects = row[CONNECTS]!;
+      acc.failures = row[FAILURES]!;
+      acc.retransmits = row[RETRANSMITS]!;
+      acc.rttSumUs = row[RTT_SUM_US]!;
+      acc.rttCount = row[RTT_COUNT]!;
+      acc.dnsQueries = row[DNS_QUERIES]!;
+      acc.dnsErrors = row[DNS_ERRORS]!;
+      // Drops are counted from their side records (by reason), as merging the buckets counted them.
+      row[DROP_PACKETS] = acc.dropPackets;
       if (acc.isEmpty()) continue;
       if (dropsOnly) {
         if (acc.dropsFor(f.reason) === 0) continue;
       } else if (forwardedOnly && acc.packets === 0) continue;
-      row[BYTES] = acc.bytes;
-      row[PACKETS] = acc.packets;
-      row[DROP_PACKETS] = acc.dropPackets;
-      row[CONNECTS] = acc.connects;
-      row[FAILURES] = acc.failures;
-      row[RETRANSMITS] = acc.retransmits;
-      row[RTT_SUM_US] = acc.rttSumUs;
-      row[RTT_COUNT] = acc.rttCount;
-      row[DNS_QUERIES] = acc.dnsQueries;
-      row[DNS_ERRORS] = acc.dnsErrors;
       const d = new EdgeBucket(0);
       d.merge(acc);
       details.set(i, d);
     } else {
       if (dropsOnly) continue;
-      row.fill(0);
       // Most series only carry traffic: running totals answer them without visiting buckets.
       windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
       // EdgeBucket.isEmpty on the row.
