@@ -81,8 +81,8 @@ async function version(root: string): Promise<{ query: Query; rateWindowS: numbe
   return { query: (f, win) => queryGraph(store, f, win, opts), rateWindowS };
 }
 
-// The store filled first lies in older, more scattered heap and reads slower (measured: the same code
-// 20-40% apart): `--new-first` fills the new version's store first, to see that apart from the code.
+// In case the store filled first reads slower (older heap): `--new-first` fills the new version's
+// store first, to tell that apart from the code.
 const newFirst = process.argv.includes('--new-first');
 const made: Awaited<ReturnType<typeof version>>[] = [];
 if (!BASE) made.push(await version(here));
