@@ -8,7 +8,8 @@
  * machine's other load falls on both alike. Run:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/liveGraph.ts [--every=15] [--runs=200] [--warmup=10]
  * With `--base=<dir>` (a copy of an older commit's sources: bench/server/base.sh <commit> <dir>) both
- * versions fill their own store and are queried in turn (base first on even runs, new first on odd),
+ * versions fill their own store (the base's first; `--new-first` the other way) and are queried in
+ * turn (base first on even runs, new first on odd),
  * and every level's answers are checked to be the same graph.
  */
 
