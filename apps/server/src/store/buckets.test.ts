@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labBatches, T0 } from '../fixtures/labBatches.js';
 import { N1 } from '../fixtures/labCluster.js';
 import { testStore } from '../fixtures/testStore.js';
-import { COARSE_MS, visitWindow, windowRow, windowScalars } from './buckets.js';
+import { COARSE_MS, visitDetailWindow, visitWindow, windowRow, windowScalars } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 
 const ROW_COLUMNS = [
@@ -128,5 +128,59 @@ describe('live windows sliding second by second', () => {
         }
       }
     expect(crossings).toBeGreaterThan(10);
+  });
+});
+
+describe('visitDetailWindow', () => {
+  it('with windowRow gives what merging every bucket gives: drops by reason, causes, latencies', () => {
+    const { store, clock, feed } = testStore({ fineRetentionS: 120 });
+    feed(labBatches({ seconds: 400, policyDropsPerSec: 2, refusedPerSec: 1, nxdomainPerSec: 1 }));
+    // A resent batch from 5 minutes ago: side records made out of time order.
+    const late = labBatches({ start: T0 + 100_500, seconds: 1, nodes: [N1], policyDropsPerSec: 3 })[0]!;
+    late.flows = late.flows.map((f) => ({ ...f, ts: T0 + 101_500 }));
+    late.drops = late.drops.map((d) => ({ ...d, ts: T0 + 101_500 }));
+    store.ingest(late, N1);
+    store.prune();
+    const now = clock.now;
+    const fineFrom = store.fineFrom(now);
+    const liveEdge = Math.min(now, store.dataEnd);
+    const windows: [number, number][] = [
+      [T0, now],
+      [T0 + 37_000, now],
+      [now - 90_000, now],
+      [now - 45_500, now - 3_000],
+      [T0 + 61_000, T0 + 299_000],
+      [T0 + 100_000, T0 + 103_000],
+    ];
+    for (let end = now - 60_000; end <= now; end += 7_000) windows.push([end - 10_000, end]);
+    let checked = 0;
+    for (const s of store.edges.values()) {
+      if (!s.detail) continue;
+      for (const [start, end] of windows) {
+        const visited = new EdgeBucket(0);
+        visitWindow(s.fine, s.coarse, start, end, fineFrom, liveEdge, (b) => visited.merge(b));
+        const detailed = new EdgeBucket(0);
+        visitDetailWindow(s.fine, s.coarse, start, end, fineFrom, liveEdge, (d) => detailed.mergeDetail(d));
+        const at = `${s.client.name} -> ${s.server.name} ${start}-${end}`;
+        expect([...(detailed.drops?.entries() ?? [])], at).toEqual([...(visited.drops?.entries() ?? [])]);
+        expect([detailed.dropPackets, detailed.dropBytes], at).toEqual([
+          visited.dropPackets,
+          visited.dropBytes,
+        ]);
+        expect([detailed.refused, detailed.timeouts, detailed.resets], at).toEqual([
+          visited.refused,
+          visited.timeouts,
+          visited.resets,
+        ]);
+        expect(detailed.connectLatency?.quantile(0.5) ?? null, at).toBe(
+          visited.connectLatency?.quantile(0.5) ?? null,
+        );
+        expect(detailed.connectLatency?.quantile(0.95) ?? null, at).toBe(
+          visited.connectLatency?.quantile(0.95) ?? null,
+        );
+        if (visited.dropPackets > 0 || visited.refused > 0) checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 });

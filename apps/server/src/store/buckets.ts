@@ -85,10 +85,42 @@ export function pruneBefore(list: Timed[], before: number): number {
 }
 
 /**
- * Visits the buckets that cover [start, end): whole minutes from the coarse tier, the partial minutes
- * at either end from the fine tier where it still reaches, so a 15-minute query reads ~15 coarse and at
- * most ~60 fine buckets per series instead of 900.
+ * The pieces that cover [start, end): whole minutes from the coarse tier, the partial minutes at either
+ * end from the fine tier where it still reaches, so a 15-minute query reads ~15 coarse and at most ~60
+ * fine buckets per series instead of 900. `piece` gets each tier's [from, to) in time order.
  */
+function pieces<T>(
+  fine: T,
+  coarse: T,
+  start: number,
+  end: number,
+  fineFrom: number,
+  liveEdge: number,
+  piece: (tier: T, from: number, to: number) => void,
+): void {
+  const a = Math.ceil(start / COARSE_MS) * COARSE_MS;
+  const z = Math.floor(end / COARSE_MS) * COARSE_MS;
+  if (a > z) {
+    // Inside one minute.
+    if (start >= fineFrom) piece(fine, start, end);
+    else piece(coarse, z, end);
+    return;
+  }
+  if (start < a) {
+    if (start >= fineFrom) piece(fine, start, a);
+    else piece(coarse, a - COARSE_MS, a);
+  }
+  piece(coarse, a, z);
+  if (end > z) {
+    // The minute in progress holds nothing after the newest data, so the coarse bucket is exact once
+    // the window ends after it (a record stamped at the newest batch's end, `liveEdge`, is not before
+    // a window ending there).
+    if (end > liveEdge || z < fineFrom) piece(coarse, z, z + 1);
+    else piece(fine, z, end);
+  }
+}
+
+/** Visits the buckets that cover [start, end) (split as `pieces` splits it). */
 export function visitWindow<B>(
   fine: Tier<B>,
   coarse: Tier<B>,
@@ -98,26 +130,25 @@ export function visitWindow<B>(
   liveEdge: number,
   visit: (b: B) => void,
 ): void {
-  const a = Math.ceil(start / COARSE_MS) * COARSE_MS;
-  const z = Math.floor(end / COARSE_MS) * COARSE_MS;
-  if (a > z) {
-    // Inside one minute.
-    if (start >= fineFrom) range(fine, start, end, visit);
-    else range(coarse, z, end, visit);
-    return;
-  }
-  if (start < a) {
-    if (start >= fineFrom) range(fine, start, a, visit);
-    else range(coarse, a - COARSE_MS, a, visit);
-  }
-  range(coarse, a, z, visit);
-  if (end > z) {
-    // The minute in progress holds nothing after the newest data, so the coarse bucket is exact once
-    // the window ends after it (a record stamped at the newest batch's end, `liveEdge`, is not before
-    // a window ending there).
-    if (end > liveEdge || z < fineFrom) range(coarse, z, z + 1, visit);
-    else range(fine, z, end, visit);
-  }
+  pieces(fine, coarse, start, end, fineFrom, liveEdge, (tier, from, to) => range(tier, from, to, visit));
+}
+
+/**
+ * Visits the side records (EdgeTier.visitDetails) of the buckets visitWindow would visit, in the same
+ * order: with windowRow's sums, what visiting every bucket gives, for the few buckets that have one.
+ */
+export function visitDetailWindow(
+  fine: EdgeTier,
+  coarse: EdgeTier,
+  start: number,
+  end: number,
+  fineFrom: number,
+  liveEdge: number,
+  visit: (d: EdgeBucket) => void,
+): void {
+  pieces(fine, coarse, start, end, fineFrom, liveEdge, (tier, from, to) =>
+    tier.visitDetails(from, to, visit),
+  );
 }
 
 function range<B>(tier: Tier<B>, from: number, to: number, visit: (b: B) => void): void {

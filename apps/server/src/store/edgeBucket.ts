@@ -107,6 +107,21 @@ export class EdgeBucket {
     this.dnsErrors += o.dnsErrors;
   }
 
+  /**
+   * merge of what a tier keeps beside its running totals (a side record: drops by reason, failure
+   * causes, connect latencies), for a window whose scalars came from the totals.
+   */
+  mergeDetail(o: EdgeBucket): void {
+    if (o.drops) for (const c of o.drops.values()) this.addDrop(c.reason, c.dir, c.packets, c.bytes);
+    this.refused += o.refused;
+    this.timeouts += o.timeouts;
+    this.resets += o.resets;
+    if (o.connectLatency) {
+      if (!this.connectLatency) this.connectLatency = new Histogram();
+      this.connectLatency.merge(o.connectLatency);
+    }
+  }
+
   isEmpty(): boolean {
     return (
       this.packets === 0 &&

@@ -8,7 +8,7 @@ function bySort(rates: number[], src: number[], dst: number[], ids: string[]): n
   return edges.map((e) => e.k);
 }
 
-function check(ids: string[], edges: number, seed: number): void {
+function check(ids: string[], edges: number, seed: number, spread = [0, 1.5, 2, 1_000.125]): void {
   let x = seed;
   const next = (n: number) => {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
@@ -26,7 +26,7 @@ function check(ids: string[], edges: number, seed: number): void {
     pairs.add(a * ids.length + b);
     src.push(a);
     dst.push(b);
-    rates.push([0, 1.5, 2, 1_000.125][next(4)]!);
+    rates.push(spread[next(spread.length)]!);
   }
   const got = edgeOrder(
     edges,
@@ -56,6 +56,12 @@ describe('edgeOrder', () => {
   it('orders ids one of which is the other and a character below "-" as the id strings do', () => {
     // `a->z` against `a,b->c`: ',' sorts before '-', so comparing the ends alone ("a" < "a,b") would be wrong.
     for (let seed = 1; seed <= 20; seed++) check(['a', 'a,b', 'a-b', 'a b', 'z', 'a.'], 30, seed);
+  });
+
+  it('orders thousands of edges with hundreds of distinct rates, zero and -0 among them', () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `wl:ns-${i % 7}/w-${i}`);
+    const spread = [-0, 0, ...Array.from({ length: 300 }, (_, i) => Math.round(i * 37.7) / 8)];
+    for (let seed = 1; seed <= 5; seed++) check(ids, 5_000, seed, spread);
   });
 
   it('falls back to the id strings when an id holds "->"', () => {

@@ -41,7 +41,35 @@ export function edgeOrder(
   const m = nodes.length;
   const key = new Float64Array(count);
   for (let k = 0; k < count; k++) key[k] = bySource[dense[src[k]!]!]! * m + byTarget[dense[dst[k]!]!]!;
-  return order.sort((a, b) => bytesPerSec[b]! - bytesPerSec[a]! || key[a]! - key[b]!);
+  // The rates' places among the distinct rates, busiest 0: with the key and the edge number they make
+  // one integer per edge, sorted by the typed array's own numeric sort (a comparator sort of 4,873 edge
+  // numbers took 1.5-2 ms of a workload query).
+  const rates = bytesPerSec.slice(0, count).sort();
+  let distinct = 0;
+  for (let k = 0; k < count; k++)
+    if (k === 0 || rates[k] !== rates[distinct - 1]) rates[distinct++] = rates[k]!;
+  if (distinct * m * m * count >= Number.MAX_SAFE_INTEGER)
+    return order.sort((a, b) => bytesPerSec[b]! - bytesPerSec[a]! || key[a]! - key[b]!);
+  const packed = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const place = distinct - 1 - placeOf(rates, distinct, bytesPerSec[k]!);
+    packed[k] = (place * m * m + key[k]!) * count + k;
+  }
+  packed.sort();
+  for (let i = 0; i < count; i++) order[i] = packed[i]! % count;
+  return order;
+}
+
+/** Index of `v` among the first `n` (ascending, distinct) numbers of `sorted`. */
+function placeOf(sorted: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Each string's place among `strings` sorted ascending (they are distinct). */

@@ -117,6 +117,33 @@ describe('EdgeTier.lowerBound and addWindow', () => {
   });
 });
 
+describe('EdgeTier.lowerBound away from its hint', () => {
+  it('finds every time in unevenly spaced rows (a guess by spacing, then a bracket), and window sums with it', () => {
+    const tier = new EdgeTier();
+    // A dense run, a long gap, rows every 15 s, a few close ones: guesses by spacing land off by many.
+    const secs: number[] = [];
+    for (let s = 0; s < 120; s++) secs.push(s);
+    for (let s = 3_000; s < 6_000; s += 15) secs.push(s);
+    secs.push(6_001, 6_002, 9_000, 9_001, 20_000);
+    const times = secs.map((s) => s * 1000);
+    for (const [k, t] of times.entries()) tier.add(tier.slot(t), BYTES, k + 1);
+    const expected = (time: number) => times.filter((t) => t < time).length;
+    let x = 7;
+    for (let q = 0; q < 2_000; q++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      // Exact bucket times, times between them, and times past either end.
+      const time = q % 3 === 0 ? times[x % times.length]! : (x % 21_000_000) - 100_000 + (q % 2);
+      expect(tier.lowerBound(time), `lowerBound(${time})`).toBe(expected(time));
+      const to = time + ((x >>> 8) % 4_000_000);
+      const row = new Float64Array(10);
+      tier.addWindow(time, to, row, 0);
+      let bytes = 0;
+      for (const [k, t] of times.entries()) if (t >= time && t < to) bytes += k + 1;
+      expect(row[BYTES], `${time}-${to}`).toBe(bytes);
+    }
+  });
+});
+
 describe('EdgeTier columns', () => {
   it('keeps every row when a column appears late, also in an older bucket, and through pruning', () => {
     const tier = new EdgeTier();

@@ -1,13 +1,13 @@
 import { type FilterState, type GraphResponse, resolveCompare, type TimeWindow } from '@weft/protocol';
+import { compareTables } from './compareTables.js';
 import { compareGraphs } from './graphCompare.js';
-import { type GraphOptions, queryGraph } from './graphQuery.js';
+import { type GraphOptions, graphTable, tableGraph } from './graphQuery.js';
 import type { Store } from './store.js';
-import { observedSeconds, tierWindow } from './window.js';
 
 /**
  * The graph a request or a live subscription asks for: over `window`, and with `compare` also over the
- * baseline window (resolveCompare against `now`), marked by compareGraphs. An unusable `compare` was
- * refused by parseFilter already; one that still resolves to nothing answers the plain graph. The
+ * baseline window (resolveCompare against `now`), marked as compareGraphs marks. An unusable `compare`
+ * was refused by parseFilter already; one that still resolves to nothing answers the plain graph. The
  * answer says it came from the store (the REST route may answer from Prometheus instead).
  */
 export function graphAnswer(
@@ -17,14 +17,22 @@ export function graphAnswer(
   now: number,
   opts: GraphOptions,
 ): GraphResponse {
-  const current = queryGraph(store, f, window, opts);
-  current.source = 'store';
   const baseWindow = f.compare === '' ? undefined : resolveCompare(f.compare, window, now);
-  if (!baseWindow) return current;
-  const baseline = queryGraph(store, f, baseWindow, opts);
-  return compareGraphs(current, baseline, baseWindow, {
-    // The seconds queryGraph divided by: windows older than the 1 s tier widen to whole minutes.
-    current: observedSeconds(store, tierWindow(window, store.fineFrom())),
-    baseline: observedSeconds(store, tierWindow(baseWindow, store.fineFrom())),
-  });
+  const current = graphTable(store, f, window, opts);
+  let answer: GraphResponse;
+  if (!baseWindow) answer = tableGraph(current, f, opts);
+  else {
+    const baseline = graphTable(store, f, baseWindow, opts);
+    answer =
+      baseline.generation === current.generation
+        ? compareTables(current, baseline, f, opts, baseWindow)
+        : // The level tables started over between the two (past their bound): node numbers don't
+          // match, ids do (each table keeps the node list it was numbered by).
+          compareGraphs(tableGraph(current, f, opts), tableGraph(baseline, f, opts), baseWindow, {
+            current: current.seconds,
+            baseline: baseline.seconds,
+          });
+  }
+  answer.source = 'store';
+  return answer;
 }

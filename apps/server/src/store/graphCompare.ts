@@ -19,7 +19,10 @@ interface Rates {
   dnsErrors: number;
 }
 
-function rates(e: GraphEdge, seconds: number): Rates {
+/** The figures of an edge that compare reads (a whole GraphEdge, or a baseline's figures). */
+export type MarkedFigures = Pick<GraphEdge, 'dropsPerSec' | 'tcpFailures' | 'dnsErrors'>;
+
+function rates(e: MarkedFigures, seconds: number): Rates {
   return { drops: e.dropsPerSec, failures: e.tcpFailures / seconds, dnsErrors: e.dnsErrors / seconds };
 }
 
@@ -31,8 +34,8 @@ export function rose(cur: number, base: number, seconds: number): boolean {
 
 /** What marks an edge seen in both windows gets (empty when nothing rose). */
 export function edgeChanges(
-  cur: GraphEdge,
-  base: GraphEdge,
+  cur: MarkedFigures,
+  base: MarkedFigures,
   seconds: { current: number; baseline: number },
 ): EdgeChangeKind[] {
   const c = rates(cur, seconds.current);
@@ -66,9 +69,10 @@ function quietEdge(id: string, source: string, target: string, ports: GraphEdge[
   };
 }
 
-const NONE = quietEdge('', '', '', []);
+/** What an edge absent from the baseline had there. */
+export const NONE = quietEdge('', '', '', []);
 
-function baselineFigures(e: GraphEdge): NonNullable<GraphEdge['baseline']> {
+export function baselineFigures(e: GraphEdge): NonNullable<GraphEdge['baseline']> {
   return {
     bytesPerSec: e.bytesPerSec,
     dropsPerSec: e.dropsPerSec,
@@ -78,7 +82,7 @@ function baselineFigures(e: GraphEdge): NonNullable<GraphEdge['baseline']> {
 }
 
 /** A baseline edge with no traffic now: drawn with zero rates, its baseline figures beside. */
-function vanishedEdge(b: GraphEdge): GraphEdge {
+export function vanishedEdge(b: GraphEdge): GraphEdge {
   const e = quietEdge(
     b.id,
     b.source,

@@ -3,12 +3,11 @@ import {
   type GraphEdge,
   type GraphNode,
   type GraphResponse,
-  type Level,
   parseNodeId,
   type TimeWindow,
   timeMode,
 } from '@weft/protocol';
-import { visitWindow, windowRow } from './buckets.js';
+import { visitDetailWindow, windowRow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { edgeOrder } from './edgeOrder.js';
 import {
@@ -24,11 +23,13 @@ import {
   RTT_SUM_US,
   SCALARS,
 } from './edgeTier.js';
-import { type LevelNode, levelNode } from './levelNode.js';
-import { LEVEL_INDEX, type LevelTables } from './levelTables.js';
+import type { LevelNode } from './levelNode.js';
+import { LEVEL_INDEX } from './levelTables.js';
 import { focusEdge, MATCH_ALL, pairMatcher } from './match.js';
 import { PortTable } from './portTable.js';
 import { type EdgeSeries, PROTOS } from './series.js';
+import { type SeriesGroups, seriesGroups } from './seriesGroups.js';
+import type { SeriesList } from './seriesList.js';
 import type { Store } from './store.js';
 import { observedSeconds, round, tierWindow, usToMs } from './window.js';
 
@@ -41,52 +42,16 @@ export interface GraphOptions {
 
 const OTHERS: LevelNode = { id: 'others', kind: 'others', label: 'others', namespace: '' };
 
-/** Sets the graph node numbers of both ends of `s` at level index `l`, once per tables generation. */
-function numberEnds(s: EdgeSeries, l: number, tables: LevelTables): void {
-  if (s.levelGen !== tables.generation) {
-    s.c0 = s.s0 = s.c1 = s.s1 = s.c2 = s.s2 = s.c3 = s.s3 = -1;
-    s.levelGen = tables.generation;
-  }
-  if (endId(s, l, 0) >= 0) return;
-  const level = LEVELS[l]!;
-  const c = tables.idOf(l, levelNode(s.client, level));
-  const v = tables.idOf(l, levelNode(s.server, level));
-  if (l === 0) [s.c0, s.s0] = [c, v];
-  else if (l === 1) [s.c1, s.s1] = [c, v];
-  else if (l === 2) [s.c2, s.s2] = [c, v];
-  else [s.c3, s.s3] = [c, v];
-}
-
-/** The number of the client (side 0) or server (side 1) end of `s` at level index `l`. */
-function endId(s: EdgeSeries, l: number, side: number): number {
-  switch (l * 2 + side) {
-    case 0:
-      return s.c0;
-    case 1:
-      return s.s0;
-    case 2:
-      return s.c1;
-    case 3:
-      return s.s1;
-    case 4:
-      return s.c2;
-    case 5:
-      return s.s2;
-    case 6:
-      return s.c3;
-    default:
-      return s.s3;
-  }
-}
-
-const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
-
 /**
  * The namespace map reads the namespace rollups when the filter needs nothing finer than a namespace,
  * protocol or port (their endpoints are one representative pod per side).
  */
 export function seriesFor(store: Store, f: FilterState, scanAll = false): readonly (EdgeSeries | null)[] {
-  if (scanAll) return store.edgeList.items;
+  return listFor(store, f, scanAll).items;
+}
+
+function listFor(store: Store, f: FilterState, scanAll: boolean): SeriesList {
+  if (scanAll) return store.edgeList;
   // A verdict or reason keeps only the pod pairs that dropped, which a rollup can't tell apart.
   const ends = focusEdge(f.focus) ?? (f.focus ? [f.focus] : []);
   const coarseFilter =
@@ -96,38 +61,47 @@ export function seriesFor(store: Store, f: FilterState, scanAll = false): readon
     !f.verdict &&
     !f.reason &&
     ends.every((e) => parseNodeId(e)?.kind === 'ns');
-  return f.level === 'namespace' && coarseFilter ? store.rollupList.items : store.edgeList.items;
+  return f.level === 'namespace' && coarseFilter ? store.rollupList : store.edgeList;
 }
 
 /**
- * collect's per-series rows and pairs, kept between queries (queries run one at a time): made afresh,
- * 50,000 series' rows were a 4 MB zero-filled allocation a query, and its external memory brought
- * collections forward. Only collectEdges reads them, before the next query.
+ * collect's per-group sums, kept between queries (queries run one at a time; only collectEdges reads
+ * them, before the next query). A group (SeriesGroups) gets two numbers (bytes, packets) and a full
+ * row of SCALARS only when one of its series has more than traffic: a 10-number row for each of
+ * 50,000 series was a 4 MB slab a query, whose cache misses were a third of the workload graph's time.
  */
-let slabScratch = new Float64Array(0);
-let pairsScratch = new Int32Array(0);
+let trafficScratch = new Float64Array(0);
+let extraAtScratch = new Int32Array(0);
+let firstScratch = new Int32Array(0);
+let orderScratch = new Int32Array(0);
+let extraScratch = new Float64Array(64 * SCALARS);
+/** The row windowRow sums one series into: one hot row for every series. */
+const row = new Float64Array(SCALARS);
 
 interface Collected {
-  /** The series the pass read (holes are null); `pairs` names the collected ones by index into it. */
+  /** The series the pass read (holes are null). */
   candidates: readonly (EdgeSeries | null)[];
-  /** How many series were collected. */
+  groups: SeriesGroups;
+  /** How many groups had a collected series; `order` names them in the order of their first one. */
   count: number;
-  /** Per collected series, SCALARS numbers: its window sums (bytes, packets, drops, ...). */
-  slab: Float64Array;
-  /** Window sums of series with drops or connects (maps and histograms don't fit the slab). */
-  details: Map<number, EdgeBucket>;
-  /** Per graph node number: how much it did, to pick the nodes shown when the level is too dense. */
-  weight: Float64Array;
-  /** Graph node numbers with a weight, in first-seen order. */
-  touched: number[];
-  /** Per collected series: its client's and server's graph node numbers, its portId and its index in candidates. */
-  pairs: Int32Array;
+  order: Int32Array;
+  /** Per group: the list place of its first collected series. */
+  first: Int32Array;
+  /** Per group: its window's bytes and packets. */
+  traffic: Float64Array;
+  /** Per group: where its full row of SCALARS sums starts in `extra`, -1 for traffic only. */
+  extraAt: Int32Array;
+  /** Full rows (columns as EdgeTier's) of the groups with more than traffic. */
+  extra: Float64Array;
+  /** Window sums of series with drops or connects (maps and histograms don't fit a row), in list order, and their groups. */
+  details: EdgeBucket[];
+  detailGroups: number[];
 }
 
 /**
- * First pass: each matching series' window sums, kept flat (no per-edge objects yet), and each graph
- * node's weight. At pod level this is 50,000 series feeding a 150-node graph, so building edges only
- * after folding saves most of the allocation.
+ * First pass: each matching series' window sums, added into its group's (no per-edge objects yet).
+ * At pod level this is 50,000 series feeding a 150-node graph, so building edges only after folding
+ * saves most of the allocation.
  */
 function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean): Collected {
   const match = pairMatcher(f);
@@ -135,104 +109,110 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const now = store.now();
   const fineFrom = store.fineFrom(now);
   const liveEdge = Math.min(now, store.dataEnd || now);
-  const tables = store.levels;
-  const l = LEVEL_INDEX[f.level];
-  let weight = new Float64Array(Math.max(64, tables.nodes[l]!.length));
-  let seen = new Uint8Array(weight.length);
-  const candidates = seriesFor(store, f, scanAll);
-  // Sized for every candidate series at once: growing a plain array by 10 numbers a series cost more.
-  if (slabScratch.length < candidates.length * SCALARS)
-    slabScratch = new Float64Array(candidates.length * SCALARS);
-  if (pairsScratch.length < candidates.length * 4) pairsScratch = new Int32Array(candidates.length * 4);
-  const slab = slabScratch;
-  const pairs = pairsScratch;
-  const touched: number[] = [];
-  const out: Collected = { candidates, count: 0, slab, details: new Map(), weight, touched, pairs };
+  const list = listFor(store, f, scanAll);
+  const candidates = list.items;
+  const groups = seriesGroups(list, LEVEL_INDEX[f.level], store.levels);
+  const groupOf = groups.groupOf;
+  const size = groups.count;
+  if (firstScratch.length < size) {
+    trafficScratch = new Float64Array(size * 2);
+    extraAtScratch = new Int32Array(size);
+    firstScratch = new Int32Array(size);
+    orderScratch = new Int32Array(size);
+  }
+  const traffic = trafficScratch;
+  const extraAt = extraAtScratch;
+  const first = firstScratch;
+  const order = orderScratch;
+  first.fill(-1, 0, size);
+  let extra = extraScratch;
   // Only drops are asked for: a series that never dropped nor connected can't have any.
   const dropsOnly = f.verdict === 'dropped' || f.reason !== '';
   const forwardedOnly = f.verdict === 'forwarded';
   // Bucket timestamps can lead the wall clock a little (node clock skew), hence the slack.
   const seenAfter = win.start - 120_000;
   const acc = new EdgeBucket(0);
-  const merge = (b: EdgeBucket) => acc.merge(b);
-  let i = 0;
+  const merge = (b: EdgeBucket) => acc.mergeDetail(b);
+  const details: EdgeBucket[] = [];
+  const detailGroups: number[] = [];
+  let count = 0;
+  let extras = 0;
   for (let n = 0; n < candidates.length; n++) {
     const s = candidates[n];
     if (!s || s.lastSeen < seenAfter) continue;
     if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
-    const at = i * SCALARS;
+    for (let j = 0; j < SCALARS; j++) row[j] = 0;
+    let detail: EdgeBucket | null = null;
     if (s.detail) {
+      // The scalars from running totals, the rest from the buckets with a side record: visiting every
+      // bucket of the window made and merged a bucket object for each (a fifth of a 15-minute compare
+      // with 1% of the series dropping).
+      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
       acc.reset();
-      visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
+      visitDetailWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
+      acc.bytes = row[BYTES]!;
+      acc.packets = row[PACKETS]!;
+      acc.connects = row[CONNECTS]!;
+      acc.failures = row[FAILURES]!;
+      acc.retransmits = row[RETRANSMITS]!;
+      acc.rttSumUs = row[RTT_SUM_US]!;
+      acc.rttCount = row[RTT_COUNT]!;
+      acc.dnsQueries = row[DNS_QUERIES]!;
+      acc.dnsErrors = row[DNS_ERRORS]!;
+      // Drops are counted from their side records (by reason), as merging the buckets counted them.
+      row[DROP_PACKETS] = acc.dropPackets;
       if (acc.isEmpty()) continue;
       if (dropsOnly) {
         if (acc.dropsFor(f.reason) === 0) continue;
       } else if (forwardedOnly && acc.packets === 0) continue;
-      slab[at + BYTES] = acc.bytes;
-      slab[at + PACKETS] = acc.packets;
-      slab[at + DROP_PACKETS] = acc.dropPackets;
-      slab[at + CONNECTS] = acc.connects;
-      slab[at + FAILURES] = acc.failures;
-      slab[at + RETRANSMITS] = acc.retransmits;
-      slab[at + RTT_SUM_US] = acc.rttSumUs;
-      slab[at + RTT_COUNT] = acc.rttCount;
-      slab[at + DNS_QUERIES] = acc.dnsQueries;
-      slab[at + DNS_ERRORS] = acc.dnsErrors;
-      const d = new EdgeBucket(0);
-      d.merge(acc);
-      out.details.set(i, d);
+      detail = new EdgeBucket(0);
+      detail.merge(acc);
     } else {
       if (dropsOnly) continue;
-      // The row may hold an earlier query's or a left-out series' sums.
-      for (let j = 0; j < SCALARS; j++) slab[at + j] = 0;
       // Most series only carry traffic: running totals answer them without visiting buckets.
-      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, slab, at);
-      // EdgeBucket.isEmpty on the row; the row is reused by the next series when this one is left out.
+      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
+      // EdgeBucket.isEmpty on the row.
       const empty =
-        slab[at + PACKETS] === 0 &&
-        slab[at + BYTES] === 0 &&
-        slab[at + DROP_PACKETS] === 0 &&
-        slab[at + CONNECTS] === 0 &&
-        slab[at + RTT_COUNT] === 0 &&
-        slab[at + RETRANSMITS] === 0 &&
-        slab[at + DNS_QUERIES] === 0;
-      if (empty || (forwardedOnly && slab[at + PACKETS] === 0)) continue;
+        row[PACKETS] === 0 &&
+        row[BYTES] === 0 &&
+        row[DROP_PACKETS] === 0 &&
+        row[CONNECTS] === 0 &&
+        row[RTT_COUNT] === 0 &&
+        row[RETRANSMITS] === 0 &&
+        row[DNS_QUERIES] === 0;
+      if (empty || (forwardedOnly && row[PACKETS] === 0)) continue;
     }
-    const w =
-      slab[at + BYTES]! + slab[at + DROP_PACKETS]! * 1500 + slab[at + CONNECTS]! + slab[at + DNS_QUERIES]!;
-    numberEnds(s, l, tables);
-    const src = endId(s, l, 0);
-    const dst = endId(s, l, 1);
-    if (src >= weight.length || dst >= weight.length) {
-      const size = Math.max(src + 1, dst + 1, weight.length * 2);
-      const grown = new Float64Array(size);
-      grown.set(weight);
-      weight = grown;
-      const seenGrown = new Uint8Array(size);
-      seenGrown.set(seen);
-      seen = seenGrown;
+    const g = groupOf[n]!;
+    if (first[g]! < 0) {
+      first[g] = n;
+      order[count++] = g;
+      traffic[2 * g] = 0;
+      traffic[2 * g + 1] = 0;
+      extraAt[g] = -1;
     }
-    if (seen[src] === 0) {
-      seen[src] = 1;
-      touched.push(src);
-    }
-    weight[src]! += w;
-    if (dst !== src) {
-      if (seen[dst] === 0) {
-        seen[dst] = 1;
-        touched.push(dst);
+    traffic[2 * g]! += row[BYTES]!;
+    traffic[2 * g + 1]! += row[PACKETS]!;
+    let more = false;
+    for (let j = 2; j < SCALARS; j++) if (row[j] !== 0) more = true;
+    if (more) {
+      let at = extraAt[g]!;
+      if (at < 0) {
+        if ((extras + 1) * SCALARS > extra.length) {
+          const grown = new Float64Array(extra.length * 2);
+          grown.set(extra);
+          extra = extraScratch = grown;
+        }
+        at = extraAt[g] = extras++ * SCALARS;
+        extra.fill(0, at, at + SCALARS);
       }
-      weight[dst]! += w;
+      for (let j = 2; j < SCALARS; j++) extra[at + j]! += row[j]!;
     }
-    pairs[4 * i] = src;
-    pairs[4 * i + 1] = dst;
-    pairs[4 * i + 2] = s.portId;
-    pairs[4 * i + 3] = n;
-    i++;
+    if (detail) {
+      details.push(detail);
+      detailGroups.push(g);
+    }
   }
-  out.count = i;
-  out.weight = weight;
-  return out;
+  return { candidates, groups, count, order, first, traffic, extraAt, extra, details, detailGroups };
 }
 
 /** The edges of a graph after folding, in flat arrays: edge k joins src[k] -> dst[k]. */
@@ -270,38 +250,65 @@ export function collectEdges(
   const c = collect(store, f, win, scanAll);
   const l = LEVEL_INDEX[f.level];
   const nodes = store.levels.nodes[l]!;
+  const gSrc = c.groups.src;
+  const gDst = c.groups.dst;
+  const traffic = c.traffic;
+  const extraAt = c.extraAt;
+  const extra = c.extra;
+  // Each graph node's weight (how much it did), to pick the nodes shown when the level is too dense.
+  const weight = new Float64Array(nodes.length);
+  const seen = new Uint8Array(nodes.length);
+  const touched: number[] = [];
+  for (let i = 0; i < c.count; i++) {
+    const g = c.order[i]!;
+    const at = extraAt[g]!;
+    const w =
+      traffic[2 * g]! +
+      (at < 0 ? 0 : extra[at + DROP_PACKETS]! * 1500 + extra[at + CONNECTS]! + extra[at + DNS_QUERIES]!);
+    const a = gSrc[g]!;
+    const b = gDst[g]!;
+    if (seen[a] === 0) {
+      seen[a] = 1;
+      touched.push(a);
+    }
+    weight[a]! += w;
+    if (b !== a) {
+      if (seen[b] === 0) {
+        seen[b] = 1;
+        touched.push(b);
+      }
+      weight[b]! += w;
+    }
+  }
   let keep: Uint8Array | null = null;
   let folded = 0;
-  if (c.touched.length > maxNodes) {
-    const w = c.weight;
-    const order = c.touched.slice().sort((a, b) => w[b]! - w[a]! || (nodes[a]!.id < nodes[b]!.id ? -1 : 1));
+  if (touched.length > maxNodes) {
+    const order = touched.sort((a, b) => weight[b]! - weight[a]! || (nodes[a]!.id < nodes[b]!.id ? -1 : 1));
     keep = new Uint8Array(nodes.length);
     for (let k = 0; k < maxNodes - 1; k++) keep[order[k]!] = 1;
-    folded = c.touched.length - (maxNodes - 1);
+    folded = touched.length - (maxNodes - 1);
   }
   // Edges are looked up by compact node numbers (first seen here, `others` one of them): few enough
-  // for a flat table of edge positions, which a 50,000-series loop reads faster than a Map.
+  // for a flat table of edge positions, which a loop over thousands of groups reads faster than a Map.
   const others = nodes.length;
   const compact = new Int32Array(nodes.length + 1).fill(-1);
-  const shown = (keep ? maxNodes : c.touched.length) + 1;
+  const shown = (keep ? maxNodes : touched.length) + 1;
   const table = shown <= 1024 ? new Int32Array(shown * shown) : null;
   const byKey = new Map<number, number>();
   let numbered = 0;
   const n = c.count;
-  let cap = Math.min(n, 1024);
+  let cap = Math.max(1, Math.min(n, 1024));
   let src = new Int32Array(cap);
   let dst = new Int32Array(cap);
   let sums = new Float64Array(cap * SCALARS);
   let count = 0;
-  const extras = new Map<number, EdgeBucket>();
   const ports = new PortTable();
-  // Reads only the flat arrays collect filled; a series object only for its detail.
-  const pairs = c.pairs;
-  const slab = c.slab;
-  const details = c.details.size > 0 ? c.details : null;
+  // The edge each collected group went to, for the detail series below.
+  const edgeOf = c.details.length > 0 ? new Int32Array(c.groups.count) : null;
   for (let i = 0; i < n; i++) {
-    let a = pairs[4 * i]!;
-    let b = pairs[4 * i + 1]!;
+    const g = c.order[i]!;
+    let a = gSrc[g]!;
+    let b = gDst[g]!;
     if (keep) {
       if (keep[a] === 0) a = others;
       if (keep[b] === 0) b = others;
@@ -327,19 +334,24 @@ export function collectEdges(
       if (table) table[key] = k + 1;
       else byKey.set(key, k);
     }
-    const from = i * SCALARS;
+    if (edgeOf) edgeOf[g] = k;
     const at = k * SCALARS;
-    for (let j = 0; j < SCALARS; j++) sums[at + j]! += slab[from + j]!;
-    const detail = details?.get(i);
-    if (detail) {
-      let x = extras.get(k);
-      if (!x) {
-        x = new EdgeBucket(0);
-        extras.set(k, x);
-      }
-      x.merge(detail);
+    const bytes = traffic[2 * g]!;
+    sums[at + BYTES]! += bytes;
+    sums[at + PACKETS]! += traffic[2 * g + 1]!;
+    const from = extraAt[g]!;
+    if (from >= 0) for (let j = 2; j < SCALARS; j++) sums[at + j]! += extra[from + j]!;
+    ports.add(k, c.groups.portId[g]!, c.first[g]!, bytes);
+  }
+  const extras = new Map<number, EdgeBucket>();
+  for (let d = 0; d < c.details.length; d++) {
+    const k = edgeOf![c.detailGroups[d]!]!;
+    let x = extras.get(k);
+    if (!x) {
+      x = new EdgeBucket(0);
+      extras.set(k, x);
     }
-    ports.add(k, pairs[4 * i + 2]!, pairs[4 * i + 3]!, slab[from + BYTES]!);
+    x.merge(c.details[d]!);
   }
   return { count, src, dst, others, sums, extras, ports, series: c.candidates, folded };
 }
@@ -420,30 +432,57 @@ function graphEdge(
   };
 }
 
-/**
- * The graph over `win` (widened to whole minutes where older than the 1 s tier: tierWindow); its
- * start/end say which window that was.
- */
-export function queryGraph(
-  store: Store,
-  f: FilterState,
-  asked: TimeWindow,
-  opts: GraphOptions,
-): GraphResponse {
+/** A graph before its objects: the folded edges, the window and the seconds its rates divide by. */
+export interface GraphTable {
+  t: EdgeTable;
+  win: TimeWindow;
+  seconds: number;
+  /** The level's nodes by number when the table was made (`others` is t.others). */
+  levelNodes: readonly LevelNode[];
+  /** The LevelTables generation the node numbers belong to. */
+  generation: number;
+}
+
+/** The folded edges of the graph over `asked` (widened by tierWindow), nothing built yet. */
+export function graphTable(store: Store, f: FilterState, asked: TimeWindow, opts: GraphOptions): GraphTable {
   const win = tierWindow(asked, store.fineFrom());
   const seconds = observedSeconds(store, win);
   const t = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
   const levelNodes = store.levels.nodes[LEVEL_INDEX[f.level]]!;
-  const nodeOf = (id: number) => (id === t.others ? OTHERS : levelNodes[id]!);
-  // Graph node sums by level node number (`others` last), in edge order: each step rounds, so the
-  // order is part of the answer. Typed arrays rather than the node objects: level nodes differ in
-  // shape, and updating their copies twice an edge was a megamorphic store each (~2 ms at workload).
+  return { t, win, seconds, levelNodes, generation: store.levels.generation };
+}
+
+/** The level node (or `others`) numbered `id` in `g`. */
+export function tableNode(g: GraphTable, id: number): LevelNode {
+  return id === g.t.others ? OTHERS : g.levelNodes[id]!;
+}
+
+/** Per edge of `g`, its bytes per second as answered; the answer's edge order goes by them. */
+export function edgeRates(g: GraphTable): Float64Array {
+  const { t, seconds } = g;
+  const out = new Float64Array(t.count);
+  for (let k = 0; k < t.count; k++) out[k] = round(t.sums[k * SCALARS + BYTES]! / seconds);
+  return out;
+}
+
+/** The edge numbers of `g` in answer order: busiest first, ties by edge id. */
+export function answerOrder(g: GraphTable, bytesPerSec: Float64Array): number[] {
+  return edgeOrder(g.t.count, bytesPerSec, g.t.src, g.t.dst, (id) => tableNode(g, id).id);
+}
+
+/**
+ * The graph nodes of `g`, sorted by id: each with the bytes and drops per second of its edges (summed
+ * in edge order, rounding each step: the order is part of the answer).
+ */
+export function tableNodes(g: GraphTable): GraphNode[] {
+  const { t, seconds } = g;
+  // Typed arrays rather than the node objects: level nodes differ in shape, and updating their copies
+  // twice an edge was a megamorphic store each (~2 ms at workload).
   const size = t.others + 1;
   const nodeBytes = new Float64Array(size);
   const nodeDrops = new Float64Array(size);
   // 1: touched, 2: touched and serves DNS.
   const touched = new Uint8Array(size);
-  const bytesPerSec = new Float64Array(t.count);
   for (let k = 0; k < t.count; k++) {
     const a = t.src[k]!;
     const b = t.dst[k]!;
@@ -459,29 +498,62 @@ export function queryGraph(
     }
     if (t.sums[at + DNS_QUERIES]! > 0) touched[b] = 2;
     else if (touched[b] === 0) touched[b] = 1;
-    bytesPerSec[k] = round(bytes / seconds);
   }
   const nodes: GraphNode[] = [];
   for (let id = 0; id < size; id++) {
     if (touched[id] === 0) continue;
-    const g: GraphNode = { ...nodeOf(id), bytesPerSec: nodeBytes[id]!, dropsPerSec: nodeDrops[id]! };
-    if (id === t.others) g.members = t.folded;
-    if (touched[id] === 2) g.dns = true;
-    nodes.push(g);
+    const g0: GraphNode = { ...tableNode(g, id), bytesPerSec: nodeBytes[id]!, dropsPerSec: nodeDrops[id]! };
+    if (id === t.others) g0.members = t.folded;
+    if (touched[id] === 2) g0.dns = true;
+    nodes.push(g0);
   }
-  const byEdge = t.ports.byEdge(t.count);
+  return nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Per edge of `g`, where its ports are listed (PortTable.byEdge), for tableEdge. */
+export type PortsByEdge = { start: Int32Array; order: Int32Array };
+
+export function portsByEdge(g: GraphTable): PortsByEdge {
+  return g.t.ports.byEdge(g.t.count);
+}
+
+/** Edge `k` of `g` as answered. */
+export function tableEdge(g: GraphTable, k: number, byEdge: PortsByEdge): GraphEdge {
+  return graphEdge(g.t, k, tableNode(g, g.t.src[k]!), tableNode(g, g.t.dst[k]!), byEdge, g.seconds);
+}
+
+/** The answer for `g`: its nodes and, in answer order, its edges. */
+export function tableGraph(
+  g: GraphTable,
+  f: FilterState,
+  opts: GraphOptions,
+  order?: number[],
+): GraphResponse {
+  const byEdge = portsByEdge(g);
   // Edge objects made in answer order, rather than made and then sorted by their id strings.
-  const order = edgeOrder(t.count, bytesPerSec, t.src, t.dst, (id) => nodeOf(id).id);
-  const out: GraphEdge[] = [];
-  for (const k of order) out.push(graphEdge(t, k, nodeOf(t.src[k]!), nodeOf(t.dst[k]!), byEdge, seconds));
+  const edges: GraphEdge[] = [];
+  for (const k of order ?? answerOrder(g, edgeRates(g))) edges.push(tableEdge(g, k, byEdge));
   return {
     level: f.level,
     mode: timeMode(f),
-    start: win.start,
-    end: win.end,
-    nodes: nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    edges: out,
-    folded: t.folded,
+    start: g.win.start,
+    end: g.win.end,
+    nodes: tableNodes(g),
+    edges,
+    folded: g.t.folded,
     simulated: opts.simulated,
   };
+}
+
+/**
+ * The graph over `win` (widened to whole minutes where older than the 1 s tier: tierWindow); its
+ * start/end say which window that was.
+ */
+export function queryGraph(
+  store: Store,
+  f: FilterState,
+  asked: TimeWindow,
+  opts: GraphOptions,
+): GraphResponse {
+  return tableGraph(graphTable(store, f, asked, opts), f, opts);
 }

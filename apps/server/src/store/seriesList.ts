@@ -9,6 +9,8 @@ import type { EdgeSeries } from './series.js';
 export class SeriesList {
   items: (EdgeSeries | null)[] = [];
   private holes = 0;
+  /** Times the array closed up: places of series change only then (SeriesGroups keep them). */
+  compactions = 0;
 
   add(s: EdgeSeries): void {
     s.listAt = this.items.length;
@@ -32,5 +34,6 @@ export class SeriesList {
       }
     this.items.length = kept;
     this.holes = 0;
+    this.compactions++;
   }
 }
