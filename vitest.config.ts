@@ -19,6 +19,7 @@ export default defineConfig({
           include: [
             'packages/*/src/**/*.test.ts',
             'apps/server/src/**/*.test.ts',
+            'apps/cli/src/**/*.test.ts',
             'deploy/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
@@ -34,6 +35,7 @@ export default defineConfig({
           include: [
             'packages/*/src/**/*.int.test.ts',
             'apps/server/src/**/*.int.test.ts',
+            'apps/cli/src/**/*.int.test.ts',
             'deploy/**/*.int.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/dist/**'],

@@ -156,7 +156,7 @@ describe('staged images', () => {
 
   it('the collector tree answers `weft collector --help`', async () => {
     const tree = stage('collector');
-    const r = spawnSync(process.execPath, ['packages/cli/dist/main.js', 'collector', '--help'], {
+    const r = spawnSync(process.execPath, ['apps/cli/dist/main.js', 'collector', '--help'], {
       cwd: tree,
       encoding: 'utf8',
     });
@@ -208,7 +208,7 @@ describe('staged images', () => {
     const caps = grantableCapabilities(container.securityContext?.capabilities?.add ?? []);
     const { child, log } = start(
       'setpriv',
-      setprivArgs(caps, [process.execPath, 'packages/cli/dist/main.js', 'collector']),
+      setprivArgs(caps, [process.execPath, 'apps/cli/dist/main.js', 'collector']),
       { cwd: tree, env },
     );
 

@@ -8,7 +8,7 @@ set -eu
 commit=$1
 dir=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-pkgs="packages/protocol packages/bpf packages/collector packages/lab apps/server packages/cli"
+pkgs="packages/protocol packages/bpf packages/collector packages/lab apps/server apps/cli"
 rm -rf "$dir"
 mkdir -p "$dir"
 # shellcheck disable=SC2086

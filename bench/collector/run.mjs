@@ -70,7 +70,7 @@ const trees = COMPARE.map((c) => ({ name: basename(c), root: realpathSync(c) }))
 trees.push({ name: 'this', root });
 const PACKAGES = ['packages/protocol', 'packages/bpf', 'packages/collector'];
 // The CLI imports the lab and the server (its other commands), which must be built for it to load.
-if (CLI) PACKAGES.push('packages/lab', 'apps/server', 'packages/cli');
+if (CLI) PACKAGES.push('packages/lab', 'apps/server', 'apps/cli');
 for (const t of trees)
   for (const pkg of PACKAGES) {
     execFileSync(
@@ -468,7 +468,7 @@ async function measure(variant, flows, dnsPerSec, k8s, sink) {
       invFile,
       k8s ? 'kubernetes' : '',
       variant.module,
-      CLI ? join(variant.root, 'packages/cli/dist') : '',
+      CLI ? join(variant.root, 'apps/cli/dist') : '',
       variant.compat,
     ],
     {

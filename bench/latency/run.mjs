@@ -31,7 +31,7 @@ const PREFIX = opt('prefix', 'wlat');
 const EDGE = 'wl:production/frontend->wl:production/api';
 // --root DIR: another built checkout (a baseline) whose `weft start` and lab to measure, side by side.
 const stack = opt('root', root);
-const cli = join(stack, 'packages/cli/dist/main.js');
+const cli = join(stack, 'apps/cli/dist/main.js');
 const labDist = join(stack, 'packages/lab/dist/index.js');
 for (const f of [cli, labDist])
   if (!existsSync(f)) {

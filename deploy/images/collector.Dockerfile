@@ -20,7 +20,7 @@ RUN node deploy/images/stage.mjs collector /out
 
 FROM node:20-bookworm-slim
 ENV DEBIAN_FRONTEND=noninteractive NODE_ENV=production
-# The collector's heap settings (packages/collector/src/nodeFlags.ts), so that `weft collector` runs in
+# The collector's heap settings (packages/collector/src/v8Flags.ts), so that `weft collector` runs in
 # place rather than starting Node again with them; the DaemonSet's NODE_OPTIONS takes precedence.
 ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4 --v8-pool-size=1"
 # The probe links libbpf, libelf and zlib statically by default; their runtime packages (Debian's
@@ -34,4 +34,4 @@ COPY --from=build /out/ ./
 # PERFMON and SYS_RESOURCE, and runs it unprivileged with a read-only root filesystem.
 USER 0
 EXPOSE 10093
-ENTRYPOINT ["node", "packages/cli/dist/main.js", "collector"]
+ENTRYPOINT ["node", "apps/cli/dist/main.js", "collector"]

@@ -18,7 +18,7 @@ const COMPONENTS = {
   collector: {
     // `weft collector`: the CLI parses flags and WEFT_* variables, runs the collector, handles signals.
     pkg: '@weft/cli',
-    entry: 'packages/cli/dist/main.js',
+    entry: 'apps/cli/dist/main.js',
     // The eBPF loader, spawned by @weft/bpf from its own dist/.
     required: ['packages/bpf/dist/weft-probe'],
     extra: [],

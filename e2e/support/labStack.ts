@@ -8,7 +8,7 @@ import { namespaceNodeId } from '@weft/protocol';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(root, 'packages/cli/dist/main.js');
+const cli = join(root, 'apps/cli/dist/main.js');
 
 /** The lab's name prefix for these specs: no other engineer's or user's lab shares it. */
 export const LAB_PREFIX = 'wee';
