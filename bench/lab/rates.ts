@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { labDown, labStatus, labUp } from '../../packages/lab/src/index.js';
-import { measureRates } from '../../packages/lab/src/measureRates.js';
-import type { Scenario } from '../../packages/lab/src/scenario.js';
+import { measureRates } from '../../packages/lab/src/scenario/measureRates.js';
+import type { Scenario } from '../../packages/lab/src/scenario/scenario.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

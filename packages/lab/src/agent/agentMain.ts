@@ -1,7 +1,7 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import type { AgentConfig } from '../agentConfig.js';
-import type { AgentFaults } from '../agentFaults.js';
-import type { ControlRequest } from '../controlProtocol.js';
+import type { AgentConfig } from './agentConfig.js';
+import type { AgentFaults } from './agentFaults.js';
+import type { ControlRequest } from './controlProtocol.js';
 import { serveControl } from './controlServer.js';
 import { DnsServer } from './dnsServer.js';
 import { Generator } from './generator.js';

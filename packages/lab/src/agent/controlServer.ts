@@ -1,6 +1,6 @@
 import { unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { type ControlRequest, type ControlResponse, MAX_CONTROL_LINE } from '../controlProtocol.js';
+import { type ControlRequest, type ControlResponse, MAX_CONTROL_LINE } from './controlProtocol.js';
 
 export type ControlHandler = (req: ControlRequest) => Promise<unknown> | unknown;
 

@@ -1,6 +1,6 @@
 import * as dnsPacket from 'dns-packet';
-import type { DnsZoneEntry } from '../agentConfig.js';
-import type { DnsFaultRule } from '../agentFaults.js';
+import type { DnsZoneEntry } from './agentConfig.js';
+import type { DnsFaultRule } from './agentFaults.js';
 
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
 export type AnswerRcode = keyof typeof RCODE;

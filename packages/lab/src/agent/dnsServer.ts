@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
-import type { DnsConfig } from '../agentConfig.js';
-import type { DnsFaultRule } from '../agentFaults.js';
+import type { DnsConfig } from './agentConfig.js';
+import type { DnsFaultRule } from './agentFaults.js';
 import { answerDns, type DnsBehaviour, normalizeName } from './dnsAnswer.js';
 
 export interface DnsStats {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { GeneratorConfig } from '../agentConfig.js';
+import type { GeneratorConfig } from './agentConfig.js';
 import { resolveName } from './labResolver.js';
 import { httpExchange, kvExchange } from './requests.js';
 import { scheduleStep } from './schedule.js';
