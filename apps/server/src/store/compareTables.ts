@@ -1,6 +1,6 @@
-import type { FilterState, GraphEdge, GraphNode, GraphResponse, TimeWindow } from '@weft/protocol';
+import type { FilterState, GraphEdge, GraphResponse, TimeWindow } from '@weft/protocol';
 import { BYTES, DNS_ERRORS, DROP_PACKETS, FAILURES, SCALARS } from './edgeTier.js';
-import { edgeChanges, NONE, vanishedEdge } from './graphCompare.js';
+import { appendVanished, edgeChanges, NONE } from './graphCompare.js';
 import {
   answerOrder,
   edgeRates,
@@ -74,23 +74,7 @@ export function compareTables(
     for (const kb of answerOrder(baseline, edgeRates(baseline)))
       if (matched[kb] === 0) vanished.push(tableEdge(baseline, kb, byEdge));
   }
-  const nodes = answer.nodes;
-  if (vanished.length > 0) {
-    const have = new Set(nodes.map((n) => n.id));
-    const baseNodes = new Map<string, GraphNode>(tableNodes(baseline).map((n) => [n.id, n]));
-    for (const v of vanished) {
-      edges.push(vanishedEdge(v));
-      for (const id of [v.source, v.target]) {
-        const n = baseNodes.get(id);
-        if (!n || have.has(id)) continue;
-        have.add(id);
-        n.bytesPerSec = 0;
-        n.dropsPerSec = 0;
-        nodes.push(n);
-      }
-    }
-    nodes.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  }
+  appendVanished(answer.nodes, edges, vanished, tableNodes(baseline));
   answer.baseline = { start: baselineWindow.start, end: baselineWindow.end };
   return answer;
 }

@@ -95,6 +95,33 @@ export function vanishedEdge(b: GraphEdge): GraphEdge {
 }
 
 /**
+ * Adds the baseline's vanished edges after the selection's, and the baseline's nodes they need that the
+ * selection lacks (with no traffic now), keeping the nodes in id order.
+ */
+export function appendVanished(
+  nodes: GraphNode[],
+  edges: GraphEdge[],
+  vanished: readonly GraphEdge[],
+  baselineNodes: readonly GraphNode[],
+): void {
+  if (vanished.length === 0) return;
+  const have = new Set(nodes.map((n) => n.id));
+  const baseNodes = new Map<string, GraphNode>(baselineNodes.map((n) => [n.id, n]));
+  for (const v of vanished) {
+    edges.push(vanishedEdge(v));
+    for (const id of [v.source, v.target]) {
+      const n = baseNodes.get(id);
+      if (!n || have.has(id)) continue;
+      have.add(id);
+      n.bytesPerSec = 0;
+      n.dropsPerSec = 0;
+      nodes.push(n);
+    }
+  }
+  nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
  * The selected window's graph marked against the baseline's (both at the same level and filter):
  * edges of the selection only are `new`, edges of the baseline only are kept as `vanished` with zero
  * rates (and their nodes, so the map can draw them), edges in both get `baseline` figures and the
@@ -127,23 +154,7 @@ export function compareGraphs(
   }
   // In the baseline's order (busiest first, then id), after the edges of the selection.
   const vanished = [...before.values()];
-  const nodes = current.nodes;
-  if (vanished.length > 0) {
-    const have = new Set(nodes.map((n) => n.id));
-    const baseNodes = new Map<string, GraphNode>(baseline.nodes.map((n) => [n.id, n]));
-    for (const b of vanished) {
-      edges.push(vanishedEdge(b));
-      for (const id of [b.source, b.target]) {
-        const n = baseNodes.get(id);
-        if (!n || have.has(id)) continue;
-        have.add(id);
-        n.bytesPerSec = 0;
-        n.dropsPerSec = 0;
-        nodes.push(n);
-      }
-    }
-    nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
+  appendVanished(current.nodes, edges, vanished, baseline.nodes);
   current.baseline = { start: baselineWindow.start, end: baselineWindow.end };
   return current;
 }
