@@ -10,7 +10,8 @@ import {
 import { CliError } from '../cliError.js';
 import { formatAnswer } from '../formatAnswer.js';
 import { takeFlag, takeOption } from '../takeOption.js';
-import { DEFAULT_QUERY_SERVER, fetchJson } from './query.js';
+import { fetchJson } from './fetchJson.js';
+import { DEFAULT_QUERY_SERVER } from './query.js';
 
 const USAGE = `Usage: weft diagnose SRC DST [--since 5m | --at T | --from T [--to T]] [--json] [--server URL]
   Why can't SRC reach DST: policy and kernel drops, DNS, TCP attempts, latency, each with its rule;

@@ -3,7 +3,8 @@ import { type FilterIssue, parseFilter, type TimeMode, type WhatIfResponse } fro
 import { CliError } from '../cliError.js';
 import { takeFlag, takeOption } from '../takeOption.js';
 import { whatIfText } from '../whatIfText.js';
-import { DEFAULT_QUERY_SERVER, fetchJson } from './query.js';
+import { fetchJson } from './fetchJson.js';
+import { DEFAULT_QUERY_SERVER } from './query.js';
 
 const USAGE = `Usage: weft policy <whatif|generate> [options]
   whatif -f FILE [--since 15m | --at T | --from T [--to T]] [--json] [--server URL]
@@ -50,37 +51,6 @@ function timeParams(args: string[], sub: string): { entries: [string, string][];
   return { entries, mode };
 }
 
-async function postJson(url: string, server: string, payload: unknown): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(
-      `cannot reach the server at ${server}: ${cause?.code ?? cause?.message ?? (e as Error).message}`,
-    );
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CliError(`the server at ${server} answered ${res.status} with something that is not JSON`);
-  }
-  if (!res.ok) {
-    const message = (body as { message?: unknown }).message;
-    throw new CliError(
-      `the server answered ${res.status}: ${typeof message === 'string' ? message : text.slice(0, 200)}`,
-    );
-  }
-  return body;
-}
-
 async function readYaml(file: string): Promise<string> {
   try {
     if (file !== '-') return await readFile(file, 'utf8');
@@ -115,7 +85,7 @@ export async function runPolicy(
     if (!file) throw new CliError(`policy whatif: -f FILE is required\n${USAGE}`, 2);
     if (args.length > 0) throw new CliError(`policy whatif: unexpected "${args.join(' ')}"\n${USAGE}`, 2);
     const yaml = await readYaml(file);
-    const body = await postJson(`${server}/api/v1/policy/whatif?${new URLSearchParams(entries)}`, server, {
+    const body = await fetchJson(`${server}/api/v1/policy/whatif?${new URLSearchParams(entries)}`, server, {
       yaml,
     });
     out.write(

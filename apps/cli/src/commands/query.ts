@@ -11,6 +11,7 @@ import {
 import { CliError } from '../cliError.js';
 import { formatAnswer, QUERY_VIEWS, type QueryView } from '../formatAnswer.js';
 import { takeFlag, takeOption } from '../takeOption.js';
+import { fetchJson } from './fetchJson.js';
 
 export const DEFAULT_QUERY_SERVER = 'http://127.0.0.1:8080';
 
@@ -48,32 +49,6 @@ function filterEntries(args: string[]): [string, string][] {
     if (v !== undefined) entries.push([p, v]);
   }
   return entries;
-}
-
-export async function fetchJson(url: string, server: string): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(
-      `cannot reach the server at ${server}: ${cause?.code ?? cause?.message ?? (e as Error).message}`,
-    );
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CliError(`the server at ${server} answered ${res.status} with something that is not JSON`);
-  }
-  if (!res.ok) {
-    const message = (body as { message?: unknown }).message;
-    throw new CliError(
-      `the server answered ${res.status}: ${typeof message === 'string' ? message : text.slice(0, 200)}`,
-    );
-  }
-  return body;
 }
 
 /**
