@@ -13,7 +13,8 @@
  *    and under small UDP packets, plus the same program on fixed frames through BPF_PROG_TEST_RUN
  *    (`weft-probe --bench-tc`: warm caches, no other traffic: the program's own cost).
  * 2. iperf3 TCP throughput between two network namespaces, with and without the probe, in alternating
- *    runs (ABBA order so drift cancels).
+ *    runs (ABBA order so drift cancels): the per-round ratios' median with quartiles, range and a
+ *    bootstrap 95% interval, and what else the machine did meanwhile (steal time, other processes).
  * 3. Loader CPU and RSS with N flows active every interval (UDP to N distinct ports, redirected to one
  *    socket in the receiver so nothing is dropped).
  *
@@ -29,8 +30,10 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
-const PAIRS = arg('pairs', 5);
-const SECONDS = arg('seconds', 2);
+// many short alternating pairs: on a shared 2-vCPU guest, load drifts within a minute, and a long
+// run lets one disturbance decide a pair; 20 pairs of 1 s give a median with a bootstrap interval
+const PAIRS = arg('pairs', 20);
+const SECONDS = arg('seconds', 1);
 const FLOWS = arg('flows', 10000);
 const FLOW_SECONDS = arg('flow-seconds', 10);
 const PROBE = fileURLToPath(new URL('../../packages/bpf/dist/weft-probe', import.meta.url));
@@ -76,6 +79,79 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
+};
+
+/** 95% bootstrap interval of the median (seeded: the same runs give the same interval). */
+function medianInterval(xs, rounds = 2000) {
+  let seed = 0x9e3779b9;
+  const rand = () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const meds = [];
+  for (let r = 0; r < rounds; r++) meds.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)])));
+  return [quantile(meds, 0.025), quantile(meds, 0.975)];
+}
+
+/** CPU time of the whole machine (/proc/stat, in ticks): steal is what the hypervisor gave others. */
+function machineTicks() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
+  return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
+}
+
+/** utime + stime of every process, by pid (with its command name). */
+function processTicks() {
+  const out = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, { name, ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** What the machine did between two snapshots, apart from the benchmark's own processes. */
+function machineActivity(before, after, seconds) {
+  const t0 = before.machine;
+  const t1 = after.machine;
+  const total = t1.busy + t1.idle + t1.steal - (t0.busy + t0.idle + t0.steal);
+  const hz = 100; // USER_HZ
+  const others = [];
+  for (const [pid, p] of after.procs) {
+    if (['iperf3', 'weft-probe', 'ip'].includes(p.name) || pid === String(process.pid)) continue;
+    const d = p.ticks - (before.procs.get(pid)?.ticks ?? 0);
+    if (d > 0)
+      others.push({ pid: Number(pid), name: p.name, cpu_pct: +((d / hz / seconds) * 100).toFixed(1) });
+  }
+  others.sort((a, b) => b.cpu_pct - a.cpu_pct);
+  return {
+    seconds: +seconds.toFixed(1),
+    loadavg: [before.load, after.load],
+    steal_pct: total ? +(((t1.steal - t0.steal) / total) * 100).toFixed(2) : null,
+    other_processes_cpu_pct: +others.reduce((a, o) => a + o.cpu_pct, 0).toFixed(1),
+    busiest_other_processes: others.slice(0, 5),
+  };
+}
+
+const snapshot = () => ({
+  machine: machineTicks(),
+  procs: processTicks(),
+  load: os.loadavg().map((x) => +x.toFixed(2)),
+  at: performance.now(),
+});
 
 const children = [];
 function teardown() {
@@ -279,26 +355,36 @@ async function throughput() {
       await p.stop();
     }
   };
+  const before = snapshot();
   for (let i = 0; i < PAIRS; i++) {
     const order = i % 2 === 0 ? configs : [...configs].reverse();
     for (const c of order) runs[c.label].push(await run(c));
   }
+  const after = snapshot();
   const r2 = (x) => +x.toFixed(2);
   const r3 = (x) => +x.toFixed(3);
   const bps = (xs) => xs.map((x) => x.bps);
   const eff = (xs) => xs.map((x) => x.gbitPerCpuS);
   const base = runs.baseline;
-  const summary = (xs) => ({
-    median_ratio: r3(median(bps(xs)) / median(bps(base))),
-    mean_ratio: r3(bps(xs).reduce((a, b) => a + b, 0) / bps(base).reduce((a, b) => a + b, 0)),
-    // each run against the baseline run of its own round (same minutes, same load)
-    round_ratio_median: r3(median(xs.map((x, i) => x.bps / base[i].bps))),
-    efficiency_median_ratio: r3(median(eff(xs)) / median(eff(base))),
-  });
+  const summary = (xs) => {
+    const rounds = xs.map((x, i) => x.bps / base[i].bps);
+    return {
+      median_ratio: r3(median(bps(xs)) / median(bps(base))),
+      mean_ratio: r3(bps(xs).reduce((a, b) => a + b, 0) / bps(base).reduce((a, b) => a + b, 0)),
+      // each run against the baseline run of its own round (same minutes, same load)
+      round_ratio_median: r3(median(rounds)),
+      round_ratio_median_95pct: medianInterval(rounds).map(r3),
+      round_ratio_quartiles: [quantile(rounds, 0.25), quantile(rounds, 0.75)].map(r3),
+      round_ratio_range: [Math.min(...rounds), Math.max(...rounds)].map(r3),
+      round_ratios: rounds.map(r3),
+      efficiency_median_ratio: r3(median(eff(xs)) / median(eff(base))),
+    };
+  };
   const withProbe = runs.probe;
   return {
     runs: PAIRS,
     seconds: SECONDS,
+    machine_meanwhile: machineActivity(before, after, (after.at - before.at) / 1000),
     baseline_gbit: bps(base).map((x) => r2(x / 1e9)),
     probe_gbit: bps(withProbe).map((x) => r2(x / 1e9)),
     ...summary(withProbe),
