@@ -1,4 +1,4 @@
-/* DNS query/response pairing done in the tc program (flow.bpf.c). */
+/* DNS pairing: the structs the tc programs (dns.bpf.h) and the loader share. */
 #ifndef WEFT_DNS_H
 #define WEFT_DNS_H
 #include "types.h"
