@@ -1,8 +1,8 @@
 import type { AlertRule, AlertState } from '@weft/protocol';
 import type { ServerConfig } from '../config.js';
-import { visitWindow } from '../store/buckets.js';
-import { EdgeBucket } from '../store/edgeBucket.js';
+import type { EdgeBucket } from '../store/edgeBucket.js';
 import type { Store } from '../store/store.js';
+import { StoreRead } from '../store/storeRead.js';
 import { observedSeconds } from '../store/window.js';
 import { type SeedRule, seedRules } from './seedRules.js';
 
@@ -57,9 +57,7 @@ export class AlertEngine {
   /** Totals over the rule window ending at `now`. */
   private window(now: number): { sum: EdgeBucket; seconds: number } {
     const start = now - this.config.alertWindowS * 1000;
-    const sum = new EdgeBucket(0);
-    const t = this.store.totals;
-    visitWindow(t.fine, t.coarse, start, now + 1, this.store.fineFrom(now), now, (b) => sum.merge(b));
+    const sum = new StoreRead(this.store, now).edgeSum(this.store.totals, { start, end: now + 1 });
     return { sum, seconds: observedSeconds(this.store, { start, end: now }) };
   }
 

@@ -19,12 +19,12 @@ import {
   windowInWords,
 } from '@weft/protocol';
 import { promDuration } from '../alerts/seedRules.js';
-import { visitWindow } from '../store/buckets.js';
 import { DnsBucket } from '../store/dnsBucket.js';
 import { EdgeBucket } from '../store/edgeBucket.js';
 import { levelNode } from '../store/levelNode.js';
 import type { DnsSeries, EdgeSeries } from '../store/series.js';
 import type { Store } from '../store/store.js';
+import { StoreRead } from '../store/storeRead.js';
 import { observedSeconds, usToMs } from '../store/window.js';
 import { nextSteps, type PairPlace } from './nextSteps.js';
 import { pairHistory } from './pairHistory.js';
@@ -102,14 +102,12 @@ interface Gathered {
 }
 
 function gather(store: Store, m: Matched, win: TimeWindow, now: number, byPair: boolean): Gathered {
-  const fineFrom = store.fineFrom(now);
-  const liveEdge = Math.min(now, store.dataEnd || now);
+  const read = new StoreRead(store, now);
   const total = new PairSum();
   const pairs = new Map<string, PairSum>();
   const dnsOf = new Map<string, DnsBucket>();
   for (const s of m.dns) {
-    const b = new DnsBucket(0);
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (x) => b.merge(x));
+    const b = read.dnsSum(s, win);
     total.dns.merge(b);
     total.sources.set(epKey(s.client), s.client);
     const k = epKey(s.client);
@@ -122,8 +120,7 @@ function gather(store: Store, m: Matched, win: TimeWindow, now: number, byPair: 
     [m.reverse, false],
   ] as const)
     for (const s of list) {
-      const b = new EdgeBucket(0);
-      visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (x) => b.merge(x));
+      const b = read.edgeSum(s, win);
       const c = forward ? s.client : s.server;
       const t = forward ? s.server : s.client;
       for (const sum of byPair ? [total, pairFor(pairs, c, t, dnsOf)] : [total]) {

@@ -1,8 +1,7 @@
 import type { LiveSummary, TimeWindow } from '@weft/protocol';
-import { visitWindow } from '../store/buckets.js';
-import { EdgeBucket } from '../store/edgeBucket.js';
 import type { Store } from '../store/store.js';
-import { observedSeconds, round, tierWindow } from '../store/window.js';
+import { StoreRead } from '../store/storeRead.js';
+import { observedSeconds, round, } from '../store/window.js';
 
 /**
  * Cluster-wide rates over `window`: the Now panel. The server passes the live map's rate window
@@ -14,13 +13,9 @@ export function liveSummary(
   window: TimeWindow,
   extra: { alertsFiring: number; alertsPending: number; collectors: number },
 ): LiveSummary {
-  const now = store.now();
-  const fineFrom = store.fineFrom(now);
-  const win = tierWindow(window, fineFrom);
-  const sum = new EdgeBucket(0);
-  const t = store.totals;
-  const liveEdge = Math.min(now, store.dataEnd || now);
-  visitWindow(t.fine, t.coarse, win.start, win.end, fineFrom, liveEdge, (b) => sum.merge(b));
+  const read = new StoreRead(store);
+  const win = read.window(window);
+  const sum = read.edgeSum(store.totals, win);
   const span = observedSeconds(store, win);
   return {
     bytesPerSec: round(sum.bytes / span),

@@ -1,9 +1,8 @@
 import { type DropsResponse, endpointLabel, type FilterState, type TimeWindow } from '@weft/protocol';
-import { visitWindow } from '../store/buckets.js';
 import { EdgeBucket } from '../store/edgeBucket.js';
 import { pairMatcher } from '../store/match.js';
 import type { Store } from '../store/store.js';
-import { tierWindow } from '../store/window.js';
+import { StoreRead } from '../store/storeRead.js';
 import { FlowExplainer } from './pairFinding.js';
 import type { PolicyContexts } from './policyContexts.js';
 
@@ -22,10 +21,8 @@ export function withDropsByPolicy(
 ): DropsResponse {
   if (f.reason && f.reason !== 'policy_drop') return answer;
   const match = pairMatcher(f);
-  const now = store.now();
-  const fineFrom = store.fineFrom(now);
-  const win = tierWindow(asked, fineFrom);
-  const liveEdge = Math.min(now, store.dataEnd || now);
+  const read = new StoreRead(store);
+  const win = read.window(asked);
   const explainer = new FlowExplainer(contexts);
   const groups = new Map<string, ByPolicy & { seen: Set<string> }>();
   const pairs = new Map<string, { packets: number; finding: ReturnType<FlowExplainer['explain']> }>();
@@ -33,7 +30,7 @@ export function withDropsByPolicy(
     if (s.lastSeen < win.start - 120_000) continue;
     if (!match(s.client, s.server, s.proto, s.port)) continue;
     const sum = new EdgeBucket(0);
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => {
+    read.visit(s, win, (b) => {
       if (b.drops) sum.merge(b);
     });
     const packets = sum.dropsFor('policy_drop');

@@ -1,10 +1,9 @@
 import { policyKey } from '@weft/policy';
 import type { PolicyFinding, TimeWindow } from '@weft/protocol';
 import { endpointIs, type Subject } from '../diagnose/subject.js';
-import { visitWindow } from '../store/buckets.js';
-import { EdgeBucket } from '../store/edgeBucket.js';
 import type { EdgeSeries } from '../store/series.js';
 import type { Store } from '../store/store.js';
+import { StoreRead } from '../store/storeRead.js';
 import { explainFlow } from './explainFlow.js';
 import type { PolicyContexts } from './policyContexts.js';
 
@@ -16,16 +15,7 @@ interface Trouble {
 }
 
 function troubleOf(store: Store, s: EdgeSeries, win: TimeWindow, now: number): Trouble {
-  const sum = new EdgeBucket(0);
-  visitWindow(
-    s.fine,
-    s.coarse,
-    win.start,
-    win.end,
-    store.fineFrom(now),
-    Math.min(now, store.dataEnd || now),
-    (b) => sum.merge(b),
-  );
+  const sum = new StoreRead(store, now).edgeSum(s, win);
   return { series: s, policyDrops: sum.dropsFor('policy_drop'), failures: sum.failures };
 }
 

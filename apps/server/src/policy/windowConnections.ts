@@ -1,10 +1,9 @@
 import type { TimeWindow } from '@weft/protocol';
-import { visitWindow } from '../store/buckets.js';
-import { EdgeBucket } from '../store/edgeBucket.js';
+import type { EdgeBucket } from '../store/edgeBucket.js';
 import type { PairMatcher } from '../store/match.js';
 import type { EdgeSeries } from '../store/series.js';
 import type { Store } from '../store/store.js';
-import { tierWindow } from '../store/window.js';
+import { StoreRead } from '../store/storeRead.js';
 
 /** A connection (client, server, protocol, server port) and what it did over a window. */
 export interface WindowConnection {
@@ -22,16 +21,13 @@ export function windowConnections(
   asked: TimeWindow,
   match: PairMatcher | null = null,
 ): { window: TimeWindow; connections: WindowConnection[] } {
-  const now = store.now();
-  const fineFrom = store.fineFrom(now);
-  const win = tierWindow(asked, fineFrom);
-  const liveEdge = Math.min(now, store.dataEnd || now);
+  const read = new StoreRead(store);
+  const win = read.window(asked);
   const connections: WindowConnection[] = [];
   for (const s of store.edges.values()) {
     if (s.lastSeen < win.start - 120_000) continue;
     if (match && !match(s.client, s.server, s.proto, s.port)) continue;
-    const sum = new EdgeBucket(0);
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => sum.merge(b));
+    const sum = read.edgeSum(s, win);
     if (sum.packets === 0 && sum.bytes === 0 && sum.connects === 0 && sum.dropPackets === 0) continue;
     connections.push({ series: s, sum });
   }

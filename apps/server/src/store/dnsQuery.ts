@@ -1,9 +1,9 @@
 import type { DnsClient, DnsResponse, FailingName, FilterState, TimeWindow } from '@weft/protocol';
-import { visitWindow } from './buckets.js';
 import { DnsBucket } from './dnsBucket.js';
 import { endpointMatches } from './match.js';
 import type { Store } from './store.js';
-import { round, tierWindow, usToMs } from './window.js';
+import { StoreRead } from './storeRead.js';
+import { round, usToMs } from './window.js';
 
 const MAX_CLIENTS = 500;
 const TOP_FAILING = 10;
@@ -52,17 +52,14 @@ export function dnsClientMatches(
 
 /** Per-client DNS over the window: queries, error rate, latency percentiles, top failing names. */
 export function queryDns(store: Store, f: FilterState, asked: TimeWindow): DnsResponse {
-  const now = store.now();
-  const fineFrom = store.fineFrom(now);
-  const win = tierWindow(asked, fineFrom);
-  const liveEdge = Math.min(now, store.dataEnd || now);
+  const read = new StoreRead(store);
+  const win = read.window(asked);
   const all = new DnsBucket(0);
   const clients: { c: DnsClient; sum: DnsBucket }[] = [];
   for (const s of store.dns.values()) {
     if (s.lastSeen < win.start - 120_000) continue;
     if (!dnsClientMatches(f, s.client)) continue;
-    const sum = new DnsBucket(0);
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => sum.merge(b));
+    const sum = read.dnsSum(s, win);
     if (sum.queries === 0) continue;
     all.merge(sum);
     clients.push({

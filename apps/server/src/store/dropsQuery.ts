@@ -5,21 +5,18 @@ import {
   type FilterState,
   type TimeWindow,
 } from '@weft/protocol';
-import { visitWindow } from './buckets.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { pairMatcher } from './match.js';
 import type { Store } from './store.js';
-import { tierWindow } from './window.js';
+import { StoreRead } from './storeRead.js';
 
 const TOP_PAIRS = 20;
 
 /** Drops over the window: by reason, by direction, and the pod pairs dropping most. */
 export function queryDrops(store: Store, f: FilterState, asked: TimeWindow): DropsResponse {
   const match = pairMatcher(f);
-  const now = store.now();
-  const fineFrom = store.fineFrom(now);
-  const win = tierWindow(asked, fineFrom);
-  const liveEdge = Math.min(now, store.dataEnd || now);
+  const read = new StoreRead(store);
+  const win = read.window(asked);
   const byReason = new Map<string, { packets: number; bytes: number }>();
   const byDirection = new Map<string, number>();
   const pairs = new Map<string, DropPair>();
@@ -29,7 +26,7 @@ export function queryDrops(store: Store, f: FilterState, asked: TimeWindow): Dro
     if (s.lastSeen < win.start - 120_000) continue;
     if (!match(s.client, s.server, s.proto, s.port)) continue;
     const sum = new EdgeBucket(0);
-    visitWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, (b) => {
+    read.visit(s, win, (b) => {
       if (b.drops) sum.merge(b);
     });
     if (!sum.drops) continue;

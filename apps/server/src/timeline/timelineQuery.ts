@@ -6,7 +6,6 @@ import {
   type TimeWindow,
 } from '@weft/protocol';
 import type { AlertTransition } from '../alerts/alertEngine.js';
-import { visitWindow, windowRow } from '../store/buckets.js';
 import { EdgeBucket } from '../store/edgeBucket.js';
 import { BYTES, DNS_ERRORS, DROP_PACKETS, type EdgeTier, FAILURES } from '../store/edgeTier.js';
 import { seriesFor } from '../store/graphQuery.js';
@@ -14,6 +13,7 @@ import { levelNode } from '../store/levelNode.js';
 import { focusEdge, MATCH_ALL, type PairMatcher, pairMatcher } from '../store/match.js';
 import type { EdgeSeries } from '../store/series.js';
 import type { Store } from '../store/store.js';
+import { StoreRead } from '../store/storeRead.js';
 import { round } from '../store/window.js';
 import { dropTransitions } from './dropTransitions.js';
 import { type TimelineGrid, timelineGrid } from './timelineGrid.js';
@@ -97,8 +97,7 @@ class IncidentEdges {
   private candidates: Candidate[] | null = null;
   private withDns = false;
   private readonly row = new Float64Array(SCALARS);
-  private readonly fineFrom: number;
-  private readonly liveEdge: number;
+  private readonly read: StoreRead;
 
   constructor(
     private readonly store: Store,
@@ -106,13 +105,12 @@ class IncidentEdges {
     private readonly range: TimeWindow,
     now: number,
   ) {
-    this.fineFrom = store.fineFrom(now);
-    this.liveEdge = Math.min(now, store.dataEnd || now);
+    this.read = new StoreRead(store, now);
   }
 
   private sum(s: EdgeSeries, win: TimeWindow): Float64Array {
     this.row.fill(0);
-    windowRow(s.fine, s.coarse, win.start, win.end, this.fineFrom, this.liveEdge, this.row, 0);
+    this.read.edgeRow(s, win, this.row);
     return this.row;
   }
 
@@ -162,8 +160,7 @@ class IncidentEdges {
   /** The drop reason with the most packets on `series` in `win`. */
   reason(series: EdgeSeries[], win: TimeWindow): string | null {
     const acc = new EdgeBucket(0);
-    for (const s of series)
-      visitWindow(s.fine, s.coarse, win.start, win.end, this.fineFrom, this.liveEdge, (b) => acc.merge(b));
+    for (const s of series) this.read.edgeSum(s, win, acc);
     const byReason = new Map<string, number>();
     if (acc.drops)
       for (const c of acc.drops.values()) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.packets);
