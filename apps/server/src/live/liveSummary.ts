@@ -1,7 +1,7 @@
 import type { LiveSummary, TimeWindow } from '@weft/protocol';
 import type { Store } from '../store/store.js';
 import { StoreRead } from '../store/storeRead.js';
-import { observedSeconds, round, } from '../store/window.js';
+import { observedSeconds, round } from '../store/window.js';
 
 /**
  * Cluster-wide rates over `window`: the Now panel. The server passes the live map's rate window
