@@ -94,7 +94,9 @@ function nextGraph(rand: () => number, prev: GraphResponse | null, tick: number)
 const wire = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
 describe('graph deltas', () => {
-  it('applied in sequence, give exactly what a whole update gives (200 seeded runs)', () => {
+  it('applied in sequence, give exactly what a whole update gives (200 seeded runs)', {
+    timeout: 60_000,
+  }, () => {
     for (let seed = 1; seed <= 200; seed++) {
       const rand = rng(seed);
       let server = nextGraph(rand, null, 0);

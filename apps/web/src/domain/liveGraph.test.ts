@@ -102,7 +102,9 @@ function nextGraph(rand: () => number, prev: GraphResponse | null, tick: number)
 const wire = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
 describe('the live graph the browser holds', () => {
-  it('ends with exactly the whole graph after any run of deltas, missed ones and resyncs (150 seeds)', () => {
+  it('ends with exactly the whole graph after any run of deltas, missed ones and resyncs (150 seeds)', {
+    timeout: 60_000,
+  }, () => {
     for (let seed = 1; seed <= 150; seed++) {
       const rand = rng(seed);
       const live = new LiveGraph();

@@ -8,6 +8,8 @@ import {
   type MapNodeEl,
 } from '../../domain/mapModel.js';
 import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
+import { contentOf, FIT_MS, ViewFit } from '../../domain/viewFit.js';
+import { countOutside } from '../../domain/viewport.js';
 import { mapStyle, readColors } from './mapStyle.js';
 import { markApplied } from './markApplied.js';
 
@@ -16,7 +18,10 @@ export const LARGE_EDGES = 1500;
 
 export interface TrafficMapProps {
   model: MapModel;
-  /** Changes when the question changes (level, focus): fresh layout and a refit. Same key = live update. */
+  /**
+   * Changes when the question changes (level, focus, filter): fresh layout and a refit. Same key = live
+   * update (refitted only when its nodes changed and the user has not moved the view: ViewFit).
+   */
   layoutKey: string;
   onNodeActivate: (id: string) => void;
   onEdgeSelect: (id: string | null, at?: { x: number; y: number }) => void;
@@ -47,6 +52,11 @@ export function TrafficMap({
   const cyRef = useRef<Core | null>(null);
   const layoutRef = useRef<StableLayout>(new StableLayout());
   const applied = useRef<Applied>({ key: '', large: false });
+  const fitRef = useRef(new ViewFit());
+  /** Whether a picture was on screen: the first one is not animated into place. */
+  const shown = useRef(false);
+  /** Where the nodes on screen are, in map units. */
+  const positionsRef = useRef<Map<string, Point>>(new Map());
   const handlers = useRef({ onNodeActivate, onEdgeSelect });
   handlers.current = { onNodeActivate, onEdgeSelect };
   // The tooltip names the window of the model on screen.
@@ -88,6 +98,12 @@ export function TrafficMap({
       leaves.forEach((l) => {
         layoutRef.current.pin(l.id(), l.position());
       });
+    });
+    // The user's own pan or zoom (cytoscape names the gestures apart from a programmatic viewport).
+    cy.on('dragpan scrollzoom pinchzoom', () => {
+      cy.stop(true, false);
+      fitRef.current.userMove();
+      markView(cy, wrapper.current, positionsRef.current);
     });
     cy.on('mouseover', 'node, edge', (e: EventObject) => {
       const d = e.target.data();
@@ -150,7 +166,12 @@ export function TrafficMap({
         });
       }
     }
-    if (fresh) fitTo(cy, positions, el);
+    const fit = fitRef.current.onModel(fresh, contentOf(model.nodes.map((n) => n.data.id)));
+    // The first picture appears fitted; later ones glide there from the view before.
+    if (fit) fitTo(cy, positions, el, box, shown.current);
+    shown.current = true;
+    positionsRef.current = positions;
+    if (!fit) markView(cy, box, positions);
     markApplied(box, model);
   }, [model, layoutKey]);
 
@@ -266,8 +287,23 @@ function diffOps(cy: Core, model: MapModel, positions: Map<string, Point>, large
   return ops;
 }
 
+/**
+ * On the wrapper, for the e2e suite: whether the view is still gliding, and how many nodes lie outside
+ * it (from the layout's positions, as fitTo reads them).
+ */
+function markView(cy: Core, box: HTMLElement | null, positions: Map<string, Point>, moving = false) {
+  if (!box) return;
+  const el = cy.container();
+  const { x, y } = cy.pan();
+  const v = { zoom: cy.zoom(), panX: x, panY: y };
+  box.dataset.view = moving ? 'moving' : 'settled';
+  box.dataset.nodesOutside = String(
+    countOutside(positions.values(), v, el?.clientWidth ?? 0, el?.clientHeight ?? 0),
+  );
+}
+
 /** Fits the view from the layout's own positions: asking cytoscape for the bounding box of thousands of elements is slow. */
-function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement) {
+function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement, box: HTMLElement, glide: boolean) {
   cy.resize();
   if (positions.size === 0) return;
   let minX = Number.POSITIVE_INFINITY;
@@ -289,8 +325,14 @@ function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement) {
   const w = el.clientWidth || 800;
   const h = el.clientHeight || 560;
   const zoom = Math.min(1.6, Math.max(0.02, Math.min(w / (maxX - minX), h / (maxY - minY))));
-  cy.viewport({
-    zoom,
-    pan: { x: w / 2 - ((minX + maxX) / 2) * zoom, y: h / 2 - ((minY + maxY) / 2) * zoom },
-  });
+  const pan = { x: w / 2 - ((minX + maxX) / 2) * zoom, y: h / 2 - ((minY + maxY) / 2) * zoom };
+  cy.stop(true, false);
+  const done = () => markView(cy, box, positions);
+  if (!glide) {
+    cy.viewport({ zoom, pan });
+    done();
+    return;
+  }
+  markView(cy, box, positions, true);
+  cy.animate({ zoom, pan }, { duration: FIT_MS, easing: 'ease-out-cubic', complete: done });
 }
