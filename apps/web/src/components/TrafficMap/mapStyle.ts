@@ -16,9 +16,27 @@ export interface MapColors {
   nsBg: string;
 }
 
+/**
+ * A CSS colour as cytoscape reads it: it rejects hex with alpha (`#rrggbbaa`, `#rgba`), which the
+ * production build's CSS minifier makes of `rgba(...)` (the light theme's namespace tint became
+ * `#0969da0d`, one console warning per style), so those become `rgba(...)`; anything else is kept.
+ */
+export function cytoscapeColor(css: string): string {
+  const m = /^#([0-9a-f]{4}|[0-9a-f]{8})$/i.exec(css.trim());
+  if (!m) return css;
+  const hex = m[1]!.length === 4 ? [...m[1]!].map((d) => d + d).join('') : m[1]!;
+  const [r, g, b, a] = [0, 2, 4, 6].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return `rgba(${r},${g},${b},${Math.round((a / 255) * 1000) / 1000})`;
+}
+
 export function readColors(el: Element = document.documentElement): MapColors {
   const cs = getComputedStyle(el);
-  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const v = (name: string, fallback: string) => cytoscapeColor(cs.getPropertyValue(name).trim() || fallback);
   return {
     fg: v('--weft-fg', '#e6edf3'),
     muted: v('--weft-muted', '#8b949e'),
