@@ -51,7 +51,20 @@ async function cytoscapeOutside(canvas: Locator): Promise<{ count: number; outsi
   });
 }
 
-test('each drill on the lab map (cytoscape) fits the new view, after the user zoomed in', async ({
+/** The smallest label on the cytoscape map, in screen pixels at the current zoom. */
+async function smallestLabelPx(canvas: Locator): Promise<number> {
+  return canvas.evaluate((el) => {
+    // biome-ignore lint/suspicious/noExplicitAny: cytoscape keeps its instance on the container
+    const cy = (el as any)._cyreg.cy;
+    let min = Number.POSITIVE_INFINITY;
+    cy.elements().forEach((e: { data(k: string): unknown; pstyle(k: string): { pfValue: number } }) => {
+      if (e.data('label')) min = Math.min(min, e.pstyle('font-size').pfValue * cy.zoom());
+    });
+    return min;
+  });
+}
+
+test('each drill on the lab map (cytoscape) fits the new view, labels at least 11 px, after the user zoomed in', async ({
   page,
 }) => {
   const paths: { start: string; steps: string[] }[] = [
@@ -70,6 +83,10 @@ test('each drill on the lab map (cytoscape) fits the new view, after the user zo
       const seen = await cytoscapeOutside(page.getByTestId('traffic-map-canvas'));
       expect(seen.count, `${id}: nodes on the map`).toBeGreaterThan(1);
       expect(seen.outside, `${id}: nodes outside the map`).toEqual([]);
+      expect(
+        await smallestLabelPx(page.getByTestId('traffic-map-canvas')),
+        `${id}: label size`,
+      ).toBeGreaterThanOrEqual(11);
     }
   }
 });

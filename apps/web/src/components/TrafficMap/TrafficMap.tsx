@@ -10,7 +10,7 @@ import {
 import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
 import { contentOf, FIT_MS, ViewFit } from '../../domain/viewFit.js';
 import { countOutside } from '../../domain/viewport.js';
-import { mapStyle, readColors } from './mapStyle.js';
+import { labelSizes, mapStyle, readColors } from './mapStyle.js';
 import { markApplied } from './markApplied.js';
 
 /** Past this many edges the map switches to the fast style (see mapStyle). */
@@ -55,6 +55,8 @@ export function TrafficMap({
   const fitRef = useRef(new ViewFit());
   /** Whether a picture was on screen: the first one is not animated into place. */
   const shown = useRef(false);
+  /** The zoom the label sizes were chosen for (the last fit's). */
+  const labelZoom = useRef(1);
   /** Where the nodes on screen are, in map units. */
   const positionsRef = useRef<Map<string, Point>>(new Map());
   const handlers = useRef({ onNodeActivate, onEdgeSelect });
@@ -113,7 +115,7 @@ export function TrafficMap({
     cy.on('mouseout', 'node, edge', () => {
       if (wrapper.current) wrapper.current.title = '';
     });
-    const onTheme = () => cy.style(mapStyle(readColors(), applied.current.large));
+    const onTheme = () => cy.style(mapStyle(readColors(), applied.current.large, labelZoom.current));
     window.addEventListener('weft-theme', onTheme);
     return () => {
       window.removeEventListener('weft-theme', onTheme);
@@ -137,7 +139,7 @@ export function TrafficMap({
     }
     const large = model.edges.length > LARGE_EDGES;
     if (large !== applied.current.large || fresh) {
-      cy.style(mapStyle(readColors(), large));
+      cy.style(mapStyle(readColors(), large, labelZoom.current));
       // Viewport tricks only pay off when the scene is big; on small maps they would blur labels.
       const r = (
         cy as unknown as { renderer(): { textureOnViewport: boolean; hideEdgesOnViewport: boolean } }
@@ -168,7 +170,14 @@ export function TrafficMap({
     }
     const fit = fitRef.current.onModel(fresh, contentOf(model.nodes.map((n) => n.data.id)));
     // The first picture appears fitted; later ones glide there from the view before.
-    if (fit) fitTo(cy, positions, el, box, shown.current);
+    if (fit) {
+      const zoom = fitTo(cy, positions, el, box, shown.current);
+      // Labels sized for the fitted view: at least 11 px on screen (labelSizes).
+      if (zoom !== null && labelSizes(zoom).edge !== labelSizes(labelZoom.current).edge) {
+        labelZoom.current = zoom;
+        if (!large) cy.style(mapStyle(readColors(), large, zoom));
+      }
+    }
     shown.current = true;
     positionsRef.current = positions;
     if (!fit) markView(cy, box, positions);
@@ -302,10 +311,19 @@ function markView(cy: Core, box: HTMLElement | null, positions: Map<string, Poin
   );
 }
 
-/** Fits the view from the layout's own positions: asking cytoscape for the bounding box of thousands of elements is slow. */
-function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement, box: HTMLElement, glide: boolean) {
+/**
+ * Fits the view from the layout's own positions (asking cytoscape for the bounding box of thousands of
+ * elements is slow); returns the zoom it fits at.
+ */
+function fitTo(
+  cy: Core,
+  positions: Map<string, Point>,
+  el: HTMLElement,
+  box: HTMLElement,
+  glide: boolean,
+): number | null {
   cy.resize();
-  if (positions.size === 0) return;
+  if (positions.size === 0) return null;
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
@@ -331,8 +349,9 @@ function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement, box: HT
   if (!glide) {
     cy.viewport({ zoom, pan });
     done();
-    return;
+    return zoom;
   }
   markView(cy, box, positions, true);
   cy.animate({ zoom, pan }, { duration: FIT_MS, easing: 'ease-out-cubic', complete: done });
+  return zoom;
 }
