@@ -358,7 +358,7 @@ describe('LiveHub', () => {
       return { ...graphOf(f, now), edges };
     };
     const clock = { now: 1_000 };
-    const { hub } = hubWith({ clock, graph });
+    const { hub, metrics } = hubWith({ clock, graph });
     const s = new BufferingSocket();
     const raw: string[] = [];
     s.send = (d: string) => {
@@ -392,6 +392,8 @@ describe('LiveHub', () => {
     }
     const types = s.sent.map((m) => m.type);
     expect(types).toEqual(['update', ...Array(12).fill('delta')]);
+    expect([metrics.liveUpdatesSent, metrics.liveWholeSent]).toEqual([13, 1]);
+    expect(metrics.liveBytesSent).toBeGreaterThan(0);
     // One edge changed a round: its changed fields, not the other 39.
     const last = JSON.parse(JSON.stringify(s.sent.at(-1))) as LiveDelta;
     expect(last.edges.put.length + last.edges.patch.length).toBeLessThanOrEqual(3);

@@ -401,6 +401,8 @@ export class LiveHub {
       c.holds = round;
       c.heldSeq = seq;
       this.metrics.liveUpdatesSent++;
+      this.metrics.liveBytesSent += Buffer.byteLength(text);
+      if (text.startsWith('{"type":"update"')) this.metrics.liveWholeSent++;
     }
     return ok;
   }
