@@ -1,5 +1,5 @@
-import { expect, type Locator, type Page, test } from '@playwright/test';
-import type { GraphEdge, GraphNode, GraphResponse } from '@weft/protocol';
+import { expect, type Locator, type Page, test, type WebSocketRoute } from '@playwright/test';
+import type { GraphEdge, GraphNode, GraphResponse, LiveSummary } from '@weft/protocol';
 import { appUrl, params } from '../support/lab.js';
 
 /**
@@ -9,6 +9,19 @@ import { appUrl, params } from '../support/lab.js';
  */
 
 const map = (page: Page) => page.getByTestId('traffic-map');
+
+const summary: LiveSummary = {
+  bytesPerSec: 1e6,
+  packetsPerSec: 1e3,
+  dropsPerSec: 0,
+  dnsQueriesPerSec: 0,
+  dnsErrorRate: 0,
+  tcpConnectsPerSec: 0,
+  tcpFailuresPerSec: 0,
+  alertsFiring: 0,
+  alertsPending: 0,
+  collectors: 2,
+};
 
 /** Zooms the map in on its top-left corner, as a user reading one part of it would. */
 async function zoomIn(page: Page) {
@@ -182,4 +195,40 @@ test('each drill on a large map (canvas) fits the new view, after the user zoome
     await expect(map(page)).toHaveAttribute('data-renderer', 'canvas');
     await expectAllInside(page, String(nodes));
   }
+});
+
+test('on a live map, other nodes fit the view while it is the map’s own; the user’s zoom is kept', async ({
+  page,
+}) => {
+  // The live socket answered by the test: whole graphs of the canvas renderer's size, as the server
+  // sends them after a subscribe.
+  let live: WebSocketRoute | null = null;
+  let seq = 0;
+  const send = (graph: GraphResponse) =>
+    live!.send(
+      JSON.stringify({ type: 'update', seq: ++seq, ts: Date.now(), graph, summary, simulated: true }),
+    );
+  const first = largeGraph('team', 12, 20, 'pod');
+  await page.routeWebSocket(/\/api\/v1\/live$/, (ws) => {
+    live = ws;
+    ws.onMessage((m) => {
+      if (JSON.parse(String(m)).type === 'subscribe') send(first);
+    });
+  });
+  // The REST graph is withheld: the live socket alone draws the map.
+  await page.route('**/api/v1/graph**', () => {});
+  await page.goto(appUrl('?level=pod'));
+  await expect(map(page)).toHaveAttribute('data-renderer', 'canvas');
+  await expectAllInside(page, String(12 * 21));
+  // The same question, other nodes (pods came, namespaces went): the view follows them.
+  send(largeGraph('wide', 30, 8, 'pod'));
+  await expectAllInside(page, String(30 * 9));
+  // Once the user zoomed in, a live update leaves their view alone.
+  await zoomIn(page);
+  await expect(map(page)).not.toHaveAttribute('data-nodes-outside', '0');
+  const before = await map(page).getAttribute('data-nodes-outside');
+  send(largeGraph('deep', 30, 8, 'pod'));
+  await expect(map(page)).toHaveAttribute('data-nodes', String(30 * 9));
+  await expect(map(page)).toHaveAttribute('data-view', 'settled');
+  expect(await map(page).getAttribute('data-nodes-outside')).toBe(before);
 });
