@@ -113,6 +113,7 @@ export function CanvasMap({
     if (box && s.scene) {
       box.dataset.view = s.glide ? 'moving' : 'settled';
       box.dataset.nodesOutside = String(countOutside(s.scene.nodes, s.vp, width, height));
+      box.dataset.zoom = s.vp.zoom.toFixed(3);
     }
     const ctx = s.dirty && s.scene ? el.getContext('2d') : null;
     s.dirty = false;

@@ -297,8 +297,8 @@ function diffOps(cy: Core, model: MapModel, positions: Map<string, Point>, large
 }
 
 /**
- * On the wrapper, for the e2e suite: whether the view is still gliding, and how many nodes lie outside
- * it (from the layout's positions, as fitTo reads them).
+ * On the wrapper, for the e2e suite: whether the view is still gliding, its zoom, and how many nodes lie
+ * outside it (from the layout's positions, as fitTo reads them).
  */
 function markView(cy: Core, box: HTMLElement | null, positions: Map<string, Point>, moving = false) {
   if (!box) return;
@@ -306,6 +306,7 @@ function markView(cy: Core, box: HTMLElement | null, positions: Map<string, Poin
   const { x, y } = cy.pan();
   const v = { zoom: cy.zoom(), panX: x, panY: y };
   box.dataset.view = moving ? 'moving' : 'settled';
+  box.dataset.zoom = v.zoom.toFixed(3);
   box.dataset.nodesOutside = String(
     countOutside(positions.values(), v, el?.clientWidth ?? 0, el?.clientHeight ?? 0),
   );
