@@ -8,8 +8,10 @@
  *     (PerformanceObserver 'longtask') while the update is handled
  *   - the bytes the map view downloads, and whether it downloads the charts' code.
  * Usage: node bench/web/mapBench.mjs [--updates 10] [--nodes-per-ns 40] [--edges 10000]
- *   [--dist <other build>] [--screenshot <png>] [--profile | --profile-first] [--profile-out <file>]
- * Requires `pnpm --filter @weft/web build` first.
+ *   [--deltas] [--dist <other build>] [--screenshot <png>] [--profile | --profile-first] [--profile-out <file>]
+ * --deltas: each live update is sent as the server sends it now, what changed since the one before
+ * (builds before fdb454b's successor know only whole updates, so side by side runs leave it off).
+ * Requires `pnpm --filter @weft/web build` first (and `pnpm --filter @weft/protocol build` for --deltas).
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,6 +19,7 @@ import { createRequire, SourceMap } from 'node:module';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.mjs';
+import { graphChanges, itemsById } from '../../packages/protocol/dist/core.js';
 import { syntheticGraph } from './syntheticGraph.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,6 +64,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 const FLAT = process.argv.includes('--flat');
+const DELTAS = process.argv.includes('--deltas');
 const graphAt = (tick) => {
   const g = syntheticGraph({ namespaces: 50, podsPerNs: PODS_PER_NS, edges: EDGES, tick });
   if (FLAT) g.nodes = g.nodes.filter((n) => n.kind !== 'namespace').map(({ parent, ...n }) => n);
@@ -211,13 +215,28 @@ await page.evaluate(() => {
   cy?.on('render', () => window.__bench.renders++);
 });
 const perUpdate = [];
+const messageBytes = [];
 for (let i = 1; i <= UPDATES; i++) {
   const g = graphAt(i);
   const before = await page.evaluate(() => ({
     t: performance.now(),
     applies: window.__bench.applies.length,
   }));
-  liveWs.send(JSON.stringify({ type: 'update', seq: i, ts: Date.now(), graph: g, summary, simulated: true }));
+  const prev = i === 1 ? first : graphAt(i - 1);
+  const msg = DELTAS
+    ? {
+        type: 'delta',
+        seq: i,
+        base: i - 1,
+        ts: Date.now(),
+        ...graphChanges(itemsById(prev.nodes), itemsById(prev.edges), g),
+        summary,
+        simulated: true,
+      }
+    : { type: 'update', seq: i, ts: Date.now(), graph: g, summary, simulated: true };
+  const text = JSON.stringify(msg);
+  messageBytes.push(Buffer.byteLength(text));
+  liveWs.send(text);
   await page.waitForFunction((n) => window.__bench.applies.length > n, before.applies, { timeout: 60_000 });
   // Let the frame that draws it finish before reading the long tasks.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -284,6 +303,7 @@ const result = {
   medianApplyMs: Math.round(
     [...perUpdate.map((u) => u.apply)].sort((a, b) => a - b)[Math.floor(perUpdate.length / 2)],
   ),
+  liveMessageKiB: messageBytes.map((b) => Math.round(b / 1024)),
   mapViewJs: kb(sum(js.map((a) => a.bytes))),
   mapViewLoadsCharts: chartsLoaded,
   assets: js.map((a) => `${a.url} ${kb(a.bytes)}`),

@@ -11,6 +11,10 @@ export class ServerMetrics {
   protocolMismatches = 0;
   abusiveClosed = 0;
   liveUpdatesSent = 0;
+  /** Of those, sent as the whole graph (subscribe, resync, after a missed round); the rest are deltas. */
+  liveWholeSent = 0;
+  /** Bytes of the live updates sent (the message text, UTF-8). */
+  liveBytesSent = 0;
   liveUpdatesSkipped = 0;
   /** Live rounds not started because the one before was still computing its graphs. */
   liveRoundsSkipped = 0;

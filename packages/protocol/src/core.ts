@@ -12,6 +12,7 @@ export type { Endpoint, EndpointKind } from './endpoint.js';
 export * from './endpointHelpers.js';
 export { EndpointTable } from './endpointTable.js';
 export * from './formatNumber.js';
+export * from './graphDelta.js';
 export type {
   CollectorMessage,
   IngestAck,

@@ -88,9 +88,9 @@ function messageProblems(e: SocketEvent, c: LiveCase): string[] {
     return [`reply is not a live message: ${e.text.slice(0, 120)}`];
   }
   const m = e.json as LiveServerMessage;
-  if (m.type === 'update') {
+  if (m.type === 'update' || m.type === 'delta') {
     const nulls = strayNulls(m);
-    return nulls.length > 0 ? [`update has null at ${nullsText(nulls)}`] : [];
+    return nulls.length > 0 ? [`${m.type} has null at ${nullsText(nulls)}`] : [];
   }
   if (m.message === '') return ['error without a message'];
   if (c.subscribe !== null) {

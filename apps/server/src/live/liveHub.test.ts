@@ -1,4 +1,14 @@
-import type { FilterState, GraphResponse, LiveSummary } from '@weft/protocol';
+import {
+  applyGraphDelta,
+  canonicalGraph,
+  type FilterState,
+  type GraphEdge,
+  type GraphResponse,
+  type LiveDelta,
+  type LiveServerMessage,
+  type LiveSummary,
+  type LiveUpdate,
+} from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { LoopShare } from '../loopShare.js';
 import { ServerMetrics } from '../serverMetrics.js';
@@ -124,6 +134,9 @@ describe('LiveHub', () => {
     // The gap in sequence numbers tells the client it missed updates.
     expect(slow.sent.map((m) => m.seq)).toEqual([2, 5]);
     expect(fast.sent.map((m) => m.seq)).toEqual([1, 3, 4, 5]);
+    // What it missed is not in a delta against what it holds: it is sent the whole graph.
+    expect(slow.sent.map((m) => m.type)).toEqual(['update', 'update']);
+    expect(fast.sent.map((m) => m.type)).toEqual(['update', 'delta', 'delta', 'delta']);
     b.close();
     expect(hub.size).toBe(1);
     expect(metrics.liveClients).toBe(1);
@@ -159,7 +172,7 @@ describe('LiveHub', () => {
     expect(Math.max(...perTask)).toBe(1);
     expect(await second).toBe(0);
     expect(metrics.liveRoundsSkipped).toBe(1);
-    for (const s of sockets) expect(s.sent.map((m) => m.type)).toEqual(['update', 'update']);
+    for (const s of sockets) expect(s.sent.map((m) => m.type)).toEqual(['update', 'delta']);
     // Once it ended, the next round runs.
     expect(await hub.tickInSlices(async () => {})).toBe(4);
   });
@@ -216,7 +229,7 @@ describe('LiveHub', () => {
     h.message('{"type":"subscribe","filter":"level=pod"}');
     expect(hog.sent).toHaveLength(2);
     expect(hub.tick()).toBe(1);
-    expect(reader.sent.map((m) => m.type)).toEqual(['update', 'update']);
+    expect(reader.sent.map((m) => m.type)).toEqual(['update', 'delta']);
   });
 
   it('handles a burst, then keeps only the newest message for the next round', () => {
@@ -274,7 +287,7 @@ describe('LiveHub', () => {
     for (const s of bad) hub.add(s).message('{"type":"subscribe","filter":"level=workload"}');
     hub.add(good).message('{"type":"subscribe","filter":"level=pod"}');
     expect(hub.tick()).toBe(1);
-    expect(good.sent.map((m) => m.type)).toEqual(['update', 'update']);
+    expect(good.sent.map((m) => m.type)).toEqual(['update', 'delta']);
     for (const s of bad) {
       expect(s.sent.map((m) => m.type)).toEqual(['error', 'error']);
       expect(s.closed).toBeNull();
@@ -314,5 +327,103 @@ describe('LiveHub', () => {
     hub.add(broken).message('{"type":"subscribe","filter":"level=pod"}');
     expect(broken.closed).toEqual({ code: 1011, reason: 'internal error' });
     expect(hub.tick()).toBe(1);
+  });
+
+  it('sends what changed since the graph each client holds, and the whole graph when it must', () => {
+    // A graph of 40 edges in which one edge's rate changes each round and, every third round, an edge
+    // comes or goes.
+    let round = 0;
+    const edge = (i: number, bytes: number): GraphEdge => ({
+      id: `pod:a/p${i}->pod:a/q${i}`,
+      source: `pod:a/p${i}`,
+      target: `pod:a/q${i}`,
+      ports: [{ port: 80, proto: 'tcp', bytesPerSec: bytes }],
+      bytesPerSec: bytes,
+      packetsPerSec: 1,
+      dropsPerSec: 0,
+      dropReasons: {},
+      tcpConnects: 0,
+      tcpFailures: 0,
+      connectLatencyP50Ms: null,
+      connectLatencyP95Ms: null,
+      rttMs: null,
+      retransmits: 0,
+      dnsQueries: 0,
+      dnsErrors: 0,
+    });
+    const graph = (f: FilterState, now: number): GraphResponse => {
+      const edges: GraphEdge[] = [];
+      for (let i = 0; i < 40 + Math.floor(round / 3); i++)
+        edges.push(edge(i, i === round % 40 ? 1000 + round : i));
+      return { ...graphOf(f, now), edges };
+    };
+    const clock = { now: 1_000 };
+    const { hub, metrics } = hubWith({ clock, graph });
+    const s = new BufferingSocket();
+    const raw: string[] = [];
+    s.send = (d: string) => {
+      raw.push(d);
+      s.sent.push(JSON.parse(d));
+    };
+    const c = hub.add(s);
+    c.message('{"type":"subscribe","filter":"level=pod","sub":7}');
+    let held: { seq: number; graph: GraphResponse } | null = null;
+    const apply = () => {
+      for (const text of raw.splice(0)) {
+        const m = JSON.parse(text) as LiveServerMessage;
+        if (m.type === 'error') continue;
+        expect(m.sub).toBe(7);
+        if (m.type === 'update') held = { seq: m.seq, graph: canonicalGraph((m as LiveUpdate).graph) };
+        else {
+          const d = m as LiveDelta;
+          expect(d.base).toBe(held?.seq);
+          held = { seq: d.seq, graph: applyGraphDelta(held!.graph, d) };
+        }
+      }
+    };
+    for (round = 1; round <= 12; round++) {
+      clock.now += 1_000;
+      hub.tick();
+      apply();
+      // The client's graph is the server's, item for item.
+      expect(held!.graph).toEqual(
+        canonicalGraph(JSON.parse(JSON.stringify(graph({ level: 'pod' } as FilterState, clock.now)))),
+      );
+    }
+    const types = s.sent.map((m) => m.type);
+    expect(types).toEqual(['update', ...Array(12).fill('delta')]);
+    expect([metrics.liveUpdatesSent, metrics.liveWholeSent]).toEqual([13, 1]);
+    expect(metrics.liveBytesSent).toBeGreaterThan(0);
+    // One edge changed a round: its changed fields, not the other 39.
+    const last = JSON.parse(JSON.stringify(s.sent.at(-1))) as LiveDelta;
+    expect(last.edges.put.length + last.edges.patch.length).toBeLessThanOrEqual(3);
+    // A resync, a new subscribe: the whole graph again, then deltas.
+    c.message('{"type":"resync"}');
+    expect(s.sent.at(-1)?.type).toBe('update');
+    hub.tick();
+    expect(s.sent.at(-1)?.type).toBe('delta');
+    c.message('{"type":"subscribe","filter":"level=pod&namespace=a","sub":8}');
+    expect(s.sent.at(-1)).toMatchObject({ type: 'update', sub: 8 });
+    hub.tick();
+    expect(s.sent.at(-1)).toMatchObject({ type: 'delta', sub: 8 });
+  });
+
+  it('grants a resync over the allowance at the next round, without losing a subscribe waiting there', () => {
+    const clock = { now: 1_000 };
+    const { hub } = hubWith({ clock, limits: { messageBurst: 1, messagesPerSecond: 0.001 } });
+    const s = new BufferingSocket();
+    const c = hub.add(s);
+    c.message('{"type":"subscribe","filter":"level=pod"}');
+    hub.tick();
+    c.message('{"type":"subscribe","filter":"level=node"}');
+    c.message('{"type":"resync"}');
+    hub.tick();
+    const last = s.sent.at(-1) as unknown as LiveUpdate;
+    expect(last.type).toBe('update');
+    expect(last.graph.level).toBe('node');
+    hub.tick();
+    c.message('{"type":"resync"}');
+    hub.tick();
+    expect(s.sent.slice(2).map((m) => m.type)).toEqual(['update', 'delta', 'update']);
   });
 });

@@ -1,8 +1,12 @@
 import {
   type FilterState,
+  type GraphEdge,
+  type GraphNode,
   type GraphResponse,
+  graphChanges,
+  itemsById,
+  LiveClientMessage,
   type LiveServerMessage,
-  LiveSubscribe,
   type LiveSummary,
   parseFilter,
   serializeFilter,
@@ -12,7 +16,7 @@ import type { LoopShare } from '../loopShare.js';
 import type { ServerMetrics } from '../serverMetrics.js';
 import { TokenBucket } from './tokenBucket.js';
 
-const checkSubscribe = Compile(LiveSubscribe);
+const checkMessage = Compile(LiveClientMessage);
 
 /**
  * How far behind (bytes queued in its socket) a client may be. Update rounds skip a client over it until
@@ -51,9 +55,32 @@ export const DEFAULT_LIVE_LIMITS: Readonly<LiveLimits> = Object.freeze({
   subscribeTimeoutMs: 10_000,
 });
 
+/** One filter's graph of one round, shared by its subscribers, with what they are sent made once. */
+interface RoundGraph {
+  key: string;
+  graph: GraphResponse;
+  nodes: Map<string, GraphNode>;
+  edges: Map<string, GraphEdge>;
+  /** The graph as JSON, made for the first subscriber sent it whole. */
+  text: string | null;
+  /**
+   * The delta's body (head and changes) as JSON by the round graph it is against. Weak: an older round's
+   * graph lives only while a client still holds it.
+   */
+  deltas: WeakMap<RoundGraph, string>;
+}
+
 interface Client {
   socket: LiveSocket;
   filter: FilterState | null;
+  /** The subscribe's number, echoed on what answers it. */
+  sub: number | undefined;
+  /**
+   * The graph the client holds (the last one sent it) and that message's seq; null when its next
+   * message must be the whole graph: a new subscription, a resync asked for, or an update it missed.
+   */
+  holds: RoundGraph | null;
+  heldSeq: number;
   connectedAt: number;
   allowance: TokenBucket;
   /** The newest message that came over the allowance, handled at the next round. */
@@ -69,6 +96,11 @@ export interface LiveSources {
   now(): number;
 }
 
+/** A resync, told from its text without parsing JSON for every message over the allowance. */
+function isResync(text: string): boolean {
+  return text.length < 64 && /^\s*\{\s*"type"\s*:\s*"resync"\s*\}\s*$/.test(text);
+}
+
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
@@ -78,8 +110,10 @@ const FAILED = Symbol('failed');
 
 /**
  * Browsers subscribed to /api/v1/live. Every tick each subscriber gets its filter's graph and the
- * cluster summary, numbered; one computed graph is shared by subscribers with the same filter, and a
- * client whose socket is backed up is skipped rather than buffered. Nothing a client sends and no
+ * cluster summary, numbered: as what changed since the graph it holds (a delta), or whole after a
+ * subscribe, a resync, or a round it missed. One computed graph (and its delta against each older one)
+ * is shared by subscribers with the same filter, and a client whose socket is backed up is skipped
+ * rather than buffered. Nothing a client sends and no
  * failure while serving one client reaches another: such a client is closed with a reason and counted.
  */
 export class LiveHub {
@@ -105,6 +139,9 @@ export class LiveHub {
     const client: Client = {
       socket,
       filter: null,
+      sub: undefined,
+      holds: null,
+      heldSeq: 0,
       connectedAt: now,
       allowance: new TokenBucket(this.limits.messageBurst, this.limits.messagesPerSecond, now),
       pending: null,
@@ -134,6 +171,13 @@ export class LiveHub {
       }
       const text = typeof data === 'string' ? data : data.toString('utf8');
       if (!client.allowance.take(this.sources.now())) {
+        // A resync over the allowance is granted by the next round (it sends the whole graph), and
+        // never displaces a subscribe waiting for that round.
+        if (isResync(text)) {
+          client.holds = null;
+          this.metrics.liveMessagesThrottled++;
+          return;
+        }
         // A resubscribe supersedes the one before it, so keeping the newest loses nothing a person sent.
         client.pending = text;
         this.metrics.liveMessagesThrottled++;
@@ -146,7 +190,7 @@ export class LiveHub {
     }
   }
 
-  /** Applies one message; errors go back to the client. True when it set a filter. */
+  /** Applies one message; errors go back to the client. True when the client is due the whole graph. */
   private handle(client: Client, text: string): boolean {
     let msg: unknown;
     try {
@@ -154,16 +198,23 @@ export class LiveHub {
     } catch {
       msg = undefined;
     }
-    if (!checkSubscribe.Check(msg)) {
+    if (!checkMessage.Check(msg)) {
       this.reply(client, {
         type: 'error',
-        message: 'expected {"type":"subscribe","filter":"<query string>"}',
+        message: 'expected {"type":"subscribe","filter":"<query string>"} or {"type":"resync"}',
         issues: [],
       });
       return false;
     }
+    client.holds = null;
+    if (msg.type === 'resync') {
+      if (client.filter) return true;
+      this.reply(client, { type: 'error', message: 'resync before any subscribe', issues: [] });
+      return false;
+    }
     const { state, issues } = parseFilter(msg.filter);
     client.filter = state;
+    client.sub = msg.sub;
     // The valid part of the filter still applies; the client shows what was ignored.
     if (issues.length > 0)
       this.reply(client, { type: 'error', message: 'some filter parameters were ignored', issues });
@@ -171,7 +222,7 @@ export class LiveHub {
   }
 
   /** A message answering the client's own: never queued onto a backlog over the cap. */
-  private reply(client: Client, msg: LiveServerMessage): boolean {
+  private reply(client: Client, msg: LiveServerMessage | string): boolean {
     if (!client.open || client.socket.readyState !== 1) return false;
     if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.drop(client, POLICY, 'too far behind: replies are not being read', 'backlog');
@@ -179,7 +230,7 @@ export class LiveHub {
       client.socket.terminate();
       return false;
     }
-    client.socket.send(JSON.stringify(msg));
+    client.socket.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
     return true;
   }
 
@@ -267,7 +318,7 @@ export class LiveHub {
       return 0;
     }
     const seq = ++this.seq;
-    const graphs = new Map<string, GraphResponse | typeof FAILED>();
+    const graphs = new Map<string, RoundGraph | typeof FAILED>();
     let sent = 0;
     for (const c of [...this.clients]) {
       const computed = graphs.size;
@@ -302,47 +353,84 @@ export class LiveHub {
   private sendUpdate(
     c: Client,
     seq: number,
-    graphs: Map<string, GraphResponse | typeof FAILED>,
+    graphs: Map<string, RoundGraph | typeof FAILED>,
     summary: LiveSummary,
     isReply: boolean,
   ): boolean {
     if (!c.filter || !c.open) return false;
     if (!isReply && c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.metrics.liveUpdatesSkipped++;
+      // It misses this round's changes: it is sent the whole graph once it reads again.
+      c.holds = null;
       return false;
     }
     const key = serializeFilter(c.filter);
-    let graph = graphs.get(key);
-    if (graph === undefined) {
+    let round = graphs.get(key);
+    if (round === undefined) {
       try {
-        graph = this.sources.graph(c.filter, this.sources.now());
+        const graph = this.sources.graph(c.filter, this.sources.now());
+        round = {
+          key,
+          graph,
+          nodes: itemsById(graph.nodes),
+          edges: itemsById(graph.edges),
+          text: null,
+          deltas: new WeakMap(),
+        };
       } catch (err) {
         // One filter's graph failing leaves the other filters' rounds alone.
         this.metrics.liveGraphErrors++;
         this.onError(err, `computing the live graph for ${key.slice(0, 200)}`);
-        graph = FAILED;
+        round = FAILED;
       }
-      graphs.set(key, graph);
+      graphs.set(key, round);
     }
-    const msg: LiveServerMessage =
-      graph === FAILED
-        ? { type: 'error', message: 'the graph for this filter could not be computed', issues: [] }
-        : {
-            type: 'update',
-            seq,
-            ts: this.sources.now(),
-            graph,
-            summary,
-            simulated: this.sources.simulated(),
-          };
-    const ok = isReply ? this.reply(c, msg) : this.sendRound(c, msg);
-    if (ok && graph !== FAILED) this.metrics.liveUpdatesSent++;
-    return ok && graph !== FAILED;
+    if (round === FAILED) {
+      const msg: LiveServerMessage = {
+        type: 'error',
+        message: 'the graph for this filter could not be computed',
+        issues: [],
+      };
+      if (isReply) this.reply(c, msg);
+      else this.sendRound(c, JSON.stringify(msg));
+      return false;
+    }
+    const text = this.messageFor(c, round, seq, summary);
+    const ok = isReply ? this.reply(c, text) : this.sendRound(c, text);
+    if (ok) {
+      c.holds = round;
+      c.heldSeq = seq;
+      this.metrics.liveUpdatesSent++;
+      this.metrics.liveBytesSent += Buffer.byteLength(text);
+      if (text.startsWith('{"type":"update"')) this.metrics.liveWholeSent++;
+    }
+    return ok;
   }
 
-  private sendRound(c: Client, msg: LiveServerMessage): boolean {
+  /** The client's message this round: what changed since the graph it holds, or the whole graph. */
+  private messageFor(c: Client, round: RoundGraph, seq: number, summary: LiveSummary): string {
+    const ts = this.sources.now();
+    const simulated = this.sources.simulated();
+    // Numbers and booleans only: the message is put together around the shared JSON of the graph.
+    const fields = `"seq":${seq}${c.sub === undefined ? '' : `,"sub":${c.sub}`},"ts":${JSON.stringify(ts)},"simulated":${simulated},"summary":${JSON.stringify(summary)}`;
+    const held = c.holds !== null && c.holds.key === round.key ? c.holds : null;
+    if (held !== null) {
+      // Even with every rate changed a delta is the smaller: a patch carries the id and the fields that
+      // changed, not the ends, ports and figures that did not.
+      let body = round.deltas.get(held);
+      if (body === undefined) {
+        body = JSON.stringify(graphChanges(held.nodes, held.edges, round.graph));
+        round.deltas.set(held, body);
+      }
+      return `{"type":"delta",${fields},"base":${c.heldSeq},${body.slice(1)}`;
+    }
+    round.text ??= JSON.stringify(round.graph);
+    return `{"type":"update",${fields},"graph":${round.text}}`;
+  }
+
+  private sendRound(c: Client, text: string): boolean {
     if (c.socket.readyState !== 1) return false;
-    c.socket.send(JSON.stringify(msg));
+    c.socket.send(text);
     return true;
   }
 

@@ -165,6 +165,12 @@ export function renderServerMetrics(w: WeftContext): string {
   gauge('weft_server_live_clients', 'Live WebSocket clients.', m.liveClients);
   counter('weft_server_live_updates_sent_total', 'Live updates sent.', m.liveUpdatesSent);
   counter(
+    'weft_server_live_whole_graphs_sent_total',
+    'Live updates sent as the whole graph (subscribe, resync, after a missed round); the others are deltas.',
+    m.liveWholeSent,
+  );
+  counter('weft_server_live_bytes_sent_total', 'Bytes of the live updates sent.', m.liveBytesSent);
+  counter(
     'weft_server_live_updates_skipped_total',
     'Live updates skipped for slow clients.',
     m.liveUpdatesSkipped,

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { canonicalGraph, type GraphResponse, graphChanges, itemsById, type LiveUpdate } from '@weft/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket as ServerSocket, WebSocketServer } from 'ws';
 import { fixtures } from './fixtures.js';
@@ -57,7 +58,52 @@ describe('live client', () => {
     sock!.send('not json');
     sock!.send(JSON.stringify(fixtures.live));
     await waitFor(() => (got.length === 1 ? true : undefined), 'update');
-    expect(got[0]).toEqual(fixtures.live);
+    expect(got[0]).toEqual({ ...fixtures.live, graph: canonicalGraph(fixtures.live.graph) });
+  });
+
+  it('applies deltas, drops what answers an older subscribe, and asks for the whole graph after a gap', async () => {
+    const srv = await listen();
+    wss = srv.wss;
+    const received: { type: string; sub?: number }[] = [];
+    let sock: ServerSocket | undefined;
+    wss.on('connection', (s) => {
+      sock = s;
+      s.on('message', (m) => received.push(JSON.parse(String(m))));
+    });
+    const got: LiveUpdate[] = [];
+    let open = false;
+    client = createLiveClient({
+      url: srv.url,
+      onMessage: (m) => {
+        if (m.type === 'update') got.push(m);
+      },
+      onState: (st) => {
+        open ||= st.kind === 'open';
+      },
+    });
+    await waitFor(() => (open ? true : undefined), 'open');
+    client.subscribe('level=pod');
+    client.subscribe('level=workload');
+    await waitFor(() => (received.length === 2 ? true : undefined), 'two subscribes');
+    const [old, current] = received.map((m) => m.sub);
+    const g = fixtures.live.graph;
+    const [e0] = g.edges;
+    const changed: GraphResponse = {
+      ...g,
+      edges: [{ ...e0!, bytesPerSec: e0!.bytesPerSec * 2 }, ...g.edges.slice(1)],
+    };
+    const send = (m: object) => sock!.send(JSON.stringify(m));
+    send({ ...fixtures.live, seq: 1, sub: old });
+    send({ ...fixtures.live, seq: 2, sub: current });
+    const delta = graphChanges(itemsById(g.nodes), itemsById(g.edges), changed);
+    send({ ...fixtures.live, graph: undefined, type: 'delta', seq: 3, base: 2, sub: current, ...delta });
+    await waitFor(() => (got.length === 2 ? true : undefined), 'the update and the delta applied');
+    expect(got.map((m) => m.seq)).toEqual([2, 3]);
+    expect(got[1]!.graph).toEqual(canonicalGraph(changed));
+    // Seq 4 never came: the delta on it is a gap.
+    send({ ...fixtures.live, graph: undefined, type: 'delta', seq: 5, base: 4, sub: current, ...delta });
+    await waitFor(() => (received.at(-1)?.type === 'resync' ? true : undefined), 'resync');
+    expect(got).toHaveLength(2);
   });
 
   it('reconnects after the server goes away and subscribes again', async () => {

@@ -1,8 +1,11 @@
-import type { LiveServerMessage } from '@weft/protocol';
+import type { LiveError, LiveServerMessage, LiveUpdate } from '@weft/protocol';
+import { LiveGraph } from '../domain/liveGraph.js';
 
 /**
  * Browser side of WebSocket /api/v1/live: subscribes with the view's filter, resubscribes when it
  * changes, and reconnects with capped backoff after the server goes away (restart, network blip).
+ * The server sends the whole graph, then what changed: the client applies the changes (LiveGraph) and
+ * hands on whole graphs only, asking for the whole graph again when it finds it missed a change.
  */
 export type LiveConnState =
   | { kind: 'connecting'; attempt: number }
@@ -12,7 +15,8 @@ export type LiveConnState =
 
 export interface LiveClientOptions {
   url: string;
-  onMessage: (msg: LiveServerMessage) => void;
+  /** Each graph whole (deltas applied), and the server's errors. */
+  onMessage: (msg: LiveUpdate | LiveError) => void;
   onState: (state: LiveConnState) => void;
   /** For tests: a WebSocket constructor. */
   WebSocketImpl?: typeof WebSocket;
@@ -40,10 +44,15 @@ export function createLiveClient(opts: LiveClientOptions): LiveClient {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
+  // Numbers the subscriptions: what still arrives for the one before is told apart and dropped.
+  let sub = 0;
+  const graph = new LiveGraph();
 
   const send = () => {
     if (ws && ws.readyState === WS.OPEN && filter !== null) {
-      ws.send(JSON.stringify({ type: 'subscribe', filter }));
+      sub = (sub + 1) % 2 ** 31;
+      graph.reset();
+      ws.send(JSON.stringify({ type: 'subscribe', filter, sub }));
     }
   };
 
@@ -66,7 +75,14 @@ export function createLiveClient(opts: LiveClientOptions): LiveClient {
       } catch {
         return;
       }
-      if (msg && (msg.type === 'update' || msg.type === 'error')) opts.onMessage(msg);
+      if (!msg || typeof msg !== 'object') return;
+      if (msg.type === 'error') opts.onMessage(msg);
+      else if (msg.type === 'update' || msg.type === 'delta') {
+        if (msg.sub !== undefined && msg.sub !== sub) return;
+        const got = graph.receive(msg);
+        if (got.resync && sock.readyState === WS.OPEN) sock.send(JSON.stringify({ type: 'resync' }));
+        if (got.show) opts.onMessage(got.show);
+      }
     };
     sock.onclose = (ev: CloseEvent) => {
       if (ws !== sock) return;

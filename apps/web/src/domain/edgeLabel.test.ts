@@ -1,7 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { edgeHealth, edgeLabel, edgeWidth } from './edgeLabel.js';
+import { edgeHealth, edgeLabel, edgeProblem, edgeWidth } from './edgeLabel.js';
 
 describe('edgeLabel', () => {
+  it('says what is wrong instead of the rate on a problem edge', () => {
+    const port = { ports: [{ port: 80, proto: 'tcp', bytesPerSec: 2e6 }], bytesPerSec: 2e6 };
+    expect(edgeLabel({ ...port, dropsPerSec: 3, dropReasons: { policy_drop: 3 } })).toBe(
+      '80/TCP policy drop 3/s',
+    );
+    expect(
+      edgeLabel({
+        ports: [
+          { port: 9090, proto: 'tcp', bytesPerSec: 2e6 },
+          { port: 9121, proto: 'tcp', bytesPerSec: 10 },
+        ],
+        bytesPerSec: 2e6,
+        tcpFailures: 4,
+      }),
+    ).toBe('9090/TCP +1 4 connects failed');
+    expect(edgeLabel({ ...port, dnsErrors: 3, dnsQueries: 40 })).toBe('80/TCP DNS 3/40 failed');
+    expect(
+      edgeProblem({
+        ...port,
+        dropsPerSec: 5,
+        dropReasons: { no_socket: 1, policy_drop: 4 },
+        tcpFailures: 1,
+      }),
+    ).toBe('policy drop 5/s, 1 connect failed');
+    expect(edgeProblem({ ...port, dropsPerSec: 0, tcpFailures: 0, dnsErrors: 0 })).toBeNull();
+  });
+
   it('reads like the seed Mermaid map', () => {
     expect(edgeLabel({ ports: [{ port: 5432, proto: 'tcp', bytesPerSec: 2e6 }], bytesPerSec: 2e6 })).toBe(
       '5432/TCP 2 MB/s',

@@ -5,10 +5,10 @@ import { fixtures } from '../api/fixtures.js';
 import { buildMapModel, edgeTitle, LABEL_MAX, topEdges, topN, topNodes } from './mapModel.js';
 
 describe('buildMapModel', () => {
-  it('labels edges like the seed and marks drops and DNS', () => {
+  it('labels edges like the seed, a problem edge with its problem, and marks drops and DNS', () => {
     const m = buildMapModel(fixtures.graphWorkload);
     const apiDb = m.edges.find((e) => e.data.id === 'wl:production/api->wl:production/db')!;
-    expect(apiDb.data.label).toBe('5432/TCP 2 MB/s');
+    expect(apiDb.data.label).toBe('5432/TCP policy drop 4.5/s, 12 connects failed');
     expect(apiDb.data.health).toBe('drops');
     expect(apiDb.classes).toContain('h-drops');
     const dnsEdge = m.edges.find((e) => e.data.target === 'wl:kube-system/coredns')!;

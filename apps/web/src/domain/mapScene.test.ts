@@ -29,7 +29,7 @@ describe('buildScene', () => {
   it('keeps what the cytoscape map shows: labels, drops, DNS, world', () => {
     const { scene } = sceneOf(fixtures.graphWorkload);
     const db = scene.edges.find((e) => e.id === 'wl:production/api->wl:production/db')!;
-    expect(db.label).toBe('5432/TCP 2 MB/s');
+    expect(db.label).toBe('5432/TCP policy drop 4.5/s, 12 connects failed');
     expect(db.health).toBe('drops');
     expect(scene.edges.some((e) => e.dns)).toBe(true);
     const coredns = scene.nodes.find((n) => n.id === 'wl:kube-system/coredns')!;

@@ -41,6 +41,39 @@ export function visibleWorld(v: Viewport, w: number, h: number): Bounds {
   return { x0: -v.panX / v.zoom, y0: -v.panY / v.zoom, x1: (w - v.panX) / v.zoom, y1: (h - v.panY) / v.zoom };
 }
 
+/**
+ * The view `t` (0..1) of the way from `a` to `b` in a `w` x `h` view: the world point at the centre
+ * moves in a straight line and the zoom changes by the same factor each step, so a glide neither
+ * swings out nor rushes the zoom.
+ */
+export function viewportBetween(a: Viewport, b: Viewport, t: number, w: number, h: number): Viewport {
+  if (t <= 0) return a;
+  if (t >= 1) return b;
+  const ca = toWorld(a, w / 2, h / 2);
+  const cb = toWorld(b, w / 2, h / 2);
+  const zoom = a.zoom * (b.zoom / a.zoom) ** t;
+  const cx = ca.x + (cb.x - ca.x) * t;
+  const cy = ca.y + (cb.y - ca.y) * t;
+  return { zoom, panX: w / 2 - cx * zoom, panY: h / 2 - cy * zoom };
+}
+
+/** How many of the circles (world centre and radius) reach outside a `w` x `h` view. */
+export function countOutside(
+  circles: Iterable<{ x: number; y: number; r?: number }>,
+  v: Viewport,
+  w: number,
+  h: number,
+): number {
+  let n = 0;
+  for (const c of circles) {
+    const r = (c.r ?? 0) * v.zoom;
+    const sx = c.x * v.zoom + v.panX;
+    const sy = c.y * v.zoom + v.panY;
+    if (sx - r < 0 || sy - r < 0 || sx + r > w || sy + r > h) n++;
+  }
+  return n;
+}
+
 /** Two fingers' midpoint and spread, in screen pixels. */
 export interface Pinch {
   x: number;

@@ -3,7 +3,17 @@ import { edgeTitle, isOutside, type MapModel } from '../../domain/mapModel.js';
 import { buildScene, type Scene, sameLook } from '../../domain/mapScene.js';
 import { hitTest } from '../../domain/sceneHit.js';
 import { type Point, StableLayout } from '../../domain/stableLayout.js';
-import { fitBounds, type Pinch, pinchStep, toWorld, type Viewport, zoomAt } from '../../domain/viewport.js';
+import { contentOf, easeOut, FIT_MS, ViewFit } from '../../domain/viewFit.js';
+import {
+  countOutside,
+  fitBounds,
+  type Pinch,
+  pinchStep,
+  toWorld,
+  type Viewport,
+  viewportBetween,
+  zoomAt,
+} from '../../domain/viewport.js';
 import { drawScene, EDGE_LABEL_ZOOM, NODE_LABEL_ZOOM } from './drawScene.js';
 import { type MapColors, readColors } from './mapStyle.js';
 import { markApplied } from './markApplied.js';
@@ -13,13 +23,16 @@ import type { TrafficMapProps } from './TrafficMap.js';
 interface MapState {
   key: string;
   /** The latest model, laid out, waiting for the next frame. */
-  pending: { model: MapModel; positions: Map<string, Point>; fresh: boolean } | null;
+  pending: { model: MapModel; positions: Map<string, Point>; fresh: boolean; fit: boolean } | null;
   scene: Scene | null;
   /** The model `scene` was built from: a node drag needs its parents and edge ends. */
   model: MapModel | null;
   /** The view changed (pan, zoom, selection, theme, size): draw even if the scene did not. */
   dirty: boolean;
   vp: Viewport;
+  fit: ViewFit;
+  /** The view gliding to a new fit. */
+  glide: { from: Viewport; to: Viewport; t0: number } | null;
   colors: MapColors | null;
   selected: string | null;
   frame: number;
@@ -57,6 +70,8 @@ export function CanvasMap({
     model: null,
     dirty: false,
     vp: { zoom: 1, panX: 0, panY: 0 },
+    fit: new ViewFit(),
+    glide: null,
     colors: null,
     selected: null,
     frame: 0,
@@ -77,9 +92,28 @@ export function CanvasMap({
       const scene = buildScene(next.model, next.positions, next.fresh ? null : s.scene);
       const labels = s.vp.zoom >= Math.min(NODE_LABEL_ZOOM, EDGE_LABEL_ZOOM);
       if (next.fresh || !s.scene || !sameLook(s.scene, scene, labels)) s.dirty = true;
-      if (next.fresh) s.vp = fitBounds(scene.bounds, width, height);
+      if (next.fit) {
+        const to = fitBounds(scene.bounds, width, height);
+        // The first picture appears fitted; later ones glide there from the view before.
+        if (s.scene) s.glide = { from: s.vp, to, t0: performance.now() };
+        else s.vp = to;
+      }
       s.scene = scene;
       s.model = next.model;
+    }
+    const glide = s.glide;
+    if (glide) {
+      const t = (performance.now() - glide.t0) / FIT_MS;
+      s.vp = viewportBetween(glide.from, glide.to, easeOut(t), width, height);
+      s.dirty = true;
+      if (t >= 1) s.glide = null;
+      else s.frame = requestAnimationFrame(() => frameRef.current());
+    }
+    const box = wrapper.current;
+    if (box && s.scene) {
+      box.dataset.view = s.glide ? 'moving' : 'settled';
+      box.dataset.nodesOutside = String(countOutside(s.scene.nodes, s.vp, width, height));
+      box.dataset.zoom = s.vp.zoom.toFixed(3);
     }
     const ctx = s.dirty && s.scene ? el.getContext('2d') : null;
     s.dirty = false;
@@ -123,8 +157,14 @@ export function CanvasMap({
     const positions = layoutRef.current.positions(
       model.nodes.map((n) => ({ id: n.data.id, parent: n.data.parent, outside: isOutside(n.data) })),
     );
-    // A fresh layout stays fresh until drawn, even if another model arrives before the frame.
-    s.pending = { model, positions, fresh: fresh || (s.pending?.fresh ?? false) };
+    const fit = s.fit.onModel(fresh, contentOf(model.nodes.map((n) => n.data.id)));
+    // A fresh layout (and a fit) stays due until drawn, even if another model arrives before the frame.
+    s.pending = {
+      model,
+      positions,
+      fresh: fresh || (s.pending?.fresh ?? false),
+      fit: fit || (s.pending?.fit ?? false),
+    };
     s.key = layoutKey;
     scheduleRef.current(false);
     markApplied(box, model);
@@ -177,6 +217,11 @@ export function CanvasMap({
       const [a, b] = [...down.values()] as [{ x: number; y: number }, { x: number; y: number }];
       return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, dist: Math.hypot(a.x - b.x, a.y - b.y) };
     };
+    /** The user's own pan or zoom: it ends a glide, and is kept while the question stays the same. */
+    const userMove = () => {
+      s.glide = null;
+      s.fit.userMove();
+    };
     const onDown = (e: PointerEvent) => {
       if (e.button !== 0) return;
       const p = local(e);
@@ -198,6 +243,7 @@ export function CanvasMap({
       if (down.has(e.pointerId)) down.set(e.pointerId, p);
       if (pinch && down.size >= 2) {
         const now = spread();
+        userMove();
         s.vp = pinchStep(s.vp, pinch, now);
         pinch = now;
         scheduleRef.current(true);
@@ -216,6 +262,12 @@ export function CanvasMap({
           drag.last = p;
           setCursor('grabbing');
         } else {
+          // A pan started during a glide goes on from where the glide had got to.
+          if (s.glide) {
+            drag.panX = s.vp.panX - dx;
+            drag.panY = s.vp.panY - dy;
+          }
+          userMove();
           s.vp = { ...s.vp, panX: drag.panX + dx, panY: drag.panY + dy };
         }
         scheduleRef.current(true);
@@ -252,6 +304,7 @@ export function CanvasMap({
       e.preventDefault();
       const p = local(e);
       const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+      userMove();
       s.vp = zoomAt(s.vp, Math.exp(-delta * 0.002), p.x, p.y);
       scheduleRef.current(true);
     };

@@ -8,7 +8,9 @@ import {
   type MapNodeEl,
 } from '../../domain/mapModel.js';
 import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
-import { mapStyle, readColors } from './mapStyle.js';
+import { contentOf, FIT_MS, ViewFit } from '../../domain/viewFit.js';
+import { countOutside } from '../../domain/viewport.js';
+import { labelSizes, mapStyle, readColors } from './mapStyle.js';
 import { markApplied } from './markApplied.js';
 
 /** Past this many edges the map switches to the fast style (see mapStyle). */
@@ -16,7 +18,10 @@ export const LARGE_EDGES = 1500;
 
 export interface TrafficMapProps {
   model: MapModel;
-  /** Changes when the question changes (level, focus): fresh layout and a refit. Same key = live update. */
+  /**
+   * Changes when the question changes (level, focus, filter): fresh layout and a refit. Same key = live
+   * update (refitted only when its nodes changed and the user has not moved the view: ViewFit).
+   */
   layoutKey: string;
   onNodeActivate: (id: string) => void;
   onEdgeSelect: (id: string | null, at?: { x: number; y: number }) => void;
@@ -47,6 +52,13 @@ export function TrafficMap({
   const cyRef = useRef<Core | null>(null);
   const layoutRef = useRef<StableLayout>(new StableLayout());
   const applied = useRef<Applied>({ key: '', large: false });
+  const fitRef = useRef(new ViewFit());
+  /** Whether a picture was on screen: the first one is not animated into place. */
+  const shown = useRef(false);
+  /** The zoom the label sizes were chosen for (the last fit's). */
+  const labelZoom = useRef(1);
+  /** Where the nodes on screen are, in map units. */
+  const positionsRef = useRef<Map<string, Point>>(new Map());
   const handlers = useRef({ onNodeActivate, onEdgeSelect });
   handlers.current = { onNodeActivate, onEdgeSelect };
   // The tooltip names the window of the model on screen.
@@ -89,6 +101,12 @@ export function TrafficMap({
         layoutRef.current.pin(l.id(), l.position());
       });
     });
+    // The user's own pan or zoom (cytoscape names the gestures apart from a programmatic viewport).
+    cy.on('dragpan scrollzoom pinchzoom', () => {
+      cy.stop(true, false);
+      fitRef.current.userMove();
+      markView(cy, wrapper.current, positionsRef.current);
+    });
     cy.on('mouseover', 'node, edge', (e: EventObject) => {
       const d = e.target.data();
       const title = e.target.isEdge() ? edgeTitle(d, windowRef.current) : (d.full ?? d.label ?? '');
@@ -97,7 +115,7 @@ export function TrafficMap({
     cy.on('mouseout', 'node, edge', () => {
       if (wrapper.current) wrapper.current.title = '';
     });
-    const onTheme = () => cy.style(mapStyle(readColors(), applied.current.large));
+    const onTheme = () => cy.style(mapStyle(readColors(), applied.current.large, labelZoom.current));
     window.addEventListener('weft-theme', onTheme);
     return () => {
       window.removeEventListener('weft-theme', onTheme);
@@ -121,7 +139,7 @@ export function TrafficMap({
     }
     const large = model.edges.length > LARGE_EDGES;
     if (large !== applied.current.large || fresh) {
-      cy.style(mapStyle(readColors(), large));
+      cy.style(mapStyle(readColors(), large, labelZoom.current));
       // Viewport tricks only pay off when the scene is big; on small maps they would blur labels.
       const r = (
         cy as unknown as { renderer(): { textureOnViewport: boolean; hideEdgesOnViewport: boolean } }
@@ -150,7 +168,19 @@ export function TrafficMap({
         });
       }
     }
-    if (fresh) fitTo(cy, positions, el);
+    const fit = fitRef.current.onModel(fresh, contentOf(model.nodes.map((n) => n.data.id)));
+    // The first picture appears fitted; later ones glide there from the view before.
+    if (fit) {
+      const zoom = fitTo(cy, positions, el, box, shown.current);
+      // Labels sized for the fitted view: at least 11 px on screen (labelSizes).
+      if (zoom !== null && labelSizes(zoom).edge !== labelSizes(labelZoom.current).edge) {
+        labelZoom.current = zoom;
+        if (!large) cy.style(mapStyle(readColors(), large, zoom));
+      }
+    }
+    shown.current = true;
+    positionsRef.current = positions;
+    if (!fit) markView(cy, box, positions);
     markApplied(box, model);
   }, [model, layoutKey]);
 
@@ -266,10 +296,35 @@ function diffOps(cy: Core, model: MapModel, positions: Map<string, Point>, large
   return ops;
 }
 
-/** Fits the view from the layout's own positions: asking cytoscape for the bounding box of thousands of elements is slow. */
-function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement) {
+/**
+ * On the wrapper, for the e2e suite: whether the view is still gliding, its zoom, and how many nodes lie
+ * outside it (from the layout's positions, as fitTo reads them).
+ */
+function markView(cy: Core, box: HTMLElement | null, positions: Map<string, Point>, moving = false) {
+  if (!box) return;
+  const el = cy.container();
+  const { x, y } = cy.pan();
+  const v = { zoom: cy.zoom(), panX: x, panY: y };
+  box.dataset.view = moving ? 'moving' : 'settled';
+  box.dataset.zoom = v.zoom.toFixed(3);
+  box.dataset.nodesOutside = String(
+    countOutside(positions.values(), v, el?.clientWidth ?? 0, el?.clientHeight ?? 0),
+  );
+}
+
+/**
+ * Fits the view from the layout's own positions (asking cytoscape for the bounding box of thousands of
+ * elements is slow); returns the zoom it fits at.
+ */
+function fitTo(
+  cy: Core,
+  positions: Map<string, Point>,
+  el: HTMLElement,
+  box: HTMLElement,
+  glide: boolean,
+): number | null {
   cy.resize();
-  if (positions.size === 0) return;
+  if (positions.size === 0) return null;
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
@@ -289,8 +344,15 @@ function fitTo(cy: Core, positions: Map<string, Point>, el: HTMLElement) {
   const w = el.clientWidth || 800;
   const h = el.clientHeight || 560;
   const zoom = Math.min(1.6, Math.max(0.02, Math.min(w / (maxX - minX), h / (maxY - minY))));
-  cy.viewport({
-    zoom,
-    pan: { x: w / 2 - ((minX + maxX) / 2) * zoom, y: h / 2 - ((minY + maxY) / 2) * zoom },
-  });
+  const pan = { x: w / 2 - ((minX + maxX) / 2) * zoom, y: h / 2 - ((minY + maxY) / 2) * zoom };
+  cy.stop(true, false);
+  const done = () => markView(cy, box, positions);
+  if (!glide) {
+    cy.viewport({ zoom, pan });
+    done();
+    return zoom;
+  }
+  markView(cy, box, positions, true);
+  cy.animate({ zoom, pan }, { duration: FIT_MS, easing: 'ease-out-cubic', complete: done });
+  return zoom;
 }

@@ -2,7 +2,7 @@ import { LabelGrid } from '../../domain/labelGrid.js';
 import type { Scene, SceneEdge, SceneNode } from '../../domain/mapScene.js';
 import { loopCircle } from '../../domain/sceneHit.js';
 import { type Viewport, visibleWorld } from '../../domain/viewport.js';
-import type { MapColors } from './mapStyle.js';
+import { type MapColors, MIN_LABEL_PX } from './mapStyle.js';
 
 /** Zoom from which text is drawn, matching the cytoscape style's min-zoomed-font-size rules. */
 export const NODE_LABEL_ZOOM = 7 / 11;
@@ -152,7 +152,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
   ctx.textBaseline = 'top';
   for (const n of visibleNodes) {
     if (!nodeLabels && !n.outside) continue;
-    const size = nodeLabels ? Math.min(16, 11 * zoom) : 11;
+    const size = nodeLabels ? Math.min(16, Math.max(MIN_LABEL_PX, 11 * zoom)) : MIN_LABEL_PX;
     ctx.font = `${n.focus ? 'bold ' : ''}${size}px ${FONT}`;
     const w = ctx.measureText(n.label).width;
     const x = sx(n.x);
@@ -162,7 +162,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewpo
     ctx.fillText(n.label, x, y);
   }
   if (zoom >= EDGE_LABEL_ZOOM) {
-    const size = Math.min(14, 9 * zoom);
+    const size = Math.min(14, Math.max(MIN_LABEL_PX, 9 * zoom));
     let drawn = 0;
     // Problems are labelled first; a label whose middle is off screen is not drawn at all.
     for (const pass of ['problem', 'ok'] as const) {

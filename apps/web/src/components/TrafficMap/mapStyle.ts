@@ -16,9 +16,27 @@ export interface MapColors {
   nsBg: string;
 }
 
+/**
+ * A CSS colour as cytoscape reads it: it rejects hex with alpha (`#rrggbbaa`, `#rgba`), which the
+ * production build's CSS minifier makes of `rgba(...)` (the light theme's namespace tint became
+ * `#0969da0d`, one console warning per style), so those become `rgba(...)`; anything else is kept.
+ */
+export function cytoscapeColor(css: string): string {
+  const m = /^#([0-9a-f]{4}|[0-9a-f]{8})$/i.exec(css.trim());
+  if (!m) return css;
+  const hex = m[1]!.length === 4 ? [...m[1]!].map((d) => d + d).join('') : m[1]!;
+  const [r, g, b, a] = [0, 2, 4, 6].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return `rgba(${r},${g},${b},${Math.round((a / 255) * 1000) / 1000})`;
+}
+
 export function readColors(el: Element = document.documentElement): MapColors {
   const cs = getComputedStyle(el);
-  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const v = (name: string, fallback: string) => cytoscapeColor(cs.getPropertyValue(name).trim() || fallback);
   return {
     fg: v('--weft-fg', '#e6edf3'),
     muted: v('--weft-muted', '#8b949e'),
@@ -38,8 +56,31 @@ export function readColors(el: Element = document.documentElement): MapColors {
  * `large` trades looks for speed past a few thousand edges: straight haystack edges without labels
  * or arrows (labels come back in the side panel and on selection).
  */
-export function mapStyle(c: MapColors, large: boolean): StylesheetJson {
-  return large ? largeStyle(c) : fullStyle(c);
+export function mapStyle(c: MapColors, large: boolean, zoom = 1): StylesheetJson {
+  return large ? largeStyle(c) : fullStyle(c, labelSizes(zoom));
+}
+
+/** The smallest text the map draws on screen, in CSS pixels. */
+export const MIN_LABEL_PX = 11;
+/** Below this zoom labels are not enlarged: they stay as the style sizes them, and fade out there. */
+export const LABEL_ZOOM_FLOOR = 0.4;
+
+export interface LabelSizes {
+  node: number;
+  edge: number;
+  group: number;
+}
+
+/**
+ * Label font sizes in map units for a view at `zoom` (the fitted one): each label's own size, or
+ * larger so that it is MIN_LABEL_PX on screen. Zooming in from there makes text larger, zooming out
+ * smaller until cytoscape stops drawing it (min-zoomed-font-size). Rounded so that nearby zooms
+ * share one style.
+ */
+export function labelSizes(zoom: number): LabelSizes {
+  const z = Math.max(LABEL_ZOOM_FLOOR, zoom);
+  const size = (own: number) => Math.max(own, Math.ceil((MIN_LABEL_PX / z) * 2) / 2);
+  return { node: size(11), edge: size(9), group: size(13) };
 }
 
 /**
@@ -98,13 +139,13 @@ function largeStyle(c: MapColors): StylesheetJson {
   ];
 }
 
-function fullStyle(c: MapColors): StylesheetJson {
+function fullStyle(c: MapColors, sizes: LabelSizes): StylesheetJson {
   return [
     {
       selector: 'node',
       style: {
         label: 'data(label)',
-        'font-size': 11,
+        'font-size': sizes.node,
         color: c.fg,
         'text-valign': 'bottom',
         'text-halign': 'center',
@@ -140,7 +181,7 @@ function fullStyle(c: MapColors): StylesheetJson {
         'text-valign': 'top',
         'text-halign': 'center',
         'text-margin-y': -4,
-        'font-size': 13,
+        'font-size': sizes.group,
         'font-weight': 'bold',
         color: c.muted,
         padding: '24px',
@@ -181,7 +222,7 @@ function fullStyle(c: MapColors): StylesheetJson {
         'target-arrow-color': c.muted,
         'arrow-scale': 0.8,
         label: 'data(label)',
-        'font-size': 9,
+        'font-size': sizes.edge,
         color: c.fg,
         'text-rotation': 'autorotate',
         'text-background-color': c.bg,

@@ -1,4 +1,4 @@
-import { LiveServerMessage } from '@weft/protocol';
+import { type LiveDelta, LiveServerMessage, type LiveUpdate } from '@weft/protocol';
 import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../../../config.js';
@@ -57,20 +57,23 @@ async function metric(s: RunningServer, line: string): Promise<number> {
 const liveUrl = (s: RunningServer) => `${s.url.replace('http', 'ws')}/api/v1/live`;
 
 describe('live WebSocket', () => {
-  it('sends numbered updates for the subscribed filter', async () => {
+  it('sends the whole graph for the subscribed filter, then numbered deltas on it', async () => {
     const c = await connect(`${server.url.replace('http', 'ws')}/api/v1/live`);
     c.send({ type: 'subscribe', filter: 'level=workload&namespace=production' });
-    const seqs: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const m = (await c.next()) as {
-        type: string;
-        seq: number;
-        graph: { level: string; edges: { id: string }[] };
-      };
+    const first = (await c.next()) as LiveUpdate;
+    expect(check.Errors(first)).toEqual([]);
+    expect(first.type).toBe('update');
+    expect(first.graph.level).toBe('workload');
+    expect(first.graph.edges.some((e) => e.id === 'wl:production/legacy-worker->wl:production/api')).toBe(
+      true,
+    );
+    const seqs = [first.seq];
+    for (let i = 0; i < 2; i++) {
+      const m = (await c.next()) as LiveDelta;
       expect(check.Errors(m)).toEqual([]);
-      expect(m.type).toBe('update');
-      expect(m.graph.level).toBe('workload');
-      expect(m.graph.edges.some((e) => e.id === 'wl:production/legacy-worker->wl:production/api')).toBe(true);
+      expect(m.type).toBe('delta');
+      expect(m.base).toBe(seqs.at(-1));
+      expect(m.head.level).toBe('workload');
       seqs.push(m.seq);
     }
     expect(seqs[1]!).toBeGreaterThan(seqs[0]!);
@@ -145,9 +148,9 @@ describe('live WebSocket limits', () => {
       c.send({ type: 'subscribe', filter: `level=${level}` });
     const levels: string[] = [];
     while (levels.at(-1) !== 'node') {
-      const m = (await c.next()) as { type: string; graph: { level: string } };
-      expect(m.type).toBe('update');
-      levels.push(m.graph.level);
+      const m = (await c.next()) as LiveUpdate | LiveDelta;
+      expect(m.type === 'update' || m.type === 'delta').toBe(true);
+      levels.push(m.type === 'update' ? m.graph.level : m.head.level);
     }
     // The two answered at once, rounds repeating the current filter perhaps, then the newest: the
     // throttled ones before it (pod, workload, pod) were never applied.
@@ -195,7 +198,7 @@ describe('live WebSocket limits', () => {
     const seen = new Set<string>();
     while (seen.size < 2) {
       const m = (await good.next()) as { type: string; seq: number };
-      expect(m.type).toBe('update');
+      expect(['update', 'delta']).toContain(m.type);
       seen.add(String(m.seq));
     }
     Object.defineProperty(store, 'rollupList', rollups!);
