@@ -19,10 +19,13 @@ export const FlowRow = Type.Object({
   tcpFlags: Type.Integer(),
   /** On a policy_drop row: the NetworkPolicy that denies the connection, or that none does. */
   policy: Type.Optional(PolicyFinding),
+  /**
+   * The row's place in the server's flow ring (arrival order, never reused): names the row in a link
+   * and is what `after=` follows from.
+   */
+  seq: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type FlowRow = Static<typeof FlowRow>;
-
-export const MAX_FLOWS_LIMIT = 5000;
 
 export const FlowsResponse = Type.Object({
   flows: Type.Array(FlowRow),
@@ -31,5 +34,9 @@ export const FlowsResponse = Type.Object({
   /** The window the rows were taken from (live: the rate window), ms since the epoch. */
   start: Type.Optional(Type.Number()),
   end: Type.Optional(Type.Number()),
+  /** The cursor of the next page (`cursor=`), absent on the last one. */
+  next: Type.Optional(Type.String()),
+  /** The newest row's seq in the ring when answered (-1 when empty): `after=` it gets only newer rows. */
+  head: Type.Optional(Type.Integer({ minimum: -1 })),
 });
 export type FlowsResponse = Static<typeof FlowsResponse>;

@@ -12,6 +12,7 @@ export * from './dns.js';
 export * from './drops.js';
 export * from './endpoint.js';
 export * from './filter.js';
+export * from './flowSearch.js';
 export * from './flows.js';
 export * from './graph.js';
 export * from './ingest.js';

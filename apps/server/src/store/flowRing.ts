@@ -46,7 +46,9 @@ interface HeldTable {
   refs: number;
 }
 
-type Entry = FlowRow | PackedBatch | FlowRow[];
+/** What a slot's source holds: one row, a packed batch (read with its node), or rows copied out of one. */
+export type FlowRingEntry = FlowRow | PackedBatch | FlowRow[];
+type Entry = FlowRingEntry;
 
 /**
  * The newest flow rows in a fixed-size ring: memory stays bounded however fast records arrive.
@@ -243,6 +245,50 @@ export class FlowRing {
       if (s === this.current) this.current = -1;
       this.count -= n;
       this.share.evicted += n;
+    }
+  }
+
+  /**
+   * The newest row's seq (-1 before any). A row's seq is its push count: it never changes while the row
+   * is held and is never reused, so it names a row across reads while newer rows arrive, and its slot is
+   * `seq % capacity`.
+   */
+  get head(): number {
+    return this.pushed - 1;
+  }
+
+  /** The oldest held row's seq (head + 1 when empty). */
+  get tail(): number {
+    return this.pushed - this.count;
+  }
+
+  /** The row `seq` names, or undefined when it is no longer held (or not yet pushed). */
+  rowAt(seq: number): FlowRow | undefined {
+    if (seq < this.tail || seq > this.head) return undefined;
+    const at = seq % this.capacity;
+    const src = this.source[at]!;
+    const entry = this.entries[src]!;
+    const node = this.nodes[src];
+    if (node !== undefined) return flowRow(entry as PackedBatch, this.index[at]!, node);
+    return Array.isArray(entry) ? entry[this.index[at]!]! : (entry as FlowRow);
+  }
+
+  /**
+   * Rows from seq `from` down to seq `to` (both clamped to what is held), without making them: each as
+   * its source's entry, node (set for a packed batch) and record index, so a search tests columns and
+   * makes a row only for what it keeps (rowAt). Stop by returning false.
+   */
+  scanNewest(
+    from: number,
+    to: number,
+    visit: (entry: FlowRingEntry, node: string | undefined, index: number, seq: number) => boolean,
+  ): void {
+    const cap = this.capacity;
+    const lo = Math.max(to, this.tail);
+    for (let seq = Math.min(from, this.head); seq >= lo; seq--) {
+      const at = seq % cap;
+      const src = this.source[at]!;
+      if (!visit(this.entries[src]!, this.nodes[src], this.index[at]!, seq)) return;
     }
   }
 
