@@ -50,6 +50,14 @@ interface HeldTable {
 export type FlowRingEntry = FlowRow | PackedBatch | FlowRow[];
 type Entry = FlowRingEntry;
 
+/** FlowRing.slots(): per slot its source and record index; per source its entry and node. */
+export interface RingSlots {
+  readonly source: Int32Array;
+  readonly index: Int32Array;
+  readonly entries: readonly (FlowRingEntry | undefined)[];
+  readonly nodes: readonly (string | undefined)[];
+}
+
 /**
  * The newest flow rows in a fixed-size ring: memory stays bounded however fast records arrive.
  * Forwarded flows are kept as (packed batch, record index, node) and turned into rows only when read:
@@ -274,22 +282,12 @@ export class FlowRing {
   }
 
   /**
-   * Rows from seq `from` down to seq `to` (both clamped to what is held), without making them: each as
-   * its source's entry, node (set for a packed batch) and record index, so a search tests columns and
-   * makes a row only for what it keeps (rowAt). Stop by returning false.
+   * The slots as they are, for a pass over a million rows that cannot afford a call per row (the flow
+   * search): seq's slot is `seq % capacity`, its source `source[slot]`, and so on. Read only, and only
+   * until the next push.
    */
-  scanNewest(
-    from: number,
-    to: number,
-    visit: (entry: FlowRingEntry, node: string | undefined, index: number, seq: number) => boolean,
-  ): void {
-    const cap = this.capacity;
-    const lo = Math.max(to, this.tail);
-    for (let seq = Math.min(from, this.head); seq >= lo; seq--) {
-      const at = seq % cap;
-      const src = this.source[at]!;
-      if (!visit(this.entries[src]!, this.nodes[src], this.index[at]!, seq)) return;
-    }
+  slots(): RingSlots {
+    return { source: this.source, index: this.index, entries: this.entries, nodes: this.nodes };
   }
 
   /** Newest first. Stop by returning false. */

@@ -33,6 +33,8 @@ const FOCUS_B = 1024;
 export class FlowMatcher {
   /** No endpoint test at all: the caller may skip working out bits. */
   readonly endpointFree: boolean;
+  /** Nothing for rowMatches to test: the caller may skip it. */
+  readonly rowFree: boolean;
   /** Bits that either end must supply (namespace, pod, workload, service, address). */
   private readonly either: number;
   private readonly tests: { bit: number; test: (e: Endpoint) => boolean }[] = [];
@@ -82,7 +84,7 @@ export class FlowMatcher {
     this.node = s.node;
     if (s.node) add(NODE, (e) => e.node === s.node);
     this.q = f.q.toLowerCase();
-    if (this.q) add(TEXT, (e) => endpointText(e).includes(this.q));
+    if (this.q) add(TEXT, (e) => endpointHasText(e, this.q));
     const src = f.src ? parseSubject(f.src) : null;
     const dst = f.dst ? parseSubject(f.dst) : null;
     this.hasSrc = src !== null;
@@ -107,6 +109,7 @@ export class FlowMatcher {
     }
     this.endpointFree = this.tests.length === 0;
     this.port = f.port;
+    this.rowFree = this.endpointFree && this.port === null && this.srcPort === null && this.dstPort === null;
     this.proto = f.protocol;
     this.protoCode = f.protocol ? (L4_PROTOS as readonly string[]).indexOf(f.protocol) : -1;
     this.dir = s.dir;
@@ -123,19 +126,19 @@ export class FlowMatcher {
   }
 
   /**
-   * The rest of a row, the endpoints' bits given: ports and what is tested by text. Protocol, direction,
-   * verdict, reason and flags are the caller's (they are columns in a packed batch).
+   * Whether free text finds the row's own words (verdict, reason, the observing node, protocol): each
+   * tested alone, so a caller can work a source's or a protocol's answer out once.
    */
-  rowMatches(
-    a: number,
-    b: number,
-    sport: number,
-    dport: number,
-    node: string,
-    proto: string,
-    verdict: string,
-    reason: string,
-  ): boolean {
+  textIn(word: string): boolean {
+    return this.q !== '' && word.toLowerCase().includes(this.q);
+  }
+
+  /**
+   * The rest of a row, the endpoints' bits given: ports, and what is tested by endpoint (`textHit`: the
+   * row's own words hold the free text, textIn). Protocol, direction, verdict, reason and flags are the
+   * caller's (they are columns in a packed batch).
+   */
+  rowMatches(a: number, b: number, sport: number, dport: number, node: string, textHit: boolean): boolean {
     if (this.port !== null && sport !== this.port && dport !== this.port) return false;
     if (this.srcPort !== null && sport !== this.srcPort) return false;
     if (this.dstPort !== null && dport !== this.dstPort) return false;
@@ -147,15 +150,29 @@ export class FlowMatcher {
     if (this.focus === 'edge' && ((a & FOCUS_A) === 0 || (b & FOCUS_B) === 0)) return false;
     if (this.focus === 'node' && (u & FOCUS_A) === 0) return false;
     if (this.node && (u & NODE) === 0 && node !== this.node) return false;
-    if (this.q && (u & TEXT) === 0 && !`${verdict} ${reason} ${node} ${proto}`.toLowerCase().includes(this.q))
-      return false;
+    if (this.q && (u & TEXT) === 0 && !textHit) return false;
     return true;
   }
 }
 
-/** What free text (`q`) looks through on an endpoint: its names, address, node and kind. */
-function endpointText(e: Endpoint): string {
-  return `${e.namespace}/${e.name} ${e.workload} ${e.service} ${e.ip} ${e.node} ${e.kind}`.toLowerCase();
+/**
+ * Free text (`q`, lower case) on an endpoint: its names, address, node and kind, field by field (a search
+ * tests every endpoint of every connection's table; joining the fields into one string was most of it).
+ */
+function endpointHasText(e: Endpoint, q: string): boolean {
+  // Kubernetes names (RFC 1123) and the collector's addresses are lower case: no copy is lowered.
+  if (
+    e.namespace.includes(q) ||
+    e.name.includes(q) ||
+    e.workload.includes(q) ||
+    e.service.includes(q) ||
+    e.ip.includes(q) ||
+    e.node.includes(q) ||
+    e.kind.includes(q)
+  )
+    return true;
+  // Only text across fields can still match: `namespace/name`.
+  return q.includes('/') && `${e.namespace}/${e.name}`.includes(q);
 }
 
 /**

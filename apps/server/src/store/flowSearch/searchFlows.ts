@@ -9,7 +9,7 @@ import {
   type PackedBatch,
   type TimeWindow,
 } from '@weft/protocol';
-import type { FlowRing, FlowRingEntry } from '../flowRing.js';
+import type { FlowRing } from '../flowRing.js';
 import { count } from '../saturate.js';
 import { FlowMatcher } from './flowMatcher.js';
 import { TopRows } from './topRows.js';
@@ -28,16 +28,17 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
   const m = new FlowMatcher(f, s);
   const top = new TopRows(s.limit);
   const cursor = s.cursor;
-  const ck = cursor ? cursor.key : 0;
+  const ck = cursor ? cursor.key : Number.POSITIVE_INFINITY;
   const cs = cursor ? cursor.seq : 0;
-  const sortBy = s.sort;
+  const sortBy = s.sort === 'time' ? 0 : s.sort === 'bytes' ? 1 : 2;
+  const { start, end } = win;
+  const free = m.endpointFree;
+  // Free text in a protocol's name, by its column code (worked out once).
+  const protoText = L4_PROTOS.map((p) => m.textIn(p));
+  const forwardedText = m.textIn('forwarded');
   let total = 0;
   let pastCursor = 0;
 
-  // Per source: what the loop needs of its entry, worked out when the source changes.
-  let last: FlowRingEntry | undefined;
-  let batch: PackedBatch | undefined;
-  let bits: Int32Array | undefined;
   const tableBits = new WeakMap<readonly Endpoint[], Int32Array>();
   const rowBits = new Map<Endpoint, number>();
   const bitsOf = (e: Endpoint): number => {
@@ -48,71 +49,95 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
     }
     return b;
   };
+  const protoCode = m.protoCode;
+  const dirCode = m.dirCode;
+  const flags = m.flags;
+  const rowFree = m.rowFree;
 
-  const visit = (entry: FlowRingEntry, node: string | undefined, i: number, seq: number): boolean => {
-    let key: number;
+  const { source, index, entries, nodes } = ring.slots();
+  const cap = ring.capacity;
+  const lo = s.after === null ? ring.tail : Math.max(ring.tail, s.after + 1);
+  let seq = ring.head;
+  // A run at a time: the slots of one source (consecutive), each read with that source's columns.
+  while (seq >= lo) {
+    const src = source[seq % cap]!;
+    const entry = entries[src]!;
+    const node = nodes[src];
     if (node !== undefined) {
-      if (entry !== last) {
-        last = entry;
-        batch = entry as PackedBatch;
-        if (!m.endpointFree) {
-          bits = tableBits.get(batch.endpoints);
-          if (bits === undefined || bits.length < batch.endpoints.length) {
-            // Zero is "not worked out yet": bits are stored plus one.
-            const grown = new Int32Array(batch.endpoints.length);
-            if (bits) grown.set(bits);
-            bits = grown;
-            tableBits.set(batch.endpoints, bits);
+      const batch = entry as PackedBatch;
+      const c = batch.flows;
+      // A packed row is a forwarded one with no reason.
+      const skip = m.verdict === 'dropped' || m.reason !== '';
+      const nodeText = forwardedText || m.textIn(node);
+      let bits: Int32Array | undefined;
+      if (!free && !skip) {
+        bits = tableBits.get(batch.endpoints);
+        if (bits === undefined || bits.length < batch.endpoints.length) {
+          // Zero is "not worked out yet": bits are kept plus one.
+          const grown = new Int32Array(batch.endpoints.length);
+          if (bits) grown.set(bits);
+          bits = grown;
+          tableBits.set(batch.endpoints, bits);
+        }
+      }
+      // The slot walks down with seq (no division per row).
+      for (let at = seq % cap; seq >= lo; seq--, at = at === 0 ? cap - 1 : at - 1) {
+        if (source[at] !== src) break;
+        if (skip) continue;
+        const i = index[at]!;
+        const ts = c.ts[i]!;
+        if (ts < start || ts >= end) continue;
+        const proto = c.proto[i]!;
+        if (protoCode >= 0 && proto !== protoCode) continue;
+        if (dirCode >= 0 && c.dir[i] !== dirCode) continue;
+        if (flags !== 0 && (c.tcpFlags[i]! & flags) !== flags) continue;
+        let a = 0;
+        let b = 0;
+        if (bits !== undefined) {
+          const si = c.src[i]!;
+          const di = c.dst[i]!;
+          a = bits[si]! - 1;
+          if (a < 0) {
+            a = m.endpointBits(batch.endpoints[si]!);
+            bits[si] = a + 1;
+          }
+          b = bits[di]! - 1;
+          if (b < 0) {
+            b = m.endpointBits(batch.endpoints[di]!);
+            bits[di] = b + 1;
           }
         }
+        if (!rowFree && !m.rowMatches(a, b, c.sport[i]!, c.dport[i]!, node, nodeText || protoText[proto]!))
+          continue;
+        total++;
+        const key = sortBy === 0 ? ts : sortBy === 1 ? count(c.bytes[i]!) : count(c.packets[i]!);
+        // Past the cursor (before it in the order: a page already read), and then among the page's.
+        if (key > ck || (key === ck && seq >= cs)) continue;
+        pastCursor++;
+        top.offer(key, seq);
       }
-      const c = batch!.flows;
-      const ts = c.ts[i]!;
-      if (ts < win.start || ts >= win.end) return true;
-      // A packed row is a forwarded one with no reason.
-      if (m.verdict === 'dropped' || m.reason !== '') return true;
-      if (m.protoCode >= 0 && c.proto[i] !== m.protoCode) return true;
-      if (m.dirCode >= 0 && c.dir[i] !== m.dirCode) return true;
-      if (m.flags !== 0 && (c.tcpFlags[i]! & m.flags) !== m.flags) return true;
-      let a = 0;
-      let b = 0;
-      if (!m.endpointFree) {
-        const si = c.src[i]!;
-        const di = c.dst[i]!;
-        a = bits![si]! - 1;
-        if (a < 0) {
-          a = m.endpointBits(batch!.endpoints[si]!);
-          bits![si] = a + 1;
-        }
-        b = bits![di]! - 1;
-        if (b < 0) {
-          b = m.endpointBits(batch!.endpoints[di]!);
-          bits![di] = b + 1;
-        }
-      }
-      if (!m.rowMatches(a, b, c.sport[i]!, c.dport[i]!, node, L4_PROTOS[c.proto[i]!]!, 'forwarded', ''))
-        return true;
-      key = sortBy === 'time' ? ts : sortBy === 'bytes' ? count(c.bytes[i]!) : count(c.packets[i]!);
     } else {
-      const r = Array.isArray(entry) ? entry[i]! : (entry as FlowRow);
-      if (r.ts < win.start || r.ts >= win.end) return true;
-      if (m.verdict && r.verdict !== m.verdict) return true;
-      if (m.reason && r.reason !== m.reason) return true;
-      if (m.proto && r.proto !== m.proto) return true;
-      if (m.dir && r.dir !== m.dir) return true;
-      if (m.flags !== 0 && (r.tcpFlags & m.flags) !== m.flags) return true;
-      const a = m.endpointFree ? 0 : bitsOf(r.src);
-      const b = m.endpointFree ? 0 : bitsOf(r.dst);
-      if (!m.rowMatches(a, b, r.sport, r.dport, r.node, r.proto, r.verdict, r.reason)) return true;
-      key = sortBy === 'time' ? r.ts : sortBy === 'bytes' ? r.bytes : r.packets;
+      for (let at = seq % cap; seq >= lo; seq--, at = at === 0 ? cap - 1 : at - 1) {
+        if (source[at] !== src) break;
+        const r = Array.isArray(entry) ? entry[index[at]!]! : (entry as FlowRow);
+        if (r.ts < start || r.ts >= end) continue;
+        if (m.verdict && r.verdict !== m.verdict) continue;
+        if (m.reason && r.reason !== m.reason) continue;
+        if (m.proto && r.proto !== m.proto) continue;
+        if (m.dir && r.dir !== m.dir) continue;
+        if (m.flags !== 0 && (r.tcpFlags & m.flags) !== m.flags) continue;
+        const a = free ? 0 : bitsOf(r.src);
+        const b = free ? 0 : bitsOf(r.dst);
+        const text = m.textIn(r.verdict) || m.textIn(r.reason) || m.textIn(r.node) || m.textIn(r.proto);
+        if (!m.rowMatches(a, b, r.sport, r.dport, r.node, text)) continue;
+        total++;
+        const key = sortBy === 0 ? r.ts : sortBy === 1 ? r.bytes : r.packets;
+        if (key > ck || (key === ck && seq >= cs)) continue;
+        pastCursor++;
+        top.offer(key, seq);
+      }
     }
-    total++;
-    if (cursor && (key > ck || (key === ck && seq >= cs))) return true;
-    pastCursor++;
-    top.offer(key, seq);
-    return true;
-  };
-  ring.scanNewest(ring.head, s.after === null ? ring.tail : s.after + 1, visit);
+  }
 
   const page = top.sorted();
   const flows: FlowRow[] = [];
@@ -121,10 +146,10 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
   return {
     flows,
     total,
-    start: win.start,
-    end: win.end,
+    start,
+    end,
     ...(pastCursor > page.length && lastRow
-      ? { next: encodeFlowCursor({ sort: sortBy, key: lastRow.key, seq: lastRow.seq }) }
+      ? { next: encodeFlowCursor({ sort: s.sort, key: lastRow.key, seq: lastRow.seq }) }
       : {}),
     head: ring.head,
   };
