@@ -53,6 +53,7 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
   const dirCode = m.dirCode;
   const flags = m.flags;
   const rowFree = m.rowFree;
+  const port = m.port ?? -1;
 
   const { source, index, entries, nodes } = ring.slots();
   const cap = ring.capacity;
@@ -91,6 +92,8 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         if (protoCode >= 0 && proto !== protoCode) continue;
         if (dirCode >= 0 && c.dir[i] !== dirCode) continue;
         if (flags !== 0 && (c.tcpFlags[i]! & flags) !== flags) continue;
+        // The port before the endpoints: a number against two table lookups.
+        if (port >= 0 && c.sport[i] !== port && c.dport[i] !== port) continue;
         let a = 0;
         let b = 0;
         if (bits !== undefined) {
