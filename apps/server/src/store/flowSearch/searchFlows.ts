@@ -117,7 +117,7 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         // Past the cursor (before it in the order: a page already read), and then among the page's.
         if (key > ck || (key === ck && seq >= cs)) continue;
         pastCursor++;
-        top.offer(key, seq);
+        if (key > top.floorKey || (key === top.floorKey && seq > top.floorSeq)) top.offer(key, seq);
       }
     } else {
       for (let at = seq % cap; seq >= lo; seq--, at = at === 0 ? cap - 1 : at - 1) {
@@ -137,7 +137,7 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         const key = sortBy === 0 ? r.ts : sortBy === 1 ? r.bytes : r.packets;
         if (key > ck || (key === ck && seq >= cs)) continue;
         pastCursor++;
-        top.offer(key, seq);
+        if (key > top.floorKey || (key === top.floorKey && seq > top.floorSeq)) top.offer(key, seq);
       }
     }
   }

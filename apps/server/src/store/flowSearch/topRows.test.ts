@@ -8,5 +8,6 @@ describe('TopRows', () => {
     for (const r of offered) top.offer(r.key, r.seq);
     const want = [...offered].sort((a, b) => b.key - a.key || b.seq - a.seq).slice(0, 25);
     expect(top.sorted()).toEqual(want);
+    expect([top.floorKey, top.floorSeq]).toEqual([want[24]!.key, want[24]!.seq]);
   });
 });

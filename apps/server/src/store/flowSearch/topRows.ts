@@ -12,6 +12,13 @@ export class TopRows {
   private readonly keys: number[] = [];
   private readonly seqs: number[] = [];
 
+  /**
+   * The least kept pair once `limit` are kept (-Infinity before): what is not above it is not taken, and
+   * a caller offering a million rows tests that itself rather than calling offer for each.
+   */
+  floorKey = Number.NEGATIVE_INFINITY;
+  floorSeq = -1;
+
   constructor(private readonly limit: number) {}
 
   offer(key: number, seq: number): void {
@@ -20,12 +27,19 @@ export class TopRows {
       this.keys.push(key);
       this.seqs.push(seq);
       this.up(n);
+      if (n + 1 === this.limit) this.setFloor();
       return;
     }
     if (n === 0 || !above(key, seq, this.keys[0]!, this.seqs[0]!)) return;
     this.keys[0] = key;
     this.seqs[0] = seq;
     this.down(0);
+    this.setFloor();
+  }
+
+  private setFloor(): void {
+    this.floorKey = this.keys[0]!;
+    this.floorSeq = this.seqs[0]!;
   }
 
   /** What was kept, largest first. */
