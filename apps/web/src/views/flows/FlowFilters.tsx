@@ -77,14 +77,14 @@ export function FlowFilters({
         label="Service"
         value={values.service}
         placeholder="namespace/service"
-        width="w-40"
+        width="w-44"
         onApply={(service) => onChange({ service })}
       />
       <FilterInput
         label="TCP flags"
         value={values.flags}
         placeholder="flags: syn,rst"
-        width="w-28"
+        width="w-32"
         onApply={(flags) => onChange({ flags })}
       />
       <select
