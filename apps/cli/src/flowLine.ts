@@ -1,4 +1,4 @@
-import { type Endpoint, type FlowRow, formatBytes, TCP_FLAG_NAMES } from '@weft/protocol';
+import { type Endpoint, type FlowRow, formatBytes, TCP_FLAG_NAMES, tcpState } from '@weft/protocol';
 
 /** An end as a reader names it: a pod or service by namespace/name, a node's own address by node, else the address. */
 function endName(e: Endpoint, port: number): string {
@@ -19,13 +19,14 @@ function flagText(bits: number): string {
 }
 
 /**
- * One flow row as a line of `weft observe`: time, sender -> receiver, protocol/port, verdict (and the
- * reason and policy of a drop, whole), bytes and packets, and where it was observed.
+ * One flow row as a line of `weft observe`: time, sender -> receiver, protocol/port (TCP: flags and the
+ * connection's state), verdict (and the reason and policy of a drop, whole), bytes and packets, and
+ * where it was observed.
  */
 export function flowLine(r: FlowRow): string {
   const verdict = r.verdict === 'dropped' ? `DROPPED ${r.reason || 'unknown'}` : 'forwarded';
   const policy = r.policy ? ` (${r.policy.explanation})` : '';
-  const flags = r.proto === 'tcp' && r.tcpFlags ? ` [${flagText(r.tcpFlags)}]` : '';
+  const flags = r.proto === 'tcp' && r.tcpFlags ? ` [${flagText(r.tcpFlags)} ${tcpState(r.tcpFlags)}]` : '';
   return [
     new Date(r.ts).toISOString(),
     `${endName(r.src, r.sport)} -> ${endName(r.dst, r.dport)}`,

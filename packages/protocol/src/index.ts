@@ -14,6 +14,7 @@ export * from './endpoint.js';
 export * from './filter.js';
 export * from './flowSearch.js';
 export * from './flows.js';
+export * from './tcpState.js';
 export * from './graph.js';
 export * from './ingest.js';
 export * from './inventory.js';

@@ -100,6 +100,8 @@ describe('weft observe', () => {
       /^\d{4}-\d\d-\d\dT[\d:.]+Z {2}production\/legacy-1:\d+ -> production\/api-1:80 {2}tcp\/80 {2}DROPPED policy_drop/,
     );
     expect(drop).toContain('60 B 1 pkt');
+    // A TCP row says its flags and what they mean for the connection.
+    expect(lines.find((l) => l.includes('forwarded'))).toContain('tcp/80 [PSH,ACK established]  forwarded');
     const times = lines.map((l) => Date.parse(l.slice(0, 24)));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });

@@ -1,4 +1,4 @@
-import { type Endpoint, endpointLabel, type FlowRow, TCP_FLAG_NAMES } from '@weft/protocol';
+import { type Endpoint, endpointLabel, type FlowRow, TCP_FLAG_NAMES, tcpState } from '@weft/protocol';
 import { formatBytes, formatCount } from '../../domain/format.js';
 import { verdictText } from './verdictText.js';
 
@@ -23,7 +23,10 @@ export function FlowDetail({ row, onClose }: { row: FlowRow; onClose: () => void
     ['Time', new Date(row.ts).toISOString()],
     ['Source', end(row.src, row.sport)],
     ['Destination', end(row.dst, row.dport)],
-    ['Protocol', `${row.proto.toUpperCase()}${flags ? ` (flags ${flags})` : ''}`],
+    [
+      'Protocol',
+      `${row.proto.toUpperCase()}${row.proto === 'tcp' && flags ? ` (flags ${flags}: ${tcpState(row.tcpFlags)})` : ''}`,
+    ],
     ['Verdict', verdictText(row)],
     ...(row.policy ? [['Policy', row.policy.explanation] as [string, string]] : []),
     ['Traffic', `${formatBytes(row.bytes)} in ${formatCount(row.packets)} packets`],
