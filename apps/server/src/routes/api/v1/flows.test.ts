@@ -59,6 +59,20 @@ describe('/api/v1/flows search', () => {
     }
   });
 
+  it("finds every policy drop of a window: its packets are the drops view's", async () => {
+    for (const window of [
+      RANGE,
+      `from=${new Date(T0 + 20_000).toISOString()}&to=${new Date(T0 + 50_000).toISOString()}`,
+    ]) {
+      const rows = await flows(`${window}&reason=policy_drop&limit=5000`);
+      expect(rows.next).toBeUndefined();
+      const drops = (await app.inject(`/api/v1/drops?${window}`)).json();
+      const policy = drops.byReason.find((r: { reason: string }) => r.reason === 'policy_drop');
+      expect(rows.flows.reduce((n, r) => n + r.packets, 0)).toBe(policy.packets);
+      expect(rows.total).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps a cursor good while rows arrive: the pages after it are the ones it was taken among', async () => {
     const q = `${RANGE}&namespace=production&limit=40`;
     const before = await allPages(q);
