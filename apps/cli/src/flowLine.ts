@@ -33,6 +33,8 @@ export function flowLine(r: FlowRow): string {
     `${r.proto}/${r.dport}${flags}`,
     `${verdict}${policy}`,
     `${formatBytes(r.bytes)} ${r.packets} pkt`,
-    `at ${r.node} ${r.dir}`,
+    r.seen
+      ? `seen ${r.seen.map((o) => `${o.dir} at ${o.node}${o.verdict === 'dropped' ? ` (dropped: ${o.reason})` : ''}`).join(', ')}`
+      : `at ${r.node} ${r.dir}`,
   ].join('  ');
 }

@@ -26,6 +26,7 @@ export const FLOW_SEARCH_PARAMS = [
   'ip',
   'dir',
   'flags',
+  'merge',
 ] as const;
 export type FlowSearchParam = (typeof FLOW_SEARCH_PARAMS)[number];
 
@@ -63,6 +64,11 @@ export interface FlowSearch {
   dir: (typeof FLOW_DIRECTIONS)[number] | '';
   /** TCP flag bits that must all be set (0: any). */
   flags: number;
+  /**
+   * `connection`: the matching observations of one connection in one interval (the sender's egress, the
+   * receiver's ingress or its drop, on one node or two) are one row, with what each point saw in `seen`.
+   */
+  merge: '' | 'connection';
 }
 
 export const DEFAULT_FLOW_SEARCH: Readonly<FlowSearch> = Object.freeze({
@@ -75,6 +81,7 @@ export const DEFAULT_FLOW_SEARCH: Readonly<FlowSearch> = Object.freeze({
   ip: null,
   dir: '',
   flags: 0,
+  merge: '',
 });
 
 const NS_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
@@ -157,6 +164,10 @@ export function parseFlowSearch(query: Query): { search: FlowSearch; issues: Fil
       case 'dir':
         if ((FLOW_DIRECTIONS as readonly string[]).includes(value)) search.dir = value as FlowSearch['dir'];
         else bad(param, value, `must be one of ${FLOW_DIRECTIONS.join(', ')}`);
+        break;
+      case 'merge':
+        if (value === 'connection') search.merge = value;
+        else bad(param, value, 'must be connection');
         break;
       case 'flags': {
         const names = value.toLowerCase().split(',');

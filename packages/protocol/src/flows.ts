@@ -2,6 +2,19 @@ import { type Static, Type } from 'typebox';
 import { Endpoint } from './endpoint.js';
 import { PolicyFinding } from './policyFinding.js';
 
+/** One observation point's record of a connection a merged row stands for (`merge=connection`). */
+export const FlowObservation = Type.Object({
+  seq: Type.Integer({ minimum: 0 }),
+  node: Type.String(),
+  dir: Type.String(),
+  verdict: Type.Union([Type.Literal('forwarded'), Type.Literal('dropped')]),
+  reason: Type.String(),
+  bytes: Type.Integer(),
+  packets: Type.Integer(),
+  tcpFlags: Type.Integer(),
+});
+export type FlowObservation = Static<typeof FlowObservation>;
+
 /** `/api/v1/flows`: recent records, newest first. */
 export const FlowRow = Type.Object({
   ts: Type.Number(),
@@ -24,6 +37,11 @@ export const FlowRow = Type.Object({
    * and is what `after=` follows from.
    */
   seq: Type.Optional(Type.Integer({ minimum: 0 })),
+  /**
+   * A merged row (`merge=connection`): every matching observation of the connection in that interval,
+   * oldest first. The row itself is the observation that dropped it, if one did, else the first.
+   */
+  seen: Type.Optional(Type.Array(FlowObservation)),
 });
 export type FlowRow = Static<typeof FlowRow>;
 

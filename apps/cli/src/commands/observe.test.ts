@@ -127,6 +127,32 @@ describe('weft observe', () => {
     expect(none).toBe('');
   });
 
+  it("--merge: the sender's row and the drop of the same packets are one line, saying where each was seen", async () => {
+    // The drop's twin: legacy's own egress of the packets the receiver's node dropped.
+    const b = batch(200, 3000);
+    const d = b.drops[0]!;
+    b.flows.push({ ...d, dir: 'egress', tcpFlags: 0x02 });
+    b.drops[0] = { ...d, dir: 'ingress' };
+    app.weft.store.ingest(b, NODE);
+    const lines = (
+      await observe(
+        '--from-pod',
+        'production/legacy-1',
+        '--port',
+        String(d.dport),
+        '--merge',
+        '--since',
+        '5s',
+      )
+    )
+      .trim()
+      .split('\n');
+    const merged = lines.filter((l) => l.includes(`:${d.sport} ->`));
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toContain('DROPPED policy_drop');
+    expect(merged[0]).toContain(`seen egress at ${NODE}, ingress at ${NODE} (dropped: policy_drop)`);
+  });
+
   it('follows: a row stored after it started is printed', async () => {
     let out = '';
     const stop = new AbortController();

@@ -26,6 +26,7 @@ const USAGE = `Usage: weft observe [options]
   --since D           how far back: 30s, 5m, 1h, 2d or a time (default 1h)
   --at T              a past moment (now-10m, 2026-11-27T10:14:00Z): the rate window ending then
   --last N            the newest N rows (default 20; at most ${MAX_FLOWS_LIMIT})
+  --merge             one row per connection: its sender's, receiver's and drop's observations as one
   -f, --follow        go on printing new rows (every second) until interrupted
   --output text|json  a line per row, or one JSON object a line (default text)
 `;
@@ -95,6 +96,7 @@ export async function runObserve(
   }
   const env = opts.env ?? process.env;
   const follow = takeFlag(args, '--follow') || takeFlag(args, '-f');
+  const merge = takeFlag(args, '--merge');
   const output = value(args, 'output') ?? 'text';
   if (output !== 'text' && output !== 'json')
     throw new CliError(`observe: --output must be text or json (got "${output}")`, 2);
@@ -117,6 +119,7 @@ export async function runObserve(
     const v = value(args, flag);
     if (v !== undefined) params.set(p, v);
   }
+  if (merge) params.set('merge', 'connection');
   if (since !== undefined && params.has('at'))
     throw new CliError('observe: --since and --at are two different times; give one', 2);
   if (follow && params.has('at'))
@@ -125,7 +128,7 @@ export async function runObserve(
   if (args.length > 0) throw new CliError(`observe: unexpected "${args.join(' ')}"\n${USAGE}`, 2);
   const entries = Object.fromEntries(params);
   const issues = [
-    ...parseFilter(entries, ['service', 'node', 'ip', 'dir', 'flags']).issues,
+    ...parseFilter(entries, ['service', 'node', 'ip', 'dir', 'flags', 'merge']).issues,
     ...parseFlowSearch(entries).issues,
   ];
   if (issues.length > 0) throw new CliError(issues.map(describe).join('\n'), 2);

@@ -126,6 +126,38 @@ describe('searchFlows', () => {
     for (let i = 1; i < seen.length; i++) expect(key(seen[i - 1]!)).toBeGreaterThanOrEqual(key(seen[i]!));
   });
 
+  it('merge=connection: one row per connection and interval, with every observation of it', () => {
+    const key = (r: FlowRow) => `${r.proto}|${r.src.ip}|${r.sport}|${r.dst.ip}|${r.dport}|${r.ts}`;
+    const inWin = rows.filter((r) => r.ts >= win.start && r.ts < win.end);
+    const byKey = new Map<string, number[]>();
+    for (const r of inWin) byKey.set(key(r), [...(byKey.get(key(r)) ?? []), r.seq]);
+    const s = { ...DEFAULT_FLOW_SEARCH, merge: 'connection' as const, limit: 5000 };
+    const got = searchFlows(t.store.flows, parse('').f, s, win);
+    expect(got.total).toBe(byKey.size);
+    expect(got.total).toBeLessThan(inWin.length);
+    for (const r of got.flows) {
+      const seqs = byKey.get(key(r))!;
+      expect(r.seq).toBe(Math.min(...seqs));
+      expect((r.seen ?? [r]).map((o) => o.seq).sort()).toEqual([...seqs].sort());
+    }
+    // A connection between the two nodes: seen leaving one and arriving at the other, one row.
+    const crossNode = got.flows.find((r) => new Set(r.seen?.map((o) => o.node)).size === 2);
+    expect(crossNode?.seen?.map((o) => o.dir).sort()).toEqual(['egress', 'ingress']);
+    // A policy drop is the row's verdict, whatever else saw the packets.
+    const dropped = searchFlows(t.store.flows, parse('reason=policy_drop').f, s, win);
+    expect(dropped.flows.every((r) => r.verdict === 'dropped')).toBe(true);
+    // Pages over merged rows give each once.
+    const seen: number[] = [];
+    let page: FlowSearch = { ...s, limit: 41 };
+    for (;;) {
+      const p = searchFlows(t.store.flows, parse('').f, page, win);
+      seen.push(...p.flows.map((r) => r.seq!));
+      if (!p.next) break;
+      page = { ...page, cursor: decodeFlowCursor(p.next) };
+    }
+    expect(seen).toEqual(got.flows.map((r) => r.seq));
+  });
+
   it('after a seq, gives only the rows that arrived since', () => {
     const t2 = store();
     const { f } = parse('');

@@ -12,6 +12,7 @@ import {
 import type { FlowRing } from '../flowRing.js';
 import { count } from '../saturate.js';
 import { FlowMatcher } from './flowMatcher.js';
+import { mergeConnections } from './mergeConnections.js';
 import { TopRows } from './topRows.js';
 
 /**
@@ -54,6 +55,8 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
   const flags = m.flags;
   const rowFree = m.rowFree;
   const port = m.port ?? -1;
+  // Merging connections: the matches are gathered, then merged and ordered (mergeConnections.ts).
+  const matched: number[] | null = s.merge === 'connection' ? [] : null;
 
   const { source, index, entries, nodes } = ring.slots();
   const cap = ring.capacity;
@@ -112,6 +115,10 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         }
         if (!rowFree && !m.rowMatches(a, b, c.sport[i]!, c.dport[i]!, node, nodeText || protoText[proto]!))
           continue;
+        if (matched) {
+          matched.push(seq);
+          continue;
+        }
         total++;
         const key = sortBy === 0 ? ts : sortBy === 1 ? count(c.bytes[i]!) : count(c.packets[i]!);
         // Past the cursor (before it in the order: a page already read), and then among the page's.
@@ -133,6 +140,10 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         const b = free ? 0 : bitsOf(r.dst);
         const text = m.textIn(r.verdict) || m.textIn(r.reason) || m.textIn(r.node) || m.textIn(r.proto);
         if (!m.rowMatches(a, b, r.sport, r.dport, r.node, text)) continue;
+        if (matched) {
+          matched.push(seq);
+          continue;
+        }
         total++;
         const key = sortBy === 0 ? r.ts : sortBy === 1 ? r.bytes : r.packets;
         if (key > ck || (key === ck && seq >= cs)) continue;
@@ -142,9 +153,20 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
     }
   }
 
+  const merged = new Map<number, FlowRow>();
+  if (matched) {
+    for (const r of mergeConnections(ring, matched)) {
+      merged.set(r.seq!, r);
+      total++;
+      const key = sortBy === 0 ? r.ts : sortBy === 1 ? r.bytes : r.packets;
+      if (key > ck || (key === ck && r.seq! >= cs)) continue;
+      pastCursor++;
+      top.offer(key, r.seq!);
+    }
+  }
   const page = top.sorted();
   const flows: FlowRow[] = [];
-  for (const { seq } of page) flows.push({ ...ring.rowAt(seq)!, seq });
+  for (const { seq } of page) flows.push(merged.get(seq) ?? { ...ring.rowAt(seq)!, seq });
   const lastRow = page[page.length - 1];
   return {
     flows,
