@@ -2,10 +2,10 @@ import { type FilterIssue, parseFlowSearch } from '@weft/protocol';
 
 /**
  * The Flows view's own URL parameters, beside the shared filter: the search's order and its flow-only
- * filters (as /api/v1/flows takes them) and the selected row (its seq), so a pasted link opens the same
+ * filters (as /api/v1/flows takes them), one row per connection (`merge`), and the selected row (its seq), so a pasted link opens the same
  * rows, sorted the same, with the same row open.
  */
-export const FLOWS_URL_PARAMS = ['sort', 'service', 'node', 'ip', 'dir', 'flags', 'row'] as const;
+export const FLOWS_URL_PARAMS = ['sort', 'service', 'node', 'ip', 'dir', 'flags', 'merge', 'row'] as const;
 export type FlowsUrlParam = (typeof FLOWS_URL_PARAMS)[number];
 export type FlowsUrl = Record<FlowsUrlParam, string>;
 
@@ -16,6 +16,7 @@ export const EMPTY_FLOWS_URL: Readonly<FlowsUrl> = Object.freeze({
   ip: '',
   dir: '',
   flags: '',
+  merge: '',
   row: '',
 });
 

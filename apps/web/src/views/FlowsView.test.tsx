@@ -85,6 +85,54 @@ describe('FlowsView', () => {
     expect(screen.getByTestId('flow-detail').textContent).toContain('Flow #1000');
   });
 
+  it('one row per connection: the toggle is in the URL, and a merged row says where each point saw it', () => {
+    const { store } = render('?view=flows');
+    fireEvent.click(screen.getByRole('button', { name: 'One row per connection' }));
+    expect(store.get().search).toBe('view=flows&merge=connection');
+    cleanup();
+    const search = '?view=flows&merge=connection';
+    const row = {
+      ...fixtures.flows.flows[0]!,
+      seq: 7,
+      verdict: 'dropped' as const,
+      reason: 'policy_drop',
+      seen: [
+        {
+          seq: 7,
+          node: 'lab-node-1',
+          dir: 'egress',
+          verdict: 'forwarded' as const,
+          reason: '',
+          bytes: 120,
+          packets: 2,
+          tcpFlags: 2,
+        },
+        {
+          seq: 9,
+          node: 'lab-node-2',
+          dir: 'ingress',
+          verdict: 'dropped' as const,
+          reason: 'policy_drop',
+          bytes: 120,
+          packets: 2,
+          tcpFlags: 2,
+        },
+      ],
+    };
+    const key = flowSearchKey(parseFilter(search, ['merge']).state, parseFlowsUrl(search).params);
+    const data = { pages: [{ ...fixtures.flows, flows: [row], total: 1 }], pageParams: [''] };
+    const again = renderWithApp(<FlowsView />, { search, data: [[key, data]] });
+    expect(screen.getByTestId('flow-seen').textContent).toBe('· 2 points');
+    expect(screen.getByTestId('flow-verdict').getAttribute('title')).toBe(
+      'dropped: policy_drop\negress at lab-node-1: forwarded\ningress at lab-node-2: dropped: policy_drop',
+    );
+    fireEvent.click(screen.getByTestId('flow-row'));
+    expect(again.store.get().search).toBe('view=flows&merge=connection&row=7');
+    const detail = screen.getByTestId('flow-detail').textContent;
+    expect(detail).toContain('egress at lab-node-1: forwarded');
+    expect(detail).toContain('ingress at lab-node-2: dropped: policy_drop');
+  });
+
   it('applies the search box and the flow-only filters to the URL on Enter', () => {
     const { store } = render('?view=flows');
     const box = screen.getByRole('searchbox', { name: 'Search flows' });

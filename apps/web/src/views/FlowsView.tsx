@@ -79,6 +79,15 @@ export default function FlowsView() {
             navigate(q === undefined ? {} : { q }, { replace: true }, { ...own, row: '' })
           }
         />
+        <button
+          type="button"
+          aria-pressed={flows.merge === 'connection'}
+          onClick={() => navigate({}, { replace: true }, { merge: flows.merge ? '' : 'connection', row: '' })}
+          title="The sender's, the receiver's and a drop's observations of the same packets as one row"
+          className={`rounded border px-2 py-1 text-xs ${flows.merge ? 'border-accent text-accent' : 'border-line'}`}
+        >
+          One row per connection
+        </button>
         <span className="tabular text-xs text-muted" data-testid="flows-count">
           {formatCount(rows.length)} of {formatCount(total)} flows
         </span>

@@ -1,6 +1,6 @@
 import { type Endpoint, endpointLabel, type FlowRow, TCP_FLAG_NAMES, tcpState } from '@weft/protocol';
 import { formatBytes, formatCount } from '../../domain/format.js';
-import { verdictText } from './verdictText.js';
+import { seenText, verdictText } from './verdictText.js';
 
 function end(e: Endpoint, port: number): string {
   const who = [
@@ -30,7 +30,9 @@ export function FlowDetail({ row, onClose }: { row: FlowRow; onClose: () => void
     ['Verdict', verdictText(row)],
     ...(row.policy ? [['Policy', row.policy.explanation] as [string, string]] : []),
     ['Traffic', `${formatBytes(row.bytes)} in ${formatCount(row.packets)} packets`],
-    ['Seen', `${row.dir} on ${row.node}`],
+    ...(row.seen
+      ? seenText(row).map((t, i) => [i === 0 ? 'Seen' : '', t] as [string, string])
+      : [['Seen', `${row.dir} on ${row.node}`] as [string, string]]),
   ];
   return (
     <section
@@ -47,7 +49,7 @@ export function FlowDetail({ row, onClose }: { row: FlowRow; onClose: () => void
       </div>
       <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1">
         {fields.map(([k, v]) => (
-          <div key={k} className="contents">
+          <div key={`${k}:${v}`} className="contents">
             <dt className="text-muted">{k}</dt>
             <dd
               className={`break-words ${k === 'Verdict' && row.verdict === 'dropped' ? 'font-semibold text-danger' : ''}`}

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { Name } from '../../components/Name/Name.js';
 import { replyRows } from '../../domain/flowReply.js';
 import { formatBytes, formatCount, formatTime } from '../../domain/format.js';
-import { verdictText } from './verdictText.js';
+import { seenText, verdictText } from './verdictText.js';
 
 type Column = 'ts' | 'src' | 'dst' | 'dport' | 'proto' | 'dir' | 'verdict' | 'bytes' | 'packets' | 'node';
 
@@ -54,13 +54,19 @@ function Cell({ column, row: r, reply }: { column: Column; row: FlowRow; reply: 
     case 'verdict': {
       // The whole verdict, in a column wide enough for it; the policy's explanation in the tooltip.
       const text = verdictText(r);
+      const tip = [r.policy ? `${text}: ${r.policy.explanation}` : text, ...seenText(r)].join('\n');
       return (
         <td
           className={`min-w-0 truncate px-2 ${r.verdict === 'dropped' ? 'font-semibold text-danger' : ''}`}
-          title={r.policy ? `${text}: ${r.policy.explanation}` : text}
+          title={tip}
           data-testid="flow-verdict"
         >
           {text}
+          {r.seen && (
+            <span className="ml-1 text-xs font-normal text-muted" data-testid="flow-seen">
+              · {r.seen.length} points
+            </span>
+          )}
         </td>
       );
     }

@@ -6,3 +6,11 @@ export function verdictText(r: FlowRow): string {
   const base = `dropped: ${r.reason || 'unknown reason'}`;
   return r.policy?.policy ? `${base} (denied by ${r.policy.policy.namespace}/${r.policy.policy.name})` : base;
 }
+
+/** Where a merged row's connection was seen and what each point saw: `egress at node-a: forwarded`. */
+export function seenText(r: FlowRow): string[] {
+  return (r.seen ?? []).map(
+    (o) =>
+      `${o.dir} at ${o.node}: ${o.verdict === 'dropped' ? `dropped: ${o.reason || 'unknown reason'}` : o.verdict}`,
+  );
+}
