@@ -96,6 +96,7 @@ const QUERIES = [
   'namespace=ns-3&protocol=tcp&port=5432',
   'namespace=ns-3&verdict=dropped&reason=policy_drop',
   'q=svc-7&dir=egress&sort=bytes',
+  'namespace=ns-3&protocol=tcp&port=5432&merge=connection',
   '',
 ];
 
@@ -107,7 +108,7 @@ function bench(label: string, store: Store, win: TimeWindow) {
   console.log(`\n${label}: ${store.flows.size} rows held (ring capacity ${store.flows.capacity})`);
   for (const q of QUERIES) {
     const params = Object.fromEntries(new URLSearchParams(q));
-    const f = parseFilter(params, ['sort']).state;
+    const f = parseFilter(params, ['sort', 'merge']).state;
     const s = parseFlowSearch(params).search;
     const rounds: { p50: number; p99: number }[] = [];
     let total = 0;
