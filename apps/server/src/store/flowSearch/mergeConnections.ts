@@ -1,9 +1,17 @@
 import type { FlowObservation, FlowRow } from '@weft/protocol';
 import type { FlowRing } from '../flowRing.js';
 
-/** One connection in one interval, as every point that observed it sent it. */
+/**
+ * One connection, as every point that observed it sent it (within one interval: the groups are per
+ * record time). The time stays a number: turning a millisecond timestamp into text was most of a merge.
+ */
 function connectionKey(r: FlowRow): string {
-  return `${r.proto}|${r.src.ip}|${r.sport}|${r.dst.ip}|${r.dport}|${r.ts}`;
+  return `${r.proto}|${r.src.ip}|${r.sport}|${r.dst.ip}|${r.dport}`;
+}
+
+interface Group {
+  rows: FlowRow[];
+  seqs: number[];
 }
 
 function observation(r: FlowRow, seq: number): FlowObservation {
@@ -28,29 +36,45 @@ function observation(r: FlowRow, seq: number): FlowObservation {
  * same packets seen twice are not more traffic); `seen` lists every observation, oldest first.
  */
 export function mergeConnections(ring: FlowRing, seqs: readonly number[]): FlowRow[] {
-  const groups = new Map<string, { rows: FlowRow[]; seqs: number[] }>();
+  const byTime = new Map<number, Map<string, Group>>();
+  const groups: Group[] = [];
   // Oldest first, so each group's first entry is its first arrival.
   for (let k = seqs.length - 1; k >= 0; k--) {
     const seq = seqs[k]!;
     const r = ring.rowAt(seq)!;
+    let at = byTime.get(r.ts);
+    if (!at) {
+      at = new Map();
+      byTime.set(r.ts, at);
+    }
     const key = connectionKey(r);
-    const g = groups.get(key);
+    const g = at.get(key);
     if (g) {
       g.rows.push(r);
       g.seqs.push(seq);
-    } else groups.set(key, { rows: [r], seqs: [seq] });
+    } else {
+      const n = { rows: [r], seqs: [seq] };
+      at.set(key, n);
+      groups.push(n);
+    }
   }
   const out: FlowRow[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const base = g.rows.find((r) => r.verdict === 'dropped') ?? g.rows[0]!;
-    const row: FlowRow = {
-      ...base,
-      seq: g.seqs[0]!,
-      bytes: Math.max(...g.rows.map((r) => r.bytes)),
-      packets: Math.max(...g.rows.map((r) => r.packets)),
-      tcpFlags: g.rows.reduce((f, r) => f | r.tcpFlags, 0),
-    };
-    if (g.rows.length > 1) row.seen = g.rows.map((r, i) => observation(r, g.seqs[i]!));
+    if (g.rows.length === 1) {
+      out.push({ ...base, seq: g.seqs[0]! });
+      continue;
+    }
+    let bytes = 0;
+    let packets = 0;
+    let tcpFlags = 0;
+    for (const r of g.rows) {
+      bytes = Math.max(bytes, r.bytes);
+      packets = Math.max(packets, r.packets);
+      tcpFlags |= r.tcpFlags;
+    }
+    const row: FlowRow = { ...base, seq: g.seqs[0]!, bytes, packets, tcpFlags };
+    row.seen = g.rows.map((r, i) => observation(r, g.seqs[i]!));
     out.push(row);
   }
   return out;
