@@ -25,6 +25,9 @@ Commands:
   policy       What a NetworkPolicy would deny, and least-privilege policies from the traffic:
                weft policy whatif -f FILE [--since 15m] | generate --namespace NS [--workload W]
                (weft policy --help lists the options)
+  observe      Flow rows from a running server, filtered (--namespace, --pod, --from-pod, --to-pod,
+               --verdict, --port, --since, --at, --last N ...); -f follows new ones; --output json
+               (weft observe --help lists the options)
   query        Ask a running server: graph | diagnose | timeline | drops | dns | flows | alerts, live or
                at a moment (--at), over a range (--from/--to), against a baseline (--compare);
                a short table, or --json (weft query --help lists the options)
@@ -40,6 +43,7 @@ const commands: Record<string, () => Promise<Command>> = {
   collector: async () => (await import('./commands/collector.js')).runCollector,
   server: async () => (await import('./commands/server.js')).runServer,
   query: async () => (await import('./commands/query.js')).runQuery,
+  observe: async () => (await import('./commands/observe.js')).runObserve,
   diagnose: async () => (await import('./commands/diagnose.js')).runDiagnose,
   policy: async () => (await import('./commands/policy.js')).runPolicy,
 };

@@ -2,6 +2,19 @@ import { type Static, Type } from 'typebox';
 import { Endpoint } from './endpoint.js';
 import { PolicyFinding } from './policyFinding.js';
 
+/** One observation point's record of a connection a merged row stands for (`merge=connection`). */
+export const FlowObservation = Type.Object({
+  seq: Type.Integer({ minimum: 0 }),
+  node: Type.String(),
+  dir: Type.String(),
+  verdict: Type.Union([Type.Literal('forwarded'), Type.Literal('dropped')]),
+  reason: Type.String(),
+  bytes: Type.Integer(),
+  packets: Type.Integer(),
+  tcpFlags: Type.Integer(),
+});
+export type FlowObservation = Static<typeof FlowObservation>;
+
 /** `/api/v1/flows`: recent records, newest first. */
 export const FlowRow = Type.Object({
   ts: Type.Number(),
@@ -19,10 +32,18 @@ export const FlowRow = Type.Object({
   tcpFlags: Type.Integer(),
   /** On a policy_drop row: the NetworkPolicy that denies the connection, or that none does. */
   policy: Type.Optional(PolicyFinding),
+  /**
+   * The row's place in the server's flow ring (arrival order, never reused): names the row in a link
+   * and is what `after=` follows from.
+   */
+  seq: Type.Optional(Type.Integer({ minimum: 0 })),
+  /**
+   * A merged row (`merge=connection`): every matching observation of the connection in that interval,
+   * oldest first. The row itself is the observation that dropped it, if one did, else the first.
+   */
+  seen: Type.Optional(Type.Array(FlowObservation)),
 });
 export type FlowRow = Static<typeof FlowRow>;
-
-export const MAX_FLOWS_LIMIT = 5000;
 
 export const FlowsResponse = Type.Object({
   flows: Type.Array(FlowRow),
@@ -31,5 +52,9 @@ export const FlowsResponse = Type.Object({
   /** The window the rows were taken from (live: the rate window), ms since the epoch. */
   start: Type.Optional(Type.Number()),
   end: Type.Optional(Type.Number()),
+  /** The cursor of the next page (`cursor=`), absent on the last one. */
+  next: Type.Optional(Type.String()),
+  /** The newest row's seq in the ring when answered (-1 when empty): `after=` it gets only newer rows. */
+  head: Type.Optional(Type.Integer({ minimum: -1 })),
 });
 export type FlowsResponse = Static<typeof FlowsResponse>;

@@ -46,7 +46,17 @@ interface HeldTable {
   refs: number;
 }
 
-type Entry = FlowRow | PackedBatch | FlowRow[];
+/** What a slot's source holds: one row, a packed batch (read with its node), or rows copied out of one. */
+export type FlowRingEntry = FlowRow | PackedBatch | FlowRow[];
+type Entry = FlowRingEntry;
+
+/** FlowRing.slots(): per slot its source and record index; per source its entry and node. */
+export interface RingSlots {
+  readonly source: Int32Array;
+  readonly index: Int32Array;
+  readonly entries: readonly (FlowRingEntry | undefined)[];
+  readonly nodes: readonly (string | undefined)[];
+}
 
 /**
  * The newest flow rows in a fixed-size ring: memory stays bounded however fast records arrive.
@@ -244,6 +254,40 @@ export class FlowRing {
       this.count -= n;
       this.share.evicted += n;
     }
+  }
+
+  /**
+   * The newest row's seq (-1 before any). A row's seq is its push count: it never changes while the row
+   * is held and is never reused, so it names a row across reads while newer rows arrive, and its slot is
+   * `seq % capacity`.
+   */
+  get head(): number {
+    return this.pushed - 1;
+  }
+
+  /** The oldest held row's seq (head + 1 when empty). */
+  get tail(): number {
+    return this.pushed - this.count;
+  }
+
+  /** The row `seq` names, or undefined when it is no longer held (or not yet pushed). */
+  rowAt(seq: number): FlowRow | undefined {
+    if (seq < this.tail || seq > this.head) return undefined;
+    const at = seq % this.capacity;
+    const src = this.source[at]!;
+    const entry = this.entries[src]!;
+    const node = this.nodes[src];
+    if (node !== undefined) return flowRow(entry as PackedBatch, this.index[at]!, node);
+    return Array.isArray(entry) ? entry[this.index[at]!]! : (entry as FlowRow);
+  }
+
+  /**
+   * The slots as they are, for a pass over a million rows that cannot afford a call per row (the flow
+   * search): seq's slot is `seq % capacity`, its source `source[slot]`, and so on. Read only, and only
+   * until the next push.
+   */
+  slots(): RingSlots {
+    return { source: this.source, index: this.index, entries: this.entries, nodes: this.nodes };
   }
 
   /** Newest first. Stop by returning false. */

@@ -43,7 +43,7 @@ export function focusEdge(focus: string): [string, string] | null {
  * An edge end is a map node id; an endpoint is that end when it rolls up to that id at the end's level.
  * `others` folds whatever did not fit the map, so any endpoint may be behind it.
  */
-function edgeEndMatcher(end: string): (e: Endpoint) => boolean {
+export function edgeEndMatcher(end: string): (e: Endpoint) => boolean {
   if (parseNodeId(end)?.kind === 'others') return () => true;
   const level = levelOfNodeId(end);
   return (e) => levelNode(e, level).id === end;

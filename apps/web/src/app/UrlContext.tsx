@@ -1,4 +1,3 @@
-import type { FilterState } from '@weft/protocol';
 import { createContext, type ReactNode, useContext, useSyncExternalStore } from 'react';
 import type { UrlSnapshot, UrlStore } from './urlStore.js';
 
@@ -15,9 +14,7 @@ export function useUrlStore(): UrlStore {
 }
 
 /** The URL's view state; re-renders on navigation and back/forward. */
-export function useUrl(): UrlSnapshot & {
-  navigate: (patch: Partial<FilterState>, opts?: { replace?: boolean }) => void;
-} {
+export function useUrl(): UrlSnapshot & { navigate: UrlStore['navigate'] } {
   const store = useUrlStore();
   const snap = useSyncExternalStore(store.subscribe, store.get, store.get);
   return { ...snap, navigate: store.navigate };

@@ -1,4 +1,11 @@
 import { type FilterIssue, type FilterState, parseFilter, serializeFilter, withFilter } from '@weft/protocol';
+import {
+  EMPTY_FLOWS_URL,
+  FLOWS_URL_PARAMS,
+  type FlowsUrl,
+  parseFlowsUrl,
+  serializeFlowsUrl,
+} from '../domain/flowsUrl.js';
 
 /**
  * The single source of view state: the URL's query string. Navigation pushes history entries so
@@ -10,6 +17,8 @@ export interface UrlSnapshot {
   issues: FilterIssue[];
   /** Canonical query string (no `?`). */
   search: string;
+  /** The Flows view's own parameters (domain/flowsUrl.ts): kept only while the view is flows. */
+  flows: FlowsUrl;
 }
 
 type Listener = () => void;
@@ -17,7 +26,7 @@ type Listener = () => void;
 export interface UrlStore {
   get(): UrlSnapshot;
   subscribe(listener: Listener): () => void;
-  navigate(patch: Partial<FilterState>, opts?: { replace?: boolean }): void;
+  navigate(patch: Partial<FilterState>, opts?: { replace?: boolean }, flows?: Partial<FlowsUrl>): void;
   dismissIssues(): void;
   /** Absolute link to the current view. */
   href(): string;
@@ -26,8 +35,15 @@ export interface UrlStore {
 export function createUrlStore(win: Window = window): UrlStore {
   const listeners = new Set<Listener>();
   const read = (issuesOverride?: FilterIssue[]): UrlSnapshot => {
-    const { state, issues } = parseFilter(win.location.search);
-    return { state, issues: issuesOverride ?? issues, search: serializeFilter(state) };
+    const { state, issues } = parseFilter(win.location.search, FLOWS_URL_PARAMS);
+    const own = state.view === 'flows' ? parseFlowsUrl(win.location.search) : null;
+    const flows = own?.params ?? EMPTY_FLOWS_URL;
+    return {
+      state,
+      issues: issuesOverride ?? [...issues, ...(own?.issues ?? [])],
+      search: joinSearch(serializeFilter(state), flows),
+      flows,
+    };
   };
   let snap = read();
   if (snap.issues.length > 0 || `?${snap.search}` !== (win.location.search || '?')) {
@@ -48,14 +64,15 @@ export function createUrlStore(win: Window = window): UrlStore {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    navigate(patch, opts) {
+    navigate(patch, opts, flowsPatch) {
       const next = withFilter(snap.state, patch);
-      const search = serializeFilter(next);
+      const flows = next.view === 'flows' ? { ...snap.flows, ...flowsPatch } : EMPTY_FLOWS_URL;
+      const search = joinSearch(serializeFilter(next), flows);
       if (search === snap.search) return;
       const url = urlFor(win, search);
       if (opts?.replace) win.history.replaceState(null, '', url);
       else win.history.pushState(null, '', url);
-      snap = { state: parseFilter(search).state, issues: snap.issues, search };
+      snap = { state: parseFilter(search, FLOWS_URL_PARAMS).state, issues: snap.issues, search, flows };
       emit();
     },
     dismissIssues() {
@@ -65,6 +82,12 @@ export function createUrlStore(win: Window = window): UrlStore {
     },
     href: () => `${win.location.origin}${urlFor(win, snap.search)}`,
   };
+}
+
+/** The shared filter's query, then the Flows view's own parameters. */
+function joinSearch(filter: string, flows: FlowsUrl): string {
+  const own = serializeFlowsUrl(flows);
+  return [filter, own].filter(Boolean).join('&');
 }
 
 function urlFor(win: Window, search: string): string {

@@ -1,21 +1,50 @@
-import { MAX_FLOWS_LIMIT } from '@weft/protocol';
-import { useFlows, useStatus } from '../api/queries.js';
+import type { FlowRow, FlowSort } from '@weft/protocol';
+import { useCallback, useMemo } from 'react';
+import { useStatus } from '../api/queries.js';
 import { useUrl } from '../app/UrlContext.js';
 import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
 import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
-import { FlowsTable } from '../components/FlowsTable/FlowsTable.js';
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
+import { exportFileName, flowsToCsv, flowsToJson } from '../domain/flowExport.js';
 import { formatCount } from '../domain/format.js';
+import { FlowDetail } from './flows/FlowDetail.js';
+import { FlowFilters } from './flows/FlowFilters.js';
+import { FlowSearchTable } from './flows/FlowSearchTable.js';
+import { useFlowSearch } from './flows/useFlowSearch.js';
 
+function download(text: string, type: string, name: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * Every flow row the server holds in the window that matches the URL's filter, searched by the server
+ * (/api/v1/flows) and read a page at a time as the table scrolls: "N of M" is rows loaded of all matches.
+ * Filter, order and the selected row are in the URL.
+ */
 export default function FlowsView() {
-  const { state } = useUrl();
-  const { data, error, refetch, isPending } = useFlows(state, MAX_FLOWS_LIMIT);
+  const { state, flows, navigate } = useUrl();
+  const search = useFlowSearch(state, flows);
+  const { data, error, refetch, isPending, hasNextPage, isFetchingNextPage, fetchNextPage } = search;
   const status = useStatus();
   const noCollector = status.data && status.data.collectors.length === 0;
   const over = useWindowWords();
+  const rows = useMemo<FlowRow[]>(() => data?.pages.flatMap((p) => p.flows) ?? [], [data]);
+  const total = data?.pages[0]?.total ?? 0;
+  const sort = (flows.sort || 'time') as FlowSort;
+  const selected = flows.row ? Number(flows.row) : null;
+  const selectedRow = selected === null ? undefined : rows.find((r) => r.seq === selected);
+  const more = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
   return (
     <div className="space-y-3" data-testid="flows-view">
       <div className="flex flex-wrap items-center gap-3">
@@ -36,23 +65,81 @@ export default function FlowsView() {
           </Link>
         ))}
       </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <FlowFilters
+          values={{
+            q: state.q,
+            ip: flows.ip,
+            node: flows.node,
+            service: flows.service,
+            dir: flows.dir,
+            flags: flows.flags,
+          }}
+          onChange={({ q, ...own }) =>
+            navigate(q === undefined ? {} : { q }, { replace: true }, { ...own, row: '' })
+          }
+        />
+        <button
+          type="button"
+          aria-pressed={flows.merge === 'connection'}
+          onClick={() => navigate({}, { replace: true }, { merge: flows.merge ? '' : 'connection', row: '' })}
+          title="The sender's, the receiver's and a drop's observations of the same packets as one row"
+          className={`rounded border px-2 py-1 text-xs ${flows.merge ? 'border-accent text-accent' : 'border-line'}`}
+        >
+          One row per connection
+        </button>
+        <span className="tabular text-xs text-muted" data-testid="flows-count">
+          {formatCount(rows.length)} of {formatCount(total)} flows
+        </span>
+        <span className="flex-1" />
+        <button
+          type="button"
+          disabled={rows.length === 0}
+          onClick={() => download(flowsToCsv(rows), 'text/csv', exportFileName('csv', new Date()))}
+          className="rounded border border-line px-2 py-1 text-xs hover:bg-panel-2 disabled:opacity-50"
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          disabled={rows.length === 0}
+          onClick={() => download(flowsToJson(rows), 'application/json', exportFileName('json', new Date()))}
+          className="rounded border border-line px-2 py-1 text-xs hover:bg-panel-2 disabled:opacity-50"
+        >
+          Export JSON
+        </button>
+      </div>
       {isPending ? (
         <Loading label="flows" height={560} />
       ) : error && !data ? (
         <ErrorState error={error} what="flows" onRetry={() => refetch()} />
-      ) : data && data.flows.length === 0 && noCollector ? (
+      ) : rows.length === 0 && noCollector ? (
         <EmptyState title="No flows yet">
           <NoCollectorHelp />
         </EmptyState>
       ) : (
         <>
-          {data && data.total > data.flows.length && (
-            <p className="text-xs text-muted">
-              Showing the newest {formatCount(data.flows.length)} of {formatCount(data.total)} matching flows;
-              narrow the filter or the time range to see older ones.
-            </p>
+          <FlowSearchTable
+            rows={rows}
+            sort={sort}
+            onSort={(s) => navigate({}, { replace: true }, { sort: s === 'time' ? '' : s, row: '' })}
+            selected={selected}
+            onSelect={(seq) => navigate({}, {}, { row: seq === null ? '' : String(seq) })}
+            hasMore={hasNextPage}
+            onMore={more}
+          />
+          {hasNextPage && (
+            <button
+              type="button"
+              onClick={more}
+              disabled={isFetchingNextPage}
+              className="rounded border border-line px-3 py-1 text-xs hover:bg-panel-2 disabled:opacity-50"
+              data-testid="flows-more"
+            >
+              {isFetchingNextPage ? 'Loading…' : `Load more (${formatCount(total - rows.length)} left)`}
+            </button>
           )}
-          <FlowsTable rows={data?.flows ?? []} height={560} initialText={state.q} />
+          {selectedRow && <FlowDetail row={selectedRow} onClose={() => navigate({}, {}, { row: '' })} />}
         </>
       )}
     </div>

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_FLOWS_URL, flowSearchOf, parseFlowsUrl, serializeFlowsUrl } from './flowsUrl.js';
+
+describe('flowsUrl', () => {
+  it('reads what is valid, reports the rest by name, and writes back in a stable order', () => {
+    const { params, issues } = parseFlowsUrl(
+      '?row=12&sort=bytes&ip=10.0.0.0/99&dir=ingress&flags=syn&node=n1',
+    );
+    expect(params).toEqual({
+      ...EMPTY_FLOWS_URL,
+      sort: 'bytes',
+      dir: 'ingress',
+      flags: 'syn',
+      node: 'n1',
+      row: '12',
+    });
+    expect(issues.map((i) => i.param)).toEqual(['ip']);
+    expect(serializeFlowsUrl(params)).toBe('sort=bytes&node=n1&dir=ingress&flags=syn&row=12');
+    expect(flowSearchOf(params)).toEqual({ sort: 'bytes', node: 'n1', dir: 'ingress', flags: 'syn' });
+    expect(parseFlowsUrl('?sort=time&row=x').params).toEqual(EMPTY_FLOWS_URL);
+    expect(parseFlowsUrl('?row=x').issues.map((i) => i.param)).toEqual(['row']);
+  });
+});

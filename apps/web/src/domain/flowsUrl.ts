@@ -1,0 +1,62 @@
+import { type FilterIssue, parseFlowSearch } from '@weft/protocol';
+
+/**
+ * The Flows view's own URL parameters, beside the shared filter: the search's order and its flow-only
+ * filters (as /api/v1/flows takes them), one row per connection (`merge`), and the selected row (its seq), so a pasted link opens the same
+ * rows, sorted the same, with the same row open.
+ */
+export const FLOWS_URL_PARAMS = ['sort', 'service', 'node', 'ip', 'dir', 'flags', 'merge', 'row'] as const;
+export type FlowsUrlParam = (typeof FLOWS_URL_PARAMS)[number];
+export type FlowsUrl = Record<FlowsUrlParam, string>;
+
+export const EMPTY_FLOWS_URL: Readonly<FlowsUrl> = Object.freeze({
+  sort: '',
+  service: '',
+  node: '',
+  ip: '',
+  dir: '',
+  flags: '',
+  merge: '',
+  row: '',
+});
+
+/** What is valid of them in `search`; what is not is dropped and reported, as parseFilter does. */
+export function parseFlowsUrl(search: string): { params: FlowsUrl; issues: FilterIssue[] } {
+  const q = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const params: FlowsUrl = { ...EMPTY_FLOWS_URL };
+  const given: Record<string, string> = {};
+  for (const p of FLOWS_URL_PARAMS) {
+    const v = q.get(p)?.trim();
+    if (v) given[p] = v;
+  }
+  const issues: FilterIssue[] = [];
+  const { issues: searchIssues } = parseFlowSearch(given);
+  const bad = new Set(searchIssues.map((i) => i.param));
+  issues.push(...searchIssues);
+  for (const p of FLOWS_URL_PARAMS) {
+    const v = given[p];
+    if (v === undefined || bad.has(p)) continue;
+    if (p === 'row' && !/^\d{1,15}$/.test(v)) {
+      issues.push({ param: p, value: v, reason: 'must be a flow row number' });
+      continue;
+    }
+    params[p] = v;
+  }
+  // `time` is the default order: the URL leaves it out.
+  if (params.sort === 'time') params.sort = '';
+  return { params, issues };
+}
+
+/** As query parameters, in a stable order, leaving out what is empty. */
+export function serializeFlowsUrl(params: FlowsUrl): string {
+  const out = new URLSearchParams();
+  for (const p of FLOWS_URL_PARAMS) if (params[p]) out.set(p, params[p]);
+  return out.toString();
+}
+
+/** The search's parameters of a Flows URL (all but the selected row). */
+export function flowSearchOf(params: FlowsUrl): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of FLOWS_URL_PARAMS) if (p !== 'row' && params[p]) out[p] = params[p];
+  return out;
+}
