@@ -244,7 +244,7 @@ describe('flow search on the real lab', () => {
       },
       60_000,
     );
-    const firstPage = lines.length;
+    const firstLines = lines.length;
     // Between the first page and the follow's first poll; the pair the fault drops is new, so any
     // line about it is a row that arrived after the fault.
     await sleep(1_500);
@@ -276,7 +276,7 @@ describe('flow search on the real lab', () => {
       }
       expect(partial).toBe('');
       process.stdout.write(
-        `weft observe -f: first page (${firstPage} lines) ${up.ms} ms after spawn; ` +
+        `weft observe -f: first line ${up.ms} ms after spawn (${firstLines} by then); ` +
           `a new frontend -> api drop printed ${seen.value.at - added} ms after the fault command returned ` +
           `(${seen.value.at - commanded} ms after it was given; target 2000 ms); ${rows.length} JSON lines parsed\n`,
       );
