@@ -109,12 +109,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const now = store.now();
   const fineFrom = store.fineFrom(now);
   const liveEdge = Math.min(now, store.dataEnd || now);
-  // The live workload map from the workload rollups (each read as its members where it is not exact).
-  const rollups =
-    !scanAll && store.workloads.serves(f, win.start, win.end, now, fineFrom, liveEdge)
-      ? store.workloads
-      : null;
-  const list = rollups ? rollups.list : listFor(store, f, scanAll);
+  const list = listFor(store, f, scanAll);
   const candidates = list.items;
   const groups = seriesGroups(list, LEVEL_INDEX[f.level], store.levels);
   const groupOf = groups.groupOf;
@@ -142,10 +137,10 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const detailGroups: number[] = [];
   let count = 0;
   let extras = 0;
-  // Sums series `s` into group `g` (`n` its list place, or its rollup's).
-  const take = (s: EdgeSeries, g: number, n: number) => {
-    if (s.lastSeen < seenAfter) return;
-    if (!anyPair && !match(s.client, s.server, s.proto, s.port)) return;
+  for (let n = 0; n < candidates.length; n++) {
+    const s = candidates[n];
+    if (!s || s.lastSeen < seenAfter) continue;
+    if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
     for (let j = 0; j < SCALARS; j++) row[j] = 0;
     let detail: EdgeBucket | null = null;
     if (s.detail) {
@@ -166,14 +161,14 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       acc.dnsErrors = row[DNS_ERRORS]!;
       // Drops are counted from their side records (by reason), as merging the buckets counted them.
       row[DROP_PACKETS] = acc.dropPackets;
-      if (acc.isEmpty()) return;
+      if (acc.isEmpty()) continue;
       if (dropsOnly) {
-        if (acc.dropsFor(f.reason) === 0) return;
-      } else if (forwardedOnly && acc.packets === 0) return;
+        if (acc.dropsFor(f.reason) === 0) continue;
+      } else if (forwardedOnly && acc.packets === 0) continue;
       detail = new EdgeBucket(0);
       detail.merge(acc);
     } else {
-      if (dropsOnly) return;
+      if (dropsOnly) continue;
       // Most series only carry traffic: running totals answer them without visiting buckets.
       windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
       // EdgeBucket.isEmpty on the row.
@@ -185,8 +180,9 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
         row[RTT_COUNT] === 0 &&
         row[RETRANSMITS] === 0 &&
         row[DNS_QUERIES] === 0;
-      if (empty || (forwardedOnly && row[PACKETS] === 0)) return;
+      if (empty || (forwardedOnly && row[PACKETS] === 0)) continue;
     }
+    const g = groupOf[n]!;
     if (first[g]! < 0) {
       first[g] = n;
       order[count++] = g;
@@ -215,13 +211,6 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
       details.push(detail);
       detailGroups.push(g);
     }
-  };
-  for (let n = 0; n < candidates.length; n++) {
-    const s = candidates[n];
-    if (!s) continue;
-    const g = groupOf[n]!;
-    if (rollups === null || s.exactFrom <= win.start) take(s, g, n);
-    else for (const m of s.members!) take(m, g, n);
   }
   return { candidates, groups, count, order, first, traffic, extraAt, extra, details, detailGroups };
 }
@@ -373,22 +362,19 @@ function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/**
- * Sorts order[from, to) by bytes (most first), then port and protocol (portId): not by first-seen
- * order, which depends on the series read (pod-level ones or workload rollups).
- */
+/** Sorts order[from, to) by bytes (most first), then port, keeping first-seen order for ties. */
 function sortPorts(t: EdgeTable, order: Int32Array, from: number, to: number): void {
   const bytes = t.ports.bytes;
   const portId = t.ports.portId;
   for (let i = from + 1; i < to; i++) {
     const k = order[i]!;
     const kb = bytes[k]!;
-    const kp = portId[k]!;
+    const kp = portId[k]! >>> 3;
     let j = i - 1;
     while (j >= from) {
       const o = order[j]!;
       const ob = bytes[o]!;
-      if (ob > kb || (ob === kb && portId[o]! <= kp)) break;
+      if (ob > kb || (ob === kb && portId[o]! >>> 3 <= kp)) break;
       order[j + 1] = o;
       j--;
     }
@@ -486,11 +472,9 @@ export function answerOrder(g: GraphTable, bytesPerSec: Float64Array): number[] 
 
 /**
  * The graph nodes of `g`, sorted by id: each with the bytes and drops per second of its edges (summed
- * in answer order, rounding each step: the order is part of the answer; `order` is answerOrder's when
- * the caller has it). Not in the table's edge order, which depends on the series read (pod-level
- * ones or workload rollups).
+ * in edge order, rounding each step: the order is part of the answer).
  */
-export function tableNodes(g: GraphTable, order?: readonly number[]): GraphNode[] {
+export function tableNodes(g: GraphTable): GraphNode[] {
   const { t, seconds } = g;
   // Typed arrays rather than the node objects: level nodes differ in shape, and updating their copies
   // twice an edge was a megamorphic store each (~2 ms at workload).
@@ -499,9 +483,7 @@ export function tableNodes(g: GraphTable, order?: readonly number[]): GraphNode[
   const nodeDrops = new Float64Array(size);
   // 1: touched, 2: touched and serves DNS.
   const touched = new Uint8Array(size);
-  const edges = order ?? answerOrder(g, edgeRates(g));
-  for (let i = 0; i < edges.length; i++) {
-    const k = edges[i]!;
+  for (let k = 0; k < t.count; k++) {
     const a = t.src[k]!;
     const b = t.dst[k]!;
     const at = k * SCALARS;
@@ -550,14 +532,13 @@ export function tableGraph(
   const byEdge = portsByEdge(g);
   // Edge objects made in answer order, rather than made and then sorted by their id strings.
   const edges: GraphEdge[] = [];
-  const answer = order ?? answerOrder(g, edgeRates(g));
-  for (const k of answer) edges.push(tableEdge(g, k, byEdge));
+  for (const k of order ?? answerOrder(g, edgeRates(g))) edges.push(tableEdge(g, k, byEdge));
   return {
     level: f.level,
     mode: timeMode(f),
     start: g.win.start,
     end: g.win.end,
-    nodes: tableNodes(g, answer),
+    nodes: tableNodes(g),
     edges,
     folded: g.t.folded,
     simulated: opts.simulated,
