@@ -2,7 +2,12 @@ import type { Level } from '@weft/protocol';
 import { levelNode } from './levelNode.js';
 import type { LevelTables } from './levelTables.js';
 import type { EdgeSeries } from './series.js';
-import type { SeriesList } from './seriesList.js';
+
+/** A dense list of series whose places move only when it closes up (SeriesList, WorkloadRollups' heads). */
+export interface PlacedList {
+  readonly items: readonly (EdgeSeries | null)[];
+  readonly compactions: number;
+}
 
 const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
 
@@ -70,7 +75,7 @@ export class SeriesGroups {
   constructor(private readonly l: number) {}
 
   /** Groups the list's series not grouped yet; starts over when node numbers or places changed. */
-  update(list: SeriesList, tables: LevelTables): void {
+  update(list: PlacedList, tables: LevelTables): void {
     const items = list.items;
     if (
       tables.generation !== this.generation ||
@@ -123,10 +128,10 @@ function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
 }
 
 /** The groups of each list at each level. */
-const cache = new WeakMap<SeriesList, SeriesGroups[]>();
+const cache = new WeakMap<PlacedList, SeriesGroups[]>();
 
 /** `list`'s series grouped at level index `l`, brought up to date. */
-export function seriesGroups(list: SeriesList, l: number, tables: LevelTables): SeriesGroups {
+export function seriesGroups(list: PlacedList, l: number, tables: LevelTables): SeriesGroups {
   let per = cache.get(list);
   if (!per) {
     per = [0, 1, 2, 3].map((k) => new SeriesGroups(k));

@@ -41,6 +41,7 @@ import { LearnedPorts, srcIsClient } from './serverSide.js';
 import type { StoreParts } from './storeImage.js';
 import { TierArena } from './tierArena.js';
 import { waterFill } from './waterFill.js';
+import { FUTURE_SKEW_MS, WorkloadRollups } from './workloadRollups.js';
 
 export interface StoreOptions {
   fineRetentionS: number;
@@ -50,6 +51,8 @@ export interface StoreOptions {
   maxFlowRows: number;
   /** MemoryBudget's whole (MiB); 512 when not given. */
   memoryBudgetMiB?: number;
+  /** The live rate window (s): the workload rollups keep two of them and some slack; 10 when not given. */
+  rateWindowS?: number;
   now?: () => number;
 }
 
@@ -111,7 +114,7 @@ export const PRUNE_ROUND_STEPS = 4;
 export const EVICTION_SLICE = 10_000;
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
-const MAX_FUTURE_MS = 60_000;
+const MAX_FUTURE_MS = FUTURE_SKEW_MS;
 
 /**
  * The server's memory of the cluster: per-edge and per-DNS-client time buckets (1 s and 1 min tiers),
@@ -131,6 +134,8 @@ export class Store {
   /** `edges` and `nsRollups` as dense arrays, for the graph's passes over every series. */
   readonly edgeList = new SeriesList();
   readonly rollupList = new SeriesList();
+  /** Edges rolled up to workload pairs, their last seconds only: the live workload map reads these. */
+  readonly workloads: WorkloadRollups;
   /** Everything, for alerts and the live summary without a scan. */
   readonly totals: EdgeSeries;
   /** Holds the rows of every series' tiers, so a pass over the series reads a few large arrays. */
@@ -193,6 +198,7 @@ export class Store {
       endpoints.limit * 0.6,
       endpoints,
     );
+    this.workloads = new WorkloadRollups((2 * (opts.rateWindowS ?? 10) + 10) * 1000);
     this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4), endpoints.limit * 0.4, endpoints);
   }
 
@@ -307,6 +313,7 @@ export class Store {
         runPackets += packets;
         // Linked by edge().
         this.rollupRun.add(s.rollup!.listAt, bytes, packets);
+        this.workloads.add(s, bytes, packets);
       }
       if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
     }
@@ -484,6 +491,7 @@ export class Store {
       this.edges.add(s);
       this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
+      this.workloads.link(client, server, s, now);
     }
     s.lastSeen = now;
     if (dueTouch(s)) this.podsIdle.touch(s);
@@ -494,6 +502,7 @@ export class Store {
     }
     r.lastSeen = now;
     if (dueTouch(r)) this.rollupsIdle.touch(r);
+    if (s.wl !== null) s.wl.lastSeen = now;
     return s;
   }
 
@@ -522,6 +531,7 @@ export class Store {
     s.fine.release();
     s.coarse.release();
     this.edgeIndex.delete(s.clientId, s.serverId, s.portId);
+    this.workloads.unlink(s);
     this.disown(s);
   }
 
@@ -556,6 +566,7 @@ export class Store {
 
   /** Applies what late records left pending in the tiers (EdgeTier.flushLate), counting the buckets made. */
   private flushLate(): void {
+    this.workloads.flushLate();
     const late = this.arena.late;
     if (late.length === 0) return;
     this.arena.late = [];
@@ -583,6 +594,7 @@ export class Store {
     this.addTraffic(this.totals, fineT, coarseT, bytes, packets);
     // Indexes are places in rollupList, which only prune() reorders.
     this.rollupRun.drain((k, b, p) => this.addTraffic(this.rollupList.items[k]!, fineT, coarseT, b, p));
+    this.workloads.drain(fineT);
   }
 
   /** `apply` adds a record to the bucket at `t` of a tier and returns the buckets it made there. */
@@ -593,7 +605,14 @@ export class Store {
     // Linked by edge(), which made or found `s`.
     const rollup = s.rollup!;
     if (s.detail) rollup.detail = true;
-    if (fine) this.fineCount += apply(s.fine, ft) + apply(rollup.fine, ft) + apply(this.totals.fine, ft);
+    if (fine) {
+      this.fineCount += apply(s.fine, ft) + apply(rollup.fine, ft) + apply(this.totals.fine, ft);
+      const wl = s.wl;
+      if (wl !== null) {
+        if (s.detail) wl.detail = true;
+        this.workloads.rows += apply(wl.fine, ft);
+      }
+    }
     this.coarseCount += apply(s.coarse, ct) + apply(rollup.coarse, ct) + apply(this.totals.coarse, ct);
   }
 
@@ -601,6 +620,7 @@ export class Store {
   prune(now = this.now()): void {
     this.pruneCursor = null;
     this.pruneSome(now, Number.POSITIVE_INFINITY);
+    this.workloads.prune(now, true);
   }
 
   /**
@@ -615,6 +635,7 @@ export class Store {
       this.pruneSlice = Math.max(PRUNE_MIN_SLICE, Math.ceil(all / PRUNE_ROUND_STEPS));
     }
     this.pruneSome(now, this.pruneSlice);
+    this.workloads.prune(now);
   }
 
   /** Where the prune steps' round has got to: the series it has not visited yet (null: a new round). */
@@ -698,9 +719,11 @@ export class Store {
     this.memory.share('series').used =
       (this.edges.size + this.nsRollups.size + 1) * EDGE_SERIES_BYTES +
       this.dns.size * DNS_SERIES_BYTES +
-      edgeRows * ROW_BYTES;
+      edgeRows * ROW_BYTES +
+      this.workloads.baseBytes +
+      this.workloads.rowBytes;
     this.memory.share('details').used =
-      this.arena.details * DETAIL_BYTES + this.dnsBuckets * DNS_BUCKET_BYTES;
+      this.arena.details * DETAIL_BYTES + this.dnsBuckets * DNS_BUCKET_BYTES + this.workloads.detailBytes;
     this.memory.share('endpoints').used = this.interner.bytes + this.levels.bytes;
   }
 
@@ -980,6 +1003,12 @@ export class Store {
       fineHorizon: this.fineHorizon,
       recount: (fineHorizon) => {
         this.fineHorizon = fineHorizon;
+        // The snapshot has no workload rollups: linked again empty, and read only for windows starting
+        // after anything stored before the restore can fall in.
+        const now = this.now();
+        for (const s of this.edges)
+          if (s.wl === null && s.headAt < 0) this.workloads.link(s.client, s.server, s, now);
+        this.workloads.floor = now + MAX_FUTURE_MS + FINE_MS;
         let fine = this.totals.fine.length;
         let coarse = this.totals.coarse.length;
         for (const s of this.edges) {
