@@ -12,6 +12,8 @@ export interface Interned {
   namespaceNode: string | null;
   /** The workload rollups' key of the endpoint (WorkloadRollups.keyOf), worked out once. */
   workloadKey: string | null;
+  /** Its number in WorkloadRollups while that still names workloadKey (0: none yet). */
+  workloadKeyId: number;
 }
 
 function sameIdentity(a: Endpoint, b: Endpoint): boolean {
@@ -84,7 +86,7 @@ export class EndpointInterner {
     if (!it) {
       it = this.old.byKey.get(key);
       if (it) this.moved++;
-      else it = { id: this.next++, key, ep: e, namespaceNode: null, workloadKey: null };
+      else it = { id: this.next++, key, ep: e, namespaceNode: null, workloadKey: null, workloadKeyId: 0 };
       this.add(it, key);
     }
     this.young.byIp.set(e.ip, it);

@@ -114,6 +114,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     !scanAll && store.workloads.serves(f, win.start, win.end, now, fineFrom, liveEdge)
       ? store.workloads
       : null;
+  rollups?.linkPending(now);
   const list = rollups ? rollups.heads : listFor(store, f, scanAll);
   const candidates = list.items;
   const groups = seriesGroups(list, LEVEL_INDEX[f.level], store.levels);

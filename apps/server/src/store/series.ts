@@ -46,6 +46,9 @@ export class EdgeSeries {
   memberAt = -1;
   /** Its place in WorkloadRollups.heads (-1: not a head). */
   headAt = -1;
+  /** A head's group key (WorkloadRollups' numbers of its sides' keys). */
+  wlc = 0;
+  wls = 0;
   /** A workload rollup's index in WorkloadRollups' run sums. */
   runId = -1;
   /** A workload rollup's pod-level series (null for any other series). */

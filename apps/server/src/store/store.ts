@@ -491,7 +491,7 @@ export class Store {
       this.edges.add(s);
       this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
-      this.workloads.link(client, server, s, now);
+      this.workloads.pend(client, server, s);
     }
     s.lastSeen = now;
     if (dueTouch(s)) this.podsIdle.touch(s);
@@ -620,6 +620,7 @@ export class Store {
   prune(now = this.now()): void {
     this.pruneCursor = null;
     this.pruneSome(now, Number.POSITIVE_INFINITY);
+    this.workloads.linkPending(now);
     this.workloads.prune(now, true);
   }
 
@@ -635,6 +636,7 @@ export class Store {
       this.pruneSlice = Math.max(PRUNE_MIN_SLICE, Math.ceil(all / PRUNE_ROUND_STEPS));
     }
     this.pruneSome(now, this.pruneSlice);
+    this.workloads.linkPending(now);
     this.workloads.prune(now);
   }
 
@@ -1006,6 +1008,7 @@ export class Store {
         // The snapshot has no workload rollups: linked again empty, and read only for windows starting
         // after anything stored before the restore can fall in.
         const now = this.now();
+        this.workloads.linkPending(now);
         for (const s of this.edges)
           if (s.wl === null && s.headAt < 0) this.workloads.link(s.client, s.server, s, now);
         this.workloads.floor = now + MAX_FUTURE_MS + FINE_MS;

@@ -2,9 +2,9 @@ import { type Endpoint, type FilterState, nodeIdOf, parseNodeId } from '@weft/pr
 import { COARSE_MS, FINE_MS } from './buckets.js';
 import type { Interned } from './endpointInterner.js';
 import { focusEdge } from './match.js';
-import { RollupIndex } from './rollupIndex.js';
 import { RunSums } from './runSums.js';
 import { EdgeSeries } from './series.js';
+import { SeriesIndex } from './seriesIndex.js';
 import { TierArena } from './tierArena.js';
 
 /** Future skew the store accepts on record timestamps (Store's MAX_FUTURE_MS). */
@@ -18,8 +18,9 @@ const ROW_BYTES = 80;
 const DETAIL_BYTES = 640;
 /** And of a member's link (its place in `members`). */
 const LINK_BYTES = 8;
-/** And of a group's index entry (RollupIndex's Maps) and its head's place. */
-const GROUP_BYTES = 120;
+/** And of a group's index entry and its head's place, and of a side's key (string, Map entry). */
+const GROUP_BYTES = 40;
+const KEY_BYTES = 160;
 
 /**
  * A dense list of series kept by their own place (`headAt`), beside the store's SeriesList which a
@@ -74,7 +75,13 @@ export class HeadList {
 export class WorkloadRollups {
   /** Each group's head: its lone pod-level series, or its rollup. */
   readonly heads = new HeadList();
-  private readonly index = new RollupIndex();
+  /** Heads by their sides' key numbers (keyIds) and portId. */
+  private readonly index = new SeriesIndex<EdgeSeries>();
+  /** Each side's key (keyOf) numbered from 1 while a group names it (counted in keyRefs). */
+  private readonly keyIds = new Map<string, number>();
+  private readonly keyStrings: (string | undefined)[] = [undefined];
+  private readonly keyRefs: number[] = [0];
+  private readonly freeKeys: number[] = [];
   /** Rollups by `runId` (the RunSums index, which stays put while `heads` closes up). */
   private readonly byRun: (EdgeSeries | null)[] = [];
   private readonly freeRuns: number[] = [];
@@ -96,7 +103,12 @@ export class WorkloadRollups {
 
   /** Estimated bytes held, less the rows (the last seconds, which a restore does not carry). */
   get baseBytes(): number {
-    return this.size * ROLLUP_BYTES + this.groups * GROUP_BYTES + this.links * LINK_BYTES;
+    return (
+      this.size * ROLLUP_BYTES +
+      this.groups * GROUP_BYTES +
+      this.links * LINK_BYTES +
+      this.keyIds.size * KEY_BYTES
+    );
   }
 
   /** Estimated bytes of the rows. */
@@ -114,21 +126,91 @@ export class WorkloadRollups {
     return `${nodeIdOf(e, 'workload')}\u0000${e.namespace}`;
   }
 
-  private static key(it: Interned): string {
-    if (it.workloadKey === null) it.workloadKey = WorkloadRollups.keyOf(it.ep);
-    return it.workloadKey;
+  /** The number of a side's key, made when new (the caller's group takes a reference). */
+  private idOf(side: Interned | Endpoint): number {
+    let key: string;
+    if ('ep' in side) {
+      if (side.workloadKey === null) side.workloadKey = WorkloadRollups.keyOf(side.ep);
+      key = side.workloadKey;
+      // Numbers are reused once free: the cached one holds while it still names this key.
+      const cached = side.workloadKeyId;
+      if (cached > 0 && this.keyStrings[cached] === key) return cached;
+    } else key = WorkloadRollups.keyOf(side);
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      id = this.freeKeys.pop() ?? this.keyStrings.length;
+      this.keyStrings[id] = key;
+      this.keyRefs[id] = 0;
+      this.keyIds.set(key, id);
+    }
+    if ('ep' in side) side.workloadKeyId = id;
+    return id;
   }
 
-  /** Puts pod-level series `s` (new, or restored) in its group at `now`; a second member makes a rollup. */
-  link(client: Interned | Endpoint, server: Interned | Endpoint, s: EdgeSeries, now: number): void {
-    const c = 'ep' in client ? WorkloadRollups.key(client) : WorkloadRollups.keyOf(client);
-    const v = 'ep' in server ? WorkloadRollups.key(server) : WorkloadRollups.keyOf(server);
+  private release(id: number): void {
+    if (--this.keyRefs[id]! > 0) return;
+    this.keyIds.delete(this.keyStrings[id]!);
+    this.keyStrings[id] = undefined;
+    this.freeKeys.push(id);
+  }
+
+  /**
+   * A new pod-level series, put in its group later (linkPending: the next query or prune step), so
+   * that making a series costs ingest one push: linking each was ~8% of the ingest benchmark's store
+   * time, where most series are made once and fed a few records.
+   */
+  pend(client: Interned, server: Interned, s: EdgeSeries): void {
+    this.pendingClients.push(client);
+    this.pendingServers.push(server);
+    this.pending.push(s);
+  }
+
+  private pending: EdgeSeries[] = [];
+  private pendingClients: Interned[] = [];
+  private pendingServers: Interned[] = [];
+
+  /**
+   * Puts the pending series in their groups. A rollup a series joins now lacks its records so far, so
+   * it is read as its members until they are out of the window.
+   */
+  linkPending(now: number): void {
+    if (this.pending.length === 0) return;
+    const { pending, pendingClients, pendingServers } = this;
+    this.pending = [];
+    this.pendingClients = [];
+    this.pendingServers = [];
+    for (let i = 0; i < pending.length; i++) {
+      const s = pending[i]!;
+      // Gone from the store meanwhile (its SeriesList place is -1), or linked by a restore.
+      if (s.listAt < 0 || s.wl !== null || s.headAt >= 0) continue;
+      const r = this.link(pendingClients[i]!, pendingServers[i]!, s, now);
+      const after = now + FUTURE_SKEW_MS + FINE_MS;
+      if (r !== null && after > r.exactFrom) r.exactFrom = after;
+    }
+  }
+
+  /**
+   * Puts pod-level series `s` in its group at `now`; a second member makes a rollup. Returns the
+   * rollup it joined (null: alone in its group).
+   */
+  link(
+    client: Interned | Endpoint,
+    server: Interned | Endpoint,
+    s: EdgeSeries,
+    now: number,
+  ): EdgeSeries | null {
+    const c = this.idOf(client);
+    const v = this.idOf(server);
     const head = this.index.get(c, v, s.portId);
     if (!head) {
-      this.index.set(c, v, s.portId, s);
+      this.index.add(c, v, s.portId, s);
+      this.keyRefs[c]!++;
+      this.keyRefs[v]!++;
+      s.wlc = c;
+      s.wls = v;
       this.heads.add(s);
       this.groups++;
-      return;
+      return null;
     }
     let r = head;
     if (head.members === null) {
@@ -140,13 +222,17 @@ export class WorkloadRollups {
       const id = this.freeRuns.pop() ?? this.byRun.length;
       this.byRun[id] = r;
       r.runId = id;
-      this.index.set(c, v, s.portId, r);
+      r.wlc = c;
+      r.wls = v;
+      this.index.delete(c, v, s.portId);
+      this.index.add(c, v, s.portId, r);
       this.heads.remove(head);
       this.heads.add(r);
       this.size++;
       this.join(r, head);
     }
     this.join(r, s);
+    return r;
   }
 
   private join(r: EdgeSeries, s: EdgeSeries): void {
@@ -163,7 +249,9 @@ export class WorkloadRollups {
     if (r === null) {
       if (s.headAt < 0) return;
       this.heads.remove(s);
-      this.index.delete(WorkloadRollups.keyOf(s.client), WorkloadRollups.keyOf(s.server), s.portId);
+      this.index.delete(s.wlc, s.wls, s.portId);
+      this.release(s.wlc);
+      this.release(s.wls);
       this.groups--;
       return;
     }
@@ -181,18 +269,22 @@ export class WorkloadRollups {
     if (after > r.exactFrom) r.exactFrom = after;
     if (members.length > 1) return;
     // One left: the group is read as that series again (the rollup's data of the others goes with it).
-    const c = WorkloadRollups.keyOf(r.client);
-    const v = WorkloadRollups.keyOf(r.server);
+    const c = r.wlc;
+    const v = r.wls;
     this.heads.remove(r);
+    this.index.delete(c, v, r.portId);
     if (members.length === 1) {
       const alone = members.pop()!;
       alone.wl = null;
       alone.memberAt = -1;
       this.links--;
-      this.index.set(c, v, r.portId, alone);
+      alone.wlc = c;
+      alone.wls = v;
+      this.index.add(c, v, r.portId, alone);
       this.heads.add(alone);
     } else {
-      this.index.delete(c, v, r.portId);
+      this.release(c);
+      this.release(v);
       this.groups--;
     }
     this.byRun[r.runId] = null;
