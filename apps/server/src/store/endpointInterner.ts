@@ -10,10 +10,6 @@ export interface Interned {
   ep: Endpoint;
   /** levelNode(ep, 'namespace').id, worked out once when a series first names the endpoint. */
   namespaceNode: string | null;
-  /** The workload rollups' key of the endpoint (WorkloadRollups.keyOf), worked out once. */
-  workloadKey: string | null;
-  /** Its number in WorkloadRollups while that still names workloadKey (0: none yet). */
-  workloadKeyId: number;
 }
 
 function sameIdentity(a: Endpoint, b: Endpoint): boolean {
@@ -86,7 +82,7 @@ export class EndpointInterner {
     if (!it) {
       it = this.old.byKey.get(key);
       if (it) this.moved++;
-      else it = { id: this.next++, key, ep: e, namespaceNode: null, workloadKey: null, workloadKeyId: 0 };
+      else it = { id: this.next++, key, ep: e, namespaceNode: null };
       this.add(it, key);
     }
     this.young.byIp.set(e.ip, it);

@@ -491,7 +491,7 @@ export class Store {
       this.edges.add(s);
       this.edgeList.add(s);
       this.edgeIndex.add(client.id, server.id, portId, s);
-      this.workloads.pend(client, server, s);
+      this.workloads.pend(s);
     }
     s.lastSeen = now;
     if (dueTouch(s)) this.podsIdle.touch(s);

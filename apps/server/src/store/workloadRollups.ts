@@ -1,6 +1,5 @@
 import { type Endpoint, type FilterState, nodeIdOf, parseNodeId } from '@weft/protocol';
 import { COARSE_MS, FINE_MS } from './buckets.js';
-import type { Interned } from './endpointInterner.js';
 import { focusEdge } from './match.js';
 import { RunSums } from './runSums.js';
 import { EdgeSeries } from './series.js';
@@ -127,15 +126,8 @@ export class WorkloadRollups {
   }
 
   /** The number of a side's key, made when new (the caller's group takes a reference). */
-  private idOf(side: Interned | Endpoint): number {
-    let key: string;
-    if ('ep' in side) {
-      if (side.workloadKey === null) side.workloadKey = WorkloadRollups.keyOf(side.ep);
-      key = side.workloadKey;
-      // Numbers are reused once free: the cached one holds while it still names this key.
-      const cached = side.workloadKeyId;
-      if (cached > 0 && this.keyStrings[cached] === key) return cached;
-    } else key = WorkloadRollups.keyOf(side);
+  private idOf(side: Endpoint): number {
+    const key = WorkloadRollups.keyOf(side);
     let id = this.keyIds.get(key);
     if (id === undefined) {
       id = this.freeKeys.pop() ?? this.keyStrings.length;
@@ -143,7 +135,6 @@ export class WorkloadRollups {
       this.keyRefs[id] = 0;
       this.keyIds.set(key, id);
     }
-    if ('ep' in side) side.workloadKeyId = id;
     return id;
   }
 
@@ -159,15 +150,11 @@ export class WorkloadRollups {
    * that making a series costs ingest one push: linking each was ~8% of the ingest benchmark's store
    * time, where most series are made once and fed a few records.
    */
-  pend(client: Interned, server: Interned, s: EdgeSeries): void {
-    this.pendingClients.push(client);
-    this.pendingServers.push(server);
+  pend(s: EdgeSeries): void {
     this.pending.push(s);
   }
 
   private pending: EdgeSeries[] = [];
-  private pendingClients: Interned[] = [];
-  private pendingServers: Interned[] = [];
 
   /**
    * Puts the pending series in their groups. A rollup a series joins now lacks its records so far, so
@@ -175,15 +162,12 @@ export class WorkloadRollups {
    */
   linkPending(now: number): void {
     if (this.pending.length === 0) return;
-    const { pending, pendingClients, pendingServers } = this;
+    const pending = this.pending;
     this.pending = [];
-    this.pendingClients = [];
-    this.pendingServers = [];
-    for (let i = 0; i < pending.length; i++) {
-      const s = pending[i]!;
+    for (const s of pending) {
       // Gone from the store meanwhile (its SeriesList place is -1), or linked by a restore.
       if (s.listAt < 0 || s.wl !== null || s.headAt >= 0) continue;
-      const r = this.link(pendingClients[i]!, pendingServers[i]!, s, now);
+      const r = this.link(s.client, s.server, s, now);
       const after = now + FUTURE_SKEW_MS + FINE_MS;
       if (r !== null && after > r.exactFrom) r.exactFrom = after;
     }
@@ -193,12 +177,7 @@ export class WorkloadRollups {
    * Puts pod-level series `s` in its group at `now`; a second member makes a rollup. Returns the
    * rollup it joined (null: alone in its group).
    */
-  link(
-    client: Interned | Endpoint,
-    server: Interned | Endpoint,
-    s: EdgeSeries,
-    now: number,
-  ): EdgeSeries | null {
+  link(client: Endpoint, server: Endpoint, s: EdgeSeries, now: number): EdgeSeries | null {
     const c = this.idOf(client);
     const v = this.idOf(server);
     const head = this.index.get(c, v, s.portId);
