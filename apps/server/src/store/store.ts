@@ -172,6 +172,8 @@ export class Store {
   private dnsBuckets = 0;
   /** SeriesOwners index of the node whose batch is being stored: the owner of the series it makes. */
   private batchOwner = -1;
+  /** now() as the batch being stored began. */
+  private batchNow = 0;
   /** fineFrom() as the batch being stored began (one value for its records). */
   private batchFineFrom = 0;
   /** Set when the fine-bucket bound forced 1 s data out early; minute data stays. */
@@ -235,6 +237,7 @@ export class Store {
     // 1 s buckets older than this are pruned unread: late records add only to the minute tier.
     const fineFrom = this.fineFrom(now);
     this.batchFineFrom = fineFrom;
+    this.batchNow = now;
     this.batchOwner = this.owners.index(node);
     const ok = (ts: number) => {
       if (ts >= oldest && ts <= newest) return true;
@@ -313,7 +316,8 @@ export class Store {
         runPackets += packets;
         // Linked by edge().
         this.rollupRun.add(s.rollup!.listAt, bytes, packets);
-        this.workloads.add(s, bytes, packets);
+        // A call only for series in a workload rollup (none in a store of lone pod pairs).
+        if (s.wl !== null) this.workloads.add(s.wl, bytes, packets);
       }
       if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
     }
@@ -481,18 +485,8 @@ export class Store {
     now: number,
   ): EdgeSeries {
     const portId = port * 8 + protoNum;
-    let s = this.edgeIndex.get(client.id, server.id, portId);
-    if (!s) {
-      s = new EdgeSeries(client.ep, server.ep, proto, port, this.arena);
-      s.clientId = client.id;
-      s.serverId = server.id;
-      s.owner = this.batchOwner;
-      this.owners.add(s.owner);
-      this.edges.add(s);
-      this.edgeList.add(s);
-      this.edgeIndex.add(client.id, server.id, portId, s);
-      this.workloads.pend(s);
-    }
+    const s =
+      this.edgeIndex.get(client.id, server.id, portId) ?? this.newEdge(client, server, proto, port, portId);
     s.lastSeen = now;
     if (dueTouch(s)) this.podsIdle.touch(s);
     let r = s.rollup;
@@ -502,7 +496,26 @@ export class Store {
     }
     r.lastSeen = now;
     if (dueTouch(r)) this.rollupsIdle.touch(r);
-    if (s.wl !== null) s.wl.lastSeen = now;
+    return s;
+  }
+
+  /** A new pod-level series (apart from edge(), which runs for every record and is kept small). */
+  private newEdge(
+    client: Interned,
+    server: Interned,
+    proto: string,
+    port: number,
+    portId: number,
+  ): EdgeSeries {
+    const s = new EdgeSeries(client.ep, server.ep, proto, port, this.arena);
+    s.clientId = client.id;
+    s.serverId = server.id;
+    s.owner = this.batchOwner;
+    this.owners.add(s.owner);
+    this.edges.add(s);
+    this.edgeList.add(s);
+    this.edgeIndex.add(client.id, server.id, portId, s);
+    this.workloads.pend(s);
     return s;
   }
 
@@ -594,7 +607,7 @@ export class Store {
     this.addTraffic(this.totals, fineT, coarseT, bytes, packets);
     // Indexes are places in rollupList, which only prune() reorders.
     this.rollupRun.drain((k, b, p) => this.addTraffic(this.rollupList.items[k]!, fineT, coarseT, b, p));
-    this.workloads.drain(fineT);
+    this.workloads.drain(fineT, this.batchNow);
   }
 
   /** `apply` adds a record to the bucket at `t` of a tier and returns the buckets it made there. */
@@ -610,6 +623,7 @@ export class Store {
       const wl = s.wl;
       if (wl !== null) {
         if (s.detail) wl.detail = true;
+        wl.lastSeen = this.batchNow;
         this.workloads.rows += apply(wl.fine, ft);
       }
     }

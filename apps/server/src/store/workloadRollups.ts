@@ -275,17 +275,22 @@ export class WorkloadRollups {
     this.size--;
   }
 
-  /** A flow record's traffic, summed per rollup until the run of its timestamp ends (drain). */
-  add(s: EdgeSeries, bytes: number, packets: number): void {
-    const r = s.wl;
-    if (r !== null) this.run.add(r.runId, bytes, packets);
+  /** A flow record's traffic into rollup `r`, summed per rollup until its run ends (drain). */
+  add(r: EdgeSeries, bytes: number, packets: number): void {
+    this.run.add(r.runId, bytes, packets);
   }
 
-  /** The run ended: its sums into the 1 s bucket `fineT` (-1: older than the 1 s tier, dropped). */
-  drain(fineT: number): void {
+  /**
+   * The run ended at `now`: its sums into the 1 s bucket `fineT` (-1: older than the 1 s tier,
+   * dropped). The rollups' lastSeen is kept here, where they take records, not per record.
+   */
+  drain(fineT: number, now: number): void {
     const byRun = this.byRun;
-    if (fineT < 0) this.run.drain(() => {});
-    else this.run.drain((k, b, p) => (this.rows += byRun[k]!.fine.addTraffic(fineT, b, p)));
+    this.run.drain((k, b, p) => {
+      const r = byRun[k]!;
+      r.lastSeen = now;
+      if (fineT >= 0) this.rows += r.fine.addTraffic(fineT, b, p);
+    });
   }
 
   /** Applies what late records left pending in the rollups' tiers (EdgeTier.flushLate). */
