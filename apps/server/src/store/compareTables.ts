@@ -68,13 +68,13 @@ export function compareTables(
     e.baseline = figures;
   }
   // In the baseline's order (busiest first, then id), after the edges of the selection.
-  const baseOrder = answerOrder(baseline, edgeRates(baseline));
   const vanished: GraphEdge[] = [];
   if (matched.some((m) => m === 0)) {
     const byEdge = portsByEdge(baseline);
-    for (const kb of baseOrder) if (matched[kb] === 0) vanished.push(tableEdge(baseline, kb, byEdge));
+    for (const kb of answerOrder(baseline, edgeRates(baseline)))
+      if (matched[kb] === 0) vanished.push(tableEdge(baseline, kb, byEdge));
   }
-  appendVanished(answer.nodes, edges, vanished, tableNodes(baseline, baseOrder));
+  appendVanished(answer.nodes, edges, vanished, tableNodes(baseline));
   answer.baseline = { start: baselineWindow.start, end: baselineWindow.end };
   return answer;
 }

@@ -109,13 +109,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const now = store.now();
   const fineFrom = store.fineFrom(now);
   const liveEdge = Math.min(now, store.dataEnd || now);
-  // The live workload map from the groups' heads (a rollup read as its members where it is not exact).
-  const rollups =
-    !scanAll && store.workloads.serves(f, win.start, win.end, now, fineFrom, liveEdge)
-      ? store.workloads
-      : null;
-  rollups?.linkPending(now);
-  const list = rollups ? rollups.heads : listFor(store, f, scanAll);
+  const list = listFor(store, f, scanAll);
   const candidates = list.items;
   const groups = seriesGroups(list, LEVEL_INDEX[f.level], store.levels);
   const groupOf = groups.groupOf;
@@ -144,87 +138,78 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   let count = 0;
   let extras = 0;
   for (let n = 0; n < candidates.length; n++) {
-    const head = candidates[n];
-    if (!head) continue;
+    const s = candidates[n];
+    if (!s || s.lastSeen < seenAfter) continue;
+    if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
+    for (let j = 0; j < SCALARS; j++) row[j] = 0;
+    let detail: EdgeBucket | null = null;
+    if (s.detail) {
+      // The scalars from running totals, the rest from the buckets with a side record: visiting every
+      // bucket of the window made and merged a bucket object for each (a fifth of a 15-minute compare
+      // with 1% of the series dropping).
+      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
+      acc.reset();
+      visitDetailWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
+      acc.bytes = row[BYTES]!;
+      acc.packets = row[PACKETS]!;
+      acc.connects = row[CONNECTS]!;
+      acc.failures = row[FAILURES]!;
+      acc.retransmits = row[RETRANSMITS]!;
+      acc.rttSumUs = row[RTT_SUM_US]!;
+      acc.rttCount = row[RTT_COUNT]!;
+      acc.dnsQueries = row[DNS_QUERIES]!;
+      acc.dnsErrors = row[DNS_ERRORS]!;
+      // Drops are counted from their side records (by reason), as merging the buckets counted them.
+      row[DROP_PACKETS] = acc.dropPackets;
+      if (acc.isEmpty()) continue;
+      if (dropsOnly) {
+        if (acc.dropsFor(f.reason) === 0) continue;
+      } else if (forwardedOnly && acc.packets === 0) continue;
+      detail = new EdgeBucket(0);
+      detail.merge(acc);
+    } else {
+      if (dropsOnly) continue;
+      // Most series only carry traffic: running totals answer them without visiting buckets.
+      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
+      // EdgeBucket.isEmpty on the row.
+      const empty =
+        row[PACKETS] === 0 &&
+        row[BYTES] === 0 &&
+        row[DROP_PACKETS] === 0 &&
+        row[CONNECTS] === 0 &&
+        row[RTT_COUNT] === 0 &&
+        row[RETRANSMITS] === 0 &&
+        row[DNS_QUERIES] === 0;
+      if (empty || (forwardedOnly && row[PACKETS] === 0)) continue;
+    }
     const g = groupOf[n]!;
-    // A rollup not exact for this window is read as its members (each summed into its group, `n`).
-    const members =
-      rollups !== null && head.members !== null && head.exactFrom > win.start ? head.members : null;
-    const m = members === null ? 1 : members.length;
-    // The loop body inline, not a closure: the counters it updates would live in a context object.
-    for (let q = 0; q < m; q++) {
-      const s = members === null ? head : members[q]!;
-      if (s.lastSeen < seenAfter) continue;
-      if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
-      for (let j = 0; j < SCALARS; j++) row[j] = 0;
-      let detail: EdgeBucket | null = null;
-      if (s.detail) {
-        // The scalars from running totals, the rest from the buckets with a side record: visiting every
-        // bucket of the window made and merged a bucket object for each (a fifth of a 15-minute compare
-        // with 1% of the series dropping).
-        windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
-        acc.reset();
-        visitDetailWindow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, merge);
-        acc.bytes = row[BYTES]!;
-        acc.packets = row[PACKETS]!;
-        acc.connects = row[CONNECTS]!;
-        acc.failures = row[FAILURES]!;
-        acc.retransmits = row[RETRANSMITS]!;
-        acc.rttSumUs = row[RTT_SUM_US]!;
-        acc.rttCount = row[RTT_COUNT]!;
-        acc.dnsQueries = row[DNS_QUERIES]!;
-        acc.dnsErrors = row[DNS_ERRORS]!;
-        // Drops are counted from their side records (by reason), as merging the buckets counted them.
-        row[DROP_PACKETS] = acc.dropPackets;
-        if (acc.isEmpty()) continue;
-        if (dropsOnly) {
-          if (acc.dropsFor(f.reason) === 0) continue;
-        } else if (forwardedOnly && acc.packets === 0) continue;
-        detail = new EdgeBucket(0);
-        detail.merge(acc);
-      } else {
-        if (dropsOnly) continue;
-        // Most series only carry traffic: running totals answer them without visiting buckets.
-        windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
-        // EdgeBucket.isEmpty on the row.
-        const empty =
-          row[PACKETS] === 0 &&
-          row[BYTES] === 0 &&
-          row[DROP_PACKETS] === 0 &&
-          row[CONNECTS] === 0 &&
-          row[RTT_COUNT] === 0 &&
-          row[RETRANSMITS] === 0 &&
-          row[DNS_QUERIES] === 0;
-        if (empty || (forwardedOnly && row[PACKETS] === 0)) continue;
-      }
-      if (first[g]! < 0) {
-        first[g] = n;
-        order[count++] = g;
-        traffic[2 * g] = 0;
-        traffic[2 * g + 1] = 0;
-        extraAt[g] = -1;
-      }
-      traffic[2 * g]! += row[BYTES]!;
-      traffic[2 * g + 1]! += row[PACKETS]!;
-      let more = false;
-      for (let j = 2; j < SCALARS; j++) if (row[j] !== 0) more = true;
-      if (more) {
-        let at = extraAt[g]!;
-        if (at < 0) {
-          if ((extras + 1) * SCALARS > extra.length) {
-            const grown = new Float64Array(extra.length * 2);
-            grown.set(extra);
-            extra = extraScratch = grown;
-          }
-          at = extraAt[g] = extras++ * SCALARS;
-          extra.fill(0, at, at + SCALARS);
+    if (first[g]! < 0) {
+      first[g] = n;
+      order[count++] = g;
+      traffic[2 * g] = 0;
+      traffic[2 * g + 1] = 0;
+      extraAt[g] = -1;
+    }
+    traffic[2 * g]! += row[BYTES]!;
+    traffic[2 * g + 1]! += row[PACKETS]!;
+    let more = false;
+    for (let j = 2; j < SCALARS; j++) if (row[j] !== 0) more = true;
+    if (more) {
+      let at = extraAt[g]!;
+      if (at < 0) {
+        if ((extras + 1) * SCALARS > extra.length) {
+          const grown = new Float64Array(extra.length * 2);
+          grown.set(extra);
+          extra = extraScratch = grown;
         }
-        for (let j = 2; j < SCALARS; j++) extra[at + j]! += row[j]!;
+        at = extraAt[g] = extras++ * SCALARS;
+        extra.fill(0, at, at + SCALARS);
       }
-      if (detail) {
-        details.push(detail);
-        detailGroups.push(g);
-      }
+      for (let j = 2; j < SCALARS; j++) extra[at + j]! += row[j]!;
+    }
+    if (detail) {
+      details.push(detail);
+      detailGroups.push(g);
     }
   }
   return { candidates, groups, count, order, first, traffic, extraAt, extra, details, detailGroups };
@@ -377,22 +362,19 @@ function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/**
- * Sorts order[from, to) by bytes (most first), then port and protocol (portId): not by first-seen
- * order, which depends on the series read (pod-level ones or workload rollups).
- */
+/** Sorts order[from, to) by bytes (most first), then port, keeping first-seen order for ties. */
 function sortPorts(t: EdgeTable, order: Int32Array, from: number, to: number): void {
   const bytes = t.ports.bytes;
   const portId = t.ports.portId;
   for (let i = from + 1; i < to; i++) {
     const k = order[i]!;
     const kb = bytes[k]!;
-    const kp = portId[k]!;
+    const kp = portId[k]! >>> 3;
     let j = i - 1;
     while (j >= from) {
       const o = order[j]!;
       const ob = bytes[o]!;
-      if (ob > kb || (ob === kb && portId[o]! <= kp)) break;
+      if (ob > kb || (ob === kb && portId[o]! >>> 3 <= kp)) break;
       order[j + 1] = o;
       j--;
     }
@@ -490,11 +472,9 @@ export function answerOrder(g: GraphTable, bytesPerSec: Float64Array): number[] 
 
 /**
  * The graph nodes of `g`, sorted by id: each with the bytes and drops per second of its edges (summed
- * in answer order, rounding each step: the order is part of the answer; `order` is answerOrder's when
- * the caller has it). Not in the table's edge order, which depends on the series read (pod-level
- * ones or workload rollups).
+ * in edge order, rounding each step: the order is part of the answer).
  */
-export function tableNodes(g: GraphTable, order?: readonly number[]): GraphNode[] {
+export function tableNodes(g: GraphTable): GraphNode[] {
   const { t, seconds } = g;
   // Typed arrays rather than the node objects: level nodes differ in shape, and updating their copies
   // twice an edge was a megamorphic store each (~2 ms at workload).
@@ -503,9 +483,7 @@ export function tableNodes(g: GraphTable, order?: readonly number[]): GraphNode[
   const nodeDrops = new Float64Array(size);
   // 1: touched, 2: touched and serves DNS.
   const touched = new Uint8Array(size);
-  const edges = order ?? answerOrder(g, edgeRates(g));
-  for (let i = 0; i < edges.length; i++) {
-    const k = edges[i]!;
+  for (let k = 0; k < t.count; k++) {
     const a = t.src[k]!;
     const b = t.dst[k]!;
     const at = k * SCALARS;
@@ -554,14 +532,13 @@ export function tableGraph(
   const byEdge = portsByEdge(g);
   // Edge objects made in answer order, rather than made and then sorted by their id strings.
   const edges: GraphEdge[] = [];
-  const answer = order ?? answerOrder(g, edgeRates(g));
-  for (const k of answer) edges.push(tableEdge(g, k, byEdge));
+  for (const k of order ?? answerOrder(g, edgeRates(g))) edges.push(tableEdge(g, k, byEdge));
   return {
     level: f.level,
     mode: timeMode(f),
     start: g.win.start,
     end: g.win.end,
-    nodes: tableNodes(g, answer),
+    nodes: tableNodes(g),
     edges,
     folded: g.t.folded,
     simulated: opts.simulated,

@@ -40,24 +40,6 @@ export class EdgeSeries {
   /** The namespace-level series this one also adds to; `dead` once pruned from the store. */
   rollup: EdgeSeries | null = null;
   dead = false;
-  /** The workload rollup this one also adds to (WorkloadRollups), null while alone in its group. */
-  wl: EdgeSeries | null = null;
-  /** Its place in `wl.members`. */
-  memberAt = -1;
-  /** Its place in WorkloadRollups.heads (-1: not a head). */
-  headAt = -1;
-  /** A head's group key (WorkloadRollups' numbers of its sides' keys). */
-  wlc = 0;
-  wls = 0;
-  /** A workload rollup's index in WorkloadRollups' run sums. */
-  runId = -1;
-  /** A workload rollup's pod-level series (null for any other series). */
-  members: EdgeSeries[] | null = null;
-  /**
-   * A workload rollup's sums equal its members' for windows starting at or after this: a member that
-   * left the store (evicted, pruned) leaves its data in the rollup until then.
-   */
-  exactFrom = Number.NEGATIVE_INFINITY;
   /** Where the store's SeriesList keeps it, -1 when not listed. */
   listAt = -1;
   /** Interner ids of its ends: its key in the store's lookup index. */

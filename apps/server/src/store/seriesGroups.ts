@@ -2,12 +2,7 @@ import type { Level } from '@weft/protocol';
 import { levelNode } from './levelNode.js';
 import type { LevelTables } from './levelTables.js';
 import type { EdgeSeries } from './series.js';
-
-/** A dense list of series whose places move only when it closes up (SeriesList, WorkloadRollups' heads). */
-export interface PlacedList {
-  readonly items: readonly (EdgeSeries | null)[];
-  readonly compactions: number;
-}
+import type { SeriesList } from './seriesList.js';
 
 const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
 
@@ -75,7 +70,7 @@ export class SeriesGroups {
   constructor(private readonly l: number) {}
 
   /** Groups the list's series not grouped yet; starts over when node numbers or places changed. */
-  update(list: PlacedList, tables: LevelTables): void {
+  update(list: SeriesList, tables: LevelTables): void {
     const items = list.items;
     if (
       tables.generation !== this.generation ||
@@ -128,10 +123,10 @@ function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
 }
 
 /** The groups of each list at each level. */
-const cache = new WeakMap<PlacedList, SeriesGroups[]>();
+const cache = new WeakMap<SeriesList, SeriesGroups[]>();
 
 /** `list`'s series grouped at level index `l`, brought up to date. */
-export function seriesGroups(list: PlacedList, l: number, tables: LevelTables): SeriesGroups {
+export function seriesGroups(list: SeriesList, l: number, tables: LevelTables): SeriesGroups {
   let per = cache.get(list);
   if (!per) {
     per = [0, 1, 2, 3].map((k) => new SeriesGroups(k));

@@ -41,7 +41,6 @@ import { LearnedPorts, srcIsClient } from './serverSide.js';
 import type { StoreParts } from './storeImage.js';
 import { TierArena } from './tierArena.js';
 import { waterFill } from './waterFill.js';
-import { FUTURE_SKEW_MS, WorkloadRollups } from './workloadRollups.js';
 
 export interface StoreOptions {
   fineRetentionS: number;
@@ -51,8 +50,6 @@ export interface StoreOptions {
   maxFlowRows: number;
   /** MemoryBudget's whole (MiB); 512 when not given. */
   memoryBudgetMiB?: number;
-  /** The live rate window (s): the workload rollups keep two of them and some slack; 10 when not given. */
-  rateWindowS?: number;
   now?: () => number;
 }
 
@@ -114,7 +111,7 @@ export const PRUNE_ROUND_STEPS = 4;
 export const EVICTION_SLICE = 10_000;
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
-const MAX_FUTURE_MS = FUTURE_SKEW_MS;
+const MAX_FUTURE_MS = 60_000;
 
 /**
  * The server's memory of the cluster: per-edge and per-DNS-client time buckets (1 s and 1 min tiers),
@@ -134,8 +131,6 @@ export class Store {
   /** `edges` and `nsRollups` as dense arrays, for the graph's passes over every series. */
   readonly edgeList = new SeriesList();
   readonly rollupList = new SeriesList();
-  /** Edges rolled up to workload pairs, their last seconds only: the live workload map reads these. */
-  readonly workloads: WorkloadRollups;
   /** Everything, for alerts and the live summary without a scan. */
   readonly totals: EdgeSeries;
   /** Holds the rows of every series' tiers, so a pass over the series reads a few large arrays. */
@@ -172,8 +167,6 @@ export class Store {
   private dnsBuckets = 0;
   /** SeriesOwners index of the node whose batch is being stored: the owner of the series it makes. */
   private batchOwner = -1;
-  /** now() as the batch being stored began. */
-  private batchNow = 0;
   /** fineFrom() as the batch being stored began (one value for its records). */
   private batchFineFrom = 0;
   /** Set when the fine-bucket bound forced 1 s data out early; minute data stays. */
@@ -200,7 +193,6 @@ export class Store {
       endpoints.limit * 0.6,
       endpoints,
     );
-    this.workloads = new WorkloadRollups((2 * (opts.rateWindowS ?? 10) + 10) * 1000);
     this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4), endpoints.limit * 0.4, endpoints);
   }
 
@@ -237,7 +229,6 @@ export class Store {
     // 1 s buckets older than this are pruned unread: late records add only to the minute tier.
     const fineFrom = this.fineFrom(now);
     this.batchFineFrom = fineFrom;
-    this.batchNow = now;
     this.batchOwner = this.owners.index(node);
     const ok = (ts: number) => {
       if (ts >= oldest && ts <= newest) return true;
@@ -316,8 +307,6 @@ export class Store {
         runPackets += packets;
         // Linked by edge().
         this.rollupRun.add(s.rollup!.listAt, bytes, packets);
-        // A call only for series in a workload rollup (none in a store of lone pod pairs).
-        if (s.wl !== null) this.workloads.add(s.wl, bytes, packets);
       }
       if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
     }
@@ -485,8 +474,17 @@ export class Store {
     now: number,
   ): EdgeSeries {
     const portId = port * 8 + protoNum;
-    const s =
-      this.edgeIndex.get(client.id, server.id, portId) ?? this.newEdge(client, server, proto, port, portId);
+    let s = this.edgeIndex.get(client.id, server.id, portId);
+    if (!s) {
+      s = new EdgeSeries(client.ep, server.ep, proto, port, this.arena);
+      s.clientId = client.id;
+      s.serverId = server.id;
+      s.owner = this.batchOwner;
+      this.owners.add(s.owner);
+      this.edges.add(s);
+      this.edgeList.add(s);
+      this.edgeIndex.add(client.id, server.id, portId, s);
+    }
     s.lastSeen = now;
     if (dueTouch(s)) this.podsIdle.touch(s);
     let r = s.rollup;
@@ -496,26 +494,6 @@ export class Store {
     }
     r.lastSeen = now;
     if (dueTouch(r)) this.rollupsIdle.touch(r);
-    return s;
-  }
-
-  /** A new pod-level series (apart from edge(), which runs for every record and is kept small). */
-  private newEdge(
-    client: Interned,
-    server: Interned,
-    proto: string,
-    port: number,
-    portId: number,
-  ): EdgeSeries {
-    const s = new EdgeSeries(client.ep, server.ep, proto, port, this.arena);
-    s.clientId = client.id;
-    s.serverId = server.id;
-    s.owner = this.batchOwner;
-    this.owners.add(s.owner);
-    this.edges.add(s);
-    this.edgeList.add(s);
-    this.edgeIndex.add(client.id, server.id, portId, s);
-    this.workloads.pend(s);
     return s;
   }
 
@@ -544,7 +522,6 @@ export class Store {
     s.fine.release();
     s.coarse.release();
     this.edgeIndex.delete(s.clientId, s.serverId, s.portId);
-    this.workloads.unlink(s);
     this.disown(s);
   }
 
@@ -579,7 +556,6 @@ export class Store {
 
   /** Applies what late records left pending in the tiers (EdgeTier.flushLate), counting the buckets made. */
   private flushLate(): void {
-    this.workloads.flushLate();
     const late = this.arena.late;
     if (late.length === 0) return;
     this.arena.late = [];
@@ -607,7 +583,6 @@ export class Store {
     this.addTraffic(this.totals, fineT, coarseT, bytes, packets);
     // Indexes are places in rollupList, which only prune() reorders.
     this.rollupRun.drain((k, b, p) => this.addTraffic(this.rollupList.items[k]!, fineT, coarseT, b, p));
-    this.workloads.drain(fineT, this.batchNow);
   }
 
   /** `apply` adds a record to the bucket at `t` of a tier and returns the buckets it made there. */
@@ -618,15 +593,7 @@ export class Store {
     // Linked by edge(), which made or found `s`.
     const rollup = s.rollup!;
     if (s.detail) rollup.detail = true;
-    if (fine) {
-      this.fineCount += apply(s.fine, ft) + apply(rollup.fine, ft) + apply(this.totals.fine, ft);
-      const wl = s.wl;
-      if (wl !== null) {
-        if (s.detail) wl.detail = true;
-        wl.lastSeen = this.batchNow;
-        this.workloads.rows += apply(wl.fine, ft);
-      }
-    }
+    if (fine) this.fineCount += apply(s.fine, ft) + apply(rollup.fine, ft) + apply(this.totals.fine, ft);
     this.coarseCount += apply(s.coarse, ct) + apply(rollup.coarse, ct) + apply(this.totals.coarse, ct);
   }
 
@@ -634,8 +601,6 @@ export class Store {
   prune(now = this.now()): void {
     this.pruneCursor = null;
     this.pruneSome(now, Number.POSITIVE_INFINITY);
-    this.workloads.linkPending(now);
-    this.workloads.prune(now, true);
   }
 
   /**
@@ -650,8 +615,6 @@ export class Store {
       this.pruneSlice = Math.max(PRUNE_MIN_SLICE, Math.ceil(all / PRUNE_ROUND_STEPS));
     }
     this.pruneSome(now, this.pruneSlice);
-    this.workloads.linkPending(now);
-    this.workloads.prune(now);
   }
 
   /** Where the prune steps' round has got to: the series it has not visited yet (null: a new round). */
@@ -735,11 +698,9 @@ export class Store {
     this.memory.share('series').used =
       (this.edges.size + this.nsRollups.size + 1) * EDGE_SERIES_BYTES +
       this.dns.size * DNS_SERIES_BYTES +
-      edgeRows * ROW_BYTES +
-      this.workloads.baseBytes +
-      this.workloads.rowBytes;
+      edgeRows * ROW_BYTES;
     this.memory.share('details').used =
-      this.arena.details * DETAIL_BYTES + this.dnsBuckets * DNS_BUCKET_BYTES + this.workloads.detailBytes;
+      this.arena.details * DETAIL_BYTES + this.dnsBuckets * DNS_BUCKET_BYTES;
     this.memory.share('endpoints').used = this.interner.bytes + this.levels.bytes;
   }
 
@@ -1019,13 +980,6 @@ export class Store {
       fineHorizon: this.fineHorizon,
       recount: (fineHorizon) => {
         this.fineHorizon = fineHorizon;
-        // The snapshot has no workload rollups: linked again empty, and read only for windows starting
-        // after anything stored before the restore can fall in.
-        const now = this.now();
-        this.workloads.linkPending(now);
-        for (const s of this.edges)
-          if (s.wl === null && s.headAt < 0) this.workloads.link(s.client, s.server, s, now);
-        this.workloads.floor = now + MAX_FUTURE_MS + FINE_MS;
         let fine = this.totals.fine.length;
         let coarse = this.totals.coarse.length;
         for (const s of this.edges) {
