@@ -95,8 +95,11 @@ async function version(root: string): Promise<{ plain: Answer; compared: Answer;
     }
     store.ingest(b, 'node-0');
     if (s % 60 === 59) store.prune();
-    // What the server's prune step does each second besides pruning (versions that have it).
-    else store.workloads?.linkPending(store.now());
+    // What the server's prune step does each second to the workload rollups (versions that have them).
+    else {
+      store.workloads?.linkPending(store.now());
+      store.workloads?.prune(store.now());
+    }
   }
   const fill = process.cpuUsage(fill0);
   const st = store.stats();

@@ -69,8 +69,9 @@ async function version(root: string): Promise<{ query: Query; rateWindowS: numbe
       for (let from = 0; from < EDGES; from += perSecond)
         store.ingest(flowBatch(cluster, from, Math.min(perSecond, EDGES - from), seq++, t), 'node-0');
     else store.ingest(flowBatch(cluster, (s % EVERY) * perSecond, perSecond, seq++, t), 'node-0');
-    // What the server's prune step does each second besides pruning (versions that have it).
+    // What the server's prune step does each second to the workload rollups (versions that have them).
     store.workloads?.linkPending(clock.now);
+    store.workloads?.prune(clock.now);
   }
   // A moment into the next second, as the map asks: the live window is the last complete seconds.
   clock.now = end + 300;
