@@ -6,7 +6,7 @@
  * rose). Each round times the plain graph and then the compared one (graphAnswer with
  * compare=previous), for the live window (the last 10 s against the 10 s before) and for the last
  * 15 minutes against the 15 before, at each level. Run:
- *   node --expose-gc --conditions=weft-source --import tsx bench/server/compare.ts [--every=15] [--runs=40] [--warmup=5]
+ *   node --expose-gc --conditions=weft-source --import tsx bench/server/compare.ts [--every=15] [--runs=40] [--warmup=5] [--peers=3]
  * With `--base=<dir>` (a copy of an older commit's sources: bench/server/base.sh <commit> <dir>) both
  * versions fill their own store and are timed in turn (base first on even rounds, new first on odd),
  * and their compared answers are checked to be the same graph.
@@ -29,6 +29,8 @@ const arg = (name: string, def: number) =>
 const BASE = process.argv.find((a) => a.startsWith('--base='))?.split('=')[1];
 const EVERY = arg('every', 15);
 const RUNS = arg('runs', 40);
+// 0: random pod pairs (the default); n: each workload talks to n others (syntheticCluster's `peers`).
+const PEERS = arg('peers', 0);
 const WARMUP = arg('warmup', 5);
 const PODS = 5_000;
 const EDGES = 50_000;
@@ -40,7 +42,7 @@ const load = () =>
     .join(' ');
 console.log(`load average before: ${load()}`);
 
-const cluster = syntheticCluster(PODS, EDGES);
+const cluster = syntheticCluster(PODS, EDGES, 42, PEERS);
 const end = Math.floor(Date.now() / 1000) * 1000;
 const start = end - 2 * HALF_S * 1000;
 type Answer = (f: FilterState, win: TimeWindow) => GraphResponse;
@@ -93,6 +95,11 @@ async function version(root: string): Promise<{ plain: Answer; compared: Answer;
     }
     store.ingest(b, 'node-0');
     if (s % 60 === 59) store.prune();
+    // What the server's prune step does each second to the workload rollups (versions that have them).
+    else {
+      store.workloads?.linkPending(store.now());
+      store.workloads?.prune(store.now());
+    }
   }
   const fill = process.cpuUsage(fill0);
   const st = store.stats();

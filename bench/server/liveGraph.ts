@@ -6,7 +6,7 @@
  * a second for the last rate window, as a cluster where all of them talk now: the live window's worst
  * case (all 50,000 series have data in it). Queries alternate live, range, range, live, ... so the
  * machine's other load falls on both alike. Run:
- *   node --expose-gc --conditions=weft-source --import tsx bench/server/liveGraph.ts [--every=15] [--runs=200] [--warmup=10]
+ *   node --expose-gc --conditions=weft-source --import tsx bench/server/liveGraph.ts [--every=15] [--runs=200] [--warmup=10] [--peers=3]
  * With `--base=<dir>` (a copy of an older commit's sources: bench/server/base.sh <commit> <dir>) both
  * versions fill their own store (the base's first; `--new-first` the other way) and are queried in
  * turn (base first on even runs, new first on odd),
@@ -29,6 +29,8 @@ const arg = (name: string, def: number) =>
 const BASE = process.argv.find((a) => a.startsWith('--base='))?.split('=')[1];
 const EVERY = arg('every', 15);
 const RUNS = arg('runs', 200);
+// 0: random pod pairs (the default); n: each workload talks to n others (syntheticCluster's `peers`).
+const PEERS = arg('peers', 0);
 const WARMUP = arg('warmup', 10);
 const PODS = 5_000;
 const EDGES = 50_000;
@@ -40,7 +42,7 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 console.log(`load average before: ${load()}`);
-const cluster = syntheticCluster(PODS, EDGES);
+const cluster = syntheticCluster(PODS, EDGES, 42, PEERS);
 const end = Math.floor(Date.now() / 1000) * 1000;
 const start = end - HISTORY_S * 1000;
 
@@ -67,6 +69,9 @@ async function version(root: string): Promise<{ query: Query; rateWindowS: numbe
       for (let from = 0; from < EDGES; from += perSecond)
         store.ingest(flowBatch(cluster, from, Math.min(perSecond, EDGES - from), seq++, t), 'node-0');
     else store.ingest(flowBatch(cluster, (s % EVERY) * perSecond, perSecond, seq++, t), 'node-0');
+    // What the server's prune step does each second to the workload rollups (versions that have them).
+    store.workloads?.linkPending(clock.now);
+    store.workloads?.prune(clock.now);
   }
   // A moment into the next second, as the map asks: the live window is the last complete seconds.
   clock.now = end + 300;

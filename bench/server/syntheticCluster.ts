@@ -3,7 +3,10 @@ import type { Endpoint, FlowRecord, IngestBatch } from '../../packages/protocol/
 /**
  * A synthetic cluster for the server benchmarks: `pods` pods in 20 namespaces, 10 pods per workload,
  * spread over 50 nodes, and `edges` distinct client -> server pairs on a handful of service ports.
- * Deterministic (a fixed-seed PRNG), so runs compare.
+ * Deterministic (a fixed-seed PRNG), so runs compare. By default the pairs are random pod pairs, so
+ * hardly two share a workload pair and port (49,379 workload-level groups for 5,000 pods / 50,000
+ * edges); with `peers` each workload's pods talk to the pods of `peers` workloads, each on the port of
+ * its service, as pods of a Deployment do (5,000 / 50,000 with 3 peers: 1,500 groups).
  */
 export interface SyntheticCluster {
   pods: Endpoint[];
@@ -20,7 +23,12 @@ function rng(seed: number) {
 
 const PORTS = [80, 443, 5432, 6379, 8080, 9090, 3306, 27017];
 
-export function syntheticCluster(podCount: number, edgeCount: number, seed = 42): SyntheticCluster {
+export function syntheticCluster(
+  podCount: number,
+  edgeCount: number,
+  seed = 42,
+  peers = 0,
+): SyntheticCluster {
   const rand = rng(seed);
   const pods: Endpoint[] = [];
   for (let i = 0; i < podCount; i++) {
@@ -39,6 +47,7 @@ export function syntheticCluster(podCount: number, edgeCount: number, seed = 42)
   }
   const edges: SyntheticCluster['edges'] = [];
   const seen = new Set<string>();
+  if (peers > 0) return withPeers(pods, edgeCount, peers, rand);
   while (edges.length < edgeCount) {
     const c = Math.floor(rand() * podCount);
     const s = Math.floor(rand() * podCount);
@@ -52,6 +61,38 @@ export function syntheticCluster(podCount: number, edgeCount: number, seed = 42)
 }
 
 /** Egress observations of a slice of the edges, as one collector batch. */
+/** Edges from each workload's pods to the pods of `peers` workloads, each on its own service port. */
+function withPeers(pods: Endpoint[], edgeCount: number, peers: number, rand: () => number): SyntheticCluster {
+  const byWorkload = new Map<string, number[]>();
+  for (let i = 0; i < pods.length; i++) {
+    const key = `${pods[i]!.namespace}/${pods[i]!.workload}`;
+    let list = byWorkload.get(key);
+    if (!list) byWorkload.set(key, (list = []));
+    list.push(i);
+  }
+  const workloads = [...byWorkload.values()];
+  const peerOf = workloads.map((_, w) =>
+    Array.from(
+      { length: peers },
+      (_, k) => (w + 1 + Math.floor(rand() * (workloads.length - 1)) + k) % workloads.length,
+    ),
+  );
+  const edges: SyntheticCluster['edges'] = [];
+  const seen = new Set<string>();
+  while (edges.length < edgeCount) {
+    const w = Math.floor(rand() * workloads.length);
+    const c = workloads[w]![Math.floor(rand() * workloads[w]!.length)]!;
+    const p = peerOf[w]![Math.floor(rand() * peers)]!;
+    const s = workloads[p]![Math.floor(rand() * workloads[p]!.length)]!;
+    const port = PORTS[p % PORTS.length]!;
+    const key = `${c}|${s}|${port}`;
+    if (c === s || seen.has(key)) continue;
+    seen.add(key);
+    edges.push({ client: pods[c]!, server: pods[s]!, port, sport: 32768 + (edges.length % 28000) });
+  }
+  return { pods, edges };
+}
+
 export function flowBatch(
   cluster: SyntheticCluster,
   from: number,
