@@ -31,6 +31,7 @@ import { type EdgeSeries, PROTOS } from './series.js';
 import { type SeriesGroups, seriesGroups } from './seriesGroups.js';
 import type { SeriesList } from './seriesList.js';
 import type { Store } from './store.js';
+import { StoreRead } from './storeRead.js';
 import { observedSeconds, round, tierWindow, usToMs } from './window.js';
 
 export interface GraphOptions {
@@ -106,9 +107,8 @@ interface Collected {
 function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean): Collected {
   const match = pairMatcher(f);
   const anyPair = match === MATCH_ALL;
-  const now = store.now();
-  const fineFrom = store.fineFrom(now);
-  const liveEdge = Math.min(now, store.dataEnd || now);
+  // The loop below calls windowRow itself with these (this is the hot path): the same read as StoreRead's.
+  const { fineFrom, liveEdge } = new StoreRead(store);
   const list = listFor(store, f, scanAll);
   const candidates = list.items;
   const groups = seriesGroups(list, LEVEL_INDEX[f.level], store.levels);
