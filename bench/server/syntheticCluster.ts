@@ -66,9 +66,9 @@ function withPeers(pods: Endpoint[], edgeCount: number, peers: number, rand: () 
   const byWorkload = new Map<string, number[]>();
   for (let i = 0; i < pods.length; i++) {
     const key = `${pods[i]!.namespace}/${pods[i]!.workload}`;
-    let list = byWorkload.get(key);
-    if (!list) byWorkload.set(key, (list = []));
-    list.push(i);
+    const list = byWorkload.get(key);
+    if (list) list.push(i);
+    else byWorkload.set(key, [i]);
   }
   const workloads = [...byWorkload.values()];
   const peerOf = workloads.map((_, w) =>
