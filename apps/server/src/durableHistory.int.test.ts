@@ -82,7 +82,7 @@ const graph = async (from: number, to: number): Promise<GraphResponse['edges']> 
 
 /**
  * The same edges with every figure equal, bytes exact, except that an edge's DNS query count may be
- * one off. A known defect, not yet found: in 2 of 3 full-suite runs on 2026-12-07 one edge's DNS
+ * one off. A known defect, not yet found: in both full-suite runs on 2026-12-07 one edge's DNS
  * queries came back one fewer after a restart (2,657 -> 2,656, api -> coredns; the test passed alone),
  * while every byte, packet, drop and connect matched. The cross-node dedupe of DNS records (which
  * drops a repeated key from any node) is the suspect: replay should repeat its live decisions.
