@@ -5,24 +5,15 @@ import { useUrl } from '../app/UrlContext.js';
 import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
 import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
+import { FlowExportButtons } from '../components/FlowsTable/FlowExportButtons.js';
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
-import { exportFileName, flowsToCsv, flowsToJson } from '../domain/flowExport.js';
 import { formatCount } from '../domain/format.js';
 import { FlowDetail } from './flows/FlowDetail.js';
 import { FlowFilters } from './flows/FlowFilters.js';
 import { FlowSearchTable } from './flows/FlowSearchTable.js';
 import { useFlowSearch } from './flows/useFlowSearch.js';
-
-function download(text: string, type: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * Every flow row the server holds in the window that matches the URL's filter, searched by the server
@@ -92,22 +83,7 @@ export default function FlowsView() {
           {formatCount(rows.length)} of {formatCount(total)} flows
         </span>
         <span className="flex-1" />
-        <button
-          type="button"
-          disabled={rows.length === 0}
-          onClick={() => download(flowsToCsv(rows), 'text/csv', exportFileName('csv', new Date()))}
-          className="rounded border border-line px-2 py-1 text-xs hover:bg-panel-2 disabled:opacity-50"
-        >
-          Export CSV
-        </button>
-        <button
-          type="button"
-          disabled={rows.length === 0}
-          onClick={() => download(flowsToJson(rows), 'application/json', exportFileName('json', new Date()))}
-          className="rounded border border-line px-2 py-1 text-xs hover:bg-panel-2 disabled:opacity-50"
-        >
-          Export JSON
-        </button>
+        <FlowExportButtons rows={rows} />
       </div>
       {isPending ? (
         <Loading label="flows" height={560} />

@@ -1,11 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { endpointLabel, type FlowRow } from '@weft/protocol';
 import { useMemo, useRef, useState } from 'react';
-import { exportFileName, flowsToCsv, flowsToJson } from '../../domain/flowExport.js';
 import { replyRows } from '../../domain/flowReply.js';
 import { type FlowColumn, type FlowSort, filterFlows, sortFlows } from '../../domain/flowTable.js';
 import { formatBytes, formatCount, formatTime } from '../../domain/format.js';
 import { Name } from '../Name/Name.js';
+import { FlowExportButtons } from './FlowExportButtons.js';
 
 const COLUMNS: { id: FlowColumn; label: string; width: string; numeric?: boolean }[] = [
   { id: 'ts', label: 'Time', width: '5.5rem' },
@@ -82,15 +82,6 @@ function Cell({ column, row: r, reply }: { column: FlowColumn; row: FlowRow; rep
   }
 }
 
-function download(text: string, type: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /**
  * Flow records, virtualised so thousands of rows scroll smoothly: only the rows in view exist in
  * the DOM. Sort by any column, narrow with free text, export exactly the rows that remain.
@@ -147,24 +138,7 @@ export function FlowsTable({
           {formatCount(visible.length)} of {formatCount(rows.length)} flows
         </span>
         <span className="flex-1" />
-        <button
-          type="button"
-          disabled={visible.length === 0}
-          onClick={() => download(flowsToCsv(visible), 'text/csv', exportFileName('csv', new Date()))}
-          className="rounded border border-line px-2 py-1 text-xs hover:bg-panel-2 disabled:opacity-50"
-        >
-          Export CSV
-        </button>
-        <button
-          type="button"
-          disabled={visible.length === 0}
-          onClick={() =>
-            download(flowsToJson(visible), 'application/json', exportFileName('json', new Date()))
-          }
-          className="rounded border border-line px-2 py-1 text-xs hover:bg-panel-2 disabled:opacity-50"
-        >
-          Export JSON
-        </button>
+        <FlowExportButtons rows={visible} />
       </div>
       <div
         ref={scrollRef}
