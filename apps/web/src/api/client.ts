@@ -4,7 +4,6 @@ import type {
   DnsResponse,
   DropsResponse,
   FilterState,
-  FlowsResponse,
   GraphResponse,
   StatusResponse,
   TimeChoice,
@@ -52,8 +51,6 @@ export async function getJson<T>(path: string, params?: URLSearchParams, signal?
 export const api = {
   status: (signal?: AbortSignal) => getJson<StatusResponse>('/status', undefined, signal),
   graph: (f: FilterState, signal?: AbortSignal) => getJson<GraphResponse>('/graph', apiParams(f), signal),
-  flows: (f: FilterState, limit: number, signal?: AbortSignal) =>
-    getJson<FlowsResponse>('/flows', apiParams(f, { limit: String(limit) }), signal),
   timeseries: (
     f: FilterState,
     metric: TimeseriesMetric,

@@ -57,16 +57,6 @@ export function useGraph(state: FilterState, enabled: boolean, refreshMs = 2000)
   });
 }
 
-export function useFlows(state: FilterState, limit: number, enabled = true) {
-  const refetchInterval = useRefresh(2000);
-  return useQuery({
-    queryKey: ['flows', apiParams(state).toString(), limit],
-    queryFn: ({ signal }) => api.flows(state, limit, signal),
-    refetchInterval,
-    enabled,
-  });
-}
-
 export function useTimeseries(state: FilterState, metric: TimeseriesMetric, groupBy: TimeseriesGroupBy) {
   const refetchInterval = useRefresh(2000);
   const w = resolveTime(state, Date.now()).range;

@@ -5,7 +5,7 @@ import { useUrl } from '../app/UrlContext.js';
 import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
 import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
-import { FlowExportButtons } from '../components/FlowsTable/FlowExportButtons.js';
+import { FlowExportButtons } from '../components/FlowExportButtons/FlowExportButtons.js';
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
