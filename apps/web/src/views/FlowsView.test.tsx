@@ -2,10 +2,10 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { type FlowsResponse, parseFilter } from '@weft/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../api/fixtures.js';
+import { flowSearchKey } from '../api/useFlowSearch.js';
 import { parseFlowsUrl } from '../domain/flowsUrl.js';
 import { renderWithApp } from '../testing/renderWithApp.js';
 import FlowsView from './FlowsView.js';
-import { flowSearchKey } from './flows/useFlowSearch.js';
 
 afterEach(cleanup);
 

@@ -1,19 +1,19 @@
 import type { FlowRow, FlowSort } from '@weft/protocol';
 import { useCallback, useMemo } from 'react';
 import { useStatus } from '../api/queries.js';
+import { useFlowSearch } from '../api/useFlowSearch.js';
 import { useUrl } from '../app/UrlContext.js';
 import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
 import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { FlowExportButtons } from '../components/FlowExportButtons/FlowExportButtons.js';
+import { FlowSearchTable } from '../components/FlowSearchTable/FlowSearchTable.js';
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
 import { formatCount } from '../domain/format.js';
 import { FlowDetail } from './flows/FlowDetail.js';
 import { FlowFilters } from './flows/FlowFilters.js';
-import { FlowSearchTable } from './flows/FlowSearchTable.js';
-import { useFlowSearch } from './flows/useFlowSearch.js';
 
 /**
  * Every flow row the server holds in the window that matches the URL's filter, searched by the server

@@ -2,9 +2,9 @@ import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { type FlowsResponse, parseFilter } from '@weft/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../../api/fixtures.js';
+import { flowSearchKey } from '../../api/useFlowSearch.js';
 import { EMPTY_FLOWS_URL } from '../../domain/flowsUrl.js';
 import { renderWithApp } from '../../testing/renderWithApp.js';
-import { flowSearchKey } from '../../views/flows/useFlowSearch.js';
 import PodPanel from './PodPanel.js';
 
 afterEach(cleanup);

@@ -1,11 +1,11 @@
 import { type FlowRow, type GraphResponse, podNodeId } from '@weft/protocol';
 import { useCallback, useMemo } from 'react';
+import { useFlowSearch } from '../../api/useFlowSearch.js';
 import { useUrl } from '../../app/UrlContext.js';
 import { EMPTY_FLOWS_URL } from '../../domain/flowsUrl.js';
 import { formatByteRate, formatCount, formatRate } from '../../domain/format.js';
-import { FlowSearchTable } from '../../views/flows/FlowSearchTable.js';
-import { useFlowSearch } from '../../views/flows/useFlowSearch.js';
 import { ErrorState } from '../ErrorState/ErrorState.js';
+import { FlowSearchTable } from '../FlowSearchTable/FlowSearchTable.js';
 import { Link } from '../Link/Link.js';
 import { Name } from '../Name/Name.js';
 import { Panel } from '../Panel/Panel.js';

@@ -1,6 +1,6 @@
 import { type Endpoint, endpointLabel, type FlowRow, TCP_FLAG_NAMES, tcpState } from '@weft/protocol';
+import { seenText, verdictText } from '../../components/FlowSearchTable/verdictText.js';
 import { formatBytes, formatCount } from '../../domain/format.js';
-import { seenText, verdictText } from './verdictText.js';
 
 function end(e: Endpoint, port: number): string {
   const who = [

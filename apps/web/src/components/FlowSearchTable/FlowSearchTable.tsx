@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { endpointLabel, type FlowRow, type FlowSort } from '@weft/protocol';
 import { useEffect, useMemo, useRef } from 'react';
-import { Name } from '../../components/Name/Name.js';
 import { replyRows } from '../../domain/flowReply.js';
 import { formatBytes, formatCount, formatTime } from '../../domain/format.js';
+import { Name } from '../Name/Name.js';
 import { seenText, verdictText } from './verdictText.js';
 
 type Column = 'ts' | 'src' | 'dst' | 'dport' | 'proto' | 'dir' | 'verdict' | 'bytes' | 'packets' | 'node';

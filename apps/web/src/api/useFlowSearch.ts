@@ -1,9 +1,9 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { FilterState, FlowsResponse } from '@weft/protocol';
-import { getJson } from '../../api/client.js';
-import { useLive } from '../../app/LiveContext.js';
-import { type FlowsUrl, flowSearchOf } from '../../domain/flowsUrl.js';
-import { apiParams } from '../../domain/focus.js';
+import { useLive } from '../app/LiveContext.js';
+import { type FlowsUrl, flowSearchOf } from '../domain/flowsUrl.js';
+import { apiParams } from '../domain/focus.js';
+import { getJson } from './client.js';
 
 /** Rows per request: a few screens of the table. */
 export const FLOW_PAGE = 200;
