@@ -10,6 +10,9 @@
  * the rows, less that of a store fed the same batches with a 100-row ring.
  * Run:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/flowSearch.ts [--runs=50] [--rounds=3] [--rows=1000000]
+ * With --base=<dir> (an older commit's sources: bench/server/base.sh 425c80b /tmp/fs-base) each query is
+ * also run by that commit's search over the same store, the two alternating run by run, and their
+ * answers must be equal; the ratio base/new of the p50s and p99s is printed beside.
  */
 
 import { loadavg } from 'node:os';
@@ -28,6 +31,11 @@ import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
+const BASE = process.argv.find((a) => a.startsWith('--base='))?.slice('--base='.length);
+type QueryFlows = typeof queryFlows;
+const baseQuery: QueryFlows | null = BASE
+  ? ((await import(`${BASE}/apps/server/src/store/flowsQuery.ts`)) as { queryFlows: QueryFlows }).queryFlows
+  : null;
 const RUNS = arg('runs', 50);
 const ROUNDS = arg('rounds', 3);
 const ROWS = arg('rows', 1_000_000);
@@ -104,32 +112,64 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
+/** Median of the rounds' p50s and p99s, with their ranges. */
+function summary(rounds: { p50: number; p99: number }[]) {
+  const p50s = rounds.map((x) => x.p50).sort((a, b) => a - b);
+  const p99s = rounds.map((x) => x.p99).sort((a, b) => a - b);
+  const mid = Math.floor(rounds.length / 2);
+  const ms = (v: number) => v.toFixed(1);
+  return {
+    p50: p50s[mid]!,
+    p99: p99s[mid]!,
+    text:
+      `p50 ${ms(p50s[mid]!)} ms (${ms(p50s[0]!)}-${ms(p50s[p50s.length - 1]!)}), ` +
+      `p99 ${ms(p99s[mid]!)} ms (${ms(p99s[0]!)}-${ms(p99s[p99s.length - 1]!)})`,
+  };
+}
+
 function bench(label: string, store: Store, win: TimeWindow) {
   console.log(`\n${label}: ${store.flows.size} rows held (ring capacity ${store.flows.capacity})`);
+  const sides: [string, QueryFlows][] = baseQuery
+    ? [
+        ['new', queryFlows],
+        ['base', baseQuery],
+      ]
+    : [['new', queryFlows]];
   for (const q of QUERIES) {
     const params = Object.fromEntries(new URLSearchParams(q));
     const f = parseFilter(params, ['sort', 'merge']).state;
     const s = parseFlowSearch(params).search;
-    const rounds: { p50: number; p99: number }[] = [];
+    const rounds = new Map<string, { p50: number; p99: number }[]>(sides.map(([n]) => [n, []]));
     let total = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      const times: number[] = [];
-      for (let i = 0; i < WARMUP + RUNS; i++) {
-        const t = performance.now();
-        total = queryFlows(store, f, win, s).total;
-        if (i >= WARMUP) times.push(performance.now() - t);
-      }
-      times.sort((a, b) => a - b);
-      rounds.push({ p50: percentile(times, 0.5), p99: percentile(times, 0.99) });
+    if (baseQuery) {
+      const [a, b] = [queryFlows(store, f, win, s), baseQuery(store, f, win, s)];
+      if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${q}: the base and new answers differ`);
     }
-    const p50s = rounds.map((x) => x.p50).sort((a, b) => a - b);
-    const p99s = rounds.map((x) => x.p99).sort((a, b) => a - b);
-    const ms = (v: number) => v.toFixed(1);
-    console.log(
-      `  ${q || '(no filter)'}: ${total} matches; p50 ${ms(p50s[Math.floor(ROUNDS / 2)]!)} ms ` +
-        `(${ms(p50s[0]!)}-${ms(p50s[ROUNDS - 1]!)}), p99 ${ms(p99s[Math.floor(ROUNDS / 2)]!)} ms ` +
-        `(${ms(p99s[0]!)}-${ms(p99s[ROUNDS - 1]!)}) over ${ROUNDS} rounds of ${RUNS}`,
-    );
+    for (let r = 0; r < ROUNDS; r++) {
+      const times = new Map<string, number[]>(sides.map(([n]) => [n, []]));
+      for (let i = 0; i < WARMUP + RUNS; i++) {
+        // Alternating which goes first, so neither always runs on the other's garbage.
+        const order = i % 2 === 0 ? sides : [...sides].reverse();
+        for (const [name, query] of order) {
+          const t = performance.now();
+          total = query(store, f, win, s).total;
+          if (i >= WARMUP) times.get(name)!.push(performance.now() - t);
+        }
+      }
+      for (const [name, t] of times) {
+        t.sort((a, b) => a - b);
+        rounds.get(name)!.push({ p50: percentile(t, 0.5), p99: percentile(t, 0.99) });
+      }
+    }
+    const now = summary(rounds.get('new')!);
+    let line = `  ${q || '(no filter)'}: ${total} matches; ${now.text} over ${ROUNDS} rounds of ${RUNS}`;
+    if (baseQuery) {
+      const base = summary(rounds.get('base')!);
+      line +=
+        `; base ${base.text}; base/new p50 ${(base.p50 / now.p50).toFixed(2)}x, ` +
+        `p99 ${(base.p99 / now.p99).toFixed(2)}x`;
+    }
+    console.log(line);
   }
 }
 

@@ -12,7 +12,7 @@ import {
 import type { FlowRing } from '../flowRing.js';
 import { count } from '../saturate.js';
 import { FlowMatcher } from './flowMatcher.js';
-import { mergeConnections } from './mergeConnections.js';
+import { type ConnectionGroup, connectionGroups, mergedRow } from './mergeConnections.js';
 import { TopRows } from './topRows.js';
 
 /**
@@ -55,7 +55,7 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
   const flags = m.flags;
   const rowFree = m.rowFree;
   const port = m.port ?? -1;
-  // Merging connections: the matches are gathered, then merged and ordered (mergeConnections.ts).
+  // Merging connections: the matches are gathered, then grouped and ordered (mergeConnections.ts).
   const matched: number[] | null = s.merge === 'connection' ? [] : null;
 
   const { source, index, entries, nodes } = ring.slots();
@@ -153,20 +153,24 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
     }
   }
 
-  const merged = new Map<number, FlowRow>();
+  // Merged: each group's figures order it; only the page's groups are made into rows.
+  const groups = new Map<number, ConnectionGroup>();
   if (matched) {
-    for (const r of mergeConnections(ring, matched)) {
-      merged.set(r.seq!, r);
+    for (const g of connectionGroups(ring, matched)) {
+      groups.set(g.seq, g);
       total++;
-      const key = sortBy === 0 ? r.ts : sortBy === 1 ? r.bytes : r.packets;
-      if (key > ck || (key === ck && r.seq! >= cs)) continue;
+      const key = sortBy === 0 ? g.ts : sortBy === 1 ? g.bytes : g.packets;
+      if (key > ck || (key === ck && g.seq >= cs)) continue;
       pastCursor++;
-      top.offer(key, r.seq!);
+      if (key > top.floorKey || (key === top.floorKey && g.seq > top.floorSeq)) top.offer(key, g.seq);
     }
   }
   const page = top.sorted();
   const flows: FlowRow[] = [];
-  for (const { seq } of page) flows.push(merged.get(seq) ?? { ...ring.rowAt(seq)!, seq });
+  for (const { seq } of page) {
+    const g = groups.get(seq);
+    flows.push(g ? mergedRow(ring, g) : { ...ring.rowAt(seq)!, seq });
+  }
   const lastRow = page[page.length - 1];
   return {
     flows,
