@@ -51,20 +51,25 @@ test('flows: a drop shows its whole verdict, and the search box asks the server'
     expect(row).toContain('policy_drop');
 });
 
-test('flows: one row per connection merges the drop with the sender’s row of the same packets', async ({
+test('flows: one row per connection (the default) merges the drop with the sender’s row of the same packets', async ({
   page,
 }) => {
   await page.goto(appUrl('?view=flows&from=now-15m&port=5432'));
   await expect(page.getByTestId('flow-row').first()).toBeVisible();
-  const [, raw] = await counts(page);
-  await page.getByRole('button', { name: 'One row per connection' }).click();
-  await expect.poll(() => params(page).get('merge')).toBe('connection');
-  await expect.poll(async () => (await counts(page))[1]).toBeLessThan(raw);
-  const merged = page
+  const toggle = page.getByRole('button', { name: 'One row per connection' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  const [, merged] = await counts(page);
+  // Off: each point's record is its own row, so there are more.
+  await toggle.click();
+  await expect.poll(() => params(page).get('merge')).toBe('observation');
+  await expect.poll(async () => (await counts(page))[1]).toBeGreaterThan(merged);
+  await toggle.click();
+  await expect.poll(() => params(page).get('merge')).toBeNull();
+  const row = page
     .getByTestId('flow-row')
     .filter({ has: page.getByTestId('flow-seen') })
     .first();
-  await expect(merged.getByTestId('flow-verdict')).toHaveText(/^dropped: policy_drop/);
-  await merged.click();
+  await expect(row.getByTestId('flow-verdict')).toHaveText(/^dropped: policy_drop/);
+  await row.click();
   await expect(page.getByTestId('flow-detail')).toContainText('dropped: policy_drop');
 });

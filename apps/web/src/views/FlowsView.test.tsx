@@ -85,12 +85,17 @@ describe('FlowsView', () => {
     expect(screen.getByTestId('flow-detail').textContent).toContain('Flow #1000');
   });
 
-  it('one row per connection: the toggle is in the URL, and a merged row says where each point saw it', () => {
+  it('one row per connection by default: turning it off is in the URL, and a merged row says where each point saw it', () => {
     const { store } = render('?view=flows');
-    fireEvent.click(screen.getByRole('button', { name: 'One row per connection' }));
-    expect(store.get().search).toBe('view=flows&merge=connection');
+    const toggle = screen.getByRole('button', { name: 'One row per connection' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(toggle);
+    expect(store.get().search).toBe('view=flows&merge=observation');
+    expect(screen.getByRole('button', { name: 'One row per connection' }).getAttribute('aria-pressed')).toBe(
+      'false',
+    );
     cleanup();
-    const search = '?view=flows&merge=connection';
+    const search = '?view=flows';
     const row = {
       ...fixtures.flows.flows[0]!,
       seq: 7,
@@ -127,7 +132,7 @@ describe('FlowsView', () => {
       'dropped: policy_drop\negress at lab-node-1: forwarded\ningress at lab-node-2: dropped: policy_drop',
     );
     fireEvent.click(screen.getByTestId('flow-row'));
-    expect(again.store.get().search).toBe('view=flows&merge=connection&row=7');
+    expect(again.store.get().search).toBe('view=flows&row=7');
     const detail = screen.getByTestId('flow-detail').textContent;
     expect(detail).toContain('egress at lab-node-1: forwarded');
     expect(detail).toContain('ingress at lab-node-2: dropped: policy_drop');

@@ -11,6 +11,7 @@ import { FlowSearchTable } from '../components/FlowSearchTable/FlowSearchTable.j
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
 import { useWindowWords } from '../components/WindowWords/useWindowWords.js';
+import { EACH_OBSERVATION } from '../domain/flowsUrl.js';
 import { formatCount } from '../domain/format.js';
 import { FlowDetail } from './flows/FlowDetail.js';
 import { FlowFilters } from './flows/FlowFilters.js';
@@ -72,10 +73,12 @@ export default function FlowsView() {
         />
         <button
           type="button"
-          aria-pressed={flows.merge === 'connection'}
-          onClick={() => navigate({}, { replace: true }, { merge: flows.merge ? '' : 'connection', row: '' })}
-          title="The sender's, the receiver's and a drop's observations of the same packets as one row"
-          className={`rounded border px-2 py-1 text-xs ${flows.merge ? 'border-accent text-accent' : 'border-line'}`}
+          aria-pressed={flows.merge !== EACH_OBSERVATION}
+          onClick={() =>
+            navigate({}, { replace: true }, { merge: flows.merge ? '' : EACH_OBSERVATION, row: '' })
+          }
+          title="The sender's, the receiver's and a drop's observations of the same packets as one row (off: each as its own row)"
+          className={`rounded border px-2 py-1 text-xs ${flows.merge ? 'border-line' : 'border-accent text-accent'}`}
         >
           One row per connection
         </button>
