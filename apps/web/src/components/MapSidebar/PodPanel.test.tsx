@@ -1,30 +1,16 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { type FlowsResponse, parseFilter } from '@weft/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fixtures } from '../../api/fixtures.js';
 import { flowSearchKey } from '../../api/useFlowSearch.js';
 import { EMPTY_FLOWS_URL } from '../../domain/flowsUrl.js';
+import { layoutViewport } from '../../testing/layoutViewport.js';
 import { renderWithApp } from '../../testing/renderWithApp.js';
 import PodPanel from './PodPanel.js';
 
 afterEach(cleanup);
 
-// jsdom lays nothing out; give elements the size a browser would, so the virtualiser has a viewport.
-const sizes = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
-const saved = sizes.map((k) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, k));
-beforeAll(() => {
-  for (const k of sizes)
-    Object.defineProperty(HTMLElement.prototype, k, {
-      configurable: true,
-      get: () => (k.endsWith('Height') ? 300 : 1000),
-    });
-});
-afterAll(() => {
-  sizes.forEach((k, i) => {
-    delete (HTMLElement.prototype as unknown as Record<string, unknown>)[k];
-    if (saved[i]) Object.defineProperty(HTMLElement.prototype, k, saved[i]!);
-  });
-});
+layoutViewport(1000, 300);
 
 const SEARCH = '?level=pod&focus=pod:production/api-0';
 
