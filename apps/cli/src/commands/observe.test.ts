@@ -170,6 +170,48 @@ describe('weft observe', () => {
     expect(out.trim().split('\n')).toHaveLength(2);
   });
 
+  it('follows with --merge: a connection whose other end arrives a poll later is still one line', async () => {
+    let out = '';
+    const stop = new AbortController();
+    const done = runObserve(
+      [
+        '--from-pod',
+        'production/legacy-1',
+        '--port',
+        '7777',
+        '--merge',
+        '-f',
+        '--since',
+        '5s',
+        '--server',
+        server,
+      ],
+      { write: (s: string) => (out += s) },
+      { signal: stop.signal },
+    );
+    // The sender's egress first (its batch, one point)...
+    const sent = batch(300, 200, 7777);
+    const d = sent.drops[0]!;
+    sent.flows = [{ ...d, dir: 'egress', tcpFlags: 0x02 }];
+    sent.drops = [];
+    app.weft.store.ingest(sent, NODE);
+    // ...and, more than a poll later, the receiver's node's drop of the same packets.
+    await new Promise((r) => setTimeout(r, 1300));
+    const dropped = batch(301, 200, 7777);
+    dropped.flows = [];
+    dropped.drops = [{ ...d }];
+    app.weft.store.ingest(dropped, NODE);
+    await until(() => out.includes(':7777'));
+    // A poll or two more: nothing else of this connection comes.
+    await new Promise((r) => setTimeout(r, 2500));
+    stop.abort();
+    expect(await done).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('DROPPED policy_drop');
+    expect(lines[0]).toContain(`seen egress at ${NODE}, ingress at ${NODE} (dropped: policy_drop)`);
+  });
+
   it('takes the server from WEFT_SERVER, and says so when it cannot reach it (exit 1)', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));

@@ -12,6 +12,14 @@ import { takeFlag, takeOption } from '../takeOption.js';
 import { fetchJson } from './fetchJson.js';
 import { DEFAULT_QUERY_SERVER } from './query.js';
 
+/**
+ * Following with --merge: how old (by the server's clock) a row must be before it is printed. The
+ * observations of one connection come from both ends' collectors, whose batches for the same second
+ * reach the server a moment apart; printed at once, a row could lack the other end's point, which would
+ * then come as a row of its own. Until then it waits, and the next poll asks again from before it.
+ */
+export const MERGE_SETTLE_MS = 2000;
+
 const USAGE = `Usage: weft observe [options]
   Flow rows from the server's flow search, oldest first; -f goes on printing new ones as they arrive.
   --server URL        the weft server (WEFT_SERVER, else ${DEFAULT_QUERY_SERVER})
@@ -27,6 +35,7 @@ const USAGE = `Usage: weft observe [options]
   --at T              a past moment (now-10m, 2026-11-27T10:14:00Z): the rate window ending then
   --last N            the newest N rows (default 20; at most ${MAX_FLOWS_LIMIT})
   --merge             one row per connection: its sender's, receiver's and drop's observations as one
+                      (with -f a row is printed once it is ${MERGE_SETTLE_MS / 1000} s old, so every point is in it)
   -f, --follow        go on printing new rows (every second) until interrupted
   --output text|json  a line per row, or one JSON object a line (default text)
 `;
@@ -53,6 +62,17 @@ const PASSED = [
 const RENAMED = { 'from-pod': 'src', 'to-pod': 'dst' } as const;
 
 const FOLLOW_POLL_MS = 1000;
+
+/** Rows (in print order) split into those old enough to print and the seq just before the first waiting one. */
+function settled(rows: FlowRow[], now: number, head: number): { ready: FlowRow[]; before: number } {
+  const ready: FlowRow[] = [];
+  let before = head;
+  for (const r of rows) {
+    if (r.ts <= now - MERGE_SETTLE_MS) ready.push(r);
+    else before = Math.min(before, r.seq! - 1);
+  }
+  return { ready, before };
+}
 
 export interface ObserveOptions {
   /** Ends a follow (the command's SIGINT, or a test). */
@@ -143,9 +163,15 @@ export async function runObserve(
     )) as FlowsResponse;
 
   const first = await get({ limit: last });
-  print([...first.flows].reverse());
+  const oldestFirst = [...first.flows].reverse();
+  if (!follow || !merge) print(oldestFirst);
   if (!follow) return 0;
   let head = first.head ?? -1;
+  if (merge) {
+    const s = settled(oldestFirst, first.end ?? Date.now(), head);
+    print(s.ready);
+    head = s.before;
+  }
   // Rows that arrived while a poll paged: printed once, though the next poll (after the first page's
   // head) finds them again.
   let printed = new Set<number>();
@@ -155,20 +181,25 @@ export async function runObserve(
     const rows: FlowRow[] = [];
     let next: string | undefined;
     let pollHead = head;
+    let now = 0;
     do {
       const page = await get({
         after: String(head),
         limit: String(MAX_FLOWS_LIMIT),
         ...(next ? { cursor: next } : {}),
       });
-      if (next === undefined) pollHead = page.head ?? head;
+      if (next === undefined) {
+        pollHead = page.head ?? head;
+        now = page.end ?? Date.now();
+      }
       rows.push(...page.flows);
       next = page.next;
     } while (next);
     const fresh = rows.filter((r) => !printed.has(r.seq!)).sort((a, b) => a.ts - b.ts || a.seq! - b.seq!);
-    print(fresh);
-    head = pollHead;
-    printed = new Set([...printed, ...fresh.map((r) => r.seq!)].filter((s) => s > head));
+    const s = merge ? settled(fresh, now, pollHead) : { ready: fresh, before: pollHead };
+    print(s.ready);
+    head = s.before;
+    printed = new Set([...printed, ...s.ready.map((r) => r.seq!)].filter((q) => q > head));
   }
   return 0;
 }
