@@ -363,6 +363,7 @@ export class IntervalAggregator {
       ts: r.ts,
       client,
       server,
+      cport: r.cport,
       id: r.id,
       qname: r.qname.slice(0, 255),
       qtype: r.qtype.slice(0, 16),

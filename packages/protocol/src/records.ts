@@ -84,6 +84,11 @@ export const DnsRecord = Type.Object(
     ts: Timestamp,
     client: Endpoint,
     server: Endpoint,
+    /**
+     * The client's UDP/TCP port: with `id`, what tells two queries of one client apart (resolvers open a
+     * socket per lookup). Optional: collectors before it sent none, and journals on disk hold such records.
+     */
+    cport: Type.Optional(Port),
     id: Type.Integer({ minimum: 0, maximum: 65535 }),
     qname: Type.String({ maxLength: 255 }),
     qtype: Type.String({ maxLength: 16 }),

@@ -403,7 +403,10 @@ export class Store {
       const client = endpoints[q.client]!;
       const qname = boundedName(q.qname);
       const rcode = boundedName(q.rcode);
-      const key = `q${client.ip}|${endpoints[q.server]!.ip}|${q.id}|${qname}|${rcode}`;
+      // The client port and type too: two lookups of one name whose random ids collide, or the A and
+      // AAAA of one lookup that drew the same id, are two queries (a record without a port, from an
+      // older collector, keys without one).
+      const key = `q${client.ip}|${q.cport ?? ''}|${endpoints[q.server]!.ip}|${q.id}|${qname}|${q.qtype}|${rcode}`;
       if (this.dedupe.isDuplicate(key, node, now, true)) {
         this.counters.duplicates++;
         continue;
