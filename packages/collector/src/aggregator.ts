@@ -12,6 +12,7 @@ import {
   type TcpConnectRecord,
   type TcpStatsRecord,
 } from '@weft/protocol/core';
+import { answerAddrs } from './answerAddrs.js';
 import { flowHash } from './flowHash.js';
 import { isLinkScoped } from './identity/isLinkScoped.js';
 
@@ -370,6 +371,7 @@ export class IntervalAggregator {
       rcode: r.rcode.slice(0, 16),
       answers: r.answers,
       latencyUs: r.latency_us,
+      ...(r.addrs && r.addrs.length > 0 ? { addrs: answerAddrs(r.addrs) } : {}),
     });
   }
 
