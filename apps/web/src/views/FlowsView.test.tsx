@@ -39,6 +39,8 @@ function pages(total: number): { pages: FlowsResponse[]; pageParams: string[] } 
   const some = fixtures.flows.flows;
   const rows = Array.from({ length: 12 }, (_, i) => ({ ...some[i % some.length]!, seq: 1000 - i }));
   rows[0] = { ...rows[0]!, verdict: 'dropped', reason: 'policy_drop', policy: DENIED };
+  rows[1] = { ...rows[1]!, dns: { name: '<img src=x onerror=alert(1)>.example.com' } };
+  rows[2] = { ...rows[2]!, dns: { name: 'db.production.svc.cluster.local', qtype: 'A', rcode: 'NXDOMAIN' } };
   return {
     pages: [
       { ...fixtures.flows, flows: rows.slice(0, 6), total, next: 'tabc.1', head: 1000 },
@@ -67,6 +69,18 @@ describe('FlowsView', () => {
     const verdict = screen.getAllByTestId('flow-verdict')[0]!;
     expect(verdict.textContent).toBe('dropped: policy_drop (denied by production/db-ingress)');
     expect(verdict.getAttribute('title')).toContain(DENIED.explanation);
+  });
+
+  it('shows the DNS name beside the destination (a DNS flow: its query), as text only', () => {
+    const { container } = render('?view=flows');
+    const names = screen.getAllByTestId('flow-dns');
+    // whole in the tooltip (the text may be shortened in the middle)
+    expect(names.map((n) => n.querySelector('[title]')?.getAttribute('title'))).toEqual([
+      '<img src=x onerror=alert(1)>.example.com',
+      'A db.production.svc.cluster.local NXDOMAIN',
+    ]);
+    expect(names[0]!.textContent).toContain('<img');
+    expect(container.querySelector('img')).toBeNull();
   });
 
   it('puts the order and the selected row in the URL, and opens the row from it', () => {
