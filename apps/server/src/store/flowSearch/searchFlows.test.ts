@@ -92,6 +92,8 @@ describe('searchFlows', () => {
     [`src=${EP.legacy.namespace}/${EP.legacy.name}`, (r) => r.src.name === EP.legacy.name],
     [`dst=${EP.api1.ip}:${80}`, (r) => r.dst.ip === EP.api1.ip && r.dport === 80],
     ['dns=svc.cluster.local', (r) => r.dns?.name === 'db.production.svc.cluster.local'],
+    // free text finds a row by its DNS name too
+    ['q=db.production.svc', (r) => r.dns?.name.includes('db.production.svc') === true],
     [
       'dns=DB.Production.svc.cluster.local.&dir=ingress',
       (r) => r.dns?.name === 'db.production.svc.cluster.local' && r.dir === 'ingress',

@@ -72,6 +72,17 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
     }
     return h === 2;
   };
+  // Free text in a row's DNS name, by name id, likewise.
+  const textHit = new Uint8Array(m.hasText ? ring.names.idLimit : 0);
+  const nameText = (id: number): boolean => {
+    if (id === 0 || textHit.length === 0) return false;
+    let h = textHit[id]!;
+    if (h === 0) {
+      h = m.textIn(ring.names.get(id)!.name) ? 2 : 1;
+      textHit[id] = h;
+    }
+    return h === 2;
+  };
   const cap = ring.capacity;
   const lo = s.after === null ? ring.tail : Math.max(ring.tail, s.after + 1);
   let seq = ring.head;
@@ -127,7 +138,17 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
             bits[di] = b + 1;
           }
         }
-        if (!rowFree && !m.rowMatches(a, b, c.sport[i]!, c.dport[i]!, node, nodeText || protoText[proto]!))
+        if (
+          !rowFree &&
+          !m.rowMatches(
+            a,
+            b,
+            c.sport[i]!,
+            c.dport[i]!,
+            node,
+            nodeText || protoText[proto]! || nameText(names[at]!),
+          )
+        )
           continue;
         if (matched) {
           matched.push(seq);
@@ -153,7 +174,12 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         if (m.flags !== 0 && (r.tcpFlags & m.flags) !== m.flags) continue;
         const a = free ? 0 : bitsOf(r.src);
         const b = free ? 0 : bitsOf(r.dst);
-        const text = m.textIn(r.verdict) || m.textIn(r.reason) || m.textIn(r.node) || m.textIn(r.proto);
+        const text =
+          m.textIn(r.verdict) ||
+          m.textIn(r.reason) ||
+          m.textIn(r.node) ||
+          m.textIn(r.proto) ||
+          nameText(names[at]!);
         if (!m.rowMatches(a, b, r.sport, r.dport, r.node, text)) continue;
         if (matched) {
           matched.push(seq);
