@@ -251,7 +251,8 @@ export class Store {
     // What the batch's DNS records teach comes first: its flows (a query's own, and the connections its
     // answer leads to) are of the same interval.
     const names = this.dnsNames;
-    names.expire(batch.start);
+    // (a collector's clock ahead of the server's forgets nothing early)
+    names.expire(Math.min(batch.start, now));
     for (const q of batch.dns) {
       if (q.ts < oldest || q.ts > newest) continue;
       names.learn({
