@@ -5,7 +5,17 @@ import { type FilterIssue, parseFlowSearch } from '@weft/protocol';
  * filters (as /api/v1/flows takes them), one row per connection (`merge`), and the selected row (its seq), so a pasted link opens the same
  * rows, sorted the same, with the same row open.
  */
-export const FLOWS_URL_PARAMS = ['sort', 'service', 'node', 'ip', 'dir', 'flags', 'merge', 'row'] as const;
+export const FLOWS_URL_PARAMS = [
+  'sort',
+  'service',
+  'node',
+  'ip',
+  'dns',
+  'dir',
+  'flags',
+  'merge',
+  'row',
+] as const;
 export type FlowsUrlParam = (typeof FLOWS_URL_PARAMS)[number];
 export type FlowsUrl = Record<FlowsUrlParam, string>;
 
@@ -14,6 +24,7 @@ export const EMPTY_FLOWS_URL: Readonly<FlowsUrl> = Object.freeze({
   service: '',
   node: '',
   ip: '',
+  dns: '',
   dir: '',
   flags: '',
   merge: '',

@@ -156,7 +156,12 @@ describe('FlowsView', () => {
     const ip = screen.getByRole('searchbox', { name: 'IP or CIDR' });
     fireEvent.change(ip, { target: { value: '10.244.0.0/16' } });
     fireEvent.keyDown(ip, { key: 'Enter' });
+    const dns = screen.getByRole('searchbox', { name: 'DNS name' });
+    fireEvent.change(dns, { target: { value: 'api.production.svc.cluster.local' } });
+    fireEvent.keyDown(dns, { key: 'Enter' });
     fireEvent.change(screen.getByRole('combobox', { name: 'Direction' }), { target: { value: 'ingress' } });
-    expect(store.get().search).toBe('view=flows&q=policy&ip=10.244.0.0%2F16&dir=ingress');
+    expect(store.get().search).toBe(
+      'view=flows&q=policy&ip=10.244.0.0%2F16&dns=api.production.svc.cluster.local&dir=ingress',
+    );
   });
 });
