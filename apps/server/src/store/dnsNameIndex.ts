@@ -27,6 +27,9 @@ export interface DnsLesson {
 interface Learned {
   id: number;
   until: number;
+  /** An answered address's entry: its client and address, where `byClient` holds it. */
+  client?: string;
+  addr?: string;
 }
 
 /** An entry as a snapshot keeps it: key, name, until. */
@@ -43,6 +46,11 @@ export type DnsNameEntry = [string, FlowDns, number];
  */
 export class DnsNameIndex {
   private entries = new Map<string, Learned>();
+  /**
+   * The address entries again, by client then address: a flow's lookup uses its endpoints' own address
+   * strings (whose hashes V8 keeps), where building a key string per flow cost most of the lookup.
+   */
+  private byClient = new Map<string, Map<string, Learned>>();
   private keyBytes = 0;
 
   constructor(
@@ -61,7 +69,7 @@ export class DnsNameIndex {
       const name: FlowDns = { name: q.qname };
       for (const a of q.addrs) {
         const keep = Math.min(NAME_MAX_MS, Math.max(NAME_MIN_MS, a.ttl * 1000));
-        this.set(`a${q.client}|${a.ip}`, name, q.ts + keep);
+        this.set(`a${q.client}|${a.ip}`, name, q.ts + keep, q.client, a.ip);
       }
     }
     this.bound();
@@ -72,13 +80,12 @@ export class DnsNameIndex {
    * learned for its destination. Not held for the caller: the flow ring retains what it keeps.
    */
   forFlow(src: string, sport: number, dst: string, dport: number, ts: number): number {
-    const key =
+    const e =
       dport === DNS_PORT
-        ? `q${src}|${sport}|${dst}`
+        ? this.entries.get(`q${src}|${sport}|${dst}`)
         : sport === DNS_PORT
-          ? `q${dst}|${dport}|${src}`
-          : `a${src}|${dst}`;
-    const e = this.entries.get(key);
+          ? this.entries.get(`q${dst}|${dport}|${src}`)
+          : this.byClient.get(src)?.get(dst);
     return e !== undefined && ts <= e.until ? e.id : 0;
   }
 
@@ -95,11 +102,16 @@ export class DnsNameIndex {
   }
 
   restore(entries: readonly DnsNameEntry[]): void {
-    for (const [key, name, until] of entries) this.set(key, name, until);
+    for (const [key, name, until] of entries) {
+      // An address entry's key is a<client>|<address> (addresses hold no '|').
+      const bar = key.lastIndexOf('|');
+      if (key.startsWith('a') && bar > 0) this.set(key, name, until, key.slice(1, bar), key.slice(bar + 1));
+      else this.set(key, name, until);
+    }
     this.bound();
   }
 
-  private set(key: string, d: FlowDns, until: number): void {
+  private set(key: string, d: FlowDns, until: number, client?: string, addr?: string): void {
     const old = this.entries.get(key);
     const id = this.names.hold(d);
     if (old !== undefined) {
@@ -108,13 +120,29 @@ export class DnsNameIndex {
       this.names.release(old.id);
       until = Math.max(until, old.until);
     } else this.keyBytes += ENTRY_BYTES + key.length * 2;
-    this.entries.set(key, { id, until });
+    const e: Learned = { id, until, client, addr };
+    this.entries.set(key, e);
+    if (client !== undefined && addr !== undefined) {
+      let m = this.byClient.get(client);
+      if (m === undefined) {
+        m = new Map();
+        this.byClient.set(client, m);
+      }
+      m.set(addr, e);
+    }
   }
 
   private drop(key: string, e: Learned): void {
     this.entries.delete(key);
     this.keyBytes -= ENTRY_BYTES + key.length * 2;
     this.names.release(e.id);
+    if (e.client !== undefined && e.addr !== undefined) {
+      const m = this.byClient.get(e.client);
+      if (m?.get(e.addr) === e) {
+        m.delete(e.addr);
+        if (m.size === 0) this.byClient.delete(e.client);
+      }
+    }
   }
 
   private bound(): void {
