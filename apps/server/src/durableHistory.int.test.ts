@@ -80,18 +80,9 @@ async function streaming(batches: number): Promise<void> {
 const graph = async (from: number, to: number): Promise<GraphResponse['edges']> =>
   ((await get(`/api/v1/graph?level=workload&from=${iso(from)}&to=${iso(to)}`)) as GraphResponse).edges;
 
-/**
- * The same edges with every figure equal, bytes exact, except that an edge's DNS query count may be
- * one off. A known defect, not yet found: in both full-suite runs on 2026-12-07 one edge's DNS
- * queries came back one fewer after a restart (2,657 -> 2,656, api -> coredns; the test passed alone),
- * while every byte, packet, drop and connect matched. The cross-node dedupe of DNS records (which
- * drops a repeated key from any node) is the suspect: replay should repeat its live decisions.
- */
+/** The same edges with every figure equal, bytes and DNS queries exact. */
 function expectSameGraph(actual: GraphResponse['edges'], expected: GraphResponse['edges']): void {
-  const rest = (edges: GraphResponse['edges']) => edges.map(({ dnsQueries: _q, ...e }) => e);
-  expect(rest(actual)).toEqual(rest(expected));
-  for (const [i, e] of expected.entries())
-    expect(Math.abs(actual[i]!.dnsQueries - e.dnsQueries), `${e.id} DNS queries`).toBeLessThanOrEqual(1);
+  expect(actual).toEqual(expected);
 }
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { type RunningServer, startServer } from './server.js';
 /**
  * Issue 18's "done when" on the real lab: the flow search (`GET /api/v1/flows`) finds every
  * policy-dropped flow of the last 5 minutes (its packets are the drops view's), a cross-node connection
- * is one row with `merge=connection`, and `weft observe --verdict dropped -f --output json` prints a new
+ * is one row with `merge=connection`, flows to a name their source resolved carry it (`dns=` finds them), and `weft observe --verdict dropped -f --output json` prints a new
  * drop after a fault is added, as JSON lines. Real network namespaces, the real probe on both lab nodes,
  * two collectors streaming to this server. Root and eBPF required. Prefix `wflow`.
  *
@@ -151,6 +151,56 @@ describe('flow search on the real lab', () => {
       `flow search, merge=connection: a cross-node api -> db row seen on ${merged.seen!.length} points ` +
         `(${merged.seen!.map((o) => `${o.node} ${o.dir}`).join(', ')}) after ${found.ms} ms of polling; ` +
         `${both} of ${cross.length} cross-node api -> db:5432 rows of the last minute merged both ends\n`,
+    );
+  });
+
+  it('names the flows to a service their source resolved, and dns= finds them; DNS flows carry their query', async () => {
+    // frontend looks up api.production's name before each request (the lab's resolver, as glibc would)
+    const name = 'api.production.svc.cluster.local';
+    const found = await until(
+      `flows named ${name}`,
+      async () => {
+        const r = await get<FlowsResponse>('/api/v1/flows', { from: 'now-1m', dns: name, limit: '2000' });
+        const toApi = r.flows.filter((f) => f.src.workload === 'frontend' && f.dport === 80);
+        const queries = r.flows.filter((f) => f.dns?.qtype !== undefined);
+        return toApi.length > 0 && queries.length > 0 ? { r, toApi, queries } : undefined;
+      },
+      60_000,
+    );
+    const { r, toApi, queries } = found.value;
+    for (const f of r.flows) expect(f.dns?.name, JSON.stringify(f)).toBe(name);
+    // a flow named by an answer goes to what the answer named: api's service or its pods
+    for (const f of r.flows.filter((x) => x.dns?.qtype === undefined)) {
+      expect(f.dst.service, JSON.stringify(f)).toBe('api');
+      expect(['frontend', 'legacy-worker', 'prometheus']).toContain(f.src.workload);
+    }
+    for (const q of queries) {
+      expect(q.proto).toBe('udp');
+      expect(q.dport === 53 || q.sport === 53).toBe(true);
+      expect(['A', 'AAAA']).toContain(q.dns!.qtype);
+      expect(q.dns!.rcode).toBe('NOERROR');
+    }
+    // every request frontend sent to api in a settled past window (from when names were first seen)
+    // carries the name it looked up
+    const from = Date.now();
+    await sleep(12_000);
+    const to = Date.now() - 2_000;
+    const window = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const sent = await allPages({
+      ...window,
+      workload: 'production/frontend',
+      port: '80',
+      dir: 'egress',
+      limit: '500',
+    });
+    const requests = sent.rows.filter((f) => f.src.workload === 'frontend' && f.dport === 80);
+    expect(requests.length).toBeGreaterThan(0);
+    const unnamed = requests.filter((f) => f.dns?.name !== name);
+    expect(unnamed.map((f) => JSON.stringify(f)).slice(0, 3)).toEqual([]);
+    process.stdout.write(
+      `flow search, dns=${name}: ${r.total} rows of the last minute (${toApi.length} frontend -> api:80, ` +
+        `${queries.length} DNS flows with their query), found after ${found.ms} ms of polling; ` +
+        `${requests.length} of ${requests.length} frontend egress rows to :80 in a 10 s window named\n`,
     );
   });
 

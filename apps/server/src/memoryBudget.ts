@@ -6,21 +6,23 @@
  * (bench/server/memoryBudget.ts), and the rest is for parsing batches, answering queries and the
  * garbage collector's room.
  */
-export const MEMORY_PARTS = ['flows', 'endpoints', 'series', 'details', 'dedupe'] as const;
+export const MEMORY_PARTS = ['flows', 'endpoints', 'series', 'details', 'dedupe', 'names'] as const;
 export type MemoryPart = (typeof MEMORY_PARTS)[number];
 
 /**
  * flows: the ring of recent flow rows and the batches it holds; endpoints: interned endpoints and the
  * graph's level tables; series: edge, rollup and DNS series with their 1 s and 1 min buckets; details:
  * the per-bucket maps and histograms (drops by reason, DNS rcodes and names, connect latencies);
- * dedupe: the keys of recent drop, connect, TCP stats and DNS events (CrossNodeDedupe).
+ * dedupe: the keys of recent drop, connect, TCP stats and DNS events (CrossNodeDedupe); names: the DNS
+ * names flows are known by (DnsNameIndex, with the names it and the flow rows hold).
  */
 export const MEMORY_SHARES: Readonly<Record<MemoryPart, number>> = {
   flows: 0.12,
   endpoints: 0.08,
-  series: 0.38,
+  series: 0.36,
   details: 0.08,
   dedupe: 0.04,
+  names: 0.02,
 };
 
 /** A part's share: its limit, what it estimates it holds, and what it let go to stay within. */

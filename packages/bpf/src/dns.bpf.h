@@ -27,6 +27,12 @@ struct {
 struct dns_scratch {
 	__u8 buf[512] __attribute__((aligned(8))); /* read eight bytes at a time by question_hash */
 	struct dns_pending pending;
+	/*
+	 * The answer's length passes through here: read back from the map it is a plain unknown number,
+	 * so its use as a helper's size doesn't make the verifier track every path's packet offsets
+	 * precisely (which took it past its instruction limit).
+	 */
+	__u32 msglen;
 };
 
 struct {
@@ -190,6 +196,17 @@ static __always_inline void handle_dns(struct __sk_buff *skb, const struct flow_
 	e->rcode = rcode;
 	e->family = k->family;
 	bpf_probe_read_kernel(e->qname, DNS_QNAME_MAX, s->buf);
+	/* the answer's addresses: the loader parses them from a bounded copy of the message */
+	e->msglen = 0;
+	if (rcode == 0 && ancount > 0 && (qtype == 1 || qtype == 28)) {
+		s->msglen = skb->len - off;
+		__u32 mlen = *(volatile __u32 *)&s->msglen;
+
+		if (mlen > DNS_MSG_MAX)
+			mlen = DNS_MSG_MAX;
+		if (mlen > DNS_HDR_LEN && bpf_skb_load_bytes(skb, off, e->msg, mlen) == 0)
+			e->msglen = mlen;
+	}
 	bpf_ringbuf_submit(e, 0);
 	bpf_map_delete_elem(&dns_pending, &dk);
 }

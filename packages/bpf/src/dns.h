@@ -4,6 +4,12 @@
 #include "types.h"
 
 #define DNS_QNAME_MAX 256 /* wire-format name, incl. the terminating zero label (RFC 1035: 255) */
+/*
+ * Bytes of an answer (from its DNS header on) copied into its event for the loader to read the
+ * addresses from (dns_answers.c): a classic UDP message's size. Only NOERROR answers to A/AAAA
+ * queries that have answer records are copied; records past it are not read.
+ */
+#define DNS_MSG_MAX 512
 
 /*
  * A query seen leaving a pod, waiting for its answer on the same veth. Only a response from the
@@ -44,6 +50,9 @@ struct dns_event {
 	__u8 rcode;
 	__u8 family;
 	__u8 qname[DNS_QNAME_MAX];
+	__u16 msglen; /* bytes of msg copied; 0: none */
+	__u16 pad[3];
+	__u8 msg[DNS_MSG_MAX];
 };
 
 #endif

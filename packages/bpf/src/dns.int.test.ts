@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { ProbeDns, ProbeRecord, ProbeStats } from '@weft/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProbeRun, startProbe } from './fixtures/probeRun.js';
@@ -7,6 +8,9 @@ const isDns = (r: ProbeRecord): r is ProbeDns => r.type === 'dns';
 const isStats = (r: ProbeRecord): r is ProbeStats => r.type === 'stats';
 /** Second addresses of pod b: a forger beside the real server, inside the test's own namespaces. */
 const SPOOF = { ip4: '198.18.77.3', ip6: 'fd57:7062::3' };
+/** Third addresses of pod b: a real DNS server (dnsmasq) answering from its own records. */
+const REAL = { ip4: '198.18.77.4', ip6: 'fd57:7062::4' };
+let dnsmasq: ChildProcess | undefined;
 
 let net: TestNet;
 let run: ProbeRun;
@@ -17,10 +21,34 @@ beforeAll(async () => {
   await net.sh(net.b, ['ip', 'addr', 'add', `${SPOOF.ip6}/64`, 'dev', 'eth0', 'nodad']);
   await net.serve(net.b, ['dns-server', net.b.ip4, '53', SPOOF.ip4]);
   await net.serve(net.b, ['dns-server', net.b.ip6, '53', SPOOF.ip6]);
+  await net.sh(net.b, ['ip', 'addr', 'add', `${REAL.ip4}/24`, 'dev', 'eth0']);
+  await net.sh(net.b, ['ip', 'addr', 'add', `${REAL.ip6}/64`, 'dev', 'eth0', 'nodad']);
+  // web has two addresses of each family; alias is a CNAME to it, deep a CNAME to alias
+  dnsmasq = spawn(
+    'ip',
+    [
+      ...['netns', 'exec', net.b.ns, 'dnsmasq', '--keep-in-foreground', '--no-resolv', '--no-hosts'],
+      ...['--conf-file=/dev/null', '--pid-file=', '--user=root', '--bind-interfaces', '--port=53'],
+      ...[`--listen-address=${REAL.ip4}`, `--listen-address=${REAL.ip6}`, '--local-ttl=42'],
+      ...[
+        '--host-record=web.weft.test,198.18.9.1,2001:db8::9:1',
+        '--host-record=web.weft.test,198.18.9.2,2001:db8::9:2',
+      ],
+      ...['--cname=alias.weft.test,web.weft.test', '--cname=deep.weft.test,alias.weft.test'],
+    ],
+    { stdio: 'ignore' },
+  );
+  // up once it answers
+  for (let i = 0; ; i++) {
+    const [res] = await net.tool(net.a, ['dns-query', REAL.ip4, '53', 'web.weft.test', '1', '1']);
+    if (res?.rcode === 0) break;
+    if (i > 50) throw new Error('dnsmasq did not answer');
+  }
   run = await startProbe({ ifacePrefixes: [net.ifPrefix], intervalMs: 200, args: ['--dns-timeout', '1000'] });
 });
 
 afterAll(async () => {
+  dnsmasq?.kill('SIGKILL');
   await run?.stop();
   await net?.destroy();
 });
@@ -59,6 +87,10 @@ describe.each([
         rcode: q.rcode,
         answers: q.rcode === 'NOERROR' ? 1 : 0,
       });
+      // the address the test server answers with, its TTL; none with NXDOMAIN
+      expect(r?.addrs).toEqual(
+        q.rcode === 'NOERROR' ? [{ ip: fam === 'ip4' ? '198.18.7.7' : '2001:db8::7', ttl: 30 }] : undefined,
+      );
       expect(r?.latency_us).toBeGreaterThan(0);
       expect(r?.cport).toBeGreaterThan(0);
     }
@@ -81,6 +113,7 @@ describe.each([
     expect(res.rcode).toBe(0);
     const [r] = await run.waitFor(byId(idBase + 20), (m) => m.length > 0);
     expect(r).toMatchObject({ qname: 'ok.tcp.weft.test', qtype, rcode: 'NOERROR', answers: 1 });
+    expect(r?.addrs).toHaveLength(1);
   });
 
   /** The query's records whoever answered, once the probe has drained past them; and the new mismatches. */
@@ -127,6 +160,34 @@ describe.each([
     const [r] = await run.waitFor(byId(idBase + 30), (m) => m.length > 0);
     expect(r).toMatchObject({ qname: 'mute.weft.test', rcode: 'TIMEOUT', answers: 0 });
     expect(r?.latency_us).toBeGreaterThanOrEqual(1_000_000);
+  });
+});
+
+describe.each([
+  ['IPv4', 'ip4', 1, '198.18.9.1', '198.18.9.2', 0x7000],
+  ['IPv6', 'ip6', 28, '2001:db8::9:1', '2001:db8::9:2', 0x7100],
+] as const)('a real DNS server’s answers over %s', (_name, fam, qtypeNum, first, second, idBase) => {
+  const resolve = async (name: string, id: number) => {
+    const [res] = await net.tool(net.a, ['dns-query', REAL[fam], '53', name, String(qtypeNum), String(id)]);
+    expect(res?.rcode).toBe(0);
+    const [r] = await run.waitFor(
+      (x): x is ProbeDns => isDns(x) && x.id === id && x.client === net.a[fam] && x.server === REAL[fam],
+      (m) => m.length > 0,
+    );
+    return r!;
+  };
+  const ips = (r: ProbeDns) => (r.addrs ?? []).map((a) => a.ip).sort();
+
+  it('give the name’s addresses with their TTL', async () => {
+    const r = await resolve('web.weft.test', idBase);
+    expect(ips(r)).toEqual([first, second]);
+    expect(r.addrs?.every((a) => a.ttl === 42)).toBe(true);
+  });
+
+  it('give the addresses a CNAME chain leads to, for the name asked', async () => {
+    const r = await resolve('deep.weft.test', idBase + 1);
+    expect(r).toMatchObject({ qname: 'deep.weft.test', rcode: 'NOERROR', answers: 4 });
+    expect(ips(r)).toEqual([first, second]);
   });
 });
 

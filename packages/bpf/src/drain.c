@@ -128,12 +128,15 @@ int on_dns_event(void *ctx, void *data, size_t size)
 {
 	const struct dns_event *e = data;
 	char rb[16];
+	struct dns_addr addrs[DNS_ADDRS_MAX];
 
 	(void)ctx;
 	if (size < sizeof(*e))
 		return 0;
+	int naddrs = dns_answer_addrs(e->msg, e->msglen > DNS_MSG_MAX ? DNS_MSG_MAX : e->msglen, addrs, DNS_ADDRS_MAX);
+
 	out_dns(e->family, e->client, e->server, e->cport, e->id, e->qtype, dns_rcode_name(e->rcode, rb, sizeof(rb)),
-		e->answers, e->latency_ns, e->qname, e->qlen);
+		e->answers, e->latency_ns, e->qname, e->qlen, addrs, naddrs);
 	return 0;
 }
 
@@ -162,7 +165,7 @@ static void sweep_dns(void)
 		prev = &k;
 		if (bpf_map_lookup_elem(fd, &k, &p) == 0 && now > p.ts_ns && now - p.ts_ns > limit) {
 			out_dns(k.family, k.client, p.server, k.cport, k.id, p.qtype, "TIMEOUT", 0, now - p.ts_ns,
-				p.qname, p.qlen);
+				p.qname, p.qlen, NULL, 0);
 			expired[n++] = k;
 		}
 	}

@@ -42,7 +42,8 @@ void layout_print(void)
 	    F(rec_tcp_stats, retransmits));
 	REC("dns", rec_dns, F(rec_dns, client); F(rec_dns, server); F(rec_dns, cport); F(rec_dns, id);
 	    F(rec_dns, family); F(rec_dns, answers); F(rec_dns, qtype); F(rec_dns, rcode); F(rec_dns, latency_ns);
-	    F(rec_dns, qname));
+	    F(rec_dns, qname); F(rec_dns, naddrs); F(rec_dns, addrs));
+	REC("dns_addr", rec_dns_addr, F(rec_dns_addr, addr); F(rec_dns_addr, ttl); F(rec_dns_addr, family));
 	REC("stats", rec_stats, F(rec_stats, flow_overflow); F(rec_stats, ring_lost); F(rec_stats, links);
 	    F(rec_stats, dns_mismatch));
 	REC("link", rec_link, F(rec_link, ifindex); F(rec_link, event); F(rec_link, ifname); F(rec_link, message));

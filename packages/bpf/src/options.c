@@ -37,6 +37,8 @@ static void usage(FILE *f)
 	      "  --bench-tc N           run the tc program N times on sample packets (BPF_PROG_TEST_RUN),\n"
 	      "                         print the kernel's ns per run as JSON, attach nothing\n"
 	      "  --tc-noop              attach a tc program that does nothing (benchmarks: the hook's own cost)\n"
+	      "  --parse-dns            read DNS messages as hex lines on stdin, print the addresses each answers\n"
+	      "                         (JSON lines; the answer parser's test mode), attach nothing\n"
 	      "  --help                 this text\n\n"
 	      "Records: hello, flow, drop, tcp, tcp_stats, dns, stats, link (see packages/protocol probeRecord.ts).\n"
 	      "SIGINT/SIGTERM remove every hook the probe attached. Needs root (or CAP_BPF, CAP_PERFMON,\n"
@@ -57,7 +59,7 @@ static __u32 parse_u32(const char *flag, const char *s, __u32 min, __u32 max)
 void options_parse(int argc, char **argv)
 {
 	enum { O_IFACE = 256, O_PREFIX, O_INTERVAL, O_FORMAT, O_FLOW, O_DROP, O_DNS, O_TCP, O_DNS_TIMEOUT,
-	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP, O_BENCH_TC, O_DRAIN_BY_KEY, O_TC_NOOP };
+	       O_TC_MODE, O_CHECK, O_LAYOUT, O_VERBOSE, O_HELP, O_BENCH_TC, O_DRAIN_BY_KEY, O_TC_NOOP, O_PARSE_DNS };
 	static const struct option longopts[] = {
 		{ "iface", required_argument, 0, O_IFACE },
 		{ "iface-prefix", required_argument, 0, O_PREFIX },
@@ -76,6 +78,7 @@ void options_parse(int argc, char **argv)
 		{ "bench-tc", required_argument, 0, O_BENCH_TC },
 		{ "drain-by-key", no_argument, 0, O_DRAIN_BY_KEY },
 		{ "tc-noop", no_argument, 0, O_TC_NOOP },
+		{ "parse-dns", no_argument, 0, O_PARSE_DNS },
 		{ 0 },
 	};
 	int c;
@@ -147,6 +150,9 @@ void options_parse(int argc, char **argv)
 			exit(0);
 		case O_TC_NOOP:
 			opt.tc_noop = true;
+			break;
+		case O_PARSE_DNS:
+			opt.parse_dns = true;
 			break;
 		case O_DRAIN_BY_KEY:
 			opt.drain_by_key = true;

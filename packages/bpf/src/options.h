@@ -23,6 +23,7 @@ struct probe_options {
 	__u32 bench_tc;
 	bool drain_by_key;
 	bool tc_noop;
+	bool parse_dns;
 };
 
 extern struct probe_options opt;

@@ -469,10 +469,19 @@ const char *dns_qtype_name(unsigned qtype, char *b, size_t n)
 }
 
 void out_dns(__u8 family, const __u8 *client, const __u8 *server, __u16 cport, __u16 id, __u16 qtype,
-	     const char *rcode, __u16 answers, __u64 latency_ns, const __u8 *qname, __u16 qlen)
+	     const char *rcode, __u16 answers, __u64 latency_ns, const __u8 *qname, __u16 qlen,
+	     const struct dns_addr *addrs, int naddrs)
 {
 	struct ends a;
 	char name[256], tb[16];
+	__u8 at[DNS_ADDRS_MAX][16], af[DNS_ADDRS_MAX];
+
+	if (naddrs < 0 || !addrs)
+		naddrs = 0;
+	if (naddrs > DNS_ADDRS_MAX)
+		naddrs = DNS_ADDRS_MAX;
+	for (int i = 0; i < naddrs; i++)
+		af[i] = norm_addr(addrs[i].family, addrs[i].addr, at[i]);
 	const char *qt = dns_qtype_name(qtype, tb, sizeof(tb));
 
 	norm_ends(&a, family, client, server);
@@ -485,6 +494,18 @@ void out_dns(__u8 family, const __u8 *client, const __u8 *server, __u16 cport, _
 		jstr("qtype", qt);
 		jstr("rcode", rcode);
 		jfmt(",\"answers\":%u,\"latency_us\":%.3f", answers, latency_ns / 1000.0);
+		if (naddrs > 0) {
+			jraw(",\"addrs\":[");
+			for (int i = 0, written = 0; i < naddrs; i++) {
+				char ip[INET6_ADDRSTRLEN];
+
+				/* inet_ntop writes only digits, hex letters, dots and colons: nothing to escape */
+				if (!inet_ntop(af[i] == WEFT_AF_INET ? AF_INET : AF_INET6, at[i], ip, sizeof(ip)))
+					continue;
+				jfmt("%s{\"ip\":\"%s\",\"ttl\":%u}", written++ ? "," : "", ip, addrs[i].ttl);
+			}
+			jraw("]");
+		}
 		jend();
 		return;
 	}
@@ -501,6 +522,12 @@ void out_dns(__u8 family, const __u8 *client, const __u8 *server, __u16 cport, _
 	copy_str(r.rcode, sizeof(r.rcode), rcode);
 	r.latency_ns = latency_ns;
 	copy_str(r.qname, sizeof(r.qname), name);
+	r.naddrs = naddrs;
+	for (int i = 0; i < naddrs; i++) {
+		memcpy(r.addrs[i].addr, at[i], 16);
+		r.addrs[i].ttl = addrs[i].ttl;
+		r.addrs[i].family = af[i];
+	}
 	put(&r, sizeof(r));
 }
 

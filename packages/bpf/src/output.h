@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "dns.h"
+#include "dns_answers.h"
 #include "drop.h"
 #include "flow.h"
 #include "tcp.h"
@@ -25,7 +26,8 @@ void out_drop(const struct drop_key *k, const struct drop_val *v, const char *if
 void out_tcp(const struct tcp_event *e);
 void out_tcp_stats(const struct tcp_stats_key *k, const struct tcp_stats_val *v);
 void out_dns(__u8 family, const __u8 *client, const __u8 *server, __u16 cport, __u16 id, __u16 qtype,
-	     const char *rcode, __u16 answers, __u64 latency_ns, const __u8 *qname, __u16 qlen);
+	     const char *rcode, __u16 answers, __u64 latency_ns, const __u8 *qname, __u16 qlen,
+	     const struct dns_addr *addrs, int naddrs);
 void out_stats(__u64 flow_overflow, __u64 ring_lost, __u32 links, __u64 dns_mismatch);
 void out_link(int event, __u32 ifindex, const char *ifname, const char *message);
 

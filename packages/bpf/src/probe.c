@@ -4,7 +4,8 @@
  * tcp_retransmit_skb) units, attaches tc to the watched links, and writes records to stdout.
  * This file is the process: signals and the event loop. options.c reads the command line, units.c
  * loads the BPF units, drain.c turns each interval's maps and ring events into records, output.c
- * writes them; check.c, layout.c and bench_tc.c are the --check, --layout and --bench-tc modes.
+ * writes them; check.c, layout.c, bench_tc.c and parse_dns.c are the --check, --layout, --bench-tc and
+ * --parse-dns modes.
  */
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "drain.h"
 #include "host.h"
 #include "layout.h"
+#include "parse_dns.h"
 #include "links.h"
 #include "options.h"
 #include "output.h"
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
 		layout_print();
 		return 0;
 	}
+	if (opt.parse_dns)
+		return run_parse_dns();
 	libbpf_set_print(libbpf_log);
 	if (opt.check)
 		return run_check();

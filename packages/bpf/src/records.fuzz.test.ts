@@ -72,9 +72,17 @@ function validRecord(rng: Rng, kind: Kind = rng.pick(KINDS)): Buffer {
       b.writeUInt8(rng.int(1, 2), L.tcp.event);
       b.writeUInt8(rng.int(0, 3), L.tcp.cause);
       break;
-    case 'dns':
+    case 'dns': {
       family(L.dns.family);
+      const n = rng.int(0, 8);
+      b.writeUInt8(n, L.dns.naddrs);
+      for (let i = 0; i < n; i++) {
+        const at = L.dns.addrs + i * L.dns_addr.size;
+        family(at + L.dns_addr.family);
+        b.writeUInt32LE(rng.int(0, 0x7fffffff), at + L.dns_addr.ttl);
+      }
       break;
+    }
     case 'link':
       b.writeUInt8(rng.int(1, 3), L.link.event);
       break;
@@ -85,10 +93,12 @@ function validRecord(rng: Rng, kind: Kind = rng.pick(KINDS)): Buffer {
 /** A well-framed record of a known type whose content no loader writes: it must be skipped. */
 function invalidRecord(rng: Rng): Buffer {
   const withFamily = ['flow', 'drop', 'tcp', 'tcp_stats', 'dns'] as const;
-  switch (rng.int(0, 2)) {
+  switch (rng.int(0, 3)) {
     case 0: {
       const kind = rng.pick(KINDS);
-      const short = kind === 'stats' ? L.stats.dns_mismatch - 1 : L[kind].size - 1;
+      // stats and dns records grew: a loader from before ends them at the first appended field
+      const short =
+        kind === 'stats' ? L.stats.dns_mismatch - 1 : kind === 'dns' ? L.dns.naddrs - 1 : L[kind].size - 1;
       return frame(T[kind], rng.int(L.header.size, short), rng);
     }
     case 1: {
@@ -97,6 +107,17 @@ function invalidRecord(rng: Rng): Buffer {
       let fam = rng.int(0, 255);
       while (FAMILIES.includes(fam)) fam = rng.int(0, 255);
       b.writeUInt8(fam, L[kind].family);
+      return b;
+    }
+    case 3: {
+      // a DNS record's addresses: too many, one of an unknown family, a TTL past 31 bits
+      const b = validRecord(rng, 'dns');
+      const n = b.readUInt8(L.dns.naddrs);
+      const at = L.dns.addrs + rng.int(0, Math.max(0, n - 1)) * L.dns_addr.size;
+      const how = n === 0 ? 0 : rng.int(0, 2);
+      if (how === 0) b.writeUInt8(rng.int(9, 255), L.dns.naddrs);
+      else if (how === 1) b.writeUInt8(rng.pick([0, 1, 3, 11, 255]), at + L.dns_addr.family);
+      else b.writeUInt32LE(rng.int(0x80000000, 0xffffffff), at + L.dns_addr.ttl);
       return b;
     }
     default: {

@@ -93,6 +93,13 @@ struct rec_tcp_stats {
 	__u32 retransmits;
 };
 
+struct rec_dns_addr {
+	__u8 addr[16];
+	__u32 ttl; /* seconds */
+	__u8 family;
+	__u8 pad[3];
+};
+
 struct rec_dns {
 	struct rec_hdr h;
 	__u8 client[16];
@@ -106,6 +113,10 @@ struct rec_dns {
 	char rcode[12];
 	__u64 latency_ns;
 	char qname[256]; /* presentation form, escaped, at most 255 chars */
+	/* appended: a reader of records from an older loader finds the record ending here */
+	__u8 naddrs; /* entries of addrs in use */
+	__u8 pad2[7];
+	struct rec_dns_addr addrs[8]; /* the answer's A/AAAA addresses for the question (dns_answers.h) */
 };
 
 struct rec_stats {

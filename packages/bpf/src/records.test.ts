@@ -69,7 +69,7 @@ const dns = rec(T.dns, L.dns.size, 5, (b) => {
   b.write('AAAA', L.dns.qtype);
   b.write('NXDOMAIN', L.dns.rcode);
   b.writeBigUInt64LE(1500n, L.dns.latency_ns);
-  b.write('x'.repeat(300), L.dns.qname); // overlong: must stop at the field's end
+  b.write('x'.repeat(256), L.dns.qname); // no NUL in the field: must stop at its end
 });
 
 const tcpFail = rec(T.tcp, L.tcp.size, 6, (b) => {
@@ -124,6 +124,28 @@ describe('RecordDecoder', () => {
       latency_us: 1.5,
     });
     expect(r?.type === 'dns' && r.qname.length).toBe(255);
+  });
+
+  it('decodes a DNS answer’s addresses, each of its own family, none from a loader before them', () => {
+    const withAddrs = Buffer.from(dns);
+    withAddrs.writeUInt8(2, L.dns.naddrs);
+    const a0 = L.dns.addrs;
+    withAddrs.set([198, 18, 7, 7], a0 + L.dns_addr.addr);
+    withAddrs.writeUInt8(2, a0 + L.dns_addr.family);
+    withAddrs.writeUInt32LE(30, a0 + L.dns_addr.ttl);
+    const a1 = L.dns.addrs + L.dns_addr.size;
+    v6(withAddrs, a1 + L.dns_addr.addr, '20010db8000000000000000000000007');
+    withAddrs.writeUInt8(10, a1 + L.dns_addr.family);
+    withAddrs.writeUInt32LE(0x7fffffff, a1 + L.dns_addr.ttl);
+    const older = Buffer.from(withAddrs.subarray(0, L.dns.naddrs));
+    older.writeUInt32LE(older.length, L.header.len);
+    const [r, o] = decodeRecords(Buffer.concat([streamHeader(), withAddrs, older]));
+    expect(r?.type === 'dns' && r.addrs).toEqual([
+      { ip: '198.18.7.7', ttl: 30 },
+      { ip: '2001:db8::7', ttl: 0x7fffffff },
+    ]);
+    expect(o).toMatchObject({ type: 'dns', id: 0xbeef });
+    expect(o && 'addrs' in o).toBe(false);
   });
 
   it('decodes the stats counters, dns_mismatch only from a loader that writes it', () => {

@@ -3,7 +3,13 @@
  * the decoder assumes; probe.int.test.ts checks it against `weft-probe --layout`, so a change to
  * the C structs that is not made here fails a test instead of corrupting records.
  */
-import { type L4Proto, PROBE_RECORD_VERSION, type ProbeRecord, type TcpFailCause } from '@weft/protocol/core';
+import {
+  type L4Proto,
+  MAX_DNS_ADDRS,
+  PROBE_RECORD_VERSION,
+  type ProbeRecord,
+  type TcpFailCause,
+} from '@weft/protocol/core';
 import { AF_INET, AF_INET6, formatAddress } from './formatAddress.js';
 
 export const RECORD_MAGIC = 0x54464557;
@@ -63,7 +69,7 @@ export const RECORD_LAYOUT = {
     },
     tcp_stats: { size: 64, src: 16, dst: 32, sport: 48, dport: 50, family: 52, srtt_us: 56, retransmits: 60 },
     dns: {
-      size: 344,
+      size: 544,
       client: 16,
       server: 32,
       cport: 48,
@@ -74,7 +80,10 @@ export const RECORD_LAYOUT = {
       rcode: 68,
       latency_ns: 80,
       qname: 88,
+      naddrs: 344,
+      addrs: 352,
     },
+    dns_addr: { size: 24, addr: 0, ttl: 16, family: 20 },
     stats: { size: 48, flow_overflow: 16, ring_lost: 24, links: 32, dns_mismatch: 40 },
     link: { size: 168, ifindex: 16, event: 20, ifname: 24, message: 40 },
   },
@@ -148,6 +157,21 @@ function ends(r: Buffer, at: EndsAt): { src: string; dst: string; sport: number;
     sport: r.readUInt16LE(at.sport),
     dport: r.readUInt16LE(at.dport),
   };
+}
+
+/** The answer's addresses of a DNS record (naddrs of them, each with its own family). */
+function dnsAddrs(r: Buffer): { ip: string; ttl: number }[] {
+  const n = r.readUInt8(L.dns.naddrs);
+  if (n > MAX_DNS_ADDRS)
+    throw new ProbeStreamError(`dns record has ${n} addresses (at most ${MAX_DNS_ADDRS})`);
+  const out: { ip: string; ttl: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = L.dns.addrs + i * L.dns_addr.size;
+    const ttl = r.readUInt32LE(at + L.dns_addr.ttl);
+    if (ttl > 0x7fffffff) throw new ProbeStreamError(`dns record has an address with TTL ${ttl}`);
+    out.push({ ip: addr(r, r.readUInt8(at + L.dns_addr.family), at + L.dns_addr.addr), ttl });
+  }
+  return out;
 }
 
 function u64(b: Buffer, off: number): number {
@@ -232,8 +256,10 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
       };
     }
     case T.dns: {
-      need(L.dns.size);
+      // the addresses were appended to the record: a loader from before them ends the record there
+      need(L.dns.naddrs);
       const fam = r.readUInt8(L.dns.family);
+      const addrs = r.length >= L.dns.size ? dnsAddrs(r) : [];
       return {
         type: 'dns',
         ts,
@@ -246,6 +272,7 @@ export function decodeRecord(r: Buffer): ProbeRecord | null {
         rcode: str(r, L.dns.rcode, STR.rcode),
         answers: r.readUInt16LE(L.dns.answers),
         latency_us: u64(r, L.dns.latency_ns) / 1000,
+        ...(addrs.length > 0 ? { addrs } : {}),
       };
     }
     case T.stats:

@@ -12,6 +12,7 @@ import {
   type TcpConnectRecord,
   type TcpStatsRecord,
 } from '@weft/protocol/core';
+import { answerAddrs } from './answerAddrs.js';
 import { flowHash } from './flowHash.js';
 import { isLinkScoped } from './identity/isLinkScoped.js';
 
@@ -363,12 +364,14 @@ export class IntervalAggregator {
       ts: r.ts,
       client,
       server,
+      cport: r.cport,
       id: r.id,
       qname: r.qname.slice(0, 255),
       qtype: r.qtype.slice(0, 16),
       rcode: r.rcode.slice(0, 16),
       answers: r.answers,
       latencyUs: r.latency_us,
+      ...(r.addrs && r.addrs.length > 0 ? { addrs: answerAddrs(r.addrs) } : {}),
     });
   }
 

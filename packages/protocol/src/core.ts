@@ -37,6 +37,7 @@ export {
   MAX_CONTEXT_NAMESPACES,
   MAX_CONTEXT_PODS,
   MAX_CONTEXT_POLICIES,
+  MAX_DNS_ADDRS,
   MAX_HELLO_HOOKS,
   MAX_INGEST_FRAME_BYTES,
   MAX_LATENCY_US,
@@ -85,6 +86,7 @@ export type {
   TcpFailCause,
 } from './probeRecord.js';
 export type {
+  DnsAddress,
   DnsRecord,
   DropDirection,
   DropRecord,

@@ -3,10 +3,33 @@ import {
   DEFAULT_FLOW_SEARCH,
   decodeFlowCursor,
   encodeFlowCursor,
+  flowDnsMatches,
   flowSearchParams,
   parseFlowSearch,
   parseIpFilter,
 } from './flowSearch.js';
+
+describe('the dns filter', () => {
+  it('takes a DNS name, lower case, without its final dot; refuses what is none', () => {
+    expect(parseFlowSearch({ dns: 'API.Production.svc.cluster.local.' }).search.dns).toBe(
+      'api.production.svc.cluster.local',
+    );
+    expect(flowSearchParams(parseFlowSearch({ dns: 'example.com' }).search)).toEqual({ dns: 'example.com' });
+    for (const bad of ['<script>', 'a b', '.example.com', 'x'.repeat(300), '"quoted"'])
+      expect(
+        parseFlowSearch({ dns: bad }).issues.map((i) => i.param),
+        bad,
+      ).toEqual(['dns']);
+  });
+
+  it('finds the name and the names below it, at a label boundary, whatever their case', () => {
+    expect(flowDnsMatches('api.example.com', 'example.com')).toBe(true);
+    expect(flowDnsMatches('API.Example.COM', 'api.example.com')).toBe(true);
+    expect(flowDnsMatches('example.com', 'example.com')).toBe(true);
+    expect(flowDnsMatches('badexample.com', 'example.com')).toBe(false);
+    expect(flowDnsMatches('example.com', 'api.example.com')).toBe(false);
+  });
+});
 
 describe('parseFlowSearch', () => {
   it('reads every parameter, and writes back what it read', () => {

@@ -27,6 +27,7 @@ export const FLOW_SEARCH_PARAMS = [
   'dir',
   'flags',
   'merge',
+  'dns',
 ] as const;
 export type FlowSearchParam = (typeof FLOW_SEARCH_PARAMS)[number];
 
@@ -69,6 +70,11 @@ export interface FlowSearch {
    * receiver's ingress or its drop, on one node or two) are one row, with what each point saw in `seen`.
    */
   merge: '' | 'connection';
+  /**
+   * A DNS name, lower case: rows whose name (flowDnsMatches) is it or ends in it at a label boundary
+   * (`dns=example.com` finds api.example.com too).
+   */
+  dns: string;
 }
 
 export const DEFAULT_FLOW_SEARCH: Readonly<FlowSearch> = Object.freeze({
@@ -82,7 +88,16 @@ export const DEFAULT_FLOW_SEARCH: Readonly<FlowSearch> = Object.freeze({
   dir: '',
   flags: 0,
   merge: '',
+  dns: '',
 });
+
+const DNS_NAME = /^[a-z0-9_*]([a-z0-9_.*-]{0,251}[a-z0-9_])?$/;
+
+/** Whether a row's DNS name is `dns` (lower case, as FlowSearch.dns) or a name below it. */
+export function flowDnsMatches(name: string, dns: string): boolean {
+  const n = name.toLowerCase();
+  return n === dns || (n.length > dns.length && n.endsWith(dns) && n[n.length - dns.length - 1] === '.');
+}
 
 const NS_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
 const NODE_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
@@ -165,6 +180,12 @@ export function parseFlowSearch(query: Query): { search: FlowSearch; issues: Fil
         if ((FLOW_DIRECTIONS as readonly string[]).includes(value)) search.dir = value as FlowSearch['dir'];
         else bad(param, value, `must be one of ${FLOW_DIRECTIONS.join(', ')}`);
         break;
+      case 'dns': {
+        const name = value.toLowerCase().replace(/\.$/, '');
+        if (DNS_NAME.test(name)) search.dns = name;
+        else bad(param, value, 'must be a DNS name (example.com finds it and the names below it)');
+        break;
+      }
       case 'merge':
         if (value === 'connection') search.merge = value;
         else bad(param, value, 'must be connection');
@@ -198,6 +219,7 @@ export function flowSearchParams(search: FlowSearch): Record<string, string> {
   if (search.node) out.node = search.node;
   if (search.ip) out.ip = search.ip.text;
   if (search.dir) out.dir = search.dir;
+  if (search.dns) out.dns = search.dns;
   if (search.flags) out.flags = TCP_FLAG_NAMES.filter((_n, i) => (search.flags & (1 << i)) !== 0).join(',');
   return out;
 }

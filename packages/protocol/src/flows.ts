@@ -15,6 +15,18 @@ export const FlowObservation = Type.Object({
 });
 export type FlowObservation = Static<typeof FlowObservation>;
 
+/**
+ * The DNS name on a flow row. A flow to an address its source learned from a DNS answer carries the
+ * name it asked for (`name` alone); a DNS flow (to or from port 53) whose query is known carries that
+ * query: name, type and response code.
+ */
+export const FlowDns = Type.Object({
+  name: Type.String({ maxLength: 255 }),
+  qtype: Type.Optional(Type.String({ maxLength: 16 })),
+  rcode: Type.Optional(Type.String({ maxLength: 16 })),
+});
+export type FlowDns = Static<typeof FlowDns>;
+
 /** `/api/v1/flows`: recent records, newest first. */
 export const FlowRow = Type.Object({
   ts: Type.Number(),
@@ -30,6 +42,7 @@ export const FlowRow = Type.Object({
   bytes: Type.Integer(),
   packets: Type.Integer(),
   tcpFlags: Type.Integer(),
+  dns: Type.Optional(FlowDns),
   /** On a policy_drop row: the NetworkPolicy that denies the connection, or that none does. */
   policy: Type.Optional(PolicyFinding),
   /**

@@ -1,5 +1,8 @@
 // Kept apart from the ingest schemas so that '@weft/protocol/core' can offer them without typebox.
 
+/** Most addresses a DNS record carries from its answer (the probe reads no more). */
+export const MAX_DNS_ADDRS = 8;
+
 /** Most records of one kind in one batch. */
 export const MAX_BATCH_RECORDS = 100_000;
 

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { MAX_DNS_ADDRS } from './ingestLimits.js';
 
 /**
  * Records written by the kernel probe (`weft-probe --format=json`, one object per line; the binary
@@ -98,6 +99,15 @@ export const ProbeDns = Type.Object({
   rcode: Type.String(),
   answers: Type.Integer({ minimum: 0 }),
   latency_us: Type.Number({ minimum: 0 }),
+  /**
+   * The A/AAAA addresses the answer gave for the question's name (CNAMEs followed), in its order, at
+   * most MAX_DNS_ADDRS; absent when it gave none or was not read (an older probe, another type).
+   */
+  addrs: Type.Optional(
+    Type.Array(Type.Object({ ip: Type.String(), ttl: Type.Integer({ minimum: 0 }) }), {
+      maxItems: MAX_DNS_ADDRS,
+    }),
+  ),
 });
 export type ProbeDns = Static<typeof ProbeDns>;
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Endpoint } from './endpoint.js';
-import { MAX_LATENCY_US, MAX_SEQ, MAX_TIMESTAMP_MS } from './ingestLimits.js';
+import { MAX_DNS_ADDRS, MAX_LATENCY_US, MAX_SEQ, MAX_TIMESTAMP_MS } from './ingestLimits.js';
 import { Direction, L4Proto, TcpFailCause } from './probeRecord.js';
 
 /**
@@ -79,11 +79,28 @@ export const TcpStatsRecord = Type.Object(
 );
 export type TcpStatsRecord = Static<typeof TcpStatsRecord>;
 
+/**
+ * An address in text form as the probe writes it (IPv4 dotted, IPv6 as inet_ntop): only hex digits,
+ * dots and colons, so it is inert wherever it is shown.
+ */
+export const IpText = Type.String({ minLength: 2, maxLength: 45, pattern: '^[0-9A-Fa-f.:]+$' });
+/** A DNS answer's TTL: RFC 2181 makes it 31 bits. */
+export const DnsTtl = Type.Integer({ minimum: 0, maximum: 0x7fffffff });
+
+/** An address a DNS answer gave for its question's name (A or AAAA, CNAMEs followed). */
+export const DnsAddress = Type.Object({ ip: IpText, ttl: DnsTtl }, closed);
+export type DnsAddress = Static<typeof DnsAddress>;
+
 export const DnsRecord = Type.Object(
   {
     ts: Timestamp,
     client: Endpoint,
     server: Endpoint,
+    /**
+     * The client's UDP/TCP port: with `id`, what tells two queries of one client apart (resolvers open a
+     * socket per lookup). Optional: collectors before it sent none, and journals on disk hold such records.
+     */
+    cport: Type.Optional(Port),
     id: Type.Integer({ minimum: 0, maximum: 65535 }),
     qname: Type.String({ maxLength: 255 }),
     qtype: Type.String({ maxLength: 16 }),
@@ -91,6 +108,8 @@ export const DnsRecord = Type.Object(
     /** A DNS answer count is 16 bits. */
     answers: Type.Integer({ minimum: 0, maximum: 65535 }),
     latencyUs: LatencyUs,
+    /** What the answer resolved the name to (optional: older collectors, and answers without any). */
+    addrs: Type.Optional(Type.Array(DnsAddress, { maxItems: MAX_DNS_ADDRS })),
   },
   closed,
 );

@@ -127,6 +127,57 @@ describe('weft observe', () => {
     expect(none).toBe('');
   });
 
+  it('--dns: flows to a name the sender resolved, the name on each line, a hostile one inert', async () => {
+    const curious = pod('curious-1', '10.244.1.14');
+    const dnsPod = pod('coredns-1', '10.244.1.2');
+    const end = Date.now() - 2000;
+    const lookup = (client: Endpoint, qname: string) => ({
+      ts: end - 200,
+      client,
+      server: dnsPod,
+      cport: 33333,
+      id: 7,
+      qname,
+      qtype: 'A',
+      rcode: 'NOERROR',
+      answers: 1,
+      latencyUs: 300,
+      addrs: [{ ip: api.ip, ttl: 30 }],
+    });
+    const b = batch(100, 2000);
+    app.weft.store.ingest(
+      {
+        ...b,
+        flows: [
+          { ...b.flows[0]!, src: curious, sport: 41000 },
+          { ...b.flows[0]!, sport: 41001 },
+          { ...b.flows[0]!, src: curious, dst: dnsPod, sport: 33333, dport: 53, proto: 'udp', tcpFlags: 0 },
+        ],
+        drops: [],
+        dns: [
+          lookup(curious, 'evil\u001b]0;owned\u0007.example'),
+          lookup(frontend, 'api.production.svc.cluster.local'),
+        ],
+      },
+      NODE,
+    );
+    const lines = (await observe('--dns', 'API.production.svc.cluster.local', '--since', '1m'))
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      'production/frontend-1:41001 -> production/api-1:80 (api.production.svc.cluster.local)',
+    );
+    const evil = (await observe('--dns', 'example', '--since', '1m')).trim().split('\n');
+    expect(evil).toHaveLength(2);
+    // no control character but the line ends
+    expect([...evil.join('\n')].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
+    expect(evil.find((l) => l.includes('api-1:80'))).toContain('(evil\\x1b]0;owned\\x07.example)');
+    // the DNS flow itself carries its query
+    expect(evil.find((l) => l.includes(':53'))).toContain('dns A evil\\x1b]0;owned\\x07.example NOERROR');
+    expect((await refused(['--dns', '<b>'])).message).toContain('--dns');
+  });
+
   it("--merge: the sender's row and the drop of the same packets are one line, saying where each was seen", async () => {
     // The drop's twin: legacy's own egress of the packets the receiver's node dropped.
     const b = batch(200, 3000);

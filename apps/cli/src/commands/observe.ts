@@ -31,6 +31,7 @@ const USAGE = `Usage: weft observe [options]
   --protocol P        tcp|udp|icmp|icmpv6             --dir D             egress|ingress
   --verdict V         forwarded|dropped               --reason R          a drop reason (policy_drop)
   --flags F           TCP flags all set (syn,rst)     --q TEXT            free text over names, addresses, reason
+  --dns NAME          flows to a name the sender resolved (or DNS flows asking it), the names below it too
   --since D           how far back: 30s, 5m, 1h, 2d or a time (default 1h)
   --at T              a past moment (now-10m, 2026-11-27T10:14:00Z): the rate window ending then
   --last N            the newest N rows (default 20; at most ${MAX_FLOWS_LIMIT})
@@ -54,6 +55,7 @@ const PASSED = [
   'verdict',
   'reason',
   'flags',
+  'dns',
   'q',
   'at',
 ] as const;
@@ -148,7 +150,7 @@ export async function runObserve(
   if (args.length > 0) throw new CliError(`observe: unexpected "${args.join(' ')}"\n${USAGE}`, 2);
   const entries = Object.fromEntries(params);
   const issues = [
-    ...parseFilter(entries, ['service', 'node', 'ip', 'dir', 'flags', 'merge']).issues,
+    ...parseFilter(entries, ['service', 'node', 'ip', 'dir', 'flags', 'merge', 'dns']).issues,
     ...parseFlowSearch(entries).issues,
   ];
   if (issues.length > 0) throw new CliError(issues.map(describe).join('\n'), 2);

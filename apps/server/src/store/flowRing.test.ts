@@ -238,3 +238,39 @@ describe('FlowRing capacity', () => {
     expect(share.used).toBeLessThanOrEqual(share.limit);
   });
 });
+
+describe('FlowRing names', () => {
+  it('gives each row its name, holds a name while a slot names it, and lets it go when overwritten or evicted', () => {
+    const ring = new FlowRing(4);
+    const names = ring.names;
+    const b = batch(1, 3);
+    const api = names.hold({ name: 'api.example.com' });
+    ring.pushFlow(b, 0, N1, api);
+    ring.pushFlow(b, 1, N1, 0);
+    ring.push(dropRow(7), api);
+    ring.push({ ...dropRow(8), dns: { name: 'q.example.com', qtype: 'A', rcode: 'NOERROR' } });
+    names.release(api); // the caller's own hold: the ring's two slots keep it
+    const got: FlowRow[] = [];
+    ring.forEachNewest((r) => got.push(r) > 0);
+    expect(got.map((r) => r.dns)).toEqual([
+      { name: 'q.example.com', qtype: 'A', rcode: 'NOERROR' },
+      { name: 'api.example.com' },
+      undefined,
+      { name: 'api.example.com' },
+    ]);
+    expect(ring.rowAt(ring.head)?.dns?.name).toBe('q.example.com');
+    expect(names.size).toBe(2);
+    // four unnamed rows overwrite every slot: no name is held any more
+    for (let i = 0; i < 4; i++) ring.pushFlow(b, 2, N2, 0);
+    expect(names.size).toBe(0);
+    // eviction past the share lets names go too
+    const small = new FlowRing(100, new MemoryShare('flows', 100 * 36 + 2000));
+    for (let i = 0; i < 100; i++) {
+      const id = small.names.hold({ name: `n${i}.example` });
+      small.push(dropRow(i), id);
+      small.names.release(id);
+    }
+    expect(small.size).toBeLessThan(100);
+    expect(small.names.size).toBe(small.size);
+  });
+});

@@ -1,6 +1,7 @@
 import { type Endpoint, FLOW_DIRECTIONS, type FlowRow, L4_PROTOS, type PackedBatch } from '@weft/protocol';
 import { MemoryShare } from '../memoryBudget.js';
 import { endpointBytes } from './endpointBytes.js';
+import { FlowNames } from './flowNames.js';
 import { count } from './saturate.js';
 
 /** A finished row: the object, its reason, and the two endpoints it keeps alive. */
@@ -15,8 +16,8 @@ function batchBytes(b: PackedBatch): number {
   );
 }
 
-/** Bytes per slot of the ring's fixed arrays (four typed arrays, two arrays of references). */
-const SLOT_BYTES = 32;
+/** Bytes per slot of the ring's fixed arrays (five typed arrays, two arrays of references). */
+const SLOT_BYTES = 36;
 /** Least a row copied out of its batch costs (the object, without its endpoints). */
 const MIN_ROW_BYTES = 160;
 
@@ -54,6 +55,8 @@ type Entry = FlowRingEntry;
 export interface RingSlots {
   readonly source: Int32Array;
   readonly index: Int32Array;
+  /** Per slot: its row's DNS name, an id in `FlowRing.names` (0: none). */
+  readonly names: Int32Array;
   readonly entries: readonly (FlowRingEntry | undefined)[];
   readonly nodes: readonly (string | undefined)[];
 }
@@ -71,11 +74,14 @@ export interface RingSlots {
  * included, so a batch of 200,000 endpoints and one flow pinned megabytes for one row. Past the share,
  * settle() copies the rows of the oldest batches out (FlowRow objects: the batch can go), then, if rows
  * alone are too many, drops the oldest.
+ *
+ * A row's DNS name (FlowDns) is an id in a column of its own, held in `names` while a slot names it.
  */
 export class FlowRing {
   /** Per slot: its source and the record's index in the source's batch (or rows). */
   private readonly source: Int32Array;
   private readonly index: Int32Array;
+  private readonly nameIds: Int32Array;
   /** Per source: one finished row, a packed batch (with its node), or rows copied out of a batch. */
   private readonly entries: (Entry | undefined)[];
   private readonly nodes: (string | undefined)[];
@@ -100,7 +106,11 @@ export class FlowRing {
   /** Slots: the count asked for, or fewer when the share could not hold that many rows. */
   readonly capacity: number;
 
-  constructor(capacity: number, share?: MemoryShare) {
+  constructor(
+    capacity: number,
+    share?: MemoryShare,
+    readonly names: FlowNames = new FlowNames(),
+  ) {
     this.share = share ?? new MemoryShare('flows', Number.POSITIVE_INFINITY);
     this.capacity = Math.max(
       1,
@@ -109,6 +119,7 @@ export class FlowRing {
     capacity = this.capacity;
     this.source = new Int32Array(capacity);
     this.index = new Int32Array(capacity);
+    this.nameIds = new Int32Array(capacity);
     this.first = new Int32Array(capacity);
     this.bytes = new Float64Array(capacity);
     // A source has at least one slot, so there are never more live sources than slots.
@@ -117,18 +128,29 @@ export class FlowRing {
     this.share.used = capacity * SLOT_BYTES;
   }
 
-  push(row: FlowRow): void {
-    this.put(row, undefined, 0);
+  /** A row, with its DNS name: `name` (an id in `names`), else the row's own `dns` if it has one. */
+  push(row: FlowRow, name = 0): void {
+    if (row.dns === undefined) {
+      this.put(row, undefined, 0, name);
+      return;
+    }
+    const { dns, ...rest } = row;
+    const id = name !== 0 ? name : this.names.hold(dns);
+    this.put(rest, undefined, 0, id);
+    if (name === 0) this.names.release(id);
   }
 
-  /** Forwarded flow `i` of `batch`, seen by the collector on `node`. */
-  pushFlow(batch: PackedBatch, i: number, node: string): void {
-    this.put(batch, node, i);
+  /** Forwarded flow `i` of `batch`, seen by the collector on `node`, with its DNS name (an id in `names`). */
+  pushFlow(batch: PackedBatch, i: number, node: string, name = 0): void {
+    this.put(batch, node, i, name);
   }
 
-  private put(entry: FlowRow | PackedBatch, node: string | undefined, i: number): void {
+  private put(entry: FlowRow | PackedBatch, node: string | undefined, i: number, name: number): void {
     const at = this.next;
     const after = at + 1 === this.capacity ? 0 : at + 1;
+    if (this.nameIds[at] !== 0) this.names.release(this.nameIds[at]!);
+    this.nameIds[at] = name;
+    this.names.retain(name);
     if (this.count === this.capacity) {
       // Overwriting the oldest slot: its source goes with it unless the next slot still names it.
       const old = this.source[at]!;
@@ -249,6 +271,10 @@ export class FlowRing {
       const oldest = (this.next - this.count + this.capacity) % this.capacity;
       const s = this.source[oldest]!;
       const n = Math.min(this.count, (this.runEnd(s) - oldest + this.capacity) % this.capacity || this.count);
+      for (let k = 0, slot = oldest; k < n; k++, slot = slot + 1 === this.capacity ? 0 : slot + 1) {
+        this.names.release(this.nameIds[slot]!);
+        this.nameIds[slot] = 0;
+      }
       this.release(s);
       if (s === this.current) this.current = -1;
       this.count -= n;
@@ -274,11 +300,22 @@ export class FlowRing {
   rowAt(seq: number): FlowRow | undefined {
     if (seq < this.tail || seq > this.head) return undefined;
     const at = seq % this.capacity;
+    return this.rowIn(at);
+  }
+
+  /** The row in slot `at`, its DNS name on it. */
+  private rowIn(at: number): FlowRow {
     const src = this.source[at]!;
     const entry = this.entries[src]!;
     const node = this.nodes[src];
-    if (node !== undefined) return flowRow(entry as PackedBatch, this.index[at]!, node);
-    return Array.isArray(entry) ? entry[this.index[at]!]! : (entry as FlowRow);
+    const name = this.nameIds[at]!;
+    if (node !== undefined) {
+      const row = flowRow(entry as PackedBatch, this.index[at]!, node);
+      if (name !== 0) row.dns = this.names.get(name)!;
+      return row;
+    }
+    const row = Array.isArray(entry) ? entry[this.index[at]!]! : (entry as FlowRow);
+    return name === 0 ? row : { ...row, dns: this.names.get(name)! };
   }
 
   /**
@@ -287,23 +324,20 @@ export class FlowRing {
    * until the next push.
    */
   slots(): RingSlots {
-    return { source: this.source, index: this.index, entries: this.entries, nodes: this.nodes };
+    return {
+      source: this.source,
+      index: this.index,
+      names: this.nameIds,
+      entries: this.entries,
+      nodes: this.nodes,
+    };
   }
 
   /** Newest first. Stop by returning false. */
   forEachNewest(visit: (row: FlowRow) => boolean): void {
     for (let i = 0; i < this.count; i++) {
       const at = (this.next - 1 - i + this.capacity) % this.capacity;
-      const src = this.source[at]!;
-      const entry = this.entries[src]!;
-      const node = this.nodes[src];
-      const row =
-        node !== undefined
-          ? flowRow(entry as PackedBatch, this.index[at]!, node)
-          : Array.isArray(entry)
-            ? entry[this.index[at]!]!
-            : (entry as FlowRow);
-      if (!visit(row)) return;
+      if (!visit(this.rowIn(at))) return;
     }
   }
 }

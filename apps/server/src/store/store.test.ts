@@ -163,6 +163,42 @@ describe('Store: queries', () => {
     expect(onlyProd.clients.map((c) => c.pod)).toEqual([EP.api2.name]);
   });
 
+  it('counts lookups whose ids collide once each when their client ports or types differ', () => {
+    const { store, clock } = testStore();
+    clock.now = T0 + 2_000;
+    const query = (cport: number, qtype = 'A') => ({
+      ts: T0 + 1_000,
+      client: EP.api1,
+      server: EP.coredns,
+      cport,
+      id: 4242,
+      qname: 'db.production.svc.cluster.local',
+      qtype,
+      rcode: 'NOERROR',
+      answers: 1,
+      latencyUs: 300,
+    });
+    const batch = (seq: number, dns: IngestBatch['dns']) => ({
+      type: 'batch' as const,
+      seq,
+      start: T0,
+      end: T0 + 1_000,
+      flows: [],
+      drops: [],
+      tcp: [],
+      tcpStats: [],
+      dns,
+      lost: 0,
+    });
+    // Two sockets, one id by chance: two queries; so are an A and an AAAA of one socket that drew one
+    // id. The first one's answer seen again (it crossed a second watched veth): still one.
+    store.ingest(batch(1, [query(40001), query(40002), query(40002, 'AAAA')]), N1);
+    store.ingest(batch(2, [query(40001)]), N1);
+    const r = queryDns(store, filter(), { start: T0, end: clock.now });
+    expect(r.queries).toBe(3);
+    expect(store.stats().duplicates).toBe(1);
+  });
+
   it('lists flows newest first with filters and a limit', () => {
     const { store, clock, feed } = testStore();
     feed(labBatches({ seconds: 5, policyDropsPerSec: 1 }));

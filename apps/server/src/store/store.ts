@@ -13,6 +13,7 @@ import { MemoryBudget, type MemoryPartFigures } from '../memoryBudget.js';
 import { boundedName } from './boundedName.js';
 import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
+import { DnsNameIndex } from './dnsNameIndex.js';
 import {
   CONNECTS,
   DNS_ERRORS,
@@ -26,6 +27,7 @@ import {
 } from './edgeTier.js';
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
+import { FlowNames } from './flowNames.js';
 import { FlowRing } from './flowRing.js';
 import { dueTouch, IdleOrder } from './idleOrder.js';
 import { levelNode } from './levelNode.js';
@@ -138,6 +140,8 @@ export class Store {
   readonly flows: FlowRing;
   /** The memory setting's shares: the store's parts keep their estimates there. */
   readonly memory: MemoryBudget;
+  /** The DNS names flows are known by (learned from DNS records, given to rows as they are stored). */
+  readonly dnsNames: DnsNameIndex;
   readonly ports = new LearnedPorts();
   /** The nodes whose batches made the series, and how many each owns (for fair eviction). */
   readonly owners = new SeriesOwners();
@@ -185,7 +189,8 @@ export class Store {
     this.now = opts.now ?? Date.now;
     this.totals = new EdgeSeries(null as unknown as Endpoint, null as unknown as Endpoint, '', 0, this.arena);
     this.memory = new MemoryBudget(opts.memoryBudgetMiB ?? 512);
-    this.flows = new FlowRing(opts.maxFlowRows, this.memory.share('flows'));
+    this.flows = new FlowRing(opts.maxFlowRows, this.memory.share('flows'), new FlowNames());
+    this.dnsNames = new DnsNameIndex(this.flows.names, this.memory.share('names'));
     this.dedupe = new CrossNodeDedupe(undefined, undefined, this.memory.share('dedupe'));
     const endpoints = this.memory.share('endpoints');
     this.interner = new EndpointInterner(
@@ -243,6 +248,26 @@ export class Store {
     const endpoints = batch.endpoints;
     const interned = this.interner.internTable(endpoints);
 
+    // What the batch's DNS records teach comes first: its flows (a query's own, and the connections its
+    // answer leads to) are of the same interval.
+    const names = this.dnsNames;
+    // (a collector's clock ahead of the server's forgets nothing early)
+    names.expire(Math.min(batch.start, now));
+    for (const q of batch.dns) {
+      if (q.ts < oldest || q.ts > newest) continue;
+      names.learn({
+        ts: q.ts,
+        client: endpoints[q.client]!.ip,
+        cport: q.cport,
+        server: endpoints[q.server]!.ip,
+        qname: boundedName(q.qname),
+        qtype: q.qtype,
+        rcode: q.rcode,
+        addrs: q.addrs,
+      });
+    }
+    const named = names.size > 0;
+
     const f = batch.flows;
     if (f.ts.length > 0) {
       // Whether an ingress record's source is watched elsewhere: per endpoint, asked once a batch.
@@ -271,7 +296,14 @@ export class Store {
           this.counters.outOfWindow++;
           continue;
         }
-        this.flows.pushFlow(batch, i, node);
+        this.flows.pushFlow(
+          batch,
+          i,
+          node,
+          named
+            ? names.forFlow(endpoints[f.src[i]!]!.ip, f.sport[i]!, endpoints[f.dst[i]!]!.ip, f.dport[i]!, ts)
+            : 0,
+        );
         stored++;
         const si = f.src[i]!;
         if (f.dir[i] === INGRESS) {
@@ -324,21 +356,24 @@ export class Store {
         continue;
       }
       stored++;
-      this.flows.push({
-        ts: d.ts,
-        node,
-        src: se,
-        dst: de,
-        sport: d.sport,
-        dport: d.dport,
-        proto: d.proto,
-        dir: d.dir,
-        verdict: 'dropped',
-        reason,
-        bytes: dropBytes,
-        packets: dropPackets,
-        tcpFlags: 0,
-      });
+      this.flows.push(
+        {
+          ts: d.ts,
+          node,
+          src: se,
+          dst: de,
+          sport: d.sport,
+          dport: d.dport,
+          proto: d.proto,
+          dir: d.dir,
+          verdict: 'dropped',
+          reason,
+          bytes: dropBytes,
+          packets: dropPackets,
+          tcpFlags: 0,
+        },
+        named ? names.forFlow(se.ip, d.sport, de.ip, d.dport, d.ts) : 0,
+      );
       const src = interned[d.src]!;
       const dst = interned[d.dst]!;
       const fwd = srcIsClient(this.ports, src.id, d.sport, dst.id, d.dport, d.proto, 0);
@@ -403,7 +438,10 @@ export class Store {
       const client = endpoints[q.client]!;
       const qname = boundedName(q.qname);
       const rcode = boundedName(q.rcode);
-      const key = `q${client.ip}|${endpoints[q.server]!.ip}|${q.id}|${qname}|${rcode}`;
+      // The client port and type too: two lookups of one name whose random ids collide, or the A and
+      // AAAA of one lookup that drew the same id, are two queries (a record without a port, from an
+      // older collector, keys without one).
+      const key = `q${client.ip}|${q.cport ?? ''}|${endpoints[q.server]!.ip}|${q.id}|${qname}|${q.qtype}|${rcode}`;
       if (this.dedupe.isDuplicate(key, node, now, true)) {
         this.counters.duplicates++;
         continue;
@@ -972,6 +1010,7 @@ export class Store {
       arena: this.arena,
       interner: this.interner,
       dedupe: this.dedupe,
+      dnsNames: this.dnsNames,
       edgeIndex: this.edgeIndex,
       rollupIndex: this.rollupIndex,
       podsIdle: this.podsIdle,

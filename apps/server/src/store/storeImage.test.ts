@@ -50,6 +50,10 @@ describe('store image', () => {
     expect(a.stats().dnsSeries).toBeGreaterThan(0);
     expect(image.meta.details.length).toBeGreaterThan(0);
     expect(image.meta.flows.length).toBeGreaterThan(0);
+    // flow rows' DNS names and what was learned for the flows to come
+    expect(image.meta.flows.some((f) => f.dns?.name === 'db.production.svc.cluster.local')).toBe(true);
+    expect(image.meta.dnsNames?.length).toBeGreaterThan(0);
+    expect(b.dnsNames.state()).toEqual(a.dnsNames.state());
   });
 
   it('taken midway and fed the rest, answers as the store fed everything', () => {

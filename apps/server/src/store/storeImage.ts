@@ -1,6 +1,7 @@
 import type { Endpoint, FlowRow } from '@weft/protocol';
 import type { CrossNodeDedupe } from './crossNodeDedupe.js';
 import { DnsBucket } from './dnsBucket.js';
+import type { DnsNameEntry, DnsNameIndex } from './dnsNameIndex.js';
 import type { DropCell } from './edgeBucket.js';
 import type { EdgeTier } from './edgeTier.js';
 import type { EndpointInterner } from './endpointInterner.js';
@@ -18,6 +19,7 @@ export interface StoreParts {
   arena: TierArena;
   interner: EndpointInterner;
   dedupe: CrossNodeDedupe;
+  dnsNames: DnsNameIndex;
   edgeIndex: SeriesIndex<EdgeSeries>;
   rollupIndex: RollupIndex;
   podsIdle: IdleOrder<EdgeSeries | DnsSeries>;
@@ -91,6 +93,8 @@ export interface ImageMeta {
   /** Learned service ports in the order learned: endpoint index, port, endpoint index, port... */
   ports: number[];
   dedupe: ReturnType<CrossNodeDedupe['state']>;
+  /** The DNS names learned for flows (absent in images from before them). */
+  dnsNames?: DnsNameEntry[];
   counters: Record<string, number>;
   fineHorizon: number;
   dataStart: number | null;
@@ -300,6 +304,7 @@ export function captureImage(store: Store, into?: Float64Array): StoreImage {
       dns,
       ports,
       dedupe: p.dedupe.state(),
+      dnsNames: p.dnsNames.state(),
       counters: { ...p.counters },
       fineHorizon: p.fineHorizon,
       dataStart: Number.isFinite(store.dataStart) ? store.dataStart : null,
@@ -424,6 +429,7 @@ export function restoreImage(store: Store, image: StoreImage): void {
   for (let k = 0; k + 1 < meta.ports.length; k += 2)
     store.ports.learn(internedAt(meta.ports[k]!).id, meta.ports[k + 1]!);
   p.dedupe.restore(meta.dedupe);
+  if (meta.dnsNames) p.dnsNames.restore(meta.dnsNames);
   Object.assign(p.counters, meta.counters);
   store.dataStart = meta.dataStart ?? Number.POSITIVE_INFINITY;
   store.dataEnd = meta.dataEnd;

@@ -4,7 +4,7 @@ import { EMPTY_FLOWS_URL, flowSearchOf, parseFlowsUrl, serializeFlowsUrl } from 
 describe('flowsUrl', () => {
   it('reads what is valid, reports the rest by name, and writes back in a stable order', () => {
     const { params, issues } = parseFlowsUrl(
-      '?row=12&sort=bytes&ip=10.0.0.0/99&dir=ingress&flags=syn&node=n1',
+      '?row=12&sort=bytes&ip=10.0.0.0/99&dir=ingress&flags=syn&node=n1&dns=api.example.com',
     );
     expect(params).toEqual({
       ...EMPTY_FLOWS_URL,
@@ -12,17 +12,22 @@ describe('flowsUrl', () => {
       dir: 'ingress',
       flags: 'syn',
       node: 'n1',
+      dns: 'api.example.com',
       row: '12',
     });
     expect(issues.map((i) => i.param)).toEqual(['ip']);
-    expect(serializeFlowsUrl(params)).toBe('sort=bytes&node=n1&dir=ingress&flags=syn&row=12');
+    expect(serializeFlowsUrl(params)).toBe(
+      'sort=bytes&node=n1&dns=api.example.com&dir=ingress&flags=syn&row=12',
+    );
     expect(flowSearchOf(params)).toEqual({
       sort: 'bytes',
       node: 'n1',
+      dns: 'api.example.com',
       dir: 'ingress',
       flags: 'syn',
       merge: 'connection',
     });
+    expect(parseFlowsUrl('?dns=<script>').issues.map((i) => i.param)).toEqual(['dns']);
     expect(parseFlowsUrl('?sort=time&row=x').params).toEqual(EMPTY_FLOWS_URL);
     expect(parseFlowsUrl('?row=x').issues.map((i) => i.param)).toEqual(['row']);
   });

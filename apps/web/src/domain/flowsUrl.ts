@@ -6,7 +6,17 @@ import { type FilterIssue, parseFlowSearch } from '@weft/protocol';
  * row per connection is the default), and the selected row (its seq), so a pasted link opens the same
  * rows, sorted the same, with the same row open.
  */
-export const FLOWS_URL_PARAMS = ['sort', 'service', 'node', 'ip', 'dir', 'flags', 'merge', 'row'] as const;
+export const FLOWS_URL_PARAMS = [
+  'sort',
+  'service',
+  'node',
+  'ip',
+  'dns',
+  'dir',
+  'flags',
+  'merge',
+  'row',
+] as const;
 export type FlowsUrlParam = (typeof FLOWS_URL_PARAMS)[number];
 export type FlowsUrl = Record<FlowsUrlParam, string>;
 
@@ -15,6 +25,7 @@ export const EMPTY_FLOWS_URL: Readonly<FlowsUrl> = Object.freeze({
   service: '',
   node: '',
   ip: '',
+  dns: '',
   dir: '',
   flags: '',
   merge: '',

@@ -25,6 +25,8 @@ function pages(total: number): { pages: FlowsResponse[]; pageParams: string[] } 
   const some = fixtures.flows.flows;
   const rows = Array.from({ length: 12 }, (_, i) => ({ ...some[i % some.length]!, seq: 1000 - i }));
   rows[0] = { ...rows[0]!, verdict: 'dropped', reason: 'policy_drop', policy: DENIED };
+  rows[1] = { ...rows[1]!, dns: { name: '<img src=x onerror=alert(1)>.example.com' } };
+  rows[2] = { ...rows[2]!, dns: { name: 'db.production.svc.cluster.local', qtype: 'A', rcode: 'NXDOMAIN' } };
   return {
     pages: [
       { ...fixtures.flows, flows: rows.slice(0, 6), total, next: 'tabc.1', head: 1000 },
@@ -53,6 +55,18 @@ describe('FlowsView', () => {
     const verdict = screen.getAllByTestId('flow-verdict')[0]!;
     expect(verdict.textContent).toBe('dropped: policy_drop (denied by production/db-ingress)');
     expect(verdict.getAttribute('title')).toContain(DENIED.explanation);
+  });
+
+  it('shows the DNS name beside the destination (a DNS flow: its query), as text only', () => {
+    const { container } = render('?view=flows');
+    const names = screen.getAllByTestId('flow-dns');
+    // whole in the tooltip (the text may be shortened in the middle)
+    expect(names.map((n) => n.querySelector('[title]')?.getAttribute('title'))).toEqual([
+      '<img src=x onerror=alert(1)>.example.com',
+      'A db.production.svc.cluster.local NXDOMAIN',
+    ]);
+    expect(names[0]!.textContent).toContain('<img');
+    expect(container.querySelector('img')).toBeNull();
   });
 
   it('puts the order and the selected row in the URL, and opens the row from it', () => {
@@ -133,7 +147,12 @@ describe('FlowsView', () => {
     const ip = screen.getByRole('searchbox', { name: 'IP or CIDR' });
     fireEvent.change(ip, { target: { value: '10.244.0.0/16' } });
     fireEvent.keyDown(ip, { key: 'Enter' });
+    const dns = screen.getByRole('searchbox', { name: 'DNS name' });
+    fireEvent.change(dns, { target: { value: 'api.production.svc.cluster.local' } });
+    fireEvent.keyDown(dns, { key: 'Enter' });
     fireEvent.change(screen.getByRole('combobox', { name: 'Direction' }), { target: { value: 'ingress' } });
-    expect(store.get().search).toBe('view=flows&q=policy&ip=10.244.0.0%2F16&dir=ingress');
+    expect(store.get().search).toBe(
+      'view=flows&q=policy&ip=10.244.0.0%2F16&dns=api.production.svc.cluster.local&dir=ingress',
+    );
   });
 });

@@ -62,6 +62,7 @@ export default function FlowsView() {
           values={{
             q: state.q,
             ip: flows.ip,
+            dns: flows.dns,
             node: flows.node,
             service: flows.service,
             dir: flows.dir,

@@ -29,6 +29,22 @@ describe('simulateInterval', () => {
     for (const t of ['flow', 'dns', 'tcp', 'tcp_stats', 'drop']) expect(types).toContain(t);
   });
 
+  it('answers a lookup with the addresses its flows then go to', () => {
+    const answered = n1.filter((r) => r.type === 'dns' && r.addrs !== undefined);
+    expect(answered.length).toBeGreaterThan(0);
+    const flowsTo = new Set(n1.flatMap((r) => (r.type === 'flow' ? [`${r.src}>${r.dst}`] : [])));
+    const led = (r: (typeof answered)[number]) =>
+      r.type === 'dns' && r.addrs!.some((a) => flowsTo.has(`${r.client}>${a.ip}`));
+    for (const r of answered) {
+      if (r.type !== 'dns') continue;
+      expect(r.rcode).toBe('NOERROR');
+      for (const a of r.addrs!) expect(a.ip.includes(':')).toBe(r.qtype === 'AAAA');
+    }
+    // lookups lead to flows (not all: some clients' connections are dropped; IPv4 flows follow A answers)
+    const a = answered.filter((r) => r.type === 'dns' && r.qtype === 'A');
+    expect(a.filter(led).length).toBeGreaterThan(a.length / 2);
+  });
+
   it('is deterministic for a seed and differs across seeds', () => {
     expect(run(buildSimModel(plan, { seed: 42 }), N1, 3)).toEqual(run(model, N1, 3));
     expect(run(buildSimModel(plan, { seed: 43 }), N1, 3)).not.toEqual(run(model, N1, 3));

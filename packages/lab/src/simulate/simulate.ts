@@ -293,6 +293,15 @@ export function simulateInterval(model: SimModel, k: number, node: string): Prob
         ] as const) {
           const id = Math.floor(rnd() * 65536);
           const latency = 60 + rnd() * 340 + slow * 1000;
+          // What the answer resolves to, as the probe reads it (at most 8 addresses).
+          const addrs =
+            rcode === 'NOERROR'
+              ? f.backends
+                  .map((b) => (qtype === 'A' ? b.ip4 : b.ip6))
+                  .filter((ip) => ip)
+                  .slice(0, 8)
+                  .map((ip) => ({ ip, ttl: 30 }))
+              : [];
           if (here(c))
             out.push({
               type: 'dns',
@@ -306,6 +315,7 @@ export function simulateInterval(model: SimModel, k: number, node: string): Prob
               rcode,
               answers,
               latency_us: Math.round(latency),
+              ...(addrs.length > 0 ? { addrs } : {}),
             });
           const q = 42 + qlen;
           const r = 42 + qlen + answers * (size + 12);

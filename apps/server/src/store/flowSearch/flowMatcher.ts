@@ -126,9 +126,13 @@ export class FlowMatcher {
   }
 
   /**
-   * Whether free text finds the row's own words (verdict, reason, the observing node, protocol): each
-   * tested alone, so a caller can work a source's or a protocol's answer out once.
+   * Whether free text finds the row's own words (verdict, reason, the observing node, protocol, DNS
+   * name): each tested alone, so a caller can work a source's or a protocol's answer out once.
    */
+  get hasText(): boolean {
+    return this.q !== '';
+  }
+
   textIn(word: string): boolean {
     return this.q !== '' && word.toLowerCase().includes(this.q);
   }

@@ -32,6 +32,7 @@ function parse(q: string): { f: FilterState; s: FlowSearch } {
     'ip',
     'dir',
     'flags',
+    'dns',
   ]);
   const { search, issues: own } = parseFlowSearch(params);
   expect([...issues, ...own]).toEqual([]);
@@ -90,6 +91,13 @@ describe('searchFlows', () => {
     ],
     [`src=${EP.legacy.namespace}/${EP.legacy.name}`, (r) => r.src.name === EP.legacy.name],
     [`dst=${EP.api1.ip}:${80}`, (r) => r.dst.ip === EP.api1.ip && r.dport === 80],
+    ['dns=svc.cluster.local', (r) => r.dns?.name === 'db.production.svc.cluster.local'],
+    // free text finds a row by its DNS name too
+    ['q=db.production.svc', (r) => r.dns?.name.includes('db.production.svc') === true],
+    [
+      'dns=DB.Production.svc.cluster.local.&dir=ingress',
+      (r) => r.dns?.name === 'db.production.svc.cluster.local' && r.dir === 'ingress',
+    ],
     [
       'namespace=production&protocol=tcp&verdict=forwarded',
       (r) => either(r, (e) => e.namespace === 'production') && r.proto === 'tcp' && r.verdict === 'forwarded',
@@ -103,6 +111,26 @@ describe('searchFlows', () => {
     expect(got.total).toBe(want.length);
     expect(new Set(got.flows.map((r) => r.seq))).toEqual(new Set(want.map((r) => r.seq)));
     expect(got.next).toBeUndefined();
+  });
+
+  it('names a flow to an address its source resolved, and no other', () => {
+    const resolvers = new Set([EP.frontend1.ip, EP.frontend2.ip, EP.api1.ip, EP.api2.ip]);
+    const toDb = (r: FlowRow) => resolvers.has(r.src.ip) && r.dst.ip === EP.db.ip;
+    // From the second second on: a node's flows may come a batch before the other node's DNS records.
+    const later = rows.filter((r) => r.ts > T0 + 1000);
+    expect(later.filter(toDb).length).toBeGreaterThan(0);
+    for (const r of later)
+      expect(r.dns, `${r.src.name} -> ${r.dst.name}`).toEqual(
+        toDb(r) ? { name: 'db.production.svc.cluster.local' } : undefined,
+      );
+    const page = searchFlows(
+      t.store.flows,
+      parse('').f,
+      { ...parse('dns=db.production.svc.cluster.local').s, limit: 10 },
+      win,
+    );
+    expect(page.flows.length).toBeGreaterThan(0);
+    for (const r of page.flows) expect(r.dns?.name).toBe('db.production.svc.cluster.local');
   });
 
   it('finds something for each filter (a case matching nothing would prove little)', () => {

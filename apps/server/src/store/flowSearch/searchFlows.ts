@@ -5,6 +5,7 @@ import {
   type FlowRow,
   type FlowSearch,
   type FlowsResponse,
+  flowDnsMatches,
   L4_PROTOS,
   type PackedBatch,
   type TimeWindow,
@@ -58,7 +59,30 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
   // Merging connections: the matches are gathered, then grouped and ordered (mergeConnections.ts).
   const matched: number[] | null = s.merge === 'connection' ? [] : null;
 
-  const { source, index, entries, nodes } = ring.slots();
+  const { source, index, names, entries, nodes } = ring.slots();
+  // The DNS filter by name id, each name tested once (0: not yet, 1: no, 2: yes).
+  const dns = s.dns;
+  const dnsHit = new Uint8Array(dns ? ring.names.idLimit : 0);
+  const named = (id: number): boolean => {
+    if (id === 0) return false;
+    let h = dnsHit[id]!;
+    if (h === 0) {
+      h = flowDnsMatches(ring.names.get(id)!.name, dns) ? 2 : 1;
+      dnsHit[id] = h;
+    }
+    return h === 2;
+  };
+  // Free text in a row's DNS name, by name id, likewise.
+  const textHit = new Uint8Array(m.hasText ? ring.names.idLimit : 0);
+  const nameText = (id: number): boolean => {
+    if (id === 0 || textHit.length === 0) return false;
+    let h = textHit[id]!;
+    if (h === 0) {
+      h = m.textIn(ring.names.get(id)!.name) ? 2 : 1;
+      textHit[id] = h;
+    }
+    return h === 2;
+  };
   const cap = ring.capacity;
   const lo = s.after === null ? ring.tail : Math.max(ring.tail, s.after + 1);
   let seq = ring.head;
@@ -88,6 +112,7 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
       for (let at = seq % cap; seq >= lo; seq--, at = at === 0 ? cap - 1 : at - 1) {
         if (source[at] !== src) break;
         if (skip) continue;
+        if (dns && !named(names[at]!)) continue;
         const i = index[at]!;
         const ts = c.ts[i]!;
         if (ts < start || ts >= end) continue;
@@ -113,7 +138,17 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
             bits[di] = b + 1;
           }
         }
-        if (!rowFree && !m.rowMatches(a, b, c.sport[i]!, c.dport[i]!, node, nodeText || protoText[proto]!))
+        if (
+          !rowFree &&
+          !m.rowMatches(
+            a,
+            b,
+            c.sport[i]!,
+            c.dport[i]!,
+            node,
+            nodeText || protoText[proto]! || nameText(names[at]!),
+          )
+        )
           continue;
         if (matched) {
           matched.push(seq);
@@ -131,6 +166,7 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         if (source[at] !== src) break;
         const r = Array.isArray(entry) ? entry[index[at]!]! : (entry as FlowRow);
         if (r.ts < start || r.ts >= end) continue;
+        if (dns && !named(names[at]!)) continue;
         if (m.verdict && r.verdict !== m.verdict) continue;
         if (m.reason && r.reason !== m.reason) continue;
         if (m.proto && r.proto !== m.proto) continue;
@@ -138,7 +174,12 @@ export function searchFlows(ring: FlowRing, f: FilterState, s: FlowSearch, win: 
         if (m.flags !== 0 && (r.tcpFlags & m.flags) !== m.flags) continue;
         const a = free ? 0 : bitsOf(r.src);
         const b = free ? 0 : bitsOf(r.dst);
-        const text = m.textIn(r.verdict) || m.textIn(r.reason) || m.textIn(r.node) || m.textIn(r.proto);
+        const text =
+          m.textIn(r.verdict) ||
+          m.textIn(r.reason) ||
+          m.textIn(r.node) ||
+          m.textIn(r.proto) ||
+          nameText(names[at]!);
         if (!m.rowMatches(a, b, r.sport, r.dport, r.node, text)) continue;
         if (matched) {
           matched.push(seq);

@@ -29,10 +29,26 @@ function Cell({ column, row: r, reply }: { column: Column; row: FlowRow; reply: 
     case 'ts':
       return <td className="px-2 text-muted">{formatTime(r.ts)}</td>;
     case 'src':
-    case 'dst':
       return (
         <td className="min-w-0 px-2">
-          <Name value={endpointLabel(r[column])} />
+          <Name value={endpointLabel(r.src)} />
+        </td>
+      );
+    case 'dst':
+      // Beside the destination, the DNS name its source resolved it by (a DNS flow: its query).
+      return (
+        <td className="min-w-0 px-2">
+          <Name value={endpointLabel(r.dst)} />
+          {r.dns && (
+            <span className="ml-1 text-xs text-muted" data-testid="flow-dns">
+              <Name
+                value={
+                  r.dns.qtype === undefined ? r.dns.name : `${r.dns.qtype} ${r.dns.name} ${r.dns.rcode ?? ''}`
+                }
+                max={40}
+              />
+            </span>
+          )}
         </td>
       );
     case 'dport':

@@ -36,13 +36,14 @@ function FilterInput({
 export interface FlowFilterValues {
   q: string;
   ip: string;
+  dns: string;
   node: string;
   service: string;
   dir: string;
   flags: string;
 }
 
-/** The search's filters that the shared filter bar has not: free text, address, node, service, direction, TCP flags. */
+/** The search's filters that the shared filter bar has not: free text, address, DNS name, node, service, direction, TCP flags. */
 export function FlowFilters({
   values,
   onChange,
@@ -65,6 +66,13 @@ export function FlowFilters({
         placeholder="IP or CIDR"
         width="w-36"
         onApply={(ip) => onChange({ ip })}
+      />
+      <FilterInput
+        label="DNS name"
+        value={values.dns}
+        placeholder="DNS name"
+        width="w-44"
+        onApply={(dns) => onChange({ dns })}
       />
       <FilterInput
         label="Node"

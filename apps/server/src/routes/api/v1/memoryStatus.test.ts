@@ -28,7 +28,14 @@ describe('memory budget in /api/v1/status and /metrics', () => {
     expect(Compile(StatusResponse).Errors(res.json())).toEqual([]);
     const memory = res.json().memory as { budgetBytes: number; parts: MemoryPartStatus[] };
     expect(memory.budgetBytes).toBe(16 * 1024 * 1024);
-    expect(memory.parts.map((p) => p.part)).toEqual(['flows', 'endpoints', 'series', 'details', 'dedupe']);
+    expect(memory.parts.map((p) => p.part)).toEqual([
+      'flows',
+      'endpoints',
+      'series',
+      'details',
+      'dedupe',
+      'names',
+    ]);
     for (const p of memory.parts) {
       expect(p.budgetBytes, p.part).toBeGreaterThan(0);
       expect(p.usedBytes, p.part).toBeLessThanOrEqual(p.budgetBytes);
