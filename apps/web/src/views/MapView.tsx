@@ -17,6 +17,7 @@ import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
+import { MapFilterBar } from '../components/MapFilterBar/MapFilterBar.js';
 import { MapLegend } from '../components/MapSidebar/MapLegend.js';
 import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
 import { CanvasMap } from '../components/TrafficMap/CanvasMap.js';
@@ -24,6 +25,7 @@ import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
 import { COMPARE_CHOICES, compareChoiceOf, compareExpr } from '../domain/compareChoice.js';
 import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
+import { onlyProblems } from '../domain/mapFilter.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
 import { windowLabel } from '../domain/timeLabel.js';
@@ -35,14 +37,21 @@ const MAP_HEIGHT = 600;
 const PodPanel = lazy(() => import('../components/MapSidebar/PodPanel.js'));
 
 export default function MapView() {
-  const { state, navigate } = useUrl();
+  const { state, map, navigate } = useUrl();
   const live = useLive();
   const isLive = timeMode(state) === 'live';
   const comparing = state.compare !== '';
   // The live stream carries no comparison: comparing, the map asks the REST API (every 2 s while live).
   const liveGraph = isLive && !comparing ? (live.update?.graph ?? null) : null;
   const rest = useGraph(state, !liveGraph);
-  const graph: GraphResponse | null = liveGraph ?? rest.data ?? null;
+  const answer: GraphResponse | null = liveGraph ?? rest.data ?? null;
+  // What the server's filter gave, less what the map's own filter leaves out: the map, its side lists
+  // and its counts all show this one graph.
+  const graph = useMemo(
+    () => (answer && map.problems ? onlyProblems(answer) : answer),
+    [answer, map.problems],
+  );
+  const namespaces = useMemo(() => namespacesOf(answer), [answer]);
   const status = useStatus();
   const rateWindowMs = (status.data?.rateWindowS ?? 10) * 1000;
   // From the answer itself: the numbers on screen are over the window the server says it used.
@@ -60,6 +69,8 @@ export default function MapView() {
   params.delete('to');
   params.delete('at');
   params.delete('compare');
+  // The map's own filter is part of the question too: changing it fits the view to what remains.
+  if (map.problems) params.set('problems', map.problems);
   const layoutKey = params.toString();
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const canvasRef = useRef(false);
@@ -134,6 +145,7 @@ export default function MapView() {
           </Link>
         ))}
       </div>
+      <MapFilterBar namespaces={namespaces} />
       <div className="grid min-w-0 gap-3 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0">
           {!model ? (
@@ -154,7 +166,8 @@ export default function MapView() {
                 <EmptyState title="No traffic in this window" testId="map-empty">
                   <p>
                     Collectors are connected, but nothing matched{' '}
-                    {focus ? 'this focus and filter' : 'the filter'}.
+                    {focus ? 'this focus and filter' : 'the filter'}
+                    {map.problems ? ' with a problem (drops, failed connects or DNS errors)' : ''}.
                   </p>
                   <p>Widen the time range, or go back up with the breadcrumbs.</p>
                 </EmptyState>
@@ -231,6 +244,13 @@ export default function MapView() {
       </div>
     </div>
   );
+}
+
+/** The namespaces a graph's nodes are in, for the filter bar's choices. */
+function namespacesOf(graph: GraphResponse | null): string[] {
+  const out = new Set<string>();
+  for (const n of graph?.nodes ?? []) if (n.namespace) out.add(n.namespace);
+  return [...out];
 }
 
 /** A baseline from the URL in words ("05:00:23 – 05:00:41 today"), never its raw times. */
