@@ -12,6 +12,7 @@ import { useLive } from '../app/LiveContext.js';
 import { setLastWhatIf, useLastWhatIf } from '../app/lastWhatIf.js';
 import { useUrl } from '../app/UrlContext.js';
 import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
+import { type EdgeChoice, EdgeChooser } from '../components/EdgeChooser/EdgeChooser.js';
 import { EdgePanel } from '../components/EdgePanel/EdgePanel.js';
 import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
@@ -23,6 +24,7 @@ import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
 import { CanvasMap } from '../components/TrafficMap/CanvasMap.js';
 import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
 import { COMPARE_CHOICES, compareChoiceOf, compareExpr } from '../domain/compareChoice.js';
+import { edgeLabel } from '../domain/edgeLabel.js';
 import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
 import { onlyProblems } from '../domain/mapFilter.js';
@@ -73,6 +75,9 @@ export default function MapView() {
   if (map.problems) params.set('problems', map.problems);
   const layoutKey = params.toString();
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
+  /** A tap among edges too close to tell apart: which ones, and where the menu opens. */
+  const [choice, setChoice] = useState<{ ids: string[]; at: { x: number; y: number } } | null>(null);
+  const mapBox = useRef<HTMLDivElement>(null);
   const canvasRef = useRef(false);
   canvasRef.current = wantsCanvas(model?.edges.length ?? 0, canvasRef.current);
   const MapComponent = canvasRef.current ? CanvasMap : TrafficMap;
@@ -81,6 +86,9 @@ export default function MapView() {
   const edgeFocus = parseEdgeFocus(state.focus) ? state.focus : null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new question only
   useEffect(() => setSelectedEdge(edgeFocus), [layoutKey, edgeFocus]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new question closes the chooser
+  useEffect(() => setChoice(null), [layoutKey]);
+  const closeChoice = useCallback(() => setChoice(null), []);
   /** Selecting or clearing an edge: a step in the URL while an edge is the focus, local otherwise. */
   const selectEdge = useCallback(
     (id: string | null) => {
@@ -197,14 +205,35 @@ export default function MapView() {
                   </button>
                 </p>
               )}
-              <MapComponent
-                model={model}
-                layoutKey={layoutKey}
-                onNodeActivate={activate}
-                onEdgeSelect={(id) => selectEdge(id)}
-                selectedEdge={selectedEdge}
-                height={MAP_HEIGHT}
-              />
+              <div ref={mapBox} className="relative">
+                <MapComponent
+                  model={model}
+                  layoutKey={layoutKey}
+                  onNodeActivate={activate}
+                  onEdgeSelect={(id) => {
+                    setChoice(null);
+                    selectEdge(id);
+                  }}
+                  onEdgeChoices={(ids, at) => setChoice({ ids, at })}
+                  selectedEdge={selectedEdge}
+                  height={MAP_HEIGHT}
+                />
+                {choice && graph && edgeChoices(graph, choice.ids).length > 0 && (
+                  <EdgeChooser
+                    choices={edgeChoices(graph, choice.ids)}
+                    at={choice.at}
+                    flip={{
+                      x: choice.at.x > (mapBox.current?.clientWidth ?? 0) / 2,
+                      y: choice.at.y > MAP_HEIGHT / 2,
+                    }}
+                    onChoose={(id) => {
+                      setChoice(null);
+                      selectEdge(id);
+                    }}
+                    onClose={closeChoice}
+                  />
+                )}
+              </div>
               <div className="mt-2 flex flex-wrap items-center gap-4 text-xs text-muted">
                 <MapLegend compare={!!graph?.baseline} />
                 <span className="flex-1" />
@@ -244,6 +273,17 @@ export default function MapView() {
       </div>
     </div>
   );
+}
+
+/** The chooser's lines for edges `ids` of `graph` (those still in it), in the order given. */
+function edgeChoices(graph: GraphResponse, ids: string[]): EdgeChoice[] {
+  const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
+  const out: EdgeChoice[] = [];
+  for (const id of ids) {
+    const e = graph.edges.find((x) => x.id === id);
+    if (e) out.push({ id, ends: `${label(e.source)} → ${label(e.target)}`, label: edgeLabel(e) });
+  }
+  return out;
 }
 
 /** The namespaces a graph's nodes are in, for the filter bar's choices. */
