@@ -80,6 +80,18 @@ test.describe('on the lab map', () => {
     await expect(page.getByTestId('map-edge')).toHaveCount(1);
   });
 
+  test('a DNS failure is named on its edge: the failing answer and the name asked', async ({ page }) => {
+    await page.goto(appUrl('?level=workload&namespace=production'));
+    const edge = 'wl:production/frontend->wl:kube-system/coredns';
+    const label = 'DNS NXDOMAIN payments.production.svc.cluster.local';
+    await expect(sideEdge(page, edge)).toContainText(label);
+    await expect.poll(() => cytoscapeEdgeLabel(page, edge)).toContain(label);
+    // The hostile client's failing name is text on the map too (untrusted.spec checks nothing ran).
+    await page.goto(appUrl('?level=workload&namespace=untrusted&problems=1'));
+    await expect(page.getByTestId('map-edge').first()).toContainText('DNS NXDOMAIN <script>');
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
   test('a bad filter value in the link is named in the notice and the rest of the map works', async ({
     page,
   }) => {

@@ -55,6 +55,13 @@ export const PortProto = Type.Object({
   dropReason: Type.Optional(Type.String()),
   dnsQueries: Type.Optional(Type.Integer()),
   dnsErrors: Type.Optional(Type.Integer()),
+  /**
+   * With dnsErrors: the failing answer the edge's client got most often in the window (its name as the
+   * client asked it, the response code, how many times), from the client's DNS series.
+   */
+  dnsFailure: Type.Optional(
+    Type.Object({ qname: Type.String(), rcode: Type.String(), count: Type.Integer() }),
+  ),
 });
 export type PortProto = Static<typeof PortProto>;
 

@@ -1,4 +1,5 @@
 import {
+  type DnsRecord,
   type Endpoint,
   type FlowRecord,
   type IngestBatch,
@@ -216,5 +217,50 @@ describe('queryGraph per-port health', () => {
       tcpFailures: 1,
       timeouts: 1,
     });
+  });
+
+  it("names the failing DNS answer a port's client got most, beside its count", () => {
+    const coredns: Endpoint = {
+      ...pod(3),
+      namespace: 'kube-system',
+      name: 'coredns-0',
+      workload: 'coredns',
+      service: 'kube-dns',
+    };
+    const answer = (qname: string, rcode: string, id: number): DnsRecord => ({
+      ts: T + 500,
+      client,
+      server: coredns,
+      id,
+      qname,
+      qtype: 'A',
+      rcode,
+      answers: rcode === 'NOERROR' ? 1 : 0,
+      latencyUs: 800,
+    });
+    const { store, feed } = testStore({}, ['n1']);
+    feed([
+      batch({
+        dns: [
+          answer('api.ns-a.svc.cluster.local', 'NOERROR', 1),
+          answer('payments.ns-a.svc.cluster.local', 'NXDOMAIN', 2),
+          answer('payments.ns-a.svc.cluster.local', 'NXDOMAIN', 3),
+          answer('<script>x</script>.example', 'SERVFAIL', 4),
+        ],
+      }),
+    ]);
+    const g = queryGraph(store, filter({ level: 'workload' }), win, opts);
+    const e = g.edges.find((x) => x.id === 'wl:ns-a/client->wl:kube-system/coredns')!;
+    expect(e.dnsErrors).toBe(3);
+    expect(e.ports).toEqual([
+      {
+        port: 53,
+        proto: 'udp',
+        bytesPerSec: e.ports[0]!.bytesPerSec,
+        dnsQueries: 4,
+        dnsErrors: 3,
+        dnsFailure: { qname: 'payments.ns-a.svc.cluster.local', rcode: 'NXDOMAIN', count: 2 },
+      },
+    ]);
   });
 });

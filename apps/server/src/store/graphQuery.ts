@@ -3,6 +3,7 @@ import {
   type GraphEdge,
   type GraphNode,
   type GraphResponse,
+  type Level,
   MAX_EDGE_PORTS,
   type PortProto,
   parseNodeId,
@@ -10,6 +11,7 @@ import {
   timeMode,
 } from '@weft/protocol';
 import { visitDetailWindow, windowRow } from './buckets.js';
+import { dnsFailureBySource } from './dnsFailureBySource.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { edgeOrder } from './edgeOrder.js';
 import {
@@ -641,5 +643,24 @@ export function queryGraph(
   asked: TimeWindow,
   opts: GraphOptions,
 ): GraphResponse {
-  return tableGraph(graphTable(store, f, asked, opts), f, opts);
+  const g = graphTable(store, f, asked, opts);
+  const answer = tableGraph(g, f, opts);
+  nameDnsFailures(store, f.level, answer.edges, g.win);
+  return answer;
+}
+
+/**
+ * Gives each port with DNS errors the failing answer its edge's client got most often
+ * (dnsFailureBySource): the map then says "DNS NXDOMAIN payments.production...", not just a count.
+ */
+export function nameDnsFailures(store: Store, level: Level, edges: GraphEdge[], win: TimeWindow): void {
+  const sources = new Set<string>();
+  for (const e of edges) if (e.dnsErrors > 0 && e.source !== 'others') sources.add(e.source);
+  if (sources.size === 0) return;
+  const failures = dnsFailureBySource(store, level, sources, win);
+  for (const e of edges) {
+    const failure = e.dnsErrors > 0 ? failures.get(e.source) : undefined;
+    if (!failure) continue;
+    for (const p of e.ports) if ((p.dnsErrors ?? 0) > 0) p.dnsFailure = { ...failure };
+  }
 }

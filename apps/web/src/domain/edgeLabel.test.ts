@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { edgeHealth, edgeLabel, edgeProblem, edgeWidth, portProblem, problemPort } from './edgeLabel.js';
+import {
+  DNS_NAME_MAX,
+  edgeHealth,
+  edgeLabel,
+  edgeProblem,
+  edgeWidth,
+  portProblem,
+  problemPort,
+} from './edgeLabel.js';
 
 describe('edgeLabel', () => {
   it('says what is wrong instead of the rate on a problem edge', () => {
@@ -50,6 +58,22 @@ describe('edgeLabel', () => {
     const dns = { port: 53, proto: 'udp', bytesPerSec: 100, dnsQueries: 40, dnsErrors: 3 };
     expect(edgeLabel({ ports: [dns], bytesPerSec: 100 })).toBe('53/UDP DNS 3/40 failed');
     expect(problemPort([busy])).toBeNull();
+    const named = {
+      ...dns,
+      dnsFailure: { qname: 'payments.production.svc.cluster.local', rcode: 'NXDOMAIN', count: 3 },
+    };
+    expect(edgeLabel({ ports: [named], bytesPerSec: 100 })).toBe(
+      '53/UDP DNS NXDOMAIN payments.production.svc.cluster.local',
+    );
+    // A long (or hostile) name is shortened in the middle: the label keeps its size.
+    const long = {
+      ...named,
+      dnsFailure: { qname: `${'a'.repeat(200)}.example`, rcode: 'SERVFAIL', count: 1 },
+    };
+    const label = edgeLabel({ ports: [long], bytesPerSec: 100 });
+    expect(label.startsWith('53/UDP DNS SERVFAIL aaaa')).toBe(true);
+    expect(label.endsWith('.example')).toBe(true);
+    expect(label.length).toBeLessThanOrEqual('53/UDP DNS SERVFAIL '.length + DNS_NAME_MAX);
   });
 
   it('says "connects failed" for a port whose failure causes are not known', () => {

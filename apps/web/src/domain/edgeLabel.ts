@@ -1,5 +1,8 @@
 import type { GraphEdge, PortProto } from '@weft/protocol';
-import { formatByteRate, formatCount, formatRate } from './format.js';
+import { formatByteRate, formatCount, formatRate, truncateMiddle } from './format.js';
+
+/** A failing DNS name in an edge label is shortened to this many characters (a name may have 253). */
+export const DNS_NAME_MAX = 40;
 
 type LabelledEdge = Pick<GraphEdge, 'ports' | 'bytesPerSec'> &
   Partial<
@@ -14,7 +17,8 @@ export function portName(p: Pick<PortProto, 'port' | 'proto'>): string {
 /**
  * What is wrong on one port, in a word or three: drops with their reason ("policy drop 3/s"), failed
  * connects by their main cause ("refused", "timeout", "reset"; "2 connects failed" when the causes are
- * not known), failed DNS answers ("DNS 3/40 failed"); null when nothing is.
+ * not known), failed DNS answers by the one most often failing ("DNS NXDOMAIN payments.prod…", its name
+ * shortened in the middle), else their count ("DNS 3/40 failed"); null when nothing is.
  */
 export function portProblem(p: PortProto): string | null {
   const parts: string[] = [];
@@ -33,7 +37,11 @@ export function portProblem(p: PortProto): string | null {
     parts.push(cause || `${formatCount(failed)} ${failed === 1 ? 'connect' : 'connects'} failed`);
   }
   if ((p.dnsErrors ?? 0) > 0)
-    parts.push(`DNS ${formatCount(p.dnsErrors!)}/${formatCount(p.dnsQueries ?? 0)} failed`);
+    parts.push(
+      p.dnsFailure
+        ? `DNS ${p.dnsFailure.rcode} ${truncateMiddle(p.dnsFailure.qname, DNS_NAME_MAX)}`
+        : `DNS ${formatCount(p.dnsErrors!)}/${formatCount(p.dnsQueries ?? 0)} failed`,
+    );
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
