@@ -18,7 +18,10 @@ export class PortTable {
   portId = new Int32Array(INITIAL);
   series = new Int32Array(INITIAL);
   bytes = new Float64Array(INITIAL);
-  /** Per entry PORT_COLUMNS sums (connects, failures, drop packets, DNS queries, DNS errors). */
+  /**
+   * Per entry PORT_COLUMNS sums (connects, failures, drop packets, DNS queries, DNS errors); zero until
+   * added to (a table is made per query and entries are only appended).
+   */
   health = new Float64Array(INITIAL * PORT_COLUMNS);
   /** Entry number + 1 per slot, 0 when free; at most half full. */
   private slots = new Int32Array(INITIAL * 2);
@@ -45,7 +48,6 @@ export class PortTable {
     this.portId[k] = portId;
     this.series[k] = series;
     this.bytes[k] = bytes;
-    this.health.fill(0, k * PORT_COLUMNS, (k + 1) * PORT_COLUMNS);
     if (this.count === this.edge.length) this.grow();
     return k;
   }
