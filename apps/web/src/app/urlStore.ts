@@ -86,10 +86,7 @@ export function createUrlStore(win: Window = window): UrlStore {
     },
     navigate(patch, opts, ownPatch) {
       const next = withFilter(snap.state, patch);
-      const flows =
-        next.view === 'flows' ? { ...snap.flows, ...pick(ownPatch, FLOWS_URL_PARAMS) } : EMPTY_FLOWS_URL;
-      const map = next.view === 'map' ? { ...snap.map, ...pick(ownPatch, MAP_URL_PARAMS) } : EMPTY_MAP_URL;
-      const search = joinSearch(serializeFilter(next), flows, map);
+      const { flows, map, search } = nextSearch(snap, next, ownPatch);
       if (search === snap.search) return;
       const url = urlFor(win, search);
       if (opts?.replace) win.history.replaceState(null, '', url);
@@ -104,6 +101,22 @@ export function createUrlStore(win: Window = window): UrlStore {
     },
     href: () => `${win.location.origin}${urlFor(win, snap.search)}`,
   };
+}
+
+/**
+ * Where a navigation from `snap` to the shared filter `next` (and `ownPatch` of a view's own
+ * parameters) leads: a view's own parameters are kept while the view stays, dropped when it changes.
+ * Links use it for their href, so "open in a new tab" gives what a click gives.
+ */
+export function nextSearch(
+  snap: Pick<UrlSnapshot, 'flows' | 'map'>,
+  next: FilterState,
+  ownPatch?: Partial<FlowsUrl> | Partial<MapUrl>,
+): { flows: FlowsUrl; map: MapUrl; search: string } {
+  const flows =
+    next.view === 'flows' ? { ...snap.flows, ...pick(ownPatch, FLOWS_URL_PARAMS) } : EMPTY_FLOWS_URL;
+  const map = next.view === 'map' ? { ...snap.map, ...pick(ownPatch, MAP_URL_PARAMS) } : EMPTY_MAP_URL;
+  return { flows, map, search: joinSearch(serializeFilter(next), flows, map) };
 }
 
 /** The shared filter's query, then the Flows view's own parameters, then the map's. */
