@@ -15,6 +15,12 @@ export async function setFault(on: boolean): Promise<void> {
   if (!res.ok) throw new Error(`fault switch answered ${res.status}`);
 }
 
+/** Prometheus's scrapes of redis: 9090 answers, 9121 refuses (labTraffic.ts `refused`). */
+export async function setRefused(on: boolean): Promise<void> {
+  const res = await fetch(`${process.env.WEFT_E2E_CONTROL}/refused/${on ? 'on' : 'off'}`);
+  if (!res.ok) throw new Error(`refused switch answered ${res.status}`);
+}
+
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
 export async function snapshot(page: Page, name: string): Promise<void> {

@@ -112,7 +112,15 @@ const CONVERSATIONS: Conversation[] = [
 export interface TrafficOptions {
   /** Drops on monitoring -> production, switched on by the fault test. */
   fault: boolean;
+  /**
+   * Prometheus scraping redis: 9090 answers, the exporter's 9121 refuses every connect (the issue-17
+   * case of a refused port hidden behind a busy one), switched on by the map filter test.
+   */
+  refused?: boolean;
 }
+
+/** The port that refuses while `refused` is on. */
+export const REFUSED_PORT = 9121;
 
 /** One interval of what `node`'s collector would report: egress of the pods it hosts. */
 export function labBatch(
@@ -267,6 +275,25 @@ export function labBatch(
       outcome: 'fail',
       cause: 'timeout',
     });
+  }
+
+  if (node === 'weft-node-b' && opts.refused) {
+    const ok = port++;
+    const bytes = per(20_000);
+    const common = { ts, src: PODS.prometheus, dst: PODS.redis, proto: 'tcp' as const };
+    flows.push({ ...common, sport: ok, dport: 9090, dir: 'egress', bytes, packets: per(20), tcpFlags: 0x18 });
+    tcp.push({ ...common, sport: ok, dport: 9090, outcome: 'ok', latencyUs: 400 });
+    const refused = port++;
+    flows.push({
+      ...common,
+      sport: refused,
+      dport: REFUSED_PORT,
+      dir: 'egress',
+      bytes: per(60),
+      packets: per(1),
+      tcpFlags: 0x02,
+    });
+    tcp.push({ ...common, sport: refused, dport: REFUSED_PORT, outcome: 'fail', cause: 'refused' });
   }
 
   return { type: 'batch', seq, start, end, flows, drops, tcp, tcpStats: [], dns, lost: 0 };

@@ -8,7 +8,7 @@ import { NODES, type TrafficOptions } from './labTraffic.js';
 /**
  * The stack the e2e specs run against: the real Weft server (from source) serving the built SPA on a
  * free loopback port, fed by two collector stand-ins, plus a loopback control endpoint that switches
- * the lab's fault on and off. Prints one JSON line with the URLs, then runs until SIGTERM.
+ * the lab's fault (and its refused port) on and off. Prints one JSON line with the URLs, then runs until SIGTERM.
  */
 const TOKEN = 'e2e-token-0123456789abcdef';
 const webRoot = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
@@ -26,13 +26,15 @@ const config = parseServerConfig({
 });
 const server = await startServer(config);
 const ingest = `${server.url.replace(/^http/, 'ws')}/api/v1/ingest`;
-const traffic: TrafficOptions = { fault: false };
+const traffic: TrafficOptions = { fault: false, refused: false };
 const feeders: Feeder[] = [];
 for (const node of NODES) feeders.push(await startFeeder({ url: ingest, token: TOKEN, node, traffic }));
 
 const control = createServer((req, res) => {
   if (req.url === '/fault/on') traffic.fault = true;
   else if (req.url === '/fault/off') traffic.fault = false;
+  else if (req.url === '/refused/on') traffic.refused = true;
+  else if (req.url === '/refused/off') traffic.refused = false;
   else {
     res.writeHead(404).end();
     return;

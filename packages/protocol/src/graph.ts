@@ -33,10 +33,35 @@ export const GraphNode = Type.Object({
 });
 export type GraphNode = Static<typeof GraphNode>;
 
+/** At most this many ports are listed on an edge; `portsMore` counts the rest. */
+export const MAX_EDGE_PORTS = 8;
+
+/**
+ * One service port of an edge with its own health. The health fields are present only when non-zero
+ * (an edge's ports are its sums split by port: their connects add up to the edge's tcpConnects, and so
+ * on). Failure causes split `tcpFailures`: refused + timeouts + resets = tcpFailures.
+ */
 export const PortProto = Type.Object({
   port: Type.Integer(),
   proto: Type.String(),
   bytesPerSec: Type.Number(),
+  tcpConnects: Type.Optional(Type.Integer()),
+  tcpFailures: Type.Optional(Type.Integer()),
+  refused: Type.Optional(Type.Integer()),
+  timeouts: Type.Optional(Type.Integer()),
+  resets: Type.Optional(Type.Integer()),
+  dropsPerSec: Type.Optional(Type.Number()),
+  /** The reason most of this port's drops gave. */
+  dropReason: Type.Optional(Type.String()),
+  dnsQueries: Type.Optional(Type.Integer()),
+  dnsErrors: Type.Optional(Type.Integer()),
+  /**
+   * With dnsErrors: the failing answer the edge's client got most often in the window (its name as the
+   * client asked it, the response code, how many times), from the client's DNS series.
+   */
+  dnsFailure: Type.Optional(
+    Type.Object({ qname: Type.String(), rcode: Type.String(), count: Type.Integer() }),
+  ),
 });
 export type PortProto = Static<typeof PortProto>;
 
@@ -61,8 +86,13 @@ export const GraphEdge = Type.Object({
   source: Type.String(),
   /** Server side. */
   target: Type.String(),
-  /** Service ports, biggest first. */
+  /**
+   * Service ports, biggest first: at most MAX_EDGE_PORTS, those with a problem (failures, drops, DNS
+   * errors) kept before quiet ones when there are more.
+   */
   ports: Type.Array(PortProto),
+  /** How many more ports the edge had than `ports` lists (absent when none). */
+  portsMore: Type.Optional(Type.Integer()),
   /** Both directions of the conversation, per second over the window. */
   bytesPerSec: Type.Number(),
   packetsPerSec: Type.Number(),

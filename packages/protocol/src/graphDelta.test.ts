@@ -59,7 +59,24 @@ function nextGraph(rand: () => number, prev: GraphResponse | null, tick: number)
       id,
       source: a.id,
       target: b.id,
-      ports: rand() < 0.5 ? [] : [{ port: pick([53, 80]), proto: 'tcp', bytesPerSec: pick([1, 2]) }],
+      ports:
+        rand() < 0.5
+          ? []
+          : [
+              { port: pick([53, 80]), proto: 'tcp', bytesPerSec: pick([1, 2]) },
+              ...(rand() < 0.5
+                ? []
+                : [
+                    {
+                      port: 9121,
+                      proto: 'tcp',
+                      bytesPerSec: 0,
+                      tcpConnects: 2,
+                      tcpFailures: 2,
+                      refused: pick([1, 2]),
+                    },
+                  ]),
+            ],
       bytesPerSec: pick([0, 5, 5, 100]),
       packetsPerSec: pick([0, 1]),
       dropsPerSec: pick([0, 2]),
@@ -74,6 +91,7 @@ function nextGraph(rand: () => number, prev: GraphResponse | null, tick: number)
       dnsErrors: pick([0, 1]),
     };
     if (rand() < 0.2) e.changes = [pick(['new', 'drops_rose'] as const)];
+    if (rand() < 0.2) e.portsMore = pick([1, 3]);
     edges.push(e);
   }
   const g: GraphResponse = {
@@ -135,6 +153,24 @@ describe('graph deltas', () => {
       { put: [], patch: [], remove: [] },
       { put: [], patch: [], remove: [] },
     ]);
+  });
+
+  it("carries a port's health as a patch of the edge's ports", () => {
+    const base = nextGraph(rng(3), null, 0);
+    const e0 = base.edges[0]!;
+    const quiet = { ...e0, ports: [{ port: 9121, proto: 'tcp', bytesPerSec: 5, tcpConnects: 3 }] };
+    const refused = {
+      ...quiet,
+      tcpFailures: 2,
+      ports: [{ port: 9121, proto: 'tcp', bytesPerSec: 5, tcpConnects: 5, tcpFailures: 2, refused: 2 }],
+    };
+    const before = { ...base, edges: [quiet, ...base.edges.slice(1)] };
+    const after = { ...base, edges: [refused, ...base.edges.slice(1)] };
+    const d = graphChanges(itemsById(before.nodes), itemsById(before.edges), after);
+    expect(d.edges.patch).toEqual([{ id: e0.id, ports: refused.ports, tcpFailures: 2 }]);
+    expect(d.edges.put).toEqual([]);
+    const got = applyGraphDelta(canonicalGraph(wire(before)), wire(d));
+    expect(got.edges.find((e) => e.id === e0.id)!.ports).toEqual(refused.ports);
   });
 
   it('refuses a delta made against another graph', () => {

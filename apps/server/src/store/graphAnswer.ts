@@ -1,7 +1,7 @@
 import { type FilterState, type GraphResponse, resolveCompare, type TimeWindow } from '@weft/protocol';
 import { compareTables } from './compareTables.js';
 import { compareGraphs } from './graphCompare.js';
-import { type GraphOptions, graphTable, tableGraph } from './graphQuery.js';
+import { type GraphOptions, graphTable, nameDnsFailures, tableGraph } from './graphQuery.js';
 import type { Store } from './store.js';
 
 /**
@@ -33,6 +33,7 @@ export function graphAnswer(
             baseline: baseline.seconds,
           });
   }
+  nameDnsFailures(store, f.level, answer.edges, current.win);
   answer.source = 'store';
   return answer;
 }

@@ -1,4 +1,11 @@
-import type { Endpoint, FlowRecord, IngestBatch } from '@weft/protocol';
+import {
+  type DnsRecord,
+  type Endpoint,
+  type FlowRecord,
+  type IngestBatch,
+  MAX_EDGE_PORTS,
+  type TcpConnectRecord,
+} from '@weft/protocol';
 import { describe, expect, it } from 'vitest';
 import { filter, testStore } from '../fixtures/testStore.js';
 import { queryGraph } from './graphQuery.js';
@@ -89,7 +96,171 @@ describe('queryGraph edge folding', () => {
       },
     );
     expect(g.edges.map((e) => e.id)).toEqual(['wl:ns-a/client->wl:ns-a/server']);
-    // Three clients a port, 1 byte each: equal rates, so in port order.
-    expect(g.edges[0]!.ports).toEqual(ports.map((port) => ({ port, proto: 'tcp', bytesPerSec: 3 })));
+    // Three clients a port, 1 byte each: equal rates, so in port order; the first MAX_EDGE_PORTS listed.
+    expect(g.edges[0]!.ports).toEqual(
+      ports.slice(0, MAX_EDGE_PORTS).map((port) => ({ port, proto: 'tcp', bytesPerSec: 3 })),
+    );
+    expect(g.edges[0]!.portsMore).toBe(ports.length - MAX_EDGE_PORTS);
+  });
+});
+
+const client = pod(1);
+const server: Endpoint = { ...pod(2), name: 'server-0', workload: 'server', service: 'server' };
+
+function connect(dport: number, ok: boolean, cause?: 'refused' | 'timeout' | 'reset'): TcpConnectRecord {
+  return {
+    ts: T + 500,
+    src: client,
+    dst: server,
+    sport: 50_000 + dport,
+    dport,
+    proto: 'tcp',
+    ...(ok ? { outcome: 'ok' as const, latencyUs: 2000 } : { outcome: 'fail' as const, cause: cause! }),
+  };
+}
+
+function flow(dport: number, bytes: number): FlowRecord {
+  return {
+    ts: T + 500,
+    src: client,
+    dst: server,
+    sport: 40_000 + dport,
+    dport,
+    proto: 'tcp',
+    dir: 'egress',
+    bytes,
+    packets: 1,
+    tcpFlags: 0x18,
+  };
+}
+
+function batch(parts: Partial<IngestBatch>): IngestBatch {
+  return {
+    type: 'batch',
+    seq: 1,
+    start: T,
+    end: T + 1000,
+    flows: [],
+    drops: [],
+    tcp: [],
+    tcpStats: [],
+    dns: [],
+    lost: 0,
+    ...parts,
+  };
+}
+
+describe('queryGraph per-port health', () => {
+  const win = { start: T, end: T + 1000 };
+  const opts = { maxNodes: 150, simulated: false };
+
+  it("gives each port its own connects, failures by cause and drops, so a refused port isn't hidden in the edge", () => {
+    const { store, feed } = testStore({}, ['n1']);
+    feed([
+      batch({
+        flows: [flow(9090, 50_000), flow(9121, 10)],
+        tcp: [
+          connect(9090, true),
+          connect(9090, true),
+          connect(9121, false, 'refused'),
+          connect(9121, false, 'refused'),
+        ],
+        drops: [
+          {
+            ts: T + 500,
+            src: client,
+            dst: server,
+            sport: 40_001,
+            dport: 8080,
+            proto: 'tcp',
+            dir: 'ingress',
+            reason: 'policy_drop',
+            kernelReason: 'NETFILTER_DROP',
+            packets: 3,
+            bytes: 180,
+          },
+        ],
+      }),
+    ]);
+    const g = queryGraph(store, filter({ level: 'workload' }), win, opts);
+    const e = g.edges.find((x) => x.id === 'wl:ns-a/client->wl:ns-a/server')!;
+    expect(e.tcpConnects).toBe(4);
+    expect(e.tcpFailures).toBe(2);
+    expect(e.portsMore).toBeUndefined();
+    expect(e.ports).toEqual([
+      { port: 9090, proto: 'tcp', bytesPerSec: 50_000, tcpConnects: 2 },
+      { port: 9121, proto: 'tcp', bytesPerSec: 10, tcpConnects: 2, tcpFailures: 2, refused: 2 },
+      { port: 8080, proto: 'tcp', bytesPerSec: 0, dropsPerSec: 3, dropReason: 'policy_drop' },
+    ]);
+  });
+
+  it('keeps the ports with a problem among those listed when an edge has more than MAX_EDGE_PORTS', () => {
+    const busy = Array.from({ length: 12 }, (_, k) => 7000 + k);
+    const { store, feed } = testStore({}, ['n1']);
+    feed([
+      batch({
+        flows: [...busy.map((p) => flow(p, 1000 + p)), flow(9121, 1)],
+        tcp: [connect(9121, false, 'timeout')],
+      }),
+    ]);
+    const g = queryGraph(store, filter({ level: 'workload' }), win, opts);
+    const e = g.edges[0]!;
+    expect(e.ports.length).toBe(MAX_EDGE_PORTS);
+    expect(e.portsMore).toBe(busy.length + 1 - MAX_EDGE_PORTS);
+    // Biggest first among those listed: the seven busiest, then the quiet port that timed out.
+    expect(e.ports.map((p) => p.port)).toEqual([...busy.slice(-7).reverse(), 9121]);
+    expect(e.ports.at(-1)).toEqual({
+      port: 9121,
+      proto: 'tcp',
+      bytesPerSec: 1,
+      tcpConnects: 1,
+      tcpFailures: 1,
+      timeouts: 1,
+    });
+  });
+
+  it("names the failing DNS answer a port's client got most, beside its count", () => {
+    const coredns: Endpoint = {
+      ...pod(3),
+      namespace: 'kube-system',
+      name: 'coredns-0',
+      workload: 'coredns',
+      service: 'kube-dns',
+    };
+    const answer = (qname: string, rcode: string, id: number): DnsRecord => ({
+      ts: T + 500,
+      client,
+      server: coredns,
+      id,
+      qname,
+      qtype: 'A',
+      rcode,
+      answers: rcode === 'NOERROR' ? 1 : 0,
+      latencyUs: 800,
+    });
+    const { store, feed } = testStore({}, ['n1']);
+    feed([
+      batch({
+        dns: [
+          answer('api.ns-a.svc.cluster.local', 'NOERROR', 1),
+          answer('payments.ns-a.svc.cluster.local', 'NXDOMAIN', 2),
+          answer('payments.ns-a.svc.cluster.local', 'NXDOMAIN', 3),
+          answer('<script>x</script>.example', 'SERVFAIL', 4),
+        ],
+      }),
+    ]);
+    const g = queryGraph(store, filter({ level: 'workload' }), win, opts);
+    const e = g.edges.find((x) => x.id === 'wl:ns-a/client->wl:kube-system/coredns')!;
+    expect(e.dnsErrors).toBe(3);
+    expect(e.ports).toEqual([
+      {
+        port: 53,
+        proto: 'udp',
+        bytesPerSec: e.ports[0]!.bytesPerSec,
+        dnsQueries: 4,
+        dnsErrors: 3,
+        dnsFailure: { qname: 'payments.ns-a.svc.cluster.local', rcode: 'NXDOMAIN', count: 2 },
+      },
+    ]);
   });
 });

@@ -3,11 +3,15 @@ import {
   type GraphEdge,
   type GraphNode,
   type GraphResponse,
+  type Level,
+  MAX_EDGE_PORTS,
+  type PortProto,
   parseNodeId,
   type TimeWindow,
   timeMode,
 } from '@weft/protocol';
 import { visitDetailWindow, windowRow } from './buckets.js';
+import { dnsFailureBySource } from './dnsFailureBySource.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { edgeOrder } from './edgeOrder.js';
 import {
@@ -26,7 +30,15 @@ import {
 import type { LevelNode } from './levelNode.js';
 import { LEVEL_INDEX } from './levelTables.js';
 import { focusEdge, MATCH_ALL, pairMatcher } from './match.js';
-import { PortTable } from './portTable.js';
+import {
+  P_CONNECTS,
+  P_DNS_ERRORS,
+  P_DNS_QUERIES,
+  P_DROPS,
+  P_FAILURES,
+  PORT_COLUMNS,
+  PortTable,
+} from './portTable.js';
 import { type EdgeSeries, PROTOS } from './series.js';
 import { type SeriesGroups, seriesGroups } from './seriesGroups.js';
 import type { SeriesList } from './seriesList.js';
@@ -227,6 +239,8 @@ export interface EdgeTable {
   sums: Float64Array;
   /** What isn't a number (drops by reason, connect latencies), for the edges with detail series. */
   extras: Map<number, EdgeBucket>;
+  /** The same per port entry (failure causes, drops by reason), for the entries with detail series. */
+  portExtras: Map<number, EdgeBucket>;
   /** Bytes per edge and port; entries name a series (index into `series`) for its port and protocol. */
   ports: PortTable;
   series: readonly (EdgeSeries | null)[];
@@ -305,6 +319,7 @@ export function collectEdges(
   const ports = new PortTable();
   // The edge each collected group went to, for the detail series below.
   const edgeOf = c.details.length > 0 ? new Int32Array(c.groups.count) : null;
+  const entryOf = c.details.length > 0 ? new Int32Array(c.groups.count) : null;
   for (let i = 0; i < n; i++) {
     const g = c.order[i]!;
     let a = gSrc[g]!;
@@ -340,10 +355,22 @@ export function collectEdges(
     sums[at + BYTES]! += bytes;
     sums[at + PACKETS]! += traffic[2 * g + 1]!;
     const from = extraAt[g]!;
-    if (from >= 0) for (let j = 2; j < SCALARS; j++) sums[at + j]! += extra[from + j]!;
-    ports.add(k, c.groups.portId[g]!, c.first[g]!, bytes);
+    const e = ports.add(k, c.groups.portId[g]!, c.first[g]!, bytes);
+    if (entryOf) entryOf[g] = e;
+    if (from >= 0) {
+      for (let j = 2; j < SCALARS; j++) sums[at + j]! += extra[from + j]!;
+      ports.addHealth(
+        e,
+        extra[from + CONNECTS]!,
+        extra[from + FAILURES]!,
+        extra[from + DROP_PACKETS]!,
+        extra[from + DNS_QUERIES]!,
+        extra[from + DNS_ERRORS]!,
+      );
+    }
   }
   const extras = new Map<number, EdgeBucket>();
+  const portExtras = new Map<number, EdgeBucket>();
   for (let d = 0; d < c.details.length; d++) {
     const k = edgeOf![c.detailGroups[d]!]!;
     let x = extras.get(k);
@@ -352,8 +379,15 @@ export function collectEdges(
       extras.set(k, x);
     }
     x.merge(c.details[d]!);
+    const e = entryOf![c.detailGroups[d]!]!;
+    let px = portExtras.get(e);
+    if (!px) {
+      px = new EdgeBucket(0);
+      portExtras.set(e, px);
+    }
+    px.mergeDetail(c.details[d]!);
   }
-  return { count, src, dst, others, sums, extras, ports, series: c.candidates, folded };
+  return { count, src, dst, others, sums, extras, portExtras, ports, series: c.candidates, folded };
 }
 
 function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
@@ -402,17 +436,15 @@ function graphEdge(
     for (const [r, n] of byReason) dropReasons[r] = round(n / seconds);
   }
   const { start, order } = byEdge;
-  sortPorts(t, order, start[k]!, start[k + 1]!);
+  const from = start[k]!;
+  const to = start[k + 1]!;
+  sortPorts(t, order, from, to);
   const ports: GraphEdge['ports'] = [];
-  for (let p = start[k]!; p < start[k + 1]!; p++) {
-    const e = order[p]!;
-    const id = t.ports.portId[e]!;
-    // The port and protocol are in the portId (port * 8 + protocol), but for a protocol without a number.
-    const proto = PROTOS[id & 7] ?? t.series[t.ports.series[e]!]!.proto;
-    ports.push({ port: id >>> 3, proto, bytesPerSec: round(t.ports.bytes[e]! / seconds) });
-  }
+  const listed = keptPorts(t, order, from, to);
+  for (let p = from; p < to; p++)
+    if (listed === null || listed[p - from] === 1) ports.push(portOf(t, order[p]!, seconds));
   const rttCount = s[at + RTT_COUNT]!;
-  return {
+  const edge: GraphEdge = {
     id: `${a.id}->${b.id}`,
     source: a.id,
     target: b.id,
@@ -430,6 +462,64 @@ function graphEdge(
     dnsQueries: s[at + DNS_QUERIES]!,
     dnsErrors: s[at + DNS_ERRORS]!,
   };
+  // Set after the literal (a spread in it made every edge object the slow way).
+  if (to - from > ports.length) edge.portsMore = to - from - ports.length;
+  return edge;
+}
+
+/**
+ * Which of an edge's sorted port entries order[from, to) are listed (1), when it has more than
+ * MAX_EDGE_PORTS; null when all are. Ports with a problem go first, so a refused port is never left
+ * among the "+k more" behind quiet busy ones.
+ */
+function keptPorts(t: EdgeTable, order: Int32Array, from: number, to: number): Uint8Array | null {
+  const n = to - from;
+  if (n <= MAX_EDGE_PORTS) return null;
+  const kept = new Uint8Array(n);
+  let left = MAX_EDGE_PORTS;
+  for (let p = from; p < to && left > 0; p++)
+    if (t.ports.troubled(order[p]!)) {
+      kept[p - from] = 1;
+      left--;
+    }
+  for (let p = from; p < to && left > 0; p++)
+    if (kept[p - from] === 0) {
+      kept[p - from] = 1;
+      left--;
+    }
+  return kept;
+}
+
+/** Port entry `e` as answered: its bytes, and its health fields where not zero. */
+function portOf(t: EdgeTable, e: number, seconds: number): PortProto {
+  const id = t.ports.portId[e]!;
+  // The port and protocol are in the portId (port * 8 + protocol), but for a protocol without a number.
+  const proto = PROTOS[id & 7] ?? t.series[t.ports.series[e]!]!.proto;
+  const p: PortProto = { port: id >>> 3, proto, bytesPerSec: round(t.ports.bytes[e]! / seconds) };
+  const h = t.ports.health;
+  const at = e * PORT_COLUMNS;
+  if (h[at + P_CONNECTS]! > 0) p.tcpConnects = h[at + P_CONNECTS]!;
+  if (h[at + P_FAILURES]! > 0) p.tcpFailures = h[at + P_FAILURES]!;
+  const x = t.portExtras.get(e);
+  if (x) {
+    if (x.refused > 0) p.refused = x.refused;
+    if (x.timeouts > 0) p.timeouts = x.timeouts;
+    if (x.resets > 0) p.resets = x.resets;
+  }
+  if (h[at + P_DROPS]! > 0) {
+    p.dropsPerSec = round(h[at + P_DROPS]! / seconds);
+    let top = '';
+    let most = 0;
+    if (x?.drops) {
+      const byReason = new Map<string, number>();
+      for (const c of x.drops.values()) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.packets);
+      for (const [r, n] of byReason) if (n > most || (n === most && r < top)) [top, most] = [r, n];
+    }
+    if (top) p.dropReason = top;
+  }
+  if (h[at + P_DNS_QUERIES]! > 0) p.dnsQueries = h[at + P_DNS_QUERIES]!;
+  if (h[at + P_DNS_ERRORS]! > 0) p.dnsErrors = h[at + P_DNS_ERRORS]!;
+  return p;
 }
 
 /** A graph before its objects: the folded edges, the window and the seconds its rates divide by. */
@@ -555,5 +645,24 @@ export function queryGraph(
   asked: TimeWindow,
   opts: GraphOptions,
 ): GraphResponse {
-  return tableGraph(graphTable(store, f, asked, opts), f, opts);
+  const g = graphTable(store, f, asked, opts);
+  const answer = tableGraph(g, f, opts);
+  nameDnsFailures(store, f.level, answer.edges, g.win);
+  return answer;
+}
+
+/**
+ * Gives each port with DNS errors the failing answer its edge's client got most often
+ * (dnsFailureBySource): the map then says "DNS NXDOMAIN payments.production...", not just a count.
+ */
+export function nameDnsFailures(store: Store, level: Level, edges: GraphEdge[], win: TimeWindow): void {
+  const sources = new Set<string>();
+  for (const e of edges) if (e.dnsErrors > 0 && e.source !== 'others') sources.add(e.source);
+  if (sources.size === 0) return;
+  const failures = dnsFailureBySource(store, level, sources, win);
+  for (const e of edges) {
+    const failure = e.dnsErrors > 0 ? failures.get(e.source) : undefined;
+    if (!failure) continue;
+    for (const p of e.ports) if ((p.dnsErrors ?? 0) > 0) p.dnsFailure = { ...failure };
+  }
 }

@@ -92,7 +92,11 @@ describe('Store: counting rule', () => {
     feed(labBatches({ seconds: 5 }));
     const g = queryGraph(store, filter({ level: 'workload' }), { start: T0, end: clock.now }, opts);
     const e = g.edges.find((x) => x.id === 'wl:production/frontend->wl:production/api')!;
-    expect(e.ports).toEqual([{ port: 80, proto: 'tcp', bytesPerSec: 2 * (2560 + 38400) }]);
+    // The port's own connects: all the edge's (its one port).
+    expect(e.ports).toEqual([
+      { port: 80, proto: 'tcp', bytesPerSec: 2 * (2560 + 38400), tcpConnects: e.tcpConnects },
+    ]);
+    expect(e.tcpConnects).toBeGreaterThan(0);
     expect(
       g.edges.find((x) => x.source === 'wl:production/api' && x.target === 'wl:production/frontend'),
     ).toBeUndefined();

@@ -85,3 +85,35 @@ describe('urlStore', () => {
     expect(window.location.search).toBe('?level=pod');
   });
 });
+
+describe('urlStore and the map filter', () => {
+  afterEach(() => at(''));
+
+  it('keeps the map’s problems=1 beside the shared filter, and drops it off the map', () => {
+    at('?level=workload&namespace=production&protocol=tcp&port=9121&q=api&problems=1');
+    const store = createUrlStore();
+    expect(store.get().map).toEqual({ problems: '1' });
+    expect(store.get().issues).toEqual([]);
+    expect(window.location.search).toBe(
+      '?level=workload&namespace=production&protocol=tcp&port=9121&q=api&problems=1',
+    );
+    store.navigate({ focus: 'ns:production' });
+    expect(window.location.search).toContain('&problems=1');
+    store.navigate({}, {}, { problems: '' });
+    expect(window.location.search).not.toContain('problems');
+    store.navigate({}, {}, { problems: '1' });
+    store.navigate({ view: 'flows' });
+    expect(store.get().map).toEqual({ problems: '' });
+    expect(window.location.search).not.toContain('problems');
+  });
+
+  it('lists a bad map parameter with the others it dropped', () => {
+    at('?problems=maybe&protocol=sctp');
+    const store = createUrlStore();
+    expect(store.get().issues.map((i) => `${i.param}: ${i.reason}`)).toEqual([
+      'protocol: must be one of tcp, udp, icmp, icmpv6',
+      'problems: must be 1 (only problems) or absent',
+    ]);
+    expect(window.location.search).toBe('');
+  });
+});

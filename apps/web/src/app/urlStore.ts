@@ -6,6 +6,16 @@ import {
   parseFlowsUrl,
   serializeFlowsUrl,
 } from '../domain/flowsUrl.js';
+import {
+  EMPTY_MAP_URL,
+  MAP_URL_PARAMS,
+  type MapUrl,
+  parseMapUrl,
+  serializeMapUrl,
+} from '../domain/mapUrl.js';
+
+/** Parameters of a view of its own, which the shared filter leaves to it. */
+const OWN_PARAMS: readonly string[] = [...FLOWS_URL_PARAMS, ...MAP_URL_PARAMS];
 
 /**
  * The single source of view state: the URL's query string. Navigation pushes history entries so
@@ -19,6 +29,8 @@ export interface UrlSnapshot {
   search: string;
   /** The Flows view's own parameters (domain/flowsUrl.ts): kept only while the view is flows. */
   flows: FlowsUrl;
+  /** The map's own parameters (domain/mapUrl.ts): kept only while the view is the map. */
+  map: MapUrl;
 }
 
 type Listener = () => void;
@@ -26,7 +38,12 @@ type Listener = () => void;
 export interface UrlStore {
   get(): UrlSnapshot;
   subscribe(listener: Listener): () => void;
-  navigate(patch: Partial<FilterState>, opts?: { replace?: boolean }, flows?: Partial<FlowsUrl>): void;
+  /** `own`: the view's own parameters to change (flows' or the map's; the other view's are dropped). */
+  navigate(
+    patch: Partial<FilterState>,
+    opts?: { replace?: boolean },
+    own?: Partial<FlowsUrl> | Partial<MapUrl>,
+  ): void;
   dismissIssues(): void;
   /** Absolute link to the current view. */
   href(): string;
@@ -35,14 +52,17 @@ export interface UrlStore {
 export function createUrlStore(win: Window = window): UrlStore {
   const listeners = new Set<Listener>();
   const read = (issuesOverride?: FilterIssue[]): UrlSnapshot => {
-    const { state, issues } = parseFilter(win.location.search, FLOWS_URL_PARAMS);
+    const { state, issues } = parseFilter(win.location.search, OWN_PARAMS);
     const own = state.view === 'flows' ? parseFlowsUrl(win.location.search) : null;
     const flows = own?.params ?? EMPTY_FLOWS_URL;
+    const mapOwn = state.view === 'map' ? parseMapUrl(win.location.search) : null;
+    const map = mapOwn?.params ?? EMPTY_MAP_URL;
     return {
       state,
-      issues: issuesOverride ?? [...issues, ...(own?.issues ?? [])],
-      search: joinSearch(serializeFilter(state), flows),
+      issues: issuesOverride ?? [...issues, ...(own?.issues ?? []), ...(mapOwn?.issues ?? [])],
+      search: joinSearch(serializeFilter(state), flows, map),
       flows,
+      map,
     };
   };
   let snap = read();
@@ -64,15 +84,14 @@ export function createUrlStore(win: Window = window): UrlStore {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    navigate(patch, opts, flowsPatch) {
+    navigate(patch, opts, ownPatch) {
       const next = withFilter(snap.state, patch);
-      const flows = next.view === 'flows' ? { ...snap.flows, ...flowsPatch } : EMPTY_FLOWS_URL;
-      const search = joinSearch(serializeFilter(next), flows);
+      const { flows, map, search } = nextSearch(snap, next, ownPatch);
       if (search === snap.search) return;
       const url = urlFor(win, search);
       if (opts?.replace) win.history.replaceState(null, '', url);
       else win.history.pushState(null, '', url);
-      snap = { state: parseFilter(search, FLOWS_URL_PARAMS).state, issues: snap.issues, search, flows };
+      snap = { state: parseFilter(search, OWN_PARAMS).state, issues: snap.issues, search, flows, map };
       emit();
     },
     dismissIssues() {
@@ -84,10 +103,36 @@ export function createUrlStore(win: Window = window): UrlStore {
   };
 }
 
-/** The shared filter's query, then the Flows view's own parameters. */
-function joinSearch(filter: string, flows: FlowsUrl): string {
-  const own = serializeFlowsUrl(flows);
-  return [filter, own].filter(Boolean).join('&');
+/**
+ * Where a navigation from `snap` to the shared filter `next` (and `ownPatch` of a view's own
+ * parameters) leads: a view's own parameters are kept while the view stays, dropped when it changes.
+ * Links use it for their href, so "open in a new tab" gives what a click gives.
+ */
+export function nextSearch(
+  snap: Pick<UrlSnapshot, 'flows' | 'map'>,
+  next: FilterState,
+  ownPatch?: Partial<FlowsUrl> | Partial<MapUrl>,
+): { flows: FlowsUrl; map: MapUrl; search: string } {
+  const flows =
+    next.view === 'flows' ? { ...snap.flows, ...pick(ownPatch, FLOWS_URL_PARAMS) } : EMPTY_FLOWS_URL;
+  const map = next.view === 'map' ? { ...snap.map, ...pick(ownPatch, MAP_URL_PARAMS) } : EMPTY_MAP_URL;
+  return { flows, map, search: joinSearch(serializeFilter(next), flows, map) };
+}
+
+/** The shared filter's query, then the Flows view's own parameters, then the map's. */
+function joinSearch(filter: string, flows: FlowsUrl, map: MapUrl): string {
+  return [filter, serializeFlowsUrl(flows), serializeMapUrl(map)].filter(Boolean).join('&');
+}
+
+/** The members of `patch` named in `keys`. */
+function pick<K extends string>(patch: object | undefined, keys: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  if (!patch) return out;
+  for (const k of keys) {
+    const v = (patch as Partial<Record<K, string>>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 function urlFor(win: Window, search: string): string {

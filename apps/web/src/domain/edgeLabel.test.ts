@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { edgeHealth, edgeLabel, edgeProblem, edgeWidth } from './edgeLabel.js';
+import {
+  DNS_NAME_MAX,
+  edgeHealth,
+  edgeLabel,
+  edgeProblem,
+  edgeWidth,
+  portProblem,
+  problemPort,
+} from './edgeLabel.js';
 
 describe('edgeLabel', () => {
   it('says what is wrong instead of the rate on a problem edge', () => {
@@ -27,6 +35,50 @@ describe('edgeLabel', () => {
       }),
     ).toBe('policy drop 5/s, 1 connect failed');
     expect(edgeProblem({ ...port, dropsPerSec: 0, tcpFailures: 0, dnsErrors: 0 })).toBeNull();
+  });
+
+  it('names the port that has the problem, not the busiest one', () => {
+    const busy = { port: 9090, proto: 'tcp', bytesPerSec: 2e6, tcpConnects: 40 };
+    const refused = { port: 9121, proto: 'tcp', bytesPerSec: 10, tcpConnects: 4, tcpFailures: 4, refused: 4 };
+    expect(edgeLabel({ ports: [busy, refused], bytesPerSec: 2e6, tcpFailures: 4 })).toBe(
+      '9121/TCP refused (+1)',
+    );
+    expect(edgeLabel({ ports: [refused], bytesPerSec: 10, tcpFailures: 4 })).toBe('9121/TCP refused');
+    // Ports left off the list still count.
+    expect(edgeLabel({ ports: [busy, refused], portsMore: 3, bytesPerSec: 2e6, tcpFailures: 4 })).toBe(
+      '9121/TCP refused (+4)',
+    );
+    const timedOut = { port: 5432, proto: 'tcp', bytesPerSec: 0, tcpFailures: 3, timeouts: 2, resets: 1 };
+    expect(edgeLabel({ ports: [timedOut], bytesPerSec: 0 })).toBe('5432/TCP timeout');
+    const dropped = { port: 8080, proto: 'tcp', bytesPerSec: 0, dropsPerSec: 3, dropReason: 'policy_drop' };
+    // Drops outrank failed connects, as in edgeHealth.
+    expect(edgeLabel({ ports: [busy, refused, dropped], bytesPerSec: 2e6 })).toBe(
+      '8080/TCP policy drop 3/s (+2)',
+    );
+    const dns = { port: 53, proto: 'udp', bytesPerSec: 100, dnsQueries: 40, dnsErrors: 3 };
+    expect(edgeLabel({ ports: [dns], bytesPerSec: 100 })).toBe('53/UDP DNS 3/40 failed');
+    expect(problemPort([busy])).toBeNull();
+    const named = {
+      ...dns,
+      dnsFailure: { qname: 'payments.production.svc.cluster.local', rcode: 'NXDOMAIN', count: 3 },
+    };
+    expect(edgeLabel({ ports: [named], bytesPerSec: 100 })).toBe(
+      '53/UDP DNS NXDOMAIN payments.production.svc.cluster.local',
+    );
+    // A long (or hostile) name is shortened in the middle: the label keeps its size.
+    const long = {
+      ...named,
+      dnsFailure: { qname: `${'a'.repeat(200)}.example`, rcode: 'SERVFAIL', count: 1 },
+    };
+    const label = edgeLabel({ ports: [long], bytesPerSec: 100 });
+    expect(label.startsWith('53/UDP DNS SERVFAIL aaaa')).toBe(true);
+    expect(label.endsWith('.example')).toBe(true);
+    expect(label.length).toBeLessThanOrEqual('53/UDP DNS SERVFAIL '.length + DNS_NAME_MAX);
+  });
+
+  it('says "connects failed" for a port whose failure causes are not known', () => {
+    expect(portProblem({ port: 80, proto: 'tcp', bytesPerSec: 0, tcpFailures: 2 })).toBe('2 connects failed');
+    expect(portProblem({ port: 80, proto: 'tcp', bytesPerSec: 0, tcpConnects: 9 })).toBeNull();
   });
 
   it('reads like the seed Mermaid map', () => {

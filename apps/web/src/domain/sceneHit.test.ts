@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { closeEdges } from './edgeChooser.js';
 import type { Scene } from './mapScene.js';
-import { hitTest, loopCircle, segmentDistance } from './sceneHit.js';
+import { edgesNear, hitTest, loopCircle, segmentDistance } from './sceneHit.js';
 
 const node = (id: string, x: number, y: number) => ({
   id,
@@ -63,5 +64,23 @@ describe('segmentDistance', () => {
     expect(segmentDistance(5, 3, 0, 0, 10, 0)).toBe(3);
     expect(segmentDistance(14, 3, 0, 0, 10, 0)).toBe(5);
     expect(segmentDistance(3, 4, 0, 0, 0, 0)).toBe(5);
+  });
+});
+
+describe('edgesNear', () => {
+  it('gives every edge a tap reaches, in screen pixels: both of two drawn on top of each other', () => {
+    const both: Scene = {
+      ...scene,
+      edges: [...scene.edges, edge('y->x', 200, 0, 0, 0), edge('x->w', 0, 3, 200, 3)],
+    };
+    const near = edgesNear(both, 100, 1, 1);
+    expect(near.map((e) => e.id).sort()).toEqual(['x->w', 'x->y', 'y->x']);
+    expect(near.find((e) => e.id === 'x->y')!.d).toBe(1);
+    expect(closeEdges(near)).toEqual(['x->y', 'y->x', 'x->w']);
+    // Zoomed in 4x, the third is 10 screen pixels away: out of reach.
+    expect(edgesNear(both, 100, 0.5, 4).map((e) => [e.id, e.d])).toEqual([
+      ['x->y', 2],
+      ['y->x', 2],
+    ]);
   });
 });

@@ -43,6 +43,21 @@ export function hitTest(scene: Scene, x: number, y: number, zoom: number): Scene
   return null;
 }
 
+/**
+ * Every edge a tap at world point (x, y) reaches, with its distance in screen pixels (for closeEdges:
+ * edges drawn on top of each other are offered as a list).
+ */
+export function edgesNear(scene: Scene, x: number, y: number, zoom: number): { id: string; d: number }[] {
+  const slop = SLOP_PX / zoom;
+  const out: { id: string; d: number }[] = [];
+  for (const e of scene.edges) {
+    const reach = e.width / 2 + slop;
+    const d = e.loop ? loopDistance(x, y, e.sx, e.sy, e.tr) : segmentDistance(x, y, e.sx, e.sy, e.tx, e.ty);
+    if (d <= reach) out.push({ id: e.id, d: d * zoom });
+  }
+  return out;
+}
+
 export function segmentDistance(
   px: number,
   py: number,

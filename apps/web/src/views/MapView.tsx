@@ -12,18 +12,22 @@ import { useLive } from '../app/LiveContext.js';
 import { setLastWhatIf, useLastWhatIf } from '../app/lastWhatIf.js';
 import { useUrl } from '../app/UrlContext.js';
 import { Breadcrumbs } from '../components/Breadcrumbs/Breadcrumbs.js';
+import { type EdgeChoice, EdgeChooser } from '../components/EdgeChooser/EdgeChooser.js';
 import { EdgePanel } from '../components/EdgePanel/EdgePanel.js';
 import { EmptyState, NoCollectorHelp } from '../components/EmptyState/EmptyState.js';
 import { ErrorState } from '../components/ErrorState/ErrorState.js';
 import { Link } from '../components/Link/Link.js';
 import { Loading } from '../components/Loading/Loading.js';
+import { MapFilterBar } from '../components/MapFilterBar/MapFilterBar.js';
 import { MapLegend } from '../components/MapSidebar/MapLegend.js';
 import { MapSidebar } from '../components/MapSidebar/MapSidebar.js';
 import { CanvasMap } from '../components/TrafficMap/CanvasMap.js';
 import { TrafficMap } from '../components/TrafficMap/TrafficMap.js';
 import { COMPARE_CHOICES, compareChoiceOf, compareExpr } from '../domain/compareChoice.js';
+import { edgeLabel } from '../domain/edgeLabel.js';
 import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
+import { onlyProblems } from '../domain/mapFilter.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
 import { windowLabel } from '../domain/timeLabel.js';
@@ -35,14 +39,21 @@ const MAP_HEIGHT = 600;
 const PodPanel = lazy(() => import('../components/MapSidebar/PodPanel.js'));
 
 export default function MapView() {
-  const { state, navigate } = useUrl();
+  const { state, map, navigate } = useUrl();
   const live = useLive();
   const isLive = timeMode(state) === 'live';
   const comparing = state.compare !== '';
   // The live stream carries no comparison: comparing, the map asks the REST API (every 2 s while live).
   const liveGraph = isLive && !comparing ? (live.update?.graph ?? null) : null;
   const rest = useGraph(state, !liveGraph);
-  const graph: GraphResponse | null = liveGraph ?? rest.data ?? null;
+  const answer: GraphResponse | null = liveGraph ?? rest.data ?? null;
+  // What the server's filter gave, less what the map's own filter leaves out: the map, its side lists
+  // and its counts all show this one graph.
+  const graph = useMemo(
+    () => (answer && map.problems ? onlyProblems(answer) : answer),
+    [answer, map.problems],
+  );
+  const namespaces = useMemo(() => namespacesOf(answer), [answer]);
   const status = useStatus();
   const rateWindowMs = (status.data?.rateWindowS ?? 10) * 1000;
   // From the answer itself: the numbers on screen are over the window the server says it used.
@@ -60,8 +71,13 @@ export default function MapView() {
   params.delete('to');
   params.delete('at');
   params.delete('compare');
+  // The map's own filter is part of the question too: changing it fits the view to what remains.
+  if (map.problems) params.set('problems', map.problems);
   const layoutKey = params.toString();
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
+  /** A tap among edges too close to tell apart: which ones, and where the menu opens. */
+  const [choice, setChoice] = useState<{ ids: string[]; at: { x: number; y: number } } | null>(null);
+  const mapBox = useRef<HTMLDivElement>(null);
   const canvasRef = useRef(false);
   canvasRef.current = wantsCanvas(model?.edges.length ?? 0, canvasRef.current);
   const MapComponent = canvasRef.current ? CanvasMap : TrafficMap;
@@ -70,6 +86,9 @@ export default function MapView() {
   const edgeFocus = parseEdgeFocus(state.focus) ? state.focus : null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new question only
   useEffect(() => setSelectedEdge(edgeFocus), [layoutKey, edgeFocus]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new question closes the chooser
+  useEffect(() => setChoice(null), [layoutKey]);
+  const closeChoice = useCallback(() => setChoice(null), []);
   /** Selecting or clearing an edge: a step in the URL while an edge is the focus, local otherwise. */
   const selectEdge = useCallback(
     (id: string | null) => {
@@ -134,6 +153,7 @@ export default function MapView() {
           </Link>
         ))}
       </div>
+      <MapFilterBar namespaces={namespaces} />
       <div className="grid min-w-0 gap-3 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0">
           {!model ? (
@@ -154,7 +174,8 @@ export default function MapView() {
                 <EmptyState title="No traffic in this window" testId="map-empty">
                   <p>
                     Collectors are connected, but nothing matched{' '}
-                    {focus ? 'this focus and filter' : 'the filter'}.
+                    {focus ? 'this focus and filter' : 'the filter'}
+                    {map.problems ? ' with a problem (drops, failed connects or DNS errors)' : ''}.
                   </p>
                   <p>Widen the time range, or go back up with the breadcrumbs.</p>
                 </EmptyState>
@@ -184,14 +205,35 @@ export default function MapView() {
                   </button>
                 </p>
               )}
-              <MapComponent
-                model={model}
-                layoutKey={layoutKey}
-                onNodeActivate={activate}
-                onEdgeSelect={(id) => selectEdge(id)}
-                selectedEdge={selectedEdge}
-                height={MAP_HEIGHT}
-              />
+              <div ref={mapBox} className="relative">
+                <MapComponent
+                  model={model}
+                  layoutKey={layoutKey}
+                  onNodeActivate={activate}
+                  onEdgeSelect={(id) => {
+                    setChoice(null);
+                    selectEdge(id);
+                  }}
+                  onEdgeChoices={(ids, at) => setChoice({ ids, at })}
+                  selectedEdge={selectedEdge}
+                  height={MAP_HEIGHT}
+                />
+                {choice && graph && edgeChoices(graph, choice.ids).length > 0 && (
+                  <EdgeChooser
+                    choices={edgeChoices(graph, choice.ids)}
+                    at={choice.at}
+                    flip={{
+                      x: choice.at.x > (mapBox.current?.clientWidth ?? 0) / 2,
+                      y: choice.at.y > MAP_HEIGHT / 2,
+                    }}
+                    onChoose={(id) => {
+                      setChoice(null);
+                      selectEdge(id);
+                    }}
+                    onClose={closeChoice}
+                  />
+                )}
+              </div>
               <div className="mt-2 flex flex-wrap items-center gap-4 text-xs text-muted">
                 <MapLegend compare={!!graph?.baseline} />
                 <span className="flex-1" />
@@ -231,6 +273,24 @@ export default function MapView() {
       </div>
     </div>
   );
+}
+
+/** The chooser's lines for edges `ids` of `graph` (those still in it), in the order given. */
+function edgeChoices(graph: GraphResponse, ids: string[]): EdgeChoice[] {
+  const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
+  const out: EdgeChoice[] = [];
+  for (const id of ids) {
+    const e = graph.edges.find((x) => x.id === id);
+    if (e) out.push({ id, ends: `${label(e.source)} → ${label(e.target)}`, label: edgeLabel(e) });
+  }
+  return out;
+}
+
+/** The namespaces a graph's nodes are in, for the filter bar's choices. */
+function namespacesOf(graph: GraphResponse | null): string[] {
+  const out = new Set<string>();
+  for (const n of graph?.nodes ?? []) if (n.namespace) out.add(n.namespace);
+  return [...out];
 }
 
 /** A baseline from the URL in words ("05:00:23 – 05:00:41 today"), never its raw times. */

@@ -93,3 +93,24 @@ describe('EdgePanel and NetworkPolicy', () => {
     expect(screen.queryByTestId('edge-policy')).toBeNull();
   });
 });
+
+describe('EdgePanel ports', () => {
+  it('lists each port with its own health, the refused one marked, and how many more there are', () => {
+    const ports = [
+      { port: 9090, proto: 'tcp', bytesPerSec: 2e6, tcpConnects: 40 },
+      { port: 9121, proto: 'tcp', bytesPerSec: 10, tcpConnects: 4, tcpFailures: 4, refused: 4 },
+    ];
+    const twoPorts = { ...edge, ports, portsMore: 2, tcpConnects: 44, tcpFailures: 4 };
+    renderWithApp(<EdgePanel edge={twoPorts} graph={graph} onClose={() => {}} />, {
+      search: '?level=workload&focus=ns:production',
+    });
+    const items = [...screen.getByTestId('edge-ports').querySelectorAll('li')];
+    expect(items.map((li) => li.textContent)).toEqual([
+      '9090/TCP 2 MB/s, 40 connects',
+      '9121/TCP 10 B/s, 4 connects: refused',
+      '+2 more',
+    ]);
+    expect(items[1]!.className).toContain('text-danger');
+    expect(items[0]!.className).not.toContain('text-danger');
+  });
+});

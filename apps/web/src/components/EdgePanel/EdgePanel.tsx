@@ -2,7 +2,7 @@ import type { GraphEdge, GraphResponse } from '@weft/protocol';
 import { useDiagnose, useEdgeTotals } from '../../api/queries.js';
 import { useUrl } from '../../app/UrlContext.js';
 import { CHANGE_WORDS, changeFigures } from '../../domain/changes.js';
-import { edgeLabel } from '../../domain/edgeLabel.js';
+import { edgeLabel, portName, portProblem } from '../../domain/edgeLabel.js';
 import { totalsWords } from '../../domain/edgeTotals.js';
 import { parseFocus, subjectFor } from '../../domain/focus.js';
 import { formatByteRate, formatCount, formatLatency, formatRate } from '../../domain/format.js';
@@ -67,10 +67,23 @@ export function EdgePanel({
         </dd>
         <dt className="text-muted">Ports</dt>
         <dd>
-          <Name
-            value={edge.ports.map((p) => `${p.port}/${p.proto.toUpperCase()}`).join(', ') || '–'}
-            max={40}
-          />
+          {edge.ports.length === 0 ? (
+            '–'
+          ) : (
+            <ul data-testid="edge-ports">
+              {edge.ports.map((p) => {
+                const problem = portProblem(p);
+                return (
+                  <li key={`${p.port}/${p.proto}`} className={problem ? 'font-semibold text-danger' : ''}>
+                    <Name value={portName(p)} max={16} /> {formatByteRate(p.bytesPerSec)}
+                    {p.tcpConnects ? `, ${formatCount(p.tcpConnects)} connects` : ''}
+                    {problem ? `: ${problem}` : ''}
+                  </li>
+                );
+              })}
+              {edge.portsMore ? <li className="text-muted">+{formatCount(edge.portsMore)} more</li> : null}
+            </ul>
+          )}
         </dd>
         <dt className="text-muted">Drops</dt>
         <dd className={edge.dropsPerSec > 0 ? 'font-semibold text-danger' : ''}>

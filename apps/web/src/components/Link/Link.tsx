@@ -1,6 +1,7 @@
-import { type FilterState, serializeFilter, withFilter } from '@weft/protocol';
+import { type FilterState, withFilter } from '@weft/protocol';
 import type { MouseEvent, ReactNode } from 'react';
 import { useUrl } from '../../app/UrlContext.js';
+import { nextSearch } from '../../app/urlStore.js';
 
 /**
  * An in-app link: a real href (open in new tab, copy link address work) that navigates with
@@ -19,8 +20,9 @@ export function Link({
   title?: string;
   ariaCurrent?: boolean;
 }) {
-  const { state, navigate } = useUrl();
-  const search = serializeFilter(withFilter(state, patch));
+  const { state, flows, map, navigate } = useUrl();
+  // The view's own parameters too (the map's problems=1, say), as a click keeps them.
+  const { search } = nextSearch({ flows, map }, withFilter(state, patch));
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();

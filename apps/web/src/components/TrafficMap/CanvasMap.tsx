@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
+import { closeEdges } from '../../domain/edgeChooser.js';
 import { edgeTitle, isOutside, type MapModel } from '../../domain/mapModel.js';
 import { buildScene, type Scene, sameLook } from '../../domain/mapScene.js';
-import { hitTest } from '../../domain/sceneHit.js';
+import { edgesNear, hitTest } from '../../domain/sceneHit.js';
 import { type Point, StableLayout } from '../../domain/stableLayout.js';
 import { contentOf, easeOut, FIT_MS, ViewFit } from '../../domain/viewFit.js';
 import {
@@ -55,14 +56,15 @@ export function CanvasMap({
   layoutKey,
   onNodeActivate,
   onEdgeSelect,
+  onEdgeChoices,
   selectedEdge,
   height = 560,
 }: TrafficMapProps) {
   const wrapper = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const layoutRef = useRef<StableLayout>(new StableLayout());
-  const handlers = useRef({ onNodeActivate, onEdgeSelect });
-  handlers.current = { onNodeActivate, onEdgeSelect };
+  const handlers = useRef({ onNodeActivate, onEdgeSelect, onEdgeChoices });
+  handlers.current = { onNodeActivate, onEdgeSelect, onEdgeChoices };
   const st = useRef<MapState>({
     key: '',
     pending: null,
@@ -297,8 +299,14 @@ export function CanvasMap({
       const p = local(e);
       const hit = hitAt(p);
       if (!hit) handlers.current.onEdgeSelect(null);
-      else if (hit.kind === 'edge') handlers.current.onEdgeSelect(hit.id, p);
-      else handlers.current.onNodeActivate(hit.id);
+      else if (hit.kind === 'edge') {
+        // Edges drawn within a few pixels of each other under the tap: the map asks which one.
+        const w = toWorld(s.vp, p.x, p.y);
+        const ids = closeEdges(edgesNear(s.scene!, w.x, w.y, s.vp.zoom));
+        const choose = handlers.current.onEdgeChoices;
+        if (choose && ids.length > 1) choose(ids, p);
+        else handlers.current.onEdgeSelect(hit.id, p);
+      } else handlers.current.onNodeActivate(hit.id);
     };
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();

@@ -10,9 +10,9 @@ import {
 import { type Point, SPACING, StableLayout } from '../../domain/stableLayout.js';
 import { contentOf, FIT_MS, ViewFit } from '../../domain/viewFit.js';
 import { countOutside } from '../../domain/viewport.js';
+import { cytoscapeEdgesNear } from './cytoscapeEdgesNear.js';
 import { labelSizes, mapStyle, readColors } from './mapStyle.js';
 import { markApplied } from './markApplied.js';
-
 /** Past this many edges the map switches to the fast style (see mapStyle). */
 export const LARGE_EDGES = 1500;
 
@@ -25,6 +25,11 @@ export interface TrafficMapProps {
   layoutKey: string;
   onNodeActivate: (id: string) => void;
   onEdgeSelect: (id: string | null, at?: { x: number; y: number }) => void;
+  /**
+   * A tap where several edges lie within a few pixels of each other (edgeChooser.ts): their ids,
+   * nearest first, and where the tap was (CSS px in the map). Without it such a tap picks the nearest.
+   */
+  onEdgeChoices?: (ids: string[], at: { x: number; y: number }) => void;
   selectedEdge?: string | null;
   height?: number;
 }
@@ -44,6 +49,7 @@ export function TrafficMap({
   layoutKey,
   onNodeActivate,
   onEdgeSelect,
+  onEdgeChoices,
   selectedEdge,
   height = 560,
 }: TrafficMapProps) {
@@ -59,8 +65,8 @@ export function TrafficMap({
   const labelZoom = useRef(1);
   /** Where the nodes on screen are, in map units. */
   const positionsRef = useRef<Map<string, Point>>(new Map());
-  const handlers = useRef({ onNodeActivate, onEdgeSelect });
-  handlers.current = { onNodeActivate, onEdgeSelect };
+  const handlers = useRef({ onNodeActivate, onEdgeSelect, onEdgeChoices });
+  handlers.current = { onNodeActivate, onEdgeSelect, onEdgeChoices };
   // The tooltip names the window of the model on screen.
   const windowRef = useRef(model.window);
   windowRef.current = model.window;
@@ -87,7 +93,10 @@ export function TrafficMap({
     cy.on('tap', 'node', (e: EventObject) => handlers.current.onNodeActivate(e.target.id()));
     cy.on('tap', 'edge', (e: EventObject) => {
       const p = e.renderedPosition ?? { x: 0, y: 0 };
-      handlers.current.onEdgeSelect(e.target.id(), { x: p.x, y: p.y });
+      const choose = handlers.current.onEdgeChoices;
+      const ids = choose && e.position ? cytoscapeEdgesNear(cy, e.target, e.position) : [];
+      if (choose && ids.length > 1) choose(ids, { x: p.x, y: p.y });
+      else handlers.current.onEdgeSelect(e.target.id(), { x: p.x, y: p.y });
     });
     cy.on('tap', (e: EventObject) => {
       if (e.target === cy) handlers.current.onEdgeSelect(null);

@@ -1,0 +1,212 @@
+import { expect, type Page, test } from '@playwright/test';
+import type { GraphEdge, GraphNode, GraphResponse } from '@weft/protocol';
+import { appUrl, params, setFault, setRefused } from '../support/lab.js';
+
+/**
+ * Issue 17, in Chromium against the e2e stack: the map's filter bar round-trips through the URL (and a
+ * reload), "only problems" leaves the problem edges on both renderers, a bad filter value gets the
+ * link notice, and a refused port behind a busy one is named on its edge ("9121/TCP refused").
+ */
+
+const map = (page: Page) => page.getByTestId('traffic-map');
+const REDIS_EDGE = 'wl:monitoring/prometheus->wl:production/redis';
+const sideEdge = (page: Page, id: string) => page.locator(`[data-testid="map-edge"][data-id="${id}"]`);
+
+/** The label cytoscape draws on an edge (its own data, as it renders it). */
+async function cytoscapeEdgeLabel(page: Page, id: string): Promise<string | null> {
+  return page.getByTestId('traffic-map-canvas').evaluate((el, edgeId) => {
+    // biome-ignore lint/suspicious/noExplicitAny: cytoscape keeps its instance on the container
+    const cy = (el as any)._cyreg.cy;
+    const e = cy.getElementById(edgeId);
+    return e.nonempty() ? String(e.data('label')) : null;
+  }, id);
+}
+
+async function settled(page: Page) {
+  await expect(map(page)).toHaveAttribute('data-view', 'settled');
+  await expect(map(page)).toHaveAttribute('data-nodes-outside', '0');
+}
+
+test.describe('on the lab map', () => {
+  test.beforeAll(async () => {
+    await setFault(false);
+    await setRefused(true);
+  });
+  test.afterAll(async () => {
+    await setRefused(false);
+  });
+
+  test('a refused port behind a busy one is named on its edge, and the filters survive a reload', async ({
+    page,
+  }) => {
+    await page.goto(appUrl('?level=workload&namespace=monitoring&problems=1'));
+    // Prometheus -> redis: 9090 answers (the busy port), 9121 refuses.
+    await expect(sideEdge(page, REDIS_EDGE)).toContainText('9121/TCP refused (+1)');
+    await expect(map(page)).toHaveAttribute('data-edges', '1');
+    await expect(map(page)).not.toHaveAttribute('data-renderer', 'canvas');
+    await expect.poll(() => cytoscapeEdgeLabel(page, REDIS_EDGE)).toBe('9121/TCP refused (+1)');
+    await settled(page);
+    // Prometheus's other scrapes (9090 to frontend, api, db) are healthy: left out.
+    await expect(page.getByTestId('map-edge')).toHaveCount(1);
+
+    await page.reload();
+    expect(params(page).toString()).toBe('level=workload&namespace=monitoring&problems=1');
+    await expect(page.getByLabel('Only problems')).toBeChecked();
+    await expect(page.getByTestId('map-filter-namespaces')).toContainText('monitoring');
+    await expect(sideEdge(page, REDIS_EDGE)).toContainText('9121/TCP refused');
+    await expect(map(page)).toHaveAttribute('data-edges', '1');
+    await settled(page);
+
+    // The edge's panel lists its ports, each with its own health.
+    await sideEdge(page, REDIS_EDGE).click();
+    const ports = page.getByTestId('edge-ports').locator('li');
+    await expect(ports.filter({ hasText: '9121/TCP' })).toContainText('refused');
+    await expect(ports.filter({ hasText: '9090/TCP' })).not.toContainText('refused');
+
+    // Off "only problems": every scrape of prometheus's, and the view fits them.
+    await page.getByLabel('Only problems').uncheck();
+    await expect.poll(() => params(page).has('problems')).toBe(false);
+    await expect(page.getByTestId('map-edge')).toHaveCount(4);
+    await expect(map(page)).toHaveAttribute('data-edges', '4');
+    await settled(page);
+
+    // A text search, applied on Enter, is the server's `q`.
+    await page.getByLabel('Search the map').fill('redis');
+    await page.getByLabel('Search the map').press('Enter');
+    await expect.poll(() => params(page).get('q')).toBe('redis');
+    await expect(page.getByTestId('map-edge')).toHaveCount(1);
+    await page.reload();
+    await expect(page.getByLabel('Search the map')).toHaveValue('redis');
+    await expect(page.getByTestId('map-edge')).toHaveCount(1);
+  });
+
+  test('a DNS failure is named on its edge: the failing answer and the name asked', async ({ page }) => {
+    await page.goto(appUrl('?level=workload&namespace=production'));
+    const edge = 'wl:production/frontend->wl:kube-system/coredns';
+    const label = 'DNS NXDOMAIN payments.production.svc.cluster.local';
+    await expect(sideEdge(page, edge)).toContainText(label);
+    await expect.poll(() => cytoscapeEdgeLabel(page, edge)).toContain(label);
+    // The hostile client's failing name is text on the map too (untrusted.spec checks nothing ran).
+    await page.goto(appUrl('?level=workload&namespace=untrusted&problems=1'));
+    await expect(page.getByTestId('map-edge').first()).toContainText('DNS NXDOMAIN <script>');
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  test('a bad filter value in the link is named in the notice and the rest of the map works', async ({
+    page,
+  }) => {
+    await page.goto(appUrl('?level=workload&problems=yes&port=99999&protocol=tcp'));
+    const notice = page.getByTestId('url-notice');
+    await expect(notice).toContainText('problems=yes');
+    await expect(notice).toContainText('must be 1 (only problems) or absent');
+    await expect(notice).toContainText('port=99999');
+    expect(params(page).toString()).toBe('level=workload&protocol=tcp');
+    await expect(page.getByLabel('Protocol')).toHaveValue('tcp');
+    await expect(page.getByLabel('Only problems')).not.toBeChecked();
+    await expect(map(page)).toHaveAttribute('data-ready', '1');
+  });
+});
+
+/** A graph of `edgeCount` pod edges, every third one failing connects; the rest healthy. */
+function graphWithProblems(edgeCount: number): GraphResponse {
+  const nodes: GraphNode[] = [];
+  const leaves: GraphNode[] = [];
+  for (let n = 0; n < 12; n++) {
+    const ns = `team-${n}`;
+    nodes.push({
+      id: `ns:${ns}`,
+      kind: 'namespace',
+      label: ns,
+      namespace: ns,
+      bytesPerSec: 0,
+      dropsPerSec: 0,
+    });
+    for (let p = 0; p < 20; p++) {
+      const pod: GraphNode = {
+        id: `pod:${ns}/svc-${p}`,
+        kind: 'pod',
+        label: `svc-${p}`,
+        namespace: ns,
+        parent: `ns:${ns}`,
+        bytesPerSec: 1000 * (p + 1),
+        dropsPerSec: 0,
+      };
+      nodes.push(pod);
+      leaves.push(pod);
+    }
+  }
+  const edges: GraphEdge[] = [];
+  for (let i = 0; edges.length < edgeCount; i++) {
+    const a = leaves[i % leaves.length]!;
+    const b = leaves[(i * 7 + 3 + Math.floor(i / leaves.length)) % leaves.length]!;
+    if (a === b || edges.some((e) => e.id === `${a.id}->${b.id}`)) continue;
+    const failing = edges.length % 3 !== 0;
+    edges.push({
+      id: `${a.id}->${b.id}`,
+      source: a.id,
+      target: b.id,
+      ports: [
+        failing
+          ? { port: 9121, proto: 'tcp', bytesPerSec: 10, tcpConnects: 2, tcpFailures: 2, refused: 2 }
+          : { port: 5432, proto: 'tcp', bytesPerSec: 2000, tcpConnects: 1 },
+      ],
+      bytesPerSec: failing ? 10 : 2000,
+      packetsPerSec: 2,
+      dropsPerSec: 0,
+      dropReasons: {},
+      tcpConnects: failing ? 2 : 1,
+      tcpFailures: failing ? 2 : 0,
+      connectLatencyP50Ms: 0.5,
+      connectLatencyP95Ms: 2,
+      rttMs: 0.3,
+      retransmits: 0,
+      dnsQueries: 0,
+      dnsErrors: 0,
+    });
+  }
+  const now = Date.now();
+  return {
+    level: 'pod',
+    mode: 'at',
+    start: now - 70_000,
+    end: now - 60_000,
+    nodes,
+    edges,
+    folded: 0,
+    simulated: true,
+  };
+}
+
+/** What "only problems" should leave: the failing edges, their ends and those ends' namespaces. */
+function expectedProblems(g: GraphResponse): { nodes: number; edges: number } {
+  const edges = g.edges.filter((e) => e.tcpFailures > 0);
+  const ends = new Set(edges.flatMap((e) => [e.source, e.target]));
+  const parents = new Set(g.nodes.filter((n) => ends.has(n.id) && n.parent).map((n) => n.parent!));
+  return { nodes: ends.size + parents.size, edges: edges.length };
+}
+
+for (const [renderer, edgeCount] of [
+  ['canvas', 2400],
+  ['cytoscape', 60],
+] as const)
+  test(`"only problems" leaves the same edges and nodes on the ${renderer} renderer, through a reload`, async ({
+    page,
+  }) => {
+    const graph = graphWithProblems(edgeCount);
+    const want = expectedProblems(graph);
+    await page.route('**/api/v1/graph**', (route) => route.fulfill({ json: graph }));
+    const at = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await page.goto(appUrl(`?level=pod&at=${at}`));
+    await expect(map(page)).toHaveAttribute('data-edges', String(edgeCount));
+    await page.getByLabel('Only problems').check();
+    await expect.poll(() => params(page).get('problems')).toBe('1');
+    for (const step of ['checked', 'reloaded']) {
+      if (step === 'reloaded') await page.reload();
+      if (renderer === 'canvas') await expect(map(page)).toHaveAttribute('data-renderer', 'canvas');
+      else await expect(map(page)).not.toHaveAttribute('data-renderer', 'canvas');
+      await expect(map(page), step).toHaveAttribute('data-edges', String(want.edges));
+      await expect(map(page), step).toHaveAttribute('data-nodes', String(want.nodes));
+      await settled(page);
+    }
+    expect(want.edges).toBeLessThan(edgeCount);
+  });
