@@ -1,25 +1,35 @@
-import type { Level } from '@weft/protocol';
-import { levelNode } from './levelNode.js';
 import type { LevelTables } from './levelTables.js';
 import type { EdgeSeries } from './series.js';
 import type { SeriesList } from './seriesList.js';
 
-const LEVELS: Level[] = ['node', 'namespace', 'workload', 'pod'];
-
-/** Sets the graph node numbers of both ends of `s` at level index `l`, once per tables generation. */
+/**
+ * Sets the graph node numbers of both ends of `s` at level index `l`, once per tables generation;
+ * `s` holds them until releaseEnds.
+ */
 export function numberEnds(s: EdgeSeries, l: number, tables: LevelTables): void {
   if (s.levelGen !== tables.generation) {
     s.c0 = s.s0 = s.c1 = s.s1 = s.c2 = s.s2 = s.c3 = s.s3 = -1;
     s.levelGen = tables.generation;
   }
   if (endId(s, l, 0) >= 0) return;
-  const level = LEVELS[l]!;
-  const c = tables.idOf(l, levelNode(s.client, level));
-  const v = tables.idOf(l, levelNode(s.server, level));
+  const c = tables.hold(l, s.client);
+  const v = tables.hold(l, s.server);
   if (l === 0) [s.c0, s.s0] = [c, v];
   else if (l === 1) [s.c1, s.s1] = [c, v];
   else if (l === 2) [s.c2, s.s2] = [c, v];
   else [s.c3, s.s3] = [c, v];
+}
+
+/** Gives back the numbers `s` holds (a series leaving the store), at every level it was numbered at. */
+export function releaseEnds(s: EdgeSeries, tables: LevelTables): void {
+  if (s.levelGen === tables.generation)
+    for (let l = 0; l < 4; l++) {
+      const c = endId(s, l, 0);
+      if (c < 0) continue;
+      tables.release(l, c);
+      tables.release(l, endId(s, l, 1));
+    }
+  s.c0 = s.s0 = s.c1 = s.s1 = s.c2 = s.s2 = s.c3 = s.s3 = -1;
 }
 
 /** The number of the client (side 0) or server (side 1) end of `s` at level index `l`. */
@@ -69,9 +79,22 @@ export class SeriesGroups {
 
   constructor(private readonly l: number) {}
 
-  /** Groups the list's series not grouped yet; starts over when node numbers or places changed. */
+  /** Times this grouping started from scratch (tests: a closing up must not make it). */
+  rebuilds = 0;
+
+  /**
+   * Groups the list's series not grouped yet; follows the list's closing up (moves places and drops
+   * the groups no series is left in) and starts over only when node numbers changed or it missed a
+   * closing up.
+   */
   update(list: SeriesList, tables: LevelTables): void {
     const items = list.items;
+    if (
+      tables.generation === this.generation &&
+      list.compactions > this.compactions &&
+      list.movesAfter(this.compactions) !== null
+    )
+      this.follow(list);
     if (
       tables.generation !== this.generation ||
       list.compactions !== this.compactions ||
@@ -82,6 +105,7 @@ export class SeriesGroups {
       this.built = 0;
       this.count = 0;
       this.ids.clear();
+      this.rebuilds++;
     }
     if (this.built === items.length) return;
     if (this.groupOf.length < items.length) this.groupOf = grown(this.groupOf, items.length * 1.5);
@@ -113,6 +137,55 @@ export class SeriesGroups {
       this.groupOf[n] = g;
     }
     this.built = items.length;
+  }
+
+  /**
+   * The list closed up since the last update (its moves all kept): each grouped series' group goes to its new place,
+   * and the groups are numbered again in the order of their first series left, those left empty
+   * dropped with their keys, so groups do not pile up while series come and go.
+   */
+  private follow(list: SeriesList): void {
+    const moves: Int32Array[] = [];
+    for (let c = this.compactions; c < list.compactions; c++) moves.push(list.movesAfter(c)!);
+    const groupOf = new Int32Array(this.groupOf.length);
+    const renumber = new Int32Array(this.count).fill(-1);
+    const size = this.src.length;
+    const src = new Int32Array(size);
+    const dst = new Int32Array(size);
+    const portId = new Int32Array(size);
+    let count = 0;
+    let built = 0;
+    for (let n = 0; n < this.built; n++) {
+      let to = n;
+      for (let k = 0; k < moves.length && to >= 0; k++) to = moves[k]![to]!;
+      if (to < 0) continue;
+      built = to + 1;
+      const g = this.groupOf[n]!;
+      if (g < 0) {
+        groupOf[to] = -1;
+        continue;
+      }
+      let h = renumber[g]!;
+      if (h < 0) {
+        h = renumber[g] = count++;
+        src[h] = this.src[g]!;
+        dst[h] = this.dst[g]!;
+        portId[h] = this.portId[g]!;
+      }
+      groupOf[to] = h;
+    }
+    for (const [key, g] of this.ids) {
+      const h = renumber[g]!;
+      if (h < 0) this.ids.delete(key);
+      else this.ids.set(key, h);
+    }
+    this.groupOf = groupOf;
+    this.src = src;
+    this.dst = dst;
+    this.portId = portId;
+    this.count = count;
+    this.built = built;
+    this.compactions = list.compactions;
   }
 }
 
