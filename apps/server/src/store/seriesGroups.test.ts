@@ -120,6 +120,20 @@ describe('SeriesGroups kept between graph queries', () => {
     expect(n).toBeGreaterThan(30);
   });
 
+  it('answers as a fresh store through many closings up, pods coming and going between queries', () => {
+    const steps: ((t: Fed) => void)[] = [];
+    for (let k = 0; k < 8; k++) {
+      const s = k * 100;
+      steps.push((t) => {
+        feed([second(s, k * 17, k * 17 + 30 + (k % 3) * 20)])(t);
+        // 60 s of 1 s buckets kept: the older seconds' series go.
+        t.store.prune(T + (s + 1) * 1000);
+      });
+    }
+    const n = sameAsFresh(steps, [{ start: T + 600_000, end: T + 701_000 }]);
+    expect(n).toBeGreaterThan(30);
+  });
+
   it("groups the series of a new pod at an old pod's IP (another endpoint, its own series)", () => {
     const n = sameAsFresh(
       [feed([second(0, 0, 40)]), feed([second(1, 0, 40, 'renamed')])],
@@ -168,6 +182,7 @@ describe('SeriesGroups and the level tables as series come and go', () => {
     const got = ask(win);
     expect(seriesGroups(store.edgeList, LEVEL_INDEX.pod, store.levels).rebuilds).toBe(1);
     expect(groups.count).toBeLessThan(before);
+    expect(groups.emptied).toBe(1);
     // Every group left has a place (a series, or the hole of one removed since the last closing up).
     const used = new Set<number>();
     for (let n = 0; n < store.edgeList.items.length; n++) used.add(groups.groupOf[n]!);

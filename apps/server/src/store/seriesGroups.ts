@@ -60,9 +60,9 @@ export function endId(s: EdgeSeries, l: number, side: number): number {
  * series into its group's numbers and folds a few thousand groups into edges rather than 50,000
  * series (at workload level ~6,000 groups). Groups are numbered in the order of their first series,
  * so a query that meets them in list order meets them in group order too.
- * Valid while the level tables keep their generation and the list keeps its places (it only moves
- * series when it closes up: `compactions`); series added since are grouped on the next query, and a
- * removed series leaves a hole the queries skip.
+ * Valid while the level tables keep their generation (the series hold their numbers); when the list
+ * closes up (`compactions`) the groups follow its moves. Series added since are grouped on the next
+ * query, and a removed series leaves a hole the queries skip.
  */
 export class SeriesGroups {
   /** Per list place: the series' group, -1 for a hole. */
@@ -81,6 +81,10 @@ export class SeriesGroups {
 
   /** Times this grouping started from scratch (tests: a closing up must not make it). */
   rebuilds = 0;
+  /** Times the groups left empty were dropped. */
+  emptied = 0;
+  /** Per group, scratch for follow(). */
+  private marks = new Int32Array(0);
 
   /**
    * Groups the list's series not grouped yet; follows the list's closing up (moves places and drops
@@ -140,52 +144,59 @@ export class SeriesGroups {
   }
 
   /**
-   * The list closed up since the last update (its moves all kept): each grouped series' group goes to its new place,
-   * and the groups are numbered again in the order of their first series left, those left empty
-   * dropped with their keys, so groups do not pile up while series come and go.
+   * The list closed up since the last update (its moves all kept): each grouped series' group goes to
+   * its new place, in place (places only move down). Once groups no series is left in are more than
+   * the others (series come and go: a flood's pods), they are dropped with their keys and the rest
+   * numbered again in the same order. Allocates nothing but the marks: a typed array a closing up
+   * made external memory the collector had to answer.
    */
   private follow(list: SeriesList): void {
     const moves: Int32Array[] = [];
     for (let c = this.compactions; c < list.compactions; c++) moves.push(list.movesAfter(c)!);
-    const groupOf = new Int32Array(this.groupOf.length);
-    const renumber = new Int32Array(this.count).fill(-1);
-    const size = this.src.length;
-    const src = new Int32Array(size);
-    const dst = new Int32Array(size);
-    const portId = new Int32Array(size);
-    let count = 0;
+    const groupOf = this.groupOf;
     let built = 0;
     for (let n = 0; n < this.built; n++) {
       let to = n;
       for (let k = 0; k < moves.length && to >= 0; k++) to = moves[k]![to]!;
       if (to < 0) continue;
+      groupOf[to] = groupOf[n]!;
       built = to + 1;
-      const g = this.groupOf[n]!;
-      if (g < 0) {
-        groupOf[to] = -1;
-        continue;
-      }
-      let h = renumber[g]!;
-      if (h < 0) {
-        h = renumber[g] = count++;
-        src[h] = this.src[g]!;
-        dst[h] = this.dst[g]!;
-        portId[h] = this.portId[g]!;
-      }
-      groupOf[to] = h;
     }
-    for (const [key, g] of this.ids) {
-      const h = renumber[g]!;
-      if (h < 0) this.ids.delete(key);
-      else this.ids.set(key, h);
-    }
-    this.groupOf = groupOf;
-    this.src = src;
-    this.dst = dst;
-    this.portId = portId;
-    this.count = count;
     this.built = built;
     this.compactions = list.compactions;
+    if (this.marks.length < this.count) this.marks = new Int32Array(Math.ceil(this.count * 1.5));
+    const renumber = this.marks;
+    renumber.fill(-1, 0, this.count);
+    let live = 0;
+    for (let n = 0; n < built; n++) {
+      const g = groupOf[n]!;
+      if (g >= 0 && renumber[g]! < 0) {
+        renumber[g] = 0;
+        live++;
+      }
+    }
+    if (live * 2 >= this.count) return;
+    // Numbered again in the order they had: a group's new number is never above its old one.
+    let h = 0;
+    for (let g = 0; g < this.count; g++) {
+      if (renumber[g]! < 0) continue;
+      renumber[g] = h;
+      this.src[h] = this.src[g]!;
+      this.dst[h] = this.dst[g]!;
+      this.portId[h] = this.portId[g]!;
+      h++;
+    }
+    for (let n = 0; n < built; n++) {
+      const g = groupOf[n]!;
+      if (g >= 0) groupOf[n] = renumber[g]!;
+    }
+    for (const [key, g] of this.ids) {
+      const to = renumber[g]!;
+      if (to < 0) this.ids.delete(key);
+      else if (to !== g) this.ids.set(key, to);
+    }
+    this.count = live;
+    this.emptied++;
   }
 }
 
