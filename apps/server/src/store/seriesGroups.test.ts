@@ -134,6 +134,39 @@ describe('SeriesGroups kept between graph queries', () => {
     expect(n).toBeGreaterThan(30);
   });
 
+  it('finds the groups numbered again after the empty ones went (new pods of old workloads join them)', () => {
+    const late = 700;
+    /** One second at `s` of each client pod sending to the pod after it, on port 80. */
+    const pairs = (s: number, clients: Endpoint[]): IngestBatch => {
+      const b = second(s, 0, 2);
+      b.flows = clients.map((src, i) => ({
+        ...b.flows[0]!,
+        src,
+        dst: clients[(i + 1) % clients.length]!,
+        dport: 80,
+      }));
+      return b;
+    };
+    // Workloads that go first (many groups), then the five that stay (groups numbered after them).
+    const gone = Array.from({ length: 60 }, (_, i) => pod(500 + i, `gone-${i}`));
+    const stay = (from: number) => Array.from({ length: 10 }, (_, i) => pod(from + i, `w-${i % 5}`));
+    const n = sameAsFresh(
+      [
+        feed([pairs(0, gone), pairs(1, stay(0))]),
+        feed([pairs(late, stay(0))]),
+        (t) => {
+          // The gone workloads' series go: their groups are dropped, the others numbered again.
+          t.store.prune(T + (late + 1) * 1000);
+          t.feed([pairs(late + 1, stay(0))], ['n1']);
+        },
+        // New pods of the same workloads: their series join the groups numbered again.
+        feed([pairs(late + 2, stay(100))]),
+      ],
+      [{ start: T + late * 1000, end: T + (late + 3) * 1000 }],
+    );
+    expect(n).toBeGreaterThan(10);
+  });
+
   it("groups the series of a new pod at an old pod's IP (another endpoint, its own series)", () => {
     const n = sameAsFresh(
       [feed([second(0, 0, 40)]), feed([second(1, 0, 40, 'renamed')])],

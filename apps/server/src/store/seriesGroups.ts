@@ -75,7 +75,9 @@ export class SeriesGroups {
   private built = 0;
   private generation = -1;
   private compactions = -1;
-  private readonly ids = new Map<string, number>();
+  private ids = new Map<string, number>();
+  /** Per group: its key in `ids`. */
+  private keys: string[] = [];
 
   constructor(private readonly l: number) {}
 
@@ -109,6 +111,7 @@ export class SeriesGroups {
       this.built = 0;
       this.count = 0;
       this.ids.clear();
+      this.keys = [];
       this.rebuilds++;
     }
     if (this.built === items.length) return;
@@ -128,6 +131,7 @@ export class SeriesGroups {
       if (g === undefined) {
         g = this.count++;
         this.ids.set(key, g);
+        this.keys[g] = key;
         if (g >= this.src.length) {
           const size = Math.max(1024, g * 2);
           this.src = grown(this.src, size);
@@ -178,22 +182,25 @@ export class SeriesGroups {
     if (live * 2 >= this.count) return;
     // Numbered again in the order they had: a group's new number is never above its old one.
     let h = 0;
+    // A new key map: deleting most of a large one's entries cost more than filling a new one (the
+    // keys' hashes are kept in the strings).
+    const ids = new Map<string, number>();
     for (let g = 0; g < this.count; g++) {
       if (renumber[g]! < 0) continue;
       renumber[g] = h;
       this.src[h] = this.src[g]!;
       this.dst[h] = this.dst[g]!;
       this.portId[h] = this.portId[g]!;
+      const key = this.keys[g]!;
+      this.keys[h] = key;
+      ids.set(key, h);
       h++;
     }
+    this.keys.length = h;
+    this.ids = ids;
     for (let n = 0; n < built; n++) {
       const g = groupOf[n]!;
       if (g >= 0) groupOf[n] = renumber[g]!;
-    }
-    for (const [key, g] of this.ids) {
-      const to = renumber[g]!;
-      if (to < 0) this.ids.delete(key);
-      else if (to !== g) this.ids.set(key, to);
     }
     this.count = live;
     this.emptied++;
