@@ -11,12 +11,13 @@
  * any of the normal collector's data. Run:
  *   node --conditions=weft-source --import tsx bench/server/soak.ts [--minutes=10] [--seed=1]
  *        [--built] [--budget-mb=230] [--out=soak.json] [--control] [--node-flags=--cpu-prof,--trace-gc]
+ *        [--server-log=server.log]
  * `--built` runs apps/server/dist (after `pnpm build`) instead of the sources through tsx; `--control`
  * runs the normal collector and the poller alone (no hostile load), the baseline to compare with.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,8 @@ const OUT = arg('out');
 const CONTROL = process.argv.includes('--control');
 /** Extra node flags for the server's process, comma-separated (profiling: --cpu-prof, --trace-gc). */
 const NODE_FLAGS = (arg('node-flags') ?? '').split(',').filter((f) => f !== '');
+/** A file for the server's whole output (e.g. with `--node-flags=--trace-gc`). */
+const SERVER_LOG = arg('server-log');
 const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -137,6 +140,11 @@ async function main(): Promise<void> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  if (SERVER_LOG) {
+    const log = createWriteStream(SERVER_LOG);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   const t0 = Date.now();
   let exit: { code: number | null; signal: string | null; atS: number } | null = null;
   const stop: Stop = { at: Number.POSITIVE_INFINITY };

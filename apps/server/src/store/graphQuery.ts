@@ -1,4 +1,5 @@
 import {
+  type Endpoint,
   type FilterState,
   type GraphEdge,
   type GraphNode,
@@ -27,7 +28,7 @@ import {
   RTT_SUM_US,
   SCALARS,
 } from './edgeTier.js';
-import type { LevelNode } from './levelNode.js';
+import { type LevelNode, levelNode } from './levelNode.js';
 import { LEVEL_INDEX } from './levelTables.js';
 import { focusEdge, MATCH_ALL, pairMatcher } from './match.js';
 import {
@@ -263,7 +264,7 @@ export function collectEdges(
   store.levels.trim();
   const c = collect(store, f, win, scanAll);
   const l = LEVEL_INDEX[f.level];
-  const nodes = store.levels.nodes[l]!;
+  const nodes = store.levels.keys[l]!;
   const gSrc = c.groups.src;
   const gDst = c.groups.dst;
   const traffic = c.traffic;
@@ -297,7 +298,7 @@ export function collectEdges(
   let keep: Uint8Array | null = null;
   let folded = 0;
   if (touched.length > maxNodes) {
-    const order = touched.sort((a, b) => weight[b]! - weight[a]! || (nodes[a]!.id < nodes[b]!.id ? -1 : 1));
+    const order = touched.sort((a, b) => weight[b]! - weight[a]! || (nodes[a]! < nodes[b]! ? -1 : 1));
     keep = new Uint8Array(nodes.length);
     for (let k = 0; k < maxNodes - 1; k++) keep[order[k]!] = 1;
     folded = touched.length - (maxNodes - 1);
@@ -527,8 +528,12 @@ export interface GraphTable {
   t: EdgeTable;
   win: TimeWindow;
   seconds: number;
-  /** The level's nodes by number when the table was made (`others` is t.others). */
-  levelNodes: readonly LevelNode[];
+  level: Level;
+  /** The level's nodes by number when the table was made, as the endpoints they are made from and their ids (`others` is t.others). */
+  levelEnds: readonly (Endpoint | null)[];
+  levelKeys: readonly (string | null)[];
+  /** The nodes made so far (tableNode), by number. */
+  made: Map<number, LevelNode>;
   /** The LevelTables generation the node numbers belong to. */
   generation: number;
 }
@@ -538,13 +543,33 @@ export function graphTable(store: Store, f: FilterState, asked: TimeWindow, opts
   const win = tierWindow(asked, store.fineFrom());
   const seconds = observedSeconds(store, win);
   const t = collectEdges(store, f, win, opts.maxNodes, opts.scanAll);
-  const levelNodes = store.levels.nodes[LEVEL_INDEX[f.level]]!;
-  return { t, win, seconds, levelNodes, generation: store.levels.generation };
+  const l = LEVEL_INDEX[f.level];
+  return {
+    t,
+    win,
+    seconds,
+    level: f.level,
+    levelEnds: store.levels.ends[l]!,
+    levelKeys: store.levels.keys[l]!,
+    made: new Map(),
+    generation: store.levels.generation,
+  };
 }
 
-/** The level node (or `others`) numbered `id` in `g`. */
+/** The level node (or `others`) numbered `id` in `g`, made on first use: most numbered nodes are never shown. */
 export function tableNode(g: GraphTable, id: number): LevelNode {
-  return id === g.t.others ? OTHERS : g.levelNodes[id]!;
+  if (id === g.t.others) return OTHERS;
+  let n = g.made.get(id);
+  if (n === undefined) {
+    n = levelNode(g.levelEnds[id]!, g.level);
+    g.made.set(id, n);
+  }
+  return n;
+}
+
+/** The id of the level node (or `others`) numbered `id` in `g`. */
+function tableNodeId(g: GraphTable, id: number): string {
+  return id === g.t.others ? OTHERS.id : g.levelKeys[id]!;
 }
 
 /** Per edge of `g`, its bytes per second as answered; the answer's edge order goes by them. */
@@ -557,7 +582,7 @@ export function edgeRates(g: GraphTable): Float64Array {
 
 /** The edge numbers of `g` in answer order: busiest first, ties by edge id. */
 export function answerOrder(g: GraphTable, bytesPerSec: Float64Array): number[] {
-  return edgeOrder(g.t.count, bytesPerSec, g.t.src, g.t.dst, (id) => tableNode(g, id).id);
+  return edgeOrder(g.t.count, bytesPerSec, g.t.src, g.t.dst, (id) => tableNodeId(g, id));
 }
 
 /**

@@ -36,6 +36,7 @@ import { RollupIndex } from './rollupIndex.js';
 import { RunSums } from './runSums.js';
 import { count } from './saturate.js';
 import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
+import { releaseEnds } from './seriesGroups.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
 import { SeriesOwners } from './seriesOwners.js';
@@ -198,7 +199,9 @@ export class Store {
       endpoints.limit * 0.6,
       endpoints,
     );
-    this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 4), endpoints.limit * 0.4, endpoints);
+    // Numbers held by series only (two per series and level at most, rollups at namespace level): the
+    // bound is a backstop the series bound keeps them under; their bytes count with the series'.
+    this.levels = new LevelTables(Math.max(40_000, opts.maxSeries * 10), this.memory.share('series'));
   }
 
   /** Oldest time the fine tier still covers (later than retention when memory pressure trimmed it). */
@@ -560,6 +563,7 @@ export class Store {
     s.fine.release();
     s.coarse.release();
     this.edgeIndex.delete(s.clientId, s.serverId, s.portId);
+    releaseEnds(s, this.levels);
     this.disown(s);
   }
 
@@ -736,10 +740,11 @@ export class Store {
     this.memory.share('series').used =
       (this.edges.size + this.nsRollups.size + 1) * EDGE_SERIES_BYTES +
       this.dns.size * DNS_SERIES_BYTES +
-      edgeRows * ROW_BYTES;
+      edgeRows * ROW_BYTES +
+      this.levels.bytes;
     this.memory.share('details').used =
       this.arena.details * DETAIL_BYTES + this.dnsBuckets * DNS_BUCKET_BYTES;
-    this.memory.share('endpoints').used = this.interner.bytes + this.levels.bytes;
+    this.memory.share('endpoints').used = this.interner.bytes;
   }
 
   /**
@@ -996,6 +1001,7 @@ export class Store {
     );
     r.dead = true;
     this.rollupList.remove(r);
+    releaseEnds(r, this.levels);
     r.fine.release();
     r.coarse.release();
     this.disown(r);
