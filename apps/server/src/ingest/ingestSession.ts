@@ -291,7 +291,9 @@ export class IngestSession {
       this.d.metrics.duplicateBatches++;
       return { send: [{ type: 'ack', seq: msg.seq }] };
     }
-    const stored = this.d.store.ingestPacked(batch, this.node);
+    // At the time the journal records for it, to the millisecond: a replay pinned to that time then
+    // takes the same decisions (the dedupe window's turns, the retention edge) as this ingest does.
+    const stored = this.d.store.ingestPacked(batch, this.node, now);
     // After the store took it, before the ack: the ack does not wait for the disk (best effort, written
     // within a second).
     journal(true);

@@ -228,10 +228,10 @@ export class Store {
 
   /**
    * Stores one validated batch from the collector on `node`, self-contained or resolved (its
-   * `endpoints` the connection's whole table: EndpointTable); returns the records it stored.
+   * `endpoints` the connection's whole table: EndpointTable); returns the records it stored. `now` is
+   * the time it arrived (the ingest session's, which the journal keeps for the replay).
    */
-  ingestPacked(batch: PackedBatch, node: string): number {
-    const now = this.now();
+  ingestPacked(batch: PackedBatch, node: string, now = this.now()): number {
     const oldest = now - this.opts.coarseRetentionS * 1000;
     const newest = now + MAX_FUTURE_MS;
     // 1 s buckets older than this are pruned unread: late records add only to the minute tier.
