@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
-import type { GraphEdge, GraphNode, GraphResponse } from '@weft/protocol';
+import type { GraphEdge, GraphResponse } from '@weft/protocol';
 import { appUrl, params, snapshot } from '../support/lab.js';
+import { syntheticPodGraph } from '../support/syntheticGraph.js';
 
 /**
  * Past 1,500 edges the map is drawn by its canvas renderer instead of cytoscape. The server's graph
@@ -8,68 +9,19 @@ import { appUrl, params, snapshot } from '../support/lab.js';
  * some failing) so the size does not depend on the lab; bench/web measures the 10,000-edge case.
  */
 function largeGraph(): GraphResponse {
-  const nodes: GraphNode[] = [];
-  const pods: GraphNode[] = [];
-  for (let n = 0; n < 10; n++) {
-    const ns = `team-${n}`;
-    nodes.push({
-      id: `ns:${ns}`,
-      kind: 'namespace',
-      label: ns,
-      namespace: ns,
-      bytesPerSec: 0,
-      dropsPerSec: 0,
-    });
-    for (let p = 0; p < 20; p++) {
-      const pod: GraphNode = {
-        id: `pod:${ns}/svc-${p}`,
-        kind: 'pod',
-        label: `svc-${p}`,
-        namespace: ns,
-        parent: `ns:${ns}`,
-        bytesPerSec: 1000 * (p + 1),
-        dropsPerSec: 0,
+  return syntheticPodGraph({
+    namespaces: 10,
+    pods: 20,
+    edges: 2000,
+    edge: (n): Partial<GraphEdge> => {
+      const drops = n % 50 === 0 ? 1 : 0;
+      return {
+        dropsPerSec: drops,
+        dropReasons: drops ? { policy_drop: drops } : {},
+        tcpFailures: n % 37 === 0 ? 1 : 0,
       };
-      nodes.push(pod);
-      pods.push(pod);
-    }
-  }
-  const edges: GraphEdge[] = [];
-  for (let i = 0; edges.length < 2000; i++) {
-    const a = pods[i % pods.length]!;
-    const b = pods[(i * 7 + 3 + Math.floor(i / pods.length)) % pods.length]!;
-    if (a === b || edges.some((e) => e.id === `${a.id}->${b.id}`)) continue;
-    const drops = edges.length % 50 === 0 ? 1 : 0;
-    edges.push({
-      id: `${a.id}->${b.id}`,
-      source: a.id,
-      target: b.id,
-      ports: [{ port: 5432, proto: 'tcp', bytesPerSec: 2000 }],
-      bytesPerSec: 2000,
-      packetsPerSec: 2,
-      dropsPerSec: drops,
-      dropReasons: drops ? { policy_drop: drops } : {},
-      tcpConnects: 1,
-      tcpFailures: edges.length % 37 === 0 ? 1 : 0,
-      connectLatencyP50Ms: 0.5,
-      connectLatencyP95Ms: 2,
-      rttMs: 0.3,
-      retransmits: 0,
-      dnsQueries: 0,
-      dnsErrors: 0,
-    });
-  }
-  const now = Date.now();
-  return {
-    level: 'pod',
-    mode: 'at',
-    start: now - 70_000,
-    end: now - 60_000,
-    nodes,
-    edges,
-    folded: 0,
-    simulated: true,
-  };
+    },
+  });
 }
 
 /** A fixed past moment: REST answers, no refresh. */

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import type { GraphEdge, GraphNode, GraphResponse } from '@weft/protocol';
 import { appUrl, params, setFault, setRefused } from '../support/lab.js';
+import { syntheticPodGraph } from '../support/syntheticGraph.js';
 
 /**
  * Issue 17, in Chromium against the e2e stack: the map's filter bar round-trips through the URL (and a
@@ -109,72 +110,22 @@ test.describe('on the lab map', () => {
 
 /** A graph of `edgeCount` pod edges, every third one failing connects; the rest healthy. */
 function graphWithProblems(edgeCount: number): GraphResponse {
-  const nodes: GraphNode[] = [];
-  const leaves: GraphNode[] = [];
-  for (let n = 0; n < 12; n++) {
-    const ns = `team-${n}`;
-    nodes.push({
-      id: `ns:${ns}`,
-      kind: 'namespace',
-      label: ns,
-      namespace: ns,
-      bytesPerSec: 0,
-      dropsPerSec: 0,
-    });
-    for (let p = 0; p < 20; p++) {
-      const pod: GraphNode = {
-        id: `pod:${ns}/svc-${p}`,
-        kind: 'pod',
-        label: `svc-${p}`,
-        namespace: ns,
-        parent: `ns:${ns}`,
-        bytesPerSec: 1000 * (p + 1),
-        dropsPerSec: 0,
-      };
-      nodes.push(pod);
-      leaves.push(pod);
-    }
-  }
-  const edges: GraphEdge[] = [];
-  for (let i = 0; edges.length < edgeCount; i++) {
-    const a = leaves[i % leaves.length]!;
-    const b = leaves[(i * 7 + 3 + Math.floor(i / leaves.length)) % leaves.length]!;
-    if (a === b || edges.some((e) => e.id === `${a.id}->${b.id}`)) continue;
-    const failing = edges.length % 3 !== 0;
-    edges.push({
-      id: `${a.id}->${b.id}`,
-      source: a.id,
-      target: b.id,
-      ports: [
-        failing
-          ? { port: 9121, proto: 'tcp', bytesPerSec: 10, tcpConnects: 2, tcpFailures: 2, refused: 2 }
-          : { port: 5432, proto: 'tcp', bytesPerSec: 2000, tcpConnects: 1 },
-      ],
-      bytesPerSec: failing ? 10 : 2000,
-      packetsPerSec: 2,
-      dropsPerSec: 0,
-      dropReasons: {},
-      tcpConnects: failing ? 2 : 1,
-      tcpFailures: failing ? 2 : 0,
-      connectLatencyP50Ms: 0.5,
-      connectLatencyP95Ms: 2,
-      rttMs: 0.3,
-      retransmits: 0,
-      dnsQueries: 0,
-      dnsErrors: 0,
-    });
-  }
-  const now = Date.now();
-  return {
-    level: 'pod',
-    mode: 'at',
-    start: now - 70_000,
-    end: now - 60_000,
-    nodes,
-    edges,
-    folded: 0,
-    simulated: true,
-  };
+  return syntheticPodGraph({
+    namespaces: 12,
+    pods: 20,
+    edges: edgeCount,
+    edge: (n) =>
+      n % 3 !== 0
+        ? {
+            ports: [
+              { port: 9121, proto: 'tcp', bytesPerSec: 10, tcpConnects: 2, tcpFailures: 2, refused: 2 },
+            ],
+            bytesPerSec: 10,
+            tcpConnects: 2,
+            tcpFailures: 2,
+          }
+        : { ports: [{ port: 5432, proto: 'tcp', bytesPerSec: 2000, tcpConnects: 1 }] },
+  });
 }
 
 /** What "only problems" should leave: the failing edges, their ends and those ends' namespaces. */

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page, test, type WebSocketRoute } from '@playwright/test';
-import type { GraphEdge, GraphNode, GraphResponse, LiveSummary } from '@weft/protocol';
+import type { GraphResponse, LiveSummary } from '@weft/protocol';
 import { appUrl, params } from '../support/lab.js';
+import { syntheticPodGraph } from '../support/syntheticGraph.js';
 
 /**
  * Every drill fits the new view: whatever the user's zoom before, each node of the next level lies
@@ -112,67 +113,7 @@ function largeGraph(
   level: string,
   edgeCount = 1800,
 ): GraphResponse {
-  const nodes: GraphNode[] = [];
-  const leaves: GraphNode[] = [];
-  for (let n = 0; n < namespaces; n++) {
-    const ns = `${prefix}-${n}`;
-    nodes.push({
-      id: `ns:${ns}`,
-      kind: 'namespace',
-      label: ns,
-      namespace: ns,
-      bytesPerSec: 0,
-      dropsPerSec: 0,
-    });
-    for (let p = 0; p < pods; p++) {
-      const pod: GraphNode = {
-        id: `pod:${ns}/svc-${p}`,
-        kind: 'pod',
-        label: `svc-${p}`,
-        namespace: ns,
-        parent: `ns:${ns}`,
-        bytesPerSec: 1000 * (p + 1),
-        dropsPerSec: 0,
-      };
-      nodes.push(pod);
-      leaves.push(pod);
-    }
-  }
-  const edges: GraphEdge[] = [];
-  for (let i = 0; edges.length < edgeCount; i++) {
-    const a = leaves[i % leaves.length]!;
-    const b = leaves[(i * 7 + 3 + Math.floor(i / leaves.length)) % leaves.length]!;
-    if (a === b || edges.some((e) => e.id === `${a.id}->${b.id}`)) continue;
-    edges.push({
-      id: `${a.id}->${b.id}`,
-      source: a.id,
-      target: b.id,
-      ports: [{ port: 5432, proto: 'tcp', bytesPerSec: 2000 }],
-      bytesPerSec: 2000,
-      packetsPerSec: 2,
-      dropsPerSec: 0,
-      dropReasons: {},
-      tcpConnects: 1,
-      tcpFailures: 0,
-      connectLatencyP50Ms: 0.5,
-      connectLatencyP95Ms: 2,
-      rttMs: 0.3,
-      retransmits: 0,
-      dnsQueries: 0,
-      dnsErrors: 0,
-    });
-  }
-  const now = Date.now();
-  return {
-    level,
-    mode: 'at',
-    start: now - 70_000,
-    end: now - 60_000,
-    nodes,
-    edges,
-    folded: 0,
-    simulated: true,
-  };
+  return syntheticPodGraph({ prefix, namespaces, pods, level, edges: edgeCount });
 }
 
 test('each drill on a large map (canvas) fits the new view, after the user zoomed in', async ({ page }) => {
