@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import type { GraphEdge, GraphNode, GraphResponse } from '@weft/protocol';
+import type { GraphResponse } from '@weft/protocol';
 import { appUrl, params, setFault, setRefused } from '../support/lab.js';
 import { syntheticPodGraph } from '../support/syntheticGraph.js';
 
