@@ -13,6 +13,28 @@ export interface SyntheticGraphOptions {
   edge?: (n: number) => Partial<GraphEdge>;
 }
 
+/** A healthy `port`/TCP edge of 2 kB/s from `a` to `b`, as a graph answer carries it. */
+export function healthyEdge(a: GraphNode, b: GraphNode, port: number): GraphEdge {
+  return {
+    id: `${a.id}->${b.id}`,
+    source: a.id,
+    target: b.id,
+    ports: [{ port, proto: 'tcp', bytesPerSec: 2000 }],
+    bytesPerSec: 2000,
+    packetsPerSec: 2,
+    dropsPerSec: 0,
+    dropReasons: {},
+    tcpConnects: 1,
+    tcpFailures: 0,
+    connectLatencyP50Ms: 0.5,
+    connectLatencyP95Ms: 2,
+    rttMs: 0.3,
+    retransmits: 0,
+    dnsQueries: 0,
+    dnsErrors: 0,
+  };
+}
+
 /**
  * A large cluster's graph answer, made up (the size of the canvas renderer's maps, without the lab):
  * pods in namespaces, pod edges spread over them in a fixed order, a past moment (REST, no refresh).
@@ -53,25 +75,7 @@ export function syntheticPodGraph(o: SyntheticGraphOptions): GraphResponse {
     const id = `${a.id}->${b.id}`;
     if (a === b || ids.has(id)) continue;
     ids.add(id);
-    edges.push({
-      id,
-      source: a.id,
-      target: b.id,
-      ports: [{ port: 5432, proto: 'tcp', bytesPerSec: 2000 }],
-      bytesPerSec: 2000,
-      packetsPerSec: 2,
-      dropsPerSec: 0,
-      dropReasons: {},
-      tcpConnects: 1,
-      tcpFailures: 0,
-      connectLatencyP50Ms: 0.5,
-      connectLatencyP95Ms: 2,
-      rttMs: 0.3,
-      retransmits: 0,
-      dnsQueries: 0,
-      dnsErrors: 0,
-      ...o.edge?.(edges.length),
-    });
+    edges.push({ ...healthyEdge(a, b, 5432), ...o.edge?.(edges.length) });
   }
   const now = Date.now();
   return {

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import type { GraphEdge, GraphNode, GraphResponse } from '@weft/protocol';
 import { appUrl } from '../support/lab.js';
+import { healthyEdge } from '../support/syntheticGraph.js';
 
 /**
  * Issue 17: where edges lie on top of each other, a tap opens a small menu listing them, and each one
@@ -18,27 +19,6 @@ function pod(ns: string, name: string, bytes: number): GraphNode {
     parent: `ns:${ns}`,
     bytesPerSec: bytes,
     dropsPerSec: 0,
-  };
-}
-
-function edge(a: GraphNode, b: GraphNode, port: number): GraphEdge {
-  return {
-    id: `${a.id}->${b.id}`,
-    source: a.id,
-    target: b.id,
-    ports: [{ port, proto: 'tcp', bytesPerSec: 2000 }],
-    bytesPerSec: 2000,
-    packetsPerSec: 2,
-    dropsPerSec: 0,
-    dropReasons: {},
-    tcpConnects: 1,
-    tcpFailures: 0,
-    connectLatencyP50Ms: 0.5,
-    connectLatencyP95Ms: 2,
-    rttMs: 0.3,
-    retransmits: 0,
-    dnsQueries: 0,
-    dnsErrors: 0,
   };
 }
 
@@ -78,7 +58,7 @@ test('cytoscape: a tap where two edges run together lists both, each opens from 
   const a = pod('shop', 'a', 3000);
   const b = pod('shop', 'b', 2000);
   const c = pod('shop', 'c', 1000);
-  const g = graph([a, b, c], [edge(a, b, 7001), edge(a, c, 7002)]);
+  const g = graph([a, b, c], [healthyEdge(a, b, 7001), healthyEdge(a, c, 7002)]);
   await page.route('**/api/v1/graph**', (route) => route.fulfill({ json: g }));
   await page.goto(appUrl(`?level=pod&at=${aMinuteAgo()}`));
   await expect(map(page)).not.toHaveAttribute('data-renderer', 'canvas');
@@ -133,7 +113,7 @@ test('canvas: a tap on two edges drawn on top of each other lists both, and each
   const edges: GraphEdge[] = [];
   for (let i = 0; i < pods.length; i++)
     for (let j = 0; j < pods.length; j++)
-      if (i !== j) edges.push(edge(pods[i]!, pods[j]!, 10_000 + i * 100 + j));
+      if (i !== j) edges.push(healthyEdge(pods[i]!, pods[j]!, 10_000 + i * 100 + j));
   await page.route('**/api/v1/graph**', (route) => route.fulfill({ json: graph(pods, edges) }));
   await page.goto(appUrl(`?level=pod&at=${aMinuteAgo()}`));
   await expect(map(page)).toHaveAttribute('data-renderer', 'canvas');
