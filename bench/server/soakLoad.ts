@@ -350,6 +350,13 @@ export async function slowLiveClients(
   const FILTER = FILTER_PARAMS as readonly string[];
   const clients = new Set<FuzzSocket>();
   while (Date.now() < stop.at) {
+    // A ping written now and then is how a client that never reads learns the server closed it (its
+    // paused socket never sees the server's FIN; the write after it fails), and is replaced: the server
+    // sees 20 such clients the whole time. The server hears pings, so only its read receipts tell.
+    for (const s of clients)
+      try {
+        if (!s.closed) s.ws.ping();
+      } catch {}
     for (const s of clients)
       if (s.closed) {
         clients.delete(s);

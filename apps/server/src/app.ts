@@ -81,6 +81,7 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
       messageBurst: config.liveMessageBurst,
       messagesPerSecond: config.liveMessagesPerSecond,
       subscribeTimeoutMs: config.liveSubscribeTimeoutMs,
+      unreadTimeoutMs: config.liveUnreadTimeoutMs,
     },
   );
   const prometheus = PromHistory.fromConfig(config);

@@ -79,6 +79,11 @@ export const ServerConfig = Type.Object({
   liveMessagesPerSecond: Type.Number({ minimum: 0.001, maximum: 10_000 }),
   /** A live client that has not subscribed this long after connecting is closed. */
   liveSubscribeTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  /**
+   * A live client that has not answered the ping after its last update this long (it reads nothing) is
+   * closed; until it answers, no update is computed for it.
+   */
+  liveUnreadTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   /** A WebSocket from which nothing (message, ping, pong) arrives this long is closed; pings go at half. */
   wsIdleTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   /**
@@ -188,6 +193,11 @@ export const ENV_VARS: Record<string, EnvVar> = {
     kind: 'int',
     hint: 'milliseconds from 100 to 3600000',
   },
+  WEFT_LIVE_UNREAD_TIMEOUT_MS: {
+    key: 'liveUnreadTimeoutMs',
+    kind: 'int',
+    hint: 'milliseconds from 100 to 3600000',
+  },
   WEFT_WS_IDLE_TIMEOUT_MS: { key: 'wsIdleTimeoutMs', kind: 'int', hint: 'milliseconds from 100 to 3600000' },
   WEFT_PROMETHEUS_URL: {
     key: 'prometheusUrl',
@@ -273,6 +283,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   liveMessageBurst: 20,
   liveMessagesPerSecond: 5,
   liveSubscribeTimeoutMs: 10_000,
+  liveUnreadTimeoutMs: 30_000,
   wsIdleTimeoutMs: 60_000,
   prometheusUrl: '',
   prometheusBearerTokenFile: '',

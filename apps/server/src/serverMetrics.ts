@@ -16,6 +16,8 @@ export class ServerMetrics {
   /** Bytes of the live updates sent (the message text, UTF-8). */
   liveBytesSent = 0;
   liveUpdatesSkipped = 0;
+  /** Live updates not computed for a client that had not read its last one yet (no pong). */
+  liveUpdatesUnread = 0;
   /** Live rounds not started because the one before was still computing its graphs. */
   liveRoundsSkipped = 0;
   /** Live rounds stopped short (or not started) for having used their share of the event loop. */

@@ -38,6 +38,21 @@ class BufferingSocket implements LiveSocket {
     this.readyState = 3;
     this.terminated = true;
   }
+  /** Pings sent; each answered at once (as a browser that reads does) unless `reading` is false. */
+  pings: string[] = [];
+  reading = true;
+  answer: ((data: string) => void) | null = null;
+  ping(data: string) {
+    this.pings.push(data);
+    if (this.reading) this.answer?.(data);
+  }
+}
+
+/** hub.add, with the socket's pongs wired to the hub as the live route wires them. */
+function add(hub: LiveHub, socket: BufferingSocket) {
+  const handle = hub.add(socket);
+  socket.answer = handle.pong;
+  return handle;
 }
 
 const summary: LiveSummary = {
@@ -118,8 +133,8 @@ describe('LiveHub', () => {
     );
     const fast = new BufferingSocket();
     const slow = new BufferingSocket();
-    const a = hub.add(fast);
-    const b = hub.add(slow);
+    const a = add(hub, fast);
+    const b = add(hub, slow);
     a.message('{"type":"subscribe","filter":"level=pod"}');
     b.message('{"type":"subscribe","filter":"level=pod"}');
     graphs = 0;
@@ -153,7 +168,7 @@ describe('LiveHub', () => {
     });
     const sockets = ['pod', 'workload', 'pod', 'namespace'].map((level) => {
       const s = new BufferingSocket();
-      hub.add(s).message(JSON.stringify({ type: 'subscribe', filter: `level=${level}` }));
+      add(hub, s).message(JSON.stringify({ type: 'subscribe', filter: `level=${level}` }));
       return s;
     });
     graphs = 0;
@@ -190,7 +205,9 @@ describe('LiveHub', () => {
       },
     });
     for (const level of ['pod', 'workload', 'namespace', 'node'])
-      hub.add(new BufferingSocket()).message(JSON.stringify({ type: 'subscribe', filter: `level=${level}` }));
+      add(hub, new BufferingSocket()).message(
+        JSON.stringify({ type: 'subscribe', filter: `level=${level}` }),
+      );
     order.length = 0;
     clock.now = 0;
     const share = new LoopShare(250, 200, 0);
@@ -212,8 +229,8 @@ describe('LiveHub', () => {
     const { hub, metrics } = hubWith({ clock: { now: 1 } });
     const reader = new BufferingSocket();
     const hog = new BufferingSocket();
-    const r = hub.add(reader);
-    const h = hub.add(hog);
+    const r = add(hub, reader);
+    const h = add(hub, hog);
     r.message('{"type":"subscribe","filter":"level=pod"}');
     h.message('{"type":"subscribe","filter":"bogus=1"}');
     expect(hog.sent.map((m) => m.type)).toEqual(['error', 'update']);
@@ -236,7 +253,7 @@ describe('LiveHub', () => {
     const clock = { now: 1_000 };
     const { hub, metrics } = hubWith({ clock, limits: { messageBurst: 2, messagesPerSecond: 1 } });
     const s = new BufferingSocket();
-    const c = hub.add(s);
+    const c = add(hub, s);
     for (const level of ['pod', 'workload', 'node', 'namespace', 'pod', 'node'])
       c.message(JSON.stringify({ type: 'subscribe', filter: `level=${level}&bogus=${level}` }));
     // Two answered (error + update each); four throttled, of which the last is applied at the round.
@@ -259,9 +276,9 @@ describe('LiveHub', () => {
     const idle = new BufferingSocket();
     const chatty = new BufferingSocket();
     const ok = new BufferingSocket();
-    hub.add(idle);
-    const ch = hub.add(chatty);
-    hub.add(ok).message('{"type":"subscribe","filter":"level=pod"}');
+    add(hub, idle);
+    const ch = add(hub, chatty);
+    add(hub, ok).message('{"type":"subscribe","filter":"level=pod"}');
     hub.tick();
     expect(idle.closed).toBeNull();
     clock.now = 5_000;
@@ -284,8 +301,8 @@ describe('LiveHub', () => {
     });
     const bad = [new BufferingSocket(), new BufferingSocket()];
     const good = new BufferingSocket();
-    for (const s of bad) hub.add(s).message('{"type":"subscribe","filter":"level=workload"}');
-    hub.add(good).message('{"type":"subscribe","filter":"level=pod"}');
+    for (const s of bad) add(hub, s).message('{"type":"subscribe","filter":"level=workload"}');
+    add(hub, good).message('{"type":"subscribe","filter":"level=pod"}');
     expect(hub.tick()).toBe(1);
     expect(good.sent.map((m) => m.type)).toEqual(['update', 'delta']);
     for (const s of bad) {
@@ -308,8 +325,8 @@ describe('LiveHub', () => {
     });
     const victim = new BufferingSocket();
     const other = new BufferingSocket();
-    const v = hub.add(victim);
-    hub.add(other).message('{"type":"subscribe","filter":"level=pod"}');
+    const v = add(hub, victim);
+    add(hub, other).message('{"type":"subscribe","filter":"level=pod"}');
     failSummary = true;
     expect(() => v.message('{"type":"subscribe","filter":"level=pod"}')).not.toThrow();
     expect(victim.closed).toEqual({ code: 1011, reason: 'internal error' });
@@ -324,7 +341,7 @@ describe('LiveHub', () => {
     broken.send = () => {
       throw new Error('EPIPE');
     };
-    hub.add(broken).message('{"type":"subscribe","filter":"level=pod"}');
+    add(hub, broken).message('{"type":"subscribe","filter":"level=pod"}');
     expect(broken.closed).toEqual({ code: 1011, reason: 'internal error' });
     expect(hub.tick()).toBe(1);
   });
@@ -365,7 +382,7 @@ describe('LiveHub', () => {
       raw.push(d);
       s.sent.push(JSON.parse(d));
     };
-    const c = hub.add(s);
+    const c = add(hub, s);
     c.message('{"type":"subscribe","filter":"level=pod","sub":7}');
     let held: { seq: number; graph: GraphResponse } | null = null;
     const apply = () => {
@@ -412,7 +429,7 @@ describe('LiveHub', () => {
     const clock = { now: 1_000 };
     const { hub } = hubWith({ clock, limits: { messageBurst: 1, messagesPerSecond: 0.001 } });
     const s = new BufferingSocket();
-    const c = hub.add(s);
+    const c = add(hub, s);
     c.message('{"type":"subscribe","filter":"level=pod"}');
     hub.tick();
     c.message('{"type":"subscribe","filter":"level=node"}');
@@ -425,5 +442,57 @@ describe('LiveHub', () => {
     c.message('{"type":"resync"}');
     hub.tick();
     expect(s.sent.slice(2).map((m) => m.type)).toEqual(['update', 'delta', 'update']);
+  });
+
+  it('computes nothing for a client until it has read its last update (its pong is back), then sends a delta', () => {
+    const clock = { now: 1_000 };
+    let graphs = 0;
+    const { hub, metrics } = hubWith({
+      clock,
+      graph: (f, now) => {
+        graphs++;
+        return graphOf(f, now);
+      },
+    });
+    const s = new BufferingSocket();
+    s.reading = false;
+    add(hub, s).message('{"type":"subscribe","filter":"level=pod"}');
+    expect(s.sent.map((m) => m.type)).toEqual(['update']);
+    expect(s.pings).toHaveLength(1);
+    graphs = 0;
+    for (let i = 0; i < 5; i++) {
+      clock.now += 1_000;
+      expect(hub.tick()).toBe(0);
+    }
+    // Its messages were too small to back its socket up: only the missing pong tells.
+    expect(graphs).toBe(0);
+    expect(metrics.liveUpdatesUnread).toBe(5);
+    expect(s.pings).toHaveLength(1);
+    // A pong of another ping (the idle check's) is no receipt.
+    s.answer?.('other');
+    expect(hub.tick()).toBe(0);
+    s.answer?.(s.pings[0]!);
+    expect(hub.tick()).toBe(1);
+    const last = s.sent.at(-1) as unknown as LiveDelta;
+    // It read everything before the pong: the delta is against the graph it holds.
+    expect(last.type).toBe('delta');
+    expect(last.base).toBe((s.sent[0] as { seq: number }).seq);
+    expect(s.pings).toHaveLength(2);
+  });
+
+  it('closes a client that has not answered the ping after its update within the limit', () => {
+    const clock = { now: 1_000 };
+    const { hub, metrics } = hubWith({ clock, limits: { unreadTimeoutMs: 5_000 } });
+    const s = new BufferingSocket();
+    s.reading = false;
+    add(hub, s).message('{"type":"subscribe","filter":"level=pod"}');
+    clock.now += 5_000;
+    hub.tick();
+    expect(s.closed).toBeNull();
+    clock.now += 1;
+    hub.tick();
+    expect(s.closed).toMatchObject({ code: 1008, reason: 'not reading: no pong for 5 s' });
+    expect(closedFor(metrics, 'not_reading')).toBe(1);
+    expect(hub.size).toBe(0);
   });
 });

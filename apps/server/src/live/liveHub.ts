@@ -35,6 +35,8 @@ export interface LiveSocket {
   readonly bufferedAmount: number;
   readonly readyState: number;
   send(data: string): void;
+  /** A WebSocket ping: its pong (same data) comes back once the client has read everything sent before it. */
+  ping(data: string): void;
   close(code?: number, reason?: string): void;
   /** Drops the connection now, without the close handshake. */
   terminate(): void;
@@ -47,12 +49,15 @@ export interface LiveLimits {
   messagesPerSecond: number;
   /** A client that has not subscribed this long after connecting is closed. */
   subscribeTimeoutMs: number;
+  /** A client whose pong has not come back this long after the ping that followed an update is closed. */
+  unreadTimeoutMs: number;
 }
 
 export const DEFAULT_LIVE_LIMITS: Readonly<LiveLimits> = Object.freeze({
   messageBurst: 20,
   messagesPerSecond: 5,
   subscribeTimeoutMs: 10_000,
+  unreadTimeoutMs: 30_000,
 });
 
 /** One filter's graph of one round, shared by its subscribers, with what they are sent made once. */
@@ -85,6 +90,13 @@ interface Client {
   allowance: TokenBucket;
   /** The newest message that came over the allowance, handled at the next round. */
   pending: string | null;
+  /**
+   * When the ping sent after its last update went out, while its pong has not come back (else null):
+   * the client has not read that update yet, and rounds compute nothing for it until it has.
+   */
+  pingedAt: number | null;
+  /** That ping's data: a pong of another ping (the idle check's) is no receipt for the update. */
+  pingData: string;
   open: boolean;
 }
 
@@ -134,7 +146,11 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  add(socket: LiveSocket): { message(data: Buffer | string): void; close(): void } {
+  add(socket: LiveSocket): {
+    message(data: Buffer | string): void;
+    pong(data: Buffer | string): void;
+    close(): void;
+  } {
     const now = this.sources.now();
     const client: Client = {
       socket,
@@ -145,12 +161,17 @@ export class LiveHub {
       connectedAt: now,
       allowance: new TokenBucket(this.limits.messageBurst, this.limits.messagesPerSecond, now),
       pending: null,
+      pingedAt: null,
+      pingData: '',
       open: true,
     };
     this.clients.add(client);
     this.metrics.liveClients = this.clients.size;
     return {
       message: (data) => this.onMessage(client, data),
+      pong: (data) => {
+        if (client.pingedAt !== null && data.toString() === client.pingData) client.pingedAt = null;
+      },
       close: () => this.forget(client),
     };
   }
@@ -358,6 +379,19 @@ export class LiveHub {
     isReply: boolean,
   ): boolean {
     if (!c.filter || !c.open) return false;
+    if (!isReply && c.pingedAt !== null) {
+      // Flow control by read receipt: the update it was sent last is not read yet (its pong is not
+      // back), so none is computed for it. A client that never reads costs a ping, not a graph a round
+      // (its messages may be too small ever to back its socket up), and a slow link (a port-forward)
+      // gets updates as fast as it reads them. The next one it gets is a delta against what it holds.
+      const waited = this.sources.now() - c.pingedAt;
+      if (waited > this.limits.unreadTimeoutMs) {
+        this.drop(c, POLICY, `not reading: no pong for ${seconds(waited)}`, 'not_reading');
+        return false;
+      }
+      this.metrics.liveUpdatesUnread++;
+      return false;
+    }
     if (!isReply && c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.metrics.liveUpdatesSkipped++;
       // It misses this round's changes: it is sent the whole graph once it reads again.
@@ -398,6 +432,11 @@ export class LiveHub {
     const text = this.messageFor(c, round, seq, summary);
     const ok = isReply ? this.reply(c, text) : this.sendRound(c, text);
     if (ok) {
+      if (c.pingedAt === null && c.socket.readyState === 1) {
+        c.pingData = `u${seq}`;
+        c.pingedAt = this.sources.now();
+        c.socket.ping(c.pingData);
+      }
       c.holds = round;
       c.heldSeq = seq;
       this.metrics.liveUpdatesSent++;

@@ -176,6 +176,11 @@ export function renderServerMetrics(w: WeftContext): string {
     m.liveUpdatesSkipped,
   );
   counter(
+    'weft_server_live_updates_unread_total',
+    'Live updates not computed for clients that had not read their last one (its ping not answered).',
+    m.liveUpdatesUnread,
+  );
+  counter(
     'weft_server_live_rounds_skipped_total',
     'Live rounds not started because the previous round was still computing.',
     m.liveRoundsSkipped,

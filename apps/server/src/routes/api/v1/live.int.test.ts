@@ -132,6 +132,27 @@ describe('live WebSocket limits', () => {
     expect(maxQueued).toBeLessThan(2 * MAX_BUFFERED_BYTES);
   });
 
+  it('computes no update for a client that stopped reading, and closes it after the unread timeout', async () => {
+    const s = await serve({ WEFT_LIVE_UNREAD_TIMEOUT_MS: '1500' });
+    const c = await connect(liveUrl(s));
+    c.send({ type: 'subscribe', filter: 'level=pod' });
+    expect(await c.next()).toMatchObject({ type: 'update' });
+    expect(await c.next()).toMatchObject({ type: 'delta' });
+    // Reads nothing more: its kernel takes the little the server sends, but no pong goes back.
+    (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const sent = await metric(s, 'weft_server_live_updates_sent_total');
+    await new Promise((r) => setTimeout(r, 1000));
+    // At most the update already on its way when the socket was paused (5 rounds went by).
+    expect(await metric(s, 'weft_server_live_updates_sent_total')).toBeLessThanOrEqual(sent + 1);
+    expect(await metric(s, 'weft_server_live_updates_unread_total')).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < 40; i++) {
+      if ((await metric(s, 'weft_server_ws_closed_total{route="live",reason="not_reading"}')) === 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await metric(s, 'weft_server_ws_closed_total{route="live",reason="not_reading"}')).toBe(1);
+    c.ws.terminate();
+  });
+
   it('closes a client that never subscribes', async () => {
     const s = await serve({ WEFT_LIVE_SUBSCRIBE_TIMEOUT_MS: '300' });
     const c = await connect(liveUrl(s));

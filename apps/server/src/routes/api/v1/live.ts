@@ -8,6 +8,8 @@ export const liveRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/live', { websocket: true }, (socket) => {
     const client = app.weft.live.add(socket);
     socket.on('message', (data: Buffer) => client.message(data));
+    // Browsers and ws answer pings by themselves: a pong is the hub's read receipt.
+    socket.on('pong', (data: Buffer) => client.pong(data));
     socket.on('close', () => client.close());
   });
 };
