@@ -11,15 +11,15 @@
  * any of the normal collector's data. Run:
  *   node --conditions=weft-source --import tsx bench/server/soak.ts [--minutes=10] [--seed=1]
  *        [--built] [--budget-mb=230] [--out=soak.json] [--control] [--node-flags=--cpu-prof,--trace-gc]
- *        [--server-log=server.log]
+ *        [--server-log=server.log] [--flood-per-batch=2000] [--nice=-10]
  * `--built` runs apps/server/dist (after `pnpm build`) instead of the sources through tsx; `--control`
  * runs the normal collector and the poller alone (no hostile load), the baseline to compare with.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ENV_VARS } from '../../apps/server/src/config.js';
@@ -47,6 +47,14 @@ const CONTROL = process.argv.includes('--control');
 const NODE_FLAGS = (arg('node-flags') ?? '').split(',').filter((f) => f !== '');
 /** A file for the server's whole output (e.g. with `--node-flags=--trace-gc`). */
 const SERVER_LOG = arg('server-log');
+/** Records per flood batch (the cardinality flood's new pods a batch). */
+const FLOOD_PER_BATCH = Number(arg('flood-per-batch') ?? 2000);
+/**
+ * A nice value (e.g. -10) for every thread of the server and for the readyz poller's thread: on a machine
+ * shared with other work (and with this load generator), the server then has the CPU it would have as a
+ * pod with its own CPU request, and readyz measures its event loop rather than the machine's queue.
+ */
+const NICE = Number(arg('nice') ?? 0);
 const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,9 +88,25 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** Polls /readyz every 500 ms from a thread of its own, so the load's event loop does not skew it. */
+/** Every thread of `pid` (as /proc lists them now) at nice `nice`. */
+function reniceThreads(pid: number, nice: number): void {
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    try {
+      setPriority(Number(tid), nice);
+    } catch {}
+  }
+}
+
 function readyzPoller(url: string): Worker {
   return new Worker(
     `const { parentPort } = require('node:worker_threads');
+     if (${NICE} !== 0) require('node:os').setPriority(${NICE});
      let on = true;
      parentPort.on('message', () => { on = false; });
      (async () => {
@@ -169,11 +193,12 @@ async function main(): Promise<void> {
   console.log(
     `soak${CONTROL ? ' (control: no hostile load)' : ''}: server pid ${child.pid} on ${base} (${BUILT ? 'dist' : 'sources via tsx'}, --max-old-space-size=384, ` +
       `WEFT_MAX_SERIES=100000, ${budgetKnown ? `WEFT_MEMORY_BUDGET_MB=${BUDGET_MB}` : 'no WEFT_MEMORY_BUDGET_MB in this server'}), ` +
-      `${MINUTES} min, seed ${SEED}, load ${loadavg()
+      `${MINUTES} min, seed ${SEED}${NICE !== 0 ? `, server and poller at nice ${NICE}` : ''}, load ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
   );
 
+  if (NICE !== 0 && child.pid) reniceThreads(child.pid, NICE);
   const rss: { s: number; mb: number }[] = [];
   const ready: { ok: boolean; ms: number; at: number }[] = [];
   const poller = readyzPoller(`${base}/readyz`);
@@ -186,6 +211,7 @@ async function main(): Promise<void> {
     const mb = child.pid && !exit ? rssMb(child.pid) : null;
     const s = Math.round((Date.now() - start) / 1000);
     if (mb !== null) rss.push({ s, mb });
+    if (NICE !== 0 && child.pid && !exit) reniceThreads(child.pid, NICE);
     if (s - lastPrint >= 30) {
       lastPrint = s;
       const recent = ready
@@ -206,7 +232,7 @@ async function main(): Promise<void> {
       : [
           fuzzedIngest(`${ws}/ingest`, SEED, stop, c),
           fuzzedIngest(`${ws}/ingest`, SEED + 1, stop, c),
-          cardinalityFlood(`${ws}/ingest`, stop, c),
+          cardinalityFlood(`${ws}/ingest`, stop, c, FLOOD_PER_BATCH),
           stalledSockets(HOST, port, stop, c),
           slowLiveClients(`${ws}/live`, SEED, stop, c),
         ]),
@@ -280,6 +306,11 @@ async function main(): Promise<void> {
       p50Ms: Math.round(quantile(lat, 0.5)),
       p99Ms: Math.round(quantile(lat, 0.99)),
       maxMs: Math.round(lat[lat.length - 1] ?? Number.NaN),
+      // Each poll over 100 ms: when it started (ms since the server was spawned, to set beside the
+      // server's --trace-gc times and CPU profile) and how long it took.
+      slow: ready
+        .filter((r) => r.ms > 100)
+        .map((r) => ({ sinceSpawnMs: Math.round(r.at - r.ms - t0), ms: Math.round(r.ms) })),
     },
     normal: {
       sent: normal.sent,
