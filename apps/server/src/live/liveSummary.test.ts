@@ -47,6 +47,8 @@ describe('the live hub of the app', () => {
       bufferedAmount: 0,
       readyState: 1,
       send: (data: string) => sent.push(JSON.parse(data)),
+      // Reads at once, as the browser does: the pong goes straight back.
+      ping: (data: string) => client.pong(data),
       close: () => {},
       terminate: () => {},
     });
