@@ -112,6 +112,11 @@ export const PRUNE_ROUND_STEPS = 4;
 
 /** Series the deferred eviction pass sums a step (each step a task of its own). */
 export const EVICTION_SLICE = 10_000;
+/**
+ * Series the deferred eviction pass evicts a step at most: a pass under a cardinality flood evicts
+ * thousands (an eviction gives back tiers, index entries and level-table numbers), tasks of their own.
+ */
+export const EVICTIONS_PER_STEP = 1_000;
 
 /** Future skew tolerated on record timestamps (clocks of nodes differ a little). */
 const MAX_FUTURE_MS = 60_000;
@@ -787,6 +792,10 @@ export class Store {
     nodes: number;
     kind: number;
     cursor: Iterator<EdgeSeries | DnsSeries>;
+    /** Once summed: what each node is over its caps (evictFair), the node reached and the evictions so far. */
+    excess: Float64Array | null;
+    node: number;
+    evicted: number;
   } | null = null;
   private readonly usageScratch = new Float64Array(BOUNDS);
 
@@ -801,15 +810,25 @@ export class Store {
       this.measure();
       if (!this.mustGo(null, 0)) return false;
       const nodes = this.owners.size;
-      this.pass = { use: new Float64Array(BOUNDS * nodes), nodes, kind: 0, cursor: this.edges.values() };
+      this.pass = {
+        use: new Float64Array(BOUNDS * nodes),
+        nodes,
+        kind: 0,
+        cursor: this.edges.values(),
+        excess: null,
+        node: 0,
+        evicted: 0,
+      };
     }
     const p = this.pass;
+    if (p.excess !== null) return this.evictStep(p, slice);
     const u = this.usageScratch;
+    let summed = false;
     for (let n = 0; n < slice; ) {
       const next = p.cursor.next();
       if (next.done) {
         if (p.kind === 2) {
-          this.pass = null;
+          summed = true;
           break;
         }
         p.kind++;
@@ -823,14 +842,29 @@ export class Store {
       this.usage(s, p.kind, u);
       for (let b = 0; b < BOUNDS; b++) p.use[b * p.nodes + o] = p.use[b * p.nodes + o]! + u[b]!;
     }
-    if (this.pass !== null) return true;
+    if (!summed) return true;
     this.measure();
-    if (!this.mustGo(null, 0)) return false;
-    const evicted = this.evictFair(p.use, p.nodes);
+    if (!this.mustGo(null, 0)) {
+      this.pass = null;
+      return false;
+    }
+    p.excess = this.fairExcess(p.use, p.nodes);
+    return this.evictStep(p, slice);
+  }
+
+  /**
+   * The eviction part of a pass: at most EVICTIONS_PER_STEP series a step (all of them when `slice` is
+   * unbounded), node after node. The pass ends with the nodes; when fairness freed too little, another
+   * pass follows, and only when it freed nothing does the cluster-wide order (a sort of every series) run.
+   */
+  private evictStep(p: NonNullable<Store['pass']>, slice: number): boolean {
+    const budget = slice === Number.POSITIVE_INFINITY ? slice : EVICTIONS_PER_STEP;
+    const { done, evicted } = this.evictFair(p, budget);
+    p.evicted += evicted;
+    if (!done) return true;
+    this.pass = null;
     if (!this.mustGo(null, 0.1)) return false;
-    // Sums a few batches old fell short: another pass, in steps again. Only when fairness frees nothing
-    // does the cluster-wide order (a sort of every series) run.
-    if (evicted > 0) return true;
+    if (p.evicted > 0) return true;
     this.evictIdlest();
     return false;
   }
@@ -916,9 +950,9 @@ export class Store {
    * is capped by water filling; each node over a cap loses its idlest series, read off the
    * front of its IdleOrder logs, until it is under. A node holding few series (a normal collector)
    * then loses none to another node's flood, and a node alone still may fill the whole store, losing
-   * its idlest past that as before. Returns the series evicted.
+   * its idlest past that as before. This part works out what each node is over its caps.
    */
-  private evictFair(use: Float64Array, nodes: number): number {
+  private fairExcess(use: Float64Array, nodes: number): Float64Array {
     const series = this.memory.share('series');
     const details = this.memory.share('details');
     const measured = [
@@ -935,7 +969,6 @@ export class Store {
       series.limit,
       details.limit,
     ];
-    const u = this.usageScratch;
     // What is over each node's cap (0 where a bound is within its target); usage not owned by a node
     // (the cluster totals) is taken off the target first.
     const excess = new Float64Array(BOUNDS * nodes);
@@ -948,17 +981,31 @@ export class Store {
       const cap = waterFill(owned, target - (measured[b]! - sum));
       for (let i = 0; i < nodes; i++) if (owned[i]! > cap) excess[b * nodes + i] = owned[i]! - cap;
     }
+    return excess;
+  }
+
+  /**
+   * Evicts each node's idlest series while it is over a cap (the pass's `excess`, from fairExcess),
+   * from the pass's node on, at most `budget` series; done when every node has been seen to.
+   */
+  private evictFair(p: NonNullable<Store['pass']>, budget: number): { done: boolean; evicted: number } {
+    const excess = p.excess!;
+    const nodes = p.nodes;
+    const u = this.usageScratch;
     const overCap = (o: number) => {
       for (let b = 0; b < BOUNDS; b++) if (excess[b * nodes + o]! > 0) return true;
       return false;
     };
     let evicted = 0;
-    for (let o = 0; o < nodes; o++) {
+    for (; p.node < nodes; p.node++) {
+      const o = p.node;
       // The idlest of the node's two orders each time; pod-level before rollups when equally idle (the
-      // namespace view keeps its history).
+      // namespace view keeps its history). A step resumes at the front: what it evicted is no longer
+      // current there, and ingest may have closed the logs up meanwhile.
       let pk = this.podsIdle.seek(o, 0);
       let rk = this.rollupsIdle.seek(o, 0);
       while ((pk >= 0 || rk >= 0) && overCap(o)) {
+        if (evicted >= budget) return { done: false, evicted };
         const pod = pk >= 0 ? this.podsIdle.at(o, pk) : null;
         const rollup = rk >= 0 ? this.rollupsIdle.at(o, rk) : null;
         const takeRollup = rollup !== null && (pod === null || rollup.idleAt < pod.idleAt);
@@ -974,7 +1021,7 @@ export class Store {
         evicted++;
       }
     }
-    return evicted;
+    return { done: true, evicted };
   }
 
   private evict(s: EdgeSeries | DnsSeries): void {
