@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -83,6 +83,28 @@ describe('the workspace packages import one way', () => {
       expect(bad).toEqual([]);
     },
   );
+
+  it('bench/ reaches the packages by their names, never by a path into them', () => {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d)) {
+        const p = join(d, e);
+        if (statSync(p).isDirectory()) {
+          if (e !== 'node_modules') walk(p);
+        } else if (/\.(ts|mjs)$/.test(e)) out.push(p);
+      }
+    };
+    const bench = join(root, 'bench');
+    walk(bench);
+    const bad = out.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']*)'/g)]
+        .map((m) => m[1]!)
+        .filter((spec) => !resolve(dirname(file), spec).startsWith(`${bench}/`))
+        .map((spec) => `${file.slice(root.length)} imports ${spec}`),
+    );
+    expect(out.length).toBeGreaterThan(20);
+    expect(bad).toEqual([]);
+  });
 
   it('finds an import where there is one', () => {
     expect(weftImports("import { a } from '@weft/lab';\nconst m = await import('@weft/server');")).toEqual([

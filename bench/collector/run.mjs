@@ -42,7 +42,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer } from '../../packages/collector/node_modules/ws/wrapper.mjs';
+import { WebSocketServer } from 'ws';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,9 +4,8 @@
  *   node --conditions=weft-source --import tsx bench/lab/rates.ts [--seconds 60] [--scenario default|clean]
  */
 import { readFileSync } from 'node:fs';
-import { labDown, labStatus, labUp } from '../../packages/lab/src/index.js';
-import { measureRates } from '../../packages/lab/src/scenario/measureRates.js';
-import type { Scenario } from '../../packages/lab/src/scenario/scenario.js';
+import type { Scenario } from '@weft/lab';
+import { labDown, labStatus, labUp, measureRates } from '@weft/lab';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,7 @@
  * records a simulated minute of the default scenario is per node. Run:
  *   node --conditions=weft-source --import tsx bench/lab/simulated.ts [--minutes 5]
  */
-import { createSimulatedSource } from '../../packages/lab/src/index.js';
+import { createSimulatedSource } from '@weft/lab';
 
 const i = process.argv.indexOf('--minutes');
 const minutes = i > 0 ? Number(process.argv[i + 1]) : 5;

@@ -2,13 +2,7 @@
 // node --conditions=weft-source --import tsx bench/policy/explain.ts [--runs 5] [--flows 20000]
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import {
-  type Flow,
-  type NetworkPolicy,
-  PolicyEvaluator,
-  parsePolicies,
-  type World,
-} from '../../packages/policy/src/index.js';
+import { type Flow, type NetworkPolicy, PolicyEvaluator, parsePolicies, type World } from '@weft/policy';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);

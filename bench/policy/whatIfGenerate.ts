@@ -7,13 +7,13 @@
  *   node --expose-gc --conditions=weft-source --import tsx bench/policy/whatIfGenerate.ts [--every=15] [--runs=5]
  */
 import { loadavg } from 'node:os';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { generateFromTraffic } from '../../apps/server/src/policy/generateFromTraffic.js';
-import { PolicyContexts } from '../../apps/server/src/policy/policyContexts.js';
-import { whatIf } from '../../apps/server/src/policy/whatIf.js';
-import { windowConnections } from '../../apps/server/src/policy/windowConnections.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { networkPolicyObject, parsePolicies } from '../../packages/policy/src/index.js';
+import { networkPolicyObject, parsePolicies } from '@weft/policy';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { generateFromTraffic } from '@weft/server/internal/policy/generateFromTraffic';
+import { PolicyContexts } from '@weft/server/internal/policy/policyContexts';
+import { whatIf } from '@weft/server/internal/policy/whatIf';
+import { windowConnections } from '@weft/server/internal/policy/windowConnections';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from '../server/syntheticCluster.js';
 
 const arg = (name: string, def: number) =>

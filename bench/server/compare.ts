@@ -21,7 +21,7 @@ import {
   type GraphResponse,
   resolveTime,
   type TimeWindow,
-} from '../../packages/protocol/src/index.js';
+} from '@weft/protocol';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>

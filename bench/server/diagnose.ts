@@ -8,14 +8,13 @@
  */
 
 import { loadavg } from 'node:os';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { diagnose } from '../../apps/server/src/diagnose/diagnose.js';
-import { resolveSubject, storeLookup } from '../../apps/server/src/diagnose/resolveSubject.js';
-import { DEFAULT_RULES } from '../../apps/server/src/diagnose/rules.js';
-import { parseSubject, type Subject } from '../../apps/server/src/diagnose/subject.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { type DiagnoseResponse, resolveTime } from '../../packages/protocol/src/index.js';
-import { namespaceNodeId, workloadNodeId } from '../../packages/protocol/src/nodeId.js';
+import { type DiagnoseResponse, namespaceNodeId, resolveTime, workloadNodeId } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { diagnose } from '@weft/server/internal/diagnose/diagnose';
+import { resolveSubject, storeLookup } from '@weft/server/internal/diagnose/resolveSubject';
+import { DEFAULT_RULES } from '@weft/server/internal/diagnose/rules';
+import { parseSubject, type Subject } from '@weft/server/internal/diagnose/subject';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>

@@ -7,9 +7,10 @@
  *   node --max-old-space-size=384 --conditions=weft-source --import tsx bench/server/floodStore.ts \
  *     [--batches=300] [--per-batch=2000]
  */
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import type { Endpoint, IngestBatch } from '../../packages/protocol/src/index.js';
+
+import type { Endpoint, IngestBatch } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { Store } from '@weft/server/internal/store/store';
 import { floodBatch } from './soakLoad.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

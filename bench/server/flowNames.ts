@@ -6,9 +6,9 @@
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/flowNames.ts [--batches=20] [--batch=10000] [--rounds=5]
  */
 import { loadavg } from 'node:os';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { type PackedBatch, packBatch } from '../../packages/protocol/src/index.js';
+import { type PackedBatch, packBatch } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

@@ -16,9 +16,6 @@
  */
 
 import { loadavg } from 'node:os';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { queryFlows } from '../../apps/server/src/store/flowsQuery.js';
-import { Store } from '../../apps/server/src/store/store.js';
 import {
   BatchPacker,
   EndpointTable,
@@ -26,7 +23,10 @@ import {
   parseFilter,
   parseFlowSearch,
   type TimeWindow,
-} from '../../packages/protocol/src/index.js';
+} from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { queryFlows } from '@weft/server/internal/store/flowsQuery';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>

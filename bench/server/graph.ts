@@ -5,10 +5,10 @@
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/graph.ts [--every=15] [--runs=40] [--warmup=5]
  */
 
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { queryGraph } from '../../apps/server/src/store/graphQuery.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { DEFAULT_FILTER, type FilterState } from '../../packages/protocol/src/index.js';
+import { DEFAULT_FILTER, type FilterState } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { queryGraph } from '@weft/server/internal/store/graphQuery';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>

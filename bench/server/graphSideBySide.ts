@@ -10,7 +10,7 @@
 
 import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { DEFAULT_FILTER, type FilterState, type GraphResponse } from '../../packages/protocol/src/index.js';
+import { DEFAULT_FILTER, type FilterState, type GraphResponse } from '@weft/protocol';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

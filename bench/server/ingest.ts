@@ -13,11 +13,6 @@
 
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { CollectorRegistry } from '../../apps/server/src/ingest/collectorRegistry.js';
-import { IngestSession, isPackedBatch } from '../../apps/server/src/ingest/ingestSession.js';
-import { ServerMetrics } from '../../apps/server/src/serverMetrics.js';
-import { Store } from '../../apps/server/src/store/store.js';
 import {
   BatchPacker,
   EndpointTable,
@@ -26,7 +21,12 @@ import {
   PROTOCOL_VERSION,
   packBatch,
   packedBatchProblem,
-} from '../../packages/protocol/src/index.js';
+} from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { CollectorRegistry } from '@weft/server/internal/ingest/collectorRegistry';
+import { IngestSession, isPackedBatch } from '@weft/server/internal/ingest/ingestSession';
+import { ServerMetrics } from '@weft/server/internal/serverMetrics';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

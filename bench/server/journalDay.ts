@@ -1,5 +1,5 @@
-import { BatchJournal } from '../../apps/server/src/history/batchJournal.js';
-import { BatchPacker, type Endpoint, type IngestBatch } from '../../packages/protocol/src/index.js';
+import { BatchPacker, type Endpoint, type IngestBatch } from '@weft/protocol';
+import { BatchJournal } from '@weft/server/internal/history/batchJournal';
 import { flowBatch, type SyntheticCluster } from './syntheticCluster.js';
 
 /**

@@ -6,9 +6,10 @@
  * case for running totals: every record lands before the tier's newest bucket. Run:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/lateBatch.ts [--kinds=all]
  */
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { type IngestBatch, packBatch } from '../../packages/protocol/src/index.js';
+
+import { type IngestBatch, packBatch } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { Store } from '@weft/server/internal/store/store';
 import { syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

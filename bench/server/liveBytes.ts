@@ -12,9 +12,9 @@
 
 import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { LiveGraph } from '../../apps/web/src/domain/liveGraph.js';
-import type { GraphEdge, GraphNode, GraphResponse, LiveSummary } from '../../packages/protocol/src/index.js';
-import { canonicalGraph } from '../../packages/protocol/src/index.js';
+import type { GraphEdge, GraphNode, GraphResponse, LiveSummary } from '@weft/protocol';
+import { canonicalGraph } from '@weft/protocol';
+import { LiveGraph } from '@weft/web/domain/liveGraph';
 import { syntheticGraph } from '../web/syntheticGraph.mjs';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

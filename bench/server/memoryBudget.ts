@@ -5,9 +5,10 @@
  * arrayBuffers after a full GC, less the same before). Run:
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/memoryBudget.ts [--mib=128]
  */
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { type IngestBatch, packBatch } from '../../packages/protocol/src/index.js';
+
+import { type IngestBatch, packBatch } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

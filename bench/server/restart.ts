@@ -36,19 +36,19 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { BatchJournal } from '../../apps/server/src/history/batchJournal.js';
-import { RecordKind, readSegment } from '../../apps/server/src/history/journalFormat.js';
-import { replayJournal } from '../../apps/server/src/history/journalReplay.js';
-import { SNAPSHOT_NAME } from '../../apps/server/src/history/snapshotFormat.js';
-import { StoreClock } from '../../apps/server/src/history/storeClock.js';
+import type { Endpoint } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { BatchJournal } from '@weft/server/internal/history/batchJournal';
+import { RecordKind, readSegment } from '@weft/server/internal/history/journalFormat';
+import { replayJournal } from '@weft/server/internal/history/journalReplay';
+import { SNAPSHOT_NAME } from '@weft/server/internal/history/snapshotFormat';
+import { StoreClock } from '@weft/server/internal/history/storeClock';
 import {
   SNAPSHOT_JOURNAL_BYTES,
   SNAPSHOT_MS,
   StoreSnapshots,
-} from '../../apps/server/src/history/storeSnapshots.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import type { Endpoint } from '../../packages/protocol/src/index.js';
+} from '@weft/server/internal/history/storeSnapshots';
+import { Store } from '@weft/server/internal/store/store';
 import { writeDay } from './journalDay.js';
 import { syntheticCluster } from './syntheticCluster.js';
 

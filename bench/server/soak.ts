@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { loadavg, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ENV_VARS } from '../../apps/server/src/config.js';
+import { ENV_VARS } from '@weft/server/internal/config';
 import {
   type Counters,
   cardinalityFlood,

@@ -1,10 +1,4 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
-import { FuzzSocket } from '../../apps/server/src/fuzz/fuzzSocket.js';
-import { PROTO_NAMES } from '../../apps/server/src/fuzz/hostileValues.js';
-import { IngestFrames } from '../../apps/server/src/fuzz/ingestFrames.js';
-import { Prng } from '../../apps/server/src/fuzz/prng.js';
-import { randomQuery } from '../../apps/server/src/fuzz/queryStrings.js';
-import { validHello } from '../../apps/server/src/fuzz/validFrames.js';
 import {
   BatchPacker,
   type Endpoint,
@@ -12,7 +6,13 @@ import {
   type FlowRecord,
   type IngestBatch,
   packBatch,
-} from '../../packages/protocol/src/index.js';
+} from '@weft/protocol';
+import { FuzzSocket } from '@weft/server/internal/fuzz/fuzzSocket';
+import { PROTO_NAMES } from '@weft/server/internal/fuzz/hostileValues';
+import { IngestFrames } from '@weft/server/internal/fuzz/ingestFrames';
+import { Prng } from '@weft/server/internal/fuzz/prng';
+import { randomQuery } from '@weft/server/internal/fuzz/queryStrings';
+import { validHello } from '@weft/server/internal/fuzz/validFrames';
 
 /**
  * The soak's load, each a bounded loop that stops at `stop.at`: hostile collectors, a cardinality flood,

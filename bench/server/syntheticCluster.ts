@@ -1,4 +1,4 @@
-import type { Endpoint, FlowRecord, IngestBatch } from '../../packages/protocol/src/index.js';
+import type { Endpoint, FlowRecord, IngestBatch } from '@weft/protocol';
 
 /**
  * A synthetic cluster for the server benchmarks: `pods` pods in 20 namespaces, 10 pods per workload,

@@ -10,17 +10,12 @@
  *   node --expose-gc --conditions=weft-source --import tsx bench/server/timeline.ts [--slice=2000] [--runs=40] [--warmup=5]
  */
 
-import { AlertEngine } from '../../apps/server/src/alerts/alertEngine.js';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { queryGraph } from '../../apps/server/src/store/graphQuery.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { queryTimeline } from '../../apps/server/src/timeline/timelineQuery.js';
-import {
-  DEFAULT_FILTER,
-  type DropRecord,
-  type FilterState,
-  resolveTime,
-} from '../../packages/protocol/src/index.js';
+import { DEFAULT_FILTER, type DropRecord, type FilterState, resolveTime } from '@weft/protocol';
+import { AlertEngine } from '@weft/server/internal/alerts/alertEngine';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { queryGraph } from '@weft/server/internal/store/graphQuery';
+import { Store } from '@weft/server/internal/store/store';
+import { queryTimeline } from '@weft/server/internal/timeline/timelineQuery';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string, def: number) =>

@@ -5,9 +5,10 @@
  *   node --max-old-space-size=384 --expose-gc --conditions=weft-source --import tsx \
  *     bench/server/wideTables.ts [--batches=60] [--mib=256]
  */
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.js';
-import { Store } from '../../apps/server/src/store/store.js';
-import { packBatch } from '../../packages/protocol/src/index.js';
+
+import { packBatch } from '@weft/protocol';
+import { DEFAULT_CONFIG } from '@weft/server/internal/config';
+import { Store } from '@weft/server/internal/store/store';
 import { flowBatch, syntheticCluster } from './syntheticCluster.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

@@ -18,8 +18,8 @@ import { createServer } from 'node:http';
 import { createRequire, SourceMap } from 'node:module';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.mjs';
-import { graphChanges, itemsById } from '../../packages/protocol/dist/core.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@weft/e2e/support/chromium';
+import { graphChanges, itemsById } from '@weft/protocol/core';
 import { syntheticGraph } from './syntheticGraph.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
