@@ -81,6 +81,8 @@ export function createContext(config: ServerConfig, deps: AppDeps = {}): WeftCon
       messageBurst: config.liveMessageBurst,
       messagesPerSecond: config.liveMessagesPerSecond,
       subscribeTimeoutMs: config.liveSubscribeTimeoutMs,
+      // Two rounds to read an update in before the rounds stop computing them for a client.
+      readGraceMs: Math.min(config.liveUnreadTimeoutMs, Math.max(1_000, 2 * config.liveIntervalMs)),
       unreadTimeoutMs: config.liveUnreadTimeoutMs,
     },
   );

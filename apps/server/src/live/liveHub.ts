@@ -49,6 +49,11 @@ export interface LiveLimits {
   messagesPerSecond: number;
   /** A client that has not subscribed this long after connecting is closed. */
   subscribeTimeoutMs: number;
+  /**
+   * How long a client may take to read an update (its pong to the ping that followed it) before rounds
+   * stop computing updates for it: a pong on its way (a round trip, a busy browser) costs no round.
+   */
+  readGraceMs: number;
   /** A client whose pong has not come back this long after the ping that followed an update is closed. */
   unreadTimeoutMs: number;
 }
@@ -57,6 +62,7 @@ export const DEFAULT_LIVE_LIMITS: Readonly<LiveLimits> = Object.freeze({
   messageBurst: 20,
   messagesPerSecond: 5,
   subscribeTimeoutMs: 10_000,
+  readGraceMs: 2_000,
   unreadTimeoutMs: 30_000,
 });
 
@@ -144,6 +150,13 @@ export class LiveHub {
 
   get size(): number {
     return this.clients.size;
+  }
+
+  /** Clients whose last update is not read yet (the pong to the ping after it has not come back). */
+  get awaitingReceipt(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.pingedAt !== null) n++;
+    return n;
   }
 
   add(socket: LiveSocket): {
@@ -379,12 +392,13 @@ export class LiveHub {
     isReply: boolean,
   ): boolean {
     if (!c.filter || !c.open) return false;
-    if (!isReply && c.pingedAt !== null) {
-      // Flow control by read receipt: the update it was sent last is not read yet (its pong is not
-      // back), so none is computed for it. A client that never reads costs a ping, not a graph a round
-      // (its messages may be too small ever to back its socket up), and a slow link (a port-forward)
-      // gets updates as fast as it reads them. The next one it gets is a delta against what it holds.
-      const waited = this.sources.now() - c.pingedAt;
+    const waited = c.pingedAt === null ? 0 : this.sources.now() - c.pingedAt;
+    if (!isReply && waited > this.limits.readGraceMs) {
+      // Flow control by read receipt: the update it was sent a while ago is not read yet (its pong is
+      // not back), so none is computed for it. A client that never reads costs a ping and the rounds of
+      // the grace, not a graph a round (its messages may be too small ever to back its socket up), and
+      // a slow link (a port-forward) gets updates as fast as it reads them. The next one it gets is a
+      // delta against what it holds.
       if (waited > this.limits.unreadTimeoutMs) {
         this.drop(c, POLICY, `not reading: no pong for ${seconds(waited)}`, 'not_reading');
         return false;
