@@ -36,6 +36,7 @@ const SOLO = arg('solo');
 const BASE = arg('base');
 /** In a child: whose sources it runs, this tree's or the base's. */
 const SIDE = arg('side') ?? 'new';
+const DROP_WARMUP = process.argv.includes('--drop-warmup');
 const records = BATCH * BATCHES;
 const load = () =>
   loadavg()
@@ -77,7 +78,7 @@ async function parts(): Promise<Parts> {
   };
 }
 
-async function fullPath(durable: boolean): Promise<{ rate: number; bytes: number }> {
+async function fullPath(durable: boolean): Promise<{ rate: number; bytes: number; kept: boolean }> {
   const { BatchJournal, Store, IngestSession, CollectorRegistry, ServerMetrics, BatchPacker, protocol } =
     await parts();
   const cluster = syntheticCluster(5_000, 50_000);
@@ -130,12 +131,19 @@ async function fullPath(durable: boolean): Promise<{ rate: number; bytes: number
     const u = process.cpuUsage(c);
     const bytes = journal?.bytesOnDisk ?? 0;
     if (dir) rmSync(dir, { recursive: true, force: true });
-    return { rate: records / ((u.user + u.system) / 1e6), bytes };
+    return { rate: records / ((u.user + u.system) / 1e6), bytes, held: [store, s] as unknown[] | null };
   };
-  // A whole run first into a store then dropped: the JIT has seen the shapes, the heap has grown.
-  await run();
+  // A whole run first: the JIT has seen the shapes, the heap has grown. Its store stays alive through
+  // the timed run, as a server's store lives as long as the server: dropped and collected before it
+  // (--drop-warmup, what this bench did until 2026-12-08), the forced GC likely took the objects' hidden
+  // classes with it, and the timed run was paying V8 for deoptimizing and optimizing its code again
+  // (--trace-deopt: 16 deopts, 71 optimizations in the timed run; background threads' CPU 230-360 ms
+  // of 700-1,000) and for growing the heap again. Kept, a warm-up store only makes marking dearer.
+  const warm = await run();
+  if (DROP_WARMUP) warm.held = null;
   (globalThis as { gc?: () => void }).gc?.();
-  return run();
+  const timed = await run();
+  return { rate: timed.rate, bytes: timed.bytes, kept: warm.held !== null };
 }
 
 /**
@@ -203,6 +211,7 @@ if (SOLO === 'journal') {
           ...(BASE ? [`--base=${BASE}`] : []),
           `--batches=${BATCHES}`,
           `--batch=${BATCH}`,
+          ...(DROP_WARMUP ? ['--drop-warmup'] : []),
         ],
         { encoding: 'utf8' },
       );
@@ -223,7 +232,8 @@ if (SOLO === 'journal') {
   const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
   const [off, on] = [median(rates['new-off']!), median(rates['new-on']!)];
   console.log(
-    `${BATCHES} batches x ${BATCH} flow records (5,000 pods / 50,000 edges), ${ROUNDS} rounds; ` +
+    `${BATCHES} batches x ${BATCH} flow records (5,000 pods / 50,000 edges), ${ROUNDS} rounds, warm-up store ` +
+      `${DROP_WARMUP ? 'dropped' : 'kept'}; ` +
       `journal wrote ${(written / 2 ** 20).toFixed(1)} MiB a run`,
   );
   for (const key of sides)
