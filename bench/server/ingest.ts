@@ -35,7 +35,8 @@ const BATCHES = Number(arg('batches') ?? 40);
 const BASE = arg('base');
 const SOLO = arg('solo');
 const ROUNDS = Number(arg('rounds') ?? 3);
-const DROP_WARMUP = process.argv.includes('--drop-warmup');
+/** What becomes of the warm-up run's store in the alternating runs: dropped (default) or collected. */
+const WARMUP = arg('warmup') ?? 'dropped';
 const cluster = syntheticCluster(5_000, 50_000);
 const t0 = Date.now() - BATCHES * 1000;
 const batches: IngestBatch[] = Array.from({ length: BATCHES }, (_, i) =>
@@ -197,24 +198,20 @@ if (!SOLO) {
 
 /** The full path of one version alone, on its own wire format: what the alternating runs below time. */
 async function fullPathAlone(parts: SessionParts, wire: Buffer[]): Promise<number> {
-  // A whole run first: a child has not run the other stages, whose JIT work and grown heap the
-  // parent's full path inherits (a server's steady state has both). Its session and store stay alive
-  // through the timed run, as a server's store does (bench/server/ingestDurable.ts says why; with
-  // --drop-warmup they are dropped and collected first, as until 2026-12-08).
   {
-    const warm = session(parts);
-    for (const t of wire) ack(warm.s.onMessage(t));
-    if (!DROP_WARMUP) held.push(warm);
+    const { s } = session(parts);
+    // A whole run first, into a store then dropped: a child has not run the other stages, whose JIT
+    // work and grown heap the parent's full path inherits (a server's steady state has both). Not
+    // forced out before the timed run (--warmup=collected, as until 2026-12-08): bench/server/
+    // ingestDurable.ts says why.
+    for (const t of wire) ack(s.onMessage(t));
   }
-  gc?.();
+  if (WARMUP === 'collected') gc?.();
   const { s } = session(parts);
   const c = process.cpuUsage();
   for (const t of wire) ack(s.onMessage(t));
   return records / cpuSeconds(process.cpuUsage(c));
 }
-
-/** The warm-up runs' sessions, alive until the process ends. */
-const held: unknown[] = [];
 
 if (BASE && SOLO) {
   // A child of the alternating runs: one version's full path in a process of its own.
@@ -235,7 +232,7 @@ if (BASE && SOLO) {
           `--base=${BASE}`,
           `--batches=${BATCHES}`,
           `--batch=${BATCH}`,
-          ...(DROP_WARMUP ? ['--drop-warmup'] : []),
+          `--warmup=${WARMUP}`,
         ],
         { encoding: 'utf8' },
       );

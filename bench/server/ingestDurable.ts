@@ -9,7 +9,7 @@
  * journal's timer writes while ingest goes on; the timed span ends when the journal has written
  * everything (close), so writing is counted. Rates are per CPU second of the process, every thread
  * (libuv's pool does the writes) included. Run:
- *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingestDurable.ts [--rounds=7] [--batches=40]
+ *   node --expose-gc --conditions=weft-source --import tsx bench/server/ingestDurable.ts [--rounds=7] [--batches=40] [--warmup=dropped|kept|collected]
  * With --base=<dir> (an older commit's sources: bench/server/base.sh 42b6a7a /tmp/h14-base) each round
  * runs that version's off and on sides too, the four in a rotating order, each in a process of its own,
  * and the ratios new / base are printed beside the figures.
@@ -36,7 +36,8 @@ const SOLO = arg('solo');
 const BASE = arg('base');
 /** In a child: whose sources it runs, this tree's or the base's. */
 const SIDE = arg('side') ?? 'new';
-const DROP_WARMUP = process.argv.includes('--drop-warmup');
+/** What becomes of the warm-up run's store: dropped (default), kept alive, or collected (forced GC). */
+const WARMUP = arg('warmup') ?? 'dropped';
 const records = BATCH * BATCHES;
 const load = () =>
   loadavg()
@@ -133,15 +134,17 @@ async function fullPath(durable: boolean): Promise<{ rate: number; bytes: number
     if (dir) rmSync(dir, { recursive: true, force: true });
     return { rate: records / ((u.user + u.system) / 1e6), bytes, held: [store, s] as unknown[] | null };
   };
-  // A whole run first: the JIT has seen the shapes, the heap has grown. Its store stays alive through
-  // the timed run, as a server's store lives as long as the server: dropped and collected before it
-  // (--drop-warmup, what this bench did until 2026-12-08), the forced GC likely took the objects' hidden
-  // classes with it, and the timed run was paying V8 for deoptimizing and optimizing its code again
-  // (--trace-deopt: 16 deopts, 71 optimizations in the timed run; background threads' CPU 230-360 ms
-  // of 700-1,000) and for growing the heap again. Kept, a warm-up store only makes marking dearer.
+  // A whole run first, its store then dropped: the JIT has seen the shapes, the heap has grown. It is
+  // not forced out before the timed run: until 2026-12-08 it was (--warmup=collected), and with no
+  // object of those shapes left the forced GC likely took their hidden classes with it, so the timed
+  // run paid V8 for deoptimizing and optimizing the ingest path again (--trace-deopt: 16 deopts, 71
+  // optimizations inside it, its background threads' CPU 230-360 ms of 700-1,000) and for growing the
+  // heap again. Dropped (the default), the timed run pays for sweeping the warm-up's store as it goes;
+  // --warmup=kept keeps it alive instead, and the on side then pays for marking two stores (the
+  // journal's buffers bring the major GCs on): on / off 0.87 that way, 1.00 dropped, 0.92 collected.
   const warm = await run();
-  if (DROP_WARMUP) warm.held = null;
-  (globalThis as { gc?: () => void }).gc?.();
+  if (WARMUP !== 'kept') warm.held = null;
+  if (WARMUP !== 'dropped') (globalThis as { gc?: () => void }).gc?.();
   const timed = await run();
   return { rate: timed.rate, bytes: timed.bytes, kept: warm.held !== null };
 }
@@ -211,7 +214,7 @@ if (SOLO === 'journal') {
           ...(BASE ? [`--base=${BASE}`] : []),
           `--batches=${BATCHES}`,
           `--batch=${BATCH}`,
-          ...(DROP_WARMUP ? ['--drop-warmup'] : []),
+          `--warmup=${WARMUP}`,
         ],
         { encoding: 'utf8' },
       );
@@ -233,7 +236,7 @@ if (SOLO === 'journal') {
   const [off, on] = [median(rates['new-off']!), median(rates['new-on']!)];
   console.log(
     `${BATCHES} batches x ${BATCH} flow records (5,000 pods / 50,000 edges), ${ROUNDS} rounds, warm-up store ` +
-      `${DROP_WARMUP ? 'dropped' : 'kept'}; ` +
+      `${WARMUP}; ` +
       `journal wrote ${(written / 2 ** 20).toFixed(1)} MiB a run`,
   );
   for (const key of sides)
