@@ -259,7 +259,10 @@ export class Store implements SeriesWriter {
     return stored;
   }
 
-  /** SeriesWriter's (the per-kind ingest functions'), as are the methods below up to edgeBuckets. */
+  /**
+   * SeriesWriter's (store/ingest/ calls them through BatchContext.series), as are edge, dnsClient,
+   * dnsBucketsMade, addToRollupRun, addTraffic, endRun and edgeBuckets below.
+   */
   observable(e: Endpoint): boolean {
     if (e.kind === 'pod') return this.observedNodes.has(e.node);
     // A ClusterIP answers through its backends, whose egress is seen.
