@@ -40,6 +40,21 @@ const detailTimes: number[] = [];
 const standalone = new TierArena();
 
 /**
+ * A tier's additions waiting for flushLate, made on the first: most tiers never have any, and the four
+ * fields (a boxed NaN among them) were a tenth of every new series' bytes, which the young generation
+ * copies twice.
+ */
+class LateAdds {
+  /** Bucket time -> a delta per scalar. */
+  readonly byTime = new Map<number, Float64Array>();
+  /** Scalars with a non-zero delta, one bit each. */
+  mask = 0;
+  /** The time and deltas `defer` last added to. */
+  lastT = Number.NaN;
+  lastD: Float64Array | undefined = undefined;
+}
+
+/**
  * One tier (1 s or 1 min) of one edge series in one Float64Array, a row per bucket: its start time,
  * then per present scalar the running total through that bucket. One object per bucket made a
  * 50,000-series store 1.5 GB of small objects whose GC pauses set the graph's p99; here a traffic-only
@@ -70,11 +85,7 @@ export class EdgeTier {
    * later row): one late batch spread over a day cost seconds that way. Deferred, a batch's late records
    * cost a map update each and the tier one merge pass.
    */
-  private late: Map<number, Float64Array> | null = null;
-  private lateMask = 0;
-  /** The time and deltas `defer` last added to (valid while `late` is not null). */
-  private lateT = Number.NaN;
-  private lateD: Float64Array | undefined = undefined;
+  private late: LateAdds | null = null;
 
   /** `coarse` tells the store which bucket count the buckets flushLate makes belong to. */
   constructor(
@@ -303,20 +314,22 @@ export class EdgeTier {
   }
 
   private defer(t: number, k: number, v: number): void {
-    if (this.late === null) {
-      this.late = new Map();
+    let late = this.late;
+    if (late === null) {
+      late = new LateAdds();
+      this.late = late;
       this.arena.late.push(this);
     }
     // A record's columns come one after another for the same time: no second lookup for them.
-    let d = this.lateT === t ? this.lateD : this.late.get(t);
+    let d = late.lastT === t ? late.lastD : late.byTime.get(t);
     if (!d) {
       d = new Float64Array(SCALARS);
-      this.late.set(t, d);
+      late.byTime.set(t, d);
     }
-    this.lateT = t;
-    this.lateD = d;
+    late.lastT = t;
+    late.lastD = d;
     d[k]! += v;
-    if (v !== 0) this.lateMask |= 1 << k;
+    if (v !== 0) late.mask |= 1 << k;
   }
 
   /**
@@ -324,11 +337,10 @@ export class EdgeTier {
    * new buckets before it and takes the deltas at or before it. Returns the buckets it made.
    */
   flushLate(): number {
-    const late = this.late;
-    if (late === null) return 0;
+    if (this.late === null) return 0;
+    const late = this.late.byTime;
+    const lateMask = this.late.mask;
     this.late = null;
-    this.lateT = Number.NaN;
-    this.lateD = undefined;
     const times = [...late.keys()].sort((a, b) => a - b);
     const n = this.length;
     let added = 0;
@@ -336,8 +348,7 @@ export class EdgeTier {
       const i = this.search(t, 0, n);
       if (i === n || this.timeAt(i) !== t) added++;
     }
-    const mask = this.mask | this.lateMask;
-    this.lateMask = 0;
+    const mask = this.mask | lateMask;
     if (mask !== this.mask || n + added > this.capacity)
       this.relayout(Math.max(this.capacity, MIN_CAPACITY, pow2(n + added)), mask);
     const buf = this.buf;
@@ -579,8 +590,5 @@ export class EdgeTier {
     if (this.details) this.arena.details -= this.details.size;
     this.details = null;
     this.late = null;
-    this.lateMask = 0;
-    this.lateT = Number.NaN;
-    this.lateD = undefined;
   }
 }

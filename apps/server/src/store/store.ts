@@ -1,46 +1,31 @@
-import {
-  type Endpoint,
-  FLOW_DIRECTIONS,
-  type FlowRow,
-  type IngestBatch,
-  L4_PROTOS,
-  type PackedBatch,
-  packBatch,
-  TCP_ACK,
-  TCP_SYN,
-} from '@weft/protocol';
+import { type Endpoint, type FlowRow, type IngestBatch, type PackedBatch, packBatch } from '@weft/protocol';
 import { MemoryBudget, type MemoryPartFigures } from '../memoryBudget.js';
-import { boundedName } from './boundedName.js';
-import { bucketAt, COARSE_MS, FINE_MS } from './buckets.js';
+import { COARSE_MS, FINE_MS } from './buckets.js';
 import { CrossNodeDedupe } from './crossNodeDedupe.js';
 import { DnsNameIndex } from './dnsNameIndex.js';
-import {
-  CONNECTS,
-  DNS_ERRORS,
-  DNS_QUERIES,
-  DROP_PACKETS,
-  type EdgeTier,
-  FAILURES,
-  RETRANSMITS,
-  RTT_COUNT,
-  RTT_SUM_US,
-} from './edgeTier.js';
+import type { EdgeTier } from './edgeTier.js';
 import { EndpointInterner, type Interned } from './endpointInterner.js';
 import { endpointKey } from './endpointKey.js';
 import { FlowNames } from './flowNames.js';
 import { FlowRing } from './flowRing.js';
 import { dueTouch, IdleOrder } from './idleOrder.js';
+import type { BatchContext, SeriesWriter } from './ingest/batchContext.js';
+import { ingestDnsQueries } from './ingest/ingestDnsQueries.js';
+import { ingestDrops } from './ingest/ingestDrops.js';
+import { ingestFlows } from './ingest/ingestFlows.js';
+import { ingestTcpConnects } from './ingest/ingestTcpConnects.js';
+import { ingestTcpStats } from './ingest/ingestTcpStats.js';
+import { learnDnsNames } from './ingest/learnDnsNames.js';
 import { levelNode } from './levelNode.js';
 import { LevelTables } from './levelTables.js';
 import { RollupIndex } from './rollupIndex.js';
 import { RunSums } from './runSums.js';
-import { count } from './saturate.js';
-import { DnsSeries, EdgeSeries, makeDnsBucket, protoNumber } from './series.js';
+import { DnsSeries, EdgeSeries } from './series.js';
 import { releaseEnds } from './seriesGroups.js';
 import { SeriesIndex } from './seriesIndex.js';
 import { SeriesList } from './seriesList.js';
 import { SeriesOwners } from './seriesOwners.js';
-import { LearnedPorts, srcIsClient } from './serverSide.js';
+import { LearnedPorts } from './serverSide.js';
 import type { StoreParts } from './storeImage.js';
 import { TierArena } from './tierArena.js';
 import { waterFill } from './waterFill.js';
@@ -70,10 +55,6 @@ export interface StoreStats {
   outOfWindow: number;
   skippedIngress: number;
 }
-
-const INGRESS = FLOW_DIRECTIONS.indexOf('ingress');
-const TCP = protoNumber('tcp');
-const UDP = protoNumber('udp');
 
 /** The endpoint's node at namespace level: the rollups' ends. */
 function namespaceNode(it: Interned): string {
@@ -127,7 +108,7 @@ const MAX_FUTURE_MS = 60_000;
  * the memory budget's shares in bytes (MemoryBudget); when over, the series idle the longest go first
  * and are counted as evictions.
  */
-export class Store {
+export class Store implements SeriesWriter {
   /**
    * Pod-level series (found by ids through edgeIndex). A Set: a Map needed a key string per series,
    * and building and hashing it was a fifth of making a series.
@@ -239,251 +220,37 @@ export class Store {
   ingestPacked(batch: PackedBatch, node: string, now = this.now()): number {
     const oldest = now - this.opts.coarseRetentionS * 1000;
     const newest = now + MAX_FUTURE_MS;
-    // 1 s buckets older than this are pruned unread: late records add only to the minute tier.
     const fineFrom = this.fineFrom(now);
     this.batchFineFrom = fineFrom;
     this.batchOwner = this.owners.index(node);
-    const ok = (ts: number) => {
-      if (ts >= oldest && ts <= newest) return true;
-      this.counters.outOfWindow++;
-      return false;
-    };
-    let stored = 0;
     if (batch.start < this.dataStart && batch.start >= oldest) this.dataStart = batch.start;
     if (batch.end > this.dataEnd && batch.end <= newest) this.dataEnd = batch.end;
-    // Each endpoint interned once, however many records name it (and a connection's table once, however
-    // many of its batches name it).
-    const endpoints = batch.endpoints;
-    const interned = this.interner.internTable(endpoints);
-
-    // What the batch's DNS records teach comes first: its flows (a query's own, and the connections its
-    // answer leads to) are of the same interval.
-    const names = this.dnsNames;
-    // (a collector's clock ahead of the server's forgets nothing early)
-    names.expire(Math.min(batch.start, now));
-    for (const q of batch.dns) {
-      if (q.ts < oldest || q.ts > newest) continue;
-      names.learn({
-        ts: q.ts,
-        client: endpoints[q.client]!.ip,
-        cport: q.cport,
-        server: endpoints[q.server]!.ip,
-        qname: boundedName(q.qname),
-        qtype: q.qtype,
-        rcode: q.rcode,
-        addrs: q.addrs,
-      });
-    }
-    const named = names.size > 0;
-
-    const f = batch.flows;
-    if (f.ts.length > 0) {
-      // Whether an ingress record's source is watched elsewhere: per endpoint, asked once a batch.
-      const watched = new Int8Array(endpoints.length).fill(-1);
-      // A batch's records mostly share one timestamp: the window check and the bucket starts are worked
-      // out once per run of equal timestamps, not per record (a double modulo is a call into C).
-      let lastTs = Number.NaN;
-      let inWindow = false;
-      let fineT = 0;
-      let coarseT = 0;
-      // The cluster totals and the namespace rollups take each run of stored records with one
-      // timestamp once (rollups are few and shared by many records: their sums wait in rollupRun).
-      let runTs = -1;
-      let runBytes = 0;
-      let runPackets = 0;
-      for (let i = 0; i < f.ts.length; i++) {
-        const ts = f.ts[i]!;
-        if (ts !== lastTs) {
-          lastTs = ts;
-          inWindow = ts >= oldest && ts <= newest;
-          fineT = ts - (ts % FINE_MS);
-          if (fineT < fineFrom) fineT = -1;
-          coarseT = ts - (ts % COARSE_MS);
-        }
-        if (!inWindow) {
-          this.counters.outOfWindow++;
-          continue;
-        }
-        this.flows.pushFlow(
-          batch,
-          i,
-          node,
-          named
-            ? names.forFlow(endpoints[f.src[i]!]!.ip, f.sport[i]!, endpoints[f.dst[i]!]!.ip, f.dport[i]!, ts)
-            : 0,
-        );
-        stored++;
-        const si = f.src[i]!;
-        if (f.dir[i] === INGRESS) {
-          if (watched[si] === -1) watched[si] = this.observable(endpoints[si]!) ? 1 : 0;
-          if (watched[si] === 1) {
-            this.counters.skippedIngress++;
-            continue;
-          }
-        }
-        const src = interned[si]!;
-        const dst = interned[f.dst[i]!]!;
-        const protoNum = f.proto[i]!;
-        const proto = L4_PROTOS[protoNum]!;
-        const sport = f.sport[i]!;
-        const dport = f.dport[i]!;
-        const flags = f.tcpFlags[i]!;
-        const fwd = srcIsClient(this.ports, src.id, sport, dst.id, dport, proto, flags);
-        if (fwd && proto === 'tcp' && (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN)
-          this.ports.learn(dst.id, dport);
-        const s = fwd
-          ? this.edge(src, dst, proto, protoNum, dport, now)
-          : this.edge(dst, src, proto, protoNum, sport, now);
-        const bytes = count(f.bytes[i]!);
-        const packets = count(f.packets[i]!);
-        this.addTraffic(s, fineT, coarseT, bytes, packets);
-        if (ts !== runTs) {
-          if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
-          runTs = ts;
-          runBytes = 0;
-          runPackets = 0;
-        }
-        runBytes += bytes;
-        runPackets += packets;
-        // Linked by edge().
-        this.rollupRun.add(s.rollup!.listAt, bytes, packets);
-      }
-      if (runTs >= 0) this.endRun(runTs, runBytes, runPackets);
-    }
-
-    for (const d of batch.drops) {
-      if (!ok(d.ts)) continue;
-      const se = endpoints[d.src]!;
-      const de = endpoints[d.dst]!;
-      const reason = boundedName(d.reason);
-      const dropPackets = count(d.packets);
-      const dropBytes = count(d.bytes);
-      const key = `d${se.ip}|${d.sport}|${de.ip}|${d.dport}|${d.proto}|${reason}|${dropPackets}|${dropBytes}`;
-      if (this.dedupe.isDuplicate(key, node, now)) {
-        this.counters.duplicates++;
-        continue;
-      }
-      stored++;
-      this.flows.push(
-        {
-          ts: d.ts,
-          node,
-          src: se,
-          dst: de,
-          sport: d.sport,
-          dport: d.dport,
-          proto: d.proto,
-          dir: d.dir,
-          verdict: 'dropped',
-          reason,
-          bytes: dropBytes,
-          packets: dropPackets,
-          tcpFlags: 0,
-        },
-        named ? names.forFlow(se.ip, d.sport, de.ip, d.dport, d.ts) : 0,
-      );
-      const src = interned[d.src]!;
-      const dst = interned[d.dst]!;
-      const fwd = srcIsClient(this.ports, src.id, d.sport, dst.id, d.dport, d.proto, 0);
-      const pn = protoNumber(d.proto);
-      const s = fwd
-        ? this.edge(src, dst, d.proto, pn, d.dport, now)
-        : this.edge(dst, src, d.proto, pn, d.sport, now);
-      s.detail = true;
-      this.edgeBuckets(s, d.ts, (tier, t) => {
-        tier.detailFor(t).addDrop(reason, d.dir, dropPackets, dropBytes);
-        return tier.addAt(t, DROP_PACKETS, dropPackets);
-      });
-    }
-
-    for (const c of batch.tcp) {
-      if (!ok(c.ts)) continue;
-      const key = `c${endpoints[c.src]!.ip}|${c.sport}|${endpoints[c.dst]!.ip}|${c.dport}|${c.outcome}`;
-      if (this.dedupe.isDuplicate(key, node, now)) {
-        this.counters.duplicates++;
-        continue;
-      }
-      stored++;
-      const dst = interned[c.dst]!;
-      this.ports.learn(dst.id, c.dport);
-      const s = this.edge(interned[c.src]!, dst, 'tcp', TCP, c.dport, now);
-      s.detail = true;
-      const connected = c.outcome === 'ok';
-      const latencyUs = c.latencyUs === undefined ? undefined : count(c.latencyUs);
-      this.edgeBuckets(s, c.ts, (tier, t) => {
-        if (!connected || latencyUs !== undefined)
-          tier.detailFor(t).addConnect(connected, latencyUs, c.cause);
-        return tier.addAt(t, CONNECTS, 1) + (connected ? 0 : tier.addAt(t, FAILURES, 1));
-      });
-    }
-
-    for (const t of batch.tcpStats) {
-      if (!ok(t.ts)) continue;
-      const key = `s${endpoints[t.src]!.ip}|${t.sport}|${endpoints[t.dst]!.ip}|${t.dport}|${t.srttUs}|${t.retransmits}`;
-      if (this.dedupe.isDuplicate(key, node, now)) {
-        this.counters.duplicates++;
-        continue;
-      }
-      stored++;
-      const src = interned[t.src]!;
-      const dst = interned[t.dst]!;
-      const srtt = count(t.srttUs);
-      const retransmits = count(t.retransmits);
-      const fwd = srcIsClient(this.ports, src.id, t.sport, dst.id, t.dport, 'tcp', 0);
-      const s = fwd
-        ? this.edge(src, dst, 'tcp', TCP, t.dport, now)
-        : this.edge(dst, src, 'tcp', TCP, t.sport, now);
-      this.edgeBuckets(s, t.ts, (tier, at) => {
-        // The first addition makes the bucket (even a zero: a stats record is data at that time).
-        let made = tier.addAt(at, RETRANSMITS, retransmits);
-        if (srtt > 0) made += tier.addAt(at, RTT_SUM_US, srtt) + tier.addAt(at, RTT_COUNT, 1);
-        return made;
-      });
-    }
-
-    for (const q of batch.dns) {
-      if (!ok(q.ts)) continue;
-      const client = endpoints[q.client]!;
-      const qname = boundedName(q.qname);
-      const rcode = boundedName(q.rcode);
-      // The client port and type too: two lookups of one name whose random ids collide, or the A and
-      // AAAA of one lookup that drew the same id, are two queries (a record without a port, from an
-      // older collector, keys without one).
-      const key = `q${client.ip}|${q.cport ?? ''}|${endpoints[q.server]!.ip}|${q.id}|${qname}|${q.qtype}|${rcode}`;
-      if (this.dedupe.isDuplicate(key, node, now, true)) {
-        this.counters.duplicates++;
-        continue;
-      }
-      stored++;
-      const server = interned[q.server]!;
-      this.ports.learn(server.id, 53);
-      const failed = rcode !== 'NOERROR';
-      const s = this.edge(interned[q.client]!, server, 'udp', UDP, 53, now);
-      this.edgeBuckets(
-        s,
-        q.ts,
-        (tier, t) => tier.addAt(t, DNS_QUERIES, 1) + (failed ? tier.addAt(t, DNS_ERRORS, 1) : 0),
-      );
-      const ds = this.dnsClient(client, now);
-      const ft = Math.floor(q.ts / FINE_MS) * FINE_MS;
-      const ct = Math.floor(q.ts / COARSE_MS) * COARSE_MS;
-      const latency = count(q.latencyUs);
-      if (ft >= fineFrom) {
-        const [fb, fnew] = bucketAt(ds.fine.items, ft, makeDnsBucket);
-        if (fnew) {
-          this.fineCount++;
-          this.dnsBuckets++;
-        }
-        fb.add(qname, rcode, latency);
-      }
-      const [cb, cnew] = bucketAt(ds.coarse.items, ct, makeDnsBucket);
-      if (cnew) {
-        this.coarseCount++;
-        this.dnsBuckets++;
-      }
-      cb.add(qname, rcode, latency);
-    }
-
+    const ctx: BatchContext = {
+      batch,
+      node,
+      now,
+      oldest,
+      newest,
+      fineFrom,
+      endpoints: batch.endpoints,
+      // Each endpoint interned once, however many records name it (and a connection's table once,
+      // however many of its batches name it).
+      interned: this.interner.internTable(batch.endpoints),
+      names: this.dnsNames,
+      flows: this.flows,
+      dedupe: this.dedupe,
+      ports: this.ports,
+      counters: this.counters,
+      series: this,
+    };
+    // The names DNS records teach come first: the batch's flows are of the same interval.
+    learnDnsNames(ctx);
+    const stored =
+      ingestFlows(ctx) +
+      ingestDrops(ctx) +
+      ingestTcpConnects(ctx) +
+      ingestTcpStats(ctx) +
+      ingestDnsQueries(ctx);
     this.counters.records += stored;
     this.flushLate();
     this.flows.settle();
@@ -497,7 +264,11 @@ export class Store {
     return stored;
   }
 
-  private observable(e: Endpoint): boolean {
+  /**
+   * SeriesWriter's (store/ingest/ calls them through BatchContext.series), as are edge, dnsClient,
+   * dnsBucketsMade, addToRollupRun, addTraffic, endRun and edgeBuckets below.
+   */
+  observable(e: Endpoint): boolean {
     if (e.kind === 'pod') return this.observedNodes.has(e.node);
     // A ClusterIP answers through its backends, whose egress is seen.
     return e.kind === 'service';
@@ -511,7 +282,7 @@ export class Store {
   private readonly rollupRun = new RunSums();
 
   /** `protoNum` is protoNumber(proto), which flow records carry already. */
-  private edge(
+  edge(
     client: Interned,
     server: Interned,
     proto: string,
@@ -587,7 +358,7 @@ export class Store {
     this.disown(s);
   }
 
-  private dnsClient(client: Endpoint, now: number): DnsSeries {
+  dnsClient(client: Endpoint, now: number): DnsSeries {
     const key = endpointKey(client);
     let s = this.dns.get(key);
     if (!s) {
@@ -599,6 +370,17 @@ export class Store {
     s.lastSeen = now;
     if (dueTouch(s)) this.podsIdle.touch(s);
     return s;
+  }
+
+  dnsBucketsMade(fine: number, coarse: number): void {
+    this.fineCount += fine;
+    this.coarseCount += coarse;
+    this.dnsBuckets += fine + coarse;
+  }
+
+  addToRollupRun(s: EdgeSeries, bytes: number, packets: number): void {
+    // Linked by edge().
+    this.rollupRun.add(s.rollup!.listAt, bytes, packets);
   }
 
   /** Applies what late records left pending in the tiers (EdgeTier.flushLate), counting the buckets made. */
@@ -617,13 +399,13 @@ export class Store {
    * The hot path (flows), without the closure edgeBuckets needs: `fineT`, `coarseT` are bucket starts,
    * `fineT` -1 when the 1 s tier no longer covers it.
    */
-  private addTraffic(s: EdgeSeries, fineT: number, coarseT: number, bytes: number, packets: number): void {
+  addTraffic(s: EdgeSeries, fineT: number, coarseT: number, bytes: number, packets: number): void {
     if (fineT >= 0) this.fineCount += s.fine.addTraffic(fineT, bytes, packets);
     this.coarseCount += s.coarse.addTraffic(coarseT, bytes, packets);
   }
 
   /** A run of flow records at `ts` ended: the totals take its sums, each rollup it touched its own. */
-  private endRun(ts: number, bytes: number, packets: number): void {
+  endRun(ts: number, bytes: number, packets: number): void {
     let fineT = ts - (ts % FINE_MS);
     if (fineT < this.batchFineFrom) fineT = -1;
     const coarseT = ts - (ts % COARSE_MS);
@@ -633,7 +415,7 @@ export class Store {
   }
 
   /** `apply` adds a record to the bucket at `t` of a tier and returns the buckets it made there. */
-  private edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, t: number) => number): void {
+  edgeBuckets(s: EdgeSeries, ts: number, apply: (tier: EdgeTier, t: number) => number): void {
     const ft = Math.floor(ts / FINE_MS) * FINE_MS;
     const ct = Math.floor(ts / COARSE_MS) * COARSE_MS;
     const fine = ft >= this.batchFineFrom;
