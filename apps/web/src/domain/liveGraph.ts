@@ -23,9 +23,12 @@ export interface LiveReceived {
 export class LiveGraph {
   private held: LiveUpdate | null = null;
   private asked = false;
-  /** The held graph's items by id, kept from one delta to the next (not rebuilt for 50,000 edges). */
-  private nodesById = new Map<string, GraphNode>();
-  private edgesById = new Map<string, GraphEdge>();
+  /**
+   * The held graph's items by id, kept from one delta to the next (not rebuilt for 50,000 edges); made
+   * at the first delta after a whole graph, so the first picture does not wait for them.
+   */
+  private nodesById: Map<string, GraphNode> | null = null;
+  private edgesById: Map<string, GraphEdge> | null = null;
 
   /** A new subscription (or connection): what is held no longer answers it. */
   reset(): void {
@@ -40,8 +43,8 @@ export class LiveGraph {
   receive(msg: LiveUpdate | LiveDelta): LiveReceived {
     if (msg.type === 'update') {
       this.held = { ...msg, graph: canonicalGraph(msg.graph) };
-      this.nodesById = itemsById(this.held.graph.nodes);
-      this.edgesById = itemsById(this.held.graph.edges);
+      this.nodesById = null;
+      this.edgesById = null;
       this.asked = false;
       return { show: this.held, resync: false };
     }
@@ -49,6 +52,8 @@ export class LiveGraph {
     if (held !== null && msg.base === held.seq) {
       try {
         // As protocol's applyGraphDelta gives it (the same items in the same order), on the kept maps.
+        this.nodesById ??= itemsById(held.graph.nodes);
+        this.edgesById ??= itemsById(held.graph.edges);
         const nodes = applyChanges(held.graph.nodes, this.nodesById, msg.nodes, byId);
         const edges = applyChanges(held.graph.edges, this.edgesById, msg.edges, edgeOrder);
         const { type: _t, base: _b, head: _h, nodes: _n, edges: _e, ...rest } = msg;

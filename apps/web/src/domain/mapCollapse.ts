@@ -262,6 +262,8 @@ function addPort(ports: PortProto[], p: PortProto): void {
   }
   if (p.dnsFailure && (!q.dnsFailure || p.dnsFailure.count > q.dnsFailure.count))
     q.dnsFailure = { ...p.dnsFailure };
+  // The worst p95, as for connect latencies.
+  if (p.dnsP95Ms !== undefined) q.dnsP95Ms = Math.max(q.dnsP95Ms ?? 0, p.dnsP95Ms);
 }
 
 /** A summed edge's own lists: its ports as an edge lists them (troubled ones first past the limit). */
