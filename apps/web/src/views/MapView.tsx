@@ -209,8 +209,8 @@ export default function MapView() {
               </p>
               {collapsed && (
                 <p className="mb-1 text-xs" data-testid="map-collapsed">
-                  {formatCount(collapsed.total)} nodes are too many to draw one by one:{' '}
-                  {formatCount(collapsed.folded)} of them are drawn as {formatCount(collapsed.groups.size)}{' '}
+                  {exact(collapsed.total)} nodes are too many to draw one by one: {exact(collapsed.folded)} of
+                  them are drawn as {exact(collapsed.groups.size)}{' '}
                   {collapsed.groups.size === 1 ? 'namespace' : 'namespaces'} with their counts. Click one to
                   open it; the lists beside the map hold every node and connection.
                 </p>
@@ -315,6 +315,11 @@ function edgeChoices(graph: GraphResponse, ids: string[]): EdgeChoice[] {
     if (e) out.push({ id, ends: `${label(e.source)} → ${label(e.target)}`, label: edgeLabel(e) });
   }
   return out;
+}
+
+/** A count as it is ("10,050"), where a rounded one would not say how many were folded. */
+function exact(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** The namespaces a graph's nodes are in, for the filter bar's choices. */
