@@ -101,6 +101,13 @@ const summary = {
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
+// Errors in the page (a frame that threw draws nothing: the figures would mean little).
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(String(e).slice(0, 300)));
+page.on('console', (m) => {
+  if (m.type() === 'error') pageErrors.push(m.text().slice(0, 300));
+});
+
 const downloaded = [];
 page.on('response', async (r) => {
   if (r.url().startsWith(base) && r.url().includes('/assets/')) {
@@ -374,6 +381,7 @@ const result = {
   liveMessageKiB: messageBytes.map((b) => Math.round(b / 1024)),
   firstMessageKiB: Math.round(Buffer.byteLength(firstText) / 1024),
   pan,
+  pageErrors,
   mapViewJs: kb(sum(js.map((a) => a.bytes))),
   mapViewLoadsCharts: chartsLoaded,
   assets: js.map((a) => `${a.url} ${kb(a.bytes)}`),

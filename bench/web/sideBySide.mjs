@@ -71,6 +71,7 @@ const bench = (dist) => {
     longestTaskMs: r.longestTaskMs,
     panFps: r.pan?.mapFramesDrawnPerSec ?? null,
     panAnimationFps: r.pan?.animationFramesPerSec ?? null,
+    pageErrors: r.pageErrors ?? [],
   };
 };
 
@@ -82,7 +83,8 @@ for (let i = 0; i < runs; i++) {
 for (const r of rows)
   console.log(
     `${r.build.padEnd(14)} load ${r.load.padStart(4)}  drawn ${r.nodes} nodes ${r.edges} edges  first render ${String(r.firstRenderMs).padStart(5)} ms  longest task per update median ${String(r.medianLongestTaskMs).padStart(4)} max ${String(r.maxLongestTaskMs).padStart(4)} ms  [${r.longestTaskMs.join(', ')}]` +
-      (r.panFps === null ? '' : `  pan: map frames ${r.panFps}/s, animation frames ${r.panAnimationFps}/s`),
+      (r.panFps === null ? '' : `  pan: map frames ${r.panFps}/s, animation frames ${r.panAnimationFps}/s`) +
+      (r.pageErrors.length > 0 ? `  PAGE ERRORS: ${r.pageErrors.join(' | ')}` : ''),
   );
 const of = (b, k) => median(rows.filter((r) => r.build.startsWith(b)).map((r) => r[k]));
 const ratio = (k) => (of('current', k) / of('base', k)).toFixed(2);
