@@ -91,30 +91,9 @@ export function collapseLargeMap(
   for (const [id, g] of groupOf) slot.set(id, slot.get(g)!);
   for (const n of nodes) if (!slot.has(n.id)) slot.set(n.id, ids.push(n.id) - 1);
   const edges: GraphEdge[] = [];
-  const summed: (Map<number, SummedEdge> | undefined)[] = [];
-  const all: SummedEdge[] = [];
-  for (const e of graph.edges) {
-    const s = slot.get(e.source);
-    const t = slot.get(e.target);
-    if (s === undefined || t === undefined || (s >= groups && t >= groups)) {
-      edges.push(e);
-      continue;
-    }
-    // Inside one folded namespace: counted in its node, not drawn.
-    if (s === t) continue;
-    let from = summed[s];
-    if (!from) {
-      from = new Map();
-      summed[s] = from;
-    }
-    const into = from.get(t);
-    if (into) addEdge(into, e);
-    else {
-      const x: SummedEdge = { edge: e, source: ids[s]!, target: ids[t]!, count: 1, ports: null };
-      from.set(t, x);
-      all.push(x);
-    }
-  }
+  const sums: Sums = { slot, groups, ids, summed: [], all: [] };
+  for (const e of graph.edges) if (!sumEdge(sums, e)) edges.push(e);
+  const all = sums.all;
   for (const x of all)
     edges.push(
       x.count > 1
@@ -127,6 +106,41 @@ export function collapseLargeMap(
     folded: groupOf.size,
     total,
   };
+}
+
+interface Sums {
+  slot: Map<string, number>;
+  groups: number;
+  ids: string[];
+  /** By source number, then target number. */
+  summed: (Map<number, SummedEdge> | undefined)[];
+  all: SummedEdge[];
+}
+
+/**
+ * Adds edge `e` into its summed edge when an end of it is folded (true), else false: it is drawn as it
+ * is. A function of its own, called per edge, so the engine optimises it within the first call's
+ * thousands of edges (the first picture of a large map runs it cold).
+ */
+function sumEdge(x: Sums, e: GraphEdge): boolean {
+  const s = x.slot.get(e.source);
+  const t = x.slot.get(e.target);
+  if (s === undefined || t === undefined || (s >= x.groups && t >= x.groups)) return false;
+  // Inside one folded namespace: counted in its node, not drawn.
+  if (s === t) return true;
+  let from = x.summed[s];
+  if (!from) {
+    from = new Map();
+    x.summed[s] = from;
+  }
+  const into = from.get(t);
+  if (into) addEdge(into, e);
+  else {
+    const sum: SummedEdge = { edge: e, source: x.ids[s]!, target: x.ids[t]!, count: 1, ports: null };
+    from.set(t, sum);
+    x.all.push(sum);
+  }
+  return true;
 }
 
 interface GroupNode {
