@@ -7,8 +7,13 @@
  *   - per live update: the map's own apply time (performance.measure) and the longest task
  *     (PerformanceObserver 'longtask') while the update is handled
  *   - the bytes the map view downloads, and whether it downloads the charts' code.
- * Usage: node bench/web/mapBench.mjs [--updates 10] [--nodes-per-ns 40] [--edges 10000]
- *   [--deltas] [--dist <other build>] [--screenshot <png>] [--profile | --profile-first] [--profile-out <file>]
+ *   - with --pan <seconds>: frames per second while the map is dragged (panned) that long, once the
+ *     updates are done: the page's animation frames, the map's own drawn frames, the longest task.
+ * Usage: node bench/web/mapBench.mjs [--updates 10] [--namespaces 50] [--nodes-per-ns 40] [--edges 10000]
+ *   [--churn 0.05] [--deltas] [--pan 3] [--dist <other build>] [--screenshot <png>]
+ *   [--profile | --profile-first] [--profile-out <file>]
+ * 10,000 pods and 50,000 edges: --nodes-per-ns 200 --edges 50000.
+ * --churn: the share of edges whose rates change per update (syntheticGraph.mjs); every edge without.
  * --deltas: each live update is sent as the server sends it now, what changed since the one before
  * (builds before fdb454b's successor know only whole updates, so side by side runs leave it off).
  * Requires `pnpm --filter @weft/web build` first (and `pnpm --filter @weft/protocol build` for --deltas).
@@ -31,8 +36,11 @@ const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const UPDATES = arg('updates', 10);
+const NAMESPACES = arg('namespaces', 50);
 const PODS_PER_NS = arg('nodes-per-ns', 40);
 const EDGES = arg('edges', 10_000);
+const CHURN = arg('churn', 0);
+const PAN_S = arg('pan', 0);
 
 // --dist <dir>: another build (a baseline copy) to compare side by side under the same load.
 const distArg = process.argv.indexOf('--dist');
@@ -66,7 +74,13 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const FLAT = process.argv.includes('--flat');
 const DELTAS = process.argv.includes('--deltas');
 const graphAt = (tick) => {
-  const g = syntheticGraph({ namespaces: 50, podsPerNs: PODS_PER_NS, edges: EDGES, tick });
+  const g = syntheticGraph({
+    namespaces: NAMESPACES,
+    podsPerNs: PODS_PER_NS,
+    edges: EDGES,
+    tick,
+    churn: CHURN,
+  });
   if (FLAT) g.nodes = g.nodes.filter((n) => n.kind !== 'namespace').map(({ parent, ...n }) => n);
   return g;
 };
@@ -86,6 +100,13 @@ const summary = {
 
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+
+// Errors in the page (a frame that threw draws nothing: the figures would mean little).
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(String(e).slice(0, 300)));
+page.on('console', (m) => {
+  if (m.type() === 'error') pageErrors.push(m.text().slice(0, 300));
+});
 
 const downloaded = [];
 page.on('response', async (r) => {
@@ -107,13 +128,19 @@ await page.route('**/api/v1/graph**', () => {});
 const { WebSocketServer } = require('ws');
 const wss = new WebSocketServer({ server, path: '/api/v1/live' });
 let liveWs = null;
+// Made before the page loads: at 50,000 edges stringifying takes this process a second, which is the
+// bench's time, not the page's.
+const firstText = JSON.stringify({
+  type: 'update',
+  seq: 0,
+  ts: Date.now(),
+  graph: first,
+  summary,
+  simulated: true,
+});
 wss.on('connection', (ws) => {
   liveWs = ws;
-  ws.on('message', () => {
-    ws.send(
-      JSON.stringify({ type: 'update', seq: 0, ts: Date.now(), graph: first, summary, simulated: true }),
-    );
-  });
+  ws.on('message', () => ws.send(firstText));
 });
 
 await page.addInitScript(() => {
@@ -253,6 +280,54 @@ for (let i = 1; i <= UPDATES; i++) {
   perUpdate.push(r);
   await page.waitForTimeout(Math.max(0, 1000 - 300));
 }
+// --pan <s>: the map dragged by its empty top-left corner in circles (radius 150 px, one turn a
+// second), as a user pans it; the page's animation frames and the map's own drawn frames counted.
+let pan = null;
+if (PAN_S > 0) {
+  const box = await page.getByTestId('traffic-map').boundingBox();
+  const x0 = box.x + 6;
+  const y0 = box.y + 6;
+  await page.evaluate(() => {
+    const b = window.__bench;
+    b.renders = 0;
+    b.draws = 0;
+    b.frames = [];
+    b.panFrom = performance.now();
+    const tick = (t) => {
+      if (!b.frames) return;
+      b.frames.push(t);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  const t0 = Date.now();
+  let moves = 0;
+  while (Date.now() - t0 < PAN_S * 1000) {
+    const a = ((Date.now() - t0) / 1000) * 2 * Math.PI;
+    await page.mouse.move(x0 + 150 - 150 * Math.cos(a), y0 + 150 * Math.sin(a));
+    moves++;
+  }
+  await page.mouse.up();
+  pan = await page.evaluate((moves) => {
+    const b = window.__bench;
+    const f = b.frames;
+    b.frames = null;
+    const span = f[f.length - 1] - f[0];
+    let worstGap = 0;
+    for (let i = 1; i < f.length; i++) worstGap = Math.max(worstGap, f[i] - f[i - 1]);
+    const tasks = b.longtasks.filter((x) => x.start >= b.panFrom).map((x) => x.duration);
+    return {
+      seconds: Math.round(span) / 1000,
+      moves,
+      animationFramesPerSec: Math.round(((f.length - 1) / span) * 10000) / 10,
+      mapFramesDrawnPerSec: Math.round(((b.draws + b.renders) / span) * 10000) / 10,
+      worstFrameGapMs: Math.round(worstGap),
+      longestTaskMs: Math.round(tasks.length ? Math.max(...tasks) : 0),
+    };
+  }, moves);
+}
 if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
 function original(frame) {
   const file = frame.url.split('/').pop();
@@ -304,6 +379,9 @@ const result = {
     [...perUpdate.map((u) => u.apply)].sort((a, b) => a - b)[Math.floor(perUpdate.length / 2)],
   ),
   liveMessageKiB: messageBytes.map((b) => Math.round(b / 1024)),
+  firstMessageKiB: Math.round(Buffer.byteLength(firstText) / 1024),
+  pan,
+  pageErrors,
   mapViewJs: kb(sum(js.map((a) => a.bytes))),
   mapViewLoadsCharts: chartsLoaded,
   assets: js.map((a) => `${a.url} ${kb(a.bytes)}`),

@@ -2,6 +2,9 @@
  * A large cluster's graph for the map benchmark: `namespaces` x `podsPerNs` pods and `edges` edges,
  * deterministic (seeded), with a few dropping and failing edges. `tick` varies every rate, as a live
  * update does, and adds a pod now and then.
+ * `churn` (0-1): only that share of the edges changes its rate from one tick to the next (edge i at
+ * the ticks t with t = i mod 1/churn), and a pod's rate is the sum of its edges', as the server's is;
+ * without it every edge and pod changes every tick (the worst case for deltas).
  */
 function rng(seed) {
   let s = seed >>> 0;
@@ -11,7 +14,13 @@ function rng(seed) {
   };
 }
 
-export function syntheticGraph({ namespaces = 50, podsPerNs = 40, edges = 10_000, tick = 0 } = {}) {
+export function syntheticGraph({
+  namespaces = 50,
+  podsPerNs = 40,
+  edges = 10_000,
+  tick = 0,
+  churn = 0,
+} = {}) {
   const rand = rng(42);
   const nodes = [];
   for (let n = 0; n < namespaces; n++) {
@@ -46,14 +55,16 @@ export function syntheticGraph({ namespaces = 50, podsPerNs = 40, edges = 10_000
   const erand = rng(7);
   const out = [];
   const seen = new Set();
-  const wobble = 1 + 0.2 * Math.sin(tick);
+  const period = churn > 0 ? Math.max(1, Math.round(1 / churn)) : 1;
+  // The last tick at which edge i changed: `tick` itself without churn.
+  const changedAt = (i) => tick - ((((tick - i) % period) + period) % period);
   while (out.length < edges) {
     const a = pods[Math.floor(erand() * pods.length)];
     const b = pods[Math.floor(erand() * pods.length)];
     const id = `${a.id}->${b.id}`;
     if (a === b || seen.has(id)) continue;
     seen.add(id);
-    const bytes = Math.round(erand() * 2e6 * wobble);
+    const bytes = Math.round(erand() * 2e6 * (1 + 0.2 * Math.sin(changedAt(out.length))));
     const drops = out.length % 97 === 0 ? 1 + erand() : 0;
     out.push({
       id,
@@ -84,6 +95,14 @@ export function syntheticGraph({ namespaces = 50, podsPerNs = 40, edges = 10_000
       dropsPerSec: 0,
       dropReasons: {},
     });
+  }
+  if (churn > 0) {
+    const rate = new Map();
+    for (const e of out) {
+      rate.set(e.source, (rate.get(e.source) ?? 0) + e.bytesPerSec);
+      rate.set(e.target, (rate.get(e.target) ?? 0) + e.bytesPerSec);
+    }
+    for (const n of nodes) if (n.kind === 'pod') n.bytesPerSec = rate.get(n.id) ?? 0;
   }
   const now = Date.now();
   return { level: 'pod', start: now - 900_000, end: now, nodes, edges: out, folded: 0, simulated: true };

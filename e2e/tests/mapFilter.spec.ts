@@ -93,6 +93,57 @@ test.describe('on the lab map', () => {
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
+  test('protocol and port live in the URL, survive a reload, and the map and its lists follow them', async ({
+    page,
+  }) => {
+    const edges = page.getByTestId('map-edge');
+    /** Every connection listed beside the map names `what` (its port or protocol), and there is one. */
+    const allSay = async (what: RegExp) => {
+      await expect(edges.first()).toBeVisible();
+      await expect.poll(async () => (await edges.allTextContents()).every((t) => what.test(t))).toBe(true);
+      const listed = await edges.count();
+      await expect(map(page)).toHaveAttribute('data-edges', String(listed));
+    };
+    await page.goto(appUrl('?level=workload&namespace=production'));
+    await expect(sideEdge(page, 'wl:production/frontend->wl:kube-system/coredns')).toBeVisible();
+
+    // UDP: only the DNS lookups are left.
+    await page.getByLabel('Protocol').selectOption('udp');
+    await expect.poll(() => params(page).get('protocol')).toBe('udp');
+    await allSay(/\/UDP/);
+    await expect(sideEdge(page, 'wl:production/frontend->wl:kube-system/coredns')).toBeVisible();
+    await settled(page);
+    await page.reload();
+    await expect(page.getByLabel('Protocol')).toHaveValue('udp');
+    await allSay(/\/UDP/);
+
+    // Any protocol, port 5432: only the database's connections.
+    await page.getByLabel('Protocol').selectOption('');
+    await expect.poll(() => params(page).has('protocol')).toBe(false);
+    await page.getByLabel('Port').fill('5432');
+    await page.getByLabel('Port').press('Enter');
+    await expect.poll(() => params(page).get('port')).toBe('5432');
+    await allSay(/5432\/TCP/);
+    await expect(sideEdge(page, 'wl:production/frontend->wl:kube-system/coredns')).toHaveCount(0);
+    await settled(page);
+    await page.reload();
+    expect(params(page).toString()).toBe('level=workload&namespace=production&port=5432');
+    await expect(page.getByLabel('Port')).toHaveValue('5432');
+    await allSay(/5432\/TCP/);
+
+    // A port that is not one is named beside the box and asks the server nothing.
+    await page.getByLabel('Port').fill('70000');
+    await page.getByLabel('Port').press('Enter');
+    await expect(page.getByRole('alert').filter({ hasText: 'a port is 1 to 65535' })).toBeVisible();
+    expect(params(page).get('port')).toBe('5432');
+
+    // Clear filters: back to the whole map, and the URL says so.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => params(page).toString()).toBe('level=workload');
+    await expect(page.getByLabel('Port')).toHaveValue('');
+    await expect(page.getByLabel('Protocol')).toHaveValue('');
+  });
+
   test('a bad filter value in the link is named in the notice and the rest of the map works', async ({
     page,
   }) => {

@@ -62,6 +62,11 @@ export const PortProto = Type.Object({
   dnsFailure: Type.Optional(
     Type.Object({ qname: Type.String(), rcode: Type.String(), count: Type.Integer() }),
   ),
+  /**
+   * With dnsQueries: the 95th percentile of the answer times (ms, to a tenth) the edge's client got in
+   * the window, from the client's DNS series as dnsFailure (timeouts have no answer time).
+   */
+  dnsP95Ms: Type.Optional(Type.Number()),
 });
 export type PortProto = Static<typeof PortProto>;
 

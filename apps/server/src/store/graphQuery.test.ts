@@ -260,7 +260,11 @@ describe('queryGraph per-port health', () => {
         dnsQueries: 4,
         dnsErrors: 3,
         dnsFailure: { qname: 'payments.ns-a.svc.cluster.local', rcode: 'NXDOMAIN', count: 2 },
+        dnsP95Ms: e.ports[0]!.dnsP95Ms,
       },
     ]);
+    // Every answer took 0.8 ms (the histogram's buckets are ~9% wide).
+    expect(e.ports[0]!.dnsP95Ms).toBeGreaterThanOrEqual(0.7);
+    expect(e.ports[0]!.dnsP95Ms).toBeLessThanOrEqual(0.9);
   });
 });

@@ -12,7 +12,7 @@ import {
   timeMode,
 } from '@weft/protocol';
 import { visitDetailWindow, windowRow } from './buckets.js';
-import { dnsFailureBySource } from './dnsFailureBySource.js';
+import { dnsHealthBySource } from './dnsHealthBySource.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { edgeOrder } from './edgeOrder.js';
 import {
@@ -677,17 +677,22 @@ export function queryGraph(
 }
 
 /**
- * Gives each port with DNS errors the failing answer its edge's client got most often
- * (dnsFailureBySource): the map then says "DNS NXDOMAIN payments.production...", not just a count.
+ * Gives each port with DNS errors the failing answer its edge's client got most often, and each port
+ * with DNS queries that client's p95 answer time (dnsHealthBySource): the map then says "DNS NXDOMAIN
+ * payments.production..." or "DNS p95 1.2 s", not just a count.
  */
 export function nameDnsFailures(store: Store, level: Level, edges: GraphEdge[], win: TimeWindow): void {
   const sources = new Set<string>();
-  for (const e of edges) if (e.dnsErrors > 0 && e.source !== 'others') sources.add(e.source);
+  for (const e of edges) if (e.dnsQueries > 0 && e.source !== 'others') sources.add(e.source);
   if (sources.size === 0) return;
-  const failures = dnsFailureBySource(store, level, sources, win);
+  const health = dnsHealthBySource(store, level, sources, win);
   for (const e of edges) {
-    const failure = e.dnsErrors > 0 ? failures.get(e.source) : undefined;
-    if (!failure) continue;
-    for (const p of e.ports) if ((p.dnsErrors ?? 0) > 0) p.dnsFailure = { ...failure };
+    const h = e.dnsQueries > 0 ? health.get(e.source) : undefined;
+    if (!h) continue;
+    for (const p of e.ports) {
+      if (h.failure && (p.dnsErrors ?? 0) > 0) p.dnsFailure = { ...h.failure };
+      // A tenth of a millisecond: finer would make every live round a change.
+      if (h.p95Ms !== null && (p.dnsQueries ?? 0) > 0) p.dnsP95Ms = Math.round(h.p95Ms * 10) / 10;
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DNS_NAME_MAX,
+  DNS_SLOW_MS,
   edgeHealth,
   edgeLabel,
   edgeProblem,
@@ -74,6 +75,29 @@ describe('edgeLabel', () => {
     expect(label.startsWith('53/UDP DNS SERVFAIL aaaa')).toBe(true);
     expect(label.endsWith('.example')).toBe(true);
     expect(label.length).toBeLessThanOrEqual('53/UDP DNS SERVFAIL '.length + DNS_NAME_MAX);
+  });
+
+  it('says a DNS port answers slowly by its p95, after its failures, and not when under the threshold', () => {
+    const dns = { port: 53, proto: 'udp', bytesPerSec: 100, dnsQueries: 40 };
+    expect(edgeLabel({ ports: [{ ...dns, dnsP95Ms: 1234.5 }], bytesPerSec: 100 })).toBe(
+      '53/UDP DNS p95 1.23 s',
+    );
+    expect(edgeLabel({ ports: [{ ...dns, dnsP95Ms: DNS_SLOW_MS }], bytesPerSec: 100 })).toBe(
+      '53/UDP DNS p95 200 ms',
+    );
+    expect(portProblem({ ...dns, dnsP95Ms: DNS_SLOW_MS - 1 })).toBeNull();
+    expect(portProblem({ ...dns, dnsErrors: 3, dnsP95Ms: 450 })).toBe('DNS 3/40 failed, DNS p95 450 ms');
+    // A refused port outranks a slow DNS one on the label.
+    const refused = { port: 9121, proto: 'tcp', bytesPerSec: 1, tcpFailures: 1, refused: 1 };
+    expect(edgeLabel({ ports: [{ ...dns, dnsP95Ms: 900 }, refused], bytesPerSec: 101 })).toBe(
+      '9121/TCP refused (+1)',
+    );
+    expect(
+      problemPort([
+        { ...dns, dnsP95Ms: 900 },
+        { ...dns, port: 5353, dnsP95Ms: 2000 },
+      ])?.port,
+    ).toBe(5353);
   });
 
   it('says "connects failed" for a port whose failure causes are not known', () => {

@@ -1,8 +1,19 @@
 import type { GraphEdge, PortProto } from '@weft/protocol';
-import { formatByteRate, formatCount, formatRate, truncateMiddle } from './format.js';
+import { formatByteRate, formatCount, formatLatency, formatRate, truncateMiddle } from './format.js';
 
 /** A failing DNS name in an edge label is shortened to this many characters (a name may have 253). */
 export const DNS_NAME_MAX = 40;
+
+/**
+ * DNS answers whose p95 is at least this (ms) are slow on the map: the server's own threshold for
+ * "DNS is slow" in diagnose (WEFT_DIAGNOSE_DNS_SLOW_MS) by default.
+ */
+export const DNS_SLOW_MS = 200;
+
+/** The port's DNS answers are slow (PortProto.dnsP95Ms at least DNS_SLOW_MS). */
+export function slowDns(p: Pick<PortProto, 'dnsP95Ms'>): boolean {
+  return (p.dnsP95Ms ?? 0) >= DNS_SLOW_MS;
+}
 
 type LabelledEdge = Pick<GraphEdge, 'ports' | 'bytesPerSec'> &
   Partial<
@@ -18,7 +29,8 @@ export function portName(p: Pick<PortProto, 'port' | 'proto'>): string {
  * What is wrong on one port, in a word or three: drops with their reason ("policy drop 3/s"), failed
  * connects by their main cause ("refused", "timeout", "reset"; "2 connects failed" when the causes are
  * not known), failed DNS answers by the one most often failing ("DNS NXDOMAIN payments.prod…", its name
- * shortened in the middle), else their count ("DNS 3/40 failed"); null when nothing is.
+ * shortened in the middle), else their count ("DNS 3/40 failed"), slow DNS answers by their p95 ("DNS
+ * p95 1.2 s"); null when nothing is.
  */
 export function portProblem(p: PortProto): string | null {
   const parts: string[] = [];
@@ -42,14 +54,19 @@ export function portProblem(p: PortProto): string | null {
         ? `DNS ${p.dnsFailure.rcode} ${truncateMiddle(p.dnsFailure.qname, DNS_NAME_MAX)}`
         : `DNS ${formatCount(p.dnsErrors!)}/${formatCount(p.dnsQueries ?? 0)} failed`,
     );
+  if (slowDns(p)) parts.push(`DNS p95 ${formatLatency(p.dnsP95Ms!)}`);
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
-/** How bad a port's problem is, to pick the one an edge's label names: drops, then failures, then DNS. */
+/**
+ * How bad a port's problem is, to pick the one an edge's label names: drops, then failures, then DNS
+ * errors, then slow DNS answers.
+ */
 function portSeverity(p: PortProto): number {
   if ((p.dropsPerSec ?? 0) > 0) return 3e12 + p.dropsPerSec!;
   if ((p.tcpFailures ?? 0) > 0) return 2e12 + p.tcpFailures!;
   if ((p.dnsErrors ?? 0) > 0) return 1e12 + p.dnsErrors!;
+  if (slowDns(p)) return 1e9 + p.dnsP95Ms!;
   return 0;
 }
 

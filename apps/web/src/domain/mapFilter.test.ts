@@ -82,4 +82,16 @@ describe('onlyProblems', () => {
     expect(onlyProblems(bad)).toBe(bad);
     expect(hasProblem(edge('a', 'b', { retransmits: 4 }))).toBe(false);
   });
+
+  it('counts slow DNS answers (a port p95 of 200 ms or more) as a problem', () => {
+    const dns = (p95: number) =>
+      edge('wl:a/x', 'wl:kube-system/dns', {
+        ports: [{ port: 53, proto: 'udp', bytesPerSec: 1, dnsQueries: 10, dnsP95Ms: p95 }],
+        dnsQueries: 10,
+      });
+    expect(hasProblem(dns(250))).toBe(true);
+    expect(hasProblem(dns(199))).toBe(false);
+    const g = graph([node('wl:a/x'), node('wl:kube-system/dns')], [dns(1200), edge('wl:a/x', 'wl:a/y')]);
+    expect(onlyProblems(g).edges.map((e) => e.id)).toEqual(['wl:a/x->wl:kube-system/dns']);
+  });
 });

@@ -1,8 +1,14 @@
 import type { GraphEdge, GraphResponse } from '@weft/protocol';
+import { slowDns } from './edgeLabel.js';
 
-/** An edge with a problem: it dropped, failed connects or had failed DNS answers in the window. */
-export function hasProblem(e: Pick<GraphEdge, 'dropsPerSec' | 'tcpFailures' | 'dnsErrors'>): boolean {
-  return e.dropsPerSec > 0 || e.tcpFailures > 0 || e.dnsErrors > 0;
+/**
+ * An edge with a problem: it dropped, failed connects, had failed DNS answers or slow ones (a port's
+ * DNS p95 at least DNS_SLOW_MS) in the window.
+ */
+export function hasProblem(
+  e: Pick<GraphEdge, 'dropsPerSec' | 'tcpFailures' | 'dnsErrors'> & Partial<Pick<GraphEdge, 'ports'>>,
+): boolean {
+  return e.dropsPerSec > 0 || e.tcpFailures > 0 || e.dnsErrors > 0 || (e.ports?.some(slowDns) ?? false);
 }
 
 /**

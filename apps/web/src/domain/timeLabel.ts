@@ -14,9 +14,24 @@ export interface TimeLabelOptions {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * One Intl.DateTimeFormat per locale and options: making one costs about a millisecond, and labels
+ * are made on every live update.
+ */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string | undefined, o: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(o)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, o);
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** Calendar day of `ms` in the time zone, as a comparable number (yyyymmdd). */
 function dayKey(ms: number, timeZone: string | undefined): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateFormat('en-US', {
     timeZone,
     year: 'numeric',
     month: 'numeric',
@@ -39,7 +54,7 @@ export function dayWord(ms: number, now: number, opts: TimeLabelOptions = {}): s
   if (day === today) return 'today';
   if (day === previousDay(today)) return 'yesterday';
   const sameYear = Math.floor(day / 10_000) === Math.floor(today / 10_000);
-  return new Intl.DateTimeFormat(opts.locale, {
+  return dateFormat(opts.locale, {
     timeZone: opts.timeZone,
     weekday: 'short',
     day: 'numeric',
@@ -52,7 +67,7 @@ export function dayWord(ms: number, now: number, opts: TimeLabelOptions = {}): s
 
 /** Wall-clock time in the locale's style: "10:14" or "10:14:05" (en-GB), "10:14 AM" (en-US). */
 export function clockTime(ms: number, seconds: boolean, opts: TimeLabelOptions = {}): string {
-  return new Intl.DateTimeFormat(opts.locale, {
+  return dateFormat(opts.locale, {
     timeZone: opts.timeZone,
     hour: '2-digit',
     minute: '2-digit',

@@ -27,6 +27,7 @@ import { COMPARE_CHOICES, compareChoiceOf, compareExpr } from '../domain/compare
 import { edgeLabel } from '../domain/edgeLabel.js';
 import { apiParams, drillInto, drillUp, parseEdgeFocus, parseFocus } from '../domain/focus.js';
 import { formatCount } from '../domain/format.js';
+import { collapseLargeMap } from '../domain/mapCollapse.js';
 import { onlyProblems } from '../domain/mapFilter.js';
 import { buildMapModel } from '../domain/mapModel.js';
 import { wantsCanvas } from '../domain/mapRenderer.js';
@@ -54,17 +55,24 @@ export default function MapView() {
     [answer, map.problems],
   );
   const namespaces = useMemo(() => namespacesOf(answer), [answer]);
+  // Too many nodes to draw one by one: the map draws namespaces (mapCollapse.ts), the lists beside it
+  // keep every node and connection.
+  const collapsed = useMemo(
+    () => (graph ? collapseLargeMap(graph, state.focus) : null),
+    [graph, state.focus],
+  );
+  const drawn = collapsed?.graph ?? graph;
   const status = useStatus();
   const rateWindowMs = (status.data?.rateWindowS ?? 10) * 1000;
   // From the answer itself: the numbers on screen are over the window the server says it used.
   const windowText = graph ? windowWords(graph, Date.now()) : '';
   const whatIf = useLastWhatIf();
   const { model, whatIfMarked } = useMemo(() => {
-    const built = graph ? buildMapModel(graph, state.focus, windowText) : null;
+    const built = drawn ? buildMapModel(drawn, state.focus, windowText) : null;
     if (!built || !whatIf) return { model: built, whatIfMarked: 0 };
     const m = markWhatIf(built, whatIf, state.level);
     return { model: m.model, whatIfMarked: m.marked };
-  }, [graph, state.focus, state.level, windowText, whatIf]);
+  }, [drawn, state.focus, state.level, windowText, whatIf]);
   const params = apiParams(state);
   // Another moment or baseline is the same question about another time: the layout stays.
   params.delete('from');
@@ -102,17 +110,22 @@ export default function MapView() {
     [edgeFocus, navigate, state],
   );
 
-  const nodesById = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
   const activate = useCallback(
     (id: string) => {
-      const node = nodesById.get(id) ?? {
+      // A folded namespace opens where it is: the same level, focused on it (its members unfolded).
+      if (collapsed?.groups.has(id)) {
+        navigate({ focus: id, level: state.level, workload: '', pod: '' });
+        return;
+      }
+      // Looked up on the click, not mapped for 10,000 nodes on every update.
+      const node = graph?.nodes.find((n) => n.id === id) ?? {
         id,
         kind: parseNodeId(id)?.kind === 'ns' ? ('namespace' as const) : ('pod' as const),
       };
       const patch = drillInto(node);
       if (patch) navigate(patch);
     },
-    [nodesById, navigate],
+    [graph, navigate, collapsed, state.level],
   );
 
   useEffect(() => {
@@ -131,7 +144,11 @@ export default function MapView() {
     return () => window.removeEventListener('keydown', onKey);
   }, [state, navigate, selectedEdge, edgeFocus]);
 
-  const edge = selectedEdge ? graph?.edges.find((e) => e.id === selectedEdge) : undefined;
+  // A summed edge between folded namespaces is the map's; any other is in the graph (and the lists).
+  const edge = selectedEdge
+    ? (collapsed?.graph.edges.find((e) => e.id === selectedEdge) ??
+      graph?.edges.find((e) => e.id === selectedEdge))
+    : undefined;
   const focus = parseFocus(state.focus);
   const noCollector = status.data && status.data.collectors.filter((c) => c.connected).length === 0;
 
@@ -190,6 +207,14 @@ export default function MapView() {
                 )}
                 .
               </p>
+              {collapsed && (
+                <p className="mb-1 text-xs" data-testid="map-collapsed">
+                  {exact(collapsed.total)} nodes are too many to draw one by one: {exact(collapsed.folded)} of
+                  them are drawn as {exact(collapsed.groups.size)}{' '}
+                  {collapsed.groups.size === 1 ? 'namespace' : 'namespaces'} with their counts. Click one to
+                  open it; the lists beside the map hold every node and connection.
+                </p>
+              )}
               {whatIf && (
                 <p className="mb-1 text-xs" data-testid="map-whatif">
                   <span className="text-danger">
@@ -218,9 +243,9 @@ export default function MapView() {
                   selectedEdge={selectedEdge}
                   height={MAP_HEIGHT}
                 />
-                {choice && graph && edgeChoices(graph, choice.ids).length > 0 && (
+                {choice && drawn && edgeChoices(drawn, choice.ids).length > 0 && (
                   <EdgeChooser
-                    choices={edgeChoices(graph, choice.ids)}
+                    choices={edgeChoices(drawn, choice.ids)}
                     at={choice.at}
                     flip={{
                       x: choice.at.x > (mapBox.current?.clientWidth ?? 0) / 2,
@@ -258,7 +283,13 @@ export default function MapView() {
           )}
         </div>
         <aside className="flex min-w-0 flex-col gap-3" aria-label="Map details">
-          {edge && graph && <EdgePanel edge={edge} graph={graph} onClose={() => selectEdge(null)} />}
+          {edge && drawn && (
+            <EdgePanel
+              edge={edge}
+              graph={collapsed?.graph.edges.includes(edge) ? drawn : (graph ?? drawn)}
+              onClose={() => selectEdge(null)}
+            />
+          )}
           {graph && (
             <MapSidebar
               graph={graph}
@@ -284,6 +315,11 @@ function edgeChoices(graph: GraphResponse, ids: string[]): EdgeChoice[] {
     if (e) out.push({ id, ends: `${label(e.source)} → ${label(e.target)}`, label: edgeLabel(e) });
   }
   return out;
+}
+
+/** A count as it is ("10,050"), where a rounded one would not say how many were folded. */
+function exact(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** The namespaces a graph's nodes are in, for the filter bar's choices. */

@@ -107,6 +107,7 @@ export function EdgePanel({
             <dt className="text-muted">DNS</dt>
             <dd>
               {formatCount(edge.dnsQueries)} queries, {formatCount(edge.dnsErrors)} errors
+              {dnsP95(edge) !== null && `, answers p95 ${formatLatency(dnsP95(edge))}`}
             </dd>
           </>
         )}
@@ -225,4 +226,12 @@ function EdgeTotals({
       )}
     </div>
   );
+}
+
+/** The p95 answer time of the edge's DNS port (the slowest when it has several), or null. */
+function dnsP95(edge: GraphEdge): number | null {
+  let worst: number | null = null;
+  for (const p of edge.ports)
+    if (p.dnsP95Ms !== undefined && (worst === null || p.dnsP95Ms > worst)) worst = p.dnsP95Ms;
+  return worst;
 }

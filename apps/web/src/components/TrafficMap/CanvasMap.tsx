@@ -37,7 +37,32 @@ interface MapState {
   colors: MapColors | null;
   selected: string | null;
   frame: number;
+  /** A pan is under way: its frames move the last drawing (`shot`) instead of drawing the scene. */
+  panning: boolean;
+  /** The drawing a pan moves: a copy of the canvas and what it showed. */
+  shot: Shot | null;
+  /** Draw the scene itself in the next frame even while panning (the pan paused; a new scene). */
+  fullNext: boolean;
+  /** The timer of a pan's pause. */
+  pause: ReturnType<typeof setTimeout> | null;
 }
+
+interface Shot {
+  canvas: HTMLCanvasElement;
+  vp: Viewport;
+  scene: Scene;
+  selected: string | null;
+  colors: MapColors;
+  width: number;
+  height: number;
+}
+
+/**
+ * A pan that rests this long (ms) gets the scene drawn where it is, so what came into view is filled
+ * in; until then its frames only move the last drawing (a copy), which costs a blit instead of
+ * stroking every edge again (bench/web/RESULTS.md: at 10,000 pods a full frame took 100-300 ms).
+ */
+const PAN_PAUSE_MS = 120;
 
 /** Pointer travel (CSS px) that turns a press into a pan or a node drag instead of a tap. */
 const DRAG_PX = 4;
@@ -77,6 +102,10 @@ export function CanvasMap({
     colors: null,
     selected: null,
     frame: 0,
+    panning: false,
+    shot: null,
+    fullNext: false,
+    pause: null,
   });
 
   // One animation frame turns the latest model into a scene and draws it when it looks different:
@@ -127,13 +156,37 @@ export function CanvasMap({
       el.height = Math.round(height * dpr);
     }
     s.colors ??= readColors();
-    drawScene(ctx, s.scene, s.vp, {
-      width,
-      height,
-      pixelRatio: dpr,
-      colors: s.colors,
-      selectedEdge: s.selected,
-    });
+    const shot = s.shot;
+    if (
+      s.panning &&
+      !s.fullNext &&
+      shot &&
+      shot.scene === s.scene &&
+      shot.selected === s.selected &&
+      shot.colors === s.colors &&
+      shot.vp.zoom === s.vp.zoom &&
+      shot.width === el.width &&
+      shot.height === el.height
+    ) {
+      // The same picture, moved: what the pan uncovers stays blank until it rests.
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, el.width, el.height);
+      ctx.drawImage(
+        shot.canvas,
+        Math.round((s.vp.panX - shot.vp.panX) * dpr),
+        Math.round((s.vp.panY - shot.vp.panY) * dpr),
+      );
+    } else {
+      drawScene(ctx, s.scene, s.vp, {
+        width,
+        height,
+        pixelRatio: dpr,
+        colors: s.colors,
+        selectedEdge: s.selected,
+      });
+      s.fullNext = false;
+      s.shot = s.panning ? takeShot(el, s) : null;
+    }
     performance.measure('weft-map-draw', 'weft-map-draw-start');
     performance.clearMarks('weft-map-draw-start');
     performance.clearMeasures('weft-map-draw');
@@ -270,6 +323,18 @@ export function CanvasMap({
             drag.panY = s.vp.panY - dy;
           }
           userMove();
+          if (!s.panning) {
+            // The canvas shows the scene at the view before this move (or is about to: then the
+            // next frame draws it in full and keeps that).
+            s.panning = true;
+            s.shot = s.dirty || s.pending ? null : takeShot(el, s);
+          }
+          if (s.pause) clearTimeout(s.pause);
+          s.pause = setTimeout(() => {
+            s.pause = null;
+            s.fullNext = true;
+            scheduleRef.current(true);
+          }, PAN_PAUSE_MS);
           s.vp = { ...s.vp, panX: drag.panX + dx, panY: drag.panY + dy };
         }
         scheduleRef.current(true);
@@ -279,13 +344,24 @@ export function CanvasMap({
       box.title = hit ? titleOf(s.scene!, s.model, hit) : '';
       setCursor(hit && hit.kind !== 'edge' ? 'grab' : '');
     };
+    /** A pan's end: the scene is drawn where it stopped. */
+    const endPan = () => {
+      if (!s.panning) return;
+      s.panning = false;
+      s.shot = null;
+      if (s.pause) clearTimeout(s.pause);
+      s.pause = null;
+      scheduleRef.current(true);
+    };
     const onCancel = (e: PointerEvent) => {
+      endPan();
       down.delete(e.pointerId);
       if (down.size < 2) pinch = null;
       drag = null;
       setCursor('');
     };
     const onUp = (e: PointerEvent) => {
+      endPan();
       down.delete(e.pointerId);
       if (down.size < 2) pinch = null;
       const d = drag;
@@ -345,6 +421,8 @@ export function CanvasMap({
       resize?.disconnect();
       if (s.frame) cancelAnimationFrame(s.frame);
       s.frame = 0;
+      if (s.pause) clearTimeout(s.pause);
+      s.pause = null;
     };
   }, []);
 
@@ -361,6 +439,26 @@ export function CanvasMap({
       <canvas ref={canvas} data-testid="traffic-map-canvas" className="block h-full w-full touch-none" />
     </div>
   );
+}
+
+/** A copy of what the canvas shows now (the scene of `s` at its view), or null where none can be made. */
+function takeShot(el: HTMLCanvasElement, s: MapState): Shot | null {
+  if (!s.scene || !s.colors || el.width === 0 || el.height === 0) return null;
+  const copy = document.createElement('canvas');
+  copy.width = el.width;
+  copy.height = el.height;
+  const ctx = copy.getContext('2d');
+  if (!ctx) return null;
+  ctx.drawImage(el, 0, 0);
+  return {
+    canvas: copy,
+    vp: s.vp,
+    scene: s.scene,
+    selected: s.selected,
+    colors: s.colors,
+    width: el.width,
+    height: el.height,
+  };
 }
 
 function titleOf(scene: Scene, model: MapModel | null, hit: { kind: string; id: string }): string {
