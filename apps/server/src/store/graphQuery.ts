@@ -11,7 +11,7 @@ import {
   type TimeWindow,
   timeMode,
 } from '@weft/protocol';
-import { visitDetailWindow, windowRow } from './buckets.js';
+import { COARSE_MS, visitDetailWindow, windowRow } from './buckets.js';
 import { dnsFailureBySource } from './dnsFailureBySource.js';
 import { EdgeBucket } from './edgeBucket.js';
 import { edgeOrder } from './edgeOrder.js';
@@ -45,6 +45,7 @@ import { type SeriesGroups, seriesGroups } from './seriesGroups.js';
 import type { SeriesList } from './seriesList.js';
 import type { Store } from './store.js';
 import { StoreRead } from './storeRead.js';
+import { touchAhead } from './touchAhead.js';
 import { observedSeconds, round, tierWindow, usToMs } from './window.js';
 
 export interface GraphOptions {
@@ -89,6 +90,8 @@ let extraAtScratch = new Int32Array(0);
 let firstScratch = new Int32Array(0);
 let orderScratch = new Int32Array(0);
 let extraScratch = new Float64Array(64 * SCALARS);
+/** Series touched ahead of the pass at a time (touchAhead). */
+const TOUCH_BLOCK = 16;
 /** The row windowRow sums one series into: one hot row for every series. */
 const row = new Float64Array(SCALARS);
 
@@ -150,7 +153,12 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const detailGroups: number[] = [];
   let count = 0;
   let extras = 0;
+  const oneFineRun = fineRunOnly(win, fineFrom, liveEdge);
+  // Rows a window ending at the newest data reads back from it (touchAhead), for a 1 s tier.
+  const rowsBack = oneFineRun ? Math.ceil((win.end - win.start) / 1000) : 0;
+  let ahead = 0;
   for (let n = 0; n < candidates.length; n++) {
+    if (n >= ahead) ahead = touchAhead(candidates, n, Math.min(candidates.length, n + TOUCH_BLOCK), rowsBack);
     const s = candidates[n];
     if (!s || s.lastSeen < seenAfter) continue;
     if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
@@ -183,7 +191,8 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     } else {
       if (dropsOnly) continue;
       // Most series only carry traffic: running totals answer them without visiting buckets.
-      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
+      if (oneFineRun) s.fine.addWindow(win.start, win.end, row, 0);
+      else windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
       // EdgeBucket.isEmpty on the row.
       const empty =
         row[PACKETS] === 0 &&
@@ -226,6 +235,17 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     }
   }
   return { candidates, groups, count, order, first, traffic, extraAt, extra, details, detailGroups };
+}
+
+/**
+ * Whether windowRow reads `win` as one run of the 1 s tier (a live window: a few seconds inside the 1 s
+ * tier's reach, ending at or before the newest data), decided once a query instead of per series.
+ */
+function fineRunOnly(win: TimeWindow, fineFrom: number, liveEdge: number): boolean {
+  const a = Math.ceil(win.start / COARSE_MS) * COARSE_MS;
+  const z = Math.floor(win.end / COARSE_MS) * COARSE_MS;
+  if (a > z) return win.start >= fineFrom;
+  return a === z && win.start < a && win.start >= fineFrom && win.end > z && win.end <= liveEdge;
 }
 
 /** The edges of a graph after folding, in flat arrays: edge k joins src[k] -> dst[k]. */
@@ -417,6 +437,13 @@ function sortPorts(t: EdgeTable, order: Int32Array, from: number, to: number): v
   }
 }
 
+/**
+ * The drop reasons of every edge without drops: one empty object without a prototype (reasons are keys
+ * collectors sent, so `constructor` is a reason like any other), shared and frozen rather than one
+ * dictionary-mode object (~185 bytes) per edge.
+ */
+const NO_DROP_REASONS: Record<string, number> = Object.freeze(Object.create(null));
+
 function graphEdge(
   t: EdgeTable,
   k: number,
@@ -430,8 +457,9 @@ function graphEdge(
   const x = t.extras.get(k);
   // Keyed by reasons collectors sent: a Map, then an object without a prototype, so `constructor` or
   // `__proto__` is a reason like any other.
-  const dropReasons: Record<string, number> = Object.create(null);
+  let dropReasons: Record<string, number> = NO_DROP_REASONS;
   if (x?.drops && x.drops.size > 0) {
+    dropReasons = Object.create(null);
     const byReason = new Map<string, number>();
     for (const c of x.drops.values()) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.packets);
     for (const [r, n] of byReason) dropReasons[r] = round(n / seconds);
@@ -440,10 +468,14 @@ function graphEdge(
   const from = start[k]!;
   const to = start[k + 1]!;
   sortPorts(t, order, from, to);
-  const ports: GraphEdge['ports'] = [];
   const listed = keptPorts(t, order, from, to);
+  // Made at its length: an array pushed to from empty takes room for 17 (a third of a workload answer's
+  // bytes were such arrays and empty reason objects, and every byte of an answer is copied by the
+  // scavenges that find it alive).
+  const ports: GraphEdge['ports'] = new Array(listed === null ? to - from : MAX_EDGE_PORTS);
+  let listedCount = 0;
   for (let p = from; p < to; p++)
-    if (listed === null || listed[p - from] === 1) ports.push(portOf(t, order[p]!, seconds));
+    if (listed === null || listed[p - from] === 1) ports[listedCount++] = portOf(t, order[p]!, seconds);
   const rttCount = s[at + RTT_COUNT]!;
   const edge: GraphEdge = {
     id: `${a.id}->${b.id}`,
@@ -646,8 +678,9 @@ export function tableGraph(
 ): GraphResponse {
   const byEdge = portsByEdge(g);
   // Edge objects made in answer order, rather than made and then sorted by their id strings.
-  const edges: GraphEdge[] = [];
-  for (const k of order ?? answerOrder(g, edgeRates(g))) edges.push(tableEdge(g, k, byEdge));
+  const ks = order ?? answerOrder(g, edgeRates(g));
+  const edges: GraphEdge[] = new Array(ks.length);
+  for (let i = 0; i < ks.length; i++) edges[i] = tableEdge(g, ks[i]!, byEdge);
   return {
     level: f.level,
     mode: timeMode(f),
