@@ -154,6 +154,8 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   let count = 0;
   let extras = 0;
   const oneFineRun = fineRunOnly(win, fineFrom, liveEdge);
+  const winStart = win.start;
+  const winEnd = win.end;
   // Rows a window ending at the newest data reads back from it (touchAhead), for a 1 s tier.
   const rowsBack = oneFineRun ? Math.ceil((win.end - win.start) / 1000) : 0;
   let ahead = 0;
@@ -191,7 +193,7 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     } else {
       if (dropsOnly) continue;
       // Most series only carry traffic: running totals answer them without visiting buckets.
-      if (oneFineRun) s.fine.addWindow(win.start, win.end, row, 0);
+      if (oneFineRun) s.fine.addWindow(winStart, winEnd, row, 0);
       else windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
       // EdgeBucket.isEmpty on the row.
       const empty =
@@ -214,9 +216,17 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     }
     traffic[2 * g]! += row[BYTES]!;
     traffic[2 * g + 1]! += row[PACKETS]!;
-    let more = false;
-    for (let j = 2; j < SCALARS; j++) if (row[j] !== 0) more = true;
-    if (more) {
+    // Anything past bytes and packets (columns 2 to 9), spelled out: a loop here cost every series.
+    if (
+      row[2] !== 0 ||
+      row[3] !== 0 ||
+      row[4] !== 0 ||
+      row[5] !== 0 ||
+      row[6] !== 0 ||
+      row[7] !== 0 ||
+      row[8] !== 0 ||
+      row[9] !== 0
+    ) {
       let at = extraAt[g]!;
       if (at < 0) {
         if ((extras + 1) * SCALARS > extra.length) {
@@ -341,8 +351,12 @@ export function collectEdges(
   // The edge each collected group went to, for the detail series below.
   const edgeOf = c.details.length > 0 ? new Int32Array(c.groups.count) : null;
   const entryOf = c.details.length > 0 ? new Int32Array(c.groups.count) : null;
+  // Locals: the calls below (ports.add) would otherwise have each iteration load them again.
+  const groupOrder = c.order;
+  const groupPort = c.groups.portId;
+  const groupFirst = c.first;
   for (let i = 0; i < n; i++) {
-    const g = c.order[i]!;
+    const g = groupOrder[i]!;
     let a = gSrc[g]!;
     let b = gDst[g]!;
     if (keep) {
@@ -376,7 +390,7 @@ export function collectEdges(
     sums[at + BYTES]! += bytes;
     sums[at + PACKETS]! += traffic[2 * g + 1]!;
     const from = extraAt[g]!;
-    const e = ports.add(k, c.groups.portId[g]!, c.first[g]!, bytes);
+    const e = ports.add(k, groupPort[g]!, groupFirst[g]!, bytes);
     if (entryOf) entryOf[g] = e;
     if (from >= 0) {
       for (let j = 2; j < SCALARS; j++) sums[at + j]! += extra[from + j]!;

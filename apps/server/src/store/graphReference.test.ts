@@ -188,9 +188,10 @@ function reference(store: Store, f: FilterState, asked: TimeWindow, maxNodes: nu
 }
 
 describe('queryGraph against the straightforward computation', () => {
-  it('answers the same edges, rates, ports and order over random stores and windows', () => {
+  const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
+  it.each(seeds)('answers the same edges, rates, ports and order: random store %i, its windows', (seed) => {
     let compared = 0;
-    for (let seed = 1; seed <= 12; seed++) {
+    {
       const { store, feed, clock } = testStore({}, ['n1', 'n2']);
       feed(randomBatches(seed, 200));
       const newest = T0 + 200 * 1000;
@@ -241,6 +242,6 @@ describe('queryGraph against the straightforward computation', () => {
         want.edges.map((e) => [e.id, e.bytesPerSec]),
       );
     }
-    expect(compared).toBeGreaterThan(1000);
+    expect(compared).toBeGreaterThan(50);
   });
 });
