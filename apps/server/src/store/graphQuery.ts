@@ -156,9 +156,13 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const oneFineRun = fineRunOnly(win, fineFrom, liveEdge);
   const winStart = win.start;
   const winEnd = win.end;
-  // Rows a window ending at the newest data reads back from it (touchAhead), for a 1 s tier.
-  const rowsBack = oneFineRun ? Math.ceil((win.end - win.start) / 1000) : 0;
-  let ahead = 0;
+  // Rows a window ending at the newest data reads back from it (touchAhead), for a 1 s tier. Only
+  // the live window (one 1 s run ending within 2 s of the newest data) is touched ahead: a 15-minute
+  // window reads the minute tier and the oldest 1 s rows, a past moment rows far from the newest
+  // (touched, they would be one more miss a series).
+  const live = oneFineRun && win.end >= liveEdge - 2_000;
+  const rowsBack = live ? Math.ceil((win.end - win.start) / 1000) : 0;
+  let ahead = live ? 0 : candidates.length;
   for (let n = 0; n < candidates.length; n++) {
     if (n >= ahead) ahead = touchAhead(candidates, n, Math.min(candidates.length, n + TOUCH_BLOCK), rowsBack);
     const s = candidates[n];
