@@ -14,6 +14,7 @@ import {
 import { COARSE_MS, visitDetailWindow, windowRow } from './buckets.js';
 import { dnsFailureBySource } from './dnsFailureBySource.js';
 import { EdgeBucket } from './edgeBucket.js';
+import { EdgeIds } from './edgeIds.js';
 import { edgeOrder } from './edgeOrder.js';
 import {
   BYTES,
@@ -465,6 +466,7 @@ const NO_DROP_REASONS: Record<string, number> = Object.freeze(Object.create(null
 function graphEdge(
   t: EdgeTable,
   k: number,
+  id: string,
   a: LevelNode,
   b: LevelNode,
   byEdge: { start: Int32Array; order: Int32Array },
@@ -496,7 +498,7 @@ function graphEdge(
     if (listed === null || listed[p - from] === 1) ports[listedCount++] = portOf(t, order[p]!, seconds);
   const rttCount = s[at + RTT_COUNT]!;
   const edge: GraphEdge = {
-    id: `${a.id}->${b.id}`,
+    id,
     source: a.id,
     target: b.id,
     ports,
@@ -684,8 +686,21 @@ export function portsByEdge(g: GraphTable): PortsByEdge {
 
 /** Edge `k` of `g` as answered. */
 export function tableEdge(g: GraphTable, k: number, byEdge: PortsByEdge): GraphEdge {
-  return graphEdge(g.t, k, tableNode(g, g.t.src[k]!), tableNode(g, g.t.dst[k]!), byEdge, g.seconds);
+  const src = g.t.src[k]!;
+  const dst = g.t.dst[k]!;
+  const id = edgeIds.get(
+    LEVEL_INDEX[g.level],
+    g.generation,
+    src,
+    dst,
+    tableNodeId(g, src),
+    tableNodeId(g, dst),
+  );
+  return graphEdge(g.t, k, id, tableNode(g, src), tableNode(g, dst), byEdge, g.seconds);
 }
+
+/** Edge ids kept between queries (one query at a time reads and adds to them). */
+const edgeIds = new EdgeIds();
 
 /** The answer for `g`: its nodes and, in answer order, its edges. */
 export function tableGraph(
