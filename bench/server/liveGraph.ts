@@ -6,7 +6,7 @@
  * a second for the last rate window, as a cluster where all of them talk now: the live window's worst
  * case (all 50,000 series have data in it). Queries alternate live, range, range, live, ... so the
  * machine's other load falls on both alike. Run:
- *   node --expose-gc --conditions=weft-source --import tsx bench/server/liveGraph.ts [--every=15] [--runs=200] [--warmup=10] [--peers=3]
+ *   node --expose-gc --conditions=weft-source --import tsx bench/server/liveGraph.ts [--every=15] [--runs=200] [--warmup=10] [--peers=3] [--levels=workload]
  * With `--base=<dir>` (a copy of an older commit's sources: bench/server/base.sh <commit> <dir>) both
  * versions fill their own store (the base's first; `--new-first` the other way) and are queried in
  * turn (base first on even runs, new first on odd),
@@ -32,6 +32,12 @@ const RUNS = arg('runs', 200);
 // 0: random pod pairs (the default); n: each workload talks to n others (syntheticCluster's `peers`).
 const PEERS = arg('peers', 0);
 const WARMUP = arg('warmup', 10);
+// `--levels=workload` (comma-separated) measures only those levels (profiling one level).
+const LEVELS = (
+  process.argv.find((a) => a.startsWith('--levels='))?.split('=')[1] ?? 'namespace,workload,pod'
+)
+  .split(',')
+  .filter((l): l is 'namespace' | 'workload' | 'pod' => l === 'namespace' || l === 'workload' || l === 'pod');
 const PODS = 5_000;
 const EDGES = 50_000;
 const HISTORY_S = 900;
@@ -127,7 +133,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 console.log(`load average after filling: ${load()}`);
 const results: string[] = [];
-for (const level of ['namespace', 'workload', 'pod'] as const) {
+for (const level of LEVELS) {
   const f: FilterState = { ...DEFAULT_FILTER, namespace: [], level };
   for (const k of kinds) {
     for (let i = 0; i < WARMUP; i++) k.last = k.query(f, k.win);

@@ -64,6 +64,12 @@ describe('edgeOrder', () => {
     for (let seed = 1; seed <= 5; seed++) check(ids, 5_000, seed, spread);
   });
 
+  it('orders negative, tiny, huge and equal rates as the subtraction does', () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `pod:ns/p-${i}`);
+    const spread = [-1e15, -5.5, -0, 0, 1e-9, 0.001, 3, 3.0000000000000004, 1e15, Number.MAX_SAFE_INTEGER];
+    for (let seed = 1; seed <= 10; seed++) check(ids, 2_000, seed, spread);
+  });
+
   it('falls back to the id strings when an id holds "->"', () => {
     for (let seed = 1; seed <= 20; seed++) check(['a', 'a->b', 'a->', 'b', '-', '->'], 30, seed);
   });

@@ -41,35 +41,72 @@ export function edgeOrder(
   const m = nodes.length;
   const key = new Float64Array(count);
   for (let k = 0; k < count; k++) key[k] = bySource[dense[src[k]!]!]! * m + byTarget[dense[dst[k]!]!]!;
-  // The rates' places among the distinct rates, busiest 0: with the key and the edge number they make
-  // one integer per edge, sorted by the typed array's own numeric sort (a comparator sort of 4,873 edge
-  // numbers took 1.5-2 ms of a workload query).
-  const rates = bytesPerSec.slice(0, count).sort();
-  let distinct = 0;
-  for (let k = 0; k < count; k++)
-    if (k === 0 || rates[k] !== rates[distinct - 1]) rates[distinct++] = rates[k]!;
-  if (distinct * m * m * count >= Number.MAX_SAFE_INTEGER)
+  if (m * m > 0xffff_ffff)
     return order.sort((a, b) => bytesPerSec[b]! - bytesPerSec[a]! || key[a]! - key[b]!);
-  const packed = new Float64Array(count);
+  // By the id key, then (stable) by the rate, busiest first: a radix sort over the numbers' bits. The
+  // typed array's own numeric sort of 4,873 numbers took 0.36 ms, and this order needed two of them (the
+  // rates' places, then the packed keys): 0.7 of the 1.2 ms edgeOrder took at workload level.
+  const ranks = new Uint32Array(count);
+  for (let k = 0; k < count; k++) ranks[k] = key[k]!;
+  const hi = new Uint32Array(count);
+  const lo = new Uint32Array(count);
   for (let k = 0; k < count; k++) {
-    const place = distinct - 1 - placeOf(rates, distinct, bytesPerSec[k]!);
-    packed[k] = (place * m * m + key[k]!) * count + k;
+    const r = bytesPerSec[k]!;
+    // -0 ties with 0, as the comparator's subtraction has it.
+    F64[0] = r === 0 ? 0 : r;
+    let h = U32[HI]!;
+    let l = U32[LO]!;
+    // Bits that order as the numbers do (negatives: all flipped; others: the sign bit set), then
+    // flipped again for busiest first.
+    if (h & 0x8000_0000) {
+      h = ~h;
+      l = ~l;
+    } else h |= 0x8000_0000;
+    hi[k] = ~h >>> 0;
+    lo[k] = ~l >>> 0;
   }
-  packed.sort();
-  for (let i = 0; i < count; i++) order[i] = packed[i]! % count;
+  let from = Uint32Array.from(order);
+  let to = new Uint32Array(count);
+  for (const column of [ranks, lo, hi])
+    for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+      if (radixPass(from, to, column, shift)) [from, to] = [to, from];
+    }
+  for (let i = 0; i < count; i++) order[i] = from[i]!;
   return order;
 }
 
-/** Index of `v` among the first `n` (ascending, distinct) numbers of `sorted`. */
-function placeOf(sorted: Float64Array, n: number, v: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
+/** Digits of RADIX_BITS bits: 3 passes per 32-bit column. */
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+const counts = new Int32Array(RADIX);
+/** A double's two 32-bit halves (which half is the high one depends on the machine's byte order). */
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+F64[0] = -0;
+const HI = U32[1] === 0x8000_0000 ? 1 : 0;
+const LO = 1 - HI;
+
+/**
+ * One stable counting pass: the edge numbers of `from` into `to` by digit (column[edge] >>> shift) of
+ * RADIX_BITS bits. Returns false (nothing moved) when every edge has the same digit.
+ */
+function radixPass(from: Uint32Array, to: Uint32Array, column: Uint32Array, shift: number): boolean {
+  const n = from.length;
+  counts.fill(0);
+  const mask = RADIX - 1;
+  for (let i = 0; i < n; i++) counts[(column[from[i]!]! >>> shift) & mask]!++;
+  for (let d = 0; d < RADIX; d++) if (counts[d] === n) return false;
+  let sum = 0;
+  for (let d = 0; d < RADIX; d++) {
+    const c = counts[d]!;
+    counts[d] = sum;
+    sum += c;
   }
-  return lo;
+  for (let i = 0; i < n; i++) {
+    const e = from[i]!;
+    to[counts[(column[e]! >>> shift) & mask]!++] = e;
+  }
+  return true;
 }
 
 /** Each string's place among `strings` sorted ascending (they are distinct). */

@@ -11,9 +11,10 @@ import {
   type TimeWindow,
   timeMode,
 } from '@weft/protocol';
-import { visitDetailWindow, windowRow } from './buckets.js';
+import { COARSE_MS, visitDetailWindow, windowRow } from './buckets.js';
 import { dnsHealthBySource } from './dnsHealthBySource.js';
 import { EdgeBucket } from './edgeBucket.js';
+import { EdgeIds } from './edgeIds.js';
 import { edgeOrder } from './edgeOrder.js';
 import {
   BYTES,
@@ -45,6 +46,7 @@ import { type SeriesGroups, seriesGroups } from './seriesGroups.js';
 import type { SeriesList } from './seriesList.js';
 import type { Store } from './store.js';
 import { StoreRead } from './storeRead.js';
+import { touchAhead } from './touchAhead.js';
 import { observedSeconds, round, tierWindow, usToMs } from './window.js';
 
 export interface GraphOptions {
@@ -89,6 +91,8 @@ let extraAtScratch = new Int32Array(0);
 let firstScratch = new Int32Array(0);
 let orderScratch = new Int32Array(0);
 let extraScratch = new Float64Array(64 * SCALARS);
+/** Series touched ahead of the pass at a time (touchAhead). */
+const TOUCH_BLOCK = 16;
 /** The row windowRow sums one series into: one hot row for every series. */
 const row = new Float64Array(SCALARS);
 
@@ -150,7 +154,18 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
   const detailGroups: number[] = [];
   let count = 0;
   let extras = 0;
+  const oneFineRun = fineRunOnly(win, fineFrom, liveEdge);
+  const winStart = win.start;
+  const winEnd = win.end;
+  // Rows a window ending at the newest data reads back from it (touchAhead), for a 1 s tier. Only
+  // the live window (one 1 s run ending within 2 s of the newest data) is touched ahead: a 15-minute
+  // window reads the minute tier and the oldest 1 s rows, a past moment rows far from the newest
+  // (touched, they would be one more miss a series).
+  const live = oneFineRun && win.end >= liveEdge - 2_000;
+  const rowsBack = live ? Math.ceil((win.end - win.start) / 1000) : 0;
+  let ahead = live ? 0 : candidates.length;
   for (let n = 0; n < candidates.length; n++) {
+    if (n >= ahead) ahead = touchAhead(candidates, n, Math.min(candidates.length, n + TOUCH_BLOCK), rowsBack);
     const s = candidates[n];
     if (!s || s.lastSeen < seenAfter) continue;
     if (!anyPair && !match(s.client, s.server, s.proto, s.port)) continue;
@@ -183,7 +198,8 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     } else {
       if (dropsOnly) continue;
       // Most series only carry traffic: running totals answer them without visiting buckets.
-      windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
+      if (oneFineRun) s.fine.addWindow(winStart, winEnd, row, 0);
+      else windowRow(s.fine, s.coarse, win.start, win.end, fineFrom, liveEdge, row, 0);
       // EdgeBucket.isEmpty on the row.
       const empty =
         row[PACKETS] === 0 &&
@@ -205,9 +221,17 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     }
     traffic[2 * g]! += row[BYTES]!;
     traffic[2 * g + 1]! += row[PACKETS]!;
-    let more = false;
-    for (let j = 2; j < SCALARS; j++) if (row[j] !== 0) more = true;
-    if (more) {
+    // Anything past bytes and packets (columns 2 to 9), spelled out: a loop here cost every series.
+    if (
+      row[2] !== 0 ||
+      row[3] !== 0 ||
+      row[4] !== 0 ||
+      row[5] !== 0 ||
+      row[6] !== 0 ||
+      row[7] !== 0 ||
+      row[8] !== 0 ||
+      row[9] !== 0
+    ) {
       let at = extraAt[g]!;
       if (at < 0) {
         if ((extras + 1) * SCALARS > extra.length) {
@@ -226,6 +250,17 @@ function collect(store: Store, f: FilterState, win: TimeWindow, scanAll: boolean
     }
   }
   return { candidates, groups, count, order, first, traffic, extraAt, extra, details, detailGroups };
+}
+
+/**
+ * Whether windowRow reads `win` as one run of the 1 s tier (a live window: a few seconds inside the 1 s
+ * tier's reach, ending at or before the newest data), decided once a query instead of per series.
+ */
+function fineRunOnly(win: TimeWindow, fineFrom: number, liveEdge: number): boolean {
+  const a = Math.ceil(win.start / COARSE_MS) * COARSE_MS;
+  const z = Math.floor(win.end / COARSE_MS) * COARSE_MS;
+  if (a > z) return win.start >= fineFrom;
+  return a === z && win.start < a && win.start >= fineFrom && win.end > z && win.end <= liveEdge;
 }
 
 /** The edges of a graph after folding, in flat arrays: edge k joins src[k] -> dst[k]. */
@@ -321,8 +356,12 @@ export function collectEdges(
   // The edge each collected group went to, for the detail series below.
   const edgeOf = c.details.length > 0 ? new Int32Array(c.groups.count) : null;
   const entryOf = c.details.length > 0 ? new Int32Array(c.groups.count) : null;
+  // Locals: the calls below (ports.add) would otherwise have each iteration load them again.
+  const groupOrder = c.order;
+  const groupPort = c.groups.portId;
+  const groupFirst = c.first;
   for (let i = 0; i < n; i++) {
-    const g = c.order[i]!;
+    const g = groupOrder[i]!;
     let a = gSrc[g]!;
     let b = gDst[g]!;
     if (keep) {
@@ -356,7 +395,7 @@ export function collectEdges(
     sums[at + BYTES]! += bytes;
     sums[at + PACKETS]! += traffic[2 * g + 1]!;
     const from = extraAt[g]!;
-    const e = ports.add(k, c.groups.portId[g]!, c.first[g]!, bytes);
+    const e = ports.add(k, groupPort[g]!, groupFirst[g]!, bytes);
     if (entryOf) entryOf[g] = e;
     if (from >= 0) {
       for (let j = 2; j < SCALARS; j++) sums[at + j]! += extra[from + j]!;
@@ -417,9 +456,17 @@ function sortPorts(t: EdgeTable, order: Int32Array, from: number, to: number): v
   }
 }
 
+/**
+ * The drop reasons of every edge without drops: one empty object without a prototype (reasons are keys
+ * collectors sent, so `constructor` is a reason like any other), shared and frozen rather than one
+ * dictionary-mode object (~185 bytes) per edge.
+ */
+const NO_DROP_REASONS: Record<string, number> = Object.freeze(Object.create(null));
+
 function graphEdge(
   t: EdgeTable,
   k: number,
+  id: string,
   a: LevelNode,
   b: LevelNode,
   byEdge: { start: Int32Array; order: Int32Array },
@@ -430,8 +477,9 @@ function graphEdge(
   const x = t.extras.get(k);
   // Keyed by reasons collectors sent: a Map, then an object without a prototype, so `constructor` or
   // `__proto__` is a reason like any other.
-  const dropReasons: Record<string, number> = Object.create(null);
+  let dropReasons: Record<string, number> = NO_DROP_REASONS;
   if (x?.drops && x.drops.size > 0) {
+    dropReasons = Object.create(null);
     const byReason = new Map<string, number>();
     for (const c of x.drops.values()) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + c.packets);
     for (const [r, n] of byReason) dropReasons[r] = round(n / seconds);
@@ -440,13 +488,17 @@ function graphEdge(
   const from = start[k]!;
   const to = start[k + 1]!;
   sortPorts(t, order, from, to);
-  const ports: GraphEdge['ports'] = [];
   const listed = keptPorts(t, order, from, to);
+  // Made at its length: an array pushed to from empty takes room for 17 (a third of a workload answer's
+  // bytes were such arrays and empty reason objects, and every byte of an answer is copied by the
+  // scavenges that find it alive).
+  const ports: GraphEdge['ports'] = new Array(listed === null ? to - from : MAX_EDGE_PORTS);
+  let listedCount = 0;
   for (let p = from; p < to; p++)
-    if (listed === null || listed[p - from] === 1) ports.push(portOf(t, order[p]!, seconds));
+    if (listed === null || listed[p - from] === 1) ports[listedCount++] = portOf(t, order[p]!, seconds);
   const rttCount = s[at + RTT_COUNT]!;
   const edge: GraphEdge = {
-    id: `${a.id}->${b.id}`,
+    id,
     source: a.id,
     target: b.id,
     ports,
@@ -634,8 +686,21 @@ export function portsByEdge(g: GraphTable): PortsByEdge {
 
 /** Edge `k` of `g` as answered. */
 export function tableEdge(g: GraphTable, k: number, byEdge: PortsByEdge): GraphEdge {
-  return graphEdge(g.t, k, tableNode(g, g.t.src[k]!), tableNode(g, g.t.dst[k]!), byEdge, g.seconds);
+  const src = g.t.src[k]!;
+  const dst = g.t.dst[k]!;
+  const id = edgeIds.get(
+    LEVEL_INDEX[g.level],
+    g.generation,
+    src,
+    dst,
+    tableNodeId(g, src),
+    tableNodeId(g, dst),
+  );
+  return graphEdge(g.t, k, id, tableNode(g, src), tableNode(g, dst), byEdge, g.seconds);
 }
+
+/** Edge ids kept between queries (one query at a time reads and adds to them). */
+const edgeIds = new EdgeIds();
 
 /** The answer for `g`: its nodes and, in answer order, its edges. */
 export function tableGraph(
@@ -646,8 +711,9 @@ export function tableGraph(
 ): GraphResponse {
   const byEdge = portsByEdge(g);
   // Edge objects made in answer order, rather than made and then sorted by their id strings.
-  const edges: GraphEdge[] = [];
-  for (const k of order ?? answerOrder(g, edgeRates(g))) edges.push(tableEdge(g, k, byEdge));
+  const ks = order ?? answerOrder(g, edgeRates(g));
+  const edges: GraphEdge[] = new Array(ks.length);
+  for (let i = 0; i < ks.length; i++) edges[i] = tableEdge(g, ks[i]!, byEdge);
   return {
     level: f.level,
     mode: timeMode(f),

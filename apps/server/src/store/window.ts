@@ -35,7 +35,8 @@ export function tierWindow(win: TimeWindow, fineFrom: number): TimeWindow {
 /** `n` to `digits` decimals; never NaN or Infinity (answers are JSON numbers), whatever went in. */
 export function round(n: number, digits = 3): number {
   if (!Number.isFinite(n)) return n > 0 ? Number.MAX_SAFE_INTEGER : n < 0 ? -Number.MAX_SAFE_INTEGER : 0;
-  const f = 10 ** digits;
+  // 10 ** 3 spelled out for the usual call (tens of thousands per workload graph).
+  const f = digits === 3 ? 1000 : 10 ** digits;
   const r = Math.round(n * f) / f;
   return Number.isFinite(r) ? r : n;
 }
